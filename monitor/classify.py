@@ -1,0 +1,209 @@
+"""Rules that name an edit the way a journalist would: quote, name, number, typo, correction note.
+
+Pure functions over normalised sentences and word hunks (see `words.py`). `edits.py` applies them in
+a fixed order of precedence: correction note, quote, number, name, typo, plain sentence change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from monitor.words import Hunk, tokenize
+
+# --- correction notes -----------------------------------------------------------------------
+# Lines newsrooms add when they change a published story, in English and Spanish.
+_CORRECTION = re.compile(
+    r"""(?ix)
+    ^\W*(?:
+        corrections?|clarifications?|editor'?s\ note|editors'\ note|update[ds]?|
+        correcci[oó]n(?:es)?|aclaraci[oó]n|nota\ del?\ (?:editor|redacci[oó]n)|actualizaci[oó]n|
+        fe\ de\ erratas|rectificaci[oó]n
+    )\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]
+    |
+    \b(?:an|the)\ (?:earlier|previous|prior|original)\ version\ of\ this\b
+    |\bthis\ (?:article|story|report|post|headline)\ (?:has\ been|was|is\ being)\ (?:updated|corrected|amended|changed|revised)\b
+    |\bwe\ regret\ the\ error\b
+    |\b(?:una|la)\ versi[oó]n\ (?:anterior|previa|original)\ de\ (?:este|esta)\b
+    |\b(?:este|esta)\ (?:art[ií]culo|nota|noticia|informaci[oó]n)\ (?:ha\ sido|fue)\ (?:actualizad|corregid|modificad)[ao]\b
+    |\blamentamos\ el\ error\b
+    """
+)
+
+
+def is_correction_note(sentence: str) -> bool:
+    """True for a correction, clarification, editor's note or update line (English or Spanish)."""
+    return bool(_CORRECTION.search(sentence))
+
+
+# --- quotations -----------------------------------------------------------------------------
+_OPENER_BEFORE = set(" \t\n([{-—–:")
+
+
+def quote_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character ranges inside double quotation marks (text normalised to straight quotes).
+    A quotation opened in an earlier sentence (its closing mark here, none opening) starts at 0;
+    one left open runs to the end: news quotes often span several sentences."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for position, char in enumerate(sentence):
+        if char != '"':
+            continue
+        before = sentence[position - 1] if position else " "
+        opening = before in _OPENER_BEFORE
+        if start is None:
+            if opening or not spans and position == 0:
+                start = position
+            else:
+                # A closing mark with no opener: the quotation began in an earlier sentence.
+                spans.append((0, position + 1))
+        else:
+            spans.append((start, position + 1))
+            start = None
+    if start is not None:
+        spans.append((start, len(sentence)))
+    return spans
+
+
+def char_range(sentence: str, hunk_tokens: tuple[int, int]) -> tuple[int, int]:
+    """Character range of tokens [start, end) of `sentence` (empty range at the insertion point)."""
+    tokens = tokenize(sentence)
+    start, end = hunk_tokens
+    if start < end:
+        return tokens[start].start, tokens[end - 1].end
+    point = tokens[start].start if start < len(tokens) else len(sentence)
+    return point, point
+
+
+def _inside(spans: list[tuple[int, int]], low: int, high: int) -> bool:
+    if low == high:  # an insertion point strictly inside a quotation
+        return any(s < low < e for s, e in spans)
+    return any(s < high and low < e for s, e in spans)
+
+
+def _whole_quotes(spans: list[tuple[int, int]], low: int, high: int) -> bool:
+    return any(low <= s and e <= high + 1 for s, e in spans)
+
+
+def quote_kind(old_sentence: str, new_sentence: str, hunk: Hunk) -> str | None:
+    """`quote` when the changed words sit inside a quotation on either side; `quote_added` or
+    `quote_removed` when the hunk adds or drops a whole quotation. None otherwise."""
+    old_low, old_high = char_range(old_sentence, (hunk.old_start, hunk.old_end))
+    new_low, new_high = char_range(new_sentence, (hunk.new_start, hunk.new_end))
+    old_spans, new_spans = quote_spans(old_sentence), quote_spans(new_sentence)
+    if hunk.new and '"' in hunk.new and _whole_quotes(new_spans, new_low, new_high):
+        return "quote_added" if '"' not in hunk.old else "quote"
+    if hunk.old and '"' in hunk.old and _whole_quotes(old_spans, old_low, old_high):
+        return "quote_removed" if '"' not in hunk.new else "quote"
+    if _inside(old_spans, old_low, old_high) or _inside(new_spans, new_low, new_high):
+        return "quote"
+    return None
+
+
+def quoted_words(sentence: str) -> int:
+    """How many words of the sentence are inside quotation marks."""
+    return sum(len(tokenize(sentence[s:e])) for s, e in quote_spans(sentence))
+
+
+# --- numbers --------------------------------------------------------------------------------
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred hundreds thousand thousands million millions billion billions trillion dozen
+    dozens half quarter third twice double triple first second
+    cero uno una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince
+    veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa cien ciento cientos mil
+    miles millón millones docena docenas mitad""".split()
+)
+_DIGIT = re.compile(r"\d")
+
+
+def _numbers(tokens: tuple[str, ...]) -> list[str]:
+    return [t.casefold() for t in tokens if _DIGIT.search(t) or t.casefold() in _NUMBER_WORDS]
+
+
+def is_number_change(hunk: Hunk) -> bool:
+    """A figure changed: the hunk's numbers (digits or number words) differ between the sides."""
+    old, new = _numbers(hunk.old_tokens), _numbers(hunk.new_tokens)
+    return (bool(old) or bool(new)) and old != new
+
+
+# --- names ----------------------------------------------------------------------------------
+_HONORIFICS = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady gen col sgt lt capt rev sen rep gov pres "
+    "sr sra srta dña don doña".split()
+)
+_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|de|del|van|von|da|di|du|le|la)-?$", re.IGNORECASE)
+# A hunk longer than this many words per side is a rewrite, not a name correction.
+NAME_MAX_WORDS = 4
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper() or any(c.isupper() for c in token[1:] if token[:1].isalpha())
+
+
+def _name_like(tokens: tuple[str, ...], sentence_start: bool, preceded_by_title: bool) -> bool:
+    words = [t for t in tokens if t[:1].isalpha()]
+    if not words or len(words) > NAME_MAX_WORDS:
+        return False
+    capitalised = [w for w in words if _is_capitalised(w) or _NAME_PARTICLE.match(w)]
+    if preceded_by_title and capitalised:
+        return True
+    if sentence_start and len(words) == 1:
+        return False  # A capital at the start of a sentence proves nothing on its own.
+    return len(capitalised) == len(words) and any(_is_capitalised(w) for w in words)
+
+
+def is_name_change(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
+    """A proper name was corrected or replaced: capitalised words (or name particles like "al-")
+    on both sides, few of them, not just the first word of the sentence."""
+    if not hunk.old_tokens or not hunk.new_tokens:
+        return False
+    old_tokens = tokenize(old_sentence)
+    previous = old_tokens[hunk.old_start - 1].text.casefold() if hunk.old_start else ""
+    if previous == "." and hunk.old_start >= 2:
+        previous = old_tokens[hunk.old_start - 2].text.casefold()
+    titled = previous in _HONORIFICS
+    old_ok = _name_like(hunk.old_tokens, hunk.old_start == 0, titled)
+    new_ok = _name_like(hunk.new_tokens, hunk.new_start == 0, titled)
+    if hunk.old_start == 0 and hunk.new_start == 0 and old_ok is False and new_ok is False:
+        # "Smith said" → "Smyth said": a capitalised word replaced by a similar capitalised word.
+        old_word, new_word = hunk.old_tokens[0], hunk.new_tokens[0]
+        similar = Levenshtein.normalized_similarity(old_word, new_word) >= TYPO_SIMILARITY
+        return (
+            len(hunk.old_tokens) == len(hunk.new_tokens) == 1
+            and old_word[:1].isupper()
+            and new_word[:1].isupper()
+            and similar
+        )
+    return old_ok and new_ok
+
+
+# --- typos ----------------------------------------------------------------------------------
+# A spelling fix changes a word by at most this many characters and keeps it this similar.
+TYPO_MAX_DISTANCE = 2
+TYPO_SIMILARITY = 0.7
+
+
+def is_typo_fix(old_sentence: str, hunk: Hunk) -> bool:
+    """A misspelt ordinary (lower-case) word corrected, or a duplicated word removed."""
+    if len(hunk.old_tokens) == 1 and not hunk.new_tokens:
+        tokens = tokenize(old_sentence)
+        word = hunk.old_tokens[0].casefold()
+        neighbours = [
+            tokens[i].text.casefold()
+            for i in (hunk.old_start - 1, hunk.old_start + 1)
+            if 0 <= i < len(tokens)
+        ]
+        return word.isalpha() and word in neighbours
+    if len(hunk.old_tokens) != 1 or len(hunk.new_tokens) != 1:
+        return False
+    old, new = hunk.old_tokens[0], hunk.new_tokens[0]
+    if not (old.replace("'", "").isalpha() and new.replace("'", "").isalpha()):
+        return False
+    if hunk.old_start > 0 and (old[:1].isupper() or new[:1].isupper()):
+        return False  # capitalised inside a sentence: a name, handled by is_name_change
+    distance = Levenshtein.distance(old.casefold(), new.casefold())
+    similarity = Levenshtein.normalized_similarity(old.casefold(), new.casefold())
+    return 0 < distance <= TYPO_MAX_DISTANCE and similarity >= TYPO_SIMILARITY

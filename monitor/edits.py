@@ -1,0 +1,332 @@
+"""Compare two versions of an article and name every edit: `compare(old, new) -> list[Edit]`.
+
+normalise → paragraphs → sentences (only of paragraphs that differ) → align → word diff inside each
+changed pair → classify. Pure: no database, clock or network.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from monitor import classify
+from monitor.align import Alignment, align_sentences, changed_paragraphs
+from monitor.extract import Article
+from monitor.normalize import body_paragraphs, comparison_key, normalize_text
+from monitor.sentences import split_sentences
+from monitor.words import Hunk, diff_words
+
+KINDS = (
+    "headline",
+    "byline",
+    "published_date",
+    "quote",
+    "quote_added",
+    "quote_removed",
+    "name",
+    "number",
+    "correction_note",
+    "typo",
+    "sentence_added",
+    "sentence_removed",
+    "sentence_moved",
+    "sentence_changed",
+    "cosmetic",
+    # Lifecycle events, recorded by the store rather than found by `compare`.
+    "removed",
+    "restored",
+    "redirected",
+    "reverted",
+)
+
+# Base significance of each kind, 0-1: how much a reader of the story should care.
+BASE_SCORE = {
+    "correction_note": 0.9,  # the newsroom itself says the story changed
+    "removed": 0.9,
+    "quote": 0.85,  # words put in someone's mouth changed
+    "quote_removed": 0.8,
+    "name": 0.8,
+    "number": 0.8,
+    "reverted": 0.8,
+    "quote_added": 0.75,
+    "headline": 0.7,
+    "restored": 0.7,
+    "sentence_removed": 0.6,
+    "byline": 0.5,
+    "sentence_added": 0.5,
+    "sentence_changed": 0.5,
+    "redirected": 0.5,
+    "published_date": 0.4,
+    "sentence_moved": 0.15,
+    "typo": 0.15,
+    "cosmetic": 0.0,
+}
+# An edit at or above this score is significant: it counts for alerts and for the stealth flag.
+SIGNIFICANT_AT = 0.5
+# Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
+SHORT_SENTENCE_WORDS = 4
+SHORT_SENTENCE_PENALTY = 0.3
+# An added or removed sentence is a quotation when at least this many words, and this share of
+# its words, are inside quotation marks.
+QUOTE_MIN_WORDS = 3
+QUOTE_MIN_SHARE = 0.4
+# A changed sentence with more changed runs than this, or with less similarity than this, is
+# reported as one rewrite instead of one edit per run.
+MAX_HUNKS = 3
+REWRITE_SIMILARITY = 60.0
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One thing the newsroom changed, old → new, with the sentences around it."""
+
+    kind: str
+    field: str  # "title", "byline", "published", "modified" or "body"
+    old: str = ""
+    new: str = ""
+    old_sentence: str = ""
+    new_sentence: str = ""
+    significant: bool = False
+    score: float = 0.0
+    reasons: tuple[str, ...] = field(default=())
+    old_paragraph: int = -1
+    new_paragraph: int = -1
+
+
+def make_edit(kind: str, field_name: str, *, extra: Iterable[str] = (), penalty: float = 0.0,
+              **values: str | int) -> Edit:
+    """An edit of `kind` with its significance score and the reasons for it."""
+    score = max(0.0, min(1.0, BASE_SCORE[kind] - penalty))
+    reasons = (f"{kind}: base {BASE_SCORE[kind]:.2f}", *extra)
+    return Edit(
+        kind=kind,
+        field=field_name,
+        significant=score >= SIGNIFICANT_AT,
+        score=round(score, 2),
+        reasons=reasons,
+        **values,  # type: ignore[arg-type]
+    )
+
+
+# --- metadata fields -----------------------------------------------------------------------
+def _compare_title(old: str, new: str) -> list[Edit]:
+    old, new = normalize_text(old), normalize_text(new)
+    if old == new:
+        return []
+    values = {"old": old, "new": new, "old_sentence": old, "new_sentence": new}
+    if comparison_key(old) == comparison_key(new):
+        return [make_edit("cosmetic", "title", extra=("only punctuation, case or spacing",), **values)]
+    hunks = [h for h in diff_words(old, new) if not _cosmetic_hunk(h)]
+    if old and new and hunks and all(classify.is_number_change(h) for h in hunks):
+        return [make_edit("number", "title", extra=("a figure in the headline",), **values)]
+    return [make_edit("headline", "title", **values)]
+
+
+def _compare_byline(old: str, new: str) -> list[Edit]:
+    old, new = normalize_text(old), normalize_text(new)
+    if old == new:
+        return []
+    kind = "cosmetic" if comparison_key(old) == comparison_key(new) else "byline"
+    return [make_edit(kind, "byline", old=old, new=new)]
+
+
+def _compare_dates(old: Article, new: Article) -> list[Edit]:
+    edits = []
+    if old.published.strip() != new.published.strip():
+        edits.append(make_edit("published_date", "published", old=old.published, new=new.published))
+    if old.modified.strip() != new.modified.strip() and (old.modified or new.modified):
+        edits.append(
+            make_edit(
+                "published_date",
+                "modified",
+                extra=("only the modified date: sites bump it on their own",),
+                penalty=0.3,
+                old=old.modified,
+                new=new.modified,
+            )
+        )
+    return edits
+
+
+# --- body ----------------------------------------------------------------------------------
+def _cosmetic_hunk(hunk: Hunk) -> bool:
+    return comparison_key(hunk.old) == comparison_key(hunk.new)
+
+
+def _hunk_kind(old: str, new: str, hunk: Hunk) -> tuple[str, str]:
+    """The kind of one changed run inside a changed sentence, and why."""
+    quote = classify.quote_kind(old, new, hunk)
+    if quote:
+        return quote, "the changed words are inside a quotation"
+    if classify.is_number_change(hunk):
+        return "number", "a figure changed"
+    if classify.is_name_change(old, new, hunk):
+        return "name", "a capitalised name was replaced"
+    if classify.is_typo_fix(old, hunk):
+        return "typo", "an ordinary word's spelling was fixed"
+    return "sentence_changed", "no more specific kind fits"
+
+
+def _changed_sentence(pair: Alignment) -> list[Edit]:
+    assert pair.old is not None and pair.new is not None
+    old, new = pair.old.text, pair.new.text
+    where = {
+        "old_sentence": old,
+        "new_sentence": new,
+        "old_paragraph": pair.old.paragraph,
+        "new_paragraph": pair.new.paragraph,
+    }
+    if classify.is_correction_note(new) or classify.is_correction_note(old):
+        return [make_edit("correction_note", "body", old=old, new=new, **where)]
+    hunks = diff_words(old, new)
+    real = [h for h in hunks if not _cosmetic_hunk(h)]
+    if not real:
+        return [make_edit("cosmetic", "body", old=old, new=new,
+                          extra=("only punctuation, case or spacing",), **where)]
+    if len(real) > MAX_HUNKS or pair.similarity < REWRITE_SIMILARITY:
+        kinds = {_hunk_kind(old, new, h)[0] for h in real}
+        kind = "quote" if kinds == {"quote"} else "sentence_changed"
+        return [make_edit(kind, "body", old=old, new=new,
+                          extra=(f"rewritten: {len(real)} changed runs",), **where)]
+    edits = []
+    for hunk in real:
+        kind, reason = _hunk_kind(old, new, hunk)
+        edits.append(make_edit(kind, "body", old=hunk.old, new=hunk.new, extra=(reason,), **where))
+    return edits
+
+
+def _one_sided(pair: Alignment) -> Edit:
+    """An added or removed sentence: a correction note, a quotation, or a plain sentence."""
+    added = pair.new is not None
+    sentence = pair.new if added else pair.old
+    assert sentence is not None
+    text = sentence.text
+    words = len([t for t in text.split() if any(c.isalnum() for c in t)])
+    where: dict[str, str | int] = (
+        {"new": text, "new_sentence": text, "new_paragraph": sentence.paragraph}
+        if added
+        else {"old": text, "old_sentence": text, "old_paragraph": sentence.paragraph}
+    )
+    if classify.is_correction_note(text):
+        return make_edit("correction_note", "body", **where)
+    quoted = classify.quoted_words(text)
+    if quoted >= QUOTE_MIN_WORDS and quoted >= QUOTE_MIN_SHARE * max(words, 1):
+        return make_edit("quote_added" if added else "quote_removed", "body", **where)
+    kind = "sentence_added" if added else "sentence_removed"
+    if words < SHORT_SENTENCE_WORDS:
+        return make_edit(kind, "body", extra=(f"only {words} words",),
+                         penalty=SHORT_SENTENCE_PENALTY, **where)
+    return make_edit(kind, "body", **where)
+
+
+def _merge_correction_paragraphs(edits: list[Edit]) -> list[Edit]:
+    """A correction paragraph is one note, however many sentences it has."""
+    note_paragraphs = {
+        e.new_paragraph for e in edits if e.kind == "correction_note" and not e.old and e.new
+    }
+    merged: list[Edit] = []
+    notes: dict[int, Edit] = {}
+    for edit in edits:
+        added = not edit.old and edit.new and edit.field == "body"
+        if added and edit.new_paragraph in note_paragraphs:
+            previous = notes.get(edit.new_paragraph)
+            if previous is None:
+                note = make_edit("correction_note", "body", new=edit.new, new_sentence=edit.new,
+                                 new_paragraph=edit.new_paragraph)
+                notes[edit.new_paragraph] = note
+                merged.append(note)
+            else:
+                text = f"{previous.new} {edit.new}"
+                note = make_edit("correction_note", "body", new=text, new_sentence=text,
+                                 new_paragraph=edit.new_paragraph)
+                merged[merged.index(previous)] = note
+                notes[edit.new_paragraph] = note
+            continue
+        merged.append(edit)
+    return merged
+
+
+def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
+    """Every edit between two article bodies, in reading order."""
+    old_paragraphs, new_paragraphs = body_paragraphs(old_body), body_paragraphs(new_body)
+    old_changed, new_changed = changed_paragraphs(old_paragraphs, new_paragraphs)
+    if not old_changed and not new_changed:
+        return []
+    old_sentences = split_sentences(old_paragraphs, only=old_changed)
+    new_sentences = split_sentences(new_paragraphs, only=new_changed)
+    edits: list[Edit] = []
+    for pair in align_sentences(old_sentences, new_sentences):
+        if pair.op == "equal":
+            assert pair.old is not None and pair.new is not None
+            if pair.old.text != pair.new.text:
+                edits.append(make_edit("cosmetic", "body", old=pair.old.text, new=pair.new.text,
+                                       old_sentence=pair.old.text, new_sentence=pair.new.text,
+                                       old_paragraph=pair.old.paragraph,
+                                       new_paragraph=pair.new.paragraph))
+        elif pair.op == "moved":
+            assert pair.old is not None and pair.new is not None
+            edits.append(make_edit("sentence_moved", "body", old=pair.old.text, new=pair.new.text,
+                                   old_sentence=pair.old.text, new_sentence=pair.new.text,
+                                   old_paragraph=pair.old.paragraph,
+                                   new_paragraph=pair.new.paragraph))
+        elif pair.op == "changed":
+            edits.extend(_changed_sentence(pair))
+        else:
+            edits.append(_one_sided(pair))
+    return _merge_correction_paragraphs(edits)
+
+
+def compare(old: Article, new: Article) -> list[Edit]:
+    """Every edit from `old` to `new`: headline, byline, dates, then the body in reading order."""
+    return [
+        *_compare_title(old.title, new.title),
+        *_compare_byline(old.byline, new.byline),
+        *_compare_dates(old, new),
+        *compare_bodies(old.body, new.body),
+    ]
+
+
+# --- what a change amounts to --------------------------------------------------------------
+LABELS = {
+    "headline": ("headline changed", "headline changed"),
+    "byline": ("byline changed", "byline changed"),
+    "published_date": ("date changed", "dates changed"),
+    "quote": ("quote changed", "{n} quotes changed"),
+    "quote_added": ("quote added", "{n} quotes added"),
+    "quote_removed": ("quote removed", "{n} quotes removed"),
+    "name": ("name corrected", "{n} names corrected"),
+    "number": ("figure updated", "{n} figures updated"),
+    "correction_note": ("correction note added", "correction notes added"),
+    "typo": ("typo fixed", "{n} typos fixed"),
+    "sentence_added": ("sentence added", "{n} sentences added"),
+    "sentence_removed": ("sentence removed", "{n} sentences removed"),
+    "sentence_moved": ("sentence moved", "{n} sentences moved"),
+    "sentence_changed": ("sentence reworded", "{n} sentences reworded"),
+    "cosmetic": ("cosmetic changes only", "cosmetic changes"),
+    "removed": ("article removed", "article removed"),
+    "restored": ("article restored", "article restored"),
+    "redirected": ("article redirected", "article redirected"),
+    "reverted": ("reverted to an earlier version", "reverted to an earlier version"),
+}
+
+
+def summarize(edits: Iterable[Edit]) -> str:
+    """One line in a journalist's words, most significant first: "quote changed; name corrected"."""
+    edits = list(edits)
+    counts = Counter(e.kind for e in edits)
+    best = {kind: max(e.score for e in edits if e.kind == kind) for kind in counts}
+    order = sorted(counts, key=lambda k: (-best[k], KINDS.index(k)))
+    if any(k != "cosmetic" for k in order):
+        order = [k for k in order if k != "cosmetic"]
+    parts = []
+    for kind in order:
+        one, many = LABELS[kind]
+        parts.append(one if counts[kind] == 1 else many.format(n=counts[kind]))
+    return "; ".join(parts) if parts else "no edits"
+
+
+def is_stealth(edits: Iterable[Edit]) -> bool:
+    """Significant edits and no correction note: the newsroom changed the story without saying so."""
+    edits = list(edits)
+    return any(e.significant for e in edits) and not any(e.kind == "correction_note" for e in edits)

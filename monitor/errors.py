@@ -1,0 +1,29 @@
+"""Typed errors of the core; the CLI, the crawler and the daemon translate them at their edges."""
+
+
+class RedlineError(Exception):
+    """Base class for every error Redline raises on purpose."""
+
+
+class UnknownArticleError(RedlineError):
+    """The URL is not tracked in this database."""
+
+
+class VersionNotFoundError(RedlineError):
+    """The article has no version with that number."""
+
+
+class InvalidURLError(RedlineError):
+    """The URL cannot be tracked: not http(s), or malformed."""
+
+
+class InputFileError(RedlineError):
+    """A file given on the command line cannot be read."""
+
+
+class DatabaseError(RedlineError):
+    """The database file cannot be opened or is not a Redline database."""
+
+
+class ConfigError(RedlineError):
+    """The configuration file or an option value is invalid."""

@@ -1,0 +1,112 @@
+"""Canonical text: the form in which two versions are compared and hashed.
+
+Normalising removes differences no reader would call an edit: Unicode compatibility forms, no-break
+and zero-width spaces, soft hyphens, curly versus straight quotes, runs of whitespace, and short
+boilerplate lines that extraction sometimes keeps (timestamps, "Advertisement", comment counts).
+Punctuation and case are kept: a change there is stored, then classified as `cosmetic`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Characters mapped to a plain equivalent before comparing. Quotes of every style become the
+# straight ASCII ones, so a site switching to typographic quotes is not an edit.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",  # figure space
+        "\u202f": " ",  # narrow no-break space
+        "\u2009": " ",  # thin space
+        "\u200a": " ",  # hair space
+        "\u3000": " ",  # ideographic space
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\u200c": None,  # zero-width non-joiner
+        "\u200d": None,  # zero-width joiner
+        "\u2060": None,  # word joiner
+        "\ufeff": None,  # byte-order mark
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2039": "'",
+        "\u203a": "'",
+        "\u2032": "'",
+        "`": "'",
+    }
+)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*")
+_KEY_DROP = re.compile(r"[\W_]+")
+
+# Short lines that page furniture leaves in extracted text. Only lines shorter than
+# NOISE_MAX_CHARS are candidates, so a real sentence that happens to start with "Updated" stays.
+NOISE_MAX_CHARS = 80
+_NOISE = re.compile(
+    r"""^(?:
+        advertisement|advertising|sponsored(?:\ content)?|publicidad|anuncio|
+        skip\ (?:to\ )?(?:main\ )?content|
+        share(?:\ this(?:\ article|\ story)?)?|tweet|print|e-?mail|
+        read\ more.*|more\ on\ this\ story|related(?:\ articles|\ stories|\ coverage)?|recommended|
+        \d[\d,.]*\ (?:comments?|comentarios|shares?)|
+        (?:last\ )?(?:updated|published|posted|actualizado|publicado|modified)\b.*\d.*|
+        \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
+        hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)
+    )\.?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def normalize_text(text: str) -> str:
+    """Canonical form of a text: NFKC, plain spaces and quotes, one space between words, one
+    newline between paragraphs. Idempotent."""
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    # NFKC can produce characters the map handles (and vice versa); a second pass makes it stable.
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def comparison_key(text: str) -> str:
+    """What is left when punctuation, spacing and case are ignored: equal keys mean a cosmetic edit.
+    Also makes "Anti - Putin" and "Anti-Putin" equal."""
+    return _KEY_DROP.sub(" ", normalize_text(text).casefold()).strip()
+
+
+def is_noise_paragraph(paragraph: str) -> bool:
+    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago")."""
+    return len(paragraph) < NOISE_MAX_CHARS and bool(_NOISE.match(paragraph.strip()))
+
+
+def body_paragraphs(body: str) -> list[str]:
+    """The normalised paragraphs of an article body, furniture lines dropped."""
+    return [p for p in normalize_text(body).split("\n") if not is_noise_paragraph(p)]
+
+
+def content_hash(title: str, byline: str, published: str, paragraphs: Iterable[str]) -> str:
+    """SHA-256 over a canonical JSON form of what makes a version distinct. The modified date is
+    left out on purpose: sites bump it without touching the text."""
+    canonical = json.dumps(
+        {
+            "title": normalize_text(title),
+            "byline": normalize_text(byline),
+            "published": published.strip(),
+            "body": list(paragraphs),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
