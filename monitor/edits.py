@@ -287,6 +287,9 @@ def compare(old: Article, new: Article) -> list[Edit]:
     ]
 
 
+LIFECYCLE = frozenset({"removed", "restored", "redirected", "reverted"})
+
+
 # --- what a change amounts to --------------------------------------------------------------
 LABELS = {
     "headline": ("headline changed", "headline changed"),
@@ -316,7 +319,8 @@ def summarize(edits: Iterable[Edit]) -> str:
     edits = list(edits)
     counts = Counter(e.kind for e in edits)
     best = {kind: max(e.score for e in edits if e.kind == kind) for kind in counts}
-    order = sorted(counts, key=lambda k: (-best[k], KINDS.index(k)))
+    # Lifecycle events lead: "article restored" matters before what changed inside it.
+    order = sorted(counts, key=lambda k: (k not in LIFECYCLE, -best[k], KINDS.index(k)))
     if any(k != "cosmetic" for k in order):
         order = [k for k in order if k != "cosmetic"]
     parts = []

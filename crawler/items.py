@@ -1,0 +1,17 @@
+"""The one item Redline's spiders yield: a fetched page (or a failure) for a tracked URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class PageItem:
+    url: str  # the tracked URL that was requested
+    status: int  # 0 when no response came
+    body: bytes = b""
+    final_url: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    content_type: str = ""
+    error: str = ""

@@ -1,0 +1,55 @@
+"""Hand each fetched page to the monitor, which extracts, compares and stores it."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sqlite3
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.config import CrawlConfig, crawl_config
+from crawler.items import PageItem
+from monitor import store
+from monitor.errors import RedlineError
+from monitor.record import FetchedPage, record_page
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, config: CrawlConfig, crawler: Crawler) -> None:
+        self.config = config
+        self.crawler = crawler
+        self.db: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawl_config(crawler.settings), crawler)
+
+    def open_spider(self) -> None:
+        self.db = store.open_db(self.config.db_path)
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        page = FetchedPage(**dataclasses.asdict(item))
+        try:
+            result = record_page(self.db, page, store.utc_now(), self.config.policy)
+        except (RedlineError, sqlite3.Error) as error:
+            # The transaction was rolled back: nothing half-written. Drop with the reason.
+            raise DropItem(f"could not record {page.url}: {error}") from error
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value(f"redline/outcome/{result.outcome}")
+        if result.summary:
+            logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
+        else:
+            logger.info("%s: %s %s", result.outcome, page.url, result.reason)
+        return item

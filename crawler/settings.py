@@ -1,0 +1,43 @@
+"""Scrapy settings for Redline: polite, conditional, bounded. See PITFALLS.md for why each is set.
+
+Redline's own settings start with REDLINE_ and are documented in the README; every one can be
+overridden with `-s NAME=VALUE` on `scrapy crawl`.
+"""
+
+BOT_NAME = "redline"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Redline ---------------------------------------------------------------------------------
+REDLINE_DB = None  # database path; else the REDLINE_DB environment variable, else data/redline.db
+REDLINE_REVISIT = None  # e.g. "15m": one fixed revisit interval instead of the age-based tiers
+REDLINE_MAX_AGE = "30d"  # stop checking articles first seen longer ago than this
+REDLINE_ROUND_LIMIT = 500  # at most this many due articles per check round, most overdue first
+
+# --- Politeness ------------------------------------------------------------------------------
+USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also caps the decompressed size of gzip bodies
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# --- Off: state, consoles and downloads Redline does not want ---------------------------------
+COOKIES_ENABLED = False  # also avoids fetching the public suffix list on first use
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's code-executing localhost server
+HTTPCACHE_ENABLED = False  # Redline sends its own conditional requests (If-None-Match)
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

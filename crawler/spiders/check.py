@@ -1,0 +1,106 @@
+"""`scrapy crawl check`: fetch tracked articles, conditionally, and yield what came back.
+
+    scrapy crawl check                  the articles that are due (most overdue first)
+    scrapy crawl check -a all=true      every tracked article
+    scrapy crawl check -a url=URL       one URL (tracked first if new)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.config import CrawlConfig, crawl_config
+from crawler.items import PageItem
+from monitor import store
+from monitor.errors import RedlineError
+from monitor.urls import check_url
+
+# Statuses the spider wants to see itself rather than have Scrapy drop; 3xx are left out so that
+# redirects are still followed.
+HANDLED_STATUSES = [304, *range(400, 600)]
+
+
+class CheckSpider(scrapy.Spider):
+    name = "check"
+
+    def __init__(self, url: str | None = None, all: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.target_url = url
+        self.check_all = str(all or "").lower() in {"1", "true", "yes"}
+        self.config: CrawlConfig | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CheckSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = crawl_config(crawler.settings)
+        return spider
+
+    def _targets(self) -> list[store.Row]:
+        assert self.config is not None
+        db = store.open_db(self.config.db_path)
+        try:
+            now = store.utc_now()
+            if self.target_url:
+                url = check_url(self.target_url)
+                article, _ = store.track_article(db, url, now)
+                return [article]
+            if self.check_all:
+                return store.all_articles(db)
+            return store.due_articles(db, now, limit=self.config.round_limit)
+        finally:
+            db.close()
+
+    async def start(self) -> AsyncIterator[Any]:
+        try:
+            targets = self._targets()
+        except RedlineError as error:
+            self.logger.error("nothing checked: %s", error)
+            return
+        self.logger.info("checking %d article(s)", len(targets))
+        for article in targets:
+            headers = {}
+            if article.get("etag"):
+                headers["If-None-Match"] = article["etag"]
+            if article.get("last_modified"):
+                headers["If-Modified-Since"] = article["last_modified"]
+            yield scrapy.Request(
+                article["url"],
+                headers=headers,
+                callback=self.parse,
+                errback=self.failed,
+                dont_filter=True,
+                meta={"handle_httpstatus_list": HANDLED_STATUSES, "redline_url": article["url"]},
+            )
+
+    def parse(self, response: Response) -> Any:
+        yield PageItem(
+            url=response.meta["redline_url"],
+            status=response.status,
+            body=response.body,
+            final_url=response.url,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            content_type=_header(response, b"Content-Type"),
+        )
+
+    def failed(self, failure: Failure) -> Any:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest):
+            reason = f"not fetched: {failure.getErrorMessage() or 'ignored'}"
+            if "robots" in reason.lower() or not failure.getErrorMessage():
+                reason = "not fetched: disallowed by robots.txt"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        yield PageItem(url=request.meta.get("redline_url", request.url), status=0, error=reason)
+
+
+def _header(response: Response, name: bytes) -> str:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""

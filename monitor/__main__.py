@@ -1,0 +1,5 @@
+"""`python -m monitor` is the `redline` command."""
+
+from monitor.cli import main
+
+main()

@@ -1,0 +1,290 @@
+"""`redline`: a thin click layer over the library. Library errors become one line and exit 1."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from monitor import render, store
+from monitor.edits import KINDS, compare, is_stealth, summarize
+from monitor.errors import InputFileError, RedlineError
+from monitor.extract import Article, extract_article
+from monitor.urls import check_url
+
+DEFAULT_DB = "data/redline.db"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(func: F) -> F:
+    """Turn Redline's typed errors into one clear line and a non-zero exit."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RedlineError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _console() -> Console:
+    # Piped output gets a readable width instead of rich's 80-column default.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+
+
+def _open(ctx: click.Context) -> Any:
+    return store.open_db(ctx.obj["db"])
+
+
+@click.group()
+@click.option(
+    "--db",
+    envvar="REDLINE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database file (env REDLINE_DB).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.version_option(package_name="redline")
+@click.pass_context
+def cli(ctx: click.Context, db: Path, verbose: bool) -> None:
+    """Redline: watch news articles and say exactly what the newsroom changed."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@cli.command()
+@click.pass_context
+@friendly
+def init(ctx: click.Context) -> None:
+    """Create the database (or bring its schema up to date)."""
+    _open(ctx).close()
+    click.echo(f"database ready: {ctx.obj['db']}")
+
+
+@cli.command()
+@click.argument("url")
+@click.pass_context
+@friendly
+def add(ctx: click.Context, url: str) -> None:
+    """Track one article URL."""
+    canonical = check_url(url)
+    db = _open(ctx)
+    _, created = store.track_article(db, canonical, store.utc_now())
+    click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputFileError(f"cannot read {path}: {error.strerror or error}") from error
+
+
+def _load_article(path: Path) -> Article:
+    """An HTML file is extracted; anything else is plain text: first line the headline."""
+    raw = _read(path)
+    head = raw[:2048].lower()
+    if b"<html" in head or b"<!doctype" in head or b"<body" in head or b"<p>" in head:
+        return extract_article(raw, url=None)
+    text = raw.decode("utf-8", errors="replace")
+    title, _, body = text.partition("\n")
+    if path.suffix.lower() in (".txt", ".text", "") and body.strip():
+        return Article(title=title.strip(), body=body.strip())
+    return Article(body=text.strip())
+
+
+PATH = click.Path(path_type=Path, dir_okay=False)
+
+
+@cli.command()
+@click.argument("file", type=PATH)
+@click.option("--url", help="The page's URL (helps metadata extraction).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly
+def extract(file: Path, url: str | None, as_json: bool) -> None:
+    """Extract the article from a saved HTML FILE."""
+    article = extract_article(_read(file), url=url)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(article), ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    console.print(f"[bold]{article.title}[/bold]")
+    if article.byline:
+        console.print(f"by {article.byline}")
+    if article.published:
+        console.print(f"published {article.published}  modified {article.modified or '-'}")
+    console.print()
+    console.print(article.body, markup=False)
+
+
+@cli.command(name="compare")
+@click.argument("old", type=PATH)
+@click.argument("new", type=PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly
+def compare_command(old: Path, new: Path, as_json: bool) -> None:
+    """Compare two versions (HTML or plain-text files; a text file's first line is the headline)."""
+    edits = compare(_load_article(old), _load_article(new))
+    if as_json:
+        payload = {
+            "changed": bool(edits),
+            "summary": summarize(edits) if edits else "",
+            "stealth": is_stealth(edits),
+            "edits": [dataclasses.asdict(e) for e in edits],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    if not edits:
+        console.print("no edits")
+        return
+    console.print(f"[bold]{summarize(edits)}[/bold]" + ("  [yellow](stealth)[/yellow]"
+                                                          if is_stealth(edits) else ""))
+    console.print(render.compare_table(edits))
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@friendly
+def history(ctx: click.Context, url: str, as_json: bool) -> None:
+    """List the stored versions of an article and what changed in each."""
+    db = _open(ctx)
+    article = store.require_article(db, check_url(url))
+    versions = store.versions_of(db, article["id"])
+    changes = store.changes_of(db, article["id"])
+    if as_json:
+        payload = {
+            "url": article["url"],
+            "status": article["status"],
+            "versions": [
+                {k: v for k, v in version.items() if k not in ("body",)} | {
+                    "words": len((version["body"] or "").split())}
+                for version in versions
+            ],
+            "changes": changes,
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        return
+    _console().print(render.history_table(article["url"], versions, changes))
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--from", "from_seq", type=int, help="Older version number (default: the one before --to).")
+@click.option("--to", "to_seq", type=int, help="Newer version number (default: the latest).")
+@click.pass_context
+@friendly
+def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None) -> None:
+    """Show a coloured word diff between two versions of an article."""
+    db = _open(ctx)
+    article = store.require_article(db, check_url(url))
+    latest = store.latest_version(db, article["id"])
+    if latest is None:
+        raise click.ClickException(f"no version of {article['url']} stored yet")
+    to_seq = to_seq or int(latest["seq"])
+    from_seq = from_seq or max(1, to_seq - 1)
+    old = store.get_version(db, article["id"], from_seq)
+    new = store.get_version(db, article["id"], to_seq)
+    edits = compare(store.article_from_row(old), store.article_from_row(new))
+    console = _console()
+    console.print(f"[bold]{article['url']}[/bold]  version {from_seq} → {to_seq}")
+    if not edits:
+        console.print("no edits")
+        return
+    console.print(f"{summarize(edits)}" + ("  [yellow](stealth)[/yellow]" if is_stealth(edits) else ""))
+    shown: set[tuple[str, str]] = set()
+    for edit in edits:
+        key = (edit.old_sentence or edit.old, edit.new_sentence or edit.new)
+        if key in shown:
+            continue
+        shown.add(key)
+        console.print()
+        console.print(f"[cyan]{edit.kind}[/cyan] ({edit.field})")
+        if key[0] and key[1]:
+            console.print(render.diff_text(key[0], key[1]))
+        elif key[0]:
+            console.print(f"[red strike]{key[0]}[/red strike]", markup=True)
+        else:
+            console.print(f"[green]{key[1]}[/green]", markup=True)
+
+
+@cli.command()
+@click.option("--since", help="Only edits detected at or after this time (ISO 8601, e.g. 2026-11-01).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only these kinds (repeatable).")
+@click.option("--site", help="Only this site (host name, e.g. www.example.com).")
+@click.option("--url", help="Only this article.")
+@click.option("--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves).")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@friendly
+def edits(ctx: click.Context, since: str | None, kinds: tuple[str, ...], site: str | None,
+          url: str | None, include_minor: bool, limit: int, as_json: bool) -> None:
+    """List detected edits, newest first (significant ones unless --all or --kind)."""
+    db = _open(ctx)
+    rows = store.list_edits(
+        db, since=since, kinds=kinds, site=site, url=check_url(url) if url else None,
+        significant_only=not include_minor and not kinds, limit=limit,
+    )
+    if as_json:
+        for row in rows:
+            row["reasons"] = json.loads(row["reasons"] or "[]")
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no edits found")
+        return
+    _console().print(render.edits_table(rows))
+
+
+@cli.command()
+@click.option("--all", "check_all", is_flag=True, help="Check every tracked article, due or not.")
+@click.option("--url", help="Check this one URL (tracked first if new).")
+@click.pass_context
+@friendly
+def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
+    """Run one check round now (`scrapy crawl check` in a subprocess)."""
+    from monitor.crawl import run_crawl
+
+    args = {"all": "true"} if check_all else {}
+    if url:
+        args["url"] = check_url(url)
+    result = run_crawl("check", ctx.obj["db"], args)
+    tail = [line for line in result.stdout.splitlines() if "redline/outcome" in line]
+    for line in tail:
+        click.echo(line.strip())
+    if result.returncode != 0:
+        raise click.ClickException(f"the crawl failed (exit {result.returncode})")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port for the demo site (0: any free port).")
+@click.pass_context
+@friendly
+def demo(ctx: click.Context, port: int) -> None:
+    """Crawl the embedded demo news site twice and show the edits found."""
+    from monitor.demo.job import run_demo
+
+    sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
+
+
+def main() -> None:
+    cli(prog_name="redline")

@@ -1,0 +1,71 @@
+"""Run a Scrapy crawl as a subprocess: the reactor cannot restart inside one process, and a crash
+stays inside the child. The monitor never imports Scrapy; it only starts `python -m scrapy`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+# A check round that takes longer than this is stuck; the child is killed and the round logged.
+DEFAULT_TIMEOUT_S = 30 * 60
+
+
+def crawl_command(
+    spider: str, args: Mapping[str, str] | None = None, settings: Mapping[str, str] | None = None
+) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for key, value in (args or {}).items():
+        command += ["-a", f"{key}={value}"]
+    for key, value in (settings or {}).items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+def crawl_env(db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SCRAPY_SETTINGS_MODULE"] = "crawler.settings"
+    env["REDLINE_DB"] = str(Path(db_path).resolve())
+    return env
+
+
+def start_crawl(
+    spider: str,
+    db_path: Path,
+    args: Mapping[str, str] | None = None,
+    settings: Mapping[str, str] | None = None,
+    log_file: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start `scrapy crawl SPIDER` in the background; its log goes to `log_file` (else discarded)."""
+    output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        return subprocess.Popen(
+            crawl_command(spider, args, settings),
+            env=crawl_env(db_path),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a Ctrl-C in the terminal reaches the daemon, which forwards it
+        )
+    finally:
+        if log_file:
+            output.close()  # type: ignore[union-attr]
+
+
+def run_crawl(
+    spider: str,
+    db_path: Path,
+    args: Mapping[str, str] | None = None,
+    settings: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> subprocess.CompletedProcess[str]:
+    """Run a crawl to completion and return its exit code and log."""
+    return subprocess.run(
+        crawl_command(spider, args, settings),
+        env=crawl_env(db_path),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,100 @@
+"""`redline demo` / `make demo`: the main job on the embedded default, a local news site.
+
+Starts the demo site on 127.0.0.1, tracks its articles, crawls them with a real `scrapy crawl`,
+switches the site to its next edition (real-looking edits plus boilerplate churn), crawls again,
+and prints the edits found.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from monitor import render, store
+from monitor.crawl import run_crawl
+from monitor.demo.site import DemoSite
+from monitor.errors import DatabaseError
+
+# The demo site is ours and local: no need to wait between requests.
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def _reset(db_path: Path) -> None:
+    """Start from an empty database, but never delete one that watches anything but the demo."""
+    if not db_path.exists():
+        return
+    db = store.open_db(db_path)
+    try:
+        foreign = [
+            a["url"] for a in store.all_articles(db) if not a["site"].startswith("127.0.0.1")
+        ]
+    finally:
+        db.close()
+    if foreign:
+        raise DatabaseError(
+            f"{db_path} tracks {len(foreign)} real article(s); the demo will not overwrite it. "
+            "Pass another file: redline --db data/demo.db demo"
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+def _crawl(console: Console, db_path: Path, label: str) -> None:
+    started = time.monotonic()
+    with console.status(f"{label}: scrapy crawl check -a all=true …"):
+        result = run_crawl("check", db_path, {"all": "true"}, DEMO_SETTINGS, timeout=300)
+    if result.returncode != 0:
+        console.print(result.stdout[-3000:], markup=False)
+        raise SystemExit(f"the crawl failed (exit {result.returncode})")
+    console.print(f"{label}: done in {time.monotonic() - started:.1f} s")
+
+
+def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> int:
+    console = console or Console()
+    db_path = Path(db_path)
+    _reset(db_path)
+    with DemoSite(port=port) as site:
+        console.print(f"[bold]Demo news site[/bold] at {site.base_url} (edition 1)")
+        db = store.open_db(db_path)
+        now = store.utc_now()
+        for url in site.article_urls():
+            store.track_article(db, url, now)
+        db.close()
+        _crawl(console, db_path, "first crawl")
+        site.edition = 2
+        console.print("The site publishes its next edition: edits in articles, boilerplate churn.")
+        _crawl(console, db_path, "second crawl")
+
+    db = store.open_db(db_path)
+    try:
+        outcomes = {
+            row["outcome"]: row["n"]
+            for row in db.query("select outcome, count(*) as n from checks group by outcome")
+        }
+        rows = store.list_edits(db, significant_only=False)
+        changes = list(db.query("select count(*) as n, sum(stealth) as s from changes"))[0]
+    finally:
+        db.close()
+    console.print(
+        "checks: " + ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
+    )
+    console.print(render.edits_table(rows, title=f"Edits found ({len(rows)})"))
+    console.print(
+        f"{changes['n']} changed article(s), {changes['s'] or 0} with significant edits and no "
+        "correction note (stealth)."
+    )
+    console.print(
+        f"\nLook further:\n"
+        f"  redline --db {db_path} edits --all          every edit\n"
+        f"  redline --db {db_path} history URL          versions of one article\n"
+        f"  redline --db {db_path} diff URL             coloured word diff\n"
+        f"  sqlite3 {db_path} 'select * from edits'      the raw tables"
+    )
+    return 0

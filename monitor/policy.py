@@ -1,0 +1,67 @@
+"""When to look at an article again: a pure function of its age and of its last change.
+
+Fresh and recently edited articles are checked often, quiet ones rarely, and none after
+`max_age`. The clock is passed in, so the policy is tested without waiting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from monitor.errors import ConfigError
+
+# (while the article is younger than / was edited less than this, check it every ...).
+# News is edited most in its first hours (NewsEdits: most versions come within a day), so the
+# first tier is tight and the intervals then grow roughly fourfold per tier.
+DEFAULT_TIERS: tuple[tuple[timedelta, timedelta], ...] = (
+    (timedelta(hours=3), timedelta(minutes=10)),
+    (timedelta(hours=24), timedelta(minutes=30)),
+    (timedelta(days=3), timedelta(hours=2)),
+    (timedelta(days=7), timedelta(hours=6)),
+    (timedelta(days=365_000), timedelta(hours=24)),
+)
+DEFAULT_MAX_AGE = timedelta(days=30)
+# After a failed fetch (network error, 5xx) try again after this long, whatever the tier.
+DEFAULT_ERROR_RETRY = timedelta(minutes=30)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|w)s?\s*$", re.IGNORECASE)
+_UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400,
+         "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """"30s", "15m", "2h", "1d", "1w" → timedelta; anything else is a ConfigError."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ConfigError(f"not a duration: {text!r} (use e.g. 30s, 15m, 2h, 1d)")
+    seconds = float(match.group(1)) * _UNIT[match.group(2).lower()]
+    if seconds <= 0:
+        raise ConfigError(f"a duration must be positive: {text!r}")
+    return timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class RevisitPolicy:
+    tiers: tuple[tuple[timedelta, timedelta], ...] = DEFAULT_TIERS
+    max_age: timedelta = DEFAULT_MAX_AGE
+    fixed: timedelta | None = None  # `--revisit`: one interval for every article
+    error_retry: timedelta = DEFAULT_ERROR_RETRY
+
+
+def next_check(
+    policy: RevisitPolicy, now: datetime, first_seen: datetime, last_changed: datetime | None
+) -> datetime | None:
+    """When to check next; None once the article is older than the policy's maximum age."""
+    age = now - first_seen
+    if age >= policy.max_age:
+        return None
+    if policy.fixed is not None:
+        return now + policy.fixed
+    quiet = now - last_changed if last_changed is not None else age
+    recency = min(age, quiet)
+    for below, interval in policy.tiers:
+        if recency < below:
+            return now + interval
+    return now + policy.tiers[-1][1]

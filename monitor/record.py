@@ -1,0 +1,266 @@
+"""Record one fetched page: the path from a response to a check row, a version and its edits.
+
+Called by the crawler's pipeline with a plain `FetchedPage` (no Scrapy objects). Extraction runs
+before the write transaction so the lock is held only for the comparison and the inserts; the
+check, the snapshot, the version, the change and its edits are written in one transaction, so a
+crash never leaves half a version.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.edits import Edit, compare, make_edit, summarize
+from monitor.extract import Article, extract_article, extractor_version
+from monitor.normalize import body_paragraphs, content_hash
+from monitor.policy import RevisitPolicy, next_check
+
+logger = logging.getLogger(__name__)
+
+# Extraction health gate. A body shorter than this share of the median of the article's recent
+# versions is a collapse (paywall, consent wall, broken template), not an edit: a real rewrite
+# seldom drops 70 % of a story at once. Only applied once the story is long enough to judge.
+COLLAPSE_RATIO = 0.3
+COLLAPSE_MIN_LENGTH = 400
+RECENT_VERSIONS = 3
+# Short bodies carrying one of these are interstitials, not articles.
+INTERSTITIAL_MAX_LENGTH = 1200
+_INTERSTITIAL = re.compile(
+    r"subscribe (?:now )?to (?:continue|keep) reading|you have reached your (?:free )?(?:article )?"
+    r"limit|already a subscriber|please enable javascript|enable cookies|accept (?:all )?cookies|"
+    r"we value your privacy|are you a robot|captcha|access denied|403 forbidden|page not found|"
+    r"suscr[ií]bete para seguir leyendo|p[aá]gina no encontrada",
+    re.IGNORECASE,
+)
+
+Extractor = Callable[[bytes, str], Article]
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """One response (or failure) for a tracked URL, as plain data."""
+
+    url: str  # the tracked URL that was requested
+    status: int  # HTTP status; 0 when no response came (network error, timeout, refused)
+    body: bytes = b""
+    final_url: str = ""  # after redirects; empty means the same as url
+    etag: str = ""
+    last_modified: str = ""
+    content_type: str = ""
+    error: str = ""  # why no usable response came
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    outcome: str
+    reason: str = ""
+    version_seq: int | None = None
+    edits: tuple[Edit, ...] = field(default=())
+    summary: str = ""
+
+
+def _extract(body: bytes, url: str) -> Article:
+    return extract_article(body, url=url)
+
+
+def health_problem(article: Article, recent_lengths: list[int]) -> str:
+    """Why this extraction must not become a version, or "" when it looks like the article."""
+    if article.is_empty():
+        return "extraction found no article text"
+    length = len(article.body)
+    if length < INTERSTITIAL_MAX_LENGTH and _INTERSTITIAL.search(article.body):
+        return "page looks like a paywall, consent or error interstitial"
+    if recent_lengths:
+        typical = statistics.median(recent_lengths)
+        if typical >= COLLAPSE_MIN_LENGTH and length < COLLAPSE_RATIO * typical:
+            return f"extracted text collapsed to {length} characters from about {int(typical)}"
+    return ""
+
+
+def is_soft_404(requested: str, final: str) -> bool:
+    """A redirect from an article to a home or section page means the article is gone."""
+    before, after = urlsplit(requested), urlsplit(final)
+    if before.netloc.lower() != after.netloc.lower():
+        return False
+    path = after.path or "/"
+    segments = [s for s in path.split("/") if s]
+    return path.endswith("/") or len(segments) <= 1 and "." not in path
+
+
+def _schedule(policy: RevisitPolicy, article: store.Row, now: datetime, changed: bool) -> str | None:
+    first_seen = datetime.fromisoformat(article["first_seen"])
+    last = now if changed else (
+        datetime.fromisoformat(article["last_changed"]) if article["last_changed"] else None
+    )
+    when = next_check(policy, now, first_seen, last)
+    return store.stamp(when) if when else None
+
+
+def record_page(
+    db: Database,
+    page: FetchedPage,
+    now: datetime,
+    policy: RevisitPolicy | None = None,
+    extractor: Extractor = _extract,
+) -> CheckResult:
+    """Record a fetched page for its tracked article and return what happened."""
+    policy = policy or RevisitPolicy()
+    article, _ = store.track_article(db, page.url, now)
+    final_url = page.final_url or page.url
+    check: dict[str, Any] = {
+        "article_id": article["id"],
+        "checked_at": store.stamp(now),
+        "url": final_url,
+        "http_status": page.status or None,
+    }
+    status = page.status
+
+    if page.error or status == 0 or status >= 500 or status == 429 or (
+        status >= 400 and status not in (404, 410)
+    ):
+        reason = page.error or f"HTTP {status}"
+        with store.write_transaction(db):
+            store.add_check(db, outcome="error", reason=reason, **check)
+            store.update_article(
+                db, article["id"], last_checked=store.stamp(now),
+                next_check=store.stamp(now + policy.error_retry),
+            )
+        logger.warning("check of %s failed: %s", page.url, reason)
+        return CheckResult("error", reason)
+
+    if status == 304:
+        with store.write_transaction(db):
+            store.add_check(db, outcome="unchanged", reason="304 not modified", **check)
+            store.update_article(db, article["id"], last_checked=store.stamp(now),
+                                 next_check=_schedule(policy, article, now, changed=False))
+        return CheckResult("unchanged", "304 not modified")
+
+    if status in (404, 410) or (final_url != page.url and is_soft_404(page.url, final_url)):
+        reason = f"HTTP {status}" if status in (404, 410) else f"redirected to {final_url}"
+        return _record_removal(db, article, check, reason, now, policy)
+
+    digest = store.page_hash(page.body)
+    current_extractor = extractor_version()
+    latest = store.latest_version(db, article["id"])
+    same_extractor = latest is not None and (
+        f"{latest['extractor']} {latest['extractor_version']}" == current_extractor
+    )
+    if digest == article["last_page_hash"] and same_extractor and article["status"] == "active":
+        with store.write_transaction(db):
+            store.add_check(db, outcome="unchanged", reason="identical page", **check)
+            store.update_article(db, article["id"], last_checked=store.stamp(now),
+                                 etag=page.etag or article["etag"],
+                                 last_modified=page.last_modified or article["last_modified"],
+                                 next_check=_schedule(policy, article, now, changed=False))
+        return CheckResult("unchanged", "identical page")
+
+    extracted = extractor(page.body, final_url)
+    recent = [len(v["body"]) for v in store.versions_of(db, article["id"])[-RECENT_VERSIONS:]]
+    problem = health_problem(extracted, recent)
+    if problem:
+        with store.write_transaction(db):
+            snapshot = store.save_snapshot(db, page.body, page.content_type, now)
+            store.add_check(db, outcome="extraction_failed", reason=problem,
+                            snapshot_id=snapshot, **check)
+            store.update_article(db, article["id"], last_checked=store.stamp(now),
+                                 next_check=_schedule(policy, article, now, changed=False))
+        logger.warning("no version of %s stored: %s", page.url, problem)
+        return CheckResult("extraction_failed", problem)
+
+    paragraphs = body_paragraphs(extracted.body)
+    fingerprint = content_hash(extracted.title, extracted.byline, extracted.published, paragraphs)
+    return _record_content(db, page, extracted, fingerprint, digest, check, now, policy)
+
+
+def _record_removal(
+    db: Database, article: store.Row, check: dict[str, Any], reason: str, now: datetime,
+    policy: RevisitPolicy,
+) -> CheckResult:
+    with store.write_transaction(db):
+        fresh = store.find_article(db, article["url"]) or article
+        latest = store.latest_version(db, fresh["id"])
+        edits: list[Edit] = []
+        if fresh["status"] != "removed" and latest is not None:
+            edits = [make_edit("removed", "article", old=fresh["url"], new="",
+                               extra=(reason,))]
+            store.add_change(db, fresh["id"], latest["id"], None, edits, now)
+        store.add_check(db, outcome="removed", reason=reason, **check)
+        store.update_article(db, fresh["id"], status="removed", last_checked=store.stamp(now),
+                             last_page_hash=None, etag=None, last_modified=None,
+                             next_check=_schedule(policy, fresh, now, changed=False))
+    if edits:
+        logger.info("article removed: %s (%s)", article["url"], reason)
+    return CheckResult("removed", reason, edits=tuple(edits), summary=summarize(edits))
+
+
+def _record_content(
+    db: Database, page: FetchedPage, extracted: Article, fingerprint: str, digest: str,
+    check: dict[str, Any], now: datetime, policy: RevisitPolicy,
+) -> CheckResult:
+    final_url = page.final_url or page.url
+    with store.write_transaction(db):
+        # Re-read inside the write lock: another writer may have recorded this article meanwhile.
+        article = store.find_article(db, page.url)
+        assert article is not None
+        latest = store.latest_version(db, article["id"])
+        lifecycle: list[Edit] = []
+        if article["status"] == "removed" and latest is not None:
+            lifecycle.append(make_edit("restored", "article", new=page.url))
+        if final_url != page.url and article["redirected_to"] != final_url:
+            lifecycle.append(make_edit("redirected", "article", old=page.url, new=final_url))
+        common = {
+            "last_checked": store.stamp(now),
+            "last_page_hash": digest,
+            "etag": page.etag or None,
+            "last_modified": page.last_modified or None,
+            "status": "active",
+            "redirected_to": final_url if final_url != page.url else None,
+        }
+        if latest is not None and latest["content_hash"] == fingerprint:
+            if lifecycle:
+                store.add_change(db, article["id"], latest["id"], latest["id"], lifecycle, now)
+            store.add_check(db, outcome="unchanged", reason="same content", **check)
+            store.update_article(db, article["id"], **common,
+                                 next_check=_schedule(policy, article, now, changed=False))
+            return CheckResult("unchanged", "same content", edits=tuple(lifecycle),
+                               summary=summarize(lifecycle) if lifecycle else "")
+
+        edits: list[Edit] = []
+        if latest is not None:
+            edits = compare(store.article_from_row(latest), extracted)
+            earlier = list(db.query(
+                "select seq from versions where article_id = ? and content_hash = ? "
+                "order by seq desc limit 1", [article["id"], fingerprint]))
+            if earlier:
+                lifecycle.append(make_edit(
+                    "reverted", "article", old=f"version {latest['seq']}",
+                    new=f"version {earlier[0]['seq']}",
+                    extra=(f"content is identical to version {earlier[0]['seq']}",)))
+        edits = lifecycle + edits
+        snapshot = store.save_snapshot(db, page.body, page.content_type, now)
+        version = store.add_version(
+            db, article["id"], extracted, content_hash=fingerprint, snapshot_id=snapshot,
+            url=final_url, extractor=extractor_version(), now=now,
+        )
+        if latest is not None:
+            store.add_change(db, article["id"], latest["id"], version["id"], edits, now)
+        outcome = "new_version" if latest is not None else "new_article"
+        store.add_check(db, outcome=outcome, version_id=version["id"], snapshot_id=snapshot,
+                        reason=summarize(edits) if edits else "first version", **check)
+        store.update_article(db, article["id"], **common, title=extracted.title,
+                             version_count=int(version["seq"]), last_changed=store.stamp(now),
+                             next_check=_schedule(policy, article, now, changed=True))
+    if latest is not None:
+        logger.info("new version %s of %s: %s", version["seq"], page.url, summarize(edits))
+    return CheckResult(outcome, version_seq=int(version["seq"]), edits=tuple(edits),
+                       summary=summarize(edits) if edits else "")

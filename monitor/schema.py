@@ -1,0 +1,153 @@
+"""The database schema, written down as sqlite-utils migrations. Applied by `store.open_db`.
+
+Tables are named for what a person browsing them in Datasette expects: `articles` (what is watched),
+`checks` (every fetch), `versions` (every distinct text), `snapshots` (raw pages, compressed,
+deduplicated), `changes` (one per new version or lifecycle event) and `edits` (what changed, named).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("redline")
+
+
+def _table(db: Database, name: str) -> Table:
+    table = db[name]
+    assert isinstance(table, Table)
+    return table
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Articles, checks, snapshots, versions, changes and edits."""
+    _table(db, "articles").create(
+        {
+            "id": int,
+            "url": str,
+            "site": str,
+            "status": str,  # active, removed, redirected, expired
+            "title": str,
+            "first_seen": str,
+            "last_checked": str,
+            "last_changed": str,
+            "next_check": str,
+            "etag": str,
+            "last_modified": str,
+            "last_page_hash": str,  # SHA-256 of the last raw page: identical bytes skip extraction
+            "version_count": int,
+            "redirected_to": str,
+        },
+        pk="id",
+        not_null={"url", "site", "status", "first_seen", "version_count"},
+        defaults={"status": "active", "version_count": 0},
+    )
+    _table(db, "articles").create_index(["url"], unique=True)
+    _table(db, "articles").create_index(["next_check"])
+    _table(db, "snapshots").create(
+        {
+            "id": int,
+            "sha256": str,
+            "content": bytes,  # zlib-compressed raw page
+            "size": int,
+            "stored_size": int,
+            "content_type": str,
+            "first_seen": str,
+        },
+        pk="id",
+        not_null={"sha256", "content", "size", "stored_size"},
+    )
+    _table(db, "snapshots").create_index(["sha256"], unique=True)
+    _table(db, "versions").create(
+        {
+            "id": int,
+            "article_id": int,
+            "seq": int,
+            "captured_at": str,
+            "url": str,
+            "title": str,
+            "byline": str,
+            "published": str,
+            "modified": str,
+            "body": str,
+            "content_hash": str,
+            "extractor": str,
+            "extractor_version": str,
+            "snapshot_id": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("snapshot_id", "snapshots", "id")],
+        not_null={"article_id", "seq", "captured_at", "body", "content_hash"},
+    )
+    _table(db, "versions").create_index(["article_id", "seq"], unique=True)
+    _table(db, "versions").create_index(["content_hash"])
+    _table(db, "checks").create(
+        {
+            "id": int,
+            "article_id": int,
+            "checked_at": str,
+            "url": str,  # the URL finally answered, after redirects
+            "http_status": int,
+            "outcome": str,
+            "reason": str,
+            "version_id": int,
+            "snapshot_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("version_id", "versions", "id"),
+            ("snapshot_id", "snapshots", "id"),
+        ],
+        not_null={"article_id", "checked_at", "outcome"},
+    )
+    _table(db, "checks").create_index(["article_id", "checked_at"])
+    _table(db, "checks").create_index(["outcome"])
+    _table(db, "changes").create(
+        {
+            "id": int,
+            "article_id": int,
+            "old_version_id": int,
+            "new_version_id": int,
+            "detected_at": str,
+            "summary": str,
+            "kinds": str,  # comma-separated edit kinds, for quick filtering
+            "significant": int,  # number of significant edits
+            "stealth": int,  # 1 when significant edits came without a correction note
+        },
+        pk="id",
+        foreign_keys=[
+            ("article_id", "articles", "id"),
+            ("old_version_id", "versions", "id"),
+            ("new_version_id", "versions", "id"),
+        ],
+        not_null={"article_id", "detected_at", "summary"},
+    )
+    _table(db, "changes").create_index(["article_id", "detected_at"])
+    _table(db, "changes").create_index(["detected_at"])
+    _table(db, "edits").create(
+        {
+            "id": int,
+            "change_id": int,
+            "article_id": int,
+            "position": int,
+            "kind": str,
+            "field": str,
+            "old": str,
+            "new": str,
+            "old_sentence": str,
+            "new_sentence": str,
+            "significant": int,
+            "score": float,
+            "reasons": str,  # JSON list
+            "old_paragraph": int,
+            "new_paragraph": int,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id"), ("article_id", "articles", "id")],
+        not_null={"change_id", "article_id", "kind", "field"},
+    )
+    _table(db, "edits").create_index(["change_id"])
+    _table(db, "edits").create_index(["kind"])

@@ -1,0 +1,360 @@
+"""The version store: the only module that touches SQLite.
+
+One connection per process, WAL so Datasette reads while a crawl writes, every write unit inside
+`BEGIN IMMEDIATE` so two writers queue on the busy timeout instead of failing with "database is
+locked" (a deferred transaction that reads then writes fails at once when another writer got in).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+from monitor.edits import Edit, is_stealth, summarize
+from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
+from monitor.extract import Article
+from monitor.schema import MIGRATIONS
+
+# How long a writer waits for another to finish before giving up. A check round holds the write
+# lock for milliseconds per page, so 60 s is only reached when something is badly stuck.
+BUSY_TIMEOUT_MS = 60_000
+# zlib level for raw pages: 6 is zlib's default, within 5 % of level 9 on HTML at half the time.
+SNAPSHOT_COMPRESSION = 6
+
+Row = dict[str, Any]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    """The one text form of a time in the database: ISO 8601, UTC, seconds."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def site_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _table(db: Database, name: str) -> Table:
+    table = db[name]
+    assert isinstance(table, Table)
+    return table
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) a Redline database and bring its schema up to date."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
+        # Safe under WAL (a power cut can lose the last commits, never corrupt) and ~4x cheaper.
+        db.execute("PRAGMA synchronous = NORMAL")
+        if MIGRATIONS.pending(db):
+            with write_transaction(db):
+                MIGRATIONS.apply(db)
+    except (sqlite3.DatabaseError, OSError) as error:
+        raise DatabaseError(f"cannot open database {path}: {error}") from error
+    return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One write unit: all of it is committed, or none of it."""
+    if db.conn.in_transaction:
+        with db.atomic():  # nested: a savepoint
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+# --- articles ------------------------------------------------------------------------------
+def find_article(db: Database, url: str) -> Row | None:
+    rows = list(db.query("select * from articles where url = ?", [url]))
+    return rows[0] if rows else None
+
+
+def require_article(db: Database, url: str) -> Row:
+    article = find_article(db, url)
+    if article is None:
+        raise UnknownArticleError(f"not tracked: {url} (add it with `redline add {url}`)")
+    return article
+
+
+def track_article(db: Database, url: str, now: datetime) -> tuple[Row, bool]:
+    """The article row for `url`, created (due at once) if new. Returns (row, created)."""
+    existing = find_article(db, url)
+    if existing is not None:
+        return existing, False
+    with write_transaction(db):
+        _table(db, "articles").insert(
+            {
+                "url": url,
+                "site": site_of(url),
+                "status": "active",
+                "first_seen": stamp(now),
+                "next_check": stamp(now),
+                "version_count": 0,
+            },
+            ignore=True,
+        )
+    article = find_article(db, url)
+    assert article is not None
+    return article, True
+
+
+def update_article(db: Database, article_id: int, **values: Any) -> None:
+    _table(db, "articles").update(article_id, values)
+
+
+def all_articles(db: Database) -> list[Row]:
+    return list(db.query("select * from articles order by id"))
+
+
+def due_articles(db: Database, now: datetime, limit: int | None = None) -> list[Row]:
+    """Articles whose next check is due, most overdue first; expired ones never."""
+    sql = (
+        "select * from articles where next_check is not null and next_check <= ? "
+        "and status != 'expired' order by next_check, id"
+    )
+    params: list[Any] = [stamp(now)]
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    return list(db.query(sql, params))
+
+
+# --- snapshots -----------------------------------------------------------------------------
+def page_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def save_snapshot(db: Database, raw: bytes, content_type: str, now: datetime) -> int:
+    """Store a raw page once, compressed; the same bytes seen again reuse the row."""
+    digest = page_hash(raw)
+    rows = list(db.query("select id from snapshots where sha256 = ?", [digest]))
+    if rows:
+        return int(rows[0]["id"])
+    content = zlib.compress(raw, SNAPSHOT_COMPRESSION)
+    table = _table(db, "snapshots")
+    table.insert(
+        {
+            "sha256": digest,
+            "content": content,
+            "size": len(raw),
+            "stored_size": len(content),
+            "content_type": content_type,
+            "first_seen": stamp(now),
+        }
+    )
+    return int(table.last_pk)
+
+
+def load_snapshot(db: Database, snapshot_id: int) -> bytes:
+    rows = list(db.query("select content from snapshots where id = ?", [snapshot_id]))
+    if not rows:
+        raise VersionNotFoundError(f"no snapshot {snapshot_id}")
+    return zlib.decompress(rows[0]["content"])
+
+
+# --- versions ------------------------------------------------------------------------------
+def article_from_row(row: Row) -> Article:
+    return Article(
+        title=row["title"] or "",
+        byline=row["byline"] or "",
+        published=row["published"] or "",
+        modified=row["modified"] or "",
+        body=row["body"] or "",
+    )
+
+
+def versions_of(db: Database, article_id: int) -> list[Row]:
+    return list(db.query("select * from versions where article_id = ? order by seq", [article_id]))
+
+
+def latest_version(db: Database, article_id: int) -> Row | None:
+    rows = list(
+        db.query(
+            "select * from versions where article_id = ? order by seq desc limit 1", [article_id]
+        )
+    )
+    return rows[0] if rows else None
+
+
+def get_version(db: Database, article_id: int, seq: int) -> Row:
+    rows = list(
+        db.query("select * from versions where article_id = ? and seq = ?", [article_id, seq])
+    )
+    if not rows:
+        raise VersionNotFoundError(f"no version {seq} of this article")
+    return rows[0]
+
+
+def add_version(
+    db: Database,
+    article_id: int,
+    article: Article,
+    *,
+    content_hash: str,
+    snapshot_id: int | None,
+    url: str,
+    extractor: str,
+    now: datetime,
+) -> Row:
+    latest = latest_version(db, article_id)
+    seq = 1 if latest is None else int(latest["seq"]) + 1
+    name, _, version = extractor.partition(" ")
+    table = _table(db, "versions")
+    table.insert(
+        {
+            "article_id": article_id,
+            "seq": seq,
+            "captured_at": stamp(now),
+            "url": url,
+            "title": article.title,
+            "byline": article.byline,
+            "published": article.published,
+            "modified": article.modified,
+            "body": article.body,
+            "content_hash": content_hash,
+            "extractor": name,
+            "extractor_version": version,
+            "snapshot_id": snapshot_id,
+        }
+    )
+    rows = list(db.query("select * from versions where id = ?", [table.last_pk]))
+    return rows[0]
+
+
+# --- checks, changes, edits ----------------------------------------------------------------
+def add_check(db: Database, **values: Any) -> int:
+    table = _table(db, "checks")
+    table.insert(values)
+    return int(table.last_pk)
+
+
+def add_change(
+    db: Database,
+    article_id: int,
+    old_version_id: int | None,
+    new_version_id: int | None,
+    edits: list[Edit],
+    now: datetime,
+) -> int:
+    """A change and its edits; the summary and stealth flag are computed from the edits."""
+    changes = _table(db, "changes")
+    changes.insert(
+        {
+            "article_id": article_id,
+            "old_version_id": old_version_id,
+            "new_version_id": new_version_id,
+            "detected_at": stamp(now),
+            "summary": summarize(edits),
+            "kinds": ",".join(dict.fromkeys(e.kind for e in edits)),
+            "significant": sum(1 for e in edits if e.significant),
+            "stealth": int(is_stealth(edits)),
+        }
+    )
+    change_id = int(changes.last_pk)
+    _table(db, "edits").insert_all(
+        (
+            {
+                "change_id": change_id,
+                "article_id": article_id,
+                "position": position,
+                "kind": edit.kind,
+                "field": edit.field,
+                "old": edit.old,
+                "new": edit.new,
+                "old_sentence": edit.old_sentence,
+                "new_sentence": edit.new_sentence,
+                "significant": int(edit.significant),
+                "score": edit.score,
+                "reasons": json.dumps(list(edit.reasons)),
+                "old_paragraph": edit.old_paragraph,
+                "new_paragraph": edit.new_paragraph,
+            }
+            for position, edit in enumerate(edits)
+        )
+    )
+    return change_id
+
+
+def list_edits(
+    db: Database,
+    *,
+    since: str | None = None,
+    kinds: tuple[str, ...] = (),
+    site: str | None = None,
+    url: str | None = None,
+    significant_only: bool = False,
+    limit: int | None = None,
+) -> list[Row]:
+    """Edits with their article and change, newest first; every filter is a bound parameter."""
+    where = ["1 = 1"]
+    params: list[Any] = []
+    if since:
+        where.append("changes.detected_at >= ?")
+        params.append(since)
+    if kinds:
+        where.append(f"edits.kind in ({', '.join('?' for _ in kinds)})")
+        params.extend(kinds)
+    if site:
+        where.append("articles.site = ?")
+        params.append(site)
+    if url:
+        where.append("articles.url = ?")
+        params.append(url)
+    if significant_only:
+        where.append("edits.significant = 1")
+    sql = f"""
+        select edits.*, changes.detected_at, changes.summary, changes.stealth,
+               articles.url, articles.site, articles.title as article_title,
+               old_v.seq as old_seq, new_v.seq as new_seq
+        from edits
+        join changes on changes.id = edits.change_id
+        join articles on articles.id = edits.article_id
+        left join versions old_v on old_v.id = changes.old_version_id
+        left join versions new_v on new_v.id = changes.new_version_id
+        where {" and ".join(where)}
+        order by changes.detected_at desc, changes.id desc, edits.position
+    """
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    return list(db.query(sql, params))
+
+
+def changes_of(db: Database, article_id: int) -> list[Row]:
+    return list(
+        db.query(
+            """select changes.*, old_v.seq as old_seq, new_v.seq as new_seq from changes
+               left join versions old_v on old_v.id = changes.old_version_id
+               left join versions new_v on new_v.id = changes.new_version_id
+               where changes.article_id = ? order by changes.id""",
+            [article_id],
+        )
+    )
