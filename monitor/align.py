@@ -43,16 +43,16 @@ class Alignment:
     similarity: float = 100.0
 
 
-def changed_paragraphs(old: Sequence[str], new: Sequence[str]) -> tuple[set[int], set[int]]:
-    """Indexes of the paragraphs outside the identical runs of two paragraph lists."""
+def changed_paragraphs(
+    old: Sequence[str], new: Sequence[str]
+) -> list[tuple[range, range]]:
+    """The runs of paragraphs outside the identical ones: (old indexes, new indexes) per run."""
     matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
-    old_changed: set[int] = set()
-    new_changed: set[int] = set()
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            old_changed.update(range(i1, i2))
-            new_changed.update(range(j1, j2))
-    return old_changed, new_changed
+    return [
+        (range(i1, i2), range(j1, j2))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def _pair_block(
@@ -94,15 +94,24 @@ def _pair_block(
 
 def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Alignment]:
     """Align two sentence lists. Every sentence appears in exactly one alignment."""
-    keys = {s: comparison_key(s.text) for s in (*old, *new)}
-    matcher = SequenceMatcher(None, [keys[s] for s in old], [keys[s] for s in new], autojunk=False)
+    return align_blocks([(old, new)])
+
+
+def align_blocks(regions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]]) -> list[Alignment]:
+    """Align sentences region by region (each region: the old and new sentences of one run of
+    changed paragraphs), then match what is left across regions as moves or moved edits."""
+    keys = {s: comparison_key(s.text) for old, new in regions for s in (*old, *new)}
     result: list[Alignment] = []
     blocks: list[tuple[list[Sentence], list[Sentence]]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            result.extend(Alignment("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
-        else:
-            blocks.append((list(old[i1:i2]), list(new[j1:j2])))
+    for old, new in regions:
+        matcher = SequenceMatcher(
+            None, [keys[s] for s in old], [keys[s] for s in new], autojunk=False
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                result.extend(Alignment("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
+            else:
+                blocks.append((list(old[i1:i2]), list(new[j1:j2])))
 
     # Moves: a sentence left one block and arrived, identical (bar cosmetics), in another.
     arrived: dict[str, list[Sentence]] = defaultdict(list)

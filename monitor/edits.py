@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from monitor import classify
-from monitor.align import Alignment, align_sentences, changed_paragraphs
+from monitor.align import Alignment, align_blocks, changed_paragraphs
 from monitor.extract import Article
 from monitor.normalize import body_paragraphs, comparison_key, normalize_text
-from monitor.sentences import split_sentences
+from monitor.sentences import Sentence, split_sentences
 from monitor.words import Hunk, diff_words
 
 KINDS = (
@@ -247,16 +247,32 @@ def _merge_correction_paragraphs(edits: list[Edit]) -> list[Edit]:
     return merged
 
 
+def _by_paragraph(sentences: list[Sentence]) -> dict[int, list[Sentence]]:
+    grouped: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        grouped.setdefault(sentence.paragraph, []).append(sentence)
+    return grouped
+
+
 def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
     """Every edit between two article bodies, in reading order."""
     old_paragraphs, new_paragraphs = body_paragraphs(old_body), body_paragraphs(new_body)
-    old_changed, new_changed = changed_paragraphs(old_paragraphs, new_paragraphs)
-    if not old_changed and not new_changed:
+    runs = changed_paragraphs(old_paragraphs, new_paragraphs)
+    if not runs:
         return []
-    old_sentences = split_sentences(old_paragraphs, only=old_changed)
-    new_sentences = split_sentences(new_paragraphs, only=new_changed)
+    # Only paragraphs that differ are split into sentences: most of a long text is unchanged.
+    old_sentences = split_sentences(old_paragraphs, only={i for run, _ in runs for i in run})
+    new_sentences = split_sentences(new_paragraphs, only={j for _, run in runs for j in run})
+    old_by_paragraph, new_by_paragraph = _by_paragraph(old_sentences), _by_paragraph(new_sentences)
+    regions = [
+        (
+            [s for i in old_run for s in old_by_paragraph.get(i, ())],
+            [s for j in new_run for s in new_by_paragraph.get(j, ())],
+        )
+        for old_run, new_run in runs
+    ]
     edits: list[Edit] = []
-    for pair in align_sentences(old_sentences, new_sentences):
+    for pair in align_blocks(regions):
         if pair.op == "equal":
             assert pair.old is not None and pair.new is not None
             if pair.old.text != pair.new.text:

@@ -1,0 +1,45 @@
+"""Shared fixtures: the local demo site on 127.0.0.1, a database path, a real `scrapy crawl`."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor.crawl import run_crawl
+from monitor.demo.site import DemoSite
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+# Our own site on loopback: no politeness delay needed, and the tests stay quick.
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}
+
+
+def corpus_path(*parts: str) -> Path:
+    """A path inside ../shared/corpus, or a skip saying it is absent (a clone elsewhere has none)."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"corpus not available: {path} is absent (it lives beside the repository)")
+    return path
+
+
+@pytest.fixture
+def site() -> Iterator[DemoSite]:
+    with DemoSite() as demo:
+        yield demo
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "redline.db"
+
+
+def crawl(db_path: Path, **args: str) -> subprocess.CompletedProcess[str]:
+    """Run `scrapy crawl check` as a real subprocess and fail with its log if it fails."""
+    result = run_crawl("check", db_path, args, FAST, timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    return result

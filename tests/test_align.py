@@ -1,0 +1,60 @@
+"""Sentences are aligned so that an edit is an edit, a move a move, and nothing is lost."""
+
+from monitor.align import align_sentences, changed_paragraphs
+from monitor.sentences import Sentence, split_paragraph
+
+
+def sentences(*texts: str) -> list[Sentence]:
+    return [Sentence(text=t, paragraph=0, index=i) for i, t in enumerate(texts)]
+
+
+def ops(alignments) -> list[str]:
+    return [a.op for a in alignments]
+
+
+def test_identical_lists_align_as_equal() -> None:
+    same = sentences("One sentence here.", "Another one there.")
+    assert ops(align_sentences(same, same)) == ["equal", "equal"]
+
+
+def test_an_edited_sentence_pairs_with_its_old_self() -> None:
+    old = sentences("The fire killed 12 people on Monday.", "Residents returned on Tuesday.")
+    new = sentences("The fire killed at least 15 people on Monday.", "Residents returned on Tuesday.")
+    result = align_sentences(old, new)
+    assert ops(result) == ["changed", "equal"]
+    assert result[0].old == old[0] and result[0].new == new[0]
+
+
+def test_a_moved_sentence_is_a_move() -> None:
+    old = sentences("Alpha sentence one.", "Beta sentence two.", "Gamma sentence three.")
+    new = sentences("Gamma sentence three.", "Alpha sentence one.", "Beta sentence two.")
+    assert sorted(ops(align_sentences(old, new))) == ["equal", "equal", "moved"]
+
+
+def test_unrelated_sentences_are_added_and_removed_not_paired() -> None:
+    old = sentences("The council approved the budget.")
+    new = sentences("Heavy snow is expected across the north tonight.")
+    assert sorted(ops(align_sentences(old, new))) == ["added", "removed"]
+
+
+def test_every_sentence_appears_exactly_once() -> None:
+    old = sentences("A one.", "B two.", "C three.", "D four.")
+    new = sentences("B two!", "X new.", "A one.", "D four, changed.")
+    result = align_sentences(old, new)
+    assert sorted(a.old.index for a in result if a.old) == [0, 1, 2, 3]
+    assert sorted(a.new.index for a in result if a.new) == [0, 1, 2, 3]
+
+
+def test_changed_paragraphs_are_the_runs_outside_identical_ones() -> None:
+    runs = changed_paragraphs(["a", "b", "c"], ["a", "B", "c", "d"])
+    assert [(list(o), list(n)) for o, n in runs] == [([1], [1]), ([], [3])]
+
+
+def test_sentence_splitting_knows_abbreviations() -> None:
+    text = "Mr. Smith reached the U.S. at 9 a.m. on Monday. He left."
+    assert split_paragraph(text) == ("Mr. Smith reached the U.S. at 9 a.m. on Monday.", "He left.")
+
+
+def test_sentence_splitting_handles_spanish_and_quotes() -> None:
+    text = '"¿Dónde está?" preguntó la Sra. García. Nadie respondió.'
+    assert split_paragraph(text) == ('"¿Dónde está?" preguntó la Sra. García.', "Nadie respondió.")

@@ -1,0 +1,180 @@
+"""End to end: real `scrapy crawl` subprocesses against the local demo site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor import store
+from monitor.demo import articles
+from monitor.demo.site import DemoSite
+from tests.conftest import ROOT, crawl
+
+pytestmark = pytest.mark.e2e
+
+
+def track(db_path: Path, urls: list[str]) -> None:
+    db = store.open_db(db_path)
+    for url in urls:
+        store.track_article(db, url, store.utc_now())
+    db.close()
+
+
+def rows(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
+    db = store.open_db(db_path)
+    try:
+        return list(db.query(sql, params or []))
+    finally:
+        db.close()
+
+
+def kinds_by_slug(db_path: Path, change_ids_after: int = 0) -> dict[str, set[str]]:
+    """Edit kinds per article slug, from changes newer than `change_ids_after`; the modified-date
+    edit is left out (sites bump it on their own, and it is never significant)."""
+    found: dict[str, set[str]] = {}
+    for row in rows(
+        db_path,
+        "select articles.url, edits.kind, edits.field from edits "
+        "join articles on articles.id = edits.article_id where edits.change_id > ?",
+        [change_ids_after],
+    ):
+        if row["field"] == "modified":
+            continue
+        slug = row["url"].rsplit("/", 1)[-1].removesuffix(".html")
+        found.setdefault(slug, set()).add(row["kind"])
+    return found
+
+
+def last_change_id(db_path: Path) -> int:
+    return rows(db_path, "select coalesce(max(id), 0) as n from changes")[0]["n"]
+
+
+def test_first_crawl_stores_one_version_per_article(site: DemoSite, db_path: Path) -> None:
+    track(db_path, site.article_urls())
+    crawl(db_path, all="true")
+    articles_ = rows(db_path, "select url, version_count, status from articles")
+    assert len(articles_) == len(site.article_urls()) >= 7
+    assert all(a["version_count"] == 1 and a["status"] == "active" for a in articles_)
+    outcomes = {r["outcome"] for r in rows(db_path, "select outcome from checks")}
+    assert outcomes == {"new_article"}
+
+
+def test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing(site, db_path) -> None:
+    track(db_path, site.article_urls())
+    crawl(db_path, all="true")
+    site.clear_requests()
+    crawl(db_path, all="true")
+    second = rows(db_path, "select outcome, reason from checks where id > ?", [len(site.article_urls())])
+    assert {r["outcome"] for r in second} == {"unchanged"}
+    assert {r["reason"] for r in second} == {"304 not modified"}
+    article_requests = [r for r in site.requests if r.path.startswith(articles.ARTICLE_DIR)]
+    assert article_requests and all(r.status == 304 and r.if_none_match for r in article_requests)
+    assert rows(db_path, "select count(*) as n from versions")[0]["n"] == len(site.article_urls())
+
+
+def test_the_next_edition_yields_exactly_the_intended_edits(site, db_path) -> None:
+    track(db_path, site.article_urls())
+    crawl(db_path, all="true")
+    site.edition = 2
+    crawl(db_path, all="true")
+    found = kinds_by_slug(db_path)
+    for slug, transitions in articles.EXPECTED_EDITS.items():
+        if (1, 2) in transitions:
+            assert found.get(slug, set()) == set(transitions[(1, 2)]), slug
+
+
+def test_boilerplate_churn_alone_stores_no_version(site, db_path) -> None:
+    url = site.url(articles.slug_path(articles.SLUG_UNCHANGED))
+    track(db_path, [url])
+    crawl(db_path, all="true")
+    site.edition = 2
+    crawl(db_path, all="true")
+    checks = rows(db_path, "select outcome, reason from checks order by id")
+    assert [c["outcome"] for c in checks] == ["new_article", "unchanged"]
+    assert checks[1]["reason"] == "same content"
+
+
+def test_lifecycle_removed_reverted_redirected_restored(site, db_path) -> None:
+    track(db_path, site.article_urls())
+    crawl(db_path, all="true")
+    site.edition = 2
+    crawl(db_path, all="true")
+    for (before, after) in [(2, 3), (3, 4)]:
+        mark = last_change_id(db_path)
+        site.edition = after
+        crawl(db_path, all="true")
+        found = kinds_by_slug(db_path, mark)
+        for slug, transitions in articles.EXPECTED_EDITS.items():
+            expected = transitions.get((before, after))
+            if expected is None:
+                continue
+            lifecycle = found.get(slug, set()) & {"removed", "restored", "redirected", "reverted"}
+            assert lifecycle == set(expected) & {"removed", "restored", "redirected", "reverted"}, (
+                slug, before, after, found.get(slug))
+            if not expected:
+                assert not found.get(slug), (slug, found.get(slug))
+    removed = rows(db_path, "select status from articles where url like ?",
+                   [f"%{articles.SLUG_NUMBER_AND_CORRECTION}%"])
+    assert removed[0]["status"] == "active"  # restored in edition 4
+    # The last good version is always kept: removal never deletes versions.
+    assert rows(db_path, "select count(*) as n from versions v join articles a on a.id = v.article_id "
+                "where a.url like ?", [f"%{articles.SLUG_NUMBER_AND_CORRECTION}%"])[0]["n"] == 2
+
+
+def test_robots_disallowed_url_is_never_fetched(site, db_path) -> None:
+    crawl(db_path, url=site.url(articles.PRIVATE_PATH))
+    check = rows(db_path, "select outcome, reason from checks")
+    assert check == [{"outcome": "error", "reason": "not fetched: disallowed by robots.txt"}]
+    assert not [r for r in site.requests if r.path.startswith("/private/")]
+    assert [r.path for r in site.requests] == ["/robots.txt"]
+
+
+def test_manual_scrapy_crawl_from_the_repository_root(site, db_path) -> None:
+    """What a user types: `scrapy crawl check -a url=URL`, settings found through scrapy.cfg."""
+    url = site.url(articles.slug_path(articles.SLUG_NAME_AND_QUOTE))
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    env["REDLINE_DB"] = str(db_path)
+    scrapy = Path(sys.executable).with_name("scrapy")
+    command = [str(scrapy), "crawl", "check", "-a", f"url={url}", "-s", "DOWNLOAD_DELAY=0"]
+    for edition in (1, 2):
+        site.edition = edition
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+    versions = rows(db_path, "select seq from versions")
+    assert [v["seq"] for v in versions] == [1, 2]
+    assert kinds_by_slug(db_path)[articles.SLUG_NAME_AND_QUOTE] == {"name", "quote"}
+
+
+def test_plain_crawl_checks_only_due_articles(site, db_path) -> None:
+    urls = site.article_urls()
+    track(db_path, urls)
+    crawl(db_path, all="true")  # every article now has a next check in the future
+    site.clear_requests()
+    crawl(db_path)
+    assert not [r for r in site.requests if r.path.startswith(articles.ARTICLE_DIR)]
+
+
+def test_network_failure_is_an_error_check_never_unchanged(db_path) -> None:
+    with DemoSite() as gone:
+        url = gone.url(articles.slug_path(articles.SLUG_UNCHANGED))
+    track(db_path, [url])  # the site is stopped: connection refused
+    crawl(db_path, all="true", **{})
+    check = rows(db_path, "select outcome, reason from checks")
+    assert len(check) == 1 and check[0]["outcome"] == "error"
+    assert check[0]["reason"]
+
+
+def test_demo_command_prints_flagged_edits(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = subprocess.run([sys.executable, "-m", "monitor", "--db", str(db), "demo"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    for kind in ("name", "quote", "number", "correction_note", "headline", "typo"):
+        assert kind in result.stdout
+    assert rows(db, "select count(*) as n from edits where significant = 1")[0]["n"] >= 8

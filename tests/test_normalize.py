@@ -1,0 +1,87 @@
+"""Normalising removes what no reader would call an edit, and nothing else."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.normalize import (
+    body_paragraphs,
+    comparison_key,
+    content_hash,
+    is_noise_paragraph,
+    normalize_text,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("He said \u201chello\u201d.", 'He said "hello".'),
+        ("It\u2019s", "It's"),
+        ("\u00abHola\u00bb, dijo", '"Hola", dijo'),
+        ("non\u00a0breaking", "non breaking"),
+        ("soft\u00adhyphen", "softhyphen"),
+        ("zero\u200bwidth", "zerowidth"),
+        ("  many    spaces  ", "many spaces"),
+        ("para one\n\n\n  para two ", "para one\npara two"),
+        ("\ufb01nance", "finance"),  # NFKC ligature
+    ],
+)
+def test_normalize_text(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@given(st.text())
+def test_normalising_twice_changes_nothing(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Mayor said.", "the mayor said"),
+        ("Anti - Putin protests", "Anti-Putin protests"),
+        ("a, b; c!", "a b c"),
+    ],
+)
+def test_comparison_key_ignores_case_punctuation_and_spacing(a: str, b: str) -> None:
+    assert comparison_key(a) == comparison_key(b)
+
+
+def test_comparison_key_keeps_words_and_digits() -> None:
+    assert comparison_key("kills 50") != comparison_key("kills 60")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Advertisement", "Updated 10:32 a.m. ET", "3 hours ago", "134 comments", "Share this article",
+     "Publicidad", "hace 5 minutos"],
+)
+def test_furniture_lines_are_noise(line: str) -> None:
+    assert is_noise_paragraph(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updated figures released on Monday show unemployment fell sharply across the region.",
+        "The council voted 7-2.",
+        "Share prices fell.",
+    ],
+)
+def test_real_sentences_are_not_noise(line: str) -> None:
+    assert not is_noise_paragraph(line)
+
+
+def test_body_paragraphs_drop_furniture_and_normalise() -> None:
+    body = "First  paragraph.\nAdvertisement\n\u201cQuoted\u201d second."
+    assert body_paragraphs(body) == ["First paragraph.", '"Quoted" second.']
+
+
+def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:
+    base = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "yes".'))
+    styled = content_hash("Title ", "By A", "2026-11-01", body_paragraphs("He  said \u201cyes\u201d."))
+    changed = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "no".'))
+    assert base == styled
+    assert base != changed
