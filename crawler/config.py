@@ -18,6 +18,7 @@ class CrawlConfig:
     db_path: Path
     policy: RevisitPolicy
     round_limit: int
+    allow_private: bool  # track discovered links on private, loopback or link-local addresses
 
 
 def db_path_from(settings: BaseSettings) -> Path:
@@ -35,4 +36,5 @@ def crawl_config(settings: BaseSettings) -> CrawlConfig:
         db_path=db_path_from(settings),
         policy=policy,
         round_limit=settings.getint("REDLINE_ROUND_LIMIT", 500),
+        allow_private=settings.getbool("REDLINE_ALLOW_PRIVATE", False),
     )

@@ -15,3 +15,12 @@ class PageItem:
     last_modified: str = ""
     content_type: str = ""
     error: str = ""
+
+
+@dataclass
+class LinksItem:
+    """Article links a source (feed, sitemap, section page) listed."""
+
+    source_id: int
+    source_url: str
+    urls: list[str]

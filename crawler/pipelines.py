@@ -11,10 +11,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.config import CrawlConfig, crawl_config
-from crawler.items import PageItem
+from crawler.items import LinksItem, PageItem
 from monitor import store
 from monitor.errors import RedlineError
 from monitor.record import FetchedPage, record_page
+from monitor.urls import is_private_url
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class StorePipeline:
             self.db.close()
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, LinksItem):
+            return self._record_links(item)
         if not isinstance(item, PageItem):
             return item
         page = FetchedPage(**dataclasses.asdict(item))
@@ -52,4 +55,20 @@ class StorePipeline:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
         else:
             logger.info("%s: %s %s", result.outcome, page.url, result.reason)
+        return item
+
+    def _record_links(self, item: LinksItem) -> LinksItem:
+        urls = item.urls
+        if not self.config.allow_private:
+            refused = [url for url in urls if is_private_url(url)]
+            for url in refused:
+                logger.warning("refused %s from %s: private address", url, item.source_url)
+            urls = [url for url in urls if url not in set(refused)]
+        try:
+            new = store.track_discovered(self.db, item.source_id, urls, store.utc_now())
+        except sqlite3.Error as error:
+            raise DropItem(f"could not record links of {item.source_url}: {error}") from error
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("redline/discovered", new)
+        logger.info("%d new article(s) of %d listed by %s", new, len(item.urls), item.source_url)
         return item

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,8 +17,10 @@ from rich.console import Console
 
 from monitor import render, store
 from monitor.edits import KINDS, compare, is_stealth, summarize
-from monitor.errors import InputFileError, RedlineError
+from monitor.errors import ConfigError, InputFileError, RedlineError
 from monitor.extract import Article, extract_article
+from monitor.policy import parse_duration
+from monitor.sources import load_sources, make_source
 from monitor.urls import check_url
 
 DEFAULT_DB = "data/redline.db"
@@ -35,6 +38,10 @@ def friendly(func: F) -> F:
             raise click.ClickException(str(error)) from error
 
     return wrapper  # type: ignore[return-value]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _console() -> Console:
@@ -79,14 +86,50 @@ def init(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("url")
+@click.option("--feed", "kind", flag_value="feed", help="URL is an RSS or Atom feed to discover articles from.")
+@click.option("--sitemap", "kind", flag_value="sitemap", help="URL is a sitemap, sitemap index, Google News sitemap or robots.txt.")
+@click.option("--section", "kind", flag_value="section", help="URL is a front or section page; links matching --match are articles.")
+@click.option("--match", default="", help="Regex an article link must match (with --section).")
 @click.pass_context
 @friendly
-def add(ctx: click.Context, url: str) -> None:
-    """Track one article URL."""
-    canonical = check_url(url)
+def add(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
+    """Track one article URL, or add a source of articles (--feed, --sitemap, --section)."""
     db = _open(ctx)
-    _, created = store.track_article(db, canonical, store.utc_now())
-    click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
+    if kind is None:
+        if match:
+            raise click.UsageError("--match goes with --section")
+        canonical = check_url(url)
+        _, created = store.track_article(db, canonical, store.utc_now())
+        click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
+        return
+    spec = make_source(kind, url, match)
+    _, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
+    click.echo(f"{'added' if created else 'already a'} {spec.kind} source: {spec.url}")
+
+
+@cli.command()
+@click.option("--load", "load_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Add the sources declared in this TOML file first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@friendly
+def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
+    """List the sources articles are discovered from."""
+    db = _open(ctx)
+    if load_file is not None:
+        specs = load_sources(load_file)
+        added = sum(
+            store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs
+        )
+        click.echo(f"{added} source(s) added from {load_file}", err=as_json)
+    rows = store.all_sources(db)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no sources (add one with `redline add URL --feed`)")
+        return
+    _console().print(render.sources_table(rows))
 
 
 def _read(path: Path) -> bytes:
@@ -199,8 +242,8 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     latest = store.latest_version(db, article["id"])
     if latest is None:
         raise click.ClickException(f"no version of {article['url']} stored yet")
-    to_seq = to_seq or int(latest["seq"])
-    from_seq = from_seq or max(1, to_seq - 1)
+    to_seq = int(latest["seq"]) if to_seq is None else to_seq
+    from_seq = max(1, to_seq - 1) if from_seq is None else from_seq
     old = store.get_version(db, article["id"], from_seq)
     new = store.get_version(db, article["id"], to_seq)
     edits = compare(store.article_from_row(old), store.article_from_row(new))
@@ -239,6 +282,12 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
 def edits(ctx: click.Context, since: str | None, kinds: tuple[str, ...], site: str | None,
           url: str | None, include_minor: bool, limit: int, as_json: bool) -> None:
     """List detected edits, newest first (significant ones unless --all or --kind)."""
+    if since is not None:
+        try:
+            since = store.stamp(_as_utc(datetime.fromisoformat(since)))
+        except ValueError as error:
+            raise click.BadParameter(f"not an ISO 8601 date or time: {since!r}",
+                                     param_hint="--since") from error
     db = _open(ctx)
     rows = store.list_edits(
         db, since=since, kinds=kinds, site=site, url=check_url(url) if url else None,
@@ -273,6 +322,62 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
         click.echo(line.strip())
     if result.returncode != 0:
         raise click.ClickException(f"the crawl failed (exit {result.returncode})")
+
+
+DURATION_HELP = "Duration such as 30s, 15m, 2h, 1d."
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    del ctx, param
+    try:
+        return parse_duration(value) if value else None
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+@cli.command()
+@click.option("--check-every", default="5m", show_default=True, callback=_duration,
+              help="How often a check round runs. " + DURATION_HELP)
+@click.option("--discover-every", default="15m", show_default=True, callback=_duration,
+              help="How often sources are read for new articles. " + DURATION_HELP)
+@click.option("--revisit", callback=_duration,
+              help="Check every article at this fixed interval instead of the age-based tiers.")
+@click.option("--sources", "sources_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="TOML sources file, re-read before every discovery round.")
+@click.option("--crawl-timeout", default="30m", show_default=True, callback=_duration,
+              help="Stop a round's crawl after this long.")
+@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Append the crawls' Scrapy logs to this file.")
+@click.option("--allow-private", is_flag=True,
+              help="Track discovered links on private or loopback addresses (local test sites).")
+@click.option("-s", "--set", "extra", multiple=True, metavar="NAME=VALUE",
+              help="Extra Scrapy setting for every crawl (repeatable).")
+@click.pass_context
+@friendly
+def daemon(ctx: click.Context, check_every: timedelta, discover_every: timedelta,
+           revisit: timedelta | None, sources_file: Path | None, crawl_timeout: timedelta,
+           log_file: Path | None, allow_private: bool, extra: tuple[str, ...]) -> None:
+    """Run discovery and check rounds on a schedule until SIGTERM or Ctrl-C."""
+    from monitor.daemon import Daemon, DaemonConfig
+
+    if sources_file is not None:
+        load_sources(sources_file)  # fail now, with one line, rather than at the first round
+    settings = {}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
+        settings[name] = value
+    if allow_private:
+        settings["REDLINE_ALLOW_PRIVATE"] = "True"
+    _open(ctx).close()
+    logging.getLogger().setLevel(logging.INFO)
+    config = DaemonConfig(
+        db_path=ctx.obj["db"], check_every=check_every, discover_every=discover_every,
+        revisit=revisit, sources_file=sources_file, crawl_timeout=crawl_timeout,
+        log_file=log_file, settings=settings,
+    )
+    sys.exit(Daemon(config).run())
 
 
 @cli.command()

@@ -26,20 +26,28 @@ DEFAULT_MAX_AGE = timedelta(days=30)
 # After a failed fetch (network error, 5xx) try again after this long, whatever the tier.
 DEFAULT_ERROR_RETRY = timedelta(minutes=30)
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|w)s?\s*$", re.IGNORECASE)
-_UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400,
-         "w": 604800}
+_UNIT = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+    **dict.fromkeys(("d", "day", "days"), 86400),
+    **dict.fromkeys(("w", "week", "weeks"), 604800),
+}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$", re.IGNORECASE)
 
 
 def parse_duration(text: str) -> timedelta:
     """"30s", "15m", "2h", "1d", "1w" → timedelta; anything else is a ConfigError."""
     match = _DURATION.match(text)
-    if not match:
+    if not match or match.group(2).lower() not in _UNIT:
         raise ConfigError(f"not a duration: {text!r} (use e.g. 30s, 15m, 2h, 1d)")
     seconds = float(match.group(1)) * _UNIT[match.group(2).lower()]
     if seconds <= 0:
         raise ConfigError(f"a duration must be positive: {text!r}")
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError as error:
+        raise ConfigError(f"duration too long: {text!r}") from error
 
 
 @dataclass(frozen=True)

@@ -88,13 +88,16 @@ def health_problem(article: Article, recent_lengths: list[int]) -> str:
 
 
 def is_soft_404(requested: str, final: str) -> bool:
-    """A redirect from an article to a home or section page means the article is gone."""
+    """A redirect from an article to the home page or to a section above it (`/news/` for
+    `/news/2026/story.html`) means the article is gone; a redirect elsewhere is a move."""
     before, after = urlsplit(requested), urlsplit(final)
     if before.netloc.lower() != after.netloc.lower():
         return False
-    path = after.path or "/"
-    segments = [s for s in path.split("/") if s]
-    return path.endswith("/") or len(segments) <= 1 and "." not in path
+    old_path, new_path = before.path or "/", after.path or "/"
+    if new_path == "/":
+        return old_path != "/"
+    ancestor = new_path if new_path.endswith("/") else new_path + "/"
+    return old_path.startswith(ancestor) and old_path.rstrip("/") != new_path.rstrip("/")
 
 
 def _schedule(policy: RevisitPolicy, article: store.Row, now: datetime, changed: bool) -> str | None:
@@ -155,7 +158,13 @@ def record_page(
     same_extractor = latest is not None and (
         f"{latest['extractor']} {latest['extractor_version']}" == current_extractor
     )
-    if digest == article["last_page_hash"] and same_extractor and article["status"] == "active":
+    same_place = (article["redirected_to"] or page.url) == final_url
+    if (
+        digest == article["last_page_hash"]
+        and same_extractor
+        and same_place
+        and article["status"] == "active"
+    ):
         with store.write_transaction(db):
             store.add_check(db, outcome="unchanged", reason="identical page", **check)
             store.update_article(db, article["id"], last_checked=store.stamp(now),
@@ -216,7 +225,8 @@ def _record_content(
         lifecycle: list[Edit] = []
         if article["status"] == "removed" and latest is not None:
             lifecycle.append(make_edit("restored", "article", new=page.url))
-        if final_url != page.url and article["redirected_to"] != final_url:
+        moved = final_url != page.url and article["redirected_to"] != final_url
+        if moved and latest is not None:  # a first sight through a redirect is no event
             lifecycle.append(make_edit("redirected", "article", old=page.url, new=final_url))
         common = {
             "last_checked": store.stamp(now),
@@ -229,10 +239,13 @@ def _record_content(
         if latest is not None and latest["content_hash"] == fingerprint:
             if lifecycle:
                 store.add_change(db, article["id"], latest["id"], latest["id"], lifecycle, now)
-            store.add_check(db, outcome="unchanged", reason="same content", **check)
+            outcome, reason = ("unchanged", "same content")
+            if article["status"] == "removed":
+                outcome, reason = ("restored", "back after removal, same content")
+            store.add_check(db, outcome=outcome, reason=reason, **check)
             store.update_article(db, article["id"], **common,
                                  next_check=_schedule(policy, article, now, changed=False))
-            return CheckResult("unchanged", "same content", edits=tuple(lifecycle),
+            return CheckResult(outcome, reason, edits=tuple(lifecycle),
                                summary=summarize(lifecycle) if lifecycle else "")
 
         edits: list[Edit] = []

@@ -96,3 +96,18 @@ def history_table(url: str, versions: list[dict[str, Any]], changes: list[dict[s
             summaries.get(version["seq"], "first version" if version["seq"] == 1 else ""),
         )
     return table
+
+
+def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
+    table = Table(title="Sources")
+    table.add_column("id", justify="right")
+    table.add_column("kind")
+    table.add_column("url")
+    table.add_column("match")
+    table.add_column("last discovered", no_wrap=True)
+    table.add_column("articles", justify="right")
+    for row in rows:
+        table.add_row(str(row["id"]), row["kind"], row["url"], row["match"] or "",
+                      (row["last_discovered"] or "never")[:16].replace("T", " "),
+                      str(row["articles_found"]))
+    return table

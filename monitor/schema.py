@@ -151,3 +151,24 @@ def m001_initial(db: Database) -> None:
     )
     _table(db, "edits").create_index(["change_id"])
     _table(db, "edits").create_index(["kind"])
+
+
+@MIGRATIONS()
+def m002_sources(db: Database) -> None:
+    """Where articles are discovered: feeds, sitemaps and section pages."""
+    _table(db, "sources").create(
+        {
+            "id": int,
+            "kind": str,  # feed, sitemap, section
+            "url": str,
+            "match": str,  # section pages: regex an article link must match
+            "added_at": str,
+            "last_discovered": str,
+            "articles_found": int,
+        },
+        pk="id",
+        not_null={"kind", "url", "added_at"},
+        defaults={"articles_found": 0},
+    )
+    _table(db, "sources").create_index(["url"], unique=True)
+    _table(db, "articles").add_column("source_id", int, fk="sources", fk_col="id")

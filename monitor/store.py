@@ -358,3 +358,60 @@ def changes_of(db: Database, article_id: int) -> list[Row]:
             [article_id],
         )
     )
+
+
+# --- sources -------------------------------------------------------------------------------
+def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> tuple[Row, bool]:
+    """Register a source (feed, sitemap, section); returns (row, created)."""
+    existing = list(db.query("select * from sources where url = ?", [url]))
+    if existing:
+        return existing[0], False
+    with write_transaction(db):
+        _table(db, "sources").insert(
+            {"kind": kind, "url": url, "match": match or None, "added_at": stamp(now),
+             "articles_found": 0}
+        )
+    return list(db.query("select * from sources where url = ?", [url]))[0], True
+
+
+def all_sources(db: Database) -> list[Row]:
+    return list(db.query("select * from sources order by id"))
+
+
+def track_discovered(db: Database, source_id: int, urls: list[str], now: datetime) -> int:
+    """Track the URLs a source listed; returns how many were new. One transaction."""
+    with write_transaction(db):
+        known = {
+            row["url"]
+            for chunk in _chunks(urls, 500)
+            for row in db.query(
+                f"select url from articles where url in ({', '.join('?' for _ in chunk)})", chunk
+            )
+        }
+        new = [url for url in dict.fromkeys(urls) if url not in known]
+        _table(db, "articles").insert_all(
+            (
+                {
+                    "url": url,
+                    "site": site_of(url),
+                    "status": "active",
+                    "first_seen": stamp(now),
+                    "next_check": stamp(now),
+                    "version_count": 0,
+                    "source_id": source_id,
+                }
+                for url in new
+            ),
+            ignore=True,
+        )
+        db.execute(
+            "update sources set last_discovered = ?, articles_found = articles_found + ? "
+            "where id = ?",
+            [stamp(now), len(new), source_id],
+        )
+    return len(new)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import InvalidURLError
@@ -11,7 +14,7 @@ TRACKING_PARAMS = frozenset(
     {
         "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
         "ocid", "cmpid", "smid", "smtyp", "ito", "at_medium", "at_campaign", "ns_mchannel",
-        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ref", "ref_src", "cid", "share",
+        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ref_src",
     }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "mkt_", "pk_", "hsa_")
@@ -20,11 +23,15 @@ TRACKING_PREFIXES = ("utm_", "at_", "mkt_", "pk_", "hsa_")
 def check_url(url: str) -> str:
     """The canonical form of a URL a user asked to track, or InvalidURLError saying why not."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as error:
+        raise InvalidURLError(f"malformed URL {url!r}: {error}") from error
     if parts.scheme.lower() not in ("http", "https"):
         raise InvalidURLError(f"only http and https URLs can be tracked: {url!r}")
-    if not parts.hostname:
-        raise InvalidURLError(f"URL has no host: {url!r}")
+    if not parts.hostname or any(c.isspace() for c in parts.netloc):
+        raise InvalidURLError(f"URL has no valid host: {url!r}")
     return canonicalize_url(url)
 
 
@@ -34,7 +41,12 @@ def canonicalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise InvalidURLError(f"malformed URL {url!r}: {error}") from error
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else (
         f"{host}:{port}"
     )
@@ -46,3 +58,29 @@ def canonicalize_url(url: str) -> str:
         if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
     ]
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), ""))
+
+
+Resolver = Callable[[str], list[str]]
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address a host name resolves to (empty when it does not resolve)."""
+    try:
+        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+    except (socket.gaierror, UnicodeError, OSError):
+        return []
+
+
+def is_private_url(url: str, resolve: Resolver = resolve_host) -> bool:
+    """True when the URL's host is, or resolves to, a private, loopback, link-local or otherwise
+    non-public address: a discovered link must not turn the crawler against the local network."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = [host] if ipaddress.ip_address(host) else []
+    except ValueError:
+        addresses = resolve(host)
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if not ip.is_global or ip.is_multicast:
+            return True
+    return False

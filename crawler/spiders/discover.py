@@ -1,0 +1,70 @@
+"""`scrapy crawl discover`: fetch every source (feed, sitemap, section page) and track the
+article links it lists; sitemap indexes and robots.txt `Sitemap:` lines are followed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.config import CrawlConfig, crawl_config
+from crawler.items import LinksItem
+from monitor import store
+from monitor.discover import parse_source
+
+
+class DiscoverSpider(scrapy.Spider):
+    name = "discover"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config: CrawlConfig | None = None
+        self.max_depth = 3
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DiscoverSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = crawl_config(crawler.settings)
+        spider.max_depth = crawler.settings.getint("REDLINE_SITEMAP_DEPTH", 3)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        assert self.config is not None
+        db = store.open_db(self.config.db_path)
+        try:
+            sources = store.all_sources(db)
+        finally:
+            db.close()
+        self.logger.info("discovering from %d source(s)", len(sources))
+        for source in sources:
+            yield self._request(source, source["url"], depth=0)
+
+    def _request(self, source: store.Row, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            dont_filter=depth == 0,
+            meta={"source": source, "depth": depth},
+        )
+
+    def parse(self, response: Response) -> Any:
+        source = response.meta["source"]
+        found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
+        if found.links:
+            yield LinksItem(source["id"], response.url, [link.url for link in found.links])
+        elif not found.sitemaps:
+            self.logger.warning("source %s listed no article links", response.url)
+        depth = response.meta["depth"]
+        for url in found.sitemaps:
+            if depth < self.max_depth:
+                yield self._request(source, url, depth + 1)
+
+    def failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.logger.warning("source %s not fetched: %s", request.url, failure.getErrorMessage()
+                            or failure.type.__name__)

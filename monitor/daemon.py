@@ -1,0 +1,161 @@
+"""`redline daemon`: discovery and check rounds on a schedule, each a `scrapy crawl` subprocess.
+
+APScheduler's BlockingScheduler in UTC; each job coalesces, runs one instance at a time and has a
+real misfire grace time (the default of 1 s silently skips a round that starts late). Missed and
+failed rounds are logged. SIGTERM or SIGINT stops the scheduler, forwards the signal to the running
+crawl (which finishes its current item and exits), and the daemon exits 0. Everything it knows
+lives in the database, so a restart resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from monitor import store
+from monitor.crawl import start_crawl
+from monitor.sources import load_sources
+
+logger = logging.getLogger(__name__)
+
+# A crawl still running after its signal this long is killed.
+STOP_GRACE_S = 10.0
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    db_path: Path
+    check_every: timedelta = timedelta(minutes=5)
+    discover_every: timedelta = timedelta(minutes=15)
+    revisit: timedelta | None = None
+    sources_file: Path | None = None
+    crawl_timeout: timedelta = timedelta(minutes=30)
+    log_file: Path | None = None
+    settings: dict[str, str] = field(default_factory=dict)  # extra Scrapy settings (-s)
+
+
+class Daemon:
+    def __init__(self, config: DaemonConfig) -> None:
+        self.config = config
+        self.scheduler = BlockingScheduler(timezone=UTC)
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.rounds: dict[str, int] = {"check": 0, "discover": 0}
+
+    # --- rounds ------------------------------------------------------------------------------
+    def _settings(self) -> dict[str, str]:
+        settings = dict(self.config.settings)
+        if self.config.revisit is not None:
+            settings["REDLINE_REVISIT"] = f"{int(self.config.revisit.total_seconds())}s"
+        return settings
+
+    def _run(self, spider: str) -> None:
+        if self.stopping.is_set():
+            return
+        child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
+        with self.lock:
+            self.running[spider] = child
+        try:
+            code = child.wait(timeout=self.config.crawl_timeout.total_seconds())
+        except subprocess.TimeoutExpired:
+            logger.error("%s round timed out after %s; stopping it", spider,
+                         self.config.crawl_timeout)
+            _stop_child(child)
+            code = child.returncode
+        finally:
+            with self.lock:
+                self.running.pop(spider, None)
+        self.rounds[spider] += 1
+        if code != 0 and not self.stopping.is_set():
+            logger.error("%s round %d failed: scrapy exited %s", spider, self.rounds[spider], code)
+        else:
+            logger.info("%s round %d finished", spider, self.rounds[spider])
+
+    def check_round(self) -> None:
+        self._run("check")
+
+    def discover_round(self) -> None:
+        if self.config.sources_file is not None:
+            try:
+                specs = load_sources(self.config.sources_file)
+                db = store.open_db(self.config.db_path)
+                try:
+                    for spec in specs:
+                        store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
+                finally:
+                    db.close()
+            except Exception:  # a job boundary: log why, keep the daemon alive
+                logger.exception("could not load sources from %s", self.config.sources_file)
+        self._run("discover")
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def _on_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            logger.warning("round %s missed its start time %s", event.job_id,
+                           event.scheduled_run_time)
+        elif event.exception is not None:
+            logger.error("round %s failed: %r", event.job_id, event.exception)
+
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        """Stop scheduling and stop the running crawls; safe to call from a signal handler."""
+        del frame
+        if self.stopping.is_set():
+            return
+        self.stopping.set()
+        logger.info("stopping (signal %s)", signum)
+        with self.lock:
+            children = list(self.running.values())
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def run(self) -> int:
+        now = datetime.now(UTC)
+        common = {"coalesce": True, "max_instances": 1, "replace_existing": True}
+        for job_id, func, every, first in (
+            ("discover", self.discover_round, self.config.discover_every, now),
+            ("check", self.check_round, self.config.check_every, now + timedelta(seconds=1)),
+        ):
+            self.scheduler.add_job(
+                func, "interval", id=job_id, seconds=every.total_seconds(), next_run_time=first,
+                # A round that starts late still runs, up to one interval late.
+                misfire_grace_time=max(30, int(every.total_seconds())), **common,
+            )
+        self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        logger.info("daemon started: check every %s, discover every %s, database %s",
+                    self.config.check_every, self.config.discover_every, self.config.db_path)
+        try:
+            self.scheduler.start()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        with self.lock:
+            children = list(self.running.values())
+        for child in children:
+            _stop_child(child)
+        logger.info("daemon stopped after %d check and %d discovery rounds",
+                    self.rounds["check"], self.rounds["discover"])
+        return 0
+
+
+def _stop_child(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()

@@ -1,0 +1,320 @@
+"""monitor.cli: each command's exit code and key output, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from monitor import store
+from monitor.cli import cli
+from monitor.record import FetchedPage, record_page
+
+URL = "https://news.example/local/council-budget"
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+PARAGRAPHS = (
+    "The city council voted on Tuesday to approve a new budget for the coming year, after a long "
+    "debate that stretched late into the evening and drew dozens of residents to the town hall.",
+    "Mayor Helen Carter said the plan would fund repairs to roads and bridges across the northern "
+    "districts, while keeping property taxes flat for a third year in a row, as she had promised.",
+    "Opponents argued that the budget relied on optimistic revenue forecasts and warned that the "
+    "city could face a shortfall of several million dollars if the regional economy slowed down.",
+    "The final vote was seven to four, with two members absent. The budget takes effect on the "
+    "first of January, and the council will review its progress at a special session in spring.",
+)
+EDITED = (*PARAGRAPHS[:3], PARAGRAPHS[3].replace("seven to four", "eight to four"))
+
+
+def html(
+    paragraphs: tuple[str, ...] = PARAGRAPHS, title: str = "Council approves new city budget"
+) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "x.db"
+
+
+def run(db_path: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--db", str(db_path), *args])
+
+
+def lines(result: Result) -> list[str]:
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+def assert_one_line_error(result: Result, *words: str) -> None:
+    """A library error: exit 1, one line starting with "Error:", no traceback."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(lines(result)) == 1, result.output
+    assert lines(result)[0].startswith("Error:")
+    for word in words:
+        assert word in result.output
+
+
+@pytest.fixture
+def two_versions(db_path: Path) -> Path:
+    """A database holding two versions of URL: a vote count changed from 7-4 to 8-4."""
+    db = store.open_db(db_path)
+    for n, paragraphs in enumerate((PARAGRAPHS, EDITED)):
+        page = FetchedPage(
+            url=URL, status=200, body=html(paragraphs).encode(), content_type="text/html"
+        )
+        record_page(db, page, T0 + timedelta(hours=n))
+    db.close()
+    return db_path
+
+
+# --- init, add --------------------------------------------------------------------------------
+def test_init_creates_the_database(db_path: Path) -> None:
+    result = run(db_path, "init")
+    assert result.exit_code == 0
+    assert db_path.exists()
+    assert "database ready" in result.output
+
+
+def test_add_tracks_the_canonical_url(db_path: Path) -> None:
+    result = run(db_path, "add", "https://News.Example/local/story?utm_source=x#top")
+    assert result.exit_code == 0
+    assert result.output.strip() == "tracking: https://news.example/local/story"
+
+
+def test_adding_the_same_article_twice_says_already_tracked(db_path: Path) -> None:
+    run(db_path, "add", "https://news.example/local/story")
+    result = run(db_path, "add", "https://news.example/local/story#comments")
+    assert result.exit_code == 0
+    assert result.output.strip() == "already tracked: https://news.example/local/story"
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "mailto:a@b.example", "news.example/story"])
+def test_add_of_a_non_http_url_is_one_clear_line(db_path: Path, url: str) -> None:
+    assert_one_line_error(run(db_path, "add", url))
+
+
+def test_add_of_an_ftp_url_mentions_http(db_path: Path) -> None:
+    assert_one_line_error(run(db_path, "add", "ftp://x"), "http")
+
+
+def test_add_of_a_url_with_a_bad_port_is_one_clear_line(db_path: Path) -> None:
+    assert_one_line_error(run(db_path, "add", "https://news.example:99999/story"))
+
+
+def test_a_database_path_that_is_not_a_database_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"not a database at all\n" * 100)
+    assert_one_line_error(run(path, "add", "https://news.example/story"), "cannot open database")
+
+
+# --- extract ------------------------------------------------------------------------------------
+def test_extract_json_gives_title_and_body(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(html(), encoding="utf-8")
+    result = run(tmp_path / "x.db", "extract", str(page), "--json")
+    assert result.exit_code == 0, result.output
+    article = json.loads(result.output)
+    assert article["title"] == "Council approves new city budget"
+    assert "seven to four" in article["body"]
+
+
+def test_extract_prints_the_title_then_the_body(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(html(), encoding="utf-8")
+    result = run(tmp_path / "x.db", "extract", str(page))
+    assert result.exit_code == 0
+    assert lines(result)[0] == "Council approves new city budget"
+    assert "Mayor Helen Carter" in result.output
+
+
+def test_extract_of_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
+    result = run(tmp_path / "x.db", "extract", str(tmp_path / "missing.html"))
+    assert_one_line_error(result, "cannot read", "missing.html")
+
+
+def test_extract_does_not_create_a_database(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(html(), encoding="utf-8")
+    run(tmp_path / "x.db", "extract", str(page), "--json")
+    assert not (tmp_path / "x.db").exists()
+
+
+# --- compare ------------------------------------------------------------------------------------
+OLD_TEXT = (
+    "Council approves new city budget\n"
+    "The final vote was seven to four, with two members absent.\n\n"
+    "Mayor Helen Carter said the plan would fund repairs to roads and bridges.\n"
+)
+NEW_TEXT = (
+    "Council narrowly approves new city budget\n"
+    "The final vote was eight to four, with two members absent.\n\n"
+    "Mayor Helen Carter said the plan would fund repairs to roads and bridges.\n"
+)
+
+
+def _compare(tmp_path: Path, old: str, new: str, *options: str) -> Result:
+    (tmp_path / "old.txt").write_text(old, encoding="utf-8")
+    (tmp_path / "new.txt").write_text(new, encoding="utf-8")
+    return run(
+        tmp_path / "x.db", "compare", str(tmp_path / "old.txt"), str(tmp_path / "new.txt"), *options
+    )
+
+
+def test_compare_json_names_the_edits(tmp_path: Path) -> None:
+    result = _compare(tmp_path, OLD_TEXT, NEW_TEXT, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["changed"] is True
+    assert [edit["kind"] for edit in payload["edits"]] == ["headline", "number"]
+    assert payload["edits"][1]["old"] == "seven"
+    assert payload["edits"][1]["new"] == "eight"
+    assert payload["stealth"] is True
+    assert payload["summary"]
+
+
+def test_compare_json_of_identical_files_is_unchanged(tmp_path: Path) -> None:
+    result = _compare(tmp_path, OLD_TEXT, OLD_TEXT, "--json")
+    assert result.exit_code == 0
+    payload = json.loads(result.output)
+    assert payload["changed"] is False
+    assert payload["edits"] == []
+
+
+def test_compare_of_identical_files_says_no_edits(tmp_path: Path) -> None:
+    result = _compare(tmp_path, OLD_TEXT, OLD_TEXT)
+    assert result.exit_code == 0
+    assert result.output.strip() == "no edits"
+
+
+def test_compare_prints_the_summary_and_a_table(tmp_path: Path) -> None:
+    result = _compare(tmp_path, OLD_TEXT, NEW_TEXT)
+    assert result.exit_code == 0
+    assert "headline changed" in result.output
+    assert "number" in result.output
+
+
+def test_compare_of_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "new.txt").write_text(NEW_TEXT, encoding="utf-8")
+    result = run(tmp_path / "x.db", "compare", str(tmp_path / "old.txt"), str(tmp_path / "new.txt"))
+    assert_one_line_error(result, "old.txt")
+
+
+# --- history, diff, edits ---------------------------------------------------------------
+def test_history_of_an_untracked_url_says_not_tracked(db_path: Path) -> None:
+    run(db_path, "init")
+    assert_one_line_error(run(db_path, "history", "https://news.example/never"), "not tracked")
+
+
+def test_history_lists_both_versions_and_the_change(two_versions: Path) -> None:
+    result = run(two_versions, "history", URL)
+    assert result.exit_code == 0, result.output
+    assert "first version" in result.output
+    assert "figure updated" in result.output
+    assert "2026-11-02 10:00" in result.output
+
+
+def test_history_json_lists_the_versions(two_versions: Path) -> None:
+    result = run(two_versions, "history", URL, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["url"] == URL
+    assert payload["status"] == "active"
+    assert [v["seq"] for v in payload["versions"]] == [1, 2]
+    assert [c["summary"] for c in payload["changes"]] == ["figure updated"]
+
+
+def test_history_accepts_a_non_canonical_spelling(two_versions: Path) -> None:
+    result = run(two_versions, "history", URL + "?utm_source=newsletter", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["url"] == URL
+
+
+def test_diff_shows_the_latest_change(two_versions: Path) -> None:
+    result = run(two_versions, "diff", URL)
+    assert result.exit_code == 0, result.output
+    assert "version 1 → 2" in result.output
+    assert "figure updated" in result.output
+    assert "number" in result.output
+    assert "eight to four" in result.output
+
+
+def test_diff_of_a_version_with_itself_says_no_edits(two_versions: Path) -> None:
+    result = run(two_versions, "diff", URL, "--from", "2", "--to", "2")
+    assert result.exit_code == 0
+    assert "no edits" in result.output
+
+
+def test_diff_from_a_missing_version_is_one_clear_line(two_versions: Path) -> None:
+    assert_one_line_error(run(two_versions, "diff", URL, "--from", "9"), "no version 9")
+
+
+def test_diff_of_an_untracked_url_is_one_clear_line(two_versions: Path) -> None:
+    assert_one_line_error(run(two_versions, "diff", "https://news.example/never"), "not tracked")
+
+
+def test_diff_of_an_article_without_versions_is_one_clear_line(db_path: Path) -> None:
+    run(db_path, "add", URL)
+    assert_one_line_error(run(db_path, "diff", URL), "no version")
+
+
+def test_edits_json_lists_the_recorded_edit(two_versions: Path) -> None:
+    result = run(two_versions, "edits", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [(row["kind"], row["old"], row["new"]) for row in rows] == [("number", "seven", "eight")]
+    assert rows[0]["url"] == URL
+    assert (rows[0]["old_seq"], rows[0]["new_seq"]) == (1, 2)
+    assert isinstance(rows[0]["reasons"], list)
+
+
+@pytest.mark.parametrize(
+    ("options", "count"),
+    [
+        (("--kind", "number"), 1),
+        (("--kind", "quote"), 0),
+        (("--site", "news.example"), 1),
+        (("--site", "other.example"), 0),
+        (("--url", URL), 1),
+        (("--url", "https://news.example/never"), 0),
+        (("--since", "2026-11-02"), 1),
+        (("--since", "2026-11-03"), 0),
+        (("--site", "x' or 1=1 --"), 0),
+    ],
+)
+def test_edits_json_filters(two_versions: Path, options: tuple[str, ...], count: int) -> None:
+    result = run(two_versions, "edits", "--json", *options)
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == count
+
+
+def test_edits_without_json_prints_a_table(two_versions: Path) -> None:
+    result = run(two_versions, "edits")
+    assert result.exit_code == 0
+    assert "number" in result.output
+    assert "seven" in result.output
+
+
+def test_edits_in_an_empty_database_says_none_found(db_path: Path) -> None:
+    result = run(db_path, "edits")
+    assert result.exit_code == 0
+    assert result.output.strip() == "no edits found"
+
+
+def test_edits_with_an_unknown_kind_is_a_usage_error(db_path: Path) -> None:
+    result = run(db_path, "edits", "--kind", "bogus")
+    assert result.exit_code == 2
+    assert "bogus" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_edits_with_a_zero_limit_is_a_usage_error(db_path: Path) -> None:
+    assert run(db_path, "edits", "--limit", "0").exit_code == 2

@@ -1,0 +1,112 @@
+"""The daemon end to end: discovery from the demo site's feed and section page, check rounds
+across editions (edits, removal, restore, revert, redirect), 304s, robots, SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor import store
+from monitor.demo import articles
+from monitor.demo.site import DemoSite
+from monitor.crawl import run_crawl
+from tests.conftest import FAST, ROOT
+
+pytestmark = pytest.mark.e2e
+
+# Generous bounds for a loaded 2-core machine; each is a deadline to give up, not a timing claim.
+WAIT_S = 90
+
+
+def query(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
+    db = store.open_db(db_path)
+    try:
+        return list(db.query(sql, params or []))
+    finally:
+        db.close()
+
+
+def wait_for(condition, what: str, daemon: subprocess.Popen) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        assert daemon.poll() is None, f"daemon exited early waiting for {what}"
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def kinds_of(db_path: Path, slug: str) -> set[str]:
+    return {
+        r["kind"]
+        for r in query(db_path, "select edits.kind from edits join articles "
+                       "on articles.id = edits.article_id where articles.url like ?", [f"%/{slug}.html"])
+    }
+
+
+def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Path) -> None:
+    db_path = tmp_path / "daemon.db"
+    log = tmp_path / "crawl.log"
+    with DemoSite() as site:
+        redline = [sys.executable, "-m", "monitor", "--db", str(db_path)]
+        subprocess.run([*redline, "add", site.url("/feed.xml"), "--feed"], check=True)
+        subprocess.run([*redline, "add", site.url("/"), "--section", "--match", r"/(news/20|private/)"],
+                       check=True)
+        daemon = subprocess.Popen(
+            [*redline, "daemon", "--check-every", "2s", "--discover-every", "3s", "--revisit", "1s",
+             "--allow-private", "--log-file", str(log), "-s", "DOWNLOAD_DELAY=0",
+             "-s", "AUTOTHROTTLE_ENABLED=False"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            first = set(site.article_urls())
+            wait_for(lambda: {r["url"] for r in query(db_path, "select url from articles "
+                     "where version_count > 0")} >= first, "first versions", daemon)
+            # Re-checks of an unchanged edition are conditional: 304s.
+            wait_for(lambda: any(r.status == 304 for r in site.requests), "a 304", daemon)
+
+            site.edition = 2
+            wait_for(lambda: kinds_of(db_path, articles.SLUG_NAME_AND_QUOTE) == {"name", "quote"},
+                     "edition 2 edits", daemon)
+            wait_for(lambda: query(db_path, "select count(*) as n from versions v join articles a "
+                     "on a.id = v.article_id where a.url like ?",
+                     [f"%/{articles.SLUG_NEW}.html"])[0]["n"] == 1, "the new story", daemon)
+
+            # A manual crawl while the daemon runs: no "database is locked".
+            manual = run_crawl("check", db_path, {"all": "true"},
+                               {**FAST, "REDLINE_REVISIT": "1s"}, timeout=120)
+            assert manual.returncode == 0, manual.stdout[-3000:]
+            assert "database is locked" not in manual.stdout
+
+            site.edition = 3
+            wait_for(lambda: {"removed"} <= kinds_of(db_path, articles.SLUG_NUMBER_AND_CORRECTION)
+                     and {"reverted"} <= kinds_of(db_path, articles.SLUG_HEADLINE_AND_REMOVAL)
+                     and {"redirected"} <= kinds_of(db_path, articles.SLUG_TYPO_AND_ADDITION),
+                     "removal, revert and redirect", daemon)
+            site.edition = 4
+            wait_for(lambda: "restored" in kinds_of(db_path, articles.SLUG_NUMBER_AND_CORRECTION),
+                     "restore", daemon)
+        finally:
+            started = time.monotonic()
+            daemon.send_signal(signal.SIGTERM)
+            output, _ = daemon.communicate(timeout=60)
+            stopped_in = time.monotonic() - started
+        assert daemon.returncode == 0, output[-3000:]
+        assert "Traceback" not in output
+        assert "daemon stopped" in output
+        assert stopped_in < 30  # a bound to fail on a hang, not a performance claim
+
+        # The robots-disallowed link was discovered but never fetched.
+        private = query(db_path, "select id from articles where url like '%/private/%'")
+        assert private, "the section page's private link should have been discovered"
+        assert not [r for r in site.requests if r.path.startswith("/private/")]
+
+    # Restarting resumes from the database: the same articles, no duplicate versions.
+    per_seq = query(db_path, "select article_id, seq, count(*) as n from versions "
+                    "group by article_id, seq having n > 1")
+    assert per_seq == []

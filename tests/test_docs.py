@@ -1,0 +1,46 @@
+"""The README documents every command, option and setting (STYLE principle 12)."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+import crawler.settings
+from monitor.cli import cli
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[tuple[str, click.Command]]:
+    assert isinstance(cli, click.Group)
+    return sorted(cli.commands.items())
+
+
+@pytest.mark.parametrize(("name", "command"), commands())
+def test_every_command_and_option_is_documented(name: str, command: click.Command) -> None:
+    assert f"redline {name}" in README
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert any(opt in README for opt in param.opts), f"{name} {param.opts}"
+
+
+def test_global_options_are_documented() -> None:
+    for param in cli.params:
+        if isinstance(param, click.Option) and param.name not in ("help",):
+            assert any(opt in README for opt in param.opts), param.opts
+
+
+@pytest.mark.parametrize("name", [n for n in dir(crawler.settings) if n.startswith("REDLINE_")])
+def test_every_redline_setting_is_documented(name: str) -> None:
+    assert f"`{name}`" in README
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    head = README[:1500]
+    assert "make demo" in head and "make test" in head
+
+
+@pytest.mark.parametrize("table", ["articles", "checks", "versions", "snapshots", "changes", "edits"])
+def test_every_table_is_documented(table: str) -> None:
+    assert f"| `{table}` |" in README

@@ -1,0 +1,451 @@
+"""monitor.record.record_page: what one fetched page does to the store, outcome by outcome."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.record import CheckResult, FetchedPage, record_page
+
+URL = "https://news.example/local/council-budget"
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+PARAGRAPHS = (
+    "The city council voted on Tuesday to approve a new budget for the coming year, after a long "
+    "debate that stretched late into the evening and drew dozens of residents to the public "
+    "gallery of the old town hall.",
+    "Mayor Helen Carter said the plan would fund repairs to roads and bridges across the northern "
+    "districts, while keeping property taxes flat for a third year in a row, a promise she made "
+    "during her campaign.",
+    "Opponents argued that the budget relied on optimistic revenue forecasts and warned that the "
+    "city could face a shortfall of several million dollars if the regional economy slowed down "
+    "during the next winter.",
+    "The final vote was seven to four, with two members absent. The budget takes effect on the "
+    "first of January, and the council will review its progress at a special session scheduled "
+    "for the spring.",
+)
+# The same story with one figure changed in the last paragraph.
+EDITED = (*PARAGRAPHS[:3], PARAGRAPHS[3].replace("seven to four", "eight to four"))
+
+
+def html(
+    paragraphs: tuple[str, ...] = PARAGRAPHS,
+    *,
+    title: str = "Council approves new city budget",
+    nav: str = "Home World Politics Sport",
+    footer: str = "Example News. All rights reserved.",
+) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
+        '<meta property="article:published_time" content="2026-11-01T08:00:00Z">'
+        f'</head><body><nav><a href="/">{nav}</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article>"
+        f"<footer><p>{footer}</p></footer></body></html>"
+    ).encode()
+
+
+PAGE_A = html()
+PAGE_B = html(EDITED)
+PAYWALL = html(("Subscribe to continue reading. Already a subscriber? Log in.",))
+
+
+def ok(body: bytes = PAGE_A, **fields: str) -> FetchedPage:
+    return FetchedPage(url=URL, status=200, body=body, content_type="text/html", **fields)
+
+
+def status(code: int, error: str = "") -> FetchedPage:
+    return FetchedPage(url=URL, status=code, error=error)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    return store.open_db(tmp_path / "redline.db")
+
+
+class Clock:
+    """A fixed `now` that the test moves forward by hand."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def tick(self, minutes: int = 10) -> datetime:
+        self.now += timedelta(minutes=minutes)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def record(db: Database, clock: Clock, page: FetchedPage) -> CheckResult:
+    return record_page(db, page, clock.tick())
+
+
+def article(db: Database) -> store.Row:
+    row = store.find_article(db, URL)
+    assert row is not None
+    return row
+
+
+def count(db: Database, table: str) -> int:
+    return int(db.execute(f"select count(*) from {table}").fetchone()[0])
+
+
+def kinds(result: CheckResult) -> list[str]:
+    return [edit.kind for edit in result.edits]
+
+
+def change_kinds(db: Database) -> list[str]:
+    return [row["kinds"] for row in db.query("select kinds from changes order by id")]
+
+
+# --- first page, same page ----------------------------------------------------------------
+def test_first_page_is_a_new_article_with_version_1(db: Database, clock: Clock) -> None:
+    result = record(db, clock, ok())
+    assert result.outcome == "new_article"
+    assert result.version_seq == 1
+    assert [v["seq"] for v in store.versions_of(db, article(db)["id"])] == [1]
+    assert article(db)["version_count"] == 1
+    assert article(db)["title"] == "Council approves new city budget"
+
+
+def test_first_page_records_no_change(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    assert count(db, "changes") == 0
+
+
+def test_identical_bytes_are_unchanged_without_a_new_version(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok())
+    assert (result.outcome, result.reason) == ("unchanged", "identical page")
+    assert count(db, "versions") == 1
+
+
+def test_changed_boilerplate_only_is_unchanged_same_content(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    other_furniture = html(nav="Home Local Weather Puzzles", footer="Example News Group, 2027.")
+    result = record(db, clock, ok(other_furniture))
+    assert (result.outcome, result.reason) == ("unchanged", "same content")
+    assert count(db, "versions") == 1
+    assert count(db, "changes") == 0
+
+
+def test_same_content_still_remembers_the_new_page_hash(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    other_furniture = html(footer="Example News Group, 2027.")
+    record(db, clock, ok(other_furniture))
+    assert article(db)["last_page_hash"] == store.page_hash(other_furniture)
+
+
+# --- a real edit ----------------------------------------------------------------------------
+def test_a_changed_sentence_is_a_new_version_with_edits(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(PAGE_B))
+    assert result.outcome == "new_version"
+    assert result.version_seq == 2
+    assert kinds(result) == ["number"]
+    assert (result.edits[0].old, result.edits[0].new) == ("seven", "eight")
+
+
+def test_a_new_version_writes_one_change_with_a_summary(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, ok(PAGE_B))
+    changes = list(db.query("select * from changes"))
+    assert len(changes) == 1
+    assert changes[0]["summary"]
+    assert changes[0]["summary"] != "no edits"
+    versions = store.versions_of(db, article(db)["id"])
+    assert (changes[0]["old_version_id"], changes[0]["new_version_id"]) == (
+        versions[0]["id"],
+        versions[1]["id"],
+    )
+    assert count(db, "edits") == 1
+
+
+def test_a_new_version_keeps_the_raw_page(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, ok(PAGE_B))
+    latest = store.latest_version(db, article(db)["id"])
+    assert store.load_snapshot(db, latest["snapshot_id"]) == PAGE_B
+
+
+def test_back_to_an_earlier_text_is_a_third_version_marked_reverted(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok(PAGE_A))
+    record(db, clock, ok(PAGE_B))
+    result = record(db, clock, ok(PAGE_A))
+    assert result.outcome == "new_version"
+    assert result.version_seq == 3
+    assert kinds(result)[0] == "reverted"
+    assert "number" in kinds(result)
+    assert change_kinds(db)[-1].startswith("reverted")
+
+
+def test_reverting_reuses_the_stored_snapshot(db: Database, clock: Clock) -> None:
+    record(db, clock, ok(PAGE_A))
+    record(db, clock, ok(PAGE_B))
+    record(db, clock, ok(PAGE_A))
+    assert count(db, "snapshots") == 2
+
+
+# --- 304, errors -----------------------------------------------------------------------------
+def test_not_modified_is_unchanged(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, status(304))
+    assert result.outcome == "unchanged"
+    assert count(db, "versions") == 1
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        status(0, error="TimeoutError: took longer than 30 seconds"),
+        status(0),
+        status(503),
+        status(500),
+        status(429),
+        status(403),
+        FetchedPage(url=URL, status=200, body=PAGE_B, error="connection reset mid-body"),
+    ],
+    ids=["timeout", "no-response", "503", "500", "429", "403", "200-with-error"],
+)
+def test_a_failed_fetch_is_an_error_and_changes_nothing(
+    db: Database, clock: Clock, page: FetchedPage
+) -> None:
+    record(db, clock, ok())
+    before = article(db)
+    result = record(db, clock, page)
+    assert result.outcome == "error"
+    assert result.reason
+    after = article(db)
+    assert after["status"] == before["status"] == "active"
+    assert after["last_page_hash"] == before["last_page_hash"]
+    assert count(db, "versions") == 1
+    assert count(db, "changes") == 0
+
+
+def test_an_error_schedules_a_retry(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, status(503))
+    assert article(db)["next_check"] == store.stamp(clock.now + timedelta(minutes=30))
+
+
+def test_an_error_on_a_removed_article_keeps_it_removed(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, status(404))
+    result = record(db, clock, status(0, error="DNS lookup failed"))
+    assert result.outcome == "error"
+    assert article(db)["status"] == "removed"
+
+
+# --- removal and restoration --------------------------------------------------------------
+@pytest.mark.parametrize("code", [404, 410])
+def test_not_found_is_removed_with_one_removed_edit(db: Database, clock: Clock, code: int) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, status(code))
+    assert result.outcome == "removed"
+    assert kinds(result) == ["removed"]
+    assert article(db)["status"] == "removed"
+    assert change_kinds(db) == ["removed"]
+    edit = db.execute("select kind, field from edits").fetchall()
+    assert edit == [("removed", "article")]
+
+
+def test_not_found_again_records_no_second_removal(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, status(404))
+    result = record(db, clock, status(404))
+    assert result.outcome == "removed"
+    assert result.edits == ()
+    assert change_kinds(db) == ["removed"]
+
+
+def test_not_found_before_any_version_records_no_change(db: Database, clock: Clock) -> None:
+    result = record(db, clock, status(404))
+    assert result.outcome == "removed"
+    assert count(db, "changes") == 0
+
+
+def test_a_page_back_after_removal_is_restored(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, status(404))
+    result = record(db, clock, ok())
+    assert "restored" in kinds(result)
+    assert article(db)["status"] == "active"
+    assert change_kinds(db) == ["removed", "restored"]
+    assert count(db, "versions") == 1
+
+
+def test_a_page_back_with_new_text_is_restored_and_a_new_version(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok())
+    record(db, clock, status(404))
+    result = record(db, clock, ok(PAGE_B))
+    assert result.outcome == "new_version"
+    assert kinds(result) == ["restored", "number"]
+
+
+# --- extraction health -----------------------------------------------------------------------
+def test_a_paywall_page_is_extraction_failed(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(PAYWALL))
+    assert result.outcome == "extraction_failed"
+    assert result.edits == ()
+
+
+def test_extraction_failed_keeps_the_snapshot_but_no_version(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, ok(PAYWALL))
+    check = next(iter(db.query("select * from checks order by id desc limit 1")))
+    assert check["outcome"] == "extraction_failed"
+    assert store.load_snapshot(db, check["snapshot_id"]) == PAYWALL
+    assert count(db, "versions") == 1
+    assert count(db, "changes") == 0
+    assert count(db, "edits") == 0
+
+
+def test_a_collapsed_body_is_extraction_failed(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    short = html((PARAGRAPHS[0],))  # a real paragraph, but a quarter of the story
+    result = record(db, clock, ok(short))
+    assert result.outcome == "extraction_failed"
+    assert "collapsed" in result.reason
+
+
+def test_a_page_with_no_text_is_extraction_failed(db: Database, clock: Clock) -> None:
+    result = record(db, clock, ok(b"<html><body><div></div></body></html>"))
+    assert result.outcome == "extraction_failed"
+    assert article(db)["version_count"] == 0
+
+
+def test_the_article_recovers_after_a_paywall(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, ok(PAYWALL))
+    result = record(db, clock, ok())
+    assert result.outcome == "unchanged"
+    assert count(db, "changes") == 0
+
+
+# --- redirects -------------------------------------------------------------------------------
+NEW_PATH = "https://news.example/local/council-budget-approved"
+# The page at the new address differs in its furniture only (as a real one would, if only in its
+# canonical link), so the identical-bytes shortcut does not apply.
+MOVED = html(footer="Example News. Moved here.")
+
+
+def test_a_redirect_to_another_article_path_is_a_redirected_edit(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(MOVED, final_url=NEW_PATH))
+    assert kinds(result) == ["redirected"]
+    assert article(db)["redirected_to"] == NEW_PATH
+    assert article(db)["status"] == "active"
+    assert change_kinds(db) == ["redirected"]
+
+
+def test_the_same_redirect_again_is_not_a_second_edit(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, ok(MOVED, final_url=NEW_PATH))
+    result = record(db, clock, ok(html(footer="Changed footer."), final_url=NEW_PATH))
+    assert result.edits == ()
+    assert change_kinds(db) == ["redirected"]
+
+
+def test_a_redirect_serving_identical_bytes_is_still_a_redirected_edit(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(final_url=NEW_PATH))
+    assert kinds(result) == ["redirected"]
+    assert article(db)["redirected_to"] == NEW_PATH
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://news.example/", "https://news.example", "https://news.example/local/"],
+    ids=["home", "home-no-slash", "section"],
+)
+def test_a_redirect_to_a_home_or_section_page_is_a_removal(
+    db: Database, clock: Clock, target: str
+) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(html(("Latest news from around the region.",)), final_url=target))
+    assert result.outcome == "removed"
+    assert target in result.reason
+    assert kinds(result) == ["removed"]
+    assert article(db)["status"] == "removed"
+
+
+def test_a_redirect_that_only_adds_a_trailing_slash_is_not_a_removal(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(final_url=URL + "/"))
+    assert result.outcome != "removed"
+
+
+# --- bookkeeping -----------------------------------------------------------------------------
+def test_every_check_writes_exactly_one_checks_row(db: Database, clock: Clock) -> None:
+    pages = [
+        ok(),
+        ok(),
+        ok(PAGE_B),
+        status(304),
+        status(503),
+        ok(PAYWALL),
+        status(404),
+        status(404),
+        ok(PAGE_A),
+        ok(final_url="https://news.example/"),
+    ]
+    outcomes = []
+    for n, page in enumerate(pages, start=1):
+        outcomes.append(record(db, clock, page).outcome)
+        assert count(db, "checks") == n
+    stored = [row["outcome"] for row in db.query("select outcome from checks order by id")]
+    assert stored == outcomes
+
+
+def test_a_check_row_records_time_status_and_final_url(db: Database, clock: Clock) -> None:
+    record(db, clock, ok(final_url=NEW_PATH))
+    check = next(iter(db.query("select * from checks")))
+    assert check["checked_at"] == store.stamp(clock.now)
+    assert check["http_status"] == 200
+    assert check["url"] == NEW_PATH
+    assert check["outcome"] == "new_article"
+
+
+def test_etag_and_last_modified_are_stored_on_the_article(db: Database, clock: Clock) -> None:
+    record(db, clock, ok(etag='"v1"', last_modified="Mon, 02 Nov 2026 08:00:00 GMT"))
+    row = article(db)
+    assert (row["etag"], row["last_modified"]) == ('"v1"', "Mon, 02 Nov 2026 08:00:00 GMT")
+
+
+def test_a_new_etag_on_identical_bytes_replaces_the_old_one(db: Database, clock: Clock) -> None:
+    record(db, clock, ok(etag='"v1"'))
+    record(db, clock, ok(etag='"v2"'))
+    assert article(db)["etag"] == '"v2"'
+
+
+def test_a_check_moves_last_checked_and_next_check(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    record(db, clock, ok())
+    row = article(db)
+    assert row["last_checked"] == store.stamp(clock.now)
+    assert row["next_check"] > store.stamp(clock.now)
+
+
+def test_record_page_tracks_an_unknown_url(db: Database, clock: Clock) -> None:
+    assert store.find_article(db, URL) is None
+    record(db, clock, ok())
+    assert article(db)["first_seen"] == store.stamp(clock.now)

@@ -1,0 +1,427 @@
+"""monitor.store: schema, articles, snapshots, transactions, the due list and the edits query."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.edits import make_edit
+from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
+from monitor.extract import Article
+from monitor.schema import MIGRATIONS
+from monitor.urls import check_url
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+TABLES = {"articles", "checks", "snapshots", "versions", "changes", "edits"}
+HOSTILE = "x' or 1=1 --"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    return store.open_db(tmp_path / "redline.db")
+
+
+def _count(db: Database, table: str) -> int:
+    return int(db.execute(f"select count(*) from {table}").fetchone()[0])
+
+
+def _article_with_version(db: Database, url: str, now: datetime = NOW) -> tuple[int, int]:
+    """A tracked article with one version: (article id, version id)."""
+    article, _ = store.track_article(db, url, now)
+    with store.write_transaction(db):
+        version = store.add_version(
+            db,
+            article["id"],
+            Article(title="Headline", body="Some text."),
+            content_hash=f"hash-{url}",
+            snapshot_id=None,
+            url=url,
+            extractor="trafilatura 2.3.1",
+            now=now,
+        )
+    return article["id"], version["id"]
+
+
+def _record_edit(db: Database, url: str, kind: str, now: datetime) -> None:
+    """One change holding one edit of `kind` for the article at `url` (created if needed)."""
+    article_id, version_id = _article_with_version(db, url, now)
+    edit = make_edit(kind, "body", old="old words", new="new words")
+    with store.write_transaction(db):
+        store.add_change(db, article_id, version_id, version_id, [edit], now)
+
+
+# --- open_db -------------------------------------------------------------------------------
+def test_open_db_creates_every_table(db: Database) -> None:
+    assert set(db.table_names()) >= TABLES
+
+
+def test_open_db_uses_wal_journal_mode(db: Database) -> None:
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_open_db_creates_missing_parent_directories(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "redline.db"
+    store.open_db(path).close()
+    assert path.exists()
+
+
+def _applied(db: Database) -> list[str]:
+    return [row["name"] for row in db.query("select name from _sqlite_migrations order by id")]
+
+
+def test_open_db_applies_every_migration_once(db: Database) -> None:
+    assert MIGRATIONS.pending(db) == []
+    assert _applied(db)[0] == "m001_initial"
+    assert len(_applied(db)) == len(set(_applied(db)))
+
+
+def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
+    path = tmp_path / "redline.db"
+    first = store.open_db(path)
+    applied = _applied(first)
+    first.close()
+    assert _applied(store.open_db(path)) == applied
+
+
+def test_reopening_keeps_existing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "redline.db"
+    first = store.open_db(path)
+    store.track_article(first, "https://news.example/a", NOW)
+    first.close()
+    assert len(store.all_articles(store.open_db(path))) == 1
+
+
+def test_a_file_that_is_not_a_database_is_a_database_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 200)
+    with pytest.raises(DatabaseError, match="cannot open database"):
+        store.open_db(path)
+
+
+def test_a_directory_path_is_a_database_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError):
+        store.open_db(tmp_path)
+
+
+# --- articles ------------------------------------------------------------------------------
+def test_track_article_creates_an_active_row_due_at_once(db: Database) -> None:
+    article, created = store.track_article(db, "https://News.example/a", NOW)
+    assert created
+    assert article["status"] == "active"
+    assert article["site"] == "news.example"
+    assert article["next_check"] == store.stamp(NOW)
+    assert article["version_count"] == 0
+
+
+def test_track_article_twice_returns_the_same_row(db: Database) -> None:
+    first, created_first = store.track_article(db, "https://news.example/a", NOW)
+    second, created_second = store.track_article(
+        db, "https://news.example/a", NOW + timedelta(hours=1)
+    )
+    assert (created_first, created_second) == (True, False)
+    assert second["id"] == first["id"]
+    assert second["first_seen"] == store.stamp(NOW)
+    assert _count(db, "articles") == 1
+
+
+def test_spellings_of_one_canonical_url_are_one_row(db: Database) -> None:
+    spellings = [
+        "https://news.example/world/story",
+        "HTTPS://NEWS.EXAMPLE:443/world/story#comments",
+        "https://news.example/world/story?utm_source=twitter&fbclid=abc",
+    ]
+    for spelling in spellings:
+        store.track_article(db, check_url(spelling), NOW)
+    assert [a["url"] for a in store.all_articles(db)] == ["https://news.example/world/story"]
+
+
+def test_url_is_unique_in_the_articles_table(db: Database) -> None:
+    store.track_article(db, "https://news.example/a", NOW)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "insert into articles (url, site, status, first_seen, version_count) "
+            "values ('https://news.example/a', 'news.example', 'active', 'x', 0)"
+        )
+
+
+def test_require_article_of_an_untracked_url_says_not_tracked(db: Database) -> None:
+    with pytest.raises(UnknownArticleError, match="not tracked"):
+        store.require_article(db, "https://news.example/never")
+
+
+# --- snapshots -----------------------------------------------------------------------------
+HTML = (
+    b"<!DOCTYPE html><html><head><title>A story</title></head><body>"
+    + b"<p>The council met on Tuesday and voted on the budget for next year.</p>" * 60
+    + b"</body></html>"
+)
+
+
+def test_save_snapshot_then_load_snapshot_round_trips(db: Database) -> None:
+    with store.write_transaction(db):
+        snapshot_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    assert store.load_snapshot(db, snapshot_id) == HTML
+
+
+def test_identical_bytes_are_stored_once(db: Database) -> None:
+    with store.write_transaction(db):
+        first = store.save_snapshot(db, HTML, "text/html", NOW)
+        second = store.save_snapshot(db, HTML, "text/html", NOW + timedelta(hours=1))
+    assert first == second
+    assert _count(db, "snapshots") == 1
+
+
+def test_different_bytes_are_different_snapshots(db: Database) -> None:
+    with store.write_transaction(db):
+        first = store.save_snapshot(db, HTML, "text/html", NOW)
+        second = store.save_snapshot(db, HTML + b"<!-- -->", "text/html", NOW)
+    assert first != second
+    assert _count(db, "snapshots") == 2
+
+
+def test_html_snapshots_are_stored_compressed(db: Database) -> None:
+    with store.write_transaction(db):
+        snapshot_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    row = db["snapshots"].get(snapshot_id)
+    assert row["size"] == len(HTML)
+    assert row["stored_size"] < row["size"]
+    assert row["sha256"] == store.page_hash(HTML)
+
+
+def test_load_snapshot_of_a_missing_id_is_version_not_found(db: Database) -> None:
+    with pytest.raises(VersionNotFoundError):
+        store.load_snapshot(db, 999)
+
+
+# --- write_transaction ---------------------------------------------------------------------
+class Boom(Exception):
+    pass
+
+
+def test_write_transaction_commits_everything_on_success(db: Database) -> None:
+    with store.write_transaction(db):
+        article, _ = store.track_article(db, "https://news.example/a", NOW)
+        store.save_snapshot(db, HTML, "text/html", NOW)
+        store.add_check(db, article_id=article["id"], checked_at=store.stamp(NOW), outcome="x")
+    assert (_count(db, "articles"), _count(db, "snapshots"), _count(db, "checks")) == (1, 1, 1)
+
+
+def test_write_transaction_rolls_back_everything_on_an_exception(db: Database) -> None:
+    with pytest.raises(Boom), store.write_transaction(db):
+        article, _ = store.track_article(db, "https://news.example/a", NOW)
+        store.save_snapshot(db, HTML, "text/html", NOW)
+        store.add_check(db, article_id=article["id"], checked_at=store.stamp(NOW), outcome="x")
+        store.update_article(db, article["id"], title="half written")
+        raise Boom
+    assert not db.conn.in_transaction
+    assert (_count(db, "articles"), _count(db, "snapshots"), _count(db, "checks")) == (0, 0, 0)
+
+
+def test_write_transaction_rollback_leaves_earlier_commits_alone(db: Database) -> None:
+    article, _ = store.track_article(db, "https://news.example/a", NOW)
+    with pytest.raises(Boom), store.write_transaction(db):
+        store.update_article(db, article["id"], title="half written")
+        store.save_snapshot(db, HTML, "text/html", NOW)
+        raise Boom
+    assert store.find_article(db, "https://news.example/a")["title"] is None
+    assert _count(db, "snapshots") == 0
+
+
+def test_a_failing_nested_write_transaction_rolls_back_only_its_part(db: Database) -> None:
+    with store.write_transaction(db):
+        store.track_article(db, "https://news.example/a", NOW)
+        with pytest.raises(Boom), store.write_transaction(db):
+            store.save_snapshot(db, HTML, "text/html", NOW)
+            raise Boom
+    assert (_count(db, "articles"), _count(db, "snapshots")) == (1, 0)
+
+
+def test_write_transaction_leaves_the_connection_usable_after_a_rollback(db: Database) -> None:
+    with pytest.raises(Boom), store.write_transaction(db):
+        store.track_article(db, "https://news.example/a", NOW)
+        raise Boom
+    store.track_article(db, "https://news.example/b", NOW)
+    assert [a["url"] for a in store.all_articles(db)] == ["https://news.example/b"]
+
+
+# --- versions ------------------------------------------------------------------------------
+def test_versions_are_numbered_from_one_per_article(db: Database) -> None:
+    article, _ = store.track_article(db, "https://news.example/a", NOW)
+    with store.write_transaction(db):
+        for n in range(3):
+            store.add_version(
+                db,
+                article["id"],
+                Article(body=f"text {n}"),
+                content_hash=f"h{n}",
+                snapshot_id=None,
+                url=article["url"],
+                extractor="trafilatura 2.3.1",
+                now=NOW,
+            )
+    assert [v["seq"] for v in store.versions_of(db, article["id"])] == [1, 2, 3]
+    assert store.latest_version(db, article["id"])["body"] == "text 2"
+
+
+def test_add_version_splits_the_extractor_name_and_version(db: Database) -> None:
+    article_id, _ = _article_with_version(db, "https://news.example/a")
+    version = store.get_version(db, article_id, 1)
+    assert (version["extractor"], version["extractor_version"]) == ("trafilatura", "2.3.1")
+
+
+def test_get_version_of_a_missing_number_is_version_not_found(db: Database) -> None:
+    article_id, _ = _article_with_version(db, "https://news.example/a")
+    with pytest.raises(VersionNotFoundError, match="no version 9"):
+        store.get_version(db, article_id, 9)
+
+
+# --- due_articles --------------------------------------------------------------------------
+def _article_due(
+    db: Database, url: str, next_check: datetime | None, status: str = "active"
+) -> None:
+    article, _ = store.track_article(db, url, NOW - timedelta(days=1))
+    with store.write_transaction(db):
+        store.update_article(
+            db,
+            article["id"],
+            status=status,
+            next_check=store.stamp(next_check) if next_check else None,
+        )
+
+
+def _due_urls(db: Database, limit: int | None = None) -> list[str]:
+    return [a["url"] for a in store.due_articles(db, NOW, limit=limit)]
+
+
+def test_due_articles_lists_the_most_overdue_first(db: Database) -> None:
+    _article_due(db, "https://news.example/late", NOW - timedelta(minutes=5))
+    _article_due(db, "https://news.example/latest", NOW - timedelta(hours=3))
+    _article_due(db, "https://news.example/now", NOW)
+    assert _due_urls(db) == [
+        "https://news.example/latest",
+        "https://news.example/late",
+        "https://news.example/now",
+    ]
+
+
+def test_due_articles_skips_articles_not_yet_due(db: Database) -> None:
+    _article_due(db, "https://news.example/later", NOW + timedelta(seconds=1))
+    assert _due_urls(db) == []
+
+
+def test_due_articles_respects_the_limit(db: Database) -> None:
+    for minutes in (1, 2, 3, 4):
+        _article_due(db, f"https://news.example/{minutes}", NOW - timedelta(minutes=minutes))
+    assert _due_urls(db, limit=2) == ["https://news.example/4", "https://news.example/3"]
+
+
+def test_due_articles_never_lists_expired_articles(db: Database) -> None:
+    _article_due(db, "https://news.example/old", NOW - timedelta(days=1), status="expired")
+    assert _due_urls(db) == []
+
+
+def test_due_articles_still_lists_removed_articles(db: Database) -> None:
+    _article_due(db, "https://news.example/gone", NOW - timedelta(days=1), status="removed")
+    assert _due_urls(db) == ["https://news.example/gone"]
+
+
+def test_due_articles_skips_articles_with_no_next_check(db: Database) -> None:
+    _article_due(db, "https://news.example/done", None)
+    assert _due_urls(db) == []
+
+
+# --- list_edits ----------------------------------------------------------------------------
+@pytest.fixture
+def edits_db(db: Database) -> Database:
+    _record_edit(db, "https://one.example/a", "quote", NOW - timedelta(days=2))
+    _record_edit(db, "https://two.example/b", "typo", NOW - timedelta(days=1))
+    _record_edit(db, "https://two.example/c", "number", NOW)
+    return db
+
+
+def _listed(db: Database, **filters: object) -> list[tuple[str, str]]:
+    return [(row["url"], row["kind"]) for row in store.list_edits(db, **filters)]  # type: ignore[arg-type]
+
+
+ALL_EDITS = [
+    ("https://two.example/c", "number"),
+    ("https://two.example/b", "typo"),
+    ("https://one.example/a", "quote"),
+]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ALL_EDITS),
+        ({"kinds": ("typo",)}, [("https://two.example/b", "typo")]),
+        ({"kinds": ("typo", "quote")}, [ALL_EDITS[1], ALL_EDITS[2]]),
+        ({"site": "one.example"}, [("https://one.example/a", "quote")]),
+        ({"url": "https://two.example/c"}, [("https://two.example/c", "number")]),
+        ({"since": store.stamp(NOW - timedelta(days=1))}, ALL_EDITS[:2]),
+        ({"since": "2026-11-02"}, ALL_EDITS[:1]),
+        ({"significant_only": True}, [ALL_EDITS[0], ALL_EDITS[2]]),
+        ({"limit": 1}, ALL_EDITS[:1]),
+        ({"site": "two.example", "kinds": ("number",)}, ALL_EDITS[:1]),
+    ],
+    ids=[
+        "none",
+        "kind",
+        "kinds",
+        "site",
+        "url",
+        "since",
+        "since-date",
+        "significant",
+        "limit",
+        "site-and-kind",
+    ],
+)
+def test_list_edits_filters(
+    edits_db: Database, filters: dict[str, object], expected: list[tuple[str, str]]
+) -> None:
+    assert _listed(edits_db, **filters) == expected
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"kinds": (HOSTILE,)},
+        {"site": HOSTILE},
+        {"url": HOSTILE},
+        {"since": "9999' or 1=1 --"},
+    ],
+    ids=["kind", "site", "url", "since"],
+)
+def test_list_edits_binds_hostile_filter_values(
+    edits_db: Database, filters: dict[str, object]
+) -> None:
+    assert _listed(edits_db, **filters) == []
+    assert _count(edits_db, "edits") == 3
+
+
+def test_list_edits_rows_carry_the_change_and_version_numbers(edits_db: Database) -> None:
+    row = store.list_edits(edits_db, url="https://one.example/a")[0]
+    assert row["summary"] == "quote changed"
+    assert (row["old_seq"], row["new_seq"]) == (1, 1)
+    assert row["detected_at"] == store.stamp(NOW - timedelta(days=2))
+
+
+# --- changes -------------------------------------------------------------------------------
+def test_add_change_derives_summary_kinds_and_stealth_from_the_edits(db: Database) -> None:
+    article_id, version_id = _article_with_version(db, "https://news.example/a")
+    edits = [make_edit("quote", "body", old="a", new="b"), make_edit("typo", "body")]
+    with store.write_transaction(db):
+        change_id = store.add_change(db, article_id, version_id, version_id, edits, NOW)
+    change = db["changes"].get(change_id)
+    assert change["kinds"] == "quote,typo"
+    assert change["significant"] == 1
+    assert change["stealth"] == 1
+    assert change["summary"] == "quote changed; typo fixed"
+    positions = [e["position"] for e in db.query("select position from edits order by id")]
+    assert positions == [0, 1]
