@@ -16,11 +16,17 @@ REDLINE_ROUND_LIMIT = 500
 # Discovered links on private, loopback or link-local addresses are refused unless this is on
 # (the demo and the tests turn it on for 127.0.0.1).
 REDLINE_ALLOW_PRIVATE = False
-REDLINE_SITEMAP_DEPTH = 3  # how many levels of sitemap indexes to follow  # at most this many due articles per check round, most overdue first
+REDLINE_SITEMAP_DEPTH = 3  # how many levels of sitemap indexes to follow
+REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds  # at most this many due articles per check round, most overdue first
 
 # --- Politeness ------------------------------------------------------------------------------
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"
 ROBOTSTXT_OBEY = True
+DOWNLOADER_MIDDLEWARES = {
+    # The same robots.txt handling, plus its Crawl-delay (see crawler/middlewares.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsCrawlDelayMiddleware": 100,
+}
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0

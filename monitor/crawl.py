@@ -60,11 +60,13 @@ def run_crawl(
     settings: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a crawl to completion and return its exit code and log."""
+    """Run a crawl to completion and return its exit code and log (stderr merged into stdout,
+    where Scrapy writes its log)."""
     return subprocess.run(
         crawl_command(spider, args, settings),
         env=crawl_env(db_path),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         timeout=timeout,
         check=False,

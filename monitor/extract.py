@@ -4,22 +4,54 @@ A string or bytes in, a frozen `Article` out: no network, no database. The optio
 because every one of them changes what a monitor would report as an edit (see PITFALLS.md):
 comments are excluded (comment churn is not an article edit) and `deduplicate` stays off (its
 process-wide cache empties repeat extractions of the same page).
+
+How the body is built (each step measured with `python -m bench.extract`, see bench/):
+
+1. trafilatura runs twice on the same parsed tree: in its balanced mode (with metadata) and in
+   `favor_precision` mode. The precision run drops boilerplate at the edges of the article but
+   also real subheadings and short paragraphs inside it, so it only decides where the article
+   *ends*: balanced paragraphs after the last one the precision run kept are cut (newsletter
+   boxes, "related" lists, site blurbs). Before the first one, only short non-sentence lines are
+   cut (datelines, "Updated ..." stamps, kickers, captions); a lead paragraph stays.
+   When the balanced run fell back to a single unstructured line and the precision run kept
+   paragraphs, the precision run is used; when the two runs disagree on the text itself, the
+   balanced run is kept as it is.
+2. Articles split into sibling containers of the same class (ad rails between chunks) lose all
+   but the first chunk in trafilatura; when the body covers one such chunk and misses another,
+   the chunks are joined and the extraction re-run (only on such pages).
+3. A first line that repeats the headline is dropped: the title is its own field, and keeping it
+   in the body would report a headline change twice.
+4. The body is one paragraph per line ("\\n"), whitespace collapsed inside a line, lines
+   without a letter or digit dropped.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from typing import Any
 
 import htmldate
 import trafilatura
-from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 logger = logging.getLogger(__name__)
 
 EXTRACTOR = "trafilatura"
+
+# Fixed for every run: see the module docstring and PITFALLS.md.
+_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "deduplicate": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+}
 
 
 @dataclass(frozen=True)
@@ -45,24 +77,248 @@ def extractor_version() -> str:
     return f"{EXTRACTOR} {version('trafilatura')}"
 
 
+# ------------------------------------------------------------------ input
+
+
 def _decode(html: str | bytes) -> str:
     if isinstance(html, str):
         return html
     # trafilatura's own decoder sniffs the charset (meta tags, then detection) and never raises.
     from trafilatura.utils import decode_file
 
-    decoded = decode_file(html)
+    try:
+        decoded = decode_file(html)
+    except Exception as error:  # third-party code on attacker-controlled bytes
+        logger.warning("could not decode page: %s", error)
+        return html.decode("utf-8", "replace")
     return decoded if isinstance(decoded, str) else decoded.decode("utf-8", "replace")
 
 
-def _canonical_url(text: str) -> str:
+@cache
+def _max_file_size() -> int:
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    return DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE", fallback=20_000_000)
+
+
+def _parse(text: str) -> HtmlElement | None:
+    from trafilatura.utils import load_html
+
     try:
-        tree = lxml_html.fromstring(text)
-    except (ValueError, lxml_html.etree.ParserError):
-        return ""
-    for link in tree.xpath('//link[@rel="canonical"][@href]'):
-        return str(link.get("href", "")).strip()
+        tree = load_html(text, _max_file_size())
+    except Exception as error:
+        logger.warning("could not parse page: %s", error)
+        return None
+    return tree if isinstance(tree, HtmlElement) else None
+
+
+def _canonical_url(tree: HtmlElement) -> str:
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href"):
+            return str(link.get("href")).strip()
     return ""
+
+
+# ------------------------------------------------------------------ trafilatura runs
+
+
+def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
+    """One trafilatura run on the tree (it works on a copy); None when it finds nothing or fails."""
+    try:
+        return trafilatura.bare_extraction(tree, url=url, **_OPTIONS, **options)
+    except Exception as error:  # trafilatura raises assorted errors on malformed documents
+        logger.warning("extraction failed for %s: %s", url or "<page>", error)
+        return None
+
+
+def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, str]:
+    """(balanced document with metadata, balanced text, precision text)."""
+    balanced = _run(tree, url, with_metadata=True)
+    precise = _run(tree, url, favor_precision=True)
+    return (
+        balanced,
+        (balanced.text or "") if balanced is not None else "",
+        (precise.text or "") if precise is not None else "",
+    )
+
+
+# ------------------------------------------------------------------ body post-processing
+
+_HAS_WORD = re.compile(r"\w")
+_TOKEN = re.compile(r"\w+")
+_SENTENCE_END = (".", "!", "?", "…", ":", '"', "”", "»", "“", "'", ")")
+_MIN_SENTENCE_WORDS = 5
+# the precision run must keep at least this share of the balanced text to be trusted on edges
+_MIN_PRECISION_SHARE = 0.2
+# and this share of its own text must be balanced paragraphs (else the runs disagree)
+_MIN_AGREEMENT = 0.9
+
+
+def _lines(text: str) -> list[str]:
+    """Paragraphs of a trafilatura text: whitespace collapsed, lines without a word dropped."""
+    return [" ".join(line.split()) for line in text.split("\n") if _HAS_WORD.search(line)]
+
+
+def _key(line: str) -> str:
+    """Comparison key of a line: its word tokens, case-folded (punctuation and spacing ignored)."""
+    return " ".join(_TOKEN.findall(line.casefold()))
+
+
+def _is_sentence(line: str) -> bool:
+    return len(line.split()) >= _MIN_SENTENCE_WORDS and line.endswith(_SENTENCE_END)
+
+
+def _combine(balanced_text: str, precise_text: str) -> list[str]:
+    """Balanced paragraphs, trimmed at the edges where the precision run saw boilerplate."""
+    balanced, precise = _lines(balanced_text), _lines(precise_text)
+    if not balanced or not precise:
+        return balanced or precise
+    if len(balanced) == 1 and len(precise) >= 2:
+        # a single run-on line is trafilatura's last-resort dump; the precision run found paragraphs
+        return precise
+    balanced_keys = [_key(line) for line in balanced]
+    known = set(balanced_keys)
+    precise_chars = sum(map(len, precise))
+    agreed = sum(len(line) for line in precise if _key(line) in known)
+    if agreed < _MIN_AGREEMENT * precise_chars:
+        return balanced
+    if precise_chars < _MIN_PRECISION_SHARE * sum(map(len, balanced)):
+        return balanced
+    # align the precision paragraphs in order (a page can repeat the whole article further down)
+    matched, start = [], 0
+    for line in precise:
+        try:
+            index = balanced_keys.index(_key(line), start)
+        except ValueError:
+            continue
+        matched.append(index)
+        start = index + 1
+    first, last = matched[0], matched[-1]
+    head = [line for line in balanced[:first] if _is_sentence(line)]
+    return head + balanced[first : last + 1]
+
+
+def _drop_title(lines: list[str], title: str, within: int = 2) -> list[str]:
+    """Drop a leading line that repeats the headline (or the headline without its site suffix)."""
+    title_key = _key(title)
+    if not title_key:
+        return lines
+    for index, line in enumerate(lines[:within]):
+        line_key = _key(line)
+        if line_key == title_key or (len(line_key) >= 20 and title_key.startswith(line_key)):
+            return lines[:index] + lines[index + 1 :]
+    return lines
+
+
+# ------------------------------------------------------------------ articles split in chunks
+
+_BODY_CLASS = re.compile(r"body|content|article|story|text|entry|post", re.IGNORECASE)
+_NOT_BODY_CLASS = re.compile(
+    r"comment|reply|related|sidebar|widget|teaser|promo|recommend|footer|\bnav|menu|share|social"
+    r"|newsletter|caption|author|\bbio\b|header|meta",
+    re.IGNORECASE,
+)
+_MIN_CHUNK_CHARS = 500  # paragraph text of each chunk
+_MAX_CHUNK_DEPTH = 4  # levels between the chunks and their closest common ancestor
+_MIN_PARAGRAPH = 30  # paragraphs used to test whether a chunk is in the body
+
+
+def _paragraphs(element: HtmlElement) -> list[str]:
+    texts = (" ".join(p.text_content().split()) for p in element.iter("p"))
+    return [text for text in texts if len(text) >= _MIN_PARAGRAPH]
+
+
+def _depth(element: HtmlElement) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def _chunk_groups(tree: HtmlElement) -> list[list[HtmlElement]]:
+    """Groups of same-tag, same-class article-like containers, each with substantial paragraphs,
+    not nested in each other and close together in the tree."""
+    by_class: dict[tuple[str, str], list[HtmlElement]] = {}
+    for element in tree.iter("div", "section", "article"):
+        css = element.get("class")
+        if css and _BODY_CLASS.search(css) and not _NOT_BODY_CLASS.search(css):
+            by_class.setdefault((element.tag, " ".join(css.split())), []).append(element)
+    groups = []
+    for members in by_class.values():
+        if len(members) < 2:
+            continue
+        member_set = set(members)
+        members = [m for m in members if not any(a in member_set for a in m.iterancestors())]
+        members = [m for m in members if sum(map(len, _paragraphs(m))) >= _MIN_CHUNK_CHARS]
+        if len(members) < 2:
+            continue
+        others = [set(m.iterancestors()) for m in members[1:]]
+        common = next((a for a in members[0].iterancestors() if all(a in o for o in others)), None)
+        if common is None:
+            continue
+        top = _depth(common)
+        if all(_depth(m) - top <= _MAX_CHUNK_DEPTH for m in members):
+            groups.append(members)
+    return groups
+
+
+def _coverage(element: HtmlElement, body: str) -> float:
+    paragraphs = _paragraphs(element)
+    total = sum(map(len, paragraphs))
+    return sum(len(p) for p in paragraphs if p in body) / total if total else 0.0
+
+
+def _split_chunks(tree: HtmlElement, body_text: str) -> list[list[HtmlElement]]:
+    """Chunk groups of which the body holds one chunk and misses another."""
+    body = " ".join(body_text.split())
+    split = []
+    for members in _chunk_groups(tree):
+        coverage = [_coverage(m, body) for m in members]
+        if max(coverage) >= 0.8 and min(coverage) <= 0.2:
+            split.append(members)
+    return split
+
+
+def _join_chunks(tree: HtmlElement, groups: list[list[HtmlElement]]) -> HtmlElement:
+    """A copy of the tree where each group's chunks are moved into its first chunk."""
+    paths = [[tree.getroottree().getpath(m) for m in members] for members in groups]
+    joined = deepcopy(tree)
+    root = joined.getroottree()
+    for group_paths in paths:
+        members = [root.xpath(path) for path in group_paths]
+        if not all(members):
+            continue
+        first, *rest = (found[0] for found in members)
+        for chunk in rest:
+            for child in list(chunk):
+                first.append(child)
+            parent = chunk.getparent()
+            if parent is not None:
+                parent.remove(chunk)
+    return joined
+
+
+# ------------------------------------------------------------------ dates and metadata
+
+
+def _modified_date(text: str, url: str | None) -> str:
+    try:
+        return htmldate.find_date(text, original_date=False, extensive_search=False) or ""
+    except Exception as error:  # htmldate on malformed documents
+        logger.debug("no modified date for %s: %s", url or "<page>", error)
+        return ""
+
+
+def _metadata_only(tree: HtmlElement, url: str | None) -> Any:
+    """Title, author, date of a page that has no article text (trafilatura then returns nothing)."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        return extract_metadata(deepcopy(tree), url)
+    except Exception as error:
+        logger.debug("no metadata for %s: %s", url or "<page>", error)
+        return None
+
+
+# ------------------------------------------------------------------ public API
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
@@ -70,35 +326,35 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     text = _decode(html).replace("\x00", "")
     if not text.strip():
         return Article()
-    try:
-        doc = trafilatura.bare_extraction(
-            text,
-            url=url,
-            include_comments=False,
-            deduplicate=False,
-            with_metadata=True,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-        )
-    except (ValueError, TypeError, AttributeError) as error:
-        # trafilatura raises these on some malformed documents; treat as "no article found".
-        logger.warning("extraction failed for %s: %s", url or "<page>", error)
+    tree = _parse(text)
+    if tree is None:
         return Article()
-    if doc is None:
-        return Article(canonical_url=_canonical_url(text))
-    modified = ""
-    try:
-        modified = htmldate.find_date(text, original_date=False, extensive_search=False) or ""
-    except (ValueError, TypeError) as error:
-        logger.debug("no modified date for %s: %s", url or "<page>", error)
-    published = doc.date or ""
+    canonical_url = _canonical_url(tree)
+
+    doc, balanced_text, precise_text = _runs(tree, url)
+    if balanced_text:
+        split = _split_chunks(tree, balanced_text)
+        if split:
+            joined_doc, joined_balanced, joined_precise = _runs(_join_chunks(tree, split), url)
+            old_keys = {_key(line) for line in _lines(balanced_text)}
+            new_keys = {_key(line) for line in _lines(joined_balanced)}
+            # accept only a re-run that adds text and keeps (nearly) all the first run had
+            if len(joined_balanced) > len(balanced_text) and len(old_keys & new_keys) >= 0.9 * len(
+                old_keys
+            ):
+                doc, balanced_text, precise_text = joined_doc, joined_balanced, joined_precise
+
+    meta = doc if doc is not None else _metadata_only(tree, url)
+    title = " ".join((getattr(meta, "title", None) or "").split())
+    lines = _drop_title(_combine(balanced_text, precise_text), title)
+    published = (getattr(meta, "date", None) or "") if meta is not None else ""
+    modified = _modified_date(text, url) if lines or meta is not None else ""
     return Article(
-        title=(doc.title or "").strip(),
-        byline=(doc.author or "").strip(),
+        title=title,
+        byline=" ".join((getattr(meta, "author", None) or "").split()),
         published=published,
         modified=modified if modified != published else "",
-        body=(doc.text or "").strip(),
-        canonical_url=_canonical_url(text),
-        language=doc.language or "",
+        body="\n".join(lines),
+        canonical_url=canonical_url,
+        language=(getattr(meta, "language", None) or "") if meta is not None else "",
     )
