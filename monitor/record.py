@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from sqlite_utils import Database
 
@@ -24,6 +24,7 @@ from monitor.edits import Edit, compare, make_edit, summarize
 from monitor.extract import Article, extract_article, extractor_version
 from monitor.normalize import body_paragraphs, content_hash
 from monitor.policy import RevisitPolicy, next_check
+from monitor.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +192,30 @@ def record_page(
     return _record_content(db, page, extracted, fingerprint, digest, check, now, policy)
 
 
+def _honour_canonical(
+    db: Database, article: store.Row, extracted: Article, final_url: str, first_sight: bool
+) -> str:
+    """Make one article one row: a page whose rel=canonical names another tracked article is a
+    duplicate of it (returns that URL); on first sight, a row is renamed to its canonical URL."""
+    if not extracted.canonical_url:
+        return ""
+    try:
+        canonical = canonicalize_url(urljoin(final_url, extracted.canonical_url))
+    except ValueError:
+        return ""
+    if canonical == article["url"] or urlsplit(canonical).scheme not in ("http", "https"):
+        return ""
+    if urlsplit(canonical).netloc != urlsplit(final_url).netloc:
+        return ""  # a canonical on another site is syndication, not the same row
+    other = store.find_article(db, canonical)
+    if other is not None:
+        return str(canonical)
+    if first_sight:
+        store.update_article(db, article["id"], url=canonical)
+        article["url"] = canonical
+    return ""
+
+
 def _record_removal(
     db: Database, article: store.Row, check: dict[str, Any], reason: str, now: datetime,
     policy: RevisitPolicy,
@@ -222,6 +247,13 @@ def _record_content(
         article = store.find_article(db, page.url)
         assert article is not None
         latest = store.latest_version(db, article["id"])
+        duplicate_of = _honour_canonical(db, article, extracted, final_url, latest is None)
+        if duplicate_of:
+            reason = f"same article as {duplicate_of} (rel=canonical)"
+            store.add_check(db, outcome="duplicate", reason=reason, **check)
+            store.update_article(db, article["id"], status="duplicate", next_check=None,
+                                 last_checked=store.stamp(now))
+            return CheckResult("duplicate", reason)
         lifecycle: list[Edit] = []
         if article["status"] == "removed" and latest is not None:
             lifecycle.append(make_edit("restored", "article", new=page.url))

@@ -138,7 +138,7 @@ def due_articles(db: Database, now: datetime, limit: int | None = None) -> list[
     """Articles whose next check is due, most overdue first; expired ones never."""
     sql = (
         "select * from articles where next_check is not null and next_check <= ? "
-        "and status != 'expired' order by next_check, id"
+        "and status not in ('expired', 'duplicate') order by next_check, id"
     )
     params: list[Any] = [stamp(now)]
     if limit is not None:

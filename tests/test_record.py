@@ -449,3 +449,32 @@ def test_record_page_tracks_an_unknown_url(db: Database, clock: Clock) -> None:
     assert store.find_article(db, URL) is None
     record(db, clock, ok())
     assert article(db)["first_seen"] == store.stamp(clock.now)
+
+
+def with_canonical(page: bytes, canonical: str) -> bytes:
+    return page.replace(b"</title>", f'</title><link rel="canonical" href="{canonical}">'.encode())
+
+
+def test_first_sight_is_renamed_to_its_canonical_url(db: Database) -> None:
+    page = with_canonical(PAGE_A, "/local/council-budget-2026?utm_source=x")
+    record_page(db, ok(page), T0)
+    assert [a["url"] for a in store.all_articles(db)] == [
+        "https://news.example/local/council-budget-2026"
+    ]
+
+
+def test_a_page_whose_canonical_is_already_tracked_is_a_duplicate(db: Database) -> None:
+    canonical = "https://news.example/local/council-budget-2026"
+    store.track_article(db, canonical, T0)
+    record_page(db, FetchedPage(url=canonical, status=200, body=PAGE_A), T0)
+    result = record_page(db, ok(with_canonical(PAGE_A, canonical)), T0)
+    assert result.outcome == "duplicate"
+    duplicate = store.find_article(db, URL)
+    assert duplicate is not None and duplicate["status"] == "duplicate"
+    assert duplicate["next_check"] is None
+    assert store.versions_of(db, duplicate["id"]) == []
+
+
+def test_a_canonical_on_another_site_is_syndication_not_a_rename(db: Database) -> None:
+    record_page(db, ok(with_canonical(PAGE_A, "https://wire.example/story/1")), T0)
+    assert [a["url"] for a in store.all_articles(db)] == [URL]
