@@ -324,6 +324,24 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
         raise click.ClickException(f"the crawl failed (exit {result.returncode})")
 
 
+@cli.command()
+@click.option("--url", help="Only this article.")
+@click.pass_context
+@friendly
+def reextract(ctx: click.Context, url: str | None) -> None:
+    """Re-extract versions made by an older extractor from their raw pages (also automatic)."""
+    from monitor.reextract import reextract_all
+
+    db = _open(ctx)
+    article_id = int(store.require_article(db, check_url(url))["id"]) if url else None
+    stats = reextract_all(db, article_id=article_id)
+    click.echo(
+        f"{stats.checked} stale version(s): {stats.reextracted} re-extracted, "
+        f"{stats.text_changed} with different text, {stats.changes_recomputed} change(s) "
+        f"recomputed, {stats.skipped_no_snapshot} without a raw page"
+    )
+
+
 DURATION_HELP = "Duration such as 30s, 15m, 2h, 1d."
 
 

@@ -24,6 +24,7 @@ from monitor.edits import Edit, compare, make_edit, summarize
 from monitor.extract import Article, extract_article, extractor_version
 from monitor.normalize import body_paragraphs, content_hash
 from monitor.policy import RevisitPolicy, next_check
+from monitor.reextract import reextract_all
 from monitor.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ _INTERSTITIAL = re.compile(
 )
 
 Extractor = Callable[[bytes, str], Article]
+# Content types worth extracting; anything else (images, PDFs, binaries) is an error check.
+_HTML_TYPES = re.compile(r"html|xml|text/plain", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,20 @@ def record_page(
                                  last_modified=page.last_modified or article["last_modified"],
                                  next_check=_schedule(policy, article, now, changed=False))
         return CheckResult("unchanged", "identical page")
+
+    if page.content_type and not _HTML_TYPES.search(page.content_type):
+        reason = f"not an HTML page ({page.content_type.split(';')[0].strip()})"
+        with store.write_transaction(db):
+            store.add_check(db, outcome="error", reason=reason, **check)
+            store.update_article(db, article["id"], last_checked=store.stamp(now),
+                                 next_check=store.stamp(now + policy.error_retry))
+        logger.warning("check of %s: %s", page.url, reason)
+        return CheckResult("error", reason)
+
+    if latest is not None and not same_extractor:
+        # The extractor changed since the last version: re-derive it from its raw page first,
+        # so the upgrade itself is never reported as newsroom edits.
+        reextract_all(db, article_id=int(article["id"]))
 
     extracted = extractor(page.body, final_url)
     recent = [len(v["body"]) for v in store.versions_of(db, article["id"])[-RECENT_VERSIONS:]]

@@ -272,19 +272,24 @@ def add_change(
             "old_version_id": old_version_id,
             "new_version_id": new_version_id,
             "detected_at": stamp(now),
-            "summary": summarize(edits),
-            "kinds": ",".join(dict.fromkeys(e.kind for e in edits)),
-            "significant": sum(1 for e in edits if e.significant),
-            "stealth": int(is_stealth(edits)),
+            "summary": "",  # filled in from the stored edits below
         }
     )
     change_id = int(changes.last_pk)
+    replace_change_edits(db, change_id, article_id, edits)
+    return change_id
+
+
+def replace_change_edits(
+    db: Database, change_id: int, article_id: int, edits: list[Edit], first_position: int = 0
+) -> None:
+    """Insert a change's edits (after `first_position` existing ones) and refresh its summary."""
     _table(db, "edits").insert_all(
         (
             {
                 "change_id": change_id,
                 "article_id": article_id,
-                "position": position,
+                "position": first_position + position,
                 "kind": edit.kind,
                 "field": edit.field,
                 "old": edit.old,
@@ -300,7 +305,16 @@ def add_change(
             for position, edit in enumerate(edits)
         )
     )
-    return change_id
+    # The summary always reflects every stored edit of the change, lifecycle ones included.
+    rows = list(db.query("select kind, score, significant from edits where change_id = ? "
+                         "order by position", [change_id]))
+    stored = [Edit(kind=r["kind"], field="", score=r["score"],
+                   significant=bool(r["significant"])) for r in rows]
+    db.execute(
+        "update changes set summary = ?, kinds = ?, significant = ?, stealth = ? where id = ?",
+        [summarize(stored), ",".join(dict.fromkeys(e.kind for e in stored)),
+         sum(1 for e in stored if e.significant), int(is_stealth(stored)), change_id],
+    )
 
 
 def list_edits(

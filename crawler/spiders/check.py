@@ -92,12 +92,14 @@ class CheckSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Any:
         request = failure.request  # type: ignore[attr-defined]
+        message = failure.getErrorMessage() or failure.type.__name__
         if failure.check(IgnoreRequest):
-            reason = f"not fetched: {failure.getErrorMessage() or 'ignored'}"
-            if "robots" in reason.lower() or not failure.getErrorMessage():
+            if "robots" in message.lower():
                 reason = "not fetched: disallowed by robots.txt"
+            else:
+                reason = f"not fetched: {message}"
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            reason = f"{failure.type.__name__}: {message}"
         yield PageItem(url=request.meta.get("redline_url", request.url), status=0, error=reason)
 
 

@@ -1,0 +1,107 @@
+"""Re-extract stored versions from their raw pages after the extractor changed.
+
+Every trafilatura release changes extraction output a little. Without this, the first check after
+an upgrade would report the differences as newsroom edits. A version's text is derived from its
+raw page (kept in `snapshots`), so it is re-derived in place, and the edits of changes touching a
+re-extracted version are recomputed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.edits import compare
+from monitor.extract import extract_article, extractor_version
+from monitor.normalize import body_paragraphs, content_hash
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReextractStats:
+    checked: int = 0
+    reextracted: int = 0
+    text_changed: int = 0
+    skipped_no_snapshot: int = 0
+    changes_recomputed: int = 0
+
+
+def stale_versions(db: Database, article_id: int | None = None) -> list[store.Row]:
+    """Versions extracted by another extractor version than the installed one."""
+    name, _, version = extractor_version().partition(" ")
+    sql = "select * from versions where (extractor != ? or extractor_version != ?)"
+    params: list[object] = [name, version]
+    if article_id is not None:
+        sql += " and article_id = ?"
+        params.append(article_id)
+    return list(db.query(sql + " order by article_id, seq", params))
+
+
+def reextract_version(db: Database, version: store.Row) -> bool | None:
+    """Re-extract one version in place (inside the caller's transaction). Returns whether its
+    text changed, or None when it has no raw page to re-extract from."""
+    if not version["snapshot_id"]:
+        return None
+    raw = store.load_snapshot(db, int(version["snapshot_id"]))
+    article = extract_article(raw, url=version["url"])
+    if article.is_empty():
+        # The new extractor finds nothing where the old one did: keep the old text, which is
+        # better than a false "everything removed"; still mark it so it is not retried forever.
+        logger.warning("re-extraction of version %s of article %s is empty; text kept",
+                       version["seq"], version["article_id"])
+        article = store.article_from_row(version)
+    fingerprint = content_hash(article.title, article.byline, article.published,
+                               body_paragraphs(article.body))
+    name, _, number = extractor_version().partition(" ")
+    db.execute(
+        "update versions set title = ?, byline = ?, published = ?, modified = ?, body = ?, "
+        "content_hash = ?, extractor = ?, extractor_version = ? where id = ?",
+        [article.title, article.byline, article.published, article.modified, article.body,
+         fingerprint, name, number, version["id"]],
+    )
+    before = (version["title"], version["byline"], version["published"], version["body"])
+    after = (article.title, article.byline, article.published, article.body)
+    return before != after or fingerprint != version["content_hash"]
+
+
+def recompute_change(db: Database, change: store.Row) -> None:
+    """Recompute the edits of one change from its (re-extracted) versions, keeping lifecycle
+    edits (removed, restored, redirected, reverted) that do not come from the text."""
+    if not change["old_version_id"] or not change["new_version_id"]:
+        return
+    old, new = (
+        list(db.query("select * from versions where id = ?", [vid]))[0]
+        for vid in (change["old_version_id"], change["new_version_id"])
+    )
+    lifecycle = list(db.query(
+        "select * from edits where change_id = ? and field = 'article' order by position",
+        [change["id"]]))
+    db.execute("delete from edits where change_id = ? and field != 'article'", [change["id"]])
+    edits = compare(store.article_from_row(old), store.article_from_row(new))
+    store.replace_change_edits(db, change["id"], change["article_id"], edits,
+                               first_position=len(lifecycle))
+
+
+def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats:
+    """Bring every stale version (of one article, or all) up to the installed extractor."""
+    checked = reextracted = changed = skipped = recomputed = 0
+    for version in stale_versions(db, article_id):
+        checked += 1
+        with store.write_transaction(db):
+            result = reextract_version(db, version)
+            if result is None:
+                skipped += 1
+                continue
+            reextracted += 1
+            if result:
+                changed += 1
+                for change in db.query(
+                    "select * from changes where old_version_id = ? or new_version_id = ?",
+                    [version["id"], version["id"]],
+                ):
+                    recompute_change(db, change)
+                    recomputed += 1
+    return ReextractStats(checked, reextracted, changed, skipped, recomputed)
