@@ -126,3 +126,43 @@ def test_bad_sources_files_name_the_problem(tmp_path: Path, text: str, message: 
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_sources(path)
+
+
+@pytest.mark.parametrize(
+    ("url", "private"),
+    [
+        ("http://127.0.0.1:8000/a", True),
+        ("http://10.1.2.3/a", True),
+        ("http://192.168.0.10/a", True),
+        ("http://169.254.169.254/latest/meta-data", True),  # cloud metadata, link-local
+        ("http://[::1]/a", True),
+        ("http://[fe80::1]/a", True),
+        ("http://8.8.8.8/a", False),
+        ("http://news.example/a", False),  # resolved by the stub resolver below: public
+        ("http://intranet.example/a", True),  # resolves to a private address
+    ],
+)
+def test_private_addresses_are_recognised(url: str, private: bool) -> None:
+    from monitor.urls import is_private_url
+
+    table = {"news.example": ["93.184.216.34"], "intranet.example": ["10.0.0.5"]}
+    assert is_private_url(url, resolve=lambda host: table.get(host, [])) is private
+
+
+@pytest.mark.e2e
+def test_discovery_refuses_private_links_unless_allowed(site, tmp_path: Path) -> None:
+    from monitor import store
+    from monitor.crawl import run_crawl
+    from tests.conftest import FAST
+
+    for allow, expected in (("False", 0), ("True", len(site.article_urls()))):
+        db_path = tmp_path / f"discover-{allow}.db"
+        db = store.open_db(db_path)
+        store.add_source(db, "feed", site.url("/feed.xml"), "", store.utc_now())
+        db.close()
+        result = run_crawl("discover", db_path, {}, {**FAST, "REDLINE_ALLOW_PRIVATE": allow})
+        assert result.returncode == 0 and "Traceback" not in result.stdout
+        db = store.open_db(db_path)
+        assert len(store.all_articles(db)) == expected
+        if allow == "False":
+            assert "private address" in result.stdout
