@@ -12,12 +12,12 @@ NEWSPIDER_MODULE = "crawler.spiders"
 REDLINE_DB = None  # database path; else the REDLINE_DB environment variable, else data/redline.db
 REDLINE_REVISIT = None  # e.g. "15m": one fixed revisit interval instead of the age-based tiers
 REDLINE_MAX_AGE = "30d"  # stop checking articles first seen longer ago than this
-REDLINE_ROUND_LIMIT = 500
+REDLINE_ROUND_LIMIT = 500  # at most this many due articles per check round, most overdue first
 # Discovered links on private, loopback or link-local addresses are refused unless this is on
 # (the demo and the tests turn it on for 127.0.0.1).
 REDLINE_ALLOW_PRIVATE = False
 REDLINE_SITEMAP_DEPTH = 3  # how many levels of sitemap indexes to follow
-REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds  # at most this many due articles per check round, most overdue first
+REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
 
 # --- Politeness ------------------------------------------------------------------------------
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"

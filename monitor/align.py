@@ -43,9 +43,7 @@ class Alignment:
     similarity: float = 100.0
 
 
-def changed_paragraphs(
-    old: Sequence[str], new: Sequence[str]
-) -> list[tuple[range, range]]:
+def changed_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[tuple[range, range]]:
     """The runs of paragraphs outside the identical ones: (old indexes, new indexes) per run."""
     matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
     return [
@@ -97,7 +95,9 @@ def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Al
     return align_blocks([(old, new)])
 
 
-def align_blocks(regions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]]) -> list[Alignment]:
+def align_blocks(
+    regions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]],
+) -> list[Alignment]:
     """Align sentences region by region (each region: the old and new sentences of one run of
     changed paragraphs), then match what is left across regions as moves or moved edits."""
     keys = {s: comparison_key(s.text) for old, new in regions for s in (*old, *new)}
@@ -109,7 +109,9 @@ def align_blocks(regions: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]
         )
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
-                result.extend(Alignment("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2]))
+                result.extend(
+                    Alignment("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True)
+                )
             else:
                 blocks.append((list(old[i1:i2]), list(new[j1:j2])))
 

@@ -23,10 +23,12 @@ _CORRECTION = re.compile(
     )\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]
     |
     \b(?:an|the)\ (?:earlier|previous|prior|original)\ version\ of\ this\b
-    |\bthis\ (?:article|story|report|post|headline)\ (?:has\ been|was|is\ being)\ (?:updated|corrected|amended|changed|revised)\b
+    |\bthis\ (?:article|story|report|post|headline)\ (?:has\ been|was|is\ being)
+        \ (?:updated|corrected|amended|changed|revised)\b
     |\bwe\ regret\ the\ error\b
     |\b(?:una|la)\ versi[oó]n\ (?:anterior|previa|original)\ de\ (?:este|esta)\b
-    |\b(?:este|esta)\ (?:art[ií]culo|nota|noticia|informaci[oó]n)\ (?:ha\ sido|fue)\ (?:actualizad|corregid|modificad)[ao]\b
+    |\b(?:este|esta)\ (?:art[ií]culo|nota|noticia|informaci[oó]n)\ (?:ha\ sido|fue)
+        \ (?:actualizad|corregid|modificad)[ao]\b
     |\blamentamos\ el\ error\b
     """
 )
@@ -53,7 +55,7 @@ def quote_spans(sentence: str) -> list[tuple[int, int]]:
         before = sentence[position - 1] if position else " "
         opening = before in _OPENER_BEFORE
         if start is None:
-            if opening or not spans and position == 0:
+            if opening or (not spans and position == 0):
                 start = position
             else:
                 # A closing mark with no opener: the quotation began in an earlier sentence.

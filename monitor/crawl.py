@@ -38,7 +38,7 @@ def start_crawl(
     settings: Mapping[str, str] | None = None,
     log_file: Path | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start `scrapy crawl SPIDER` in the background; its log goes to `log_file` (else discarded)."""
+    """Start `scrapy crawl SPIDER` in the background; its log goes to `log_file` (or nowhere)."""
     output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
     try:
         return subprocess.Popen(
@@ -46,7 +46,8 @@ def start_crawl(
             env=crawl_env(db_path),
             stdout=output,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # a Ctrl-C in the terminal reaches the daemon, which forwards it
+            # A Ctrl-C in the terminal reaches the daemon, which forwards it to the crawl.
+            start_new_session=True,
         )
     finally:
         if log_file:

@@ -50,8 +50,13 @@ def parse_feed(body: bytes, base_url: str) -> Found:
             continue
         url = urljoin(base_url, href)
         if _http(url):
-            links.append(Link(canonicalize_url(url), entry.get("title", "").strip(),
-                              entry.get("published", "") or entry.get("updated", "")))
+            links.append(
+                Link(
+                    canonicalize_url(url),
+                    entry.get("title", "").strip(),
+                    entry.get("published", "") or entry.get("updated", ""),
+                )
+            )
     return Found(links=tuple(links))
 
 
@@ -69,8 +74,9 @@ def parse_sitemap(body: bytes, base_url: str) -> Found:
     """A sitemap's <url> entries (with Google News titles and dates) or a sitemap index's
     <sitemap> entries. Namespaces are matched by local name: many sites get them wrong."""
     try:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
-                                 huge_tree=False)
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, recover=True, huge_tree=False
+        )
         root = etree.fromstring(body, parser=parser)
     except (etree.XMLSyntaxError, ValueError):
         return Found()
@@ -93,8 +99,13 @@ def parse_sitemap(body: bytes, base_url: str) -> Found:
         if kind == "sitemap":
             sitemaps.append(loc)
         else:
-            links.append(Link(canonicalize_url(loc), values.get("title", ""),
-                              values.get("publication_date", "") or values.get("lastmod", "")))
+            links.append(
+                Link(
+                    canonicalize_url(loc),
+                    values.get("title", ""),
+                    values.get("publication_date", "") or values.get("lastmod", ""),
+                )
+            )
     return Found(links=tuple(links), sitemaps=tuple(sitemaps))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from monitor import classify
 from monitor.align import Alignment, align_blocks, changed_paragraphs
@@ -89,13 +90,19 @@ class Edit:
     new_sentence: str = ""
     significant: bool = False
     score: float = 0.0
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[str, ...] = ()
     old_paragraph: int = -1
     new_paragraph: int = -1
 
 
-def make_edit(kind: str, field_name: str, *, extra: Iterable[str] = (), penalty: float = 0.0,
-              **values: str | int) -> Edit:
+def make_edit(
+    kind: str,
+    field_name: str,
+    *,
+    extra: Iterable[str] = (),
+    penalty: float = 0.0,
+    **values: Any,
+) -> Edit:
     """An edit of `kind` with its significance score and the reasons for it."""
     score = max(0.0, min(1.0, BASE_SCORE[kind] - penalty))
     reasons = (f"{kind}: base {BASE_SCORE[kind]:.2f}", *extra)
@@ -105,7 +112,7 @@ def make_edit(kind: str, field_name: str, *, extra: Iterable[str] = (), penalty:
         significant=score >= SIGNIFICANT_AT,
         score=round(score, 2),
         reasons=reasons,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 
@@ -114,9 +121,11 @@ def _compare_title(old: str, new: str) -> list[Edit]:
     old, new = normalize_text(old), normalize_text(new)
     if old == new:
         return []
-    values = {"old": old, "new": new, "old_sentence": old, "new_sentence": new}
+    values: dict[str, Any] = {"old": old, "new": new, "old_sentence": old, "new_sentence": new}
     if comparison_key(old) == comparison_key(new):
-        return [make_edit("cosmetic", "title", extra=("only punctuation, case or spacing",), **values)]
+        return [
+            make_edit("cosmetic", "title", extra=("only punctuation, case or spacing",), **values)
+        ]
     hunks = [h for h in diff_words(old, new) if not _cosmetic_hunk(h)]
     if old and new and hunks and all(classify.is_number_change(h) for h in hunks):
         return [make_edit("number", "title", extra=("a figure in the headline",), **values)]
@@ -171,7 +180,7 @@ def _hunk_kind(old: str, new: str, hunk: Hunk) -> tuple[str, str]:
 def _changed_sentence(pair: Alignment) -> list[Edit]:
     assert pair.old is not None and pair.new is not None
     old, new = pair.old.text, pair.new.text
-    where = {
+    where: dict[str, Any] = {
         "old_sentence": old,
         "new_sentence": new,
         "old_paragraph": pair.old.paragraph,
@@ -182,13 +191,29 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
     hunks = diff_words(old, new)
     real = [h for h in hunks if not _cosmetic_hunk(h)]
     if not real:
-        return [make_edit("cosmetic", "body", old=old, new=new,
-                          extra=("only punctuation, case or spacing",), **where)]
+        return [
+            make_edit(
+                "cosmetic",
+                "body",
+                old=old,
+                new=new,
+                extra=("only punctuation, case or spacing",),
+                **where,
+            )
+        ]
     if len(real) > MAX_HUNKS or pair.similarity < REWRITE_SIMILARITY:
         kinds = {_hunk_kind(old, new, h)[0] for h in real}
         kind = "quote" if kinds == {"quote"} else "sentence_changed"
-        return [make_edit(kind, "body", old=old, new=new,
-                          extra=(f"rewritten: {len(real)} changed runs",), **where)]
+        return [
+            make_edit(
+                kind,
+                "body",
+                old=old,
+                new=new,
+                extra=(f"rewritten: {len(real)} changed runs",),
+                **where,
+            )
+        ]
     edits = []
     for hunk in real:
         kind, reason = _hunk_kind(old, new, hunk)
@@ -203,7 +228,7 @@ def _one_sided(pair: Alignment) -> Edit:
     assert sentence is not None
     text = sentence.text
     words = len([t for t in text.split() if any(c.isalnum() for c in t)])
-    where: dict[str, str | int] = (
+    where: dict[str, Any] = (
         {"new": text, "new_sentence": text, "new_paragraph": sentence.paragraph}
         if added
         else {"old": text, "old_sentence": text, "old_paragraph": sentence.paragraph}
@@ -215,8 +240,9 @@ def _one_sided(pair: Alignment) -> Edit:
         return make_edit("quote_added" if added else "quote_removed", "body", **where)
     kind = "sentence_added" if added else "sentence_removed"
     if words < SHORT_SENTENCE_WORDS:
-        return make_edit(kind, "body", extra=(f"only {words} words",),
-                         penalty=SHORT_SENTENCE_PENALTY, **where)
+        return make_edit(
+            kind, "body", extra=(f"only {words} words",), penalty=SHORT_SENTENCE_PENALTY, **where
+        )
     return make_edit(kind, "body", **where)
 
 
@@ -232,14 +258,24 @@ def _merge_correction_paragraphs(edits: list[Edit]) -> list[Edit]:
         if added and edit.new_paragraph in note_paragraphs:
             previous = notes.get(edit.new_paragraph)
             if previous is None:
-                note = make_edit("correction_note", "body", new=edit.new, new_sentence=edit.new,
-                                 new_paragraph=edit.new_paragraph)
+                note = make_edit(
+                    "correction_note",
+                    "body",
+                    new=edit.new,
+                    new_sentence=edit.new,
+                    new_paragraph=edit.new_paragraph,
+                )
                 notes[edit.new_paragraph] = note
                 merged.append(note)
             else:
                 text = f"{previous.new} {edit.new}"
-                note = make_edit("correction_note", "body", new=text, new_sentence=text,
-                                 new_paragraph=edit.new_paragraph)
+                note = make_edit(
+                    "correction_note",
+                    "body",
+                    new=text,
+                    new_sentence=text,
+                    new_paragraph=edit.new_paragraph,
+                )
                 merged[merged.index(previous)] = note
                 notes[edit.new_paragraph] = note
             continue
@@ -276,16 +312,32 @@ def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
         if pair.op == "equal":
             assert pair.old is not None and pair.new is not None
             if pair.old.text != pair.new.text:
-                edits.append(make_edit("cosmetic", "body", old=pair.old.text, new=pair.new.text,
-                                       old_sentence=pair.old.text, new_sentence=pair.new.text,
-                                       old_paragraph=pair.old.paragraph,
-                                       new_paragraph=pair.new.paragraph))
+                edits.append(
+                    make_edit(
+                        "cosmetic",
+                        "body",
+                        old=pair.old.text,
+                        new=pair.new.text,
+                        old_sentence=pair.old.text,
+                        new_sentence=pair.new.text,
+                        old_paragraph=pair.old.paragraph,
+                        new_paragraph=pair.new.paragraph,
+                    )
+                )
         elif pair.op == "moved":
             assert pair.old is not None and pair.new is not None
-            edits.append(make_edit("sentence_moved", "body", old=pair.old.text, new=pair.new.text,
-                                   old_sentence=pair.old.text, new_sentence=pair.new.text,
-                                   old_paragraph=pair.old.paragraph,
-                                   new_paragraph=pair.new.paragraph))
+            edits.append(
+                make_edit(
+                    "sentence_moved",
+                    "body",
+                    old=pair.old.text,
+                    new=pair.new.text,
+                    old_sentence=pair.old.text,
+                    new_sentence=pair.new.text,
+                    old_paragraph=pair.old.paragraph,
+                    new_paragraph=pair.new.paragraph,
+                )
+            )
         elif pair.op == "changed":
             edits.extend(_changed_sentence(pair))
         else:
@@ -347,6 +399,6 @@ def summarize(edits: Iterable[Edit]) -> str:
 
 
 def is_stealth(edits: Iterable[Edit]) -> bool:
-    """Significant edits and no correction note: the newsroom changed the story without saying so."""
+    """Significant edits and no correction note: changed without the newsroom saying so."""
     edits = list(edits)
     return any(e.significant for e in edits) and not any(e.kind == "correction_note" for e in edits)

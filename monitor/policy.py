@@ -37,7 +37,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$", re.IGNORECASE)
 
 
 def parse_duration(text: str) -> timedelta:
-    """"30s", "15m", "2h", "1d", "1w" → timedelta; anything else is a ConfigError."""
+    """ "30s", "15m", "2h", "1d", "1w" → timedelta; anything else is a ConfigError."""
     match = _DURATION.match(text)
     if not match or match.group(2).lower() not in _UNIT:
         raise ConfigError(f"not a duration: {text!r} (use e.g. 30s, 15m, 2h, 1d)")

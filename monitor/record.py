@@ -104,10 +104,14 @@ def is_soft_404(requested: str, final: str) -> bool:
     return old_path.startswith(ancestor) and old_path.rstrip("/") != new_path.rstrip("/")
 
 
-def _schedule(policy: RevisitPolicy, article: store.Row, now: datetime, changed: bool) -> str | None:
+def _schedule(
+    policy: RevisitPolicy, article: store.Row, now: datetime, changed: bool
+) -> str | None:
     first_seen = datetime.fromisoformat(article["first_seen"])
-    last = now if changed else (
-        datetime.fromisoformat(article["last_changed"]) if article["last_changed"] else None
+    last = (
+        now
+        if changed
+        else (datetime.fromisoformat(article["last_changed"]) if article["last_changed"] else None)
     )
     when = next_check(policy, now, first_seen, last)
     return store.stamp(when) if when else None
@@ -132,14 +136,20 @@ def record_page(
     }
     status = page.status
 
-    if page.error or status == 0 or status >= 500 or status == 429 or (
-        status >= 400 and status not in (404, 410)
+    if (
+        page.error
+        or status == 0
+        or status >= 500
+        or status == 429
+        or (status >= 400 and status not in (404, 410))
     ):
         reason = page.error or f"HTTP {status}"
         with store.write_transaction(db):
             store.add_check(db, outcome="error", reason=reason, **check)
             store.update_article(
-                db, article["id"], last_checked=store.stamp(now),
+                db,
+                article["id"],
+                last_checked=store.stamp(now),
                 next_check=store.stamp(now + policy.error_retry),
             )
         logger.warning("check of %s failed: %s", page.url, reason)
@@ -148,8 +158,12 @@ def record_page(
     if status == 304:
         with store.write_transaction(db):
             store.add_check(db, outcome="unchanged", reason="304 not modified", **check)
-            store.update_article(db, article["id"], last_checked=store.stamp(now),
-                                 next_check=_schedule(policy, article, now, changed=False))
+            store.update_article(
+                db,
+                article["id"],
+                last_checked=store.stamp(now),
+                next_check=_schedule(policy, article, now, changed=False),
+            )
         return CheckResult("unchanged", "304 not modified")
 
     if status in (404, 410) or (final_url != page.url and is_soft_404(page.url, final_url)):
@@ -171,18 +185,26 @@ def record_page(
     ):
         with store.write_transaction(db):
             store.add_check(db, outcome="unchanged", reason="identical page", **check)
-            store.update_article(db, article["id"], last_checked=store.stamp(now),
-                                 etag=page.etag or article["etag"],
-                                 last_modified=page.last_modified or article["last_modified"],
-                                 next_check=_schedule(policy, article, now, changed=False))
+            store.update_article(
+                db,
+                article["id"],
+                last_checked=store.stamp(now),
+                etag=page.etag or article["etag"],
+                last_modified=page.last_modified or article["last_modified"],
+                next_check=_schedule(policy, article, now, changed=False),
+            )
         return CheckResult("unchanged", "identical page")
 
     if page.content_type and not _HTML_TYPES.search(page.content_type):
         reason = f"not an HTML page ({page.content_type.split(';')[0].strip()})"
         with store.write_transaction(db):
             store.add_check(db, outcome="error", reason=reason, **check)
-            store.update_article(db, article["id"], last_checked=store.stamp(now),
-                                 next_check=store.stamp(now + policy.error_retry))
+            store.update_article(
+                db,
+                article["id"],
+                last_checked=store.stamp(now),
+                next_check=store.stamp(now + policy.error_retry),
+            )
         logger.warning("check of %s: %s", page.url, reason)
         return CheckResult("error", reason)
 
@@ -197,10 +219,15 @@ def record_page(
     if problem:
         with store.write_transaction(db):
             snapshot = store.save_snapshot(db, page.body, page.content_type, now)
-            store.add_check(db, outcome="extraction_failed", reason=problem,
-                            snapshot_id=snapshot, **check)
-            store.update_article(db, article["id"], last_checked=store.stamp(now),
-                                 next_check=_schedule(policy, article, now, changed=False))
+            store.add_check(
+                db, outcome="extraction_failed", reason=problem, snapshot_id=snapshot, **check
+            )
+            store.update_article(
+                db,
+                article["id"],
+                last_checked=store.stamp(now),
+                next_check=_schedule(policy, article, now, changed=False),
+            )
         logger.warning("no version of %s stored: %s", page.url, problem)
         return CheckResult("extraction_failed", problem)
 
@@ -234,7 +261,11 @@ def _honour_canonical(
 
 
 def _record_removal(
-    db: Database, article: store.Row, check: dict[str, Any], reason: str, now: datetime,
+    db: Database,
+    article: store.Row,
+    check: dict[str, Any],
+    reason: str,
+    now: datetime,
     policy: RevisitPolicy,
 ) -> CheckResult:
     with store.write_transaction(db):
@@ -242,21 +273,33 @@ def _record_removal(
         latest = store.latest_version(db, fresh["id"])
         edits: list[Edit] = []
         if fresh["status"] != "removed" and latest is not None:
-            edits = [make_edit("removed", "article", old=fresh["url"], new="",
-                               extra=(reason,))]
+            edits = [make_edit("removed", "article", old=fresh["url"], new="", extra=(reason,))]
             store.add_change(db, fresh["id"], latest["id"], None, edits, now)
         store.add_check(db, outcome="removed", reason=reason, **check)
-        store.update_article(db, fresh["id"], status="removed", last_checked=store.stamp(now),
-                             last_page_hash=None, etag=None, last_modified=None,
-                             next_check=_schedule(policy, fresh, now, changed=False))
+        store.update_article(
+            db,
+            fresh["id"],
+            status="removed",
+            last_checked=store.stamp(now),
+            last_page_hash=None,
+            etag=None,
+            last_modified=None,
+            next_check=_schedule(policy, fresh, now, changed=False),
+        )
     if edits:
         logger.info("article removed: %s (%s)", article["url"], reason)
     return CheckResult("removed", reason, edits=tuple(edits), summary=summarize(edits))
 
 
 def _record_content(
-    db: Database, page: FetchedPage, extracted: Article, fingerprint: str, digest: str,
-    check: dict[str, Any], now: datetime, policy: RevisitPolicy,
+    db: Database,
+    page: FetchedPage,
+    extracted: Article,
+    fingerprint: str,
+    digest: str,
+    check: dict[str, Any],
+    now: datetime,
+    policy: RevisitPolicy,
 ) -> CheckResult:
     final_url = page.final_url or page.url
     with store.write_transaction(db):
@@ -268,8 +311,13 @@ def _record_content(
         if duplicate_of:
             reason = f"same article as {duplicate_of} (rel=canonical)"
             store.add_check(db, outcome="duplicate", reason=reason, **check)
-            store.update_article(db, article["id"], status="duplicate", next_check=None,
-                                 last_checked=store.stamp(now))
+            store.update_article(
+                db,
+                article["id"],
+                status="duplicate",
+                next_check=None,
+                last_checked=store.stamp(now),
+            )
             return CheckResult("duplicate", reason)
         lifecycle: list[Edit] = []
         if article["status"] == "removed" and latest is not None:
@@ -292,37 +340,76 @@ def _record_content(
             if article["status"] == "removed":
                 outcome, reason = ("restored", "back after removal, same content")
             store.add_check(db, outcome=outcome, reason=reason, **check)
-            store.update_article(db, article["id"], **common,
-                                 next_check=_schedule(policy, article, now, changed=False))
-            return CheckResult(outcome, reason, edits=tuple(lifecycle),
-                               summary=summarize(lifecycle) if lifecycle else "")
+            store.update_article(
+                db,
+                article["id"],
+                **common,
+                next_check=_schedule(policy, article, now, changed=False),
+            )
+            return CheckResult(
+                outcome,
+                reason,
+                edits=tuple(lifecycle),
+                summary=summarize(lifecycle) if lifecycle else "",
+            )
 
         edits: list[Edit] = []
         if latest is not None:
             edits = compare(store.article_from_row(latest), extracted)
-            earlier = list(db.query(
-                "select seq from versions where article_id = ? and content_hash = ? "
-                "order by seq desc limit 1", [article["id"], fingerprint]))
+            earlier = list(
+                db.query(
+                    "select seq from versions where article_id = ? and content_hash = ? "
+                    "order by seq desc limit 1",
+                    [article["id"], fingerprint],
+                )
+            )
             if earlier:
-                lifecycle.append(make_edit(
-                    "reverted", "article", old=f"version {latest['seq']}",
-                    new=f"version {earlier[0]['seq']}",
-                    extra=(f"content is identical to version {earlier[0]['seq']}",)))
+                lifecycle.append(
+                    make_edit(
+                        "reverted",
+                        "article",
+                        old=f"version {latest['seq']}",
+                        new=f"version {earlier[0]['seq']}",
+                        extra=(f"content is identical to version {earlier[0]['seq']}",),
+                    )
+                )
         edits = lifecycle + edits
         snapshot = store.save_snapshot(db, page.body, page.content_type, now)
         version = store.add_version(
-            db, article["id"], extracted, content_hash=fingerprint, snapshot_id=snapshot,
-            url=final_url, extractor=extractor_version(), now=now,
+            db,
+            article["id"],
+            extracted,
+            content_hash=fingerprint,
+            snapshot_id=snapshot,
+            url=final_url,
+            extractor=extractor_version(),
+            now=now,
         )
         if latest is not None:
             store.add_change(db, article["id"], latest["id"], version["id"], edits, now)
         outcome = "new_version" if latest is not None else "new_article"
-        store.add_check(db, outcome=outcome, version_id=version["id"], snapshot_id=snapshot,
-                        reason=summarize(edits) if edits else "first version", **check)
-        store.update_article(db, article["id"], **common, title=extracted.title,
-                             version_count=int(version["seq"]), last_changed=store.stamp(now),
-                             next_check=_schedule(policy, article, now, changed=True))
+        store.add_check(
+            db,
+            outcome=outcome,
+            version_id=version["id"],
+            snapshot_id=snapshot,
+            reason=summarize(edits) if edits else "first version",
+            **check,
+        )
+        store.update_article(
+            db,
+            article["id"],
+            **common,
+            title=extracted.title,
+            version_count=int(version["seq"]),
+            last_changed=store.stamp(now),
+            next_check=_schedule(policy, article, now, changed=True),
+        )
     if latest is not None:
         logger.info("new version %s of %s: %s", version["seq"], page.url, summarize(edits))
-    return CheckResult(outcome, version_seq=int(version["seq"]), edits=tuple(edits),
-                       summary=summarize(edits) if edits else "")
+    return CheckResult(
+        outcome,
+        version_seq=int(version["seq"]),
+        edits=tuple(edits),
+        summary=summarize(edits) if edits else "",
+    )

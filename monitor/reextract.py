@@ -50,17 +50,30 @@ def reextract_version(db: Database, version: store.Row) -> bool | None:
     if article.is_empty():
         # The new extractor finds nothing where the old one did: keep the old text, which is
         # better than a false "everything removed"; still mark it so it is not retried forever.
-        logger.warning("re-extraction of version %s of article %s is empty; text kept",
-                       version["seq"], version["article_id"])
+        logger.warning(
+            "re-extraction of version %s of article %s is empty; text kept",
+            version["seq"],
+            version["article_id"],
+        )
         article = store.article_from_row(version)
-    fingerprint = content_hash(article.title, article.byline, article.published,
-                               body_paragraphs(article.body))
+    fingerprint = content_hash(
+        article.title, article.byline, article.published, body_paragraphs(article.body)
+    )
     name, _, number = extractor_version().partition(" ")
     db.execute(
         "update versions set title = ?, byline = ?, published = ?, modified = ?, body = ?, "
         "content_hash = ?, extractor = ?, extractor_version = ? where id = ?",
-        [article.title, article.byline, article.published, article.modified, article.body,
-         fingerprint, name, number, version["id"]],
+        [
+            article.title,
+            article.byline,
+            article.published,
+            article.modified,
+            article.body,
+            fingerprint,
+            name,
+            number,
+            version["id"],
+        ],
     )
     before = (version["title"], version["byline"], version["published"], version["body"])
     after = (article.title, article.byline, article.published, article.body)
@@ -73,16 +86,20 @@ def recompute_change(db: Database, change: store.Row) -> None:
     if not change["old_version_id"] or not change["new_version_id"]:
         return
     old, new = (
-        list(db.query("select * from versions where id = ?", [vid]))[0]
+        next(db.query("select * from versions where id = ?", [vid]))
         for vid in (change["old_version_id"], change["new_version_id"])
     )
-    lifecycle = list(db.query(
-        "select * from edits where change_id = ? and field = 'article' order by position",
-        [change["id"]]))
+    lifecycle = list(
+        db.query(
+            "select * from edits where change_id = ? and field = 'article' order by position",
+            [change["id"]],
+        )
+    )
     db.execute("delete from edits where change_id = ? and field != 'article'", [change["id"]])
     edits = compare(store.article_from_row(old), store.article_from_row(new))
-    store.replace_change_edits(db, change["id"], change["article_id"], edits,
-                               first_position=len(lifecycle))
+    store.replace_change_edits(
+        db, change["id"], change["article_id"], edits, first_position=len(lifecycle)
+    )
 
 
 def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats:

@@ -107,7 +107,12 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
     table.add_column("last discovered", no_wrap=True)
     table.add_column("articles", justify="right")
     for row in rows:
-        table.add_row(str(row["id"]), row["kind"], row["url"], row["match"] or "",
-                      (row["last_discovered"] or "never")[:16].replace("T", " "),
-                      str(row["articles_found"]))
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            row["url"],
+            row["match"] or "",
+            (row["last_discovered"] or "never")[:16].replace("T", " "),
+            str(row["articles_found"]),
+        )
     return table

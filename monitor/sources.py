@@ -1,13 +1,13 @@
 """Sources declared in a TOML file (see data/sources.example.toml):
 
-    [[source]]
-    kind = "feed"            # feed, sitemap or section
-    url = "https://example.com/rss.xml"
+[[source]]
+kind = "feed"            # feed, sitemap or section
+url = "https://example.com/rss.xml"
 
-    [[source]]
-    kind = "section"
-    url = "https://example.com/world/"
-    match = "/world/\\\\d{4}/"   # section pages: a regex article links must match
+[[source]]
+kind = "section"
+url = "https://example.com/world/"
+match = "/world/\\\\d{4}/"   # section pages: a regex article links must match
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ def load_sources(path: Path) -> list[SourceSpec]:
         if not isinstance(entry, dict) or "url" not in entry or "kind" not in entry:
             raise ConfigError(f"{path}: source {number} needs a kind and a url")
         try:
-            specs.append(make_source(str(entry["kind"]), str(entry["url"]),
-                                     str(entry.get("match", ""))))
+            specs.append(
+                make_source(str(entry["kind"]), str(entry["url"]), str(entry.get("match", "")))
+            )
         except RedlineError as error:  # an invalid URL: name the entry
             raise ConfigError(f"{path}: source {number}: {error}") from error
     return specs

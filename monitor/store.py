@@ -54,6 +54,12 @@ def _table(db: Database, name: str) -> Table:
     return table
 
 
+def _last_id(table: Table) -> int:
+    last = table.last_pk
+    assert last is not None
+    return int(last)
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) a Redline database and bring its schema up to date."""
     path = Path(path)
@@ -170,7 +176,7 @@ def save_snapshot(db: Database, raw: bytes, content_type: str, now: datetime) ->
             "first_seen": stamp(now),
         }
     )
-    return int(table.last_pk)
+    return _last_id(table)
 
 
 def load_snapshot(db: Database, snapshot_id: int) -> bytes:
@@ -253,7 +259,7 @@ def add_version(
 def add_check(db: Database, **values: Any) -> int:
     table = _table(db, "checks")
     table.insert(values)
-    return int(table.last_pk)
+    return _last_id(table)
 
 
 def add_change(
@@ -275,7 +281,7 @@ def add_change(
             "summary": "",  # filled in from the stored edits below
         }
     )
-    change_id = int(changes.last_pk)
+    change_id = _last_id(changes)
     replace_change_edits(db, change_id, article_id, edits)
     return change_id
 
@@ -306,14 +312,25 @@ def replace_change_edits(
         )
     )
     # The summary always reflects every stored edit of the change, lifecycle ones included.
-    rows = list(db.query("select kind, score, significant from edits where change_id = ? "
-                         "order by position", [change_id]))
-    stored = [Edit(kind=r["kind"], field="", score=r["score"],
-                   significant=bool(r["significant"])) for r in rows]
+    rows = list(
+        db.query(
+            "select kind, score, significant from edits where change_id = ? order by position",
+            [change_id],
+        )
+    )
+    stored = [
+        Edit(kind=r["kind"], field="", score=r["score"], significant=bool(r["significant"]))
+        for r in rows
+    ]
     db.execute(
         "update changes set summary = ?, kinds = ?, significant = ?, stealth = ? where id = ?",
-        [summarize(stored), ",".join(dict.fromkeys(e.kind for e in stored)),
-         sum(1 for e in stored if e.significant), int(is_stealth(stored)), change_id],
+        [
+            summarize(stored),
+            ",".join(dict.fromkeys(e.kind for e in stored)),
+            sum(1 for e in stored if e.significant),
+            int(is_stealth(stored)),
+            change_id,
+        ],
     )
 
 
@@ -382,10 +399,15 @@ def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> 
         return existing[0], False
     with write_transaction(db):
         _table(db, "sources").insert(
-            {"kind": kind, "url": url, "match": match or None, "added_at": stamp(now),
-             "articles_found": 0}
+            {
+                "kind": kind,
+                "url": url,
+                "match": match or None,
+                "added_at": stamp(now),
+                "articles_found": 0,
+            }
         )
-    return list(db.query("select * from sources where url = ?", [url]))[0], True
+    return next(db.query("select * from sources where url = ?", [url])), True
 
 
 def all_sources(db: Database) -> list[Row]:

@@ -12,9 +12,28 @@ from monitor.errors import InvalidURLError
 # Query parameters that identify a campaign or a click, never an article.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
-        "ocid", "cmpid", "smid", "smtyp", "ito", "at_medium", "at_campaign", "ns_mchannel",
-        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "ref_src",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ocid",
+        "cmpid",
+        "smid",
+        "smtyp",
+        "ito",
+        "at_medium",
+        "at_campaign",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "ref_src",
     }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "mkt_", "pk_", "hsa_")
@@ -47,8 +66,10 @@ def canonicalize_url(url: str) -> str:
         port = parts.port
     except ValueError as error:
         raise InvalidURLError(f"malformed URL {url!r}: {error}") from error
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else (
-        f"{host}:{port}"
+    netloc = (
+        host
+        if port is None or (scheme, port) in (("http", 80), ("https", 443))
+        else (f"{host}:{port}")
     )
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
@@ -66,7 +87,7 @@ Resolver = Callable[[str], list[str]]
 def resolve_host(host: str) -> list[str]:
     """Every address a host name resolves to (empty when it does not resolve)."""
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except (socket.gaierror, UnicodeError, OSError):
         return []
 

@@ -78,7 +78,13 @@ def diff_words(old: str, new: str) -> list[Hunk]:
 
 
 def _hunk(
-    old: str, new: str, old_tokens: list[Token], new_tokens: list[Token], i1: int, i2: int, j1: int,
+    old: str,
+    new: str,
+    old_tokens: list[Token],
+    new_tokens: list[Token],
+    i1: int,
+    i2: int,
+    j1: int,
     j2: int,
 ) -> Hunk:
     return Hunk(
@@ -99,10 +105,7 @@ def word_spans(old: str, new: str) -> list[Span]:
     spans: list[Span] = []
     new_pos = 0
     for hunk in diff_words(old, new):
-        if hunk.new_start < len(new_tokens):
-            cut = new_tokens[hunk.new_start].start
-        else:
-            cut = len(new)
+        cut = new_tokens[hunk.new_start].start if hunk.new_start < len(new_tokens) else len(new)
         if hunk.new_start == hunk.new_end and hunk.new_start > 0:
             # Pure deletion: show it right after the previous kept token.
             cut = new_tokens[hunk.new_start - 1].end

@@ -19,7 +19,7 @@ FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "IN
 
 
 def corpus_path(*parts: str) -> Path:
-    """A path inside ../shared/corpus, or a skip saying it is absent (a clone elsewhere has none)."""
+    """A path inside ../shared/corpus, or a skip saying it is absent (other clones have none)."""
     path = CORPUS.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"corpus not available: {path} is absent (it lives beside the repository)")

@@ -19,7 +19,9 @@ def test_identical_lists_align_as_equal() -> None:
 
 def test_an_edited_sentence_pairs_with_its_old_self() -> None:
     old = sentences("The fire killed 12 people on Monday.", "Residents returned on Tuesday.")
-    new = sentences("The fire killed at least 15 people on Monday.", "Residents returned on Tuesday.")
+    new = sentences(
+        "The fire killed at least 15 people on Monday.", "Residents returned on Tuesday."
+    )
     result = align_sentences(old, new)
     assert ops(result) == ["changed", "equal"]
     assert result[0].old == old[0] and result[0].new == new[0]

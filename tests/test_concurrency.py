@@ -16,7 +16,8 @@ from tests.conftest import FAST
 pytestmark = pytest.mark.e2e
 
 INVARIANTS = {
-    "change without edits": "select count(*) from changes where id not in (select change_id from edits)",
+    "change without edits": "select count(*) from changes "
+    "where id not in (select change_id from edits)",
     "version without check": "select count(*) from versions where id not in "
     "(select version_id from checks where version_id is not null)",
     "count out of step": "select count(*) from articles a where a.version_count != "

@@ -8,6 +8,7 @@ import os
 import random
 import signal
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_sigkill_during_crawls_loses_nothing(site: DemoSite, tmp_path: Path) -> 
         assert article["version_count"] == len(versions)
         # Consecutive versions always differ: a retried write never duplicated one.
         hashes = [v["content_hash"] for v in versions]
-        assert all(a != b for a, b in zip(hashes, hashes[1:])), article["url"]
+        assert all(a != b for a, b in pairwise(hashes)), article["url"]
     orphans = db.execute(
         "select count(*) from changes where (old_version_id is not null and old_version_id not in "
         "(select id from versions)) or (new_version_id is not null and new_version_id not in "

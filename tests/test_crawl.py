@@ -68,7 +68,9 @@ def test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing(site, db_
     crawl(db_path, all="true")
     site.clear_requests()
     crawl(db_path, all="true")
-    second = rows(db_path, "select outcome, reason from checks where id > ?", [len(site.article_urls())])
+    second = rows(
+        db_path, "select outcome, reason from checks where id > ?", [len(site.article_urls())]
+    )
     assert {r["outcome"] for r in second} == {"unchanged"}
     assert {r["reason"] for r in second} == {"304 not modified"}
     article_requests = [r for r in site.requests if r.path.startswith(articles.ARTICLE_DIR)]
@@ -103,7 +105,7 @@ def test_lifecycle_removed_reverted_redirected_restored(site, db_path) -> None:
     crawl(db_path, all="true")
     site.edition = 2
     crawl(db_path, all="true")
-    for (before, after) in [(2, 3), (3, 4)]:
+    for before, after in [(2, 3), (3, 4)]:
         mark = last_change_id(db_path)
         site.edition = after
         crawl(db_path, all="true")
@@ -114,15 +116,29 @@ def test_lifecycle_removed_reverted_redirected_restored(site, db_path) -> None:
                 continue
             lifecycle = found.get(slug, set()) & {"removed", "restored", "redirected", "reverted"}
             assert lifecycle == set(expected) & {"removed", "restored", "redirected", "reverted"}, (
-                slug, before, after, found.get(slug))
+                slug,
+                before,
+                after,
+                found.get(slug),
+            )
             if not expected:
                 assert not found.get(slug), (slug, found.get(slug))
-    removed = rows(db_path, "select status from articles where url like ?",
-                   [f"%{articles.SLUG_NUMBER_AND_CORRECTION}%"])
+    removed = rows(
+        db_path,
+        "select status from articles where url like ?",
+        [f"%{articles.SLUG_NUMBER_AND_CORRECTION}%"],
+    )
     assert removed[0]["status"] == "active"  # restored in edition 4
     # The last good version is always kept: removal never deletes versions.
-    assert rows(db_path, "select count(*) as n from versions v join articles a on a.id = v.article_id "
-                "where a.url like ?", [f"%{articles.SLUG_NUMBER_AND_CORRECTION}%"])[0]["n"] == 2
+    assert (
+        rows(
+            db_path,
+            "select count(*) as n from versions v join articles a on a.id = v.article_id "
+            "where a.url like ?",
+            [f"%{articles.SLUG_NUMBER_AND_CORRECTION}%"],
+        )[0]["n"]
+        == 2
+    )
 
 
 def test_robots_disallowed_url_is_never_fetched(site, db_path) -> None:
@@ -142,8 +158,9 @@ def test_manual_scrapy_crawl_from_the_repository_root(site, db_path) -> None:
     command = [str(scrapy), "crawl", "check", "-a", f"url={url}", "-s", "DOWNLOAD_DELAY=0"]
     for edition in (1, 2):
         site.edition = edition
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=120, check=False)
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
         assert result.returncode == 0, result.stderr[-3000:]
     versions = rows(db_path, "select seq from versions")
     assert [v["seq"] for v in versions] == [1, 2]
@@ -171,8 +188,14 @@ def test_network_failure_is_an_error_check_never_unchanged(db_path) -> None:
 
 def test_demo_command_prints_flagged_edits(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
-    result = subprocess.run([sys.executable, "-m", "monitor", "--db", str(db), "demo"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "--db", str(db), "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     for kind in ("name", "quote", "number", "correction_note", "headline", "typo"):

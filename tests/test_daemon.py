@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from monitor import store
+from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
-from monitor.crawl import run_crawl
 from tests.conftest import FAST, ROOT
 
 pytestmark = pytest.mark.e2e
@@ -44,8 +44,12 @@ def wait_for(condition, what: str, daemon: subprocess.Popen) -> None:
 def kinds_of(db_path: Path, slug: str) -> set[str]:
     return {
         r["kind"]
-        for r in query(db_path, "select edits.kind from edits join articles "
-                       "on articles.id = edits.article_id where articles.url like ?", [f"%/{slug}.html"])
+        for r in query(
+            db_path,
+            "select edits.kind from edits join articles "
+            "on articles.id = edits.article_id where articles.url like ?",
+            [f"%/{slug}.html"],
+        )
     }
 
 
@@ -55,42 +59,92 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
     with DemoSite() as site:
         redline = [sys.executable, "-m", "monitor", "--db", str(db_path)]
         subprocess.run([*redline, "add", site.url("/feed.xml"), "--feed"], check=True)
-        subprocess.run([*redline, "add", site.url("/"), "--section", "--match", r"/(news/20|private/)"],
-                       check=True)
+        subprocess.run(
+            [*redline, "add", site.url("/"), "--section", "--match", r"/(news/20|private/)"],
+            check=True,
+        )
         daemon = subprocess.Popen(
-            [*redline, "daemon", "--check-every", "2s", "--discover-every", "3s", "--revisit", "1s",
-             "--allow-private", "--log-file", str(log), "-s", "DOWNLOAD_DELAY=0",
-             "-s", "AUTOTHROTTLE_ENABLED=False"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                *redline,
+                "daemon",
+                "--check-every",
+                "2s",
+                "--discover-every",
+                "3s",
+                "--revisit",
+                "1s",
+                "--allow-private",
+                "--log-file",
+                str(log),
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             first = set(site.article_urls())
-            wait_for(lambda: {r["url"] for r in query(db_path, "select url from articles "
-                     "where version_count > 0")} >= first, "first versions", daemon)
+            wait_for(
+                lambda: (
+                    {
+                        r["url"]
+                        for r in query(db_path, "select url from articles where version_count > 0")
+                    }
+                    >= first
+                ),
+                "first versions",
+                daemon,
+            )
             # Re-checks of an unchanged edition are conditional: 304s.
             wait_for(lambda: any(r.status == 304 for r in site.requests), "a 304", daemon)
 
             site.edition = 2
-            wait_for(lambda: kinds_of(db_path, articles.SLUG_NAME_AND_QUOTE) == {"name", "quote"},
-                     "edition 2 edits", daemon)
-            wait_for(lambda: query(db_path, "select count(*) as n from versions v join articles a "
-                     "on a.id = v.article_id where a.url like ?",
-                     [f"%/{articles.SLUG_NEW}.html"])[0]["n"] == 1, "the new story", daemon)
+            wait_for(
+                lambda: kinds_of(db_path, articles.SLUG_NAME_AND_QUOTE) == {"name", "quote"},
+                "edition 2 edits",
+                daemon,
+            )
+            wait_for(
+                lambda: (
+                    query(
+                        db_path,
+                        "select count(*) as n from versions v join articles a "
+                        "on a.id = v.article_id where a.url like ?",
+                        [f"%/{articles.SLUG_NEW}.html"],
+                    )[0]["n"]
+                    == 1
+                ),
+                "the new story",
+                daemon,
+            )
 
             # A manual crawl while the daemon runs: no "database is locked".
-            manual = run_crawl("check", db_path, {"all": "true"},
-                               {**FAST, "REDLINE_REVISIT": "1s"}, timeout=120)
+            manual = run_crawl(
+                "check", db_path, {"all": "true"}, {**FAST, "REDLINE_REVISIT": "1s"}, timeout=120
+            )
             assert manual.returncode == 0, manual.stdout[-3000:]
             assert "database is locked" not in manual.stdout
 
             site.edition = 3
-            wait_for(lambda: {"removed"} <= kinds_of(db_path, articles.SLUG_NUMBER_AND_CORRECTION)
-                     and {"reverted"} <= kinds_of(db_path, articles.SLUG_HEADLINE_AND_REMOVAL)
-                     and {"redirected"} <= kinds_of(db_path, articles.SLUG_TYPO_AND_ADDITION),
-                     "removal, revert and redirect", daemon)
+            wait_for(
+                lambda: (
+                    {"removed"} <= kinds_of(db_path, articles.SLUG_NUMBER_AND_CORRECTION)
+                    and {"reverted"} <= kinds_of(db_path, articles.SLUG_HEADLINE_AND_REMOVAL)
+                    and {"redirected"} <= kinds_of(db_path, articles.SLUG_TYPO_AND_ADDITION)
+                ),
+                "removal, revert and redirect",
+                daemon,
+            )
             site.edition = 4
-            wait_for(lambda: "restored" in kinds_of(db_path, articles.SLUG_NUMBER_AND_CORRECTION),
-                     "restore", daemon)
+            wait_for(
+                lambda: "restored" in kinds_of(db_path, articles.SLUG_NUMBER_AND_CORRECTION),
+                "restore",
+                daemon,
+            )
         finally:
             started = time.monotonic()
             daemon.send_signal(signal.SIGTERM)
@@ -107,6 +161,8 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         assert not [r for r in site.requests if r.path.startswith("/private/")]
 
     # Restarting resumes from the database: the same articles, no duplicate versions.
-    per_seq = query(db_path, "select article_id, seq, count(*) as n from versions "
-                    "group by article_id, seq having n > 1")
+    per_seq = query(
+        db_path,
+        "select article_id, seq, count(*) as n from versions group by article_id, seq having n > 1",
+    )
     assert per_seq == []

@@ -62,8 +62,10 @@ def test_broken_and_hostile_xml_yields_nothing() -> None:
 
 
 def test_robots_sitemap_lines() -> None:
-    robots = b"User-agent: *\nDisallow: /private/\nSitemap: https://news.example/sitemap.xml\n" \
-             b"sitemap: /news-sitemap.xml\n"
+    robots = (
+        b"User-agent: *\nDisallow: /private/\nSitemap: https://news.example/sitemap.xml\n"
+        b"sitemap: /news-sitemap.xml\n"
+    )
     assert robots_sitemaps(robots, "https://news.example/robots.txt") == (
         "https://news.example/sitemap.xml",
         "https://news.example/news-sitemap.xml",
@@ -101,8 +103,10 @@ def test_real_washington_post_feeds_overlap_as_their_raw_links_do() -> None:
     assert len(first.links) >= 10 and len(second.links) >= 10
     assert all(link.title and link.url.startswith("https://") for link in first.links)
     shared = {link.url for link in first.links} & {link.url for link in second.links}
-    raw = [{e.link for e in feedparser.parse((folder / name).read_bytes()).entries}
-           for name in ("feed1.xml", "feed2.xml")]
+    raw = [
+        {e.link for e in feedparser.parse((folder / name).read_bytes()).entries}
+        for name in ("feed1.xml", "feed2.xml")
+    ]
     assert len(shared) == len(raw[0] & raw[1]) >= 1
 
 

@@ -41,6 +41,8 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "make demo" in head and "make test" in head
 
 
-@pytest.mark.parametrize("table", ["articles", "checks", "versions", "snapshots", "changes", "edits"])
+@pytest.mark.parametrize(
+    "table", ["articles", "checks", "versions", "snapshots", "changes", "edits"]
+)
 def test_every_table_is_documented(table: str) -> None:
     assert f"| `{table}` |" in README

@@ -33,23 +33,53 @@ def story_with(index: int, sentence: str) -> str:
     ("index", "new_sentence", "kind", "old", "new"),
     [
         # quote: words inside a quotation changed
-        (1, 'Dr. Anna Neimann-Ortiz, who led the response, said: "We did all we could."',
-         "quote", "everything", "all"),
+        (
+            1,
+            'Dr. Anna Neimann-Ortiz, who led the response, said: "We did all we could."',
+            "quote",
+            "everything",
+            "all",
+        ),
         # name: a proper name corrected
-        (1, 'Dr. Anna Neumann-Ortiz, who led the response, said: "We did everything we could."',
-         "name", "Neimann-Ortiz", "Neumann-Ortiz"),
+        (
+            1,
+            'Dr. Anna Neumann-Ortiz, who led the response, said: "We did everything we could."',
+            "name",
+            "Neimann-Ortiz",
+            "Neumann-Ortiz",
+        ),
         # name replaced after an honorific, even in lower case ("al-")
-        (2, "The mayor, Mr. al-Hussein, promised an inquiry into the causes of the blaze.",
-         "name", "Zeid", "al-Hussein"),
+        (
+            2,
+            "The mayor, Mr. al-Hussein, promised an inquiry into the causes of the blaze.",
+            "name",
+            "Zeid",
+            "al-Hussein",
+        ),
         # number: a figure changed, words around it included
-        (0, "The fire in Springfield killed at least 15 people, officials said on Monday.",
-         "number", "12", "at least 15"),
+        (
+            0,
+            "The fire in Springfield killed at least 15 people, officials said on Monday.",
+            "number",
+            "12",
+            "at least 15",
+        ),
         # typo: an ordinary word's spelling fixed
-        (3, "Residents were allowed back into their homes late on Tuesday evenning.",
-         "typo", "evening", "evenning"),
+        (
+            3,
+            "Residents were allowed back into their homes late on Tuesday evenning.",
+            "typo",
+            "evening",
+            "evenning",
+        ),
         # sentence_changed: no more specific kind fits
-        (3, "Residents were allowed back into their homes early on Tuesday evening.",
-         "sentence_changed", "late", "early"),
+        (
+            3,
+            "Residents were allowed back into their homes early on Tuesday evening.",
+            "sentence_changed",
+            "late",
+            "early",
+        ),
     ],
 )
 def test_one_edit_in_a_sentence_is_named(index, new_sentence, kind, old, new) -> None:
@@ -115,8 +145,9 @@ def test_byline_and_published_date() -> None:
 
 
 def test_modified_date_alone_is_not_significant() -> None:
-    edits = compare(Article(modified="2026-11-01", body="Same."),
-                    Article(modified="2026-11-02", body="Same."))
+    edits = compare(
+        Article(modified="2026-11-01", body="Same."), Article(modified="2026-11-02", body="Same.")
+    )
     assert kinds(edits) == ["published_date"]
     assert not edits[0].significant
 
@@ -149,15 +180,19 @@ def test_a_correction_paragraph_of_several_sentences_is_one_note() -> None:
 def test_stealth_means_significant_edits_without_a_note() -> None:
     changed = story_with(0, "The fire in Springfield killed 15 people, officials said on Monday.")
     silent = compare(Article(body=body(*STORY)), Article(body=changed))
-    noted = compare(Article(body=body(*STORY)),
-                    Article(body=body(changed, "Correction: The toll was 15, not 12.")))
+    noted = compare(
+        Article(body=body(*STORY)),
+        Article(body=body(changed, "Correction: The toll was 15, not 12.")),
+    )
     assert is_stealth(silent)
     assert not is_stealth(noted)
 
 
 def test_sentences_added_removed_and_moved() -> None:
-    added = compare(Article(body=body(*STORY)),
-                    Article(body=body(*STORY, "Investigators have not yet found the cause.")))
+    added = compare(
+        Article(body=body(*STORY)),
+        Article(body=body(*STORY, "Investigators have not yet found the cause.")),
+    )
     removed = compare(Article(body=body(*STORY)), Article(body=body(*STORY[:3])))
     moved = compare(Article(body=body(*STORY)), Article(body=body(STORY[3], *STORY[:3])))
     assert kinds(added) == ["sentence_added"]
@@ -204,12 +239,21 @@ def test_quote_style_whitespace_and_furniture_are_no_edit_at_all() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "kind"),
     [
-        ("El accidente dejó tres heridos, según la policía.",
-         "El accidente dejó cinco heridos, según la policía.", "number"),
-        ('"No vamos a cerrar la fábrica", dijo la Sra. García ayer.',
-         '"No vamos a cerrar nunca la fábrica", dijo la Sra. García ayer.', "quote"),
-        ("La alcaldesa, Sra. Gómez, anunció el plan el lunes por la tarde.",
-         "La alcaldesa, Sra. Gámez, anunció el plan el lunes por la tarde.", "name"),
+        (
+            "El accidente dejó tres heridos, según la policía.",
+            "El accidente dejó cinco heridos, según la policía.",
+            "number",
+        ),
+        (
+            '"No vamos a cerrar la fábrica", dijo la Sra. García ayer.',
+            '"No vamos a cerrar nunca la fábrica", dijo la Sra. García ayer.',
+            "quote",
+        ),
+        (
+            "La alcaldesa, Sra. Gómez, anunció el plan el lunes por la tarde.",
+            "La alcaldesa, Sra. Gámez, anunció el plan el lunes por la tarde.",
+            "name",
+        ),
     ],
 )
 def test_spanish_edits(old: str, new: str, kind: str) -> None:
@@ -219,8 +263,10 @@ def test_spanish_edits(old: str, new: str, kind: str) -> None:
 
 
 def test_duplicated_word_removed_is_a_typo() -> None:
-    edits = compare(Article(body="The council met on the the Monday after the storm."),
-                    Article(body="The council met on the Monday after the storm."))
+    edits = compare(
+        Article(body="The council met on the the Monday after the storm."),
+        Article(body="The council met on the Monday after the storm."),
+    )
     assert kinds(edits) == ["typo"]
     assert not edits[0].significant
 
@@ -234,8 +280,10 @@ def test_a_rewritten_sentence_is_one_edit() -> None:
 
 
 def test_every_edit_carries_a_score_and_reasons() -> None:
-    edits = compare(Article(title="A", body=body(*STORY)),
-                    Article(title="B", body=story_with(0, "Nothing like it.")))
+    edits = compare(
+        Article(title="A", body=body(*STORY)),
+        Article(title="B", body=story_with(0, "Nothing like it.")),
+    )
     for edit in edits:
         assert 0.0 <= edit.score <= 1.0
         assert edit.reasons

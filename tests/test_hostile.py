@@ -26,8 +26,7 @@ ARTICLE = (
     "<html><head><title>Bridge reopens</title>{head}</head><body><article><h1>Bridge reopens</h1>"
     + "<p>The old river bridge reopened on Friday after eighteen months of repairs, and the first "
     "cars crossed it shortly after dawn while a small crowd of residents watched from the bank. "
-    "{extra}</p>" * 4
-    + "</article></body></html>"
+    "{extra}</p>" * 4 + "</article></body></html>"
 )
 HUGE_BYTES = 20 * 1024 * 1024
 BOMB_BYTES = 200 * 1024 * 1024
@@ -46,8 +45,13 @@ class Hostile(BaseHTTPRequestHandler):
     bomb = b""
     protocol_version = "HTTP/1.1"
 
-    def _send(self, status: int, body: bytes, content_type: str = "text/html",
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/html",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -56,7 +60,7 @@ class Hostile(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802, C901 - one branch per hostile case
+    def do_GET(self) -> None:
         path = self.path
         if path == "/robots.txt":
             self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
@@ -108,9 +112,12 @@ class Hostile(BaseHTTPRequestHandler):
             body = ARTICLE.format(head="", extra="Nul\x00 bytes\x00 inside.").encode()
             self._send(200, body)
         elif path == "/js-only.html":
-            self._send(200, b"<html><head><title>App</title></head><body><div id='root'></div>"
-                            b"<script>document.getElementById('root').innerHTML='x'</script>"
-                            b"</body></html>")
+            self._send(
+                200,
+                b"<html><head><title>App</title></head><body><div id='root'></div>"
+                b"<script>document.getElementById('root').innerHTML='x'</script>"
+                b"</body></html>",
+            )
         else:
             self._send(404, b"not found")
 
@@ -155,8 +162,13 @@ def test_every_hostile_response_gets_a_clear_check(hostile: str, tmp_path: Path)
         store.track_article(db, hostile + path, store.utc_now())
     db.close()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = run_crawl("check", db_path, {"all": "true"},
-                       {**FAST, "DOWNLOAD_TIMEOUT": "2", "RETRY_TIMES": "1"}, timeout=300)
+    result = run_crawl(
+        "check",
+        db_path,
+        {"all": "true"},
+        {**FAST, "DOWNLOAD_TIMEOUT": "2", "RETRY_TIMES": "1"},
+        timeout=300,
+    )
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert result.returncode == 0, result.stdout[-4000:]
     assert "Traceback" not in result.stdout, result.stdout[-6000:]
@@ -164,8 +176,10 @@ def test_every_hostile_response_gets_a_clear_check(hostile: str, tmp_path: Path)
     db = store.open_db(db_path)
     checks = {
         row["url"].removeprefix(hostile): row
-        for row in db.query("select articles.url, checks.outcome, checks.reason from checks "
-                            "join articles on articles.id = checks.article_id")
+        for row in db.query(
+            "select articles.url, checks.outcome, checks.reason from checks "
+            "join articles on articles.id = checks.article_id"
+        )
     }
     assert set(checks) == set(EXPECTED)
     assert db.execute("select count(*) from checks").fetchone()[0] == len(EXPECTED)

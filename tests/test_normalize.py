@@ -55,8 +55,15 @@ def test_comparison_key_keeps_words_and_digits() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Advertisement", "Updated 10:32 a.m. ET", "3 hours ago", "134 comments", "Share this article",
-     "Publicidad", "hace 5 minutos"],
+    [
+        "Advertisement",
+        "Updated 10:32 a.m. ET",
+        "3 hours ago",
+        "134 comments",
+        "Share this article",
+        "Publicidad",
+        "hace 5 minutos",
+    ],
 )
 def test_furniture_lines_are_noise(line: str) -> None:
     assert is_noise_paragraph(line)
@@ -81,7 +88,9 @@ def test_body_paragraphs_drop_furniture_and_normalise() -> None:
 
 def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:
     base = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "yes".'))
-    styled = content_hash("Title ", "By A", "2026-11-01", body_paragraphs("He  said \u201cyes\u201d."))
+    styled = content_hash(
+        "Title ", "By A", "2026-11-01", body_paragraphs("He  said \u201cyes\u201d.")
+    )
     changed = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "no".'))
     assert base == styled
     assert base != changed

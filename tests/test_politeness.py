@@ -1,4 +1,4 @@
-"""Polite fetching: robots.txt Crawl-delay is applied, the User-Agent is honest, nothing stateful."""
+"""Polite fetching: robots.txt Crawl-delay applied, an honest User-Agent, nothing stateful."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -23,16 +25,19 @@ PARAGRAPH = (
 
 
 class Handler(BaseHTTPRequestHandler):
-    hits: list[tuple[float, str, str]] = []
+    hits: ClassVar[list[tuple[float, str, str]]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         Handler.hits.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
         if self.path == "/robots.txt":
             body = b"User-agent: *\nCrawl-delay: 1\n"
         else:
-            body = (f"<html><head><title>Pier {self.path}</title></head><body><article>"
-                    f"<h1>Pier {self.path}</h1>" + f"<p>{PARAGRAPH}</p>" * 4 +
-                    "</article></body></html>").encode()
+            body = (
+                f"<html><head><title>Pier {self.path}</title></head><body><article>"
+                f"<h1>Pier {self.path}</h1>"
+                + f"<p>{PARAGRAPH}</p>" * 4
+                + "</article></body></html>"
+            ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -62,7 +67,7 @@ def test_crawl_delay_from_robots_is_applied_and_user_agent_is_honest(slow_site, 
     result = crawl(db_path, all="true")
     pages = [hit for hit in Handler.hits if hit[1] != "/robots.txt"]
     assert len(pages) == 3
-    gaps = [later[0] - earlier[0] for earlier, later in zip(pages, pages[1:])]
+    gaps = [later[0] - earlier[0] for earlier, later in pairwise(pages)]
     # The site asked for 1 s between requests; Scrapy's own delay is 0 in tests.
     assert min(gaps) >= 0.9, gaps
     assert "Crawl-delay of 1.0 s" in result.stdout

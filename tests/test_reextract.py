@@ -28,7 +28,7 @@ def test_upgrade_alone_reports_no_edit(tmp_path: Path) -> None:
     pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
     result = record_page(db, FetchedPage(URL, 200, PAGE_A + b" "), T0)
     assert result.outcome == "unchanged"
-    assert list(db.query("select count(*) as n from changes"))[0]["n"] == 0
+    assert next(db.query("select count(*) as n from changes"))["n"] == 0
     assert stale_versions(db) == []
 
 
@@ -54,5 +54,7 @@ def test_reextract_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(path), "reextract"])
     assert result.exit_code == 0, result.output
     assert "1 stale version(s): 1 re-extracted" in result.output
-    missing = CliRunner().invoke(cli, ["--db", str(path), "reextract", "--url", "https://x.example/a"])
+    missing = CliRunner().invoke(
+        cli, ["--db", str(path), "reextract", "--url", "https://x.example/a"]
+    )
     assert missing.exit_code == 1 and "not tracked" in missing.output

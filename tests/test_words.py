@@ -21,7 +21,12 @@ def test_diff_words(old: str, new: str, hunks: list[tuple[str, str]]) -> None:
 
 def test_tokens_keep_hyphenated_names_and_decimals_whole() -> None:
     assert [t.text for t in tokenize("Neumann-Ortiz paid 4.5 U.S. dollars")] == [
-        "Neumann-Ortiz", "paid", "4.5", "U.S", ".", "dollars",
+        "Neumann-Ortiz",
+        "paid",
+        "4.5",
+        "U.S",
+        ".",
+        "dollars",
     ]
 
 
@@ -36,6 +41,6 @@ def test_word_spans_rebuild_the_new_sentence() -> None:
 def test_a_long_sentence_pair_diffs_quickly_and_minimally() -> None:
     words = [f"word{i}" for i in range(5000)]
     old = " ".join(words)
-    new = " ".join(words[:2500] + ["inserted"] + words[2500:])
+    new = " ".join([*words[:2500], "inserted", *words[2500:]])
     hunks = diff_words(old, new)
     assert [(h.old, h.new) for h in hunks] == [("", "inserted")]

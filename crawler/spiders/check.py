@@ -1,8 +1,8 @@
 """`scrapy crawl check`: fetch tracked articles, conditionally, and yield what came back.
 
-    scrapy crawl check                  the articles that are due (most overdue first)
-    scrapy crawl check -a all=true      every tracked article
-    scrapy crawl check -a url=URL       one URL (tracked first if new)
+scrapy crawl check                  the articles that are due (most overdue first)
+scrapy crawl check -a all=true      every tracked article
+scrapy crawl check -a url=URL       one URL (tracked first if new)
 """
 
 from __future__ import annotations

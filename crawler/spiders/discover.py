@@ -66,5 +66,8 @@ class DiscoverSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.logger.warning("source %s not fetched: %s", request.url, failure.getErrorMessage()
-                            or failure.type.__name__)
+        self.logger.warning(
+            "source %s not fetched: %s",
+            request.url,
+            failure.getErrorMessage() or failure.type.__name__,
+        )

@@ -79,7 +79,7 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
             for row in db.query("select outcome, count(*) as n from checks group by outcome")
         }
         rows = store.list_edits(db, significant_only=False)
-        changes = list(db.query("select count(*) as n, sum(stealth) as s from changes"))[0]
+        changes = next(db.query("select count(*) as n, sum(stealth) as s from changes"))
     finally:
         db.close()
     console.print(
