@@ -60,23 +60,20 @@ def _pair_block(
     if not olds or not news:
         return []
     candidates: list[tuple[float, int, int]] = []
-    if len(olds) * len(news) <= MAX_BLOCK_PAIRS:
-        choices = [keys[s] for s in news]
-        for i, sentence in enumerate(olds):
-            # process.extract loops in C; limit=None keeps every match above the cutoff.
-            for _, score, j in process.extract(
-                keys[sentence], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-            ):
-                candidates.append((float(score), i, j))
-    else:
-        # Banded: compare each old sentence with the new ones at a similar relative position.
-        for i, sentence in enumerate(olds):
+    old_keys = [keys[s] for s in olds]
+    new_keys = [keys[s] for s in news]
+    banded = len(olds) * len(news) > MAX_BLOCK_PAIRS
+    for i, key in enumerate(old_keys):
+        # Small blocks: every pair. Large ones: the new sentences at a similar relative
+        # position only, so a rewritten 1 MB text stays fast. process.extract loops in C.
+        low, high = 0, len(new_keys)
+        if banded:
             centre = i * len(news) // len(olds)
             low, high = max(0, centre - BAND), min(len(news), centre + BAND)
-            for j in range(low, high):
-                score = fuzz.ratio(keys[sentence], keys[news[j]], score_cutoff=cutoff)
-                if score >= cutoff:
-                    candidates.append((score, i, j))
+        for _, score, j in process.extract(
+            key, new_keys[low:high], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            candidates.append((float(score), i, low + j))
     candidates.sort(key=lambda c: (-c[0], abs(c[1] - c[2]), c[1]))
     used_old: set[int] = set()
     used_new: set[int] = set()

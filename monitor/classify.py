@@ -7,6 +7,7 @@ a fixed order of precedence: correction note, quote, number, name, typo, plain s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -43,15 +44,15 @@ def is_correction_note(sentence: str) -> bool:
 _OPENER_BEFORE = set(" \t\n([{-—–:")
 
 
-def quote_spans(sentence: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def quote_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     """Character ranges inside double quotation marks (text normalised to straight quotes).
     A quotation opened in an earlier sentence (its closing mark here, none opening) starts at 0;
     one left open runs to the end: news quotes often span several sentences."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
-    for position, char in enumerate(sentence):
-        if char != '"':
-            continue
+    position = -1
+    while (position := sentence.find('"', position + 1)) != -1:
         before = sentence[position - 1] if position else " "
         opening = before in _OPENER_BEFORE
         if start is None:
@@ -65,34 +66,24 @@ def quote_spans(sentence: str) -> list[tuple[int, int]]:
             start = None
     if start is not None:
         spans.append((start, len(sentence)))
-    return spans
+    return tuple(spans)
 
 
-def char_range(sentence: str, hunk_tokens: tuple[int, int]) -> tuple[int, int]:
-    """Character range of tokens [start, end) of `sentence` (empty range at the insertion point)."""
-    tokens = tokenize(sentence)
-    start, end = hunk_tokens
-    if start < end:
-        return tokens[start].start, tokens[end - 1].end
-    point = tokens[start].start if start < len(tokens) else len(sentence)
-    return point, point
-
-
-def _inside(spans: list[tuple[int, int]], low: int, high: int) -> bool:
+def _inside(spans: tuple[tuple[int, int], ...], low: int, high: int) -> bool:
     if low == high:  # an insertion point strictly inside a quotation
         return any(s < low < e for s, e in spans)
     return any(s < high and low < e for s, e in spans)
 
 
-def _whole_quotes(spans: list[tuple[int, int]], low: int, high: int) -> bool:
+def _whole_quotes(spans: tuple[tuple[int, int], ...], low: int, high: int) -> bool:
     return any(low <= s and e <= high + 1 for s, e in spans)
 
 
 def quote_kind(old_sentence: str, new_sentence: str, hunk: Hunk) -> str | None:
     """`quote` when the changed words sit inside a quotation on either side; `quote_added` or
     `quote_removed` when the hunk adds or drops a whole quotation. None otherwise."""
-    old_low, old_high = char_range(old_sentence, (hunk.old_start, hunk.old_end))
-    new_low, new_high = char_range(new_sentence, (hunk.new_start, hunk.new_end))
+    old_low, old_high = hunk.old_chars
+    new_low, new_high = hunk.new_chars
     old_spans, new_spans = quote_spans(old_sentence), quote_spans(new_sentence)
     if hunk.new and '"' in hunk.new and _whole_quotes(new_spans, new_low, new_high):
         return "quote_added" if '"' not in hunk.old else "quote"
@@ -106,6 +97,12 @@ def quote_kind(old_sentence: str, new_sentence: str, hunk: Hunk) -> str | None:
 def quoted_words(sentence: str) -> int:
     """How many words of the sentence are inside quotation marks."""
     return sum(len(tokenize(sentence[s:e])) for s, e in quote_spans(sentence))
+
+
+def _token_before(sentence: str, index: int) -> str:
+    """The token just before token `index` of a sentence (rarely needed: "Mr." splits in two)."""
+    tokens = tokenize(sentence)
+    return tokens[index - 1].text if 0 < index <= len(tokens) else ""
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -162,10 +159,9 @@ def is_name_change(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
     on both sides, few of them, not just the first word of the sentence."""
     if not hunk.old_tokens or not hunk.new_tokens:
         return False
-    old_tokens = tokenize(old_sentence)
-    previous = old_tokens[hunk.old_start - 1].text.casefold() if hunk.old_start else ""
+    previous = hunk.before.casefold()
     if previous == "." and hunk.old_start >= 2:
-        previous = old_tokens[hunk.old_start - 2].text.casefold()
+        previous = _token_before(old_sentence, hunk.old_start - 1).casefold()
     titled = previous in _HONORIFICS
     old_ok = _name_like(hunk.old_tokens, hunk.old_start == 0, titled)
     new_ok = _name_like(hunk.new_tokens, hunk.new_start == 0, titled)
@@ -191,13 +187,8 @@ TYPO_SIMILARITY = 0.7
 def is_typo_fix(old_sentence: str, hunk: Hunk) -> bool:
     """A misspelt ordinary (lower-case) word corrected, or a duplicated word removed."""
     if len(hunk.old_tokens) == 1 and not hunk.new_tokens:
-        tokens = tokenize(old_sentence)
         word = hunk.old_tokens[0].casefold()
-        neighbours = [
-            tokens[i].text.casefold()
-            for i in (hunk.old_start - 1, hunk.old_start + 1)
-            if 0 <= i < len(tokens)
-        ]
+        neighbours = (hunk.before.casefold(), hunk.after.casefold())
         return word.isalpha() and word in neighbours
     if len(hunk.old_tokens) != 1 or len(hunk.new_tokens) != 1:
         return False

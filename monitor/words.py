@@ -34,6 +34,10 @@ class Hunk:
     new_end: int
     old_tokens: tuple[str, ...]
     new_tokens: tuple[str, ...]
+    old_chars: tuple[int, int] = (0, 0)  # character range in the old sentence (empty: the point)
+    new_chars: tuple[int, int] = (0, 0)
+    before: str = ""  # the old sentence's token just before the hunk
+    after: str = ""  # and just after it
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ def diff_words(old: str, new: str) -> list[Hunk]:
     return hunks
 
 
+def _chars(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    if start < end:
+        return tokens[start].start, tokens[end - 1].end
+    point = tokens[start].start if start < len(tokens) else len(text)
+    return point, point
+
+
 def _hunk(
     old: str,
     new: str,
@@ -96,6 +107,10 @@ def _hunk(
         new_end=j2,
         old_tokens=tuple(t.text for t in old_tokens[i1:i2]),
         new_tokens=tuple(t.text for t in new_tokens[j1:j2]),
+        old_chars=_chars(old, old_tokens, i1, i2),
+        new_chars=_chars(new, new_tokens, j1, j2),
+        before=old_tokens[i1 - 1].text if i1 > 0 else "",
+        after=old_tokens[i2].text if i2 < len(old_tokens) else "",
     )
 
 
