@@ -8,11 +8,13 @@ process-wide cache empties repeat extractions of the same page).
 How the body is built (each step measured with `python -m bench.extract`, see bench/):
 
 1. trafilatura runs twice on the same parsed tree: in its balanced mode (with metadata) and in
-   `favor_precision` mode (fast variant). The precision run drops boilerplate at the edges of the article but
-   also real subheadings and short paragraphs inside it, so it only decides where the article
-   *ends*: balanced paragraphs after the last one the precision run kept are cut (newsletter
+   `favor_precision` mode (fast variant). The precision run drops boilerplate at the edges of the
+   article but also real subheadings and short paragraphs inside it, so it only decides where the
+   article ends: balanced paragraphs after the last one the precision run kept are cut (newsletter
    boxes, "related" lists, site blurbs). Before the first one, only short non-sentence lines are
-   cut (datelines, "Updated ..." stamps, kickers, captions); a lead paragraph stays.
+   cut (datelines, "Updated ..." stamps, kickers, captions); a lead paragraph stays. Correction
+   notices and wire credits ("Reporting by ...") among the cut lines are kept: the precision run
+   drops them, and they are exactly the edits a monitor is for.
    When the balanced run fell back to a single unstructured line and the precision run kept
    paragraphs, the precision run is used; when the two runs disagree on the text itself, the
    balanced run is kept as it is.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
@@ -71,10 +74,17 @@ class Article:
         return not self.body.strip()
 
 
+# Redline's own post-processing around trafilatura (two passes, trimming, chunk joining, title
+# line). Bump it whenever that logic changes: stored versions made by another revision are then
+# re-extracted from their raw pages before comparing, so the change never shows up as edits.
+EXTRACTION_REVISION = 2
+
+
 @cache
 def extractor_version() -> str:
-    """The installed trafilatura version, stored with every version row so an upgrade can re-extract."""
-    return f"{EXTRACTOR} {version('trafilatura')}"
+    """The installed trafilatura version plus Redline's extraction revision, stored with every
+    version row (a change of either re-extracts)."""
+    return f"{EXTRACTOR} {version('trafilatura')}+redline.{EXTRACTION_REVISION}"
 
 
 # ------------------------------------------------------------------ input
@@ -110,6 +120,18 @@ def _parse(text: str) -> HtmlElement | None:
         logger.warning("could not parse page: %s", error)
         return None
     return tree if isinstance(tree, HtmlElement) else None
+
+
+def _page_language(tree: HtmlElement) -> str:
+    """Primary subtag of the declared language (`<html lang="en-GB">` gives "en"), else ""."""
+    declared = tree.get("lang") or tree.get("xml:lang") or ""
+    if not declared:
+        for meta in tree.iter("meta"):
+            if (meta.get("http-equiv") or "").lower() == "content-language":
+                declared = meta.get("content") or ""
+                break
+    primary = declared.strip().split(",")[0].replace("_", "-").split("-")[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else ""
 
 
 def _canonical_url(tree: HtmlElement) -> str:
@@ -157,6 +179,18 @@ _MIN_PRECISION_SHARE = 0.2
 _MIN_AGREEMENT = 0.9
 
 
+# Trimmed edge lines that a monitor must keep: correction notices and wire-copy credits (editors
+# change both after publication, and both are edits a reader of Redline wants to see).
+_NOTICE = re.compile(
+    r"\bcorrections?\b|\bcorrected\b|\bclarifications?\b|editor[’']?s[’']? note|an earlier version"
+    r"|this (?:article|story|post|report) (?:has been|was) (?:updated|corrected|amended|changed)"
+    r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
+    r"|berichtigung|korrektur|richtigstellung|in einer (?:früheren|vorherigen) (?:version|fassung)"
+    r"|anmerkung der redaktion|rectificatif|erratum|fe de errat|rectificaci[oó]n|correcci[oó]n",
+    re.IGNORECASE,
+)
+
+
 def _lines(text: str) -> list[str]:
     """Paragraphs of a trafilatura text: whitespace collapsed, lines without a word dropped."""
     return [" ".join(line.split()) for line in text.split("\n") if _HAS_WORD.search(line)]
@@ -188,17 +222,20 @@ def _combine(balanced_text: str, precise_text: str) -> list[str]:
     if precise_chars < _MIN_PRECISION_SHARE * sum(map(len, balanced)):
         return balanced
     # align the precision paragraphs in order (a page can repeat the whole article further down)
+    positions: dict[str, list[int]] = {}
+    for index, key in enumerate(balanced_keys):
+        positions.setdefault(key, []).append(index)
     matched, start = [], 0
     for line in precise:
-        try:
-            index = balanced_keys.index(_key(line), start)
-        except ValueError:
-            continue
-        matched.append(index)
-        start = index + 1
+        candidates = positions.get(_key(line), [])
+        found = bisect_left(candidates, start)
+        if found < len(candidates):
+            matched.append(candidates[found])
+            start = candidates[found] + 1
     first, last = matched[0], matched[-1]
-    head = [line for line in balanced[:first] if _is_sentence(line)]
-    return head + balanced[first : last + 1]
+    head = [line for line in balanced[:first] if _is_sentence(line) or _NOTICE.search(line)]
+    tail = [line for line in balanced[last + 1 :] if _NOTICE.search(line)]
+    return head + balanced[first : last + 1] + tail
 
 
 def _drop_title(lines: list[str], title: str, within: int = 2) -> list[str]:
@@ -222,6 +259,7 @@ _NOT_BODY_CLASS = re.compile(
     re.IGNORECASE,
 )
 _MIN_CHUNK_CHARS = 500  # paragraph text of each chunk
+_MAX_CHUNKS = 20
 _MAX_CHUNK_DEPTH = 4  # levels between the chunks and their closest common ancestor
 _MIN_PARAGRAPH = 30  # paragraphs used to test whether a chunk is in the body
 
@@ -249,8 +287,10 @@ def _chunk_groups(tree: HtmlElement) -> list[list[HtmlElement]]:
             continue
         member_set = set(members)
         members = [m for m in members if not any(a in member_set for a in m.iterancestors())]
+        if len(members) > 2 * _MAX_CHUNKS:
+            continue  # a listing (posts, teasers, comments), not one article in pieces
         members = [m for m in members if sum(map(len, _paragraphs(m))) >= _MIN_CHUNK_CHARS]
-        if len(members) < 2:
+        if not 2 <= len(members) <= _MAX_CHUNKS:
             continue
         others = [set(m.iterancestors()) for m in members[1:]]
         common = next((a for a in members[0].iterancestors() if all(a in o for o in others)), None)
@@ -301,9 +341,19 @@ def _join_chunks(tree: HtmlElement, groups: list[list[HtmlElement]]) -> HtmlElem
 # ------------------------------------------------------------------ dates and metadata
 
 
+# htmldate scans the whole document; the dates it can use sit in the head and the first part of
+# the body, so a very large page is cut (a 0.7 MB page cost 0.6 s uncut).
+DATE_SEARCH_CHARS = 300_000
+
+
 def _modified_date(text: str, url: str | None) -> str:
     try:
-        return htmldate.find_date(text, original_date=False, extensive_search=False) or ""
+        return (
+            htmldate.find_date(
+                text[:DATE_SEARCH_CHARS], original_date=False, extensive_search=False
+            )
+            or ""
+        )
     except Exception as error:  # htmldate on malformed documents
         logger.debug("no modified date for %s: %s", url or "<page>", error)
         return ""
@@ -324,7 +374,7 @@ def _metadata_only(tree: HtmlElement, url: str | None) -> Any:
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
-    """Extract the article from one page. Never raises on odd input: no article gives an empty body."""
+    """Extract the article from one page. Never raises on odd input: no article, empty body."""
     text = _decode(html).replace("\x00", "")
     if not text.strip():
         return Article()
@@ -358,5 +408,5 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         modified=modified if modified != published else "",
         body="\n".join(lines),
         canonical_url=canonical_url,
-        language=(getattr(meta, "language", None) or "") if meta is not None else "",
+        language=(getattr(meta, "language", None) or "") or _page_language(tree),
     )

@@ -1,0 +1,256 @@
+"""monitor.extract: the article body, its metadata, odd input, repeatability, and corpus quality.
+
+The fixtures are pages written for these tests (no third-party article text in the repository);
+the corpus check reads ../shared/corpus in place and skips when it is absent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+
+import pytest
+
+from bench.extract_metric import aggregate, page_counts
+from monitor.extract import Article, extract_article, extractor_version
+
+ARTICLE_SENTENCES = [
+    "The city council of Westbrook voted on Tuesday night to close the old harbour bridge to "
+    "heavy traffic after engineers found deep cracks in two of its supporting piers.",
+    "Mayor Helen Ostrander said the decision had not been taken lightly, because nearly four "
+    "thousand lorries cross the bridge every week on their way to the container terminal.",
+    "An inspection report published last month described corrosion that had spread much faster "
+    "than expected since the previous survey, carried out in the spring of 2019.",
+    "Local hauliers warned that the detour through the northern ring road would add at least "
+    "forty minutes to each journey and called for a temporary ferry service.",
+    "Repairs are expected to start in March and to last about eighteen months, according to the "
+    "regional transport authority, which will pay for most of the work.",
+]
+TITLE = "Westbrook closes harbour bridge to lorries after cracks found"
+BOILERPLATE = [
+    "Home",
+    "Subscribe to our newsletter",
+    "Advertisement: Buy the new Zephyr 9 phone today",
+    "Ten celebrity gardens you have to see this summer",
+    "Why the price of butter keeps climbing",
+    "I drive over that bridge every day and nobody ever told us anything",
+    "Copyright 2026 Westbrook Gazette. All rights reserved.",
+]
+
+
+def news_page(body_extra: str = "", head_extra: str = "") -> str:
+    paragraphs = "\n".join(f"<p>{sentence}</p>" for sentence in ARTICLE_SENTENCES)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{TITLE} | Westbrook Gazette</title>
+<meta property="og:title" content="{TITLE}">
+<meta name="author" content="Jane Whitfield">
+<meta property="article:published_time" content="2026-03-02T08:15:00+00:00">
+<link rel="canonical" href="https://gazette.example/news/harbour-bridge-closed">
+{head_extra}
+</head>
+<body>
+<header><nav><ul>
+  <li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li>
+  <li><a href="/newsletter">Subscribe to our newsletter</a></li>
+</ul></nav></header>
+<div class="ad-slot" id="ad-top">Advertisement: Buy the new Zephyr 9 phone today</div>
+<main>
+<article class="article">
+  <h1>{TITLE}</h1>
+  <p class="byline">By <span class="author">Jane Whitfield</span></p>
+  <time datetime="2026-03-02T08:15:00+00:00">2 March 2026</time>
+  <div class="article-body">
+  {paragraphs}
+  {body_extra}
+  </div>
+</article>
+<aside class="related">
+  <h2>Related stories</h2>
+  <ul>
+    <li><a href="/a">Ten celebrity gardens you have to see this summer</a></li>
+    <li><a href="/b">Why the price of butter keeps climbing</a></li>
+  </ul>
+</aside>
+<section id="comments" class="comments">
+  <h2>Comments</h2>
+  <div class="comment">
+    <p>I drive over that bridge every day and nobody ever told us anything</p>
+  </div>
+</section>
+</main>
+<footer><p>Copyright 2026 Westbrook Gazette. All rights reserved.</p></footer>
+</body>
+</html>"""
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    return extract_article(
+        news_page(), url="https://gazette.example/news/harbour-bridge-closed?x=1"
+    )
+
+
+def test_body_holds_the_article_sentences(article: Article) -> None:
+    for sentence in ARTICLE_SENTENCES:
+        assert sentence in article.body
+
+
+def test_body_leaves_out_navigation_ads_related_links_comments_and_footer(article: Article) -> None:
+    for text in BOILERPLATE:
+        assert text not in article.body, text
+
+
+def test_paragraphs_are_separated_by_newlines(article: Article) -> None:
+    lines = article.body.split("\n")
+    for sentence in ARTICLE_SENTENCES:
+        assert sentence in lines  # one paragraph per line, nothing glued to it
+    assert "" not in lines  # no blank lines
+    assert all(line == line.strip() for line in lines)
+
+
+def test_headline_is_the_title_not_the_first_body_line(article: Article) -> None:
+    assert article.title == TITLE
+    assert not article.body.startswith(TITLE)
+
+
+def test_metadata(article: Article) -> None:
+    assert article.byline == "Jane Whitfield"
+    assert article.published == "2026-03-02"
+    assert article.language == "en"
+    assert not article.is_empty()
+
+
+def test_canonical_url() -> None:
+    assert extract_article(news_page()).canonical_url == (
+        "https://gazette.example/news/harbour-bridge-closed"
+    )
+    # rel is a token list and case-insensitive
+    page = news_page().replace('rel="canonical"', 'rel="Canonical alternate"')
+    assert (
+        extract_article(page).canonical_url == "https://gazette.example/news/harbour-bridge-closed"
+    )
+    without = news_page().replace('<link rel="canonical"', '<link rel="alternate"')
+    assert extract_article(without).canonical_url == ""
+
+
+def test_correction_notice_at_the_end_is_kept() -> None:
+    notice = (
+        "Correction: An earlier version of this article misstated the number of lorries that "
+        "cross the bridge each week."
+    )
+    page = news_page(body_extra=f'<div class="correction"><p>{notice}</p></div>')
+    assert notice in extract_article(page).body
+
+
+def test_same_result_when_repeated() -> None:
+    # trafilatura's deduplicate cache would empty the 4th extraction of the same page
+    page = news_page()
+    results = {extract_article(page, url="https://gazette.example/x") for _ in range(5)}
+    assert len(results) == 1
+    assert not results.pop().is_empty()
+
+
+def test_bytes_in_a_declared_latin1_charset() -> None:
+    sentence = (
+        "Der Bürgermeister äußerte sich über die Schließung der Brücke: Die Sanierung werde "
+        "mindestens achtzehn Monate dauern und koste fünf Millionen Euro."
+    )
+    more = (
+        "Die Spediteure fürchten Umwege über die nördliche Ringstraße, die jede Fahrt um "
+        "vierzig Minuten verlängern würden, und fordern eine Fähre."
+    )
+    page = f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">
+<title>Brücke gesperrt</title></head><body><article><h1>Brücke gesperrt</h1>
+<p>{sentence}</p><p>{more}</p></article></body></html>"""
+    result = extract_article(page.encode("latin-1"))
+    assert sentence in result.body
+    assert more in result.body
+    assert "\ufffd" not in result.body
+
+
+def test_nul_bytes_are_ignored() -> None:
+    page = news_page().replace("<p>", "<p>\x00").replace("harbour", "har\x00bour")
+    result = extract_article(page.encode("utf-8"))
+    assert "\x00" not in result.body
+    for sentence in ARTICLE_SENTENCES:
+        assert sentence in result.body
+
+
+def test_broken_markup_still_yields_the_article() -> None:
+    paragraphs = "".join(f"<p>{sentence}" for sentence in ARTICLE_SENTENCES)  # never closed
+    page = (
+        f"<html><head><title>{TITLE}</title><body><div><article><h1>{TITLE}"
+        f"<div class='story'>{paragraphs}</span></td></b></article><p>unclosed <i>to the end"
+    )
+    result = extract_article(page)
+    for sentence in ARTICLE_SENTENCES:
+        assert sentence in result.body
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "",
+        b"",
+        "   \n\t ",
+        "\x00" * 64,
+        b"\x00" * 64,
+        b"\x00\xff" * 300,
+        "<html>",
+        "<<<>>>",
+        "<html><body></body></html>",
+        "<html><body>" + "<div>" * 3000 + "deep " * 40 + "</div>" * 3000 + "</body></html>",
+    ],
+    ids=lambda value: repr(value)[:20],
+)
+def test_odd_input_gives_an_empty_article(odd: str | bytes) -> None:
+    result = extract_article(odd)
+    assert isinstance(result, Article)
+    assert result.is_empty()
+
+
+def test_binary_garbage_gives_an_empty_article() -> None:
+    rng = random.Random(20260302)
+    for size in (16, 4096, 100_000):
+        assert extract_article(rng.randbytes(size)) == Article()
+    # a binary file served with a text type, with a few tags in it
+    blob = b"%PDF-1.4\n" + rng.randbytes(2000) + b"<p>" + rng.randbytes(2000)
+    assert extract_article(blob).is_empty()
+
+
+def test_extractor_version_names_trafilatura() -> None:
+    name, _, number = extractor_version().partition(" ")
+    assert name == "trafilatura"
+    assert number[0].isdigit()
+
+
+# ------------------------------------------------------------------ corpus quality
+
+
+@pytest.mark.corpus
+def test_quality_on_article_extraction_benchmark_sample() -> None:
+    from bench.corpus import CorpusMissing, corpus_dir
+
+    AEB = "article-extraction-benchmark"
+
+    try:
+        root = corpus_dir(None, require=AEB) / AEB
+    except CorpusMissing as error:
+        pytest.skip(f"corpus not available: {error}")
+    with open(root / "ground-truth.json", encoding="utf-8") as handle:
+        ground_truth = json.load(handle)
+    ids = sorted(ground_truth)[::9][:20]  # 20 pages spread over the sorted ids
+    counts = []
+    for key in ids:
+        html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
+        body = extract_article(html, url=ground_truth[key].get("url")).body
+        counts.append(page_counts(ground_truth[key]["articleBody"], body))
+    scores = aggregate(counts)
+    # the whole benchmark scores F1 0.972 (bench/extract.py); published trafilatura 2.0.0 is 0.958
+    assert scores.f1 >= 0.94, scores
+    assert scores.precision >= 0.90, scores
+    assert scores.recall >= 0.94, scores
