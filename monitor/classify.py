@@ -7,10 +7,12 @@ a fixed order of precedence: correction note, quote, number, name, typo, plain s
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from monitor.quotes import Spans, quote_spans
 from monitor.words import Hunk, tokenize
 
 # --- correction notes -----------------------------------------------------------------------
@@ -40,51 +42,30 @@ def is_correction_note(sentence: str) -> bool:
     return bool(_CORRECTION.search(sentence))
 
 
-# --- quotations -----------------------------------------------------------------------------
-_OPENER_BEFORE = set(" \t\n([{-—–:")
-
-
-@lru_cache(maxsize=4096)
-def quote_spans(sentence: str) -> tuple[tuple[int, int], ...]:
-    """Character ranges inside double quotation marks (text normalised to straight quotes).
-    A quotation opened in an earlier sentence (its closing mark here, none opening) starts at 0;
-    one left open runs to the end: news quotes often span several sentences."""
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    position = -1
-    while (position := sentence.find('"', position + 1)) != -1:
-        before = sentence[position - 1] if position else " "
-        opening = before in _OPENER_BEFORE
-        if start is None:
-            if opening or (not spans and position == 0):
-                start = position
-            else:
-                # A closing mark with no opener: the quotation began in an earlier sentence.
-                spans.append((0, position + 1))
-        else:
-            spans.append((start, position + 1))
-            start = None
-    if start is not None:
-        spans.append((start, len(sentence)))
-    return tuple(spans)
-
-
-def _inside(spans: tuple[tuple[int, int], ...], low: int, high: int) -> bool:
+# --- quotations ---------------------------------------------------------------------------
+def _inside(spans: Spans, low: int, high: int) -> bool:
     if low == high:  # an insertion point strictly inside a quotation
         return any(s < low < e for s, e in spans)
     return any(s < high and low < e for s, e in spans)
 
 
-def _whole_quotes(spans: tuple[tuple[int, int], ...], low: int, high: int) -> bool:
+def _whole_quotes(spans: Spans, low: int, high: int) -> bool:
     return any(low <= s and e <= high + 1 for s, e in spans)
 
 
-def quote_kind(old_sentence: str, new_sentence: str, hunk: Hunk) -> str | None:
+def quote_kind(
+    old_sentence: str,
+    new_sentence: str,
+    hunk: Hunk,
+    old_open: bool = False,
+    new_open: bool = False,
+) -> str | None:
     """`quote` when the changed words sit inside a quotation on either side; `quote_added` or
     `quote_removed` when the hunk adds or drops a whole quotation. None otherwise."""
     old_low, old_high = hunk.old_chars
     new_low, new_high = hunk.new_chars
-    old_spans, new_spans = quote_spans(old_sentence), quote_spans(new_sentence)
+    old_spans = quote_spans(old_sentence, old_open)
+    new_spans = quote_spans(new_sentence, new_open)
     if hunk.new and '"' in hunk.new and _whole_quotes(new_spans, new_low, new_high):
         return "quote_added" if '"' not in hunk.old else "quote"
     if hunk.old and '"' in hunk.old and _whole_quotes(old_spans, old_low, old_high):
@@ -94,9 +75,10 @@ def quote_kind(old_sentence: str, new_sentence: str, hunk: Hunk) -> str | None:
     return None
 
 
-def quoted_words(sentence: str) -> int:
+def quoted_words(sentence: str, open_at_start: bool = False) -> int:
     """How many words of the sentence are inside quotation marks."""
-    return sum(len(tokenize(sentence[s:e])) for s, e in quote_spans(sentence))
+    spans = quote_spans(sentence, open_at_start)
+    return sum(len(tokenize(sentence[s:e])) for s, e in spans)
 
 
 def _token_before(sentence: str, index: int) -> str:
@@ -106,26 +88,45 @@ def _token_before(sentence: str, index: int) -> str:
 
 
 # --- numbers --------------------------------------------------------------------------------
+# Cardinal numbers only: ordinals and multipliers ("first", "twice", "half") are ordinary words
+# in headlines ("becomes first Asian winner") far more often than figures.
 _NUMBER_WORDS = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred hundreds thousand thousands million millions billion billions trillion dozen
-    dozens half quarter third twice double triple first second
-    cero uno una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince
-    veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa cien ciento cientos mil
-    miles millón millones docena docenas mitad""".split()
+    dozens cero uno una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce
+    quince veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa cien ciento cientos
+    mil miles millón millones docena docenas""".split()
 )
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _numbers(tokens: tuple[str, ...]) -> list[str]:
-    return [t.casefold() for t in tokens if _DIGIT.search(t) or t.casefold() in _NUMBER_WORDS]
+def figures(tokens: tuple[str, ...] | list[str]) -> Counter[str]:
+    """The figures among some tokens: digit runs (read out of words like "200-year" or "$4.5m")
+    and cardinal number words."""
+    found: Counter[str] = Counter()
+    for token in tokens:
+        runs = _DIGITS.findall(token)
+        if runs:
+            found.update(runs)
+        elif token.casefold() in _NUMBER_WORDS:
+            found[token.casefold()] += 1
+    return found
 
 
-def is_number_change(hunk: Hunk) -> bool:
-    """A figure changed: the hunk's numbers (digits or number words) differ between the sides."""
-    old, new = _numbers(hunk.old_tokens), _numbers(hunk.new_tokens)
-    return (bool(old) or bool(new)) and old != new
+def is_number_change(hunk: Hunk, old_sentence: str = "", new_sentence: str = "") -> bool:
+    """A figure changed: the hunk's figures differ, and so do the whole sentences' (a figure that
+    only moved, "18,000 cows killed" → "kills 18,000 cows", is not a new figure)."""
+    if figures(hunk.old_tokens) == figures(hunk.new_tokens):
+        return False
+    if not old_sentence and not new_sentence:
+        return True
+    return _sentence_figures(old_sentence) != _sentence_figures(new_sentence)
+
+
+@lru_cache(maxsize=4096)
+def _sentence_figures(sentence: str) -> Counter[str]:
+    return figures([t.text for t in tokenize(sentence)])
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -178,18 +179,18 @@ def is_name_change(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
     return old_ok and new_ok
 
 
-# --- typos ----------------------------------------------------------------------------------
+# --- typos ---------------------------------------------------------------------------------
+# A phrase typed twice ("laid out the laid out the") is at most this many words long.
+REPEAT_MAX_WORDS = 4
 # A spelling fix changes a word by at most this many characters and keeps it this similar.
 TYPO_MAX_DISTANCE = 2
 TYPO_SIMILARITY = 0.7
 
 
 def is_typo_fix(old_sentence: str, hunk: Hunk) -> bool:
-    """A misspelt ordinary (lower-case) word corrected, or a duplicated word removed."""
-    if len(hunk.old_tokens) == 1 and not hunk.new_tokens:
-        word = hunk.old_tokens[0].casefold()
-        neighbours = (hunk.before.casefold(), hunk.after.casefold())
-        return word.isalpha() and word in neighbours
+    """A misspelt ordinary (lower-case) word corrected, or a duplicated word or phrase removed."""
+    if hunk.old_tokens and not hunk.new_tokens:
+        return _is_repeat(old_sentence, hunk)
     if len(hunk.old_tokens) != 1 or len(hunk.new_tokens) != 1:
         return False
     old, new = hunk.old_tokens[0], hunk.new_tokens[0]
@@ -200,3 +201,16 @@ def is_typo_fix(old_sentence: str, hunk: Hunk) -> bool:
     distance = Levenshtein.distance(old.casefold(), new.casefold())
     similarity = Levenshtein.normalized_similarity(old.casefold(), new.casefold())
     return 0 < distance <= TYPO_MAX_DISTANCE and similarity >= TYPO_SIMILARITY
+
+
+def _is_repeat(old_sentence: str, hunk: Hunk) -> bool:
+    """The deleted words repeat the words right before or right after them."""
+    size = len(hunk.old_tokens)
+    if size > REPEAT_MAX_WORDS or not any(t[:1].isalpha() for t in hunk.old_tokens):
+        return False
+    deleted = [t.casefold() for t in hunk.old_tokens]
+    if size == 1:
+        return deleted[0] in (hunk.before.casefold(), hunk.after.casefold())
+    tokens = [t.text.casefold() for t in tokenize(old_sentence)]
+    start, end = hunk.old_start, hunk.old_end
+    return tokens[start - size : start] == deleted or tokens[end : end + size] == deleted

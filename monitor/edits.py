@@ -14,7 +14,7 @@ from typing import Any
 from monitor import classify
 from monitor.align import Alignment, align_blocks, changed_paragraphs
 from monitor.extract import Article
-from monitor.normalize import body_paragraphs, comparison_key, normalize_text
+from monitor.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.sentences import Sentence, split_sentences
 from monitor.words import Hunk, diff_words
 
@@ -126,12 +126,12 @@ def _compare_title(old: str, new: str) -> list[Edit]:
     if old == new:
         return []
     values: dict[str, Any] = {"old": old, "new": new, "old_sentence": old, "new_sentence": new}
-    if comparison_key(old) == comparison_key(new):
+    if compact_key(old) == compact_key(new):
         return [
             make_edit("cosmetic", "title", extra=("only punctuation, case or spacing",), **values)
         ]
     hunks = [h for h in diff_words(old, new) if not _cosmetic_hunk(h)]
-    if old and new and hunks and all(classify.is_number_change(h) for h in hunks):
+    if old and new and hunks and all(classify.is_number_change(h, old, new) for h in hunks):
         return [make_edit("number", "title", extra=("a figure in the headline",), **values)]
     return [make_edit("headline", "title", **values)]
 
@@ -140,7 +140,7 @@ def _compare_byline(old: str, new: str) -> list[Edit]:
     old, new = normalize_text(old), normalize_text(new)
     if old == new:
         return []
-    kind = "cosmetic" if comparison_key(old) == comparison_key(new) else "byline"
+    kind = "cosmetic" if compact_key(old) == compact_key(new) else "byline"
     return [make_edit(kind, "byline", old=old, new=new)]
 
 
@@ -164,15 +164,17 @@ def _compare_dates(old: Article, new: Article) -> list[Edit]:
 
 # --- body ----------------------------------------------------------------------------------
 def _cosmetic_hunk(hunk: Hunk) -> bool:
-    return comparison_key(hunk.old) == comparison_key(hunk.new)
+    return compact_key(hunk.old) == compact_key(hunk.new)
 
 
-def _hunk_kind(old: str, new: str, hunk: Hunk) -> tuple[str, str]:
+def _hunk_kind(pair: Alignment, hunk: Hunk) -> tuple[str, str]:
     """The kind of one changed run inside a changed sentence, and why."""
-    quote = classify.quote_kind(old, new, hunk)
+    assert pair.old is not None and pair.new is not None
+    old, new = pair.old.text, pair.new.text
+    quote = classify.quote_kind(old, new, hunk, pair.old.opens_quoted, pair.new.opens_quoted)
     if quote:
         return quote, "the changed words are inside a quotation"
-    if classify.is_number_change(hunk):
+    if classify.is_number_change(hunk, old, new):
         return "number", "a figure changed"
     if classify.is_name_change(old, new, hunk):
         return "name", "a capitalised name was replaced"
@@ -206,7 +208,11 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
             )
         ]
     if len(real) > MAX_HUNKS or pair.similarity < REWRITE_SIMILARITY:
-        inside = all(classify.quote_kind(old, new, h) == "quote" for h in real)
+        inside = all(
+            classify.quote_kind(old, new, h, pair.old.opens_quoted, pair.new.opens_quoted)
+            == "quote"
+            for h in real
+        )
         kind = "quote" if inside else "sentence_changed"
         return [
             make_edit(
@@ -220,7 +226,7 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
         ]
     edits = []
     for hunk in real:
-        kind, reason = _hunk_kind(old, new, hunk)
+        kind, reason = _hunk_kind(pair, hunk)
         edits.append(make_edit(kind, "body", old=hunk.old, new=hunk.new, extra=(reason,), **where))
     return edits
 
@@ -239,7 +245,7 @@ def _one_sided(pair: Alignment) -> Edit:
     )
     if classify.is_correction_note(text):
         return make_edit("correction_note", "body", **where)
-    quoted = classify.quoted_words(text)
+    quoted = classify.quoted_words(text, sentence.opens_quoted)
     if quoted >= QUOTE_MIN_WORDS and quoted >= QUOTE_MIN_SHARE * max(words, 1):
         return make_edit("quote_added" if added else "quote_removed", "body", **where)
     kind = "sentence_added" if added else "sentence_removed"
@@ -296,6 +302,8 @@ def _by_paragraph(sentences: list[Sentence]) -> dict[int, list[Sentence]]:
 
 def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
     """Every edit between two article bodies, in reading order."""
+    if old_body == new_body:
+        return []
     old_paragraphs, new_paragraphs = body_paragraphs(old_body), body_paragraphs(new_body)
     runs = changed_paragraphs(old_paragraphs, new_paragraphs)
     if not runs:

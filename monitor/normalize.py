@@ -85,6 +85,12 @@ def comparison_key(text: str) -> str:
     return _KEY_DROP.sub(" ", normalize_text(text).casefold()).strip()
 
 
+def compact_key(text: str) -> str:
+    """Letters and digits only, case folded: equal compact keys mean only punctuation, case or
+    spacing changed, including inside words ("frontline" → "front line", "F16" → "F-16")."""
+    return _KEY_DROP.sub("", normalize_text(text).casefold())
+
+
 def is_noise_paragraph(paragraph: str) -> bool:
     """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago")."""
     return len(paragraph) < NOISE_MAX_CHARS and bool(_NOISE.match(paragraph.strip()))

@@ -9,6 +9,8 @@ from functools import lru_cache
 from syntok import segmenter
 from syntok.tokenizer import Tokenizer
 
+from monitor.quotes import ends_open
+
 _TOKENIZER = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
 
 # Paragraphs are cached by text: most paragraphs of a page are the same in every version.
@@ -33,6 +35,7 @@ class Sentence:
     text: str
     paragraph: int  # index of its paragraph in the body
     index: int  # index of the sentence in the whole body
+    opens_quoted: bool = False  # a quotation from an earlier sentence is still open
 
 
 @lru_cache(maxsize=SPLIT_CACHE_SIZE)
@@ -80,6 +83,8 @@ def split_sentences(
     for number, paragraph in enumerate(paragraphs):
         if only is not None and number not in only:
             continue
+        quoted = False
         for text in split(paragraph):
-            result.append(Sentence(text=text, paragraph=number, index=len(result)))
+            result.append(Sentence(text, number, len(result), opens_quoted=quoted))
+            quoted = ends_open(text, quoted)
     return result

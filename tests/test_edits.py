@@ -310,3 +310,65 @@ def test_compare_never_raises_and_edits_use_known_kinds(old: str, new: str) -> N
 
     for edit in compare(Article(body=old), Article(body=new)):
         assert edit.kind in KINDS
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        # the same figure, moved: a rewrite, not a figure change
+        (
+            "18,000 cows killed in Texas dairy farm explosion",
+            "Texas dairy farm explosion kills 18,000 cows",
+            "headline",
+        ),
+        # ordinals are words, not figures
+        (
+            "Everything Everywhere dominates the Oscars",
+            "Michelle Yeoh becomes first Asian best actress winner",
+            "headline",
+        ),
+        # digits inside a word that did not change their value
+        ("Scientists find 200-year crystal", "Scientists find 200-year-old crystal", "headline"),
+        (
+            "Juul to pay $438.5 m in youth vaping probe",
+            "Juul to pay $438.5m in youth vaping probe",
+            "cosmetic",
+        ),
+        (
+            "US to support providing F16 fighter jets",
+            "US to support providing F-16 fighter jets",
+            "cosmetic",
+        ),
+        ("Waterspout crashes onto beach", "Waterspout crashes on to beach", "cosmetic"),
+    ],
+)
+def test_headline_figures_and_spacing_rules(old: str, new: str, kind: str) -> None:
+    edits = compare(Article(title=old, body="Same."), Article(title=new, body="Same."))
+    assert kinds(edits) == [kind]
+
+
+def test_space_inside_a_word_in_the_body_is_cosmetic() -> None:
+    old = "Troops reached the frontline after an airstrike on Tuesday."
+    new = "Troops reached the front line after an air strike on Tuesday."
+    edits = compare(Article(body=body(STORY[0], old)), Article(body=body(STORY[0], new)))
+    assert kinds(edits) == ["cosmetic"]
+
+
+def test_the_middle_sentence_of_a_long_quotation_is_a_quote() -> None:
+    old = '"We did everything. We tried all night to save them. Nobody slept," he said.'
+    new = '"We did everything. We worked all night to save them. Nobody slept," he said.'
+    edits = compare(Article(body=body(STORY[0], old)), Article(body=body(STORY[0], new)))
+    assert kinds(edits) == ["quote"]
+
+
+def test_a_closing_mark_at_the_start_of_a_sentence_opens_nothing() -> None:
+    old = '" Protests played out around the country from Atlanta to Los Angeles on Friday night.'
+    new = '" Protests played out around the country from Atlanta to Boston on Friday night.'
+    edits = compare(Article(body=old), Article(body=new))
+    assert "quote" not in kinds(edits)
+
+
+def test_a_repeated_phrase_removed_is_a_typo() -> None:
+    old = "The captain laid out the laid out the dire situation aboard the ship."
+    new = "The captain laid out the dire situation aboard the ship."
+    assert kinds(compare(Article(body=old), Article(body=new))) == ["typo"]
