@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from monitor.extract import Article
 from monitor.normalize import comparison_key, is_noise_paragraph, normalize_text
+from monitor.quotes import ends_open
 from monitor.sentences import split_paragraph
 
 T = TypeVar("T")
@@ -98,6 +99,8 @@ class BodySentence:
     count: int  # sentences in that paragraph
     text: str  # as extracted (curly quotes, accents and all)
     paragraph_text: str
+    in_quote: bool = False  # starts inside a quotation opened by an earlier sentence
+    leaves_quote_open: bool = False  # a quotation is still open after it
 
 
 def body_paragraphs(article: Article) -> list[str]:
@@ -109,8 +112,13 @@ def body_sentences(article: Article) -> list[BodySentence]:
     result = []
     for number, paragraph in enumerate(body_paragraphs(article)):
         sentences = split_paragraph(paragraph)
+        quoted = False
         for position, text in enumerate(sentences):
-            result.append(BodySentence(number, position, len(sentences), text, paragraph))
+            after = ends_open(normalize_text(text), quoted)
+            result.append(
+                BodySentence(number, position, len(sentences), text, paragraph, quoted, after)
+            )
+            quoted = after
     return result
 
 
@@ -506,6 +514,7 @@ def mutate_add_sentence(page: Page, article: Article, rng: random.Random) -> Res
         for s in body_sentences(article)
         if s.text.endswith((".", "!", "?"))
         and not _has_double_quote(s.text)
+        and not s.leaves_quote_open  # a sentence added there would be inside a quotation
         and len(s.text.split()) >= 5
     ]
     if not candidates:
@@ -538,6 +547,7 @@ def mutate_remove_sentence(page: Page, article: Article, rng: random.Random) -> 
         for s in body_sentences(article)
         if len(s.text.split()) >= 6
         and not _has_double_quote(s.text)
+        and not s.in_quote  # the middle of a long quotation: removing it is quote_removed
         and s.text.endswith((".", "!", "?"))
     ]
     if not candidates:

@@ -98,7 +98,8 @@ _NUMBER_WORDS = frozenset(
     quince veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa cien ciento cientos
     mil miles millón millones docena docenas""".split()
 )
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# A figure is its digits plus a magnitude or unit written onto them: "$867bn" → "$867m" changed.
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*(?:bn|tn|m|k|%)?", re.IGNORECASE)
 
 
 def figures(tokens: tuple[str, ...] | list[str]) -> Counter[str]:
