@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup demo test lint bench bench-extract bench-edits clean
+.PHONY: setup demo test lint bench bench-extract bench-edits clean screenshots browser-deps
 
 setup: $(STAMP)
 
@@ -26,7 +26,7 @@ lint: setup
 	$(BIN)/ruff format --check monitor crawler tests bench
 	$(BIN)/mypy
 
-bench: bench-extract bench-edits
+bench: bench-extract bench-edits bench-crawl bench-store bench-memory
 
 bench-extract: setup
 	$(BIN)/python -m bench.extract --corpus $(CORPUS)
@@ -34,5 +34,35 @@ bench-extract: setup
 bench-edits: setup
 	$(BIN)/python -m bench.edits --corpus $(CORPUS)
 
+# README pictures (docs/*.png) from `redline demo` and a real `redline serve`, in headless Chromium.
+screenshots: setup
+	$(BIN)/python -m tools.screenshots --out docs
+
+# Debian's Chromium for tests/test_browser.py and `make screenshots`; best effort (needs root and
+# apt-get), the browser tests skip with a reason where it is missing.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+		|| { command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && \
+		     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) ; } \
+		|| echo "browser-deps: could not install chromium; the browser tests will skip"
+
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Performance benchmarks (issue 7): check rounds against a bare Scrapy spider, the store at
+# 1M versions (needs ~8 GB free under $$TMPDIR, removed afterwards), a round's memory.
+.PHONY: bench-crawl bench-store bench-memory
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench-crawl: $(BENCH_STAMP)
+	$(BIN)/python -m bench.crawl --corpus $(CORPUS)
+
+bench-store: $(BENCH_STAMP)
+	$(BIN)/python -m bench.store --corpus $(CORPUS)
+
+bench-memory: $(BENCH_STAMP)
+	$(BIN)/python -m bench.memory --corpus $(CORPUS)

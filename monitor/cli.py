@@ -63,9 +63,16 @@ def _open(ctx: click.Context) -> Any:
     help="SQLite database file (env REDLINE_DB).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="REDLINE_CONFIG",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML configuration file: alert rules and targets, serve options (env REDLINE_CONFIG).",
+)
 @click.version_option(package_name="redline")
 @click.pass_context
-def cli(ctx: click.Context, db: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, db: Path, verbose: bool, config_path: Path | None) -> None:
     """Redline: watch news articles and say exactly what the newsroom changed."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -73,6 +80,7 @@ def cli(ctx: click.Context, db: Path, verbose: bool) -> None:
     )
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    ctx.obj["config"] = config_path
 
 
 @cli.command()
@@ -86,9 +94,24 @@ def init(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("url")
-@click.option("--feed", "kind", flag_value="feed", help="URL is an RSS or Atom feed to discover articles from.")
-@click.option("--sitemap", "kind", flag_value="sitemap", help="URL is a sitemap, sitemap index, Google News sitemap or robots.txt.")
-@click.option("--section", "kind", flag_value="section", help="URL is a front or section page; links matching --match are articles.")
+@click.option(
+    "--feed",
+    "kind",
+    flag_value="feed",
+    help="URL is an RSS or Atom feed to discover articles from.",
+)
+@click.option(
+    "--sitemap",
+    "kind",
+    flag_value="sitemap",
+    help="URL is a sitemap, sitemap index, Google News sitemap or robots.txt.",
+)
+@click.option(
+    "--section",
+    "kind",
+    flag_value="section",
+    help="URL is a front or section page; links matching --match are articles.",
+)
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
 @click.pass_context
 @friendly
@@ -108,8 +131,12 @@ def add(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
 
 
 @cli.command()
-@click.option("--load", "load_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Add the sources declared in this TOML file first.")
+@click.option(
+    "--load",
+    "load_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Add the sources declared in this TOML file first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @friendly
@@ -118,9 +145,7 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
     db = _open(ctx)
     if load_file is not None:
         specs = load_sources(load_file)
-        added = sum(
-            store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs
-        )
+        added = sum(store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs)
         click.echo(f"{added} source(s) added from {load_file}", err=as_json)
     rows = store.all_sources(db)
     if as_json:
@@ -197,8 +222,10 @@ def compare_command(old: Path, new: Path, as_json: bool) -> None:
     if not edits:
         console.print("no edits")
         return
-    console.print(f"[bold]{summarize(edits)}[/bold]" + ("  [yellow](stealth)[/yellow]"
-                                                          if is_stealth(edits) else ""))
+    console.print(
+        f"[bold]{summarize(edits)}[/bold]"
+        + ("  [yellow](stealth)[/yellow]" if is_stealth(edits) else "")
+    )
     console.print(render.compare_table(edits))
 
 
@@ -218,8 +245,8 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
             "url": article["url"],
             "status": article["status"],
             "versions": [
-                {k: v for k, v in version.items() if k not in ("body",)} | {
-                    "words": len((version["body"] or "").split())}
+                {k: v for k, v in version.items() if k not in ("body",)}
+                | {"words": len((version["body"] or "").split())}
                 for version in versions
             ],
             "changes": changes,
@@ -231,7 +258,9 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("url")
-@click.option("--from", "from_seq", type=int, help="Older version number (default: the one before --to).")
+@click.option(
+    "--from", "from_seq", type=int, help="Older version number (default: the one before --to)."
+)
 @click.option("--to", "to_seq", type=int, help="Newer version number (default: the latest).")
 @click.pass_context
 @friendly
@@ -252,7 +281,9 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     if not edits:
         console.print("no edits")
         return
-    console.print(f"{summarize(edits)}" + ("  [yellow](stealth)[/yellow]" if is_stealth(edits) else ""))
+    console.print(
+        f"{summarize(edits)}" + ("  [yellow](stealth)[/yellow]" if is_stealth(edits) else "")
+    )
     shown: set[tuple[str, str]] = set()
     for edit in edits:
         key = (edit.old_sentence or edit.old, edit.new_sentence or edit.new)
@@ -270,28 +301,52 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
 
 
 @cli.command()
-@click.option("--since", help="Only edits detected at or after this time (ISO 8601, e.g. 2026-11-01).")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only these kinds (repeatable).")
+@click.option(
+    "--since", help="Only edits detected at or after this time (ISO 8601, e.g. 2026-11-01)."
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(KINDS),
+    help="Only these kinds (repeatable).",
+)
 @click.option("--site", help="Only this site (host name, e.g. www.example.com).")
 @click.option("--url", help="Only this article.")
-@click.option("--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves).")
+@click.option(
+    "--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves)."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @friendly
-def edits(ctx: click.Context, since: str | None, kinds: tuple[str, ...], site: str | None,
-          url: str | None, include_minor: bool, limit: int, as_json: bool) -> None:
+def edits(
+    ctx: click.Context,
+    since: str | None,
+    kinds: tuple[str, ...],
+    site: str | None,
+    url: str | None,
+    include_minor: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
     """List detected edits, newest first (significant ones unless --all or --kind)."""
     if since is not None:
         try:
             since = store.stamp(_as_utc(datetime.fromisoformat(since)))
         except ValueError as error:
-            raise click.BadParameter(f"not an ISO 8601 date or time: {since!r}",
-                                     param_hint="--since") from error
+            raise click.BadParameter(
+                f"not an ISO 8601 date or time: {since!r}", param_hint="--since"
+            ) from error
     db = _open(ctx)
     rows = store.list_edits(
-        db, since=since, kinds=kinds, site=site, url=check_url(url) if url else None,
-        significant_only=not include_minor and not kinds, limit=limit,
+        db,
+        since=since,
+        kinds=kinds,
+        site=site,
+        url=check_url(url) if url else None,
+        significant_only=not include_minor and not kinds,
+        limit=limit,
     )
     if as_json:
         for row in rows:
@@ -354,27 +409,69 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 @cli.command()
-@click.option("--check-every", default="5m", show_default=True, callback=_duration,
-              help="How often a check round runs. " + DURATION_HELP)
-@click.option("--discover-every", default="15m", show_default=True, callback=_duration,
-              help="How often sources are read for new articles. " + DURATION_HELP)
-@click.option("--revisit", callback=_duration,
-              help="Check every article at this fixed interval instead of the age-based tiers.")
-@click.option("--sources", "sources_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="TOML sources file, re-read before every discovery round.")
-@click.option("--crawl-timeout", default="30m", show_default=True, callback=_duration,
-              help="Stop a round's crawl after this long.")
-@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Append the crawls' Scrapy logs to this file.")
-@click.option("--allow-private", is_flag=True,
-              help="Track discovered links on private or loopback addresses (local test sites).")
-@click.option("-s", "--set", "extra", multiple=True, metavar="NAME=VALUE",
-              help="Extra Scrapy setting for every crawl (repeatable).")
+@click.option(
+    "--check-every",
+    default="5m",
+    show_default=True,
+    callback=_duration,
+    help="How often a check round runs. " + DURATION_HELP,
+)
+@click.option(
+    "--discover-every",
+    default="15m",
+    show_default=True,
+    callback=_duration,
+    help="How often sources are read for new articles. " + DURATION_HELP,
+)
+@click.option(
+    "--revisit",
+    callback=_duration,
+    help="Check every article at this fixed interval instead of the age-based tiers.",
+)
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML sources file, re-read before every discovery round.",
+)
+@click.option(
+    "--crawl-timeout",
+    default="30m",
+    show_default=True,
+    callback=_duration,
+    help="Stop a round's crawl after this long.",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the crawls' Scrapy logs to this file.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Track discovered links on private or loopback addresses (local test sites).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Extra Scrapy setting for every crawl (repeatable).",
+)
 @click.pass_context
 @friendly
-def daemon(ctx: click.Context, check_every: timedelta, discover_every: timedelta,
-           revisit: timedelta | None, sources_file: Path | None, crawl_timeout: timedelta,
-           log_file: Path | None, allow_private: bool, extra: tuple[str, ...]) -> None:
+def daemon(
+    ctx: click.Context,
+    check_every: timedelta,
+    discover_every: timedelta,
+    revisit: timedelta | None,
+    sources_file: Path | None,
+    crawl_timeout: timedelta,
+    log_file: Path | None,
+    allow_private: bool,
+    extra: tuple[str, ...],
+) -> None:
     """Run discovery and check rounds on a schedule until SIGTERM or Ctrl-C."""
     from monitor.daemon import Daemon, DaemonConfig
 
@@ -391,15 +488,26 @@ def daemon(ctx: click.Context, check_every: timedelta, discover_every: timedelta
     _open(ctx).close()
     logging.getLogger().setLevel(logging.INFO)
     config = DaemonConfig(
-        db_path=ctx.obj["db"], check_every=check_every, discover_every=discover_every,
-        revisit=revisit, sources_file=sources_file, crawl_timeout=crawl_timeout,
-        log_file=log_file, settings=settings,
+        db_path=ctx.obj["db"],
+        check_every=check_every,
+        discover_every=discover_every,
+        revisit=revisit,
+        sources_file=sources_file,
+        crawl_timeout=crawl_timeout,
+        log_file=log_file,
+        settings=settings,
+        config_path=ctx.obj.get("config"),
     )
     sys.exit(Daemon(config).run())
 
 
 @cli.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port for the demo site (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port for the demo site (0: any free port).",
+)
 @click.pass_context
 @friendly
 def demo(ctx: click.Context, port: int) -> None:
@@ -407,6 +515,15 @@ def demo(ctx: click.Context, port: int) -> None:
     from monitor.demo.job import run_demo
 
     sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
+
+
+from monitor.alerts import alerts_command  # noqa: E402  (commands of other modules)
+from monitor.config import config_command  # noqa: E402
+from monitor.serve import serve_command  # noqa: E402
+
+cli.add_command(serve_command)
+cli.add_command(alerts_command)
+cli.add_command(config_command)
 
 
 def main() -> None:

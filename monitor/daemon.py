@@ -22,6 +22,8 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from monitor import store
+from monitor.alerts import send_pending_alerts
+from monitor.config import load_config
 from monitor.crawl import start_crawl
 from monitor.sources import load_sources
 
@@ -41,6 +43,7 @@ class DaemonConfig:
     crawl_timeout: timedelta = timedelta(minutes=30)
     log_file: Path | None = None
     settings: dict[str, str] = field(default_factory=dict)  # extra Scrapy settings (-s)
+    config_path: Path | None = None  # `--config`: alert rules and targets (else $REDLINE_CONFIG)
 
 
 class Daemon:
@@ -68,8 +71,9 @@ class Daemon:
         try:
             code = child.wait(timeout=self.config.crawl_timeout.total_seconds())
         except subprocess.TimeoutExpired:
-            logger.error("%s round timed out after %s; stopping it", spider,
-                         self.config.crawl_timeout)
+            logger.error(
+                "%s round timed out after %s; stopping it", spider, self.config.crawl_timeout
+            )
             _stop_child(child)
             code = child.returncode
         finally:
@@ -98,11 +102,31 @@ class Daemon:
                 logger.exception("could not load sources from %s", self.config.sources_file)
         self._run("discover")
 
+    def alerts_round(self) -> None:
+        """Send the alerts the rules ask for; a job of its own, so a slow target never delays a
+        crawl. The configuration is re-read every round, like the sources file."""
+        if self.stopping.is_set():
+            return
+        try:
+            config = load_config(self.config.config_path)
+            if not config.alerts.targets:
+                return
+            db = store.open_db(self.config.db_path)
+            try:
+                report = send_pending_alerts(db, config)
+            finally:
+                db.close()
+            if report.queued or report.sent or report.failed:
+                logger.info("%s", report.line())
+        except Exception:  # a job boundary: log why, keep the daemon alive
+            logger.exception("alerts round failed")
+
     # --- lifecycle ---------------------------------------------------------------------------
     def _on_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED:
-            logger.warning("round %s missed its start time %s", event.job_id,
-                           event.scheduled_run_time)
+            logger.warning(
+                "round %s missed its start time %s", event.job_id, event.scheduled_run_time
+            )
         elif event.exception is not None:
             logger.error("round %s failed: %r", event.job_id, event.exception)
 
@@ -122,20 +146,31 @@ class Daemon:
 
     def run(self) -> int:
         now = datetime.now(UTC)
+        alerts_every = load_config(self.config.config_path).alerts.every  # a bad file fails now
         common = {"coalesce": True, "max_instances": 1, "replace_existing": True}
         for job_id, func, every, first in (
             ("discover", self.discover_round, self.config.discover_every, now),
             ("check", self.check_round, self.config.check_every, now + timedelta(seconds=1)),
+            ("alerts", self.alerts_round, alerts_every, now + timedelta(seconds=2)),
         ):
             self.scheduler.add_job(
-                func, "interval", id=job_id, seconds=every.total_seconds(), next_run_time=first,
+                func,
+                "interval",
+                id=job_id,
+                seconds=every.total_seconds(),
+                next_run_time=first,
                 # A round that starts late still runs, up to one interval late.
-                misfire_grace_time=max(30, int(every.total_seconds())), **common,
+                misfire_grace_time=max(30, int(every.total_seconds())),
+                **common,
             )
         self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        logger.info("daemon started: check every %s, discover every %s, database %s",
-                    self.config.check_every, self.config.discover_every, self.config.db_path)
+        logger.info(
+            "daemon started: check every %s, discover every %s, database %s",
+            self.config.check_every,
+            self.config.discover_every,
+            self.config.db_path,
+        )
         try:
             self.scheduler.start()
         finally:
@@ -145,8 +180,11 @@ class Daemon:
             children = list(self.running.values())
         for child in children:
             _stop_child(child)
-        logger.info("daemon stopped after %d check and %d discovery rounds",
-                    self.rounds["check"], self.rounds["discover"])
+        logger.info(
+            "daemon stopped after %d check and %d discovery rounds",
+            self.rounds["check"],
+            self.rounds["discover"],
+        )
         return 0
 
 

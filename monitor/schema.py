@@ -172,3 +172,43 @@ def m002_sources(db: Database) -> None:
     )
     _table(db, "sources").create_index(["url"], unique=True)
     _table(db, "articles").add_column("source_id", int, fk="sources", fk_col="id")
+
+
+@MIGRATIONS()
+def m003_views_and_search(db: Database) -> None:
+    """Views for people (edit feed, article timeline, version diffs, removed text) and FTS5
+    indexes over version text and removed or replaced text, kept in sync by triggers."""
+    from monitor.views import create_search_v1, create_views_v1
+
+    create_views_v1(db)
+    create_search_v1(db)
+
+
+@MIGRATIONS()
+def m004_alerts(db: Database) -> None:
+    """One row per notification: a change's matching edits sent (or to be sent) to one target."""
+    _table(db, "alerts").create(
+        {
+            "id": int,
+            "change_id": int,
+            "target": str,  # the target's name in the configuration, never its URL (secrets)
+            "rules": str,  # comma-separated names of the rules that matched
+            "edit_ids": str,  # JSON list of the matching edits
+            "title": str,
+            "body": str,  # the message exactly as sent
+            "status": str,  # pending, sent, failed (gave up after the last attempt)
+            "attempts": int,
+            "created_at": str,
+            "next_attempt_at": str,
+            "last_attempt_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id")],
+        not_null={"change_id", "target", "status", "attempts", "created_at"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    _table(db, "alerts").create_index(["change_id", "target"], unique=True)
+    _table(db, "alerts").create_index(["target", "status", "next_attempt_at"])
+    _table(db, "alerts").create_index(["target", "sent_at"])

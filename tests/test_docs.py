@@ -42,7 +42,8 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 
 @pytest.mark.parametrize(
-    "table", ["articles", "checks", "versions", "snapshots", "changes", "edits"]
+    "table",
+    ["articles", "checks", "versions", "snapshots", "changes", "edits", "sources", "alerts"],
 )
 def test_every_table_is_documented(table: str) -> None:
     assert f"| `{table}` |" in README

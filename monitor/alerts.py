@@ -1,0 +1,457 @@
+"""Alerts: tell people about the edits they care about, through apprise (webhooks, e-mail, Slack,
+Matrix, ntfy...), with each edit's old and new text and a link.
+
+Rules (kinds, sites, minimum score, stealth only) pick edits; each change with matching edits
+becomes one message per target, recorded in the `alerts` table before it is sent (so nothing is
+sent twice, and what was sent is on record). Sending is rate-limited per target (at most
+`rate_limit` messages per `rate_window`; the rest wait their turn, oldest first). A failed send is
+logged and retried after `retry_after`, doubled after each further failure, until `max_attempts`;
+a target that fails is left alone for the rest of the round. Nothing here runs inside a crawl: the
+daemon runs `send_pending_alerts` as its own job, so a slow or broken target never delays one.
+
+Target URLs carry secrets: the table records target names only, and errors are stored without URL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import click
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.config import Config, Rule, Target, load_config
+from monitor.edits import Edit, summarize
+from monitor.errors import RedlineError
+
+logger = logging.getLogger(__name__)
+
+# A message being sent is invisible to other senders (a manual `redline alerts` beside the
+# daemon) for this long; a crash mid-send makes it due again after that.
+CLAIM = timedelta(minutes=5)
+# Retries back off exponentially up to this.
+MAX_BACKOFF = timedelta(days=1)
+# One message lists at most this many edits ("and 12 more edits": the diff page has them all).
+MAX_EDITS_PER_MESSAGE = 15
+# Old and new texts longer than this are cut in a message (a rewritten paragraph can be huge).
+TEXT_CHARS = 700
+# Stored error messages are cut to this.
+ERROR_CHARS = 300
+
+
+class AlertSendError(RedlineError):
+    """A target refused a message or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One change's matching edits for one target."""
+
+    change_id: int
+    target: str
+    rules: tuple[str, ...]
+    edit_ids: tuple[int, ...]
+    title: str
+    body: str
+
+
+@dataclass
+class AlertReport:
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0  # failed sends this round (retried later unless given up)
+    gave_up: int = 0
+    waiting: int = 0  # due but held back by a rate limit or a failing target
+    planned: list[Message] = field(default_factory=list)  # --dry-run: what would be queued
+    pending: list[dict[str, Any]] = field(default_factory=list)  # --dry-run: what is queued
+
+    def line(self) -> str:
+        return (
+            f"alerts: {self.queued} queued, {self.sent} sent, {self.failed} failed, "
+            f"{self.gave_up} given up, {self.waiting} waiting"
+        )
+
+
+# --- choosing and writing messages (pure) --------------------------------------------------
+def rule_matches(rule: Rule, edit: dict[str, Any]) -> bool:
+    """True when `edit` (a row of the `edit_feed` view) is what `rule` asks for."""
+    return (
+        float(edit["score"] or 0) >= rule.min_score
+        and (not rule.kinds or edit["kind"] in rule.kinds)
+        and (not rule.sites or str(edit["site"]).lower() in rule.sites)
+        and (not rule.stealth_only or bool(edit["stealth"]))
+    )
+
+
+def _clip(text: str, limit: int = TEXT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def compose_message(edits: Sequence[dict[str, Any]], public_url: str = "") -> tuple[str, str]:
+    """Title and plain-text body for one change's matching edits (rows of `edit_feed`)."""
+    first = edits[0]
+    headline = first["headline"] or first["url"]
+    matched = summarize(
+        Edit(
+            kind=e["kind"],
+            field=e["field"],
+            score=float(e["score"] or 0),
+            significant=bool(e["significant"]),
+        )
+        for e in edits
+    )
+    title = _clip(f"{matched}: {headline}", 250)
+    lines = [
+        headline,
+        first["url"],
+        f"{first['site']} · detected {first['detected_at']} · {first['summary']}"
+        + (" · no correction note" if first["stealth"] else ""),
+    ]
+    if public_url:
+        lines.append(f"Diff: {public_url.rstrip('/')}/-/redline/diff/{first['change_id']}")
+    for edit in edits[:MAX_EDITS_PER_MESSAGE]:
+        lines.append("")
+        lines.append(f"{edit['kind']} ({edit['field']}, score {float(edit['score'] or 0):.2f})")
+        old, new = edit["old"] or "", edit["new"] or ""
+        lines.append(f"  old: {_clip(old) if old else '(nothing)'}")
+        lines.append(f"  new: {_clip(new) if new else '(nothing)'}")
+        sentence = edit["new_sentence"] or edit["old_sentence"] or ""
+        if sentence and sentence not in (old, new):
+            lines.append(f"  in: {_clip(sentence)}")
+    if len(edits) > MAX_EDITS_PER_MESSAGE:
+        lines.append("")
+        lines.append(f"… and {len(edits) - MAX_EDITS_PER_MESSAGE} more edits")
+    return title, "\n".join(lines)
+
+
+def plan_messages(
+    config: Config, edits: Iterable[dict[str, Any]], existing: set[tuple[int, str]]
+) -> list[Message]:
+    """The messages the rules ask for that are not yet in the `alerts` table, oldest first.
+    `edits` are rows of `edit_feed`; `existing` the (change_id, target) pairs already queued."""
+    by_change: dict[int, list[dict[str, Any]]] = {}
+    for edit in edits:
+        by_change.setdefault(int(edit["change_id"]), []).append(edit)
+    messages = []
+    for change_id in sorted(by_change):
+        change_edits = by_change[change_id]
+        for target in config.alerts.targets:
+            if (change_id, target.name) in existing:
+                continue
+            matched: list[dict[str, Any]] = []
+            rule_names: list[str] = []
+            for rule in config.alerts.rules_for(target):
+                hits = [e for e in change_edits if rule_matches(rule, e)]
+                if hits:
+                    rule_names.append(rule.name)
+                    matched.extend(e for e in hits if e not in matched)
+            if not matched:
+                continue
+            matched.sort(key=lambda e: int(e["edit_id"]))
+            title, body = compose_message(matched, config.serve.public_url)
+            messages.append(
+                Message(
+                    change_id,
+                    target.name,
+                    tuple(rule_names),
+                    tuple(int(e["edit_id"]) for e in matched),
+                    title,
+                    body,
+                )
+            )
+    return messages
+
+
+def retry_delay(config: Config, attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed send."""
+    delay = config.alerts.retry_after * (1 << min(max(0, attempts - 1), 20))
+    return min(delay, MAX_BACKOFF)
+
+
+# --- sending (the network) -----------------------------------------------------------------
+def deliver(target: Target, title: str, body: str, timeout: timedelta) -> None:
+    """Send one message to one target through apprise; AlertSendError says why it failed."""
+    import apprise
+
+    asset = apprise.AppriseAsset(
+        app_id="Redline", app_desc="Redline news edit monitor", storage_mode="memory"
+    )
+    notifier = apprise.Apprise(asset=asset)
+    if not notifier.add(target.url):
+        raise AlertSendError(
+            f"apprise does not understand the URL of target {target.name!r} "
+            f"(scheme {target.scheme}://)"
+        )
+    result = notifier.notify(
+        title=title,
+        body=body,
+        body_format=apprise.NotifyFormat.TEXT,
+        timeout=timeout.total_seconds(),
+    )
+    if result:
+        return
+    reasons = [
+        getattr(entry, "message", str(entry))
+        for entry in result.logs()
+        if getattr(entry, "level", "") in ("WARNING", "ERROR", 30, 40)
+    ]
+    raise AlertSendError("; ".join(reasons) or f"target {target.name!r} refused the message")
+
+
+def check_targets(config: Config) -> None:
+    """Fail now, with one line, on a target URL apprise cannot use."""
+    import apprise
+
+    for target in config.alerts.targets:
+        if not apprise.Apprise().add(target.url):
+            raise AlertSendError(
+                f"target {target.name!r}: apprise does not understand its URL "
+                f"(scheme {target.scheme}://)"
+            )
+
+
+# --- the alerts table ----------------------------------------------------------------------
+def _recent_edits(db: Database, since: str) -> list[dict[str, Any]]:
+    return list(
+        db.query("select * from edit_feed where detected_at >= ? order by edit_id", [since])
+    )
+
+
+def _existing(db: Database, change_ids: Sequence[int]) -> set[tuple[int, str]]:
+    rows = db.query(
+        "select change_id, target from alerts where change_id in (select value from json_each(?))",
+        [json.dumps(list(change_ids))],
+    )
+    return {(int(r["change_id"]), r["target"]) for r in rows}
+
+
+def _queue(db: Database, messages: Sequence[Message], now: datetime) -> int:
+    queued = 0
+    with store.write_transaction(db):
+        for message in messages:
+            cursor = db.execute(
+                "insert or ignore into alerts (change_id, target, rules, edit_ids, title, body, "
+                "status, attempts, created_at, next_attempt_at) "
+                "values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+                [
+                    message.change_id,
+                    message.target,
+                    ",".join(message.rules),
+                    json.dumps(list(message.edit_ids)),
+                    message.title,
+                    message.body,
+                    store.stamp(now),
+                    store.stamp(now),
+                ],
+            )
+            queued += cursor.rowcount
+    return queued
+
+
+def _sent_since(db: Database, target: str, since: datetime) -> int:
+    rows = db.query(
+        "select count(*) as n from alerts where target = ? and status = 'sent' and sent_at >= ?",
+        [target, store.stamp(since)],
+    )
+    return int(next(iter(rows))["n"])
+
+
+def _due(db: Database, target: str, now: datetime) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "select * from alerts where target = ? and status = 'pending' and next_attempt_at <= ? "
+            "order by created_at, id",
+            [target, store.stamp(now)],
+        )
+    )
+
+
+def _claim(
+    db: Database, target: str, now: datetime, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Take up to `limit` due messages for sending; also returns how many stay waiting."""
+    with store.write_transaction(db):
+        due = _due(db, target, now)
+        claimed = due[:limit]
+        for row in claimed:
+            db.execute(
+                "update alerts set next_attempt_at = ? where id = ?",
+                [store.stamp(now + CLAIM), row["id"]],
+            )
+    return claimed, len(due) - len(claimed)
+
+
+def _finish(db: Database, alert_id: int, **values: Any) -> None:
+    with store.write_transaction(db):
+        columns = ", ".join(f"{name} = ?" for name in values)
+        db.execute(f"update alerts set {columns} where id = ?", [*values.values(), alert_id])
+
+
+def _send_to(
+    db: Database, config: Config, target: Target, now: datetime, report: AlertReport
+) -> None:
+    budget = max(0, target.rate_limit - _sent_since(db, target.name, now - target.rate_window))
+    claimed, waiting = _claim(db, target.name, now, budget)
+    report.waiting += waiting
+    if waiting:
+        logger.info(
+            "target %s: rate limit (%d per %s) holds back %d alert(s)",
+            target.name,
+            target.rate_limit,
+            target.rate_window,
+            waiting,
+        )
+    for index, row in enumerate(claimed):
+        try:
+            deliver(target, row["title"], row["body"], config.alerts.timeout)
+        except AlertSendError as error:
+            attempts = int(row["attempts"]) + 1
+            message = str(error)[:ERROR_CHARS]
+            retry_at = store.stamp(now + retry_delay(config, attempts))
+            report.failed += 1
+            if attempts >= config.alerts.max_attempts:
+                report.gave_up += 1
+                logger.error(
+                    "alert %d to %s failed %d times, giving up: %s",
+                    row["id"],
+                    target.name,
+                    attempts,
+                    message,
+                )
+                _finish(
+                    db,
+                    row["id"],
+                    status="failed",
+                    attempts=attempts,
+                    error=message,
+                    last_attempt_at=store.stamp(now),
+                    next_attempt_at=None,
+                )
+            else:
+                logger.warning(
+                    "alert %d to %s failed (attempt %d), retrying after %s: %s",
+                    row["id"],
+                    target.name,
+                    attempts,
+                    retry_at,
+                    message,
+                )
+                _finish(
+                    db,
+                    row["id"],
+                    attempts=attempts,
+                    error=message,
+                    last_attempt_at=store.stamp(now),
+                    next_attempt_at=retry_at,
+                )
+            # The target is failing: its other messages wait as long, without losing an attempt.
+            for rest in claimed[index + 1 :]:
+                _finish(db, rest["id"], next_attempt_at=retry_at)
+            report.waiting += len(claimed) - index - 1
+            return
+        report.sent += 1
+        logger.info("alert %d sent to %s: %s", row["id"], target.name, row["title"])
+        _finish(
+            db,
+            row["id"],
+            status="sent",
+            attempts=int(row["attempts"]) + 1,
+            error=None,
+            sent_at=store.stamp(now),
+            last_attempt_at=store.stamp(now),
+            next_attempt_at=None,
+        )
+
+
+def send_pending_alerts(
+    db: Database, config: Config, now: datetime | None = None, *, dry_run: bool = False
+) -> AlertReport:
+    """Queue a message for every recent change the rules match, then send what is due, within
+    each target's rate limit. With `dry_run`, only report what would be queued and what waits."""
+    now = now or store.utc_now()
+    report = AlertReport()
+    if not config.alerts.targets or not config.alerts.rules:
+        return report
+    edits = _recent_edits(db, store.stamp(now - config.alerts.max_age))
+    change_ids = sorted({int(e["change_id"]) for e in edits})
+    messages = plan_messages(config, edits, _existing(db, change_ids))
+    if dry_run:
+        report.planned = messages
+        report.pending = [
+            row for target in config.alerts.targets for row in _due(db, target.name, now)
+        ]
+        return report
+    report.queued = _queue(db, messages, now)
+    for target in config.alerts.targets:
+        _send_to(db, config, target, now, report)
+    return report
+
+
+# --- command line --------------------------------------------------------------------------
+@click.command(name="alerts")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be queued and what waits; send nothing, write nothing.",
+)
+@click.option(
+    "--test",
+    "test_message",
+    is_flag=True,
+    help="Send one test message to every target and say which answered.",
+)
+@click.pass_context
+def alerts_command(ctx: click.Context, dry_run: bool, test_message: bool) -> None:
+    """Send alerts for the edits the configured rules match (the daemon does this itself)."""
+    try:
+        config = load_config(ctx.obj.get("config"))
+        if not config.alerts.targets:
+            raise click.ClickException(
+                "no alert targets configured (add [[alerts.targets]] to the file given with "
+                "--config or REDLINE_CONFIG)"
+            )
+        check_targets(config)
+        if test_message:
+            failures = 0
+            for target in config.alerts.targets:
+                try:
+                    deliver(
+                        target,
+                        "Redline test message",
+                        "Redline can reach this target.",
+                        config.alerts.timeout,
+                    )
+                    click.echo(f"{target.name}: ok")
+                except AlertSendError as error:
+                    failures += 1
+                    click.echo(f"{target.name}: failed: {error}")
+            if failures:
+                raise click.ClickException(f"{failures} target(s) failed")
+            return
+        db = store.open_db(ctx.obj["db"])
+        try:
+            report = send_pending_alerts(db, config, dry_run=dry_run)
+        finally:
+            db.close()
+    except RedlineError as error:
+        raise click.ClickException(str(error)) from error
+    if dry_run:
+        for message in report.planned:
+            click.echo(
+                f"would queue  change {message.change_id} → {message.target} "
+                f"[{', '.join(message.rules)}]: {message.title}"
+            )
+        for row in report.pending:
+            click.echo(
+                f"pending      change {row['change_id']} → {row['target']} "
+                f"(attempts {row['attempts']}): {row['title']}"
+            )
+        click.echo(f"{len(report.planned)} to queue, {len(report.pending)} pending")
+        return
+    click.echo(report.line())

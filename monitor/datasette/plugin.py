@@ -1,0 +1,417 @@
+"""Redline's Datasette plugin: cell renderers configured per table or view, the diff pages and the
+stylesheet. Registered by `monitor.serve` (no entry point: it is active only in `redline serve`).
+
+Cell rendering is configured in the metadata under a table or view, never a database:
+
+    databases.redline.tables.edit_feed.plugins.redline.cells.change:
+        {type: word_diff, pairs: [[old_sentence, new_sentence], [old, new]]}
+
+The types are `word_diff` (this cell shows the first pair of columns with any text as a word
+diff), `body_diff` (two bodies, changed paragraphs only), `link` (a link to a page of this server
+whose path and text are templates over the row), `external_link` (the cell's text linked to the
+http(s) URL in another column) and `collapsed` (text folded behind its word count, when it has at
+least `min_words`). A `redline` configuration with `cells` at database or instance level is
+refused at startup: there it would also apply to arbitrary `?sql=` results. Every renderer
+builds its HTML from escaped text only (`diffs.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import string
+from collections.abc import Callable, Mapping
+from importlib import resources
+from typing import Any, TypeVar, cast
+from urllib.parse import quote
+
+from datasette import hookimpl as _hookimpl
+from datasette.utils import StartupError
+from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
+
+from monitor.datasette import DATABASE
+from monitor.datasette.diffs import body_diff, body_diff_html, word_diff_html
+from monitor.edits import SIGNIFICANT_AT, compare, is_stealth, summarize
+from monitor.extract import Article
+from monitor.feed import FEED_ENTRIES, atom_feed, group_changes
+from monitor.views import fts_query
+
+F = TypeVar("F", bound=Callable[..., Any])
+hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
+
+PLUGIN = "redline"
+CSS_PATH = "/-/redline/redline.css"
+# Unchanged paragraphs kept around each change on a diff page when `?context=N` is not given.
+PAGE_CONTEXT: int | None = None
+
+
+def _css() -> str:
+    return resources.files("monitor.datasette").joinpath("static/redline.css").read_text("utf-8")
+
+
+# --- cells ---------------------------------------------------------------------------------
+def _get(row: Any, column: str) -> Any:
+    try:
+        return row[column]
+    except (IndexError, KeyError):  # the column was left out with ?_col= / ?_nocol=
+        return None
+
+
+def _template_fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _fill(template: str, row: Any, *, url: bool) -> str | None:
+    values = {}
+    for name in _template_fields(template):
+        value = _get(row, name)
+        if value is None or value == "":
+            return None
+        values[name] = quote(str(value), safe="") if url else str(value)
+    return template.format_map(values)
+
+
+def _render(spec: Mapping[str, Any], row: Any, value: Any, datasette: Any) -> Markup | None:
+    kind = spec.get("type")
+    if kind == "word_diff":
+        for old_col, new_col in spec.get("pairs", ()):
+            old, new = _get(row, old_col) or "", _get(row, new_col) or ""
+            if old or new:
+                return Markup('<div class="redline-diff">{}</div>').format(
+                    word_diff_html(str(old), str(new))
+                )
+        return None
+    if kind == "body_diff":
+        old, new = _get(row, spec["old"]), _get(row, spec["new"])
+        if old is None or new is None:
+            return None
+        return Markup('<div class="redline-diff redline-body">{}</div>').format(
+            body_diff_html(str(old), str(new), context=int(spec.get("context", 0)))
+        )
+    if kind == "link":
+        path = _fill(spec["href"], row, url=True)
+        if path is None:
+            return None
+        text = _fill(spec.get("text", "{" + spec.get("column", "") + "}"), row, url=False)
+        if text is None:
+            text = _fill(spec.get("fallback", ""), row, url=False) or str(value)
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.path(path), text)
+    if kind == "external_link":
+        href = _get(row, spec["href_column"])
+        if not isinstance(href, str) or not href.startswith(("http://", "https://")) or not value:
+            return None  # never a javascript: or data: link
+        return Markup('<a href="{}">{}</a>').format(href, value)
+    if kind == "collapsed":
+        if not isinstance(value, str) or not value:
+            return None
+        words = len(value.split())
+        if words < int(spec.get("min_words", 0)):
+            return None  # short enough to show as it is
+        return Markup(
+            '<details class="redline-collapsed"><summary>{} words</summary>'
+            '<div class="redline-text">{}</div></details>'
+        ).format(f"{words:,}", value)
+    return None
+
+
+def _cells(datasette: Any, database: str, table: str | None) -> Mapping[str, Any]:
+    if table is None:  # arbitrary SQL or a canned query: never rendered, always plain text
+        return {}
+    config = datasette.plugin_config(PLUGIN, database=database, table=table, fallback=False)
+    cells: Mapping[str, Any] = (config or {}).get("cells", {})
+    return cells
+
+
+@hookimpl
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Markup | None:
+    spec = _cells(datasette, database, table).get(column)
+    if spec is None:
+        return None
+    return _render(spec, row, value, datasette)
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    """Refuse a render configuration wider than one table: it would reach `?sql=` results."""
+    for scope, config in [("instance", datasette.plugin_config(PLUGIN, fallback=False))] + [
+        (f"database {name}", datasette.plugin_config(PLUGIN, database=name, fallback=False))
+        for name in datasette.databases
+    ]:
+        if config and "cells" in config:
+            raise StartupError(
+                f"the {PLUGIN} plugin is configured for the whole {scope}; configure its cell "
+                "renderers per table or view only"
+            )
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """`redline_fts_query(text)`: a person's words as a safe FTS5 query, for the canned searches."""
+    conn.create_function("redline_fts_query", 1, fts_query, deterministic=True)
+
+
+@hookimpl
+def extra_css_urls(database: str | None, datasette: Any) -> list[str]:
+    del database
+    return [datasette.urls.path(CSS_PATH)]
+
+
+# --- pages ---------------------------------------------------------------------------------
+async def _rows(db: Any, sql: str, params: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in (await db.execute(sql, params)).rows]
+
+
+async def _database(datasette: Any, request: Any) -> Any:
+    try:
+        db = datasette.get_database(DATABASE)
+    except KeyError as error:
+        raise NotFound(f"no database named {DATABASE}") from error
+    await datasette.ensure_permissions(
+        request.actor,
+        [("view-table", (DATABASE, "version_diffs")), ("view-database", DATABASE), "view-instance"],
+    )
+    return db
+
+
+def _int(request: Any, name: str) -> int:
+    try:
+        return int(request.url_vars[name])
+    except (KeyError, ValueError) as error:
+        raise NotFound(f"not a number: {name}") from error
+
+
+def _context(request: Any) -> int | None:
+    raw = request.args.get("context")
+    if raw is None or raw == "all":
+        return PAGE_CONTEXT
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        return PAGE_CONTEXT
+
+
+async def _version(db: Any, version_id: int | None) -> dict[str, Any] | None:
+    if version_id is None:
+        return None
+    rows = await _rows(db, "select * from versions where id = ?", [version_id])
+    return rows[0] if rows else None
+
+
+def _edit_rows(edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    shown = []
+    for edit in edits:
+        old_sentence, new_sentence = edit.get("old_sentence") or "", edit.get("new_sentence") or ""
+        if old_sentence or new_sentence:
+            context = word_diff_html(old_sentence, new_sentence)
+        else:
+            context = word_diff_html(edit.get("old") or "", edit.get("new") or "")
+        shown.append(edit | {"context_html": context})
+    return shown
+
+
+async def _render_pair(
+    datasette: Any,
+    request: Any,
+    *,
+    article: dict[str, Any],
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    edits: list[dict[str, Any]],
+    change: dict[str, Any] | None,
+    neighbours: dict[str, Any],
+) -> Response:
+    context = _context(request)
+    if old is not None and new is not None:
+        blocks = body_diff(old["body"] or "", new["body"] or "", context)
+    elif old is not None:  # removed: the last version, struck through
+        blocks = body_diff(old["body"] or "", "", None)
+    else:
+        blocks = []
+    page = await datasette.render_template(
+        "redline_diff.html",
+        {
+            "database": DATABASE,
+            "article": article,
+            "old": old,
+            "new": new,
+            "change": change,
+            "edits": _edit_rows(edits),
+            "blocks": blocks,
+            "context": context,
+            "neighbours": neighbours,
+            "significant": sum(1 for e in edits if e.get("significant")),
+        },
+        request=request,
+    )
+    return Response.html(page)
+
+
+async def change_page(datasette: Any, request: Any) -> Response:
+    """/-/redline/diff/{change_id}: what one change did, edits listed and the body highlighted."""
+    db = await _database(datasette, request)
+    change_id = _int(request, "change_id")
+    changes = await _rows(db, "select * from changes where id = ?", [change_id])
+    if not changes:
+        raise NotFound(f"no change {change_id}")
+    change = changes[0]
+    article = (await _rows(db, "select * from articles where id = ?", [change["article_id"]]))[0]
+    old = await _version(db, change["old_version_id"])
+    new = await _version(db, change["new_version_id"])
+    edits = await _rows(
+        db, "select * from edits where change_id = ? order by position", [change_id]
+    )
+    around = await _rows(
+        db,
+        "select (select max(id) from changes where article_id = :a and id < :c) as previous, "
+        "(select min(id) from changes where article_id = :a and id > :c) as next",
+        {"a": change["article_id"], "c": change_id},
+    )
+    return await _render_pair(
+        datasette,
+        request,
+        article=article,
+        old=old,
+        new=new,
+        edits=edits,
+        change=change,
+        neighbours=around[0],
+    )
+
+
+async def compare_page(datasette: Any, request: Any) -> Response:
+    """/-/redline/compare/{article_id}/{from}/{to}: any two versions, edits computed afresh."""
+    db = await _database(datasette, request)
+    article_id = _int(request, "article_id")
+    articles = await _rows(db, "select * from articles where id = ?", [article_id])
+    if not articles:
+        raise NotFound(f"no article {article_id}")
+    pair = []
+    for name in ("from_seq", "to_seq"):
+        seq = _int(request, name)
+        rows = await _rows(
+            db, "select * from versions where article_id = ? and seq = ?", [article_id, seq]
+        )
+        if not rows:
+            raise NotFound(f"no version {seq} of article {article_id}")
+        pair.append(rows[0])
+    old, new = pair
+    found = compare(_article(old), _article(new))
+    edits = [
+        {
+            "kind": e.kind,
+            "field": e.field,
+            "old": e.old,
+            "new": e.new,
+            "old_sentence": e.old_sentence,
+            "new_sentence": e.new_sentence,
+            "significant": int(e.significant),
+            "score": e.score,
+        }
+        for e in found
+    ]
+    change = {
+        "id": None,
+        "summary": summarize(found) if found else "no edits",
+        "stealth": int(is_stealth(found)),
+        "detected_at": None,
+    }
+    return await _render_pair(
+        datasette,
+        request,
+        article=articles[0],
+        old=old,
+        new=new,
+        edits=edits,
+        change=change,
+        neighbours={},
+    )
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(
+        title=row["title"] or "",
+        byline=row["byline"] or "",
+        published=row["published"] or "",
+        modified=row["modified"] or "",
+        body=row["body"] or "",
+    )
+
+
+FEED_SQL = """
+with matching as (
+  select * from edit_feed
+  where score >= :min_score
+    and (:site = '' or site = :site)
+    and (:kinds = '[]' or kind in (select value from json_each(:kinds)))
+),
+latest as (
+  select change_id, max(detected_at) as at from matching
+  group by change_id order by at desc, change_id desc limit :limit
+)
+select matching.* from matching
+where change_id in (select change_id from latest)
+order by detected_at desc, change_id desc, edit_id
+"""
+
+
+async def feed_page(datasette: Any, request: Any) -> Response:
+    """/-/redline/feed.atom: significant edits as Atom, one entry per change, newest first.
+    Parameters: site, kind (repeatable), min_score (default 0.5, the significance threshold)."""
+    db = await _database(datasette, request)
+    try:
+        min_score = float(request.args.get("min_score") or SIGNIFICANT_AT)
+    except ValueError:
+        return Response.text("min_score must be a number from 0 to 1", status=400)
+    kinds = request.args.getlist("kind")
+    rows = await _rows(
+        db,
+        FEED_SQL,
+        {
+            "min_score": min_score,
+            "site": request.args.get("site") or "",
+            "kinds": json.dumps(kinds),
+            "limit": FEED_ENTRIES,
+        },
+    )
+    base = _public_url(datasette, request)
+    changes = group_changes(rows, base + "/-/redline/diff/{change_id}")
+    title = "Redline: significant edits"
+    if request.args.get("site"):
+        title += f" on {request.args['site']}"
+    if kinds:
+        title += f" ({', '.join(kinds)})"
+    self_url = base + request.full_path
+    body = atom_feed(title, self_url, base + datasette.urls.table(DATABASE, "edit_feed"), changes)
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def _public_url(datasette: Any, request: Any) -> str:
+    """Where readers reach this server: `public_url` from the instance-level plugin
+    configuration (behind a proxy), else the address of this request."""
+    configured = (datasette.plugin_config(PLUGIN, fallback=False) or {}).get("public_url")
+    if configured:
+        return str(configured).rstrip("/")
+    return f"{request.scheme}://{request.host}"
+
+
+async def stylesheet(datasette: Any, request: Any) -> Response:
+    del datasette, request
+    return Response(
+        _css(), content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
+    )
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/-/redline/diff/(?P<change_id>\d+)$", change_page),
+        (
+            r"^/-/redline/compare/(?P<article_id>\d+)/(?P<from_seq>\d+)/(?P<to_seq>\d+)$",
+            compare_page,
+        ),
+        (r"^/-/redline/feed\.atom$", feed_page),
+        (r"^/-/redline/redline\.css$", stylesheet),
+    ]

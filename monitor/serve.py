@@ -1,0 +1,169 @@
+"""`redline serve`: Datasette 0.65 on the database, read-only for the public, with Redline's views,
+canned queries, diff pages and Atom feed.
+
+The database is opened mutable (never immutable: a crawl may be writing it) through Datasette's
+read-only connections (`?mode=ro`), and no canned query writes, so visitors can read but never
+change anything. Arbitrary SQL is allowed unless `--no-allow-sql` / `serve.allow_sql = false`.
+The metadata, templates and plugin ship inside the package (`monitor/datasette/`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import signal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+import click
+import yaml
+
+from monitor import store
+from monitor.config import load_config
+from monitor.datasette import DATABASE
+from monitor.errors import ConfigError, DatabaseError, RedlineError
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+logger = logging.getLogger(__name__)
+
+PLUGIN = "redline"
+PACKAGE = resources.files("monitor.datasette")
+# Datasette's own limits, kept at its defaults except where a public news archive needs more:
+# cells are truncated past this many characters on table pages (bodies are folded anyway).
+SETTINGS = {
+    "truncate_cells_html": 600,
+    "default_page_size": 50,
+    "sql_time_limit_ms": 2000,  # full-text searches over a large archive need more than 1 s
+    "suggest_facets": False,  # costly on a large archive, and noise on pages made for reading
+}
+
+
+@cache
+def _base_metadata() -> dict[str, Any]:
+    loaded = yaml.safe_load(PACKAGE.joinpath("metadata.yml").read_text("utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def build_metadata(*, allow_sql: bool = True, public_url: str = "") -> dict[str, Any]:
+    """The shipped metadata, plus the two choices made at start: SQL or not, and the public URL."""
+    metadata = copy.deepcopy(_base_metadata())
+    if not allow_sql:
+        metadata["allow_sql"] = False
+    if public_url:
+        metadata.setdefault("plugins", {})[PLUGIN] = {"public_url": public_url}
+    return metadata
+
+
+def register_plugin() -> None:
+    """Load Redline's Datasette plugin into this process (once)."""
+    from datasette.plugins import pm
+
+    from monitor.datasette import plugin
+
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="redline")
+
+
+def make_datasette(
+    db_path: Path | str, *, allow_sql: bool = True, public_url: str = ""
+) -> Datasette:
+    """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin."""
+    from datasette.app import Datasette
+    from datasette.database import Database as DatasetteDatabase
+
+    path = Path(db_path)
+    if not path.is_file():
+        raise DatabaseError(f"no database at {path} (create one with `redline init`)")
+    register_plugin()
+    settings: dict[str, Any] = dict(SETTINGS)
+    if not allow_sql:
+        settings["default_allow_sql"] = False
+    datasette = Datasette(
+        files=[],
+        metadata=build_metadata(allow_sql=allow_sql, public_url=public_url),
+        template_dir=str(PACKAGE.joinpath("templates")),
+        settings=settings,
+    )
+    # No files= above: Datasette would name the database after the file. The fixed name keeps
+    # the metadata keys and every URL the same whatever the file is called. Without files=
+    # Datasette also adds an in-memory database; visitors have no use for it.
+    if "_memory" in datasette.databases:
+        datasette.remove_database("_memory")
+    datasette.add_database(
+        DatasetteDatabase(datasette, path=str(path.resolve()), is_mutable=True), name=DATABASE
+    )
+    return datasette
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    del frame
+    logger.info("stopped by signal %s", signum)
+    raise SystemExit(0)
+
+
+def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, public_url: str) -> None:
+    """Run the server until SIGTERM or Ctrl-C, then exit 0 like `redline daemon`. (uvicorn shuts
+    down gracefully, then re-raises the signal to the handlers it found: these.)"""
+    import uvicorn
+    from datasette.utils import StartupError
+
+    datasette = make_datasette(db_path, allow_sql=allow_sql, public_url=public_url)
+    try:  # startup checks fail now, with one line, not at the first request
+        asyncio.run(datasette.invoke_startup())
+    except StartupError as error:
+        raise ConfigError(f"cannot serve: {error}") from error
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _stopped)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+@click.command(name="serve")
+@click.option("--host", help="Address to listen on (default 127.0.0.1; env REDLINE_SERVE_HOST).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (default 8001; env REDLINE_SERVE_PORT).",
+)
+@click.option(
+    "--allow-sql/--no-allow-sql",
+    default=None,
+    help="Let visitors run their own read-only SQL (default: allowed).",
+)
+@click.option("--public-url", help="Address readers reach this server at, for feed links.")
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    allow_sql: bool | None,
+    public_url: str | None,
+) -> None:
+    """Browse the database in Datasette: edit feed, timelines, diffs, searches, Atom feed."""
+    try:
+        config = load_config(ctx.obj.get("config"))
+        host = host or config.serve.host
+        port = config.serve.port if port is None else port
+        allow_sql = config.serve.allow_sql if allow_sql is None else allow_sql
+        public_url = (public_url or config.serve.public_url).rstrip("/")
+        if public_url and not public_url.startswith(("http://", "https://")):
+            raise click.BadParameter("expected an http or https URL", param_hint="--public-url")
+        db_path = Path(ctx.obj["db"])
+        if not db_path.is_file():
+            raise DatabaseError(
+                f"no database at {db_path} (create one with `redline init` or `redline demo`)"
+            )
+        store.open_db(db_path).close()  # brings the schema (views, search indexes) up to date
+        click.echo(
+            f"serving {db_path} at http://{host}:{port}/ "
+            f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
+        )
+        serve(db_path, host, port, allow_sql=allow_sql, public_url=public_url)
+    except RedlineError as error:
+        raise click.ClickException(str(error)) from error

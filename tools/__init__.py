@@ -1,0 +1,1 @@
+"""Developer tools: scripts that are not part of the installed package."""

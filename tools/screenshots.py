@@ -1,0 +1,188 @@
+"""README pictures: the Datasette edit feed and a diff page, from a real `redline serve` on a
+database made by `redline demo`, taken with headless Chromium (Debian's `chromium` package).
+
+    python -m tools.screenshots [--out docs]        # or: make screenshots
+
+The Chromium helpers are also used by tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# The flags this machine needs: no sandbox as root, no GPU, and none of Chromium's own network
+# traffic (the closed network refuses it, many connections at a time).
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--disable-extensions",
+    "--mute-audio",
+)
+CHROMIUM_TIMEOUT_S = 90
+
+
+def find_chromium() -> str | None:
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _run_chromium(*args: str) -> subprocess.CompletedProcess[str]:
+    chromium = find_chromium()
+    if chromium is None:
+        raise SystemExit(
+            "Chromium is not installed: run `make browser-deps` (apt-get install chromium)"
+        )
+    with tempfile.TemporaryDirectory(prefix="redline-chromium-") as profile:
+        return subprocess.run(
+            [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=CHROMIUM_TIMEOUT_S,
+            check=False,
+        )
+
+
+def dump_dom(url: str) -> str:
+    """The page's DOM after it loaded and its scripts ran."""
+    result = _run_chromium("--virtual-time-budget=3000", "--dump-dom", url)
+    if result.returncode != 0:
+        raise RuntimeError(f"chromium failed ({result.returncode}): {result.stderr[-2000:]}")
+    return result.stdout
+
+
+def screenshot(url: str, out: Path, width: int = 1280, height: int = 1200) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result = _run_chromium(f"--window-size={width},{height}", f"--screenshot={out}", url)
+    if result.returncode != 0 or not out.exists():
+        raise RuntimeError(f"chromium failed ({result.returncode}): {result.stderr[-2000:]}")
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(db_path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """A real `redline serve` subprocess on a free loopback port, polled until it answers."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REDLINE_CONFIG"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--db",
+            str(db_path),
+            "serve",
+            "--port",
+            str(port),
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = server.stdout.read() if server.stdout else ""
+            raise RuntimeError(f"redline serve exited early: {output[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("redline serve did not answer within 60 s")
+
+
+def stop_server(server: subprocess.Popen[str]) -> int:
+    server.send_signal(signal.SIGTERM)
+    try:
+        return server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return server.wait()
+
+
+def busiest_change(db_path: Path) -> int:
+    """The most telling diff page: words changed inside a quotation if any, else the change with
+    the most significant edits."""
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "select id from changes where new_version_id is not null "
+            "order by (',' || kinds || ',' like '%,quote,%') desc, significant desc, id "
+            "limit 1"
+        ).fetchone()
+    if row is None:
+        raise RuntimeError(f"{db_path} has no change to show")
+    return int(row[0])
+
+
+def take(out: Path) -> list[Path]:
+    with tempfile.TemporaryDirectory(prefix="redline-screens-") as work:
+        db_path = Path(work) / "redline.db"
+        demo = subprocess.run(
+            [sys.executable, "-m", "monitor", "--db", str(db_path), "demo"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if demo.returncode != 0:
+            raise RuntimeError(f"redline demo failed: {demo.stdout[-2000:]}{demo.stderr[-2000:]}")
+        server, base = start_server(db_path)
+        try:
+            change = busiest_change(db_path)
+            return [
+                screenshot(
+                    f"{base}/redline/edit_feed?significant=1&_nofacet=1",
+                    out / "edit-feed.png",
+                    1400,
+                    1300,
+                ),
+                screenshot(f"{base}/-/redline/diff/{change}", out / "diff.png", 1100, 1250),
+            ]
+        finally:
+            stop_server(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the PNGs")
+    args = parser.parse_args()
+    for path in take(args.out):
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
