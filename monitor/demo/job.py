@@ -92,7 +92,8 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
     )
     console.print(
         f"\nLook further:\n"
-        f"  redline --db {db_path} edits --all          every edit\n"
+        f"  redline --db {db_path} serve                browse every edit in Datasette\n"
+        f"  redline --db {db_path} edits --all          every edit in the terminal\n"
         f"  redline --db {db_path} history URL          versions of one article\n"
         f"  redline --db {db_path} diff URL             coloured word diff\n"
         f"  sqlite3 {db_path} 'select * from edits'      the raw tables"
