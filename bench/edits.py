@@ -35,8 +35,8 @@ from typing import Any
 
 from bench.corpus import corpus_dir_or_exit
 from bench.mutations import CHURN, MUTATIONS, Mutation, Page, Skip, mutate_churn, mutate_cosmetic
-from monitor.edits import Edit, compare
-from monitor.extract import Article, extract_article
+from monitor.edits import Edit, compare, discount_known_text
+from monitor.extract import Article, extract_article, page_text
 from monitor.normalize import comparison_key
 
 NEWSEDITS = "newsedits-notebook-samples"
@@ -579,6 +579,8 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
             compare_ms.append(
                 ((time.perf_counter() - t0) * 1000, f"{page_id[:10]}/{name} ({size:,} chars)")
             )
+            # As record_page does in a crawl: text that only crossed the extraction boundary.
+            edits = discount_known_text(edits, page_text(page.html), page_text(result.html))
             significant = [e for e in edits if e.significant]
             s.significant += len(significant)
             if significant:
@@ -743,6 +745,7 @@ def _attribute_churn(
             continue
         parts[part].attempted += 1
         edits = compare(original, extract_article(result.html, url))
+        edits = discount_known_text(edits, page_text(page.html), page_text(result.html))
         if any(e.significant for e in edits):
             parts[part].pages_with_significant += 1
 

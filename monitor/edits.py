@@ -376,6 +376,45 @@ def compare(old: Article, new: Article) -> list[Edit]:
 LIFECYCLE = frozenset({"removed", "restored", "redirected", "reverted"})
 
 
+# --- extraction boundaries ----------------------------------------------------------------
+# Text this short matches by accident ("Read more") and proves nothing.
+KNOWN_TEXT_MIN_CHARS = 20
+_ADDED_KINDS = frozenset({"sentence_added", "quote_added"})
+_REMOVED_KINDS = frozenset({"sentence_removed", "quote_removed"})
+
+
+def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: str) -> list[Edit]:
+    """Sentences "added" that were already on the old page, or "removed" that are still on the
+    new page, were not written or deleted by the newsroom: the extraction boundary moved (a
+    rotated related-links box, a caption, an embedded post). They stay, with score 0 and that
+    reason, so they never alert or make a change stealth."""
+    old_known, new_known = compact_key(old_page_text), compact_key(new_page_text)
+    result = []
+    for edit in edits:
+        text, page = "", ""
+        if edit.kind in _ADDED_KINDS and not edit.old:
+            text, page = edit.new, old_known
+        elif edit.kind in _REMOVED_KINDS and not edit.new:
+            text, page = edit.old, new_known
+        key = compact_key(text)
+        if len(key) >= KNOWN_TEXT_MIN_CHARS and key in page:
+            where = "old" if edit.kind in _ADDED_KINDS else "new"
+            edit = make_edit(
+                edit.kind,
+                edit.field,
+                penalty=1.0,
+                extra=(f"the text is on the {where} page outside the article: extraction moved",),
+                **{
+                    name: getattr(edit, name)
+                    for name in ("old", "new", "old_sentence", "new_sentence")
+                },
+                old_paragraph=edit.old_paragraph,
+                new_paragraph=edit.new_paragraph,
+            )
+        result.append(edit)
+    return result
+
+
 # --- what a change amounts to --------------------------------------------------------------
 LABELS = {
     "headline": ("headline changed", "headline changed"),

@@ -410,3 +410,14 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         canonical_url=canonical_url,
         language=(getattr(meta, "language", None) or "") or _page_language(tree),
     )
+
+
+def page_text(html: str | bytes) -> str:
+    """All the text a reader could see anywhere on a page (scripts and styles left out), one line
+    per block. Used to tell text newly written from text the extraction boundary newly took in."""
+    tree = _parse(_decode(html).replace("\x00", "")) if html else None
+    if tree is None:
+        return ""
+    for element in tree.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    return "\n".join(t.strip() for t in tree.itertext() if t.strip())

@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.edits import Edit, compare, make_edit, summarize
-from monitor.extract import Article, extract_article, extractor_version
+from monitor.edits import Edit, compare, discount_known_text, make_edit, summarize
+from monitor.extract import Article, extract_article, extractor_version, page_text
 from monitor.normalize import body_paragraphs, content_hash
 from monitor.policy import RevisitPolicy, next_check
 from monitor.reextract import reextract_all
@@ -260,6 +260,19 @@ def _honour_canonical(
     return ""
 
 
+def _discount_boundary_shifts(
+    db: Database, edits: list[Edit], latest: store.Row, new_raw: bytes
+) -> list[Edit]:
+    """Sentences that only crossed the extraction boundary are not newsroom edits (see
+    `edits.discount_known_text`); needs the previous raw page, kept with every version."""
+    if not latest["snapshot_id"] or not any(
+        e.field == "body" and (not e.old or not e.new) for e in edits
+    ):
+        return edits
+    old_raw = store.load_snapshot(db, int(latest["snapshot_id"]))
+    return discount_known_text(edits, page_text(old_raw), page_text(new_raw))
+
+
 def _record_removal(
     db: Database,
     article: store.Row,
@@ -356,6 +369,7 @@ def _record_content(
         edits: list[Edit] = []
         if latest is not None:
             edits = compare(store.article_from_row(latest), extracted)
+            edits = _discount_boundary_shifts(db, edits, latest, page.body)
             earlier = list(
                 db.query(
                     "select seq from versions where article_id = ? and content_hash = ? "

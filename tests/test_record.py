@@ -478,3 +478,21 @@ def test_a_page_whose_canonical_is_already_tracked_is_a_duplicate(db: Database) 
 def test_a_canonical_on_another_site_is_syndication_not_a_rename(db: Database) -> None:
     record_page(db, ok(with_canonical(PAGE_A, "https://wire.example/story/1")), T0)
     assert [a["url"] for a in store.all_articles(db)] == [URL]
+
+
+def test_text_that_only_crossed_the_extraction_boundary_is_not_significant(db: Database) -> None:
+    teaser = "Residents of the harbour district will vote on the new ferry timetable next month."
+    before = PAGE_A.replace(b"<footer>", f"<aside><p>{teaser}</p></aside><footer>".encode())
+    after = html((*PARAGRAPHS, teaser))  # the teaser now sits inside the article
+    record_page(db, ok(before), T0)
+    result = record_page(db, ok(after), T0 + timedelta(hours=1))
+    assert [e.kind for e in result.edits] == ["sentence_added"]
+    assert not result.edits[0].significant
+    assert "extraction moved" in result.edits[-1].reasons[-1]
+
+
+def test_a_newly_written_sentence_stays_significant(db: Database) -> None:
+    written = "The council will publish the full accounts online before the end of the month."
+    record_page(db, ok(PAGE_A), T0)
+    result = record_page(db, ok(html((*PARAGRAPHS, written))), T0 + timedelta(hours=1))
+    assert [(e.kind, e.significant) for e in result.edits] == [("sentence_added", True)]
