@@ -1,6 +1,7 @@
 """robots.txt with its Crawl-delay applied: Scrapy parses Crawl-delay but does not use it
 (scrapy#892). This subclass of Scrapy's RobotsTxtMiddleware raises the download slot's delay of
-each site to its Crawl-delay, on every request, so AutoThrottle cannot lower it again."""
+each site to its Crawl-delay without jitter, on every request, and tells AutoThrottle not to
+adjust it for those requests."""
 
 from __future__ import annotations
 
@@ -46,13 +47,18 @@ class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
         if not delay or self.crawler.engine is None:
             return
         delay = min(float(delay), self.max_delay)
+        # AutoThrottle would otherwise average the slot's delay down after fast responses.
+        request.meta["autothrottle_dont_adjust_delay"] = True
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         slot_settings = downloader.per_slot_settings.setdefault(key, {})
         slot_settings["delay"] = max(float(slot_settings.get("delay", 0.0)), delay)
+        # Scrapy varies delays by ±50 % by default; a Crawl-delay is a minimum, so no jitter.
+        slot_settings["jitter"] = 0.0
         slot = downloader.slots.get(key)
-        if slot is not None and slot.delay < delay:
-            slot.delay = delay
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+            slot.jitter = 0.0
         if self.applied.get(key) != delay:
             self.applied[key] = delay
             logger.info("applying robots.txt Crawl-delay of %.1f s to %s", delay, key)
