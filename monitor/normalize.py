@@ -63,6 +63,8 @@ _NOISE = re.compile(
         \d[\d,.]*\ (?:comments?|comentarios|shares?)|
         (?:last\ )?(?:updated|published|posted|actualizado|publicado|modified)\b.*\d.*|
         \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
+        (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
+        (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
         hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)
     )\.?$""",
     re.IGNORECASE | re.VERBOSE,

@@ -388,6 +388,20 @@ def _record_content(
                     )
                 )
         edits = lifecycle + edits
+        if latest is not None and not edits:
+            # Different hash, nothing to report: the normalisation rules changed since the last
+            # version was hashed (e.g. a new furniture pattern). Re-hash it; no new version.
+            db.execute(
+                "update versions set content_hash = ? where id = ?", [fingerprint, latest["id"]]
+            )
+            store.add_check(db, outcome="unchanged", reason="same content (re-hashed)", **check)
+            store.update_article(
+                db,
+                article["id"],
+                **common,
+                next_check=_schedule(policy, article, now, changed=False),
+            )
+            return CheckResult("unchanged", "same content (re-hashed)")
         snapshot = store.save_snapshot(db, page.body, page.content_type, now)
         version = store.add_version(
             db,

@@ -94,3 +94,8 @@ def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:
     changed = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "no".'))
     assert base == styled
     assert base != changed
+
+
+@pytest.mark.parametrize("line", ["Photo: Hau Dinh, AP", "Image 1 of 8", "Foto: EFE"])
+def test_photo_credits_and_gallery_counters_are_noise(line: str) -> None:
+    assert is_noise_paragraph(line)

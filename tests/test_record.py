@@ -496,3 +496,13 @@ def test_a_newly_written_sentence_stays_significant(db: Database) -> None:
     record_page(db, ok(PAGE_A), T0)
     result = record_page(db, ok(html((*PARAGRAPHS, written))), T0 + timedelta(hours=1))
     assert [(e.kind, e.significant) for e in result.edits] == [("sentence_added", True)]
+
+
+def test_a_new_normalisation_rule_rehashes_instead_of_making_a_version(db: Database) -> None:
+    record_page(db, ok(PAGE_A), T0)
+    db.execute("update versions set content_hash = 'hashed-by-older-rules'")
+    db.conn.commit()
+    result = record_page(db, ok(PAGE_A + b"<!-- new bytes -->"), T0 + timedelta(hours=1))
+    assert (result.outcome, result.reason) == ("unchanged", "same content (re-hashed)")
+    assert len(store.versions_of(db, store.all_articles(db)[0]["id"])) == 1
+    assert next(db.query("select count(*) as n from changes"))["n"] == 0
