@@ -1,0 +1,641 @@
+"""Benchmark Redline's check rounds against a bare Scrapy spider, side by side, on real pages.
+
+    python -m bench.crawl --corpus ../shared/corpus [--pages 181] [--repeat 2] [--no-profile]
+
+The 181 pages of article-extraction-benchmark are served on 127.0.0.1 (`bench.serve_corpus`).
+Both sides are real `python -m scrapy` subprocesses started from the repository root with the
+project's settings and the same politeness relaxation (`RELAXED`, benchmark only): Redline's
+`scrapy crawl check -a all=true` (as `monitor.crawl` starts it) and `bench/bare_spider.py`, which
+fetches the same URLs and does nothing with them (or, with `extract=true`, one
+`trafilatura.bare_extraction` per page). Rounds, each on a fresh database per repeat:
+
+- first sight: fetch + extract + store, against bare fetch and bare fetch + trafilatura alone;
+- unchanged: identical bytes, and the server ignores If-None-Match (always 200, full body);
+- 304: the server answers Redline's If-None-Match with 304 (the bare spider sends the same);
+- churn: the bytes change outside the article only (render stamp, comment, script token,
+  related links), so Redline must extract and compare to find that nothing changed.
+
+Times are wall clock of the whole subprocess (the ~1.7 s Scrapy start-up is in both sides) and,
+"excl. start-up", Scrapy's own `elapsed_time_seconds` (spider opened to closed) from its stats.
+CPU and max RSS come from `os.wait4` on each child. Figures are medians over `--repeat` runs,
+the sides interleaved (alternating which goes first). Then, unless `--no-profile`, a first-sight
+and an unchanged round run under pyinstrument (in the child) and the top costs are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import REPO_ROOT, corpus_dir_or_exit
+from bench.serve_corpus import AEB, CorpusPage, CorpusServer, load_pages
+from monitor import store
+from monitor.crawl import crawl_command, crawl_env
+
+BARE_SPIDER = REPO_ROOT / "bench" / "bare_spider.py"
+# Politeness relaxed for the benchmark only (our own server on loopback), same on both sides.
+# robots.txt stays obeyed (one request per round on both sides), as in production.
+RELAXED = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "ROBOTSTXT_OBEY": "True",
+    "LOG_LEVEL": "INFO",
+}
+# Targets of issue 7.
+TARGET_RATE_RATIO = 0.9  # unchanged and 304 rounds: at least this share of the bare fetch rate
+TARGET_FIRST_SIGHT = 1.2  # first sight: at most this many times bare fetch + trafilatura alone
+CHILD_TIMEOUT_S = 900
+_STAT = re.compile(r"'([\w/.-]+)': (\d+(?:\.\d+)?)[,}]")
+
+
+# ------------------------------------------------------------------ running a scrapy child
+@dataclass
+class Run:
+    """One scrapy subprocess: wall time, Scrapy's own elapsed time, CPU, peak RSS, its stats."""
+
+    pages: int
+    wall_s: float
+    elapsed_s: float
+    cpu_s: float
+    max_rss_mb: float
+    stats: dict[str, float] = field(default_factory=dict)
+    rss_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB)
+
+    @property
+    def startup_s(self) -> float:
+        return self.wall_s - self.elapsed_s
+
+
+def run_scrapy(command: Sequence[str], env: dict[str, str], log: Path, pages: int) -> Run:
+    """Run one scrapy child from the repository root; its log goes to `log`. Fails loudly."""
+    with open(log, "wb") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=output, stderr=output)
+        deadline = started + CHILD_TIMEOUT_S
+        samples: list[tuple[float, float]] = []
+        # os.wait4 gives this child's own rusage (RUSAGE_CHILDREN would be a running maximum).
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                child.kill()
+                raise SystemExit(f"error: {' '.join(command[:6])} timed out; log in {log}")
+            rss = _rss_mb(child.pid)
+            if rss is not None:
+                samples.append((time.perf_counter() - started, rss))
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(errors="replace")
+    if child.returncode != 0 or "Traceback" in text:
+        tail = text[-3000:]
+        raise SystemExit(f"error: scrapy child failed ({child.returncode}), log {log}:\n{tail}")
+    stats = {
+        key: float(value) for key, value in _STAT.findall(text.split("Dumping Scrapy stats", 1)[-1])
+    }
+    return Run(
+        pages=pages,
+        wall_s=wall,
+        elapsed_s=stats.get("elapsed_time_seconds", wall),
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        max_rss_mb=usage.ru_maxrss / 1024,
+        stats=stats,
+        rss_samples=samples,
+    )
+
+
+def _rss_mb(pid: int) -> float | None:
+    """The process's resident set size now, from /proc (None once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so temporary directories (gigabytes for bench.store) are
+    removed when a benchmark is stopped."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def settings_args(settings: dict[str, str]) -> list[str]:
+    return [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
+
+
+def redline_command(settings: dict[str, str] = RELAXED) -> list[str]:
+    return crawl_command("check", {"all": "true"}, settings)
+
+
+def bare_command(urls_file: Path, extract: bool, settings: dict[str, str] = RELAXED) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
+    command += ["-a", f"urls={urls_file}"]
+    if extract:
+        command += ["-a", "extract=true"]
+    return command + settings_args(settings)
+
+
+def track(db_path: Path, urls: Iterable[str]) -> None:
+    """A fresh Redline database tracking `urls` (as `redline add` would)."""
+    db = store.open_db(db_path)
+    try:
+        now = store.utc_now()
+        for url in urls:
+            store.track_article(db, url, now)
+    finally:
+        db.close()
+
+
+# ------------------------------------------------------------------ output
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], left: Sequence[int] = (0, 1)
+) -> str:
+    """A plain-text table: the `left` columns left-aligned, the others right-aligned."""
+    cells = [[str(h) for h in headers]] + [[_cell(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for number, row in enumerate(cells):
+        parts = [
+            row[i].ljust(widths[i]) if i in left else row[i].rjust(widths[i])
+            for i in range(len(headers))
+        ]
+        lines.append("  " + "  ".join(parts).rstrip())
+        if number == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
+    return str(value)
+
+
+# ------------------------------------------------------------------ the rounds
+@dataclass
+class Results:
+    runs: dict[tuple[str, str], list[Run]] = field(default_factory=lambda: defaultdict(list))
+    outcomes: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def add(self, round_name: str, side: str, run: Run) -> None:
+        self.runs[(round_name, side)].append(run)
+        if side == REDLINE:
+            self.outcomes[round_name] = {
+                key.removeprefix("redline/outcome/"): value
+                for key, value in run.stats.items()
+                if key.startswith("redline/outcome/")
+            }
+
+    def median(self, round_name: str, side: str, a: str) -> float:
+        return float(statistics.median(getattr(r, a) for r in self.runs[(round_name, side)]))
+
+
+REDLINE = "redline check -a all=true"
+BARE = "bare fetch"
+BARE_TRAF = "bare fetch + trafilatura"
+FIRST, UNCHANGED, NOT_MODIFIED, CHURN = "first sight", "unchanged", "304", "churn"
+
+
+def _pair(
+    results: Results,
+    env: dict[str, str],
+    log: Path,
+    pages: int,
+    bare_first: bool,
+    round_name: str,
+    sides: list[tuple[str, list[str]]],
+) -> None:
+    """Run the sides of one round one after the other, recording each."""
+    for side, command in sides[::-1] if bare_first else sides:
+        results.add(round_name, side, run_scrapy(command, env, log, pages))
+
+
+def run_rounds(
+    server: CorpusServer,
+    urls: list[str],
+    work: Path,
+    repeat: int,
+    cheap_repeat: int,
+    results: Results,
+) -> None:
+    urls_file = work / "urls.json"
+    urls_file.write_text(json.dumps(urls))
+    pages = len(urls)
+    log = work / "child.log"
+    for number in range(repeat):
+        db_path = work / f"round-{number}.db"
+        track(db_path, urls)
+        # alternate which side goes first
+        pair = partial(_pair, results, crawl_env(db_path), log, pages, number % 2 == 1)
+
+        server.churn, server.conditional = 0, False
+        pair(
+            FIRST,
+            [
+                (REDLINE, redline_command()),
+                (BARE, bare_command(urls_file, extract=False)),
+                (BARE_TRAF, bare_command(urls_file, extract=True)),
+            ],
+        )
+        # The cheap rounds are the noisiest (a second of start-up in a few seconds): more samples.
+        for _ in range(cheap_repeat):
+            pair(UNCHANGED, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
+        server.conditional = True
+        etags_file = work / "etags.json"
+        etags_file.write_text(json.dumps({url: server.etag(url) for url in urls}))
+        for _ in range(cheap_repeat):
+            pair(
+                NOT_MODIFIED,
+                [(REDLINE, redline_command()), (BARE, bare_command(etags_file, False))],
+            )
+        server.churn = number + 1
+        pair(CHURN, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
+        server.churn, server.conditional = 0, False
+        db_path.unlink()
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
+def in_process_extraction(pages: list[CorpusPage], urls: list[str]) -> tuple[float, float]:
+    """Seconds to extract every page in-process: one trafilatura.bare_extraction (as the bare
+    spider does) and Redline's `extract_article`."""
+    import trafilatura
+
+    from monitor.extract import extract_article
+
+    html = [p.html for p in pages]
+    started = time.perf_counter()
+    for body, url in zip(html, urls, strict=False):
+        trafilatura.bare_extraction(body, url=url, with_metadata=True, include_comments=False)
+    bare = time.perf_counter() - started
+    started = time.perf_counter()
+    for body, url in zip(html, urls, strict=False):
+        extract_article(body, url=url)
+    return bare, time.perf_counter() - started
+
+
+def report(
+    results: Results, pages: int, extraction: tuple[float, float], elapsed_total: float
+) -> str:
+    m = results.median
+    rows: list[list[object]] = []
+    blank = ("", "", "", "", "")
+
+    def side_row(round_name: str, side: str, ratio: tuple[str, ...] = blank) -> None:
+        wall, elapsed = m(round_name, side, "wall_s"), m(round_name, side, "elapsed_s")
+        rows.append(
+            [
+                round_name,
+                side,
+                len(results.runs[(round_name, side)]),
+                wall,
+                pages / wall,
+                elapsed,
+                pages / elapsed,
+                m(round_name, side, "startup_s"),
+                m(round_name, side, "cpu_s"),
+                m(round_name, side, "max_rss_mb"),
+                *ratio,
+            ]
+        )
+
+    def rate_ratio(round_name: str) -> tuple[str, ...]:
+        """Redline's rate as a share of the bare spider's (time bare / time Redline)."""
+        wall, excl, cpu = (
+            m(round_name, BARE, attribute) / m(round_name, REDLINE, attribute)
+            for attribute in ("wall_s", "elapsed_s", "cpu_s")
+        )
+        met = "yes" if wall >= TARGET_RATE_RATIO else "NO"
+        goal = f"rate >= {TARGET_RATE_RATIO}x bare"
+        return (f"{wall:.2f}x", f"{excl:.2f}x", f"{cpu:.2f}x", goal, met)
+
+    def time_ratio(round_name: str, target: bool) -> tuple[str, ...]:
+        """Redline's time as a multiple of bare fetch + trafilatura alone."""
+        wall, excl, cpu = (
+            m(round_name, REDLINE, attribute) / m(FIRST, BARE_TRAF, attribute)
+            for attribute in ("wall_s", "elapsed_s", "cpu_s")
+        )
+        if not target:
+            return (f"{wall:.2f}x", f"{excl:.2f}x", f"{cpu:.2f}x", "time vs bare+traf", "(info)")
+        met = "yes" if wall <= TARGET_FIRST_SIGHT else "NO"
+        goal = f"time <= {TARGET_FIRST_SIGHT}x bare+traf"
+        return (f"{wall:.2f}x", f"{excl:.2f}x", f"{cpu:.2f}x", goal, met)
+
+    side_row(FIRST, REDLINE, time_ratio(FIRST, target=True))
+    side_row(FIRST, BARE)
+    side_row(FIRST, BARE_TRAF)
+    side_row(UNCHANGED, REDLINE, rate_ratio(UNCHANGED))
+    side_row(UNCHANGED, BARE)
+    side_row(NOT_MODIFIED, REDLINE, rate_ratio(NOT_MODIFIED))
+    side_row(NOT_MODIFIED, BARE)
+    side_row(CHURN, REDLINE, time_ratio(CHURN, target=False))
+    side_row(CHURN, BARE)
+    # In-process extraction of the same pages, for scale (measured once, after the rounds).
+    bare_traf, redline_extract = extraction
+    fetch, first = m(FIRST, BARE, "wall_s"), m(FIRST, REDLINE, "wall_s")
+    gap = ("", "", "", "", "", "")
+    rows.append(
+        [
+            FIRST,
+            "bare fetch + in-process trafilatura",
+            1,
+            fetch + bare_traf,
+            pages / (fetch + bare_traf),
+            *gap,
+            f"{first / (fetch + bare_traf):.2f}x",
+            "",
+            "",
+            "redline time / this",
+            "(info)",
+        ]
+    )
+    rows.append(
+        [
+            "(in-process)",
+            "trafilatura.bare_extraction x1",
+            1,
+            bare_traf,
+            pages / bare_traf,
+            *gap,
+            "",
+            "",
+            "",
+            f"{1000 * bare_traf / pages:.0f} ms/page",
+            "",
+        ]
+    )
+    rows.append(
+        [
+            "(in-process)",
+            "monitor.extract.extract_article",
+            1,
+            redline_extract,
+            pages / redline_extract,
+            *gap,
+            f"{redline_extract / bare_traf:.2f}x",
+            "",
+            "",
+            f"{1000 * redline_extract / pages:.0f} ms/page, vs x1",
+            "",
+        ]
+    )
+    headers = [
+        "round",
+        "side",
+        "n",
+        "wall s",
+        "pages/s",
+        "crawl s",
+        "pages/s excl.",
+        "start-up s",
+        "CPU s",
+        "max RSS MB",
+        "ratio wall",
+        "ratio excl.",
+        "ratio CPU",
+        "target",
+        "met",
+    ]
+    outcome_lines = [
+        f"  Redline outcomes, last {name} round: "
+        + ", ".join(f"{key} {int(value)}" for key, value in sorted(counts.items()))
+        for name, counts in results.outcomes.items()
+    ]
+    return (
+        f"Check rounds: {pages} real pages on 127.0.0.1; medians of n runs per cell, sides "
+        f"interleaved; measured in one run of {elapsed_total:.0f} s\n"
+        "  crawl s = Scrapy's elapsed_time_seconds (spider opened to closed); start-up = wall - "
+        "crawl (imports, settings, engine set-up, interpreter exit)\n"
+        + table(headers, rows)
+        + "\n"
+        + "\n".join(outcome_lines)
+    )
+
+
+# ------------------------------------------------------------------ profile (pyinstrument)
+# Run in the child with `python -c`: nothing is imported before the profiler starts, so the
+# start-up (imports of Scrapy, trafilatura...) is sampled as in a real run.
+PROFILE_CHILD = """
+import sys
+from pyinstrument import Profiler
+profiler = Profiler(interval=0.001)
+profiler.start()
+try:
+    from scrapy.cmdline import execute
+    execute(["scrapy", *sys.argv[2:]])
+except SystemExit as done:
+    if done.code not in (0, None):
+        raise
+finally:
+    profiler.stop()
+    profiler.last_session.save(sys.argv[1])
+"""
+
+
+@dataclass
+class Cost:
+    self_s: float = 0.0
+    total_s: float = 0.0
+
+
+@dataclass
+class Profile:
+    total_s: float
+    crawl_s: float  # inside the reactor, less the crawler's set-up (settings, engine, pipelines)
+    crawl: dict[str, Cost]  # per function, inside the crawl
+    startup: dict[str, Cost]  # per function, before and around it (imports, set-up)
+
+
+_CRAWL_START = "start (scrapy/crawler.py"  # CrawlerProcess.start: the reactor runs inside it
+_CRAWL_SETUP = "crawl_async (scrapy/crawler.py"  # settings, spider, engine, pipelines: set-up
+
+
+def profile_costs(session_file: Path) -> Profile:
+    """Per-function own and inclusive times of a saved pyinstrument session, split into the crawl
+    proper and the start-up. Inclusive time counts a function once per stack (no double counting
+    through recursion)."""
+    from pyinstrument.session import Session
+
+    root = Session.load(str(session_file)).root_frame(trim_stem=False)
+    assert root is not None
+    profile = Profile(root.time, 0.0, defaultdict(Cost), defaultdict(Cost))
+    stack: list[tuple[Any, frozenset[str], bool]] = [(root, frozenset(), False)]
+    while stack:
+        frame, above, in_crawl = stack.pop()
+        key = _frame_key(frame)
+        if key.startswith(_CRAWL_START) and not in_crawl:
+            in_crawl = True
+            profile.crawl_s += frame.time
+        elif key.startswith(_CRAWL_SETUP) and in_crawl:
+            in_crawl = False
+            profile.crawl_s -= frame.time
+        costs = profile.crawl if in_crawl else profile.startup
+        children = [c for c in frame.children if not c.is_synthetic]
+        # own time: the frame's time less its real callees ([self] and [await] leaves stay in)
+        costs[key].self_s += frame.time - sum(c.time for c in children)
+        if key not in above:
+            costs[key].total_s += frame.time
+        below = above | {key}
+        stack.extend((child, below, in_crawl) for child in children)
+    return profile
+
+
+def _frame_key(frame: Any) -> str:
+    path = frame.file_path or ""
+    for marker in ("site-packages/", str(REPO_ROOT) + "/", "lib/python3.11/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    return f"{frame.function} ({path}:{frame.line_no})"
+
+
+# Where a page's time goes: project code and the library entry points it calls (inclusive time
+# of generic plumbing such as the event loop says nothing).
+_PAGE_WORK = re.compile(
+    r"^(record_page|_record_content|_record_removal|extract_article|_runs|_run|bare_extraction|"
+    r"find_date|compare|save_snapshot|add_version|add_check|add_change|update_article|"
+    r"latest_version|versions_of|find_article|track_article|content_hash|body_paragraphs|"
+    r"reextract_all|process_item|parse|decode_file|load_html|_parse|health_problem|_schedule|"
+    r"execute|query|insert|update|compress|poll|doRead|_dataReceived|dataReceived|open_db|"
+    r"_targets|all_articles|emit|handle|_log_item|process_response|process_request|"
+    r"download_request|page_hash|__exit__|__enter__|write_transaction)\b"
+)
+_STARTUP_WORK = re.compile(
+    r"^(<module> \((scrapy|twisted|trafilatura|lxml|monitor|crawler|htmldate|justext|"
+    r"sqlite_utils|courlan|syntok|rapidfuzz|charset_normalizer)/__init__\.py|"
+    r"<module> \((monitor|crawler)/|get_spider_loader|_apply_settings|_create_engine|"
+    r"crawl_async|open_spider|open_db|_targets)"
+)
+
+
+def profile_report(name: str, session_file: Path, top: int = 14) -> str:
+    profile = profile_costs(session_file)
+    crawl_s, startup_s = profile.crawl_s, profile.total_s - profile.crawl_s
+    columns = [
+        sorted(profile.crawl.items(), key=lambda kv: kv[1].self_s, reverse=True)[:top],
+        sorted(
+            (
+                (k, c)
+                for k, c in profile.crawl.items()
+                if _PAGE_WORK.match(k) and "asyncio/" not in k
+            ),
+            key=lambda kv: kv[1].total_s,
+            reverse=True,
+        )[:top],
+        sorted(
+            ((k, c) for k, c in profile.startup.items() if _STARTUP_WORK.match(k)),
+            key=lambda kv: kv[1].total_s,
+            reverse=True,
+        )[:top],
+    ]
+    rows: list[list[object]] = []
+    for n in range(top):
+        row: list[object] = []
+        for index, (column, base, own) in enumerate(
+            zip(columns, (crawl_s, crawl_s, startup_s), (True, False, False), strict=True)
+        ):
+            if n < len(column):
+                key, cost = column[n]
+                seconds = cost.self_s if own else cost.total_s
+                row += [_short(key, 58 if index < 2 else 48), f"{100 * seconds / base:.1f}%"]
+            else:
+                row += ["", ""]
+        rows.append(row)
+    headers = [
+        "crawl: own time",
+        "% crawl",
+        "crawl: inclusive time",
+        "% crawl",
+        "start-up: inclusive time",
+        "% start-up",
+    ]
+    return (
+        f"Profile, {name}: {profile.total_s:.1f} s sampled = start-up {startup_s:.1f} s "
+        f"(imports, settings, engine and pipeline set-up) + crawl {crawl_s:.1f} s\n"
+        + table(headers, rows, left=(0, 2, 4))
+    )
+
+
+def _short(key: str, width: int) -> str:
+    return key if len(key) <= width else key[: width - 1] + "…"
+
+
+def run_profiles(server: CorpusServer, urls: list[str], work: Path) -> str:
+    db_path = work / "profile.db"
+    track(db_path, urls)
+    env = crawl_env(db_path)
+    scrapy_args = redline_command()[3:]  # after `python -m scrapy`
+    reports = []
+    server.churn, server.conditional = 0, False
+    for name in (FIRST, UNCHANGED):
+        out = work / f"profile-{name.replace(' ', '-')}.json"
+        command = [sys.executable, "-c", PROFILE_CHILD, str(out), *scrapy_args]
+        run = run_scrapy(command, env, work / "profile.log", len(urls))
+        reports.append(
+            profile_report(f"{name} round, {len(urls)} pages ({run.wall_s:.1f} s wall)", out)
+        )
+    return "\n\n".join(reports)
+
+
+# ------------------------------------------------------------------ main
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", help="corpus folder (default ../shared/corpus)")
+    parser.add_argument("--pages", type=int, default=None, help="first N pages (default: all)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each round (median)")
+    parser.add_argument(
+        "--cheap-repeat", type=int, default=3, help="unchanged and 304 runs per repeat"
+    )
+    parser.add_argument("--no-profile", action="store_true", help="skip the pyinstrument runs")
+    parser.add_argument("--profile-only", action="store_true", help="only the pyinstrument runs")
+    options = parser.parse_args(argv)
+    exit_on_sigterm()
+    pages = load_pages(corpus_dir_or_exit(options.corpus, require=AEB), options.pages)
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory(prefix="redline-bench-crawl-") as tmp,
+        CorpusServer(pages) as server,
+    ):
+        work = Path(tmp)
+        urls = server.urls(len(pages))
+        if not options.profile_only:
+            results = Results()
+            run_rounds(server, urls, work, options.repeat, options.cheap_repeat, results)
+            extraction = in_process_extraction(pages, urls)
+            elapsed = time.perf_counter() - started
+            print(report(results, len(urls), extraction, elapsed), flush=True)
+        if not options.no_profile:
+            print()
+            print(run_profiles(server, urls, work), flush=True)
+    print(f"\n(bench.crawl took {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
