@@ -371,7 +371,7 @@ def list_edits(
         left join versions old_v on old_v.id = changes.old_version_id
         left join versions new_v on new_v.id = changes.new_version_id
         where {" and ".join(where)}
-        order by changes.detected_at desc, changes.id desc, edits.position
+        order by edits.change_id desc, edits.position
     """
     if limit is not None:
         sql += " limit ?"
