@@ -50,4 +50,6 @@ HTTPCACHE_ENABLED = False  # Redline sends its own conditional requests (If-None
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 LOG_LEVEL = "INFO"
+# Scrapy re-parses a callback's source to warn about `return` in generators (0.4 ms a page).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -13,7 +13,7 @@ from typing import Any
 
 from monitor import classify
 from monitor.align import Alignment, align_blocks, changed_paragraphs
-from monitor.extract import Article
+from monitor.article import Article
 from monitor.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.sentences import Sentence, split_sentences
 from monitor.words import Hunk, diff_words

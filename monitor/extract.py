@@ -33,18 +33,26 @@ import logging
 import re
 from bisect import bisect_left
 from copy import deepcopy
-from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from typing import Any
 
 import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 
-logger = logging.getLogger(__name__)
+# The public API stays importable from here: `from monitor.extract import Article`.
+from monitor.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 
-EXTRACTOR = "trafilatura"
+__all__ = [
+    "EXTRACTION_REVISION",
+    "EXTRACTOR",
+    "Article",
+    "extract_article",
+    "extractor_version",
+    "page_text",
+]
+
+logger = logging.getLogger(__name__)
 
 # Fixed for every run: see the module docstring and PITFALLS.md.
 _OPTIONS: dict[str, Any] = {
@@ -55,36 +63,6 @@ _OPTIONS: dict[str, Any] = {
     "include_links": False,
     "include_formatting": False,
 }
-
-
-@dataclass(frozen=True)
-class Article:
-    """What Redline compares between two versions of a page. Only `body` is required in practice."""
-
-    title: str = ""
-    byline: str = ""
-    published: str = ""
-    modified: str = ""
-    body: str = ""
-    canonical_url: str = ""
-    language: str = ""
-
-    def is_empty(self) -> bool:
-        """True when the page yielded no article text at all."""
-        return not self.body.strip()
-
-
-# Redline's own post-processing around trafilatura (two passes, trimming, chunk joining, title
-# line). Bump it whenever that logic changes: stored versions made by another revision are then
-# re-extracted from their raw pages before comparing, so the change never shows up as edits.
-EXTRACTION_REVISION = 2
-
-
-@cache
-def extractor_version() -> str:
-    """The installed trafilatura version plus Redline's extraction revision, stored with every
-    version row (a change of either re-extracts)."""
-    return f"{EXTRACTOR} {version('trafilatura')}+redline.{EXTRACTION_REVISION}"
 
 
 # ------------------------------------------------------------------ input

@@ -20,11 +20,10 @@ from urllib.parse import urljoin, urlsplit
 from sqlite_utils import Database
 
 from monitor import store
+from monitor.article import Article, extractor_version
 from monitor.edits import Edit, compare, discount_known_text, make_edit, summarize
-from monitor.extract import Article, extract_article, extractor_version, page_text
 from monitor.normalize import body_paragraphs, content_hash
 from monitor.policy import RevisitPolicy, next_check
-from monitor.reextract import reextract_all
 from monitor.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -74,6 +73,9 @@ class CheckResult:
 
 
 def _extract(body: bytes, url: str) -> Article:
+    # Imported here: a round of unchanged pages never extracts, and trafilatura is slow to load.
+    from monitor.extract import extract_article
+
     return extract_article(body, url=url)
 
 
@@ -211,6 +213,8 @@ def record_page(
     if latest is not None and not same_extractor:
         # The extractor changed since the last version: re-derive it from its raw page first,
         # so the upgrade itself is never reported as newsroom edits.
+        from monitor.reextract import reextract_all
+
         reextract_all(db, article_id=int(article["id"]))
 
     extracted = extractor(page.body, final_url)
@@ -269,6 +273,8 @@ def _discount_boundary_shifts(
         e.field == "body" and (not e.old or not e.new) for e in edits
     ):
         return edits
+    from monitor.extract import page_text
+
     old_raw = store.load_snapshot(db, int(latest["snapshot_id"]))
     return discount_known_text(edits, page_text(old_raw), page_text(new_raw))
 

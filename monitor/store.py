@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
+from monitor.article import Article
 from monitor.edits import Edit, is_stealth, summarize
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
-from monitor.extract import Article
 from monitor.schema import MIGRATIONS
 
 # How long a writer waits for another to finish before giving up. A check round holds the write
@@ -133,7 +133,17 @@ def track_article(db: Database, url: str, now: datetime) -> tuple[Row, bool]:
 
 
 def update_article(db: Database, article_id: int, **values: Any) -> None:
-    _table(db, "articles").update(article_id, values)
+    # Plain SQL: on a round of unchanged pages this runs once per page, and sqlite-utils'
+    # Table.update adds a lookup, a PRAGMA and a savepoint to each call (0.55 → 0.29 ms a page).
+    assignments = ", ".join(f"{_column(name)} = ?" for name in values)
+    db.execute(f"update articles set {assignments} where id = ?", [*values.values(), article_id])
+
+
+def _column(name: str) -> str:
+    """A column name from Redline's own code, checked all the same before it reaches SQL."""
+    if not name.isidentifier():
+        raise ValueError(f"not a column name: {name!r}")
+    return name
 
 
 def all_articles(db: Database) -> list[Row]:
@@ -257,9 +267,11 @@ def add_version(
 
 # --- checks, changes, edits ----------------------------------------------------------------
 def add_check(db: Database, **values: Any) -> int:
-    table = _table(db, "checks")
-    table.insert(values)
-    return _last_id(table)
+    columns = ", ".join(_column(name) for name in values)
+    marks = ", ".join("?" for _ in values)
+    cursor = db.execute(f"insert into checks ({columns}) values ({marks})", list(values.values()))
+    assert cursor.lastrowid is not None
+    return int(cursor.lastrowid)
 
 
 def add_change(
