@@ -326,7 +326,13 @@ def _record_content(
         article = store.find_article(db, page.url)
         assert article is not None
         latest = store.latest_version(db, article["id"])
-        duplicate_of = _honour_canonical(db, article, extracted, final_url, latest is None)
+        # rel=canonical only decides identity on first sight: an article with a history that
+        # now points elsewhere has moved, which the redirect handling below records.
+        duplicate_of = (
+            _honour_canonical(db, article, extracted, final_url, first_sight=True)
+            if latest is None
+            else ""
+        )
         if duplicate_of:
             reason = f"same article as {duplicate_of} (rel=canonical)"
             store.add_check(db, outcome="duplicate", reason=reason, **check)
@@ -344,12 +350,17 @@ def _record_content(
         moved = final_url != page.url and article["redirected_to"] != final_url
         if moved and latest is not None:  # a first sight through a redirect is no event
             lifecycle.append(make_edit("redirected", "article", old=page.url, new=final_url))
+        # The story now lives at a URL tracked in its own right: that row carries it on, this one
+        # keeps its history and is no longer checked.
+        handed_over = final_url != page.url and (
+            store.find_article(db, canonicalize_url(final_url)) is not None
+        )
         common = {
             "last_checked": store.stamp(now),
             "last_page_hash": digest,
             "etag": page.etag or None,
             "last_modified": page.last_modified or None,
-            "status": "active",
+            "status": "redirected" if handed_over else "active",
             "redirected_to": final_url if final_url != page.url else None,
         }
         if latest is not None and latest["content_hash"] == fingerprint:
@@ -363,7 +374,7 @@ def _record_content(
                 db,
                 article["id"],
                 **common,
-                next_check=_schedule(policy, article, now, changed=False),
+                next_check=None if handed_over else _schedule(policy, article, now, changed=False),
             )
             return CheckResult(
                 outcome,
@@ -405,7 +416,7 @@ def _record_content(
                 db,
                 article["id"],
                 **common,
-                next_check=_schedule(policy, article, now, changed=False),
+                next_check=None if handed_over else _schedule(policy, article, now, changed=False),
             )
             return CheckResult("unchanged", "same content (re-hashed)")
         snapshot = store.save_snapshot(db, page.body, page.content_type, now)
@@ -437,7 +448,7 @@ def _record_content(
             title=extracted.title,
             version_count=int(version["seq"]),
             last_changed=store.stamp(now),
-            next_check=_schedule(policy, article, now, changed=True),
+            next_check=None if handed_over else _schedule(policy, article, now, changed=True),
         )
     if latest is not None:
         logger.info("new version %s of %s: %s", version["seq"], page.url, summarize(edits))

@@ -4,9 +4,13 @@ across editions (edits, removal, restore, revert, redirect), 304s, robots, SIGTE
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -41,6 +45,29 @@ def wait_for(condition, what: str, daemon: subprocess.Popen) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def poll(port: int, statuses: list[int], stop: threading.Event) -> None:
+    """Read the edit feed through Datasette until told to stop (after it first answers)."""
+    url = f"http://127.0.0.1:{port}/redline/edit_feed.json?_shape=array&_size=20"
+    answered = False
+    while not stop.is_set():
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                statuses.append(response.status)
+                answered = True
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+        except OSError:
+            if answered:
+                statuses.append(0)  # the server went away mid-run
+        stop.wait(0.5)
+
+
 def kinds_of(db_path: Path, slug: str) -> set[str]:
     return {
         r["kind"]
@@ -63,6 +90,18 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
             [*redline, "add", site.url("/"), "--section", "--match", r"/(news/20|private/)"],
             check=True,
         )
+        # A reader at the same time: `redline serve`, polled all through the run.
+        port = free_port()
+        server = subprocess.Popen(
+            [*redline, "serve", "--port", str(port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        statuses: list[int] = []
+        polling = threading.Event()
+        poller = threading.Thread(target=poll, args=(port, statuses, polling), daemon=True)
+        poller.start()
         daemon = subprocess.Popen(
             [
                 *redline,
@@ -150,6 +189,12 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
             daemon.send_signal(signal.SIGTERM)
             output, _ = daemon.communicate(timeout=60)
             stopped_in = time.monotonic() - started
+            polling.set()
+            poller.join()
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        # Datasette answered every poll while the daemon and a manual crawl were writing.
+        assert len(statuses) >= 10 and set(statuses) == {200}, statuses
         assert daemon.returncode == 0, output[-3000:]
         assert "Traceback" not in output
         assert "daemon stopped" in output

@@ -506,3 +506,19 @@ def test_a_new_normalisation_rule_rehashes_instead_of_making_a_version(db: Datab
     assert (result.outcome, result.reason) == ("unchanged", "same content (re-hashed)")
     assert len(store.versions_of(db, store.all_articles(db)[0]["id"])) == 1
     assert next(db.query("select count(*) as n from changes"))["n"] == 0
+
+
+def test_a_move_to_a_url_tracked_in_its_own_right_hands_the_story_over(db: Database) -> None:
+    new_home = "https://news.example/local/council-budget-approved"
+    record_page(db, ok(PAGE_A), T0)
+    store.track_article(db, new_home, T0)
+    moved_page = with_canonical(PAGE_A, new_home)
+    result = record_page(db, ok(moved_page, final_url=new_home), T0 + timedelta(hours=1))
+    assert [e.kind for e in result.edits] == ["redirected"]
+    old = store.find_article(db, URL)
+    assert old is not None
+    assert (old["status"], old["next_check"], old["redirected_to"]) == (
+        "redirected",
+        None,
+        new_home,
+    )
