@@ -397,8 +397,20 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
         elif edit.kind in _REMOVED_KINDS and not edit.new:
             text, page = edit.old, new_known
         key = compact_key(text)
-        if len(key) >= KNOWN_TEXT_MIN_CHARS and key in page:
-            where = "old" if edit.kind in _ADDED_KINDS else "new"
+        known = len(key) >= KNOWN_TEXT_MIN_CHARS and key in page
+        if edit.kind == "byline" and edit.old and edit.new:
+            # A byline picked from another element (a related story's author): both names are
+            # on both pages, so the article's author did not change.
+            old_name, new_name = compact_key(edit.old), compact_key(edit.new)
+            known = bool(old_name and new_name) and all(
+                name in page_text
+                for name in (old_name, new_name)
+                for page_text in (old_known, new_known)
+            )
+        if known:
+            where = {"byline": "old and new"}.get(edit.kind) or (
+                "old" if edit.kind in _ADDED_KINDS else "new"
+            )
             edit = make_edit(
                 edit.kind,
                 edit.field,

@@ -71,6 +71,17 @@ _NOISE = re.compile(
 )
 
 
+# Cookie and consent notices that extraction sometimes takes for article text; matched whatever
+# their length (up to CONSENT_MAX_CHARS), since banners run longer than other furniture.
+CONSENT_MAX_CHARS = 400
+_CONSENT = re.compile(
+    r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners) (?:and our partners )?uses? "
+    r"cookies\b|\b(?:use of|accept(?:ing)?|consent to|agree to) (?:our |all |the )?cookies\b|"
+    r"\butilizamos cookies\b|\busamos cookies\b|\baceptas? (?:el uso de )?(?:las )?cookies\b",
+    re.IGNORECASE,
+)
+
+
 def normalize_text(text: str) -> str:
     """Canonical form of a text: NFKC, plain spaces and quotes, one space between words, one
     newline between paragraphs. Idempotent."""
@@ -94,8 +105,11 @@ def compact_key(text: str) -> str:
 
 
 def is_noise_paragraph(paragraph: str) -> bool:
-    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago")."""
-    return len(paragraph) < NOISE_MAX_CHARS and bool(_NOISE.match(paragraph.strip()))
+    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago") or a
+    cookie notice."""
+    if len(paragraph) < NOISE_MAX_CHARS and _NOISE.match(paragraph.strip()):
+        return True
+    return len(paragraph) < CONSENT_MAX_CHARS and bool(_CONSENT.search(paragraph))
 
 
 def body_paragraphs(body: str) -> list[str]:

@@ -270,7 +270,7 @@ def _discount_boundary_shifts(
     """Sentences that only crossed the extraction boundary are not newsroom edits (see
     `edits.discount_known_text`); needs the previous raw page, kept with every version."""
     if not latest["snapshot_id"] or not any(
-        e.field == "body" and (not e.old or not e.new) for e in edits
+        (e.field == "body" and (not e.old or not e.new)) or e.kind == "byline" for e in edits
     ):
         return edits
     from monitor.extract import page_text

@@ -372,3 +372,14 @@ def test_a_repeated_phrase_removed_is_a_typo() -> None:
     old = "The captain laid out the laid out the dire situation aboard the ship."
     new = "The captain laid out the dire situation aboard the ship."
     assert kinds(compare(Article(body=old), Article(body=new))) == ["typo"]
+
+
+def test_a_byline_taken_from_another_element_is_discounted() -> None:
+    from monitor.edits import discount_known_text
+
+    edits = compare(Article(byline="Вера", body="Same."), Article(byline="Вася", body="Same."))
+    page = "Вера wrote this story. Related: a story by Вася."
+    [edit] = discount_known_text(edits, page, page)
+    assert edit.kind == "byline" and not edit.significant
+    [real] = discount_known_text(edits, "Вера wrote this story.", "Вася wrote this story.")
+    assert real.significant

@@ -99,3 +99,17 @@ def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:
 @pytest.mark.parametrize("line", ["Photo: Hau Dinh, AP", "Image 1 of 8", "Foto: EFE"])
 def test_photo_credits_and_gallery_counters_are_noise(line: str) -> None:
     assert is_noise_paragraph(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "noise"),
+    [
+        ("We use cookies and similar technologies to improve your experience on our site.", True),
+        ("By continuing to browse, you agree to our use of cookies.", True),
+        ("Utilizamos cookies propias y de terceros para mejorar nuestros servicios.", True),
+        ("The bakery sells cookies to children every morning before school.", False),
+        ("Regulators said the site uses cookies to track readers without their consent.", False),
+    ],
+)
+def test_cookie_notices_are_noise_and_cookie_news_is_not(line: str, noise: bool) -> None:
+    assert is_noise_paragraph(line) is noise
