@@ -188,6 +188,7 @@ def test_every_hostile_response_gets_a_clear_check(hostile: str, tmp_path: Path)
         assert phrase in (checks[path]["reason"] or ""), (path, checks[path])
     assert not any("\x00" in row["body"] for row in db.query("select body from versions"))
     assert all(a["status"] == "active" for a in store.all_articles(db))  # no error is a removal
+    print(f"peak RSS of a crawl process so far: {peak_kib / 1024:.0f} MiB")  # for the notes (-s)
     # The 200 MB bomb was never inflated: the crawl's peak memory stays far below it.
     if peak_kib > before:
         assert peak_kib * 1024 < BOMB_BYTES * 2, peak_kib
