@@ -293,6 +293,21 @@ def _merge_correction_paragraphs(edits: list[Edit]) -> list[Edit]:
     return merged
 
 
+def _both_sides(kind: str, pair: Alignment) -> Edit:
+    """An edit of a whole sentence present in both versions (restyled, or moved)."""
+    assert pair.old is not None and pair.new is not None
+    return make_edit(
+        kind,
+        "body",
+        old=pair.old.text,
+        new=pair.new.text,
+        old_sentence=pair.old.text,
+        new_sentence=pair.new.text,
+        old_paragraph=pair.old.paragraph,
+        new_paragraph=pair.new.paragraph,
+    )
+
+
 def _by_paragraph(sentences: list[Sentence]) -> dict[int, list[Sentence]]:
     grouped: dict[int, list[Sentence]] = {}
     for sentence in sentences:
@@ -330,32 +345,9 @@ def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
         if pair.op == "equal":
             assert pair.old is not None and pair.new is not None
             if pair.old.text != pair.new.text:
-                edits.append(
-                    make_edit(
-                        "cosmetic",
-                        "body",
-                        old=pair.old.text,
-                        new=pair.new.text,
-                        old_sentence=pair.old.text,
-                        new_sentence=pair.new.text,
-                        old_paragraph=pair.old.paragraph,
-                        new_paragraph=pair.new.paragraph,
-                    )
-                )
+                edits.append(_both_sides("cosmetic", pair))
         elif pair.op == "moved":
-            assert pair.old is not None and pair.new is not None
-            edits.append(
-                make_edit(
-                    "sentence_moved",
-                    "body",
-                    old=pair.old.text,
-                    new=pair.new.text,
-                    old_sentence=pair.old.text,
-                    new_sentence=pair.new.text,
-                    old_paragraph=pair.old.paragraph,
-                    new_paragraph=pair.new.paragraph,
-                )
-            )
+            edits.append(_both_sides("sentence_moved", pair))
         elif pair.op == "changed":
             edits.extend(_changed_sentence(pair))
         else:

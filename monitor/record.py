@@ -145,17 +145,7 @@ def record_page(
         or status == 429
         or (status >= 400 and status not in (404, 410))
     ):
-        reason = page.error or f"HTTP {status}"
-        with store.write_transaction(db):
-            store.add_check(db, outcome="error", reason=reason, **check)
-            store.update_article(
-                db,
-                article["id"],
-                last_checked=store.stamp(now),
-                next_check=store.stamp(now + policy.error_retry),
-            )
-        logger.warning("check of %s failed: %s", page.url, reason)
-        return CheckResult("error", reason)
+        return _record_error(db, article, check, page.error or f"HTTP {status}", now, policy)
 
     if status == 304:
         with store.write_transaction(db):
@@ -199,16 +189,7 @@ def record_page(
 
     if page.content_type and not _HTML_TYPES.search(page.content_type):
         reason = f"not an HTML page ({page.content_type.split(';')[0].strip()})"
-        with store.write_transaction(db):
-            store.add_check(db, outcome="error", reason=reason, **check)
-            store.update_article(
-                db,
-                article["id"],
-                last_checked=store.stamp(now),
-                next_check=store.stamp(now + policy.error_retry),
-            )
-        logger.warning("check of %s: %s", page.url, reason)
-        return CheckResult("error", reason)
+        return _record_error(db, article, check, reason, now, policy)
 
     if latest is not None and not same_extractor:
         # The extractor changed since the last version: re-derive it from its raw page first,
@@ -262,6 +243,27 @@ def _honour_canonical(
         store.update_article(db, article["id"], url=canonical)
         article["url"] = canonical
     return ""
+
+
+def _record_error(
+    db: Database,
+    article: store.Row,
+    check: dict[str, Any],
+    reason: str,
+    now: datetime,
+    policy: RevisitPolicy,
+) -> CheckResult:
+    """No usable page: an error check, retried soon; never "unchanged", never a removal."""
+    with store.write_transaction(db):
+        store.add_check(db, outcome="error", reason=reason, **check)
+        store.update_article(
+            db,
+            article["id"],
+            last_checked=store.stamp(now),
+            next_check=store.stamp(now + policy.error_retry),
+        )
+    logger.warning("check of %s failed: %s", article["url"], reason)
+    return CheckResult("error", reason)
 
 
 def _discount_boundary_shifts(

@@ -110,23 +110,26 @@ def require_article(db: Database, url: str) -> Row:
     return article
 
 
+def _new_article(url: str, now: datetime, source_id: int | None = None) -> Row:
+    """A row for a newly tracked article, due for its first check at once."""
+    return {
+        "url": url,
+        "site": site_of(url),
+        "status": "active",
+        "first_seen": stamp(now),
+        "next_check": stamp(now),
+        "version_count": 0,
+        "source_id": source_id,
+    }
+
+
 def track_article(db: Database, url: str, now: datetime) -> tuple[Row, bool]:
     """The article row for `url`, created (due at once) if new. Returns (row, created)."""
     existing = find_article(db, url)
     if existing is not None:
         return existing, False
     with write_transaction(db):
-        _table(db, "articles").insert(
-            {
-                "url": url,
-                "site": site_of(url),
-                "status": "active",
-                "first_seen": stamp(now),
-                "next_check": stamp(now),
-                "version_count": 0,
-            },
-            ignore=True,
-        )
+        _table(db, "articles").insert(_new_article(url, now), ignore=True)
     article = find_article(db, url)
     assert article is not None
     return article, True
@@ -438,19 +441,7 @@ def track_discovered(db: Database, source_id: int, urls: list[str], now: datetim
         }
         new = [url for url in dict.fromkeys(urls) if url not in known]
         _table(db, "articles").insert_all(
-            (
-                {
-                    "url": url,
-                    "site": site_of(url),
-                    "status": "active",
-                    "first_seen": stamp(now),
-                    "next_check": stamp(now),
-                    "version_count": 0,
-                    "source_id": source_id,
-                }
-                for url in new
-            ),
-            ignore=True,
+            (_new_article(url, now, source_id) for url in new), ignore=True
         )
         db.execute(
             "update sources set last_discovered = ?, articles_found = articles_found + ? "
