@@ -117,14 +117,15 @@ def body_paragraphs(body: str) -> list[str]:
     return [p for p in normalize_text(body).split("\n") if not is_noise_paragraph(p)]
 
 
-def content_hash(title: str, byline: str, published: str, paragraphs: Iterable[str]) -> str:
-    """SHA-256 over a canonical JSON form of what makes a version distinct. The modified date is
-    left out on purpose: sites bump it without touching the text."""
+def content_hash(title: str, byline: str, paragraphs: Iterable[str]) -> str:
+    """SHA-256 over a canonical JSON form of what makes a version distinct: headline, byline and
+    body. Dates are left out on purpose: pages carry render stamps that date extraction takes for
+    a publication or modified date, and a date alone would make a new version at every check. A
+    date change still shows as a `published_date` edit when the text changes too."""
     canonical = json.dumps(
         {
             "title": normalize_text(title),
             "byline": normalize_text(byline),
-            "published": published.strip(),
             "body": list(paragraphs),
         },
         ensure_ascii=False,

@@ -217,7 +217,7 @@ def record_page(
         return CheckResult("extraction_failed", problem)
 
     paragraphs = body_paragraphs(extracted.body)
-    fingerprint = content_hash(extracted.title, extracted.byline, extracted.published, paragraphs)
+    fingerprint = content_hash(extracted.title, extracted.byline, paragraphs)
     return _record_content(db, page, extracted, fingerprint, digest, check, now, policy)
 
 

@@ -56,9 +56,7 @@ def reextract_version(db: Database, version: store.Row) -> bool | None:
             version["article_id"],
         )
         article = store.article_from_row(version)
-    fingerprint = content_hash(
-        article.title, article.byline, article.published, body_paragraphs(article.body)
-    )
+    fingerprint = content_hash(article.title, article.byline, body_paragraphs(article.body))
     name, _, number = extractor_version().partition(" ")
     db.execute(
         "update versions set title = ?, byline = ?, published = ?, modified = ?, body = ?, "

@@ -87,11 +87,9 @@ def test_body_paragraphs_drop_furniture_and_normalise() -> None:
 
 
 def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:
-    base = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "yes".'))
-    styled = content_hash(
-        "Title ", "By A", "2026-11-01", body_paragraphs("He  said \u201cyes\u201d.")
-    )
-    changed = content_hash("Title", "By A", "2026-11-01", body_paragraphs('He said "no".'))
+    base = content_hash("Title", "By A", body_paragraphs('He said "yes".'))
+    styled = content_hash("Title ", "By A", body_paragraphs("He  said \u201cyes\u201d."))
+    changed = content_hash("Title", "By A", body_paragraphs('He said "no".'))
     assert base == styled
     assert base != changed
 

@@ -522,3 +522,10 @@ def test_a_move_to_a_url_tracked_in_its_own_right_hands_the_story_over(db: Datab
         None,
         new_home,
     )
+
+
+def test_a_date_alone_never_makes_a_version(db: Database) -> None:
+    record_page(db, ok(PAGE_A), T0)
+    restamped = PAGE_A.replace(b"2026-11-01T08:00:00Z", b"2026-11-02T09:30:00Z")
+    result = record_page(db, ok(restamped), T0 + timedelta(hours=1))
+    assert (result.outcome, result.reason) == ("unchanged", "same content")
