@@ -145,10 +145,14 @@ def _compare_byline(old: str, new: str) -> list[Edit]:
 
 
 def _compare_dates(old: Article, new: Article) -> list[Edit]:
+    """A date that changed value. A date found on one side only is the date extraction's doing
+    (the markup it read came or went), not the newsroom's, so it is not an edit."""
     edits = []
-    if old.published.strip() != new.published.strip():
+    published = (old.published.strip(), new.published.strip())
+    if all(published) and published[0] != published[1]:
         edits.append(make_edit("published_date", "published", old=old.published, new=new.published))
-    if old.modified.strip() != new.modified.strip() and (old.modified or new.modified):
+    modified = (old.modified.strip(), new.modified.strip())
+    if all(modified) and modified[0] != modified[1]:
         edits.append(
             make_edit(
                 "published_date",

@@ -383,3 +383,8 @@ def test_a_byline_taken_from_another_element_is_discounted() -> None:
     assert edit.kind == "byline" and not edit.significant
     [real] = discount_known_text(edits, "Вера wrote this story.", "Вася wrote this story.")
     assert real.significant
+
+
+def test_a_date_found_on_one_side_only_is_not_an_edit() -> None:
+    assert compare(Article(modified="2026-11-04", body="Same."), Article(body="Same.")) == []
+    assert compare(Article(body="Same."), Article(published="2026-11-04", body="Same.")) == []
