@@ -221,11 +221,9 @@ def record_page(
     return _record_content(db, page, extracted, fingerprint, digest, check, now, policy)
 
 
-def _honour_canonical(
-    db: Database, article: store.Row, extracted: Article, final_url: str, first_sight: bool
-) -> str:
-    """Make one article one row: a page whose rel=canonical names another tracked article is a
-    duplicate of it (returns that URL); on first sight, a row is renamed to its canonical URL."""
+def _honour_canonical(db: Database, article: store.Row, extracted: Article, final_url: str) -> str:
+    """On first sight, make one article one row: a page whose rel=canonical names another tracked
+    article is a duplicate of it (returns that URL); otherwise the row takes its canonical URL."""
     if not extracted.canonical_url:
         return ""
     try:
@@ -239,9 +237,8 @@ def _honour_canonical(
     other = store.find_article(db, canonical)
     if other is not None:
         return str(canonical)
-    if first_sight:
-        store.update_article(db, article["id"], url=canonical)
-        article["url"] = canonical
+    store.update_article(db, article["id"], url=canonical)
+    article["url"] = canonical
     return ""
 
 
@@ -331,9 +328,7 @@ def _record_content(
         # rel=canonical only decides identity on first sight: an article with a history that
         # now points elsewhere has moved, which the redirect handling below records.
         duplicate_of = (
-            _honour_canonical(db, article, extracted, final_url, first_sight=True)
-            if latest is None
-            else ""
+            _honour_canonical(db, article, extracted, final_url) if latest is None else ""
         )
         if duplicate_of:
             reason = f"same article as {duplicate_of} (rel=canonical)"
