@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import sys
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
@@ -14,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from monitor import render, store
 from monitor.edits import KINDS, compare, is_stealth, summarize
@@ -365,18 +368,54 @@ def edits(
 @click.pass_context
 @friendly
 def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
-    """Run one check round now (`scrapy crawl check` in a subprocess)."""
-    from monitor.crawl import run_crawl
+    """Run one check round now (`scrapy crawl check` in a subprocess), with a progress bar."""
+    from monitor.crawl import follow_crawl
 
     args = {"all": "true"} if check_all else {}
     if url:
         args["url"] = check_url(url)
-    result = run_crawl("check", ctx.obj["db"], args)
-    tail = [line for line in result.stdout.splitlines() if "redline/outcome" in line]
-    for line in tail:
-        click.echo(line.strip())
-    if result.returncode != 0:
-        raise click.ClickException(f"the crawl failed (exit {result.returncode})")
+    outcomes: Counter[str] = Counter()
+    tail: list[str] = []
+    lines = follow_crawl("check", ctx.obj["db"], args)
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        code = 0
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration as done:
+                code = int(done.value or 0)
+                break
+            tail = [*tail[-30:], line.rstrip()]
+            if match := _ROUND_SIZE.search(line):
+                progress.update(task, total=int(match.group(1)))
+            elif match := _OUTCOME.search(line):
+                outcomes[match.group(1)] += 1
+                progress.update(
+                    task,
+                    advance=1,
+                    description=", ".join(
+                        f"{name} {count}" for name, count in sorted(outcomes.items())
+                    ),
+                )
+    total = sum(outcomes.values())
+    summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
+    click.echo(f"checked {total} article(s)" + (f": {summary}" if summary else ""))
+    if code != 0:
+        click.echo("\n".join(tail), err=True)
+        raise click.ClickException(f"the crawl failed (exit {code})")
+
+
+# Lines of the crawl's log that the progress display reads (spider and pipeline messages).
+_ROUND_SIZE = re.compile(r"\bchecking (\d+) article\(s\)")
+_OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
 
 
 @cli.command()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from pathlib import Path
 
 # A check round that takes longer than this is stuck; the child is killed and the round logged.
@@ -72,3 +72,28 @@ def run_crawl(
         timeout=timeout,
         check=False,
     )
+
+
+def follow_crawl(
+    spider: str,
+    db_path: Path,
+    args: Mapping[str, str] | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> Generator[str, None, int]:
+    """Run a crawl and yield its log lines as they come (for progress displays). The generator's
+    return value (StopIteration.value) is the exit code."""
+    child = subprocess.Popen(
+        crawl_command(spider, args, settings),
+        env=crawl_env(db_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    assert child.stdout is not None
+    try:
+        yield from child.stdout
+    finally:
+        child.stdout.close()
+        code = child.wait()
+    return code

@@ -201,3 +201,21 @@ def test_demo_command_prints_flagged_edits(tmp_path: Path) -> None:
     for kind in ("name", "quote", "number", "correction_note", "headline", "typo"):
         assert kind in result.stdout
     assert rows(db, "select count(*) as n from edits where significant = 1")[0]["n"] >= 8
+
+
+def test_check_command_reports_progress_and_outcomes(site: DemoSite, db_path: Path) -> None:
+    track(db_path, site.article_urls())
+    command = [sys.executable, "-m", "monitor", "--db", str(db_path), "check", "--all"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr[-3000:]
+    count = len(site.article_urls())
+    assert first.stdout.strip() == f"checked {count} article(s): new_article {count}"
+    bad = subprocess.run(
+        [*command[:-2], "check", "--url", "ftp://x.example/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
