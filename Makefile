@@ -22,8 +22,8 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check monitor crawler tests bench
-	$(BIN)/ruff format --check monitor crawler tests bench
+	$(BIN)/ruff check monitor crawler tests bench tools
+	$(BIN)/ruff format --check monitor crawler tests bench tools
 	$(BIN)/mypy
 
 bench: bench-extract bench-edits bench-crawl bench-store bench-memory
