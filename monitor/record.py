@@ -163,11 +163,8 @@ def record_page(
         return _record_removal(db, article, check, reason, now, policy)
 
     digest = store.page_hash(page.body)
-    current_extractor = extractor_version()
-    latest = store.latest_version(db, article["id"])
-    same_extractor = latest is not None and (
-        f"{latest['extractor']} {latest['extractor_version']}" == current_extractor
-    )
+    made_by = store.latest_extractor(db, article["id"])
+    same_extractor = made_by == extractor_version()
     same_place = (article["redirected_to"] or page.url) == final_url
     if (
         digest == article["last_page_hash"]
@@ -191,7 +188,7 @@ def record_page(
         reason = f"not an HTML page ({page.content_type.split(';')[0].strip()})"
         return _record_error(db, article, check, reason, now, policy)
 
-    if latest is not None and not same_extractor:
+    if made_by is not None and not same_extractor:
         # The extractor changed since the last version: re-derive it from its raw page first,
         # so the upgrade itself is never reported as newsroom edits.
         from monitor.reextract import reextract_all
@@ -199,7 +196,7 @@ def record_page(
         reextract_all(db, article_id=int(article["id"]))
 
     extracted = extractor(page.body, final_url)
-    recent = [len(v["body"]) for v in store.versions_of(db, article["id"])[-RECENT_VERSIONS:]]
+    recent = store.recent_body_lengths(db, article["id"], RECENT_VERSIONS)
     problem = health_problem(extracted, recent)
     if problem:
         with store.write_transaction(db):

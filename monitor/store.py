@@ -223,6 +223,30 @@ def latest_version(db: Database, article_id: int) -> Row | None:
     return rows[0] if rows else None
 
 
+def latest_extractor(db: Database, article_id: int) -> str | None:
+    """ "name version" of the extractor that made the latest version (None: no version yet).
+    Reads two short columns, not the body: this runs for every unchanged page."""
+    rows = list(
+        db.query(
+            "select extractor, extractor_version from versions where article_id = ? "
+            "order by seq desc limit 1",
+            [article_id],
+        )
+    )
+    return f"{rows[0]['extractor']} {rows[0]['extractor_version']}" if rows else None
+
+
+def recent_body_lengths(db: Database, article_id: int, count: int) -> list[int]:
+    """Lengths of the article's latest `count` bodies, computed in SQLite."""
+    return [
+        int(row["n"])
+        for row in db.query(
+            "select length(body) as n from versions where article_id = ? order by seq desc limit ?",
+            [article_id, count],
+        )
+    ]
+
+
 def get_version(db: Database, article_id: int, seq: int) -> Row:
     rows = list(
         db.query("select * from versions where article_id = ? and seq = ?", [article_id, seq])
