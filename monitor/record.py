@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.article import Article, extractor_version
-from monitor.edits import Edit, compare, discount_known_text, make_edit, summarize
+from monitor.edit import Edit, make_edit, summarize
 from monitor.normalize import body_paragraphs, content_hash
 from monitor.policy import RevisitPolicy, next_check
 from monitor.urls import canonicalize_url
@@ -269,6 +269,7 @@ def _discount_boundary_shifts(
         (e.field == "body" and (not e.old or not e.new)) or e.kind == "byline" for e in edits
     ):
         return edits
+    from monitor.edits import discount_known_text
     from monitor.extract import page_text
 
     old_raw = store.load_snapshot(db, int(latest["snapshot_id"]))
@@ -379,6 +380,10 @@ def _record_content(
 
         edits: list[Edit] = []
         if latest is not None:
+            # Imported here: the comparison (syntok, rapidfuzz) is only needed when content
+            # changed, and a round of unchanged pages starts faster without it.
+            from monitor.edits import compare
+
             edits = compare(store.article_from_row(latest), extracted)
             edits = _discount_boundary_shifts(db, edits, latest, page.body)
             earlier = list(

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from monitor.article import Article
-from monitor.edits import Edit, is_stealth, summarize
+from monitor.edit import Edit, is_stealth, summarize
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
 from monitor.schema import MIGRATIONS
 

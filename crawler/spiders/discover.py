@@ -14,7 +14,6 @@ from twisted.python.failure import Failure
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem
 from monitor import store
-from monitor.discover import parse_source
 
 
 class DiscoverSpider(scrapy.Spider):
@@ -53,6 +52,10 @@ class DiscoverSpider(scrapy.Spider):
         )
 
     def parse(self, response: Response) -> Any:
+        # Imported here: Scrapy loads every spider module at start-up, and feed parsing (feedparser)
+        # is needed only by this spider, which a check round never runs.
+        from monitor.discover import parse_source
+
         source = response.meta["source"]
         found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
         if found.links:

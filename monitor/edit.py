@@ -1,0 +1,146 @@
+"""An edit: one thing the newsroom changed, its kind, its significance score, and what a change
+amounts to in a journalist's words. The vocabulary shared by the comparison (`monitor.edits`), the
+store and the views; light on purpose, so a round of unchanged pages never loads the comparison.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+KINDS = (
+    "headline",
+    "byline",
+    "published_date",
+    "quote",
+    "quote_added",
+    "quote_removed",
+    "name",
+    "number",
+    "correction_note",
+    "typo",
+    "sentence_added",
+    "sentence_removed",
+    "sentence_moved",
+    "sentence_changed",
+    "cosmetic",
+    # Lifecycle events, recorded by the store rather than found by `compare`.
+    "removed",
+    "restored",
+    "redirected",
+    "reverted",
+)
+
+# Base significance of each kind, 0-1: how much a reader of the story should care.
+BASE_SCORE = {
+    "correction_note": 0.9,  # the newsroom itself says the story changed
+    "removed": 0.9,
+    "quote": 0.85,  # words put in someone's mouth changed
+    "quote_removed": 0.8,
+    "name": 0.8,
+    "number": 0.8,
+    "reverted": 0.8,
+    "quote_added": 0.75,
+    "headline": 0.7,
+    "restored": 0.7,
+    "sentence_removed": 0.6,
+    "byline": 0.5,
+    "sentence_added": 0.5,
+    "sentence_changed": 0.5,
+    "redirected": 0.5,
+    "published_date": 0.4,
+    "sentence_moved": 0.15,
+    "typo": 0.15,
+    "cosmetic": 0.0,
+}
+# An edit at or above this score is significant: it counts for alerts and for the stealth flag.
+SIGNIFICANT_AT = 0.5
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One thing the newsroom changed, old → new, with the sentences around it."""
+
+    kind: str
+    field: str  # "title", "byline", "published", "modified" or "body"
+    old: str = ""
+    new: str = ""
+    old_sentence: str = ""
+    new_sentence: str = ""
+    significant: bool = False
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    old_paragraph: int = -1
+    new_paragraph: int = -1
+
+
+def make_edit(
+    kind: str,
+    field_name: str,
+    *,
+    extra: Iterable[str] = (),
+    penalty: float = 0.0,
+    **values: Any,
+) -> Edit:
+    """An edit of `kind` with its significance score and the reasons for it."""
+    score = max(0.0, min(1.0, BASE_SCORE[kind] - penalty))
+    reasons = (f"{kind}: base {BASE_SCORE[kind]:.2f}", *extra)
+    return Edit(
+        kind=kind,
+        field=field_name,
+        significant=score >= SIGNIFICANT_AT,
+        score=round(score, 2),
+        reasons=reasons,
+        **values,
+    )
+
+
+LIFECYCLE = frozenset({"removed", "restored", "redirected", "reverted"})
+
+
+# --- what a change amounts to --------------------------------------------------------------
+LABELS = {
+    "headline": ("headline changed", "headline changed"),
+    "byline": ("byline changed", "byline changed"),
+    "published_date": ("date changed", "dates changed"),
+    "quote": ("quote changed", "{n} quotes changed"),
+    "quote_added": ("quote added", "{n} quotes added"),
+    "quote_removed": ("quote removed", "{n} quotes removed"),
+    "name": ("name corrected", "{n} names corrected"),
+    "number": ("figure updated", "{n} figures updated"),
+    "correction_note": ("correction note added", "correction notes added"),
+    "typo": ("typo fixed", "{n} typos fixed"),
+    "sentence_added": ("sentence added", "{n} sentences added"),
+    "sentence_removed": ("sentence removed", "{n} sentences removed"),
+    "sentence_moved": ("sentence moved", "{n} sentences moved"),
+    "sentence_changed": ("sentence reworded", "{n} sentences reworded"),
+    "cosmetic": ("cosmetic changes only", "cosmetic changes"),
+    "removed": ("article removed", "article removed"),
+    "restored": ("article restored", "article restored"),
+    "redirected": ("article redirected", "article redirected"),
+    "reverted": ("reverted to an earlier version", "reverted to an earlier version"),
+}
+
+
+def summarize(edits: Iterable[Edit]) -> str:
+    """One line in a journalist's words, most significant first: "quote changed; name corrected"."""
+    edits = list(edits)
+    counts = Counter(e.kind for e in edits)
+    best = {kind: max(e.score for e in edits if e.kind == kind) for kind in counts}
+    # Lifecycle events lead: "article restored" matters before what changed inside it.
+    order = sorted(counts, key=lambda k: (k not in LIFECYCLE, -best[k], KINDS.index(k)))
+    if any(k != "cosmetic" for k in order):
+        order = [k for k in order if k != "cosmetic"]
+    parts = []
+    for kind in order:
+        one, many = LABELS[kind]
+        parts.append(one if counts[kind] == 1 else many.format(n=counts[kind]))
+    return "; ".join(parts) if parts else "no edits"
+
+
+def is_stealth(edits: Iterable[Edit]) -> bool:
+    """Significant edits and no correction note: changed without the newsroom saying so."""
+    edits = list(edits)
+    return any(e.significant for e in edits) and not any(e.kind == "correction_note" for e in edits)
