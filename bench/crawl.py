@@ -17,7 +17,10 @@ fetches the same URLs and does nothing with them (or, with `extract=true`, one
 
 Times are wall clock of the whole subprocess (the ~1.7 s Scrapy start-up is in both sides) and,
 "excl. start-up", Scrapy's own `elapsed_time_seconds` (spider opened to closed) from its stats.
-CPU and max RSS come from `os.wait4` on each child. Figures are medians over `--repeat` runs,
+CPU and max RSS come from `os.wait4` on each child: its CPU includes that of the extraction
+worker processes it started (`REDLINE_EXTRACT_WORKERS`, one per core by default), which the bare
+spider does not have, so "ratio CPU" is the cost of the work and "ratio wall" the rate a user sees;
+"+workers MB" is the peak of the child's RSS plus its workers', polled. Figures are medians over `--repeat` runs,
 the sides interleaved (alternating which goes first). Then, unless `--no-profile`, a first-sight
 and an unchanged round run under pyinstrument (in the child) and the top costs are printed.
 """
@@ -76,6 +79,8 @@ class Run:
     max_rss_mb: float
     stats: dict[str, float] = field(default_factory=dict)
     rss_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB)
+    # the child plus its own children (Redline's extraction workers), polled every ~0.1 s
+    tree_rss_peak_mb: float = 0.0
 
     @property
     def startup_s(self) -> float:
@@ -89,6 +94,7 @@ def run_scrapy(command: Sequence[str], env: dict[str, str], log: Path, pages: in
         child = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=output, stderr=output)
         deadline = started + CHILD_TIMEOUT_S
         samples: list[tuple[float, float]] = []
+        tree_peak, polls = 0.0, 0
         # os.wait4 gives this child's own rusage (RUSAGE_CHILDREN would be a running maximum).
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -100,6 +106,9 @@ def run_scrapy(command: Sequence[str], env: dict[str, str], log: Path, pages: in
             rss = _rss_mb(child.pid)
             if rss is not None:
                 samples.append((time.perf_counter() - started, rss))
+                if polls % 5 == 0:
+                    tree_peak = max(tree_peak, rss + sum(map(_rss_or_0, _children(child.pid))))
+            polls += 1
             time.sleep(0.02)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -118,6 +127,7 @@ def run_scrapy(command: Sequence[str], env: dict[str, str], log: Path, pages: in
         max_rss_mb=usage.ru_maxrss / 1024,
         stats=stats,
         rss_samples=samples,
+        tree_rss_peak_mb=max(tree_peak, usage.ru_maxrss / 1024),
     )
 
 
@@ -131,6 +141,26 @@ def _rss_mb(pid: int) -> float | None:
     except OSError:
         pass
     return None
+
+
+def _rss_or_0(pid: int) -> float:
+    return _rss_mb(pid) or 0.0
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid`, from /proc/*/stat."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[-1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
 
 
 def exit_on_sigterm() -> None:
@@ -321,6 +351,7 @@ def report(
                 m(round_name, side, "startup_s"),
                 m(round_name, side, "cpu_s"),
                 m(round_name, side, "max_rss_mb"),
+                m(round_name, side, "tree_rss_peak_mb"),
                 *ratio,
             ]
         )
@@ -359,7 +390,7 @@ def report(
     # In-process extraction of the same pages, for scale (measured once, after the rounds).
     bare_traf, redline_extract = extraction
     fetch, first = m(FIRST, BARE, "wall_s"), m(FIRST, REDLINE, "wall_s")
-    gap = ("", "", "", "", "", "")
+    gap = ("", "", "", "", "", "", "")
     rows.append(
         [
             FIRST,
@@ -416,6 +447,7 @@ def report(
         "start-up s",
         "CPU s",
         "max RSS MB",
+        "+workers MB",
         "ratio wall",
         "ratio excl.",
         "ratio CPU",

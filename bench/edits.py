@@ -35,7 +35,8 @@ from typing import Any
 
 from bench.corpus import corpus_dir_or_exit
 from bench.mutations import CHURN, MUTATIONS, Mutation, Page, Skip, mutate_churn, mutate_cosmetic
-from monitor.edits import Edit, compare, discount_known_text
+from monitor.edit import Edit
+from monitor.edits import compare, discount_known_text
 from monitor.extract import Article, extract_article, page_text
 from monitor.normalize import comparison_key
 

@@ -7,7 +7,8 @@ distinct URLs (`/p/<n>/<id>.html`: each page under several paths, so every URL i
 article). For a round of `--small` URLs and one of `--pages` URLs, each on a fresh database:
 Redline's first sight (fetch + extract + store) and then an unchanged round (identical bytes),
 and the bare spider fetching the same URLs, all as real subprocesses started the same way as in
-`bench.crawl`. Peak RSS is the child's own `ru_maxrss` from `os.wait4`; the RSS at 1/4, 1/2 and
+`bench.crawl`. Peak RSS is the child's own `ru_maxrss` from `os.wait4`, and, with its extraction
+worker processes, the peak of their summed RSS polled from /proc every ~0.1 s; the RSS at 1/4, 1/2 and
 3/4 of each run comes from polling `/proc/<pid>/status`, to tell a plateau from a leak: growth
 between the two round sizes, per extra page, is the last column.
 """
@@ -80,6 +81,8 @@ def report(results: dict[int, dict[str, Run]]) -> str:
                     rss_at(run, 0.75),
                     run.max_rss_mb,
                     f"{run.max_rss_mb / bare.max_rss_mb:.2f}x",
+                    run.tree_rss_peak_mb,
+                    f"{run.tree_rss_peak_mb / bare.tree_rss_peak_mb:.2f}x",
                     growth,
                 ]
             )
@@ -92,11 +95,14 @@ def report(results: dict[int, dict[str, Run]]) -> str:
         "@3/4",
         "peak RSS MB",
         "vs bare fetch",
+        "with workers MB",
+        "vs bare fetch",
         f"KB per extra URL ({sizes[0]}->{sizes[-1]})",
     ]
     return (
         "Memory of a check round (the scrapy child's own peak RSS, os.wait4; RSS over the run "
-        "polled from /proc)\n" + table(headers, rows, left=(0,))
+        "polled from /proc; 'with workers' adds the RSS of its extraction worker processes, "
+        "summed at each poll)\n" + table(headers, rows, left=(0,))
     )
 
 

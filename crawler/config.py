@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from monitor.errors import ConfigError
 from monitor.policy import RevisitPolicy, parse_duration
+from monitor.pool import default_size
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DB = "data/redline.db"
 
@@ -19,6 +24,8 @@ class CrawlConfig:
     policy: RevisitPolicy
     round_limit: int
     allow_private: bool  # track discovered links on private, loopback or link-local addresses
+    extract_workers: int  # worker processes for extraction; 0 extracts in the crawler's process
+    extract_timeout: float  # seconds a worker may spend on one page
 
 
 def db_path_from(settings: BaseSettings) -> Path:
@@ -27,6 +34,17 @@ def db_path_from(settings: BaseSettings) -> Path:
 
 
 def crawl_config(settings: BaseSettings) -> CrawlConfig:
+    """The REDLINE_* settings, checked. A bad value is a user's mistake: one logged line and exit
+    status 2 before anything is fetched or written (SystemExit leaves Scrapy's event loop, where
+    any other exception would be logged with a traceback and the crawl would exit 0 or 1)."""
+    try:
+        return _read(settings)
+    except ConfigError as error:
+        logger.error("bad setting: %s", error)
+        raise SystemExit(2) from None
+
+
+def _read(settings: BaseSettings) -> CrawlConfig:
     revisit = settings.get("REDLINE_REVISIT")
     policy = RevisitPolicy(
         max_age=parse_duration(settings.get("REDLINE_MAX_AGE") or "30d"),
@@ -37,4 +55,28 @@ def crawl_config(settings: BaseSettings) -> CrawlConfig:
         policy=policy,
         round_limit=settings.getint("REDLINE_ROUND_LIMIT", 500),
         allow_private=settings.getbool("REDLINE_ALLOW_PRIVATE", False),
+        extract_workers=_workers(settings.get("REDLINE_EXTRACT_WORKERS")),
+        extract_timeout=_positive(settings, "REDLINE_EXTRACT_TIMEOUT", 60.0),
     )
+
+
+def _workers(value: object) -> int:
+    if value is None or str(value).strip().lower() in ("", "none", "auto"):
+        return default_size()
+    try:
+        workers = int(str(value))
+    except ValueError:
+        workers = -1
+    if workers < 0:
+        raise ConfigError(f"REDLINE_EXTRACT_WORKERS must be a whole number >= 0, not {value!r}")
+    return workers
+
+
+def _positive(settings: BaseSettings, name: str, default: float) -> float:
+    try:
+        value = settings.getfloat(name, default)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {settings.get(name)!r}")
+    return value

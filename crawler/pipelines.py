@@ -1,4 +1,9 @@
-"""Hand each fetched page to the monitor, which extracts, compares and stores it."""
+"""Hand each fetched page to the monitor, which extracts, compares and stores it.
+
+Pages whose bytes changed are first extracted in worker processes (`monitor.pool`), from a thread
+pool of the same size, so the reactor keeps downloading and several pages are extracted at once;
+the comparison and the write then run in the reactor's thread, one page at a time.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,23 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem, PageItem
 from monitor import store
-from monitor.errors import RedlineError
-from monitor.record import FetchedPage, record_page
+from monitor.article import Article
+from monitor.errors import ExtractionError, RedlineError
+from monitor.pool import ExtractionPool
+from monitor.record import (
+    Extractor,
+    FetchedPage,
+    extract_in_process,
+    needs_extraction,
+    record_page,
+)
 from monitor.urls import is_private_url
 
 logger = logging.getLogger(__name__)
@@ -25,6 +41,8 @@ class StorePipeline:
         self.config = config
         self.crawler = crawler
         self.db: Any = None
+        self.pool: ExtractionPool | None = None
+        self.threads: ThreadPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -32,8 +50,21 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.db = store.open_db(self.config.db_path)
+        workers = self.config.extract_workers
+        if workers:
+            # Workers start on first use: a round of unchanged pages starts none.
+            self.pool = ExtractionPool(workers, self.config.extract_timeout)
+            self.threads = ThreadPool(0, workers, name="redline-extract")
+            self.threads.start()
 
     def close_spider(self) -> None:
+        # Called once every item is processed: no extraction is in flight.
+        if self.threads is not None:
+            self.threads.stop()
+        if self.pool is not None:
+            self.pool.close()
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
         if self.db is not None:
             self.db.close()
 
@@ -43,8 +74,19 @@ class StorePipeline:
         if not isinstance(item, PageItem):
             return item
         page = FetchedPage(**dataclasses.asdict(item))
+        if self.pool is not None and self.threads is not None and needs_extraction(self.db, page):
+            from twisted.internet import reactor  # the one Scrapy installed (importing installs)
+
+            extracting: Deferred[Article | ExtractionError] = deferToThreadPool(
+                reactor, self.threads, _extract, self.pool, page
+            )
+            return extracting.addCallback(lambda done: self._record(item, page, _ahead(page, done)))
+        return self._record(item, page)
+
+    def _record(self, item: PageItem, page: FetchedPage, extractor: Extractor | None = None) -> Any:
+        options = {"extractor": extractor} if extractor else {}
         try:
-            result = record_page(self.db, page, store.utc_now(), self.config.policy)
+            result = record_page(self.db, page, store.utc_now(), self.config.policy, **options)
         except (RedlineError, sqlite3.Error) as error:
             # The transaction was rolled back: nothing half-written. Drop with the reason.
             raise DropItem(f"could not record {page.url}: {error}") from error
@@ -72,3 +114,26 @@ class StorePipeline:
             self.crawler.stats.inc_value("redline/discovered", new)
         logger.info("%d new article(s) of %d listed by %s", new, len(item.urls), item.source_url)
         return item
+
+
+def _extract(pool: ExtractionPool, page: FetchedPage) -> Article | ExtractionError:
+    """In a pool thread: the page's extraction, or why there is none (kept as a value, so the
+    record is written in the reactor's thread either way)."""
+    try:
+        return pool.extract(page.body, page.final_url or page.url)
+    except ExtractionError as error:
+        return error
+
+
+def _ahead(page: FetchedPage, done: Article | ExtractionError) -> Extractor:
+    """An extractor that hands back the extraction made ahead for this page's body and URL, and
+    extracts in-process anything else `record_page` asks for."""
+
+    def extractor(body: bytes, url: str) -> Article:
+        if body is page.body and url == (page.final_url or page.url):
+            if isinstance(done, ExtractionError):
+                raise done
+            return done
+        return extract_in_process(body, url)
+
+    return extractor

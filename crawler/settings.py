@@ -18,6 +18,11 @@ REDLINE_ROUND_LIMIT = 500  # at most this many due articles per check round, mos
 REDLINE_ALLOW_PRIVATE = False
 REDLINE_SITEMAP_DEPTH = 3  # how many levels of sitemap indexes to follow
 REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
+# Pages are extracted in this many worker processes, in parallel with the crawl (None: one per
+# core, at most 4; 0: in the crawler's own process). A page taking longer than the timeout
+# (seconds) is abandoned and recorded as an extraction failure.
+REDLINE_EXTRACT_WORKERS = None
+REDLINE_EXTRACT_TIMEOUT = 60.0
 
 # --- Politeness ------------------------------------------------------------------------------
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"

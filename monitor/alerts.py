@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.config import Config, Rule, Target, load_config
-from monitor.edits import Edit, summarize
+from monitor.edit import Edit, summarize
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)

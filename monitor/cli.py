@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from monitor import render, store
-from monitor.edits import KINDS, compare, is_stealth, summarize
+from monitor.edit import KINDS, is_stealth, summarize
+from monitor.edits import compare
 from monitor.errors import ConfigError, InputFileError, RedlineError
 from monitor.extract import Article, extract_article
 from monitor.policy import parse_duration

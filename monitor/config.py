@@ -40,7 +40,7 @@ from typing import Any
 
 import click
 
-from monitor.edits import KINDS, SIGNIFICANT_AT
+from monitor.edit import KINDS, SIGNIFICANT_AT
 from monitor.errors import ConfigError
 from monitor.policy import parse_duration
 

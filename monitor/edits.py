@@ -11,17 +11,7 @@ from typing import Any
 from monitor import classify
 from monitor.align import Alignment, align_blocks, changed_paragraphs
 from monitor.article import Article
-from monitor.edit import (  # noqa: F401  (re-exported: the public API of edits)
-    BASE_SCORE,
-    KINDS,
-    LABELS,
-    LIFECYCLE,
-    SIGNIFICANT_AT,
-    Edit,
-    is_stealth,
-    make_edit,
-    summarize,
-)
+from monitor.edit import Edit, make_edit
 from monitor.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.sentences import Sentence, split_sentences
 from monitor.words import Hunk, diff_words

@@ -27,3 +27,7 @@ class DatabaseError(RedlineError):
 
 class ConfigError(RedlineError):
     """The configuration file or an option value is invalid."""
+
+
+class ExtractionError(RedlineError):
+    """A page could not be extracted: too slow, or the process extracting it died."""

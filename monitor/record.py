@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.article import Article, extractor_version
 from monitor.edit import Edit, make_edit, summarize
+from monitor.errors import ExtractionError
 from monitor.normalize import body_paragraphs, content_hash
 from monitor.policy import RevisitPolicy, next_check
 from monitor.urls import canonicalize_url
@@ -72,11 +73,33 @@ class CheckResult:
     summary: str = ""
 
 
-def _extract(body: bytes, url: str) -> Article:
+def extract_in_process(body: bytes, url: str) -> Article:
+    """Extract in this process (the default `Extractor`)."""
     # Imported here: a round of unchanged pages never extracts, and trafilatura is slow to load.
     from monitor.extract import extract_article
 
     return extract_article(body, url=url)
+
+
+def is_extractable(page: FetchedPage) -> bool:
+    """A response whose body is an HTML page (or could be): the kind `record_page` extracts."""
+    return (
+        200 <= page.status < 300
+        and not page.error
+        and bool(page.body)
+        and (not page.content_type or bool(_HTML_TYPES.search(page.content_type)))
+    )
+
+
+def needs_extraction(db: Database, page: FetchedPage) -> bool:
+    """Whether recording `page` will extract it: an HTML page whose bytes differ from the last
+    ones seen for its article. Lets a caller extract ahead and elsewhere (the crawler does it in
+    worker processes, see `monitor.pool`). A guess: `record_page` uses an extraction made ahead
+    only for the page it was made from, and extracts for itself when none was."""
+    if not is_extractable(page):
+        return False
+    article = store.find_article(db, page.url)
+    return article is None or article["last_page_hash"] != store.page_hash(page.body)
 
 
 def health_problem(article: Article, recent_lengths: list[int]) -> str:
@@ -124,7 +147,7 @@ def record_page(
     page: FetchedPage,
     now: datetime,
     policy: RevisitPolicy | None = None,
-    extractor: Extractor = _extract,
+    extractor: Extractor = extract_in_process,
 ) -> CheckResult:
     """Record a fetched page for its tracked article and return what happened."""
     policy = policy or RevisitPolicy()
@@ -195,9 +218,13 @@ def record_page(
 
         reextract_all(db, article_id=int(article["id"]))
 
-    extracted = extractor(page.body, final_url)
-    recent = store.recent_body_lengths(db, article["id"], RECENT_VERSIONS)
-    problem = health_problem(extracted, recent)
+    try:
+        extracted = extractor(page.body, final_url)
+    except ExtractionError as error:
+        extracted, problem = Article(), str(error)
+    else:
+        recent = store.recent_body_lengths(db, article["id"], RECENT_VERSIONS)
+        problem = health_problem(extracted, recent)
     if problem:
         with store.write_transaction(db):
             snapshot = store.save_snapshot(db, page.body, page.content_type, now)

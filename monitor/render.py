@@ -8,7 +8,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from monitor.edits import Edit
+from monitor.edit import Edit
 from monitor.words import word_spans
 
 # Long sentences are cut in tables; `redline diff` shows them whole.

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from monitor import store
+from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
-from tests.conftest import ROOT, crawl
+from tests.conftest import FAST, ROOT, crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -219,3 +220,71 @@ def test_check_command_reports_progress_and_outcomes(site: DemoSite, db_path: Pa
         timeout=60,
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+# --- extraction in worker processes ---------------------------------------------------------
+def crawl_with(db_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    result = run_crawl("check", db_path, {"all": "true"}, {**FAST, **settings}, timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    return result
+
+
+def stored_versions(db_path: Path) -> list[dict]:
+    return rows(
+        db_path,
+        "select articles.url, versions.title, byline, published, body from versions "
+        "join articles on articles.id = versions.article_id order by articles.url, seq",
+    )
+
+
+def test_worker_processes_store_what_in_process_extraction_stores(site, db_path, tmp_path) -> None:
+    in_process = tmp_path / "in-process.db"
+    for path in (db_path, in_process):
+        track(path, site.article_urls())
+    pooled = crawl_with(db_path, REDLINE_EXTRACT_WORKERS="2")
+    crawl_with(in_process, REDLINE_EXTRACT_WORKERS="0")
+    assert stored_versions(db_path) == stored_versions(in_process)
+    assert len(stored_versions(db_path)) == len(site.article_urls())
+    assert "'redline/extract_workers': 2" in pooled.stdout
+
+
+def test_a_round_of_unchanged_pages_starts_no_worker(site, db_path) -> None:
+    track(db_path, site.article_urls())
+    crawl_with(db_path, REDLINE_EXTRACT_WORKERS="2")
+    again = crawl_with(db_path, REDLINE_EXTRACT_WORKERS="2")
+    assert "'redline/extract_workers': 0" in again.stdout
+
+
+def test_a_page_slower_than_the_extraction_timeout_is_extraction_failed(site, db_path) -> None:
+    track(db_path, site.article_urls())
+    # a fresh worker spends longer than 10 ms importing trafilatura: every page is too slow
+    crawl_with(db_path, REDLINE_EXTRACT_WORKERS="1", REDLINE_EXTRACT_TIMEOUT="0.01")
+    checks = rows(db_path, "select outcome, reason, snapshot_id from checks")
+    assert len(checks) == len(site.article_urls())
+    assert {(c["outcome"], c["reason"]) for c in checks} == {
+        ("extraction_failed", "extraction took longer than 0.01 s")
+    }
+    assert all(c["snapshot_id"] for c in checks)  # the raw page is kept
+    assert rows(db_path, "select count(*) as n from versions")[0]["n"] == 0
+    # with time to work, the next round stores every article
+    crawl_with(db_path)
+    assert len(stored_versions(db_path)) == len(site.article_urls())
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("REDLINE_EXTRACT_WORKERS", "-1"),
+        ("REDLINE_EXTRACT_WORKERS", "many"),
+        ("REDLINE_EXTRACT_TIMEOUT", "0"),
+        ("REDLINE_MAX_AGE", "soon"),
+    ],
+)
+def test_a_bad_setting_is_one_logged_line_and_no_check(db_path, setting, value) -> None:
+    track(db_path, ["http://127.0.0.1:9/never-fetched.html"])
+    result = run_crawl("check", db_path, {"all": "true"}, {**FAST, setting: value}, timeout=120)
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    assert result.returncode != 0
+    assert setting in result.stdout or value in result.stdout
+    assert rows(db_path, "select count(*) as n from checks")[0]["n"] == 0

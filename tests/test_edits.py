@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.edits import Edit, compare, is_stealth, summarize
+from monitor.edit import Edit, is_stealth, summarize
+from monitor.edits import compare
 from monitor.extract import Article
 
 STORY = [
@@ -306,7 +307,7 @@ def test_comparing_a_text_with_itself_yields_nothing(title: str, text: str) -> N
 @settings(max_examples=150, deadline=None)
 @given(old=texts, new=texts)
 def test_compare_never_raises_and_edits_use_known_kinds(old: str, new: str) -> None:
-    from monitor.edits import KINDS
+    from monitor.edit import KINDS
 
     for edit in compare(Article(body=old), Article(body=new)):
         assert edit.kind in KINDS

@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.edits import KINDS, compare
+from monitor.edit import KINDS
+from monitor.edits import compare
 from monitor.extract import Article, extract_article, page_text
 
 TAGS = ["p", "div", "article", "h1", "script", "style", "a", "span", "table", "td", "nav", "br"]

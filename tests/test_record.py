@@ -9,7 +9,9 @@ import pytest
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.record import CheckResult, FetchedPage, record_page
+from monitor.article import Article
+from monitor.errors import ExtractionError
+from monitor.record import CheckResult, FetchedPage, needs_extraction, record_page
 
 URL = "https://news.example/local/council-budget"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -325,6 +327,50 @@ def test_a_page_with_no_text_is_extraction_failed(db: Database, clock: Clock) ->
     result = record(db, clock, ok(b"<html><body><div></div></body></html>"))
     assert result.outcome == "extraction_failed"
     assert article(db)["version_count"] == 0
+
+
+def test_an_extraction_that_failed_elsewhere_is_extraction_failed(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok())
+
+    def too_slow(body: bytes, url: str) -> Article:
+        raise ExtractionError("extraction took longer than 60 s")
+
+    result = record_page(db, ok(PAGE_B), clock.tick(), extractor=too_slow)
+    assert (result.outcome, result.reason) == (
+        "extraction_failed",
+        "extraction took longer than 60 s",
+    )
+    check = next(iter(db.query("select * from checks order by id desc limit 1")))
+    assert store.load_snapshot(db, check["snapshot_id"]) == PAGE_B
+    assert count(db, "versions") == 1
+    # the page hash was not remembered: the next check extracts the same bytes again
+    assert record(db, clock, ok(PAGE_B)).outcome == "new_version"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (ok(), True),  # never seen
+        (FetchedPage(url=URL, status=200, body=PAGE_A), True),  # no type given: could be HTML
+        (FetchedPage(url=URL, status=200, body=PAGE_A, content_type="image/png"), False),
+        (FetchedPage(url=URL, status=200, body=b"", content_type="text/html"), False),
+        (status(304), False),
+        (status(404), False),
+        (status(0, error="timeout"), False),
+    ],
+)
+def test_needs_extraction_predicts_which_pages_will_be_extracted(
+    db: Database, page: FetchedPage, expected: bool
+) -> None:
+    assert needs_extraction(db, page) is expected
+
+
+def test_needs_extraction_is_false_for_the_bytes_last_seen(db: Database, clock: Clock) -> None:
+    record(db, clock, ok())
+    assert needs_extraction(db, ok()) is False
+    assert needs_extraction(db, ok(PAGE_B)) is True
 
 
 def test_the_article_recovers_after_a_paywall(db: Database, clock: Clock) -> None:

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from monitor import store
 from monitor.cli import cli
 from monitor.datasette.diffs import body_diff_html, word_diff_html
-from monitor.edits import compare, make_edit
+from monitor.edit import make_edit
+from monitor.edits import compare
 from monitor.extract import Article
 from monitor.feed import FeedChange, atom_feed
 from monitor.serve import build_metadata, make_datasette

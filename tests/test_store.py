@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.edits import make_edit
+from monitor.edit import make_edit
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
 from monitor.extract import Article
 from monitor.schema import MIGRATIONS

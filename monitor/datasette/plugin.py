@@ -33,7 +33,8 @@ from markupsafe import Markup
 from monitor.article import Article
 from monitor.datasette import DATABASE
 from monitor.datasette.diffs import body_diff, body_diff_html, word_diff_html
-from monitor.edits import SIGNIFICANT_AT, compare, is_stealth, summarize
+from monitor.edit import SIGNIFICANT_AT, is_stealth, summarize
+from monitor.edits import compare
 from monitor.feed import FEED_ENTRIES, atom_feed, group_changes
 from monitor.views import fts_query
 

@@ -1,0 +1,255 @@
+"""Extraction in worker processes: `ExtractionPool(size, timeout).extract(body, url) -> Article`.
+
+Extraction is CPU-bound Python: about 50 ms for a typical news page, seconds for a page of
+several megabytes. Run in the crawler's own process it would stall every download while it runs
+and use one core. The pool runs it in up to `size` long-lived `python -m monitor.pool` processes,
+so pages are extracted in parallel on every core while the crawler keeps fetching; a page that
+takes longer than `timeout` seconds is abandoned (its worker killed and replaced), and a worker
+that dies (lxml on a hostile page, the kernel's OOM killer) costs that page, not the round. Both
+raise `ExtractionError`, which the caller records as an extraction failure.
+
+`extract` blocks and is thread-safe: call it from as many threads as there are workers. Workers
+start on first use (a round of unchanged pages starts none) and exit when their stdin closes, so
+they never outlive the process that started them, even if it is killed.
+
+Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Request:
+(body, url). Reply: ("ok", Article, log records) or ("error", message, log records). The log
+records (level, logger name, message) are re-logged by the caller, so the worker's warnings land
+in the crawl's log. Both ends are this module, run from the same installation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from typing import IO, Any
+
+from monitor.article import Article
+from monitor.errors import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+_HEADER = struct.Struct("!Q")
+WORKER_COMMAND = (sys.executable, "-m", "monitor.pool")
+# Seconds to let a worker exit on its own once its stdin is closed, before it is killed.
+STOP_GRACE_S = 2.0
+
+
+def default_size() -> int:
+    """One worker per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+class _Lost(Exception):
+    """The worker did not answer: too slow, dead, or its pipes broke."""
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        view = view[written or 0 :]
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    chunks, missing = [], size
+    while missing:
+        chunk = stream.read(missing)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+class _Worker:
+    """One worker process and its pipes (unbuffered, so `select` sees what is unread)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
+        )
+
+    def exchange(self, payload: bytes, timeout: float) -> bytes:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            _write_all(stdin, _HEADER.pack(len(payload)) + payload)
+        except OSError as error:
+            raise _Lost(self._death() or f"extraction worker unreachable: {error}") from error
+        ready, _, _ = select.select([stdout], [], [], timeout)
+        if not ready:
+            raise _Lost(f"extraction took longer than {timeout:g} s")
+        header = _read_exactly(stdout, _HEADER.size)
+        if len(header) < _HEADER.size:
+            raise _Lost(self._death() or "extraction worker closed its output")
+        (size,) = _HEADER.unpack(header)
+        reply = _read_exactly(stdout, size)  # written in one go once the header is there
+        if len(reply) < size:
+            raise _Lost(self._death() or "extraction worker sent a truncated reply")
+        return reply
+
+    def _death(self) -> str:
+        try:
+            code = self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return ""
+        if code < 0:
+            return f"extraction worker died (signal {-code})"
+        return f"extraction worker exited (status {code})"
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        if not kill:
+            try:
+                self.process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                kill = True
+        if kill:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+class ExtractionPool:
+    """Up to `size` worker processes; `extract` blocks until one is free and has answered."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        if size < 1:
+            raise ValueError("an extraction pool needs at least one worker")
+        self.size = size
+        self.timeout = timeout
+        self._idle: list[_Worker] = []
+        self._count = 0  # workers started and not lost: idle or busy
+        self._free = threading.Condition()
+        self._closed = False
+        self.started = 0  # workers started over the pool's life (replacements included)
+
+    def extract(self, body: bytes, url: str) -> Article:
+        payload = pickle.dumps((body, url), protocol=pickle.HIGHEST_PROTOCOL)
+        worker = self._acquire()
+        try:
+            reply = worker.exchange(payload, self.timeout)
+        except _Lost as lost:
+            worker.stop(kill=True)
+            self._release(None)
+            raise ExtractionError(str(lost)) from None
+        self._release(worker)
+        status, value, records = pickle.loads(reply)
+        for level, name, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+        if status != "ok":
+            raise ExtractionError(value)
+        assert isinstance(value, Article)
+        return value
+
+    def close(self) -> None:
+        """Stop the idle workers now; busy ones stop when they have answered."""
+        with self._free:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._free.notify_all()
+        for worker in idle:
+            worker.stop()
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _acquire(self) -> _Worker:
+        with self._free:
+            while True:
+                if self._closed:
+                    raise ExtractionError("the extraction pool is closed")
+                if self._idle:
+                    return self._idle.pop()
+                if self._count < self.size:
+                    self._count += 1
+                    self.started += 1
+                    break
+                self._free.wait()
+        try:
+            return _Worker()
+        except OSError as error:
+            self._release(None)
+            raise ExtractionError(f"could not start an extraction worker: {error}") from error
+
+    def _release(self, worker: _Worker | None) -> None:
+        with self._free:
+            if worker is not None and not self._closed:
+                self._idle.append(worker)
+            else:
+                self._count -= 1
+            self._free.notify()
+        if worker is not None and self._closed:
+            worker.stop()
+
+
+# ------------------------------------------------------------------ the worker process
+
+
+class _Collect(logging.Handler):
+    """Keeps the log records of one extraction, to send back with the reply."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[tuple[int, str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.name, record.getMessage()))
+
+
+def serve() -> None:
+    """The worker's loop: read a request, extract, reply; exit when stdin closes."""
+    # Ctrl-C or a SIGTERM to the process group is for the crawl, which shuts down cleanly and
+    # then closes our stdin; dying first would turn the pages in hand into extraction failures.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # The protocol gets its own copy of stdout; fd 1 then points at stderr, so nothing a library
+    # prints can corrupt a reply.
+    requests = os.fdopen(os.dup(0), "rb", buffering=0)
+    replies = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    from monitor.extract import extract_article
+
+    collect = _Collect()
+    logging.getLogger().addHandler(collect)
+    logging.getLogger().setLevel(logging.INFO)
+    while True:
+        header = _read_exactly(requests, _HEADER.size)
+        if len(header) < _HEADER.size:
+            return
+        (size,) = _HEADER.unpack(header)
+        body, url = pickle.loads(_read_exactly(requests, size))
+        collect.records = []
+        reply: tuple[Any, ...]
+        try:
+            reply = ("ok", extract_article(body, url=url))
+        except Exception as error:  # extract_article should not raise; never lose the worker
+            reply = ("error", f"extraction failed: {type(error).__name__}: {error}")
+        data = pickle.dumps((*reply, collect.records), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_all(replies, _HEADER.pack(len(data)) + data)
+        except BrokenPipeError:
+            return  # the caller is gone
+
+
+if __name__ == "__main__":
+    serve()
