@@ -20,9 +20,10 @@ Times are wall clock of the whole subprocess (the ~1.7 s Scrapy start-up is in b
 CPU and max RSS come from `os.wait4` on each child: its CPU includes that of the extraction
 worker processes it started (`REDLINE_EXTRACT_WORKERS`, one per core by default), which the bare
 spider does not have, so "ratio CPU" is the cost of the work and "ratio wall" the rate a user sees;
-"+workers MB" is the peak of the child's RSS plus its workers', polled. Figures are medians over `--repeat` runs,
-the sides interleaved (alternating which goes first). Then, unless `--no-profile`, a first-sight
-and an unchanged round run under pyinstrument (in the child) and the top costs are printed.
+"+workers MB" is the peak of the child's RSS plus its workers', polled. Figures are medians over
+`--repeat` runs, the sides interleaved (alternating which goes first). Then, unless
+`--no-profile`, a first-sight and an unchanged round run under pyinstrument (in the child) and
+the top costs are printed.
 """
 
 from __future__ import annotations

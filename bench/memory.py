@@ -7,10 +7,10 @@ distinct URLs (`/p/<n>/<id>.html`: each page under several paths, so every URL i
 article). For a round of `--small` URLs and one of `--pages` URLs, each on a fresh database:
 Redline's first sight (fetch + extract + store) and then an unchanged round (identical bytes),
 and the bare spider fetching the same URLs, all as real subprocesses started the same way as in
-`bench.crawl`. Peak RSS is the child's own `ru_maxrss` from `os.wait4`, and, with its extraction
-worker processes, the peak of their summed RSS polled from /proc every ~0.1 s; the RSS at 1/4, 1/2 and
-3/4 of each run comes from polling `/proc/<pid>/status`, to tell a plateau from a leak: growth
-between the two round sizes, per extra page, is the last column.
+`bench.crawl`. Peak RSS is the child's own `ru_maxrss` from `os.wait4`, and, with its
+extraction worker processes, the peak of their summed RSS polled from /proc every ~0.1 s; the RSS
+at 1/4, 1/2 and 3/4 of each run comes from polling `/proc/<pid>/status`, to tell a plateau from a
+leak: growth between the two round sizes, per extra page, is the last column.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -63,6 +64,11 @@ class FetchedPage:
     content_type: str = ""
     error: str = ""  # why no usable response came
 
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the body, computed once however many times it is asked for."""
+        return store.page_hash(self.body)
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -99,7 +105,7 @@ def needs_extraction(db: Database, page: FetchedPage) -> bool:
     if not is_extractable(page):
         return False
     article = store.find_article(db, page.url)
-    return article is None or article["last_page_hash"] != store.page_hash(page.body)
+    return article is None or article["last_page_hash"] != page.digest
 
 
 def health_problem(article: Article, recent_lengths: list[int]) -> str:
@@ -185,7 +191,7 @@ def record_page(
         reason = f"HTTP {status}" if status in (404, 410) else f"redirected to {final_url}"
         return _record_removal(db, article, check, reason, now, policy)
 
-    digest = store.page_hash(page.body)
+    digest = page.digest
     made_by = store.latest_extractor(db, article["id"])
     same_extractor = made_by == extractor_version()
     same_place = (article["redirected_to"] or page.url) == final_url
