@@ -239,7 +239,7 @@ def generate_rows(plan: Plan, corpus: Path, checks_per_version: int, chunk: int)
                               "title" if kind == "headline" else "body", f"figure {seq - 1}",
                               f"figure {seq}", sentence, f"{sentence} ({seq})",
                               int(significant[kind]), 0.8 if significant[kind] else 0.2,
-                              reasons[kind], 3, 3))  # fmt: skip
+                              reasons[kind], 3, 3, plan.sites[article_id - 1]))  # fmt: skip
         yield versions, changes, edits, checks
 
 
@@ -269,7 +269,7 @@ COLUMNS = {
     "changes": "id article_id old_version_id new_version_id detected_at summary kinds significant "
     "stealth",
     "edits": "id change_id article_id position kind field old new old_sentence new_sentence "
-    "significant score reasons old_paragraph new_paragraph",
+    "significant score reasons old_paragraph new_paragraph site",
     "checks": "id article_id checked_at url http_status outcome reason version_id snapshot_id",
 }
 

@@ -222,3 +222,20 @@ def m005_indexes_for_scale(db: Database) -> None:
     _table(db, "edits").create_index(["significant", "change_id"], find_unique_name=True)
     _table(db, "edits").create_index(["article_id", "change_id"], find_unique_name=True)
     _table(db, "articles").create_index(["site"], find_unique_name=True)
+
+
+@MIGRATIONS()
+def m006_site_on_edits(db: Database) -> None:
+    """Each edit carries its article's site, so the edits of one site are an index walk in change
+    order whatever the site's share of the store (`redline edits --site` on the most popular of
+    200 sites at 1M versions: 4.1 s before). Edits of the headline get a partial index: they are
+    a few percent of all edits, and "headline changes" must not scan the rest."""
+    _table(db, "edits").add_column("site", str)
+    db.execute(
+        "update edits set site = (select site from articles where articles.id = edits.article_id)"
+    )
+    _table(db, "edits").create_index(["site", "change_id"], find_unique_name=True)
+    db.execute(
+        "create index if not exists idx_edits_title_change_id on edits (change_id) "
+        "where field = 'title'"
+    )

@@ -329,11 +329,13 @@ def replace_change_edits(
     db: Database, change_id: int, article_id: int, edits: list[Edit], first_position: int = 0
 ) -> None:
     """Insert a change's edits (after `first_position` existing ones) and refresh its summary."""
+    site = db.execute("select site from articles where id = ?", [article_id]).fetchone()[0]
     _table(db, "edits").insert_all(
         (
             {
                 "change_id": change_id,
                 "article_id": article_id,
+                "site": site,
                 "position": first_position + position,
                 "kind": edit.kind,
                 "field": edit.field,
@@ -393,7 +395,7 @@ def list_edits(
         where.append(f"edits.kind in ({', '.join('?' for _ in kinds)})")
         params.extend(kinds)
     if site:
-        where.append("articles.site = ?")
+        where.append("edits.site = ?")
         params.append(site)
     if url:
         where.append("articles.url = ?")

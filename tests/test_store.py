@@ -425,3 +425,21 @@ def test_add_change_derives_summary_kinds_and_stealth_from_the_edits(db: Databas
     assert change["summary"] == "quote changed; typo fixed"
     positions = [e["position"] for e in db.query("select position from edits order by id")]
     assert positions == [0, 1]
+
+
+def test_upgrading_gives_old_edits_their_site_and_lists_them_by_site(tmp_path: Path) -> None:
+    path = tmp_path / "redline.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m006_site_on_edits")  # a database from before the site
+    article, _ = store.track_article(old, "https://news.example/a", NOW)
+    change_id = old["changes"].insert(
+        {"article_id": article["id"], "detected_at": store.stamp(NOW), "summary": "x"}
+    ).last_pk
+    old["edits"].insert(
+        {"change_id": change_id, "article_id": article["id"], "kind": "name", "field": "body"}
+    )
+    old.close()
+    upgraded = store.open_db(path)
+    assert [row["site"] for row in upgraded.query("select site from edits")] == ["news.example"]
+    assert [row["kind"] for row in store.list_edits(upgraded, site="news.example")] == ["name"]
+    assert store.list_edits(upgraded, site="other.example") == []
