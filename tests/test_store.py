@@ -432,9 +432,11 @@ def test_upgrading_gives_old_edits_their_site_and_lists_them_by_site(tmp_path: P
     old = Database(path)
     MIGRATIONS.apply(old, stop_before="m006_site_on_edits")  # a database from before the site
     article, _ = store.track_article(old, "https://news.example/a", NOW)
-    change_id = old["changes"].insert(
-        {"article_id": article["id"], "detected_at": store.stamp(NOW), "summary": "x"}
-    ).last_pk
+    change_id = (
+        old["changes"]
+        .insert({"article_id": article["id"], "detected_at": store.stamp(NOW), "summary": "x"})
+        .last_pk
+    )
     old["edits"].insert(
         {"change_id": change_id, "article_id": article["id"], "kind": "name", "field": "body"}
     )
