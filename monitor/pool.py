@@ -75,7 +75,7 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
 
 
 class _Worker:
-    """One worker process and its pipes (unbuffered, so `select` sees what is unread)."""
+    """One worker process and its pipes (unbuffered, so `poll` sees what is unread)."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
@@ -89,8 +89,9 @@ class _Worker:
             _write_all(stdin, _HEADER.pack(len(payload)) + payload)
         except OSError as error:
             raise _Lost(self._death() or f"extraction worker unreachable: {error}") from error
-        ready, _, _ = select.select([stdout], [], [], timeout)
-        if not ready:
+        waiting = select.poll()  # not select.select: a crawl may hold more than 1024 descriptors
+        waiting.register(stdout, select.POLLIN)
+        if not waiting.poll(timeout * 1000):
             raise _Lost(f"extraction took longer than {timeout:g} s")
         header = _read_exactly(stdout, _HEADER.size)
         if len(header) < _HEADER.size:
