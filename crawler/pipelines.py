@@ -52,21 +52,30 @@ class StorePipeline:
         self.db = store.open_db(self.config.db_path)
         workers = self.config.extract_workers
         if workers:
+            from twisted.internet import reactor  # the one Scrapy installed (importing installs)
+
             # Workers start on first use: a round of unchanged pages starts none.
             self.pool = ExtractionPool(workers, self.config.extract_timeout)
             self.threads = ThreadPool(0, workers, name="redline-extract")
             self.threads.start()
+            # A forced shutdown (a second Ctrl-C) skips close_spider; idle pool threads would
+            # then keep the interpreter from exiting.
+            reactor.addSystemEventTrigger("during", "shutdown", self._stop_extraction)
 
     def close_spider(self) -> None:
         # Called once every item is processed: no extraction is in flight.
-        if self.threads is not None:
-            self.threads.stop()
-        if self.pool is not None:
-            self.pool.close()
-            if self.crawler.stats is not None:
-                self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
+        if self.pool is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
+        self._stop_extraction()
         if self.db is not None:
             self.db.close()
+
+    def _stop_extraction(self) -> None:
+        threads, pool, self.threads, self.pool = self.threads, self.pool, None, None
+        if threads is not None:
+            threads.stop()
+        if pool is not None:
+            pool.close()
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, LinksItem):
@@ -75,7 +84,7 @@ class StorePipeline:
             return item
         page = FetchedPage(**dataclasses.asdict(item))
         if self.pool is not None and self.threads is not None and needs_extraction(self.db, page):
-            from twisted.internet import reactor  # the one Scrapy installed (importing installs)
+            from twisted.internet import reactor
 
             extracting: Deferred[Article | ExtractionError] = deferToThreadPool(
                 reactor, self.threads, _extract, self.pool, page

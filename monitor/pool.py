@@ -30,6 +30,7 @@ import struct
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import IO, Any
 
 from monitor.article import Article
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
 WORKER_COMMAND = (sys.executable, "-m", "monitor.pool")
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Seconds to let a worker exit on its own once its stdin is closed, before it is killed.
 STOP_GRACE_S = 2.0
 
@@ -78,8 +80,14 @@ class _Worker:
     """One worker process and its pipes (unbuffered, so `poll` sees what is unread)."""
 
     def __init__(self) -> None:
+        # The worker imports this package from where the caller did, whatever its directory.
+        path = os.pathsep.join(filter(None, (str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH"))))
         self.process = subprocess.Popen(
-            WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
+            WORKER_COMMAND,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+            env={**os.environ, "PYTHONPATH": path},
         )
 
     def exchange(self, payload: bytes, timeout: float) -> bytes:
