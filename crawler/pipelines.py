@@ -1,8 +1,10 @@
 """Hand each fetched page to the monitor, which extracts, compares and stores it.
 
-Pages whose bytes changed are first extracted in worker processes (`monitor.pool`), from a thread
-pool of the same size, so the reactor keeps downloading and several pages are extracted at once;
-the comparison and the write then run in the reactor's thread, one page at a time.
+The reactor's thread only fetches. Everything that touches the database (deciding whether a page
+needs extracting, comparing, writing) runs in one writer thread that owns the connection, one page
+at a time in arrival order; pages whose bytes changed are first extracted in worker processes
+(`monitor.pool`), several at once. Hashing, SQLite and the workers release the GIL, so the
+downloads go on meanwhile; stats and log lines are written back in the reactor's thread.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from monitor.article import Article
 from monitor.errors import ExtractionError, RedlineError
 from monitor.pool import ExtractionPool
 from monitor.record import (
+    CheckResult,
     Extractor,
     FetchedPage,
     extract_in_process,
@@ -41,64 +44,96 @@ class StorePipeline:
         self.config = config
         self.crawler = crawler
         self.db: Any = None
+        self.writer: ThreadPool | None = None  # one thread: the only user of `db`
         self.pool: ExtractionPool | None = None
-        self.threads: ThreadPool | None = None
+        self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawl_config(crawler.settings), crawler)
 
     def open_spider(self) -> None:
+        from twisted.internet import reactor  # the one Scrapy installed (importing installs)
+
         self.db = store.open_db(self.config.db_path)
+        self.writer = ThreadPool(1, 1, name="redline-store")
+        self.writer.start()
         workers = self.config.extract_workers
         if workers:
-            from twisted.internet import reactor  # the one Scrapy installed (importing installs)
-
             # Workers start on first use: a round of unchanged pages starts none.
             self.pool = ExtractionPool(workers, self.config.extract_timeout)
-            self.threads = ThreadPool(0, workers, name="redline-extract")
-            self.threads.start()
-            # A forced shutdown (a second Ctrl-C) skips close_spider; idle pool threads would
-            # then keep the interpreter from exiting.
-            reactor.addSystemEventTrigger("during", "shutdown", self._stop_extraction)
+            self.extractors = ThreadPool(0, workers, name="redline-extract")
+            self.extractors.start()
+        # A forced shutdown (a second Ctrl-C) skips close_spider; idle threads would then keep
+        # the interpreter from exiting.
+        reactor.addSystemEventTrigger("during", "shutdown", self._stop_threads)
 
     def close_spider(self) -> None:
-        # Called once every item is processed: no extraction is in flight.
+        # Called once every item is processed: nothing is in flight.
         if self.pool is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
-        self._stop_extraction()
+        self._stop_threads()
         if self.db is not None:
             self.db.close()
 
-    def _stop_extraction(self) -> None:
-        threads, pool, self.threads, self.pool = self.threads, self.pool, None, None
-        if threads is not None:
-            threads.stop()
-        if pool is not None:
-            pool.close()
+    def _stop_threads(self) -> None:
+        for threads in (self.extractors, self.writer):
+            if threads is not None:
+                threads.stop()
+        self.extractors = self.writer = None
+        if self.pool is not None:
+            self.pool.close()
 
+    # ------------------------------------------------------------------ items
     def process_item(self, item: Any) -> Any:
         if isinstance(item, LinksItem):
-            return self._record_links(item)
+            return self._in_writer(self._record_links, item).addCallback(self._links_recorded, item)
         if not isinstance(item, PageItem):
             return item
         page = FetchedPage(**dataclasses.asdict(item))
-        if self.pool is not None and self.threads is not None and needs_extraction(self.db, page):
-            from twisted.internet import reactor
+        recording = self._in_writer(self._record_unless_extracting, page)
+        return recording.addCallback(self._extract_then_record, page).addCallback(
+            self._recorded, item, page
+        )
 
-            extracting: Deferred[Article | ExtractionError] = deferToThreadPool(
-                reactor, self.threads, _extract, self.pool, page
-            )
-            return extracting.addCallback(lambda done: self._record(item, page, _ahead(page, done)))
-        return self._record(item, page)
+    def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
+        from twisted.internet import reactor
 
-    def _record(self, item: PageItem, page: FetchedPage, extractor: Extractor | None = None) -> Any:
-        options = {"extractor": extractor} if extractor else {}
+        assert self.writer is not None
+        return deferToThreadPool(reactor, self.writer, function, *args)
+
+    def _record_unless_extracting(self, page: FetchedPage) -> CheckResult | None:
+        """In the writer thread: record the page now, or None when it goes to a worker first."""
+        if self.pool is not None and needs_extraction(self.db, page):
+            return None
+        return self._record(page, extract_in_process)
+
+    def _extract_then_record(
+        self, result: CheckResult | None, page: FetchedPage
+    ) -> CheckResult | Deferred[CheckResult]:
+        if result is not None:
+            return result
+        from twisted.internet import reactor
+
+        assert self.pool is not None and self.extractors is not None
+        extracting: Deferred[Article | ExtractionError] = deferToThreadPool(
+            reactor, self.extractors, _extract, self.pool, page
+        )
+        return extracting.addCallback(
+            lambda done: self._in_writer(self._record, page, _ahead(page, done))
+        )
+
+    def _record(self, page: FetchedPage, extractor: Extractor) -> CheckResult:
+        """In the writer thread."""
         try:
-            result = record_page(self.db, page, store.utc_now(), self.config.policy, **options)
+            return record_page(
+                self.db, page, store.utc_now(), self.config.policy, extractor=extractor
+            )
         except (RedlineError, sqlite3.Error) as error:
             # The transaction was rolled back: nothing half-written. Drop with the reason.
             raise DropItem(f"could not record {page.url}: {error}") from error
+
+    def _recorded(self, result: CheckResult, item: PageItem, page: FetchedPage) -> PageItem:
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value(f"redline/outcome/{result.outcome}")
@@ -108,7 +143,8 @@ class StorePipeline:
             logger.info("%s: %s %s", result.outcome, page.url, result.reason)
         return item
 
-    def _record_links(self, item: LinksItem) -> LinksItem:
+    def _record_links(self, item: LinksItem) -> int:
+        """In the writer thread: track the listed links; returns how many were new."""
         urls = item.urls
         if not self.config.allow_private:
             refused = [url for url in urls if is_private_url(url)]
@@ -116,9 +152,11 @@ class StorePipeline:
                 logger.warning("refused %s from %s: private address", url, item.source_url)
             urls = [url for url in urls if url not in set(refused)]
         try:
-            new = store.track_discovered(self.db, item.source_id, urls, store.utc_now())
+            return store.track_discovered(self.db, item.source_id, urls, store.utc_now())
         except sqlite3.Error as error:
             raise DropItem(f"could not record links of {item.source_url}: {error}") from error
+
+    def _links_recorded(self, new: int, item: LinksItem) -> LinksItem:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("redline/discovered", new)
         logger.info("%d new article(s) of %d listed by %s", new, len(item.urls), item.source_url)
@@ -126,8 +164,8 @@ class StorePipeline:
 
 
 def _extract(pool: ExtractionPool, page: FetchedPage) -> Article | ExtractionError:
-    """In a pool thread: the page's extraction, or why there is none (kept as a value, so the
-    record is written in the reactor's thread either way)."""
+    """In an extraction thread: the page's extraction, or why there is none (kept as a value, so
+    the check is recorded either way)."""
     try:
         return pool.extract(page.body, page.final_url or page.url)
     except ExtractionError as error:
