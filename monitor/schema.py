@@ -239,3 +239,14 @@ def m006_site_on_edits(db: Database) -> None:
         "create index if not exists idx_edits_title_change_id on edits (change_id) "
         "where field = 'title'"
     )
+
+
+@MIGRATIONS()
+def m007_change_counts_by_time(db: Database) -> None:
+    """A covering index of changes by time with their article and significant-edit count: "most
+    edited articles" counts a window of changes from the index alone instead of joining every
+    edit (1.9 s at 1M versions). It replaces the index on detected_at alone, its prefix."""
+    _table(db, "changes").create_index(
+        ["detected_at", "article_id", "significant"], find_unique_name=True
+    )
+    db.execute("drop index if exists idx_changes_detected_at")

@@ -704,3 +704,22 @@ def test_redline_serve_answers_over_http_and_sees_new_writes(tmp_path: Path) -> 
             assert "<ins>15</ins>" in page.read().decode()
     finally:
         assert stop_server(server) == 0
+
+
+def test_most_edited_articles_counts_what_the_edits_table_holds(newsroom: Newsroom) -> None:
+    """The canned query counts from changes through an index; the edits themselves must agree."""
+    ranked = rows(newsroom.path, "/redline/most_edited_articles.json?since=2000-01-01")
+    db = store.open_db(newsroom.path)
+    try:
+        expected = {
+            row["article_id"]: (row["n"], row["changes"])
+            for row in db.query(
+                "select article_id, count(*) as n, count(distinct change_id) as changes "
+                "from edits where significant = 1 group by article_id"
+            )
+        }
+    finally:
+        db.close()
+    assert ranked and len(ranked) == len(expected)
+    for row in ranked:
+        assert (row["significant_edits"], row["changes"]) == expected[row["article_id"]]
