@@ -445,3 +445,40 @@ def test_upgrading_gives_old_edits_their_site_and_lists_them_by_site(tmp_path: P
     assert [row["site"] for row in upgraded.query("select site from edits")] == ["news.example"]
     assert [row["kind"] for row in store.list_edits(upgraded, site="news.example")] == ["name"]
     assert store.list_edits(upgraded, site="other.example") == []
+
+
+def _counts(db: Database) -> dict[int, tuple[int, int, str | None]]:
+    return {
+        row["id"]: (row["significant_edits"], row["edited_changes"], row["last_edit"])
+        for row in db.query("select id, significant_edits, edited_changes, last_edit from articles")
+    }
+
+
+def _counted_from_edits(db: Database) -> dict[int, tuple[int, int, str | None]]:
+    counted = {row["id"]: (0, 0, None) for row in db.query("select id from articles")}
+    for row in db.query(
+        "select edits.article_id, count(*) as n, count(distinct change_id) as changes, "
+        "max(changes.detected_at) as last from edits join changes on changes.id = edits.change_id "
+        "where edits.significant = 1 group by edits.article_id"
+    ):
+        counted[row["article_id"]] = (row["n"], row["changes"], row["last"])
+    return counted
+
+
+def test_articles_count_their_significant_edits_whatever_writes_the_changes(db: Database) -> None:
+    a, _ = store.track_article(db, "https://news.example/a", NOW)
+    b, _ = store.track_article(db, "https://news.example/b", NOW)
+    name = make_edit("name", "body", old="Jon", new="John")
+    typo = make_edit("typo", "body", old="teh", new="the")
+    store.add_change(db, a["id"], None, None, [name, typo], NOW)
+    store.add_change(db, a["id"], None, None, [typo], NOW + timedelta(hours=1))
+    later = store.add_change(db, b["id"], None, None, [name, name], NOW + timedelta(hours=2))
+    assert _counts(db) == _counted_from_edits(db)
+    assert _counts(db)[a["id"]] == (1, 1, store.stamp(NOW))
+    # a re-extraction rewrites a change's edits: the counts follow
+    db.execute("delete from edits where change_id = ?", [later])
+    store.replace_change_edits(db, later, b["id"], [typo])
+    assert _counts(db)[b["id"]] == (0, 0, None) == _counted_from_edits(db)[b["id"]]
+    db.execute("delete from edits where article_id = ?", [a["id"]])
+    db.execute("delete from changes where article_id = ?", [a["id"]])
+    assert _counts(db)[a["id"]] == (0, 0, None)
