@@ -77,6 +77,6 @@ def _positive(settings: BaseSettings, name: str, default: float) -> float:
         value = settings.getfloat(name, default)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not 0 < value < float("inf"):
         raise ConfigError(f"{name} must be a number of seconds above 0, not {settings.get(name)!r}")
     return value

@@ -24,7 +24,7 @@ from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem, PageItem
 from monitor import store
 from monitor.article import Article
-from monitor.errors import ExtractionError, RedlineError
+from monitor.errors import ExtractionError, RedlineError, WorkerStartError
 from monitor.pool import ExtractionPool
 from monitor.record import (
     CheckResult,
@@ -47,6 +47,7 @@ class StorePipeline:
         self.writer: ThreadPool | None = None  # one thread: the only user of `db`
         self.pool: ExtractionPool | None = None
         self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
+        self.workers_broken = False  # no worker could start: extract in the writer thread
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -65,8 +66,8 @@ class StorePipeline:
             self.extractors = ThreadPool(0, workers, name="redline-extract")
             self.extractors.start()
         # A forced shutdown (a second Ctrl-C) skips close_spider; idle threads would then keep
-        # the interpreter from exiting.
-        reactor.addSystemEventTrigger("during", "shutdown", self._stop_threads)
+        # the interpreter from exiting, and busy workers would finish pages nobody will record.
+        reactor.addSystemEventTrigger("during", "shutdown", self._stop_threads, kill=True)
 
     def close_spider(self) -> None:
         # Called once every item is processed: nothing is in flight.
@@ -76,13 +77,13 @@ class StorePipeline:
         if self.db is not None:
             self.db.close()
 
-    def _stop_threads(self) -> None:
+    def _stop_threads(self, kill: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.close(kill=kill)  # queued extractions then fail at once
         for threads in (self.extractors, self.writer):
             if threads is not None:
                 threads.stop()
         self.extractors = self.writer = None
-        if self.pool is not None:
-            self.pool.close()
 
     # ------------------------------------------------------------------ items
     def process_item(self, item: Any) -> Any:
@@ -104,8 +105,12 @@ class StorePipeline:
 
     def _record_unless_extracting(self, page: FetchedPage) -> CheckResult | None:
         """In the writer thread: record the page now, or None when it goes to a worker first."""
-        if self.pool is not None and needs_extraction(self.db, page):
-            return None
+        try:
+            workers = self.pool is not None and not self.workers_broken
+            if workers and needs_extraction(self.db, page):
+                return None
+        except sqlite3.Error as error:
+            raise DropItem(f"could not record {page.url}: {error}") from error
         return self._record(page, extract_in_process)
 
     def _extract_then_record(
@@ -115,13 +120,25 @@ class StorePipeline:
             return result
         from twisted.internet import reactor
 
-        assert self.pool is not None and self.extractors is not None
+        if self.pool is None or self.extractors is None:
+            return self._in_writer(self._record, page, extract_in_process)
         extracting: Deferred[Article | ExtractionError] = deferToThreadPool(
             reactor, self.extractors, _extract, self.pool, page
         )
-        return extracting.addCallback(
-            lambda done: self._in_writer(self._record, page, _ahead(page, done))
-        )
+        return extracting.addCallback(self._record_extracted, page)
+
+    def _record_extracted(
+        self, done: Article | ExtractionError, page: FetchedPage
+    ) -> Deferred[CheckResult]:
+        extractor = _ahead(page, done)
+        if isinstance(done, WorkerStartError):
+            # No worker can start (a broken installation, no processes left): this page and the
+            # rest of the round are extracted in the writer thread, as with 0 workers.
+            if not self.workers_broken:
+                logger.error("%s; extracting in the crawler's process from now on", done)
+                self.workers_broken = True
+            extractor = extract_in_process
+        return self._in_writer(self._record, page, extractor)
 
     def _record(self, page: FetchedPage, extractor: Extractor) -> CheckResult:
         """In the writer thread."""
@@ -170,6 +187,8 @@ def _extract(pool: ExtractionPool, page: FetchedPage) -> Article | ExtractionErr
         return pool.extract(page.body, page.final_url or page.url)
     except ExtractionError as error:
         return error
+    except Exception as error:  # a bug here must cost one page, not hang the round
+        return ExtractionError(f"extraction failed: {type(error).__name__}: {error}")
 
 
 def _ahead(page: FetchedPage, done: Article | ExtractionError) -> Extractor:

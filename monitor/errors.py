@@ -31,3 +31,7 @@ class ConfigError(RedlineError):
 
 class ExtractionError(RedlineError):
     """A page could not be extracted: too slow, or the process extracting it died."""
+
+
+class WorkerStartError(ExtractionError):
+    """No extraction worker process could be started (the installation, not the page)."""

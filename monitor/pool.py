@@ -9,13 +9,16 @@ that dies (lxml on a hostile page, the kernel's OOM killer) costs that page, not
 raise `ExtractionError`, which the caller records as an extraction failure.
 
 `extract` blocks and is thread-safe: call it from as many threads as there are workers. Workers
-start on first use (a round of unchanged pages starts none) and exit when their stdin closes, so
-they never outlive the process that started them, even if it is killed.
+start on first use (a round of unchanged pages starts none); the timeout counts from the moment a
+worker is ready, its imports done. They exit when their stdin closes or their parent is gone, so
+they never outlive the process that started them, even if it is killed mid-page. A worker that
+cannot start at all raises `WorkerStartError` (the caller may extract in its own process).
 
-Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Request:
-(body, url). Reply: ("ok", Article, log records) or ("error", message, log records). The log
-records (level, logger name, message) are re-logged by the caller, so the worker's warnings land
-in the crawl's log. Both ends are this module, run from the same installation.
+Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Once ready,
+the worker sends an empty message. Request: (body, url). Reply: ("ok", Article, log records) or
+("error", message, log records). The log records (level, logger name, message) are re-logged by
+the caller, so the worker's warnings land in the crawl's log. Both ends are this module, run from
+the same installation.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
 from monitor.article import Article
-from monitor.errors import ExtractionError
+from monitor.errors import ExtractionError, WorkerStartError
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,10 @@ WORKER_COMMAND = (sys.executable, "-m", "monitor.pool")
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Seconds to let a worker exit on its own once its stdin is closed, before it is killed.
 STOP_GRACE_S = 2.0
+# Seconds a new worker may take to start Python and import the extractor.
+START_TIMEOUT_S = 60.0
+# How often a worker checks that the process that started it is still there.
+PARENT_CHECK_S = 1.0
 
 
 def default_size() -> int:
@@ -89,14 +97,30 @@ class _Worker:
             bufsize=0,
             env={**os.environ, "PYTHONPATH": path},
         )
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the worker's ready message; `WorkerStartError` if it never comes."""
+        try:
+            if self._receive(START_TIMEOUT_S) != b"":
+                raise _Lost("extraction worker sent something before it was ready")
+        except _Lost as lost:
+            self.stop(kill=True)
+            raise WorkerStartError(f"extraction worker did not start: {lost}") from None
+        self.ready = True
 
     def exchange(self, payload: bytes, timeout: float) -> bytes:
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
+        stdin = self.process.stdin
+        assert stdin is not None
         try:
             _write_all(stdin, _HEADER.pack(len(payload)) + payload)
         except OSError as error:
             raise _Lost(self._death() or f"extraction worker unreachable: {error}") from error
+        return self._receive(timeout)
+
+    def _receive(self, timeout: float) -> bytes:
+        stdout = self.process.stdout
+        assert stdout is not None
         waiting = select.poll()  # not select.select: a crawl may hold more than 1024 descriptors
         waiting.register(stdout, select.POLLIN)
         if not waiting.poll(timeout * 1000):
@@ -141,10 +165,13 @@ class ExtractionPool:
     def __init__(self, size: int, timeout: float) -> None:
         if size < 1:
             raise ValueError("an extraction pool needs at least one worker")
+        if not 0 < timeout < float("inf"):
+            raise ValueError(f"the extraction timeout must be a number of seconds, not {timeout}")
         self.size = size
         self.timeout = timeout
         self._idle: list[_Worker] = []
-        self._count = 0  # workers started and not lost: idle or busy
+        self._busy: set[_Worker] = set()
+        self._count = 0  # slots taken: workers idle, busy or starting
         self._free = threading.Condition()
         self._closed = False
         self.started = 0  # workers started over the pool's life (replacements included)
@@ -154,10 +181,12 @@ class ExtractionPool:
         worker = self._acquire()
         try:
             reply = worker.exchange(payload, self.timeout)
-        except _Lost as lost:
+        except BaseException as error:  # the worker's state is unknown: never reuse it
             worker.stop(kill=True)
-            self._release(None)
-            raise ExtractionError(str(lost)) from None
+            self._release(worker, lost=True)
+            if isinstance(error, _Lost):
+                raise ExtractionError(str(error)) from None
+            raise
         self._release(worker)
         status, value, records = pickle.loads(reply)
         for level, name, message in records:
@@ -167,14 +196,18 @@ class ExtractionPool:
         assert isinstance(value, Article)
         return value
 
-    def close(self) -> None:
-        """Stop the idle workers now; busy ones stop when they have answered."""
+    def close(self, kill: bool = False) -> None:
+        """Stop the idle workers now; busy ones stop when they have answered, or at once with
+        `kill` (their pages then fail with an `ExtractionError`)."""
         with self._free:
             self._closed = True
             idle, self._idle = self._idle, []
+            busy = list(self._busy) if kill else []
             self._free.notify_all()
         for worker in idle:
             worker.stop()
+        for worker in busy:
+            worker.process.kill()
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -187,27 +220,46 @@ class ExtractionPool:
             while True:
                 if self._closed:
                     raise ExtractionError("the extraction pool is closed")
-                if self._idle:
-                    return self._idle.pop()
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.process.poll() is None:
+                        self._busy.add(worker)
+                        return worker
+                    # died while idle (the OOM killer, say): not this page's fault
+                    self._count -= 1
+                    worker.stop(kill=True)
                 if self._count < self.size:
                     self._count += 1
                     self.started += 1
                     break
                 self._free.wait()
         try:
-            return _Worker()
+            worker = _Worker()
         except OSError as error:
-            self._release(None)
-            raise ExtractionError(f"could not start an extraction worker: {error}") from error
-
-    def _release(self, worker: _Worker | None) -> None:
+            self._release(None, lost=True)
+            raise WorkerStartError(f"could not start an extraction worker: {error}") from error
+        try:
+            worker.wait_ready()
+        except WorkerStartError:
+            self._release(None, lost=True)
+            raise
         with self._free:
-            if worker is not None and not self._closed:
-                self._idle.append(worker)
-            else:
+            self._busy.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker | None, lost: bool = False) -> None:
+        stop = False
+        with self._free:
+            if worker is not None:
+                self._busy.discard(worker)
+            if worker is None or lost or self._closed:
                 self._count -= 1
+                stop = worker is not None and not lost
+            else:
+                self._idle.append(worker)
             self._free.notify()
-        if worker is not None and self._closed:
+        if stop:
+            assert worker is not None
             worker.stop()
 
 
@@ -236,11 +288,13 @@ def serve() -> None:
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     replies = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
+    _exit_with(os.getppid())
     from monitor.extract import extract_article
 
     collect = _Collect()
     logging.getLogger().addHandler(collect)
     logging.getLogger().setLevel(logging.INFO)
+    _write_all(replies, _HEADER.pack(0))  # ready
     while True:
         header = _read_exactly(requests, _HEADER.size)
         if len(header) < _HEADER.size:
@@ -258,6 +312,18 @@ def serve() -> None:
             _write_all(replies, _HEADER.pack(len(data)) + data)
         except BrokenPipeError:
             return  # the caller is gone
+
+
+def _exit_with(parent: int) -> None:
+    """Exit as soon as the process that started this one is gone, even in the middle of a page
+    (a closed stdin is only seen between pages)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="redline-parent-watch", daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -98,14 +98,30 @@ def is_extractable(page: FetchedPage) -> bool:
 
 
 def needs_extraction(db: Database, page: FetchedPage) -> bool:
-    """Whether recording `page` will extract it: an HTML page whose bytes differ from the last
-    ones seen for its article. Lets a caller extract ahead and elsewhere (the crawler does it in
-    worker processes, see `monitor.pool`). A guess: `record_page` uses an extraction made ahead
-    only for the page it was made from, and extracts for itself when none was."""
+    """Whether recording `page` will extract it: the same tests as `record_page`, so a caller can
+    extract ahead and elsewhere (the crawler does it in worker processes, see `monitor.pool`).
+    `record_page` uses an extraction made ahead only for the page it was made from, and extracts
+    for itself when none was."""
     if not is_extractable(page):
         return False
+    final_url = page.final_url or page.url
+    if final_url != page.url and is_soft_404(page.url, final_url):
+        return False
     article = store.find_article(db, page.url)
-    return article is None or article["last_page_hash"] != page.digest
+    if article is None:
+        return True
+    return not _is_identical(page, article, store.latest_extractor(db, article["id"]))
+
+
+def _is_identical(page: FetchedPage, article: store.Row, made_by: str | None) -> bool:
+    """The same bytes as last time, at the same place, from the same extractor, for an article
+    still live: nothing to extract, and nothing can have changed."""
+    return (
+        page.digest == article["last_page_hash"]
+        and made_by == extractor_version()
+        and (article["redirected_to"] or page.url) == (page.final_url or page.url)
+        and article["status"] == "active"
+    )
 
 
 def health_problem(article: Article, recent_lengths: list[int]) -> str:
@@ -194,13 +210,7 @@ def record_page(
     digest = page.digest
     made_by = store.latest_extractor(db, article["id"])
     same_extractor = made_by == extractor_version()
-    same_place = (article["redirected_to"] or page.url) == final_url
-    if (
-        digest == article["last_page_hash"]
-        and same_extractor
-        and same_place
-        and article["status"] == "active"
-    ):
+    if _is_identical(page, article, made_by):
         with store.write_transaction(db):
             store.add_check(db, outcome="unchanged", reason="identical page", **check)
             store.update_article(

@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from monitor import pool as pool_module
 from monitor.demo import articles
 from monitor.demo.pages import render_page
-from monitor.errors import ExtractionError
+from monitor.errors import ExtractionError, WorkerStartError
 from monitor.extract import extract_article
 from monitor.pool import ExtractionPool, default_size
 from tests.conftest import ROOT
@@ -47,28 +48,69 @@ def test_workers_start_on_first_use_and_never_exceed_the_size() -> None:
         assert pool.started == 2
 
 
+def big_page(paragraphs: int) -> bytes:
+    """A real-looking article long enough to keep a worker busy for a while."""
+    text = "".join(
+        f"<p>Paragraph {n}: the council met again on Tuesday and the mayor said the budget "
+        f"would fund {n} new projects across the northern districts this year.</p>"
+        for n in range(paragraphs)
+    )
+    head = "<html><head><title>Long read</title></head>"
+    return f"{head}<body><article>{text}</article></body></html>".encode()
+
+
 def test_a_page_slower_than_the_timeout_is_an_extraction_error_and_the_pool_goes_on() -> None:
     page = demo_pages()[0]
-    with ExtractionPool(1, timeout=0.01) as pool:
-        # a fresh worker first imports trafilatura (a few hundred ms): far past 10 ms
-        with pytest.raises(ExtractionError, match=r"extraction took longer than 0\.01 s"):
+    with ExtractionPool(1, timeout=0.001) as pool:
+        # the timeout counts once the worker is ready: no extraction of a page takes 1 ms
+        with pytest.raises(ExtractionError, match=r"extraction took longer than 0\.001 s"):
             pool.extract(page, URL)
         pool.timeout = 60
         assert pool.extract(page, URL) == extract_article(page, url=URL)
         assert pool.started == 2  # the slow worker was killed and replaced
 
 
-def test_a_worker_that_dies_costs_one_page_and_is_replaced() -> None:
+def test_a_worker_that_dies_mid_page_costs_that_page_and_is_replaced() -> None:
+    page = demo_pages()[0]
+    with ExtractionPool(1, timeout=60) as pool, ThreadPoolExecutor(1) as threads:
+        pool.extract(page, URL)
+        slow = threads.submit(pool.extract, big_page(4000), URL)
+        deadline = time.monotonic() + 30
+        while not pool._busy and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (worker,) = pool._busy
+        worker.process.kill()
+        with pytest.raises(ExtractionError, match=r"extraction worker died \(signal 9\)"):
+            slow.result(timeout=30)
+        assert pool.extract(page, URL).body
+        assert pool.started == 2
+
+
+def test_a_worker_that_died_while_idle_is_replaced_without_failing_a_page() -> None:
     page = demo_pages()[0]
     with ExtractionPool(1, timeout=60) as pool:
         pool.extract(page, URL)
         (worker,) = pool._idle
         worker.process.kill()
         worker.process.wait()
-        with pytest.raises(ExtractionError, match=r"extraction worker (died|unreachable)"):
-            pool.extract(page, URL)
-        assert pool.extract(page, URL).body
+        assert pool.extract(page, URL) == extract_article(page, url=URL)
         assert pool.started == 2
+
+
+def test_a_worker_that_cannot_start_is_a_worker_start_error(monkeypatch) -> None:
+    monkeypatch.setattr(
+        pool_module, "WORKER_COMMAND", (sys.executable, "-c", "raise SystemExit(3)")
+    )
+    with ExtractionPool(1, timeout=60) as pool:
+        with pytest.raises(WorkerStartError, match=r"did not start: .*exited \(status 3\)"):
+            pool.extract(demo_pages()[0], URL)
+        assert pool._count == 0  # the slot is free again: the next call tries a new worker
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan")])
+def test_a_pool_needs_a_finite_positive_timeout(timeout: float) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        ExtractionPool(1, timeout=timeout)
 
 
 def test_a_closed_pool_refuses_work_and_its_workers_have_exited() -> None:
@@ -81,15 +123,26 @@ def test_a_closed_pool_refuses_work_and_its_workers_have_exited() -> None:
         pool.extract(demo_pages()[0], URL)
 
 
-def test_workers_do_not_outlive_a_killed_parent() -> None:
-    """A crawl killed with SIGKILL closes its workers' stdin; they exit instead of lingering."""
+@pytest.mark.parametrize("busy", [False, True], ids=["idle", "mid-page"])
+def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
+    """A crawl killed with SIGKILL: an idle worker sees its stdin close, a busy one sees its
+    parent gone within a second; neither lingers."""
     script = textwrap.dedent(
         f"""
-        import sys, time
+        import threading, time
         from monitor.pool import ExtractionPool
-        pool = ExtractionPool(1, timeout=60)
+        from tests.test_pool import big_page
+        pool = ExtractionPool(1, timeout=600)
         pool.extract(b"<html><body><p>{"word " * 50}</p></body></html>", "http://127.0.0.1/")
-        print(pool._idle[0].process.pid, flush=True)
+        if {busy}:
+            threading.Thread(target=pool.extract, args=(big_page(20000), "http://127.0.0.1/"),
+                             daemon=True).start()
+            while not pool._busy:
+                time.sleep(0.01)
+            worker = next(iter(pool._busy))
+        else:
+            worker = pool._idle[0]
+        print(worker.process.pid, flush=True)
         time.sleep(60)
         """
     )

@@ -355,6 +355,7 @@ QUERIES = [
     ("url_history", {"url": "https://unknown.example/"}, lambda r: r == []),
     ("most_edited_articles", {}, lambda r: r[0]["url"] == HOSTILE_URL and r[0]["rank"] == 1),
     ("most_edited_articles", {"per_site": "1"}, lambda r: all(x["rank"] == 1 for x in r)),
+    ("most_edited_articles", {"per_site": "-1"}, lambda r: r == []),
     (
         "deleted_mentions",
         {"q": "disaster"},
