@@ -23,7 +23,9 @@ spider does not have, so "ratio CPU" is the cost of the work and "ratio wall" th
 "+workers MB" is the peak of the child's RSS plus its workers', polled. Figures are medians over
 `--repeat` runs, the sides interleaved (alternating which goes first). Then, unless
 `--no-profile`, a first-sight and an unchanged round run under pyinstrument (in the child) and
-the top costs are printed.
+the top costs are printed. pyinstrument samples the reactor's thread only: the pipeline's writer
+thread and the extraction workers show there as the reactor waiting (`epoll.poll`); profile them
+in-process (`monitor.record.record_page`, `monitor.extract.extract_article`).
 """
 
 from __future__ import annotations
