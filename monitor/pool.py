@@ -97,7 +97,6 @@ class _Worker:
             bufsize=0,
             env={**os.environ, "PYTHONPATH": path},
         )
-        self.ready = False
 
     def wait_ready(self) -> None:
         """Wait for the worker's ready message; `WorkerStartError` if it never comes."""
@@ -107,7 +106,6 @@ class _Worker:
         except _Lost as lost:
             self.stop(kill=True)
             raise WorkerStartError(f"extraction worker did not start: {lost}") from None
-        self.ready = True
 
     def exchange(self, payload: bytes, timeout: float) -> bytes:
         stdin = self.process.stdin
