@@ -2,9 +2,11 @@
 
 The reactor's thread only fetches. Everything that touches the database (deciding whether a page
 needs extracting, comparing, writing) runs in one writer thread that owns the connection, one page
-at a time in arrival order; pages whose bytes changed are first extracted in worker processes
-(`monitor.pool`), several at once. Hashing, SQLite and the workers release the GIL, so the
-downloads go on meanwhile; stats and log lines are written back in the reactor's thread.
+at a time in arrival order. When `record_page` reaches a page it must extract, the extractor the
+pipeline gave it raises `ExtractLater`; the page is extracted in a worker process
+(`monitor.pool`), several at once, and recorded again with that extraction. Hashing, SQLite and
+the workers release the GIL, so the downloads go on meanwhile; stats and log lines are written
+back in the reactor's thread.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from monitor.errors import ExtractionError, RedlineError, WorkerStartError
 from monitor.pool import ExtractionPool
 from monitor.record import (
     CheckResult,
+    ExtractLater,
     Extractor,
     FetchedPage,
     extract_in_process,
-    needs_extraction,
     record_page,
 )
 from monitor.urls import is_private_url
@@ -104,14 +106,13 @@ class StorePipeline:
         return deferToThreadPool(reactor, self.writer, function, *args)
 
     def _record_unless_extracting(self, page: FetchedPage) -> CheckResult | None:
-        """In the writer thread: record the page now, or None when it goes to a worker first."""
+        """In the writer thread: record the page now, or None when `record_page` stopped where
+        it would extract, and the page goes to a worker first."""
+        workers = self.pool is not None and not self.workers_broken
         try:
-            workers = self.pool is not None and not self.workers_broken
-            if workers and needs_extraction(self.db, page):
-                return None
-        except sqlite3.Error as error:
-            raise DropItem(f"could not record {page.url}: {error}") from error
-        return self._record(page, extract_in_process)
+            return self._record(page, _extract_later if workers else extract_in_process)
+        except ExtractLater:
+            return None
 
     def _extract_then_record(
         self, result: CheckResult | None, page: FetchedPage
@@ -178,6 +179,10 @@ class StorePipeline:
             self.crawler.stats.inc_value("redline/discovered", new)
         logger.info("%d new article(s) of %d listed by %s", new, len(item.urls), item.source_url)
         return item
+
+
+def _extract_later(body: bytes, url: str) -> Article:
+    raise ExtractLater
 
 
 def _extract(pool: ExtractionPool, page: FetchedPage) -> Article | ExtractionError:

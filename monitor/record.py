@@ -87,41 +87,11 @@ def extract_in_process(body: bytes, url: str) -> Article:
     return extract_article(body, url=url)
 
 
-def is_extractable(page: FetchedPage) -> bool:
-    """A response whose body is an HTML page (or could be): the kind `record_page` extracts."""
-    return (
-        200 <= page.status < 300
-        and not page.error
-        and bool(page.body)
-        and (not page.content_type or bool(_HTML_TYPES.search(page.content_type)))
-    )
-
-
-def needs_extraction(db: Database, page: FetchedPage) -> bool:
-    """Whether recording `page` will extract it: the same tests as `record_page`, so a caller can
-    extract ahead and elsewhere (the crawler does it in worker processes, see `monitor.pool`).
-    `record_page` uses an extraction made ahead only for the page it was made from, and extracts
-    for itself when none was."""
-    if not is_extractable(page):
-        return False
-    final_url = page.final_url or page.url
-    if final_url != page.url and is_soft_404(page.url, final_url):
-        return False
-    article = store.find_article(db, page.url)
-    if article is None:
-        return True
-    return not _is_identical(page, article, store.latest_extractor(db, article["id"]))
-
-
-def _is_identical(page: FetchedPage, article: store.Row, made_by: str | None) -> bool:
-    """The same bytes as last time, at the same place, from the same extractor, for an article
-    still live: nothing to extract, and nothing can have changed."""
-    return (
-        page.digest == article["last_page_hash"]
-        and made_by == extractor_version()
-        and (article["redirected_to"] or page.url) == (page.final_url or page.url)
-        and article["status"] == "active"
-    )
+class ExtractLater(Exception):
+    """Raised by an extractor to stop `record_page` where it would extract, before anything of
+    the check is written: the caller extracts elsewhere (the crawler, in a worker process; see
+    `monitor.pool`) and records the page again with that extraction. Not a `RedlineError`: it
+    is a hand-over, not a failure."""
 
 
 def health_problem(article: Article, recent_lengths: list[int]) -> str:
@@ -171,7 +141,10 @@ def record_page(
     policy: RevisitPolicy | None = None,
     extractor: Extractor = extract_in_process,
 ) -> CheckResult:
-    """Record a fetched page for its tracked article and return what happened."""
+    """Record a fetched page for its tracked article and return what happened.
+
+    `extractor` is called at most once, only when the page must be extracted, and before
+    anything of this check is written; it may raise `ExtractLater` to stop there."""
     policy = policy or RevisitPolicy()
     article, _ = store.track_article(db, page.url, now)
     final_url = page.final_url or page.url
@@ -210,7 +183,13 @@ def record_page(
     digest = page.digest
     made_by = store.latest_extractor(db, article["id"])
     same_extractor = made_by == extractor_version()
-    if _is_identical(page, article, made_by):
+    same_place = (article["redirected_to"] or page.url) == final_url
+    if (
+        digest == article["last_page_hash"]
+        and same_extractor
+        and same_place
+        and article["status"] == "active"
+    ):
         with store.write_transaction(db):
             store.add_check(db, outcome="unchanged", reason="identical page", **check)
             store.update_article(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor import store
 from monitor.crawl import run_crawl
 from monitor.demo.site import DemoSite
 
@@ -37,9 +38,30 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "redline.db"
 
 
-def crawl(db_path: Path, **args: str) -> subprocess.CompletedProcess[str]:
-    """Run `scrapy crawl check` as a real subprocess and fail with its log if it fails."""
-    result = run_crawl("check", db_path, args, FAST, timeout=120)
+def crawl(
+    db_path: Path, settings: dict[str, str] | None = None, **args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `scrapy crawl check` as a real subprocess (FAST, plus `settings`) and fail with its
+    log if it fails."""
+    result = run_crawl("check", db_path, args, {**FAST, **(settings or {})}, timeout=120)
     assert result.returncode == 0, result.stdout[-4000:]
     assert "Traceback" not in result.stdout, result.stdout[-4000:]
     return result
+
+
+def track(db_path: Path, urls: list[str]) -> None:
+    """Track `urls` in the database at `db_path`, as `redline add` would."""
+    db = store.open_db(db_path)
+    try:
+        for url in urls:
+            store.track_article(db, url, store.utc_now())
+    finally:
+        db.close()
+
+
+def rows(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
+    db = store.open_db(db_path)
+    try:
+        return list(db.query(sql, params or []))
+    finally:
+        db.close()

@@ -11,7 +11,7 @@ import pytest
 from monitor import store
 from monitor.crawl import start_crawl
 from monitor.demo.site import DemoSite
-from tests.conftest import FAST
+from tests.conftest import FAST, track
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +27,7 @@ INVARIANTS = {
 
 def test_concurrent_writers_and_a_reader(site: DemoSite, tmp_path: Path) -> None:
     db_path = tmp_path / "busy.db"
-    db = store.open_db(db_path)
-    for url in site.article_urls():
-        store.track_article(db, url, store.utc_now())
-    db.close()
+    track(db_path, site.article_urls())
     violations: list[str] = []
     reads = 0
     done = threading.Event()

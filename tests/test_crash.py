@@ -16,7 +16,7 @@ import pytest
 from monitor import store
 from monitor.crawl import start_crawl
 from monitor.demo.site import DemoSite
-from tests.conftest import FAST, crawl
+from tests.conftest import FAST, crawl, track
 
 pytestmark = pytest.mark.e2e
 
@@ -25,10 +25,7 @@ KILLS = 8
 
 def test_sigkill_during_crawls_loses_nothing(site: DemoSite, tmp_path: Path) -> None:
     db_path = tmp_path / "crash.db"
-    db = store.open_db(db_path)
-    for url in site.article_urls():
-        store.track_article(db, url, store.utc_now())
-    db.close()
+    track(db_path, site.article_urls())
     chooser = random.Random(20261128)  # seeded: a failure can be replayed
     killed_running = 0
     for round_number in range(KILLS):

@@ -9,28 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from monitor import store
 from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
-from tests.conftest import FAST, ROOT, crawl
+from tests.conftest import FAST, ROOT, crawl, rows, track
 
 pytestmark = pytest.mark.e2e
-
-
-def track(db_path: Path, urls: list[str]) -> None:
-    db = store.open_db(db_path)
-    for url in urls:
-        store.track_article(db, url, store.utc_now())
-    db.close()
-
-
-def rows(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
-    db = store.open_db(db_path)
-    try:
-        return list(db.query(sql, params or []))
-    finally:
-        db.close()
 
 
 def kinds_by_slug(db_path: Path, change_ids_after: int = 0) -> dict[str, set[str]]:
@@ -181,7 +165,7 @@ def test_network_failure_is_an_error_check_never_unchanged(db_path) -> None:
     with DemoSite() as gone:
         url = gone.url(articles.slug_path(articles.SLUG_UNCHANGED))
     track(db_path, [url])  # the site is stopped: connection refused
-    crawl(db_path, all="true", **{})
+    crawl(db_path, all="true")
     check = rows(db_path, "select outcome, reason from checks")
     assert len(check) == 1 and check[0]["outcome"] == "error"
     assert check[0]["reason"]
@@ -223,13 +207,6 @@ def test_check_command_reports_progress_and_outcomes(site: DemoSite, db_path: Pa
 
 
 # --- extraction in worker processes ---------------------------------------------------------
-def crawl_with(db_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    result = run_crawl("check", db_path, {"all": "true"}, {**FAST, **settings}, timeout=120)
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "Traceback" not in result.stdout, result.stdout[-4000:]
-    return result
-
-
 def stored_versions(db_path: Path) -> list[dict]:
     return rows(
         db_path,
@@ -242,8 +219,8 @@ def test_worker_processes_store_what_in_process_extraction_stores(site, db_path,
     in_process = tmp_path / "in-process.db"
     for path in (db_path, in_process):
         track(path, site.article_urls())
-    pooled = crawl_with(db_path, REDLINE_EXTRACT_WORKERS="2")
-    crawl_with(in_process, REDLINE_EXTRACT_WORKERS="0")
+    pooled = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
+    crawl(in_process, {"REDLINE_EXTRACT_WORKERS": "0"}, all="true")
     assert stored_versions(db_path) == stored_versions(in_process)
     assert len(stored_versions(db_path)) == len(site.article_urls())
     assert "'redline/extract_workers': 2" in pooled.stdout
@@ -251,15 +228,15 @@ def test_worker_processes_store_what_in_process_extraction_stores(site, db_path,
 
 def test_a_round_of_unchanged_pages_starts_no_worker(site, db_path) -> None:
     track(db_path, site.article_urls())
-    crawl_with(db_path, REDLINE_EXTRACT_WORKERS="2")
-    again = crawl_with(db_path, REDLINE_EXTRACT_WORKERS="2")
+    crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
+    again = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
     assert "'redline/extract_workers': 0" in again.stdout
 
 
 def test_a_page_slower_than_the_extraction_timeout_is_extraction_failed(site, db_path) -> None:
     track(db_path, site.article_urls())
     # no page is extracted in a millisecond: every page is too slow
-    crawl_with(db_path, REDLINE_EXTRACT_WORKERS="1", REDLINE_EXTRACT_TIMEOUT="0.001")
+    crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1", "REDLINE_EXTRACT_TIMEOUT": "0.001"}, all="true")
     checks = rows(db_path, "select outcome, reason, snapshot_id from checks")
     assert len(checks) == len(site.article_urls())
     assert {(c["outcome"], c["reason"]) for c in checks} == {
@@ -268,7 +245,7 @@ def test_a_page_slower_than_the_extraction_timeout_is_extraction_failed(site, db
     assert all(c["snapshot_id"] for c in checks)  # the raw page is kept
     assert rows(db_path, "select count(*) as n from versions")[0]["n"] == 0
     # with time to work, the next round stores every article
-    crawl_with(db_path)
+    crawl(db_path, all="true")
     assert len(stored_versions(db_path)) == len(site.article_urls())
 
 

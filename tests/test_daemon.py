@@ -15,24 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from monitor import store
 from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
-from tests.conftest import FAST, ROOT
+from tests.conftest import FAST, ROOT, rows
 
 pytestmark = pytest.mark.e2e
 
 # Generous bounds for a loaded 2-core machine; each is a deadline to give up, not a timing claim.
 WAIT_S = 90
-
-
-def query(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
-    db = store.open_db(db_path)
-    try:
-        return list(db.query(sql, params or []))
-    finally:
-        db.close()
 
 
 def wait_for(condition, what: str, daemon: subprocess.Popen) -> None:
@@ -71,7 +62,7 @@ def poll(port: int, statuses: list[int], stop: threading.Event) -> None:
 def kinds_of(db_path: Path, slug: str) -> set[str]:
     return {
         r["kind"]
-        for r in query(
+        for r in rows(
             db_path,
             "select edits.kind from edits join articles "
             "on articles.id = edits.article_id where articles.url like ?",
@@ -131,7 +122,7 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
                 lambda: (
                     {
                         r["url"]
-                        for r in query(db_path, "select url from articles where version_count > 0")
+                        for r in rows(db_path, "select url from articles where version_count > 0")
                     }
                     >= first
                 ),
@@ -149,7 +140,7 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
             )
             wait_for(
                 lambda: (
-                    query(
+                    rows(
                         db_path,
                         "select count(*) as n from versions v join articles a "
                         "on a.id = v.article_id where a.url like ?",
@@ -201,12 +192,12 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         assert stopped_in < 30  # a bound to fail on a hang, not a performance claim
 
         # The robots-disallowed link was discovered but never fetched.
-        private = query(db_path, "select id from articles where url like '%/private/%'")
+        private = rows(db_path, "select id from articles where url like '%/private/%'")
         assert private, "the section page's private link should have been discovered"
         assert not [r for r in site.requests if r.path.startswith("/private/")]
 
     # Restarting resumes from the database: the same articles, no duplicate versions.
-    per_seq = query(
+    per_seq = rows(
         db_path,
         "select article_id, seq, count(*) as n from versions group by article_id, seq having n > 1",
     )

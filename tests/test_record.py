@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.article import Article
 from monitor.errors import ExtractionError
-from monitor.record import CheckResult, FetchedPage, needs_extraction, record_page
+from monitor.record import CheckResult, ExtractLater, FetchedPage, record_page
 
 URL = "https://news.example/local/council-budget"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -349,28 +349,49 @@ def test_an_extraction_that_failed_elsewhere_is_extraction_failed(
     assert record(db, clock, ok(PAGE_B)).outcome == "new_version"
 
 
+def extract_later(body: bytes, url: str) -> Article:
+    raise ExtractLater
+
+
 @pytest.mark.parametrize(
-    ("page", "expected"),
+    ("page", "extracts"),
     [
         (ok(), True),  # never seen
         (FetchedPage(url=URL, status=200, body=PAGE_A), True),  # no type given: could be HTML
+        (FetchedPage(url=URL, status=200, body=b"", content_type="text/html"), True),
         (FetchedPage(url=URL, status=200, body=PAGE_A, content_type="image/png"), False),
-        (FetchedPage(url=URL, status=200, body=b"", content_type="text/html"), False),
         (status(304), False),
         (status(404), False),
         (status(0, error="timeout"), False),
     ],
 )
-def test_needs_extraction_predicts_which_pages_will_be_extracted(
-    db: Database, page: FetchedPage, expected: bool
+def test_only_pages_to_extract_reach_the_extractor(
+    db: Database, page: FetchedPage, extracts: bool
 ) -> None:
-    assert needs_extraction(db, page) is expected
+    if extracts:
+        with pytest.raises(ExtractLater):
+            record_page(db, page, T0, extractor=extract_later)
+        assert count(db, "checks") == 0  # stopped before anything of the check was written
+    else:
+        record_page(db, page, T0, extractor=extract_later)
+        assert count(db, "checks") == 1
 
 
-def test_needs_extraction_is_false_for_the_bytes_last_seen(db: Database, clock: Clock) -> None:
+def test_the_bytes_last_seen_never_reach_the_extractor(db: Database, clock: Clock) -> None:
     record(db, clock, ok())
-    assert needs_extraction(db, ok()) is False
-    assert needs_extraction(db, ok(PAGE_B)) is True
+    result = record_page(db, ok(), clock.tick(), extractor=extract_later)
+    assert (result.outcome, result.reason) == ("unchanged", "identical page")
+
+
+def test_extracting_later_writes_nothing_until_the_page_is_recorded_again(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok())
+    before = (count(db, "checks"), count(db, "versions"), article(db)["last_checked"])
+    with pytest.raises(ExtractLater):
+        record_page(db, ok(PAGE_B), clock.tick(), extractor=extract_later)
+    assert (count(db, "checks"), count(db, "versions"), article(db)["last_checked"]) == before
+    assert record(db, clock, ok(PAGE_B)).outcome == "new_version"
 
 
 def test_the_article_recovers_after_a_paywall(db: Database, clock: Clock) -> None:

@@ -30,7 +30,7 @@ from datasette.utils import StartupError
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from monitor.article import Article
+from monitor import store
 from monitor.datasette import DATABASE
 from monitor.datasette.diffs import body_diff, body_diff_html, word_diff_html
 from monitor.edit import SIGNIFICANT_AT, is_stealth, summarize
@@ -299,7 +299,7 @@ async def compare_page(datasette: Any, request: Any) -> Response:
             raise NotFound(f"no version {seq} of article {article_id}")
         pair.append(rows[0])
     old, new = pair
-    found = compare(_article(old), _article(new))
+    found = compare(store.article_from_row(old), store.article_from_row(new))
     edits = [
         {
             "kind": e.kind,
@@ -328,16 +328,6 @@ async def compare_page(datasette: Any, request: Any) -> Response:
         edits=edits,
         change=change,
         neighbours={},
-    )
-
-
-def _article(row: dict[str, Any]) -> Article:
-    return Article(
-        title=row["title"] or "",
-        byline=row["byline"] or "",
-        published=row["published"] or "",
-        modified=row["modified"] or "",
-        body=row["body"] or "",
     )
 
 
