@@ -25,7 +25,7 @@ spider does not have, so "ratio CPU" is the cost of the work and "ratio wall" th
 `--no-profile`, a first-sight and an unchanged round run under pyinstrument (in the child) and
 the top costs are printed. pyinstrument samples the reactor's thread only: the pipeline's writer
 thread and the extraction workers show there as the reactor waiting (`epoll.poll`); profile them
-in-process (`monitor.record.record_page`, `monitor.extract.extract_article`).
+in-process (`monitor.record.page.record_page`, `monitor.extract.extraction.extract_article`).
 """
 
 from __future__ import annotations
@@ -320,7 +320,7 @@ def in_process_extraction(pages: list[CorpusPage], urls: list[str]) -> tuple[flo
     spider does) and Redline's `extract_article`."""
     import trafilatura
 
-    from monitor.extract import extract_article
+    from monitor.extract.extraction import extract_article
 
     html = [p.html for p in pages]
     started = time.perf_counter()
@@ -427,7 +427,7 @@ def report(
     rows.append(
         [
             "(in-process)",
-            "monitor.extract.extract_article",
+            "monitor.extract.extraction.extract_article",
             1,
             redline_extract,
             pages / redline_extract,

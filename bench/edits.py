@@ -1,4 +1,4 @@
-"""Benchmark `monitor.edits.compare` on real edits, real headlines and known edits to real pages.
+"""Benchmark `monitor.compare.compare` on real edits, real headlines and known edits to real pages.
 
     python -m bench.edits --corpus ../shared/corpus [--limit N] [--bbc-cap N] [--examples N]
 
@@ -35,10 +35,10 @@ from typing import Any
 
 from bench.corpus import corpus_dir_or_exit
 from bench.mutations import CHURN, MUTATIONS, Mutation, Page, Skip, mutate_churn, mutate_cosmetic
-from monitor.edit import Edit
-from monitor.edits import compare, discount_known_text
-from monitor.extract import Article, extract_article, page_text
-from monitor.normalize import comparison_key
+from monitor.compare.comparison import compare, discount_known_text
+from monitor.compare.edit import Edit
+from monitor.compare.normalize import comparison_key
+from monitor.extract.extraction import Article, extract_article, page_text
 
 NEWSEDITS = "newsedits-notebook-samples"
 BBC = "bbc-homepage-headline-history"
@@ -361,7 +361,7 @@ def _figures(text: str) -> list[str]:
 
 
 def bbc_category(old: str, new: str) -> str:
-    """What changed in a headline, by simple string rules independent of `monitor.normalize`."""
+    """What changed in a headline, by simple string rules independent of `compare.normalize`."""
     if old.casefold() == new.casefold() and old != new:
         return "case only"
     if _QUOTE_CHARS.sub("'", old) == _QUOTE_CHARS.sub("'", new):
@@ -903,7 +903,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     root = corpus_dir_or_exit(args.corpus)
-    from monitor.extract import extractor_version
+    from monitor.extract.extraction import extractor_version
 
     print(f"corpus {root}; extraction: {extractor_version()}")
     failures = Failures()

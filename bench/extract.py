@@ -90,7 +90,7 @@ class Timed:
 
 
 def redline_body(html: bytes, url: str | None) -> str:
-    from monitor.extract import extract_article
+    from monitor.extract.extraction import extract_article
 
     return extract_article(html, url=url).body
 

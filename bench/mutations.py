@@ -22,10 +22,10 @@ from functools import cached_property
 from html.entities import codepoint2name
 from typing import TypeVar
 
-from monitor.extract import Article
-from monitor.normalize import comparison_key, is_noise_paragraph, normalize_text
-from monitor.quotes import ends_open
-from monitor.sentences import split_paragraph
+from monitor.compare.normalize import comparison_key, is_noise_paragraph, normalize_text
+from monitor.compare.quotes import ends_open
+from monitor.compare.sentences import split_paragraph
+from monitor.extract.extraction import Article
 
 T = TypeVar("T")
 

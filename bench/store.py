@@ -3,7 +3,7 @@
     python -m bench.store --corpus ../shared/corpus [--articles 100000] [--versions 1000000]
                           [--checks-per-version 3] [--runs 7] [--skip-build]
 
-1. Build: a synthetic database with the project's schema (`monitor.store.open_db`, so every
+1. Build: a synthetic database with the project's schema (`monitor.store.queries.open_db`, so every
    migration and view), then 100,000 articles, 1,000,000 versions (time-ordered, 1 to ~100 per
    article, bodies of 3-5 KB cut from the corpus' real article texts, each version differing),
    a change per later version with 1-3 edits of realistic kinds, and checks (one per version
@@ -20,7 +20,7 @@
    queries a Datasette table page runs (count(*), newest rows). Each with its EXPLAIN QUERY PLAN
    (full scans and temp B-trees flagged) and a second median after `ANALYZE` (sqlite_stat1).
    Target: under 50 ms each.
-3. Bytes on disk, through the real `monitor.record.record_page` on a small database: per new
+3. Bytes on disk, through the real `monitor.record.page.record_page` on a small database: per new
    article (first sight), per new version (version row + compressed snapshot of a real page +
    change + edits + check) and per unchanged check (check row + article update), with the size
    at 1/4, 1/2, 3/4 and all of each phase to show growth is linear. Then the cost of one
@@ -53,9 +53,9 @@ from typing import Any
 from bench.corpus import REPO_ROOT, corpus_dir_or_exit
 from bench.crawl import exit_on_sigterm, table
 from monitor import store
-from monitor.extract import Article, extract_article, extractor_version
-from monitor.record import FetchedPage, record_page
-from monitor.schema import RECOUNT_ARTICLE_EDITS
+from monitor.extract.extraction import Article, extract_article, extractor_version
+from monitor.record.page import FetchedPage, record_page
+from monitor.store.schema import RECOUNT_ARTICLE_EDITS
 
 AEB = "article-extraction-benchmark"
 TARGET_MS = 50.0
@@ -501,7 +501,7 @@ def run_queries(built: Built, runs: int) -> tuple[list[Timing], float]:
 def _register_functions(db: Any) -> None:
     """SQL functions the Datasette plugin registers, so that its canned queries run here."""
     try:
-        from monitor.views import fts_query
+        from monitor.store.views import fts_query
     except ImportError:
         return
     db.conn.create_function("redline_fts_query", 1, fts_query, deterministic=True)
@@ -914,7 +914,7 @@ def growth_report(
         left=(0,),
     )
     return (
-        "Bytes on disk through monitor.record.record_page (logical size: pages in use, WAL "
+        "Bytes on disk through monitor.record.page.record_page (logical size: pages in use, WAL "
         "included)\n" + table(headers, rows, left=(0,)) + "\n" + "\n".join(lines) + "\n\n" + latency
     )
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from monitor.errors import ConfigError
-from monitor.policy import RevisitPolicy, parse_duration
-from monitor.pool import default_size
+from monitor.extract.pool import default_size
+from monitor.fetch.policy import RevisitPolicy, parse_duration
 
 logger = logging.getLogger(__name__)
 

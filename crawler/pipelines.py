@@ -4,9 +4,9 @@ The reactor's thread only fetches. Everything that touches the database (decidin
 needs extracting, comparing, writing) runs in one writer thread that owns the connection, one page
 at a time in arrival order. When `record_page` reaches a page it must extract, the extractor the
 pipeline gave it raises `ExtractLater`; the page is extracted in a worker process
-(`monitor.pool`), several at once, and recorded again with that extraction. Hashing, SQLite and
-the workers release the GIL, so the downloads go on meanwhile; stats and log lines are written
-back in the reactor's thread.
+(`monitor.extract.pool`), several at once, and recorded again with that extraction. Hashing,
+SQLite and the workers release the GIL, so the downloads go on meanwhile; stats and log lines are
+written back in the reactor's thread.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from twisted.python.threadpool import ThreadPool
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem, PageItem
 from monitor import store
-from monitor.article import Article
 from monitor.errors import ExtractionError, RedlineError, WorkerStartError
-from monitor.pool import ExtractionPool
-from monitor.record import (
+from monitor.extract.article import Article
+from monitor.extract.pool import ExtractionPool
+from monitor.fetch.urls import is_private_url
+from monitor.record.page import (
     CheckResult,
     ExtractLater,
     Extractor,
@@ -36,7 +37,6 @@ from monitor.record import (
     extract_in_process,
     record_page,
 )
-from monitor.urls import is_private_url
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ import click
 from sqlite_utils import Database
 
 from monitor import store
+from monitor.compare.edit import Edit, summarize
 from monitor.config import Config, Rule, Target, load_config
-from monitor.edit import Edit, summarize
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)

@@ -19,13 +19,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from monitor import render, store
-from monitor.edit import KINDS, is_stealth, summarize
-from monitor.edits import compare
+from monitor.compare.comparison import compare
+from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.errors import ConfigError, InputFileError, RedlineError
-from monitor.extract import Article, extract_article
-from monitor.policy import parse_duration
-from monitor.sources import load_sources, make_source
-from monitor.urls import check_url
+from monitor.extract.extraction import Article, extract_article
+from monitor.fetch.policy import parse_duration
+from monitor.fetch.sources import load_sources, make_source
+from monitor.fetch.urls import check_url
 
 DEFAULT_DB = "data/redline.db"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -425,7 +425,7 @@ _OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
 @friendly
 def reextract(ctx: click.Context, url: str | None) -> None:
     """Re-extract versions made by an older extractor from their raw pages (also automatic)."""
-    from monitor.reextract import reextract_all
+    from monitor.record.reextract import reextract_all
 
     db = _open(ctx)
     article_id = int(store.require_article(db, check_url(url))["id"]) if url else None
@@ -559,7 +559,7 @@ def demo(ctx: click.Context, port: int) -> None:
 
 from monitor.alerts import alerts_command  # noqa: E402  (commands of other modules)
 from monitor.config import config_command  # noqa: E402
-from monitor.serve import serve_command  # noqa: E402
+from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)
 cli.add_command(alerts_command)

@@ -40,9 +40,9 @@ from typing import Any
 
 import click
 
-from monitor.edit import KINDS, SIGNIFICANT_AT
+from monitor.compare.edit import KINDS, SIGNIFICANT_AT
 from monitor.errors import ConfigError
-from monitor.policy import parse_duration
+from monitor.fetch.policy import parse_duration
 
 CONFIG_ENV = "REDLINE_CONFIG"
 

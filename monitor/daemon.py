@@ -25,7 +25,7 @@ from monitor import store
 from monitor.alerts import send_pending_alerts
 from monitor.config import load_config
 from monitor.crawl import start_crawl
-from monitor.sources import load_sources
+from monitor.fetch.sources import load_sources
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from monitor.edit import Edit
-from monitor.words import word_spans
+from monitor.compare.edit import Edit
+from monitor.compare.words import word_spans
 
 # Long sentences are cut in tables; `redline diff` shows them whole.
 CELL_CHARS = 160

@@ -1,7 +1,7 @@
 """Sentences are aligned so that an edit is an edit, a move a move, and nothing is lost."""
 
-from monitor.align import align_sentences, changed_paragraphs
-from monitor.sentences import Sentence, split_paragraph
+from monitor.compare.align import align_sentences, changed_paragraphs
+from monitor.compare.sentences import Sentence, split_paragraph
 
 
 def sentences(*texts: str) -> list[Sentence]:

@@ -27,7 +27,7 @@ pytestmark = [
 # What the hostile article's script and image handler would leave behind had they run.
 SCRIPT_RAN = "owned-by-article"
 IMG_RAN = "img-ran"
-# The highlight colours of monitor/datasette/static/redline.css, as a screenshot paints them.
+# The highlight colours of monitor/web/datasette/static/redline.css, as a screenshot paints them.
 INS_BACKGROUND = (0xB7, 0xF0, 0xC4)
 DEL_BACKGROUND = (0xFF, 0xC9, 0xC9)
 

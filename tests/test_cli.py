@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from monitor import store
 from monitor.cli import cli
-from monitor.record import FetchedPage, record_page
+from monitor.record.page import FetchedPage, record_page
 
 URL = "https://news.example/local/council-budget"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

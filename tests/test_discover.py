@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from monitor.discover import parse_feed, parse_section, parse_sitemap, parse_source, robots_sitemaps
 from monitor.errors import ConfigError
-from monitor.sources import load_sources
+from monitor.fetch.discover import (
+    parse_feed,
+    parse_section,
+    parse_sitemap,
+    parse_source,
+    robots_sitemaps,
+)
+from monitor.fetch.sources import load_sources
 from tests.conftest import ROOT, corpus_path
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -147,7 +153,7 @@ def test_bad_sources_files_name_the_problem(tmp_path: Path, text: str, message: 
     ],
 )
 def test_private_addresses_are_recognised(url: str, private: bool) -> None:
-    from monitor.urls import is_private_url
+    from monitor.fetch.urls import is_private_url
 
     table = {"news.example": ["93.184.216.34"], "intranet.example": ["10.0.0.5"]}
     assert is_private_url(url, resolve=lambda host: table.get(host, [])) is private

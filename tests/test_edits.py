@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.edit import Edit, is_stealth, summarize
-from monitor.edits import compare
-from monitor.extract import Article
+from monitor.compare.comparison import compare
+from monitor.compare.edit import Edit, is_stealth, summarize
+from monitor.extract.extraction import Article
 
 STORY = [
     "The fire in Springfield killed 12 people, officials said on Monday.",
@@ -307,7 +307,7 @@ def test_comparing_a_text_with_itself_yields_nothing(title: str, text: str) -> N
 @settings(max_examples=150, deadline=None)
 @given(old=texts, new=texts)
 def test_compare_never_raises_and_edits_use_known_kinds(old: str, new: str) -> None:
-    from monitor.edit import KINDS
+    from monitor.compare.edit import KINDS
 
     for edit in compare(Article(body=old), Article(body=new)):
         assert edit.kind in KINDS
@@ -376,7 +376,7 @@ def test_a_repeated_phrase_removed_is_a_typo() -> None:
 
 
 def test_a_byline_taken_from_another_element_is_discounted() -> None:
-    from monitor.edits import discount_known_text
+    from monitor.compare.comparison import discount_known_text
 
     edits = compare(Article(byline="Вера", body="Same."), Article(byline="Вася", body="Same."))
     page = "Вера wrote this story. Related: a story by Вася."

@@ -13,7 +13,7 @@ import random
 import pytest
 
 from bench.extract_metric import aggregate, page_counts
-from monitor.extract import Article, extract_article, extractor_version
+from monitor.extract.extraction import Article, extract_article, extractor_version
 
 ARTICLE_SENTENCES = [
     "The city council of Westbrook voted on Tuesday night to close the old harbour bridge to "

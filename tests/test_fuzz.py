@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.edit import KINDS
-from monitor.edits import compare
-from monitor.extract import Article, extract_article, page_text
+from monitor.compare.comparison import compare
+from monitor.compare.edit import KINDS
+from monitor.extract.extraction import Article, extract_article, page_text
 
 TAGS = ["p", "div", "article", "h1", "script", "style", "a", "span", "table", "td", "nav", "br"]
 

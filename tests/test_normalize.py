@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.normalize import (
+from monitor.compare.normalize import (
     body_paragraphs,
     comparison_key,
     content_hash,

@@ -1,4 +1,4 @@
-"""monitor.policy: durations from config text, and when to look at an article again."""
+"""monitor.fetch.policy: durations from config text, and when to look at an article again."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.errors import ConfigError
-from monitor.policy import DEFAULT_MAX_AGE, RevisitPolicy, next_check, parse_duration
+from monitor.fetch.policy import DEFAULT_MAX_AGE, RevisitPolicy, next_check, parse_duration
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 POLICY = RevisitPolicy()

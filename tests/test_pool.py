@@ -1,5 +1,5 @@
-"""monitor.pool: extraction in real worker processes, the same result as in-process, and a slow or
-dead worker costs one page, never the caller."""
+"""monitor.extract.pool: extraction in real worker processes, the same result as in-process, and a
+slow or dead worker costs one page, never the caller."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from monitor import pool as pool_module
 from monitor.demo import articles
 from monitor.demo.pages import render_page
 from monitor.errors import ExtractionError, WorkerStartError
-from monitor.extract import extract_article
-from monitor.pool import ExtractionPool, default_size
+from monitor.extract import pool as pool_module
+from monitor.extract.extraction import extract_article
+from monitor.extract.pool import ExtractionPool, default_size
 from tests.conftest import ROOT
 
 URL = "http://127.0.0.1:8000/news/story.html"
@@ -130,7 +130,7 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
     script = textwrap.dedent(
         f"""
         import threading, time
-        from monitor.pool import ExtractionPool
+        from monitor.extract.pool import ExtractionPool
         from tests.test_pool import big_page
         pool = ExtractionPool(1, timeout=600)
         pool.extract(b"<html><body><p>{"word " * 50}</p></body></html>", "http://127.0.0.1/")

@@ -1,4 +1,4 @@
-"""monitor.record.record_page: what one fetched page does to the store, outcome by outcome."""
+"""monitor.record.page.record_page: what one fetched page does to the store, outcome by outcome."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.article import Article
 from monitor.errors import ExtractionError
-from monitor.record import CheckResult, ExtractLater, FetchedPage, record_page
+from monitor.extract.article import Article
+from monitor.record.page import CheckResult, ExtractLater, FetchedPage, record_page
 
 URL = "https://news.example/local/council-budget"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

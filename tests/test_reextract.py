@@ -10,8 +10,8 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.cli import cli
-from monitor.record import FetchedPage, record_page
-from monitor.reextract import reextract_all, stale_versions
+from monitor.record.page import FetchedPage, record_page
+from monitor.record.reextract import reextract_all, stale_versions
 from tests.test_record import PAGE_A, PAGE_B, T0, URL
 
 

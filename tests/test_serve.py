@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 
 from monitor import store
 from monitor.cli import cli
-from monitor.datasette.diffs import body_diff_html, word_diff_html
-from monitor.edit import make_edit
-from monitor.edits import compare
-from monitor.extract import Article
-from monitor.feed import FeedChange, atom_feed
-from monitor.serve import build_metadata, make_datasette
-from monitor.views import fts_query
+from monitor.compare.comparison import compare
+from monitor.compare.edit import make_edit
+from monitor.extract.extraction import Article
+from monitor.store.views import fts_query
+from monitor.web.datasette.diffs import body_diff_html, word_diff_html
+from monitor.web.feed import FeedChange, atom_feed
+from monitor.web.serve import build_metadata, make_datasette
 from tools.screenshots import start_server, stop_server
 
 NOW = datetime.now(UTC).replace(microsecond=0)

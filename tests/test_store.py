@@ -10,11 +10,11 @@ import pytest
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.edit import make_edit
+from monitor.compare.edit import make_edit
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
-from monitor.extract import Article
-from monitor.schema import MIGRATIONS
-from monitor.urls import check_url
+from monitor.extract.extraction import Article
+from monitor.fetch.urls import check_url
+from monitor.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 TABLES = {"articles", "checks", "snapshots", "versions", "changes", "edits"}

@@ -1,4 +1,4 @@
-"""monitor.urls: which URLs can be tracked, and the one canonical spelling of each."""
+"""monitor.fetch.urls: which URLs can be tracked, and the one canonical spelling of each."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.errors import InvalidURLError
-from monitor.urls import canonicalize_url, check_url
+from monitor.fetch.urls import canonicalize_url, check_url
 
 
 @pytest.mark.parametrize(

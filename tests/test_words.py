@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.words import diff_words, tokenize, word_spans
+from monitor.compare.words import diff_words, tokenize, word_spans
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from crawler.config import CrawlConfig, crawl_config
 from crawler.items import PageItem
 from monitor import store
 from monitor.errors import RedlineError
-from monitor.urls import check_url
+from monitor.fetch.urls import check_url
 
 # Statuses the spider wants to see itself rather than have Scrapy drop; 3xx are left out so that
 # redirects are still followed.

@@ -54,7 +54,7 @@ class DiscoverSpider(scrapy.Spider):
     def parse(self, response: Response) -> Any:
         # Imported here: Scrapy loads every spider module at start-up, and feed parsing (feedparser)
         # is needed only by this spider, which a check round never runs.
-        from monitor.discover import parse_source
+        from monitor.fetch.discover import parse_source
 
         source = response.meta["source"]
         found = parse_source(source["kind"], response.body, response.url, source["match"] or "")

@@ -178,7 +178,7 @@ def m002_sources(db: Database) -> None:
 def m003_views_and_search(db: Database) -> None:
     """Views for people (edit feed, article timeline, version diffs, removed text) and FTS5
     indexes over version text and removed or replaced text, kept in sync by triggers."""
-    from monitor.views import create_search_v1, create_views_v1
+    from monitor.store.views import create_search_v1, create_views_v1
 
     create_views_v1(db)
     create_search_v1(db)

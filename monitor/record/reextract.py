@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.edits import compare
-from monitor.extract import extract_article, extractor_version
-from monitor.normalize import body_paragraphs, content_hash
+from monitor.compare.comparison import compare
+from monitor.compare.normalize import body_paragraphs, content_hash
+from monitor.extract.extraction import extract_article, extractor_version
 
 logger = logging.getLogger(__name__)
 

@@ -21,12 +21,12 @@ from urllib.parse import urljoin, urlsplit
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.article import Article, extractor_version
-from monitor.edit import Edit, make_edit, summarize
+from monitor.compare.edit import Edit, make_edit, summarize
+from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.errors import ExtractionError
-from monitor.normalize import body_paragraphs, content_hash
-from monitor.policy import RevisitPolicy, next_check
-from monitor.urls import canonicalize_url
+from monitor.extract.article import Article, extractor_version
+from monitor.fetch.policy import RevisitPolicy, next_check
+from monitor.fetch.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class CheckResult:
 def extract_in_process(body: bytes, url: str) -> Article:
     """Extract in this process (the default `Extractor`)."""
     # Imported here: a round of unchanged pages never extracts, and trafilatura is slow to load.
-    from monitor.extract import extract_article
+    from monitor.extract.extraction import extract_article
 
     return extract_article(body, url=url)
 
@@ -90,8 +90,8 @@ def extract_in_process(body: bytes, url: str) -> Article:
 class ExtractLater(Exception):
     """Raised by an extractor to stop `record_page` where it would extract, before anything of
     the check is written: the caller extracts elsewhere (the crawler, in a worker process; see
-    `monitor.pool`) and records the page again with that extraction. Not a `RedlineError`: it
-    is a hand-over, not a failure."""
+    `monitor.extract.pool`) and records the page again with that extraction. Not a
+    `RedlineError`: it is a hand-over, not a failure."""
 
 
 def health_problem(article: Article, recent_lengths: list[int]) -> str:
@@ -209,7 +209,7 @@ def record_page(
     if made_by is not None and not same_extractor:
         # The extractor changed since the last version: re-derive it from its raw page first,
         # so the upgrade itself is never reported as newsroom edits.
-        from monitor.reextract import reextract_all
+        from monitor.record.reextract import reextract_all
 
         reextract_all(db, article_id=int(article["id"]))
 
@@ -291,8 +291,8 @@ def _discount_boundary_shifts(
         (e.field == "body" and (not e.old or not e.new)) or e.kind == "byline" for e in edits
     ):
         return edits
-    from monitor.edits import discount_known_text
-    from monitor.extract import page_text
+    from monitor.compare.comparison import discount_known_text
+    from monitor.extract.extraction import page_text
 
     old_raw = store.load_snapshot(db, int(latest["snapshot_id"]))
     return discount_known_text(edits, page_text(old_raw), page_text(new_raw))
@@ -404,7 +404,7 @@ def _record_content(
         if latest is not None:
             # Imported here: the comparison (syntok, rapidfuzz) is only needed when content
             # changed, and a round of unchanged pages starts faster without it.
-            from monitor.edits import compare
+            from monitor.compare.comparison import compare
 
             edits = compare(store.article_from_row(latest), extracted)
             edits = _discount_boundary_shifts(db, edits, latest, page.body)

@@ -2,9 +2,9 @@
 
 Extraction is CPU-bound Python: about 50 ms for a typical news page, seconds for a page of
 several megabytes. Run in the crawler's own process it would stall every download while it runs
-and use one core. The pool runs it in up to `size` long-lived `python -m monitor.pool` processes,
-so pages are extracted in parallel on every core while the crawler keeps fetching; a page that
-takes longer than `timeout` seconds is abandoned (its worker killed and replaced), and a worker
+and use one core. The pool runs it in up to `size` long-lived `python -m monitor.extract.pool`
+processes, so pages are extracted in parallel on every core while the crawler keeps fetching; a page
+that takes longer than `timeout` seconds is abandoned (its worker killed and replaced), and a worker
 that dies (lxml on a hostile page, the kernel's OOM killer) costs that page, not the round. Both
 raise `ExtractionError`, which the caller records as an extraction failure.
 
@@ -37,13 +37,13 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from monitor.article import Article
 from monitor.errors import ExtractionError, WorkerStartError
+from monitor.extract.article import Article
 
 logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
-WORKER_COMMAND = (sys.executable, "-m", "monitor.pool")
+WORKER_COMMAND = (sys.executable, "-m", "monitor.extract.pool")
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Seconds to let a worker exit on its own once its stdin is closed, before it is killed.
 STOP_GRACE_S = 2.0
@@ -287,7 +287,7 @@ def serve() -> None:
     replies = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     _exit_with(os.getppid())
-    from monitor.extract import extract_article
+    from monitor.extract.extraction import extract_article
 
     collect = _Collect()
     logging.getLogger().addHandler(collect)

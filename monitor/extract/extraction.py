@@ -40,8 +40,8 @@ import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 
-# The public API stays importable from here: `from monitor.extract import Article`.
-from monitor.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
+# The public API stays importable from here: `from monitor.extract.extraction import Article`.
+from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 
 __all__ = [
     "EXTRACTION_REVISION",

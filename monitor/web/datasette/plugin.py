@@ -1,5 +1,6 @@
 """Redline's Datasette plugin: cell renderers configured per table or view, the diff pages and the
-stylesheet. Registered by `monitor.serve` (no entry point: it is active only in `redline serve`).
+stylesheet. Registered by `monitor.web.serve` (no entry point: it is active only in
+`redline serve`).
 
 Cell rendering is configured in the metadata under a table or view, never a database:
 
@@ -31,12 +32,12 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from monitor import store
-from monitor.datasette import DATABASE
-from monitor.datasette.diffs import body_diff, body_diff_html, word_diff_html
-from monitor.edit import SIGNIFICANT_AT, is_stealth, summarize
-from monitor.edits import compare
-from monitor.feed import FEED_ENTRIES, atom_feed, group_changes
-from monitor.views import fts_query
+from monitor.compare.comparison import compare
+from monitor.compare.edit import SIGNIFICANT_AT, is_stealth, summarize
+from monitor.store.views import fts_query
+from monitor.web.datasette import DATABASE
+from monitor.web.datasette.diffs import body_diff, body_diff_html, word_diff_html
+from monitor.web.feed import FEED_ENTRIES, atom_feed, group_changes
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -48,7 +49,9 @@ PAGE_CONTEXT: int | None = None
 
 
 def _css() -> str:
-    return resources.files("monitor.datasette").joinpath("static/redline.css").read_text("utf-8")
+    return (
+        resources.files("monitor.web.datasette").joinpath("static/redline.css").read_text("utf-8")
+    )
 
 
 # --- cells ---------------------------------------------------------------------------------

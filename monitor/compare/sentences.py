@@ -9,7 +9,7 @@ from functools import lru_cache
 from syntok import segmenter
 from syntok.tokenizer import Tokenizer
 
-from monitor.quotes import ends_open
+from monitor.compare.quotes import ends_open
 
 _TOKENIZER = Tokenizer(emit_hyphen_or_underscore_sep=True, replace_not_contraction=False)
 

@@ -1,8 +1,8 @@
 """An Atom feed of significant edits: one entry per change, carrying each edit's old and new text.
 
 Pure: rows in, XML bytes out. The XML is written by ElementTree, which escapes every text node;
-an entry's HTML content is built from escaped article text only (`monitor.datasette.diffs`), so a
-feed reader that renders it shows a hostile `<script>` as text.
+an entry's HTML content is built from escaped article text only (`monitor.web.datasette.diffs`),
+so a feed reader that renders it shows a hostile `<script>` as text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from markupsafe import Markup
 
-from monitor.datasette.diffs import word_diff_html
+from monitor.web.datasette.diffs import word_diff_html
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Entries in one feed: a reader polls often, and older changes stay browsable in Datasette.

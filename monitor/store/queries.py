@@ -21,10 +21,45 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
-from monitor.article import Article
-from monitor.edit import Edit, is_stealth, summarize
+from monitor.compare.edit import Edit, is_stealth, summarize
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
-from monitor.schema import MIGRATIONS
+from monitor.extract.article import Article
+from monitor.store.schema import MIGRATIONS
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SNAPSHOT_COMPRESSION",
+    "Row",
+    "add_change",
+    "add_check",
+    "add_source",
+    "add_version",
+    "all_articles",
+    "all_sources",
+    "article_from_row",
+    "changes_of",
+    "due_articles",
+    "find_article",
+    "get_version",
+    "latest_extractor",
+    "latest_version",
+    "list_edits",
+    "load_snapshot",
+    "open_db",
+    "page_hash",
+    "recent_body_lengths",
+    "replace_change_edits",
+    "require_article",
+    "save_snapshot",
+    "site_of",
+    "stamp",
+    "track_article",
+    "track_discovered",
+    "update_article",
+    "utc_now",
+    "versions_of",
+    "write_transaction",
+]
 
 # How long a writer waits for another to finish before giving up. A check round holds the write
 # lock for milliseconds per page, so 60 s is only reached when something is badly stuck.

@@ -4,7 +4,7 @@ canned queries, diff pages and Atom feed.
 The database is opened mutable (never immutable: a crawl may be writing it) through Datasette's
 read-only connections (`?mode=ro`), and no canned query writes, so visitors can read but never
 change anything. Arbitrary SQL is allowed unless `--no-allow-sql` / `serve.allow_sql = false`.
-The metadata, templates and plugin ship inside the package (`monitor/datasette/`).
+The metadata, templates and plugin ship inside the package (`monitor/web/datasette/`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import yaml
 
 from monitor import store
 from monitor.config import load_config
-from monitor.datasette import DATABASE
 from monitor.errors import ConfigError, DatabaseError, RedlineError
+from monitor.web.datasette import DATABASE
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PLUGIN = "redline"
-PACKAGE = resources.files("monitor.datasette")
+PACKAGE = resources.files("monitor.web.datasette")
 # Datasette's own limits, kept at its defaults except where a public news archive needs more:
 # cells are truncated past this many characters on table pages (bodies are folded anyway).
 SETTINGS = {
@@ -65,7 +65,7 @@ def register_plugin() -> None:
     """Load Redline's Datasette plugin into this process (once)."""
     from datasette.plugins import pm
 
-    from monitor.datasette import plugin
+    from monitor.web.datasette import plugin
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="redline")

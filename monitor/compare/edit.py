@@ -1,6 +1,7 @@
 """An edit: one thing the newsroom changed, its kind, its significance score, and what a change
-amounts to in a journalist's words. The vocabulary shared by the comparison (`monitor.edits`), the
-store and the views; light on purpose, so a round of unchanged pages never loads the comparison.
+amounts to in a journalist's words. The vocabulary shared by the comparison
+(`monitor.compare.comparison`), the store and the views; light on purpose, so a round of unchanged
+pages never loads the comparison.
 """
 
 from __future__ import annotations

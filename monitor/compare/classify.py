@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from monitor.quotes import Spans, quote_spans
-from monitor.words import Hunk, tokenize
+from monitor.compare.quotes import Spans, quote_spans
+from monitor.compare.words import Hunk, tokenize
 
 # --- correction notes -----------------------------------------------------------------------
 # Lines newsrooms add when they change a published story, in English and Spanish.

@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from monitor.errors import ConfigError
-from monitor.urls import canonicalize_url
+from monitor.fetch.urls import canonicalize_url
 
 SOURCE_KINDS = ("feed", "sitemap", "section")
 

@@ -16,8 +16,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from monitor.normalize import comparison_key
-from monitor.sentences import Sentence
+from monitor.compare.normalize import comparison_key
+from monitor.compare.sentences import Sentence
 
 Op = Literal["equal", "changed", "moved", "added", "removed"]
 

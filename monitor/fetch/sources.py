@@ -16,9 +16,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.discover import SOURCE_KINDS, compile_match
 from monitor.errors import ConfigError, RedlineError
-from monitor.urls import check_url
+from monitor.fetch.discover import SOURCE_KINDS, compile_match
+from monitor.fetch.urls import check_url
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor import classify
-from monitor.align import Alignment, align_blocks, changed_paragraphs
-from monitor.article import Article
-from monitor.edit import Edit, make_edit
-from monitor.normalize import body_paragraphs, compact_key, normalize_text
-from monitor.sentences import Sentence, split_sentences
-from monitor.words import Hunk, diff_words
+from monitor.compare import classify
+from monitor.compare.align import Alignment, align_blocks, changed_paragraphs
+from monitor.compare.edit import Edit, make_edit
+from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
+from monitor.compare.sentences import Sentence, split_sentences
+from monitor.compare.words import Hunk, diff_words
+from monitor.extract.article import Article
 
 # Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
 SHORT_SENTENCE_WORDS = 4

@@ -13,9 +13,9 @@ from typing import Literal
 from markupsafe import Markup, escape
 from rapidfuzz import fuzz
 
-from monitor.align import changed_paragraphs
-from monitor.normalize import body_paragraphs
-from monitor.words import word_spans
+from monitor.compare.align import changed_paragraphs
+from monitor.compare.normalize import body_paragraphs
+from monitor.compare.words import word_spans
 
 # Two paragraphs at the same place in a changed run are shown as one edited paragraph when at
 # least this similar (rapidfuzz ratio, 0-100); below it, as one removed and one added paragraph,
