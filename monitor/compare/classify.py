@@ -14,32 +14,14 @@ from rapidfuzz.distance import Levenshtein
 
 from monitor.compare.quotes import Spans, quote_spans
 from monitor.compare.words import Hunk, tokenize
+from monitor.lexicon import CORRECTION_NOTE
 
 # --- correction notes -----------------------------------------------------------------------
-# Lines newsrooms add when they change a published story, in English and Spanish.
-_CORRECTION = re.compile(
-    r"""(?ix)
-    ^\W*(?:
-        corrections?|clarifications?|editor'?s\ note|editors'\ note|update[ds]?|
-        correcci[oó]n(?:es)?|aclaraci[oó]n|nota\ del?\ (?:editor|redacci[oó]n)|actualizaci[oó]n|
-        fe\ de\ erratas|rectificaci[oó]n
-    )\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]
-    |
-    \b(?:an|the)\ (?:earlier|previous|prior|original)\ version\ of\ this\b
-    |\bthis\ (?:article|story|report|post|headline)\ (?:has\ been|was|is\ being)
-        \ (?:updated|corrected|amended|changed|revised)\b
-    |\bwe\ regret\ the\ error\b
-    |\b(?:una|la)\ versi[oó]n\ (?:anterior|previa|original)\ de\ (?:este|esta)\b
-    |\b(?:este|esta)\ (?:art[ií]culo|nota|noticia|informaci[oó]n)\ (?:ha\ sido|fue)
-        \ (?:actualizad|corregid|modificad)[ao]\b
-    |\blamentamos\ el\ error\b
-    """
-)
 
 
 def is_correction_note(sentence: str) -> bool:
     """True for a correction, clarification, editor's note or update line (English or Spanish)."""
-    return bool(_CORRECTION.search(sentence))
+    return bool(CORRECTION_NOTE.search(sentence))
 
 
 # --- quotations ---------------------------------------------------------------------------

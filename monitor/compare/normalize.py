@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from monitor.lexicon import CONSENT_NOTICE, FURNITURE_LINE
+
 # Characters mapped to a plain equivalent before comparing. Quotes of every style become the
 # straight ASCII ones, so a site switching to typographic quotes is not an edit.
 _CHAR_MAP = str.maketrans(
@@ -54,32 +56,11 @@ _KEY_DROP = re.compile(r"[\W_]+")
 # Short lines that page furniture leaves in extracted text. Only lines shorter than
 # NOISE_MAX_CHARS are candidates, so a real sentence that happens to start with "Updated" stays.
 NOISE_MAX_CHARS = 80
-_NOISE = re.compile(
-    r"""^(?:
-        advertisement|advertising|sponsored(?:\ content)?|publicidad|anuncio|
-        skip\ (?:to\ )?(?:main\ )?content|
-        share(?:\ this(?:\ article|\ story)?)?|tweet|print|e-?mail|
-        read\ more.*|more\ on\ this\ story|related(?:\ articles|\ stories|\ coverage)?|recommended|
-        \d[\d,.]*\ (?:comments?|comentarios|shares?)|
-        (?:last\ )?(?:updated|published|posted|actualizado|publicado|modified)\b.*\d.*|
-        \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
-        (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
-        (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
-        hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)
-    )\.?$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 
 
 # Cookie and consent notices that extraction sometimes takes for article text; matched whatever
 # their length (up to CONSENT_MAX_CHARS), since banners run longer than other furniture.
 CONSENT_MAX_CHARS = 400
-_CONSENT = re.compile(
-    r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners) (?:and our partners )?uses? "
-    r"cookies\b|\b(?:use of|accept(?:ing)?|consent to|agree to) (?:our |all |the )?cookies\b|"
-    r"\butilizamos cookies\b|\busamos cookies\b|\baceptas? (?:el uso de )?(?:las )?cookies\b",
-    re.IGNORECASE,
-)
 
 
 def normalize_text(text: str) -> str:
@@ -107,9 +88,9 @@ def compact_key(text: str) -> str:
 def is_noise_paragraph(paragraph: str) -> bool:
     """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago") or a
     cookie notice."""
-    if len(paragraph) < NOISE_MAX_CHARS and _NOISE.match(paragraph.strip()):
+    if len(paragraph) < NOISE_MAX_CHARS and FURNITURE_LINE.match(paragraph.strip()):
         return True
-    return len(paragraph) < CONSENT_MAX_CHARS and bool(_CONSENT.search(paragraph))
+    return len(paragraph) < CONSENT_MAX_CHARS and bool(CONSENT_NOTICE.search(paragraph))
 
 
 def body_paragraphs(body: str) -> list[str]:

@@ -42,6 +42,7 @@ from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
+from monitor.lexicon import EDGE_NOTICE
 
 __all__ = [
     "EXTRACTION_REVISION",
@@ -157,18 +158,6 @@ _MIN_PRECISION_SHARE = 0.2
 _MIN_AGREEMENT = 0.9
 
 
-# Trimmed edge lines that a monitor must keep: correction notices and wire-copy credits (editors
-# change both after publication, and both are edits a reader of Redline wants to see).
-_NOTICE = re.compile(
-    r"\bcorrections?\b|\bcorrected\b|\bclarifications?\b|editor[’']?s[’']? note|an earlier version"
-    r"|this (?:article|story|post|report) (?:has been|was) (?:updated|corrected|amended|changed)"
-    r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b"
-    r"|berichtigung|korrektur|richtigstellung|in einer (?:früheren|vorherigen) (?:version|fassung)"
-    r"|anmerkung der redaktion|rectificatif|erratum|fe de errat|rectificaci[oó]n|correcci[oó]n",
-    re.IGNORECASE,
-)
-
-
 def _lines(text: str) -> list[str]:
     """Paragraphs of a trafilatura text: whitespace collapsed, lines without a word dropped."""
     return [" ".join(line.split()) for line in text.split("\n") if _HAS_WORD.search(line)]
@@ -211,8 +200,8 @@ def _combine(balanced_text: str, precise_text: str) -> list[str]:
             matched.append(candidates[found])
             start = candidates[found] + 1
     first, last = matched[0], matched[-1]
-    head = [line for line in balanced[:first] if _is_sentence(line) or _NOTICE.search(line)]
-    tail = [line for line in balanced[last + 1 :] if _NOTICE.search(line)]
+    head = [line for line in balanced[:first] if _is_sentence(line) or EDGE_NOTICE.search(line)]
+    tail = [line for line in balanced[last + 1 :] if EDGE_NOTICE.search(line)]
     return head + balanced[first : last + 1] + tail
 
 

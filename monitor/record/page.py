@@ -27,6 +27,7 @@ from monitor.errors import ExtractionError
 from monitor.extract.article import Article, extractor_version
 from monitor.fetch.policy import RevisitPolicy, next_check
 from monitor.fetch.urls import canonicalize_url
+from monitor.lexicon import INTERSTITIAL_TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +39,6 @@ COLLAPSE_MIN_LENGTH = 400
 RECENT_VERSIONS = 3
 # Short bodies carrying one of these are interstitials, not articles.
 INTERSTITIAL_MAX_LENGTH = 1200
-_INTERSTITIAL = re.compile(
-    r"subscribe (?:now )?to (?:continue|keep) reading|you have reached your (?:free )?(?:article )?"
-    r"limit|already a subscriber|please enable javascript|enable cookies|accept (?:all )?cookies|"
-    r"we value your privacy|are you a robot|captcha|access denied|403 forbidden|page not found|"
-    r"suscr[ií]bete para seguir leyendo|p[aá]gina no encontrada",
-    re.IGNORECASE,
-)
 
 Extractor = Callable[[bytes, str], Article]
 # Content types worth extracting; anything else (images, PDFs, binaries) is an error check.
@@ -99,7 +93,7 @@ def health_problem(article: Article, recent_lengths: list[int]) -> str:
     if article.is_empty():
         return "extraction found no article text"
     length = len(article.body)
-    if length < INTERSTITIAL_MAX_LENGTH and _INTERSTITIAL.search(article.body):
+    if length < INTERSTITIAL_MAX_LENGTH and INTERSTITIAL_TEXT.search(article.body):
         return "page looks like a paywall, consent or error interstitial"
     if recent_lengths:
         typical = statistics.median(recent_lengths)

@@ -1,0 +1,195 @@
+"""The words of the page, per language: correction notes, wire credits, consent banners, furniture
+lines and interstitials. One table for extraction (which lines to keep at the article's edges),
+normalisation (which lines are furniture), classification (which sentences are correction notes)
+and recording (which pages are not the article).
+
+Pure data and the regular expressions compiled from it. To support another language, add its
+words to each table; the tests in tests/test_lexicon.py are table-driven over these languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
+
+# --- correction notes -------------------------------------------------------------------------
+# Words that mark a correction notice wherever they stand in a short edge line (extraction keeps
+# such lines although trafilatura's precision pass drops them).
+CORRECTION_WORDS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"corrections?",
+        r"corrected",
+        r"clarifications?",
+        r"editor[’']?s[’']? note",
+        r"an earlier version",
+    ),
+    "es": (r"fe de errat", r"rectificaci[oó]n", r"correcci[oó]n"),
+    "de": (r"berichtigung", r"korrektur", r"richtigstellung", r"anmerkung der redaktion"),
+    "fr": (r"rectificatif", r"erratum", r"note de la r[ée]daction"),
+    "pt": (r"errata", r"corre[çc][ãa]o", r"nota da reda[çc][ãa]o"),
+    "it": (r"rettifica", r"errata corrige", r"correzione", r"nota della redazione"),
+}
+# Labels that open a correction or update line when followed by a colon, stop or dash
+# ("Correction:", "Update (14:02) -", "Korrektur:"): weaker words such as "Update" count only there.
+CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"corrections?",
+        r"clarifications?",
+        r"editor'?s note",
+        r"editors' note",
+        r"update[ds]?",
+    ),
+    "es": (
+        r"correcci[oó]n(?:es)?",
+        r"aclaraci[oó]n",
+        r"nota del? (?:editor|redacci[oó]n)",
+        r"actualizaci[oó]n",
+        r"fe de erratas",
+        r"rectificaci[oó]n",
+    ),
+    "de": (
+        r"korrektur",
+        r"berichtigung",
+        r"richtigstellung",
+        r"anmerkung der redaktion",
+        r"aktualisierung",
+        r"transparenzhinweis",
+    ),
+    "fr": (
+        r"rectificatif",
+        r"erratum",
+        r"correction",
+        r"pr[ée]cision",
+        r"note de la r[ée]daction",
+        r"mise [àa] jour",
+    ),
+    "pt": (
+        r"corre[çc][ãa]o",
+        r"errata",
+        r"esclarecimento",
+        r"nota da reda[çc][ãa]o",
+        r"atualiza[çc][ãa]o",
+    ),
+    "it": (
+        r"correzione",
+        r"rettifica",
+        r"errata corrige",
+        r"precisazione",
+        r"nota della redazione",
+        r"aggiornamento",
+    ),
+}
+# Whole phrases that say a story was changed, wherever they stand in a sentence.
+CORRECTION_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"(?:an|the) (?:earlier|previous|prior|original) version of this",
+        r"this (?:article|story|report|post|headline) (?:has been|was|is being) "
+        r"(?:updated|corrected|amended|changed|revised)",
+        r"we regret the error",
+    ),
+    "es": (
+        r"(?:una|la) versi[oó]n (?:anterior|previa|original) de (?:este|esta)",
+        r"(?:este|esta) (?:art[ií]culo|nota|noticia|informaci[oó]n) (?:ha sido|fue) "
+        r"(?:actualizad|corregid|modificad)[ao]",
+        r"lamentamos el error",
+    ),
+    "de": (
+        r"in einer (?:früheren|vorherigen|älteren) (?:version|fassung)",
+        r"(?:dieser|der) (?:artikel|text|beitrag) wurde "
+        r"(?:aktualisiert|korrigiert|geändert|ergänzt)",
+        r"wir bedauern (?:den|diesen) fehler",
+    ),
+    "fr": (
+        r"une (?:précédente|ancienne|première) version de cet",
+        r"cet article a été (?:modifié|corrigé|mis à jour|actualisé)",
+        r"nous (?:regrettons|nous excusons pour) cette erreur",
+    ),
+    "pt": (
+        r"uma vers[ãa]o anterior dest[ea]",
+        r"(?:este|esta) (?:texto|artigo|reportagem|not[íi]cia) foi "
+        r"(?:corrigid|atualizad|alterad)[ao]",
+        r"lamentamos o erro",
+    ),
+    "it": (
+        r"una (?:precedente|prima) versione di questo",
+        r"questo articolo è stato (?:corretto|aggiornato|modificato)",
+        r"ci scusiamo per l'errore",
+    ),
+}
+# Wire-copy credit lines ("Reporting by ...; Editing by ..."): kept at the edges like notices.
+CREDIT_LINE = r"^\W*(?:additional )?(?:reporting|writing|editing) by\b"
+
+# --- consent banners ----------------------------------------------------------------------------
+CONSENT: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners) (?:and our partners )?uses? "
+        r"cookies\b",
+        r"\b(?:use of|accept(?:ing)?|consent to|agree to) (?:our |all |the )?cookies\b",
+    ),
+    "es": (
+        r"\butilizamos cookies\b",
+        r"\busamos cookies\b",
+        r"\baceptas? (?:el uso de )?(?:las )?cookies\b",
+    ),
+    "de": (r"\bwir verwenden cookies\b", r"\bdiese (?:web)?seite verwendet cookies\b"),
+    "fr": (r"\bnous utilisons des cookies\b", r"\bce site utilise des cookies\b"),
+    "pt": (r"\bo site utiliza cookies\b", r"\besse site usa cookies\b"),
+    "it": (r"\butilizziamo (?:i )?cookie\b", r"\bquesto sito utilizza (?:i )?cookie\b"),
+}
+
+# --- furniture lines ----------------------------------------------------------------------------
+# Short lines page furniture leaves in extracted text (matched whole; see
+# normalize.NOISE_MAX_CHARS).
+FURNITURE = r"""^(?:
+    advertisement|advertising|sponsored(?:\ content)?|publicidad|anuncio|
+    skip\ (?:to\ )?(?:main\ )?content|
+    share(?:\ this(?:\ article|\ story)?)?|tweet|print|e-?mail|
+    read\ more.*|more\ on\ this\ story|related(?:\ articles|\ stories|\ coverage)?|recommended|
+    \d[\d,.]*\ (?:comments?|comentarios|shares?)|
+    (?:last\ )?(?:updated|published|posted|actualizado|publicado|modified)\b.*\d.*|
+    \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
+    (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
+    (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
+    hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)
+)\.?$"""
+
+# --- interstitials ------------------------------------------------------------------------------
+# Short pages that carry one of these are a paywall, consent wall, bot check or error page.
+INTERSTITIAL: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"subscribe (?:now )?to (?:continue|keep) reading",
+        r"you have reached your (?:free )?(?:article )?limit",
+        r"already a subscriber",
+        r"please enable javascript",
+        r"enable cookies",
+        r"accept (?:all )?cookies",
+        r"we value your privacy",
+        r"are you a robot",
+        r"captcha",
+        r"access denied",
+        r"403 forbidden",
+        r"page not found",
+    ),
+    "es": (r"suscr[ií]bete para seguir leyendo", r"p[aá]gina no encontrada"),
+}
+
+
+def _alternation(table: dict[str, tuple[str, ...]]) -> str:
+    return "|".join(pattern for language in table.values() for pattern in language)
+
+
+CORRECTION_NOTE = re.compile(
+    r"^\W*(?:" + _alternation(CORRECTION_LABELS) + r")\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]"
+    r"|\b(?:" + _alternation(CORRECTION_PHRASES) + r")\b",
+    re.IGNORECASE,
+)
+EDGE_NOTICE = re.compile(
+    r"\b(?:" + _alternation(CORRECTION_WORDS) + r")\b"
+    r"|\b(?:" + _alternation(CORRECTION_PHRASES) + r")"
+    r"|" + CREDIT_LINE,
+    re.IGNORECASE,
+)
+CONSENT_NOTICE = re.compile(_alternation(CONSENT), re.IGNORECASE)
+FURNITURE_LINE = re.compile(FURNITURE, re.IGNORECASE | re.VERBOSE)
+INTERSTITIAL_TEXT = re.compile(_alternation(INTERSTITIAL), re.IGNORECASE)

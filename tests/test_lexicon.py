@@ -1,0 +1,101 @@
+"""monitor.lexicon: one table of a page's words per language, used by extraction, normalisation,
+classification and recording alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.classify import is_correction_note
+from monitor.compare.comparison import compare
+from monitor.compare.normalize import is_noise_paragraph
+from monitor.extract.article import Article
+from monitor.lexicon import CORRECTION_LABELS, CORRECTION_PHRASES, EDGE_NOTICE, LANGUAGES
+
+STORY = [
+    "The council approved the new budget on Monday after a long debate.",
+    "The opposition said the plan would raise local taxes for most families.",
+]
+
+# One correction note of our own per language and form: a label line and a phrase in a sentence.
+NOTES = {
+    "en": [
+        "Correction: An earlier version of this article misstated the vote.",
+        "This article has been corrected to give the right date.",
+    ],
+    "es": [
+        "Corrección: la votación fue el martes, no el lunes.",
+        "Una versión anterior de este artículo daba otra cifra.",
+    ],
+    "de": [
+        "Korrektur: In einer früheren Version hieß es, die Abstimmung sei am Montag gewesen.",
+        "Dieser Artikel wurde korrigiert, weil die Zahl der Stimmen falsch war.",
+    ],
+    "fr": [
+        "Rectificatif : la séance a eu lieu mardi et non lundi.",
+        "Cet article a été modifié pour corriger le nom du maire.",
+    ],
+    "pt": [
+        "Correção: a votação aconteceu na terça-feira, não na segunda.",
+        "Este texto foi corrigido para indicar o nome certo do vereador.",
+    ],
+    "it": [
+        "Rettifica: la seduta si è svolta martedì e non lunedì.",
+        "Questo articolo è stato corretto per indicare il nome giusto del sindaco.",
+    ],
+}
+
+
+def test_every_language_has_labels_phrases_and_test_notes() -> None:
+    for language in LANGUAGES:
+        assert CORRECTION_LABELS[language], language
+        assert CORRECTION_PHRASES[language], language
+        assert len(NOTES[language]) == 2, language
+
+
+@pytest.mark.parametrize(
+    ("language", "note"), [(lang, note) for lang, notes in NOTES.items() for note in notes]
+)
+def test_a_correction_note_is_classified_in_every_language(language: str, note: str) -> None:
+    assert is_correction_note(note)
+    edits = compare(Article(body="\n".join(STORY)), Article(body="\n".join([*STORY, note])))
+    assert [e.kind for e in edits] == ["correction_note"], language
+    assert edits[0].significant
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Korrektur: In einer früheren Version hieß es, die Abstimmung sei am Montag gewesen.",
+        "Rectificatif : la séance a eu lieu mardi et non lundi.",
+        "Reporting by Ana Ruiz; Editing by Tom Berg",
+    ],
+)
+def test_extraction_keeps_the_same_notes_at_an_article_edge(note: str) -> None:
+    assert EDGE_NOTICE.search(note)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The committee will publish an update on Friday.",
+        "Die Korrekturen am Haushalt betreffen vor allem die Schulen.",
+        "Le maire a demandé une mise à jour du plan de circulation.",
+    ],
+)
+def test_ordinary_sentences_mentioning_corrections_are_not_notes(sentence: str) -> None:
+    assert not is_correction_note(sentence)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We use cookies to improve your experience.",
+        "Wir verwenden Cookies, um unsere Website zu verbessern.",
+        "Nous utilisons des cookies pour mesurer l'audience.",
+        "Utilizziamo i cookie per personalizzare i contenuti.",
+        "Advertisement",
+        "Updated 3 minutes ago at 14:02",
+    ],
+)
+def test_consent_banners_and_furniture_lines_are_noise(line: str) -> None:
+    assert is_noise_paragraph(line)
