@@ -1,4 +1,4 @@
-"""Scrapy settings for Redline: polite, conditional, bounded. See PITFALLS.md for why each is set.
+"""Scrapy settings for Redline: polite, conditional, bounded. The comment beside each says why.
 
 Redline's own settings start with REDLINE_ and are documented in the README; every one can be
 overridden with `-s NAME=VALUE` on `scrapy crawl`.

@@ -14,20 +14,20 @@ Target URLs carry secrets: the table records target names only, and errors are s
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import click
 from sqlite_utils import Database
 
 from monitor import store
 from monitor.compare.edit import Edit, summarize
-from monitor.config import Config, Rule, Target, load_config
+from monitor.config import Config, Rule, Target
 from monitor.errors import RedlineError
+from monitor.store import alert_queue
 
 logger = logging.getLogger(__name__)
 
@@ -216,88 +216,13 @@ def check_targets(config: Config) -> None:
             )
 
 
-# --- the alerts table ----------------------------------------------------------------------
-def _recent_edits(db: Database, since: str) -> list[dict[str, Any]]:
-    return list(
-        db.query("select * from edit_feed where detected_at >= ? order by edit_id", [since])
-    )
-
-
-def _existing(db: Database, change_ids: Sequence[int]) -> set[tuple[int, str]]:
-    rows = db.query(
-        "select change_id, target from alerts where change_id in (select value from json_each(?))",
-        [json.dumps(list(change_ids))],
-    )
-    return {(int(r["change_id"]), r["target"]) for r in rows}
-
-
-def _queue(db: Database, messages: Sequence[Message], now: datetime) -> int:
-    queued = 0
-    with store.write_transaction(db):
-        for message in messages:
-            cursor = db.execute(
-                "insert or ignore into alerts (change_id, target, rules, edit_ids, title, body, "
-                "status, attempts, created_at, next_attempt_at) "
-                "values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-                [
-                    message.change_id,
-                    message.target,
-                    ",".join(message.rules),
-                    json.dumps(list(message.edit_ids)),
-                    message.title,
-                    message.body,
-                    store.stamp(now),
-                    store.stamp(now),
-                ],
-            )
-            queued += cursor.rowcount
-    return queued
-
-
-def _sent_since(db: Database, target: str, since: datetime) -> int:
-    rows = db.query(
-        "select count(*) as n from alerts where target = ? and status = 'sent' and sent_at >= ?",
-        [target, store.stamp(since)],
-    )
-    return int(next(iter(rows))["n"])
-
-
-def _due(db: Database, target: str, now: datetime) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "select * from alerts where target = ? and status = 'pending' and next_attempt_at <= ? "
-            "order by created_at, id",
-            [target, store.stamp(now)],
-        )
-    )
-
-
-def _claim(
-    db: Database, target: str, now: datetime, limit: int
-) -> tuple[list[dict[str, Any]], int]:
-    """Take up to `limit` due messages for sending; also returns how many stay waiting."""
-    with store.write_transaction(db):
-        due = _due(db, target, now)
-        claimed = due[:limit]
-        for row in claimed:
-            db.execute(
-                "update alerts set next_attempt_at = ? where id = ?",
-                [store.stamp(now + CLAIM), row["id"]],
-            )
-    return claimed, len(due) - len(claimed)
-
-
-def _finish(db: Database, alert_id: int, **values: Any) -> None:
-    with store.write_transaction(db):
-        columns = ", ".join(f"{name} = ?" for name in values)
-        db.execute(f"update alerts set {columns} where id = ?", [*values.values(), alert_id])
-
-
 def _send_to(
     db: Database, config: Config, target: Target, now: datetime, report: AlertReport
 ) -> None:
-    budget = max(0, target.rate_limit - _sent_since(db, target.name, now - target.rate_window))
-    claimed, waiting = _claim(db, target.name, now, budget)
+    budget = max(
+        0, target.rate_limit - alert_queue.sent_since(db, target.name, now - target.rate_window)
+    )
+    claimed, waiting = alert_queue.claim_alerts(db, target.name, now, budget, now + CLAIM)
     report.waiting += waiting
     if waiting:
         logger.info(
@@ -324,7 +249,7 @@ def _send_to(
                     attempts,
                     message,
                 )
-                _finish(
+                alert_queue.finish_alert(
                     db,
                     row["id"],
                     status="failed",
@@ -342,7 +267,7 @@ def _send_to(
                     retry_at,
                     message,
                 )
-                _finish(
+                alert_queue.finish_alert(
                     db,
                     row["id"],
                     attempts=attempts,
@@ -352,12 +277,12 @@ def _send_to(
                 )
             # The target is failing: its other messages wait as long, without losing an attempt.
             for rest in claimed[index + 1 :]:
-                _finish(db, rest["id"], next_attempt_at=retry_at)
+                alert_queue.finish_alert(db, rest["id"], next_attempt_at=retry_at)
             report.waiting += len(claimed) - index - 1
             return
         report.sent += 1
         logger.info("alert %d sent to %s: %s", row["id"], target.name, row["title"])
-        _finish(
+        alert_queue.finish_alert(
             db,
             row["id"],
             status="sent",
@@ -378,80 +303,18 @@ def send_pending_alerts(
     report = AlertReport()
     if not config.alerts.targets or not config.alerts.rules:
         return report
-    edits = _recent_edits(db, store.stamp(now - config.alerts.max_age))
+    edits = alert_queue.recent_edits(db, store.stamp(now - config.alerts.max_age))
     change_ids = sorted({int(e["change_id"]) for e in edits})
-    messages = plan_messages(config, edits, _existing(db, change_ids))
+    messages = plan_messages(config, edits, alert_queue.existing_alerts(db, change_ids))
     if dry_run:
         report.planned = messages
         report.pending = [
-            row for target in config.alerts.targets for row in _due(db, target.name, now)
+            row
+            for target in config.alerts.targets
+            for row in alert_queue.due_alerts(db, target.name, now)
         ]
         return report
-    report.queued = _queue(db, messages, now)
+    report.queued = alert_queue.queue_alerts(db, [dataclasses.asdict(m) for m in messages], now)
     for target in config.alerts.targets:
         _send_to(db, config, target, now, report)
     return report
-
-
-# --- command line --------------------------------------------------------------------------
-@click.command(name="alerts")
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Show what would be queued and what waits; send nothing, write nothing.",
-)
-@click.option(
-    "--test",
-    "test_message",
-    is_flag=True,
-    help="Send one test message to every target and say which answered.",
-)
-@click.pass_context
-def alerts_command(ctx: click.Context, dry_run: bool, test_message: bool) -> None:
-    """Send alerts for the edits the configured rules match (the daemon does this itself)."""
-    try:
-        config = load_config(ctx.obj.get("config"))
-        if not config.alerts.targets:
-            raise click.ClickException(
-                "no alert targets configured (add [[alerts.targets]] to the file given with "
-                "--config or REDLINE_CONFIG)"
-            )
-        check_targets(config)
-        if test_message:
-            failures = 0
-            for target in config.alerts.targets:
-                try:
-                    deliver(
-                        target,
-                        "Redline test message",
-                        "Redline can reach this target.",
-                        config.alerts.timeout,
-                    )
-                    click.echo(f"{target.name}: ok")
-                except AlertSendError as error:
-                    failures += 1
-                    click.echo(f"{target.name}: failed: {error}")
-            if failures:
-                raise click.ClickException(f"{failures} target(s) failed")
-            return
-        db = store.open_db(ctx.obj["db"])
-        try:
-            report = send_pending_alerts(db, config, dry_run=dry_run)
-        finally:
-            db.close()
-    except RedlineError as error:
-        raise click.ClickException(str(error)) from error
-    if dry_run:
-        for message in report.planned:
-            click.echo(
-                f"would queue  change {message.change_id} → {message.target} "
-                f"[{', '.join(message.rules)}]: {message.title}"
-            )
-        for row in report.pending:
-            click.echo(
-                f"pending      change {row['change_id']} → {row['target']} "
-                f"(attempts {row['attempts']}): {row['title']}"
-            )
-        click.echo(f"{len(report.planned)} to queue, {len(report.pending)} pending")
-        return
-    click.echo(report.line())

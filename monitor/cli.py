@@ -557,8 +557,7 @@ def demo(ctx: click.Context, port: int) -> None:
     sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
 
 
-from monitor.alerts import alerts_command  # noqa: E402  (commands of other modules)
-from monitor.config import config_command  # noqa: E402
+from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
 from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)

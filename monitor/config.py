@@ -29,7 +29,6 @@ neither, only defaults and environment apply (and no alert is sent: there is no 
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -37,8 +36,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import click
 
 from monitor.compare.edit import KINDS, SIGNIFICANT_AT
 from monitor.errors import ConfigError
@@ -422,9 +419,9 @@ def describe(config: Config) -> list[dict[str, str]]:
         rows.append(
             {
                 "key": option.key,
-                "value": _show(value),
+                "value": show_value(value),
                 "source": config.sources.get(option.key, "default"),
-                "default": _show(option.parse(option.default)),
+                "default": show_value(option.parse(option.default)),
                 "env": option.env,
                 "help": option.help,
             }
@@ -432,7 +429,7 @@ def describe(config: Config) -> list[dict[str, str]]:
     return rows
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     if isinstance(value, timedelta):
         seconds = int(value.total_seconds())
         for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
@@ -442,69 +439,3 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-# --- command line --------------------------------------------------------------------------
-@click.command(name="config")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_context
-def config_command(ctx: click.Context, as_json: bool) -> None:
-    """Show every setting: its value, where it came from, its default and what it does."""
-    try:
-        config = load_config(ctx.obj.get("config"))
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from error
-    options = describe(config)
-    targets: list[dict[str, Any]] = [
-        {
-            "name": t.name,
-            "scheme": t.scheme,
-            "rate_limit": t.rate_limit,
-            "rate_window": _show(t.rate_window),
-        }
-        for t in config.alerts.targets
-    ]
-    rules: list[dict[str, Any]] = [
-        {
-            "name": r.name,
-            "kinds": sorted(r.kinds),
-            "sites": sorted(r.sites),
-            "min_score": r.min_score,
-            "stealth_only": r.stealth_only,
-            "targets": list(r.targets) or ["(all)"],
-        }
-        for r in config.alerts.rules
-    ]
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "file": str(config.path) if config.path else None,
-                    "options": options,
-                    "targets": targets,
-                    "rules": rules,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    click.echo(f"configuration file: {config.path or f'none (set --config or {CONFIG_ENV})'}")
-    for row in options:
-        click.echo(f"\n{row['key']} = {row['value'] or '(empty)'}    [{row['source']}]")
-        click.echo(f"    {row['help']}")
-        click.echo(f"    default {row['default'] or '(empty)'}; environment {row['env']}")
-    click.echo(f"\ntargets: {len(targets) or 'none'}")
-    for target in targets:
-        click.echo(
-            f"    {target['name']}: {target['scheme']}://…, at most "
-            f"{target['rate_limit']} per {target['rate_window']}"
-        )
-    click.echo(f"rules: {len(rules) or 'none'}")
-    for rule in rules:
-        click.echo(
-            f"    {rule['name']}: kinds {', '.join(rule['kinds']) or 'any'}; sites "
-            f"{', '.join(rule['sites']) or 'any'}; score ≥ {rule['min_score']}"
-            f"{'; stealth only' if rule['stealth_only'] else ''}; to "
-            f"{', '.join(rule['targets'])}"
-        )

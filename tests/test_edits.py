@@ -114,7 +114,7 @@ def test_seed_case_name_corrected_and_quote_gains_a_word() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "kind"),
     [
-        ("Fire kills 50 in Kabul", "Fire kills at least 60 in Kabul", "number"),
+        ("Fire kills 50 in port city", "Fire kills at least 60 in port city", "number"),
         ("Two dead after storm", "Three dead after storm", "number"),
         ("Mayor admits budget error", "Mayor says budget error was made", "headline"),
     ],
@@ -318,29 +318,29 @@ def test_compare_never_raises_and_edits_use_known_kinds(old: str, new: str) -> N
     [
         # the same figure, moved: a rewrite, not a figure change
         (
-            "18,000 cows killed in Texas dairy farm explosion",
-            "Texas dairy farm explosion kills 18,000 cows",
+            "4,000 sheep rescued from flooded valley farm",
+            "Flooded valley farm: rescuers save 4,000 sheep",
             "headline",
         ),
         # ordinals are words, not figures
         (
-            "Everything Everywhere dominates the Oscars",
-            "Michelle Yeoh becomes first Asian best actress winner",
+            "Harbour Lights sweeps the regional film awards",
+            "Mara Olsen becomes first Nordic best director winner",
             "headline",
         ),
         # digits inside a word that did not change their value
-        ("Scientists find 200-year crystal", "Scientists find 200-year-old crystal", "headline"),
+        ("Divers find 300-year wreck", "Divers find 300-year-old wreck", "headline"),
         (
-            "Juul to pay $438.5 m in youth vaping probe",
-            "Juul to pay $438.5m in youth vaping probe",
+            "Brewer to pay $212.5 m in pricing probe",
+            "Brewer to pay $212.5m in pricing probe",
             "cosmetic",
         ),
         (
-            "US to support providing F16 fighter jets",
-            "US to support providing F-16 fighter jets",
+            "Navy to retire its P3 patrol planes",
+            "Navy to retire its P-3 patrol planes",
             "cosmetic",
         ),
-        ("Waterspout crashes onto beach", "Waterspout crashes on to beach", "cosmetic"),
+        ("Storm surge spills onto promenade", "Storm surge spills on to promenade", "cosmetic"),
     ],
 )
 def test_headline_figures_and_spacing_rules(old: str, new: str, kind: str) -> None:

@@ -1,7 +1,7 @@
 """Pull the article (title, byline, dates, body) out of a news page with trafilatura.
 
 A string or bytes in, a frozen `Article` out: no network, no database. The options are fixed here
-because every one of them changes what a monitor would report as an edit (see PITFALLS.md):
+because every one of them changes what a monitor would report as an edit:
 comments are excluded (comment churn is not an article edit) and `deduplicate` stays off (its
 process-wide cache empties repeat extractions of the same page).
 
@@ -55,7 +55,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Fixed for every run: see the module docstring and PITFALLS.md.
+# Fixed for every run: see the module docstring.
 _OPTIONS: dict[str, Any] = {
     "include_comments": False,
     "deduplicate": False,
