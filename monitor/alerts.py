@@ -236,45 +236,7 @@ def _send_to(
         try:
             deliver(target, row["title"], row["body"], config.alerts.timeout)
         except AlertSendError as error:
-            attempts = int(row["attempts"]) + 1
-            message = str(error)[:ERROR_CHARS]
-            retry_at = store.stamp(now + retry_delay(config, attempts))
-            report.failed += 1
-            if attempts >= config.alerts.max_attempts:
-                report.gave_up += 1
-                logger.error(
-                    "alert %d to %s failed %d times, giving up: %s",
-                    row["id"],
-                    target.name,
-                    attempts,
-                    message,
-                )
-                alert_queue.finish_alert(
-                    db,
-                    row["id"],
-                    status="failed",
-                    attempts=attempts,
-                    error=message,
-                    last_attempt_at=store.stamp(now),
-                    next_attempt_at=None,
-                )
-            else:
-                logger.warning(
-                    "alert %d to %s failed (attempt %d), retrying after %s: %s",
-                    row["id"],
-                    target.name,
-                    attempts,
-                    retry_at,
-                    message,
-                )
-                alert_queue.finish_alert(
-                    db,
-                    row["id"],
-                    attempts=attempts,
-                    error=message,
-                    last_attempt_at=store.stamp(now),
-                    next_attempt_at=retry_at,
-                )
+            retry_at = _record_failure(db, config, target, row, str(error), now, report)
             # The target is failing: its other messages wait as long, without losing an attempt.
             for rest in claimed[index + 1 :]:
                 alert_queue.finish_alert(db, rest["id"], next_attempt_at=retry_at)
@@ -292,6 +254,52 @@ def _send_to(
             last_attempt_at=store.stamp(now),
             next_attempt_at=None,
         )
+
+
+def _record_failure(
+    db: Database,
+    config: Config,
+    target: Target,
+    row: dict[str, Any],
+    error: str,
+    now: datetime,
+    report: AlertReport,
+) -> str | None:
+    """Count a failed attempt: retry later, or give up after `max_attempts`. Returns when the
+    target's other messages may be tried again."""
+    attempts = int(row["attempts"]) + 1
+    message = error[:ERROR_CHARS]
+    retry_at = store.stamp(now + retry_delay(config, attempts))
+    report.failed += 1
+    gave_up = attempts >= config.alerts.max_attempts
+    if gave_up:
+        report.gave_up += 1
+        logger.error(
+            "alert %d to %s failed %d times, giving up: %s",
+            row["id"],
+            target.name,
+            attempts,
+            message,
+        )
+    else:
+        logger.warning(
+            "alert %d to %s failed (attempt %d), retrying after %s: %s",
+            row["id"],
+            target.name,
+            attempts,
+            retry_at,
+            message,
+        )
+    alert_queue.finish_alert(
+        db,
+        row["id"],
+        **({"status": "failed"} if gave_up else {}),
+        attempts=attempts,
+        error=message,
+        last_attempt_at=store.stamp(now),
+        next_attempt_at=None if gave_up else retry_at,
+    )
+    return retry_at
 
 
 def send_pending_alerts(
