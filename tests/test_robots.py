@@ -44,6 +44,8 @@ class Site(BaseHTTPRequestHandler):
             status, body, kind = Site.robots_status, ROBOTS, "text/plain"
             if status != 200:
                 body = b"<html><body>Service unavailable</body></html>"
+        elif self.path == "/news/just-a-link.html":  # a page whose whole text is a URL
+            status, kind, body = 200, "text/html", f"{Site.base}/private/linked.html".encode()
         elif self.path == "/feed.xml":
             items = "".join(
                 f"<item><title>{p}</title><link>{Site.base}{p}</link></item>"
@@ -158,4 +160,13 @@ def test_discovery_never_tracks_a_disallowed_link(site: str, db_path: Path) -> N
     tracked = {r["url"] for r in rows(db_path, "select url from articles")}
     assert tracked == {f"{site}/news/a.html", f"{site}/news/b.html"}
     assert f"refused {site}/private/leak.html" in result.stdout
+    assert private_hits() == []
+
+
+def test_extraction_never_downloads_what_a_page_names(site: str, db_path: Path) -> None:
+    # htmldate downloads its input when it looks like a URL: a page whose text is a disallowed
+    # URL was fetched from the extraction worker, past robots.txt and the crawl's politeness.
+    track(db_path, [f"{site}/news/just-a-link.html"])
+    crawl(db_path, all="true")
+    assert "/news/just-a-link.html" in Site.paths
     assert private_hits() == []
