@@ -191,9 +191,9 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         assert "daemon stopped" in output
         assert stopped_in < 30  # a bound to fail on a hang, not a performance claim
 
-        # The robots-disallowed link was discovered but never fetched.
-        private = rows(db_path, "select id from articles where url like '%/private/%'")
-        assert private, "the section page's private link should have been discovered"
+        # The robots-disallowed link on the section page was refused at discovery, never fetched.
+        assert rows(db_path, "select id from articles where url like '%/private/%'") == []
+        assert f"refused {site.url(articles.PRIVATE_PATH)}" in log.read_text()
         assert not [r for r in site.requests if r.path.startswith("/private/")]
 
     # Restarting resumes from the database: the same articles, no duplicate versions.

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import PageItem
+from crawler.middlewares import FORBIDDEN
 from monitor import store
 from monitor.errors import RedlineError
 from monitor.fetch.urls import check_url
@@ -94,9 +95,9 @@ class CheckSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         message = failure.getErrorMessage() or failure.type.__name__
         if failure.check(IgnoreRequest):
-            if "robots" in message.lower():
+            if message == FORBIDDEN:
                 reason = "not fetched: disallowed by robots.txt"
-            else:
+            else:  # e.g. "robots.txt unreachable (HTTP 503)": retried later like any error
                 reason = f"not fetched: {message}"
         else:
             reason = f"{failure.type.__name__}: {message}"

@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem
+from crawler.middlewares import robots_middleware
 from monitor import store
 
 
@@ -58,14 +59,27 @@ class DiscoverSpider(scrapy.Spider):
 
         source = response.meta["source"]
         found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
-        if found.links:
-            yield LinksItem(source["id"], response.url, [link.url for link in found.links])
-        elif not found.sitemaps:
+        links = self._not_refused([link.url for link in found.links], response.url)
+        if links:
+            yield LinksItem(source["id"], response.url, links)
+        elif not found.links and not found.sitemaps:
             self.logger.warning("source %s listed no article links", response.url)
         depth = response.meta["depth"]
         for url in found.sitemaps:
             if depth < self.max_depth:
                 yield self._request(source, url, depth + 1)
+
+    def _not_refused(self, urls: list[str], source_url: str) -> list[str]:
+        """The links robots.txt lets Redline fetch: a disallowed link is never tracked. Only
+        robots.txt files this crawl has read are consulted (the source's own site, always):
+        links elsewhere are tracked, and the check round obeys their site's robots.txt."""
+        robots = robots_middleware(self.crawler)
+        if robots is None:
+            return urls
+        refused = {url: why for url in urls if (why := robots.known_refusal(url))}
+        for url, why in refused.items():
+            self.logger.warning("refused %s from %s: %s", url, source_url, why)
+        return [url for url in urls if url not in refused]
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -314,13 +314,11 @@ DATE_SEARCH_CHARS = 300_000
 
 
 def _modified_date(text: str, url: str | None) -> str:
+    head = text[:DATE_SEARCH_CHARS]
+    if head.startswith("http") and " " not in head:
+        return ""  # htmldate would download it as a URL: no robots.txt, no throttle, any address
     try:
-        return (
-            htmldate.find_date(
-                text[:DATE_SEARCH_CHARS], original_date=False, extensive_search=False
-            )
-            or ""
-        )
+        return htmldate.find_date(head, original_date=False, extensive_search=False) or ""
     except Exception as error:  # htmldate on malformed documents
         logger.debug("no modified date for %s: %s", url or "<page>", error)
         return ""
