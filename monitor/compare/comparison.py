@@ -2,14 +2,26 @@
 
 normalise → paragraphs → sentences (only of paragraphs that differ) → align → word diff inside each
 changed pair → classify. Pure: no database, clock or network.
+
+Every step is bounded (see "bounds" below and the limits in `align`, `sentences` and `words`):
+past a limit the body's edits are one coarse `too_many_changes` edit saying how much changed, and
+`compare_bounded` says which limit was hit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from monitor.compare import classify
-from monitor.compare.align import Alignment, align_blocks, changed_paragraphs
+from monitor.compare.align import (
+    Alignment,
+    Block,
+    changed_paragraphs,
+    match_regions,
+    pair_blocks,
+    sentence_keys,
+)
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.compare.sentences import Sentence, split_sentences
@@ -31,6 +43,32 @@ REWRITE_SIMILARITY = 60.0
 # which costs about 4 µs per character: 100,000 characters is ~0.4 s, and a 1 MB rewrite would
 # otherwise take 8 s. Typical articles (5-20 KB) always get syntok.
 SYNTOK_BUDGET_CHARS = 100_000
+
+# --- bounds: past any of these the body is one coarse `too_many_changes` edit ---------------
+# Changed paragraphs (both sides together) are split into sentences up to this many characters.
+# Splitting, keying and aligning them is linear but costs about a microsecond and 100-odd bytes
+# per character: 2 MB is ~1 s and ~100 MB. A long read is 50 KB; this is forty of them.
+MAX_SPLIT_CHARS = 2_000_000
+# Sentences outside the identical ones, on either side: the pairing, the word diffs and the
+# classification run over these. A long read has ~300 sentences, so this is a rewrite of three;
+# 50,000 "Yes." paragraphs with both ends changed would otherwise be 50,000 edits.
+MAX_CHANGED_SENTENCES = 1_000
+# Characters of those sentences (both sides together). Pairing them by similarity costs up to
+# (characters)² / 64 bit operations (rapidfuzz's bit-parallel LCS): 200,000 is ~0.6e9, under a
+# second; a complete rewrite of a 50 KB long read is 100,000.
+MAX_CHANGED_CHARS = 200_000
+# The coarse edit quotes the start of the first changed paragraph on each side, this long.
+EXCERPT_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every edit between two versions, and whether the body hit a limit. When `capped` says
+    which, the body's edits are one coarse `too_many_changes` (or `cosmetic`) edit: a caller can
+    store that with the version and need not compare the pair again."""
+
+    edits: tuple[Edit, ...]
+    capped: str = ""  # the limit hit, in words; "" when the body was compared in full
 
 
 # --- metadata fields -----------------------------------------------------------------------
@@ -234,18 +272,27 @@ def _by_paragraph(sentences: list[Sentence]) -> dict[int, list[Sentence]]:
 
 def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
     """Every edit between two article bodies, in reading order."""
+    return _compare_bodies(old_body, new_body)[0]
+
+
+def _compare_bodies(old_body: str, new_body: str) -> tuple[list[Edit], str]:
+    """The body's edits, and the limit hit ("" if none)."""
     if old_body == new_body:
-        return []
+        return [], ""
     old_paragraphs, new_paragraphs = body_paragraphs(old_body), body_paragraphs(new_body)
     runs = changed_paragraphs(old_paragraphs, new_paragraphs)
     if not runs:
-        return []
+        return [], ""
     # Only paragraphs that differ are split into sentences: most of a long text is unchanged.
     old_only = {i for run, _ in runs for i in run}
     new_only = {j for _, run in runs for j in run}
     changed_chars = sum(len(old_paragraphs[i]) for i in old_only) + sum(
         len(new_paragraphs[j]) for j in new_only
     )
+    if changed_chars > MAX_SPLIT_CHARS:
+        capped = f"{changed_chars:,} characters of changed paragraphs (limit {MAX_SPLIT_CHARS:,})"
+        changed = _Changed(old_paragraphs, new_paragraphs, old_only, new_only)
+        return [_coarse_edit(changed, capped)], capped
     fast = changed_chars > SYNTOK_BUDGET_CHARS
     old_sentences = split_sentences(old_paragraphs, only=old_only, fast=fast)
     new_sentences = split_sentences(new_paragraphs, only=new_only, fast=fast)
@@ -257,8 +304,19 @@ def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
         )
         for old_run, new_run in runs
     ]
+    keys = sentence_keys(regions)
+    equal, blocks = match_regions(regions, keys)
+    capped = _over_limits(blocks)
+    if capped:
+        changed = _Changed(
+            old_paragraphs,
+            new_paragraphs,
+            {s.paragraph for olds, _ in blocks for s in olds},
+            {s.paragraph for _, news in blocks for s in news},
+        )
+        return [_coarse_edit(changed, capped)], capped
     edits: list[Edit] = []
-    for pair in align_blocks(regions):
+    for pair in pair_blocks(equal, blocks, keys):
         if pair.op == "equal":
             assert pair.old is not None and pair.new is not None
             if pair.old.text != pair.new.text:
@@ -269,17 +327,78 @@ def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
             edits.extend(_changed_sentence(pair))
         else:
             edits.append(_one_sided(pair))
-    return _merge_correction_paragraphs(edits)
+    return _merge_correction_paragraphs(edits), ""
+
+
+def _over_limits(blocks: list[Block]) -> str:
+    """Which limit the sentences left to pair and classify exceed, in words ("" if none)."""
+    olds = sum(len(old) for old, _ in blocks)
+    news = sum(len(new) for _, new in blocks)
+    if max(olds, news) > MAX_CHANGED_SENTENCES:
+        return (
+            f"{olds:,} old and {news:,} new sentences changed "
+            f"(limit {MAX_CHANGED_SENTENCES:,} a side)"
+        )
+    chars = sum(len(s.text) for old, new in blocks for s in (*old, *new))
+    if chars > MAX_CHANGED_CHARS:
+        return f"{chars:,} characters of changed sentences (limit {MAX_CHANGED_CHARS:,})"
+    return ""
+
+
+@dataclass(frozen=True)
+class _Changed:
+    """The paragraphs of each version that hold the changes a limit stopped us from naming."""
+
+    old_paragraphs: list[str]
+    new_paragraphs: list[str]
+    old: set[int]
+    new: set[int]
+
+
+def _coarse_edit(changed: _Changed, capped: str) -> Edit:
+    """One edit for a body changed past a limit: how many paragraphs, the start of the first one
+    on each side, and why it was not classified. If only punctuation, case or spacing changed
+    (a linear check), it is `cosmetic`, as it would have been in full."""
+    old_text = [changed.old_paragraphs[i] for i in sorted(changed.old)]
+    new_text = [changed.new_paragraphs[j] for j in sorted(changed.new)]
+    count = max(len(changed.old), len(changed.new))
+    detail = f"{count:,} paragraph{'' if count == 1 else 's'} changed"
+    where: dict[str, Any] = {
+        "old": _excerpt(old_text),
+        "new": _excerpt(new_text),
+        "old_paragraph": min(changed.old, default=-1),
+        "new_paragraph": min(changed.new, default=-1),
+    }
+    if compact_key(" ".join(old_text), normalized=True) == compact_key(
+        " ".join(new_text), normalized=True
+    ):
+        extra = ("only punctuation, case or spacing", detail, f"not compared in detail: {capped}")
+        return make_edit("cosmetic", "body", extra=extra, **where)
+    return make_edit("too_many_changes", "body", extra=(detail, f"limit: {capped}"), **where)
+
+
+def _excerpt(paragraphs: list[str]) -> str:
+    if not paragraphs:
+        return ""
+    first = paragraphs[0]
+    return first if len(first) <= EXCERPT_CHARS else first[:EXCERPT_CHARS].rstrip() + " …"
+
+
+def compare_bounded(old: Article, new: Article) -> Comparison:
+    """Every edit from `old` to `new` (as `compare`), and the limit the body hit, if any."""
+    body, capped = _compare_bodies(old.body, new.body)
+    edits = (
+        *_compare_title(old.title, new.title),
+        *_compare_byline(old.byline, new.byline),
+        *_compare_dates(old, new),
+        *body,
+    )
+    return Comparison(edits, capped)
 
 
 def compare(old: Article, new: Article) -> list[Edit]:
     """Every edit from `old` to `new`: headline, byline, dates, then the body in reading order."""
-    return [
-        *_compare_title(old.title, new.title),
-        *_compare_byline(old.byline, new.byline),
-        *_compare_dates(old, new),
-        *compare_bodies(old.body, new.body),
-    ]
+    return list(compare_bounded(old, new).edits)
 
 
 # --- extraction boundaries ----------------------------------------------------------------

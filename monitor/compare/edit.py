@@ -26,6 +26,9 @@ KINDS = (
     "sentence_removed",
     "sentence_moved",
     "sentence_changed",
+    # The body changed past the comparison's limits (`monitor.edits.compare_bounded`): one
+    # coarse edit saying how much, instead of one per sentence.
+    "too_many_changes",
     "cosmetic",
     # Lifecycle events, recorded by the store rather than found by `compare`.
     "removed",
@@ -44,6 +47,8 @@ BASE_SCORE = {
     "number": 0.8,
     "reverted": 0.8,
     "quote_added": 0.75,
+    # Anything may hide in a change too big to classify, removals included: as a removed sentence.
+    "too_many_changes": 0.6,
     "headline": 0.7,
     "restored": 0.7,
     "sentence_removed": 0.6,
@@ -117,6 +122,7 @@ LABELS = {
     "sentence_removed": ("sentence removed", "{n} sentences removed"),
     "sentence_moved": ("sentence moved", "{n} sentences moved"),
     "sentence_changed": ("sentence reworded", "{n} sentences reworded"),
+    "too_many_changes": ("too many changes to classify", "too many changes to classify"),
     "cosmetic": ("cosmetic changes only", "cosmetic changes"),
     "removed": ("article removed", "article removed"),
     "restored": ("article restored", "article restored"),
@@ -137,7 +143,12 @@ def summarize(edits: Iterable[Edit]) -> str:
     parts = []
     for kind in order:
         one, many = LABELS[kind]
-        parts.append(one if counts[kind] == 1 else many.format(n=counts[kind]))
+        part = one if counts[kind] == 1 else many.format(n=counts[kind])
+        if kind == "too_many_changes":
+            # How much changed is that edit's first reason after its base ("3 paragraphs changed").
+            details = [e.reasons[1] for e in edits if e.kind == kind and len(e.reasons) > 1]
+            part = f"{part}: {details[0]}" if details else part
+        parts.append(part)
     return "; ".join(parts) if parts else "no edits"
 
 

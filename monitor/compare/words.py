@@ -1,5 +1,7 @@
-"""Word-level diff inside one pair of sentences, with rapidfuzz's LCS opcodes (linear memory,
-C speed) instead of difflib, whose autojunk makes long diffs non-minimal."""
+"""Word-level diff inside one pair of sentences, with rapidfuzz's LCS opcodes (C speed) instead
+of difflib, whose autojunk makes long diffs non-minimal. The opcodes keep a bit matrix of old
+tokens × new tokens / 8 bytes (60,000 tokens a side: 450 MB), so the part that differs is bounded
+(`MAX_WORD_DIFF_CELLS`) and past it reported as one changed run."""
 
 from __future__ import annotations
 
@@ -12,6 +14,15 @@ from rapidfuzz.distance import Indel
 # A word keeps its inner hyphens, apostrophes and dots ("Neumann-Ortiz", "don't", "U.S.", "4.5");
 # any other non-space character is a token of its own.
 _TOKEN = re.compile(r"\w+(?:[-'.,]\w+)*|[^\w\s]")
+# A "word" longer than this is cut into tokens of this many characters. The longest real words,
+# hyphenated names and URL slugs stay well below; a 3 MB run of letters would otherwise be one
+# token, and the spelling check compares two tokens in time quadratic in their length.
+MAX_TOKEN_CHARS = 1_000
+# The changed middle of a pair (old tokens × new tokens, after their common start and end) is
+# diffed word by word up to this many cells: a 1.25 MB bit matrix and about a millisecond. Any
+# sentence within `sentences.MAX_SENTENCE_CHARS` (2,000 characters, so at most 2,000 tokens a
+# side) stays below it; past it the middle is one hunk, coarse but complete.
+MAX_WORD_DIFF_CELLS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,16 @@ class Span:
 
 def tokenize(text: str) -> list[Token]:
     """Words and punctuation marks with their character offsets."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if end - start <= MAX_TOKEN_CHARS:
+            tokens.append(Token(match.group(), start, end))
+            continue
+        for low in range(start, end, MAX_TOKEN_CHARS):
+            high = min(low + MAX_TOKEN_CHARS, end)
+            tokens.append(Token(text[low:high], low, high))
+    return tokens
 
 
 def _slice(text: str, tokens: list[Token], start: int, end: int) -> str:
@@ -63,22 +83,57 @@ def diff_words(old: str, new: str) -> list[Hunk]:
     """The changed runs between two sentences, in order. Adjacent deletions and insertions merge
     into one hunk, so "kills 50" → "kills at least 60" is one hunk "50" → "at least 60"."""
     old_tokens, new_tokens = tokenize(old), tokenize(new)
-    opcodes = Indel.opcodes([t.text for t in old_tokens], [t.text for t in new_tokens])
     hunks: list[Hunk] = []
     run: list[int] | None = None  # [old_start, old_end, new_start, new_end]
-    for op in opcodes:
-        if op.tag == "equal":
+    for op in _token_opcodes([t.text for t in old_tokens], [t.text for t in new_tokens]):
+        if op[0] == "equal":
             if run is not None:
                 hunks.append(_hunk(old, new, old_tokens, new_tokens, *run))
                 run = None
             continue
         if run is None:
-            run = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+            run = list(op[1:])
         else:
-            run[1], run[3] = op.src_end, op.dest_end
+            run[1], run[3] = op[2], op[4]
     if run is not None:
         hunks.append(_hunk(old, new, old_tokens, new_tokens, *run))
     return hunks
+
+
+def _token_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """LCS opcodes between two token lists. Past `MAX_WORD_DIFF_CELLS` only the middle between
+    their common start and end is diffed, and if that is still too big it is one replaced run."""
+    if len(old) * len(new) <= MAX_WORD_DIFF_CELLS:
+        return [
+            (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+            for op in Indel.opcodes(old, new)
+        ]
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-tail - 1] == new[-tail - 1]:
+        tail += 1
+    old_end, new_end = len(old) - tail, len(new) - tail
+    if (old_end - head) * (new_end - head) > MAX_WORD_DIFF_CELLS:
+        middle = [("replace", head, old_end, head, new_end)]
+    else:
+        middle = [
+            (
+                op.tag,
+                head + op.src_start,
+                head + op.src_end,
+                head + op.dest_start,
+                head + op.dest_end,
+            )
+            for op in Indel.opcodes(old[head:old_end], new[head:new_end])
+        ]
+    opcodes = [
+        ("equal", 0, head, 0, head),
+        *middle,
+        ("equal", old_end, len(old), new_end, len(new)),
+    ]
+    return [op for op in opcodes if op[1] < op[2] or op[3] < op[4]]
 
 
 def _chars(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, int]:
