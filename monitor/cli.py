@@ -126,7 +126,9 @@ def add(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
         if match:
             raise click.UsageError("--match goes with --section")
         canonical = check_url(url)
-        _, created = store.track_article(db, canonical, store.utc_now())
+        # The canonical form is the key; the URL is fetched as given (servers may answer the
+        # canonical form, parameters sorted or re-encoded, with another page).
+        _, created = store.track_article(db, canonical, store.utc_now(), fetch_url=url.strip())
         click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
         return
     spec = make_source(kind, url, match)

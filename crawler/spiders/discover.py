@@ -59,7 +59,12 @@ class DiscoverSpider(scrapy.Spider):
         source = response.meta["source"]
         found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
         if found.links:
-            yield LinksItem(source["id"], response.url, [link.url for link in found.links])
+            yield LinksItem(
+                source["id"],
+                response.url,
+                [link.url for link in found.links],
+                [link.fetch_url for link in found.links],
+            )
         elif not found.sitemaps:
             self.logger.warning("source %s listed no article links", response.url)
         depth = response.meta["depth"]
