@@ -4,6 +4,7 @@ against the loopback news site of tests/sites.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,54 @@ def test_a_page_is_decoded_by_its_declared_charset(news, db_path, name: str) -> 
     words = CHARSET_WORDS["sjis" if name == "conflict" else name][0]
     assert version["title"] == words
     assert words in version["body"]
+
+
+@pytest.fixture
+def throttled() -> Iterator[NewsSite]:
+    with NewsSite() as site:
+        yield site
+
+
+def outcomes(db_path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in rows(
+        db_path,
+        "select articles.url, checks.outcome from checks "
+        "join articles on articles.id = checks.article_id order by checks.id",
+    ):
+        found.setdefault(row["url"].rsplit("/", 1)[-1], []).append(row["outcome"])
+    return found
+
+
+def test_walls_throttling_and_paywalls_are_states_never_content(
+    news: NewsSite, throttled: NewsSite, db_path: Path
+) -> None:
+    from monitor import store
+
+    news.paywall_after = 1
+    add(db_path, *(news.url(p) for p in ("/wall.html", "/challenge.html", "/metered.html")))
+    add(db_path, throttled.url("/throttled.html"), throttled.url("/tracked.html"))
+    for _ in range(3):
+        crawl(db_path, all="true")
+    seen = outcomes(db_path)
+    assert seen["wall.html"] == seen["challenge.html"] == ["blocked"] * 3
+    assert seen["metered.html"] == ["new_article", "blocked", "blocked"]
+    assert seen["throttled.html"] == ["blocked"] * 3
+    assert rows(db_path, "select count(*) as n from versions")[0]["n"] == 2
+    assert rows(db_path, "select count(*) as n from edits")[0]["n"] == 0
+    statuses = {r["url"]: r["status"] for r in rows(db_path, "select url, status from articles")}
+    assert set(statuses.values()) == {"active"}
+    metered = rows(db_path, "select reason from checks where outcome = 'blocked' order by id")
+    assert any("identical to the page found blocked" in r["reason"] for r in metered)
+    # the throttled site asked for an hour: none of its articles is due before then
+    db = store.open_db(db_path)
+    try:
+        later = store.utc_now() + timedelta(minutes=40)
+        due = {a["url"] for a in store.due_articles(db, later)}
+    finally:
+        db.close()
+    assert throttled.url("/tracked.html") not in due
+    assert news.url("/wall.html") not in due  # backed off: 30 min, 1 h, 2 h
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "sources"])
+    assert result.exit_code == 0, result.output
+    assert "Retry-After" in result.output

@@ -39,6 +39,8 @@ RECENT_VERSIONS = 3
 INTERSTITIAL_MAX_LENGTH = 1200
 # A bot wall names itself near the top of its page; only this much of a page is searched.
 BOT_WALL_SEARCH_BYTES = 16 * 1024
+# A wall's title is short ("Just a moment...", "Attention Required! | Cloudflare").
+BOT_WALL_TITLE_CHARS = 60
 # Content types worth extracting; anything else (images, PDFs, binaries) is an error check.
 _HTML_TYPES = re.compile(r"html|xml|text/plain", re.IGNORECASE)
 # Statuses that refuse us rather than fail: with a page, they are a bot wall or a block.
@@ -138,13 +140,16 @@ def interstitial_reason(article: Article) -> str:
 
 def bot_wall_reason(page: FetchedPage) -> str:
     """Why the raw page is a bot wall or an access refusal, or "" (checked before extraction).
-    A page served with 200 is judged by its title only: an article may quote "access denied"."""
+    A page served with 200 is judged by its title alone, which must open with the wall's words:
+    an article may well be headlined "Refugees: access denied at the border"."""
     head = page.body[:BOT_WALL_SEARCH_BYTES]
-    title = _TITLE.search(head)
-    text = title[1] if title else b""
-    if page.status != 200:
-        text += b" " + _MARKUP.sub(b" ", head)
-    found = BOT_WALL_TEXT.search(text.decode("utf-8", "replace"))
+    title_match = _TITLE.search(head)
+    title = " ".join((title_match[1] if title_match else b"").decode("utf-8", "replace").split())
+    if page.status == 200:
+        found = BOT_WALL_TEXT.match(title) if len(title) <= BOT_WALL_TITLE_CHARS else None
+    else:
+        text = _MARKUP.sub(b" ", head).decode("utf-8", "replace")
+        found = BOT_WALL_TEXT.search(title) or BOT_WALL_TEXT.search(text)
     if found:
         return f"bot wall: {found[0]!r}" + (f" (HTTP {page.status})" if page.status != 200 else "")
     if page.status in _REFUSALS and page.body.strip():
