@@ -41,6 +41,7 @@ __all__ = [
     "due_articles",
     "find_article",
     "get_version",
+    "get_version_by_id",
     "latest_extractor",
     "latest_head",
     "latest_version",
@@ -333,6 +334,13 @@ def get_version(db: Database, article_id: int, seq: int) -> Row:
     )
     if not rows:
         raise VersionNotFoundError(f"no version {seq} of this article")
+    return rows[0]
+
+
+def get_version_by_id(db: Database, version_id: int) -> Row:
+    rows = list(db.query("select * from versions where id = ?", [version_id]))
+    if not rows:
+        raise VersionNotFoundError(f"no version with id {version_id}")
     return rows[0]
 
 
