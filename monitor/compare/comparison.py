@@ -10,6 +10,7 @@ from typing import Any
 
 from monitor.compare import classify
 from monitor.compare.align import Alignment, align_blocks, changed_paragraphs
+from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.compare.sentences import Sentence, split_sentences
@@ -47,14 +48,6 @@ def _compare_title(old: str, new: str) -> list[Edit]:
     if old and new and hunks and all(classify.is_number_change(h, old, new) for h in hunks):
         return [make_edit("number", "title", extra=("a figure in the headline",), **values)]
     return [make_edit("headline", "title", **values)]
-
-
-def _compare_byline(old: str, new: str) -> list[Edit]:
-    old, new = normalize_text(old), normalize_text(new)
-    if old == new:
-        return []
-    kind = "cosmetic" if compact_key(old) == compact_key(new) else "byline"
-    return [make_edit(kind, "byline", old=old, new=new)]
 
 
 def _compare_dates(old: Article, new: Article) -> list[Edit]:
@@ -276,7 +269,7 @@ def compare(old: Article, new: Article) -> list[Edit]:
     """Every edit from `old` to `new`: headline, byline, dates, then the body in reading order."""
     return [
         *_compare_title(old.title, new.title),
-        *_compare_byline(old.byline, new.byline),
+        *compare_bylines(old.byline, new.byline),
         *_compare_dates(old, new),
         *compare_bodies(old.body, new.body),
     ]
@@ -307,11 +300,11 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
         if edit.kind == "byline" and edit.old and edit.new:
             # A byline picked from another element (a related story's author): both names are
             # on both pages, so the article's author did not change.
-            old_name, new_name = compact_key(edit.old), compact_key(edit.new)
-            known = bool(old_name and new_name) and all(
-                name in page_text
-                for name in (old_name, new_name)
-                for page_text in (old_known, new_known)
+            # Likewise when every person added or removed is on both pages.
+            names = [edit.old, edit.new] if old_name_changed(edit) else changed_people(edit)
+            keys = [compact_key(name) for name in names]
+            known = bool(keys) and all(
+                key and key in page_text for key in keys for page_text in (old_known, new_known)
             )
         if known:
             where = {"byline": "old and new"}.get(edit.kind) or (
