@@ -25,7 +25,7 @@ def _person(part: str) -> tuple[str, ...]:
     outlet word ("Jane Roe Mashable News Fellow" → jane roe mashable, which starts with jane roe);
     () when the part is a role or an outlet ("Staff Reporter", "Mashable News Fellow")."""
     part = BYLINE_OPENER.sub("", part.strip())
-    words = []
+    words: list[str] = []
     for token in _TOKEN.findall(part):
         if token.casefold() in BYLINE_ROLE_WORDS:
             # one word before a role is an outlet or a title ("Mashable News Fellow")
