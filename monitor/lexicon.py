@@ -244,3 +244,11 @@ BYLINE_SEPARATOR = re.compile(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
 BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
+
+# --- list markers -------------------------------------------------------------------------------
+# Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
+# "1." / "2)" / "(3)" / "a)". Dropped from extracted lines (a list renumbered is not an edit); a
+# number is a marker only when followed by a space and a non-digit ("1. First" but not "1.5 m").
+LIST_MARKER = re.compile(
+    r"^(?:[-–—•·▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+(?=[^\d\s])|[•·▪●■◦‣►▸](?=\w))+"
+)
