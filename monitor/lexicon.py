@@ -248,7 +248,9 @@ BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in l
 # --- list markers -------------------------------------------------------------------------------
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
 # "1." / "2)" / "(3)" / "a)". Dropped from extracted lines (a list renumbered is not an edit); a
-# number is a marker only when followed by a space and a non-digit ("1. First" but not "1.5 m").
+# number is a marker only when followed by a space and a non-digit ("1. First" but not "1.5 m"),
+# or alone on its line.
 LIST_MARKER = re.compile(
-    r"^(?:[-–—•·▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)]\s+(?=[^\d\s])|[•·▪●■◦‣►▸](?=\w))+"
+    r"^(?:[-–—•·▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)](?:\s+(?=[^\d\s])|\s*$)"
+    r"|[•·▪●■◦‣►▸](?=\w))+"
 )

@@ -113,6 +113,7 @@ LIST_ITEMS = [
     ("1.5 metres of snow fell", "1.5 metres of snow fell"),
     ("A. Smith said so", "A. Smith said so"),
     ("2024 was a hard year", "2024 was a hard year"),
+    ("3.", ""),
 ]
 
 

@@ -6,6 +6,7 @@ changed pair → classify. Pure: no database, clock or network.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from monitor.compare import classify
@@ -13,6 +14,7 @@ from monitor.compare.align import Alignment, align_blocks, changed_paragraphs
 from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
+from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
@@ -262,7 +264,31 @@ def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
             edits.extend(_changed_sentence(pair))
         else:
             edits.append(_one_sided(pair))
-    return _merge_correction_paragraphs(edits)
+    edits = _merge_correction_paragraphs(edits)
+    unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
+    unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
+    return _mark_edges(edits, unchanged_old, unchanged_new)
+
+
+def _mark_edges(
+    edits: list[Edit], unchanged_old: list[int], unchanged_new: list[int]
+) -> list[Edit]:
+    """Sentences added or removed before every unchanged paragraph or after all of them carry
+    `redesign.AT_EDGE` among their reasons (a redesign weighs them down, see `redesign.py`)."""
+    if not unchanged_old or not unchanged_new:
+        return edits
+    marked = []
+    for edit in edits:
+        if edit.new and not edit.old:
+            index, unchanged = edit.new_paragraph, unchanged_new
+        elif edit.old and not edit.new:
+            index, unchanged = edit.old_paragraph, unchanged_old
+        else:
+            index, unchanged = -1, []
+        if unchanged and (index < unchanged[0] or index > unchanged[-1]):
+            edit = replace(edit, reasons=(*edit.reasons, AT_EDGE))
+        marked.append(edit)
+    return marked
 
 
 def compare(old: Article, new: Article) -> list[Edit]:
@@ -286,7 +312,9 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
     """Sentences "added" that were already on the old page, or "removed" that are still on the
     new page, were not written or deleted by the newsroom: the extraction boundary moved (a
     rotated related-links box, a caption, an embedded post). They stay, with score 0 and that
-    reason, so they never alert or make a change stealth."""
+    reason, so they never alert or make a change stealth. On a redesigned page (see
+    `redesign.py`) a `page_redesigned` event comes first and edits at the article's edges are
+    weighed down."""
     old_known, new_known = compact_key(old_page_text), compact_key(new_page_text)
     result = []
     for edit in edits:
@@ -323,4 +351,4 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
                 new_paragraph=edit.new_paragraph,
             )
         result.append(edit)
-    return result
+    return weigh_redesign(result, old_page_text, new_page_text)
