@@ -83,6 +83,8 @@ def _hunk_kind(pair: Alignment, hunk: Hunk) -> tuple[str, str]:
     """The kind of one changed run inside a changed sentence, and why."""
     assert pair.old is not None and pair.new is not None
     old, new = pair.old.text, pair.new.text
+    if classify.is_name_spelling(old, new, hunk):
+        return "name", "a misspelt name was corrected (inside a quotation or not)"
     quote = classify.quote_kind(old, new, hunk, pair.old.opens_quoted, pair.new.opens_quoted)
     if quote:
         return quote, "the changed words are inside a quotation"
