@@ -30,6 +30,7 @@ KINDS = (
     # coarse edit saying how much, instead of one per sentence.
     "too_many_changes",
     "cosmetic",
+    "page_redesigned",
     # Lifecycle events, recorded by the store rather than found by `compare`.
     "removed",
     "restored",
@@ -60,6 +61,7 @@ BASE_SCORE = {
     "sentence_moved": 0.15,
     "typo": 0.15,
     "cosmetic": 0.0,
+    "page_redesigned": 0.1,  # the template changed: worth a line in the timeline, not an alert
 }
 # An edit at or above this score is significant: it counts for alerts and for the stealth flag.
 SIGNIFICANT_AT = 0.5
@@ -70,7 +72,7 @@ class Edit:
     """One thing the newsroom changed, old → new, with the sentences around it."""
 
     kind: str
-    field: str  # "title", "byline", "published", "modified" or "body"
+    field: str  # "title", "byline", "published", "modified", "body" or "page"
     old: str = ""
     new: str = ""
     old_sentence: str = ""
@@ -124,6 +126,7 @@ LABELS = {
     "sentence_changed": ("sentence reworded", "{n} sentences reworded"),
     "too_many_changes": ("too many changes to classify", "too many changes to classify"),
     "cosmetic": ("cosmetic changes only", "cosmetic changes"),
+    "page_redesigned": ("page redesigned", "page redesigned"),
     "removed": ("article removed", "article removed"),
     "restored": ("article restored", "article restored"),
     "redirected": ("article redirected", "article redirected"),
