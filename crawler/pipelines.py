@@ -28,7 +28,7 @@ from monitor import store
 from monitor.errors import ExtractionError, RedlineError, WorkerStartError
 from monitor.extract.article import Article
 from monitor.extract.pool import ExtractionPool
-from monitor.fetch.urls import is_private_url
+from monitor.fetch.addresses import is_private_url
 from monitor.record.page import (
     CheckResult,
     ExtractLater,

@@ -153,7 +153,7 @@ def test_bad_sources_files_name_the_problem(tmp_path: Path, text: str, message: 
     ],
 )
 def test_private_addresses_are_recognised(url: str, private: bool) -> None:
-    from monitor.fetch.urls import is_private_url
+    from monitor.fetch.addresses import is_private_url
 
     table = {"news.example": ["93.184.216.34"], "intranet.example": ["10.0.0.5"]}
     assert is_private_url(url, resolve=lambda host: table.get(host, [])) is private

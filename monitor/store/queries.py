@@ -24,6 +24,7 @@ from sqlite_utils.db import Table
 from monitor.compare.edit import Edit, is_stealth, summarize
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
 from monitor.extract.article import Article
+from monitor.fetch.addresses import host_of
 from monitor.store.schema import MIGRATIONS
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "latest_version",
     "list_edits",
     "load_snapshot",
+    "name_host",
+    "named_hosts",
     "open_db",
     "page_hash",
     "recent_body_lengths",
@@ -159,12 +162,14 @@ def _new_article(url: str, now: datetime, source_id: int | None = None) -> Row:
 
 
 def track_article(db: Database, url: str, now: datetime) -> tuple[Row, bool]:
-    """The article row for `url`, created (due at once) if new. Returns (row, created)."""
+    """The article row for `url`, created (due at once) if new, its host named by the user (see
+    `name_host`). Returns (row, created)."""
     existing = find_article(db, url)
     if existing is not None:
         return existing, False
     with write_transaction(db):
         _table(db, "articles").insert(_new_article(url, now), ignore=True)
+        name_host(db, url, now)
     article = find_article(db, url)
     assert article is not None
     return article, True
@@ -467,6 +472,23 @@ def changes_of(db: Database, article_id: int) -> list[Row]:
     )
 
 
+# --- hosts the user named -------------------------------------------------------------------
+def name_host(db: Database, url: str, now: datetime) -> None:
+    """Record that the user named `url`'s host (an article or a source they added): the crawler
+    may reach it even on a private address. Discovered articles never name a host. (A database
+    not yet migrated to m010 has nowhere to record it; its migration fills the table.)"""
+    if not db.execute("select 1 from sqlite_master where name = 'named_hosts'").fetchone():
+        return
+    db.execute(
+        "insert or ignore into named_hosts (host, named_at, url) values (?, ?, ?)",
+        [host_of(url), stamp(now), url],
+    )
+
+
+def named_hosts(db: Database) -> frozenset[str]:
+    return frozenset(row["host"] for row in db.query("select host from named_hosts"))
+
+
 # --- sources -------------------------------------------------------------------------------
 def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> tuple[Row, bool]:
     """Register a source (feed, sitemap, section); returns (row, created)."""
@@ -474,6 +496,7 @@ def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> 
     if existing:
         return existing[0], False
     with write_transaction(db):
+        name_host(db, url, now)
         _table(db, "sources").insert(
             {
                 "kind": kind,
