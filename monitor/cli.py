@@ -196,11 +196,13 @@ def extract(file: Path, url: str | None, as_json: bool) -> None:
         click.echo(json.dumps(dataclasses.asdict(article), ensure_ascii=False, indent=2))
         return
     console = _console()
-    console.print(f"[bold]{article.title}[/bold]")
+    console.print(render.plain(article.title, "bold"))
     if article.byline:
-        console.print(f"by {article.byline}")
+        console.print(render.plain(f"by {article.byline}"))
     if article.published:
-        console.print(f"published {article.published}  modified {article.modified or '-'}")
+        console.print(
+            render.plain(f"published {article.published}  modified {article.modified or '-'}")
+        )
     console.print()
     console.print(article.body, markup=False)
 
@@ -281,7 +283,7 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     new = store.get_version(db, article["id"], to_seq)
     edits = compare(store.article_from_row(old), store.article_from_row(new))
     console = _console()
-    console.print(f"[bold]{article['url']}[/bold]  version {from_seq} → {to_seq}")
+    console.print(render.plain(article["url"], "bold"), f" version {from_seq} → {to_seq}")
     if not edits:
         console.print("no edits")
         return
@@ -295,13 +297,13 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
             continue
         shown.add(key)
         console.print()
-        console.print(f"[cyan]{edit.kind}[/cyan] ({edit.field})")
+        console.print(render.plain(edit.kind, "cyan"), render.plain(f"({edit.field})"))
         if key[0] and key[1]:
             console.print(render.diff_text(key[0], key[1]))
         elif key[0]:
-            console.print(f"[red strike]{key[0]}[/red strike]", markup=True)
+            console.print(render.plain(key[0], "red strike"))
         else:
-            console.print(f"[green]{key[1]}[/green]", markup=True)
+            console.print(render.plain(key[1], "green"))
 
 
 @cli.command()
