@@ -7,6 +7,7 @@ overridden with `-s NAME=VALUE` on `scrapy crawl`.
 BOT_NAME = "redline"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `crawl` exits 3 when a storage error stopped the round
 
 # --- Redline ---------------------------------------------------------------------------------
 REDLINE_DB = None  # database path; else the REDLINE_DB environment variable, else data/redline.db

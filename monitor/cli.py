@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from monitor import render, store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
+from monitor.crawl import STORAGE_ERROR_LINE
 from monitor.errors import ConfigError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
@@ -379,6 +380,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
         args["url"] = check_url(url)
     outcomes: Counter[str] = Counter()
     tail: list[str] = []
+    stopped: re.Match[str] | None = None
     lines = follow_crawl("check", ctx.obj["db"], args)
     with Progress(
         TextColumn("checking"),
@@ -397,7 +399,9 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
                 code = int(done.value or 0)
                 break
             tail = [*tail[-30:], line.rstrip()]
-            if match := _ROUND_SIZE.search(line):
+            if match := _STORAGE_ERROR.search(line):
+                stopped = match
+            elif match := _ROUND_SIZE.search(line):
                 progress.update(task, total=int(match.group(1)))
             elif match := _OUTCOME.search(line):
                 outcomes[match.group(1)] += 1
@@ -411,6 +415,11 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     total = sum(outcomes.values())
     summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
     click.echo(f"checked {total} article(s)" + (f": {summary}" if summary else ""))
+    if stopped is not None:  # one clear line: what SQLite said, how many pages were lost
+        raise click.ClickException(
+            f"the round stopped: {stopped.group(1)}; "
+            f"{stopped.group(2)} fetched page(s) dropped, not recorded"
+        )
     if code != 0:
         click.echo("\n".join(tail), err=True)
         raise click.ClickException(f"the crawl failed (exit {code})")
@@ -419,6 +428,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
 # Lines of the crawl's log that the progress display reads (spider and pipeline messages).
 _ROUND_SIZE = re.compile(r"\bchecking (\d+) article\(s\)")
 _OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
+_STORAGE_ERROR = STORAGE_ERROR_LINE
 
 
 @cli.command()

@@ -35,3 +35,11 @@ class ExtractionError(RedlineError):
 
 class WorkerStartError(ExtractionError):
     """No extraction worker process could be started (the installation, not the page)."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The database was migrated by a newer Redline: this one must not write to it."""
+
+
+class StorageError(DatabaseError):
+    """The database could not be written (disk full, read-only, I/O error): the round stops."""

@@ -22,7 +22,12 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from monitor.compare.edit import Edit, is_stealth, summarize
-from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
+from monitor.errors import (
+    DatabaseError,
+    NewerDatabaseError,
+    UnknownArticleError,
+    VersionNotFoundError,
+)
 from monitor.extract.article import Article
 from monitor.fetch.addresses import host_of
 from monitor.store.schema import MIGRATIONS
@@ -42,6 +47,7 @@ __all__ = [
     "due_articles",
     "find_article",
     "get_version",
+    "is_storage_error",
     "latest_extractor",
     "latest_version",
     "list_edits",
@@ -106,6 +112,7 @@ def open_db(path: str | Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        refuse_newer_schema(db, path)
         db.execute("PRAGMA foreign_keys = ON")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
@@ -117,6 +124,41 @@ def open_db(path: str | Path) -> Database:
     except (sqlite3.DatabaseError, OSError) as error:
         raise DatabaseError(f"cannot open database {path}: {error}") from error
     return db
+
+
+# SQLite result codes that say the database cannot be written now, whatever the page: the disk
+# is full, the file is read-only or damaged, the disk failed, another writer held the lock past
+# the busy timeout. Any other error (a constraint, a bug) concerns one page only.
+STORAGE_ERROR_CODES = (
+    "SQLITE_FULL",
+    "SQLITE_READONLY",
+    "SQLITE_IOERR",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_CANTOPEN",
+    "SQLITE_BUSY",
+    "SQLITE_PERM",
+)
+
+
+def is_storage_error(error: BaseException) -> bool:
+    """True when `error` says the database itself cannot be written (see STORAGE_ERROR_CODES)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return isinstance(error, sqlite3.Error) and name.startswith(STORAGE_ERROR_CODES)
+
+
+def refuse_newer_schema(db: Database, path: Path) -> None:
+    """NewerDatabaseError when the database holds a migration this code does not know: a newer
+    Redline migrated it, and writing to it with this one could corrupt what it expects. Checked
+    before anything is written (even the switch to WAL)."""
+    known = {migration.name for migration in MIGRATIONS._migrations}
+    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    if unknown:
+        db.conn.close()
+        raise NewerDatabaseError(
+            f"database {path} was migrated by a newer Redline (migration "
+            f"{', '.join(unknown)} unknown here): upgrade Redline to use it"
+        )
 
 
 @contextmanager
