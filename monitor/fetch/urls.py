@@ -48,6 +48,14 @@ def check_url(url: str) -> str:
         raise InvalidURLError(f"only http and https URLs can be tracked: {url!r}")
     if not parts.hostname or any(c.isspace() for c in parts.netloc):
         raise InvalidURLError(f"URL has no valid host: {url!r}")
+    if parts.password is not None:
+        # Every tracked URL is stored, logged and shown by `redline serve`: a password in it
+        # would be published. Refused rather than silently dropped (the page would then be
+        # fetched without it, and the user would not know why it fails).
+        raise InvalidURLError(
+            "URL carries a password (user:password@host); Redline stores and shows every URL "
+            "it tracks, so it does not take credentials: remove them"
+        )
     return canonicalize_url(url)
 
 
