@@ -5,6 +5,7 @@ and the edits reach the rollup and its Atom feed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from monitor import store
 from monitor.cli import cli
 from monitor.cluster import coordination, routing
+from monitor.cluster.rollup import roll_up
 from monitor.cluster.shards import shard_files
 from monitor.demo.site import DemoSite
 from tests.conftest import ROOT
@@ -241,3 +243,45 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
     assert mismatched == []
     changes = cluster.shard_rows("select count(*) as n from changes where significant > 0")
     assert sum(row["n"] for row in changes) > 0, "edition 2 carries real edits"
+
+    # The edits reach the rollup (the workers copy them every second) and, through it, the edit
+    # feed, the Atom feed and every shard in one Datasette.
+    rollup = cluster.directory / "rollup.db"
+    shard_edits = sum(row["n"] for row in cluster.shard_rows("select count(*) as n from edits"))
+    wait_for("the rollup", lambda: rollup.is_file() and count(rollup, "edits") == shard_edits)
+    assert count(rollup, "changes") == sum(
+        row["n"] for row in cluster.shard_rows("select count(*) as n from changes")
+    )
+    assert roll_up(cluster.directory).changes == 0, "a change is copied once"
+    edit_feed = "/redline/edit_feed.json?_shape=array&_size=max"
+    pages = fetch(
+        rollup,
+        ["/-/redline/feed.atom", edit_feed, "/-/databases.json"],
+        shards=shard_files(cluster.directory),
+    )
+    feed = pages["/-/redline/feed.atom"]
+    assert feed.status_code == 200 and feed.text.count("<entry>") > 0
+    feed_urls = {row["url"] for row in pages[edit_feed].json()}
+    assert len({url.split("/news/")[0] for url in feed_urls}) >= 2, "edits of several sites"
+    names = {db["name"] for db in pages["/-/databases.json"].json()}
+    assert names == {"redline"} | {path.stem for path in shard_files(cluster.directory)}
+
+
+def count(path: Path, table: str) -> int:
+    db = store.open_db(path)
+    try:
+        return int(next(db.query(f"select count(*) as n from {table}"))["n"])
+    finally:
+        db.close()
+
+
+def fetch(db_path: Path, paths: list[str], **options: Any) -> dict[str, Any]:
+    """GET paths through Datasette's in-process client, in one event loop."""
+    from monitor.web.serve import make_datasette
+
+    async def run() -> dict[str, Any]:
+        datasette = make_datasette(db_path, **options)
+        await datasette.invoke_startup()
+        return {path: await datasette.client.get(path) for path in paths}
+
+    return asyncio.run(run())

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import tldextract
+if TYPE_CHECKING:
+    import tldextract
 
 # 64 shards: enough for ~64 nodes, few enough that a round per shard costs little; the count is
 # fixed at `redline cluster init` because changing it would move domains between files.
@@ -23,6 +25,8 @@ ROLLUP_FILE = "rollup.db"
 
 @cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # here: `redline serve --cluster` names shard files without it
+
     # suffix_list_urls=(): the bundled snapshot only, never a network fetch; cache_dir=None: no
     # cache file written next to a shard directory or in $HOME.
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)

@@ -13,6 +13,7 @@ import asyncio
 import copy
 import logging
 import signal
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -72,9 +73,14 @@ def register_plugin() -> None:
 
 
 def make_datasette(
-    db_path: Path | str, *, allow_sql: bool = True, public_url: str = ""
+    db_path: Path | str,
+    *,
+    allow_sql: bool = True,
+    public_url: str = "",
+    shards: Sequence[Path] = (),
 ) -> Datasette:
-    """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin."""
+    """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
+    `shards` (a cluster's shard files) are added beside it, each named after its file."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -99,6 +105,11 @@ def make_datasette(
     datasette.add_database(
         DatasetteDatabase(datasette, path=str(path.resolve()), is_mutable=True), name=DATABASE
     )
+    for shard in shards:
+        datasette.add_database(
+            DatasetteDatabase(datasette, path=str(shard.resolve()), is_mutable=True),
+            name=shard.stem,
+        )
     return datasette
 
 
@@ -108,13 +119,21 @@ def _stopped(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, public_url: str) -> None:
+def serve(
+    db_path: Path,
+    host: str,
+    port: int,
+    *,
+    allow_sql: bool,
+    public_url: str,
+    shards: Sequence[Path] = (),
+) -> None:
     """Run the server until SIGTERM or Ctrl-C, then exit 0 like `redline daemon`. (uvicorn shuts
     down gracefully, then re-raises the signal to the handlers it found: these.)"""
     import uvicorn
     from datasette.utils import StartupError
 
-    datasette = make_datasette(db_path, allow_sql=allow_sql, public_url=public_url)
+    datasette = make_datasette(db_path, allow_sql=allow_sql, public_url=public_url, shards=shards)
     try:  # startup checks fail now, with one line, not at the first request
         asyncio.run(datasette.invoke_startup())
     except StartupError as error:
@@ -137,6 +156,12 @@ def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, public_url: s
     help="Let visitors run their own read-only SQL (default: allowed).",
 )
 @click.option("--public-url", help="Address readers reach this server at, for feed links.")
+@click.option(
+    "--cluster",
+    "cluster_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A cluster's shard directory: every shard, and its rollup as `redline`.",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -144,6 +169,7 @@ def serve_command(
     port: int | None,
     allow_sql: bool | None,
     public_url: str | None,
+    cluster_dir: Path | None,
 ) -> None:
     """Browse the database in Datasette: edit feed, timelines, diffs, searches, Atom feed."""
     try:
@@ -155,15 +181,22 @@ def serve_command(
         if public_url and not public_url.startswith(("http://", "https://")):
             raise click.BadParameter("expected an http or https URL", param_hint="--public-url")
         db_path = Path(ctx.obj["db"])
+        shards: list[Path] = []
+        if cluster_dir is not None:  # the rollup (created empty if need be) and every shard
+            from monitor.cluster.shards import ROLLUP_FILE, shard_files
+
+            db_path, shards = cluster_dir / ROLLUP_FILE, shard_files(cluster_dir)
+            store.open_db(db_path).close()
         if not db_path.is_file():
             raise DatabaseError(
                 f"no database at {db_path} (create one with `redline init` or `redline demo`)"
             )
         store.open_db(db_path).close()  # brings the schema (views, search indexes) up to date
         click.echo(
-            f"serving {db_path} at http://{host}:{port}/ "
+            f"serving {db_path}{f' and {len(shards)} shard(s)' if cluster_dir else ''} "
+            f"at http://{host}:{port}/ "
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
-        serve(db_path, host, port, allow_sql=allow_sql, public_url=public_url)
+        serve(db_path, host, port, allow_sql=allow_sql, public_url=public_url, shards=shards)
     except RedlineError as error:
         raise click.ClickException(str(error)) from error
