@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff format --check monitor crawler tests bench tools
 	$(BIN)/mypy
 
-bench: bench-extract bench-edits bench-crawl bench-store bench-memory
+bench: bench-extract bench-edits bench-crawl bench-store bench-memory bench-cluster
 
 bench-extract: setup
 	$(BIN)/python -m bench.extract --corpus $(CORPUS)
@@ -82,3 +82,9 @@ bench-store: bench-compile
 
 bench-memory: bench-compile
 	$(BIN)/python -m bench.memory --corpus $(CORPUS)
+
+# One node against three on the same pages beside the single-machine daemon, and the capacity
+# model (issue 13); starts its own PostgreSQL like the tests (make postgres-deps).
+.PHONY: bench-cluster
+bench-cluster: bench-compile postgres-deps
+	$(BIN)/python -m bench.cluster --corpus $(CORPUS)

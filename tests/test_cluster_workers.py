@@ -228,6 +228,13 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
         print(cluster.logs_tail())
         raise
 
+    # SIGTERM: the live nodes finish or give back their job and exit 0.
+    cluster.stop()
+    assert {name: child.returncode for name, child in cluster.workers.items()} == {
+        name: (-signal.SIGKILL if name == busy["name"] else 0) for name in cluster.workers
+    }
+    assert cluster.status()["nodes_alive"] == 0
+
     # Nothing lost, nothing twice: two checks per article (one a round), whole shard files, and
     # as many version rows as each article counts.
     assert sorted(article_checks(cluster)) == sorted(urls)
