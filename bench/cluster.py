@@ -42,7 +42,6 @@ from monitor.crawl import crawl_command, crawl_env
 from monitor.fetch.policy import DEFAULT_MAX_AGE, DEFAULT_TIERS
 
 ROUNDS = ("first sight", "unchanged", "304")
-SHARDS_USED = [1]  # one shard per host, set by main()
 SHARDS = 64
 # Every due page in one crawl on every side (the default of 500 would split the larger rounds).
 SETTINGS = {**RELAXED, "REDLINE_ROUND_LIMIT": "100000", "LOG_LEVEL": "INFO"}
@@ -245,7 +244,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(f"error: PostgreSQL cannot be started: {error}") from error
     work = Path(tempfile.mkdtemp(prefix="redline-bench-cluster-"))
     servers = [CorpusServer(pages, host=host) for host in pick_hosts(args.hosts)]
-    SHARDS_USED[0] = len(servers)
     try:
         for server in servers:
             server.__enter__()
@@ -256,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sides = [single]
         for nodes in (1, 3):
             sides.append(run_cluster(servers, urls, work, nodes, pg))
-        print(report(sides, len(urls)))
+        print(report(sides, len(urls), shards=len(servers)))
         print()
         print(capacity(single, len(urls)))
     finally:
@@ -287,7 +285,7 @@ def run_single(servers: list[CorpusServer], urls: list[str], work: Path) -> Side
     return Side("single machine (daemon)", walls, cpu, disk)
 
 
-def report(sides: list[Side], pages: int) -> str:
+def report(sides: list[Side], pages: int, shards: int) -> str:
     single, one, three = sides
     header = f"{'round':<12}" + "".join(f"{side.name:>26}" for side in sides)
     header += f"{'1 node vs single':>18}{'3 nodes vs 1':>14}"
@@ -307,7 +305,7 @@ def report(sides: list[Side], pages: int) -> str:
         f"CPU {one.cpu_s / single.cpu_s - 1:+.0%}, "
         f"wall {total[one.name] / total[single.name] - 1:+.0%}"
     )
-    crawls = (len(one.walls) and len(ROUNDS)) * (SHARDS_USED[0] - 1)
+    crawls = len(ROUNDS) * (shards - 1)  # one crawl per shard and round, against one
     if crawls > 0:
         lines.append(
             f"fixed cost of one more crawl (Scrapy and extraction workers starting, the tick): "
