@@ -180,3 +180,23 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["cluster", "--pg", url, "status"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot reach the cluster database")
+
+
+def test_discovered_articles_of_another_domain_move_to_their_shard(tmp_path: Path) -> None:
+    from monitor.cluster.routing import path_of, reroute_discovered
+
+    config = ClusterConfig(directory=tmp_path, shards=8)
+    feed_site, other = "https://feeds.example.org/", "https://www.example.com/"
+    here, there = shard_of(feed_site, 8), shard_of(other, 8)
+    assert here != there
+    db = store.open_db(path_of(config, here))
+    source, _ = store.add_source(db, "feed", feed_site + "rss", "", store.utc_now())
+    urls = [feed_site + "a", other + "b"]
+    store.track_discovered(db, source["id"], urls, store.utc_now())
+    db.close()
+    assert reroute_discovered(config, here, store.utc_now()) == {there: 1}
+    for shard, expected in ((here, [urls[0]]), (there, [urls[1]])):
+        db = store.open_db(path_of(config, shard))
+        assert [a["url"] for a in store.all_articles(db)] == expected
+        db.close()
+    assert reroute_discovered(config, here, store.utc_now()) == {}
