@@ -221,9 +221,14 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
         )
         assert {row["node"] for row in retried} <= {"n1", "n2", "n3"} - {busy["name"]}
         assert all(row["exit_code"] == 0 for row in retried)
-        status = cluster.status()
+        # A round queued meanwhile may still be running (with nothing left due); none fails.
+        status = wait_for(
+            "the queue to drain",
+            lambda: (
+                (s := cluster.status())["jobs"] == {"queued": 0, "running": 0, "failed": 0} and s
+            ),
+        )
         assert status["nodes_alive"] == 2
-        assert status["jobs"]["running"] == 0 and status["jobs"]["failed"] == 0
     except BaseException:
         print(cluster.logs_tail())
         raise
