@@ -138,6 +138,10 @@ CONSENT: dict[str, tuple[str, ...]] = {
     "it": (r"\butilizziamo (?:i )?cookie\b", r"\bquesto sito utilizza (?:i )?cookie\b"),
 }
 
+# Every consent pattern above names cookies: a paragraph without the word is tested no further
+# (the regex alternation costs more than the substring test, and most paragraphs are prose).
+CONSENT_WORD = "cookie"
+
 # --- furniture lines ----------------------------------------------------------------------------
 # Short lines page furniture leaves in extracted text (matched whole; see
 # normalize.NOISE_MAX_CHARS).

@@ -9,7 +9,14 @@ from monitor.compare.classify import is_correction_note
 from monitor.compare.comparison import compare
 from monitor.compare.normalize import is_noise_paragraph
 from monitor.extract.article import Article
-from monitor.lexicon import CORRECTION_LABELS, CORRECTION_PHRASES, EDGE_NOTICE, LANGUAGES
+from monitor.lexicon import (
+    CONSENT,
+    CONSENT_WORD,
+    CORRECTION_LABELS,
+    CORRECTION_PHRASES,
+    EDGE_NOTICE,
+    LANGUAGES,
+)
 
 STORY = [
     "The council approved the new budget on Monday after a long debate.",
@@ -122,3 +129,9 @@ def test_list_markers_are_not_text(line: str, text: str) -> None:
     from monitor.lexicon import LIST_MARKER
 
     assert LIST_MARKER.sub("", line) == text
+
+
+def test_every_consent_pattern_names_the_word_the_cheap_test_looks_for() -> None:
+    for language, patterns in CONSENT.items():
+        for pattern in patterns:
+            assert CONSENT_WORD in pattern, (language, pattern)

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from monitor.lexicon import CONSENT_NOTICE, FURNITURE_LINE
+from monitor.lexicon import CONSENT_NOTICE, CONSENT_WORD, FURNITURE_LINE
 
 # Characters mapped to a plain equivalent before comparing. Quotes of every style become the
 # straight ASCII ones, so a site switching to typographic quotes is not an edit.
@@ -99,7 +99,11 @@ def is_noise_paragraph(paragraph: str) -> bool:
     cookie notice."""
     if len(paragraph) < NOISE_MAX_CHARS and FURNITURE_LINE.match(paragraph.strip()):
         return True
-    return len(paragraph) < CONSENT_MAX_CHARS and bool(CONSENT_NOTICE.search(paragraph))
+    return (
+        len(paragraph) < CONSENT_MAX_CHARS
+        and CONSENT_WORD in paragraph.casefold()
+        and bool(CONSENT_NOTICE.search(paragraph))
+    )
 
 
 def body_paragraphs(body: str) -> list[str]:
