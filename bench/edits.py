@@ -566,7 +566,7 @@ def mutation_suite(
     variants = [*MUTATIONS, "churn", "cosmetic"]
     stats = {name: KindStats() for name in variants}
     churn_parts: dict[str, KindStats] = {name: KindStats() for name in CHURN}
-    compare_ms: list[tuple[float, str]] = []  # (ms, page/variant)
+    compare_ms: list[tuple[float, float, str]] = []  # (compare ms, path ms, page/variant)
     empty_pages = 0
     started = time.perf_counter()
     extract_article("<html><body><article><p>" + "Warm-up sentence. " * 20 + "</p></article>")
@@ -593,14 +593,17 @@ def mutation_suite(
             s.attempted += 1
             s.applied.update(result.applied)
             new = extract_article(result.html, url)
+            # `compare` alone is timed for its target; then the crawl's one comparison path
+            # (compare, then discount text that only crossed the extraction boundary, which
+            # reads both raw pages) is what the suite scores, timed on its own.
             t0 = time.perf_counter()
-            # The crawl's one comparison path: compare, then discount text that only crossed the
-            # extraction boundary (timed together, as a crawl pays for both).
+            compare(original, new)
+            t1 = time.perf_counter()
             edits = list(compare_versions(original, new, _raw(page.html), _raw(result.html)).edits)
+            t2 = time.perf_counter()
             size = len(original.body) + len(new.body)
-            compare_ms.append(
-                ((time.perf_counter() - t0) * 1000, f"{page_id[:10]}/{name} ({size:,} chars)")
-            )
+            where = f"{page_id[:10]}/{name} ({size:,} chars)"
+            compare_ms.append(((t1 - t0) * 1000, (t2 - t1) * 1000, where))
             significant = [e for e in edits if e.significant]
             s.significant += len(significant)
             if significant:
@@ -852,29 +855,33 @@ def synthetic_pair(size: int = 1_000_000) -> tuple[str, str, list[str]]:
     )
 
 
-def run_speed(compare_ms: list[tuple[float, str]]) -> None:
-    heading("4. Speed of compare() alone (extraction excluded)")
+def run_speed(compare_ms: list[tuple[float, float, str]]) -> None:
+    heading("4. Speed of compare() alone (extraction excluded), and of the crawl's comparison path")
     if compare_ms:
-        ordered = sorted(ms for ms, _ in compare_ms)
-        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-        median = statistics.median(ordered)
-        print(
-            table(
-                ["pairs", "median ms", "p99 ms", "max ms", "target"],
-                [
-                    [
-                        len(ordered),
-                        f"{median:.2f}",
-                        f"{p99:.2f}",
-                        f"{ordered[-1]:.2f}",
-                        f"median < {TARGET_MEDIAN_MS:.0f} ms: "
-                        + ("ok" if median < TARGET_MEDIAN_MS else "FAIL"),
-                    ]
-                ],
+        rows = []
+        for label, index in (("compare()", 0), ("compare_versions()", 1)):
+            ordered = sorted(entry[index] for entry in compare_ms)
+            p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+            median = statistics.median(ordered)
+            verdict = f"median < {TARGET_MEDIAN_MS:.0f} ms: " + (
+                "ok" if median < TARGET_MEDIAN_MS else "FAIL"
             )
-        )
+            rows.append(
+                [
+                    label,
+                    len(ordered),
+                    f"{median:.2f}",
+                    f"{p99:.2f}",
+                    f"{ordered[-1]:.2f}",
+                    verdict if index == 0 else "(info: + boundary discount on both raw pages)",
+                ]
+            )
+        print(table(["what", "pairs", "median ms", "p99 ms", "max ms", "target"], rows))
         slowest = sorted(compare_ms, reverse=True)[:3]
-        print("  slowest pairs: " + "; ".join(f"{where} {ms:.1f} ms" for ms, where in slowest))
+        print(
+            "  slowest compare() pairs: "
+            + "; ".join(f"{where} {ms:.1f} ms" for ms, _, where in slowest)
+        )
     old_body, new_body, planned = synthetic_pair()
     old, new = Article(body=old_body), Article(body=new_body)
     times = []
