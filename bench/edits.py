@@ -538,7 +538,9 @@ def _edit_example(page_id: str, mutation: Mutation, edit: Edit) -> str:
     return text
 
 
-def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tuple[float, str]]:
+def run_mutations(
+    root: Path, limit: int | None, failures: Failures
+) -> list[tuple[float, float, str]]:
     folder = root / AEB
     heading(f"3. Mutation suite on real pages ({folder.name})")
     if not folder.is_dir():
@@ -560,7 +562,7 @@ def mutation_suite(
     count: int,
     failures: Failures,
     section: str = "mutation",
-) -> list[tuple[float, str]]:
+) -> list[tuple[float, float, str]]:
     """The mutation suite over (page id, HTML, URL) triples; prints its tables, returns the
     compare times. `section` names the failure patterns (one suite per data set)."""
     variants = [*MUTATIONS, "churn", "cosmetic"]
