@@ -41,10 +41,10 @@ def classify(exception: BaseException) -> tuple[int, str, str | None, bool]:
             message = NOT_FOUND if exception.status == 404 else "Bad request"
         return exception.status, message, None, True
     if isinstance(exception, DatasetteError):
-        message: str = exception.message
+        text: str = exception.message
         if exception.message_is_html:
-            message = Markup(message)
-        return exception.status, message, exception.title, exception.status < 500
+            text = Markup(text)
+        return exception.status, text, exception.title, exception.status < 500
     return 500, SERVER_ERROR, None, False
 
 
