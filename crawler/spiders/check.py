@@ -22,6 +22,7 @@ from crawler.middlewares import FORBIDDEN
 from monitor import store
 from monitor.errors import RedlineError
 from monitor.fetch.urls import check_url
+from monitor.record.plan import headers_json
 
 # Statuses the spider wants to see itself rather than have Scrapy drop; 3xx are left out so that
 # redirects are still followed.
@@ -98,6 +99,11 @@ class CheckSpider(scrapy.Spider):
             content_type=_header(response, b"Content-Type"),
             requested_url=response.meta.get("redline_fetch_url", ""),
             retry_after=_header(response, b"Retry-After"),
+            headers=headers_json(
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, values in response.headers.items()
+                for value in values
+            ),
         )
 
     def failed(self, failure: Failure) -> Any:

@@ -529,8 +529,12 @@ def list_edits(
         where.append(f"edits.kind in ({', '.join('?' for _ in kinds)})")
         params.extend(kinds)
     if site:
-        where.append("edits.site = ?")
-        params.append(site)
+        if ":" in site.rsplit("]", 1)[-1]:  # a port given: that site only
+            where.append("edits.site = ?")
+            params.append(site)
+        else:  # a host alone: the site on any port ("127.0.0.1" finds "127.0.0.1:8000")
+            where.append("(edits.site = ? or edits.site like ? escape '\\')")
+            params.extend([site, site.replace("%", "\\%").replace("_", "\\_") + ":%"])
     if url:
         where.append("articles.url = ?")
         params.append(url)
@@ -538,7 +542,7 @@ def list_edits(
         where.append("edits.significant = 1")
     sql = f"""
         select edits.*, changes.detected_at, changes.summary, changes.stealth,
-               articles.url, articles.site, articles.title as article_title,
+               articles.url, articles.title as article_title,
                old_v.seq as old_seq, new_v.seq as new_seq
         from edits
         join changes on changes.id = edits.change_id

@@ -81,10 +81,12 @@ def register_plugin() -> None:
     of Datasette's (which prints a rich traceback with local variables for every 404)."""
     from datasette.plugins import pm
 
-    from monitor.web.datasette import errors, plugin
+    from monitor.web.datasette import captures, errors, plugin
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="redline")
+    if not pm.is_registered(captures):
+        pm.register(captures, name="redline.captures")
     if not pm.is_registered(errors):
         default = pm.get_plugin("datasette.handle_exception")
         if default is not None:

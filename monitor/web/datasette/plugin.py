@@ -74,6 +74,8 @@ def _fill(template: str, row: Any, *, url: bool) -> str | None:
     values = {}
     for name in _template_fields(template):
         value = _get(row, name)
+        if isinstance(value, dict) and "value" in value:  # a foreign key Datasette expanded
+            value = value["value"]
         if value is None or value == "":
             return None
         values[name] = quote(str(value), safe="") if url else str(value)
