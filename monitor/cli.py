@@ -27,6 +27,7 @@ from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.sources import load_sources, make_source
 from monitor.fetch.urls import check_url
+from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
 
 DEFAULT_DB = "data/redline.db"
@@ -198,8 +199,9 @@ SITE_HEALTH_WINDOW = timedelta(days=1)
 @click.pass_context
 @friendly
 def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
-    """List the sources articles are discovered from."""
-    db = _open(ctx)
+    """List the sources articles are discovered from, what is paused or removed, and per site
+    how its last day of checks went."""
+    db = _open(ctx) if load_file is not None else _open_existing(ctx)
     if load_file is not None:
         specs = load_sources(load_file)
         added = sum(store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs)
@@ -218,6 +220,9 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
         _console().print(render.sources_table(rows))
     if health:
         _console().print(render.site_health_table(health.values()))
+    stopped = store_watch.stopped_summary(db)
+    if stopped:
+        click.echo(stopped)
 
 
 def _read(path: Path) -> bytes:
@@ -645,12 +650,16 @@ def demo(ctx: click.Context, port: int) -> None:
 
 from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
 from monitor.evidence import show_command  # noqa: E402
+from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)
 cli.add_command(alerts_command)
 cli.add_command(config_command)
 cli.add_command(show_command)
+cli.add_command(remove_command)
+cli.add_command(pause_command)
+cli.add_command(resume_command)
 
 
 def main() -> None:

@@ -157,6 +157,7 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
     table.add_column("match")
     table.add_column("last discovered", no_wrap=True)
     table.add_column("articles", justify="right")
+    table.add_column("watch")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -165,6 +166,7 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
             plain(row["match"] or ""),
             (row["last_discovered"] or "never")[:16].replace("T", " "),
             str(row["articles_found"]),
+            row.get("watch") or "on",
         )
     return table
 

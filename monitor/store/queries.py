@@ -243,10 +243,14 @@ def all_articles(db: Database) -> list[Row]:
 
 def due_articles(db: Database, now: datetime, limit: int | None = None) -> list[Row]:
     """Articles whose next check is due, most overdue first; expired ones never, nor those of a
-    site that is held (it asked us to wait, or keeps failing)."""
+    site that is held (it asked us to wait, or keeps failing), nor those the user paused or
+    removed (the article, its source or its site: `monitor.store.watch`)."""
+    from monitor.store.watch import WATCHED_ARTICLE
+
     sql = (
         "select * from articles where next_check is not null and next_check <= ? "
         "and status not in ('expired', 'duplicate') "
+        f"and {WATCHED_ARTICLE} "
         "and site not in (select site from sites where hold_until > ?) order by next_check, id"
     )
     params: list[Any] = [stamp(now), stamp(now)]
