@@ -649,7 +649,7 @@ def demo(ctx: click.Context, port: int) -> None:
 
 
 from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
-from monitor.evidence import show_command  # noqa: E402
+from monitor.evidence import export_command, show_command  # noqa: E402
 from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.web.serve import serve_command  # noqa: E402
 
@@ -657,6 +657,7 @@ cli.add_command(serve_command)
 cli.add_command(alerts_command)
 cli.add_command(config_command)
 cli.add_command(show_command)
+cli.add_command(export_command)
 cli.add_command(remove_command)
 cli.add_command(pause_command)
 cli.add_command(resume_command)

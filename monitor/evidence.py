@@ -135,3 +135,103 @@ def edits_record(db: Any, article_id: int) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+@click.command(
+    name="export",
+    help="Export the evidence of an article: its captured responses as standard WARC records "
+    "with the extracted versions and the edits as metadata records (--warc FILE), or the "
+    f"versions and edits alone as JSON (--json). URL|ID: {REF_HELP}.",
+)
+@click.argument("ref", metavar="URL|ID")
+@click.option("--version", "seq", type=int, help="Only this version (default: the latest).")
+@click.option("--all", "every", is_flag=True, help="Every version and every captured page.")
+@click.option(
+    "--warc",
+    "warc_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a WARC file (gzip-compressed per record when it ends in .gz).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the versions and edits as JSON.")
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    ref: str,
+    seq: int | None,
+    every: bool,
+    warc_file: Path | None,
+    as_json: bool,
+) -> None:
+    from monitor.warc import Evidence, write_warc
+
+    if (warc_file is None) == (not as_json):
+        raise click.UsageError("give one of --warc FILE or --json")
+    if every and seq is not None:
+        raise click.UsageError("--version and --all exclude each other")
+    try:
+        db = _db(ctx)
+        try:
+            target = find_target(db, ref)
+            article_id = int(target.article["id"])
+            if every:
+                versions = [dict(v) for v in store.versions_of(db, article_id)]
+            else:
+                versions = [pick_version(db, target, seq)]
+            edits = edits_record(db, article_id)
+            if not every:
+                shown = {int(v["seq"]) for v in versions}
+                edits = [e for e in edits if e["to_version"] in shown]
+            payload = [version_record(v) | {"snapshot_id": v.get("snapshot_id")} for v in versions]
+            if as_json:
+                click.echo(
+                    json.dumps(
+                        {
+                            "article_id": article_id,
+                            "url": target.article["url"],
+                            "versions": payload,
+                            "changes": edits,
+                        },
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
+                return
+            assert warc_file is not None
+            if every:
+                kept = captures.captures_of_article(db, article_id)
+            else:
+                kept = [
+                    captures.capture_of_version(db, v) for v in versions if v.get("snapshot_id")
+                ]
+            pages = [(c, captures.capture_content(db, c.snapshot_id)) for c in kept]
+        finally:
+            db.close()
+        evidence = Evidence(
+            article_url=target.article["url"],
+            captures=pages,
+            versions=payload,
+            edits=edits,
+            software=f"Redline {_version()}",
+        )
+        try:
+            with warc_file.open("wb") as out:
+                records = write_warc(out, evidence, gzip=warc_file.suffix == ".gz")
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write {warc_file}: {error.strerror or error}"
+            ) from error
+    except RedlineError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"wrote {warc_file}: {len(pages)} captured response(s), {len(payload)} version(s), "
+        f"{len(edits)} change(s); {records} WARC records"
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("redline")
+    except PackageNotFoundError:
+        return "(development)"

@@ -218,3 +218,94 @@ def test_edits_show_the_change_id_and_a_short_url(captured: Captured) -> None:
     assert code == 0
     assert f"│ {captured.change_id:>6} │" in output
     assert "127.0.0.1:" in output and "http://" not in output  # short URLs
+
+
+# --- evidence export ------------------------------------------------------------------------
+def _read_warc(path: Path) -> list[dict]:
+    """Every record, read back with warcio, every block and payload digest checked."""
+    import json as json_
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = []
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream, check_digests="raise"):
+            body = record.content_stream().read()
+            records.append(
+                {
+                    "type": record.rec_type,
+                    "uri": record.rec_headers.get_header("WARC-Target-URI"),
+                    "id": record.rec_headers.get_header("WARC-Record-ID"),
+                    "refers": record.rec_headers.get_header("WARC-Refers-To"),
+                    "block": record.rec_headers.get_header("WARC-Block-Digest"),
+                    "payload": record.rec_headers.get_header("WARC-Payload-Digest"),
+                    "sha256": record.rec_headers.get_header("Redline-SHA256"),
+                    "note": record.rec_headers.get_header("Redline-Note"),
+                    "status": record.http_headers.get_statuscode() if record.http_headers else None,
+                    "http": dict(record.http_headers.headers) if record.http_headers else {},
+                    "body": body,
+                    "json": json_.loads(body) if record.rec_type == "metadata" else None,
+                }
+            )
+    return records
+
+
+@pytest.mark.parametrize("name", ["evidence.warc.gz", "evidence.warc"])
+def test_export_warc_round_trips_with_every_digest_checked(captured, tmp_path, name) -> None:
+    warc = tmp_path / name
+    code, output = run(captured.path, "export", captured.url, "--all", "--warc", str(warc))
+    assert code == 0, output
+    records = _read_warc(warc)
+    assert [r["type"] for r in records] == ["warcinfo", "response", "response"] + ["metadata"] * 3
+    stored = {
+        r["sha256"]
+        for r in rows(
+            captured.path,
+            "select sha256 from snapshots where id in "
+            "(select snapshot_id from versions where article_id = ?)",
+            [captured.article_id],
+        )
+    }
+    responses = [r for r in records if r["type"] == "response"]
+    assert {hashlib.sha256(r["body"]).hexdigest() for r in responses} == stored
+    assert {r["sha256"] for r in responses} == stored
+    assert all(r["block"] and r["payload"] for r in responses)
+    assert all(r["uri"] == captured.url and r["status"] == "200" for r in responses)
+    assert all(r["http"]["Content-Length"] == str(len(r["body"])) for r in responses)
+    versions = [r for r in records if r["type"] == "metadata" and "version" in r["uri"]]
+    assert [v["json"]["seq"] for v in versions] == [1, 2]
+    assert {v["refers"] for v in versions} == {r["id"] for r in responses}
+    (edits,) = [r["json"] for r in records if (r["uri"] or "").startswith("urn:redline:edits:")]
+    assert edits[0]["change_id"] == captured.change_id
+    assert "Neumann-Ortiz" in {e["new"] for e in edits[0]["edits"]}
+
+
+def test_export_of_a_capture_without_headers_says_so(captured, tmp_path: Path) -> None:
+    older = tmp_path / "older.db"
+    shutil.copy(captured.path, older)
+    with sqlite3.connect(older) as conn:
+        conn.execute("update checks set response_headers = null")
+    warc = tmp_path / "old.warc.gz"
+    assert run(older, "export", str(captured.change_id), "--warc", str(warc))[0] == 0
+    (response,) = [r for r in _read_warc(warc) if r["type"] == "response"]
+    assert response["note"] == "response headers " + NO_HEADERS
+    assert response["http"]["Content-Type"].startswith("text/html")
+
+
+def test_export_json_has_the_versions_and_edits_alone(captured: Captured) -> None:
+    import json
+
+    code, output = run(captured.path, "export", f"a{captured.article_id}", "--all", "--json")
+    assert code == 0
+    exported = json.loads(output)
+    assert [v["seq"] for v in exported["versions"]] == [1, 2]
+    assert exported["changes"][0]["change_id"] == captured.change_id
+    assert "\"content\"" not in output  # no raw page
+
+
+@pytest.mark.parametrize(
+    "args", [[], ["--json", "--warc", "x.warc"], ["--json", "--all", "--version", "1"]]
+)
+def test_export_needs_one_output_and_one_choice_of_versions(captured, args) -> None:
+    code, _ = run(captured.path, "export", captured.url, *args)
+    assert code == 2
