@@ -618,6 +618,10 @@ def daemon(
         settings["REDLINE_ALLOW_PRIVATE"] = "True"
     _open(ctx).close()
     logging.getLogger().setLevel(logging.INFO)
+    if not ctx.find_root().params.get("verbose"):
+        # APScheduler logs "Running job…" and "executed successfully" at INFO for every job of
+        # every round; its warnings and errors (missed or failed rounds) still show.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config = DaemonConfig(
         db_path=ctx.obj["db"],
         check_every=check_every,
