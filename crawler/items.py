@@ -17,6 +17,7 @@ class PageItem:
     error: str = ""
     requested_url: str = ""  # the URL fetched, as given or discovered (empty: `url`)
     retry_after: str = ""
+    headers: str = ""  # the response headers, JSON [[name, value], ...] (monitor.record.plan)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from monitor.errors import ConfigError, RedlineError
 def config_command(ctx: click.Context, as_json: bool) -> None:
     """Show every setting: its value, where it came from, its default and what it does."""
     try:
-        config = load_config(ctx.obj.get("config"))
+        config = load_config(ctx.obj.get("config"), unset_env_ok=True)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
     options = describe(config)
@@ -33,6 +33,7 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
             "scheme": t.scheme,
             "rate_limit": t.rate_limit,
             "rate_window": show_value(t.rate_window),
+            "problem": t.problem or None,
         }
         for t in config.alerts.targets
     ]
@@ -68,6 +69,9 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"    default {row['default'] or '(empty)'}; environment {row['env']}")
     click.echo(f"\ntargets: {len(targets) or 'none'}")
     for target in targets:
+        if target["problem"]:
+            click.echo(f"    {target['name']}: not usable: {target['problem']}")
+            continue
         click.echo(
             f"    {target['name']}: {target['scheme']}://…, at most "
             f"{target['rate_limit']} per {target['rate_window']}"
@@ -136,10 +140,19 @@ def alerts_command(ctx: click.Context, dry_run: bool, test_message: bool) -> Non
                 f"[{', '.join(message.rules)}]: {message.title}"
             )
         for row in report.pending:
+            waiting = (
+                f", retry after {row['next_attempt_at']}: {row['error']}"
+                if row["attempts"] and row["next_attempt_at"]
+                else ""
+            )
             click.echo(
                 f"pending      change {row['change_id']} → {row['target']} "
-                f"(attempts {row['attempts']}): {row['title']}"
+                f"(attempts {row['attempts']}{waiting}): {row['title']}"
             )
-        click.echo(f"{len(report.planned)} to queue, {len(report.pending)} pending")
+        retrying = sum(1 for row in report.pending if row["attempts"])
+        click.echo(
+            f"{len(report.planned)} to queue, {len(report.pending)} pending"
+            + (f" ({retrying} waiting to be retried)" if retrying else "")
+        )
         return
     click.echo(report.line())

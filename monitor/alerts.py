@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.compare.edit import Edit, summarize
+from monitor.compare.snippet import make_snippet, marked
 from monitor.config import Config, Rule, Target
 from monitor.errors import RedlineError
 from monitor.store import alert_queue
@@ -119,8 +120,12 @@ def compose_message(edits: Sequence[dict[str, Any]], public_url: str = "") -> tu
         lines.append("")
         lines.append(f"{edit['kind']} ({edit['field']}, score {float(edit['score'] or 0):.2f})")
         old, new = edit["old"] or "", edit["new"] or ""
-        lines.append(f"  old: {_clip(old) if old else '(nothing)'}")
-        lines.append(f"  new: {_clip(new) if new else '(nothing)'}")
+        if old and new:
+            lines.append(f"  old: {_clip(old)}")
+            lines.append(f"  new: {_clip(new)}")
+        else:  # which quotation or sentence: a few words around the piece added or removed
+            snippet = make_snippet(old, new, edit["old_sentence"] or "", edit["new_sentence"] or "")
+            lines.append(f"  {'added' if new else 'removed'}: {marked(snippet)}")
         sentence = edit["new_sentence"] or edit["old_sentence"] or ""
         if sentence and sentence not in (old, new):
             lines.append(f"  in: {_clip(sentence)}")
@@ -316,10 +321,10 @@ def send_pending_alerts(
     messages = plan_messages(config, edits, alert_queue.existing_alerts(db, change_ids))
     if dry_run:
         report.planned = messages
-        report.pending = [
+        report.pending = [  # due now or waiting for a retry after a failed send
             row
             for target in config.alerts.targets
-            for row in alert_queue.due_alerts(db, target.name, now)
+            for row in alert_queue.pending_alerts(db, target.name)
         ]
         return report
     report.queued = alert_queue.queue_alerts(db, [dataclasses.asdict(m) for m in messages], now)

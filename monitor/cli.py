@@ -22,11 +22,13 @@ from monitor import render, store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
-from monitor.errors import ConfigError, InputFileError, RedlineError
+from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.sources import load_sources, make_source
 from monitor.fetch.urls import check_url
+from monitor.store import watch as store_watch
+from monitor.store.lookup import find_target
 
 DEFAULT_DB = "data/redline.db"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,13 +51,50 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _since(value: str) -> datetime:
+    """`--since`: an ISO 8601 date or time, or a duration back from now (`1d`, `12h`)."""
+    try:
+        return _as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        pass
+    try:
+        return store.utc_now() - parse_duration(value)
+    except ConfigError as error:
+        raise click.BadParameter(
+            f"not an ISO 8601 date or time, nor a duration such as 1d: {value!r}",
+            param_hint="--since",
+        ) from error
+
+
 def _console() -> Console:
-    # Piped output gets a readable width instead of rich's 80-column default.
+    """Piped output gets a readable width instead of rich's 80-column default; `--no-color` (or
+    NO_COLOR) turns colour off."""
+    ctx = click.get_current_context(silent=True)
+    no_color = bool(ctx and (ctx.find_root().obj or {}).get("no_color"))
+    if no_color:
+        return Console(
+            highlight=False, width=None if sys.stdout.isatty() else 140, color_system=None
+        )
     return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+
+
+def _marks(console: Console) -> bool:
+    """Word diffs spelled with `[-old-]{+new+}`: when the output is not a terminal, or has no
+    colour, strike-through and colours would be lost and old and new words run together."""
+    return not console.is_terminal or console.no_color or console.color_system is None
 
 
 def _open(ctx: click.Context) -> Any:
     return store.open_db(ctx.obj["db"])
+
+
+def _open_existing(ctx: click.Context) -> Any:
+    """For commands that only read or change what is tracked: a missing file is a mistake (a
+    typo in --db), not a new empty database."""
+    path = Path(ctx.obj["db"])
+    if not path.is_file():
+        raise DatabaseError(f"no database at {path} (create one with `redline init`)")
+    return store.open_db(path)
 
 
 @click.group()
@@ -69,6 +108,11 @@ def _open(ctx: click.Context) -> Any:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 @click.option(
+    "--no-color",
+    is_flag=True,
+    help="No colour; word diffs marked [-old-]{+new+} (also when output is not a terminal).",
+)
+@click.option(
     "--config",
     "config_path",
     envvar="REDLINE_CONFIG",
@@ -77,7 +121,9 @@ def _open(ctx: click.Context) -> Any:
 )
 @click.version_option(package_name="redline")
 @click.pass_context
-def cli(ctx: click.Context, db: Path, verbose: bool, config_path: Path | None) -> None:
+def cli(
+    ctx: click.Context, db: Path, verbose: bool, no_color: bool, config_path: Path | None
+) -> None:
     """Redline: watch news articles and say exactly what the newsroom changed."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -86,6 +132,7 @@ def cli(ctx: click.Context, db: Path, verbose: bool, config_path: Path | None) -
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["config"] = config_path
+    ctx.obj["no_color"] = no_color
 
 
 @cli.command()
@@ -152,8 +199,9 @@ SITE_HEALTH_WINDOW = timedelta(days=1)
 @click.pass_context
 @friendly
 def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
-    """List the sources articles are discovered from."""
-    db = _open(ctx)
+    """List the sources articles are discovered from, what is paused or removed, and per site
+    how its last day of checks went."""
+    db = _open(ctx) if load_file is not None else _open_existing(ctx)
     if load_file is not None:
         specs = load_sources(load_file)
         added = sum(store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs)
@@ -172,6 +220,9 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
         _console().print(render.sources_table(rows))
     if health:
         _console().print(render.site_health_table(health.values()))
+    stopped = store_watch.stopped_summary(db)
+    if stopped:
+        click.echo(stopped)
 
 
 def _read(path: Path) -> bytes:
@@ -205,6 +256,8 @@ PATH = click.Path(path_type=Path, dir_okay=False)
 def extract(file: Path, url: str | None, as_json: bool) -> None:
     """Extract the article from a saved HTML FILE."""
     article = extract_article(_read(file), url=url)
+    if article.is_empty():
+        raise InputFileError(f"no article found in {file} (is it a saved HTML page?)")
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(article), ensure_ascii=False, indent=2))
         return
@@ -245,22 +298,24 @@ def compare_command(old: Path, new: Path, as_json: bool) -> None:
         f"[bold]{summarize(edits)}[/bold]"
         + ("  [yellow](stealth)[/yellow]" if is_stealth(edits) else "")
     )
-    console.print(render.compare_table(edits))
+    console.print(render.compare_table(edits, _marks(console)))
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", metavar="URL|ID")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @friendly
 def history(ctx: click.Context, url: str, as_json: bool) -> None:
-    """List the stored versions of an article and what changed in each."""
-    db = _open(ctx)
-    article = store.require_article(db, check_url(url))
+    """List the stored versions of an article and what changed in each (URL|ID: a URL, a
+    change id such as 12, or an article id such as a3)."""
+    db = _open_existing(ctx)
+    article = find_target(db, url).article
     versions = store.versions_of(db, article["id"])
     changes = store.changes_of(db, article["id"])
     if as_json:
         payload = {
+            "article_id": article["id"],
             "url": article["url"],
             "status": article["status"],
             "versions": [
@@ -272,11 +327,13 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
-    _console().print(render.history_table(article["url"], versions, changes))
+    _console().print(
+        render.history_table(article["url"], versions, changes, article_id=int(article["id"]))
+    )
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", metavar="URL|ID")
 @click.option(
     "--from", "from_seq", type=int, help="Older version number (default: the one before --to)."
 )
@@ -284,18 +341,24 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
 @click.pass_context
 @friendly
 def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None) -> None:
-    """Show a coloured word diff between two versions of an article."""
-    db = _open(ctx)
-    article = store.require_article(db, check_url(url))
+    """Show a word diff between two versions of an article (URL|ID: a URL, a change id such as
+    12, that change's two versions, or an article id such as a3)."""
+    db = _open_existing(ctx)
+    target = find_target(db, url)
+    article = target.article
     latest = store.latest_version(db, article["id"])
     if latest is None:
         raise click.ClickException(f"no version of {article['url']} stored yet")
+    if target.change is not None and from_seq is None and to_seq is None:
+        from_seq = target.change["old_seq"] or target.change["new_seq"]
+        to_seq = target.change["new_seq"] or target.change["old_seq"]
     to_seq = int(latest["seq"]) if to_seq is None else to_seq
     from_seq = max(1, to_seq - 1) if from_seq is None else from_seq
     old = store.get_version(db, article["id"], from_seq)
     new = store.get_version(db, article["id"], to_seq)
     edits = compare(store.article_from_row(old), store.article_from_row(new))
     console = _console()
+    marks = _marks(console)
     console.print(render.plain(article["url"], "bold"), f" version {from_seq} → {to_seq}")
     if not edits:
         console.print("no edits")
@@ -312,16 +375,22 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
         console.print()
         console.print(render.plain(edit.kind, "cyan"), render.plain(f"({edit.field})"))
         if key[0] and key[1]:
-            console.print(render.diff_text(key[0], key[1]))
+            console.print(render.diff_text(key[0], key[1], marks))
         elif key[0]:
-            console.print(render.plain(key[0], "red strike"))
+            console.print(
+                render.diff_text(key[0], "", True) if marks else render.plain(key[0], "red strike")
+            )
         else:
-            console.print(render.plain(key[1], "green"))
+            console.print(
+                render.diff_text("", key[1], True) if marks else render.plain(key[1], "green")
+            )
 
 
 @cli.command()
 @click.option(
-    "--since", help="Only edits detected at or after this time (ISO 8601, e.g. 2026-11-01)."
+    "--since",
+    help="Only edits detected at or after this time (ISO 8601, e.g. 2026-11-01) or this long "
+    "ago (a duration: 1d, 12h).",
 )
 @click.option(
     "--kind",
@@ -330,7 +399,9 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     type=click.Choice(KINDS),
     help="Only these kinds (repeatable).",
 )
-@click.option("--site", help="Only this site (host name, e.g. www.example.com).")
+@click.option(
+    "--site", help="Only this site (host name, e.g. www.example.com; any port unless given)."
+)
 @click.option("--url", help="Only this article.")
 @click.option(
     "--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves)."
@@ -351,13 +422,8 @@ def edits(
 ) -> None:
     """List detected edits, newest first (significant ones unless --all or --kind)."""
     if since is not None:
-        try:
-            since = store.stamp(_as_utc(datetime.fromisoformat(since)))
-        except ValueError as error:
-            raise click.BadParameter(
-                f"not an ISO 8601 date or time: {since!r}", param_hint="--since"
-            ) from error
-    db = _open(ctx)
+        since = store.stamp(_since(since))
+    db = _open_existing(ctx)
     rows = store.list_edits(
         db,
         since=since,
@@ -375,7 +441,8 @@ def edits(
     if not rows:
         click.echo("no edits found")
         return
-    _console().print(render.edits_table(rows))
+    console = _console()
+    console.print(render.edits_table(rows, marks=_marks(console)))
 
 
 @cli.command()
@@ -551,6 +618,10 @@ def daemon(
         settings["REDLINE_ALLOW_PRIVATE"] = "True"
     _open(ctx).close()
     logging.getLogger().setLevel(logging.INFO)
+    if not ctx.find_root().params.get("verbose"):
+        # APScheduler logs "Running job…" and "executed successfully" at INFO for every job of
+        # every round; its warnings and errors (missed or failed rounds) still show.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config = DaemonConfig(
         db_path=ctx.obj["db"],
         check_every=check_every,
@@ -583,6 +654,8 @@ def demo(ctx: click.Context, port: int) -> None:
 
 from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
 from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
+from monitor.evidence import export_command, show_command  # noqa: E402
+from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)
@@ -590,6 +663,11 @@ cli.add_command(alerts_command)
 cli.add_command(config_command)
 cli.add_command(cluster_command)
 cli.add_command(worker_command)
+cli.add_command(show_command)
+cli.add_command(export_command)
+cli.add_command(remove_command)
+cli.add_command(pause_command)
+cli.add_command(resume_command)
 
 
 def main() -> None:

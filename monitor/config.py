@@ -213,6 +213,7 @@ class Target:
     url: str = field(repr=False)
     rate_limit: int
     rate_window: timedelta
+    problem: str = ""  # why it cannot be used (only when loaded with `unset_env_ok`)
 
     @property
     def scheme(self) -> str:
@@ -304,7 +305,12 @@ def _scalars(
 
 
 def _target(
-    item: Any, index: int, values: Mapping[str, Any], environ: Mapping[str, str], origin: str
+    item: Any,
+    index: int,
+    values: Mapping[str, Any],
+    environ: Mapping[str, str],
+    origin: str,
+    unset_env_ok: bool = False,
 ) -> Target:
     where = f"{origin}: alerts.targets[{index}]"
     if not isinstance(item, dict):
@@ -315,10 +321,14 @@ def _target(
         raise ConfigError(f"{where}: a target needs a name")
     if ("url" in item) == ("url_env" in item):
         raise ConfigError(f"target {name!r}: give exactly one of url or url_env")
+    problem = ""
     if "url_env" in item:
         url = environ.get(str(item["url_env"]), "").strip()
         if not url:
-            raise ConfigError(f"target {name!r}: environment variable {item['url_env']} is not set")
+            problem = f"environment variable {item['url_env']} is not set"
+            if not unset_env_ok:
+                raise ConfigError(f"target {name!r}: {problem}")
+            url = "?://"
     else:
         url = str(item["url"]).strip()
     if "://" not in url:
@@ -329,7 +339,9 @@ def _target(
         rate_window = values["alerts.rate_window"] if window is None else _duration(window)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"target {name!r}: {error}") from error
-    return Target(name=name, url=url, rate_limit=rate_limit, rate_window=rate_window)
+    return Target(
+        name=name, url=url, rate_limit=rate_limit, rate_window=rate_window, problem=problem
+    )
 
 
 def _strings(where: str, key: str, value: Any) -> tuple[str, ...]:
@@ -372,8 +384,15 @@ def _rule(item: Any, index: int, target_names: set[str], origin: str) -> Rule:
     )
 
 
-def load_config(path: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Config:
-    """The configuration from `path` (else `$REDLINE_CONFIG`, else none) plus the environment."""
+def load_config(
+    path: Path | str | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    unset_env_ok: bool = False,
+) -> Config:
+    """The configuration from `path` (else `$REDLINE_CONFIG`, else none) plus the environment.
+    `unset_env_ok` (for `redline config`, which shows the settings): a target whose `url_env`
+    is not set is kept, with the reason in its `problem`, instead of failing."""
     environ = os.environ if environ is None else environ
     if path is None and environ.get(CONFIG_ENV):
         path = environ[CONFIG_ENV]
@@ -396,7 +415,7 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] | Non
                 f"{origin}: alerts.{key} must be an array of tables ([[alerts.{key}]])"
             )
     targets = tuple(
-        _target(item, i, values, environ, origin)
+        _target(item, i, values, environ, origin, unset_env_ok)
         for i, item in enumerate(alerts.get("targets", []))
     )
     names = [t.name for t in targets]

@@ -51,3 +51,7 @@ class NewerDatabaseError(DatabaseError):
 
 class StorageError(DatabaseError):
     """The database could not be written (disk full, read-only, I/O error): the round stops."""
+
+
+class CaptureNotFoundError(RedlineError):
+    """No raw page is stored under that id (or for that version)."""

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.compare.edit import Edit
+from monitor.compare.snippet import make_snippet, marked, marked_diff
 from monitor.compare.words import word_spans
 
 # Long sentences are cut in tables; `redline diff` shows them whole.
@@ -30,8 +31,11 @@ def plain(text: object, style: str = "") -> Text:
     return Text(str(text), style=style)
 
 
-def diff_text(old: str, new: str) -> Text:
-    """The new text with deleted words in red strike-through and inserted words in green."""
+def diff_text(old: str, new: str, marks: bool = False) -> Text:
+    """The new text with deleted words in red strike-through and inserted words in green; with
+    `marks` (no colour: piped output, `--no-color`) as `[-deleted-]` and `{+inserted+}`."""
+    if marks:
+        return Text(marked_diff(old, new))
     text = Text()
     for span in word_spans(old, new):
         if span.op == "delete":
@@ -43,20 +47,41 @@ def diff_text(old: str, new: str) -> Text:
     return text
 
 
-def edit_change(old: str, new: str) -> Text:
-    """old → new for a table cell."""
+def edit_change(
+    old: str, new: str, marks: bool = False, old_sentence: str = "", new_sentence: str = ""
+) -> Text:
+    """old → new for a table cell; an insertion or a deletion with a few words around it."""
+    snippet = make_snippet(old, new, old_sentence, new_sentence)
+    if marks:
+        return Text(marked(snippet))
     text = Text()
-    if old:
-        text.append(_clip(old, 70), style="red")
-    if old and new:
+    if snippet.before:
+        text.append(snippet.before + " ", style="dim")
+    if snippet.old:
+        text.append(_clip(snippet.old, 70), style="red strike" if not snippet.new else "red")
+    if snippet.replaced:
         text.append(" → ")
-    if new:
-        text.append(_clip(new, 70), style="green")
+    if snippet.new:
+        text.append(_clip(snippet.new, 70), style="green")
+    if snippet.after:
+        text.append(" " + snippet.after, style="dim")
     return text
 
 
-def edits_table(rows: Iterable[dict[str, Any]], title: str = "Edits") -> Table:
+def short_url(url: str, limit: int = 40) -> str:
+    """A URL without its scheme, cut in the middle when long: enough to recognise and paste."""
+    bare = url.split("://", 1)[-1]
+    if len(bare) <= limit:
+        return bare
+    keep = (limit - 1) // 2
+    return bare[:keep] + "…" + bare[-(limit - 1 - keep) :]
+
+
+def edits_table(rows: Iterable[dict[str, Any]], title: str = "Edits", marks: bool = False) -> Table:
+    """Edits with their change id (what `redline diff ID` and `redline show ID` take) and a
+    short URL of the article."""
     table = Table(title=Text(title), show_lines=False, expand=False)
+    table.add_column("change", justify="right", no_wrap=True)
     table.add_column("when", no_wrap=True)
     table.add_column("article")
     table.add_column("kind", no_wrap=True)
@@ -64,17 +89,27 @@ def edits_table(rows: Iterable[dict[str, Any]], title: str = "Edits") -> Table:
     table.add_column("sig", justify="right")
     for row in rows:
         kind_style = "bold" if row["significant"] else "dim"
+        article = Text(_clip(row.get("article_title") or "", 40))
+        if row.get("url"):
+            article.append(("\n" if article else "") + short_url(row["url"]), style="dim")
         table.add_row(
+            str(row.get("change_id") or ""),
             plain((row.get("detected_at") or "")[:16].replace("T", " ")),
-            plain(_clip(row.get("article_title") or row.get("url") or "", 40)),
+            article,
             Text(row["kind"], style=kind_style),
-            edit_change(row.get("old") or "", row.get("new") or ""),
+            edit_change(
+                row.get("old") or "",
+                row.get("new") or "",
+                marks,
+                row.get("old_sentence") or "",
+                row.get("new_sentence") or "",
+            ),
             f"{row['score']:.2f}",
         )
     return table
 
 
-def compare_table(edits: Iterable[Edit]) -> Table:
+def compare_table(edits: Iterable[Edit], marks: bool = False) -> Table:
     table = Table(title="Edits", show_lines=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("field", no_wrap=True)
@@ -82,17 +117,22 @@ def compare_table(edits: Iterable[Edit]) -> Table:
     table.add_column("sig", justify="right")
     for edit in edits:
         if edit.old_sentence and edit.new_sentence:
-            change = diff_text(edit.old_sentence, edit.new_sentence)
+            change = diff_text(edit.old_sentence, edit.new_sentence, marks)
         else:
-            change = edit_change(edit.old, edit.new)
+            change = edit_change(edit.old, edit.new, marks, edit.old_sentence, edit.new_sentence)
         table.add_row(plain(edit.kind), plain(edit.field), change, f"{edit.score:.2f}")
     return table
 
 
-def history_table(url: str, versions: list[dict[str, Any]], changes: list[dict[str, Any]]) -> Table:
+def history_table(
+    url: str, versions: list[dict[str, Any]], changes: list[dict[str, Any]], article_id: int = 0
+) -> Table:
     summaries = {c["new_seq"]: c["summary"] for c in changes if c["new_seq"] is not None}
-    table = Table(title=Text(f"History of {url}"))
+    change_ids = {c["new_seq"]: c["id"] for c in changes if c["new_seq"] is not None}
+    title = f"History of {url}" + (f" (article a{article_id})" if article_id else "")
+    table = Table(title=Text(title))
     table.add_column("version", justify="right")
+    table.add_column("change", justify="right")
     table.add_column("captured", no_wrap=True)
     table.add_column("headline")
     table.add_column("words", justify="right")
@@ -100,6 +140,7 @@ def history_table(url: str, versions: list[dict[str, Any]], changes: list[dict[s
     for version in versions:
         table.add_row(
             str(version["seq"]),
+            str(change_ids.get(version["seq"], "")),
             plain(version["captured_at"][:16].replace("T", " ")),
             plain(_clip(version["title"] or "", 60)),
             str(len((version["body"] or "").split())),
@@ -116,6 +157,7 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
     table.add_column("match")
     table.add_column("last discovered", no_wrap=True)
     table.add_column("articles", justify="right")
+    table.add_column("watch")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -124,6 +166,7 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
             plain(row["match"] or ""),
             (row["last_discovered"] or "never")[:16].replace("T", " "),
             str(row["articles_found"]),
+            row.get("watch") or "on",
         )
     return table
 

@@ -244,7 +244,7 @@ def test_diff_shows_the_latest_change(two_versions: Path) -> None:
     assert "version 1 → 2" in result.output
     assert "figure updated" in result.output
     assert "number" in result.output
-    assert "eight to four" in result.output
+    assert "[-seven-] {+eight+} to four" in result.output  # piped: marked, not coloured
 
 
 def test_diff_of_a_version_with_itself_says_no_edits(two_versions: Path) -> None:
@@ -304,6 +304,7 @@ def test_edits_without_json_prints_a_table(two_versions: Path) -> None:
 
 
 def test_edits_in_an_empty_database_says_none_found(db_path: Path) -> None:
+    run(db_path, "init")  # a missing file is refused (tests/test_workflow_cli.py)
     result = run(db_path, "edits")
     assert result.exit_code == 0
     assert result.output.strip() == "no edits found"

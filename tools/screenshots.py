@@ -147,6 +147,19 @@ def busiest_change(db_path: Path) -> int:
     return int(row[0])
 
 
+def captured_page(db_path: Path, change: int) -> int:
+    """The raw page of the version a change made."""
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "select versions.snapshot_id from changes join versions "
+            "on versions.id = changes.new_version_id where changes.id = ?",
+            [change],
+        ).fetchone()
+    if row is None or row[0] is None:
+        raise RuntimeError(f"change {change} has no captured page")
+    return int(row[0])
+
+
 def take(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="redline-screens-") as work:
         db_path = Path(work) / "redline.db"
@@ -171,6 +184,13 @@ def take(out: Path) -> list[Path]:
                     1300,
                 ),
                 screenshot(f"{base}/-/redline/diff/{change}", out / "diff.png", 1100, 1250),
+                screenshot(
+                    f"{base}/-/redline/snapshot/{captured_page(db_path, change)}",
+                    out / "captured-page.png",
+                    1400,
+                    1300,
+                ),
+                screenshot(f"{base}/-/redline/diff/abc", out / "not-found.png", 1400, 600),
             ]
         finally:
             stop_server(server)

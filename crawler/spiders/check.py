@@ -22,6 +22,8 @@ from crawler.middlewares import FORBIDDEN
 from monitor import store
 from monitor.errors import RedlineError
 from monitor.fetch.urls import check_url
+from monitor.record.plan import headers_json
+from monitor.store.watch import watched_articles
 
 # Statuses the spider wants to see itself rather than have Scrapy drop; 3xx are left out so that
 # redirects are still followed.
@@ -52,8 +54,8 @@ class CheckSpider(scrapy.Spider):
                 url = check_url(self.target_url)
                 article, _ = store.track_article(db, url, now, fetch_url=self.target_url.strip())
                 return [article]
-            if self.check_all:
-                return store.all_articles(db)
+            if self.check_all:  # every article, except those paused or removed
+                return watched_articles(db)
             return store.due_articles(db, now, limit=self.config.round_limit)
         finally:
             db.close()
@@ -98,6 +100,11 @@ class CheckSpider(scrapy.Spider):
             content_type=_header(response, b"Content-Type"),
             requested_url=response.meta.get("redline_fetch_url", ""),
             retry_after=_header(response, b"Retry-After"),
+            headers=headers_json(
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, values in response.headers.items()
+                for value in values
+            ),
         )
 
     def failed(self, failure: Failure) -> Any:

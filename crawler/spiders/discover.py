@@ -15,6 +15,7 @@ from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem
 from crawler.middlewares import robots_middleware
 from monitor import store
+from monitor.store.watch import watched_sources
 
 
 class DiscoverSpider(scrapy.Spider):
@@ -36,7 +37,7 @@ class DiscoverSpider(scrapy.Spider):
         assert self.config is not None
         db = store.open_db(self.config.db_path)
         try:
-            sources = store.all_sources(db)
+            sources = watched_sources(db)  # not those paused or removed
         finally:
             db.close()
         self.logger.info("discovering from %d source(s)", len(sources))

@@ -183,7 +183,14 @@ def word_spans(old: str, new: str) -> list[Span]:
             spans.append(Span("equal", new[new_pos:cut]))
             new_pos = cut
         if hunk.old:
-            spans.append(Span("delete", hunk.old))
+            deleted = hunk.old
+            if not hunk.new and 0 < cut <= len(new) and not new[cut - 1].isspace():
+                # A pure deletion sits right after a kept word: its space goes with it, so that
+                # "important housing vote" → "important vote" never reads "importanthousing".
+                deleted = " " + deleted.lstrip()
+            elif not hunk.new and cut == 0 and new[:1].strip():
+                deleted = deleted.rstrip() + " "  # deleted at the start: "[Housing ]vote"
+            spans.append(Span("delete", deleted))
         if hunk.new:
             if spans and spans[-1].op == "delete":
                 spans.append(Span("equal", " "))

@@ -9,8 +9,10 @@ consent stub: a state of the site, never content), `unchanged`, `removed`, `rest
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -49,6 +51,19 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
 _MARKUP = re.compile(rb"<(?:script|style)\b.*?</(?:script|style)>|<[^>]*>", re.S | re.I)
 
 
+# At most this many response headers, and this many characters of each, are kept with a capture:
+# a server may send anything; real pages send 10 to 40 headers of under 1,000 characters.
+MAX_HEADERS = 100
+MAX_HEADER_CHARS = 8192
+
+
+def headers_json(pairs: Iterable[tuple[str, str]]) -> str:
+    """Response headers as stored with a capture: JSON [[name, value], ...] in the order
+    received, bounded by MAX_HEADERS and MAX_HEADER_CHARS."""
+    kept = [[name[:MAX_HEADER_CHARS], value[:MAX_HEADER_CHARS]] for name, value in pairs]
+    return json.dumps(kept[:MAX_HEADERS], ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class FetchedPage:
     """One response (or failure) for a tracked URL, as plain data."""
@@ -63,6 +78,7 @@ class FetchedPage:
     error: str = ""  # why no usable response came
     requested_url: str = ""  # the URL fetched, as given or discovered; empty means `url`
     retry_after: str = ""  # the Retry-After header of a 429 or 503
+    headers: str = ""  # every response header, `headers_json`; stored with a kept raw page
 
     @cached_property
     def digest(self) -> str:
@@ -215,6 +231,7 @@ def _base(page: FetchedPage, known: Known, now: datetime, outcome: str, reason: 
         now=now,
         check_url=page.final,
         http_status=page.status or None,
+        headers=page.headers,
     )
 
 

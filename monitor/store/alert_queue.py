@@ -73,6 +73,16 @@ def sent_since(db: Database, target: str, since: datetime) -> int:
     return int(next(iter(rows))["n"])
 
 
+def pending_alerts(db: Database, target: str) -> list[dict[str, Any]]:
+    """Every pending message of a target, due or waiting for a retry, oldest first."""
+    return list(
+        db.query(
+            "select * from alerts where target = ? and status = 'pending' order by created_at, id",
+            [target],
+        )
+    )
+
+
 def due_alerts(db: Database, target: str, now: datetime) -> list[dict[str, Any]]:
     """Pending messages of a target whose next attempt is due, oldest first."""
     return list(

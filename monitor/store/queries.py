@@ -243,10 +243,14 @@ def all_articles(db: Database) -> list[Row]:
 
 def due_articles(db: Database, now: datetime, limit: int | None = None) -> list[Row]:
     """Articles whose next check is due, most overdue first; expired ones never, nor those of a
-    site that is held (it asked us to wait, or keeps failing)."""
+    site that is held (it asked us to wait, or keeps failing), nor those the user paused or
+    removed (the article, its source or its site: `monitor.store.watch`)."""
+    from monitor.store.watch import WATCHED_ARTICLE
+
     sql = (
         "select * from articles where next_check is not null and next_check <= ? "
         "and status not in ('expired', 'duplicate') "
+        f"and {WATCHED_ARTICLE} "
         "and site not in (select site from sites where hold_until > ?) order by next_check, id"
     )
     params: list[Any] = [stamp(now), stamp(now)]
@@ -529,8 +533,12 @@ def list_edits(
         where.append(f"edits.kind in ({', '.join('?' for _ in kinds)})")
         params.extend(kinds)
     if site:
-        where.append("edits.site = ?")
-        params.append(site)
+        if ":" in site.rsplit("]", 1)[-1]:  # a port given: that site only
+            where.append("edits.site = ?")
+            params.append(site)
+        else:  # a host alone: the site on any port ("127.0.0.1" finds "127.0.0.1:8000")
+            where.append("(edits.site = ? or edits.site like ? escape '\\')")
+            params.extend([site, site.replace("%", "\\%").replace("_", "\\_") + ":%"])
     if url:
         where.append("articles.url = ?")
         params.append(url)
@@ -538,7 +546,7 @@ def list_edits(
         where.append("edits.significant = 1")
     sql = f"""
         select edits.*, changes.detected_at, changes.summary, changes.stealth,
-               articles.url, articles.site, articles.title as article_title,
+               articles.url, articles.title as article_title,
                old_v.seq as old_seq, new_v.seq as new_seq
         from edits
         join changes on changes.id = edits.change_id

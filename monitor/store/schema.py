@@ -319,3 +319,21 @@ def m010_named_hosts(db: Database) -> None:
         ({"host": host_of(row["url"]), "named_at": row["at"], "url": row["url"]} for row in rows),
         ignore=True,
     )
+
+
+@MIGRATIONS()
+def m018_response_headers(db: Database) -> None:
+    """The HTTP response headers of every capture that kept its raw page (JSON: a list of
+    [name, value] pairs as received), for the captured-page view and WARC export. Captures made
+    before this migration have none (NULL): the view and the export say so."""
+    _table(db, "checks").add_column("response_headers", str)
+
+
+@MIGRATIONS()
+def m019_watch_state(db: Database) -> None:
+    """Watch management: an article, a source or a whole site is watched (`on`), `paused`, or
+    (articles and sources) `removed` by the user; only `on` is checked or read. The history
+    stays (`redline remove --purge` deletes it)."""
+    for name in ("articles", "sources"):
+        _table(db, name).add_column("watch", str, not_null_default="on")
+    _table(db, "sites").add_column("watch", str, not_null_default="on")

@@ -59,6 +59,7 @@ class Plan:
     now: datetime
     check_url: str
     http_status: int | None
+    headers: str = ""  # the response headers (JSON), kept with the raw page
     keep_page: bool = False  # store the raw page (and link it from the check and the version)
     page: bytes = b""
     content_type: str = ""
@@ -118,6 +119,7 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
             reason=plan.reason,
             version_id=version["id"] if version else None,
             snapshot_id=snapshot,
+            response_headers=(plan.headers or None) if snapshot else None,
         )
         if updates:
             update_article(db, plan.article_id, **updates)

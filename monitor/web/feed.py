@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 from markupsafe import Markup
 
+from monitor.compare.snippet import make_snippet, marked
 from monitor.web.datasette.diffs import word_diff_html
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -52,11 +53,24 @@ def entry_html(change: FeedChange) -> Markup:
         parts.append(
             Markup("<p><em>{}</em> (score {:.2f})</p>").format(edit["kind"], edit.get("score") or 0)
         )
-        parts.append(
-            Markup("<p>Before: <del>{}</del><br>After: <ins>{}</ins></p>").format(
-                old or "(nothing)", new or "(nothing)"
+        if old and new:
+            parts.append(
+                Markup("<p>Before: <del>{}</del><br>After: <ins>{}</ins></p>").format(old, new)
             )
-        )
+        else:  # which quotation or sentence: the piece with a few words around it
+            snippet = make_snippet(
+                old, new, edit.get("old_sentence") or "", edit.get("new_sentence") or ""
+            )
+            parts.append(
+                Markup("<p>{}: {} {} {}</p>").format(
+                    "Added" if new else "Removed",
+                    snippet.before,
+                    Markup("<ins>{}</ins>").format(new)
+                    if new
+                    else Markup("<del>{}</del>").format(old),
+                    snippet.after,
+                )
+            )
         old_sentence = edit.get("old_sentence") or ""
         new_sentence = edit.get("new_sentence") or ""
         if (old_sentence or new_sentence) and (old_sentence, new_sentence) != (old, new):
@@ -77,7 +91,13 @@ def entry_text(change: FeedChange) -> str:
     """A plain-text summary of the change for readers that show only summaries."""
     lines = [change.summary]
     for edit in change.edits:
-        lines.append(f"{edit['kind']}: {edit.get('old') or '∅'} → {edit.get('new') or '∅'}")
+        snippet = make_snippet(
+            edit.get("old") or "",
+            edit.get("new") or "",
+            edit.get("old_sentence") or "",
+            edit.get("new_sentence") or "",
+        )
+        lines.append(f"{edit['kind']}: {marked(snippet)}")
     return "\n".join(lines)
 
 

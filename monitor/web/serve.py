@@ -78,13 +78,21 @@ def build_metadata(
 
 
 def register_plugin() -> None:
-    """Load Redline's Datasette plugin into this process (once)."""
+    """Load Redline's Datasette plugin into this process (once), and its error handler in place
+    of Datasette's (which prints a rich traceback with local variables for every 404)."""
     from datasette.plugins import pm
 
-    from monitor.web.datasette import plugin
+    from monitor.web.datasette import captures, errors, plugin
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="redline")
+    if not pm.is_registered(captures):
+        pm.register(captures, name="redline.captures")
+    if not pm.is_registered(errors):
+        default = pm.get_plugin("datasette.handle_exception")
+        if default is not None:
+            pm.unregister(default)
+        pm.register(errors, name="redline.errors")
 
 
 def make_datasette(

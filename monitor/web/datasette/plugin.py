@@ -28,12 +28,12 @@ from urllib.parse import quote
 
 from datasette import hookimpl as _hookimpl
 from datasette.utils import StartupError
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup
 
 from monitor import store
 from monitor.compare.comparison import compare
-from monitor.compare.edit import SIGNIFICANT_AT, is_stealth, summarize
+from monitor.compare.edit import KINDS, SIGNIFICANT_AT, is_stealth, summarize
 from monitor.store.views import fts_query
 from monitor.web.datasette import DATABASE
 from monitor.web.datasette.diffs import Block, body_diff, body_diff_html, word_diff_html
@@ -74,6 +74,8 @@ def _fill(template: str, row: Any, *, url: bool) -> str | None:
     values = {}
     for name in _template_fields(template):
         value = _get(row, name)
+        if isinstance(value, dict) and "value" in value:  # a foreign key Datasette expanded
+            value = value["value"]
         if value is None or value == "":
             return None
         values[name] = quote(str(value), safe="") if url else str(value)
@@ -462,8 +464,13 @@ async def feed_page(datasette: Any, request: Any) -> Response:
     try:
         min_score = float(request.args.get("min_score") or SIGNIFICANT_AT)
     except ValueError:
-        return Response.text("min_score must be a number from 0 to 1", status=400)
+        min_score = -1.0
+    if not 0 <= min_score <= 1:
+        raise BadRequest("min_score must be a number from 0 to 1")
     kinds = request.args.getlist("kind")
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        raise BadRequest(f"unknown kind {', '.join(unknown)}; the kinds are {', '.join(KINDS)}")
     rows = await _rows(
         db,
         FEED_SQL,

@@ -1,0 +1,88 @@
+"""Reads of captured responses: a stored raw page and the fetch that kept it (`monitor.capture`).
+
+A raw page is stored once per distinct content (`snapshots`); each fetch that kept it is a check
+with its URL, HTTP status and, since migration m018, its response headers. The first such check
+is the capture shown as evidence.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.capture import Capture, capture_from_rows
+from monitor.errors import CaptureNotFoundError
+
+__all__ = ["capture_content", "capture_of_version", "captures_of_article", "find_capture"]
+
+_FIRST_CHECK = """
+select checks.article_id, checks.checked_at, checks.url, checks.http_status,
+       checks.response_headers, articles.url as article_url
+from checks left join articles on articles.id = checks.article_id
+where checks.snapshot_id = ? {and_article}
+order by checks.checked_at, checks.id limit 1
+"""
+
+
+def _snapshot_row(db: Database, snapshot_id: int) -> dict[str, Any]:
+    rows = list(
+        db.query(
+            "select id, sha256, size, content_type, first_seen from snapshots where id = ?",
+            [snapshot_id],
+        )
+    )
+    if not rows:
+        raise CaptureNotFoundError(f"no captured page {snapshot_id}")
+    return rows[0]
+
+
+def find_capture(db: Database, snapshot_id: int, article_id: int | None = None) -> Capture:
+    """The capture of raw page `snapshot_id`: its first fetch (by `article_id`, if given)."""
+    snapshot = _snapshot_row(db, snapshot_id)
+    params: list[Any] = [snapshot_id]
+    and_article = ""
+    if article_id is not None:
+        and_article, params = "and checks.article_id = ?", [snapshot_id, article_id]
+    checks = list(db.query(_FIRST_CHECK.format(and_article=and_article), params))
+    check = checks[0] if checks else None
+    owner = article_id if article_id is not None else (check or {}).get("article_id")
+    seqs = [
+        int(row["seq"])
+        for row in db.query(
+            "select seq from versions where snapshot_id = ? and article_id = ? order by seq",
+            [snapshot_id, owner],
+        )
+    ]
+    return capture_from_rows(snapshot, check, seqs)
+
+
+def capture_of_version(db: Database, version: dict[str, Any]) -> Capture:
+    """The capture a version was extracted from."""
+    if not version.get("snapshot_id"):
+        raise CaptureNotFoundError(
+            f"version {version.get('seq')} has no stored raw page (made before raw pages were kept)"
+        )
+    return find_capture(db, int(version["snapshot_id"]), int(version["article_id"]))
+
+
+def capture_content(db: Database, snapshot_id: int) -> bytes:
+    """The raw page's bytes, as fetched."""
+    rows = list(db.query("select content from snapshots where id = ?", [snapshot_id]))
+    if not rows or rows[0]["content"] is None:
+        raise CaptureNotFoundError(f"no captured page {snapshot_id}")
+    return zlib.decompress(rows[0]["content"])
+
+
+def captures_of_article(db: Database, article_id: int) -> list[Capture]:
+    """Every distinct raw page kept for an article, oldest first."""
+    ids = [
+        int(row["snapshot_id"])
+        for row in db.query(
+            "select snapshot_id, min(checked_at) as at from checks "
+            "where article_id = ? and snapshot_id is not null group by snapshot_id order by at",
+            [article_id],
+        )
+    ]
+    return [find_capture(db, snapshot_id, article_id) for snapshot_id in ids]
