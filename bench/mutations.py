@@ -26,6 +26,7 @@ from monitor.compare.normalize import comparison_key, is_noise_paragraph, normal
 from monitor.compare.quotes import ends_open
 from monitor.compare.sentences import split_paragraph
 from monitor.extract.extraction import Article
+from monitor.lexicon import LIST_MARKER
 
 T = TypeVar("T")
 
@@ -651,7 +652,9 @@ MUTATIONS: dict[str, Callable[[Page, Article, random.Random], Result]] = {
 
 # --- (h) boilerplate churn --------------------------------------------------------------------
 def _text_in_body(text: str, body_key: str) -> bool:
-    key = comparison_key(text)
+    # Extraction drops list markers ("10) ", "• "): a list item's text node is in the body
+    # without its marker.
+    key = comparison_key(LIST_MARKER.sub("", text.strip()))
     return bool(key) and key in body_key
 
 
