@@ -12,6 +12,8 @@
    `extract_article` and compared end to end; plus boilerplate churn and cosmetic changes, which
    must give no significant edit.
 4. Speed of `compare` alone: per article pair of the suite, and on a synthetic ~1 MB pair.
+5. Headline variants (`bench.variants`): A/B tests on the BBC homepage history, development and
+   held-out stories: flips recognised, genuine rewrites still reported.
 
 The corpus is read in place and nothing is written.
 """
@@ -911,6 +913,9 @@ def main(argv: list[str] | None = None) -> int:
     run_bbc(root, args.bbc_cap, failures)
     compare_ms = run_mutations(root, args.limit, failures)
     run_speed(compare_ms)
+    from bench.variants import run_variants
+
+    run_variants(root)
     heading("Failure patterns (most frequent first)")
     failures.print(args.examples)
     return 0
