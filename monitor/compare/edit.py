@@ -35,6 +35,11 @@ KINDS = (
     "restored",
     "redirected",
     "reverted",
+    # Newsroom behaviours that look like edits and are not (`monitor.compare.variants`,
+    # `monitor.compare.posts`): reported once per test, and a new post only if a rule asks.
+    "headline_test_started",
+    "headline_test_ended",
+    "live_post_added",
 )
 
 # Base significance of each kind, 0-1: how much a reader of the story should care.
@@ -60,6 +65,13 @@ BASE_SCORE = {
     "sentence_moved": 0.15,
     "typo": 0.15,
     "cosmetic": 0.0,
+    # A headline test starting or ending is reported once each (its flips never are); both
+    # just reach significance, below any real edit of the text.
+    "headline_test_started": 0.6,
+    "headline_test_ended": 0.5,
+    # A new post on a live page is the page doing its job: recorded, never significant; a rule
+    # with `kinds = ["live_post_added"]` and `min_score = 0` asks for them.
+    "live_post_added": 0.1,
 }
 # An edit at or above this score is significant: it counts for alerts and for the stealth flag.
 SIGNIFICANT_AT = 0.5
@@ -128,6 +140,9 @@ LABELS = {
     "restored": ("article restored", "article restored"),
     "redirected": ("article redirected", "article redirected"),
     "reverted": ("reverted to an earlier version", "reverted to an earlier version"),
+    "headline_test_started": ("headline test started", "headline tests started"),
+    "headline_test_ended": ("headline test ended", "headline tests ended"),
+    "live_post_added": ("live post added", "{n} live posts added"),
 }
 
 

@@ -1,0 +1,213 @@
+"""Decide what a check's headline variants and live posts mean, before anything is written.
+
+Pure: the store's plain values (runs of each field, stored posts, whether the page is known
+live, when it was last checked), what the page shows now (headline, standfirst, live page) and
+the edits of the version comparison go in; the edits to report instead and the rows to write
+(`store.newsroom.NewsroomWrites`) come out.
+
+- Headline and standfirst (`monitor.compare.variants`): a flip among a test's variants removes
+  the headline edit (and the `reverted` it causes); the first return to a recent wording
+  becomes one `headline_test_started` event; a test that went quiet or met a new wording
+  becomes one `headline_test_ended` event. The standfirst is not compared as text: only its
+  tests are reported.
+- Live pages (`monitor.extract.liveblog`, `monitor.compare.posts`): the body's edits are
+  replaced by the posts' story: a `live_post_added` per new post (never significant), and the
+  usual kinds for a post changed or deleted after it was published, named with its time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from monitor.compare.edit import Edit, make_edit
+from monitor.compare.posts import compare_posts, post_label
+from monitor.compare.variants import (
+    FLIP,
+    TEST_STARTED,
+    UNCHANGED,
+    Run,
+    Test,
+    VariantDecision,
+    decide_variant,
+)
+from monitor.extract.liveblog import LivePage, Post
+from monitor.store.newsroom import NewsroomWrites, PostWrites, TestWrite
+
+# How a field is named in an event.
+LABELS = {"title": "headline", "standfirst": "standfirst"}
+# A new post's edit quotes the start of the post, this long.
+POST_EXCERPT_CHARS = 300
+
+
+@dataclass(frozen=True)
+class NewsroomKnown:
+    """What the store knows before this check."""
+
+    runs: Mapping[str, Sequence[Run]] = field(default_factory=dict)  # per field, oldest first
+    posts: Sequence[Post] = ()  # the live page's posts as last seen
+    live: bool = False  # the article is already known to be a live page
+    previous_check: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewsroomSeen:
+    """What the page shows now."""
+
+    title: str = ""
+    standfirst: str = ""
+    live_page: LivePage | None = None
+
+
+@dataclass(frozen=True)
+class NewsroomDecision:
+    edits: tuple[Edit, ...]  # what to report instead of the comparison's edits
+    writes: NewsroomWrites
+    # The page differs from the latest version only by a known variant: nothing to report and
+    # no version to store (the wording is recorded as a run).
+    variant_only: bool = False
+    reason: str = ""
+
+
+def _variants_text(test: Test) -> str:
+    return " / ".join(
+        f"“{v.text}” (first {v.first_seen:%H:%M}, last {v.last_seen:%H:%M}, {v.times}×)"
+        for v in test.variants
+    )
+
+
+def test_started_edit(field_name: str, test: Test) -> Edit:
+    """ "headline test: 2 variants since 14:02", with every variant and when it was seen."""
+    label = LABELS[field_name]
+    return make_edit(
+        "headline_test_started",
+        field_name,
+        new=f"{test.describe(label)}: {_variants_text(test)}",
+        extra=(test.describe(label),),
+    )
+
+
+def test_ended_edit(field_name: str, test: Test, ended_on: str, settled: bool) -> Edit:
+    label = LABELS[field_name]
+    why = "settled on one of its variants" if settled else "ended on a wording never in the test"
+    return make_edit(
+        "headline_test_ended",
+        field_name,
+        old=f"{test.describe(label)}: {_variants_text(test)}",
+        new=ended_on,
+        extra=(why,),
+    )
+
+
+def _field_writes(
+    field_name: str, runs: Sequence[Run], decision: VariantDecision, now: datetime
+) -> tuple[list[tuple[str, Run]], list[TestWrite]]:
+    new_runs: list[tuple[str, Run]] = []
+    if decision.outcome != UNCHANGED or not runs:
+        new_runs.append((field_name, Run(decision.wording, now)))
+    tests: list[TestWrite] = []
+    if decision.ended is not None:
+        settled = decision.outcome in (UNCHANGED, FLIP)
+        tests.append(
+            TestWrite(
+                field_name,
+                "end",
+                decision.ended,
+                decision.wording,
+                "settled" if settled else "new wording",
+            )
+        )
+    if decision.outcome == TEST_STARTED and decision.test is not None:
+        tests.append(TestWrite(field_name, "start", decision.test))
+    elif decision.outcome == FLIP and decision.test is not None:
+        tests.append(TestWrite(field_name, "update", decision.test))
+    return new_runs, tests
+
+
+def _field_events(field_name: str, decision: VariantDecision) -> list[Edit]:
+    events = []
+    if decision.ended is not None:
+        settled = decision.outcome in (UNCHANGED, FLIP)
+        events.append(test_ended_edit(field_name, decision.ended, decision.wording, settled))
+    if decision.outcome == TEST_STARTED and decision.test is not None:
+        events.append(test_started_edit(field_name, decision.test))
+    return events
+
+
+def _added_edit(post: Post) -> Edit:
+    text = post.text if len(post.text) <= POST_EXCERPT_CHARS else post.text[:POST_EXCERPT_CHARS]
+    return make_edit(
+        "live_post_added", "body", new=text, new_sentence=text, extra=(post_label(post),)
+    )
+
+
+def decide_newsroom(
+    known: NewsroomKnown,
+    seen: NewsroomSeen,
+    edits: Sequence[Edit],
+    now: datetime,
+    first_sight: bool = False,
+) -> NewsroomDecision:
+    """The edits to report for this check and what to write about variants and posts.
+
+    `edits` are the comparison's edits from the latest version (lifecycle events included);
+    `first_sight` is a page seen for the first time (runs and posts are only recorded)."""
+    runs: list[tuple[str, Run]] = []
+    tests: list[TestWrite] = []
+    events: list[Edit] = []
+    kept = list(edits)
+    title_decision: VariantDecision | None = None
+    for field_name, wording in (("title", seen.title), ("standfirst", seen.standfirst)):
+        if not wording:
+            continue
+        history = known.runs.get(field_name, ())
+        decision = decide_variant(history, wording, now, known.previous_check)
+        new_runs, field_tests = _field_writes(field_name, history, decision, now)
+        runs += new_runs
+        tests += field_tests
+        if not first_sight:
+            events += _field_events(field_name, decision)
+        if field_name == "title":
+            title_decision = decision
+    if title_decision is not None and title_decision.outcome in (UNCHANGED, FLIP, TEST_STARTED):
+        # A known wording: its headline edit, and the revert a flip back makes, are not news.
+        kept = [e for e in kept if e.field != "title"]
+        if title_decision.outcome != UNCHANGED:
+            kept = [e for e in kept if e.kind != "reverted"]
+
+    posts: PostWrites | None = None
+    live = False
+    page = seen.live_page
+    if page is not None and page.posts and (page.is_live or known.live):
+        live = not known.live
+        if known.posts and not first_sight:
+            comparison = compare_posts(known.posts, page.posts)
+            kept = [e for e in kept if e.field != "body"]
+            kept += [_added_edit(post) for post in comparison.added]
+            kept += comparison.edits()
+            posts = PostWrites(
+                shown=page.posts,
+                changed=tuple(c.old.key for c in comparison.changed),
+                deleted=tuple(c.old.key for c in comparison.deleted),
+                paged_out=tuple(p.key for p in comparison.paged_out),
+            )
+        else:
+            posts = PostWrites(shown=page.posts)
+    reported = tuple(events + kept)
+    variant_only = bool(edits) and not reported
+    reason = ""
+    if variant_only:
+        test = title_decision.test if title_decision is not None else None
+        if test is not None:
+            reason = f"headline variant ({test.describe()})"
+        elif posts is not None:
+            reason = "live page: no post added, changed or deleted"
+        else:
+            reason = "known headline wording"
+    return NewsroomDecision(
+        edits=reported,
+        writes=NewsroomWrites(runs=tuple(runs), tests=tuple(tests), live=live, posts=posts),
+        variant_only=variant_only,
+        reason=reason,
+    )
