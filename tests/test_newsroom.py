@@ -187,3 +187,30 @@ def test_standfirst_is_read_from_the_page_metadata() -> None:
     )
     assert read_standfirst(page) == "Crossing & bridge reopen"
     assert read_standfirst(b"<html><head></head></html>") == ""
+
+
+def test_datasette_shows_live_posts_with_the_edited_one_highlighted(tmp_path: Path) -> None:
+    from tests.test_serve import fetch
+
+    path = tmp_path / "redline.db"
+    db = store.open_db(path)
+    article, _ = store.track_article(db, "https://example.com/live/storm", T0)
+    page = LivePage(LIVE, POSTS)
+    first = decide_newsroom(NewsroomKnown(), NewsroomSeen(live_page=page), [], at(0), True)
+    edited = Post("p2", POSTS[0].published, POSTS[0].text.replace("will hold", "should hold"))
+    second = decide_newsroom(
+        NewsroomKnown(posts=POSTS, live=True),
+        NewsroomSeen(live_page=LivePage(LIVE, (edited, POSTS[1]))),
+        [],
+        at(10),
+    )
+    with store.write_transaction(db):
+        apply_newsroom(db, article["id"], first.writes, at(0))
+        apply_newsroom(db, article["id"], second.writes, at(10))
+    db.close()
+    pages = fetch(path, ["/redline/live_blog_posts", "/redline/headline_tests"])
+    html = pages["/redline/live_blog_posts"].text
+    assert pages["/redline/live_blog_posts"].status_code == 200
+    assert "✎ edited after publication" in html
+    assert "<del>will</del>" in html and "<ins>should</ins>" in html
+    assert pages["/redline/headline_tests"].status_code == 200

@@ -205,8 +205,8 @@ select
   coalesce(nullif(articles.title, ''), articles.url) as live_page,
   live_posts.headline as post_headline,
   live_posts.text as text,
-  case when live_posts.first_text != live_posts.text then live_posts.first_text end
-    as first_text,
+  case when live_posts.state = 'edited' then live_posts.text end as change,
+  case when live_posts.state = 'edited' then live_posts.first_text end as first_text,
   live_posts.edited_at as edited_at,
   live_posts.change_id as change_id,
   live_posts.first_seen as first_seen,
