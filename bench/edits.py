@@ -37,10 +37,11 @@ from typing import Any
 
 from bench.corpus import corpus_dir_or_exit
 from bench.mutations import CHURN, MUTATIONS, Mutation, Page, Skip, mutate_churn, mutate_cosmetic
-from monitor.compare.comparison import compare, discount_known_text
+from monitor.compare.comparison import compare
 from monitor.compare.edit import Edit
 from monitor.compare.normalize import comparison_key
-from monitor.extract.extraction import Article, extract_article, page_text
+from monitor.extract.extraction import Article, extract_article
+from monitor.record.versions import RawPage, compare_versions
 
 NEWSEDITS = "newsedits-notebook-samples"
 BBC = "bbc-homepage-headline-history"
@@ -577,13 +578,13 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
             s.applied.update(result.applied)
             new = extract_article(result.html, url)
             t0 = time.perf_counter()
-            edits = compare(original, new)
+            # The crawl's one comparison path: compare, then discount text that only crossed the
+            # extraction boundary (timed together, as a crawl pays for both).
+            edits = list(compare_versions(original, new, _raw(page.html), _raw(result.html)).edits)
             size = len(original.body) + len(new.body)
             compare_ms.append(
                 ((time.perf_counter() - t0) * 1000, f"{page_id[:10]}/{name} ({size:,} chars)")
             )
-            # As record_page does in a crawl: text that only crossed the extraction boundary.
-            edits = discount_known_text(edits, page_text(page.html), page_text(result.html))
             significant = [e for e in edits if e.significant]
             s.significant += len(significant)
             if significant:
@@ -739,6 +740,10 @@ def _about(mutation: Mutation, edit: Edit) -> bool:
     return any(contains(edit.old_sentence, t) or contains(edit.new_sentence, t) for t in texts)
 
 
+def _raw(html: str | bytes) -> RawPage:
+    return RawPage(html.encode() if isinstance(html, str) else html)
+
+
 def _attribute_churn(
     page: Page, original: Article, page_id: str, url: str | None, parts: dict[str, KindStats]
 ) -> None:
@@ -747,8 +752,8 @@ def _attribute_churn(
         if isinstance(result, Skip):
             continue
         parts[part].attempted += 1
-        edits = compare(original, extract_article(result.html, url))
-        edits = discount_known_text(edits, page_text(page.html), page_text(result.html))
+        new = extract_article(result.html, url)
+        edits = list(compare_versions(original, new, _raw(page.html), _raw(result.html)).edits)
         if any(e.significant for e in edits):
             parts[part].pages_with_significant += 1
 

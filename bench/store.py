@@ -626,12 +626,12 @@ def measure_growth(
             "new article (first sight)",
             first,
             lambda page, n: _check(
-                record_page(db, page, tick(), extractor=lambda b, u: by_url[u]), "new_article"
+                record_page(db, page, tick(), extractor=lambda b, u, t="": by_url[u]), "new_article"
             ),
         )
     )
 
-    def edited(body: bytes, url: str) -> Article:
+    def edited(body: bytes, url: str, content_type: str = "") -> Article:
         # the round number is in the churn comment; one sentence of the body changes with it
         number = re.search(rb"<!-- edition (\d+) -->", body)
         article = by_url[url.split("#")[0]]

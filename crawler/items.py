@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
 class PageItem:
-    url: str  # the tracked URL that was requested
+    url: str  # the tracked article's key (its canonical URL)
     status: int  # 0 when no response came
     body: bytes = b""
     final_url: str = ""
@@ -15,6 +15,8 @@ class PageItem:
     last_modified: str = ""
     content_type: str = ""
     error: str = ""
+    requested_url: str = ""  # the URL fetched, as given or discovered (empty: `url`)
+    retry_after: str = ""
 
 
 @dataclass
@@ -23,4 +25,5 @@ class LinksItem:
 
     source_id: int
     source_url: str
-    urls: list[str]
+    urls: list[str]  # canonical: the articles' keys
+    fetch_urls: list[str] = field(default_factory=list)  # as listed ("" when the same)

@@ -164,13 +164,16 @@ class StorePipeline:
     def _record_links(self, item: LinksItem) -> int:
         """In the writer thread: track the listed links; returns how many were new."""
         urls = item.urls
+        fetch = dict(zip(item.urls, item.fetch_urls, strict=False))
         if not self.config.allow_private:
             refused = [url for url in urls if is_private_url(url)]
             for url in refused:
                 logger.warning("refused %s from %s: private address", url, item.source_url)
             urls = [url for url in urls if url not in set(refused)]
         try:
-            return store.track_discovered(self.db, item.source_id, urls, store.utc_now())
+            return store.track_discovered(
+                self.db, item.source_id, urls, store.utc_now(), fetch_urls=fetch
+            )
         except sqlite3.Error as error:
             raise DropItem(f"could not record links of {item.source_url}: {error}") from error
 
@@ -181,7 +184,7 @@ class StorePipeline:
         return item
 
 
-def _extract_later(body: bytes, url: str) -> Article:
+def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:
     raise ExtractLater
 
 
@@ -189,7 +192,7 @@ def _extract(pool: ExtractionPool, page: FetchedPage) -> Article | ExtractionErr
     """In an extraction thread: the page's extraction, or why there is none (kept as a value, so
     the check is recorded either way)."""
     try:
-        return pool.extract(page.body, page.final_url or page.url)
+        return pool.extract(page.body, page.final, page.content_type)
     except ExtractionError as error:
         return error
     except Exception as error:  # a bug here must cost one page, not hang the round
@@ -200,11 +203,11 @@ def _ahead(page: FetchedPage, done: Article | ExtractionError) -> Extractor:
     """An extractor that hands back the extraction made ahead for this page's body and URL, and
     extracts in-process anything else `record_page` asks for."""
 
-    def extractor(body: bytes, url: str) -> Article:
-        if body is page.body and url == (page.final_url or page.url):
+    def extractor(body: bytes, url: str, content_type: str = "") -> Article:
+        if body is page.body and url == page.final:
             if isinstance(done, ExtractionError):
                 raise done
             return done
-        return extract_in_process(body, url)
+        return extract_in_process(body, url, content_type)
 
     return extractor

@@ -126,12 +126,18 @@ def add(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
         if match:
             raise click.UsageError("--match goes with --section")
         canonical = check_url(url)
-        _, created = store.track_article(db, canonical, store.utc_now())
+        # The canonical form is the key; the URL is fetched as given (servers may answer the
+        # canonical form, parameters sorted or re-encoded, with another page).
+        _, created = store.track_article(db, canonical, store.utc_now(), fetch_url=url.strip())
         click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
         return
     spec = make_source(kind, url, match)
     _, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
     click.echo(f"{'added' if created else 'already a'} {spec.kind} source: {spec.url}")
+
+
+# How far back `redline sources` counts each site's checks.
+SITE_HEALTH_WINDOW = timedelta(days=1)
 
 
 @cli.command()
@@ -152,13 +158,19 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
         added = sum(store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs)
         click.echo(f"{added} source(s) added from {load_file}", err=as_json)
     rows = store.all_sources(db)
+    # Per site, how the last day's checks went: a site that stops serving us shows here.
+    health = store.site_health(db, store.utc_now() - SITE_HEALTH_WINDOW)
     if as_json:
+        for row in rows:
+            row["site_checks"] = health.get(store.site_of(row["url"]))
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo("no sources (add one with `redline add URL --feed`)")
-        return
-    _console().print(render.sources_table(rows))
+    else:
+        _console().print(render.sources_table(rows))
+    if health:
+        _console().print(render.site_health_table(health.values()))
 
 
 def _read(path: Path) -> bytes:

@@ -35,3 +35,11 @@ class ExtractionError(RedlineError):
 
 class WorkerStartError(ExtractionError):
     """No extraction worker process could be started (the installation, not the page)."""
+
+
+class StalePlanError(RedlineError):
+    """Another writer changed the article between deciding a check and writing it."""
+
+
+class ExtractionTimeoutError(ExtractionError):
+    """A page took longer to extract than the time limit (the page's doing, not the worker's)."""

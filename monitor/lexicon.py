@@ -175,6 +175,30 @@ INTERSTITIAL: dict[str, tuple[str, ...]] = {
 }
 
 
+# --- bot walls ----------------------------------------------------------------------------------
+# Pages a site serves instead of the article to a client it does not trust: bot checks and access
+# refusals. Matched on the raw page's text (not the extraction, which often finds nothing there),
+# so only phrases no article body would carry near the top of a page.
+BOT_WALL: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"just a moment\.\.\.|just a moment…",
+        r"checking (?:if the site connection is secure|your browser before accessing)",
+        r"checking your browser",
+        r"attention required!? \| cloudflare",
+        r"enable javascript and cookies to continue",
+        r"verify(?:ing)? you are (?:a )?human",
+        r"are you a robot\?",
+        r"please complete the security check",
+        r"access (?:to this page has been )?denied",
+        r"request unsuccessful\. incapsula",
+        r"pardon our interruption",
+    ),
+    "de": (r"einen moment bitte", r"zugriff verweigert"),
+    "fr": (r"un instant\.\.\.", r"acc[eè]s refus[ée]"),
+    "es": (r"un momento\.\.\.", r"acceso denegado"),
+}
+
+
 def _alternation(table: dict[str, tuple[str, ...]]) -> str:
     return "|".join(pattern for language in table.values() for pattern in language)
 
@@ -193,3 +217,4 @@ EDGE_NOTICE = re.compile(
 CONSENT_NOTICE = re.compile(_alternation(CONSENT), re.IGNORECASE)
 FURNITURE_LINE = re.compile(FURNITURE, re.IGNORECASE | re.VERBOSE)
 INTERSTITIAL_TEXT = re.compile(_alternation(INTERSTITIAL), re.IGNORECASE)
+BOT_WALL_TEXT = re.compile(_alternation(BOT_WALL), re.IGNORECASE)

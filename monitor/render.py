@@ -116,3 +116,24 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
             str(row["articles_found"]),
         )
     return table
+
+
+def site_health_table(rows: Iterable[dict[str, Any]]) -> Table:
+    """Per site, the last day's checks: fine, blocked (bot walls, paywalls), failed, and any
+    hold (the site asked us to wait, or keeps failing)."""
+    table = Table(title="Sites, last 24 hours of checks")
+    table.add_column("site")
+    for name in ("fine", "blocked", "failed"):
+        table.add_column(name, justify="right")
+    table.add_column("held until", no_wrap=True)
+    table.add_column("why")
+    for row in rows:
+        table.add_row(
+            row["site"],
+            str(row["fine"] or 0),
+            str(row["blocked"] or 0),
+            str(row["failed"] or 0),
+            (row["hold_until"] or "")[:16].replace("T", " "),
+            row["hold_reason"] or "",
+        )
+    return table

@@ -297,18 +297,18 @@ def test_a_page_back_with_new_text_is_restored_and_a_new_version(
 
 
 # --- extraction health -----------------------------------------------------------------------
-def test_a_paywall_page_is_extraction_failed(db: Database, clock: Clock) -> None:
+def test_a_paywall_page_is_blocked(db: Database, clock: Clock) -> None:
     record(db, clock, ok())
     result = record(db, clock, ok(PAYWALL))
-    assert result.outcome == "extraction_failed"
+    assert result.outcome == "blocked"
     assert result.edits == ()
 
 
-def test_extraction_failed_keeps_the_snapshot_but_no_version(db: Database, clock: Clock) -> None:
+def test_a_blocked_page_keeps_the_snapshot_but_no_version(db: Database, clock: Clock) -> None:
     record(db, clock, ok())
     record(db, clock, ok(PAYWALL))
     check = next(iter(db.query("select * from checks order by id desc limit 1")))
-    assert check["outcome"] == "extraction_failed"
+    assert check["outcome"] == "blocked"
     assert store.load_snapshot(db, check["snapshot_id"]) == PAYWALL
     assert count(db, "versions") == 1
     assert count(db, "changes") == 0
@@ -334,7 +334,7 @@ def test_an_extraction_that_failed_elsewhere_is_extraction_failed(
 ) -> None:
     record(db, clock, ok())
 
-    def too_slow(body: bytes, url: str) -> Article:
+    def too_slow(body: bytes, url: str, content_type: str = "") -> Article:
         raise ExtractionError("extraction took longer than 60 s")
 
     result = record_page(db, ok(PAGE_B), clock.tick(), extractor=too_slow)
@@ -349,7 +349,7 @@ def test_an_extraction_that_failed_elsewhere_is_extraction_failed(
     assert record(db, clock, ok(PAGE_B)).outcome == "new_version"
 
 
-def extract_later(body: bytes, url: str) -> Article:
+def extract_later(body: bytes, url: str, content_type: str = "") -> Article:
     raise ExtractLater
 
 

@@ -50,7 +50,7 @@ class CheckSpider(scrapy.Spider):
             now = store.utc_now()
             if self.target_url:
                 url = check_url(self.target_url)
-                article, _ = store.track_article(db, url, now)
+                article, _ = store.track_article(db, url, now, fetch_url=self.target_url.strip())
                 return [article]
             if self.check_all:
                 return store.all_articles(db)
@@ -71,13 +71,20 @@ class CheckSpider(scrapy.Spider):
                 headers["If-None-Match"] = article["etag"]
             if article.get("last_modified"):
                 headers["If-Modified-Since"] = article["last_modified"]
+            # Fetched as given or discovered: some servers answer the canonical form of a URL
+            # (parameters sorted, `?id` as `?id=`, `%20` as `+`) with another page or a 404.
+            fetch_url = article.get("fetch_url") or article["url"]
             yield scrapy.Request(
-                article["url"],
+                fetch_url,
                 headers=headers,
                 callback=self.parse,
                 errback=self.failed,
                 dont_filter=True,
-                meta={"handle_httpstatus_list": HANDLED_STATUSES, "redline_url": article["url"]},
+                meta={
+                    "handle_httpstatus_list": HANDLED_STATUSES,
+                    "redline_url": article["url"],
+                    "redline_fetch_url": fetch_url,
+                },
             )
 
     def parse(self, response: Response) -> Any:
@@ -89,6 +96,8 @@ class CheckSpider(scrapy.Spider):
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             content_type=_header(response, b"Content-Type"),
+            requested_url=response.meta.get("redline_fetch_url", ""),
+            retry_after=_header(response, b"Retry-After"),
         )
 
     def failed(self, failure: Failure) -> Any:
@@ -101,7 +110,12 @@ class CheckSpider(scrapy.Spider):
                 reason = f"not fetched: {message}"
         else:
             reason = f"{failure.type.__name__}: {message}"
-        yield PageItem(url=request.meta.get("redline_url", request.url), status=0, error=reason)
+        yield PageItem(
+            url=request.meta.get("redline_url", request.url),
+            status=0,
+            error=reason,
+            requested_url=request.meta.get("redline_fetch_url", ""),
+        )
 
 
 def _header(response: Response, name: bytes) -> str:

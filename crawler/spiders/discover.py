@@ -59,9 +59,18 @@ class DiscoverSpider(scrapy.Spider):
 
         source = response.meta["source"]
         found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
-        links = self._not_refused([link.url for link in found.links], response.url)
+        # robots.txt is asked about the URL that will be fetched, the one the page links to.
+        kept = set(
+            self._not_refused([link.fetch_url or link.url for link in found.links], response.url)
+        )
+        links = [link for link in found.links if (link.fetch_url or link.url) in kept]
         if links:
-            yield LinksItem(source["id"], response.url, links)
+            yield LinksItem(
+                source["id"],
+                response.url,
+                [link.url for link in links],
+                [link.fetch_url for link in links],
+            )
         elif not found.links and not found.sitemaps:
             self.logger.warning("source %s listed no article links", response.url)
         depth = response.meta["depth"]

@@ -16,7 +16,7 @@ EXTRACTOR = "trafilatura"
 # trimming, chunk joining, title line). Bump it whenever that logic changes: stored versions made
 # by another revision are then re-extracted from their raw pages before comparing, so the change
 # never shows up as edits.
-EXTRACTION_REVISION = 2
+EXTRACTION_REVISION = 3  # 3: pages decoded by the HTTP header's charset first
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ __all__ = [
     "EXTRACTION_REVISION",
     "EXTRACTOR",
     "Article",
+    "decode_page",
     "extract_article",
     "extractor_version",
     "page_text",
@@ -69,18 +70,41 @@ _OPTIONS: dict[str, Any] = {
 # ------------------------------------------------------------------ input
 
 
-def _decode(html: str | bytes) -> str:
+def decode_page(html: str | bytes, content_type: str = "") -> str:
+    """The page as text, decoded in the HTML standard's order: a byte-order mark, then the
+    charset of the HTTP Content-Type header, then a <meta> declaration, then sniffing (valid
+    UTF-8, else a detected encoding, else windows-1252). w3lib does what browsers (and Scrapy's
+    `response.text`) do, including the standard's aliases (ISO-8859-1 is read as windows-1252)."""
     if isinstance(html, str):
         return html
-    # trafilatura's own decoder sniffs the charset (meta tags, then detection) and never raises.
-    from trafilatura.utils import decode_file
+    from w3lib.encoding import html_to_unicode
 
     try:
-        decoded = decode_file(html)
+        _, text = html_to_unicode(content_type or None, html, auto_detect_fun=_sniff)
     except Exception as error:  # third-party code on attacker-controlled bytes
         logger.warning("could not decode page: %s", error)
         return html.decode("utf-8", "replace")
-    return decoded if isinstance(decoded, str) else decoded.decode("utf-8", "replace")
+    return str(text)
+
+
+def _sniff(raw: bytes) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    from trafilatura.utils import detect_encoding
+
+    try:
+        guesses = detect_encoding(raw[:SNIFF_BYTES])
+    except Exception:  # third-party code on attacker-controlled bytes
+        guesses = []
+    return guesses[0] if guesses else "cp1252"
+
+
+# Bytes a detector reads to guess an undeclared charset: enough for any page's language.
+SNIFF_BYTES = 64 * 1024
 
 
 @cache
@@ -338,9 +362,11 @@ def _metadata_only(tree: HtmlElement, url: str | None) -> Any:
 # ------------------------------------------------------------------ public API
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> Article:
-    """Extract the article from one page. Never raises on odd input: no article, empty body."""
-    text = _decode(html).replace("\x00", "")
+def extract_article(html: str | bytes, url: str | None = None, content_type: str = "") -> Article:
+    """Extract the article from one page (bytes are decoded with the charset of `content_type`,
+    the HTTP header, when the page has no byte-order mark). Never raises on odd input: no
+    article, empty body."""
+    text = decode_page(html, content_type).replace("\x00", "")
     if not text.strip():
         return Article()
     tree = _parse(text)
@@ -377,10 +403,10 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     )
 
 
-def page_text(html: str | bytes) -> str:
+def page_text(html: str | bytes, content_type: str = "") -> str:
     """All the text a reader could see anywhere on a page (scripts and styles left out), one line
     per block. Used to tell text newly written from text the extraction boundary newly took in."""
-    tree = _parse(_decode(html).replace("\x00", "")) if html else None
+    tree = _parse(decode_page(html, content_type).replace("\x00", "")) if html else None
     if tree is None:
         return ""
     for element in tree.xpath("//script|//style|//noscript|//template"):

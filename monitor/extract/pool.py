@@ -1,4 +1,4 @@
-"""Extraction in worker processes: `ExtractionPool(size, timeout).extract(body, url) -> Article`.
+"""Extraction in worker processes: `ExtractionPool(size, timeout).extract(body, url, type)`.
 
 Extraction is CPU-bound Python: about 50 ms for a typical news page, seconds for a page of
 several megabytes. Run in the crawler's own process it would stall every download while it runs
@@ -15,10 +15,10 @@ they never outlive the process that started them, even if it is killed mid-page.
 cannot start at all raises `WorkerStartError` (the caller may extract in its own process).
 
 Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Once ready,
-the worker sends an empty message. Request: (body, url). Reply: ("ok", Article, log records) or
-("error", message, log records). The log records (level, logger name, message) are re-logged by
-the caller, so the worker's warnings land in the crawl's log. Both ends are this module, run from
-the same installation.
+the worker sends an empty message. Request: (body, url, content type). Reply: ("ok", Article,
+log records) or ("error", message, log records). The log records (level, logger name, message)
+are re-logged by the caller, so the worker's warnings land in the crawl's log. Both ends are this
+module, run from the same installation.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from monitor.errors import ExtractionError, WorkerStartError
+from monitor.errors import ExtractionError, ExtractionTimeoutError, WorkerStartError
 from monitor.extract.article import Article
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,10 @@ def default_size() -> int:
 
 class _Lost(Exception):
     """The worker did not answer: too slow, dead, or its pipes broke."""
+
+
+class _TooSlow(_Lost):
+    """The worker did not answer within the time limit."""
 
 
 def _write_all(stream: IO[bytes], data: bytes) -> None:
@@ -122,7 +126,7 @@ class _Worker:
         waiting = select.poll()  # not select.select: a crawl may hold more than 1024 descriptors
         waiting.register(stdout, select.POLLIN)
         if not waiting.poll(timeout * 1000):
-            raise _Lost(f"extraction took longer than {timeout:g} s")
+            raise _TooSlow(f"extraction took longer than {timeout:g} s")
         header = _read_exactly(stdout, _HEADER.size)
         if len(header) < _HEADER.size:
             raise _Lost(self._death() or "extraction worker closed its output")
@@ -174,14 +178,16 @@ class ExtractionPool:
         self._closed = False
         self.started = 0  # workers started over the pool's life (replacements included)
 
-    def extract(self, body: bytes, url: str) -> Article:
-        payload = pickle.dumps((body, url), protocol=pickle.HIGHEST_PROTOCOL)
+    def extract(self, body: bytes, url: str, content_type: str = "") -> Article:
+        payload = pickle.dumps((body, url, content_type), protocol=pickle.HIGHEST_PROTOCOL)
         worker = self._acquire()
         try:
             reply = worker.exchange(payload, self.timeout)
         except BaseException as error:  # the worker's state is unknown: never reuse it
             worker.stop(kill=True)
             self._release(worker, lost=True)
+            if isinstance(error, _TooSlow):
+                raise ExtractionTimeoutError(str(error)) from None
             if isinstance(error, _Lost):
                 raise ExtractionError(str(error)) from None
             raise
@@ -298,11 +304,11 @@ def serve() -> None:
         if len(header) < _HEADER.size:
             return
         (size,) = _HEADER.unpack(header)
-        body, url = pickle.loads(_read_exactly(requests, size))
+        body, url, content_type = pickle.loads(_read_exactly(requests, size))
         collect.records = []
         reply: tuple[Any, ...]
         try:
-            reply = ("ok", extract_article(body, url=url))
+            reply = ("ok", extract_article(body, url=url, content_type=content_type))
         except Exception as error:  # extract_article should not raise; never lose the worker
             reply = ("error", f"extraction failed: {type(error).__name__}: {error}")
         data = pickle.dumps((*reply, collect.records), protocol=pickle.HIGHEST_PROTOCOL)

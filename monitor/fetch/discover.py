@@ -23,9 +23,15 @@ SOURCE_KINDS = ("feed", "sitemap", "section")
 class Link:
     """An article found by a source, with what the source said about it."""
 
-    url: str
+    url: str  # canonical: the article's key
     title: str = ""
     published: str = ""
+    fetch_url: str = ""  # as the source gave it, fetched as is (empty: the same as `url`)
+
+    @classmethod
+    def of(cls, given: str, title: str = "", published: str = "") -> Link:
+        canonical = canonicalize_url(given)
+        return cls(canonical, title, published, "" if given == canonical else given)
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,8 @@ def parse_feed(body: bytes, base_url: str) -> Found:
         url = urljoin(base_url, href)
         if _http(url):
             links.append(
-                Link(
-                    canonicalize_url(url),
+                Link.of(
+                    url,
                     entry.get("title", "").strip(),
                     entry.get("published", "") or entry.get("updated", ""),
                 )
@@ -100,8 +106,8 @@ def parse_sitemap(body: bytes, base_url: str) -> Found:
             sitemaps.append(loc)
         else:
             links.append(
-                Link(
-                    canonicalize_url(loc),
+                Link.of(
+                    loc,
                     values.get("title", ""),
                     values.get("publication_date", "") or values.get("lastmod", ""),
                 )
@@ -145,9 +151,9 @@ def parse_section(body: bytes, base_url: str, match: str) -> Found:
         url = urljoin(base_url, href.strip())
         if not _http(url) or urlsplit(url).netloc.lower() != site or not pattern.search(url):
             continue
-        canonical = canonicalize_url(url)
-        if canonical not in seen:
-            seen[canonical] = Link(canonical, " ".join(anchor.text_content().split()))
+        link = Link.of(url, " ".join(anchor.text_content().split()))
+        if link.url not in seen:
+            seen[link.url] = link
     return Found(links=tuple(seen.values()))
 
 

@@ -23,8 +23,16 @@ DEFAULT_TIERS: tuple[tuple[timedelta, timedelta], ...] = (
     (timedelta(days=365_000), timedelta(hours=24)),
 )
 DEFAULT_MAX_AGE = timedelta(days=30)
-# After a failed fetch (network error, 5xx) try again after this long, whatever the tier.
+# After a failed or blocked fetch try again after this long, doubled after each further failure in
+# a row (30 min, 1 h, 2 h, ...) up to MAX_ERROR_RETRY: a bot wall answering every 30 minutes for
+# weeks is impolite and tells us nothing new.
 DEFAULT_ERROR_RETRY = timedelta(minutes=30)
+MAX_ERROR_RETRY = timedelta(days=1)
+# A site whose last this many checks in a row all failed is held as a site (none of its articles
+# is due) for the same doubling delay, counted from this many failures.
+SITE_FAILURES_BEFORE_HOLD = 5
+# A Retry-After longer than this is read as this: a site cannot park the monitor for months.
+MAX_RETRY_AFTER = timedelta(days=1)
 
 _UNIT = {
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
@@ -63,6 +71,50 @@ class RevisitPolicy:
     fixed: timedelta | None = None  # `--revisit`: one interval for every article
     error_retry: timedelta = DEFAULT_ERROR_RETRY
     live_interval: timedelta = DEFAULT_LIVE_INTERVAL  # the live tier (see `next_live_check`)
+
+
+def retry_delay(policy: RevisitPolicy, failures: int) -> timedelta:
+    """How long to wait after `failures` (at least 1) failed checks in a row."""
+    doublings = min(max(failures, 1) - 1, 20)  # 2**20 half-hours is past any cap
+    delay: timedelta = policy.error_retry * 2**doublings
+    return min(delay, MAX_ERROR_RETRY)
+
+
+def next_retry(
+    policy: RevisitPolicy, now: datetime, first_seen: datetime, failures: int
+) -> datetime | None:
+    """When to try a failing article again; None once it is older than the maximum age, whatever
+    happened last."""
+    if now - first_seen >= policy.max_age:
+        return None
+    return now + retry_delay(policy, failures)
+
+
+def site_hold(policy: RevisitPolicy, now: datetime, site_failures: int) -> datetime | None:
+    """Until when a site whose checks failed `site_failures` times in a row is held, if at all."""
+    if site_failures < SITE_FAILURES_BEFORE_HOLD:
+        return None
+    return now + retry_delay(policy, site_failures - SITE_FAILURES_BEFORE_HOLD + 1)
+
+
+def parse_retry_after(value: str, now: datetime) -> datetime | None:
+    """A Retry-After header (seconds, or an HTTP date) as a moment, capped at MAX_RETRY_AFTER;
+    None when absent or unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        wait = timedelta(seconds=min(int(value), int(MAX_RETRY_AFTER.total_seconds())))
+        return now + wait
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return min(max(when, now), now + MAX_RETRY_AFTER)
 
 
 def next_check(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.compare.comparison import compare
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.extract.extraction import extract_article, extractor_version
+from monitor.record.versions import RawPage, compare_versions
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +30,21 @@ class ReextractStats:
 
 
 def stale_versions(db: Database, article_id: int | None = None) -> list[store.Row]:
-    """Versions extracted by another extractor version than the installed one."""
+    """Versions extracted by another extractor version than the installed one (whole rows: for
+    one article, or a test; `reextract_all` walks their ids instead)."""
+    return [store.get_version_by_id(db, i) for i in stale_version_ids(db, article_id)]
+
+
+def stale_version_ids(db: Database, article_id: int | None = None) -> list[int]:
+    """Ids of the stale versions, in article and version order: a few bytes each, so a store of
+    a million versions is walked in bounded memory, one version's text at a time."""
     name, _, version = extractor_version().partition(" ")
-    sql = "select * from versions where (extractor != ? or extractor_version != ?)"
+    sql = "select id from versions where (extractor != ? or extractor_version != ?)"
     params: list[object] = [name, version]
     if article_id is not None:
         sql += " and article_id = ?"
         params.append(article_id)
-    return list(db.query(sql + " order by article_id, seq", params))
+    return [int(row["id"]) for row in db.query(sql + " order by article_id, seq", params)]
 
 
 def reextract_version(db: Database, version: store.Row) -> bool | None:
@@ -45,8 +52,8 @@ def reextract_version(db: Database, version: store.Row) -> bool | None:
     text changed, or None when it has no raw page to re-extract from."""
     if not version["snapshot_id"]:
         return None
-    raw = store.load_snapshot(db, int(version["snapshot_id"]))
-    article = extract_article(raw, url=version["url"])
+    raw, content_type = store.load_snapshot_page(db, int(version["snapshot_id"]))
+    article = extract_article(raw, url=version["url"], content_type=content_type)
     if article.is_empty():
         # The new extractor finds nothing where the old one did: keep the old text, which is
         # better than a false "everything removed"; still mark it so it is not retried forever.
@@ -94,17 +101,32 @@ def recompute_change(db: Database, change: store.Row) -> None:
         )
     )
     db.execute("delete from edits where change_id = ? and field != 'article'", [change["id"]])
-    edits = compare(store.article_from_row(old), store.article_from_row(new))
+    # The crawl's own comparison path, boundary discount included (both raw pages are kept).
+    edits = list(
+        compare_versions(
+            store.article_from_row(old),
+            store.article_from_row(new),
+            _raw_page(db, old),
+            _raw_page(db, new),
+        ).edits
+    )
     store.replace_change_edits(
         db, change["id"], change["article_id"], edits, first_position=len(lifecycle)
     )
 
 
+def _raw_page(db: Database, version: store.Row) -> RawPage | None:
+    if not version["snapshot_id"]:
+        return None
+    return RawPage(*store.load_snapshot_page(db, int(version["snapshot_id"])))
+
+
 def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats:
     """Bring every stale version (of one article, or all) up to the installed extractor."""
     checked = reextracted = changed = skipped = recomputed = 0
-    for version in stale_versions(db, article_id):
+    for version_id in stale_version_ids(db, article_id):
         checked += 1
+        version = store.get_version_by_id(db, version_id)
         with store.write_transaction(db):
             result = reextract_version(db, version)
             if result is None:

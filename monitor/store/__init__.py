@@ -1,9 +1,17 @@
 """Stage 4, store: SQLite through sqlite-utils, the only package that reads or writes the database.
 
 `queries` holds the connection, the write transaction and every read and write of the monitor;
-`schema` the migrations; `views` the views and full-text search made for Datasette. The package
-re-exports `queries`, so callers write `from monitor import store` and `store.add_check(...)`.
+`sites` what a site as a whole asked for or earned; `writer` applies a check's plan in one
+transaction; `schema` the migrations; `views` the views and full-text search made for Datasette.
+The package re-exports `queries`, `sites` and `writer`, so callers write `from monitor import
+store` and `store.add_check(...)`.
 """
 
 from monitor.store.queries import *  # noqa: F403
-from monitor.store.queries import __all__ as __all__
+from monitor.store.queries import __all__ as _queries
+from monitor.store.sites import *  # noqa: F403
+from monitor.store.sites import __all__ as _sites
+from monitor.store.writer import *  # noqa: F403
+from monitor.store.writer import __all__ as _writer
+
+__all__ = [*_queries, *_sites, *_writer]

@@ -41,10 +41,13 @@ __all__ = [
     "due_articles",
     "find_article",
     "get_version",
+    "get_version_by_id",
     "latest_extractor",
+    "latest_head",
     "latest_version",
     "list_edits",
     "load_snapshot",
+    "load_snapshot_page",
     "open_db",
     "page_hash",
     "recent_body_lengths",
@@ -57,6 +60,7 @@ __all__ = [
     "track_discovered",
     "update_article",
     "utc_now",
+    "version_with_hash",
     "versions_of",
     "write_transaction",
 ]
@@ -145,9 +149,11 @@ def require_article(db: Database, url: str) -> Row:
     return article
 
 
-def _new_article(url: str, now: datetime, source_id: int | None = None) -> Row:
-    """A row for a newly tracked article, due for its first check at once."""
-    return {
+def _new_article(url: str, now: datetime, source_id: int | None = None, fetch_url: str = "") -> Row:
+    """A row for a newly tracked article, due for its first check at once. `url` is its
+    canonical key; `fetch_url`, when different, is the URL to fetch as given or discovered."""
+    row: Row = {"fetch_url": fetch_url} if fetch_url and fetch_url != url else {}
+    return row | {
         "url": url,
         "site": site_of(url),
         "status": "active",
@@ -158,13 +164,14 @@ def _new_article(url: str, now: datetime, source_id: int | None = None) -> Row:
     }
 
 
-def track_article(db: Database, url: str, now: datetime) -> tuple[Row, bool]:
-    """The article row for `url`, created (due at once) if new. Returns (row, created)."""
+def track_article(db: Database, url: str, now: datetime, fetch_url: str = "") -> tuple[Row, bool]:
+    """The article row for `url` (its canonical key), created (due at once) if new, fetched at
+    `fetch_url` when given. Returns (row, created)."""
     existing = find_article(db, url)
     if existing is not None:
         return existing, False
     with write_transaction(db):
-        _table(db, "articles").insert(_new_article(url, now), ignore=True)
+        _table(db, "articles").insert(_new_article(url, now, fetch_url=fetch_url), ignore=True)
     article = find_article(db, url)
     assert article is not None
     return article, True
@@ -189,12 +196,14 @@ def all_articles(db: Database) -> list[Row]:
 
 
 def due_articles(db: Database, now: datetime, limit: int | None = None) -> list[Row]:
-    """Articles whose next check is due, most overdue first; expired ones never."""
+    """Articles whose next check is due, most overdue first; expired ones never, nor those of a
+    site that is held (it asked us to wait, or keeps failing)."""
     sql = (
         "select * from articles where next_check is not null and next_check <= ? "
-        "and status not in ('expired', 'duplicate') order by next_check, id"
+        "and status not in ('expired', 'duplicate') "
+        "and site not in (select site from sites where hold_until > ?) order by next_check, id"
     )
-    params: list[Any] = [stamp(now)]
+    params: list[Any] = [stamp(now), stamp(now)]
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
@@ -234,6 +243,14 @@ def load_snapshot(db: Database, snapshot_id: int) -> bytes:
     return zlib.decompress(rows[0]["content"])
 
 
+def load_snapshot_page(db: Database, snapshot_id: int) -> tuple[bytes, str]:
+    """A raw page and the Content-Type it was served with (its charset decides its decoding)."""
+    rows = list(db.query("select content, content_type from snapshots where id = ?", [snapshot_id]))
+    if not rows:
+        raise VersionNotFoundError(f"no snapshot {snapshot_id}")
+    return zlib.decompress(rows[0]["content"]), rows[0]["content_type"] or ""
+
+
 # --- versions ------------------------------------------------------------------------------
 def article_from_row(row: Row) -> Article:
     return Article(
@@ -256,6 +273,35 @@ def latest_version(db: Database, article_id: int) -> Row | None:
         )
     )
     return rows[0] if rows else None
+
+
+def latest_head(db: Database, article_id: int) -> Row | None:
+    """The latest version without its text: id, seq, content hash, snapshot, extractor. What a
+    check needs to decide about an unchanged page."""
+    rows = list(
+        db.query(
+            "select id, seq, content_hash, snapshot_id, extractor, extractor_version, url "
+            "from versions where article_id = ? order by seq desc limit 1",
+            [article_id],
+        )
+    )
+    if not rows:
+        return None
+    head = rows[0]
+    head["made_by"] = f"{head['extractor']} {head['extractor_version']}"
+    return head
+
+
+def version_with_hash(db: Database, article_id: int, content_hash: str) -> int | None:
+    """The seq of the latest version of the article with this content hash, if any."""
+    rows = list(
+        db.query(
+            "select seq from versions where article_id = ? and content_hash = ? "
+            "order by seq desc limit 1",
+            [article_id, content_hash],
+        )
+    )
+    return int(rows[0]["seq"]) if rows else None
 
 
 def latest_extractor(db: Database, article_id: int) -> str | None:
@@ -288,6 +334,13 @@ def get_version(db: Database, article_id: int, seq: int) -> Row:
     )
     if not rows:
         raise VersionNotFoundError(f"no version {seq} of this article")
+    return rows[0]
+
+
+def get_version_by_id(db: Database, version_id: int) -> Row:
+    rows = list(db.query("select * from versions where id = ?", [version_id]))
+    if not rows:
+        raise VersionNotFoundError(f"no version with id {version_id}")
     return rows[0]
 
 
@@ -490,8 +543,16 @@ def all_sources(db: Database) -> list[Row]:
     return list(db.query("select * from sources order by id"))
 
 
-def track_discovered(db: Database, source_id: int, urls: list[str], now: datetime) -> int:
-    """Track the URLs a source listed; returns how many were new. One transaction."""
+def track_discovered(
+    db: Database,
+    source_id: int,
+    urls: list[str],
+    now: datetime,
+    fetch_urls: dict[str, str] | None = None,
+) -> int:
+    """Track the URLs (canonical keys) a source listed, each fetched at its `fetch_urls` entry
+    when it has one; returns how many were new. One transaction."""
+    fetch_urls = fetch_urls or {}
     with write_transaction(db):
         known = {
             row["url"]
@@ -502,7 +563,8 @@ def track_discovered(db: Database, source_id: int, urls: list[str], now: datetim
         }
         new = [url for url in dict.fromkeys(urls) if url not in known]
         _table(db, "articles").insert_all(
-            (_new_article(url, now, source_id) for url in new), ignore=True
+            (_new_article(url, now, source_id, fetch_urls.get(url, "")) for url in new),
+            ignore=True,
         )
         db.execute(
             "update sources set last_discovered = ?, articles_found = articles_found + ? "

@@ -282,6 +282,24 @@ RECOUNT_ARTICLE_EDITS = f"update articles set {_EDIT_COUNTS}"
 
 
 @MIGRATIONS()
+def m008_fetch_url_failures_and_sites(db: Database) -> None:
+    """Crawl correctness: each article keeps the URL to fetch as given or discovered beside its
+    canonical key (`url`), its consecutive failed checks (for back-off) and the hash of the last
+    page whose extraction failed (identical bytes are not extracted again); `sites` holds what a
+    site as a whole asked for (Retry-After) or earned (every page failing)."""
+    articles = _table(db, "articles")
+    articles.add_column("fetch_url", str)
+    articles.add_column("failures", int, not_null_default=0)
+    articles.add_column("failed_page_hash", str)
+    _table(db, "sites").create(
+        {"site": str, "failures": int, "hold_until": str, "hold_reason": str},
+        pk="site",
+        not_null={"failures"},
+        defaults={"failures": 0},
+    )
+
+
+@MIGRATIONS()
 def m016_headline_variants(db: Database) -> None:
     """Headline and standfirst variants: every wording a field was put up with and when
     (`headline_runs`), and every A/B test recognised among them (`headline_tests`: its variants,

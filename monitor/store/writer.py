@@ -1,0 +1,136 @@
+"""The one writer of a check: apply a `Plan` (decided elsewhere, from plain values) in one
+transaction.
+
+`monitor.record` reads the rows it needs, decides outside any transaction what the fetched page
+means (check outcome, version to store, change and edits, article updates) and hands the plan here.
+The write transaction first re-checks that the article is still in the state the plan was made
+against (same latest version, same status); if another writer got in meanwhile, nothing is written
+and `StalePlanError` tells the caller to decide again. The lock is held for the inserts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.compare.edit import Edit
+from monitor.errors import StalePlanError
+from monitor.extract.article import Article
+from monitor.store.queries import (
+    add_change,
+    add_check,
+    add_version,
+    save_snapshot,
+    stamp,
+    update_article,
+    write_transaction,
+)
+from monitor.store.sites import SiteUpdate, apply_site_update
+
+__all__ = ["Applied", "NewVersion", "Plan", "apply_plan"]
+
+# What a planned change goes to: no version (the article is gone), the latest version itself (a
+# lifecycle event, same text), or the new version the plan stores.
+CHANGE_TARGETS = ("gone", "same", "new")
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    article: Article
+    content_hash: str
+    url: str
+    extractor: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one check writes, as plain values."""
+
+    article_id: int
+    # The state decided against: the id of the latest version (None: no version yet) and status.
+    expected_latest: int | None
+    expected_status: str
+    outcome: str
+    reason: str
+    now: datetime
+    check_url: str
+    http_status: int | None
+    keep_page: bool = False  # store the raw page (and link it from the check and the version)
+    page: bytes = b""
+    content_type: str = ""
+    version: NewVersion | None = None
+    rehash: str = ""  # a new content hash for the latest version (no new version)
+    edits: tuple[Edit, ...] = ()
+    change_to: str = ""  # one of CHANGE_TARGETS, or "" for no change
+    article: Mapping[str, Any] = field(default_factory=dict)  # column updates
+    site: SiteUpdate | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    version_seq: int | None = None
+
+
+def apply_plan(db: Database, plan: Plan) -> Applied:
+    """Write the plan in one transaction, or raise `StalePlanError` (nothing written)."""
+    with write_transaction(db):
+        _require_current(db, plan)
+        snapshot = (
+            save_snapshot(db, plan.page, plan.content_type, plan.now) if plan.keep_page else None
+        )
+        updates = dict(plan.article)
+        version: dict[str, Any] | None = None
+        if plan.version is not None:
+            version = add_version(
+                db,
+                plan.article_id,
+                plan.version.article,
+                content_hash=plan.version.content_hash,
+                snapshot_id=snapshot,
+                url=plan.version.url,
+                extractor=plan.version.extractor,
+                now=plan.now,
+            )
+            updates["version_count"] = int(version["seq"])
+        if plan.rehash:
+            db.execute(
+                "update versions set content_hash = ? where id = ?",
+                [plan.rehash, plan.expected_latest],
+            )
+        if plan.change_to:
+            new_id = {"gone": None, "same": plan.expected_latest}.get(
+                plan.change_to, version["id"] if version else None
+            )
+            add_change(
+                db, plan.article_id, plan.expected_latest, new_id, list(plan.edits), plan.now
+            )
+        add_check(
+            db,
+            article_id=plan.article_id,
+            checked_at=stamp(plan.now),
+            url=plan.check_url,
+            http_status=plan.http_status,
+            outcome=plan.outcome,
+            reason=plan.reason,
+            version_id=version["id"] if version else None,
+            snapshot_id=snapshot,
+        )
+        if updates:
+            update_article(db, plan.article_id, **updates)
+        if plan.site is not None:
+            apply_site_update(db, plan.site)
+    return Applied(int(version["seq"]) if version else None)
+
+
+def _require_current(db: Database, plan: Plan) -> None:
+    row = db.execute(
+        "select status, (select id from versions where article_id = articles.id "
+        "order by seq desc limit 1) from articles where id = ?",
+        [plan.article_id],
+    ).fetchone()
+    if row is None or (row[0], row[1]) != (plan.expected_status, plan.expected_latest):
+        raise StalePlanError(f"article {plan.article_id} changed while its check was decided")

@@ -1,0 +1,153 @@
+"""Crawl correctness on realistic sites (issue 12), end to end: real `scrapy crawl` subprocesses
+against the loopback news site of tests/sites.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from tests.conftest import crawl, rows
+from tests.sites import CHARSET_WORDS, NewsSite
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def news() -> Iterator[NewsSite]:
+    with NewsSite() as https, NewsSite() as site:
+        site.other = https
+        yield site
+
+
+def add(db_path: Path, *urls: str) -> None:
+    """Track URLs as a user would, with `redline add`."""
+    for url in urls:
+        result = CliRunner().invoke(cli, ["--db", str(db_path), "add", url])
+        assert result.exit_code == 0, result.output
+
+
+def article_rows(db_path: Path) -> dict[str, dict]:
+    return {r["url"]: r for r in rows(db_path, "select * from articles order by id")}
+
+
+REDIRECT_FORMS = {
+    "tracking parameters": "/tracked.html",
+    "id to slug, rel=canonical": "/id/7",
+    "AMP variant, rel=canonical": "/amp/ferry.html",
+    "print variant redirect, rel=canonical": "/print.html",
+}
+
+
+def test_redirects_to_the_article_itself_keep_it_monitored(news: NewsSite, db_path: Path) -> None:
+    urls = [news.url(path) for path in REDIRECT_FORMS.values()] + [news.url("/insecure.html")]
+    add(db_path, *urls)
+    crawl(db_path, all="true")
+    first = rows(db_path, "select status, next_check, version_count from articles")
+    assert len(first) == len(urls)
+    assert all(
+        (a["status"], a["version_count"]) == ("active", 1) and a["next_check"] for a in first
+    ), first
+    news.edition = news.other.edition = 2
+    crawl(db_path, all="true")
+    after = rows(db_path, "select url, status, next_check, version_count from articles")
+    assert all(
+        (a["status"], a["version_count"]) == ("active", 2) and a["next_check"] for a in after
+    ), after
+    kinds = rows(db_path, "select article_id, group_concat(kind) as kinds from edits group by 1")
+    assert len(kinds) == len(urls)
+    assert all(k["kinds"] == "number" for k in kinds), kinds
+
+
+def test_a_redirect_to_the_tracked_url_with_tracking_parameters(news, db_path) -> None:
+    add(db_path, news.url("/tracked.html"))
+    crawl(db_path, all="true")
+    [row] = rows(db_path, "select * from articles")
+    assert (row["url"], row["status"]) == (news.url("/tracked.html"), "active")
+    assert row["next_check"] is not None
+    assert rows(db_path, "select count(*) as n from edits")[0]["n"] == 0
+
+
+def test_id_to_slug_renames_the_row_and_fetches_where_the_page_was(news, db_path) -> None:
+    add(db_path, news.url("/id/7"))
+    crawl(db_path, all="true")
+    [row] = rows(db_path, "select * from articles")
+    assert row["url"] == news.url("/night-trains-return.html")
+    assert row["fetch_url"] == news.url("/night-trains-return.html")
+    assert row["status"] == "active"
+
+
+def test_the_url_is_fetched_as_given_and_keyed_by_its_canonical_form(news, db_path) -> None:
+    given = news.url("/story?12345&b=2&a=1")
+    add(db_path, given)
+    crawl(db_path, all="true")
+    [row] = rows(db_path, "select * from articles")
+    assert row["url"] == news.url("/story?12345=&a=1&b=2")
+    assert row["fetch_url"] == given
+    assert (row["status"], row["version_count"]) == ("active", 1)
+    assert "/story?12345&b=2&a=1" in news.requests
+
+
+@pytest.mark.parametrize("name", ["latin", "cp1252", "sjis", "gb", "conflict"])
+def test_a_page_is_decoded_by_its_declared_charset(news, db_path, name: str) -> None:
+    add(db_path, news.url(f"/charset/{name}"))
+    crawl(db_path, all="true")
+    [version] = rows(db_path, "select title, body from versions")
+    words = CHARSET_WORDS["sjis" if name == "conflict" else name][0]
+    assert version["title"] == words
+    assert words in version["body"]
+
+
+@pytest.fixture
+def throttled() -> Iterator[NewsSite]:
+    with NewsSite() as site:
+        yield site
+
+
+def outcomes(db_path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in rows(
+        db_path,
+        "select articles.url, checks.outcome from checks "
+        "join articles on articles.id = checks.article_id order by checks.id",
+    ):
+        found.setdefault(row["url"].rsplit("/", 1)[-1], []).append(row["outcome"])
+    return found
+
+
+def test_walls_throttling_and_paywalls_are_states_never_content(
+    news: NewsSite, throttled: NewsSite, db_path: Path
+) -> None:
+    from monitor import store
+
+    news.paywall_after = 1
+    add(db_path, *(news.url(p) for p in ("/wall.html", "/challenge.html", "/metered.html")))
+    add(db_path, throttled.url("/throttled.html"), throttled.url("/tracked.html"))
+    for _ in range(3):
+        crawl(db_path, all="true")
+    seen = outcomes(db_path)
+    assert seen["wall.html"] == seen["challenge.html"] == ["blocked"] * 3
+    assert seen["metered.html"] == ["new_article", "blocked", "blocked"]
+    assert seen["throttled.html"] == ["blocked"] * 3
+    assert rows(db_path, "select count(*) as n from versions")[0]["n"] == 2
+    assert rows(db_path, "select count(*) as n from edits")[0]["n"] == 0
+    statuses = {r["url"]: r["status"] for r in rows(db_path, "select url, status from articles")}
+    assert set(statuses.values()) == {"active"}
+    metered = rows(db_path, "select reason from checks where outcome = 'blocked' order by id")
+    assert any("identical to the page found blocked" in r["reason"] for r in metered)
+    # the throttled site asked for an hour: none of its articles is due before then
+    db = store.open_db(db_path)
+    try:
+        later = store.utc_now() + timedelta(minutes=40)
+        due = {a["url"] for a in store.due_articles(db, later)}
+    finally:
+        db.close()
+    assert throttled.url("/tracked.html") not in due
+    assert news.url("/wall.html") not in due  # backed off: 30 min, 1 h, 2 h
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "sources"])
+    assert result.exit_code == 0, result.output
+    assert "Retry-After" in result.output
