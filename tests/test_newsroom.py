@@ -214,3 +214,24 @@ def test_datasette_shows_live_posts_with_the_edited_one_highlighted(tmp_path: Pa
     assert "✎ edited after publication" in html
     assert "<del>will</del>" in html and "<ins>should</ins>" in html
     assert pages["/redline/headline_tests"].status_code == 200
+
+
+def test_a_standfirst_tested_with_the_headline_is_one_event() -> None:
+    runs = {
+        "title": [Run(A, at(0)), Run(B, at(10))],
+        "standfirst": [Run("One", at(0)), Run("Two", at(10))],
+    }
+    decision = decide_newsroom(
+        NewsroomKnown(runs=runs, previous_check=at(10)),
+        NewsroomSeen(title=A, standfirst="One"),
+        [headline(B, A)],
+        at(20),
+    )
+    assert [(e.kind, e.field) for e in decision.edits] == [("headline_test_started", "title")]
+    assert any(
+        r.startswith("with the standfirst: standfirst test") for r in decision.edits[0].reasons
+    )
+    assert [(w.field, w.action) for w in decision.writes.tests] == [
+        ("title", "start"),
+        ("standfirst", "start"),
+    ]

@@ -18,7 +18,7 @@ the edits of the version comparison go in; the edits to report instead and the r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from monitor.compare.edit import Edit, make_edit
@@ -68,6 +68,8 @@ class NewsroomDecision:
     # no version to store (the wording is recorded as a run).
     variant_only: bool = False
     reason: str = ""
+    # A `reverted` event among the edits given is kept (False: the revert was a flip back).
+    keeps_revert: bool = True
 
 
 def _variants_text(test: Test) -> str:
@@ -135,6 +137,20 @@ def _field_events(field_name: str, decision: VariantDecision) -> list[Edit]:
     return events
 
 
+def _merge_events(title_events: list[Edit], standfirst_events: list[Edit]) -> list[Edit]:
+    """A standfirst tested together with the headline is one test: its start (or end) is a
+    reason of the headline's event, not a second event."""
+    merged = list(title_events)
+    for event in standfirst_events:
+        twin = next((i for i, e in enumerate(merged) if e.kind == event.kind), None)
+        if twin is None:
+            merged.append(event)
+        else:
+            reasons = (*merged[twin].reasons, f"with the standfirst: {event.new or event.old}")
+            merged[twin] = replace(merged[twin], reasons=reasons)
+    return merged
+
+
 def _added_edit(post: Post) -> Edit:
     text = post.text if len(post.text) <= POST_EXCERPT_CHARS else post.text[:POST_EXCERPT_CHARS]
     return make_edit(
@@ -167,7 +183,7 @@ def decide_newsroom(
         runs += new_runs
         tests += field_tests
         if not first_sight:
-            events += _field_events(field_name, decision)
+            events = _merge_events(events, _field_events(field_name, decision))
         if field_name == "title":
             title_decision = decision
     if title_decision is not None and title_decision.outcome in (UNCHANGED, FLIP, TEST_STARTED):
@@ -210,4 +226,5 @@ def decide_newsroom(
         writes=NewsroomWrites(runs=tuple(runs), tests=tuple(tests), live=live, posts=posts),
         variant_only=variant_only,
         reason=reason,
+        keeps_revert=any(e.kind == "reverted" for e in reported),
     )
