@@ -235,3 +235,13 @@ def test_a_standfirst_tested_with_the_headline_is_one_event() -> None:
         ("title", "start"),
         ("standfirst", "start"),
     ]
+
+
+def test_a_headline_going_back_with_the_body_is_a_revert() -> None:
+    body = make_edit("sentence_added", "body", new="A paragraph restored.")
+    decision = decide_newsroom(
+        known(A, B), NewsroomSeen(title=A), [REVERTED, headline(B, A), body], at(20)
+    )
+    assert [e.kind for e in decision.edits] == ["reverted", "headline", "sentence_added"]
+    assert decision.keeps_revert and decision.writes.tests == ()
+    assert decision.writes.runs == (("title", Run(A, at(20), with_body=True)),)

@@ -127,3 +127,11 @@ def test_only_the_last_runs_are_replayed() -> None:
     # An old wording beyond the bound is forgotten: seeing it again is a new wording.
     runs = [Run("old", at(0))] + [Run(f"w{i}", at(10 + i)) for i in range(MAX_RUNS)]
     assert decide_variant(runs, "old", at(10 + MAX_RUNS)).outcome == NEW_WORDING
+
+
+def test_a_return_that_brings_the_body_back_too_is_a_revert_not_a_test() -> None:
+    runs = [Run("A", at(0)), Run("B", at(10), with_body=True)]
+    assert decide_variant(runs, "A", at(20), at(10), with_body=True).outcome == REVERTED
+    # and a replayed revert does not open a test for the next move either
+    replayed = [*runs, Run("A", at(20), with_body=True)]
+    assert decide_variant(replayed, "B", at(30), at(20), with_body=True).outcome == REVERTED

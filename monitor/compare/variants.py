@@ -56,10 +56,14 @@ REPORTED = frozenset({NEW_WORDING, REVERTED, TEST_STARTED})
 
 @dataclass(frozen=True)
 class Run:
-    """A wording of the field, shown from `at` until the next run (or until now)."""
+    """A wording of the field, shown from `at` until the next run (or until now).
+
+    `with_body`: the article's text changed with it. A return that brings the body back too is
+    the whole article reverted, never the start of a headline test."""
 
     text: str
     at: datetime
+    with_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,11 +154,16 @@ class VariantTracker:
         return self._runs[-1][1] if self._runs else None
 
     def observe(
-        self, text: str, at: datetime, previous_check: datetime | None = None
+        self,
+        text: str,
+        at: datetime,
+        previous_check: datetime | None = None,
+        with_body: bool = False,
     ) -> VariantDecision:
         """Decide the wording `text` seen at `at`. `previous_check` is when the field was last
         looked at (default: when it last changed); a test that went quiet between then and `at`
-        is reported ended now, one that went quiet before then was reported already."""
+        is reported ended now, one that went quiet before then was reported already.
+        `with_body`: the article's text changed too (a return is then a revert, not a test)."""
         key = wording_key(text)
         ended = self._close_if_quiet(at, previous_check)
         if self._runs and key == self._runs[-1][0]:
@@ -171,6 +180,8 @@ class VariantTracker:
             ended = opened.frozen()
             self._open = None
         outcome = self._outcome_without_test(key, at)
+        if outcome == TEST_STARTED and with_body:
+            outcome = REVERTED
         if outcome == TEST_STARTED:
             self._open = self._start(key, text, at)
         self._append(key, text, at)
@@ -221,7 +232,7 @@ class VariantTracker:
         """Feed a history, oldest first, without deciding anything for the caller."""
         previous: datetime | None = None
         for run in runs:
-            self.observe(run.text, run.at, previous)
+            self.observe(run.text, run.at, previous, run.with_body)
             previous = run.at
 
 
@@ -230,6 +241,7 @@ def decide_variant(
     wording: str,
     now: datetime,
     previous_check: datetime | None = None,
+    with_body: bool = False,
     *,
     window: timedelta = TEST_WINDOW,
     max_variants: int = MAX_VARIANTS,
@@ -241,4 +253,4 @@ def decide_variant(
     looked at: with it, a test that went quiet since then is reported ended exactly once."""
     tracker = VariantTracker(window=window, max_variants=max_variants, quiet=quiet)
     tracker.replay(runs[-MAX_RUNS:])
-    return tracker.observe(wording, now, previous_check)
+    return tracker.observe(wording, now, previous_check, with_body)

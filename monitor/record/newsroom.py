@@ -35,6 +35,8 @@ from monitor.compare.variants import (
 from monitor.extract.liveblog import LivePage, Post
 from monitor.store.newsroom import NewsroomWrites, PostWrites, TestWrite
 
+# Edits of these fields are the article's own text changing (not its headline or its life).
+TEXT_FIELDS = frozenset({"body", "byline"})
 # How a field is named in an event.
 LABELS = {"title": "headline", "standfirst": "standfirst"}
 # A new post's edit quotes the start of the post, this long.
@@ -103,11 +105,15 @@ def test_ended_edit(field_name: str, test: Test, ended_on: str, settled: bool) -
 
 
 def _field_writes(
-    field_name: str, runs: Sequence[Run], decision: VariantDecision, now: datetime
+    field_name: str,
+    runs: Sequence[Run],
+    decision: VariantDecision,
+    now: datetime,
+    with_body: bool,
 ) -> tuple[list[tuple[str, Run]], list[TestWrite]]:
     new_runs: list[tuple[str, Run]] = []
     if decision.outcome != UNCHANGED or not runs:
-        new_runs.append((field_name, Run(decision.wording, now)))
+        new_runs.append((field_name, Run(decision.wording, now, with_body)))
     tests: list[TestWrite] = []
     if decision.ended is not None:
         settled = decision.outcome in (UNCHANGED, FLIP)
@@ -174,12 +180,17 @@ def decide_newsroom(
     events: list[Edit] = []
     kept = list(edits)
     title_decision: VariantDecision | None = None
+    page = seen.live_page
+    is_live_page = page is not None and bool(page.posts) and (page.is_live or known.live)
+    # The article's own text changed too: a headline going back with it is a revert of the
+    # whole article, not a test (a live page's text changes all the time: never counted).
+    with_body = not is_live_page and any(e.field in TEXT_FIELDS for e in edits)
     for field_name, wording in (("title", seen.title), ("standfirst", seen.standfirst)):
         if not wording:
             continue
         history = known.runs.get(field_name, ())
-        decision = decide_variant(history, wording, now, known.previous_check)
-        new_runs, field_tests = _field_writes(field_name, history, decision, now)
+        decision = decide_variant(history, wording, now, known.previous_check, with_body)
+        new_runs, field_tests = _field_writes(field_name, history, decision, now, with_body)
         runs += new_runs
         tests += field_tests
         if not first_sight:
@@ -194,8 +205,7 @@ def decide_newsroom(
 
     posts: PostWrites | None = None
     live = False
-    page = seen.live_page
-    if page is not None and page.posts and (page.is_live or known.live):
+    if page is not None and is_live_page:
         live = not known.live
         if known.posts and not first_sight:
             comparison = compare_posts(known.posts, page.posts)

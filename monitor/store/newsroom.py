@@ -69,11 +69,14 @@ class NewsroomWrites:
 def field_runs(db: Database, article_id: int, field: str, limit: int = MAX_RUNS) -> list[Run]:
     """The wordings a field was put up with, oldest first (the last `limit`)."""
     rows = db.query(
-        "select text, seen_at from headline_runs where article_id = ? and field = ? "
+        "select text, seen_at, with_body from headline_runs where article_id = ? and field = ? "
         "order by id desc limit ?",
         [article_id, field, limit],
     )
-    runs = [Run(row["text"], datetime.fromisoformat(row["seen_at"])) for row in rows]
+    runs = [
+        Run(row["text"], datetime.fromisoformat(row["seen_at"]), bool(row["with_body"]))
+        for row in rows
+    ]
     return runs[::-1]
 
 
@@ -216,6 +219,7 @@ def apply_newsroom(
                 "field": field_name,
                 "text": run.text,
                 "seen_at": stamp(run.at),
+                "with_body": int(run.with_body),
             }
         )
     for write in writes.tests:

@@ -311,6 +311,7 @@ def m016_headline_variants(db: Database) -> None:
             "field": str,  # title or standfirst
             "text": str,
             "seen_at": str,  # when this wording was put up (found at a check)
+            "with_body": int,  # 1 when the article's text changed with it (a revert, not a test)
         },
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
