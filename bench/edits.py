@@ -1,6 +1,7 @@
 """Benchmark `monitor.compare.compare` on real edits, real headlines and known edits to real pages.
 
     python -m bench.edits --corpus ../shared/corpus [--limit N] [--bbc-cap N] [--examples N]
+                          [--recaptures PATH]
 
 1. NewsEdits: the 17 labelled real edits (OUR_LABELS_expected_edits.json) in 15 real version
    pairs; is each found, and with the expected kind? Run twice: on the text as given, and with the
@@ -12,7 +13,9 @@
    `extract_article` and compared end to end; plus boilerplate churn and cosmetic changes, which
    must give no significant edit.
 4. Speed of `compare` alone: per article pair of the suite, and on a synthetic ~1 MB pair.
-5. Headline variants (`bench.variants`): A/B tests on the BBC homepage history, development and
+5. Re-captured real pairs, per development / held-out split (see `bench.recaptures`): no-edit
+   pairs alarmed, labelled kinds found, the mutation suite on those unseen pages, template swaps.
+6. Headline variants (`bench.variants`): A/B tests on the BBC homepage history, development and
    held-out stories: flips recognised, genuine rewrites still reported.
 
 The corpus is read in place and nothing is written.
@@ -545,6 +548,23 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
         return []
     ground_truth = json.loads((folder / "ground-truth.json").read_text("utf-8"))
     ids = _sample(sorted(ground_truth), limit)
+
+    def pages() -> Iterable[tuple[str, str, str | None]]:
+        for page_id in ids:
+            raw = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
+            yield page_id, _decode(raw), ground_truth[page_id].get("url")
+
+    return mutation_suite(pages(), len(ids), failures)
+
+
+def mutation_suite(
+    pages: Iterable[tuple[str, str, str | None]],
+    count: int,
+    failures: Failures,
+    section: str = "mutation",
+) -> list[tuple[float, str]]:
+    """The mutation suite over (page id, HTML, URL) triples; prints its tables, returns the
+    compare times. `section` names the failure patterns (one suite per data set)."""
     variants = [*MUTATIONS, "churn", "cosmetic"]
     stats = {name: KindStats() for name in variants}
     churn_parts: dict[str, KindStats] = {name: KindStats() for name in CHURN}
@@ -552,9 +572,7 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
     empty_pages = 0
     started = time.perf_counter()
     extract_article("<html><body><article><p>" + "Warm-up sentence. " * 20 + "</p></article>")
-    for number, page_id in enumerate(ids, 1):
-        url = ground_truth[page_id].get("url")
-        html = _decode(gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()))
+    for number, (page_id, html, url) in enumerate(pages, 1):
         page = Page(html)
         original = extract_article(html, url)
         if original.is_empty():
@@ -593,7 +611,7 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
                 for edit in significant:
                     s.other_kinds[edit.kind] += 1
                     failures.add(
-                        "mutation",
+                        section,
                         f"{name} → significant {edit.kind}",
                         _edit_example(page_id, result, edit),
                     )
@@ -611,7 +629,7 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
             s.lost += lost
             if lost:
                 failures.add(
-                    "mutation",
+                    section,
                     f"{name}: lost by extraction",
                     f"{page_id[:10]} [{short(result.detail, 120)}]",
                 )
@@ -621,21 +639,21 @@ def run_mutations(root: Path, limit: int | None, failures: Failures) -> list[tup
                 example = f"{page_id[:10]} [{short(result.detail, 100)}]"
                 for edit in on_it[:3] or edits[:3]:
                     example += "\n          " + _edit_example(page_id, result, edit)
-                failures.add("mutation", f"{name} → {kinds}", example)
+                failures.add(section, f"{name} → {kinds}", example)
             for edit in others:
                 s.other_kinds[edit.kind] += 1
                 failures.add(
-                    "mutation",
+                    section,
                     f"{name}: extra significant {edit.kind}",
                     _edit_example(page_id, result, edit),
                 )
         if number % 20 == 0:
             elapsed = time.perf_counter() - started
-            print(f"  … {number}/{len(ids)} pages, {elapsed:.0f} s", file=sys.stderr)
+            print(f"  … {number}/{count} pages, {elapsed:.0f} s", file=sys.stderr)
     elapsed = time.perf_counter() - started
 
     print(
-        f"  {len(ids)} pages ({empty_pages} with an empty extraction), {elapsed:.0f} s.\n"
+        f"  {count} pages ({empty_pages} with an empty extraction), {elapsed:.0f} s.\n"
         "  One edit per variant, made in the raw HTML where the target is written exactly once\n"
         "  in body text.\n"
         "  recall = hits / attempted, a hit being an edit of the expected kind on the edited text\n"
@@ -907,6 +925,10 @@ def main(argv: list[str] | None = None) -> int:
         help="at most N pairs of the big BBC file (default all 6,412 clean ones; 0 skips it)",
     )
     parser.add_argument("--examples", type=int, default=3, help="examples per failure pattern")
+    parser.add_argument(
+        "--recaptures",
+        help="re-captured real pairs with a development/held-out split (default: ../recaptures)",
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     root = corpus_dir_or_exit(args.corpus)
@@ -918,6 +940,14 @@ def main(argv: list[str] | None = None) -> int:
     run_bbc(root, args.bbc_cap, failures)
     compare_ms = run_mutations(root, args.limit, failures)
     run_speed(compare_ms)
+    from bench.recaptures import SPLITS, recaptures_dir, run_recaptures
+
+    recaptures = recaptures_dir(args.recaptures)
+    if recaptures is None:
+        heading("5. Re-captured pairs: set not found (pass --recaptures PATH), skipped")
+    else:
+        run_recaptures(recaptures, SPLITS, failures)
+
     from bench.variants import run_variants
 
     run_variants(root)

@@ -261,7 +261,7 @@ def run_variants(root: Path, *, tuning: bool = False) -> None:
     """The section `bench.edits` prints (and `python -m bench.variants` alone)."""
     from bench.edits import heading, table
 
-    heading(f"5. Headline variants: A/B tests on the BBC homepage history ({BBC})")
+    heading(f"6. Headline variants: A/B tests on the BBC homepage history ({BBC})")
     path = root / BBC / FILE
     if not path.is_file():
         print("  not found, skipped")

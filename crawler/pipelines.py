@@ -25,10 +25,10 @@ from twisted.python.threadpool import ThreadPool
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem, PageItem
 from monitor import store
-from monitor.errors import ExtractionError, RedlineError, WorkerStartError
+from monitor.errors import ExtractionError, RedlineError, StorageError, WorkerStartError
 from monitor.extract.article import Article
 from monitor.extract.pool import ExtractionPool
-from monitor.fetch.urls import is_private_url
+from monitor.fetch.addresses import is_private_url
 from monitor.record.page import (
     CheckResult,
     ExtractLater,
@@ -50,6 +50,10 @@ class StorePipeline:
         self.pool: ExtractionPool | None = None
         self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
         self.workers_broken = False  # no worker could start: extract in the writer thread
+        # The database could not be written (disk full, read-only, I/O error): the round stops,
+        # every page after that is dropped unrecorded, and `scrapy crawl` exits 3.
+        self.storage_error: StorageError | None = None
+        self.dropped = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -73,6 +77,14 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         # Called once every item is processed: nothing is in flight.
+        if self.storage_error is not None:
+            logger.error(
+                "storage error: %s; the round stopped, %d fetched page(s) not recorded",
+                self.storage_error,
+                self.dropped,
+            )
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("redline/dropped", self.dropped)
         if self.pool is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
         self._stop_threads()
@@ -89,14 +101,23 @@ class StorePipeline:
 
     # ------------------------------------------------------------------ items
     def process_item(self, item: Any) -> Any:
+        if self.storage_error is not None:
+            self.dropped += 1
+            raise DropItem(f"not recorded: {self.storage_error}")
         if isinstance(item, LinksItem):
-            return self._in_writer(self._record_links, item).addCallback(self._links_recorded, item)
+            return (
+                self._in_writer(self._record_links, item)
+                .addCallback(self._links_recorded, item)
+                .addErrback(self._stop_on_storage_error)
+            )
         if not isinstance(item, PageItem):
             return item
         page = FetchedPage(**dataclasses.asdict(item))
         recording = self._in_writer(self._record_unless_extracting, page)
-        return recording.addCallback(self._extract_then_record, page).addCallback(
-            self._recorded, item, page
+        return (
+            recording.addCallback(self._extract_then_record, page)
+            .addCallback(self._recorded, item, page)
+            .addErrback(self._stop_on_storage_error)
         )
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
@@ -141,13 +162,38 @@ class StorePipeline:
             extractor = extract_in_process
         return self._in_writer(self._record, page, extractor)
 
+    def _stop_on_storage_error(self, failure: Any) -> Any:
+        """In the reactor's thread: a storage error stops the round (once) and drops the item;
+        any other failure goes on to Scrapy as before."""
+        if not failure.check(StorageError):
+            return failure
+        self.dropped += 1
+        if self.storage_error is None:
+            self.storage_error = failure.value
+            setattr(self.crawler, "redline_storage_error", str(failure.value))  # noqa: B010
+            logger.error("storage error: %s; stopping the round", failure.value)
+            if self.crawler.engine is not None:
+                from scrapy.utils.defer import deferred_from_coro
+
+                deferred_from_coro(
+                    self.crawler.engine.close_spider_async(reason="redline_storage_error")
+                )
+        raise DropItem(f"not recorded: {failure.value}")
+
     def _record(self, page: FetchedPage, extractor: Extractor) -> CheckResult:
         """In the writer thread."""
+        if self.storage_error is not None:
+            raise StorageError(str(self.storage_error))
         try:
             return record_page(
                 self.db, page, store.utc_now(), self.config.policy, extractor=extractor
             )
-        except (RedlineError, sqlite3.Error) as error:
+        except sqlite3.Error as error:
+            if store.is_storage_error(error):
+                # Rolled back: nothing of this page was written.
+                raise StorageError(f"database {self.config.db_path}: {error}") from error
+            raise DropItem(f"could not record {page.url}: {error}") from error
+        except RedlineError as error:
             # The transaction was rolled back: nothing half-written. Drop with the reason.
             raise DropItem(f"could not record {page.url}: {error}") from error
 
@@ -175,6 +221,8 @@ class StorePipeline:
                 self.db, item.source_id, urls, store.utc_now(), fetch_urls=fetch
             )
         except sqlite3.Error as error:
+            if store.is_storage_error(error):
+                raise StorageError(f"database {self.config.db_path}: {error}") from error
             raise DropItem(f"could not record links of {item.source_url}: {error}") from error
 
     def _links_recorded(self, new: int, item: LinksItem) -> LinksItem:

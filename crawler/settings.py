@@ -7,14 +7,16 @@ overridden with `-s NAME=VALUE` on `scrapy crawl`.
 BOT_NAME = "redline"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `crawl` exits 3 when a storage error stopped the round
 
 # --- Redline ---------------------------------------------------------------------------------
 REDLINE_DB = None  # database path; else the REDLINE_DB environment variable, else data/redline.db
 REDLINE_REVISIT = None  # e.g. "15m": one fixed revisit interval instead of the age-based tiers
 REDLINE_MAX_AGE = "30d"  # stop checking articles first seen longer ago than this
 REDLINE_ROUND_LIMIT = 500  # at most this many due articles per check round, most overdue first
-# Discovered links on private, loopback or link-local addresses are refused unless this is on
-# (the demo and the tests turn it on for 127.0.0.1).
+# No request reaches a private, loopback, link-local or otherwise non-public address unless its
+# host was named by the user (`redline add`, a source) or this is on; discovered links on such
+# addresses are not tracked unless this is on (the demo and some tests turn it on for 127.0.0.1).
 REDLINE_ALLOW_PRIVATE = False
 REDLINE_SITEMAP_DEPTH = 3  # how many levels of sitemap indexes to follow
 REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
@@ -28,6 +30,9 @@ REDLINE_EXTRACT_TIMEOUT = 60.0
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"
 ROBOTSTXT_OBEY = True
 DOWNLOADER_MIDDLEWARES = {
+    # Every request, redirects included, is refused on a non-public address the user did not
+    # name (crawler/guard.py); before robots.txt, so not even that is fetched from such a host.
+    "crawler.guard.PrivateAddressMiddleware": 50,
     # The same robots.txt handling, plus its Crawl-delay (see crawler/middlewares.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsCrawlDelayMiddleware": 100,
@@ -46,6 +51,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also caps the decompressed size of gzip bodies
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+
+# The same check at connect time, on the address actually connected to (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.guard.GuardedResolver"
 
 # --- Off: state, consoles and downloads Redline does not want ---------------------------------
 COOKIES_ENABLED = False  # also avoids fetching the public suffix list on first use

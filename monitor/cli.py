@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from monitor import render, store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
+from monitor.crawl import STORAGE_ERROR_LINE
 from monitor.errors import ConfigError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
@@ -208,11 +209,13 @@ def extract(file: Path, url: str | None, as_json: bool) -> None:
         click.echo(json.dumps(dataclasses.asdict(article), ensure_ascii=False, indent=2))
         return
     console = _console()
-    console.print(f"[bold]{article.title}[/bold]")
+    console.print(render.plain(article.title, "bold"))
     if article.byline:
-        console.print(f"by {article.byline}")
+        console.print(render.plain(f"by {article.byline}"))
     if article.published:
-        console.print(f"published {article.published}  modified {article.modified or '-'}")
+        console.print(
+            render.plain(f"published {article.published}  modified {article.modified or '-'}")
+        )
     console.print()
     console.print(article.body, markup=False)
 
@@ -293,7 +296,7 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     new = store.get_version(db, article["id"], to_seq)
     edits = compare(store.article_from_row(old), store.article_from_row(new))
     console = _console()
-    console.print(f"[bold]{article['url']}[/bold]  version {from_seq} → {to_seq}")
+    console.print(render.plain(article["url"], "bold"), f" version {from_seq} → {to_seq}")
     if not edits:
         console.print("no edits")
         return
@@ -307,13 +310,13 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
             continue
         shown.add(key)
         console.print()
-        console.print(f"[cyan]{edit.kind}[/cyan] ({edit.field})")
+        console.print(render.plain(edit.kind, "cyan"), render.plain(f"({edit.field})"))
         if key[0] and key[1]:
             console.print(render.diff_text(key[0], key[1]))
         elif key[0]:
-            console.print(f"[red strike]{key[0]}[/red strike]", markup=True)
+            console.print(render.plain(key[0], "red strike"))
         else:
-            console.print(f"[green]{key[1]}[/green]", markup=True)
+            console.print(render.plain(key[1], "green"))
 
 
 @cli.command()
@@ -389,6 +392,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
         args["url"] = check_url(url)
     outcomes: Counter[str] = Counter()
     tail: list[str] = []
+    stopped: re.Match[str] | None = None
     lines = follow_crawl("check", ctx.obj["db"], args)
     with Progress(
         TextColumn("checking"),
@@ -407,7 +411,9 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
                 code = int(done.value or 0)
                 break
             tail = [*tail[-30:], line.rstrip()]
-            if match := _ROUND_SIZE.search(line):
+            if match := _STORAGE_ERROR.search(line):
+                stopped = match
+            elif match := _ROUND_SIZE.search(line):
                 progress.update(task, total=int(match.group(1)))
             elif match := _OUTCOME.search(line):
                 outcomes[match.group(1)] += 1
@@ -421,6 +427,11 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     total = sum(outcomes.values())
     summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
     click.echo(f"checked {total} article(s)" + (f": {summary}" if summary else ""))
+    if stopped is not None:  # one clear line: what SQLite said, how many pages were lost
+        raise click.ClickException(
+            f"the round stopped: {stopped.group(1)}; "
+            f"{stopped.group(2)} fetched page(s) dropped, not recorded"
+        )
     if code != 0:
         click.echo("\n".join(tail), err=True)
         raise click.ClickException(f"the crawl failed (exit {code})")
@@ -429,6 +440,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
 # Lines of the crawl's log that the progress display reads (spider and pipeline messages).
 _ROUND_SIZE = re.compile(r"\bchecking (\d+) article\(s\)")
 _OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
+_STORAGE_ERROR = STORAGE_ERROR_LINE
 
 
 @cli.command()

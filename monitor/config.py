@@ -142,6 +142,23 @@ OPTIONS: tuple[Option, ...] = (
         "Address readers reach `redline serve` at (e.g. https://redline.example.org): links "
         "in alerts and the Atom feed point there. Empty: alerts link to the article only.",
     ),
+    Option(
+        "serve",
+        "diff_timeout",
+        "5s",
+        _duration,
+        "How long a page of `redline serve` may spend on its highlighted diffs (computed off "
+        "the server's loop, on texts up to 500,000 characters); past it the page says the "
+        "diff is too large to show there and points to `redline diff`.",
+    ),
+    Option(
+        "serve",
+        "snapshot_downloads",
+        False,
+        _bool,
+        "Let visitors of `redline serve` download the raw pages stored in `snapshots`; off, "
+        "their content reads as empty everywhere on the server.",
+    ),
     Option("alerts", "every", "1m", _duration, "How often `redline daemon` sends pending alerts."),
     Option(
         "alerts",
@@ -220,6 +237,8 @@ class ServeConfig:
     port: int
     allow_sql: bool
     public_url: str
+    diff_timeout: timedelta
+    snapshot_downloads: bool
 
 
 @dataclass(frozen=True)
@@ -393,6 +412,8 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] | Non
             port=values["serve.port"],
             allow_sql=values["serve.allow_sql"],
             public_url=values["serve.public_url"],
+            diff_timeout=values["serve.diff_timeout"],
+            snapshot_downloads=values["serve.snapshot_downloads"],
         ),
         alerts=AlertsConfig(
             every=values["alerts.every"],

@@ -4,6 +4,7 @@ stays inside the child. The monitor never imports Scrapy; it only starts `python
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Generator, Mapping
@@ -11,6 +12,29 @@ from pathlib import Path
 
 # A check round that takes longer than this is stuck; the child is killed and the round logged.
 DEFAULT_TIMEOUT_S = 30 * 60
+# `scrapy crawl`'s exit status when a storage error (disk full, read-only, I/O error) stopped the
+# round (crawler/commands/crawl.py).
+STORAGE_ERROR_EXIT = 3
+# The pipeline's last line on such a round: what SQLite said, and how many pages were dropped.
+STORAGE_ERROR_LINE = re.compile(
+    r"ERROR: storage error: (.*); the round stopped, (\d+) fetched page\(s\) not recorded"
+)
+# How much of a crawl log's end `storage_error_line` reads.
+LOG_TAIL_BYTES = 64 * 1024
+
+
+def storage_error_line(log_file: Path | None) -> str | None:
+    """ "SQLite's message; N fetched page(s) dropped" from the end of a crawl log, if any."""
+    if log_file is None:
+        return None
+    try:
+        with open(log_file, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
+            tail = log.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    found = STORAGE_ERROR_LINE.findall(tail)
+    return f"{found[-1][0]}; {found[-1][1]} fetched page(s) dropped" if found else None
 
 
 def crawl_command(

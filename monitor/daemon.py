@@ -24,7 +24,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from monitor import store
 from monitor.alerts import send_pending_alerts
 from monitor.config import load_config
-from monitor.crawl import start_crawl
+from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,14 @@ class Daemon:
             with self.lock:
                 self.running.pop(spider, None)
         self.rounds[spider] += 1
-        if code != 0 and not self.stopping.is_set():
+        if code == STORAGE_ERROR_EXIT:
+            logger.error(
+                "%s round %d stopped: the database could not be written (%s); its pages stay due",
+                spider,
+                self.rounds[spider],
+                storage_error_line(self.config.log_file) or "see the crawl log",
+            )
+        elif code != 0 and not self.stopping.is_set():
             logger.error("%s round %d failed: scrapy exited %s", spider, self.rounds[spider], code)
         else:
             logger.info("%s round %d finished", spider, self.rounds[spider])

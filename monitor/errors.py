@@ -43,3 +43,11 @@ class StalePlanError(RedlineError):
 
 class ExtractionTimeoutError(ExtractionError):
     """A page took longer to extract than the time limit (the page's doing, not the worker's)."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The database was migrated by a newer Redline: this one must not write to it."""
+
+
+class StorageError(DatabaseError):
+    """The database could not be written (disk full, read-only, I/O error): the round stops."""

@@ -218,3 +218,64 @@ CONSENT_NOTICE = re.compile(_alternation(CONSENT), re.IGNORECASE)
 FURNITURE_LINE = re.compile(FURNITURE, re.IGNORECASE | re.VERBOSE)
 INTERSTITIAL_TEXT = re.compile(_alternation(INTERSTITIAL), re.IGNORECASE)
 BOT_WALL_TEXT = re.compile(_alternation(BOT_WALL), re.IGNORECASE)
+
+# --- bylines ------------------------------------------------------------------------------------
+# Words that open a byline ("By Jane Roe", "Von Max Muster") and join its people
+# ("A and B", "A und B"): dropped or split on when a byline is read as a set of people.
+BYLINE_OPENERS: dict[str, tuple[str, ...]] = {
+    "en": ("by", "written by", "words by", "reporting by", "story by"),
+    "es": ("por", "escrito por"),
+    "de": ("von", "text von"),
+    "fr": ("par",),
+    "pt": ("por",),
+    "it": ("di", "a cura di"),
+}
+BYLINE_JOINERS: dict[str, tuple[str, ...]] = {
+    "en": ("and", "with"),
+    "es": ("y", "con"),
+    "de": ("und", "mit"),
+    "fr": ("et", "avec"),
+    "pt": ("e", "com"),
+    "it": ("e", "con"),
+}
+# Words that make a byline part a role, a title or an outlet rather than a person ("Staff
+# Reporter", "Mashable News Fellow", "Deutsche Presse-Agentur"): a part holding one of them is
+# not a person, and a person's name written before one ("Jane Roe, Senior Writer") is kept.
+BYLINE_ROLES: dict[str, tuple[str, ...]] = {
+    "en": tuple(
+        """staff reporter reporters writer writers correspondent editor editors contributor
+        contributors columnist fellow news newsroom desk agency agencies wire wires press
+        associated reuters afp ap bloomberg team staffer special senior chief political bureau
+        view author archive rss feed email follow twitter""".split()
+    ),
+    "es": tuple("redacción redaccion corresponsal agencia agencias periodista efe".split()),
+    "de": tuple(
+        """redaktion redakteur redakteurin korrespondent korrespondentin agentur
+        presse-agentur dpa nachrichten autor autorin""".split()
+    ),
+    "fr": tuple("rédaction correspondant correspondante journaliste envoyé envoyée".split()),
+    "pt": tuple("redação redacao correspondente agência jornalista".split()),
+    "it": tuple("redazione corrispondente inviato inviata giornalista ansa".split()),
+}
+
+
+def _words(table: dict[str, tuple[str, ...]]) -> str:
+    phrases = sorted({p for language in table.values() for p in language}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+
+
+BYLINE_OPENER = re.compile(r"^\W*(?:" + _words(BYLINE_OPENERS) + r")\b\s*:?\s*", re.IGNORECASE)
+BYLINE_SEPARATOR = re.compile(
+    r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
+)
+BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
+
+# --- list markers -------------------------------------------------------------------------------
+# Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
+# "1." / "2)" / "(3)" / "a)". Dropped from extracted lines (a list renumbered is not an edit); a
+# number is a marker only when followed by a space and a non-digit ("1. First" but not "1.5 m"),
+# or alone on its line.
+LIST_MARKER = re.compile(
+    r"^(?:[-–—•·▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)](?:\s+(?=[^\d\s])|\s*$)"
+    r"|[•·▪●■◦‣►▸](?=\w))+"
+)

@@ -1,4 +1,9 @@
-"""Terminal views: tables of edits and versions, and coloured word diffs (rich)."""
+"""Terminal views: tables of edits and versions, and coloured word diffs (rich).
+
+Article text is hostile input for a terminal too: rich reads `[...]` in a plain string as markup,
+so `Mayor [/] quits` would crash the command and `[link=...]` would plant a hyperlink. Every
+piece of article text (titles, bylines, sentences, URLs, sources) goes into a `Text` object,
+which rich never parses; callers print article text only through these helpers or `plain`."""
 
 from __future__ import annotations
 
@@ -18,6 +23,11 @@ CELL_CHARS = 160
 def _clip(text: str, limit: int = CELL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: object, style: str = "") -> Text:
+    """Text shown as it is, never read as markup."""
+    return Text(str(text), style=style)
 
 
 def diff_text(old: str, new: str) -> Text:
@@ -46,7 +56,7 @@ def edit_change(old: str, new: str) -> Text:
 
 
 def edits_table(rows: Iterable[dict[str, Any]], title: str = "Edits") -> Table:
-    table = Table(title=title, show_lines=False, expand=False)
+    table = Table(title=Text(title), show_lines=False, expand=False)
     table.add_column("when", no_wrap=True)
     table.add_column("article")
     table.add_column("kind", no_wrap=True)
@@ -55,8 +65,8 @@ def edits_table(rows: Iterable[dict[str, Any]], title: str = "Edits") -> Table:
     for row in rows:
         kind_style = "bold" if row["significant"] else "dim"
         table.add_row(
-            (row.get("detected_at") or "")[:16].replace("T", " "),
-            _clip(row.get("article_title") or row.get("url") or "", 40),
+            plain((row.get("detected_at") or "")[:16].replace("T", " ")),
+            plain(_clip(row.get("article_title") or row.get("url") or "", 40)),
             Text(row["kind"], style=kind_style),
             edit_change(row.get("old") or "", row.get("new") or ""),
             f"{row['score']:.2f}",
@@ -75,13 +85,13 @@ def compare_table(edits: Iterable[Edit]) -> Table:
             change = diff_text(edit.old_sentence, edit.new_sentence)
         else:
             change = edit_change(edit.old, edit.new)
-        table.add_row(edit.kind, edit.field, change, f"{edit.score:.2f}")
+        table.add_row(plain(edit.kind), plain(edit.field), change, f"{edit.score:.2f}")
     return table
 
 
 def history_table(url: str, versions: list[dict[str, Any]], changes: list[dict[str, Any]]) -> Table:
     summaries = {c["new_seq"]: c["summary"] for c in changes if c["new_seq"] is not None}
-    table = Table(title=f"History of {url}")
+    table = Table(title=Text(f"History of {url}"))
     table.add_column("version", justify="right")
     table.add_column("captured", no_wrap=True)
     table.add_column("headline")
@@ -90,10 +100,10 @@ def history_table(url: str, versions: list[dict[str, Any]], changes: list[dict[s
     for version in versions:
         table.add_row(
             str(version["seq"]),
-            version["captured_at"][:16].replace("T", " "),
-            _clip(version["title"] or "", 60),
+            plain(version["captured_at"][:16].replace("T", " ")),
+            plain(_clip(version["title"] or "", 60)),
             str(len((version["body"] or "").split())),
-            summaries.get(version["seq"], "first version" if version["seq"] == 1 else ""),
+            plain(summaries.get(version["seq"], "first version" if version["seq"] == 1 else "")),
         )
     return table
 
@@ -109,9 +119,9 @@ def sources_table(rows: Iterable[dict[str, Any]]) -> Table:
     for row in rows:
         table.add_row(
             str(row["id"]),
-            row["kind"],
-            row["url"],
-            row["match"] or "",
+            plain(row["kind"]),
+            plain(row["url"]),
+            plain(row["match"] or ""),
             (row["last_discovered"] or "never")[:16].replace("T", " "),
             str(row["articles_found"]),
         )

@@ -318,3 +318,7 @@ def test_edits_with_an_unknown_kind_is_a_usage_error(db_path: Path) -> None:
 
 def test_edits_with_a_zero_limit_is_a_usage_error(db_path: Path) -> None:
     assert run(db_path, "edits", "--limit", "0").exit_code == 2
+
+
+def test_add_refuses_a_url_with_a_password_in_one_line(db_path: Path) -> None:
+    assert_one_line_error(run(db_path, "add", "http://user:pw@news.example/story"), "password")

@@ -153,7 +153,7 @@ def test_bad_sources_files_name_the_problem(tmp_path: Path, text: str, message: 
     ],
 )
 def test_private_addresses_are_recognised(url: str, private: bool) -> None:
-    from monitor.fetch.urls import is_private_url
+    from monitor.fetch.addresses import is_private_url
 
     table = {"news.example": ["93.184.216.34"], "intranet.example": ["10.0.0.5"]}
     assert is_private_url(url, resolve=lambda host: table.get(host, [])) is private
@@ -176,3 +176,31 @@ def test_discovery_refuses_private_links_unless_allowed(site, tmp_path: Path) ->
         assert len(store.all_articles(db)) == expected
         if allow == "False":
             assert "private address" in result.stdout
+
+
+def _gz(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+SITEMAP_XML = (
+    b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    b"<url><loc>https://news.example/a.html</loc></url></urlset>"
+)
+
+
+def test_a_gzip_compressed_sitemap_is_read() -> None:
+    from monitor.fetch.discover import parse_source
+
+    found = parse_source("sitemap", _gz(SITEMAP_XML), "https://news.example/sitemap.xml.gz")
+    assert [link.url for link in found.links] == ["https://news.example/a.html"]
+
+
+def test_a_compressed_sitemap_past_the_limit_is_refused_with_a_reason() -> None:
+    from monitor.fetch.discover import SitemapTooLargeError, gunzip_sitemap
+
+    bomb = _gz(b"\0" * 2_000_000)
+    with pytest.raises(SitemapTooLargeError, match="inflates past 1,000,000 bytes"):
+        gunzip_sitemap(bomb, limit=1_000_000)
+    assert gunzip_sitemap(SITEMAP_XML) == SITEMAP_XML  # not gzip: as it is

@@ -254,3 +254,10 @@ def test_quality_on_article_extraction_benchmark_sample() -> None:
     assert scores.f1 >= 0.94, scores
     assert scores.precision >= 0.90, scores
     assert scores.recall >= 0.94, scores
+
+
+def test_a_list_numbered_anew_extracts_the_same_text() -> None:
+    items = ["The bridge stays shut until June.", "Buses replace the ferry on Sundays."]
+    bulleted = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    numbered = "".join(f"<p>{n}. {item}</p>" for n, item in enumerate(items, 1))
+    assert extract_article(news_page(bulleted)).body == extract_article(news_page(numbered)).body

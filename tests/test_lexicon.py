@@ -99,3 +99,26 @@ def test_ordinary_sentences_mentioning_corrections_are_not_notes(sentence: str) 
 )
 def test_consent_banners_and_furniture_lines_are_noise(line: str) -> None:
     assert is_noise_paragraph(line)
+
+
+LIST_ITEMS = [
+    ("- First point of the plan", "First point of the plan"),
+    ("1. First point of the plan", "First point of the plan"),
+    ("12) Twelfth point", "Twelfth point"),
+    ("(3) Third point", "Third point"),
+    ("a) Erster Punkt", "Erster Punkt"),
+    ("• Premier point", "Premier point"),
+    ("- • Punto primero", "Punto primero"),
+    ("▪ Primeiro ponto", "Primeiro ponto"),
+    ("1.5 metres of snow fell", "1.5 metres of snow fell"),
+    ("A. Smith said so", "A. Smith said so"),
+    ("2024 was a hard year", "2024 was a hard year"),
+    ("3.", ""),
+]
+
+
+@pytest.mark.parametrize(("line", "text"), LIST_ITEMS)
+def test_list_markers_are_not_text(line: str, text: str) -> None:
+    from monitor.lexicon import LIST_MARKER
+
+    assert LIST_MARKER.sub("", line) == text

@@ -118,3 +118,8 @@ def test_a_checked_url_is_already_canonical(url: str) -> None:
     assert check_url(checked) == checked
     assert "#" not in checked
     assert "utm_" not in checked.lower() and "fbclid" not in checked and "gclid" not in checked
+
+
+def test_a_url_with_a_password_is_refused_not_silently_stripped() -> None:
+    with pytest.raises(InvalidURLError, match="password"):
+        check_url("http://user:pw@news.example/story")

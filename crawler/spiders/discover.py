@@ -55,10 +55,14 @@ class DiscoverSpider(scrapy.Spider):
     def parse(self, response: Response) -> Any:
         # Imported here: Scrapy loads every spider module at start-up, and feed parsing (feedparser)
         # is needed only by this spider, which a check round never runs.
-        from monitor.fetch.discover import parse_source
+        from monitor.fetch.discover import SitemapTooLargeError, parse_source
 
         source = response.meta["source"]
-        found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
+        try:
+            found = parse_source(source["kind"], response.body, response.url, source["match"] or "")
+        except SitemapTooLargeError as error:
+            self.logger.warning("source %s not read: compressed sitemap %s", response.url, error)
+            return
         # robots.txt is asked about the URL that will be fetched, the one the page links to.
         kept = set(
             self._not_refused([link.fetch_url or link.url for link in found.links], response.url)

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from monitor.compare.quotes import Spans, quote_spans
 from monitor.compare.words import Hunk, tokenize
@@ -160,6 +160,20 @@ def is_name_change(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
             and similar
         )
     return old_ok and new_ok
+
+
+def is_name_spelling(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
+    """A proper name's spelling corrected ("Jon Smiht" → "Jon Smith"): a name edit wherever it
+    stands, inside a quotation too. One capitalised word each side, not at the sentence start,
+    similar like a typo."""
+    if len(hunk.old_tokens) != 1 or len(hunk.new_tokens) != 1 or hunk.old_start == 0:
+        return False
+    old, new = hunk.old_tokens[0], hunk.new_tokens[0]
+    if not (old[:1].isupper() and new[:1].isupper() and old.isalpha() and new.isalpha()):
+        return False
+    # OSA: a swap of two letters is one step ("Smiht" → "Smith")
+    similar = OSA.normalized_similarity(old.casefold(), new.casefold()) >= TYPO_SIMILARITY
+    return similar and is_name_change(old_sentence, new_sentence, hunk)
 
 
 # --- typos ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ past a limit the body's edits are one coarse `too_many_changes` edit saying how 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from monitor.compare import classify
@@ -22,8 +22,10 @@ from monitor.compare.align import (
     pair_blocks,
     sentence_keys,
 )
+from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
+from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
@@ -87,14 +89,6 @@ def _compare_title(old: str, new: str) -> list[Edit]:
     return [make_edit("headline", "title", **values)]
 
 
-def _compare_byline(old: str, new: str) -> list[Edit]:
-    old, new = normalize_text(old), normalize_text(new)
-    if old == new:
-        return []
-    kind = "cosmetic" if compact_key(old) == compact_key(new) else "byline"
-    return [make_edit(kind, "byline", old=old, new=new)]
-
-
 def _compare_dates(old: Article, new: Article) -> list[Edit]:
     """A date that changed value. A date found on one side only is the date extraction's doing
     (the markup it read came or went), not the newsroom's, so it is not an edit."""
@@ -126,6 +120,8 @@ def _hunk_kind(pair: Alignment, hunk: Hunk) -> tuple[str, str]:
     """The kind of one changed run inside a changed sentence, and why."""
     assert pair.old is not None and pair.new is not None
     old, new = pair.old.text, pair.new.text
+    if classify.is_name_spelling(old, new, hunk):
+        return "name", "a misspelt name was corrected (inside a quotation or not)"
     quote = classify.quote_kind(old, new, hunk, pair.old.opens_quoted, pair.new.opens_quoted)
     if quote:
         return quote, "the changed words are inside a quotation"
@@ -327,7 +323,10 @@ def _compare_bodies(old_body: str, new_body: str) -> tuple[list[Edit], str]:
             edits.extend(_changed_sentence(pair))
         else:
             edits.append(_one_sided(pair))
-    return _merge_correction_paragraphs(edits), ""
+    edits = _merge_correction_paragraphs(edits)
+    unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
+    unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
+    return _mark_edges(edits, unchanged_old, unchanged_new), ""
 
 
 def _over_limits(blocks: list[Block]) -> str:
@@ -389,11 +388,32 @@ def compare_bounded(old: Article, new: Article) -> Comparison:
     body, capped = _compare_bodies(old.body, new.body)
     edits = (
         *_compare_title(old.title, new.title),
-        *_compare_byline(old.byline, new.byline),
+        *compare_bylines(old.byline, new.byline),
         *_compare_dates(old, new),
         *body,
     )
     return Comparison(edits, capped)
+
+
+def _mark_edges(
+    edits: list[Edit], unchanged_old: list[int], unchanged_new: list[int]
+) -> list[Edit]:
+    """Sentences added or removed before every unchanged paragraph or after all of them carry
+    `redesign.AT_EDGE` among their reasons (a redesign weighs them down, see `redesign.py`)."""
+    if not unchanged_old or not unchanged_new:
+        return edits
+    marked = []
+    for edit in edits:
+        if edit.new and not edit.old:
+            index, unchanged = edit.new_paragraph, unchanged_new
+        elif edit.old and not edit.new:
+            index, unchanged = edit.old_paragraph, unchanged_old
+        else:
+            index, unchanged = -1, []
+        if unchanged and (index < unchanged[0] or index > unchanged[-1]):
+            edit = replace(edit, reasons=(*edit.reasons, AT_EDGE))
+        marked.append(edit)
+    return marked
 
 
 def compare(old: Article, new: Article) -> list[Edit]:
@@ -412,7 +432,9 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
     """Sentences "added" that were already on the old page, or "removed" that are still on the
     new page, were not written or deleted by the newsroom: the extraction boundary moved (a
     rotated related-links box, a caption, an embedded post). They stay, with score 0 and that
-    reason, so they never alert or make a change stealth."""
+    reason, so they never alert or make a change stealth. On a redesigned page (see
+    `redesign.py`) a `page_redesigned` event comes first and edits at the article's edges are
+    weighed down."""
     old_known, new_known = compact_key(old_page_text), compact_key(new_page_text)
     result = []
     for edit in edits:
@@ -426,11 +448,11 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
         if edit.kind == "byline" and edit.old and edit.new:
             # A byline picked from another element (a related story's author): both names are
             # on both pages, so the article's author did not change.
-            old_name, new_name = compact_key(edit.old), compact_key(edit.new)
-            known = bool(old_name and new_name) and all(
-                name in page_text
-                for name in (old_name, new_name)
-                for page_text in (old_known, new_known)
+            # Likewise when every person added or removed is on both pages.
+            names = [edit.old, edit.new] if old_name_changed(edit) else changed_people(edit)
+            keys = [compact_key(name) for name in names]
+            known = bool(keys) and all(
+                key and key in page_text for key in keys for page_text in (old_known, new_known)
             )
         if known:
             where = {"byline": "old and new"}.get(edit.kind) or (
@@ -449,4 +471,4 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
                 new_paragraph=edit.new_paragraph,
             )
         result.append(edit)
-    return result
+    return weigh_redesign(result, old_page_text, new_page_text)

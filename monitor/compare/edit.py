@@ -30,6 +30,7 @@ KINDS = (
     # coarse edit saying how much, instead of one per sentence.
     "too_many_changes",
     "cosmetic",
+    "page_redesigned",
     # Lifecycle events, recorded by the store rather than found by `compare`.
     "removed",
     "restored",
@@ -65,6 +66,7 @@ BASE_SCORE = {
     "sentence_moved": 0.15,
     "typo": 0.15,
     "cosmetic": 0.0,
+    "page_redesigned": 0.1,  # the template changed: worth a line in the timeline, not an alert
     # A headline test starting or ending is reported once each (its flips never are); both
     # just reach significance, below any real edit of the text.
     "headline_test_started": 0.6,
@@ -82,7 +84,7 @@ class Edit:
     """One thing the newsroom changed, old → new, with the sentences around it."""
 
     kind: str
-    field: str  # "title", "byline", "published", "modified" or "body"
+    field: str  # "title", "byline", "published", "modified", "body" or "page"
     old: str = ""
     new: str = ""
     old_sentence: str = ""
@@ -136,6 +138,7 @@ LABELS = {
     "sentence_changed": ("sentence reworded", "{n} sentences reworded"),
     "too_many_changes": ("too many changes to classify", "too many changes to classify"),
     "cosmetic": ("cosmetic changes only", "cosmetic changes"),
+    "page_redesigned": ("page redesigned", "page redesigned"),
     "removed": ("article removed", "article removed"),
     "restored": ("article restored", "article restored"),
     "redirected": ("article redirected", "article redirected"),

@@ -39,16 +39,22 @@ _CHAR_MAP = str.maketrans(
         "\u00ab": '"',
         "\u00bb": '"',
         "\u2033": '"',
+        "\u300c": '"',  # 「 」 『 』 (Japanese, Chinese)
+        "\u300d": '"',
+        "\u300e": '"',
+        "\u300f": '"',
+        "\u2e42": '"',  # ⹂ reversed double low quotation mark
         "\u2018": "'",
         "\u2019": "'",
         "\u201a": "'",
         "\u201b": "'",
-        "\u2039": "'",
-        "\u203a": "'",
+        "\u2039": '"',  # ‹ › quote in French and Swiss German, never an apostrophe
+        "\u203a": '"',
         "\u2032": "'",
         "`": "'",
     }
 )
+_GUILLEMET_SPACE = re.compile(r"([«‹])[\s\u00a0\u202f]+|[\s\u00a0\u202f]+([»›])")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*")
 _KEY_DROP = re.compile(r"[\W_]+")
@@ -66,6 +72,8 @@ CONSENT_MAX_CHARS = 400
 def normalize_text(text: str) -> str:
     """Canonical form of a text: NFKC, plain spaces and quotes, one space between words, one
     newline between paragraphs. Idempotent."""
+    # French spacing inside guillemets ("« Oui »") would hide which way the mark faces
+    text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     # NFKC can produce characters the map handles (and vice versa); a second pass makes it stable.
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)

@@ -13,10 +13,11 @@ from importlib.metadata import version
 EXTRACTOR = "trafilatura"
 
 # Redline's own post-processing around trafilatura in `monitor/extract/extraction.py` (two passes,
-# trimming, chunk joining, title line). Bump it whenever that logic changes: stored versions made
-# by another revision are then re-extracted from their raw pages before comparing, so the change
-# never shows up as edits.
-EXTRACTION_REVISION = 3  # 3: pages decoded by the HTTP header's charset first
+# trimming, chunk joining, title line, list markers). Bump it whenever that logic changes: stored
+# versions made by another revision are then re-extracted from their raw pages before comparing,
+# so the change never shows up as edits. 3: pages decoded by the HTTP header's charset first;
+# 4: list markers dropped.
+EXTRACTION_REVISION = 4
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ How the body is built (each step measured with `python -m bench.extract`, see be
 3. A first line that repeats the headline is dropped: the title is its own field, and keeping it
    in the body would report a headline change twice.
 4. The body is one paragraph per line ("\\n"), whitespace collapsed inside a line, lines
-   without a letter or digit dropped.
+   without a letter or digit dropped, list markers ("- " of trafilatura's list items, "1.",
+   "•") dropped: a page that numbers its lists anew has not changed its text.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.lexicon import EDGE_NOTICE
+from monitor.lexicon import EDGE_NOTICE, LIST_MARKER
 
 __all__ = [
     "EXTRACTION_REVISION",
@@ -183,8 +184,10 @@ _MIN_AGREEMENT = 0.9
 
 
 def _lines(text: str) -> list[str]:
-    """Paragraphs of a trafilatura text: whitespace collapsed, lines without a word dropped."""
-    return [" ".join(line.split()) for line in text.split("\n") if _HAS_WORD.search(line)]
+    """Paragraphs of a trafilatura text: whitespace collapsed, list markers dropped, lines
+    without a word dropped."""
+    lines = (LIST_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
+    return [line for line in lines if _HAS_WORD.search(line)]
 
 
 def _key(line: str) -> str:

@@ -6,6 +6,7 @@ handling and throttling)."""
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -17,6 +18,29 @@ from monitor.errors import ConfigError
 from monitor.fetch.urls import canonicalize_url
 
 SOURCE_KINDS = ("feed", "sitemap", "section")
+# A gzip-compressed sitemap (`.xml.gz`, application/gzip) is inflated up to this many bytes: the
+# sitemaps protocol caps a sitemap at 50 MB uncompressed; a bigger one is a bomb, not a sitemap.
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class SitemapTooLargeError(ValueError):
+    """A compressed sitemap inflates past SITEMAP_MAX_BYTES."""
+
+
+def gunzip_sitemap(body: bytes, limit: int = SITEMAP_MAX_BYTES) -> bytes:
+    """The body itself, or its gzip content inflated (at most `limit` bytes, else
+    SitemapTooLargeError); a body that is not gzip is returned as it is, whatever its name."""
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, limit + 1)
+    except zlib.error as error:
+        raise SitemapTooLargeError(f"not a readable gzip file: {error}") from error
+    if len(out) > limit:
+        raise SitemapTooLargeError(f"inflates past {limit:,} bytes")
+    return out
 
 
 @dataclass(frozen=True)
@@ -164,7 +188,7 @@ def parse_source(kind: str, body: bytes, base_url: str, match: str = "") -> Foun
     if kind == "sitemap":
         if urlsplit(base_url).path.endswith("robots.txt"):
             return Found(sitemaps=robots_sitemaps(body, base_url))
-        return parse_sitemap(body, base_url)
+        return parse_sitemap(gunzip_sitemap(body), base_url)
     if kind == "section":
         return parse_section(body, base_url, match or ".")
     raise ConfigError(f"unknown source kind {kind!r} (one of {', '.join(SOURCE_KINDS)})")

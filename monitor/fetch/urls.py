@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import InvalidURLError
@@ -51,6 +48,14 @@ def check_url(url: str) -> str:
         raise InvalidURLError(f"only http and https URLs can be tracked: {url!r}")
     if not parts.hostname or any(c.isspace() for c in parts.netloc):
         raise InvalidURLError(f"URL has no valid host: {url!r}")
+    if parts.password is not None:
+        # Every tracked URL is stored, logged and shown by `redline serve`: a password in it
+        # would be published. Refused rather than silently dropped (the page would then be
+        # fetched without it, and the user would not know why it fails).
+        raise InvalidURLError(
+            "URL carries a password (user:password@host); Redline stores and shows every URL "
+            "it tracks, so it does not take credentials: remove them"
+        )
     return canonicalize_url(url)
 
 
@@ -79,29 +84,3 @@ def canonicalize_url(url: str) -> str:
         if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
     ]
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), ""))
-
-
-Resolver = Callable[[str], list[str]]
-
-
-def resolve_host(host: str) -> list[str]:
-    """Every address a host name resolves to (empty when it does not resolve)."""
-    try:
-        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
-    except (socket.gaierror, UnicodeError, OSError):
-        return []
-
-
-def is_private_url(url: str, resolve: Resolver = resolve_host) -> bool:
-    """True when the URL's host is, or resolves to, a private, loopback, link-local or otherwise
-    non-public address: a discovered link must not turn the crawler against the local network."""
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = [host] if ipaddress.ip_address(host) else []
-    except ValueError:
-        addresses = resolve(host)
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if not ip.is_global or ip.is_multicast:
-            return True
-    return False

@@ -22,8 +22,14 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from monitor.compare.edit import Edit, is_stealth, summarize
-from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
+from monitor.errors import (
+    DatabaseError,
+    NewerDatabaseError,
+    UnknownArticleError,
+    VersionNotFoundError,
+)
 from monitor.extract.article import Article
+from monitor.fetch.addresses import host_of
 from monitor.store.schema import MIGRATIONS
 
 __all__ = [
@@ -42,12 +48,15 @@ __all__ = [
     "find_article",
     "get_version",
     "get_version_by_id",
+    "is_storage_error",
     "latest_extractor",
     "latest_head",
     "latest_version",
     "list_edits",
     "load_snapshot",
     "load_snapshot_page",
+    "name_host",
+    "named_hosts",
     "open_db",
     "page_hash",
     "recent_body_lengths",
@@ -107,6 +116,7 @@ def open_db(path: str | Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        refuse_newer_schema(db, path)
         db.execute("PRAGMA foreign_keys = ON")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
@@ -118,6 +128,41 @@ def open_db(path: str | Path) -> Database:
     except (sqlite3.DatabaseError, OSError) as error:
         raise DatabaseError(f"cannot open database {path}: {error}") from error
     return db
+
+
+# SQLite result codes that say the database cannot be written now, whatever the page: the disk
+# is full, the file is read-only or damaged, the disk failed, another writer held the lock past
+# the busy timeout. Any other error (a constraint, a bug) concerns one page only.
+STORAGE_ERROR_CODES = (
+    "SQLITE_FULL",
+    "SQLITE_READONLY",
+    "SQLITE_IOERR",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_CANTOPEN",
+    "SQLITE_BUSY",
+    "SQLITE_PERM",
+)
+
+
+def is_storage_error(error: BaseException) -> bool:
+    """True when `error` says the database itself cannot be written (see STORAGE_ERROR_CODES)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return isinstance(error, sqlite3.Error) and name.startswith(STORAGE_ERROR_CODES)
+
+
+def refuse_newer_schema(db: Database, path: Path) -> None:
+    """NewerDatabaseError when the database holds a migration this code does not know: a newer
+    Redline migrated it, and writing to it with this one could corrupt what it expects. Checked
+    before anything is written (even the switch to WAL)."""
+    known = {migration.name for migration in MIGRATIONS._migrations}
+    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    if unknown:
+        db.conn.close()
+        raise NewerDatabaseError(
+            f"database {path} was migrated by a newer Redline (migration "
+            f"{', '.join(unknown)} unknown here): upgrade Redline to use it"
+        )
 
 
 @contextmanager
@@ -166,12 +211,13 @@ def _new_article(url: str, now: datetime, source_id: int | None = None, fetch_ur
 
 def track_article(db: Database, url: str, now: datetime, fetch_url: str = "") -> tuple[Row, bool]:
     """The article row for `url` (its canonical key), created (due at once) if new, fetched at
-    `fetch_url` when given. Returns (row, created)."""
+    `fetch_url` when given, its host named by the user (see `name_host`). Returns (row, created)."""
     existing = find_article(db, url)
     if existing is not None:
         return existing, False
     with write_transaction(db):
         _table(db, "articles").insert(_new_article(url, now, fetch_url=fetch_url), ignore=True)
+        name_host(db, url, now)
     article = find_article(db, url)
     assert article is not None
     return article, True
@@ -520,6 +566,23 @@ def changes_of(db: Database, article_id: int) -> list[Row]:
     )
 
 
+# --- hosts the user named -------------------------------------------------------------------
+def name_host(db: Database, url: str, now: datetime) -> None:
+    """Record that the user named `url`'s host (an article or a source they added): the crawler
+    may reach it even on a private address. Discovered articles never name a host. (A database
+    not yet migrated to m010 has nowhere to record it; its migration fills the table.)"""
+    if not db.execute("select 1 from sqlite_master where name = 'named_hosts'").fetchone():
+        return
+    db.execute(
+        "insert or ignore into named_hosts (host, named_at, url) values (?, ?, ?)",
+        [host_of(url), stamp(now), url],
+    )
+
+
+def named_hosts(db: Database) -> frozenset[str]:
+    return frozenset(row["host"] for row in db.query("select host from named_hosts"))
+
+
 # --- sources -------------------------------------------------------------------------------
 def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> tuple[Row, bool]:
     """Register a source (feed, sitemap, section); returns (row, created)."""
@@ -527,6 +590,7 @@ def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> 
     if existing:
         return existing[0], False
     with write_transaction(db):
+        name_host(db, url, now)
         _table(db, "sources").insert(
             {
                 "kind": kind,

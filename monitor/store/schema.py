@@ -11,6 +11,8 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
+from monitor.fetch.addresses import host_of
+
 MIGRATIONS = Migrations("redline")
 
 
@@ -296,6 +298,26 @@ def m008_fetch_url_failures_and_sites(db: Database) -> None:
         pk="site",
         not_null={"failures"},
         defaults={"failures": 0},
+    )
+
+
+@MIGRATIONS()
+def m010_named_hosts(db: Database) -> None:
+    """The hosts the user named (an article added with `redline add`, a source): the crawler may
+    reach them even on a private address, and only them (`crawler.guard`). Filled from the
+    sources and the articles no source discovered, which only a user adds."""
+    _table(db, "named_hosts").create(
+        {"host": str, "named_at": str, "url": str}, pk="host", not_null={"host", "named_at"}
+    )
+    rows = list(
+        db.query(
+            "select url, added_at as at from sources "
+            "union all select url, first_seen as at from articles where source_id is null"
+        )
+    )
+    _table(db, "named_hosts").insert_all(
+        ({"host": host_of(row["url"]), "named_at": row["at"], "url": row["url"]} for row in rows),
+        ignore=True,
     )
 
 

@@ -26,6 +26,7 @@ from monitor import store
 from monitor.config import load_config
 from monitor.errors import ConfigError, DatabaseError, RedlineError
 from monitor.web.datasette import DATABASE
+from monitor.web.datasette.worker import DIFF_TIMEOUT
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -51,13 +52,27 @@ def _base_metadata() -> dict[str, Any]:
     return loaded
 
 
-def build_metadata(*, allow_sql: bool = True, public_url: str = "") -> dict[str, Any]:
-    """The shipped metadata, plus the two choices made at start: SQL or not, and the public URL."""
+def build_metadata(
+    *,
+    allow_sql: bool = True,
+    public_url: str = "",
+    bound_url: str = "",
+    diff_timeout: float = DIFF_TIMEOUT,
+    snapshot_downloads: bool = False,
+) -> dict[str, Any]:
+    """The shipped metadata, plus the choices made at start: SQL or not, the public URL (else
+    the bound address) for the feed's links, the diffs' time limit, raw-page downloads or not."""
     metadata = copy.deepcopy(_base_metadata())
     if not allow_sql:
         metadata["allow_sql"] = False
+    plugin: dict[str, Any] = {"diff_timeout": diff_timeout}
     if public_url:
-        metadata.setdefault("plugins", {})[PLUGIN] = {"public_url": public_url}
+        plugin["public_url"] = public_url
+    if bound_url:
+        plugin["bound_url"] = bound_url
+    if snapshot_downloads:
+        plugin["snapshot_downloads"] = True
+    metadata.setdefault("plugins", {})[PLUGIN] = plugin
     return metadata
 
 
@@ -71,10 +86,9 @@ def register_plugin() -> None:
         pm.register(plugin, name="redline")
 
 
-def make_datasette(
-    db_path: Path | str, *, allow_sql: bool = True, public_url: str = ""
-) -> Datasette:
-    """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin."""
+def make_datasette(db_path: Path | str, *, allow_sql: bool = True, **choices: Any) -> Datasette:
+    """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
+    `choices` are `build_metadata`'s."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -87,7 +101,7 @@ def make_datasette(
         settings["default_allow_sql"] = False
     datasette = Datasette(
         files=[],
-        metadata=build_metadata(allow_sql=allow_sql, public_url=public_url),
+        metadata=build_metadata(allow_sql=allow_sql, **choices),
         template_dir=str(PACKAGE.joinpath("templates")),
         settings=settings,
     )
@@ -108,13 +122,21 @@ def _stopped(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, public_url: str) -> None:
+def bound_url(host: str, port: int) -> str:
+    """The address a server bound to `host`:`port` answers at, for links when no public URL is
+    set (an IPv6 address in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, **choices: Any) -> None:
     """Run the server until SIGTERM or Ctrl-C, then exit 0 like `redline daemon`. (uvicorn shuts
     down gracefully, then re-raises the signal to the handlers it found: these.)"""
     import uvicorn
     from datasette.utils import StartupError
 
-    datasette = make_datasette(db_path, allow_sql=allow_sql, public_url=public_url)
+    datasette = make_datasette(
+        db_path, allow_sql=allow_sql, bound_url=bound_url(host, port), **choices
+    )
     try:  # startup checks fail now, with one line, not at the first request
         asyncio.run(datasette.invoke_startup())
     except StartupError as error:
@@ -137,6 +159,11 @@ def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, public_url: s
     help="Let visitors run their own read-only SQL (default: allowed).",
 )
 @click.option("--public-url", help="Address readers reach this server at, for feed links.")
+@click.option(
+    "--snapshot-downloads/--no-snapshot-downloads",
+    default=None,
+    help="Let visitors download the raw pages in `snapshots` (default: not allowed).",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -144,6 +171,7 @@ def serve_command(
     port: int | None,
     allow_sql: bool | None,
     public_url: str | None,
+    snapshot_downloads: bool | None,
 ) -> None:
     """Browse the database in Datasette: edit feed, timelines, diffs, searches, Atom feed."""
     try:
@@ -151,6 +179,8 @@ def serve_command(
         host = host or config.serve.host
         port = config.serve.port if port is None else port
         allow_sql = config.serve.allow_sql if allow_sql is None else allow_sql
+        if snapshot_downloads is None:
+            snapshot_downloads = config.serve.snapshot_downloads
         public_url = (public_url or config.serve.public_url).rstrip("/")
         if public_url and not public_url.startswith(("http://", "https://")):
             raise click.BadParameter("expected an http or https URL", param_hint="--public-url")
@@ -164,6 +194,20 @@ def serve_command(
             f"serving {db_path} at http://{host}:{port}/ "
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
-        serve(db_path, host, port, allow_sql=allow_sql, public_url=public_url)
+        if not public_url and host in ("0.0.0.0", "::"):
+            click.echo(
+                f"note: feed links will point to {bound_url(host, port)}; "
+                "set --public-url to the address readers use",
+                err=True,
+            )
+        serve(
+            db_path,
+            host,
+            port,
+            allow_sql=allow_sql,
+            public_url=public_url,
+            diff_timeout=config.serve.diff_timeout.total_seconds(),
+            snapshot_downloads=snapshot_downloads,
+        )
     except RedlineError as error:
         raise click.ClickException(str(error)) from error

@@ -36,13 +36,17 @@ from monitor.compare.comparison import compare
 from monitor.compare.edit import SIGNIFICANT_AT, is_stealth, summarize
 from monitor.store.views import fts_query
 from monitor.web.datasette import DATABASE
-from monitor.web.datasette.diffs import body_diff, body_diff_html, word_diff_html
+from monitor.web.datasette.diffs import Block, body_diff, body_diff_html, word_diff_html
+from monitor.web.datasette.worker import DIFF_TIMEOUT, TOO_LARGE, DiffWorker
 from monitor.web.feed import FEED_ENTRIES, atom_feed, group_changes
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
 
 PLUGIN = "redline"
+# Feed links when the server is used in-process (tests, scripts) with neither a public URL nor a
+# bound address.
+IN_PROCESS_URL = "http://localhost"
 CSS_PATH = "/-/redline/redline.css"
 # Unchanged paragraphs kept around each change on a diff page when `?context=N` is not given.
 PAGE_CONTEXT: int | None = None
@@ -76,22 +80,54 @@ def _fill(template: str, row: Any, *, url: bool) -> str | None:
     return template.format_map(values)
 
 
-def _render(spec: Mapping[str, Any], row: Any, value: Any, datasette: Any) -> Markup | None:
+def diff_worker(datasette: Any) -> DiffWorker:
+    """This server's diff worker (one per Datasette), its time limit from `diff_timeout` in the
+    instance-level plugin configuration (`serve.diff_timeout`)."""
+    worker = getattr(datasette, "redline_diff_worker", None)
+    if worker is None:
+        config = datasette.plugin_config(PLUGIN, fallback=False) or {}
+        worker = DiffWorker(float(config.get("diff_timeout") or DIFF_TIMEOUT))
+        datasette.redline_diff_worker = worker
+    assert isinstance(worker, DiffWorker)
+    return worker
+
+
+TOO_LARGE_HTML = Markup('<span class="redline-too-large">{}</span>').format(TOO_LARGE)
+
+
+def _diff_cell(
+    datasette: Any, css: str, function: Callable[..., Markup], old: str, new: str, **options: Any
+) -> Callable[[], Any]:
+    """A cell whose diff is computed by the diff worker: Datasette awaits it, off its loop."""
+
+    async def cell() -> Markup:
+        html = await diff_worker(datasette).run(function, old, new, **options)
+        return Markup('<div class="{}">{}</div>').format(
+            css, TOO_LARGE_HTML if html is None else html
+        )
+
+    return cell
+
+
+def _render(spec: Mapping[str, Any], row: Any, value: Any, datasette: Any) -> Any:
     kind = spec.get("type")
     if kind == "word_diff":
         for old_col, new_col in spec.get("pairs", ()):
             old, new = _get(row, old_col) or "", _get(row, new_col) or ""
             if old or new:
-                return Markup('<div class="redline-diff">{}</div>').format(
-                    word_diff_html(str(old), str(new))
-                )
+                return _diff_cell(datasette, "redline-diff", word_diff_html, str(old), str(new))
         return None
     if kind == "body_diff":
         old, new = _get(row, spec["old"]), _get(row, spec["new"])
         if old is None or new is None:
             return None
-        return Markup('<div class="redline-diff redline-body">{}</div>').format(
-            body_diff_html(str(old), str(new), context=int(spec.get("context", 0)))
+        return _diff_cell(
+            datasette,
+            "redline-diff redline-body",
+            body_diff_html,
+            str(old),
+            str(new),
+            context=int(spec.get("context", 0)),
         )
     if kind == "link":
         path = _fill(spec["href"], row, url=True)
@@ -130,7 +166,8 @@ def _cells(datasette: Any, database: str, table: str | None) -> Mapping[str, Any
 @hookimpl
 def render_cell(
     row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
-) -> Markup | None:
+) -> Any:
+    """Markup, None, or (for diffs) an async function Datasette awaits."""
     spec = _cells(datasette, database, table).get(column)
     if spec is None:
         return None
@@ -151,10 +188,24 @@ def startup(datasette: Any) -> None:
             )
 
 
+def _hide_snapshot_content(action: int, table: str | None, column: str | None, *_: Any) -> int:
+    """SQLite authorizer: `snapshots.content` reads as NULL in every query, page and export."""
+    if action == sqlite3.SQLITE_READ and table == "snapshots" and column == "content":
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
 @hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    """`redline_fts_query(text)`: a person's words as a safe FTS5 query, for the canned searches."""
+def prepare_connection(conn: sqlite3.Connection, datasette: Any) -> None:
+    """`redline_fts_query(text)`: a person's words as a safe FTS5 query, for the canned searches.
+    Raw pages (`snapshots.content`) are not for visitors to download: a tracked page may have
+    been anything, a redirect's target included. Every connection of the server reads that
+    column as NULL (blob downloads, row pages, JSON and CSV, `?sql=`) unless the owner turned
+    `snapshot_downloads` on (`redline serve --snapshot-downloads`)."""
     conn.create_function("redline_fts_query", 1, fts_query, deterministic=True)
+    config = datasette.plugin_config(PLUGIN, fallback=False) or {}
+    if not config.get("snapshot_downloads"):
+        conn.set_authorizer(_hide_snapshot_content)
 
 
 @hookimpl
@@ -216,6 +267,58 @@ def _edit_rows(edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
+def _plain_edit_rows(edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The edits as stored, old → new, without computing any diff."""
+    return [
+        edit
+        | {
+            "context_html": Markup("<del>{}</del> → <ins>{}</ins>").format(
+                edit.get("old") or "", edit.get("new") or ""
+            )
+        }
+        for edit in edits
+    ]
+
+
+PairParts = tuple[list[Block], list[dict[str, Any]]]
+
+
+def _pair_parts(
+    old_body: str, new_body: str, *, removed: bool, edits: list[dict[str, Any]], context: int | None
+) -> PairParts:
+    """In a diff worker: the body's blocks and the edits with their sentences highlighted."""
+    if removed:  # the last version, struck through
+        return body_diff(old_body, "", None), _edit_rows(edits)
+    return body_diff(old_body, new_body, context), _edit_rows(edits)
+
+
+def _compared_parts(
+    old_body: str, new_body: str, *, old: dict[str, Any], new: dict[str, Any], context: int | None
+) -> tuple[PairParts, dict[str, Any]]:
+    """In a diff worker: compare two versions afresh, then the page's parts and its summary."""
+    found = compare(store.article_from_row(old), store.article_from_row(new))
+    edits = [
+        {
+            "kind": e.kind,
+            "field": e.field,
+            "old": e.old,
+            "new": e.new,
+            "old_sentence": e.old_sentence,
+            "new_sentence": e.new_sentence,
+            "significant": int(e.significant),
+            "score": e.score,
+        }
+        for e in found
+    ]
+    change = {
+        "id": None,
+        "summary": summarize(found) if found else "no edits",
+        "stealth": int(is_stealth(found)),
+        "detected_at": None,
+    }
+    return _pair_parts(old_body, new_body, removed=False, edits=edits, context=context), change
+
+
 async def _render_pair(
     datasette: Any,
     request: Any,
@@ -223,17 +326,13 @@ async def _render_pair(
     article: dict[str, Any],
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
+    parts: PairParts | None,
     edits: list[dict[str, Any]],
     change: dict[str, Any] | None,
     neighbours: dict[str, Any],
 ) -> Response:
-    context = _context(request)
-    if old is not None and new is not None:
-        blocks = body_diff(old["body"] or "", new["body"] or "", context)
-    elif old is not None:  # removed: the last version, struck through
-        blocks = body_diff(old["body"] or "", "", None)
-    else:
-        blocks = []
+    """The diff page; `parts` None when the diff was too large to compute here."""
+    blocks, shown = parts if parts is not None else ([], _plain_edit_rows(edits))
     page = await datasette.render_template(
         "redline_diff.html",
         {
@@ -242,9 +341,10 @@ async def _render_pair(
             "old": old,
             "new": new,
             "change": change,
-            "edits": _edit_rows(edits),
+            "edits": shown,
             "blocks": blocks,
-            "context": context,
+            "too_large": parts is None,
+            "context": _context(request),
             "neighbours": neighbours,
             "significant": sum(1 for e in edits if e.get("significant")),
         },
@@ -273,12 +373,23 @@ async def change_page(datasette: Any, request: Any) -> Response:
         "(select min(id) from changes where article_id = :a and id > :c) as next",
         {"a": change["article_id"], "c": change_id},
     )
+    parts: PairParts | None = ([], _edit_rows(edits)) if old is None else None
+    if old is not None:
+        parts = await diff_worker(datasette).run(
+            _pair_parts,
+            old["body"] or "",
+            (new or {}).get("body") or "",
+            removed=new is None,
+            edits=edits,
+            context=_context(request),
+        )
     return await _render_pair(
         datasette,
         request,
         article=article,
         old=old,
         new=new,
+        parts=parts,
         edits=edits,
         change=change,
         neighbours=around[0],
@@ -286,7 +397,8 @@ async def change_page(datasette: Any, request: Any) -> Response:
 
 
 async def compare_page(datasette: Any, request: Any) -> Response:
-    """/-/redline/compare/{article_id}/{from}/{to}: any two versions, edits computed afresh."""
+    """/-/redline/compare/{article_id}/{from}/{to}: any two versions, edits computed afresh (in
+    a diff worker, within its size cap and time limit)."""
     db = await _database(datasette, request)
     article_id = _int(request, "article_id")
     articles = await _rows(db, "select * from articles where id = ?", [article_id])
@@ -302,33 +414,25 @@ async def compare_page(datasette: Any, request: Any) -> Response:
             raise NotFound(f"no version {seq} of article {article_id}")
         pair.append(rows[0])
     old, new = pair
-    found = compare(store.article_from_row(old), store.article_from_row(new))
-    edits = [
-        {
-            "kind": e.kind,
-            "field": e.field,
-            "old": e.old,
-            "new": e.new,
-            "old_sentence": e.old_sentence,
-            "new_sentence": e.new_sentence,
-            "significant": int(e.significant),
-            "score": e.score,
-        }
-        for e in found
-    ]
-    change = {
-        "id": None,
-        "summary": summarize(found) if found else "no edits",
-        "stealth": int(is_stealth(found)),
-        "detected_at": None,
-    }
+    computed = await diff_worker(datasette).run(
+        _compared_parts,
+        old["body"] or "",
+        new["body"] or "",
+        old=old,
+        new=new,
+        context=_context(request),
+    )
+    parts, change = computed if computed is not None else (None, None)
+    if change is None:
+        change = {"id": None, "summary": "not compared", "stealth": 0, "detected_at": None}
     return await _render_pair(
         datasette,
         request,
         article=articles[0],
         old=old,
         new=new,
-        edits=edits,
+        parts=parts,
+        edits=[],
         change=change,
         neighbours={},
     )
@@ -370,7 +474,7 @@ async def feed_page(datasette: Any, request: Any) -> Response:
             "limit": FEED_ENTRIES,
         },
     )
-    base = _public_url(datasette, request)
+    base = _public_url(datasette)
     changes = group_changes(rows, base + "/-/redline/diff/{change_id}")
     title = "Redline: significant edits"
     if request.args.get("site"):
@@ -378,17 +482,20 @@ async def feed_page(datasette: Any, request: Any) -> Response:
     if kinds:
         title += f" ({', '.join(kinds)})"
     self_url = base + request.full_path
-    body = atom_feed(title, self_url, base + datasette.urls.table(DATABASE, "edit_feed"), changes)
+    alternate = base + datasette.urls.table(DATABASE, "edit_feed")
+    # Each entry highlights its edits' sentences: work for the diff worker, off the loop.
+    body = await diff_worker(datasette).run(atom_feed, title, self_url, alternate, changes=changes)
+    if body is None:
+        return Response.text("the feed is too large to build now; try fewer kinds or a site", 503)
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
-def _public_url(datasette: Any, request: Any) -> str:
+def _public_url(datasette: Any) -> str:
     """Where readers reach this server: `public_url` from the instance-level plugin
-    configuration (behind a proxy), else the address of this request."""
-    configured = (datasette.plugin_config(PLUGIN, fallback=False) or {}).get("public_url")
-    if configured:
-        return str(configured).rstrip("/")
-    return f"{request.scheme}://{request.host}"
+    configuration (behind a proxy), else the address the server is bound to (`bound_url`),
+    never the request's Host header, which any client can set to plant links of its choice."""
+    config = datasette.plugin_config(PLUGIN, fallback=False) or {}
+    return str(config.get("public_url") or config.get("bound_url") or IN_PROCESS_URL).rstrip("/")
 
 
 async def stylesheet(datasette: Any, request: Any) -> Response:

@@ -1,0 +1,25 @@
+"""`scrapy crawl` as Scrapy runs it, except that a round stopped by a storage error (the database
+could not be written: disk full, read-only, I/O error) exits with status 3 instead of 0, so that
+`redline check`, the daemon and any script see that pages were fetched and not recorded.
+(Scrapy's own command exits 0 whatever its pipelines met.)"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+
+from monitor.crawl import STORAGE_ERROR_EXIT
+
+
+class Command(ScrapyCrawl):
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        if getattr(getattr(self, "crawler", None), "redline_storage_error", None):
+            self.exitcode = STORAGE_ERROR_EXIT

@@ -1,0 +1,151 @@
+"""Which network addresses the crawler may reach, and the look-ups that find them.
+
+A tracked page, a redirect or a discovered link must not turn the crawler against the machine it
+runs on or its local network (server-side request forgery). `address_refusal` is pure and
+table-driven: an address is refused when it is, or embeds, a non-public IPv4 or IPv6 address,
+including the IPv6 forms that carry an IPv4 address inside them (IPv4-mapped `::ffff:a.b.c.d`,
+IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96` and 6to4 `2002::/16`), which a dual-stack host
+or a NAT64 gateway turns back into that IPv4 address. `resolve_host` is the one DNS look-up (I/O);
+`host_refusal` combines the two, failing closed: a name that does not resolve is refused too.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str], list[str]]
+
+# Named ranges first (their name is the reason given); anything else that is not globally
+# reachable (documentation, benchmarking, protocol assignments...) is refused as "not public".
+_V4 = ipaddress.IPv4Network
+_V6 = ipaddress.IPv6Network
+NAMED_RANGES: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = (
+    (_V4("0.0.0.0/8"), "unspecified"),
+    (_V4("127.0.0.0/8"), "loopback"),
+    (_V4("10.0.0.0/8"), "private"),
+    (_V4("172.16.0.0/12"), "private"),
+    (_V4("192.168.0.0/16"), "private"),
+    (_V4("169.254.0.0/16"), "link-local"),
+    (_V4("100.64.0.0/10"), "carrier-grade NAT"),
+    (_V4("224.0.0.0/4"), "multicast"),
+    (_V4("240.0.0.0/4"), "reserved"),
+    (_V6("::/128"), "unspecified"),
+    (_V6("::1/128"), "loopback"),
+    (_V6("fc00::/7"), "private"),
+    (_V6("fe80::/10"), "link-local"),
+    (_V6("fec0::/10"), "site-local"),
+    (_V6("ff00::/8"), "multicast"),
+)
+NAT64 = _V6("64:ff9b::/96")
+SIX_TO_FOUR = _V6("2002::/16")
+IPV4_COMPATIBLE = _V6("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def address_refusal(address: str | IPAddress) -> str | None:
+    """Why the crawler must not connect to this address ("loopback", "private"...), or None when
+    it is a public unicast address. A string that is not an IP address is refused."""
+    try:
+        ip = ipaddress.ip_address(str(address).split("%", 1)[0].strip("[]"))
+    except ValueError:
+        return "not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            reason = address_refusal(inner)
+            return f"{reason} (inside {ip})" if reason else None
+    for network, name in NAMED_RANGES:
+        if ip.version == network.version and ip in network:
+            return name
+    if not ip.is_global or ip.is_multicast:
+        return "not public"
+    return None
+
+
+def host_of(url: str) -> str:
+    """A URL's host as the guard compares it: lower case, no brackets, no port."""
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address a host name resolves to (empty when it does not resolve)."""
+    try:
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+    except (socket.gaierror, UnicodeError, OSError):
+        return []
+
+
+def addresses_refusal(host: str, addresses: Iterable[str]) -> str | None:
+    """Why `host`, which resolved to `addresses`, must not be reached; None when every address
+    is public. No address at all is refused (fail closed)."""
+    found = list(addresses)
+    if not found:
+        return f"{host} does not resolve"
+    for address in found:
+        reason = address_refusal(address)
+        if reason:
+            shown = host if host == address else f"{host} ({address})"
+            return f"{shown} is a {reason} address"
+    return None
+
+
+def host_refusal(host: str, resolve: Resolver = resolve_host) -> str | None:
+    """Why the crawler must not reach `host` (an IP literal, or a name looked up with `resolve`),
+    or None when it and every address it resolves to are public."""
+    if not host:
+        return "no host"
+    if is_ip_literal(host):
+        return addresses_refusal(host, [host])
+    return addresses_refusal(host, resolve(host))
+
+
+def is_private_url(url: str, resolve: Resolver = resolve_host) -> bool:
+    """True when the URL's host is, or resolves to, a non-public address, or does not resolve: a
+    discovered link must not turn the crawler against the local network."""
+    return host_refusal(host_of(url), resolve) is not None
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which hosts the crawler may reach: any public one; a non-public one only when the user
+    named that host (`redline add`, a source) or allowed private addresses altogether."""
+
+    allow_private: bool = False
+    named: frozenset[str] = frozenset()
+
+    def trusts(self, host: str) -> bool:
+        """True when `host` may be reached whatever its addresses."""
+        return self.allow_private or host.lower().rstrip(".") in self.named
+
+    def refusal(self, host: str, addresses: Iterable[str]) -> str | None:
+        """Why the crawler must not reach `host`, which resolved to `addresses`; None if it may."""
+        if self.trusts(host):
+            return None
+        reason = addresses_refusal(host, list(addresses))
+        return f"{reason}, and not a host you added" if reason else None

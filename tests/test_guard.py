@@ -1,0 +1,217 @@
+"""The private-address guard on every hop, against real `scrapy crawl` subprocesses.
+
+Two loopback addresses stand in for two hosts: 127.0.0.1 is the news site the user added (a host
+they named, so the guard lets the crawler reach it although it is loopback), 127.0.0.2 an
+internal host nobody named. Both are loopback, so the guard treats them exactly as it would a
+public site and an intranet box: no test hook weakens it. Whatever the public site redirects to
+or lists on the internal host must never be requested.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from monitor import store
+from monitor.crawl import run_crawl
+from tests.conftest import FAST, rows
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "<html><head><title>Internal</title></head><body><p>{}</p></body></html>".format(
+    "The secret text of an internal service that no visitor of the archive should read. " * 5
+)
+
+
+@dataclass
+class Host:
+    """A loopback HTTP server answering fixed routes, recording every path requested."""
+
+    address: str
+    routes: dict[str, tuple[int, dict[str, str], str]] = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, path: str) -> str:
+        return f"http://{self.address}:{self.port}{path}"
+
+
+def _serve(host: Host) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            host.requested.append(self.path)
+            status, headers, body = host.routes.get(self.path, (404, {}, "not found"))
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in {"Content-Type": "text/html", **headers}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host.address, 0), Handler)
+    server.daemon_threads = True
+    host.port = int(server.server_address[1])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def hosts() -> Iterator[tuple[Host, Host]]:
+    public, internal = Host("127.0.0.1"), Host("127.0.0.2")
+    try:
+        servers = [_serve(public), _serve(internal)]
+    except OSError as error:
+        pytest.skip(f"cannot listen on 127.0.0.2 here: {error}")
+    internal.routes = {
+        "/secret.html": (200, {}, SECRET),
+        "/latest/meta-data": (200, {"Content-Type": "text/plain"}, "iam-role-credentials"),
+        "/sitemap.xml": (200, {"Content-Type": "application/xml"}, "<urlset/>"),
+        "/child.xml": (200, {"Content-Type": "application/xml"}, "<urlset/>"),
+        "/feed.xml": (200, {"Content-Type": "application/rss+xml"}, "<rss/>"),
+    }
+    public.routes = {
+        "/robots.txt": (
+            200,
+            {"Content-Type": "text/plain"},
+            f"User-agent: *\nAllow: /\nSitemap: {internal.url('/sitemap.xml')}\n",
+        ),
+        "/story.html": (302, {"Location": internal.url("/secret.html")}, ""),
+        "/meta.html": (302, {"Location": internal.url("/latest/meta-data")}, ""),
+        "/renamed.html": (302, {"Location": f"http://localhost:{public.port}/secret.html"}, ""),
+        "/secret.html": (200, {}, SECRET),
+        "/index.xml": (
+            200,
+            {"Content-Type": "application/xml"},
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{internal.url('/child.xml')}</loc></sitemap></sitemapindex>",
+        ),
+        "/feed.xml": (302, {"Location": internal.url("/feed.xml")}, ""),
+    }
+    yield public, internal
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _add(db_path: Path, urls: list[str]) -> None:
+    db = store.open_db(db_path)
+    for url in urls:
+        store.track_article(db, url, store.utc_now())  # as `redline add` does: names the host
+    db.close()
+
+
+def test_a_redirect_to_a_host_nobody_named_is_refused_and_never_stored(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    public, internal = hosts
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [public.url("/story.html"), public.url("/meta.html")])
+    result = run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert result.returncode == 0 and "Traceback" not in result.stdout, result.stdout[-4000:]
+    assert internal.requested == []
+    checks = rows(db_path, "select url, outcome, reason, snapshot_id from checks order by url")
+    assert [c["outcome"] for c in checks] == ["error", "error"]
+    assert all("127.0.0.2 is a loopback address" in c["reason"] for c in checks), checks
+    assert all("not a host you added" in c["reason"] for c in checks), checks
+    assert rows(db_path, "select count(*) as n from snapshots") == [{"n": 0}]
+    assert rows(db_path, "select count(*) as n from versions") == [{"n": 0}]
+
+
+def test_a_host_the_user_named_is_fetched_even_on_a_loopback_address(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    public, _ = hosts
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [public.url("/secret.html")])
+    run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert rows(db_path, "select outcome from checks") == [{"outcome": "new_article"}]
+
+
+def test_an_article_only_discovered_on_a_private_address_names_no_host(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    public, internal = hosts
+    db_path = tmp_path / "redline.db"
+    db = store.open_db(db_path)
+    source, _ = store.add_source(db, "feed", public.url("/feed.xml"), "", store.utc_now())
+    store.track_discovered(db, source["id"], [internal.url("/secret.html")], store.utc_now())
+    db.close()
+    run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert internal.requested == []
+    [check] = rows(db_path, "select outcome, reason from checks")
+    assert check["outcome"] == "error" and "refused" in check["reason"]
+
+
+def test_allow_private_lets_every_loopback_host_through(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    public, internal = hosts
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [public.url("/story.html")])
+    run_crawl("check", db_path, {"all": "true"}, {**FAST, "REDLINE_ALLOW_PRIVATE": "True"})
+    assert internal.requested == ["/robots.txt", "/secret.html"]
+
+
+def test_discovery_never_reaches_the_internal_host(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    public, internal = hosts
+    db_path = tmp_path / "redline.db"
+    db = store.open_db(db_path)
+    for kind, path in (
+        ("sitemap", "/robots.txt"),
+        ("sitemap", "/index.xml"),
+        ("feed", "/feed.xml"),
+    ):
+        store.add_source(db, kind, public.url(path), "", store.utc_now())
+    db.close()
+    result = run_crawl("discover", db_path, {}, FAST)
+    assert result.returncode == 0 and "Traceback" not in result.stdout, result.stdout[-4000:]
+    assert internal.requested == []
+    for path in ("/sitemap.xml", "/child.xml", "/feed.xml"):
+        assert f"refused {internal.url(path)}: 127.0.0.2 is a loopback address" in result.stdout
+
+
+def test_a_name_resolving_to_loopback_is_refused_at_connect_time_too(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    """With the middleware's check switched off, as DNS rebinding would defeat it (a public
+    address for the middleware's look-up, a private one at connect time), the resolver the
+    connection uses still refuses: `localhost` is loopback and nobody named it."""
+    public, _ = hosts
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [public.url("/renamed.html")])
+    without_middleware = json.dumps({"crawler.guard.PrivateAddressMiddleware": None})
+    result = run_crawl(
+        "check",
+        db_path,
+        {"all": "true"},
+        {**FAST, "RETRY_TIMES": "0", "DOWNLOADER_MIDDLEWARES": without_middleware},
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "/secret.html" not in public.requested
+    assert "refused to connect to localhost at connect time" in result.stdout
+    [check] = rows(db_path, "select outcome, reason from checks")
+    assert check["outcome"] == "error" and "DNS lookup failed" in check["reason"]
+
+
+def test_the_middleware_refuses_a_name_resolving_to_loopback(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    public, _ = hosts
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [public.url("/renamed.html")])
+    run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert "/secret.html" not in public.requested
+    [check] = rows(db_path, "select outcome, reason from checks")
+    assert "localhost (127.0.0.1) is a loopback address" in check["reason"], check

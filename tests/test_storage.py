@@ -1,0 +1,147 @@
+"""The database under storage trouble: a full disk stops the round with a clear line and a
+non-zero exit, nothing is half-written; a database migrated by a newer Redline is refused before
+anything is written.
+
+The full disk is real: a 3 MB tmpfs mounted for the test (skipped where mounting is not allowed),
+filled but for a few pages' worth, so that SQLite meets "database or disk is full" mid-round."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor import store
+from monitor.cli import cli
+from monitor.crawl import STORAGE_ERROR_EXIT, run_crawl
+from monitor.demo.site import DemoSite
+from monitor.errors import NewerDatabaseError
+from tests.conftest import FAST, track
+
+# Room left on the disk once filled: the first pages fit, the rest do not.
+ROOM_BYTES = 96 * 1024
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path, room: int) -> Path:
+    """A file taking all the free space of `disk` but `room` bytes."""
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    filler = disk / "filler"
+    with open(filler, "wb") as out:
+        out.write(b"\0" * max(0, free - room))
+    return filler
+
+
+def _tracked_on(disk: Path, site: DemoSite) -> Path:
+    db_path = disk / "redline.db"
+    track(db_path, site.article_urls())
+    return db_path
+
+
+def _consistent(db_path: Path) -> None:
+    """Nothing half-written: the file is sound, every version has its check and its article's
+    count, every change its versions."""
+    db = store.open_db(db_path)
+    try:
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        orphans = db.execute(
+            "select count(*) from versions where id not in "
+            "(select version_id from checks where version_id is not null)"
+        ).fetchone()[0]
+        assert orphans == 0
+        miscounted = db.execute(
+            "select count(*) from articles where version_count != "
+            "(select count(*) from versions where versions.article_id = articles.id)"
+        ).fetchone()[0]
+        assert miscounted == 0
+    finally:
+        db.close()
+
+
+@pytest.mark.e2e
+def test_a_full_disk_stops_the_crawl_with_one_line_and_exit_3(small_disk: Path) -> None:
+    with DemoSite() as site:
+        db_path = _tracked_on(small_disk, site)
+        filler = _fill(small_disk, ROOM_BYTES)
+        result = run_crawl(
+            "check", db_path, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"}
+        )
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    summaries = [line for line in result.stdout.splitlines() if "the round stopped" in line]
+    assert len(summaries) == 1 and "database or disk is full" in summaries[0], summaries
+    filler.unlink()
+    _consistent(db_path)
+
+
+@pytest.mark.e2e
+def test_redline_check_reports_the_dropped_pages(small_disk: Path) -> None:
+    with DemoSite() as site:
+        db_path = _tracked_on(small_disk, site)
+        filler = _fill(small_disk, ROOM_BYTES)
+        result = CliRunner().invoke(cli, ["--db", str(db_path), "check", "--all"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: the round stopped: ") and "database or disk is full" in last
+    assert "fetched page(s) dropped, not recorded" in last
+    filler.unlink()
+    _consistent(db_path)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def newer_db(tmp_path: Path) -> Path:
+    path = tmp_path / "newer.db"
+    db = store.open_db(path)
+    db.execute(
+        "insert into _sqlite_migrations (migration_set, name, applied_at) "
+        "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
+    )
+    db.conn.commit()
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    return path
+
+
+def test_a_database_migrated_by_a_newer_redline_is_refused_unchanged(newer_db: Path) -> None:
+    before = _digest(newer_db)
+    with pytest.raises(NewerDatabaseError, match="m999_from_the_future"):
+        store.open_db(newer_db)
+    assert _digest(newer_db) == before
+
+
+@pytest.mark.parametrize("command", [["init"], ["add", "https://news.example/a"], ["edits"]])
+def test_commands_refuse_a_newer_database_with_one_line(newer_db: Path, command: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(newer_db), *command])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: database {newer_db} was migrated by a newer Redline (migration "
+        "m999_from_the_future unknown here): upgrade Redline to use it"
+    ]
