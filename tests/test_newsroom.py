@@ -245,3 +245,17 @@ def test_a_headline_going_back_with_the_body_is_a_revert() -> None:
     assert [e.kind for e in decision.edits] == ["reverted", "headline", "sentence_added"]
     assert decision.keeps_revert and decision.writes.tests == ()
     assert decision.writes.runs == (("title", Run(A, at(20), with_body=True)),)
+
+
+def test_alert_rules_skip_new_posts_unless_they_ask_for_them() -> None:
+    from monitor.alerts import rule_matches
+    from monitor.compare.edit import is_stealth
+    from monitor.config import Rule
+
+    post = make_edit("live_post_added", "body", new="Ferries are cancelled.")
+    row = {"kind": post.kind, "score": post.score, "site": "example.com", "stealth": 0}
+    assert not rule_matches(Rule(name="default"), row)
+    assert rule_matches(Rule(name="posts", kinds=frozenset({"live_post_added"}), min_score=0), row)
+    started = make_edit("headline_test_started", "title", new="headline test: 2 variants")
+    assert rule_matches(Rule(name="default"), {**row, "kind": started.kind, "score": started.score})
+    assert not is_stealth([started])

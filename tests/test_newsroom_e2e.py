@@ -4,11 +4,13 @@ after publication is exactly the edit reported."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from monitor import store
 from monitor.demo import DemoSite
 from monitor.demo import specials as S
+from monitor.fetch.policy import DEFAULT_LIVE_INTERVAL
 from tests.conftest import crawl, rows, track
 from tests.test_alerts import Receiver, send, simple_config
 
@@ -57,7 +59,15 @@ def test_headline_test_and_live_blog_end_to_end(tmp_path: Path, db_path: Path) -
     assert "live post of 2026-11-04 08:40 UTC" in significant[0]["reasons"]
     posts = rows(db_path, "select post_key, state from live_posts order by published")
     assert [p["state"] for p in posts] == ["live", "edited", "live", "live", "live", "live"]
-    assert rows(db_path, "select live from articles where url = ?", [live]) == [{"live": 1}]
+    checked = rows(
+        db_path, "select live, last_checked, next_check from articles where url = ?", [live]
+    )
+    assert checked[0]["live"] == 1
+    # the live tier: checked again in five minutes
+    gap = datetime.fromisoformat(checked[0]["next_check"]) - datetime.fromisoformat(
+        checked[0]["last_checked"]
+    )
+    assert gap == DEFAULT_LIVE_INTERVAL
 
     # Alerts (one rule, every significant edit): the headline change, the test's start and the
     # edited post; nothing per flip, nothing per new post.

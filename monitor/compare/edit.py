@@ -170,7 +170,14 @@ def summarize(edits: Iterable[Edit]) -> str:
     return "; ".join(parts) if parts else "no edits"
 
 
+# Events about how a page is published, not edits of its text: never "stealth".
+NEWSROOM_EVENTS = frozenset({"headline_test_started", "headline_test_ended", "live_post_added"})
+
+
 def is_stealth(edits: Iterable[Edit]) -> bool:
-    """Significant edits and no correction note: changed without the newsroom saying so."""
+    """Significant edits and no correction note: changed without the newsroom saying so. A
+    headline test starting or ending is not an edit made without saying so."""
     edits = list(edits)
-    return any(e.significant for e in edits) and not any(e.kind == "correction_note" for e in edits)
+    return any(e.significant and e.kind not in NEWSROOM_EVENTS for e in edits) and not any(
+        e.kind == "correction_note" for e in edits
+    )
