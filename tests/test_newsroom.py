@@ -259,3 +259,34 @@ def test_alert_rules_skip_new_posts_unless_they_ask_for_them() -> None:
     started = make_edit("headline_test_started", "title", new="headline test: 2 variants")
     assert rule_matches(Rule(name="default"), {**row, "kind": started.kind, "score": started.score})
     assert not is_stealth([started])
+
+
+def test_timed_posts_that_keep_growing_at_the_top_make_a_live_page() -> None:
+    timed = ("posts with their own times",)
+    one = Post("p3", "2026-11-04T12:00:00Z", "Ferries to Gull Island are cancelled today.")
+    two = Post("p4", "2026-11-04T13:00:00Z", "Power is back on in most of Saltmarsh tonight.")
+    first = decide_newsroom(
+        NewsroomKnown(posts=POSTS, growths=0),
+        NewsroomSeen(live_page=LivePage(timed, (one, *POSTS))),
+        [],
+        at(0),
+    )
+    assert not first.writes.live and first.writes.posts is not None  # watched, not live yet
+    second = decide_newsroom(
+        NewsroomKnown(posts=(one, *POSTS), growths=1),
+        NewsroomSeen(live_page=LivePage(timed, (two, one, *POSTS))),
+        [make_edit("sentence_added", "body", new=two.text)],
+        at(10),
+    )
+    assert second.writes.live
+    assert [e.kind for e in second.edits] == ["live_post_added"]
+
+
+def test_a_growing_comment_thread_beside_an_article_is_not_a_live_page() -> None:
+    badge = ("live badge", "posts with their own times")
+    page = LivePage(badge, POSTS)
+    article = NewsroomSeen(live_page=page, body="The council approved the budget on Tuesday.")
+    decision = decide_newsroom(NewsroomKnown(growths=5), article, [], at(0))
+    assert not decision.writes.live
+    story = NewsroomSeen(live_page=page, body=" ".join(p.text for p in POSTS))
+    assert decide_newsroom(NewsroomKnown(), story, [], at(0)).writes.live

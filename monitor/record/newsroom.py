@@ -32,13 +32,18 @@ from monitor.compare.variants import (
     VariantDecision,
     decide_variant,
 )
-from monitor.extract.liveblog import LivePage, Post
+from monitor.extract.liveblog import SIGNAL_JSON_LD, LivePage, Post, growth, is_live
 from monitor.store.newsroom import NewsroomWrites, PostWrites, TestWrite
 
 # Edits of these fields are the article's own text changing (not its headline or its life).
 TEXT_FIELDS = frozenset({"body", "byline"})
 # How a field is named in an event.
 LABELS = {"title": "headline", "standfirst": "standfirst"}
+# Without a JSON-LD declaration, a page is live only if at least this share of its posts is in the
+# extracted text (probed by their first characters): a growing comment thread beside an article
+# is not a live blog, and taking it for one would hide the article's own edits.
+POSTS_IN_BODY_SHARE = 0.5
+POST_PROBE_CHARS = 80
 # A new post's edit quotes the start of the post, this long.
 POST_EXCERPT_CHARS = 300
 
@@ -50,6 +55,7 @@ class NewsroomKnown:
     runs: Mapping[str, Sequence[Run]] = field(default_factory=dict)  # per field, oldest first
     posts: Sequence[Post] = ()  # the live page's posts as last seen
     live: bool = False  # the article is already known to be a live page
+    growths: int = 0  # earlier checks that added posts (a page with timed posts, not yet live)
     previous_check: datetime | None = None
 
 
@@ -60,6 +66,7 @@ class NewsroomSeen:
     title: str = ""
     standfirst: str = ""
     live_page: LivePage | None = None
+    body: str = ""  # the extracted text (a live page's posts must be in it)
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,32 @@ def _added_edit(post: Post) -> Edit:
     )
 
 
+def _posts_are_the_story(page: LivePage, body: str) -> bool:
+    """Most posts are in the article's extracted text: the posts are what the page is about, not
+    a comment thread or a list of related stories beside it."""
+    text = " ".join(body.split())
+    inside = sum(" ".join(post.text.split())[:POST_PROBE_CHARS] in text for post in page.posts)
+    return inside >= POSTS_IN_BODY_SHARE * len(page.posts)
+
+
+def _is_live(page: LivePage, known: NewsroomKnown, body: str) -> bool:
+    """Live by the page's own declaration (JSON-LD), by an earlier check, or by its other
+    signals (a badge, a live URL, timed posts that grew at one end at `MIN_GROWTHS` checks,
+    this one included) when its posts are the article's text."""
+    if not page.posts:
+        return False
+    if SIGNAL_JSON_LD in page.signals or known.live:
+        return True
+    if body and not _posts_are_the_story(page, body):
+        return False
+    if page.is_live:
+        return True
+    grew = bool(known.posts) and bool(
+        growth([p.key for p in known.posts], [p.key for p in page.posts])
+    )
+    return is_live(page, known.growths + int(grew))
+
+
 def decide_newsroom(
     known: NewsroomKnown,
     seen: NewsroomSeen,
@@ -181,7 +214,7 @@ def decide_newsroom(
     kept = list(edits)
     title_decision: VariantDecision | None = None
     page = seen.live_page
-    is_live_page = page is not None and bool(page.posts) and (page.is_live or known.live)
+    is_live_page = page is not None and _is_live(page, known, seen.body)
     # The article's own text changed too: a headline going back with it is a revert of the
     # whole article, not a test (a live page's text changes all the time: never counted).
     with_body = not is_live_page and any(e.field in TEXT_FIELDS for e in edits)
@@ -205,6 +238,9 @@ def decide_newsroom(
 
     posts: PostWrites | None = None
     live = False
+    if page is not None and page.posts and not is_live_page:
+        # Timed posts but no other sign yet: the posts are kept to watch the page grow.
+        posts = PostWrites(shown=page.posts)
     if page is not None and is_live_page:
         live = not known.live
         if known.posts and not first_sight:

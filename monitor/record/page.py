@@ -225,6 +225,7 @@ def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKn
         runs={name: newsroom_store.field_runs(db, article_id, name) for name in FIELDS},
         posts=newsroom_store.stored_posts(db, article_id) if posts else (),
         live=bool(article.get("live")),
+        growths=newsroom_store.post_growths(db, article_id) if posts else 0,
         previous_check=datetime.fromisoformat(article["last_checked"])
         if article.get("last_checked")
         else None,
@@ -243,13 +244,12 @@ def _newsroom(
     """Headline variants and live posts of this page: decided on the comparison's edits (with
     the `reverted` event the plan would add), before anything is written."""
     live_page = read_live_page(page.body, page.final)
-    looks_live = bool(live_page.posts) and (live_page.is_live or bool(known.article.get("live")))
     edits = list(lookups.comparison.edits) if lookups.comparison else []
     if lookups.earlier_seq is not None:
         edits.append(make_edit("reverted", "article"))
     return decide_newsroom(
-        _newsroom_known(db, known.article, looks_live),
-        NewsroomSeen(extracted.title, read_standfirst(page.body), live_page),
+        _newsroom_known(db, known.article, bool(live_page.posts)),
+        NewsroomSeen(extracted.title, read_standfirst(page.body), live_page, extracted.body),
         edits,
         now,
         first_sight=latest is None,

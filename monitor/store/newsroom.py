@@ -88,6 +88,14 @@ def open_tests(db: Database, article_id: int) -> dict[str, Row]:
     return {row["field"]: row for row in rows}
 
 
+def post_growths(db: Database, article_id: int) -> int:
+    """How many checks after the first added posts to the page (its posts' first sightings)."""
+    row = db.execute(
+        "select count(distinct first_seen) from live_posts where article_id = ?", [article_id]
+    ).fetchone()
+    return max(0, int(row[0]) - 1) if row else 0
+
+
 def stored_posts(db: Database, article_id: int) -> list[Post]:
     """The posts last seen on a live page, newest first."""
     rows = db.query(

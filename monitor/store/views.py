@@ -217,6 +217,7 @@ select
   live_posts.article_id as article_id
 from live_posts
 join articles on articles.id = live_posts.article_id
+where articles.live = 1
 order by live_posts.article_id, live_posts.published desc
 """
 
