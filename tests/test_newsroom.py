@@ -290,3 +290,29 @@ def test_a_growing_comment_thread_beside_an_article_is_not_a_live_page() -> None
     assert not decision.writes.live
     story = NewsroomSeen(live_page=page, body=" ".join(p.text for p in POSTS))
     assert decide_newsroom(NewsroomKnown(), story, [], at(0)).writes.live
+
+
+def test_an_extractor_upgrade_keeps_headline_tests_and_live_posts(tmp_path: Path) -> None:
+    from monitor.demo import specials as S
+    from monitor.record.page import FetchedPage, record_page
+    from monitor.record.reextract import reextract_all
+    from tests.test_reextract import pretend_old_extractor
+
+    base = "http://127.0.0.1:8631"
+    db = store.open_db(tmp_path / "r.db")
+    for check in range(4):
+        now = at(10 * check)
+        edition = check + 1
+        for path, variant in ((S.AB_TEST_PATH, check), (S.LIVE_BLOG_PATH, 0)):
+            page = S.render_special(path, edition, base, variant)
+            assert page is not None
+            record_page(
+                db, FetchedPage(base + path, 200, page.body, content_type=page.content_type), now
+            )
+    kinds = "select kind, new from edits order by change_id, position"
+    before = [(r["kind"], r["new"]) for r in db.query(kinds)]
+    assert [k for k, _ in before].count("headline_test_started") == 1
+    assert ("quote", "should") in before
+    pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
+    reextract_all(db)
+    assert [(r["kind"], r["new"]) for r in db.query(kinds)] == before
