@@ -12,14 +12,14 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	$(BIN)/python -m compileall -q monitor crawler
 	touch $(STAMP)
 
 demo: setup
 	$(BIN)/redline demo
 
-test: setup
+test: setup postgres-deps
 	$(BIN)/python -m pytest -q
 
 lint: setup
@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff format --check monitor crawler tests bench tools
 	$(BIN)/mypy
 
-bench: bench-extract bench-edits bench-crawl bench-store bench-memory
+bench: bench-extract bench-edits bench-crawl bench-store bench-memory bench-cluster
 
 bench-extract: setup
 	$(BIN)/python -m bench.extract --corpus $(CORPUS)
@@ -47,6 +47,15 @@ browser-deps:
 		     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) ; } \
 		|| echo "browser-deps: could not install chromium; the browser tests will skip"
 
+# Debian's PostgreSQL server for the cluster tests (tests/pg.py starts one in a temporary
+# directory); best effort (needs root and apt-get), the cluster tests skip with a reason otherwise.
+.PHONY: postgres-deps
+postgres-deps:
+	@test -x "$$(pg_config --bindir 2>/dev/null)/initdb" || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| { command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && \
+		     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) ; } \
+		|| echo "postgres-deps: could not install postgresql; the cluster tests will skip"
+
 clean:
 	rm -rf $(VENV) build *.egg-info
 
@@ -56,7 +65,7 @@ clean:
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster,bench]'
 	touch $(BENCH_STAMP)
 
 # Byte-compile the project before a benchmark, as an installed package would be: where
@@ -73,3 +82,9 @@ bench-store: bench-compile
 
 bench-memory: bench-compile
 	$(BIN)/python -m bench.memory --corpus $(CORPUS)
+
+# One node against three on the same pages beside the single-machine daemon, and the capacity
+# model (issue 13); starts its own PostgreSQL like the tests (make postgres-deps).
+.PHONY: bench-cluster
+bench-cluster: bench-compile postgres-deps
+	$(BIN)/python -m bench.cluster --corpus $(CORPUS)

@@ -154,7 +154,7 @@ class _Server(ThreadingHTTPServer):
 class CorpusServer:
     """The corpus on 127.0.0.1 in a daemon thread; use as a context manager."""
 
-    def __init__(self, pages: list[CorpusPage], port: int = 0) -> None:
+    def __init__(self, pages: list[CorpusPage], port: int = 0, host: str = "127.0.0.1") -> None:
         self.pages = pages
         self.by_id = {page.page_id: page for page in pages}
         self.conditional = False
@@ -162,7 +162,8 @@ class CorpusServer:
         self.requests: Counter[int] = Counter()
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, int, int], bytes] = {}
-        self._server = _Server(("127.0.0.1", port), _Handler)
+        self.host = host
+        self._server = _Server((host, port), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -171,7 +172,7 @@ class CorpusServer:
         return int(self._server.server_address[1])
 
     def url(self, copy: int, page_id: str) -> str:
-        return f"http://127.0.0.1:{self.port}{page_path(copy, page_id)}"
+        return f"http://{self.host}:{self.port}{page_path(copy, page_id)}"
 
     def urls(self, count: int) -> list[str]:
         """`count` distinct URLs: every page under copy 0, then copy 1, and so on."""

@@ -582,11 +582,14 @@ def demo(ctx: click.Context, port: int) -> None:
 
 
 from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
+from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
 from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)
 cli.add_command(alerts_command)
 cli.add_command(config_command)
+cli.add_command(cluster_command)
+cli.add_command(worker_command)
 
 
 def main() -> None:

@@ -3,11 +3,13 @@ stays inside the child. The monitor never imports Scrapy; it only starts `python
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import signal
 import subprocess
 import sys
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
 
 # A check round that takes longer than this is stuck; the child is killed and the round logged.
@@ -61,8 +63,11 @@ def start_crawl(
     args: Mapping[str, str] | None = None,
     settings: Mapping[str, str] | None = None,
     log_file: Path | None = None,
+    die_with_parent: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """Start `scrapy crawl SPIDER` in the background; its log goes to `log_file` (or nowhere)."""
+    """Start `scrapy crawl SPIDER` in the background; its log goes to `log_file` (or nowhere).
+    With `die_with_parent` (Linux), the crawl is killed when the thread that started it dies: a
+    cluster node killed outright must not leave a crawl running on a shard it no longer holds."""
     output = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
     try:
         return subprocess.Popen(
@@ -72,10 +77,24 @@ def start_crawl(
             stderr=subprocess.STDOUT,
             # A Ctrl-C in the terminal reaches the daemon, which forwards it to the crawl.
             start_new_session=True,
+            preexec_fn=_die_with_parent() if die_with_parent else None,
         )
     finally:
         if log_file:
             output.close()  # type: ignore[union-attr]
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) in the child, where the C library offers it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+
+    def arm() -> None:
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+    return arm
 
 
 def run_crawl(

@@ -65,3 +65,22 @@ def rows(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
         return list(db.query(sql, params or []))
     finally:
         db.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A real PostgreSQL server for the session (tests/pg.py), or a skip saying why not."""
+    from tests.pg import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as error:
+        pytest.skip(f"PostgreSQL cannot be started: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres) -> str:
+    """A fresh database on the session's PostgreSQL server."""
+    return postgres.create_database()

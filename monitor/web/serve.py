@@ -13,6 +13,7 @@ import asyncio
 import copy
 import logging
 import signal
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -86,9 +87,16 @@ def register_plugin() -> None:
         pm.register(plugin, name="redline")
 
 
-def make_datasette(db_path: Path | str, *, allow_sql: bool = True, **choices: Any) -> Datasette:
+def make_datasette(
+    db_path: Path | str,
+    *,
+    allow_sql: bool = True,
+    shards: Sequence[Path] = (),
+    **choices: Any,
+) -> Datasette:
     """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
-    `choices` are `build_metadata`'s."""
+    `choices` are `build_metadata`'s; `shards` (a cluster's shard files) are added beside it, each
+    named after its file."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -113,6 +121,11 @@ def make_datasette(db_path: Path | str, *, allow_sql: bool = True, **choices: An
     datasette.add_database(
         DatasetteDatabase(datasette, path=str(path.resolve()), is_mutable=True), name=DATABASE
     )
+    for shard in shards:
+        datasette.add_database(
+            DatasetteDatabase(datasette, path=str(shard.resolve()), is_mutable=True),
+            name=shard.stem,
+        )
     return datasette
 
 
@@ -128,14 +141,22 @@ def bound_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, **choices: Any) -> None:
+def serve(
+    db_path: Path,
+    host: str,
+    port: int,
+    *,
+    allow_sql: bool,
+    shards: Sequence[Path] = (),
+    **choices: Any,
+) -> None:
     """Run the server until SIGTERM or Ctrl-C, then exit 0 like `redline daemon`. (uvicorn shuts
     down gracefully, then re-raises the signal to the handlers it found: these.)"""
     import uvicorn
     from datasette.utils import StartupError
 
     datasette = make_datasette(
-        db_path, allow_sql=allow_sql, bound_url=bound_url(host, port), **choices
+        db_path, allow_sql=allow_sql, bound_url=bound_url(host, port), shards=shards, **choices
     )
     try:  # startup checks fail now, with one line, not at the first request
         asyncio.run(datasette.invoke_startup())
@@ -164,6 +185,12 @@ def serve(db_path: Path, host: str, port: int, *, allow_sql: bool, **choices: An
     default=None,
     help="Let visitors download the raw pages in `snapshots` (default: not allowed).",
 )
+@click.option(
+    "--cluster",
+    "cluster_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A cluster's shard directory: every shard, and its rollup as `redline`.",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -172,6 +199,7 @@ def serve_command(
     allow_sql: bool | None,
     public_url: str | None,
     snapshot_downloads: bool | None,
+    cluster_dir: Path | None,
 ) -> None:
     """Browse the database in Datasette: edit feed, timelines, diffs, searches, Atom feed."""
     try:
@@ -185,13 +213,20 @@ def serve_command(
         if public_url and not public_url.startswith(("http://", "https://")):
             raise click.BadParameter("expected an http or https URL", param_hint="--public-url")
         db_path = Path(ctx.obj["db"])
+        shards: list[Path] = []
+        if cluster_dir is not None:  # the rollup (created empty if need be) and every shard
+            from monitor.cluster.shards import ROLLUP_FILE, shard_files
+
+            db_path, shards = cluster_dir / ROLLUP_FILE, shard_files(cluster_dir)
+            store.open_db(db_path).close()
         if not db_path.is_file():
             raise DatabaseError(
                 f"no database at {db_path} (create one with `redline init` or `redline demo`)"
             )
         store.open_db(db_path).close()  # brings the schema (views, search indexes) up to date
         click.echo(
-            f"serving {db_path} at http://{host}:{port}/ "
+            f"serving {db_path}{f' and {len(shards)} shard(s)' if cluster_dir else ''} "
+            f"at http://{host}:{port}/ "
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
         if not public_url and host in ("0.0.0.0", "::"):
@@ -208,6 +243,7 @@ def serve_command(
             public_url=public_url,
             diff_timeout=config.serve.diff_timeout.total_seconds(),
             snapshot_downloads=snapshot_downloads,
+            shards=shards,
         )
     except RedlineError as error:
         raise click.ClickException(str(error)) from error

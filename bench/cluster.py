@@ -1,0 +1,319 @@
+"""One node against three on the same pages, beside the single-machine daemon's round, in one run;
+then the capacity model of README "Running on many machines" from the costs measured here.
+
+    python -m bench.cluster --corpus ../shared/corpus [--hosts 4] [--per-host 181]
+
+The 181 real pages of article-extraction-benchmark are served by one `bench.serve_corpus` server
+per host, on 127.0.0.2, 127.0.0.3 ... (hosts chosen so that each lands in its own shard of 64).
+Three rounds on each side, on the same pages: first sight (fetch, extract, store), unchanged
+(200 with identical bytes), 304 (the server answers If-None-Match). Sides:
+
+- single: `scrapy crawl check` on one database, as `redline daemon` starts it (`monitor.crawl`);
+- cluster, 1 node and 3 nodes: `redline worker` processes on a real PostgreSQL (tests/pg.py),
+  one shard per host; a round is timed from the moment its articles fall due to the moment every
+  one of them has its check, so the tick's queueing latency and one Scrapy start-up per shard are
+  in it.
+
+CPU is from os.wait4 on each child (the crawls and their extraction workers included; for the
+workers, the whole life of the node: idle ticks and heartbeats too). Politeness is relaxed for
+the benchmark only (our own servers on loopback), the same on every side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from bench.corpus import REPO_ROOT, corpus_dir_or_exit
+from bench.crawl import RELAXED, run_scrapy, track
+from bench.serve_corpus import AEB, CorpusServer, load_pages
+from monitor import store
+from monitor.crawl import crawl_command, crawl_env
+from monitor.fetch.policy import DEFAULT_MAX_AGE, DEFAULT_TIERS
+
+ROUNDS = ("first sight", "unchanged", "304")
+SHARDS = 64
+# Every due page in one crawl on every side (the default of 500 would split the larger rounds).
+SETTINGS = {**RELAXED, "REDLINE_ROUND_LIMIT": "100000", "LOG_LEVEL": "INFO"}
+ROUND_TIMEOUT_S = 1800
+# Capacity model: a node is planned at half its CPU (bursts, re-extraction, Datasette, backups).
+NODE_CORES = 2
+NODE_UTILISATION = 0.5
+# Stored versions per article over its life beyond the first (NewsEdits: most articles are never
+# edited, some many times); an assumption of the model, printed with it.
+EDITS_PER_ARTICLE = 0.3
+
+
+@dataclass
+class Side:
+    name: str
+    walls: dict[str, float]
+    cpu_s: float  # all rounds
+    disk: dict[str, float]  # bytes per page, by round (single only)
+
+
+def checkpoint_size(path: Path) -> int:
+    db = store.open_db(path)
+    try:
+        db.execute("pragma wal_checkpoint(TRUNCATE)")
+        row = db.execute("pragma page_count").fetchone()
+        size = db.execute("pragma page_size").fetchone()
+        return int(row[0]) * int(size[0])
+    finally:
+        db.close()
+
+
+def make_due(paths: Sequence[Path]) -> None:
+    now = store.stamp(store.utc_now())
+    for path in paths:
+        db = store.open_db(path)
+        with store.write_transaction(db):
+            db.execute("update articles set next_check = ?", [now])
+        db.close()
+
+
+def run_cluster(
+    servers: list[CorpusServer], urls: list[str], work: Path, nodes: int, pg: object
+) -> Side:
+    from monitor.cluster import coordination, routing
+    from monitor.cluster.shards import shard_files
+
+    pg_url = pg.create_database()  # type: ignore[attr-defined]
+    directory = work / f"cluster-{nodes}"
+    subprocess.run(
+        [sys.executable, "-m", "monitor", "cluster", "--pg", pg_url, "init", "--dir",
+         str(directory), "--shards", str(SHARDS), "--check-every", "1s", "--revisit", "1d"],
+        cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+    settings = [arg for key, value in SETTINGS.items() for arg in ("-s", f"{key}={value}")]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "monitor",
+                "worker",
+                "--pg",
+                pg_url,
+                "--node",
+                f"n{n}",
+                "--allow-private",
+                "--log-file",
+                str(work / f"cluster-{nodes}-n{n}.log"),
+                *settings,
+            ],
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(nodes)
+    ]
+    walls = {}
+    try:
+        for name in ROUNDS:
+            for server in servers:
+                server.conditional = name == "304"
+            started = time.perf_counter()
+            with coordination.connect(pg_url) as conn:
+                if name == ROUNDS[0]:
+                    for url in urls:
+                        routing.track_url(conn, config, url, store.utc_now())
+                else:
+                    make_due(shard_files(directory))
+                    conn.execute("update redline_shards set next_due_at = now() where articles > 0")
+            wait_round(shard_files(directory), len(urls), ROUNDS.index(name) + 1)
+            walls[name] = time.perf_counter() - started
+    finally:
+        cpu = 0.0
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            _, _, usage = os.wait4(worker.pid, 0)
+            cpu += usage.ru_utime + usage.ru_stime
+    return Side(f"cluster, {nodes} node{'s' if nodes > 1 else ''}", walls, cpu, {})
+
+
+def wait_round(paths: list[Path], pages: int, checks: int) -> None:
+    deadline = time.perf_counter() + ROUND_TIMEOUT_S
+    while time.perf_counter() < deadline:
+        done = 0
+        for path in paths:
+            db = store.open_db(path)
+            done += next(
+                db.query(
+                    "select count(*) as n from (select article_id from checks group by "
+                    "article_id having count(*) >= ?)",
+                    [checks],
+                )
+            )["n"]
+            db.close()
+        if done >= pages:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"error: round {checks} did not finish in {ROUND_TIMEOUT_S} s")
+
+
+def pick_hosts(count: int) -> list[str]:
+    """Loopback addresses whose shards (of 64) differ, so that each host is its own shard."""
+    from monitor.cluster.shards import shard_of
+
+    hosts, seen = [], set()
+    for last in range(2, 250):
+        host = f"127.0.0.{last}"
+        shard = shard_of(f"http://{host}/", SHARDS)
+        if shard not in seen:
+            hosts.append(host)
+            seen.add(shard)
+        if len(hosts) == count:
+            return hosts
+    raise SystemExit("error: not enough loopback addresses")
+
+
+def checks_per_article_life() -> int:
+    """Checks of an article never edited, first sight to the maximum age, under the tiers."""
+    age, checks = timedelta(0), 0
+    while age < DEFAULT_MAX_AGE:
+        checks += 1
+        age += next(interval for below, interval in DEFAULT_TIERS if age < below)
+    return checks
+
+
+def capacity(single: Side, pages: int) -> str:
+    life = checks_per_article_life()
+    per_day = life / DEFAULT_MAX_AGE.days  # steady state: ages spread evenly over the window
+    lines = [
+        f"capacity model: {life} checks over an article's {DEFAULT_MAX_AGE.days} days "
+        f"= {per_day:.2f} a day; {EDITS_PER_ARTICLE} stored versions per article beyond the first "
+        f"(assumed); a 2-core node planned at {NODE_UTILISATION:.0%} CPU",
+    ]
+    cpu_ms = {name: single_cpu_ms(single, name, pages) for name in ROUNDS}
+    lines.append(
+        "measured CPU per page (crawl and extraction workers, start-up included): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu_ms.items())
+    )
+    lines.append(
+        "measured disk per page: "
+        + ", ".join(f"{name} {single.disk[name] / 1024:.1f} KiB" for name in ROUNDS)
+    )
+    for tracked in (1_000_000, 10_000_000):
+        fetches = tracked * per_day
+        new = tracked / DEFAULT_MAX_AGE.days
+        versions = new * (1 + EDITS_PER_ARTICLE)
+        repeat = fetches - new
+        for kind in ("unchanged", "304"):
+            cpu_s = (new * cpu_ms["first sight"] * (1 + EDITS_PER_ARTICLE)
+                     + repeat * cpu_ms[kind]) / 1000  # fmt: skip
+            disk = versions * single.disk["first sight"] + repeat * single.disk[kind]
+            nodes = cpu_s / (86400 * NODE_CORES * NODE_UTILISATION)
+            lines.append(
+                f"  {tracked / 1e6:.0f}M articles, repeats {kind}: {fetches / 1e6:.1f}M fetches "
+                f"a day ({fetches / 86400:.0f}/s), CPU {cpu_s / 3600:.0f} core-hours a day, "
+                f"disk {disk / 1e9:.1f} GB a day, {max(1, round(nodes + 0.5))} node(s)"
+            )
+    return "\n".join(lines)
+
+
+def single_cpu_ms(side: Side, name: str, pages: int) -> float:
+    return side.disk.get(f"cpu {name}", 0.0) * 1000 / pages
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--hosts", type=int, default=4)
+    parser.add_argument("--per-host", type=int, default=181)
+    args = parser.parse_args(argv)
+    pages = load_pages(corpus_dir_or_exit(args.corpus, require=AEB))
+    from tests.pg import PostgresServer, PostgresUnavailable
+
+    try:
+        pg = PostgresServer().start()
+    except PostgresUnavailable as error:
+        raise SystemExit(f"error: PostgreSQL cannot be started: {error}") from error
+    work = Path(tempfile.mkdtemp(prefix="redline-bench-cluster-"))
+    servers = [CorpusServer(pages, host=host) for host in pick_hosts(args.hosts)]
+    try:
+        for server in servers:
+            server.__enter__()
+        urls = [url for server in servers for url in server.urls(args.per_host)]
+        print(f"{len(urls)} pages on {len(servers)} hosts (one shard each), rounds: "
+              f"{', '.join(ROUNDS)}", flush=True)  # fmt: skip
+        single = run_single(servers, urls, work)
+        sides = [single]
+        for nodes in (1, 3):
+            sides.append(run_cluster(servers, urls, work, nodes, pg))
+        print(report(sides, len(urls), shards=len(servers)))
+        print()
+        print(capacity(single, len(urls)))
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+        pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_single(servers: list[CorpusServer], urls: list[str], work: Path) -> Side:
+    """The single side, with its CPU per round kept (in `disk`, under "cpu ROUND")."""
+    db_path = work / "single.db"
+    track(db_path, urls)
+    walls: dict[str, float] = {}
+    disk: dict[str, float] = {}
+    cpu = 0.0
+    for name in ROUNDS:
+        for server in servers:
+            server.conditional = name == "304"
+        make_due([db_path])
+        before = checkpoint_size(db_path)
+        run = run_scrapy(
+            crawl_command("check", {}, SETTINGS), crawl_env(db_path), work / "single.log", len(urls)
+        )
+        walls[name], cpu = run.wall_s, cpu + run.cpu_s
+        disk[name] = (checkpoint_size(db_path) - before) / len(urls)
+        disk[f"cpu {name}"] = run.cpu_s
+    return Side("single machine (daemon)", walls, cpu, disk)
+
+
+def report(sides: list[Side], pages: int, shards: int) -> str:
+    single, one, three = sides
+    header = f"{'round':<12}" + "".join(f"{side.name:>26}" for side in sides)
+    header += f"{'1 node vs single':>18}{'3 nodes vs 1':>14}"
+    lines = [header]
+    for name in ROUNDS:
+        row = f"{name:<12}" + "".join(
+            f"{side.walls[name]:>18.1f} s {pages / side.walls[name]:>4.0f}/s" for side in sides
+        )
+        row += f"{one.walls[name] / single.walls[name] - 1:>+17.0%} "
+        row += f"{one.walls[name] / three.walls[name]:>12.2f}x"
+        lines.append(row)
+    total = {side.name: sum(side.walls.values()) for side in sides}
+    lines.append(
+        "CPU, all rounds: "
+        + ", ".join(f"{side.name} {side.cpu_s:.0f} s" for side in sides)
+        + f"; cluster overhead per node (1 node vs single): "
+        f"CPU {one.cpu_s / single.cpu_s - 1:+.0%}, "
+        f"wall {total[one.name] / total[single.name] - 1:+.0%}"
+    )
+    crawls = len(ROUNDS) * (shards - 1)  # one crawl per shard and round, against one
+    if crawls > 0:
+        lines.append(
+            f"fixed cost of one more crawl (Scrapy and extraction workers starting, the tick): "
+            f"{(one.cpu_s - single.cpu_s) / crawls:.1f} CPU-s, "
+            f"{(total[one.name] - total[single.name]) / crawls:.1f} s wall"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

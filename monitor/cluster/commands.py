@@ -1,0 +1,328 @@
+"""`redline cluster ...` and `redline worker`: the click layer of the cluster.
+
+procrastinate, psycopg and tldextract are imported inside the commands, so the single-machine
+commands never load them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from monitor.errors import ConfigError, RedlineError
+from monitor.fetch.policy import parse_duration
+
+PG_HELP = "PostgreSQL URL of the cluster, e.g. postgresql://user@host/redline (env REDLINE_PG)."
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    del ctx, param
+    try:
+        return parse_duration(value) if value else None
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def _fail(error: RedlineError) -> click.ClickException:
+    return click.ClickException(str(error))
+
+
+@click.group(name="cluster")
+@click.option("--pg", "pg_url", envvar="REDLINE_PG", required=True, help=PG_HELP)
+@click.pass_context
+def cluster_command(ctx: click.Context, pg_url: str) -> None:
+    """Run Redline on many machines: PostgreSQL coordinates, SQLite shards store."""
+    ctx.ensure_object(dict)
+    ctx.obj["pg"] = pg_url
+
+
+@cluster_command.command(name="init")
+@click.option(
+    "--dir",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of the shard files, reached by every node.",
+)
+@click.option("--shards", type=click.IntRange(1, 4096), default=64, show_default=True)
+@click.option("--check-every", default="5m", show_default=True, callback=_duration)
+@click.option("--discover-every", default="15m", show_default=True, callback=_duration)
+@click.option("--crawl-timeout", default="30m", show_default=True, callback=_duration)
+@click.option("--stall-timeout", default="1m", show_default=True, callback=_duration)
+@click.option("--rollup-every", default="1m", show_default=True, callback=_duration)
+@click.option("--revisit", callback=_duration, help="One fixed revisit interval for every article.")
+@click.pass_context
+def init_command(
+    ctx: click.Context,
+    directory: Path,
+    shards: int,
+    check_every: timedelta,
+    discover_every: timedelta,
+    crawl_timeout: timedelta,
+    stall_timeout: timedelta,
+    rollup_every: timedelta,
+    revisit: timedelta | None,
+) -> None:
+    """Create procrastinate's schema and Redline's tables (again: update the settings)."""
+    from monitor.cluster import coordination
+    from monitor.cluster.tasks import make_app
+
+    config = coordination.ClusterConfig(
+        directory=directory.resolve(),
+        shards=shards,
+        check_every=check_every,
+        discover_every=discover_every,
+        crawl_timeout=crawl_timeout,
+        stall_timeout=stall_timeout,
+        rollup_every=rollup_every,
+        revisit=revisit,
+    )
+    pg_url = ctx.obj["pg"]
+    try:
+        with coordination.connect(pg_url) as conn:
+            fresh = conn.execute("select to_regclass('procrastinate_jobs') as t").fetchone()
+            if fresh is not None and fresh["t"] is None:
+                asyncio.run(_apply_procrastinate_schema(make_app(pg_url)))
+            coordination.create_tables(conn)
+            coordination.save_config(conn, config)
+        config.directory.mkdir(parents=True, exist_ok=True)
+    except RedlineError as error:
+        raise _fail(error) from error
+    click.echo(f"cluster ready: {shards} shards in {config.directory}")
+
+
+async def _apply_procrastinate_schema(app: Any) -> None:
+    async with app.open_async():
+        await app.schema_manager.apply_schema_async()
+
+
+@cluster_command.command(name="add")
+@click.argument("url")
+@click.option("--feed", "kind", flag_value="feed", help="URL is an RSS or Atom feed.")
+@click.option("--sitemap", "kind", flag_value="sitemap", help="URL is a sitemap or robots.txt.")
+@click.option("--section", "kind", flag_value="section", help="URL is a front or section page.")
+@click.option("--match", default="", help="Regex an article link must match (with --section).")
+@click.pass_context
+def add_command(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
+    """Track an article, or add a source, in the shard of its domain."""
+    from monitor import store
+    from monitor.cluster import coordination, routing
+    from monitor.fetch.sources import make_source
+    from monitor.fetch.urls import check_url
+
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            config = coordination.load_config(conn)
+            if kind is None:
+                if match:
+                    raise click.UsageError("--match goes with --section")
+                canonical = check_url(url)
+                shard, created = routing.track_url(conn, config, canonical, store.utc_now())
+                state = "tracking" if created else "already tracked"
+                click.echo(f"{state} in shard {shard}: {canonical}")
+                return
+            spec = make_source(kind, url, match)
+            shard, created = routing.add_source(conn, config, spec, store.utc_now())
+            state = "added" if created else "already a"
+            click.echo(f"{state} {spec.kind} source in shard {shard}: {spec.url}")
+    except RedlineError as error:
+        raise _fail(error) from error
+
+
+@cluster_command.command(name="sources")
+@click.option(
+    "--load",
+    "load_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Add the sources declared in this TOML file first, each to its shard.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def sources_command(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
+    """List the cluster's sources and their shards."""
+    from monitor import store
+    from monitor.cluster import coordination, routing
+    from monitor.cluster.status import as_json as jsonable
+    from monitor.fetch.sources import load_sources
+
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            config = coordination.load_config(conn)
+            if load_file is not None:
+                specs = load_sources(load_file)
+                now = store.utc_now()
+                added = sum(routing.add_source(conn, config, s, now)[1] for s in specs)
+                click.echo(f"{added} source(s) added from {load_file}", err=as_json)
+            rows = coordination.all_sources(conn)
+    except RedlineError as error:
+        raise _fail(error) from error
+    if as_json:
+        click.echo(json.dumps(jsonable(rows), ensure_ascii=False, indent=2))
+        return
+    table = Table("shard", "kind", "url", "match")
+    for row in rows:
+        table.add_row(str(row["shard"]), row["kind"], row["url"], row["match"] or "")
+    Console(highlight=False).print(table, markup=False) if rows else click.echo("no sources")
+
+
+@cluster_command.command(name="pin")
+@click.argument("shard", type=int)
+@click.argument("node", required=False)
+@click.pass_context
+def pin_command(ctx: click.Context, shard: int, node: str | None) -> None:
+    """Run SHARD's rounds only on NODE (its own queue); without NODE, on any node again."""
+    from monitor.cluster import coordination
+
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            coordination.pin_shard(conn, shard, node)
+    except RedlineError as error:
+        raise _fail(error) from error
+    click.echo(f"shard {shard} runs on {node or 'any node'}")
+
+
+@cluster_command.command(name="rollup")
+@click.pass_context
+def rollup_command(ctx: click.Context) -> None:
+    """Copy the shards' recent edits into the rollup database now (workers do it periodically)."""
+    from monitor.cluster import coordination
+    from monitor.cluster.rollup import roll_up
+
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            config = coordination.load_config(conn)
+        stats = roll_up(config.directory)
+    except RedlineError as error:
+        raise _fail(error) from error
+    click.echo(f"{stats.changes} change(s) rolled up from {stats.shards} shard(s)")
+
+
+@cluster_command.command(name="status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def status_command(ctx: click.Context, as_json: bool) -> None:
+    """Nodes alive; per shard: jobs queued, running and failed, articles, last rounds."""
+    from monitor.cluster import coordination
+    from monitor.cluster.status import as_json as jsonable
+    from monitor.cluster.status import cluster_status
+
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            status = cluster_status(conn)
+    except RedlineError as error:
+        raise _fail(error) from error
+    if as_json:
+        click.echo(json.dumps(jsonable(status), ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+    jobs = status["jobs"]
+    console.print(
+        f"{status['nodes_alive']} node(s) alive, {status['articles']} article(s) in "
+        f"{status['shards']} shards ({status['directory']}); jobs: {jobs['queued']} queued, "
+        f"{jobs['running']} running, {jobs['failed']} failed",
+        markup=False,
+    )
+    nodes = Table("node", "host", "alive", "last seen", "running")
+    for node in status["nodes"]:
+        nodes.add_row(
+            node["name"],
+            node["host"],
+            "yes" if node["alive"] else "no",
+            _when(node["last_seen"]),
+            node["running"] or "",
+        )
+    console.print(nodes, markup=False)
+    shards = Table("shard", "articles", "sources", "queued", "running", "failed", "last check")
+    for row in status["per_shard"]:
+        counts = row["jobs"]
+        if not (row["articles"] or row["sources"] or any(counts.values())):
+            continue  # an empty shard: nothing to say
+        last = _when(row["last_check_at"])
+        if row["last_check_at"] is not None:
+            last += f" by {row['last_check_node']} (exit {row['last_check_exit']})"
+        shards.add_row(
+            str(row["shard"]),
+            str(row["articles"]),
+            str(row["sources"]),
+            str(counts["queued"]),
+            str(counts["running"]),
+            str(counts["failed"]),
+            last,
+        )
+    console.print(shards, markup=False)
+
+
+def _when(moment: Any) -> str:
+    return moment.isoformat(timespec="seconds") if moment is not None else "never"
+
+
+@click.command(name="worker")
+@click.option("--pg", "pg_url", envvar="REDLINE_PG", required=True, help=PG_HELP)
+@click.option("--node", help="This node's name (default: the host name).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The shard directory as mounted on this node (default: the cluster's).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the crawls' Scrapy logs to this file.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Track discovered links on private or loopback addresses (local test sites).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Extra Scrapy setting for every crawl (repeatable).",
+)
+def worker_command(
+    pg_url: str,
+    node: str | None,
+    directory: Path | None,
+    log_file: Path | None,
+    allow_private: bool,
+    extra: tuple[str, ...],
+) -> None:
+    """Run one node of the cluster until SIGTERM or Ctrl-C."""
+    from monitor.cluster import coordination
+    from monitor.cluster.worker import WorkerOptions, run_worker
+
+    settings = {}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
+        settings[name] = value
+    if allow_private:
+        settings["REDLINE_ALLOW_PRIVATE"] = "True"
+    logging.getLogger().setLevel(logging.INFO)
+    # procrastinate logs every job at INFO (a tick every 2 s): its warnings are enough.
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    options = WorkerOptions(
+        pg_url=pg_url,
+        node=node or coordination.default_node_name(),
+        directory=directory.resolve() if directory else None,
+        settings=settings,
+        log_file=log_file,
+    )
+    try:
+        code = run_worker(options)
+    except RedlineError as error:
+        raise _fail(error) from error
+    sys.exit(code)

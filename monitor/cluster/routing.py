@@ -1,0 +1,113 @@
+"""Articles and sources go to the shard of their domain: `redline cluster add`, `cluster sources
+--load`, and the articles a discovery round found on another domain than its source's."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+
+from monitor import store
+from monitor.cluster import coordination
+from monitor.cluster.coordination import ClusterConfig, Row
+from monitor.cluster.shards import shard_of, shard_path
+from monitor.fetch.sources import SourceSpec
+
+# Articles moved out of a shard after one discovery round, at most: a feed lists tens to a few
+# hundred links; the rest moves after the next round.
+REROUTE_LIMIT = 5000
+
+
+def path_of(config: ClusterConfig, shard: int, directory: Path | None = None) -> Path:
+    return shard_path(directory or config.directory, shard, config.shards)
+
+
+def track_url(
+    conn: psycopg.Connection[Row], config: ClusterConfig, url: str, now: datetime
+) -> tuple[int, bool]:
+    """Track a canonical article URL in its shard; returns (shard, created)."""
+    shard = shard_of(url, config.shards)
+    db = store.open_db(path_of(config, shard))
+    try:
+        _, created = store.track_article(db, url, now)
+    finally:
+        db.close()
+    if created:
+        coordination.mark_due(conn, shard, 1, now)
+    return shard, created
+
+
+def add_source(
+    conn: psycopg.Connection[Row], config: ClusterConfig, spec: SourceSpec, now: datetime
+) -> tuple[int, bool]:
+    """Register a source in its shard file (which the discover spider reads) and in Postgres."""
+    shard = shard_of(spec.url, config.shards)
+    db = store.open_db(path_of(config, shard))
+    try:
+        store.add_source(db, spec.kind, spec.url, spec.match, now)
+    finally:
+        db.close()
+    return shard, coordination.add_source(conn, spec.kind, spec.url, spec.match, shard)
+
+
+@dataclass(frozen=True)
+class ShardSummary:
+    articles: int
+    next_due: datetime | None
+
+
+def summarize_shard(path: Path) -> ShardSummary:
+    """How many articles a shard file tracks and when the first of them is next due."""
+    if not path.is_file():
+        return ShardSummary(0, None)
+    db = store.open_db(path)
+    try:
+        row = next(
+            db.query(
+                "select count(*) as articles, min(case when status not in ('expired', "
+                "'duplicate') then next_check end) as next_due from articles"
+            )
+        )
+    finally:
+        db.close()
+    due = datetime.fromisoformat(row["next_due"]) if row["next_due"] else None
+    return ShardSummary(int(row["articles"]), due)
+
+
+def reroute_discovered(config: ClusterConfig, shard: int, now: datetime) -> dict[int, int]:
+    """Move the never-checked articles of `shard` whose domain belongs to another shard (a feed
+    on one domain listing articles on another) to their own shard. Returns {shard: moved}."""
+    source = store.open_db(path_of(config, shard))
+    try:
+        strays: dict[int, list[Row]] = defaultdict(list)
+        for row in source.query(
+            "select id, url from articles where version_count = 0 and last_checked is null "
+            "and not exists (select 1 from checks where checks.article_id = articles.id) "
+            "order by id limit ?",
+            [REROUTE_LIMIT],
+        ):
+            home = shard_of(row["url"], config.shards)
+            if home != shard:
+                strays[home].append(row)
+        moved: dict[int, int] = {}
+        for home, rows in sorted(strays.items()):
+            target = store.open_db(path_of(config, home))
+            try:
+                # Tracked in its home shard first, then removed here: a crash in between leaves
+                # the article in both files, never in neither (the next round removes the copy).
+                created = sum(store.track_article(target, row["url"], now)[1] for row in rows)
+            finally:
+                target.close()
+            with store.write_transaction(source):
+                source.execute(
+                    f"delete from articles where id in ({', '.join('?' for _ in rows)}) "
+                    "and last_checked is null",
+                    [row["id"] for row in rows],
+                )
+            moved[home] = created
+    finally:
+        source.close()
+    return moved

@@ -1,0 +1,257 @@
+"""The procrastinate app and Redline's tasks.
+
+- `redline.tick` (periodic, every TICK_SECONDS, on the control queue): retries the jobs of dead
+  nodes, then queues the rounds `coordination.due_rounds` decides and the rollup.
+- `redline.check_shard(shard)` and `redline.discover_shard(shard)`: one `scrapy crawl` on the
+  shard's file, as a subprocess with a timeout, like the daemon. Both carry the procrastinate lock
+  `shard-N` (never two crawls of one file at once) and a queueing lock per task and shard (never
+  two waiting), and go to the `shards` queue, or to `node-NAME` for a shard pinned to a node.
+- `redline.rollup`: copies recent edits of every shard into the rollup database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import subprocess
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+from procrastinate.jobs import Status
+
+from monitor.cluster import coordination, routing
+from monitor.cluster.coordination import ClusterConfig, Round
+from monitor.crawl import start_crawl
+from monitor.errors import RedlineError
+
+logger = logging.getLogger(__name__)
+
+CONTROL_QUEUE = "control"
+SHARD_QUEUE = "shards"
+# The tick is one indexed query on ~64 rows; every 2 s keeps a round's queueing latency small
+# beside a crawl's own start-up (~1.7 s) at ~43,000 cheap jobs a day (deleted once done).
+TICK_SECONDS = 2
+TICK_CRON = f"* * * * * */{TICK_SECONDS}"
+# A crawl still running this long after its SIGTERM is killed (as the daemon does).
+STOP_GRACE_S = 10.0
+# How often a running task looks at its crawl.
+POLL_S = 0.2
+
+
+class RoundInterrupted(RedlineError):
+    """The node stopped before the crawl could finish; the job goes back to the queue."""
+
+
+class CrawlFailed(RedlineError):
+    """`scrapy crawl` exited non-zero or timed out; the job is marked failed."""
+
+
+@dataclass
+class Node:
+    """What a node's tasks share: passed as procrastinate's `additional_context`."""
+
+    pg_url: str
+    name: str
+    directory: Path | None = None  # the shard directory as mounted here, if not the configured one
+    settings: dict[str, str] = field(default_factory=dict)  # extra Scrapy settings (-s)
+    log_file: Path | None = None
+    crawls: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)  # job id -> crawl
+
+
+def queue_of(node: str | None) -> str:
+    return f"node-{node}" if node else SHARD_QUEUE
+
+
+def make_app(pg_url: str) -> App:
+    app = App(connector=PsycopgConnector(conninfo=pg_url))
+    tick_task = app.task(
+        name="redline.tick", queue=CONTROL_QUEUE, pass_context=True, queueing_lock="tick"
+    )(tick)
+    app.periodic(cron=TICK_CRON)(tick_task)
+    app.task(name="redline.rollup", queue=CONTROL_QUEUE, pass_context=True, lock="rollup")(rollup)
+    # A round interrupted by its node's shutdown goes back to the queue; a failed crawl does
+    # not (the next tick queues a fresh round, so a broken shard does not loop).
+    retry = RetryStrategy(max_attempts=10, retry_exceptions={RoundInterrupted})
+    for name, func in (("check_shard", check_shard), ("discover_shard", discover_shard)):
+        app.task(name=f"redline.{name}", queue=SHARD_QUEUE, pass_context=True, retry=retry)(func)
+    return app
+
+
+def _node(context: JobContext) -> Node:
+    node = context.additional_context["node"]
+    assert isinstance(node, Node)
+    return node
+
+
+# --- tick --------------------------------------------------------------------------------------
+def _read_state(pg_url: str) -> tuple[ClusterConfig, list[coordination.Row]]:
+    with coordination.connect(pg_url) as conn:
+        return coordination.load_config(conn), coordination.all_shards(conn)
+
+
+def _mark(pg_url: str, rounds: list[Round], now: datetime) -> None:
+    with coordination.connect(pg_url) as conn:
+        for round_ in rounds:
+            coordination.mark_queued(conn, round_, now)
+
+
+async def tick(context: JobContext, timestamp: int) -> None:
+    del timestamp
+    node = _node(context)
+    app = context.app
+    now = datetime.now(UTC)
+    config, shards = await asyncio.to_thread(_read_state, node.pg_url)
+    await retry_stalled(app, config)
+    queued = []
+    for round_ in coordination.due_rounds(shards, config, now):
+        task = app.tasks[f"redline.{round_.task}_shard"]
+        try:
+            await task.configure(
+                lock=f"shard-{round_.shard}",
+                queueing_lock=f"{round_.task}-{round_.shard}",
+                queue=queue_of(round_.node),
+            ).defer_async(shard=round_.shard)
+        except AlreadyEnqueued:
+            continue  # one is already waiting: no pile-up
+        queued.append(round_)
+    await asyncio.to_thread(_mark, node.pg_url, queued, now)
+    if queued:
+        logger.info("queued %s", ", ".join(f"{r.task} {r.shard}" for r in queued))
+    if await asyncio.to_thread(_rollup_due, node.pg_url, config, now):
+        with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
+            await app.tasks["redline.rollup"].configure(queueing_lock="rollup").defer_async()
+
+
+def _rollup_due(pg_url: str, config: ClusterConfig, now: datetime) -> bool:
+    with coordination.connect(pg_url) as conn:
+        return coordination.claim_rollup(conn, config, now)
+
+
+async def retry_stalled(app: App, config: ClusterConfig) -> list[int]:
+    """Put back in the queue the running jobs of nodes silent for the stall timeout."""
+    retried = []
+    stalled = await app.job_manager.get_stalled_jobs(
+        seconds_since_heartbeat=config.stall_timeout.total_seconds()
+    )
+    for job in stalled:
+        assert job.id is not None
+        try:
+            await app.job_manager.retry_job(job)
+            retried.append(job.id)
+            logger.warning("job %s (%s) of a dead node queued again", job.id, job.call_string)
+        except ConnectorException:
+            # Another job of the same task and shard is already waiting (its queueing lock):
+            # that one does the work, this one is closed as failed.
+            await app.job_manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
+            logger.warning("job %s of a dead node closed: a newer one is queued", job.id)
+    return retried
+
+
+# --- rounds ------------------------------------------------------------------------------------
+def _begin(node: Node, shard: int, task: str, job_id: int | None) -> tuple[ClusterConfig, int]:
+    with coordination.connect(node.pg_url) as conn:
+        config = coordination.load_config(conn)
+        return config, coordination.start_round(conn, shard, task, node.name, job_id)
+
+
+def _end(
+    node: Node, config: ClusterConfig, spider: str, shard: int, round_id: int, code: int
+) -> None:
+    now = datetime.now(UTC)
+    moved: dict[int, int] = {}
+    path = routing.path_of(config, shard, node.directory)
+    if path.is_file():
+        if spider == "discover":
+            moved = routing.reroute_discovered(_local(config, node), shard, now)
+        summary = routing.summarize_shard(path)
+    else:
+        summary = routing.ShardSummary(0, None)
+    with coordination.connect(node.pg_url) as conn:
+        coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
+        for home, count in moved.items():
+            coordination.mark_due(conn, home, count, now)
+        coordination.finish_round(conn, round_id, code)
+
+
+def _local(config: ClusterConfig, node: Node) -> ClusterConfig:
+    """The configuration with the shard directory as this node mounts it."""
+    return config if node.directory is None else replace(config, directory=node.directory)
+
+
+def _settings(config: ClusterConfig, node: Node) -> dict[str, str]:
+    settings = dict(node.settings)
+    if config.revisit is not None:
+        settings["REDLINE_REVISIT"] = f"{int(config.revisit.total_seconds())}s"
+    return settings
+
+
+async def run_round(context: JobContext, spider: str, shard: int) -> int:
+    """One crawl of one shard, from this node; returns scrapy's exit code."""
+    node = _node(context)
+    job_id = context.job.id
+    config, round_id = await asyncio.to_thread(_begin, node, shard, spider, job_id)
+    path = routing.path_of(config, shard, node.directory)
+    code = 0
+    if path.is_file():
+        code = await _crawl(node, config, spider, path, job_id or 0)
+    await asyncio.to_thread(_end, node, config, spider, shard, round_id, code)
+    if code != 0:
+        raise CrawlFailed(f"{spider} round of shard {shard} failed: scrapy exited {code}")
+    return code
+
+
+async def _crawl(node: Node, config: ClusterConfig, spider: str, path: Path, job_id: int) -> int:
+    child = start_crawl(
+        spider, path, {}, _settings(config, node), node.log_file, die_with_parent=True
+    )
+    node.crawls[job_id] = child
+    deadline = asyncio.get_running_loop().time() + config.crawl_timeout.total_seconds()
+    try:
+        while child.poll() is None:
+            if asyncio.get_running_loop().time() > deadline:
+                logger.error("%s of %s timed out after %s", spider, path, config.crawl_timeout)
+                await asyncio.to_thread(stop_crawl, child)
+                break
+            await asyncio.sleep(POLL_S)
+    except asyncio.CancelledError:
+        # The node is stopping and its grace period is over: stop the crawl, give the job back.
+        await asyncio.to_thread(stop_crawl, child)
+        raise RoundInterrupted(f"{spider} of {path} interrupted by the node's shutdown") from None
+    finally:
+        node.crawls.pop(job_id, None)
+    return int(child.returncode if child.returncode is not None else -1)
+
+
+def stop_crawl(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+async def check_shard(context: JobContext, shard: int) -> int:
+    return await run_round(context, "check", shard)
+
+
+async def discover_shard(context: JobContext, shard: int) -> int:
+    return await run_round(context, "discover", shard)
+
+
+# --- rollup ------------------------------------------------------------------------------------
+async def rollup(context: JobContext) -> dict[str, Any]:
+    from monitor.cluster.rollup import roll_up
+
+    node = _node(context)
+    config, _ = await asyncio.to_thread(_read_state, node.pg_url)
+    stats = await asyncio.to_thread(roll_up, node.directory or config.directory)
+    return {"changes": stats.changes, "shards": stats.shards}

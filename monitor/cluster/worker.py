@@ -1,0 +1,137 @@
+"""`redline worker`: one node of the cluster, two procrastinate workers in one event loop.
+
+- the crawl worker takes `check_shard` and `discover_shard` jobs from the `shards` queue and the
+  node's own `node-NAME` queue, one at a time (a crawl already uses every core: Scrapy in one
+  process, extraction in one worker process per core);
+- the control worker takes the tick and the rollup from the `control` queue, so that a node busy
+  crawling still queues rounds and retries the jobs of dead nodes.
+
+Both send procrastinate heartbeats; a node silent for the cluster's stall timeout is dead and its
+running job is queued again by the next tick on a live node. Its crawl dies with it (the crawl is
+started with PR_SET_PDEATHSIG), so the retried round never overlaps it.
+
+SIGTERM or SIGINT: stop taking jobs, forward SIGTERM to the running crawl (Scrapy finishes the
+pages in flight, and the job ends normally; what was not checked stays due), and exit 0. A crawl
+that does not stop within the grace period is killed and its job goes back to the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from monitor.cluster import coordination
+from monitor.cluster.tasks import CONTROL_QUEUE, SHARD_QUEUE, STOP_GRACE_S, Node, make_app
+
+logger = logging.getLogger(__name__)
+
+# How much of the stall timeout passes between two heartbeats: a node must miss several before
+# it is declared dead.
+HEARTBEATS_PER_STALL = 4
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    pg_url: str
+    node: str
+    directory: Path | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    log_file: Path | None = None
+
+
+async def run_node(options: WorkerOptions) -> int:
+    with coordination.connect(options.pg_url) as conn:
+        config = coordination.load_config(conn)
+        coordination.register_node(conn, options.node, os.getpid())
+    stall = config.stall_timeout.total_seconds()
+    heartbeat = stall / HEARTBEATS_PER_STALL
+    node = Node(
+        pg_url=options.pg_url,
+        name=options.node,
+        directory=options.directory,
+        settings=dict(options.settings),
+        log_file=options.log_file,
+    )
+    app = make_app(options.pg_url)
+    common = {
+        "additional_context": {"node": node},
+        "install_signal_handlers": False,
+        "update_heartbeat_interval": heartbeat,
+        "stalled_worker_timeout": stall,
+        "delete_jobs": "successful",
+        # A crawl gets its own grace period to stop, plus a margin, before the job is aborted.
+        "shutdown_graceful_timeout": STOP_GRACE_S + 5,
+        "fetch_job_polling_interval": 1.0,
+    }
+    async with app.open_async():
+        workers = [
+            asyncio.create_task(
+                app.run_worker_async(
+                    queues=[SHARD_QUEUE, f"node-{options.node}"],
+                    name=f"{options.node}/crawl",
+                    concurrency=1,
+                    **common,  # type: ignore[arg-type]
+                )
+            ),
+            asyncio.create_task(
+                app.run_worker_async(
+                    queues=[CONTROL_QUEUE],
+                    name=f"{options.node}/control",
+                    concurrency=1,
+                    **common,  # type: ignore[arg-type]
+                )
+            ),
+        ]
+        seen = asyncio.create_task(_keep_seen(options, heartbeat))
+        stopping = asyncio.Event()
+
+        def stop(signum: int) -> None:
+            if stopping.is_set():
+                return
+            stopping.set()
+            logger.info("node %s stopping (signal %s)", options.node, signum)
+            for child in list(node.crawls.values()):
+                child.send_signal(signal.SIGTERM)
+            for worker in workers:
+                worker.cancel()
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop, sig)
+        logger.info("node %s started: heartbeat every %.1f s", options.node, heartbeat)
+        try:
+            results = await asyncio.gather(*workers, return_exceptions=True)
+        finally:
+            seen.cancel()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+    failures = [r for r in results if isinstance(r, Exception)]
+    with coordination.connect(options.pg_url) as conn:
+        coordination.stop_node(conn, options.node)
+    for failure in failures:
+        logger.error("worker of node %s failed: %r", options.node, failure)
+    logger.info("node %s stopped", options.node)
+    return 1 if failures and not stopping.is_set() else 0
+
+
+async def _keep_seen(options: WorkerOptions, every: float) -> None:
+    """Redline's own record of the node (name, host, what it runs) for `cluster status`."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(_touch, options)
+        except Exception:  # a loop boundary: a Postgres blip must not stop the node
+            logger.exception("could not record node %s as alive", options.node)
+
+
+def _touch(options: WorkerOptions) -> None:
+    with coordination.connect(options.pg_url) as conn:
+        coordination.touch_node(conn, options.node)
+
+
+def run_worker(options: WorkerOptions) -> int:
+    return asyncio.run(run_node(options))

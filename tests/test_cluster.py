@@ -1,0 +1,202 @@
+"""The cluster's parts: shards by registered domain, the rounds a tick queues, the Postgres
+tables behind `redline cluster init / add / sources / pin / status`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor import store
+from monitor.cli import cli
+from monitor.cluster.coordination import ClusterConfig, Round, due_rounds
+from monitor.cluster.shards import registered_domain, shard_name, shard_of, shard_path
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.bbc.co.uk/news/world-1", "bbc.co.uk"),
+        ("https://news.example.com/a", "example.com"),
+        ("https://EXAMPLE.com./a", "example.com"),
+        ("https://someone.github.io/x", "github.io"),
+        ("http://127.0.0.2:8631/a.html", "127.0.0.2"),
+        ("http://localhost:8000/", "localhost"),
+    ],
+)
+def test_registered_domain_comes_from_the_bundled_suffix_list(url: str, domain: str) -> None:
+    assert registered_domain(url) == domain
+
+
+def test_every_host_of_a_domain_lands_in_the_same_shard() -> None:
+    urls = ["https://www.example.com/a", "https://news.example.com/b", "http://example.com/c"]
+    assert len({shard_of(url, 64) for url in urls}) == 1
+
+
+def test_shards_are_stable_across_processes_and_spread_domains() -> None:
+    # sha256, not Python's salted hash(): these numbers hold in every process, on every node.
+    assert shard_of("https://www.example.com/", 64) == shard_of("https://example.com/", 64)
+    shards = {shard_of(f"https://site{n}.com/", 64) for n in range(500)}
+    assert len(shards) == 64
+
+
+def test_shard_files_are_named_in_shard_order() -> None:
+    assert shard_name(7, 64) == "shard-07"
+    assert shard_name(7, 1000) == "shard-007"
+    assert shard_path(Path("/c"), 3, 8) == Path("/c/shard-3.db")
+
+
+def shard_row(shard: int = 0, **values: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "shard": shard,
+        "node": None,
+        "sources": 0,
+        "next_due_at": None,
+        "check_queued_at": None,
+        "last_check_at": None,
+        "discover_queued_at": None,
+        "last_discover_at": None,
+    }
+    return row | values
+
+
+CONFIG = ClusterConfig(directory=Path("/c"), check_every=timedelta(minutes=5))
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (shard_row(), []),
+        (shard_row(next_due_at=NOW + MINUTE), []),
+        (shard_row(next_due_at=NOW - MINUTE), [Round("check", 0, None)]),
+        # checked 2 minutes ago: articles falling due now wait for the batch
+        (
+            shard_row(
+                next_due_at=NOW, check_queued_at=NOW - 2 * MINUTE, last_check_at=NOW - MINUTE
+            ),
+            [],
+        ),
+        (
+            shard_row(
+                next_due_at=NOW, check_queued_at=NOW - 6 * MINUTE, last_check_at=NOW - 5 * MINUTE
+            ),
+            [Round("check", 0, None)],
+        ),
+        # queued 6 minutes ago and not finished: still in flight, never a second one
+        (shard_row(next_due_at=NOW, check_queued_at=NOW - 6 * MINUTE), []),
+        # queued longer ago than a crawl may run plus the stall timeout: lost, queued again
+        (shard_row(next_due_at=NOW, check_queued_at=NOW - 40 * MINUTE), [Round("check", 0, None)]),
+        (shard_row(sources=2), [Round("discover", 0, None)]),
+        (shard_row(sources=2, node="n1", discover_queued_at=NOW - MINUTE), []),
+        (shard_row(3, node="n1", next_due_at=NOW), [Round("check", 3, "n1")]),
+    ],
+)
+def test_a_tick_queues_the_rounds_that_are_due(row: dict, expected: list[Round]) -> None:
+    assert due_rounds([row], CONFIG, NOW) == expected
+
+
+# --- with PostgreSQL ---------------------------------------------------------------------------
+def redline(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_cluster_init_add_and_status(pg_url: str, tmp_path: Path) -> None:
+    directory = tmp_path / "shards"
+    assert "8 shards" in redline("cluster", "--pg", pg_url, "init", "--dir", str(directory),
+                                 "--shards", "8")  # fmt: skip
+    out = redline("cluster", "--pg", pg_url, "add", "https://www.example.com/a?utm_source=x")
+    shard = shard_of("https://example.com/", 8)
+    assert out == f"tracking in shard {shard}: https://www.example.com/a\n"
+    assert "already tracked" in redline(
+        "cluster", "--pg", pg_url, "add", "https://www.example.com/a"
+    )
+    db = store.open_db(shard_path(directory, shard, 8))
+    assert [a["url"] for a in store.all_articles(db)] == ["https://www.example.com/a"]
+    db.close()
+    status = json.loads(redline("cluster", "--pg", pg_url, "status", "--json"))
+    assert status["articles"] == 1 and status["shards"] == 8 and status["nodes"] == []
+    row = status["per_shard"][shard]
+    assert row["articles"] == 1 and row["next_due_at"] is not None
+    assert row["jobs"] == {"queued": 0, "running": 0, "failed": 0}
+
+
+def test_init_again_keeps_the_shard_count(pg_url: str, tmp_path: Path) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8",
+            "--check-every", "1m")  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "16"]
+    )
+    assert result.exit_code == 1
+    assert "the count cannot change" in result.output
+
+
+def test_sources_go_to_the_shard_of_their_domain(pg_url: str, tmp_path: Path) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nkind = "feed"\nurl = "https://news.example.org/rss.xml"\n'
+        '[[source]]\nkind = "section"\nurl = "https://www.example.net/world/"\nmatch = "/world/"\n'
+    )
+    redline("cluster", "--pg", pg_url, "sources", "--load", str(sources))
+    rows = json.loads(redline("cluster", "--pg", pg_url, "sources", "--json"))
+    assert [(r["url"], r["shard"]) for r in rows] == [
+        ("https://news.example.org/rss.xml", shard_of("https://example.org/", 8)),
+        ("https://www.example.net/world/", shard_of("https://example.net/", 8)),
+    ]
+    db = store.open_db(shard_path(tmp_path, rows[0]["shard"], 8))
+    assert [s["url"] for s in store.all_sources(db)] == ["https://news.example.org/rss.xml"]
+    db.close()
+
+
+def test_pin_sends_a_shard_to_one_node(pg_url: str, tmp_path: Path) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "4")
+    assert redline("cluster", "--pg", pg_url, "pin", "2", "n1") == "shard 2 runs on n1\n"
+    status = json.loads(redline("cluster", "--pg", pg_url, "status", "--json"))
+    assert status["per_shard"][2]["node"] == "n1"
+    redline("cluster", "--pg", pg_url, "pin", "2")
+    status = json.loads(redline("cluster", "--pg", pg_url, "status", "--json"))
+    assert status["per_shard"][2]["node"] is None
+
+
+def test_a_cluster_command_without_a_cluster_says_so(pg_url: str) -> None:
+    result = CliRunner().invoke(cli, ["cluster", "--pg", pg_url, "status"])
+    assert result.exit_code == 1
+    assert "run `redline cluster init` first" in result.output
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    from tests.pg import free_port
+
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
+    result = CliRunner().invoke(cli, ["cluster", "--pg", url, "status"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot reach the cluster database")
+
+
+def test_discovered_articles_of_another_domain_move_to_their_shard(tmp_path: Path) -> None:
+    from monitor.cluster.routing import path_of, reroute_discovered
+
+    config = ClusterConfig(directory=tmp_path, shards=8)
+    feed_site, other = "https://feeds.example.org/", "https://www.example.com/"
+    here, there = shard_of(feed_site, 8), shard_of(other, 8)
+    assert here != there
+    db = store.open_db(path_of(config, here))
+    source, _ = store.add_source(db, "feed", feed_site + "rss", "", store.utc_now())
+    urls = [feed_site + "a", other + "b"]
+    store.track_discovered(db, source["id"], urls, store.utc_now())
+    db.close()
+    assert reroute_discovered(config, here, store.utc_now()) == {there: 1}
+    for shard, expected in ((here, [urls[0]]), (there, [urls[1]])):
+        db = store.open_db(path_of(config, shard))
+        assert [a["url"] for a in store.all_articles(db)] == expected
+        db.close()
+    assert reroute_discovered(config, here, store.utc_now()) == {}
