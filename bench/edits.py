@@ -15,6 +15,8 @@
 4. Speed of `compare` alone: per article pair of the suite, and on a synthetic ~1 MB pair.
 5. Re-captured real pairs, per development / held-out split (see `bench.recaptures`): no-edit
    pairs alarmed, labelled kinds found, the mutation suite on those unseen pages, template swaps.
+6. Headline variants (`bench.variants`): A/B tests on the BBC homepage history, development and
+   held-out stories: flips recognised, genuine rewrites still reported.
 
 The corpus is read in place and nothing is written.
 """
@@ -954,6 +956,10 @@ def main(argv: list[str] | None = None) -> int:
         heading("5. Re-captured pairs: set not found (pass --recaptures PATH), skipped")
     else:
         run_recaptures(recaptures, SPLITS, failures)
+
+    from bench.variants import run_variants
+
+    run_variants(root)
     heading("Failure patterns (most frequent first)")
     failures.print(args.examples)
     return 0

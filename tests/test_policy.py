@@ -174,3 +174,18 @@ def test_intervals_grow_tier_by_tier_over_a_month_of_hours() -> None:
     intervals = [interval(timedelta(hours=h)) for h in hours]
     assert all(i is not None for i in intervals)
     assert intervals == sorted(intervals)  # type: ignore[type-var]
+
+
+def test_live_pages_are_checked_every_five_minutes_while_they_change() -> None:
+    from monitor.fetch.policy import DEFAULT_LIVE_INTERVAL, LIVE_QUIET, next_live_check
+
+    policy = RevisitPolicy()
+    start = datetime(2026, 11, 4, 8, 0, tzinfo=UTC)
+    now = start + timedelta(hours=30)
+    changed = now - timedelta(minutes=20)
+    assert next_live_check(policy, now, start, changed) == now + DEFAULT_LIVE_INTERVAL
+    quiet = now - LIVE_QUIET
+    assert next_live_check(policy, now, start, quiet) == next_check(policy, now, start, quiet)
+    fixed = RevisitPolicy(fixed=timedelta(hours=1))
+    assert next_live_check(fixed, now, start, changed) == now + timedelta(hours=1)
+    assert next_live_check(policy, start + policy.max_age, start, changed) is None

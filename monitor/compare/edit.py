@@ -36,6 +36,11 @@ KINDS = (
     "restored",
     "redirected",
     "reverted",
+    # Newsroom behaviours that look like edits and are not (`monitor.compare.variants`,
+    # `monitor.compare.posts`): reported once per test, and a new post only if a rule asks.
+    "headline_test_started",
+    "headline_test_ended",
+    "live_post_added",
 )
 
 # Base significance of each kind, 0-1: how much a reader of the story should care.
@@ -62,6 +67,13 @@ BASE_SCORE = {
     "typo": 0.15,
     "cosmetic": 0.0,
     "page_redesigned": 0.1,  # the template changed: worth a line in the timeline, not an alert
+    # A headline test starting or ending is reported once each (its flips never are); both
+    # just reach significance, below any real edit of the text.
+    "headline_test_started": 0.6,
+    "headline_test_ended": 0.5,
+    # A new post on a live page is the page doing its job: recorded, never significant; a rule
+    # with `kinds = ["live_post_added"]` and `min_score = 0` asks for them.
+    "live_post_added": 0.1,
 }
 # An edit at or above this score is significant: it counts for alerts and for the stealth flag.
 SIGNIFICANT_AT = 0.5
@@ -131,6 +143,9 @@ LABELS = {
     "restored": ("article restored", "article restored"),
     "redirected": ("article redirected", "article redirected"),
     "reverted": ("reverted to an earlier version", "reverted to an earlier version"),
+    "headline_test_started": ("headline test started", "headline tests started"),
+    "headline_test_ended": ("headline test ended", "headline tests ended"),
+    "live_post_added": ("live post added", "{n} live posts added"),
 }
 
 
@@ -155,7 +170,14 @@ def summarize(edits: Iterable[Edit]) -> str:
     return "; ".join(parts) if parts else "no edits"
 
 
+# Events about how a page is published, not edits of its text: never "stealth".
+NEWSROOM_EVENTS = frozenset({"headline_test_started", "headline_test_ended", "live_post_added"})
+
+
 def is_stealth(edits: Iterable[Edit]) -> bool:
-    """Significant edits and no correction note: changed without the newsroom saying so."""
+    """Significant edits and no correction note: changed without the newsroom saying so. A
+    headline test starting or ending is not an edit made without saying so."""
     edits = list(edits)
-    return any(e.significant for e in edits) and not any(e.kind == "correction_note" for e in edits)
+    return any(e.significant and e.kind not in NEWSROOM_EVENTS for e in edits) and not any(
+        e.kind == "correction_note" for e in edits
+    )

@@ -6,6 +6,10 @@ response is byte-identical on repeat requests; between editions the boilerplate 
 (ticker, ads, related links, comment counts, footer timestamp, script token) always changes, while
 the story text changes only where `articles.EXPECTED_EDITS` says it does.
 
+Two pages are not linked from anywhere and not part of the editions' expected edits
+(`monitor.demo.specials`): a headline A/B test that alternates its wording per request, and a
+live blog that grows by one post per edition and once silently edits an earlier post.
+
 Article pages, like every other 200 response, carry an `ETag` (a hash of the body) and a
 `Last-Modified` date (when the page bytes last changed) and answer conditional requests with 304.
 Every request is recorded in `DemoSite.requests`; nothing is printed.
@@ -38,6 +42,7 @@ from monitor.demo.pages import (  # noqa: F401 - re-exported for tests and calle
     last_modified,
     render_page,
 )
+from monitor.demo.specials import render_special, special_last_modified
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +111,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "://" in target.split("?", 1)[0]:
             target = urlsplit(target).path or "/"
         path = target.split("?", 1)[0].split("#", 1)[0]
-        page = render_page(path, edition, site.base_url)
+        special = render_special(path, edition, site.base_url, site._next_variant(path))
+        page = special or render_page(path, edition, site.base_url)
         headers: list[tuple[str, str]] = []
         status = page.status
         request_headers: Message = self.headers
@@ -114,7 +120,11 @@ class _Handler(BaseHTTPRequestHandler):
         if_modified_since = request_headers.get("If-Modified-Since")
         if page.status == 200:
             tag = etag(page.body)
-            modified = last_modified(path, edition, site.base_url)
+            modified = (
+                special_last_modified(path, edition)
+                if special
+                else last_modified(path, edition, site.base_url)
+            )
             headers += [("ETag", tag), ("Last-Modified", http_date(modified))]
             headers.append(("Cache-Control", "no-cache"))
             if is_not_modified(if_none_match, if_modified_since, tag, modified):
@@ -155,6 +165,7 @@ class DemoSite:
         self.edition = edition
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
+        self._hits: dict[str, int] = {}  # requests per path, for the A/B test's alternation
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -206,6 +217,14 @@ class DemoSite:
         """Forget the requests recorded so far."""
         with self._lock:
             self.requests.clear()
+
+    def _next_variant(self, path: str) -> int:
+        """How many times `path` was asked for before: the A/B test serves wording A on even
+        counts and B on odd ones (`monitor.demo.specials`)."""
+        with self._lock:
+            count = self._hits.get(path, 0)
+            self._hits[path] = count + 1
+        return count
 
     def _record(self, record: RequestRecord) -> None:
         with self._lock:

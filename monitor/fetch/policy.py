@@ -43,6 +43,12 @@ _UNIT = {
 }
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$", re.IGNORECASE)
 
+# Live pages (live blogs) change every few minutes while they run: they are checked this often as
+# long as they changed within LIVE_QUIET, then fall back to the age-based tiers. Five minutes
+# is half the BBC homepage's sampling interval, and a round of unchanged live pages costs a 304.
+DEFAULT_LIVE_INTERVAL = timedelta(minutes=5)
+LIVE_QUIET = timedelta(hours=6)
+
 
 def parse_duration(text: str) -> timedelta:
     """ "30s", "15m", "2h", "1d", "1w" → timedelta; anything else is a ConfigError."""
@@ -64,6 +70,7 @@ class RevisitPolicy:
     max_age: timedelta = DEFAULT_MAX_AGE
     fixed: timedelta | None = None  # `--revisit`: one interval for every article
     error_retry: timedelta = DEFAULT_ERROR_RETRY
+    live_interval: timedelta = DEFAULT_LIVE_INTERVAL  # the live tier (see `next_live_check`)
 
 
 def retry_delay(policy: RevisitPolicy, failures: int) -> timedelta:
@@ -125,3 +132,14 @@ def next_check(
         if recency < below:
             return now + interval
     return now + policy.tiers[-1][1]
+
+
+def next_live_check(
+    policy: RevisitPolicy, now: datetime, first_seen: datetime, last_changed: datetime | None
+) -> datetime | None:
+    """When to check a live page next: every `live_interval` while it changed within
+    `LIVE_QUIET` (unless one fixed interval is set), else as any article."""
+    quiet = now - last_changed if last_changed is not None else now - first_seen
+    if policy.fixed is None and quiet < LIVE_QUIET and now - first_seen < policy.max_age:
+        return now + policy.live_interval
+    return next_check(policy, now, first_seen, last_changed)

@@ -18,12 +18,20 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.compare.edit import Edit, summarize
+from monitor.compare.edit import Edit, make_edit, summarize
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.errors import ExtractionError, StalePlanError
 from monitor.extract.article import Article
+from monitor.extract.liveblog import read_live_page
+from monitor.extract.standfirst import read_standfirst
 from monitor.fetch.policy import RevisitPolicy
 from monitor.fetch.urls import canonicalize_url
+from monitor.record.newsroom import (
+    NewsroomDecision,
+    NewsroomKnown,
+    NewsroomSeen,
+    decide_newsroom,
+)
 from monitor.record.plan import (
     RECENT_VERSIONS,
     FetchedPage,
@@ -38,6 +46,8 @@ from monitor.record.plan import (
     plan_response,
 )
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
+from monitor.store import newsroom as newsroom_store
+from monitor.store.newsroom import FIELDS
 
 __all__ = [
     "CheckResult",
@@ -150,7 +160,7 @@ def decide(
     )
     plan = plan_response(page, known, now, policy)
     if plan is not None:
-        return plan
+        return _end_quiet_tests(db, plan, known, now) if plan.outcome == "unchanged" else plan
     if known.head is not None and _stale(known.head):
         # The extractor changed since the last version: re-derive it from its raw page first,
         # so the upgrade itself is never reported as newsroom edits.
@@ -205,7 +215,59 @@ def _decide_content(
             earlier_seq=store.version_with_hash(db, article["id"], fingerprint),
             comparison=_compare_with_latest(db, latest, extracted, page),
         )
+    lookups = replace(lookups, newsroom=_newsroom(db, page, known, latest, extracted, lookups, now))
     return plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
+
+
+def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKnown:
+    article_id = int(article["id"])
+    return NewsroomKnown(
+        runs={name: newsroom_store.field_runs(db, article_id, name) for name in FIELDS},
+        posts=newsroom_store.stored_posts(db, article_id) if posts else (),
+        live=bool(article.get("live")),
+        growths=newsroom_store.post_growths(db, article_id) if posts else 0,
+        previous_check=datetime.fromisoformat(article["last_checked"])
+        if article.get("last_checked")
+        else None,
+    )
+
+
+def _newsroom(
+    db: Database,
+    page: FetchedPage,
+    known: Known,
+    latest: store.Row | None,
+    extracted: Article,
+    lookups: Lookups,
+    now: datetime,
+) -> NewsroomDecision:
+    """Headline variants and live posts of this page: decided on the comparison's edits (with
+    the `reverted` event the plan would add), before anything is written."""
+    live_page = read_live_page(page.body, page.final)
+    edits = list(lookups.comparison.edits) if lookups.comparison else []
+    if lookups.earlier_seq is not None:
+        edits.append(make_edit("reverted", "article"))
+    return decide_newsroom(
+        _newsroom_known(db, known.article, bool(live_page.posts)),
+        NewsroomSeen(extracted.title, read_standfirst(page.body), live_page, extracted.body),
+        edits,
+        now,
+        first_sight=latest is None,
+    )
+
+
+def _end_quiet_tests(db: Database, plan: store.Plan, known: Known, now: datetime) -> store.Plan:
+    """An unchanged page still ends a headline test that has had no flip for long enough
+    (reported once, on the latest version)."""
+    if known.head is None or not newsroom_store.open_tests(db, int(known.article["id"])):
+        return plan
+    state = _newsroom_known(db, known.article, posts=False)
+    shown = {name: runs[-1].text for name, runs in state.runs.items() if runs}
+    seen = NewsroomSeen(shown.get("title", ""), shown.get("standfirst", ""))
+    decision = decide_newsroom(state, seen, [], now)
+    if not decision.edits:
+        return plan
+    return replace(plan, edits=decision.edits, change_to="same", newsroom=decision.writes)
 
 
 def _canonical(url: str) -> str:

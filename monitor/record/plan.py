@@ -22,10 +22,17 @@ from urllib.parse import urljoin, urlsplit
 from monitor.compare.edit import Edit, make_edit, summarize
 from monitor.errors import InvalidURLError
 from monitor.extract.article import Article
-from monitor.fetch.policy import RevisitPolicy, next_check, next_retry, parse_retry_after
+from monitor.fetch.policy import (
+    RevisitPolicy,
+    next_check,
+    next_live_check,
+    next_retry,
+    parse_retry_after,
+)
 from monitor.fetch.policy import site_hold as site_hold_until
 from monitor.fetch.urls import canonicalize_url
 from monitor.lexicon import BOT_WALL_TEXT, INTERSTITIAL_TEXT
+from monitor.record.newsroom import NewsroomDecision
 from monitor.record.versions import VersionComparison
 from monitor.store.queries import Row, page_hash, stamp
 from monitor.store.sites import SiteUpdate
@@ -113,6 +120,9 @@ class Lookups:
     earlier_seq: int | None = None  # an older version with exactly the new content
     comparison: VersionComparison | None = None  # from the latest version to the new text
     recent_lengths: list[int] = field(default_factory=list)
+    # Headline variants and live posts (`monitor.record.newsroom`), decided on the comparison's
+    # edits: what to report instead of them, and what to write.
+    newsroom: NewsroomDecision | None = None
 
 
 # ------------------------------------------------------------------ small judgements
@@ -202,10 +212,13 @@ def canonical_candidate(article: Row, extracted: Article, final_url: str) -> str
 # ------------------------------------------------------------------ schedule
 
 
-def _schedule(policy: RevisitPolicy, article: Row, now: datetime, changed: bool) -> str | None:
+def _schedule(
+    policy: RevisitPolicy, article: Row, now: datetime, changed: bool, live: bool = False
+) -> str | None:
     first_seen = datetime.fromisoformat(article["first_seen"])
     last = now if changed else _when(article["last_changed"])
-    when = next_check(policy, now, first_seen, last)
+    revisit = next_live_check if live or article.get("live") else next_check
+    when = revisit(policy, now, first_seen, last)
     return stamp(when) if when else None
 
 
@@ -433,16 +446,35 @@ def plan_extracted(
         # One article, one row: the row takes its canonical URL as its key and keeps fetching
         # the URL that served it, as it came (no canonicalisation of what is fetched).
         updates.update(url=lookups.canonical, fetch_url=page.final)
+    newsroom = lookups.newsroom
+    live = newsroom is not None and newsroom.writes.live
+    writes = newsroom.writes if newsroom is not None else None
     if latest is not None and latest["content_hash"] == fingerprint:
-        return _same_content(page, known, now, policy, updates, lifecycle, handed_over)
+        events = newsroom.edits if newsroom is not None else ()
+        plan = _same_content(
+            page, known, now, policy, updates, (*lifecycle, *events), handed_over, live
+        )
+        return _replace(plan, newsroom=writes)
     comparison = lookups.comparison or VersionComparison()
-    if latest is not None and not lifecycle and comparison.rehash:
-        plan = _same_content(page, known, now, policy, updates, (), handed_over)
-        return _replace(plan, reason="same content (re-hashed)", rehash=fingerprint)
-    edits = (*lifecycle, *comparison.edits)
+    body_edits = comparison.edits
+    if newsroom is not None:
+        # Flips of a headline test and a live page's new posts are not edits (see newsroom).
+        body_edits = tuple(e for e in newsroom.edits if e.kind != "reverted")
+        if not newsroom.keeps_revert:
+            lifecycle = tuple(e for e in lifecycle if e.kind != "reverted")
+        if latest is not None and newsroom.variant_only and not lifecycle:
+            # Only a known variant differs: no version, no re-hash (the latest keeps its text).
+            plan = _same_content(page, known, now, policy, updates, (), handed_over, live)
+            return _replace(plan, reason=newsroom.reason, newsroom=writes)
+    if latest is not None and not lifecycle and not body_edits and comparison.rehash:
+        plan = _same_content(page, known, now, policy, updates, (), handed_over, live)
+        return _replace(
+            plan, reason="same content (re-hashed)", rehash=fingerprint, newsroom=writes
+        )
+    edits = (*lifecycle, *body_edits)
     outcome = "new_version" if latest is not None else "new_article"
     updates.update(title=extracted.title, last_changed=stamp(now))
-    when = None if handed_over else _schedule(policy, known.article, now, changed=True)
+    when = None if handed_over else _schedule(policy, known.article, now, True, live)
     return _replace(
         _base(page, known, now, outcome, summarize(edits) if edits else "first version"),
         keep_page=True,
@@ -453,6 +485,7 @@ def plan_extracted(
         change_to="new" if latest is not None else "",
         article=_with_schedule(updates, when, updates["status"]),
         site=SiteUpdate(known.article["site"], failed=False),
+        newsroom=writes,
     )
 
 
@@ -497,11 +530,12 @@ def _same_content(
     updates: dict[str, Any],
     lifecycle: tuple[Edit, ...],
     handed_over: bool,
+    live: bool = False,
 ) -> Plan:
     outcome, reason = "unchanged", "same content"
     if known.article["status"] == "removed":
         outcome, reason = "restored", "back after removal, same content"
-    when = None if handed_over else _schedule(policy, known.article, now, changed=False)
+    when = None if handed_over else _schedule(policy, known.article, now, False, live)
     return _replace(
         _base(page, known, now, outcome, reason),
         edits=lifecycle,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from monitor import store
+from monitor.compare.edit import NEWSROOM_EVENTS
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.extract.extraction import extract_article, extractor_version
 from monitor.record.versions import RawPage, compare_versions
@@ -94,12 +95,14 @@ def recompute_change(db: Database, change: store.Row) -> None:
         next(db.query("select * from versions where id = ?", [vid]))
         for vid in (change["old_version_id"], change["new_version_id"])
     )
-    lifecycle = list(
-        db.query(
-            "select * from edits where change_id = ? and field = 'article' order by position",
-            [change["id"]],
-        )
-    )
+    stored = list(db.query("select kind, field from edits where change_id = ?", [change["id"]]))
+    live = db.execute("select live from articles where id = ?", [change["article_id"]]).fetchone()
+    if (live and live[0]) or any(e["kind"] in NEWSROOM_EVENTS for e in stored):
+        # Decided on the page's posts or its headline's history (`monitor.record.newsroom`), not
+        # on the two texts alone: the posts are read from the raw page by Redline's own reader,
+        # which an extractor upgrade does not change. Kept as they are.
+        return
+    lifecycle = [e for e in stored if e["field"] == "article"]
     db.execute("delete from edits where change_id = ? and field != 'article'", [change["id"]])
     # The crawl's own comparison path, boundary discount included (both raw pages are kept).
     edits = list(
@@ -110,6 +113,10 @@ def recompute_change(db: Database, change: store.Row) -> None:
             _raw_page(db, new),
         ).edits
     )
+    if not any(e["field"] == "title" for e in stored):
+        # A headline that changed between these versions but was not reported was a flip of a
+        # headline test: it stays a flip.
+        edits = [e for e in edits if e.field != "title"]
     store.replace_change_edits(
         db, change["id"], change["article_id"], edits, first_position=len(lifecycle)
     )

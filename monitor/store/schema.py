@@ -322,6 +322,80 @@ def m010_named_hosts(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m016_headline_variants(db: Database) -> None:
+    """Headline and standfirst variants: every wording a field was put up with and when
+    (`headline_runs`), and every A/B test recognised among them (`headline_tests`: its variants,
+    when it started and ended, and how). See `monitor.compare.variants`."""
+    _table(db, "headline_runs").create(
+        {
+            "id": int,
+            "article_id": int,
+            "field": str,  # title or standfirst
+            "text": str,
+            "seen_at": str,  # when this wording was put up (found at a check)
+            "with_body": int,  # 1 when the article's text changed with it (a revert, not a test)
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "field", "text", "seen_at"},
+    )
+    _table(db, "headline_runs").create_index(["article_id", "field", "id"])
+    _table(db, "headline_tests").create(
+        {
+            "id": int,
+            "article_id": int,
+            "field": str,
+            "started_at": str,  # when its first variant was put up
+            "detected_at": str,  # the check that recognised it
+            "last_flip": str,
+            "ended_at": str,  # null while it runs
+            "ended_on": str,  # the wording it ended on
+            "ending": str,  # settled (on one of its variants) or new wording
+            "variant_count": int,
+            "variants": str,  # JSON: [{text, first_seen, last_seen, times}]
+            "summary": str,  # "headline test: 2 variants since 14:02"
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "field", "started_at", "detected_at"},
+    )
+    _table(db, "headline_tests").create_index(["article_id", "field", "ended_at"])
+
+
+@MIGRATIONS()
+def m017_live_posts(db: Database) -> None:
+    """Live pages: `articles.live` marks a page recognised as a live blog (it gets the live
+    revisit tier), and `live_posts` keeps its posts one by one: when each was published, first
+    and last seen, and whether it was edited or deleted after publication. The `live_blog_posts`
+    view lists them for Datasette. See `monitor.extract.liveblog` and `monitor.compare.posts`."""
+    _table(db, "articles").add_column("live", int, not_null_default=0)
+    _table(db, "live_posts").create(
+        {
+            "id": int,
+            "article_id": int,
+            "post_key": str,  # the page's id for the post, else its time
+            "published": str,  # as the page gives it
+            "headline": str,
+            "text": str,  # as last seen
+            "first_text": str,  # as first seen (differs once edited)
+            "first_seen": str,
+            "last_seen": str,
+            "state": str,  # live, edited, deleted, paged_out
+            "edited_at": str,  # when a change or deletion was found
+            "change_id": int,  # the change that flagged it
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "post_key", "text", "first_seen", "state"},
+        defaults={"state": "live"},
+    )
+    _table(db, "live_posts").create_index(["article_id", "post_key"], unique=True)
+    from monitor.store.views import create_live_views_v1
+
+    create_live_views_v1(db)
+
+
+@MIGRATIONS()
 def m018_response_headers(db: Database) -> None:
     """The HTTP response headers of every capture that kept its raw page (JSON: a list of
     [name, value] pairs as received), for the captured-page view and WARC export. Captures made

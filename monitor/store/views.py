@@ -9,6 +9,8 @@ every database, old or new, ends with the same schema.
 - `article_timeline`: one row per event in an article's life: first version, each change, removal.
 - `version_diffs`: one row per pair of versions a change compares, with both texts.
 - `removed_text`: one row per edit that removed or replaced text, searchable.
+- `live_blog_posts` (from `schema.m017_live_posts`): one row per post of a live page, newest
+  first, with a flag column that marks edited and deleted posts.
 - `versions_fts` (title, byline, body of every version) and `removed_text_fts` (the removed or
   replaced text of every edit): FTS5 indexes kept in sync with their tables by triggers.
 """
@@ -189,6 +191,39 @@ def create_views_v1(db: Database) -> None:
 def create_search_v1(db: Database) -> None:
     for statement in SEARCH_V1:
         db.execute(statement)
+
+
+LIVE_BLOG_POSTS_V1 = """
+select
+  live_posts.published as published,
+  case live_posts.state
+    when 'edited' then '✎ edited after publication'
+    when 'deleted' then '✗ deleted after publication'
+    when 'paged_out' then 'paged out'
+    else ''
+  end as flag,
+  coalesce(nullif(articles.title, ''), articles.url) as live_page,
+  live_posts.headline as post_headline,
+  live_posts.text as text,
+  case when live_posts.state = 'edited' then live_posts.text end as change,
+  case when live_posts.state = 'edited' then live_posts.first_text end as first_text,
+  live_posts.edited_at as edited_at,
+  live_posts.change_id as change_id,
+  live_posts.first_seen as first_seen,
+  live_posts.last_seen as last_seen,
+  live_posts.state as state,
+  live_posts.post_key as post_key,
+  articles.url as url,
+  live_posts.article_id as article_id
+from live_posts
+join articles on articles.id = live_posts.article_id
+where articles.live = 1
+order by live_posts.article_id, live_posts.published desc
+"""
+
+
+def create_live_views_v1(db: Database) -> None:
+    db.create_view("live_blog_posts", LIVE_BLOG_POSTS_V1.strip(), replace=True)
 
 
 def fts_query(text: str | None) -> str:

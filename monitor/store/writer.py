@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from monitor.compare.edit import Edit
 from monitor.errors import StalePlanError
 from monitor.extract.article import Article
+from monitor.store.newsroom import NewsroomWrites, apply_newsroom
 from monitor.store.queries import (
     add_change,
     add_check,
@@ -69,6 +70,8 @@ class Plan:
     change_to: str = ""  # one of CHANGE_TARGETS, or "" for no change
     article: Mapping[str, Any] = field(default_factory=dict)  # column updates
     site: SiteUpdate | None = None
+    # Headline runs and tests, live posts (`monitor.record.newsroom`): written with the check.
+    newsroom: NewsroomWrites | None = None
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,16 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
                 "update versions set content_hash = ? where id = ?",
                 [plan.rehash, plan.expected_latest],
             )
+        change_id = None
         if plan.change_to:
             new_id = {"gone": None, "same": plan.expected_latest}.get(
                 plan.change_to, version["id"] if version else None
             )
-            add_change(
+            change_id = add_change(
                 db, plan.article_id, plan.expected_latest, new_id, list(plan.edits), plan.now
             )
+        if plan.newsroom:
+            apply_newsroom(db, plan.article_id, plan.newsroom, plan.now, change_id)
         add_check(
             db,
             article_id=plan.article_id,
