@@ -23,6 +23,10 @@ REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this 
 # (seconds) is abandoned and recorded as an extraction failure.
 REDLINE_EXTRACT_WORKERS = None
 REDLINE_EXTRACT_TIMEOUT = 60.0
+# A new version is compared with the latest one in those workers too, for at most this many
+# seconds: past it the version is stored with a coarse "comparison timed out" summary and the
+# round goes on. Needs workers: with 0 the comparison runs in the crawler, bounded in size only.
+REDLINE_COMPARE_TIMEOUT = 20.0
 
 # --- Politeness ------------------------------------------------------------------------------
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"

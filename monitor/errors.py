@@ -43,3 +43,11 @@ class StalePlanError(RedlineError):
 
 class ExtractionTimeoutError(ExtractionError):
     """A page took longer to extract than the time limit (the page's doing, not the worker's)."""
+
+
+class ComparisonError(RedlineError):
+    """Two versions could not be compared in a worker: too slow, or the worker died."""
+
+
+class ComparisonTimeoutError(ComparisonError):
+    """The comparison took longer than its time limit (`REDLINE_COMPARE_TIMEOUT`)."""

@@ -80,7 +80,12 @@ def compare_table(edits: Iterable[Edit]) -> Table:
 
 
 def history_table(url: str, versions: list[dict[str, Any]], changes: list[dict[str, Any]]) -> Table:
-    summaries = {c["new_seq"]: c["summary"] for c in changes if c["new_seq"] is not None}
+    summaries = {
+        c["new_seq"]: c["summary"]
+        + (f"; comparison capped: {c['capped']}" if c.get("capped") else "")
+        for c in changes
+        if c["new_seq"] is not None
+    }
     table = Table(title=f"History of {url}")
     table.add_column("version", justify="right")
     table.add_column("captured", no_wrap=True)

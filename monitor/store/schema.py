@@ -297,3 +297,11 @@ def m008_fetch_url_failures_and_sites(db: Database) -> None:
         not_null={"failures"},
         defaults={"failures": 0},
     )
+
+
+@MIGRATIONS()
+def m009_capped_changes(db: Database) -> None:
+    """A change whose comparison hit a limit (size, or the comparison's time limit) says which in
+    `capped`: its edits are one coarse `too_many_changes` edit, and it is never compared again
+    (`redline reextract` keeps it as it is)."""
+    _table(db, "changes").add_column("capped", str)
