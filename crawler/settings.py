@@ -35,6 +35,9 @@ DOWNLOADER_MIDDLEWARES = {
     # The same robots.txt handling, plus its Crawl-delay (see crawler/middlewares.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsCrawlDelayMiddleware": 100,
+    # A 429/503 with Retry-After holds its site for the rest of the round too (and is not
+    # retried); sits before RetryMiddleware (550) on the way back from the downloader.
+    "crawler.holds.SiteHoldMiddleware": 560,
 }
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
