@@ -303,5 +303,7 @@ def m008_fetch_url_failures_and_sites(db: Database) -> None:
 def m009_capped_changes(db: Database) -> None:
     """A change whose comparison hit a limit (size, or the comparison's time limit) says which in
     `capped`: its edits are one coarse `too_many_changes` edit, and it is never compared again
-    (`redline reextract` keeps it as it is)."""
+    (`redline reextract` keeps it as it is). Checks are indexed by time, so "the last day's
+    checks per site" (`redline sources`, the `site_health` canned query) reads only those."""
     _table(db, "changes").add_column("capped", str)
+    _table(db, "checks").create_index(["checked_at"], find_unique_name=True)
