@@ -15,6 +15,8 @@ from monitor.errors import ExtractionTimeoutError
 from monitor.extract.article import Article
 from monitor.record.page import Extractor, FetchedPage, extract_in_process, record_page
 from monitor.record.reextract import reextract_all, stale_versions
+from tests.conftest import crawl, rows, track
+from tests.sites import NewsSite
 from tests.test_record import PAGE_A, PAGE_B, T0, URL
 
 
@@ -145,3 +147,31 @@ def test_reextract_keeps_a_capped_change_as_it_is(tmp_path: Path) -> None:
     stats = reextract_all(db)
     assert (stats.text_changed, stats.changes_recomputed, stats.capped_kept) == (2, 0, 1)
     assert list(db.query("select * from edits order by id")) == edits_before
+
+
+def test_the_first_round_after_an_upgrade_refreshes_each_latest_version_in_the_workers(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "redline.db"
+    with NewsSite() as site:
+        urls = [site.url(f"/many/{n}.html") for n in range(3)]
+        track(db_path, urls)
+        crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1"}, all="true")
+        site.edition = 2
+        crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1"}, all="true")
+        db = store.open_db(db_path)
+        pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
+        db.close()
+        upgraded = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1"}, all="true")
+    last = rows(db_path, "select outcome, reason from checks order by id desc limit 3")
+    assert {(c["outcome"], c["reason"]) for c in last} == {("unchanged", "same content")}
+    assert "'redline/extract_workers': 1" in upgraded.stdout  # extracted in the worker
+    db = store.open_db(db_path)
+    try:
+        assert [v["seq"] for v in stale_versions(db)] == [1, 1, 1]  # for `redline reextract`
+        assert "caption" not in "".join(
+            v["body"] for v in db.query("select body from versions where seq = 2")
+        )
+        assert next(db.query("select count(*) as n from changes"))["n"] == 3
+    finally:
+        db.close()
