@@ -26,6 +26,9 @@ class CrawlConfig:
     allow_private: bool  # track discovered links on private, loopback or link-local addresses
     extract_workers: int  # worker processes for extraction; 0 extracts in the crawler's process
     extract_timeout: float  # seconds a worker may spend on one page
+    # Seconds a worker may spend comparing a new version with the latest one; past it the version
+    # is stored with a coarse summary. Default well under a round's timeout (30 min).
+    compare_timeout: float = 20.0
 
 
 def db_path_from(settings: BaseSettings) -> Path:
@@ -57,6 +60,7 @@ def _read(settings: BaseSettings) -> CrawlConfig:
         allow_private=settings.getbool("REDLINE_ALLOW_PRIVATE", False),
         extract_workers=_workers(settings.get("REDLINE_EXTRACT_WORKERS")),
         extract_timeout=_positive(settings, "REDLINE_EXTRACT_TIMEOUT", 60.0),
+        compare_timeout=_positive(settings, "REDLINE_COMPARE_TIMEOUT", 20.0),
     )
 
 

@@ -4,7 +4,10 @@ The reactor's thread only fetches. Everything that touches the database (decidin
 needs extracting, comparing, writing) runs in one writer thread that owns the connection, one page
 at a time in arrival order. When `record_page` reaches a page it must extract, the extractor the
 pipeline gave it raises `ExtractLater`; the page is extracted in a worker process
-(`monitor.extract.pool`), several at once, and recorded again with that extraction. Hashing,
+(`monitor.extract.pool`), several at once, and recorded again with that extraction. Likewise when
+it reaches a comparison (the content changed): the comparer raises `CompareLater`, the two
+versions are compared in a worker under REDLINE_COMPARE_TIMEOUT (past it, or if the worker dies,
+the version gets a coarse summary and is marked capped) and the page is recorded again. Hashing,
 SQLite and the workers release the GIL, so the downloads go on meanwhile; stats and log lines are
 written back in the reactor's thread.
 """
@@ -25,17 +28,32 @@ from twisted.python.threadpool import ThreadPool
 from crawler.config import CrawlConfig, crawl_config
 from crawler.items import LinksItem, PageItem
 from monitor import store
-from monitor.errors import ExtractionError, RedlineError, StorageError, WorkerStartError
+from monitor.errors import (
+    ComparisonError,
+    ComparisonTimeoutError,
+    ExtractionError,
+    RedlineError,
+    StorageError,
+    WorkerStartError,
+)
 from monitor.extract.article import Article
 from monitor.extract.pool import ExtractionPool
 from monitor.fetch.addresses import is_private_url
 from monitor.record.page import (
     CheckResult,
+    CompareLater,
+    Comparer,
     ExtractLater,
     Extractor,
     FetchedPage,
     extract_in_process,
     record_page,
+)
+from monitor.record.versions import (
+    RawPage,
+    VersionComparison,
+    compare_abandoned,
+    compare_versions,
 )
 
 logger = logging.getLogger(__name__)
@@ -68,7 +86,9 @@ class StorePipeline:
         workers = self.config.extract_workers
         if workers:
             # Workers start on first use: a round of unchanged pages starts none.
-            self.pool = ExtractionPool(workers, self.config.extract_timeout)
+            self.pool = ExtractionPool(
+                workers, self.config.extract_timeout, self.config.compare_timeout
+            )
             self.extractors = ThreadPool(0, workers, name="redline-extract")
             self.extractors.start()
         # A forced shutdown (a second Ctrl-C) skips close_spider; idle threads would then keep
@@ -112,11 +132,10 @@ class StorePipeline:
             )
         if not isinstance(item, PageItem):
             return item
-        page = FetchedPage(**dataclasses.asdict(item))
-        recording = self._in_writer(self._record_unless_extracting, page)
+        state = _Handed(item, FetchedPage(**dataclasses.asdict(item)))
         return (
-            recording.addCallback(self._extract_then_record, page)
-            .addCallback(self._recorded, item, page)
+            self._in_writer(self._try_record, state)
+            .addCallback(self._hand_over, state)
             .addErrback(self._stop_on_storage_error)
         )
 
@@ -126,41 +145,73 @@ class StorePipeline:
         assert self.writer is not None
         return deferToThreadPool(reactor, self.writer, function, *args)
 
-    def _record_unless_extracting(self, page: FetchedPage) -> CheckResult | None:
-        """In the writer thread: record the page now, or None when `record_page` stopped where
-        it would extract, and the page goes to a worker first."""
-        workers = self.pool is not None and not self.workers_broken
-        try:
-            return self._record(page, _extract_later if workers else extract_in_process)
-        except ExtractLater:
-            return None
+    def _workers(self) -> bool:
+        return self.pool is not None and self.extractors is not None and not self.workers_broken
 
-    def _extract_then_record(
-        self, result: CheckResult | None, page: FetchedPage
-    ) -> CheckResult | Deferred[CheckResult]:
-        if result is not None:
-            return result
+    def _try_record(self, state: _Handed) -> CheckResult | ExtractLater | CompareLater:
+        """In the writer thread: record the page, or the hand-over where `record_page` stopped
+        (to extract, or to compare, in a worker first)."""
+        workers = self._workers()
+        extractor = _ahead(state.extracted, _extract_later if workers else extract_in_process)
+        comparer: Comparer = compare_versions
+        if state.compared is not None:
+            comparer = _compared(*state.compared)
+        elif workers:
+            comparer = _compare_later
+        try:
+            return self._record(state.page, extractor, comparer)
+        except (ExtractLater, CompareLater) as later:
+            return later
+
+    def _hand_over(
+        self, outcome: CheckResult | ExtractLater | CompareLater, state: _Handed
+    ) -> CheckResult | Deferred[Any]:
+        """In the reactor's thread: done, or run the step handed over in an extraction thread
+        and record the page again (each step at most once per page)."""
         from twisted.internet import reactor
 
-        if self.pool is None or self.extractors is None:
-            return self._in_writer(self._record, page, extract_in_process)
-        extracting: Deferred[Article | ExtractionError] = deferToThreadPool(
-            reactor, self.extractors, _extract, self.pool, page
+        if isinstance(outcome, CheckResult):
+            return self._recorded(outcome, state)
+        assert self.pool is not None and self.extractors is not None
+        if isinstance(outcome, ExtractLater):
+            step: Deferred[Any] = deferToThreadPool(
+                reactor, self.extractors, _extract, self.pool, outcome
+            )
+            step.addCallback(self._extracted, state, outcome)
+        else:
+            step = deferToThreadPool(
+                reactor, self.extractors, _compare, self.pool, outcome, state.page.url
+            )
+            step.addCallback(self._compared, state, outcome)
+        return step.addCallback(lambda _: self._in_writer(self._try_record, state)).addCallback(
+            self._hand_over, state
         )
-        return extracting.addCallback(self._record_extracted, page)
 
-    def _record_extracted(
-        self, done: Article | ExtractionError, page: FetchedPage
-    ) -> Deferred[CheckResult]:
-        extractor = _ahead(page, done)
+    def _extracted(
+        self, done: Article | ExtractionError, state: _Handed, later: ExtractLater
+    ) -> None:
         if isinstance(done, WorkerStartError):
             # No worker can start (a broken installation, no processes left): this page and the
-            # rest of the round are extracted in the writer thread, as with 0 workers.
-            if not self.workers_broken:
-                logger.error("%s; extracting in the crawler's process from now on", done)
-                self.workers_broken = True
-            extractor = extract_in_process
-        return self._in_writer(self._record, page, extractor)
+            # rest of the round are extracted and compared in the writer thread, as with 0
+            # workers, when the page is recorded again.
+            self._workers_broke(done)
+            return
+        state.extracted[_key(later.body, later.url)] = done
+
+    def _compared(
+        self, done: VersionComparison | WorkerStartError, state: _Handed, later: CompareLater
+    ) -> None:
+        if isinstance(done, WorkerStartError):
+            self._workers_broke(done)
+            return  # compared in the writer thread when the page is recorded again
+        if done.capped and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("redline/comparison_capped")
+        state.compared = (later, done)
+
+    def _workers_broke(self, error: WorkerStartError) -> None:
+        if not self.workers_broken:
+            logger.error("%s; extracting in the crawler's process from now on", error)
+            self.workers_broken = True
 
     def _stop_on_storage_error(self, failure: Any) -> Any:
         """In the reactor's thread: a storage error stops the round (once) and drops the item;
@@ -180,13 +231,20 @@ class StorePipeline:
                 )
         raise DropItem(f"not recorded: {failure.value}")
 
-    def _record(self, page: FetchedPage, extractor: Extractor) -> CheckResult:
+    def _record(
+        self, page: FetchedPage, extractor: Extractor, comparer: Comparer = compare_versions
+    ) -> CheckResult:
         """In the writer thread."""
         if self.storage_error is not None:
             raise StorageError(str(self.storage_error))
         try:
             return record_page(
-                self.db, page, store.utc_now(), self.config.policy, extractor=extractor
+                self.db,
+                page,
+                store.utc_now(),
+                self.config.policy,
+                extractor=extractor,
+                comparer=comparer,
             )
         except sqlite3.Error as error:
             if store.is_storage_error(error):
@@ -197,7 +255,8 @@ class StorePipeline:
             # The transaction was rolled back: nothing half-written. Drop with the reason.
             raise DropItem(f"could not record {page.url}: {error}") from error
 
-    def _recorded(self, result: CheckResult, item: PageItem, page: FetchedPage) -> PageItem:
+    def _recorded(self, result: CheckResult, state: _Handed) -> PageItem:
+        page = state.page
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value(f"redline/outcome/{result.outcome}")
@@ -205,7 +264,7 @@ class StorePipeline:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
         else:
             logger.info("%s: %s %s", result.outcome, page.url, result.reason)
-        return item
+        return state.item
 
     def _record_links(self, item: LinksItem) -> int:
         """In the writer thread: track the listed links; returns how many were new."""
@@ -232,30 +291,90 @@ class StorePipeline:
         return item
 
 
+@dataclasses.dataclass
+class _Handed:
+    """One page on its way through the writer thread and the workers: what was done ahead."""
+
+    item: PageItem
+    page: FetchedPage
+    # extractions made ahead, by (SHA-256 of the page, URL): the fetched page, and after an
+    # extractor upgrade the latest version's raw page
+    extracted: dict[tuple[str, str], Article | ExtractionError] = dataclasses.field(
+        default_factory=dict
+    )
+    compared: tuple[CompareLater, VersionComparison] | None = None
+
+
 def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:
-    raise ExtractLater
+    raise ExtractLater(body, url, content_type)
 
 
-def _extract(pool: ExtractionPool, page: FetchedPage) -> Article | ExtractionError:
+def _key(body: bytes, url: str) -> tuple[str, str]:
+    return store.page_hash(body), url
+
+
+def _compare_later(
+    old: Article, new: Article, old_page: RawPage | None, new_page: RawPage | None
+) -> VersionComparison:
+    raise CompareLater(old, new, old_page, new_page)
+
+
+def _compared(later: CompareLater, done: VersionComparison) -> Comparer:
+    """A comparer that hands back the comparison made ahead for these versions, and compares
+    in-process anything else `record_page` asks for (another writer stored a version meanwhile)."""
+
+    def comparer(
+        old: Article, new: Article, old_page: RawPage | None, new_page: RawPage | None
+    ) -> VersionComparison:
+        if (old, new, old_page, new_page) == (later.old, later.new, later.old_page, later.new_page):
+            return done
+        return compare_versions(old, new, old_page, new_page)
+
+    return comparer
+
+
+def _compare(
+    pool: ExtractionPool, later: CompareLater, url: str
+) -> VersionComparison | WorkerStartError:
+    """In an extraction thread: the comparison, or a coarse one when it ran out of time or its
+    worker died (never an error: the version is stored either way)."""
+    try:
+        return pool.compare(later.old, later.new, later.old_page, later.new_page)
+    except WorkerStartError as error:
+        return error
+    except ComparisonTimeoutError:
+        why = f"timed out after {pool.compare_timeout:g} s"
+    except ComparisonError as error:
+        why = f"failed ({error})"
+    except Exception as error:  # a bug here must cost one comparison, not hang the round
+        why = f"failed ({type(error).__name__}: {error})"
+    logger.warning("comparison of a new version of %s %s", url, why)
+    return compare_abandoned(later.old, later.new, why)
+
+
+def _extract(pool: ExtractionPool, later: ExtractLater) -> Article | ExtractionError:
     """In an extraction thread: the page's extraction, or why there is none (kept as a value, so
     the check is recorded either way)."""
     try:
-        return pool.extract(page.body, page.final, page.content_type)
+        return pool.extract(later.body, later.url, later.content_type)
     except ExtractionError as error:
         return error
     except Exception as error:  # a bug here must cost one page, not hang the round
         return ExtractionError(f"extraction failed: {type(error).__name__}: {error}")
 
 
-def _ahead(page: FetchedPage, done: Article | ExtractionError) -> Extractor:
-    """An extractor that hands back the extraction made ahead for this page's body and URL, and
-    extracts in-process anything else `record_page` asks for."""
+def _ahead(
+    extracted: dict[tuple[str, str], Article | ExtractionError], otherwise: Extractor
+) -> Extractor:
+    """An extractor that hands back the extractions made ahead (by body and URL), and calls
+    `otherwise` for anything else `record_page` asks for."""
 
     def extractor(body: bytes, url: str, content_type: str = "") -> Article:
-        if body is page.body and url == page.final:
-            if isinstance(done, ExtractionError):
-                raise done
-            return done
-        return extract_in_process(body, url, content_type)
+        done = extracted.get(_key(body, url)) if extracted else None
+        if done is None:
+            return otherwise(body, url, content_type)
+        if isinstance(done, ExtractionError):
+            raise done
+        return done
 
     return extractor

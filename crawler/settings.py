@@ -25,6 +25,10 @@ REDLINE_MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this 
 # (seconds) is abandoned and recorded as an extraction failure.
 REDLINE_EXTRACT_WORKERS = None
 REDLINE_EXTRACT_TIMEOUT = 60.0
+# A new version is compared with the latest one in those workers too, for at most this many
+# seconds: past it the version is stored with a coarse "comparison timed out" summary and the
+# round goes on. Needs workers: with 0 the comparison runs in the crawler, bounded in size only.
+REDLINE_COMPARE_TIMEOUT = 20.0
 
 # --- Politeness ------------------------------------------------------------------------------
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"
@@ -36,6 +40,9 @@ DOWNLOADER_MIDDLEWARES = {
     # The same robots.txt handling, plus its Crawl-delay (see crawler/middlewares.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsCrawlDelayMiddleware": 100,
+    # A 429/503 with Retry-After holds its site for the rest of the round too (and is not
+    # retried); sits before RetryMiddleware (550) on the way back from the downloader.
+    "crawler.holds.SiteHoldMiddleware": 560,
 }
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

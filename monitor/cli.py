@@ -525,6 +525,7 @@ def reextract(ctx: click.Context, url: str | None) -> None:
         f"{stats.checked} stale version(s): {stats.reextracted} re-extracted, "
         f"{stats.text_changed} with different text, {stats.changes_recomputed} change(s) "
         f"recomputed, {stats.skipped_no_snapshot} without a raw page"
+        + (f", {stats.capped_kept} capped change(s) kept" if stats.capped_kept else "")
     )
 
 

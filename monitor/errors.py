@@ -55,3 +55,11 @@ class StorageError(DatabaseError):
 
 class CaptureNotFoundError(RedlineError):
     """No raw page is stored under that id (or for that version)."""
+
+
+class ComparisonError(RedlineError):
+    """Two versions could not be compared in a worker: too slow, or the worker died."""
+
+
+class ComparisonTimeoutError(ComparisonError):
+    """The comparison took longer than its time limit (`REDLINE_COMPARE_TIMEOUT`)."""

@@ -127,7 +127,12 @@ def compare_table(edits: Iterable[Edit], marks: bool = False) -> Table:
 def history_table(
     url: str, versions: list[dict[str, Any]], changes: list[dict[str, Any]], article_id: int = 0
 ) -> Table:
-    summaries = {c["new_seq"]: c["summary"] for c in changes if c["new_seq"] is not None}
+    summaries = {
+        c["new_seq"]: c["summary"]
+        + (f"; comparison capped: {c['capped']}" if c.get("capped") else "")
+        for c in changes
+        if c["new_seq"] is not None
+    }
     change_ids = {c["new_seq"]: c["id"] for c in changes if c["new_seq"] is not None}
     title = f"History of {url}" + (f" (article a{article_id})" if article_id else "")
     table = Table(title=Text(title))

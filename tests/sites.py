@@ -6,10 +6,13 @@ robots.txt disallows.
 
 `NewsSite(edition=1)` serves one edition; set `edition = 2` and each story's second paragraph
 says "eight" instead of "seven". `NewsSite.requests` lists the paths asked (query included).
+`/many/N.html` are as many ordinary stories as a test wants; `/poisoned.html` is a long read
+whose second edition rewrites every word (a comparison that takes most of a second).
 """
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +58,29 @@ def story(title: str, edition: int, canonical: str = "", charset: str = "utf-8")
         f"{link}</head><body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}"
         "</article><footer><p>The Loopback Times</p></footer></body></html>"
     ).encode(charset)
+
+
+# The poisoned long read: paragraphs of words without sentence punctuation, every one rewritten
+# in the second edition. Just under the comparison's size limits (about 190,000 characters of
+# changed sentences), so it is compared in full: about 0.7 s of CPU.
+POISONED_PARAGRAPHS = 96
+POISONED_WORDS = 160
+_VOCABULARY = (
+    "council budget river city police minister report storm people school water road power "
+    "court judge vote plan tax health election union market price border fire officials"
+).split()
+
+
+def poisoned_page(edition: int) -> bytes:
+    paragraphs = []
+    for n in range(POISONED_PARAGRAPHS):
+        rng = random.Random(edition * 1_000 + n)
+        paragraphs.append(" ".join(rng.choice(_VOCABULARY) for _ in range(POISONED_WORDS)))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Long read</title>"
+        f"</head><body><article><h1>Long read</h1>{body}</article></body></html>"
+    ).encode()
 
 
 def charset_page(name: str, declare_meta: str = "") -> bytes:
@@ -144,6 +170,10 @@ class NewsSite:
         }
         if path.startswith("/charset/"):
             return self._charset(path.removeprefix("/charset/"))
+        if path.startswith("/many/"):
+            return 200, utf8, story(f"Story {path.removeprefix('/many/')}", self.edition)
+        if path == "/poisoned.html":
+            return 200, utf8, poisoned_page(self.edition)
         route = routes.get(path)
         if route is None:
             return 404, html, b"<html><body>Not found</body></html>"

@@ -256,6 +256,8 @@ def test_a_page_slower_than_the_extraction_timeout_is_extraction_failed(site, db
         ("REDLINE_EXTRACT_WORKERS", "many"),
         ("REDLINE_EXTRACT_TIMEOUT", "0"),
         ("REDLINE_EXTRACT_TIMEOUT", "inf"),
+        ("REDLINE_COMPARE_TIMEOUT", "0"),
+        ("REDLINE_COMPARE_TIMEOUT", "soon"),
         ("REDLINE_MAX_AGE", "soon"),
     ],
 )

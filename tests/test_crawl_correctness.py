@@ -126,7 +126,11 @@ def test_walls_throttling_and_paywalls_are_states_never_content(
 
     news.paywall_after = 1
     add(db_path, *(news.url(p) for p in ("/wall.html", "/challenge.html", "/metered.html")))
-    add(db_path, throttled.url("/throttled.html"), throttled.url("/tracked.html"))
+    # The throttled site's story is asked first and answers at once (no redirect to follow): once
+    # throttled.html answers 429 with Retry-After, the rest of its site waits for the rest of the
+    # round too (test_retry_after_holds_the_rest_of_the_site_within_the_same_round).
+    story = throttled.url("/night-trains-return.html")
+    add(db_path, story, throttled.url("/throttled.html"))
     for _ in range(3):
         crawl(db_path, all="true")
     seen = outcomes(db_path)
@@ -146,8 +150,42 @@ def test_walls_throttling_and_paywalls_are_states_never_content(
         due = {a["url"] for a in store.due_articles(db, later)}
     finally:
         db.close()
-    assert throttled.url("/tracked.html") not in due
+    assert story not in due
     assert news.url("/wall.html") not in due  # backed off: 30 min, 1 h, 2 h
     result = CliRunner().invoke(cli, ["--db", str(db_path), "sources"])
     assert result.exit_code == 0, result.output
     assert "Retry-After" in result.output
+
+
+def test_retry_after_holds_the_rest_of_the_site_within_the_same_round(db_path: Path) -> None:
+    from monitor import store
+
+    with NewsSite() as site, NewsSite() as other:
+        stories = [site.url(f"/many/{n}.html") for n in range(12)]
+        add(db_path, site.url("/throttled.html"), *stories, other.url("/night-trains-return.html"))
+        # One request at a time to 127.0.0.1 (both sites share the address's download slot), a
+        # polite delay between them as in production: the requests wait in the slot's queue. (With
+        # no delay at all Scrapy 2.19 starts every queued request of a slot at once, whatever its
+        # concurrency, and there is nothing left to hold.)
+        settings = {"CONCURRENT_REQUESTS_PER_DOMAIN": "1", "DOWNLOAD_DELAY": "0.2"}
+        result = crawl(db_path, settings, all="true")
+        base = site.base
+        other_story = other.url("/night-trains-return.html")
+    asked = [path for path in site.requests if path != "/robots.txt"]
+    assert asked.count("/throttled.html") == 1  # a Retry-After is not retried at once
+    assert asked[asked.index("/throttled.html") + 1 :] == []  # nothing else of that site after it
+    held = [url for url in stories if url.removeprefix(base) not in asked]
+    assert held and "redline/held_in_round" in result.stdout
+    checked = {r["url"] for r in rows(db_path, "select distinct url from checks")}
+    assert not checked & set(held)  # no check: not an error, not backed off
+    assert other_story in checked  # another site goes on
+    db = store.open_db(db_path)
+    try:
+        soon = {a["url"] for a in store.due_articles(db, store.utc_now())}
+        after_hold = {
+            a["url"] for a in store.due_articles(db, store.utc_now() + timedelta(hours=2))
+        }
+    finally:
+        db.close()
+    assert not soon & set(held)  # the site's stored hold (Retry-After: 3600) keeps them waiting
+    assert set(held) <= after_hold  # and they are due as soon as it ends

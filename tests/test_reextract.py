@@ -3,6 +3,7 @@ raw pages, automatically before comparing and with `redline reextract`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,8 +11,12 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.cli import cli
-from monitor.record.page import FetchedPage, record_page
+from monitor.errors import ExtractionTimeoutError
+from monitor.extract.article import Article
+from monitor.record.page import Extractor, FetchedPage, extract_in_process, record_page
 from monitor.record.reextract import reextract_all, stale_versions
+from tests.conftest import crawl, rows, track
+from tests.sites import NewsSite
 from tests.test_record import PAGE_A, PAGE_B, T0, URL
 
 
@@ -58,3 +63,115 @@ def test_reextract_command(tmp_path: Path) -> None:
         cli, ["--db", str(path), "reextract", "--url", "https://x.example/a"]
     )
     assert missing.exit_code == 1 and "not tracked" in missing.output
+
+
+# --- the first round after an upgrade -----------------------------------------------------------
+PAGE_C = PAGE_B.replace(b"two members absent", b"three members absent")
+
+
+def counting_extractor() -> tuple[list[str], Extractor]:
+    """The real extractor, with the URLs it was asked to extract."""
+    asked: list[str] = []
+
+    def extractor(body: bytes, url: str, content_type: str = "") -> Article:
+        asked.append(url)
+        return extract_in_process(body, url, content_type)
+
+    return asked, extractor
+
+
+def test_a_check_after_an_upgrade_re_extracts_only_the_latest_version(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "r.db")
+    for minutes, page in enumerate((PAGE_A, PAGE_B, PAGE_C)):
+        record_page(db, FetchedPage(URL, 200, page), T0 + timedelta(minutes=minutes))
+    pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
+    asked, extractor = counting_extractor()
+    result = record_page(
+        db, FetchedPage(URL, 200, PAGE_C + b" "), T0 + timedelta(hours=1), None, extractor
+    )
+    assert (result.outcome, result.reason) == ("unchanged", "same content")
+    assert len(asked) == 2  # the latest version's raw page, then the fetched page
+    assert [v["seq"] for v in stale_versions(db)] == [1, 2]  # left to `redline reextract`
+    latest = store.latest_version(db, store.all_articles(db)[0]["id"])
+    assert latest is not None and "caption" not in latest["body"]
+
+
+def test_reextract_then_recomputes_the_change_into_the_refreshed_version(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "r.db")
+    record_page(db, FetchedPage(URL, 200, PAGE_A), T0)
+    record_page(db, FetchedPage(URL, 200, PAGE_B), T0 + timedelta(minutes=1))
+    before = [r["kind"] for r in db.query("select kind from edits order by id")]
+    # Only the latest version's old text had the caption: the version before it re-extracts to
+    # the same text, and the change between them must still be recomputed.
+    db.execute(
+        "update versions set extractor_version = '0.0.1', body = body || ? where seq = 2",
+        ["\nOld extractors kept this trailing caption line."],
+    )
+    db.execute("update versions set extractor_version = '0.0.1'")
+    db.conn.commit()
+    record_page(db, FetchedPage(URL, 200, PAGE_B + b" "), T0 + timedelta(hours=1))
+    stats = reextract_all(db)
+    assert (stats.checked, stats.text_changed, stats.changes_recomputed) == (1, 0, 1)
+    assert [r["kind"] for r in db.query("select kind from edits order by id")] == before
+
+
+def test_a_failed_re_extraction_of_the_latest_version_is_an_extraction_failure(
+    tmp_path: Path,
+) -> None:
+    db = store.open_db(tmp_path / "r.db")
+    record_page(db, FetchedPage(URL, 200, PAGE_A), T0)
+    pretend_old_extractor(db)
+
+    def too_slow_for_the_old_page(body: bytes, url: str, content_type: str = "") -> Article:
+        if body == PAGE_A:
+            raise ExtractionTimeoutError("extraction took longer than 60 s")
+        return extract_in_process(body, url, content_type)
+
+    result = record_page(
+        db, FetchedPage(URL, 200, PAGE_B), T0 + timedelta(hours=1), None, too_slow_for_the_old_page
+    )
+    assert result.outcome == "extraction_failed"
+    assert result.reason == (
+        "re-extraction of the latest version failed: extraction took longer than 60 s"
+    )
+    assert len(stale_versions(db)) == 1
+
+
+def test_reextract_keeps_a_capped_change_as_it_is(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "r.db")
+    record_page(db, FetchedPage(URL, 200, PAGE_A), T0)
+    record_page(db, FetchedPage(URL, 200, PAGE_B), T0 + timedelta(minutes=1))
+    db.execute("update changes set capped = 'timed out after 20 s'")
+    pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
+    edits_before = list(db.query("select * from edits order by id"))
+    stats = reextract_all(db)
+    assert (stats.text_changed, stats.changes_recomputed, stats.capped_kept) == (2, 0, 1)
+    assert list(db.query("select * from edits order by id")) == edits_before
+
+
+def test_the_first_round_after_an_upgrade_refreshes_each_latest_version_in_the_workers(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "redline.db"
+    with NewsSite() as site:
+        urls = [site.url(f"/many/{n}.html") for n in range(3)]
+        track(db_path, urls)
+        crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1"}, all="true")
+        site.edition = 2
+        crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1"}, all="true")
+        db = store.open_db(db_path)
+        pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
+        db.close()
+        upgraded = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "1"}, all="true")
+    last = rows(db_path, "select outcome, reason from checks order by id desc limit 3")
+    assert {(c["outcome"], c["reason"]) for c in last} == {("unchanged", "same content")}
+    assert "'redline/extract_workers': 1" in upgraded.stdout  # extracted in the worker
+    db = store.open_db(db_path)
+    try:
+        assert [v["seq"] for v in stale_versions(db)] == [1, 1, 1]  # for `redline reextract`
+        assert "caption" not in "".join(
+            v["body"] for v in db.query("select body from versions where seq = 2")
+        )
+        assert next(db.query("select count(*) as n from changes"))["n"] == 3
+    finally:
+        db.close()

@@ -154,6 +154,21 @@ def build_newsroom(path: Path, now: datetime = NOW) -> Newsroom:
                 ],
                 now,
             )
+            # How the sites answered lately (site_health): one site fine, the other blocked,
+            # failing and asking us to wait.
+            for article_id, outcome in (
+                (hostile["id"], "new_version"),
+                (removed["id"], "removed"),
+                (reverted["id"], "blocked"),
+                (reverted["id"], "error"),
+            ):
+                store.add_check(
+                    db, article_id=article_id, checked_at=store.stamp(now), outcome=outcome
+                )
+            hold = store.SiteUpdate(
+                "other.example.net", True, store.stamp(now + timedelta(hours=1)), "Retry-After"
+            )
+            store.apply_site_update(db, hold)
     finally:
         db.close()
     return Newsroom(path, hostile_change, int(hostile["id"]), removed_change, reverted_change)
@@ -368,6 +383,22 @@ QUERIES = [
     ("deleted_mentions", {"q": 'AND "NEAR( *'}, lambda r: r == []),  # syntax is plain text
     ("search_versions", {"q": "riverside plan"}, lambda r: len(r) == 2),
     ("search_versions", {"q": "undone"}, lambda r: [x["version"] for x in r] == [2]),
+    (
+        "site_health",
+        {},
+        lambda r: (
+            [(x["site"], x["fine"], x["blocked"], x["failed"], x["hold_reason"]) for x in r]
+            == [(SITE, 2, 0, 0, None), ("other.example.net", 0, 1, 1, "Retry-After")]
+        ),
+    ),
+    (
+        "site_health",
+        {"since": "2999-01-01"},
+        lambda r: (
+            [(x["site"], x["fine"] + x["blocked"] + x["failed"]) for x in r]
+            == [("other.example.net", 0)]
+        ),
+    ),
 ]
 
 
@@ -575,6 +606,7 @@ def test_hostile_article_text_is_escaped_on_every_page(newsroom: Newsroom) -> No
             "/redline",
             f"/redline/changes/{newsroom.hostile_change}",
             "/redline/removed_or_reverted_articles?",
+            "/redline/site_health?",  # counts per site: no article text at all
         )  # pages of other articles' text
         if path not in elsewhere:
             assert any(escaped in page for escaped in ESCAPED), f"no article text on {path}"

@@ -17,6 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig, crawl_config
+from crawler.holds import HELD
 from crawler.items import PageItem
 from crawler.middlewares import FORBIDDEN
 from monitor import store
@@ -111,6 +112,11 @@ class CheckSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         message = failure.getErrorMessage() or failure.type.__name__
         if failure.check(IgnoreRequest):
+            if message == HELD:
+                # Not a check: the article stays due, and its site's stored hold (written with
+                # the check that asked us to wait) decides when it is fetched.
+                self.logger.info("not fetched this round: %s: %s", HELD, request.url)
+                return
             if message == FORBIDDEN:
                 reason = "not fetched: disallowed by robots.txt"
             else:  # e.g. "robots.txt unreachable (HTTP 503)": retried later like any error

@@ -10,6 +10,7 @@ past a limit the body's edits are one coarse `too_many_changes` edit saying how 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -354,14 +355,14 @@ class _Changed:
     new: set[int]
 
 
-def _coarse_edit(changed: _Changed, capped: str) -> Edit:
+def _coarse_edit(changed: _Changed, capped: str, detail_prefix: str = "") -> Edit:
     """One edit for a body changed past a limit: how many paragraphs, the start of the first one
     on each side, and why it was not classified. If only punctuation, case or spacing changed
     (a linear check), it is `cosmetic`, as it would have been in full."""
     old_text = [changed.old_paragraphs[i] for i in sorted(changed.old)]
     new_text = [changed.new_paragraphs[j] for j in sorted(changed.new)]
     count = max(len(changed.old), len(changed.new))
-    detail = f"{count:,} paragraph{'' if count == 1 else 's'} changed"
+    detail = f"{detail_prefix}{count:,} paragraph{'' if count == 1 else 's'} changed"
     where: dict[str, Any] = {
         "old": _excerpt(old_text),
         "new": _excerpt(new_text),
@@ -414,6 +415,43 @@ def _mark_edges(
             edit = replace(edit, reasons=(*edit.reasons, AT_EDGE))
         marked.append(edit)
     return marked
+
+
+def compare_coarse(old: Article, new: Article, capped: str) -> Comparison:
+    """What can be said of two versions without comparing their bodies (the comparison ran out
+    of time, `capped` says so): the headline, byline and dates as usual, and one coarse body edit
+    counting the paragraphs found on one side only. Linear: paragraphs are matched by their text
+    (hashed), each as many times as it occurs."""
+    old_paragraphs, new_paragraphs = body_paragraphs(old.body), body_paragraphs(new.body)
+    body: list[Edit] = []
+    if old_paragraphs != new_paragraphs:
+        changed = _Changed(
+            old_paragraphs,
+            new_paragraphs,
+            _unmatched(old_paragraphs, new_paragraphs),
+            _unmatched(new_paragraphs, old_paragraphs),
+        )
+        body = [_coarse_edit(changed, capped, detail_prefix=f"{capped}: ")]
+    edits = (
+        *_compare_title(old.title, new.title),
+        *compare_bylines(old.byline, new.byline),
+        *_compare_dates(old, new),
+        *body,
+    )
+    return Comparison(edits, capped)
+
+
+def _unmatched(paragraphs: list[str], others: list[str]) -> set[int]:
+    """Positions of the paragraphs not found in `others` (a paragraph found twice there matches
+    two of ours); paragraphs that only moved are not counted."""
+    left = Counter(others)
+    unmatched = set()
+    for index, paragraph in enumerate(paragraphs):
+        if left[paragraph]:
+            left[paragraph] -= 1
+        else:
+            unmatched.add(index)
+    return unmatched
 
 
 def compare(old: Article, new: Article) -> list[Edit]:

@@ -1,4 +1,5 @@
-"""Extraction in worker processes: `ExtractionPool(size, timeout).extract(body, url, type)`.
+"""Extraction in worker processes: `ExtractionPool(size, timeout).extract(body, url, type)`, and
+the comparison of two versions: `pool.compare(old, new, old_page, new_page)`.
 
 Extraction is CPU-bound Python: about 50 ms for a typical news page, seconds for a page of
 several megabytes. Run in the crawler's own process it would stall every download while it runs
@@ -6,7 +7,10 @@ and use one core. The pool runs it in up to `size` long-lived `python -m monitor
 processes, so pages are extracted in parallel on every core while the crawler keeps fetching; a page
 that takes longer than `timeout` seconds is abandoned (its worker killed and replaced), and a worker
 that dies (lxml on a hostile page, the kernel's OOM killer) costs that page, not the round. Both
-raise `ExtractionError`, which the caller records as an extraction failure.
+raise `ExtractionError`, which the caller records as an extraction failure. A comparison is run
+the same way under its own limit, `compare_timeout` (issue 16: a pathological edit must never
+hold the round); past it `ComparisonTimeoutError`, and the caller stores the version with a coarse
+summary (`monitor.record.versions.compare_timed_out`).
 
 `extract` blocks and is thread-safe: call it from as many threads as there are workers. Workers
 start on first use (a round of unchanged pages starts none); the timeout counts from the moment a
@@ -15,10 +19,11 @@ they never outlive the process that started them, even if it is killed mid-page.
 cannot start at all raises `WorkerStartError` (the caller may extract in its own process).
 
 Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Once ready,
-the worker sends an empty message. Request: (body, url, content type). Reply: ("ok", Article,
-log records) or ("error", message, log records). The log records (level, logger name, message)
-are re-logged by the caller, so the worker's warnings land in the crawl's log. Both ends are this
-module, run from the same installation.
+the worker sends an empty message. Request: ("extract", body, url, content type) or ("compare",
+old Article, new Article, old RawPage | None, new RawPage | None). Reply: ("ok", Article or
+VersionComparison, log records) or ("error", message, log records). The log records (level,
+logger name, message) are re-logged by the caller, so the worker's warnings land in the crawl's
+log. Both ends are this module, run from the same installation.
 """
 
 from __future__ import annotations
@@ -35,10 +40,19 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from monitor.errors import ExtractionError, ExtractionTimeoutError, WorkerStartError
+from monitor.errors import (
+    ComparisonError,
+    ComparisonTimeoutError,
+    ExtractionError,
+    ExtractionTimeoutError,
+    WorkerStartError,
+)
 from monitor.extract.article import Article
+
+if TYPE_CHECKING:
+    from monitor.record.versions import RawPage, VersionComparison
 
 logger = logging.getLogger(__name__)
 
@@ -111,22 +125,22 @@ class _Worker:
             self.stop(kill=True)
             raise WorkerStartError(f"extraction worker did not start: {lost}") from None
 
-    def exchange(self, payload: bytes, timeout: float) -> bytes:
+    def exchange(self, payload: bytes, timeout: float, work: str = "extraction") -> bytes:
         stdin = self.process.stdin
         assert stdin is not None
         try:
             _write_all(stdin, _HEADER.pack(len(payload)) + payload)
         except OSError as error:
             raise _Lost(self._death() or f"extraction worker unreachable: {error}") from error
-        return self._receive(timeout)
+        return self._receive(timeout, work)
 
-    def _receive(self, timeout: float) -> bytes:
+    def _receive(self, timeout: float, work: str = "extraction") -> bytes:
         stdout = self.process.stdout
         assert stdout is not None
         waiting = select.poll()  # not select.select: a crawl may hold more than 1024 descriptors
         waiting.register(stdout, select.POLLIN)
         if not waiting.poll(timeout * 1000):
-            raise _TooSlow(f"extraction took longer than {timeout:g} s")
+            raise _TooSlow(f"{work} took longer than {timeout:g} s")
         header = _read_exactly(stdout, _HEADER.size)
         if len(header) < _HEADER.size:
             raise _Lost(self._death() or "extraction worker closed its output")
@@ -164,13 +178,16 @@ class _Worker:
 class ExtractionPool:
     """Up to `size` worker processes; `extract` blocks until one is free and has answered."""
 
-    def __init__(self, size: int, timeout: float) -> None:
+    def __init__(self, size: int, timeout: float, compare_timeout: float | None = None) -> None:
         if size < 1:
             raise ValueError("an extraction pool needs at least one worker")
-        if not 0 < timeout < float("inf"):
-            raise ValueError(f"the extraction timeout must be a number of seconds, not {timeout}")
+        compare_timeout = timeout if compare_timeout is None else compare_timeout
+        for limit in (timeout, compare_timeout):
+            if not 0 < limit < float("inf"):
+                raise ValueError(f"a worker's timeout must be a number of seconds, not {limit}")
         self.size = size
         self.timeout = timeout
+        self.compare_timeout = compare_timeout
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._count = 0  # slots taken: workers idle, busy or starting
@@ -179,17 +196,46 @@ class ExtractionPool:
         self.started = 0  # workers started over the pool's life (replacements included)
 
     def extract(self, body: bytes, url: str, content_type: str = "") -> Article:
-        payload = pickle.dumps((body, url, content_type), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            value = self._run(("extract", body, url, content_type), self.timeout, "extraction")
+        except _TooSlow as error:
+            raise ExtractionTimeoutError(str(error)) from None
+        except _Lost as error:
+            raise ExtractionError(str(error)) from None
+        assert isinstance(value, Article)
+        return value
+
+    def compare(
+        self,
+        old: Article,
+        new: Article,
+        old_page: RawPage | None = None,
+        new_page: RawPage | None = None,
+    ) -> VersionComparison:
+        """`compare_versions(old, new, old_page, new_page)` in a worker, within
+        `compare_timeout` seconds (else `ComparisonTimeoutError`; a worker that died or failed:
+        `ComparisonError`). `WorkerStartError` when no worker can start."""
+        request = ("compare", old, new, old_page, new_page)
+        try:
+            value = self._run(request, self.compare_timeout, "comparison")
+        except _TooSlow as error:
+            raise ComparisonTimeoutError(str(error)) from None
+        except (_Lost, ExtractionError) as error:
+            if isinstance(error, WorkerStartError):
+                raise
+            raise ComparisonError(str(error)) from None
+        return value  # type: ignore[no-any-return]
+
+    def _run(self, request: tuple[Any, ...], timeout: float, work: str) -> Any:
+        """Send one request to a free worker and return its value; `_TooSlow` or `_Lost` when
+        the worker did not answer (it is then killed), `ExtractionError` when it failed."""
+        payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         worker = self._acquire()
         try:
-            reply = worker.exchange(payload, self.timeout)
-        except BaseException as error:  # the worker's state is unknown: never reuse it
+            reply = worker.exchange(payload, timeout, work)
+        except BaseException:  # the worker's state is unknown: never reuse it
             worker.stop(kill=True)
             self._release(worker, lost=True)
-            if isinstance(error, _TooSlow):
-                raise ExtractionTimeoutError(str(error)) from None
-            if isinstance(error, _Lost):
-                raise ExtractionError(str(error)) from None
             raise
         self._release(worker)
         status, value, records = pickle.loads(reply)
@@ -197,7 +243,6 @@ class ExtractionPool:
             logging.getLogger(name).log(level, "%s", message)
         if status != "ok":
             raise ExtractionError(value)
-        assert isinstance(value, Article)
         return value
 
     def close(self, kill: bool = False) -> None:
@@ -293,7 +338,11 @@ def serve() -> None:
     replies = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     _exit_with(os.getppid())
+    # Imported before the worker says it is ready: the time limits count from then, and a
+    # first comparison must not pay for loading syntok and rapidfuzz.
+    import monitor.compare.comparison  # noqa: F401
     from monitor.extract.extraction import extract_article
+    from monitor.record.versions import compare_versions
 
     collect = _Collect()
     logging.getLogger().addHandler(collect)
@@ -304,13 +353,18 @@ def serve() -> None:
         if len(header) < _HEADER.size:
             return
         (size,) = _HEADER.unpack(header)
-        body, url, content_type = pickle.loads(_read_exactly(requests, size))
+        work, *arguments = pickle.loads(_read_exactly(requests, size))
         collect.records = []
         reply: tuple[Any, ...]
         try:
-            reply = ("ok", extract_article(body, url=url, content_type=content_type))
-        except Exception as error:  # extract_article should not raise; never lose the worker
-            reply = ("error", f"extraction failed: {type(error).__name__}: {error}")
+            if work == "compare":
+                reply = ("ok", compare_versions(*arguments))
+            else:
+                body, url, content_type = arguments
+                reply = ("ok", extract_article(body, url=url, content_type=content_type))
+        except Exception as error:  # neither should raise; never lose the worker
+            label = "comparison" if work == "compare" else "extraction"
+            reply = ("error", f"{label} failed: {type(error).__name__}: {error}")
         data = pickle.dumps((*reply, collect.records), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             _write_all(replies, _HEADER.pack(len(data)) + data)

@@ -48,9 +48,12 @@ from monitor.record.plan import (
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
 from monitor.store import newsroom as newsroom_store
 from monitor.store.newsroom import FIELDS
+from monitor.store.writer import NewVersion
 
 __all__ = [
     "CheckResult",
+    "CompareLater",
+    "Comparer",
     "ExtractLater",
     "Extractor",
     "FetchedPage",
@@ -64,6 +67,10 @@ logger = logging.getLogger(__name__)
 
 # (body, url, content type) -> Article; the content type's charset decides the decoding.
 Extractor = Callable[[bytes, str, str], Article]
+# (latest version, new extraction, latest's raw page, new raw page) -> the comparison; by
+# default `compare_versions` in this process (bounded in size, not in time: the crawler runs it
+# in a worker process under REDLINE_COMPARE_TIMEOUT).
+Comparer = Callable[[Article, Article, RawPage | None, RawPage | None], VersionComparison]
 # How many times a page is decided again when other writers keep changing its article.
 PLAN_ATTEMPTS = 3
 
@@ -88,8 +95,25 @@ def extract_in_process(body: bytes, url: str, content_type: str = "") -> Article
 class ExtractLater(Exception):
     """Raised by an extractor to stop `record_page` where it would extract, before anything of
     the check is written: the caller extracts elsewhere (the crawler, in a worker process; see
-    `monitor.extract.pool`) and records the page again with that extraction. Not a
-    `RedlineError`: it is a hand-over, not a failure."""
+    `monitor.extract.pool`) and records the page again with that extraction. Carries what was
+    to be extracted (the fetched page, or the latest version's raw page after an extractor
+    upgrade). Not a `RedlineError`: it is a hand-over, not a failure."""
+
+    def __init__(self, body: bytes = b"", url: str = "", content_type: str = "") -> None:
+        super().__init__("extract later")
+        self.body, self.url, self.content_type = body, url, content_type
+
+
+class CompareLater(Exception):
+    """Raised by a comparer to stop `record_page` where it would compare, before anything of the
+    check is written: the caller compares elsewhere (in a worker process, under a time limit) and
+    records the page again with that comparison. Carries the comparison's inputs."""
+
+    def __init__(
+        self, old: Article, new: Article, old_page: RawPage | None, new_page: RawPage | None
+    ) -> None:
+        super().__init__("compare later")
+        self.old, self.new, self.old_page, self.new_page = old, new, old_page, new_page
 
 
 class _Once:
@@ -116,15 +140,18 @@ def record_page(
     now: datetime,
     policy: RevisitPolicy | None = None,
     extractor: Extractor = extract_in_process,
+    comparer: Comparer = compare_versions,
 ) -> CheckResult:
     """Record a fetched page for its tracked article and return what happened.
 
     `extractor` is called at most once, only when the page must be extracted, and before
-    anything of this check is written; it may raise `ExtractLater` to stop there."""
+    anything of this check is written; it may raise `ExtractLater` to stop there. `comparer` is
+    called only when the content changed, before anything is written; it may raise
+    `CompareLater`."""
     policy = policy or RevisitPolicy()
     extract = _Once(extractor)
     for _ in range(PLAN_ATTEMPTS):
-        plan = decide(db, page, now, policy, extract)
+        plan = decide(db, page, now, policy, extract, comparer)
         try:
             applied = store.apply_plan(db, plan)
         except StalePlanError:
@@ -149,7 +176,12 @@ def _result(page: FetchedPage, plan: store.Plan, applied: store.Applied) -> Chec
 
 
 def decide(
-    db: Database, page: FetchedPage, now: datetime, policy: RevisitPolicy, extract: _Once
+    db: Database,
+    page: FetchedPage,
+    now: datetime,
+    policy: RevisitPolicy,
+    extract: _Once,
+    comparer: Comparer = compare_versions,
 ) -> store.Plan:
     """Read what the store knows, extract and compare if needed, and return the plan. Writes
     nothing but the article row of an unknown URL (and a re-extraction after an upgrade)."""
@@ -161,13 +193,31 @@ def decide(
     plan = plan_response(page, known, now, policy)
     if plan is not None:
         return _end_quiet_tests(db, plan, known, now) if plan.outcome == "unchanged" else plan
+    refresh = None
     if known.head is not None and _stale(known.head):
-        # The extractor changed since the last version: re-derive it from its raw page first,
-        # so the upgrade itself is never reported as newsroom edits.
-        from monitor.record.reextract import reextract_all
+        # The extractor changed since the latest version: re-derive it from its raw page first
+        # (written with this check), so the upgrade itself is never reported as newsroom edits.
+        # Only the latest version, the one compared with: `redline reextract` does the rest.
+        try:
+            refresh = _refresh_latest(db, known.head, extract.extractor)
+        except ExtractionError as error:
+            reason = f"re-extraction of the latest version failed: {error}"
+            return plan_failure(page, known, now, policy, "extraction_failed", reason, True, False)
+    return _with_refresh(
+        _decide_extracted(db, page, known, now, policy, extract, comparer, refresh), refresh
+    )
 
-        reextract_all(db, article_id=int(article["id"]))
-        known = Known(article, store.latest_head(db, article["id"]), known.site_failures)
+
+def _decide_extracted(
+    db: Database,
+    page: FetchedPage,
+    known: Known,
+    now: datetime,
+    policy: RevisitPolicy,
+    extract: _Once,
+    comparer: Comparer,
+    refresh: NewVersion | None,
+) -> store.Plan:
     try:
         extracted = extract(page)
     except ExtractionError as error:
@@ -175,18 +225,55 @@ def decide(
         # limit raised since) may well extract the same bytes next time; back-off spaces tries.
         reason = str(error)
         return plan_failure(page, known, now, policy, "extraction_failed", reason, True, False)
-    recent = store.recent_body_lengths(db, article["id"], RECENT_VERSIONS)
+    recent = store.recent_body_lengths(db, known.article["id"], RECENT_VERSIONS)
     problem = health_problem(extracted, recent)
     if problem:
         outcome = "blocked" if interstitial_reason(extracted) else "extraction_failed"
         return plan_failure(page, known, now, policy, outcome, problem, keep_page=True)
-    return _decide_content(db, page, known, extracted, now, policy)
+    return _decide_content(db, page, known, extracted, now, policy, comparer, refresh)
+
+
+def _refresh_latest(db: Database, head: store.Row, extractor: Extractor) -> NewVersion | None:
+    """The latest version's text as the installed extractor finds it in its raw page (None:
+    no raw page kept, the stored text stands)."""
+    from monitor.record.reextract import refreshed_text
+
+    if not head["snapshot_id"]:
+        return None
+    raw, content_type = store.load_snapshot_page(db, int(head["snapshot_id"]))
+    latest = store.get_version_by_id(db, int(head["id"]))
+    article, fingerprint = refreshed_text(latest, extractor(raw, latest["url"], content_type))
+    return NewVersion(article, fingerprint, latest["url"], _extractor_version())
+
+
+def _with_refresh(plan: store.Plan, refresh: NewVersion | None) -> store.Plan:
+    return replace(plan, refresh=refresh) if refresh is not None else plan
+
+
+def _refreshed(latest: store.Row, refresh: NewVersion | None) -> store.Row:
+    """The latest version's row as it will be once the refresh is written."""
+    if refresh is None:
+        return latest
+    text = refresh.article
+    return {
+        **latest,
+        "title": text.title,
+        "byline": text.byline,
+        "published": text.published,
+        "modified": text.modified,
+        "body": text.body,
+        "content_hash": refresh.content_hash,
+    }
 
 
 def _stale(head: store.Row) -> bool:
+    return bool(head["made_by"] != _extractor_version())
+
+
+def _extractor_version() -> str:
     from monitor.extract.article import extractor_version
 
-    return bool(head["made_by"] != extractor_version())
+    return extractor_version()
 
 
 def _decide_content(
@@ -196,9 +283,13 @@ def _decide_content(
     extracted: Article,
     now: datetime,
     policy: RevisitPolicy,
+    comparer: Comparer,
+    refresh: NewVersion | None = None,
 ) -> store.Plan:
     article = known.article
     latest = store.latest_version(db, article["id"]) if known.head else None
+    if latest is not None:
+        latest = _refreshed(latest, refresh)
     fingerprint = content_hash(extracted.title, extracted.byline, body_paragraphs(extracted.body))
     canonical = canonical_candidate(article, extracted, page.final) if latest is None else ""
     owner = store.find_article(db, canonical) if canonical else None
@@ -213,7 +304,7 @@ def _decide_content(
         lookups = replace(
             lookups,
             earlier_seq=store.version_with_hash(db, article["id"], fingerprint),
-            comparison=_compare_with_latest(db, latest, extracted, page),
+            comparison=_compare_with_latest(db, latest, extracted, page, comparer),
         )
     lookups = replace(lookups, newsroom=_newsroom(db, page, known, latest, extracted, lookups, now))
     return plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
@@ -278,12 +369,12 @@ def _canonical(url: str) -> str:
 
 
 def _compare_with_latest(
-    db: Database, latest: store.Row, extracted: Article, page: FetchedPage
+    db: Database, latest: store.Row, extracted: Article, page: FetchedPage, comparer: Comparer
 ) -> VersionComparison:
     old_page = None
     if latest["snapshot_id"]:
         old_page = RawPage(*store.load_snapshot_page(db, int(latest["snapshot_id"])))
-    return compare_versions(
+    return comparer(
         store.article_from_row(latest),
         extracted,
         old_page,

@@ -475,14 +475,18 @@ def plan_extracted(
     outcome = "new_version" if latest is not None else "new_article"
     updates.update(title=extracted.title, last_changed=stamp(now))
     when = None if handed_over else _schedule(policy, known.article, now, True, live)
+    reason = summarize(edits) if edits else "first version"
+    if comparison.capped:
+        reason += f"; comparison capped: {comparison.capped}"
     return _replace(
-        _base(page, known, now, outcome, summarize(edits) if edits else "first version"),
+        _base(page, known, now, outcome, reason),
         keep_page=True,
         page=page.body,
         content_type=page.content_type,
         version=NewVersion(extracted, fingerprint, page.final, _extractor()),
         edits=edits,
         change_to="new" if latest is not None else "",
+        capped=comparison.capped,
         article=_with_schedule(updates, when, updates["status"]),
         site=SiteUpdate(known.article["site"], failed=False),
         newsroom=writes,

@@ -3,7 +3,13 @@
 Every trafilatura release changes extraction output a little. Without this, the first check after
 an upgrade would report the differences as newsroom edits. A version's text is derived from its
 raw page (kept in `snapshots`), so it is re-derived in place, and the edits of changes touching a
-re-extracted version are recomputed."""
+re-extracted version are recomputed (a change capped by the comparison's limits keeps its coarse
+edit: comparing it again is what the limit avoids).
+
+The crawl re-derives only the latest version of the article at hand, the one it compares with
+(`refreshed_text`, in a worker process; see `monitor.record.page`); `redline reextract` brings
+the rest up to date, one version per transaction. The SQL is in `monitor.store.reextraction`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.compare.edit import NEWSROOM_EVENTS
 from monitor.compare.normalize import body_paragraphs, content_hash
-from monitor.extract.extraction import extract_article, extractor_version
+from monitor.extract.article import Article, extractor_version
 from monitor.record.versions import RawPage, compare_versions
 
 logger = logging.getLogger(__name__)
@@ -28,6 +34,7 @@ class ReextractStats:
     text_changed: int = 0
     skipped_no_snapshot: int = 0
     changes_recomputed: int = 0
+    capped_kept: int = 0  # changes touching a re-extracted version kept as they were (capped)
 
 
 def stale_versions(db: Database, article_id: int | None = None) -> list[store.Row]:
@@ -37,73 +44,64 @@ def stale_versions(db: Database, article_id: int | None = None) -> list[store.Ro
 
 
 def stale_version_ids(db: Database, article_id: int | None = None) -> list[int]:
-    """Ids of the stale versions, in article and version order: a few bytes each, so a store of
-    a million versions is walked in bounded memory, one version's text at a time."""
-    name, _, version = extractor_version().partition(" ")
-    sql = "select id from versions where (extractor != ? or extractor_version != ?)"
-    params: list[object] = [name, version]
-    if article_id is not None:
-        sql += " and article_id = ?"
-        params.append(article_id)
-    return [int(row["id"]) for row in db.query(sql + " order by article_id, seq", params)]
+    """Ids of the stale versions, in article and version order."""
+    return store.stale_version_ids(db, extractor_version(), article_id)
 
 
-def reextract_version(db: Database, version: store.Row) -> bool | None:
-    """Re-extract one version in place (inside the caller's transaction). Returns whether its
-    text changed, or None when it has no raw page to re-extract from."""
-    if not version["snapshot_id"]:
-        return None
-    raw, content_type = store.load_snapshot_page(db, int(version["snapshot_id"]))
-    article = extract_article(raw, url=version["url"], content_type=content_type)
-    if article.is_empty():
-        # The new extractor finds nothing where the old one did: keep the old text, which is
-        # better than a false "everything removed"; still mark it so it is not retried forever.
+def refreshed_text(version: store.Row, extracted: Article) -> tuple[Article, str]:
+    """The text a version keeps once its raw page was extracted again as `extracted`, and its
+    content hash. An empty re-extraction keeps the old text (better than a false "everything
+    removed"); the version is still marked as re-extracted, so it is not retried forever."""
+    if extracted.is_empty():
         logger.warning(
             "re-extraction of version %s of article %s is empty; text kept",
             version["seq"],
             version["article_id"],
         )
-        article = store.article_from_row(version)
-    fingerprint = content_hash(article.title, article.byline, body_paragraphs(article.body))
-    name, _, number = extractor_version().partition(" ")
-    db.execute(
-        "update versions set title = ?, byline = ?, published = ?, modified = ?, body = ?, "
-        "content_hash = ?, extractor = ?, extractor_version = ? where id = ?",
-        [
-            article.title,
-            article.byline,
-            article.published,
-            article.modified,
-            article.body,
-            fingerprint,
-            name,
-            number,
-            version["id"],
-        ],
-    )
+        extracted = store.article_from_row(version)
+    fingerprint = content_hash(extracted.title, extracted.byline, body_paragraphs(extracted.body))
+    return extracted, fingerprint
+
+
+def text_differs(version: store.Row, article: Article, fingerprint: str) -> bool:
     before = (version["title"], version["byline"], version["published"], version["body"])
     after = (article.title, article.byline, article.published, article.body)
     return before != after or fingerprint != version["content_hash"]
 
 
-def recompute_change(db: Database, change: store.Row) -> None:
+def reextract_version(db: Database, version: store.Row) -> bool | None:
+    """Re-extract one version in place (inside the caller's transaction). Returns whether its
+    text changed, or None when it has no raw page to re-extract from."""
+    from monitor.extract.extraction import extract_article
+
+    if not version["snapshot_id"]:
+        return None
+    raw, content_type = store.load_snapshot_page(db, int(version["snapshot_id"]))
+    extracted = extract_article(raw, url=version["url"], content_type=content_type)
+    article, fingerprint = refreshed_text(version, extracted)
+    store.replace_version_text(db, int(version["id"]), article, fingerprint, extractor_version())
+    return text_differs(version, article, fingerprint)
+
+
+def recompute_change(db: Database, change: store.Row) -> bool:
     """Recompute the edits of one change from its (re-extracted) versions, keeping lifecycle
-    edits (removed, restored, redirected, reverted) that do not come from the text."""
-    if not change["old_version_id"] or not change["new_version_id"]:
-        return
+    edits (removed, restored, redirected, reverted) that do not come from the text. A capped
+    change keeps its coarse edit (returns False), and so does a change decided on a live page's
+    posts or a headline's history."""
+    if not change["old_version_id"] or not change["new_version_id"] or change.get("capped"):
+        return False
     old, new = (
-        next(db.query("select * from versions where id = ?", [vid]))
-        for vid in (change["old_version_id"], change["new_version_id"])
+        store.get_version_by_id(db, int(change[side]))
+        for side in ("old_version_id", "new_version_id")
     )
-    stored = list(db.query("select kind, field from edits where change_id = ?", [change["id"]]))
-    live = db.execute("select live from articles where id = ?", [change["article_id"]]).fetchone()
-    if (live and live[0]) or any(e["kind"] in NEWSROOM_EVENTS for e in stored):
+    stored = store.edit_kinds_of_change(db, int(change["id"]))
+    live = store.is_live_article(db, int(change["article_id"]))
+    if live or any(e["kind"] in NEWSROOM_EVENTS for e in stored):
         # Decided on the page's posts or its headline's history (`monitor.record.newsroom`), not
         # on the two texts alone: the posts are read from the raw page by Redline's own reader,
         # which an extractor upgrade does not change. Kept as they are.
-        return
-    lifecycle = [e for e in stored if e["field"] == "article"]
-    db.execute("delete from edits where change_id = ? and field != 'article'", [change["id"]])
+        return False
+    kept = store.clear_text_edits(db, int(change["id"]))
     # The crawl's own comparison path, boundary discount included (both raw pages are kept).
     edits = list(
         compare_versions(
@@ -117,9 +115,8 @@ def recompute_change(db: Database, change: store.Row) -> None:
         # A headline that changed between these versions but was not reported was a flip of a
         # headline test: it stays a flip.
         edits = [e for e in edits if e.field != "title"]
-    store.replace_change_edits(
-        db, change["id"], change["article_id"], edits, first_position=len(lifecycle)
-    )
+    store.replace_change_edits(db, change["id"], change["article_id"], edits, first_position=kept)
+    return True
 
 
 def _raw_page(db: Database, version: store.Row) -> RawPage | None:
@@ -129,9 +126,13 @@ def _raw_page(db: Database, version: store.Row) -> RawPage | None:
 
 
 def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats:
-    """Bring every stale version (of one article, or all) up to the installed extractor."""
+    """Bring every stale version (of one article, or all) up to the installed extractor, one
+    version per transaction."""
     checked = reextracted = changed = skipped = recomputed = 0
-    for version_id in stale_version_ids(db, article_id):
+    capped: set[int] = set()
+    stale_ids = stale_version_ids(db, article_id)
+    stale = set(stale_ids)
+    for version_id in stale_ids:
         checked += 1
         version = store.get_version_by_id(db, version_id)
         with store.write_transaction(db):
@@ -140,12 +141,17 @@ def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats
                 skipped += 1
                 continue
             reextracted += 1
-            if result:
-                changed += 1
-                for change in db.query(
-                    "select * from changes where old_version_id = ? or new_version_id = ?",
-                    [version["id"], version["id"]],
-                ):
-                    recompute_change(db, change)
+            changed += int(result)
+            for change in store.changes_touching(db, version_id):
+                other = change["old_version_id"]
+                if other == version_id:
+                    other = change["new_version_id"]
+                # A change to or from a version already re-extracted (the crawl refreshes the
+                # latest version of each article it compares) was computed from its old text.
+                if not result and (other is None or other in stale):
+                    continue
+                if change["capped"]:
+                    capped.add(int(change["id"]))
+                elif recompute_change(db, change):
                     recomputed += 1
-    return ReextractStats(checked, reextracted, changed, skipped, recomputed)
+    return ReextractStats(checked, reextracted, changed, skipped, recomputed, len(capped))

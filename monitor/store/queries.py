@@ -446,8 +446,10 @@ def add_change(
     new_version_id: int | None,
     edits: list[Edit],
     now: datetime,
+    capped: str = "",
 ) -> int:
-    """A change and its edits; the summary and stealth flag are computed from the edits."""
+    """A change and its edits; the summary and stealth flag are computed from the edits.
+    `capped` names the limit its comparison hit (its edits are then one coarse edit)."""
     changes = _table(db, "changes")
     changes.insert(
         {
@@ -456,6 +458,7 @@ def add_change(
             "new_version_id": new_version_id,
             "detected_at": stamp(now),
             "summary": "",  # filled in from the stored edits below
+            "capped": capped or None,
         }
     )
     change_id = _last_id(changes)

@@ -302,6 +302,16 @@ def m008_fetch_url_failures_and_sites(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m009_capped_changes(db: Database) -> None:
+    """A change whose comparison hit a limit (size, or the comparison's time limit) says which in
+    `capped`: its edits are one coarse `too_many_changes` edit, and it is never compared again
+    (`redline reextract` keeps it as it is). Checks are indexed by time, so "the last day's
+    checks per site" (`redline sources`, the `site_health` canned query) reads only those."""
+    _table(db, "changes").add_column("capped", str)
+    _table(db, "checks").create_index(["checked_at"], find_unique_name=True)
+
+
+@MIGRATIONS()
 def m010_named_hosts(db: Database) -> None:
     """The hosts the user named (an article added with `redline add`, a source): the crawler may
     reach them even on a private address, and only them (`crawler.guard`). Filled from the

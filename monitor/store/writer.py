@@ -30,6 +30,7 @@ from monitor.store.queries import (
     update_article,
     write_transaction,
 )
+from monitor.store.reextraction import replace_version_text
 from monitor.store.sites import SiteUpdate, apply_site_update
 
 __all__ = ["Applied", "NewVersion", "Plan", "apply_plan"]
@@ -66,8 +67,12 @@ class Plan:
     content_type: str = ""
     version: NewVersion | None = None
     rehash: str = ""  # a new content hash for the latest version (no new version)
+    # The latest version's text re-extracted by the installed extractor (after an upgrade),
+    # written in place before anything else.
+    refresh: NewVersion | None = None
     edits: tuple[Edit, ...] = ()
     change_to: str = ""  # one of CHANGE_TARGETS, or "" for no change
+    capped: str = ""  # the limit the change's comparison hit ("" when compared in full)
     article: Mapping[str, Any] = field(default_factory=dict)  # column updates
     site: SiteUpdate | None = None
     # Headline runs and tests, live posts (`monitor.record.newsroom`): written with the check.
@@ -87,6 +92,14 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
             save_snapshot(db, plan.page, plan.content_type, plan.now) if plan.keep_page else None
         )
         updates = dict(plan.article)
+        if plan.refresh is not None and plan.expected_latest is not None:
+            replace_version_text(
+                db,
+                plan.expected_latest,
+                plan.refresh.article,
+                plan.refresh.content_hash,
+                plan.refresh.extractor,
+            )
         version: dict[str, Any] | None = None
         if plan.version is not None:
             version = add_version(
@@ -111,7 +124,13 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
                 plan.change_to, version["id"] if version else None
             )
             change_id = add_change(
-                db, plan.article_id, plan.expected_latest, new_id, list(plan.edits), plan.now
+                db,
+                plan.article_id,
+                plan.expected_latest,
+                new_id,
+                list(plan.edits),
+                plan.now,
+                capped=plan.capped,
             )
         if plan.newsroom:
             apply_newsroom(db, plan.article_id, plan.newsroom, plan.now, change_id)
