@@ -27,13 +27,19 @@ lint: setup
 	$(BIN)/ruff format --check monitor crawler tests bench tools
 	$(BIN)/mypy
 
-bench: bench-extract bench-edits bench-crawl bench-store bench-memory bench-cluster
+bench: bench-extract bench-edits bench-pathological bench-crawl bench-store bench-memory bench-cluster
 
 bench-extract: setup
 	$(BIN)/python -m bench.extract --corpus $(CORPUS)
 
 bench-edits: setup
 	$(BIN)/python -m bench.edits --corpus $(CORPUS)
+
+# The comparison's worst cases (issue 16): time and peak memory of each pathological input,
+# each in its own process, and the worst of them.
+.PHONY: bench-pathological
+bench-pathological: setup
+	$(BIN)/python -m bench.pathological
 
 # README pictures (docs/*.png) from `redline demo` and a real `redline serve`, in headless Chromium.
 screenshots: setup
