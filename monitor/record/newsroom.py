@@ -197,27 +197,37 @@ def _is_live(page: LivePage, known: NewsroomKnown, body: str) -> bool:
     return is_live(page, known.growths + int(grew))
 
 
-def decide_newsroom(
+@dataclass(frozen=True)
+class _VariantOutcome:
+    """What the headline and standfirst wordings decided: runs and tests to write, events to
+    report, and the headline's own decision (None: the page has no headline)."""
+
+    runs: tuple[tuple[str, Run], ...]
+    tests: tuple[TestWrite, ...]
+    events: tuple[Edit, ...]
+    title: VariantDecision | None
+
+
+@dataclass(frozen=True)
+class _PostOutcome:
+    """What the live page's posts decided: the edits kept and the posts to write."""
+
+    kept: tuple[Edit, ...]
+    posts: PostWrites | None
+    live: bool
+
+
+def _decide_variants(
     known: NewsroomKnown,
     seen: NewsroomSeen,
-    edits: Sequence[Edit],
     now: datetime,
-    first_sight: bool = False,
-) -> NewsroomDecision:
-    """The edits to report for this check and what to write about variants and posts.
-
-    `edits` are the comparison's edits from the latest version (lifecycle events included);
-    `first_sight` is a page seen for the first time (runs and posts are only recorded)."""
+    first_sight: bool,
+    with_body: bool,
+) -> _VariantOutcome:
     runs: list[tuple[str, Run]] = []
     tests: list[TestWrite] = []
     events: list[Edit] = []
-    kept = list(edits)
     title_decision: VariantDecision | None = None
-    page = seen.live_page
-    is_live_page = page is not None and _is_live(page, known, seen.body)
-    # The article's own text changed too: a headline going back with it is a revert of the
-    # whole article, not a test (a live page's text changes all the time: never counted).
-    with_body = not is_live_page and any(e.field in TEXT_FIELDS for e in edits)
     for field_name, wording in (("title", seen.title), ("standfirst", seen.standfirst)):
         if not wording:
             continue
@@ -230,47 +240,87 @@ def decide_newsroom(
             events = _merge_events(events, _field_events(field_name, decision))
         if field_name == "title":
             title_decision = decision
-    if title_decision is not None and title_decision.outcome in (UNCHANGED, FLIP, TEST_STARTED):
-        # A known wording: its headline edit, and the revert a flip back makes, are not news.
-        kept = [e for e in kept if e.field != "title"]
-        if title_decision.outcome != UNCHANGED:
-            kept = [e for e in kept if e.kind != "reverted"]
+    return _VariantOutcome(tuple(runs), tuple(tests), tuple(events), title_decision)
 
-    posts: PostWrites | None = None
-    live = False
-    if page is not None and page.posts and not is_live_page:
+
+def _drop_known_headline(edits: Sequence[Edit], title: VariantDecision | None) -> list[Edit]:
+    """A known wording: its headline edit, and the revert a flip back makes, are not news."""
+    kept = list(edits)
+    if title is not None and title.outcome in (UNCHANGED, FLIP, TEST_STARTED):
+        kept = [e for e in kept if e.field != "title"]
+        if title.outcome != UNCHANGED:
+            kept = [e for e in kept if e.kind != "reverted"]
+    return kept
+
+
+def _decide_posts(
+    known: NewsroomKnown,
+    page: LivePage | None,
+    is_live_page: bool,
+    kept: list[Edit],
+    first_sight: bool,
+) -> _PostOutcome:
+    """A live page's body edits are replaced by its posts' story; timed posts on a page not yet
+    live are kept to watch it grow."""
+    if page is None:
+        return _PostOutcome(tuple(kept), None, False)
+    if not is_live_page:
         # Timed posts but no other sign yet: the posts are kept to watch the page grow.
-        posts = PostWrites(shown=page.posts)
-    if page is not None and is_live_page:
-        live = not known.live
-        if known.posts and not first_sight:
-            comparison = compare_posts(known.posts, page.posts)
-            kept = [e for e in kept if e.field != "body"]
-            kept += [_added_edit(post) for post in comparison.added]
-            kept += comparison.edits()
-            posts = PostWrites(
-                shown=page.posts,
-                changed=tuple(c.old.key for c in comparison.changed),
-                deleted=tuple(c.old.key for c in comparison.deleted),
-                paged_out=tuple(p.key for p in comparison.paged_out),
-            )
-        else:
-            posts = PostWrites(shown=page.posts)
-    reported = tuple(events + kept)
+        posts = PostWrites(shown=page.posts) if page.posts else None
+        return _PostOutcome(tuple(kept), posts, False)
+    live = not known.live
+    if not known.posts or first_sight:
+        return _PostOutcome(tuple(kept), PostWrites(shown=page.posts), live)
+    comparison = compare_posts(known.posts, page.posts)
+    kept = [e for e in kept if e.field != "body"]
+    kept += [_added_edit(post) for post in comparison.added]
+    kept += comparison.edits()
+    posts = PostWrites(
+        shown=page.posts,
+        changed=tuple(c.old.key for c in comparison.changed),
+        deleted=tuple(c.old.key for c in comparison.deleted),
+        paged_out=tuple(p.key for p in comparison.paged_out),
+    )
+    return _PostOutcome(tuple(kept), posts, live)
+
+
+def _variant_only_reason(title: VariantDecision | None, posts: PostWrites | None) -> str:
+    """Why a check that differs only by a known variant stores no version."""
+    test = title.test if title is not None else None
+    if test is not None:
+        return f"headline variant ({test.describe()})"
+    if posts is not None:
+        return "live page: no post added, changed or deleted"
+    return "known headline wording"
+
+
+def decide_newsroom(
+    known: NewsroomKnown,
+    seen: NewsroomSeen,
+    edits: Sequence[Edit],
+    now: datetime,
+    first_sight: bool = False,
+) -> NewsroomDecision:
+    """The edits to report for this check and what to write about variants and posts.
+
+    `edits` are the comparison's edits from the latest version (lifecycle events included);
+    `first_sight` is a page seen for the first time (runs and posts are only recorded)."""
+    page = seen.live_page
+    is_live_page = page is not None and _is_live(page, known, seen.body)
+    # The article's own text changed too: a headline going back with it is a revert of the
+    # whole article, not a test (a live page's text changes all the time: never counted).
+    with_body = not is_live_page and any(e.field in TEXT_FIELDS for e in edits)
+    variants = _decide_variants(known, seen, now, first_sight, with_body)
+    kept = _drop_known_headline(edits, variants.title)
+    story = _decide_posts(known, page, is_live_page, kept, first_sight)
+    reported = variants.events + story.kept
     variant_only = bool(edits) and not reported
-    reason = ""
-    if variant_only:
-        test = title_decision.test if title_decision is not None else None
-        if test is not None:
-            reason = f"headline variant ({test.describe()})"
-        elif posts is not None:
-            reason = "live page: no post added, changed or deleted"
-        else:
-            reason = "known headline wording"
     return NewsroomDecision(
         edits=reported,
-        writes=NewsroomWrites(runs=tuple(runs), tests=tuple(tests), live=live, posts=posts),
+        writes=NewsroomWrites(
+            runs=variants.runs, tests=variants.tests, live=story.live, posts=story.posts
+        ),
         variant_only=variant_only,
-        reason=reason,
+        reason=_variant_only_reason(variants.title, story.posts) if variant_only else "",
         keeps_revert=any(e.kind == "reverted" for e in reported),
     )
