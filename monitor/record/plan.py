@@ -15,7 +15,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -430,8 +430,53 @@ def plan_extracted(
     if latest is None and lookups.canonical and lookups.canonical_owner is not None:
         return _duplicate(page, known, now, lookups.canonical)
     lifecycle = _lifecycle(page, known, latest, lookups)
-    key = lookups.canonical or known.article["url"]
     handed_over = lookups.final_owner not in (None, known.article["id"])
+    updates = _extracted_updates(page, known, latest, lookups, now, handed_over)
+    newsroom = lookups.newsroom
+    live = newsroom is not None and newsroom.writes.live
+    writes = newsroom.writes if newsroom is not None else None
+    same = partial(
+        _same_content, page, known, now, policy, updates, handed_over=handed_over, live=live
+    )
+    if latest is not None and latest["content_hash"] == fingerprint:
+        events = newsroom.edits if newsroom is not None else ()
+        return _replace(same((*lifecycle, *events)), newsroom=writes)
+    comparison = lookups.comparison or VersionComparison()
+    lifecycle, body_edits = _edits_beside_newsroom(lifecycle, comparison, newsroom)
+    if latest is not None and not lifecycle:
+        if newsroom is not None and newsroom.variant_only:
+            # Only a known variant differs: no version, no re-hash (the latest keeps its text).
+            return _replace(same(()), reason=newsroom.reason, newsroom=writes)
+        if not body_edits and comparison.rehash:
+            return _replace(
+                same(()), reason="same content (re-hashed)", rehash=fingerprint, newsroom=writes
+            )
+    when = None if handed_over else _schedule(policy, known.article, now, True, live)
+    plan = _new_version(
+        page,
+        known,
+        now,
+        first=latest is None,
+        version=NewVersion(extracted, fingerprint, page.final, _extractor()),
+        edits=(*lifecycle, *body_edits),
+        capped=comparison.capped,
+        updates=updates,
+        when=when,
+    )
+    return _replace(plan, newsroom=writes)
+
+
+def _extracted_updates(
+    page: FetchedPage,
+    known: Known,
+    latest: Row | None,
+    lookups: Lookups,
+    now: datetime,
+    handed_over: bool,
+) -> dict[str, Any]:
+    """The article row after a healthy extraction, whatever its content: checked, its page
+    remembered, no failure, and where it lives now."""
+    key = lookups.canonical or known.article["url"]
     updates: dict[str, Any] = {
         "last_checked": stamp(now),
         "last_page_hash": page.digest,
@@ -446,50 +491,52 @@ def plan_extracted(
         # One article, one row: the row takes its canonical URL as its key and keeps fetching
         # the URL that served it, as it came (no canonicalisation of what is fetched).
         updates.update(url=lookups.canonical, fetch_url=page.final)
-    newsroom = lookups.newsroom
-    live = newsroom is not None and newsroom.writes.live
-    writes = newsroom.writes if newsroom is not None else None
-    if latest is not None and latest["content_hash"] == fingerprint:
-        events = newsroom.edits if newsroom is not None else ()
-        plan = _same_content(
-            page, known, now, policy, updates, (*lifecycle, *events), handed_over, live
-        )
-        return _replace(plan, newsroom=writes)
-    comparison = lookups.comparison or VersionComparison()
-    body_edits = comparison.edits
-    if newsroom is not None:
-        # Flips of a headline test and a live page's new posts are not edits (see newsroom).
-        body_edits = tuple(e for e in newsroom.edits if e.kind != "reverted")
-        if not newsroom.keeps_revert:
-            lifecycle = tuple(e for e in lifecycle if e.kind != "reverted")
-        if latest is not None and newsroom.variant_only and not lifecycle:
-            # Only a known variant differs: no version, no re-hash (the latest keeps its text).
-            plan = _same_content(page, known, now, policy, updates, (), handed_over, live)
-            return _replace(plan, reason=newsroom.reason, newsroom=writes)
-    if latest is not None and not lifecycle and not body_edits and comparison.rehash:
-        plan = _same_content(page, known, now, policy, updates, (), handed_over, live)
-        return _replace(
-            plan, reason="same content (re-hashed)", rehash=fingerprint, newsroom=writes
-        )
-    edits = (*lifecycle, *body_edits)
-    outcome = "new_version" if latest is not None else "new_article"
-    updates.update(title=extracted.title, last_changed=stamp(now))
-    when = None if handed_over else _schedule(policy, known.article, now, True, live)
+    return updates
+
+
+def _edits_beside_newsroom(
+    lifecycle: tuple[Edit, ...], comparison: VersionComparison, newsroom: NewsroomDecision | None
+) -> tuple[tuple[Edit, ...], tuple[Edit, ...]]:
+    """The lifecycle events and body edits to report: with a newsroom decision, its edits
+    replace the comparison's (flips of a headline test and a live page's new posts are not
+    edits), and a revert that was a flip back is dropped."""
+    if newsroom is None:
+        return lifecycle, comparison.edits
+    body_edits = tuple(e for e in newsroom.edits if e.kind != "reverted")
+    if not newsroom.keeps_revert:
+        lifecycle = tuple(e for e in lifecycle if e.kind != "reverted")
+    return lifecycle, body_edits
+
+
+def _new_version(
+    page: FetchedPage,
+    known: Known,
+    now: datetime,
+    *,
+    first: bool,
+    version: NewVersion,
+    edits: tuple[Edit, ...],
+    capped: str,
+    updates: dict[str, Any],
+    when: str | None,
+) -> Plan:
+    """A new article or a new version of it: the page kept, the version and its edits stored."""
+    outcome = "new_article" if first else "new_version"
+    updates.update(title=version.article.title, last_changed=stamp(now))
     reason = summarize(edits) if edits else "first version"
-    if comparison.capped:
-        reason += f"; comparison capped: {comparison.capped}"
+    if capped:
+        reason += f"; comparison capped: {capped}"
     return _replace(
         _base(page, known, now, outcome, reason),
         keep_page=True,
         page=page.body,
         content_type=page.content_type,
-        version=NewVersion(extracted, fingerprint, page.final, _extractor()),
+        version=version,
         edits=edits,
-        change_to="new" if latest is not None else "",
-        capped=comparison.capped,
+        change_to="" if first else "new",
+        capped=capped,
         article=_with_schedule(updates, when, updates["status"]),
         site=SiteUpdate(known.article["site"], failed=False),
-        newsroom=writes,
     )
 
 
