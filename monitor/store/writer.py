@@ -91,66 +91,85 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
         snapshot = (
             save_snapshot(db, plan.page, plan.content_type, plan.now) if plan.keep_page else None
         )
-        updates = dict(plan.article)
-        if plan.refresh is not None and plan.expected_latest is not None:
-            replace_version_text(
-                db,
-                plan.expected_latest,
-                plan.refresh.article,
-                plan.refresh.content_hash,
-                plan.refresh.extractor,
-            )
-        version: dict[str, Any] | None = None
-        if plan.version is not None:
-            version = add_version(
-                db,
-                plan.article_id,
-                plan.version.article,
-                content_hash=plan.version.content_hash,
-                snapshot_id=snapshot,
-                url=plan.version.url,
-                extractor=plan.version.extractor,
-                now=plan.now,
-            )
-            updates["version_count"] = int(version["seq"])
-        if plan.rehash:
-            db.execute(
-                "update versions set content_hash = ? where id = ?",
-                [plan.rehash, plan.expected_latest],
-            )
-        change_id = None
-        if plan.change_to:
-            new_id = {"gone": None, "same": plan.expected_latest}.get(
-                plan.change_to, version["id"] if version else None
-            )
-            change_id = add_change(
-                db,
-                plan.article_id,
-                plan.expected_latest,
-                new_id,
-                list(plan.edits),
-                plan.now,
-                capped=plan.capped,
-            )
+        version = _write_version(db, plan, snapshot)
+        change_id = _write_change(db, plan, version)
         if plan.newsroom:
             apply_newsroom(db, plan.article_id, plan.newsroom, plan.now, change_id)
-        add_check(
-            db,
-            article_id=plan.article_id,
-            checked_at=stamp(plan.now),
-            url=plan.check_url,
-            http_status=plan.http_status,
-            outcome=plan.outcome,
-            reason=plan.reason,
-            version_id=version["id"] if version else None,
-            snapshot_id=snapshot,
-            response_headers=(plan.headers or None) if snapshot else None,
-        )
+        _write_check(db, plan, version, snapshot)
+        updates = dict(plan.article)
+        if version is not None:
+            updates["version_count"] = int(version["seq"])
         if updates:
             update_article(db, plan.article_id, **updates)
         if plan.site is not None:
             apply_site_update(db, plan.site)
     return Applied(int(version["seq"]) if version else None)
+
+
+def _write_version(db: Database, plan: Plan, snapshot: int | None) -> dict[str, Any] | None:
+    """The latest version's text refreshed, then the new version added (its row returned) or
+    the latest version re-hashed."""
+    if plan.refresh is not None and plan.expected_latest is not None:
+        replace_version_text(
+            db,
+            plan.expected_latest,
+            plan.refresh.article,
+            plan.refresh.content_hash,
+            plan.refresh.extractor,
+        )
+    version: dict[str, Any] | None = None
+    if plan.version is not None:
+        version = add_version(
+            db,
+            plan.article_id,
+            plan.version.article,
+            content_hash=plan.version.content_hash,
+            snapshot_id=snapshot,
+            url=plan.version.url,
+            extractor=plan.version.extractor,
+            now=plan.now,
+        )
+    if plan.rehash:
+        db.execute(
+            "update versions set content_hash = ? where id = ?",
+            [plan.rehash, plan.expected_latest],
+        )
+    return version
+
+
+def _write_change(db: Database, plan: Plan, version: dict[str, Any] | None) -> int | None:
+    """The change from the latest version to what `change_to` names, with its edits."""
+    if not plan.change_to:
+        return None
+    new_id = {"gone": None, "same": plan.expected_latest}.get(
+        plan.change_to, version["id"] if version else None
+    )
+    return add_change(
+        db,
+        plan.article_id,
+        plan.expected_latest,
+        new_id,
+        list(plan.edits),
+        plan.now,
+        capped=plan.capped,
+    )
+
+
+def _write_check(
+    db: Database, plan: Plan, version: dict[str, Any] | None, snapshot: int | None
+) -> None:
+    add_check(
+        db,
+        article_id=plan.article_id,
+        checked_at=stamp(plan.now),
+        url=plan.check_url,
+        http_status=plan.http_status,
+        outcome=plan.outcome,
+        reason=plan.reason,
+        version_id=version["id"] if version else None,
+        snapshot_id=snapshot,
+        response_headers=(plan.headers or None) if snapshot else None,
+    )
 
 
 def _require_current(db: Database, plan: Plan) -> None:
