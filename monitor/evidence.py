@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -162,8 +163,6 @@ def export_command(
     warc_file: Path | None,
     as_json: bool,
 ) -> None:
-    from monitor.warc import Evidence, write_warc
-
     if (warc_file is None) == (not as_json):
         raise click.UsageError("give one of --warc FILE or --json")
     if every and seq is not None:
@@ -171,61 +170,85 @@ def export_command(
     try:
         db = _db(ctx)
         try:
-            target = find_target(db, ref)
-            article_id = int(target.article["id"])
-            if every:
-                versions = [dict(v) for v in store.versions_of(db, article_id)]
-            else:
-                versions = [pick_version(db, target, seq)]
-            edits = edits_record(db, article_id)
-            if not every:
-                shown = {int(v["seq"]) for v in versions}
-                edits = [e for e in edits if e["to_version"] in shown]
-            payload = [version_record(v) | {"snapshot_id": v.get("snapshot_id")} for v in versions]
+            export = _gather_export(db, ref, seq, every)
             if as_json:
-                click.echo(
-                    json.dumps(
-                        {
-                            "article_id": article_id,
-                            "url": target.article["url"],
-                            "versions": payload,
-                            "changes": edits,
-                        },
-                        ensure_ascii=False,
-                        indent=2,
-                    )
-                )
+                click.echo(json.dumps(export.as_json(), ensure_ascii=False, indent=2))
                 return
             assert warc_file is not None
-            if every:
-                kept = captures.captures_of_article(db, article_id)
-            else:
-                kept = [
-                    captures.capture_of_version(db, v) for v in versions if v.get("snapshot_id")
-                ]
-            pages = [(c, captures.capture_content(db, c.snapshot_id)) for c in kept]
+            pages = _export_pages(db, export, every)
         finally:
             db.close()
-        evidence = Evidence(
-            article_url=target.article["url"],
-            captures=pages,
-            versions=payload,
-            edits=edits,
-            software=f"Redline {_version()}",
-        )
-        try:
-            with warc_file.open("wb") as out:
-                records = write_warc(out, evidence, gzip=warc_file.suffix == ".gz")
-        except OSError as error:
-            raise click.ClickException(
-                f"cannot write {warc_file}: {error.strerror or error}"
-            ) from error
+        records = _write_evidence(warc_file, export, pages)
     except RedlineError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
-        f"wrote {warc_file}: {len(pages)} captured response(s), {len(payload)} version(s), "
-        f"{len(edits)} change(s); {records} WARC records"
+        f"wrote {warc_file}: {len(pages)} captured response(s), {len(export.payload)} "
+        f"version(s), {len(export.edits)} change(s); {records} WARC records"
     )
+
+
+@dataclass(frozen=True)
+class _Export:
+    """What `redline export` writes of an article: its versions and their changes."""
+
+    article_id: int
+    url: str
+    versions: list[dict[str, Any]]  # the version rows
+    payload: list[dict[str, Any]]  # the versions as exported (`version_record`)
+    edits: list[dict[str, Any]]  # the changes as exported (`edits_record`)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "url": self.url,
+            "versions": self.payload,
+            "changes": self.edits,
+        }
+
+
+def _gather_export(db: Any, ref: str, seq: int | None, every: bool) -> _Export:
+    """The versions asked for (`--all`: every one) and the changes that led to them."""
+    target = find_target(db, ref)
+    article_id = int(target.article["id"])
+    if every:
+        versions = [dict(v) for v in store.versions_of(db, article_id)]
+    else:
+        versions = [pick_version(db, target, seq)]
+    edits = edits_record(db, article_id)
+    if not every:
+        shown = {int(v["seq"]) for v in versions}
+        edits = [e for e in edits if e["to_version"] in shown]
+    payload = [version_record(v) | {"snapshot_id": v.get("snapshot_id")} for v in versions]
+    return _Export(article_id, target.article["url"], versions, payload, edits)
+
+
+def _export_pages(db: Any, export: _Export, every: bool) -> list[tuple[Capture, bytes]]:
+    """The captured responses to write: every one kept (`--all`), else those of the versions."""
+    if every:
+        kept = captures.captures_of_article(db, export.article_id)
+    else:
+        kept = [captures.capture_of_version(db, v) for v in export.versions if v.get("snapshot_id")]
+    return [(c, captures.capture_content(db, c.snapshot_id)) for c in kept]
+
+
+def _write_evidence(warc_file: Path, export: _Export, pages: list[tuple[Capture, bytes]]) -> int:
+    """Write the WARC file; the number of records written, or one line naming the file."""
+    from monitor.warc import Evidence, write_warc
+
+    evidence = Evidence(
+        article_url=export.url,
+        captures=pages,
+        versions=export.payload,
+        edits=export.edits,
+        software=f"Redline {_version()}",
+    )
+    try:
+        with warc_file.open("wb") as out:
+            return write_warc(out, evidence, gzip=warc_file.suffix == ".gz")
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write {warc_file}: {error.strerror or error}"
+        ) from error
 
 
 def _version() -> str:
