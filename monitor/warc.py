@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
+from io import BytesIO
 from typing import Any, BinaryIO
 
 from monitor.capture import NO_HEADERS, Capture
@@ -57,9 +58,6 @@ def _http_headers(capture: Capture, body: bytes) -> tuple[list[tuple[str, str]],
 
 def write_warc(out: BinaryIO, evidence: Evidence, *, gzip: bool = True) -> int:
     """Write the evidence to `out`; returns the number of records."""
-    from io import BytesIO
-
-    from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     writer = WARCWriter(out, gzip=gzip, warc_version="WARC/1.1")
@@ -75,51 +73,71 @@ def write_warc(out: BinaryIO, evidence: Evidence, *, gzip: bool = True) -> int:
     records = 1
     response_ids: dict[int, str] = {}
     for capture, body in evidence.captures:
-        headers, note = _http_headers(capture, body)
-        status = capture.http_status or 200
-        try:
-            reason = HTTPStatus(status).phrase
-        except ValueError:
-            reason = "Unknown"
-        http = StatusAndHeaders(f"{status} {reason}", headers, protocol="HTTP/1.1")
-        warc_headers = {"WARC-Date": _warc_date(capture.captured_at or capture.first_seen)}
-        warc_headers["Redline-SHA256"] = capture.sha256  # of the body, as `redline show` gives it
-        if note:
-            warc_headers["Redline-Note"] = "response headers " + note
-        record = writer.create_warc_record(
-            capture.url or evidence.article_url,
-            "response",
-            payload=BytesIO(body),
-            length=len(body),
-            http_headers=http,
-            warc_headers_dict=warc_headers,
-        )
+        record = _response_record(writer, capture, body, evidence.article_url)
         writer.write_record(record)
         response_ids[capture.snapshot_id] = record.rec_headers.get_header("WARC-Record-ID")
         records += 1
     for version in evidence.versions:
-        payload = json.dumps(version, ensure_ascii=False, indent=2).encode("utf-8")
-        warc_headers = {"WARC-Date": _warc_date(str(version.get("captured_at") or ""))}
-        refers = response_ids.get(int(version.get("snapshot_id") or 0))
-        if refers:
-            warc_headers["WARC-Refers-To"] = refers
-        record = writer.create_warc_record(
-            f"urn:redline:version:{evidence.article_url}#{version.get('seq')}",
-            "metadata",
-            payload=BytesIO(payload),
-            length=len(payload),
-            warc_content_type="application/json",
-            warc_headers_dict=warc_headers,
-        )
-        writer.write_record(record)
+        writer.write_record(_version_record(writer, version, evidence.article_url, response_ids))
         records += 1
+    writer.write_record(_edits_record(writer, evidence))
+    return records + 1
+
+
+def _status_line(status: int) -> str:
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Unknown"
+    return f"{status} {reason}"
+
+
+def _response_record(writer: Any, capture: Capture, body: bytes, article_url: str) -> Any:
+    """A captured response: its status line, its headers (see `_http_headers`), its body."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    headers, note = _http_headers(capture, body)
+    http = StatusAndHeaders(_status_line(capture.http_status or 200), headers, protocol="HTTP/1.1")
+    warc_headers = {"WARC-Date": _warc_date(capture.captured_at or capture.first_seen)}
+    warc_headers["Redline-SHA256"] = capture.sha256  # of the body, as `redline show` gives it
+    if note:
+        warc_headers["Redline-Note"] = "response headers " + note
+    return writer.create_warc_record(
+        capture.url or article_url,
+        "response",
+        payload=BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict=warc_headers,
+    )
+
+
+def _version_record(
+    writer: Any, version: dict[str, Any], article_url: str, response_ids: dict[int, str]
+) -> Any:
+    """An extracted version as JSON metadata, referring to the response it came from."""
+    payload = json.dumps(version, ensure_ascii=False, indent=2).encode("utf-8")
+    warc_headers = {"WARC-Date": _warc_date(str(version.get("captured_at") or ""))}
+    refers = response_ids.get(int(version.get("snapshot_id") or 0))
+    if refers:
+        warc_headers["WARC-Refers-To"] = refers
+    return writer.create_warc_record(
+        f"urn:redline:version:{article_url}#{version.get('seq')}",
+        "metadata",
+        payload=BytesIO(payload),
+        length=len(payload),
+        warc_content_type="application/json",
+        warc_headers_dict=warc_headers,
+    )
+
+
+def _edits_record(writer: Any, evidence: Evidence) -> Any:
+    """The article's edits as one JSON metadata record."""
     payload = json.dumps(list(evidence.edits), ensure_ascii=False, indent=2).encode("utf-8")
-    record = writer.create_warc_record(
+    return writer.create_warc_record(
         f"urn:redline:edits:{evidence.article_url}",
         "metadata",
         payload=BytesIO(payload),
         length=len(payload),
         warc_content_type="application/json",
     )
-    writer.write_record(record)
-    return records + 1
