@@ -23,6 +23,9 @@ import os
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from procrastinate import App
 
 from monitor.cluster import coordination
 from monitor.cluster.tasks import CONTROL_QUEUE, SHARD_QUEUE, STOP_GRACE_S, Node, make_app
@@ -32,6 +35,8 @@ logger = logging.getLogger(__name__)
 # How much of the stall timeout passes between two heartbeats: a node must miss several before
 # it is declared dead.
 HEARTBEATS_PER_STALL = 4
+# The signals that stop a node (gracefully: see the module's docstring).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,26 @@ async def run_node(options: WorkerOptions) -> int:
         log_file=options.log_file,
     )
     app = make_app(options.pg_url)
-    common = {
+    async with app.open_async():
+        workers = _start_workers(app, options.node, _worker_settings(node, stall, heartbeat))
+        seen = asyncio.create_task(_keep_seen(options, heartbeat))
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, _stop, options.node, node, workers, stopping, sig)
+        logger.info("node %s started: heartbeat every %.1f s", options.node, heartbeat)
+        try:
+            results = await asyncio.gather(*workers, return_exceptions=True)
+        finally:
+            seen.cancel()
+            for sig in STOP_SIGNALS:
+                loop.remove_signal_handler(sig)
+    return _stop_node(options, results, stopping.is_set())
+
+
+def _worker_settings(node: Node, stall: float, heartbeat: float) -> dict[str, Any]:
+    """What both procrastinate workers of a node run with."""
+    return {
         "additional_context": {"node": node},
         "install_signal_handlers": False,
         "update_heartbeat_interval": heartbeat,
@@ -67,55 +91,59 @@ async def run_node(options: WorkerOptions) -> int:
         "shutdown_graceful_timeout": STOP_GRACE_S + 5,
         "fetch_job_polling_interval": 1.0,
     }
-    async with app.open_async():
-        workers = [
-            asyncio.create_task(
-                app.run_worker_async(
-                    queues=[SHARD_QUEUE, f"node-{options.node}"],
-                    name=f"{options.node}/crawl",
-                    concurrency=1,
-                    **common,  # type: ignore[arg-type]
-                )
-            ),
-            asyncio.create_task(
-                app.run_worker_async(
-                    queues=[CONTROL_QUEUE],
-                    name=f"{options.node}/control",
-                    concurrency=1,
-                    **common,  # type: ignore[arg-type]
-                )
-            ),
-        ]
-        seen = asyncio.create_task(_keep_seen(options, heartbeat))
-        stopping = asyncio.Event()
 
-        def stop(signum: int) -> None:
-            if stopping.is_set():
-                return
-            stopping.set()
-            logger.info("node %s stopping (signal %s)", options.node, signum)
-            for child in list(node.crawls.values()):
-                child.send_signal(signal.SIGTERM)
-            for worker in workers:
-                worker.cancel()
 
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop, sig)
-        logger.info("node %s started: heartbeat every %.1f s", options.node, heartbeat)
-        try:
-            results = await asyncio.gather(*workers, return_exceptions=True)
-        finally:
-            seen.cancel()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
+def _start_workers(app: App, name: str, settings: dict[str, Any]) -> list[asyncio.Task[None]]:
+    """The crawl worker (shards and the node's own queue) and the control worker, one job at a
+    time each."""
+    return [
+        asyncio.create_task(
+            app.run_worker_async(
+                queues=[SHARD_QUEUE, f"node-{name}"],
+                name=f"{name}/crawl",
+                concurrency=1,
+                **settings,
+            )
+        ),
+        asyncio.create_task(
+            app.run_worker_async(
+                queues=[CONTROL_QUEUE],
+                name=f"{name}/control",
+                concurrency=1,
+                **settings,
+            )
+        ),
+    ]
+
+
+def _stop(
+    name: str,
+    node: Node,
+    workers: list[asyncio.Task[None]],
+    stopping: asyncio.Event,
+    signum: int,
+) -> None:
+    """On the first SIGTERM or SIGINT: forward SIGTERM to the running crawls and stop taking
+    jobs (a second signal changes nothing)."""
+    if stopping.is_set():
+        return
+    stopping.set()
+    logger.info("node %s stopping (signal %s)", name, signum)
+    for child in list(node.crawls.values()):
+        child.send_signal(signal.SIGTERM)
+    for worker in workers:
+        worker.cancel()
+
+
+def _stop_node(options: WorkerOptions, results: list[Any], stopping: bool) -> int:
+    """Record the node as stopped; 1 if a worker failed other than by being stopped."""
     failures = [r for r in results if isinstance(r, Exception)]
     with coordination.connect(options.pg_url) as conn:
         coordination.stop_node(conn, options.node)
     for failure in failures:
         logger.error("worker of node %s failed: %r", options.node, failure)
     logger.info("node %s stopped", options.node)
-    return 1 if failures and not stopping.is_set() else 0
+    return 1 if failures and not stopping else 0
 
 
 async def _keep_seen(options: WorkerOptions, every: float) -> None:
