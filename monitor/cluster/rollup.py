@@ -78,6 +78,17 @@ def _in(values: Iterable[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """The rows of one shard to copy: changes after the last copied, with the articles, versions
+    and edits they name."""
+
+    changes: list[Row]
+    articles: list[Row]
+    versions: list[Row]
+    edits: list[Row]
+
+
 def copy_shard(target: Database, path: Path, now: datetime) -> int:
     """Copy the changes of one shard not yet in the rollup; returns how many."""
     name = path.stem
@@ -87,47 +98,64 @@ def copy_shard(target: Database, path: Path, now: datetime) -> int:
     last = int(progress[0]["last_change_id"]) if progress else 0
     source = store.open_db(path)
     try:
-        changes = list(
-            source.query(
-                "select * from changes where id > ? and detected_at >= ? order by id limit ?",
-                [last, store.stamp(now - ROLLUP_WINDOW), ROLLUP_BATCH],
-            )
-        )
-        if not changes:
-            return 0
-        article_ids = sorted({c["article_id"] for c in changes})
-        version_ids = sorted(
-            {c[k] for c in changes for k in ("old_version_id", "new_version_id") if c[k]}
-        )
-        change_ids = [c["id"] for c in changes]
-        articles = list(
-            source.query(f"select * from articles where id in ({_in(article_ids)})", article_ids)
-        )
-        versions = list(
-            source.query(f"select * from versions where id in ({_in(version_ids)})", version_ids)
-            if version_ids
-            else []
-        )
-        edits = list(
-            source.query(
-                f"select * from edits where change_id in ({_in(change_ids)}) order by id",
-                change_ids,
-            )
-        )
+        batch = _read_batch(source, last, now)
     finally:
         source.close()
+    if batch is None:
+        return 0
+    _write_batch(target, name, batch, now)
+    return len(batch.changes)
+
+
+def _read_batch(source: Database, last: int, now: datetime) -> _Batch | None:
+    """The next batch of a shard after change `last`, within the window; None: nothing new."""
+    changes = list(
+        source.query(
+            "select * from changes where id > ? and detected_at >= ? order by id limit ?",
+            [last, store.stamp(now - ROLLUP_WINDOW), ROLLUP_BATCH],
+        )
+    )
+    if not changes:
+        return None
+    article_ids = sorted({c["article_id"] for c in changes})
+    version_ids = sorted(
+        {c[k] for c in changes for k in ("old_version_id", "new_version_id") if c[k]}
+    )
+    change_ids = [c["id"] for c in changes]
+    articles = list(
+        source.query(f"select * from articles where id in ({_in(article_ids)})", article_ids)
+    )
+    versions = list(
+        source.query(f"select * from versions where id in ({_in(version_ids)})", version_ids)
+        if version_ids
+        else []
+    )
+    edits = list(
+        source.query(
+            f"select * from edits where change_id in ({_in(change_ids)}) order by id",
+            change_ids,
+        )
+    )
+    return _Batch(changes, articles, versions, edits)
+
+
+def _write_batch(target: Database, shard: str, batch: _Batch, now: datetime) -> None:
+    """Copy a batch in one transaction, its rows renumbered for the rollup, and record how far
+    the shard is copied."""
     with store.write_transaction(target):
-        article_map = {row["id"]: _upsert_article(target, row) for row in articles}
-        version_map = {row["id"]: _upsert_version(target, row, article_map) for row in versions}
+        article_map = {row["id"]: _upsert_article(target, row) for row in batch.articles}
+        version_map = {
+            row["id"]: _upsert_version(target, row, article_map) for row in batch.versions
+        }
         change_map = {}
-        for change in changes:
+        for change in batch.changes:
             values = _columns(target, "changes", change) | {
                 "article_id": article_map[change["article_id"]],
                 "old_version_id": version_map.get(change["old_version_id"]),
                 "new_version_id": version_map.get(change["new_version_id"]),
             }
             change_map[change["id"]] = _insert(target, "changes", values)
-        for edit in edits:
+        for edit in batch.edits:
             values = _columns(target, "edits", edit) | {
                 "change_id": change_map[edit["change_id"]],
                 "article_id": article_map[edit["article_id"]],
@@ -137,9 +165,8 @@ def copy_shard(target: Database, path: Path, now: datetime) -> int:
             "insert into rollup_progress (shard, last_change_id, rolled_at) values (?, ?, ?) "
             "on conflict (shard) do update set last_change_id = excluded.last_change_id, "
             "rolled_at = excluded.rolled_at",
-            [name, change_ids[-1], store.stamp(now)],
+            [shard, batch.changes[-1]["id"], store.stamp(now)],
         )
-    return len(changes)
 
 
 def _columns(target: Database, table: str, row: Row) -> Row:
