@@ -115,13 +115,7 @@ def edits_record(db: Any, article_id: int) -> list[dict[str, Any]]:
     changes = store.changes_of(db, article_id)
     out = []
     for change in changes:
-        edits = list(
-            db.query(
-                "select kind, field, old, new, old_sentence, new_sentence, significant, score, "
-                "reasons from edits where change_id = ? order by position",
-                [change["id"]],
-            )
-        )
+        edits = captures.edits_of_change(db, int(change["id"]))
         for edit in edits:
             edit["reasons"] = json.loads(edit["reasons"] or "[]")
         out.append(

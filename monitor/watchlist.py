@@ -25,12 +25,6 @@ def _db(ctx: click.Context) -> Any:
     return store.open_db(path)
 
 
-def _source_articles(db: Any, source_id: int) -> list[int]:
-    return [
-        int(r["id"]) for r in db.query("select id from articles where source_id = ?", [source_id])
-    ]
-
-
 def _apply(
     ctx: click.Context,
     ref: str | None,
@@ -54,7 +48,7 @@ def _apply(
         if source:
             row = watch.find_source(db, source)
             watch.set_source_watch(db, int(row["id"]), state)
-            articles = _source_articles(db, int(row["id"]))
+            articles = watch.source_article_ids(db, int(row["id"]))
             verb = {"on": "watching", "paused": "paused", "removed": "removed"}[state]
             effect = "checked again" if state == "on" else "no longer checked"
             click.echo(

@@ -15,7 +15,13 @@ from sqlite_utils import Database
 from monitor.capture import Capture, capture_from_rows
 from monitor.errors import CaptureNotFoundError
 
-__all__ = ["capture_content", "capture_of_version", "captures_of_article", "find_capture"]
+__all__ = [
+    "capture_content",
+    "capture_of_version",
+    "captures_of_article",
+    "edits_of_change",
+    "find_capture",
+]
 
 _FIRST_CHECK = """
 select checks.article_id, checks.checked_at, checks.url, checks.http_status,
@@ -86,3 +92,14 @@ def captures_of_article(db: Database, article_id: int) -> list[Capture]:
         )
     ]
     return [find_capture(db, snapshot_id, article_id) for snapshot_id in ids]
+
+
+def edits_of_change(db: Database, change_id: int) -> list[dict[str, Any]]:
+    """A change's edits in order, as evidence: kinds, texts, scores and reasons (JSON text)."""
+    return list(
+        db.query(
+            "select kind, field, old, new, old_sentence, new_sentence, significant, score, "
+            "reasons from edits where change_id = ? order by position",
+            [change_id],
+        )
+    )

@@ -22,6 +22,7 @@ __all__ = [
     "set_site_watch",
     "set_source_watch",
     "sites_matching",
+    "source_article_ids",
     "watched_articles",
     "watched_sources",
 ]
@@ -153,3 +154,10 @@ def stopped_summary(db: Database) -> str:
         if counts.get(state):
             parts.append(f"{counts[state]} article(s) {state}")
     return ("not watched: " + "; ".join(parts)) if parts else ""
+
+
+def source_article_ids(db: Database, source_id: int) -> list[int]:
+    """Ids of the articles a source discovered."""
+    return [
+        int(r["id"]) for r in db.query("select id from articles where source_id = ?", [source_id])
+    ]
