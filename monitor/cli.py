@@ -453,10 +453,13 @@ def edits(
 def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     """Run one check round now (`scrapy crawl check` in a subprocess), with a progress bar."""
     from monitor.crawl import follow_crawl
+    from monitor.store.rounds import round_mark, round_report
 
     args = {"all": "true"} if check_all else {}
     if url:
         args["url"] = check_url(url)
+    db = _open(ctx)
+    mark = round_mark(db)
     outcomes: Counter[str] = Counter()
     tail: list[str] = []
     stopped: re.Match[str] | None = None
@@ -491,9 +494,8 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
                         f"{name} {count}" for name, count in sorted(outcomes.items())
                     ),
                 )
-    total = sum(outcomes.values())
-    summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
-    click.echo(f"checked {total} article(s)" + (f": {summary}" if summary else ""))
+    # The summary counts the rows the round wrote (the progress bar reads the log as it comes).
+    click.echo(round_report(db, mark).outcome_line())
     if stopped is not None:  # one clear line: what SQLite said, how many pages were lost
         raise click.ClickException(
             f"the round stopped: {stopped.group(1)}; "
@@ -644,12 +646,30 @@ def daemon(
     default=0,
     help="Port for the demo site (0: any free port).",
 )
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Only serve the demo site, in the foreground until Ctrl-C (for a daemon to watch).",
+)
+@click.option(
+    "--next-edition-every",
+    callback=_duration,
+    help="With --serve: publish the site's next edition this often (editions 2 to 4). "
+    + DURATION_HELP,
+)
 @click.pass_context
 @friendly
-def demo(ctx: click.Context, port: int) -> None:
-    """Crawl the embedded demo news site twice and show the edits found."""
+def demo(ctx: click.Context, port: int, serve: bool, next_edition_every: timedelta | None) -> None:
+    """Crawl the embedded demo news site twice and show the edits found (or, with --serve, only
+    serve the site)."""
     from monitor.demo.job import run_demo
 
+    if serve:
+        from monitor.demo.live import serve_demo
+
+        sys.exit(serve_demo(port, next_edition_every, lambda line: click.echo(line)))
+    if next_edition_every is not None:
+        raise click.UsageError("--next-edition-every needs --serve")
     sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
 
 

@@ -26,6 +26,8 @@ from monitor.alerts import send_pending_alerts
 from monitor.config import load_config
 from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
+from monitor.report import RoundMark
+from monitor.store.rounds import round_mark, round_report
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class Daemon:
     def _run(self, spider: str) -> None:
         if self.stopping.is_set():
             return
+        mark = self._mark() if spider == "check" else None
         child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
         with self.lock:
             self.running[spider] = child
@@ -89,8 +92,33 @@ class Daemon:
             )
         elif code != 0 and not self.stopping.is_set():
             logger.error("%s round %d failed: scrapy exited %s", spider, self.rounds[spider], code)
+        elif mark is not None:
+            logger.info("check round %d: %s", self.rounds[spider], self._report(mark))
         else:
             logger.info("%s round %d finished", spider, self.rounds[spider])
+
+    def _mark(self) -> RoundMark | None:
+        try:
+            db = store.open_db(self.config.db_path)
+            try:
+                return round_mark(db)
+            finally:
+                db.close()
+        except Exception:  # a job boundary: the round still runs, only its line is lost
+            logger.exception("could not read the database before the check round")
+            return None
+
+    def _report(self, mark: RoundMark) -> str:
+        """What the round wrote: "checked 120, 3 new versions, 5 edits, 1 failed: a.example 403"."""
+        try:
+            db = store.open_db(self.config.db_path)
+            try:
+                return round_report(db, mark).line()
+            finally:
+                db.close()
+        except Exception:  # a job boundary: log why, keep the daemon alive
+            logger.exception("could not read what the check round found")
+            return "finished (what it found could not be read)"
 
     def check_round(self) -> None:
         self._run("check")

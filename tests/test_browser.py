@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor import store
 from tests.test_serve import IMG, SCRIPT, Newsroom, build_newsroom
 from tools.screenshots import dump_dom, find_chromium, screenshot, start_server, stop_server
 
@@ -32,9 +33,21 @@ INS_BACKGROUND = (0xB7, 0xF0, 0xC4)
 DEL_BACKGROUND = (0xFF, 0xC9, 0xC9)
 
 
+# The hostile article's page as a crawl would have captured it (id set by `served`).
+CAPTURED: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Newsroom, str]]:
     newsroom = build_newsroom(tmp_path_factory.mktemp("browser") / "redline.db")
+    db = store.open_db(newsroom.path)
+    try:
+        page = f"<html><body><h1>Vote</h1><p>Kept text.</p>{SCRIPT}{IMG}</body></html>"
+        CAPTURED["id"] = store.save_snapshot(
+            db, page.encode(), "text/html; charset=utf-8", store.utc_now()
+        )
+    finally:
+        db.close()
     server, base = start_server(newsroom.path)
     try:
         yield newsroom, base
@@ -87,6 +100,39 @@ def test_diff_page_paints_the_highlights(served: tuple[Newsroom, str], tmp_path:
     # Inserted and deleted words are visibly marked: several hundred pixels of each colour.
     assert colours[INS_BACKGROUND] > 300, colours.most_common(8)
     assert colours[DEL_BACKGROUND] > 300, colours.most_common(8)
+
+
+def test_canned_query_highlights_and_links_in_the_browser(
+    served: tuple[Newsroom, str], tmp_path: Path
+) -> None:
+    newsroom, base = served
+    dom = dump_dom(f"{base}/redline/name_corrections")
+    assert "<del>Neimann-Ortiz</del>" in dom and "<ins>Neumann-Ortiz</ins>" in dom
+    assert f'href="/-/redline/diff/{newsroom.hostile_change}"' in dom
+    colours = pixel_counts(
+        screenshot(f"{base}/redline/figure_changes", tmp_path / "figures.png", 1400, 700)
+    )
+    assert colours[INS_BACKGROUND] > 50 and colours[DEL_BACKGROUND] > 50, colours.most_common(8)
+
+
+def test_captured_page_shows_the_capture_and_runs_nothing(served: tuple[Newsroom, str]) -> None:
+    _, base = served
+    dom = dump_dom(f"{base}/-/redline/snapshot/{CAPTURED['id']}")
+    assert "SHA-256" in dom and "<iframe" in dom and "sandbox" in dom
+    assert SCRIPT_RAN not in dom and IMG_RAN not in dom
+    inner = dump_dom(f"{base}/-/redline/snapshot/{CAPTURED['id']}/page")
+    assert "Kept text." in inner
+    assert SCRIPT_RAN not in inner and IMG_RAN not in inner
+
+
+@pytest.mark.parametrize("path", ["/-/redline/diff/abc", "/-/redline/diff/999", "/redline/nosuch"])
+def test_a_bad_address_gets_datasettes_own_error_page(
+    served: tuple[Newsroom, str], path: str
+) -> None:
+    _, base = served
+    dom = dump_dom(base + path)
+    assert "Internal Server Error" not in dom
+    assert "<footer" in dom or "datasette" in dom.lower()  # Datasette's page, not a bare line
 
 
 # --- a minimal PNG reader (8-bit RGB or RGBA, no interlace: what Chromium writes) ------------

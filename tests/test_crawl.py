@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,6 +187,10 @@ def test_demo_command_prints_flagged_edits(tmp_path: Path) -> None:
     for kind in ("name", "quote", "number", "correction_note", "headline", "typo"):
         assert kind in result.stdout
     assert rows(db, "select count(*) as n from edits where significant = 1")[0]["n"] >= 8
+    # The closing hints name a change id the reader can copy, and it is a real one.
+    change = re.search(r" diff (\d+) +word diff of change", result.stdout)
+    assert change, result.stdout[-1500:]
+    assert rows(db, "select id from changes where id = ?", [int(change.group(1))])
 
 
 def test_check_command_reports_progress_and_outcomes(site: DemoSite, db_path: Path) -> None:

@@ -3,6 +3,7 @@ across editions (edits, removal, restore, revert, redirect), 304s, robots, SIGTE
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -189,6 +190,9 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         assert daemon.returncode == 0, output[-3000:]
         assert "Traceback" not in output
         assert "daemon stopped" in output
+        # Every check round says what it found, counted from the rows it wrote.
+        assert re.search(r"check round \d+: checked \d+, \d+ new articles?, 0 new versions", output)
+        assert re.search(r"check round \d+: checked \d+, \d+ new versions?, \d+ edits \(", output)
         assert stopped_in < 30  # a bound to fail on a hang, not a performance claim
 
         # The robots-disallowed link on the section page was refused at discovery, never fetched.

@@ -530,3 +530,28 @@ def test_http_dates_are_gmt() -> None:
 
     moment = datetime(2026, 11, 4, 8, 0, tzinfo=UTC)
     assert http_date(moment) == format_datetime(moment, usegmt=True)
+
+
+def test_demo_serve_keeps_the_site_up_and_publishes_the_next_editions() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "demo", "--serve", "--next-edition-every", "1s"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        match = re.search(r"at (http://127\.0\.0\.1:\d+)/ \(edition 1\): feed (\S+)", first)
+        assert match, first
+        with urllib.request.urlopen(match.group(2), timeout=10) as feed:
+            assert feed.status == 200 and b"<rss" in feed.read()
+        lines = [server.stdout.readline() for _ in range(4)]
+        assert "daemon" in lines[0]  # how to watch it
+        assert [line.strip() for line in lines[1:]] == [f"edition {n} published" for n in (2, 3, 4)]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0
+    assert "demo site stopped" in output and "Traceback" not in output

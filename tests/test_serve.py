@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 import sqlite3
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -644,6 +645,56 @@ def test_arbitrary_sql_never_gets_a_renderer(newsroom: Newsroom) -> None:
         "'<b>y</b>'+as+old_sentence,+'<i>z</i>'+as+new_sentence",
     ).text
     assert "<ins>" not in page and "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "highlighted"),
+    [
+        ("quote_changes", "<ins>"),
+        ("name_corrections", "<del>Neimann-Ortiz</del>"),
+        ("figure_changes", "<ins>15</ins>"),
+        ("headline_changes", "<ins>narrowly</ins>"),
+        ("latest_significant_edits", "<del>12</del>"),
+    ],
+)
+def test_canned_queries_highlight_and_link_the_diff_and_the_captured_page(
+    newsroom: Newsroom, query: str, highlighted: str
+) -> None:
+    page = get(newsroom.path, f"/redline/{query}").text
+    assert highlighted in page
+    assert f'href="/-/redline/diff/{newsroom.hostile_change}"' in page
+    assert 'href="/-/redline/snapshot/' in page or "captured page" not in page
+    header = re.findall(r'<th class="col-([a-z_]+)"', page)
+    assert header.index("change_id") < 5  # the key columns first
+
+
+def test_stealth_edits_link_every_row_to_its_diff(newsroom: Newsroom) -> None:
+    page = get(newsroom.path, "/redline/stealth_edits").text
+    assert f'href="/-/redline/diff/{newsroom.hostile_change}"' in page
+
+
+def test_arbitrary_sql_is_not_rendered_even_with_a_canned_querys_columns(newsroom) -> None:
+    """The same SELECT as a canned query, sent as ?sql=, stays plain text; a canned query's page
+    runs its own SQL whatever `?sql=` says."""
+    sql = (
+        "select '<b>x</b>' as change, 'a' as old, 'b' as new, '' as old_sentence, "
+        "'' as new_sentence, 1 as change_id, 'javascript:alert(1)' as url, 'h' as headline"
+    )
+    page = get(newsroom.path, "/redline?sql=" + urllib.parse.quote(sql)).text
+    assert "<del>" not in page and "<b>x</b>" not in page
+    assert 'href="/-/redline/diff/1"' not in page
+    canned = get(newsroom.path, "/redline/quote_changes?sql=" + urllib.parse.quote(sql)).text
+    assert "<b>x</b>" not in canned and "&lt;b&gt;x" not in canned
+
+
+def test_views_put_the_key_columns_first_and_name_a_count_significant_edits(newsroom) -> None:
+    timeline = rows(newsroom.path, f"/redline/article_timeline.json?url={HOSTILE_URL}")
+    diffs = rows(newsroom.path, f"/redline/version_diffs.json?change_id={newsroom.hostile_change}")
+    feed = rows(newsroom.path, f"/redline/edit_feed.json?change_id={newsroom.hostile_change}")
+    assert "significant" not in timeline[0] and "significant" not in diffs[0]
+    assert diffs[0]["significant_edits"] >= 3 and {r["significant"] for r in feed} <= {0, 1}
+    assert "snapshot_id" in diffs[0] and "snapshot_id" in timeline[0]
+    assert list(feed[0])[:5] == ["change", "headline", "kind", "change_id", "snapshot_id"]
 
 
 # --- read-only and SQL permissions ---------------------------------------------------------

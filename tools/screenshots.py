@@ -190,6 +190,7 @@ def take(out: Path) -> list[Path]:
                     1400,
                     1300,
                 ),
+                screenshot(f"{base}/redline/quote_changes", out / "canned-query.png", 1400, 900),
                 screenshot(f"{base}/-/redline/diff/abc", out / "not-found.png", 1400, 600),
             ]
         finally:

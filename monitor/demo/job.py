@@ -90,12 +90,17 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
         f"{changes['n']} changed article(s), {changes['s'] or 0} with significant edits and no "
         "correction note (stealth)."
     )
+    # A change id the reader can copy: the first significant one of the table above.
+    change = next((r["change_id"] for r in rows if r.get("significant")), None)
+    change = change if change is not None else (rows[0]["change_id"] if rows else "ID")
     console.print(
         f"\nLook further:\n"
         f"  redline --db {db_path} serve                browse every edit in Datasette\n"
         f"  redline --db {db_path} edits --all          every edit in the terminal\n"
-        f"  redline --db {db_path} history URL          versions of one article\n"
-        f"  redline --db {db_path} diff URL             coloured word diff\n"
-        f"  sqlite3 {db_path} 'select * from edits'      the raw tables"
+        f"  redline --db {db_path} {'history ' + str(change):<21}versions of that article\n"
+        f"  redline --db {db_path} {'diff ' + str(change):<21}word diff of change {change}\n"
+        f"  redline --db {db_path} {'show ' + str(change):<21}the page as it was captured\n"
+        f"  sqlite3 {db_path} 'select * from edits'      the raw tables",
+        markup=False,
     )
     return 0

@@ -421,3 +421,14 @@ def m019_watch_state(db: Database) -> None:
     for name in ("articles", "sources"):
         _table(db, name).add_column("watch", str, not_null_default="on")
     _table(db, "sites").add_column("watch", str, not_null_default="on")
+
+
+@MIGRATIONS()
+def m020_views_for_reading(db: Database) -> None:
+    """`edit_feed`, `article_timeline` and `version_diffs` again, the columns a reader needs first
+    (highlighted text, headline, diff and captured-page links) and the new version's
+    `snapshot_id` in every row; `significant` is the edit's flag in `edit_feed`, and the count of
+    a change's significant edits is `significant_edits` everywhere."""
+    from monitor.store.views import create_views_v2
+
+    create_views_v2(db)

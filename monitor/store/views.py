@@ -156,6 +156,121 @@ VIEWS_V1 = {
 }
 
 
+# Version 2 (migration m020): the columns a reader needs first, so that the highlighted text, the
+# headline and the links fit a 1400 px window, and the new version's captured page
+# (`snapshot_id`) in every row. "significant" means one thing per row kind: in `edit_feed` (one
+# edit) the flag `significant`; in the views of changes the count `significant_edits`.
+EDIT_FEED_V2 = f"""
+select
+  case
+    when coalesce(edits.old, '') = '' then '+ ' || coalesce(edits.new, '')
+    when coalesce(edits.new, '') = '' then '- ' || edits.old
+    else edits.old || ' → ' || edits.new
+  end as change,
+  {_HEADLINE} as headline,
+  edits.kind as kind,
+  edits.change_id as change_id,
+  new_v.snapshot_id as snapshot_id,
+  changes.detected_at as detected_at,
+  articles.site as site,
+  edits.significant as significant,
+  edits.score as score,
+  changes.stealth as stealth,
+  edits.article_id as article_id,
+  changes.summary as summary,
+  articles.url as url,
+  edits.field as field,
+  old_v.seq as from_version,
+  new_v.seq as to_version,
+  edits.id as edit_id,
+  edits.old as old,
+  edits.new as new,
+  edits.old_sentence as old_sentence,
+  edits.new_sentence as new_sentence
+from edits
+join changes on changes.id = edits.change_id
+join articles on articles.id = edits.article_id
+left join versions old_v on old_v.id = changes.old_version_id
+left join versions new_v on new_v.id = changes.new_version_id
+"""
+
+ARTICLE_TIMELINE_V2 = """
+select
+  versions.captured_at as at,
+  'first seen' as event,
+  versions.title as headline,
+  'first version' as summary,
+  null as change_id,
+  versions.snapshot_id as snapshot_id,
+  0 as significant_edits,
+  0 as stealth,
+  '' as kinds,
+  null as from_version,
+  versions.seq as to_version,
+  articles.site as site,
+  articles.id as article_id,
+  articles.url as url
+from versions
+join articles on articles.id = versions.article_id
+where versions.seq = 1
+union all
+select
+  changes.detected_at,
+  case
+    when changes.new_version_id is null then 'removed'
+    when changes.new_version_id = changes.old_version_id then 'lifecycle'
+    else 'new version'
+  end,
+  coalesce(nullif(new_v.title, ''), old_v.title, articles.title),
+  changes.summary,
+  changes.id,
+  new_v.snapshot_id,
+  changes.significant,
+  changes.stealth,
+  changes.kinds,
+  old_v.seq,
+  new_v.seq,
+  articles.site,
+  articles.id,
+  articles.url
+from changes
+join articles on articles.id = changes.article_id
+left join versions old_v on old_v.id = changes.old_version_id
+left join versions new_v on new_v.id = changes.new_version_id
+"""
+
+VERSION_DIFFS_V2 = """
+select
+  changes.id as change_id,
+  new_v.snapshot_id as snapshot_id,
+  new_v.title as new_headline,
+  changes.summary as summary,
+  new_v.body as new_body,
+  changes.detected_at as detected_at,
+  articles.site as site,
+  changes.significant as significant_edits,
+  changes.stealth as stealth,
+  changes.kinds as kinds,
+  old_v.seq as from_version,
+  new_v.seq as to_version,
+  old_v.title as old_headline,
+  old_v.body as old_body,
+  changes.article_id as article_id,
+  articles.url as url
+from changes
+join articles on articles.id = changes.article_id
+join versions old_v on old_v.id = changes.old_version_id
+join versions new_v on new_v.id = changes.new_version_id
+where old_v.id != new_v.id
+"""
+
+VIEWS_V2 = {
+    "edit_feed": EDIT_FEED_V2,
+    "article_timeline": ARTICLE_TIMELINE_V2,
+    "version_diffs": VERSION_DIFFS_V2,
+}
+
+
 def _fts_sql(fts: str, table: str, columns: tuple[str, ...], prefix: str) -> list[str]:
     """An external-content FTS5 index of `table` and the triggers that keep it in sync.
 
@@ -186,6 +301,12 @@ SEARCH_V1 = [
 def create_views_v1(db: Database) -> None:
     for name, sql in VIEWS_V1.items():
         db.create_view(name, sql.strip(), replace=True)
+
+
+def create_views_v2(db: Database) -> None:
+    for name, sql in VIEWS_V2.items():
+        db.execute(f"drop view if exists {name}")
+        db.create_view(name, sql.strip())
 
 
 def create_search_v1(db: Database) -> None:

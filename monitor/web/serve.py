@@ -82,10 +82,12 @@ def register_plugin() -> None:
     of Datasette's (which prints a rich traceback with local variables for every 404)."""
     from datasette.plugins import pm
 
-    from monitor.web.datasette import captures, errors, plugin
+    from monitor.web.datasette import captures, errors, plugin, queries
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="redline")
+    if not pm.is_registered(queries):
+        pm.register(queries, name="redline.queries")
     if not pm.is_registered(captures):
         pm.register(captures, name="redline.captures")
     if not pm.is_registered(errors):

@@ -37,6 +37,7 @@ from monitor.compare.edit import KINDS, SIGNIFICANT_AT, is_stealth, summarize
 from monitor.store.views import fts_query
 from monitor.web.datasette import DATABASE
 from monitor.web.datasette.diffs import Block, body_diff, body_diff_html, word_diff_html
+from monitor.web.datasette.queries import canned_cells
 from monitor.web.datasette.worker import DIFF_TIMEOUT, TOO_LARGE, DiffWorker
 from monitor.web.feed import FEED_ENTRIES, atom_feed, group_changes
 
@@ -158,8 +159,8 @@ def _render(spec: Mapping[str, Any], row: Any, value: Any, datasette: Any) -> An
 
 
 def _cells(datasette: Any, database: str, table: str | None) -> Mapping[str, Any]:
-    if table is None:  # arbitrary SQL or a canned query: never rendered, always plain text
-        return {}
+    if table is None:  # a canned query's page: its own cells; arbitrary SQL: never rendered
+        return canned_cells(datasette, database)
     config = datasette.plugin_config(PLUGIN, database=database, table=table, fallback=False)
     cells: Mapping[str, Any] = (config or {}).get("cells", {})
     return cells
