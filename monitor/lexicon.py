@@ -337,6 +337,16 @@ CREDIT_PLACE = re.compile(
     r"(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*)*"
 )
 
+# --- emoji written as text ----------------------------------------------------------------------
+# An emoji that a page renders as its shortcode (":red_heart:") or as a described image ("(heart
+# emoji)", "[emoji]", "(emoji de corazón)"): the same mark as the emoji itself or as nothing, which
+# normalisation already ignores, so a quotation losing or restyling one is not an edit.
+EMOJI_TEXT = re.compile(
+    r":[a-z][a-z0-9_+-]{1,40}:|[(\[][^()\[\]]{0,40}\b(?:emoji|emojis|emoticon|emoticono)\b"
+    r"[^()\[\]]{0,40}[)\]]",
+    re.IGNORECASE,
+)
+
 # --- list markers -------------------------------------------------------------------------------
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
 # "1." / "2)" / "(3)" / "a)". Dropped from extracted lines (a list renumbered is not an edit); a

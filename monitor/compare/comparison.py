@@ -30,6 +30,7 @@ from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
+from monitor.lexicon import EMOJI_TEXT
 
 # Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
 SHORT_SENTENCE_WORDS = 4
@@ -114,7 +115,10 @@ def _compare_dates(old: Article, new: Article) -> list[Edit]:
 
 # --- body ----------------------------------------------------------------------------------
 def _cosmetic_hunk(hunk: Hunk) -> bool:
-    return compact_key(hunk.old) == compact_key(hunk.new)
+    """Only punctuation, case, spacing, or emoji (symbols, shortcodes, described images)."""
+    if compact_key(hunk.old) == compact_key(hunk.new):
+        return True
+    return compact_key(EMOJI_TEXT.sub("", hunk.old)) == compact_key(EMOJI_TEXT.sub("", hunk.new))
 
 
 def _hunk_kind(pair: Alignment, hunk: Hunk) -> tuple[str, str]:
