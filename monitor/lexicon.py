@@ -315,8 +315,10 @@ CREDIT_PLACE_WORDS = ("in", "en", "em", "aus", "à", "a", "from", "desde", "de")
 # A dateline opening a paragraph: a place in capitals ("WASHINGTON", "RIO DE JANEIRO"), or a place
 # written any way before an agency ("Berlin (dpa)"); then an optional date or second place
 # (", 3 nov", ", Nov 30"), an optional agency, and a dash ("-", "–", "—", ".-").
-_PLACE_CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]+(?:[ /][A-ZÀ-ÖØ-Þa-z][A-ZÀ-ÖØ-Þ'’.-]*){0,3}"
-_PLACE_ANY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:[ /-][\w'’.-]+){0,3}"
+# Each word at most 30 characters: no place is longer, and a bounded word keeps a 3 MB "word"
+# from costing seconds of backtracking.
+_PLACE_CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]{1,30}(?:[ /][A-ZÀ-ÖØ-Þa-z][A-ZÀ-ÖØ-Þ'’.-]{0,30}){0,3}"
+_PLACE_ANY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]{1,30}(?:[ /][\w'’.-]{1,30}){0,3}"
 _AGENCY = r"\((?i:\s*(?:" + _words(DATELINE_AGENCIES) + r")\s*)\)"
 _DASH = r"\s*\.?\s*[-–—]+\s+"
 _DATE_PART = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?"

@@ -138,3 +138,13 @@ def test_a_credit_closing_the_last_paragraph_is_a_credit_line() -> None:
 
 def test_a_long_paragraph_opening_with_reporting_by_is_prose() -> None:
     assert credit_line("Reporting by the council's own auditors " + "found gaps " * 40) is None
+
+
+@pytest.mark.parametrize(
+    "paragraph", ["WASHINGTON" * 300_000, "A" + "-b" * 1_000_000, "(" * 1_000_000, " (" * 500_000]
+)
+def test_a_huge_paragraph_is_read_only_at_its_ends(paragraph: str) -> None:
+    """Bounded like every input: only a paragraph's first DATELINE_MAX_CHARS and its last
+    CREDIT_MAX_CHARS are read (bench.pathological measures the time)."""
+    assert find_dateline(paragraph) is None
+    assert credit_line(paragraph) is None

@@ -36,6 +36,8 @@ from monitor.lexicon import (
 # Datelines open the story: only the first paragraphs are looked at (a standfirst or a caption
 # may come before the first paragraph of text).
 DATELINE_PARAGRAPHS = 3
+# Only a paragraph's start is read for a dateline (place, date and agency fit in far less).
+DATELINE_MAX_CHARS = 160
 # A credit line is one short line; a longer paragraph starting "Reporting by" is prose.
 CREDIT_MAX_CHARS = 300
 _KEY_DROP = re.compile(r"[\W_]+")
@@ -68,9 +70,10 @@ def _place_key(place: str) -> str:
 
 def find_dateline(paragraph: str) -> tuple[str, str] | None:
     """(the dateline with its dash, its place) when `paragraph` opens with one."""
-    if CORRECTION_NOTE.match(paragraph):
+    head = paragraph[:DATELINE_MAX_CHARS]
+    if CORRECTION_NOTE.match(head):
         return None
-    match = DATELINE.match(paragraph)
+    match = DATELINE.match(head)
     if match is None:
         return None
     place = match.group("caps") or match.group("place") or ""
@@ -88,7 +91,8 @@ def credit_line(paragraph: str) -> str | None:
     """The credit line a paragraph is or ends with ("(Reporting by ...; Editing by ...)")."""
     if len(paragraph) <= CREDIT_MAX_CHARS and CREDIT.match(paragraph):
         return paragraph
-    trailing = _TRAILING_CREDIT.search(paragraph)
+    tail = paragraph[-(CREDIT_MAX_CHARS + 8) :]  # the bracket and spaces around the credit
+    trailing = _TRAILING_CREDIT.search(tail)
     if trailing and CREDIT.match(trailing.group(1)):
         return trailing.group()
     return None
