@@ -274,6 +274,85 @@ BYLINE_SEPARATOR = re.compile(
 )
 BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
 
+# --- datelines and credit lines -----------------------------------------------------------------
+# News agencies named in a dateline ("WASHINGTON (Reuters) -", "MADRID, 3 nov (EFE).-"); a
+# dateline gaining, losing or rewriting its agency, or its date, is not an edit.
+DATELINE_AGENCIES: dict[str, tuple[str, ...]] = {
+    "en": ("reuters", "ap", "afp", "upi", "bloomberg", "cnn", "xinhua", "pa", "ians", "pti"),
+    "es": ("efe", "europa press", "ep", "notimex", "telam", "télam"),
+    "de": ("dpa", "afp/dpa", "dpa/afp", "kna", "epd", "apa", "sda", "reuters/dpa"),
+    "fr": ("afp", "belga", "ats"),
+    "pt": ("lusa", "agência brasil", "estadão conteúdo", "folhapress", "ansa"),
+    "it": ("ansa", "adnkronos", "agi", "askanews"),
+}
+# Phrases that open the parts of a wire credit line: "(Reporting by A in Kyiv; Editing by B)".
+# The line is read as people, like a byline: brackets, order and roles are not an edit, a person
+# added or removed is.
+CREDIT_ROLES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "additional reporting by", "reporting by", "writing by", "written by", "editing by",
+        "edited by", "compiled by", "graphics by", "fact-checking by", "research by",
+        "production by", "with reporting by",
+    ),
+    "es": (
+        "información de", "informacion de", "información adicional de", "reporte de",
+        "reportaje de", "editado en español por", "editado por", "edición de", "edicion de",
+        "redacción de", "escrito por", "con información de",
+    ),
+    "de": (
+        "bericht von", "berichterstattung", "reporter", "redigiert von", "bearbeitet von",
+        "geschrieben von", "mitarbeit", "redaktion",
+    ),
+    "fr": (
+        "reportage", "avec", "version française", "édité par", "rédigé par", "écrit par",
+        "édition",
+    ),
+    "pt": (
+        "reportagem adicional de", "reportagem de", "reportagem", "edição de", "edicao de",
+        "texto de", "escrito por", "editado por",
+    ),
+    "it": ("hanno collaborato", "ha collaborato", "a cura di", "redazione", "scritto da"),
+}  # fmt: skip
+# "in Kyiv", "en Madrid", "em Lisboa", "à Paris": where a credited reporter was, not a person.
+CREDIT_PLACE_WORDS = ("in", "en", "em", "aus", "à", "a", "from", "desde", "de")
+
+# A dateline opening a paragraph: a place in capitals ("WASHINGTON", "RIO DE JANEIRO"), or a place
+# written any way before an agency ("Berlin (dpa)"); then an optional date or second place
+# (", 3 nov", ", Nov 30"), an optional agency, and a dash ("-", "–", "—", ".-").
+# Each word at most 30 characters: no place is longer, and a bounded word keeps a 3 MB "word"
+# from costing seconds of backtracking.
+_PLACE_CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]{1,30}(?:[ /][A-ZÀ-ÖØ-Þa-z][A-ZÀ-ÖØ-Þ'’.-]{0,30}){0,3}"
+_PLACE_ANY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]{1,30}(?:[ /][\w'’.-]{1,30}){0,3}"
+_AGENCY = r"\((?i:\s*(?:" + _words(DATELINE_AGENCIES) + r")\s*)\)"
+_DASH = r"\s*\.?\s*[-–—]+\s+"
+_DATE_PART = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?"
+DATELINE = re.compile(
+    rf"^(?:(?P<caps>{_PLACE_CAPS}){_DATE_PART}\s*(?P<agency1>{_AGENCY})?"
+    rf"|(?P<place>{_PLACE_ANY}){_DATE_PART}\s*(?P<agency2>{_AGENCY})){_DASH}(?=\S)"
+)
+DATELINE_AGENCY = re.compile(_AGENCY, re.IGNORECASE)
+CREDIT = re.compile(
+    r"^\W*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?",
+    re.IGNORECASE,
+)
+CREDIT_ROLE = re.compile(
+    r"(?:^|(?<=[;,(]))\s*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?\s*", re.IGNORECASE
+)
+CREDIT_PLACE = re.compile(
+    r"\s+(?:" + "|".join(CREDIT_PLACE_WORDS) + r")\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+    r"(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*)*"
+)
+
+# --- emoji written as text ----------------------------------------------------------------------
+# An emoji that a page renders as its shortcode (":red_heart:") or as a described image ("(heart
+# emoji)", "[emoji]", "(emoji de corazón)"): the same mark as the emoji itself or as nothing, which
+# normalisation already ignores, so a quotation losing or restyling one is not an edit.
+EMOJI_TEXT = re.compile(
+    r":[a-z][a-z0-9_+-]{1,40}:|[(\[][^()\[\]]{0,40}\b(?:emoji|emojis|emoticon|emoticono)\b"
+    r"[^()\[\]]{0,40}[)\]]",
+    re.IGNORECASE,
+)
+
 # --- list markers -------------------------------------------------------------------------------
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
 # "1." / "2)" / "(3)" / "a)". Dropped from extracted lines (a list renumbered is not an edit); a

@@ -127,6 +127,36 @@ def test_lifecycle_removed_reverted_redirected_restored(site, db_path) -> None:
     )
 
 
+def test_a_redesign_is_no_edit_and_an_edit_inside_it_is_exactly_that_edit(site, db_path) -> None:
+    """The same stories in a new template (byline format, dates, promo and newsletter boxes inside
+    the article, a numbered list, a ticker): nothing significant; then one real edit inside the
+    redesigned page is reported, and only it."""
+    site.edition = articles.REDESIGN_EDITION - 1
+    track(db_path, site.article_urls())
+    crawl(db_path, all="true")
+    site.edition = articles.REDESIGN_EDITION
+    mark = last_change_id(db_path)
+    crawl(db_path, all="true")
+    redesign = rows(
+        db_path,
+        "select articles.url, edits.kind, edits.field, edits.significant from edits "
+        "join articles on articles.id = edits.article_id where edits.change_id > ?",
+        [mark],
+    )
+    assert redesign, "the redesign changed every byline's format: reported, as cosmetic"
+    assert [r for r in redesign if r["significant"]] == []
+    site.edition = articles.REDESIGN_EDIT_EDITION
+    mark = last_change_id(db_path)
+    crawl(db_path, all="true")
+    found = kinds_by_slug(db_path, mark)
+    expected = {slug: set(kinds) for slug, kinds in articles.REDESIGN_EDITS.items()}
+    assert found == expected
+    significant = rows(
+        db_path, "select kind, old, new from edits where change_id > ? and significant", [mark]
+    )
+    assert significant == [{"kind": "number", "old": "60", "new": "80"}]
+
+
 def test_robots_disallowed_url_is_never_fetched(site, db_path) -> None:
     crawl(db_path, url=site.url(articles.PRIVATE_PATH))
     check = rows(db_path, "select outcome, reason from checks")

@@ -555,3 +555,29 @@ def test_demo_serve_keeps_the_site_up_and_publishes_the_next_editions() -> None:
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0
     assert "demo site stopped" in output and "Traceback" not in output
+
+
+def test_the_redesign_edition_changes_the_template_around_the_same_text(site: DemoSite) -> None:
+    url = site.url(A.slug_path(A.SLUG_NAME_AND_QUOTE))
+    site.edition = A.REDESIGN_EDITION - 1
+    before = fetch(url)[2].decode()
+    site.edition = A.REDESIGN_EDITION
+    after = fetch(url)[2].decode()
+    for furniture in ('class="promo-box"', 'class="newsletter-inline"', "<ol>"):
+        assert furniture in _find(r'<main id="main".*?</main>', after), furniture
+    assert 'class="news-ticker"' in after and 'class="news-ticker"' not in before
+    assert "Words by <a" in after and "By <span" in before
+    bodies = (
+        _find(r'"story-body">.*?</article>', before),
+        _find(r'"article-body">.*?</article>', after),
+    )
+    assert re.findall(r"<p>.*?</p>", bodies[0]) == re.findall(r"<p>.*?</p>", bodies[1])
+
+
+def test_the_demo_editions_end_before_the_redesign() -> None:
+    assert A.LATEST_EDITION < A.REDESIGN_EDITION < A.REDESIGN_EDIT_EDITION
+    for slug in A.STORIES:
+        if slug not in A.REDESIGN_EDITS:
+            assert A.served_version(slug, A.REDESIGN_EDITION) == A.served_version(
+                slug, A.REDESIGN_EDIT_EDITION
+            )

@@ -19,6 +19,14 @@ QUOTE_STYLES = [
     ("fr", "‹Nous avons tout fait›, dit le maire.", "tout", "presque tout"),
     ("es", "«Hemos hecho todo lo posible», dijo el alcalde.", "todo", "casi todo"),
     ("ja", "「私たちはできることを全部した」と市長は言った。", "全部", "ほとんど"),
+    ("en-gb", "'We did everything we could,' the mayor said.", "everything", "nearly everything"),
+    ("en-gb", "The mayor said: ‘We did everything we could.’", "everything", "nearly everything"),
+    ("de", "„Wir haben alles getan“, sagte der Bürgermeister.", "getan", "versucht"),
+    ("de", "‚Wir haben alles getan‘, sagte der Bürgermeister.", "alles", "fast alles"),
+    ("de", "»Wir haben alles getan«, sagte der Bürgermeister.", "alles", "fast alles"),
+    ("es", "— Hemos hecho todo lo posible — dijo el alcalde.", "todo", "casi todo"),
+    ("pt", "— Fizemos tudo o que podíamos — disse o prefeito.", "tudo", "quase tudo"),
+    ("pt", "– Fizemos tudo o que podíamos, afirmou o prefeito.", "tudo", "quase tudo"),
 ]
 
 
@@ -42,3 +50,55 @@ def test_a_name_corrected_inside_a_quotation_is_a_name_edit(
     language: str, sentence: str, old: str, new: str
 ) -> None:
     assert kinds(sentence, sentence.replace(old, new)) == ["name"]
+
+
+NOT_QUOTATIONS = [
+    ("en", "The students' union said it would back the plan for the town.", "back", "oppose"),
+    ("en", "O'Brien's team didn't back the plan for the town.", "back", "oppose"),
+    ("en", "Homes built in the '90s will get new windows.", "windows", "roofs"),
+    ("en", "Rents rose - and kept rising - across the city.", "kept", "went on"),
+    ("pt", "O prefeito - que tomou posse em janeiro - aprovou o plano.", "janeiro", "fevereiro"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "old", "new"), NOT_QUOTATIONS)
+def test_apostrophes_and_dashes_in_prose_open_no_quotation(
+    language: str, sentence: str, old: str, new: str
+) -> None:
+    assert "quote" not in kinds(sentence, sentence.replace(old, new))
+
+
+QUOTATIONS_REMOVED = [
+    ("en-gb", "'We will not back down from this fight,' the minister said on Tuesday."),
+    ("es", "— No vamos a rendirnos en esta pelea — dijo el ministro."),
+    ("de", "„Wir werden in diesem Kampf nicht aufgeben“, sagte der Minister."),
+]
+_AROUND = "The council met on Monday.\n{}\nIt approved the plan by seven votes to four."
+
+
+@pytest.mark.parametrize(("language", "sentence"), QUOTATIONS_REMOVED)
+def test_a_quotation_of_any_style_removed_is_quote_removed(language: str, sentence: str) -> None:
+    old = _AROUND.format(f"The minister spoke. {sentence}")
+    new = _AROUND.format("The minister spoke.")
+    assert kinds(old, new) == ["quote_removed"]
+
+
+EMOJI_RESTYLED = [
+    ("❤️", "♥"),
+    ("❤️", ""),
+    ("❤️", ":heart:"),
+    ("🎉🎉", "(party popper emoji)"),
+    ("❤️", "[emoji]"),
+    ("🇧🇷", "(emoji de bandeira)"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), EMOJI_RESTYLED)
+def test_an_emoji_restyled_or_dropped_inside_a_quotation_is_cosmetic(old: str, new: str) -> None:
+    sentence = '"I love this town {} and its people," she wrote on Sunday.'
+    edits = compare(Article(body=sentence.format(old)), Article(body=sentence.format(new)))
+    assert [(e.kind, e.significant) for e in edits] == [("cosmetic", False)]
+
+
+def test_a_shortcode_is_not_a_clock_time() -> None:
+    assert kinds("The vote closed at 10:30:15.", "The vote closed at 10:45:15.") != ["cosmetic"]

@@ -49,7 +49,10 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return longer[: len(shorter)] == shorter and (len(shorter) >= 2 or shorter == longer)
 
 
-def _missing(people: frozenset[tuple[str, ...]], other: frozenset[tuple[str, ...]]) -> list[str]:
+def missing_people(
+    people: frozenset[tuple[str, ...]], other: frozenset[tuple[str, ...]]
+) -> list[str]:
+    """The people of `people` that `other` does not name, as words, sorted."""
     return sorted(
         " ".join(person) for person in people if not any(_same_person(person, o) for o in other)
     )
@@ -75,7 +78,7 @@ def compare_bylines(old: str, new: str) -> list[Edit]:
     if comparison_key(old) == comparison_key(new):
         return [make_edit("cosmetic", "byline", old=old, new=new)]
     old_people, new_people = byline_people(old), byline_people(new)
-    added, removed = _missing(new_people, old_people), _missing(old_people, new_people)
+    added, removed = missing_people(new_people, old_people), missing_people(old_people, new_people)
     if not added and not removed:
         return [
             make_edit(
@@ -89,7 +92,7 @@ def compare_bylines(old: str, new: str) -> list[Edit]:
 def changed_people(edit: Edit) -> list[str]:
     """The people a byline edit added or removed, as written in its bylines' words."""
     old_people, new_people = byline_people(edit.old), byline_people(edit.new)
-    return _missing(new_people, old_people) + _missing(old_people, new_people)
+    return missing_people(new_people, old_people) + missing_people(old_people, new_people)
 
 
 def old_name_changed(edit: Edit) -> bool:

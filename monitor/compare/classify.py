@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from monitor.compare.quotes import Spans, quote_spans
+from monitor.compare.quotes import QUOTATION_MARKS, Spans, quote_spans
 from monitor.compare.words import Hunk, tokenize
 from monitor.lexicon import CORRECTION_NOTE
 
@@ -35,6 +35,10 @@ def _whole_quotes(spans: Spans, low: int, high: int) -> bool:
     return any(low <= s and e <= high + 1 for s, e in spans)
 
 
+def _has_mark(text: str) -> bool:
+    return not QUOTATION_MARKS.isdisjoint(text)
+
+
 def quote_kind(
     old_sentence: str,
     new_sentence: str,
@@ -48,10 +52,10 @@ def quote_kind(
     new_low, new_high = hunk.new_chars
     old_spans = quote_spans(old_sentence, old_open)
     new_spans = quote_spans(new_sentence, new_open)
-    if hunk.new and '"' in hunk.new and _whole_quotes(new_spans, new_low, new_high):
-        return "quote_added" if '"' not in hunk.old else "quote"
-    if hunk.old and '"' in hunk.old and _whole_quotes(old_spans, old_low, old_high):
-        return "quote_removed" if '"' not in hunk.new else "quote"
+    if hunk.new and _has_mark(hunk.new) and _whole_quotes(new_spans, new_low, new_high):
+        return "quote_added" if not _has_mark(hunk.old) else "quote"
+    if hunk.old and _has_mark(hunk.old) and _whole_quotes(old_spans, old_low, old_high):
+        return "quote_removed" if not _has_mark(hunk.new) else "quote"
     if _inside(old_spans, old_low, old_high) or _inside(new_spans, new_low, new_high):
         return "quote"
     return None

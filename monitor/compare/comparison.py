@@ -24,12 +24,14 @@ from monitor.compare.align import (
     sentence_keys,
 )
 from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
+from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
+from monitor.lexicon import EMOJI_TEXT
 
 # Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
 SHORT_SENTENCE_WORDS = 4
@@ -114,7 +116,10 @@ def _compare_dates(old: Article, new: Article) -> list[Edit]:
 
 # --- body ----------------------------------------------------------------------------------
 def _cosmetic_hunk(hunk: Hunk) -> bool:
-    return compact_key(hunk.old) == compact_key(hunk.new)
+    """Only punctuation, case, spacing, or emoji (symbols, shortcodes, described images)."""
+    if compact_key(hunk.old) == compact_key(hunk.new):
+        return True
+    return compact_key(EMOJI_TEXT.sub("", hunk.old)) == compact_key(EMOJI_TEXT.sub("", hunk.new))
 
 
 def _hunk_kind(pair: Alignment, hunk: Hunk) -> tuple[str, str]:
@@ -276,10 +281,16 @@ def _compare_bodies(old_body: str, new_body: str) -> tuple[list[Edit], str]:
     """The body's edits, and the limit hit ("" if none)."""
     if old_body == new_body:
         return [], ""
-    old_paragraphs, new_paragraphs = body_paragraphs(old_body), body_paragraphs(new_body)
+    old_furniture, new_furniture = separate_furniture(
+        body_paragraphs(old_body), body_paragraphs(new_body)
+    )
+    # Datelines and credit lines are compared on their own (see `credits.py`).
+    dateline = compare_datelines(old_furniture.dateline, new_furniture.dateline)
+    credits = compare_credits(old_furniture.credits, new_furniture.credits)
+    old_paragraphs, new_paragraphs = old_furniture.paragraphs, new_furniture.paragraphs
     runs = changed_paragraphs(old_paragraphs, new_paragraphs)
     if not runs:
-        return [], ""
+        return [*dateline, *credits], ""
     # Only paragraphs that differ are split into sentences: most of a long text is unchanged.
     old_only = {i for run, _ in runs for i in run}
     new_only = {j for _, run in runs for j in run}
@@ -327,7 +338,7 @@ def _compare_bodies(old_body: str, new_body: str) -> tuple[list[Edit], str]:
     edits = _merge_correction_paragraphs(edits)
     unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
-    return _mark_edges(edits, unchanged_old, unchanged_new), ""
+    return [*dateline, *_mark_edges(edits, unchanged_old, unchanged_new), *credits], ""
 
 
 def _over_limits(blocks: list[Block]) -> str:

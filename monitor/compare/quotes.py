@@ -1,16 +1,28 @@
-"""Where quotations are, in text normalised to straight double quotes.
+"""Where quotations are, in text normalised to straight quotes (“ ” „ « » ‹ › 「 」 become ").
 
 Direction is read from the spacing around each mark: a mark followed by a word and preceded by a
 space, a line start or an opening bracket opens a quotation; any other mark closes one. News
 quotations often run over several sentences, so the state is carried from one sentence of a
 paragraph to the next (`open_at_start`).
+
+Two more styles are read inside one sentence only:
+
+- single quotes ('…', ‘…’, ‚…‘), as British and German papers quote: an opening mark must be
+  followed by a letter and closed later in the sentence, and a mark between two letters is an
+  apostrophe ("didn't", "O'Brien"), so "the '90s" or "the students' union" open nothing;
+- a dialogue dash opening a sentence, as Spanish and Portuguese papers quote ("— No vamos a
+  rendirnos — dijo el ministro."): the words up to the narrator's dash, or to the sentence's end.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 _BEFORE_OPENING = frozenset(" \t\n([{-—–:/")
+QUOTATION_MARKS = frozenset("\"'—–")
+_DIALOGUE = re.compile(r"^\s*[—–―]\s*(?=\w)")
+_NARRATOR_DASH = re.compile(r"\s[—–―]\s|\s[—–―]$|[,;]\s*[—–―]\s")
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -40,7 +52,37 @@ def quote_scan(text: str, open_at_start: bool = False) -> tuple[Spans, bool]:
             start = None
     if start is not None:
         spans.append((start, len(text)))
-    return tuple(spans), start is not None
+    others = [*_single_quote_spans(text), *_dialogue_spans(text)]
+    spans += [(a, b) for a, b in others if not any(s < b and a < e for s, e in spans)]
+    return tuple(sorted(spans)), start is not None
+
+
+def _single_quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quotations in single quotes closed within `text`; apostrophes and elisions open nothing."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    position = -1
+    while (position := text.find("'", position + 1)) != -1:
+        before = text[position - 1] if position else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue  # an apostrophe inside a word
+        if start is None:
+            if before in _BEFORE_OPENING and after.isalpha():
+                start = position
+        elif not before.isspace() and not after.isalnum():
+            spans.append((start, position + 1))
+            start = None
+    return spans
+
+
+def _dialogue_spans(text: str) -> list[tuple[int, int]]:
+    """The spoken words of a sentence opened by a dialogue dash."""
+    opening = _DIALOGUE.match(text)
+    if opening is None:
+        return []
+    narrator = _NARRATOR_DASH.search(text, opening.end())
+    return [(opening.start(), narrator.start() + 1 if narrator else len(text))]
 
 
 def quote_spans(text: str, open_at_start: bool = False) -> Spans:

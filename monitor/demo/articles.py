@@ -13,7 +13,15 @@ Editions of the site:
    behind a 301 redirect.
 4. The removed story is back with its edition-2 text.
 
-Editions after 4 keep edition 4's text; only the page boilerplate keeps changing. A changed
+Editions after 4 keep edition 4's text; only the page boilerplate keeps changing, until:
+
+10. The redesign (`REDESIGN_EDITION`): the same stories in a new template (byline format, dates,
+    a promo box and a newsletter box inside the article, a numbered list, a ticker); no story text
+    changes, so nothing significant may be reported.
+11. One real edit inside the redesigned page (`REDESIGN_EDIT_EDITION`): the storm story's rainfall
+    figure changes.
+
+`make demo` shows editions 1 to 4 (`EDITIONS`); the redesign editions are for the tests. A changed
 sentence differs from its earlier form only by the intended words, so a sentence-level diff sees
 exactly the edits listed in `EXPECTED_EDITS`.
 """
@@ -29,6 +37,9 @@ PRIVATE_PATH = "/private/draft-budget-leak.html"
 
 EDITIONS: tuple[int, ...] = (1, 2, 3, 4)
 LATEST_EDITION = EDITIONS[-1]
+# Far past the demo's editions, so that stories added for editions 5 and on keep their numbers.
+REDESIGN_EDITION = 10
+REDESIGN_EDIT_EDITION = 11
 
 
 @dataclass(frozen=True)
@@ -487,6 +498,19 @@ _STORM = Version(
     ),
 )
 
+# 11. Inside the redesigned page, one real edit: the rainfall forecast is raised.
+_STORM_REDESIGNED = replace(
+    _STORM,
+    paragraphs=_edit(
+        _STORM.paragraphs,
+        {
+            1: "The warning covers the Harbourside, Gull Island and Saltmarsh neighbourhoods from "
+            "2 a.m. until 6 p.m. on Thursday. Forecasters said the heaviest rain, up to 80 "
+            "millimetres, was expected between dawn and midday."
+        },
+    ),
+)
+
 STORIES: dict[str, Story] = {
     story.slug: story
     for story in (
@@ -509,7 +533,9 @@ STORIES: dict[str, Story] = {
         ),
         Story(SLUG_SPANISH, "En español", "es", {1: _BUS_1, 2: _BUS_2}),
         Story(SLUG_COSMETIC, "Culture", "en", {1: _LIBRARY_1, 2: _LIBRARY_2}),
-        Story(SLUG_NEW, "News", "en", {1: None, 2: _STORM}),
+        Story(
+            SLUG_NEW, "News", "en", {1: None, 2: _STORM, REDESIGN_EDIT_EDITION: _STORM_REDESIGNED}
+        ),
     )
 }
 SLUGS: list[str] = list(STORIES)
@@ -523,7 +549,7 @@ ROLES: dict[str, str] = {
     SLUG_TYPO_AND_ADDITION: "a spelling fix and a sentence added; then moved behind a 301",
     SLUG_SPANISH: "Spanish: number of injured changed, with a fe de erratas",
     SLUG_COSMETIC: "cosmetic only: quotes, spacing and dashes",
-    SLUG_NEW: "new in edition 2",
+    SLUG_NEW: "new in edition 2; a figure changed inside the redesigned page",
 }
 
 _NONE: frozenset[str] = frozenset()
@@ -557,6 +583,9 @@ EXPECTED_EDITS: dict[str, dict[tuple[int, int], frozenset[str]]] = {
     # No (1, 2) entry: the story first appears in edition 2, and a first version is not an edit.
     SLUG_NEW: {(2, 3): _NONE, (3, 4): _NONE},
 }
+# The redesign (REDESIGN_EDITION - 1 to REDESIGN_EDITION) changes no story text: nothing
+# significant. From REDESIGN_EDITION to REDESIGN_EDIT_EDITION only these stories change.
+REDESIGN_EDITS: dict[str, frozenset[str]] = {SLUG_NEW: frozenset({"number"})}
 
 
 def story_state(slug: str, edition: int) -> State:

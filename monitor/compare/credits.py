@@ -1,0 +1,214 @@
+"""Datelines and wire credit lines: page furniture written into the text.
+
+"WASHINGTON -" becoming "WASHINGTON (Reuters) -", or "MADRID, 3 nov (EFE).-" becoming "MADRID (EFE)
+-", is the template or the wire desk, not the newsroom changing the story; nor is "(Reporting by
+Jane Roe; Editing by Sam Poe)" losing its brackets. Both are taken out of the paragraphs before they
+are compared and compared on their own:
+
+- a dateline naming the same place (agency, date, case and dash aside), or found on one side only,
+  is `cosmetic`; a dateline naming another place is a significant `sentence_changed`;
+- a credit line is read as people, like a byline (`monitor.compare.byline`): the same people
+  credited another way is `cosmetic`; a person added or removed is a `byline` edit (field "body"),
+  significant; credit lines on one side only are a `byline` edit that is not significant (the
+  extraction kept the line on one page only far more often than the wire added one).
+
+Pure functions over normalised paragraphs; the words (agencies, credit roles per language) are in
+`monitor.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.compare.byline import ONE_SIDED_PENALTY, byline_people, missing_people
+from monitor.compare.edit import Edit, make_edit
+from monitor.lexicon import (
+    CORRECTION_NOTE,
+    CREDIT,
+    CREDIT_PLACE,
+    CREDIT_ROLE,
+    DATELINE,
+    DATELINE_AGENCY,
+)
+
+# Datelines open the story: only the first paragraphs are looked at (a standfirst or a caption
+# may come before the first paragraph of text).
+DATELINE_PARAGRAPHS = 3
+# Only a paragraph's start is read for a dateline (place, date and agency fit in far less).
+DATELINE_MAX_CHARS = 160
+# A credit line is one short line; a longer paragraph starting "Reporting by" is prose.
+CREDIT_MAX_CHARS = 300
+_KEY_DROP = re.compile(r"[\W_]+")
+_TRAILING_CREDIT = re.compile(rf"\s*\(([^()]{{5,{CREDIT_MAX_CHARS}}})\)\s*$")
+_BRACKETS = re.compile(r"^\s*[(\[]\s*|\s*[)\]]\s*\.?\s*$")
+_DATE_AND_DASH = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?\s*(?:\([^()]{1,30}\))?\s*\.?\s*[-–—]+\s+(?=\S)"
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A dateline taken off the start of a paragraph: the text as written, and its place."""
+
+    paragraph: int
+    text: str
+    place: str
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """A body's paragraphs with datelines and credit lines taken out, and what was taken."""
+
+    paragraphs: list[str]
+    dateline: Dateline | None
+    credits: tuple[str, ...]
+
+
+def _place_key(place: str) -> str:
+    return _KEY_DROP.sub("", place).casefold()
+
+
+def find_dateline(paragraph: str) -> tuple[str, str] | None:
+    """(the dateline with its dash, its place) when `paragraph` opens with one."""
+    head = paragraph[:DATELINE_MAX_CHARS]
+    if CORRECTION_NOTE.match(head):
+        return None
+    match = DATELINE.match(head)
+    if match is None:
+        return None
+    place = match.group("caps") or match.group("place") or ""
+    return match.group(), DATELINE_AGENCY.sub("", place).strip()
+
+
+def _dateline_of_place(paragraph: str, place: str) -> str | None:
+    """The dateline opening `paragraph` when it names `place`, written any way ("Berlin –" for
+    a "BERLIN (dpa) -" on the other side)."""
+    match = re.match(re.escape(place) + _DATE_AND_DASH, paragraph, re.IGNORECASE)
+    return match.group() if match else None
+
+
+def credit_line(paragraph: str) -> str | None:
+    """The credit line a paragraph is or ends with ("(Reporting by ...; Editing by ...)")."""
+    if len(paragraph) <= CREDIT_MAX_CHARS and CREDIT.match(paragraph):
+        return paragraph
+    tail = paragraph[-(CREDIT_MAX_CHARS + 8) :]  # the bracket and spaces around the credit
+    trailing = _TRAILING_CREDIT.search(tail)
+    if trailing and CREDIT.match(trailing.group(1)):
+        return trailing.group()
+    return None
+
+
+def credited_people(line: str) -> frozenset[tuple[str, ...]]:
+    """The people a credit line names: roles ("Reporting by"), places ("in Kyiv") and brackets
+    left out."""
+    text = _BRACKETS.sub("", line.strip())
+    parts = [CREDIT_PLACE.sub("", CREDIT_ROLE.sub("", part)) for part in text.split(";")]
+    return byline_people("; ".join(part for part in parts if part.strip()))
+
+
+def _take_dateline(
+    paragraphs: list[str], place: str | None = None
+) -> tuple[list[str], Dateline | None]:
+    for index, paragraph in enumerate(paragraphs[:DATELINE_PARAGRAPHS]):
+        if place is not None:
+            text = _dateline_of_place(paragraph, place)
+            found = (text, place) if text else None
+        else:
+            found = find_dateline(paragraph)
+        if found:
+            text, where = found
+            rest = paragraphs.copy()
+            rest[index] = paragraph[len(text) :]
+            return rest, Dateline(index, text.strip(), where)
+    return paragraphs, None
+
+
+def _take_credits(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    kept: list[str] = []
+    credits: list[str] = []
+    for paragraph in paragraphs:
+        line = credit_line(paragraph)
+        if line is None:
+            kept.append(paragraph)
+            continue
+        credits.append(line.strip())
+        rest = paragraph[: len(paragraph) - len(line)].rstrip()
+        if rest:
+            kept.append(rest)
+    return kept, tuple(credits)
+
+
+def separate_furniture(old: list[str], new: list[str]) -> tuple[Furniture, Furniture]:
+    """Both bodies without their datelines and credit lines. A dateline found on one side is
+    looked for on the other by its place, however that side writes it."""
+    old_rest, old_dateline = _take_dateline(old)
+    new_rest, new_dateline = _take_dateline(new)
+    if old_dateline and not new_dateline:
+        new_rest, new_dateline = _take_dateline(new, old_dateline.place)
+    elif new_dateline and not old_dateline:
+        old_rest, old_dateline = _take_dateline(old, new_dateline.place)
+    old_rest, old_credits = _take_credits(old_rest)
+    new_rest, new_credits = _take_credits(new_rest)
+    return Furniture(old_rest, old_dateline, old_credits), Furniture(
+        new_rest, new_dateline, new_credits
+    )
+
+
+def compare_datelines(old: Dateline | None, new: Dateline | None) -> list[Edit]:
+    """Cosmetic unless the dateline names another place."""
+    if old is None and new is None:
+        return []
+    where: dict[str, Any] = {
+        "old": old.text if old else "",
+        "new": new.text if new else "",
+        "old_sentence": old.text if old else "",
+        "new_sentence": new.text if new else "",
+        "old_paragraph": old.paragraph if old else -1,
+        "new_paragraph": new.paragraph if new else -1,
+    }
+    if old is None or new is None:
+        return [make_edit("cosmetic", "body", extra=("a dateline on one side only",), **where)]
+    if old.text == new.text:
+        return []
+    if _place_key(old.place) != _place_key(new.place):
+        return [
+            make_edit(
+                "sentence_changed", "body", extra=("the dateline names another place",), **where
+            )
+        ]
+    return [make_edit("cosmetic", "body", extra=("the same dateline, written anew",), **where)]
+
+
+def compare_credits(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:
+    """Credit lines read as people: a person added or removed is a `byline` edit."""
+    if old == new:
+        return []
+    old_text, new_text = " ".join(old), " ".join(new)
+    values: dict[str, Any] = {
+        "old": old_text,
+        "new": new_text,
+        "old_sentence": old_text,
+        "new_sentence": new_text,
+    }
+    if not old or not new:
+        return [
+            make_edit(
+                "byline",
+                "body",
+                penalty=ONE_SIDED_PENALTY,
+                extra=("a credit line on one side only",),
+                **values,
+            )
+        ]
+    old_people = frozenset().union(*(credited_people(line) for line in old))
+    new_people = frozenset().union(*(credited_people(line) for line in new))
+    added = missing_people(new_people, old_people)
+    removed = missing_people(old_people, new_people)
+    if not added and not removed:
+        return [
+            make_edit(
+                "cosmetic", "body", extra=("the same people credited, written anew",), **values
+            )
+        ]
+    changes = [f"added {name}" for name in added] + [f"removed {name}" for name in removed]
+    return [make_edit("byline", "body", extra=("credit line: " + "; ".join(changes),), **values)]

@@ -1,0 +1,150 @@
+"""Datelines and wire credit lines written another way are not edits; another place or another
+person credited is (monitor/compare/credits.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.comparison import compare
+from monitor.compare.credits import credit_line, credited_people, find_dateline
+from monitor.extract.article import Article
+
+REST = (
+    "The council met on Monday to discuss the budget for next year.\n"
+    "It approved the plan by seven votes to four after a long debate."
+)
+
+
+def _lead(first: str) -> Article:
+    return Article(title="T", body=f"{first}\n{REST}")
+
+
+def _tail(last: str) -> Article:
+    return Article(title="T", body=f"{REST}\n{last}")
+
+
+def significant(old: Article, new: Article) -> list[tuple[str, str, str]]:
+    return [(e.kind, e.old, e.new) for e in compare(old, new) if e.significant]
+
+
+DATELINES_REWRITTEN = [
+    # (language, old lead, new lead)
+    ("en", "WASHINGTON - The president signed the bill.", "WASHINGTON (Reuters) - The president "
+     "signed the bill."),
+    ("en", "NEW YORK, Nov 30 (Reuters) - Stocks rose.", "NEW YORK (AP) — Stocks rose."),
+    ("en", "KYIV — Air raid sirens sounded overnight.", "Air raid sirens sounded overnight."),
+    ("es", "MADRID, 3 nov (EFE).- El Gobierno aprobó el plan.", "MADRID (EFE) - El Gobierno "
+     "aprobó el plan."),
+    ("de", "BERLIN (dpa) - Die Regierung hat den Plan gebilligt.", "Berlin – Die Regierung hat "
+     "den Plan gebilligt."),
+    ("fr", "PARIS (AFP) - Le gouvernement a adopté le plan.", "PARIS — Le gouvernement a adopté "
+     "le plan."),
+    ("pt", "RIO DE JANEIRO — O governo aprovou o plano.", "RIO DE JANEIRO (Lusa) - O governo "
+     "aprovou o plano."),
+    ("it", "ROMA (ANSA) - Il governo ha approvato il piano.", "ROMA - Il governo ha approvato il "
+     "piano."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "old", "new"), DATELINES_REWRITTEN)
+def test_a_dateline_written_another_way_is_cosmetic(language: str, old: str, new: str) -> None:
+    edits = compare(_lead(old), _lead(new))
+    assert [e.kind for e in edits] == ["cosmetic"], language
+    assert not significant(_lead(old), _lead(new))
+
+
+def test_a_dateline_naming_another_place_is_significant() -> None:
+    old, new = _lead("KYIV — Sirens sounded overnight."), _lead("LVIV — Sirens sounded overnight.")
+    assert significant(old, new) == [("sentence_changed", "KYIV —", "LVIV —")]
+
+
+def test_an_edit_after_a_rewritten_dateline_is_still_found() -> None:
+    old = _lead("WASHINGTON - The president signed 12 bills on Tuesday.")
+    new = _lead("WASHINGTON (Reuters) - The president signed 14 bills on Tuesday.")
+    assert significant(old, new) == [("number", "12", "14")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The US - China talks resumed on Monday.",
+        "Correction - An earlier version misspelt the minister's name.",
+        "US-China talks resumed on Monday.",
+        "Meanwhile, in Berlin - a city of four million - rents rose.",
+    ],
+)
+def test_prose_is_not_a_dateline(text: str) -> None:
+    assert find_dateline(text) is None
+
+
+CREDITS_REWRITTEN = [
+    ("en", "(Reporting by Jane Roe; Editing by Sam Poe)", "Reporting by Jane Roe; Editing by Sam "
+     "Poe"),
+    ("en", "(Reporting by Jane Roe in Kyiv; Editing by Sam Poe)", "(Reporting by Jane Roe; "
+     "editing by Sam Poe)"),
+    ("es", "(Información de Ana Ruiz; Editado en español por Luis Gil)", "Información de Ana "
+     "Ruiz, editado en español por Luis Gil"),
+    ("de", "(Bericht von Max Muster; redigiert von Eva Roth)", "Bericht von Max Muster, redigiert"
+     " von Eva Roth"),
+    ("fr", "(Reportage Jean Dupont; Version française Marie Curie)", "Reportage Jean Dupont; "
+     "version française Marie Curie"),
+    ("pt", "(Reportagem de Ana Costa; Edição de Rui Lopes)", "Reportagem de Ana Costa; edição "
+     "de Rui Lopes"),
+    ("it", "(Hanno collaborato Marco Rossi e Lucia Bianchi)", "Hanno collaborato Lucia Bianchi e "
+     "Marco Rossi"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "old", "new"), CREDITS_REWRITTEN)
+def test_a_credit_line_written_another_way_is_cosmetic(language: str, old: str, new: str) -> None:
+    edits = compare(_tail(old), _tail(new))
+    assert [e.kind for e in edits] == ["cosmetic"], (language, edits)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (
+            "(Reporting by Jane Roe; Editing by Sam Poe)",
+            "(Reporting by Jane Roe and Tom Lee; Editing by Sam Poe)",
+            "credit line: added tom lee",
+        ),
+        (
+            "(Información de Ana Ruiz y Pedro Sanz; Editado por Luis Gil)",
+            "(Información de Ana Ruiz; Editado por Luis Gil)",
+            "credit line: removed pedro sanz",
+        ),
+    ],
+)
+def test_a_person_added_to_or_removed_from_the_credits_is_a_byline_edit(
+    old: str, new: str, reason: str
+) -> None:
+    edits = [e for e in compare(_tail(old), _tail(new)) if e.significant]
+    assert [(e.kind, e.field) for e in edits] == [("byline", "body")]
+    assert reason in edits[0].reasons
+
+
+def test_a_credit_line_on_one_side_only_is_reported_but_not_significant() -> None:
+    edits = compare(Article(title="T", body=REST), _tail("(Reporting by Jane Roe)"))
+    assert [(e.kind, e.significant) for e in edits] == [("byline", False)]
+
+
+def test_a_credit_closing_the_last_paragraph_is_a_credit_line() -> None:
+    paragraph = "It approved the plan. (Reporting by Jane Roe in Kyiv; Editing by Sam Poe)"
+    line = credit_line(paragraph)
+    assert line is not None and line.strip().startswith("(Reporting")
+    assert credited_people(line) == {("jane", "roe"), ("sam", "poe")}
+
+
+def test_a_long_paragraph_opening_with_reporting_by_is_prose() -> None:
+    assert credit_line("Reporting by the council's own auditors " + "found gaps " * 40) is None
+
+
+@pytest.mark.parametrize(
+    "paragraph", ["WASHINGTON" * 300_000, "A" + "-b" * 1_000_000, "(" * 1_000_000, " (" * 500_000]
+)
+def test_a_huge_paragraph_is_read_only_at_its_ends(paragraph: str) -> None:
+    """Bounded like every input: only a paragraph's first DATELINE_MAX_CHARS and its last
+    CREDIT_MAX_CHARS are read (bench.pathological measures the time)."""
+    assert find_dateline(paragraph) is None
+    assert credit_line(paragraph) is None
