@@ -148,3 +148,13 @@ def test_a_huge_paragraph_is_read_only_at_its_ends(paragraph: str) -> None:
     CREDIT_MAX_CHARS are read (bench.pathological measures the time)."""
     assert find_dateline(paragraph) is None
     assert credit_line(paragraph) is None
+
+
+def test_a_dateline_pushed_down_by_new_lines_above_it_is_still_the_same_dateline() -> None:
+    """Extraction may keep captions above the story on one page: the dateline is then found by
+    its place wherever its paragraph went."""
+    story = "HANOI, Vietnam (AP) — The minister accused the neighbours of intimidation."
+    captions = "\n".join(f"Caption {n}: the minister arrives in the capital." for n in range(4))
+    old = Article(title="T", body=f"{story}\n{REST}")
+    new = Article(title="T", body=f"{captions}\n{story}\n{REST}")
+    assert not [e for e in compare(old, new) if e.kind in ("cosmetic", "sentence_changed")]

@@ -109,8 +109,14 @@ def credited_people(line: str) -> frozenset[tuple[str, ...]]:
 def _take_dateline(
     paragraphs: list[str], place: str | None = None
 ) -> tuple[list[str], Dateline | None]:
-    for index, paragraph in enumerate(paragraphs[:DATELINE_PARAGRAPHS]):
+    """The first dateline among the first paragraphs; or, given the `place` of the other side's
+    dateline, that place's dateline in any paragraph (extraction may have put captions or a
+    standfirst before it on this side)."""
+    candidates = paragraphs if place is not None else paragraphs[:DATELINE_PARAGRAPHS]
+    for index, paragraph in enumerate(candidates):
         if place is not None:
+            if paragraph[: len(place)].casefold() != place.casefold():
+                continue
             text = _dateline_of_place(paragraph, place)
             found = (text, place) if text else None
         else:
