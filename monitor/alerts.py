@@ -18,7 +18,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -68,6 +68,7 @@ class AlertReport:
     failed: int = 0  # failed sends this round (retried later unless given up)
     gave_up: int = 0
     waiting: int = 0  # due but held back by a rate limit or a failing target
+    digests: int = 0  # digest messages sent
     planned: list[Message] = field(default_factory=list)  # --dry-run: what would be queued
     pending: list[dict[str, Any]] = field(default_factory=list)  # --dry-run: what is queued
 
@@ -75,6 +76,7 @@ class AlertReport:
         return (
             f"alerts: {self.queued} queued, {self.sent} sent, {self.failed} failed, "
             f"{self.gave_up} given up, {self.waiting} waiting"
+            + (f", {self.digests} digest(s) sent" if self.digests else "")
         )
 
 
@@ -171,6 +173,43 @@ def plan_messages(
                 )
             )
     return messages
+
+
+# --- digests (pure) ---------------------------------------------------------------------------
+def digest_period(now: datetime, every: timedelta) -> tuple[datetime, datetime]:
+    """The last whole period before `now`: periods are aligned on the Unix epoch in UTC, so a
+    daily digest covers midnight to midnight UTC."""
+    step = every.total_seconds()
+    end_seconds = (now.timestamp() // step) * step
+    end = datetime.fromtimestamp(end_seconds, tz=UTC)
+    return end - every, end
+
+
+def compose_digest(
+    edits: Sequence[dict[str, Any]], start: datetime, end: datetime, public_url: str = ""
+) -> tuple[str, str]:
+    """Title and plain-text body of a digest: the period's matching edits (rows of `edit_feed`),
+    one line per changed article, grouped by site (the site with most edits first)."""
+    by_site: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    for edit in edits:
+        by_site.setdefault(edit["site"], {}).setdefault(int(edit["change_id"]), []).append(edit)
+    period = f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
+    changes = sum(len(c) for c in by_site.values())
+    title = (
+        f"Redline digest: {len(edits)} significant edit(s) in {changes} change(s) on "
+        f"{len(by_site)} site(s), {period}"
+    )
+    lines = [title]
+    ordered = sorted(by_site.items(), key=lambda item: (-sum(map(len, item[1].values())), item[0]))
+    for site, site_changes in ordered:
+        lines += ["", f"{site} ({sum(map(len, site_changes.values()))} edit(s))"]
+        for change_id, change_edits in sorted(site_changes.items()):
+            first = change_edits[0]
+            lines.append(f"- {_clip(first['headline'] or first['url'], 120)}: {first['summary']}")
+            lines.append(f"  {first['url']}")
+            if public_url:
+                lines.append(f"  {public_url.rstrip('/')}/-/redline/diff/{change_id}")
+    return _clip(title, 250), "\n".join(lines)
 
 
 def retry_delay(config: Config, attempts: int) -> timedelta:
@@ -307,6 +346,55 @@ def _record_failure(
     return retry_at
 
 
+def _queue_digests(db: Database, config: Config, now: datetime) -> None:
+    """Queue each target's digest of the last whole period, once."""
+    start, end = digest_period(now, config.alerts.digest_every)
+    edits = None
+    for target in config.alerts.targets:
+        if alert_queue.digest_exists(db, target.name, start):
+            continue
+        if edits is None:
+            edits = alert_queue.edits_between(db, start, end)
+        rules = config.alerts.rules_for(target)
+        matched = [e for e in edits if any(rule_matches(rule, e) for rule in rules)]
+        if not matched:
+            continue
+        title, body = compose_digest(matched, start, end, config.serve.public_url)
+        digest = {"target": target.name, "period_start": start, "period_end": end}
+        digest |= {"edit_count": len(matched), "title": title, "body": body}
+        alert_queue.queue_digest(db, digest, now)
+
+
+def send_digests(db: Database, config: Config, now: datetime, report: AlertReport) -> None:
+    """Queue the digests of the last period, then send every digest not sent yet; a failed
+    send is tried again at the next round, up to `max_attempts`."""
+    if not config.alerts.digest_every:
+        return
+    _queue_digests(db, config, now)
+    for target in config.alerts.targets:
+        for row in alert_queue.due_digests(db, target.name):
+            attempts = int(row["attempts"]) + 1
+            try:
+                deliver(target, row["title"], row["body"], config.alerts.timeout)
+            except AlertSendError as error:
+                report.failed += 1
+                gave_up = attempts >= config.alerts.max_attempts
+                logger.warning("digest %d to %s failed: %s", row["id"], target.name, error)
+                alert_queue.finish_digest(
+                    db,
+                    int(row["id"]),
+                    attempts=attempts,
+                    error=str(error)[:ERROR_CHARS],
+                    **({"status": "failed"} if gave_up else {}),
+                )
+                break  # the target is failing: its other digests wait for the next round
+            report.digests += 1
+            logger.info("digest %d sent to %s: %s", row["id"], target.name, row["title"])
+            alert_queue.finish_digest(
+                db, int(row["id"]), status="sent", attempts=attempts, sent_at=store.stamp(now)
+            )
+
+
 def send_pending_alerts(
     db: Database, config: Config, now: datetime | None = None, *, dry_run: bool = False
 ) -> AlertReport:
@@ -330,4 +418,5 @@ def send_pending_alerts(
     report.queued = alert_queue.queue_alerts(db, [dataclasses.asdict(m) for m in messages], now)
     for target in config.alerts.targets:
         _send_to(db, config, target, now, report)
+    send_digests(db, config, now, report)
     return report

@@ -92,6 +92,13 @@ def _duration(value: Any) -> timedelta:
         raise ValueError(str(error)) from error
 
 
+def _period(value: Any) -> timedelta:
+    """A duration, or `off` (also empty or 0) for none."""
+    if str(value).strip().lower() in ("", "0", "off", "none", "false"):
+        return timedelta(0)
+    return _duration(value)
+
+
 def _score(value: Any) -> float:
     number = float(value)
     if not 0 <= number <= 1:
@@ -160,6 +167,14 @@ OPTIONS: tuple[Option, ...] = (
         "their content reads as empty everywhere on the server.",
     ),
     Option("alerts", "every", "1m", _duration, "How often `redline daemon` sends pending alerts."),
+    Option(
+        "alerts",
+        "digest_every",
+        "off",
+        _period,
+        "Also send each target one digest of the significant edits its rules match, grouped by "
+        "site, once per period (`1d`: daily, periods aligned on UTC midnight); `off`: none.",
+    ),
     Option(
         "alerts",
         "max_age",
@@ -245,6 +260,7 @@ class ServeConfig:
 @dataclass(frozen=True)
 class AlertsConfig:
     every: timedelta
+    digest_every: timedelta  # 0: no digests
     max_age: timedelta
     rate_limit: int
     rate_window: timedelta
@@ -436,6 +452,7 @@ def load_config(
         ),
         alerts=AlertsConfig(
             every=values["alerts.every"],
+            digest_every=values["alerts.digest_every"],
             max_age=values["alerts.max_age"],
             rate_limit=values["alerts.rate_limit"],
             rate_window=values["alerts.rate_window"],

@@ -427,3 +427,72 @@ def test_alert_times_use_utc_stamps(tmp_path, receiver, db_path) -> None:
     send(db_path, simple_config(tmp_path, receiver))
     row = alerts(db_path)[0]
     assert datetime.fromisoformat(row["sent_at"]).tzinfo == UTC
+
+
+# --- digests -----------------------------------------------------------------------------------
+def digests(db_path: Path) -> list[dict[str, Any]]:
+    db = store.open_db(db_path)
+    try:
+        return list(db.query("select * from digests order by id"))
+    finally:
+        db.close()
+
+
+def test_a_daily_digest_groups_the_days_significant_edits_by_site(tmp_path, receiver, db_path):
+    config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
+    next_day = NOW + timedelta(days=1)
+    send(db_path, config)  # the per-change alerts of the day
+    per_change = len(receiver.posts)
+    report = send(db_path, config, next_day)
+    assert report.digests == 1
+    [digest] = receiver.posts[per_change:]
+    db = store.open_db(db_path)
+    try:
+        start = datetime(NOW.year, NOW.month, NOW.day, tzinfo=UTC)
+        expected = list(
+            db.query(
+                "select * from edit_feed where significant = 1 and detected_at >= ? "
+                "and detected_at < ?",
+                [store.stamp(start), store.stamp(start + timedelta(days=1))],
+            )
+        )
+    finally:
+        db.close()
+    assert expected, "the test newsroom has significant edits on its day"
+    assert digest["title"].startswith(f"Redline digest: {len(expected)} significant edit(s)")
+    for site in {row["site"] for row in expected}:
+        assert f"\n{site} (" in digest["message"]
+    for row in expected:
+        assert f"/-/redline/diff/{row['change_id']}" in digest["message"]
+    [row] = digests(db_path)
+    assert (row["status"], row["edit_count"], row["target"]) == ("sent", len(expected), "newsroom")
+
+
+def test_a_digest_is_sent_once_per_period(tmp_path, receiver, db_path) -> None:
+    config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
+    next_day = NOW + timedelta(days=1)
+    first = send(db_path, config, next_day)
+    again = send(db_path, config, next_day + timedelta(hours=1))
+    assert (first.digests, again.digests) == (1, 0)
+    assert len(digests(db_path)) == 1
+
+
+def test_a_failed_digest_is_sent_at_a_later_round(tmp_path, receiver, db_path) -> None:
+    config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
+    next_day = NOW + timedelta(days=1)
+    receiver.status = 500
+    failed = send(db_path, config, next_day)
+    assert failed.digests == 0 and digests(db_path)[0]["status"] == "pending"
+    receiver.status = 200
+    later = send(db_path, config, next_day + timedelta(minutes=1))
+    assert later.digests == 1 and digests(db_path)[0]["status"] == "sent"
+
+
+def test_no_digest_without_the_option_or_without_matching_edits(tmp_path, receiver, db_path):
+    plain = simple_config(tmp_path, receiver)
+    assert send(db_path, plain, NOW + timedelta(days=1)).digests == 0
+    quiet = simple_config(
+        tmp_path, receiver, '[[alerts.rules]]\nkinds = ["byline"]\n', extra='digest_every = "1d"'
+    )
+    assert send(db_path, quiet, NOW + timedelta(days=1)).digests == 0
+    assert digests(db_path) == []

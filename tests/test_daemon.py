@@ -192,7 +192,7 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         assert "daemon stopped" in output
         # Every check round says what it found, counted from the rows it wrote.
         assert re.search(r"check round \d+: checked \d+, \d+ new articles?, 0 new versions", output)
-        assert re.search(r"check round \d+: checked \d+, \d+ new versions?, \d+ edits \(", output)
+        assert re.search(r"check round \d+: checked \d+, \d+ new versions?, \d+ edits? \(", output)
         assert stopped_in < 30  # a bound to fail on a hang, not a performance claim
 
         # The robots-disallowed link on the section page was refused at discovery, never fetched.

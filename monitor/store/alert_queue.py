@@ -14,10 +14,15 @@ from monitor.store.queries import stamp, write_transaction
 
 __all__ = [
     "claim_alerts",
+    "digest_exists",
     "due_alerts",
+    "due_digests",
+    "edits_between",
     "existing_alerts",
     "finish_alert",
+    "finish_digest",
     "queue_alerts",
+    "queue_digest",
     "recent_edits",
     "sent_since",
 ]
@@ -114,3 +119,57 @@ def finish_alert(db: Database, alert_id: int, **values: Any) -> None:
     with write_transaction(db):
         columns = ", ".join(f"{name} = ?" for name in values)
         db.execute(f"update alerts set {columns} where id = ?", [*values.values(), alert_id])
+
+
+def edits_between(db: Database, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Significant rows of the edit feed detected in [start, end), oldest first."""
+    return list(
+        db.query(
+            "select * from edit_feed where detected_at >= ? and detected_at < ? "
+            "and significant = 1 order by edit_id",
+            [stamp(start), stamp(end)],
+        )
+    )
+
+
+def digest_exists(db: Database, target: str, start: datetime) -> bool:
+    """Whether this target's digest of the period starting then is queued or sent."""
+    rows = db.query(
+        "select 1 from digests where target = ? and period_start = ?", [target, stamp(start)]
+    )
+    return next(iter(rows), None) is not None
+
+
+def queue_digest(db: Database, digest: dict[str, Any], now: datetime) -> None:
+    """Queue one digest ({target, period_start, period_end, edit_count, title, body})."""
+    with write_transaction(db):
+        db.execute(
+            "insert or ignore into digests (target, period_start, period_end, edit_count, title, "
+            "body, status, attempts, created_at) values (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+            [
+                digest["target"],
+                stamp(digest["period_start"]),
+                stamp(digest["period_end"]),
+                digest["edit_count"],
+                digest["title"],
+                digest["body"],
+                stamp(now),
+            ],
+        )
+
+
+def due_digests(db: Database, target: str) -> list[dict[str, Any]]:
+    """A target's digests not sent yet, oldest first."""
+    return list(
+        db.query(
+            "select * from digests where target = ? and status = 'pending' order by period_start",
+            [target],
+        )
+    )
+
+
+def finish_digest(db: Database, digest_id: int, **values: Any) -> None:
+    """Record how a digest's attempt ended (status, attempts, sent_at, error)."""
+    with write_transaction(db):
+        columns = ", ".join(f"{name} = ?" for name in values)
+        db.execute(f"update digests set {columns} where id = ?", [*values.values(), digest_id])

@@ -432,3 +432,29 @@ def m020_views_for_reading(db: Database) -> None:
     from monitor.store.views import create_views_v2
 
     create_views_v2(db)
+
+
+@MIGRATIONS()
+def m021_digests(db: Database) -> None:
+    """Digest alerts: one message per target per period (`alerts.digest_every`) of the
+    significant edits its rules match, grouped by site; a period is sent once."""
+    _table(db, "digests").create(
+        {
+            "id": int,
+            "target": str,
+            "period_start": str,
+            "period_end": str,
+            "edit_count": int,
+            "title": str,
+            "body": str,
+            "status": str,  # pending, sent, failed
+            "attempts": int,
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"target", "period_start", "period_end", "status", "attempts"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    _table(db, "digests").create_index(["target", "period_start"], unique=True)
