@@ -23,6 +23,8 @@ STORAGE_ERROR_LINE = re.compile(
 )
 # How much of a crawl log's end `storage_error_line` reads.
 LOG_TAIL_BYTES = 64 * 1024
+# A crawl still running this long after its SIGTERM is killed (the daemon and cluster nodes).
+STOP_GRACE_S = 10.0
 
 
 def storage_error_line(log_file: Path | None) -> str | None:
@@ -140,3 +142,16 @@ def follow_crawl(
         child.stdout.close()
         code = child.wait()
     return code
+
+
+def stop_crawl(child: subprocess.Popen[bytes]) -> None:
+    """Stop a running crawl: SIGTERM (Scrapy finishes the page at hand and closes), then a kill
+    after `STOP_GRACE_S`."""
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()

@@ -24,15 +24,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from monitor import store
 from monitor.alerts import send_pending_alerts
 from monitor.config import load_config
-from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, storage_error_line
+from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, stop_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
 from monitor.report import RoundMark
 from monitor.store.rounds import round_mark, round_report
 
 logger = logging.getLogger(__name__)
-
-# A crawl still running after its signal this long is killed.
-STOP_GRACE_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class Daemon:
             logger.error(
                 "%s round timed out after %s; stopping it", spider, self.config.crawl_timeout
             )
-            _stop_child(child)
+            stop_crawl(child)
             code = child.returncode
         finally:
             with self.lock:
@@ -214,21 +211,10 @@ class Daemon:
         with self.lock:
             children = list(self.running.values())
         for child in children:
-            _stop_child(child)
+            stop_crawl(child)
         logger.info(
             "daemon stopped after %d check and %d discovery rounds",
             self.rounds["check"],
             self.rounds["discover"],
         )
         return 0
-
-
-def _stop_child(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is not None:
-        return
-    child.send_signal(signal.SIGTERM)
-    try:
-        child.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import subprocess
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,7 +26,7 @@ from procrastinate.jobs import Status
 
 from monitor.cluster import coordination, routing
 from monitor.cluster.coordination import ClusterConfig, Round
-from monitor.crawl import start_crawl
+from monitor.crawl import start_crawl, stop_crawl
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)
@@ -38,8 +37,6 @@ SHARD_QUEUE = "shards"
 # beside a crawl's own start-up (~1.7 s) at ~43,000 cheap jobs a day (deleted once done).
 TICK_SECONDS = 2
 TICK_CRON = f"* * * * * */{TICK_SECONDS}"
-# A crawl still running this long after its SIGTERM is killed (as the daemon does).
-STOP_GRACE_S = 10.0
 # How often a running task looks at its crawl.
 POLL_S = 0.2
 
@@ -226,17 +223,6 @@ async def _crawl(node: Node, config: ClusterConfig, spider: str, path: Path, job
     finally:
         node.crawls.pop(job_id, None)
     return int(child.returncode if child.returncode is not None else -1)
-
-
-def stop_crawl(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is not None:
-        return
-    child.send_signal(signal.SIGTERM)
-    try:
-        child.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
 
 
 async def check_shard(context: JobContext, shard: int) -> int:

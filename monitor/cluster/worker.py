@@ -28,7 +28,8 @@ from typing import Any
 from procrastinate import App
 
 from monitor.cluster import coordination
-from monitor.cluster.tasks import CONTROL_QUEUE, SHARD_QUEUE, STOP_GRACE_S, Node, make_app
+from monitor.cluster.tasks import CONTROL_QUEUE, SHARD_QUEUE, Node, make_app
+from monitor.crawl import STOP_GRACE_S
 
 logger = logging.getLogger(__name__)
 
