@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from monitor.capture import CAPTURE_CSP, NO_HEADERS, Capture, safe_html, text_page
 from monitor.errors import CaptureNotFoundError
 from monitor.store import captures
-from monitor.web.datasette import DATABASE
+from monitor.web.datasette import DATABASE, readable_database
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -29,18 +29,6 @@ hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
 # A captured page larger than this is described, not rendered (the crawler keeps at most 10 MB).
 RENDER_LIMIT = 10 * 1024 * 1024
 TOO_LARGE_PAGE = "<!DOCTYPE html><meta charset=utf-8><p>This page is too large to show here.</p>"
-
-
-async def _database(datasette: Any, request: Any) -> Any:
-    try:
-        db = datasette.get_database(DATABASE)
-    except KeyError as error:
-        raise NotFound(f"no database named {DATABASE}") from error
-    await datasette.ensure_permissions(
-        request.actor,
-        [("view-table", (DATABASE, "versions")), ("view-database", DATABASE), "view-instance"],
-    )
-    return db
 
 
 def _snapshot_id(request: Any) -> int:
@@ -75,7 +63,7 @@ async def _read(datasette: Any, db: Any, function: Callable[[Database], Any]) ->
 
 async def capture_page(datasette: Any, request: Any) -> Response:
     """/-/redline/snapshot/{id}: the capture's facts and the page in a sandboxed frame."""
-    db = await _database(datasette, request)
+    db = await readable_database(datasette, request, "versions")
     snapshot_id = _snapshot_id(request)
     capture: Capture = await _read(
         datasette, db, lambda conn: captures.find_capture(conn, snapshot_id)
@@ -101,7 +89,7 @@ async def captured_document(datasette: Any, request: Any) -> Response:
     """/-/redline/snapshot/{id}/page: the cleaned page, under a CSP that loads and runs nothing."""
     from monitor.web.datasette.plugin import diff_worker
 
-    db = await _database(datasette, request)
+    db = await readable_database(datasette, request, "versions")
     snapshot_id = _snapshot_id(request)
     capture: Capture = await _read(
         datasette, db, lambda conn: captures.find_capture(conn, snapshot_id)

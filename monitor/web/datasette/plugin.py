@@ -35,7 +35,7 @@ from monitor import store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, SIGNIFICANT_AT, is_stealth, summarize
 from monitor.store.views import fts_query
-from monitor.web.datasette import DATABASE
+from monitor.web.datasette import DATABASE, readable_database
 from monitor.web.datasette.diffs import Block, body_diff, body_diff_html, word_diff_html
 from monitor.web.datasette.queries import canned_cells
 from monitor.web.datasette.worker import DIFF_TIMEOUT, TOO_LARGE, DiffWorker
@@ -222,18 +222,6 @@ async def _rows(db: Any, sql: str, params: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in (await db.execute(sql, params)).rows]
 
 
-async def _database(datasette: Any, request: Any) -> Any:
-    try:
-        db = datasette.get_database(DATABASE)
-    except KeyError as error:
-        raise NotFound(f"no database named {DATABASE}") from error
-    await datasette.ensure_permissions(
-        request.actor,
-        [("view-table", (DATABASE, "version_diffs")), ("view-database", DATABASE), "view-instance"],
-    )
-    return db
-
-
 def _int(request: Any, name: str) -> int:
     try:
         return int(request.url_vars[name])
@@ -358,7 +346,7 @@ async def _render_pair(
 
 async def change_page(datasette: Any, request: Any) -> Response:
     """/-/redline/diff/{change_id}: what one change did, edits listed and the body highlighted."""
-    db = await _database(datasette, request)
+    db = await readable_database(datasette, request, "version_diffs")
     change_id = _int(request, "change_id")
     changes = await _rows(db, "select * from changes where id = ?", [change_id])
     if not changes:
@@ -402,7 +390,7 @@ async def change_page(datasette: Any, request: Any) -> Response:
 async def compare_page(datasette: Any, request: Any) -> Response:
     """/-/redline/compare/{article_id}/{from}/{to}: any two versions, edits computed afresh (in
     a diff worker, within its size cap and time limit)."""
-    db = await _database(datasette, request)
+    db = await readable_database(datasette, request, "version_diffs")
     article_id = _int(request, "article_id")
     articles = await _rows(db, "select * from articles where id = ?", [article_id])
     if not articles:
@@ -461,7 +449,7 @@ order by detected_at desc, change_id desc, edit_id
 async def feed_page(datasette: Any, request: Any) -> Response:
     """/-/redline/feed.atom: significant edits as Atom, one entry per change, newest first.
     Parameters: site, kind (repeatable), min_score (default 0.5, the significance threshold)."""
-    db = await _database(datasette, request)
+    db = await readable_database(datasette, request, "version_diffs")
     try:
         min_score = float(request.args.get("min_score") or SIGNIFICANT_AT)
     except ValueError:
