@@ -149,10 +149,26 @@ def alerts_command(ctx: click.Context, dry_run: bool, test_message: bool) -> Non
                 f"pending      change {row['change_id']} → {row['target']} "
                 f"(attempts {row['attempts']}{waiting}): {row['title']}"
             )
+        for digest in report.planned_digests:
+            click.echo(
+                f"would queue  digest → {digest['target']} "
+                f"({digest['edit_count']} edit(s)): {digest['title']}"
+            )
+        for row in report.pending_digests:
+            click.echo(
+                f"pending      digest → {row['target']} "
+                f"(attempts {row['attempts']}): {row['title']}"
+            )
         retrying = sum(1 for row in report.pending if row["attempts"])
         click.echo(
             f"{len(report.planned)} to queue, {len(report.pending)} pending"
             + (f" ({retrying} waiting to be retried)" if retrying else "")
+            + (
+                f"; digests: {len(report.planned_digests)} to queue, "
+                f"{len(report.pending_digests)} pending"
+                if report.planned_digests or report.pending_digests
+                else ""
+            )
         )
         return
     click.echo(report.line())

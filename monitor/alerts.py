@@ -71,6 +71,8 @@ class AlertReport:
     digests: int = 0  # digest messages sent
     planned: list[Message] = field(default_factory=list)  # --dry-run: what would be queued
     pending: list[dict[str, Any]] = field(default_factory=list)  # --dry-run: what is queued
+    planned_digests: list[dict[str, Any]] = field(default_factory=list)  # --dry-run
+    pending_digests: list[dict[str, Any]] = field(default_factory=list)  # --dry-run: unsent
 
     def line(self) -> str:
         return (
@@ -346,10 +348,14 @@ def _record_failure(
     return retry_at
 
 
-def _queue_digests(db: Database, config: Config, now: datetime) -> None:
-    """Queue each target's digest of the last whole period, once."""
+def plan_digests(db: Database, config: Config, now: datetime) -> list[dict[str, Any]]:
+    """Each target's digest of the last whole period, when it has matching edits and was not
+    queued yet (reads only)."""
+    if not config.alerts.digest_every:
+        return []
     start, end = digest_period(now, config.alerts.digest_every)
     edits = None
+    digests = []
     for target in config.alerts.targets:
         if alert_queue.digest_exists(db, target.name, start):
             continue
@@ -361,16 +367,15 @@ def _queue_digests(db: Database, config: Config, now: datetime) -> None:
             continue
         title, body = compose_digest(matched, start, end, config.serve.public_url)
         digest = {"target": target.name, "period_start": start, "period_end": end}
-        digest |= {"edit_count": len(matched), "title": title, "body": body}
-        alert_queue.queue_digest(db, digest, now)
+        digests.append(digest | {"edit_count": len(matched), "title": title, "body": body})
+    return digests
 
 
 def send_digests(db: Database, config: Config, now: datetime, report: AlertReport) -> None:
     """Queue the digests of the last period, then send every digest not sent yet; a failed
     send is tried again at the next round, up to `max_attempts`."""
-    if not config.alerts.digest_every:
-        return
-    _queue_digests(db, config, now)
+    for digest in plan_digests(db, config, now):
+        alert_queue.queue_digest(db, digest, now)
     for target in config.alerts.targets:
         for row in alert_queue.due_digests(db, target.name):
             attempts = int(row["attempts"]) + 1
@@ -413,6 +418,12 @@ def send_pending_alerts(
             row
             for target in config.alerts.targets
             for row in alert_queue.pending_alerts(db, target.name)
+        ]
+        report.planned_digests = plan_digests(db, config, now)
+        report.pending_digests = [
+            row
+            for target in config.alerts.targets
+            for row in alert_queue.due_digests(db, target.name)
         ]
         return report
     report.queued = alert_queue.queue_alerts(db, [dataclasses.asdict(m) for m in messages], now)

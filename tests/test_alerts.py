@@ -496,3 +496,20 @@ def test_no_digest_without_the_option_or_without_matching_edits(tmp_path, receiv
     )
     assert send(db_path, quiet, NOW + timedelta(days=1)).digests == 0
     assert digests(db_path) == []
+
+
+def test_a_dry_run_shows_the_digest_it_would_queue_and_writes_nothing(
+    tmp_path, receiver, db_path
+) -> None:
+    config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
+    next_day = NOW + timedelta(days=1)
+    dry = send(db_path, config, next_day, dry_run=True)
+    [planned] = dry.planned_digests
+    assert planned["target"] == "newsroom" and planned["edit_count"] >= 1
+    assert planned["title"].startswith("Redline digest:")
+    assert digests(db_path) == [] and receiver.posts == []
+    receiver.status = 500  # queued but not delivered: the next dry run lists it as pending
+    send(db_path, config, next_day)
+    again = send(db_path, config, next_day, dry_run=True)
+    assert again.planned_digests == []
+    assert [row["title"] for row in again.pending_digests] == [planned["title"]]
