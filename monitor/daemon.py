@@ -2,9 +2,11 @@
 
 APScheduler's BlockingScheduler in UTC; each job coalesces, runs one instance at a time and has a
 real misfire grace time (the default of 1 s silently skips a round that starts late). Missed and
-failed rounds are logged. SIGTERM or SIGINT stops the scheduler, forwards the signal to the running
-crawl (which finishes its current item and exits), and the daemon exits 0. Everything it knows
-lives in the database, so a restart resumes where it stopped.
+failed rounds are logged. Crawls run one at a time (a discovery round waits for a check round and
+the other way round), so a site is never fetched by two crawls at once. SIGTERM or SIGINT stops
+the scheduler, forwards the signal to the running crawl (which finishes its current item and
+exits), and the daemon exits 0. Everything it knows lives in the database, so a restart resumes
+where it stopped.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class Daemon:
         self.scheduler = BlockingScheduler(timezone=UTC)
         self.running: dict[str, subprocess.Popen[bytes]] = {}
         self.lock = threading.Lock()
+        # One crawl at a time: a discovery and a check crawl running together would each keep
+        # their own per-site delay and concurrency, fetching from the same site twice as fast.
+        self.crawling = threading.Lock()
         self.stopping = threading.Event()
         self.rounds: dict[str, int] = {"check": 0, "discover": 0}
 
@@ -62,8 +67,16 @@ class Daemon:
         return settings
 
     def _run(self, spider: str) -> None:
-        if self.stopping.is_set():
-            return
+        while not self.crawling.acquire(timeout=0.5):
+            if self.stopping.is_set():
+                return
+        try:
+            if not self.stopping.is_set():
+                self._crawl(spider)
+        finally:
+            self.crawling.release()
+
+    def _crawl(self, spider: str) -> None:
         mark = self._mark() if spider == "check" else None
         child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
         with self.lock:

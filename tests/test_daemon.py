@@ -12,11 +12,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from monitor.crawl import run_crawl
+from monitor.daemon import Daemon, DaemonConfig
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
 from tests.conftest import FAST, ROOT, rows
@@ -206,3 +208,83 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         "select article_id, seq, count(*) as n from versions group by article_id, seq having n > 1",
     )
     assert per_seq == []
+
+
+class SlowSite:
+    """A loopback site that answers slowly and counts how many requests it serves at once."""
+
+    def __init__(self, articles: int = 6) -> None:
+        self.paths = [f"/news/story-{n}.html" for n in range(articles)]
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.served = 0
+        self.count_lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with site.count_lock:
+                    site.in_flight += 1
+                    site.most_in_flight = max(site.most_in_flight, site.in_flight)
+                try:
+                    time.sleep(0.15)
+                    self._answer()
+                finally:
+                    with site.count_lock:
+                        site.in_flight -= 1
+                        site.served += 1
+
+            def _answer(self) -> None:
+                if self.path == "/feed.xml":
+                    items = "".join(f"<item><link>{site.url(p)}</link></item>" for p in site.paths)
+                    body = f"<rss><channel><title>t</title>{items}</channel></rss>".encode()
+                elif self.path.startswith("/news/"):
+                    text = "<p>A sentence long enough to be kept by the extractor, surely.</p>" * 5
+                    body = f"<html><body><article><h1>{self.path}</h1>{text}</article>".encode()
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_discovery_and_check_rounds_never_fetch_from_a_site_at_once(tmp_path: Path) -> None:
+    """Each crawl keeps one request at a time per site; two crawls together would make it two."""
+    site = SlowSite()
+    try:
+        db_path = tmp_path / "polite.db"
+        redline = [sys.executable, "-m", "monitor", "--db", str(db_path)]
+        subprocess.run([*redline, "add", site.url("/feed.xml"), "--feed"], check=True)
+        for path in site.paths[:3]:  # due for the check round; the feed lists them all
+            subprocess.run([*redline, "add", site.url(path)], check=True)
+        one_at_a_time = {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "DOWNLOAD_DELAY": "0.05"}
+        daemon = Daemon(DaemonConfig(db_path=db_path, settings=one_at_a_time))
+        rounds = [
+            threading.Thread(target=daemon.discover_round),
+            threading.Thread(target=daemon.check_round),
+        ]
+        for job in rounds:
+            job.start()
+        for job in rounds:
+            job.join(timeout=300)
+        assert daemon.rounds == {"check": 1, "discover": 1}
+        assert site.served >= len(site.paths)  # both crawls did fetch
+        assert site.most_in_flight == 1
+    finally:
+        site.close()
