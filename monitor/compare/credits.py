@@ -120,9 +120,15 @@ def misspelt_role(part: str, min_words: int = 1) -> int:
 
 
 def _opens_with_role(text: str) -> bool:
-    """A credit role opens `text`, as listed or misspelt (misspelt: two words at least, "Edting
-    by", since one word like a role opens prose too: "Redaction of the report...")."""
-    return bool(CREDIT.match(text)) or misspelt_role(text, min_words=2) > 0
+    """A credit role opens `text`, as listed or misspelt. Misspelt only in a line that looks like
+    credits (in brackets, or parts split by ";") and with two words at least ("Edting by"): one
+    word like a role opens prose too ("Redaction of the report..."), and the check stays cheap
+    on ordinary paragraphs."""
+    if CREDIT.match(text):
+        return True
+    if not (text.lstrip().startswith(("(", "[")) or ";" in text):
+        return False
+    return misspelt_role(text, min_words=2) > 0
 
 
 def credit_line(paragraph: str) -> str | None:
