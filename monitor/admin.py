@@ -13,7 +13,7 @@ import click
 
 from monitor import store
 from monitor.alerts import AlertSendError, check_targets, deliver, send_pending_alerts
-from monitor.config import CONFIG_ENV, describe, load_config, show_value
+from monitor.config import CONFIG_ENV, Config, describe, load_config, show_value
 from monitor.errors import ConfigError, RedlineError
 
 
@@ -26,8 +26,20 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
         config = load_config(ctx.obj.get("config"), unset_env_ok=True)
     except ConfigError as error:
         raise click.ClickException(str(error)) from error
-    options = describe(config)
-    targets: list[dict[str, Any]] = [
+    options, targets, rules = describe(config), _target_rows(config), _rule_rows(config)
+    if as_json:
+        file = str(config.path) if config.path else None
+        settings = {"file": file, "options": options, "targets": targets, "rules": rules}
+        click.echo(json.dumps(settings, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"configuration file: {config.path or f'none (set --config or {CONFIG_ENV})'}")
+    _echo_options(options)
+    _echo_targets(targets)
+    _echo_rules(rules)
+
+
+def _target_rows(config: Config) -> list[dict[str, Any]]:
+    return [
         {
             "name": t.name,
             "scheme": t.scheme,
@@ -37,7 +49,10 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
         }
         for t in config.alerts.targets
     ]
-    rules: list[dict[str, Any]] = [
+
+
+def _rule_rows(config: Config) -> list[dict[str, Any]]:
+    return [
         {
             "name": r.name,
             "kinds": sorted(r.kinds),
@@ -48,25 +63,16 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
         }
         for r in config.alerts.rules
     ]
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "file": str(config.path) if config.path else None,
-                    "options": options,
-                    "targets": targets,
-                    "rules": rules,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    click.echo(f"configuration file: {config.path or f'none (set --config or {CONFIG_ENV})'}")
+
+
+def _echo_options(options: list[dict[str, str]]) -> None:
     for row in options:
         click.echo(f"\n{row['key']} = {row['value'] or '(empty)'}    [{row['source']}]")
         click.echo(f"    {row['help']}")
         click.echo(f"    default {row['default'] or '(empty)'}; environment {row['env']}")
+
+
+def _echo_targets(targets: list[dict[str, Any]]) -> None:
     click.echo(f"\ntargets: {len(targets) or 'none'}")
     for target in targets:
         if target["problem"]:
@@ -76,6 +82,9 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
             f"    {target['name']}: {target['scheme']}://…, at most "
             f"{target['rate_limit']} per {target['rate_window']}"
         )
+
+
+def _echo_rules(rules: list[dict[str, Any]]) -> None:
     click.echo(f"rules: {len(rules) or 'none'}")
     for rule in rules:
         click.echo(

@@ -22,6 +22,7 @@ from monitor import render, store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
+from monitor.crawl_options import crawl_options
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
@@ -575,24 +576,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     callback=_duration,
     help="Stop a round's crawl after this long.",
 )
-@click.option(
-    "--log-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Append the crawls' Scrapy logs to this file.",
-)
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Track discovered links on private or loopback addresses (local test sites).",
-)
-@click.option(
-    "-s",
-    "--set",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Extra Scrapy setting for every crawl (repeatable).",
-)
+@crawl_options
 @click.pass_context
 @friendly
 def daemon(

@@ -415,6 +415,19 @@ def load_config(
     file = Path(path) if path is not None else None
     data = _read(file) if file is not None else {}
     origin = str(file) if file is not None else "environment"
+    _check_sections(data, origin)
+    values, sources = _scalars(data, environ, origin)
+    targets, rules = _targets_and_rules(data, values, environ, origin, unset_env_ok)
+    return Config(
+        serve=ServeConfig(**_section(values, "serve")),
+        alerts=AlertsConfig(**_section(values, "alerts"), targets=targets, rules=rules),
+        path=file,
+        sources=sources,
+    )
+
+
+def _check_sections(data: dict[str, Any], origin: str) -> None:
+    """Only known sections, each a table, holding only known keys."""
     _check_keys(origin, data, {"serve", "alerts"})
     for section in ("serve", "alerts"):
         if not isinstance(data.get(section, {}), dict):
@@ -423,7 +436,17 @@ def load_config(
         if section == "alerts":
             known |= {"targets", "rules"}
         _check_keys(f"{origin}: [{section}]", data.get(section, {}), known)
-    values, sources = _scalars(data, environ, origin)
+
+
+def _targets_and_rules(
+    data: dict[str, Any],
+    values: dict[str, Any],
+    environ: Mapping[str, str],
+    origin: str,
+    unset_env_ok: bool,
+) -> tuple[tuple[Target, ...], tuple[Rule, ...]]:
+    """The [[alerts.targets]] and [[alerts.rules]] tables, checked: target names unique, rules
+    naming known targets."""
     alerts = data.get("alerts", {})
     for key in ("targets", "rules"):
         if not isinstance(alerts.get(key, []), list):
@@ -441,30 +464,12 @@ def load_config(
     rules = tuple(
         _rule(item, i, set(names), origin) for i, item in enumerate(alerts.get("rules", []))
     )
-    return Config(
-        serve=ServeConfig(
-            host=values["serve.host"],
-            port=values["serve.port"],
-            allow_sql=values["serve.allow_sql"],
-            public_url=values["serve.public_url"],
-            diff_timeout=values["serve.diff_timeout"],
-            snapshot_downloads=values["serve.snapshot_downloads"],
-        ),
-        alerts=AlertsConfig(
-            every=values["alerts.every"],
-            digest_every=values["alerts.digest_every"],
-            max_age=values["alerts.max_age"],
-            rate_limit=values["alerts.rate_limit"],
-            rate_window=values["alerts.rate_window"],
-            retry_after=values["alerts.retry_after"],
-            max_attempts=values["alerts.max_attempts"],
-            timeout=values["alerts.timeout"],
-            targets=targets,
-            rules=rules,
-        ),
-        path=file,
-        sources=sources,
-    )
+    return targets, rules
+
+
+def _section(values: dict[str, Any], section: str) -> dict[str, Any]:
+    """One section's parsed options by name (the names of its config dataclass's fields)."""
+    return {o.name: values[o.key] for o in OPTIONS if o.section == section}
 
 
 def describe(config: Config) -> list[dict[str, str]]:

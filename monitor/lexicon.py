@@ -155,7 +155,21 @@ FURNITURE = r"""^(?:
     \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
     (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
     (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
-    hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)
+    hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)|
+    werbung|anzeige|publicit[ée]|pubblicit[àa]|publicidade|
+    teilen|partager|compartir|compartilhe|compartilhar|condividi|
+    most\ (?:read|popular|viewed)|lo\ m[aá]s\ le[ií]do|meistgelesen|les\ plus\ lus|mais\ lidas|
+    (?:i\ )?pi[uù]\ letti|
+    (?:lesen\ sie\ auch|mehr\ zum\ thema|(?:[àa]\ )?lire\ aussi|sur\ le\ m[êe]me\ sujet|
+    leia\ tamb[ée]m|saiba\ mais|leggi\ anche|lee\ tambi[ée]n|noticias\ relacionadas)
+    (?:\s*[:\-–—»>|].*)?|
+    (?:sign\ up|subscribe)\ (?:for|to)\ (?:our|the)\ [\w\ ]{0,30}newsletters?.*|
+    (?:abonnez-vous|inscrivez-vous)\ [àa]\ (?:notre|la)\ newsletter.*|
+    (?:suscr[ií]bete|reg[ií]strate)\ (?:a|en)\ (?:nuestro|nuestra|el|la)
+    \ (?:bolet[ií]n|newsletter).*|
+    (?:abonnieren\ sie|bestellen\ sie)\ (?:unseren|den)\ newsletter.*|
+    (?:assine|inscreva-se\ na)\ (?:a\ )?nossa\ newsletter.*|
+    iscriviti\ alla\ (?:nostra\ )?newsletter.*
 )\.?$"""
 
 # --- interstitials ------------------------------------------------------------------------------
@@ -316,19 +330,63 @@ CREDIT_ROLES: dict[str, tuple[str, ...]] = {
 # "in Kyiv", "en Madrid", "em Lisboa", "à Paris": where a credited reporter was, not a person.
 CREDIT_PLACE_WORDS = ("in", "en", "em", "aus", "à", "a", "from", "desde", "de")
 
+# Months as a dateline writes them ("PARIS, 3 March -", "Madrid, 3 de marzo -", "Berlin, 3. März
+# -"): a place written in ordinary case is read as a dateline only before an agency or a date, and
+# a date only with a month's name (a "30 people" after a comma is prose).
+DATELINE_MONTHS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+        "sep", "sept", "oct", "nov", "dec",
+    ),
+    "es": (
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+        "setiembre", "octubre", "noviembre", "diciembre", "ene", "abr", "ago", "dic",
+    ),
+    "de": ("januar", "jänner", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember",
+           "okt", "dez"),
+    "fr": (
+        "janvier", "février", "fevrier", "mars", "avril", "juin", "juillet", "août", "aout",
+        "septembre", "octobre", "novembre", "décembre", "decembre", "janv", "févr", "avr",
+        "juil", "déc",
+    ),
+    "pt": (
+        "janeiro", "fevereiro", "março", "marco", "maio", "junho", "julho", "setembro",
+        "outubro", "novembro", "dezembro", "fev", "set", "out", "dez",
+    ),
+    "it": (
+        "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre",
+        "dicembre", "gen", "mag", "giu", "lug", "ott",
+    ),
+}  # fmt: skip
+
 # A dateline opening a paragraph: a place in capitals ("WASHINGTON", "RIO DE JANEIRO"), or a place
-# written any way before an agency ("Berlin (dpa)"); then an optional date or second place
-# (", 3 nov", ", Nov 30"), an optional agency, and a dash ("-", "–", "—", ".-").
+# written any way before an agency ("Berlin (dpa)") or a date ("Paris, 3 March"); then an optional
+# date or second place (", 3 nov", ", Nov 30"), an optional agency, and a dash ("-", "–", "—",
+# ".-"; an en or em dash may touch the next word, "NEW YORK—Stocks rose").
 # Each word at most 30 characters: no place is longer, and a bounded word keeps a 3 MB "word"
 # from costing seconds of backtracking.
 _PLACE_CAPS = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.-]{1,30}(?:[ /][A-ZÀ-ÖØ-Þa-z][A-ZÀ-ÖØ-Þ'’.-]{0,30}){0,3}"
 _PLACE_ANY = r"[A-ZÀ-ÖØ-Þ][\w'’.-]{1,30}(?:[ /][\w'’.-]{1,30}){0,3}"
+_PLACE_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]{1,30}"
+# Words that open prose, not a place ("On Monday, March 3 - the day of the vote - ...").
+_NOT_PLACE = (
+    r"(?!(?i:on|in|at|by|since|until|from|last|next|this|the|el|la|en|desde|hasta|le|dès|depuis"
+    r"|am|im|seit|bis|em|no|na|il|dal)\b)"
+)
+_PLACE_PARTICLE = r"(?: (?:de|do|da|del|di|am|sur|upon|on))?"
+_PLACE_TITLE = rf"{_NOT_PLACE}{_PLACE_WORD}(?:{_PLACE_PARTICLE}[ /]{_PLACE_WORD}){{0,3}}"
 _AGENCY = r"\((?i:\s*(?:" + _words(DATELINE_AGENCIES) + r")\s*)\)"
-_DASH = r"\s*\.?\s*[-–—]+\s+"
+_MONTH = r"(?i:" + _words(DATELINE_MONTHS) + r")\.?"
+_DAY = r"\d{1,2}(?:\.|er|º)?"
+_YEAR = r"(?:,?\s+(?:de\s+)?\d{4})?"
+_DATE = rf",\s*(?:{_DAY}\s+(?:de\s+)?{_MONTH}|{_MONTH}\s+{_DAY}){_YEAR}(?=[\s(.\-–—])"
+DATELINE_DASH = r"\s*\.?\s*(?:[-–—]+\s+|[–—]+(?=[^\W\d_]))"
 _DATE_PART = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?"
 DATELINE = re.compile(
     rf"^(?:(?P<caps>{_PLACE_CAPS}){_DATE_PART}\s*(?P<agency1>{_AGENCY})?"
-    rf"|(?P<place>{_PLACE_ANY}){_DATE_PART}\s*(?P<agency2>{_AGENCY})){_DASH}(?=\S)"
+    rf"|(?P<place>{_PLACE_ANY}){_DATE_PART}\s*(?P<agency2>{_AGENCY})"
+    rf"|(?P<dated>{_PLACE_TITLE}){_DATE}\s*(?P<agency3>{_AGENCY})?){DATELINE_DASH}(?=\S)"
 )
 DATELINE_AGENCY = re.compile(_AGENCY, re.IGNORECASE)
 CREDIT = re.compile(
@@ -355,10 +413,10 @@ EMOJI_TEXT = re.compile(
 
 # --- list markers -------------------------------------------------------------------------------
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
-# "1." / "2)" / "(3)" / "a)". Dropped from extracted lines (a list renumbered is not an edit); a
-# number is a marker only when followed by a space and a non-digit ("1. First" but not "1.5 m"),
-# or alone on its line.
+# "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped from extracted lines (a list renumbered
+# is not an edit); a number is a marker only when followed by a space and a non-digit ("1. First"
+# but not "1.5 m"), or alone on its line.
 LIST_MARKER = re.compile(
-    r"^(?:[-–—•·▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)](?:\s+(?=[^\d\s])|\s*$)"
-    r"|[•·▪●■◦‣►▸](?=\w))+"
+    r"^(?:[-–—•·・▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)](?:\s+(?=[^\d\s])|\s*$)"
+    r"|[•·・▪●■◦‣►▸①-⑳](?=\w)|[①-⑳]\s+)+"
 )

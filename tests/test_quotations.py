@@ -42,7 +42,17 @@ NAMES_IN_QUOTES = [
     ("de", "„Wir danken Herrn Müler für seine Arbeit“, sagte sie.", "Müler", "Müller"),
     ("fr", "« Nous remercions Jean Dupond pour son travail », a-t-elle dit.", "Dupond", "Dupont"),
     ("it", "«Ringraziamo Marco Rosi per il lavoro», ha detto.", "Rosi", "Rossi"),
-]
+    ("es", "«Agradecemos a Juan Péres por su trabajo», dijo.", "Péres", "Pérez"),
+    ("pt", "— Agradecemos ao João Silvia pelo trabalho — disse ela.", "Silvia", "Silva"),
+    ("en-gb", "'We thank Jon Smiht for his work,' she said.", "Smiht", "Smith"),
+    ("en-gb", "‘We thank Jon Smiht for his work,’ she said.", "Smiht", "Smith"),
+    ("de", "»Wir danken Herrn Müler für seine Arbeit«, sagte sie.", "Müler", "Müller"),
+    ("fr", "‹Nous remercions Jean Dupond›, dit-elle.", "Dupond", "Dupont"),
+    ("en", '"We thank Jon Smiht-Jones for his work," she said.', "Smiht", "Smith"),
+    ("en", '"We thank Sean O\'Brein for his work," she said.', "O'Brein", "O'Brien"),
+    ("fr", "« Nous remercions Jean-Pierre Dupond pour son travail », a-t-elle dit.", "Dupond",
+     "Dupont"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), NAMES_IN_QUOTES)
@@ -72,6 +82,11 @@ QUOTATIONS_REMOVED = [
     ("en-gb", "'We will not back down from this fight,' the minister said on Tuesday."),
     ("es", "— No vamos a rendirnos en esta pelea — dijo el ministro."),
     ("de", "„Wir werden in diesem Kampf nicht aufgeben“, sagte der Minister."),
+    ("fr", "« Nous ne céderons pas dans ce combat », a dit le ministre."),
+    ("es", "«No vamos a rendirnos en esta pelea», dijo el ministro."),
+    ("pt", "— Não vamos desistir desta luta — disse o ministro."),
+    ("ja", "「この戦いで屈することはない」と大臣は述べた。"),
+    ("en-gb", "‘We will not back down from this fight,’ the minister said."),
 ]
 _AROUND = "The council met on Monday.\n{}\nIt approved the plan by seven votes to four."
 
@@ -93,9 +108,21 @@ EMOJI_RESTYLED = [
 ]
 
 
+EMOJI_IN_QUOTES = [
+    ("en", '"I love this town {} and its people," she wrote on Sunday.'),
+    ("en-gb", "'I love this town {} and its people,' she wrote on Sunday."),
+    ("fr", "« J'aime cette ville {} et ses habitants », a-t-elle écrit."),
+    ("de", "„Ich liebe diese Stadt {} und ihre Menschen“, schrieb sie."),
+    ("pt", "— Amo esta cidade {} e o seu povo — escreveu ela."),
+    ("ja", "「この町が大好き{}」と彼女は書いた。"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence"), EMOJI_IN_QUOTES)
 @pytest.mark.parametrize(("old", "new"), EMOJI_RESTYLED)
-def test_an_emoji_restyled_or_dropped_inside_a_quotation_is_cosmetic(old: str, new: str) -> None:
-    sentence = '"I love this town {} and its people," she wrote on Sunday.'
+def test_an_emoji_restyled_or_dropped_inside_a_quotation_is_cosmetic(
+    language: str, sentence: str, old: str, new: str
+) -> None:
     edits = compare(Article(body=sentence.format(old)), Article(body=sentence.format(new)))
     assert [(e.kind, e.significant) for e in edits] == [("cosmetic", False)]
 

@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from monitor.crawl_options import crawl_options
 from monitor.errors import ConfigError, RedlineError
 from monitor.fetch.policy import parse_duration
 
@@ -273,24 +274,7 @@ def _when(moment: Any) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="The shard directory as mounted on this node (default: the cluster's).",
 )
-@click.option(
-    "--log-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Append the crawls' Scrapy logs to this file.",
-)
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Track discovered links on private or loopback addresses (local test sites).",
-)
-@click.option(
-    "-s",
-    "--set",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Extra Scrapy setting for every crawl (repeatable).",
-)
+@crawl_options
 def worker_command(
     pg_url: str,
     node: str | None,

@@ -166,6 +166,14 @@ def is_name_change(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
     return old_ok and new_ok
 
 
+_JOINERS = str.maketrans("", "", "-'’")
+
+
+def _is_word(token: str) -> bool:
+    """Letters only, a hyphen or an apostrophe inside aside ("Smith-Jones", "O'Brien")."""
+    return token.translate(_JOINERS).isalpha()
+
+
 def is_name_spelling(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
     """A proper name's spelling corrected ("Jon Smiht" → "Jon Smith"): a name edit wherever it
     stands, inside a quotation too. One capitalised word each side, not at the sentence start,
@@ -173,7 +181,7 @@ def is_name_spelling(old_sentence: str, new_sentence: str, hunk: Hunk) -> bool:
     if len(hunk.old_tokens) != 1 or len(hunk.new_tokens) != 1 or hunk.old_start == 0:
         return False
     old, new = hunk.old_tokens[0], hunk.new_tokens[0]
-    if not (old[:1].isupper() and new[:1].isupper() and old.isalpha() and new.isalpha()):
+    if not (old[:1].isupper() and new[:1].isupper() and _is_word(old) and _is_word(new)):
         return False
     # OSA: a swap of two letters is one step ("Smiht" → "Smith")
     similar = OSA.normalized_similarity(old.casefold(), new.casefold()) >= TYPO_SIMILARITY

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from monitor.compare.byline import ONE_SIDED_PENALTY, byline_people, missing_people
 from monitor.compare.edit import Edit, make_edit
 from monitor.lexicon import (
@@ -29,8 +31,10 @@ from monitor.lexicon import (
     CREDIT,
     CREDIT_PLACE,
     CREDIT_ROLE,
+    CREDIT_ROLES,
     DATELINE,
     DATELINE_AGENCY,
+    DATELINE_DASH,
 )
 
 # Datelines open the story: only the first paragraphs are looked at (a standfirst or a caption
@@ -40,10 +44,21 @@ DATELINE_PARAGRAPHS = 3
 DATELINE_MAX_CHARS = 160
 # A credit line is one short line; a longer paragraph starting "Reporting by" is prose.
 CREDIT_MAX_CHARS = 300
+# A credit role misspelt on one side ("Edting by", "Infromación de") is still a role, not part of
+# a person's name: its words are this similar to a known role's (one or two letters off).
+ROLE_SIMILARITY = 0.8
+# Roles by their number of words and first letter: a misspelling keeps the first letter far more
+# often than not, and the few candidates keep the check cheap on every paragraph.
+_ROLES_BY_START: dict[tuple[int, str], tuple[str, ...]] = {}
+for _phrase in sorted({phrase for phrases in CREDIT_ROLES.values() for phrase in phrases}):
+    _key = (_phrase.count(" ") + 1, _phrase[0])
+    _ROLES_BY_START[_key] = (*_ROLES_BY_START.get(_key, ()), _phrase)
+_ROLE_SIZES = sorted({size for size, _ in _ROLES_BY_START})
+_ROLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _KEY_DROP = re.compile(r"[\W_]+")
 _TRAILING_CREDIT = re.compile(rf"\s*\(([^()]{{5,{CREDIT_MAX_CHARS}}})\)\s*$")
 _BRACKETS = re.compile(r"^\s*[(\[]\s*|\s*[)\]]\s*\.?\s*$")
-_DATE_AND_DASH = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?\s*(?:\([^()]{1,30}\))?\s*\.?\s*[-–—]+\s+(?=\S)"
+_DATE_AND_DASH = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?\s*(?:\([^()]{1,30}\))?" + DATELINE_DASH + r"(?=\S)"
 
 
 @dataclass(frozen=True)
@@ -76,7 +91,7 @@ def find_dateline(paragraph: str) -> tuple[str, str] | None:
     match = DATELINE.match(head)
     if match is None:
         return None
-    place = match.group("caps") or match.group("place") or ""
+    place = match.group("caps") or match.group("place") or match.group("dated") or ""
     return match.group(), DATELINE_AGENCY.sub("", place).strip()
 
 
@@ -87,22 +102,59 @@ def _dateline_of_place(paragraph: str, place: str) -> str | None:
     return match.group() if match else None
 
 
+def misspelt_role(part: str, min_words: int = 1) -> int:
+    """Where a misspelt credit role of at least `min_words` words opening `part` ends ("Edting by
+    Jane Roe" → 9); 0 when none. The role must be followed by a capitalised word (the person:
+    "Waiting by the door" is prose)."""
+    words = list(_ROLE_WORD.finditer(part[: CREDIT_MAX_CHARS // 4]))
+    if not words or part[: words[0].start()].strip(" (["):
+        return 0
+    for size in _ROLE_SIZES:
+        if size < min_words or len(words) <= size or not words[size].group()[0].isupper():
+            continue
+        written = " ".join(word.group() for word in words[:size]).casefold()
+        for phrase in _ROLES_BY_START.get((size, written[0]), ()):
+            if OSA.normalized_similarity(written, phrase) >= ROLE_SIMILARITY:
+                return words[size - 1].end()
+    return 0
+
+
+def _opens_with_role(text: str) -> bool:
+    """A credit role opens `text`, as listed or misspelt. Misspelt only in a line that looks like
+    credits (in brackets, or parts split by ";") and with two words at least ("Edting by"): one
+    word like a role opens prose too ("Redaction of the report..."), and the check stays cheap
+    on ordinary paragraphs."""
+    if CREDIT.match(text):
+        return True
+    if not (text.lstrip().startswith(("(", "[")) or ";" in text):
+        return False
+    return misspelt_role(text, min_words=2) > 0
+
+
 def credit_line(paragraph: str) -> str | None:
     """The credit line a paragraph is or ends with ("(Reporting by ...; Editing by ...)")."""
-    if len(paragraph) <= CREDIT_MAX_CHARS and CREDIT.match(paragraph):
+    if len(paragraph) <= CREDIT_MAX_CHARS and _opens_with_role(paragraph):
         return paragraph
     tail = paragraph[-(CREDIT_MAX_CHARS + 8) :]  # the bracket and spaces around the credit
     trailing = _TRAILING_CREDIT.search(tail)
-    if trailing and CREDIT.match(trailing.group(1)):
+    if trailing and _opens_with_role(trailing.group(1)):
         return trailing.group()
     return None
 
 
+def _without_role(part: str) -> str:
+    """A credit line's part without its role, listed ("Reporting by") or misspelt."""
+    bare = CREDIT_ROLE.sub("", part)
+    if bare != part:
+        return bare
+    return part[misspelt_role(part) :]
+
+
 def credited_people(line: str) -> frozenset[tuple[str, ...]]:
-    """The people a credit line names: roles ("Reporting by"), places ("in Kyiv") and brackets
-    left out."""
+    """The people a credit line names: roles ("Reporting by", misspelt or not), places ("in
+    Kyiv") and brackets left out."""
     text = _BRACKETS.sub("", line.strip())
-    parts = [CREDIT_PLACE.sub("", CREDIT_ROLE.sub("", part)) for part in text.split(";")]
+    parts = [CREDIT_PLACE.sub("", _without_role(part)) for part in re.split(r"[;,]", text)]
     return byline_people("; ".join(part for part in parts if part.strip()))
 
 

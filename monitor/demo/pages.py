@@ -165,10 +165,19 @@ def _render_article(
     slug: str, served_slug: str, version: Version, edition: int, base_url: str
 ) -> bytes:
     """An article page; `served_slug` differs from the story's `slug` once it has moved."""
-    story = STORIES[slug]
-    spanish = story.language == "es"
     canonical = base_url + slug_path(served_slug)
-    title = f"{version.headline} | {SITE_NAME}"
+    return _skeleton(
+        title=f"{version.headline} | {SITE_NAME}",
+        lang=STORIES[slug].language,
+        head=_article_head(slug, version, canonical),
+        main=_article_main(slug, version, edition),
+        edition=edition,
+        page_id=slug,
+    )
+
+
+def _article_head(slug: str, version: Version, canonical: str) -> str:
+    """The article page's meta tags and JSON-LD."""
     ld = json.dumps(
         {
             "@context": "https://schema.org",
@@ -181,19 +190,34 @@ def _render_article(
         },
         ensure_ascii=False,
     ).replace("<", "\\u003c")
-    head = f"""<meta name="description" content="{escape(version.description)}">
+    return f"""<meta name="description" content="{escape(version.description)}">
 <meta name="author" content="{escape(version.author)}">
 <meta property="og:type" content="article">
 <meta property="og:site_name" content="{SITE_NAME}">
 <meta property="og:title" content="{escape(version.headline)}">
 <meta property="og:description" content="{escape(version.description)}">
 <meta property="og:url" content="{canonical}">
-<meta property="article:section" content="{escape(story.section)}">
+<meta property="article:section" content="{escape(STORIES[slug].section)}">
 <meta property="article:published_time" content="{version.published}">
 <meta property="article:modified_time" content="{version.updated}">
 <link rel="canonical" href="{canonical}">
 <script type="application/ld+json">{ld}</script>
 """
+
+
+def story_links(slugs: list[str], edition: int) -> str:
+    """List items linking to stories by their headline in `edition`."""
+    return "".join(
+        f'<li><a href="{article_path(other, edition)}">'
+        f"{escape(_served(other, edition).headline)}</a></li>"
+        for other in slugs
+    )
+
+
+def _article_main(slug: str, version: Version, edition: int) -> str:
+    """The article page's <main>: the story with an in-story advertisement, then the related
+    links, a newsletter box and an advertisement."""
+    story = STORIES[slug]
     blocks = [f"<p>{escape(text, quote=False)}</p>" for text in version.paragraphs]
     blocks.insert(
         INLINE_AD_AFTER,
@@ -202,15 +226,13 @@ def _render_article(
     )
     paragraphs = "\n".join(blocks)
     others = [other for other in current_slugs(edition) if other != slug]
-    related = "".join(
-        f'<li><a href="{article_path(other, edition)}">'
-        f"{escape(_served(other, edition).headline)}</a></li>"
-        for other in _rotate(others, edition)[:RELATED_LINKS]
-    )
+    related = story_links(_rotate(others, edition)[:RELATED_LINKS], edition)
     by, published_label, updated_label = (
-        ("Por", "Publicado", "Actualizado") if spanish else ("By", "Published", "Updated")
+        ("Por", "Publicado", "Actualizado")
+        if story.language == "es"
+        else ("By", "Published", "Updated")
     )
-    main = f"""<main id="content">
+    return f"""<main id="content">
 <article class="story">
 <div class="story-meta">
 <p class="kicker"><a href="/news/#{_anchor(story.section)}">{escape(story.section)}</a></p>
@@ -233,9 +255,6 @@ def _render_article(
 <div class="ad-slot ad-mpu" aria-label="Advertisement">Advertisement · \
 <a href="#advertise">{escape(_ADS[(edition + 3) % len(_ADS)])}</a></div>
 </main>"""
-    return _skeleton(
-        title=title, lang=story.language, head=head, main=main, edition=edition, page_id=slug
-    )
 
 
 def _served(slug: str, edition: int) -> Version:

@@ -19,6 +19,7 @@ from monitor.demo.pages import (
     _served,
     _skeleton,
     edition_time,
+    story_links,
 )
 
 PROMO_AFTER = 2  # paragraphs before the "Read more" promo box inside the article
@@ -34,6 +35,24 @@ def render_redesigned_article(
     ticker of timed items. Nothing of this template may change what Redline reports."""
     story = STORIES[slug]
     canonical = base_url + slug_path(served_slug)
+    return _skeleton(
+        title=f"{version.headline} – {SITE_NAME}",
+        lang=story.language,
+        head=_redesigned_head(version, canonical, _role(slug)),
+        main=_redesigned_main(slug, version, edition),
+        edition=edition,
+        page_id=slug,
+    )
+
+
+def _role(slug: str) -> str:
+    """The byline's role in the redesign: "Politics Correspondent", "Corresponsal"."""
+    story = STORIES[slug]
+    return "Corresponsal" if story.language == "es" else f"{story.section} Correspondent"
+
+
+def _redesigned_head(version: Version, canonical: str, role: str) -> str:
+    """The redesign's meta tags and JSON-LD (the author in capitals, with a publisher)."""
     ld = json.dumps(
         {
             "@context": "https://schema.org",
@@ -47,8 +66,7 @@ def render_redesigned_article(
         },
         ensure_ascii=False,
     ).replace("<", "\\u003c")
-    role = "Corresponsal" if story.language == "es" else f"{story.section} Correspondent"
-    head = f"""<meta name="description" content="{escape(version.description)}">
+    return f"""<meta name="description" content="{escape(version.description)}">
 <meta name="author" content="{escape(version.author.upper())} | {escape(role)}">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{escape(version.headline)}">
@@ -58,8 +76,10 @@ def render_redesigned_article(
 <link rel="canonical" href="{canonical}">
 <script type="application/ld+json">{ld}</script>
 """
-    others = [other for other in current_slugs(edition) if other != slug]
-    promoted = _rotate(others, edition)
+
+
+def _redesigned_blocks(version: Version, promoted: list[str], edition: int) -> str:
+    """The story's paragraphs with a promo box and a newsletter box inside them."""
     promo = (
         '<aside class="promo-box"><span class="promo-label">Read more</span> '
         f'<a href="{article_path(promoted[0], edition)}">'
@@ -76,21 +96,29 @@ def render_redesigned_article(
     blocks = [f"<p>{escape(text, quote=False)}</p>" for text in version.paragraphs]
     blocks.insert(min(PROMO_AFTER, len(blocks)), promo)
     blocks.insert(min(NEWSLETTER_AFTER + 1, len(blocks)), newsletter)
-    most_read = "".join(
-        f'<li><a href="{article_path(other, edition)}">'
-        f"{escape(_served(other, edition).headline)}</a></li>"
-        for other in _rotate(others, edition + 1)[:RELATED_LINKS]
-    )
-    ticker = "".join(
+    return "\n".join(blocks)
+
+
+def _ticker(edition: int) -> str:
+    """The ticker's four latest items, each with its time."""
+    return "".join(
         f"<li><time>{(edition_time(edition) - index * timedelta(minutes=17)):%H:%M}</time> "
         f"{escape(item)}</li>"
         for index, item in enumerate(_rotate(list(_TICKER), edition)[:4])
     )
+
+
+def _redesigned_main(slug: str, version: Version, edition: int) -> str:
+    """The redesign's ticker and <main>: header, body, footer and the "Most read" list."""
+    story = STORIES[slug]
+    others = [other for other in current_slugs(edition) if other != slug]
+    blocks = _redesigned_blocks(version, _rotate(others, edition), edition)
+    most_read = story_links(_rotate(others, edition + 1)[:RELATED_LINKS], edition)
     words_by = "Texto de" if story.language == "es" else "Words by"
     published = version.published[:16].replace("T", " ")
     updated = version.updated[:16].replace("T", " ")
-    main = f"""<div class="news-ticker" aria-live="polite"><span>Latest</span>\
-<ul>{ticker}</ul></div>
+    return f"""<div class="news-ticker" aria-live="polite"><span>Latest</span>\
+<ul>{_ticker(edition)}</ul></div>
 <main id="main" class="article-page">
 <article class="article">
 <header class="article-header">
@@ -98,23 +126,15 @@ def render_redesigned_article(
 <h1 class="article-title">{escape(version.headline)}</h1>
 <p class="article-standfirst">{escape(version.description)}</p>
 <div class="author-block">{words_by} <a rel="author" href="#author">\
-{escape(version.author.upper())}</a>, <span class="role">{escape(role)}</span></div>
+{escape(version.author.upper())}</a>, <span class="role">{escape(_role(slug))}</span></div>
 <div class="timestamps"><time datetime="{version.published}">{published} UTC</time> \
 (<time datetime="{version.updated}">{updated} UTC</time>)</div>
 </header>
 <div class="article-body">
-{chr(10).join(blocks)}
+{blocks}
 </div>
 <footer class="article-footer"><a href="#share">Share</a> · <a href="#comments">\
 {_comment_count(slug, edition)} comments</a></footer>
 </article>
 <aside class="most-read"><h2>Most read</h2><ol>{most_read}</ol></aside>
 </main>"""
-    return _skeleton(
-        title=f"{version.headline} – {SITE_NAME}",
-        lang=story.language,
-        head=head,
-        main=main,
-        edition=edition,
-        page_id=slug,
-    )

@@ -1,0 +1,41 @@
+"""The command-line options of every command that runs crawls (`redline daemon`, `redline
+worker`), declared once so that both read them alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., object])
+
+_CRAWL_OPTIONS = (
+    click.option(
+        "--log-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Append the crawls' Scrapy logs to this file.",
+    ),
+    click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Track discovered links on private or loopback addresses (local test sites).",
+    ),
+    click.option(
+        "-s",
+        "--set",
+        "extra",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Extra Scrapy setting for every crawl (repeatable).",
+    ),
+)
+
+
+def crawl_options(command: F) -> F:
+    """Add `--log-file`, `--allow-private` and `-s/--set` (parameters `log_file`,
+    `allow_private`, `extra`), in that order, as if written one above the other."""
+    for option in reversed(_CRAWL_OPTIONS):
+        command = option(command)
+    return command
