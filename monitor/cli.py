@@ -452,7 +452,7 @@ def edits(
 @friendly
 def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     """Run one check round now (`scrapy crawl check` in a subprocess), with a progress bar."""
-    from monitor.crawl import follow_crawl
+    from monitor.crawl import BUSY_EXIT, follow_crawl
     from monitor.store.rounds import round_mark, round_report
 
     args = {"all": "true"} if check_all else {}
@@ -494,6 +494,9 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
                         f"{name} {count}" for name, count in sorted(outcomes.items())
                     ),
                 )
+    if code == BUSY_EXIT:  # a shard file another crawl holds: one line saying who
+        busy = next((m.group(1) for line in tail if (m := _BUSY.search(line))), "")
+        raise click.ClickException(busy or "the database is being crawled by another process")
     # The summary counts the rows the round wrote (the progress bar reads the log as it comes).
     click.echo(round_report(db, mark).outcome_line())
     if stopped is not None:  # one clear line: what SQLite said, how many pages were lost
@@ -510,6 +513,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
 _ROUND_SIZE = re.compile(r"\bchecking (\d+) article\(s\)")
 _OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
 _STORAGE_ERROR = STORAGE_ERROR_LINE
+_BUSY = re.compile(r"ERROR: nothing checked: (.*)")
 
 
 @cli.command()

@@ -284,6 +284,13 @@ def _when(moment: Any) -> str:
     help="Track discovered links on private or loopback addresses (local test sites).",
 )
 @click.option(
+    "--shards-per-crawl",
+    type=click.IntRange(1, 4096),
+    default=8,
+    show_default=True,
+    help="Shard rounds this node takes at once and runs in one crawl.",
+)
+@click.option(
     "-s",
     "--set",
     "extra",
@@ -297,6 +304,7 @@ def worker_command(
     directory: Path | None,
     log_file: Path | None,
     allow_private: bool,
+    shards_per_crawl: int,
     extra: tuple[str, ...],
 ) -> None:
     """Run one node of the cluster until SIGTERM or Ctrl-C."""
@@ -320,6 +328,7 @@ def worker_command(
         directory=directory.resolve() if directory else None,
         settings=settings,
         log_file=log_file,
+        shards_per_crawl=shards_per_crawl,
     )
     try:
         code = run_worker(options)
