@@ -1,18 +1,20 @@
 """One node against three on the same pages, beside the single-machine daemon's round, in one run;
 then the capacity model of README "Running on many machines" from the costs measured here.
 
-    python -m bench.cluster --corpus ../shared/corpus [--hosts 4] [--per-host 181]
+    python -m bench.cluster --corpus ../shared/corpus [--hosts 16] [--per-host 15] [--shards 8]
 
 The 181 real pages of article-extraction-benchmark are served by one `bench.serve_corpus` server
-per host, on 127.0.0.2, 127.0.0.3 ... (hosts chosen so that each lands in its own shard of 64).
-Three rounds on each side, on the same pages: first sight (fetch, extract, store), unchanged
-(200 with identical bytes), 304 (the server answers If-None-Match). Sides:
+per host (a news site), on 127.0.0.2, 127.0.0.3 ... A cluster's layout in small: many sites per
+shard (16 sites on 8 shards), several shards per node. Three rounds on each side, on the same
+pages: first sight (fetch, extract, store), unchanged (200 with identical bytes), 304 (the server
+answers If-None-Match). Sides:
 
 - single: `scrapy crawl check` on one database, as `redline daemon` starts it (`monitor.crawl`);
 - cluster, 1 node and 3 nodes: `redline worker` processes on a real PostgreSQL (tests/pg.py),
-  one shard per host; a round is timed from the moment its articles fall due to the moment every
-  one of them has its check, so the tick's queueing latency and one Scrapy start-up per shard are
-  in it.
+  each taking the shard rounds it can at once into one crawl (`--shards-per-crawl`, default 8);
+  a round is timed from the moment its articles are tracked (or fall due) to the moment every
+  one of them has its check, so the routing, the tick's queueing latency, the gathering of jobs
+  and each crawl's start-up are in it.
 
 CPU is from os.wait4 on each child (the crawls and their extraction workers included; for the
 workers, the whole life of the node: idle ticks and heartbeats too). Politeness is relaxed for
@@ -42,7 +44,6 @@ from monitor.crawl import crawl_command, crawl_env
 from monitor.fetch.policy import DEFAULT_MAX_AGE, DEFAULT_TIERS
 
 ROUNDS = ("first sight", "unchanged", "304")
-SHARDS = 64
 # Every due page in one crawl on every side (the default of 500 would split the larger rounds).
 SETTINGS = {**RELAXED, "REDLINE_ROUND_LIMIT": "100000", "LOG_LEVEL": "INFO"}
 ROUND_TIMEOUT_S = 1800
@@ -83,7 +84,7 @@ def make_due(paths: Sequence[Path]) -> None:
 
 
 def run_cluster(
-    servers: list[CorpusServer], urls: list[str], work: Path, nodes: int, pg: object
+    servers: list[CorpusServer], urls: list[str], work: Path, nodes: int, pg: object, shards: int
 ) -> Side:
     from monitor.cluster import coordination, routing
     from monitor.cluster.shards import shard_files
@@ -92,7 +93,7 @@ def run_cluster(
     directory = work / f"cluster-{nodes}"
     subprocess.run(
         [sys.executable, "-m", "monitor", "cluster", "--pg", pg_url, "init", "--dir",
-         str(directory), "--shards", str(SHARDS), "--check-every", "1s", "--revisit", "1d"],
+         str(directory), "--shards", str(shards), "--check-every", "1s", "--revisit", "1d"],
         cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     with coordination.connect(pg_url) as conn:
@@ -128,8 +129,7 @@ def run_cluster(
             started = time.perf_counter()
             with coordination.connect(pg_url) as conn:
                 if name == ROUNDS[0]:
-                    for url in urls:
-                        routing.track_url(conn, config, url, store.utc_now())
+                    routing.track_urls(conn, config, urls, store.utc_now())
                 else:
                     make_due(shard_files(directory))
                     conn.execute("update redline_shards set next_due_at = now() where articles > 0")
@@ -142,7 +142,20 @@ def run_cluster(
         for worker in workers:
             _, _, usage = os.wait4(worker.pid, 0)
             cpu += usage.ru_utime + usage.ru_stime
+        crawls = crawls_per_node(pg_url)
+    print(f"cluster, {nodes} node(s): shard rounds per node {crawls}", flush=True)
     return Side(f"cluster, {nodes} node{'s' if nodes > 1 else ''}", walls, cpu, {})
+
+
+def crawls_per_node(pg_url: str) -> dict[str, int]:
+    from monitor.cluster import coordination
+
+    with coordination.connect(pg_url) as conn:
+        rows = conn.execute(
+            "select node, count(*) as n from redline_rounds where task = 'check' group by node "
+            "order by node"
+        ).fetchall()
+    return {row["node"]: row["n"] for row in rows}
 
 
 def wait_round(paths: list[Path], pages: int, checks: int) -> None:
@@ -166,19 +179,21 @@ def wait_round(paths: list[Path], pages: int, checks: int) -> None:
 
 
 def pick_hosts(count: int) -> list[str]:
-    """Loopback addresses whose shards (of 64) differ, so that each host is its own shard."""
+    """Loopback addresses, one per site."""
+    if not 1 <= count <= 200:
+        raise SystemExit("error: --hosts must be between 1 and 200")
+    return [f"127.0.0.{last}" for last in range(2, 2 + count)]
+
+
+def layout(urls: list[str], shards: int) -> str:
+    """Sites per shard, as `cluster init --shards` spreads these hosts."""
     from monitor.cluster.shards import shard_of
 
-    hosts, seen = [], set()
-    for last in range(2, 250):
-        host = f"127.0.0.{last}"
-        shard = shard_of(f"http://{host}/", SHARDS)
-        if shard not in seen:
-            hosts.append(host)
-            seen.add(shard)
-        if len(hosts) == count:
-            return hosts
-    raise SystemExit("error: not enough loopback addresses")
+    sites: dict[int, set[str]] = {}
+    for url in urls:
+        sites.setdefault(shard_of(url, shards), set()).add(url.split("/")[2])
+    counts = sorted((len(hosts) for hosts in sites.values()), reverse=True)
+    return f"{len(sites)} shard(s) with articles, sites per shard {counts}"
 
 
 def checks_per_article_life() -> int:
@@ -232,8 +247,9 @@ def single_cpu_ms(side: Side, name: str, pages: int) -> float:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--hosts", type=int, default=4)
-    parser.add_argument("--per-host", type=int, default=181)
+    parser.add_argument("--hosts", type=int, default=16)
+    parser.add_argument("--per-host", type=int, default=15)
+    parser.add_argument("--shards", type=int, default=8)
     args = parser.parse_args(argv)
     pages = load_pages(corpus_dir_or_exit(args.corpus, require=AEB))
     from tests.pg import PostgresServer, PostgresUnavailable
@@ -248,13 +264,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         for server in servers:
             server.__enter__()
         urls = [url for server in servers for url in server.urls(args.per_host)]
-        print(f"{len(urls)} pages on {len(servers)} hosts (one shard each), rounds: "
-              f"{', '.join(ROUNDS)}", flush=True)  # fmt: skip
+        print(f"{len(urls)} pages on {len(servers)} hosts, {layout(urls, args.shards)}; "
+              f"rounds: {', '.join(ROUNDS)}", flush=True)  # fmt: skip
         single = run_single(servers, urls, work)
         sides = [single]
         for nodes in (1, 3):
-            sides.append(run_cluster(servers, urls, work, nodes, pg))
-        print(report(sides, len(urls), shards=len(servers)))
+            sides.append(run_cluster(servers, urls, work, nodes, pg, args.shards))
+        print(report(sides, len(urls)))
         print()
         print(capacity(single, len(urls)))
     finally:
@@ -285,7 +301,7 @@ def run_single(servers: list[CorpusServer], urls: list[str], work: Path) -> Side
     return Side("single machine (daemon)", walls, cpu, disk)
 
 
-def report(sides: list[Side], pages: int, shards: int) -> str:
+def report(sides: list[Side], pages: int) -> str:
     single, one, three = sides
     header = f"{'round':<12}" + "".join(f"{side.name:>26}" for side in sides)
     header += f"{'1 node vs single':>18}{'3 nodes vs 1':>14}"
@@ -303,15 +319,10 @@ def report(sides: list[Side], pages: int, shards: int) -> str:
         + ", ".join(f"{side.name} {side.cpu_s:.0f} s" for side in sides)
         + f"; cluster overhead per node (1 node vs single): "
         f"CPU {one.cpu_s / single.cpu_s - 1:+.0%}, "
-        f"wall {total[one.name] / total[single.name] - 1:+.0%}"
+        f"wall {total[one.name] / total[single.name] - 1:+.0%}; "
+        f"3 nodes vs 1: CPU {three.cpu_s / one.cpu_s - 1:+.0%}, "
+        f"wall {total[one.name] / total[three.name]:.2f}x as fast"
     )
-    crawls = len(ROUNDS) * (shards - 1)  # one crawl per shard and round, against one
-    if crawls > 0:
-        lines.append(
-            f"fixed cost of one more crawl (Scrapy and extraction workers starting, the tick): "
-            f"{(one.cpu_s - single.cpu_s) / crawls:.1f} CPU-s, "
-            f"{(total[one.name] - total[single.name]) / crawls:.1f} s wall"
-        )
     return "\n".join(lines)
 
 
