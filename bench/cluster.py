@@ -117,7 +117,7 @@ def run_cluster(
             ],
             cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(work / f"cluster-{nodes}-n{n}.node.log", "ab"),  # noqa: SIM115
         )
         for n in range(nodes)
     ]
@@ -134,6 +134,7 @@ def run_cluster(
                     make_due(shard_files(directory))
                     conn.execute("update redline_shards set next_due_at = now() where articles > 0")
             wait_round(shard_files(directory), len(urls), ROUNDS.index(name) + 1)
+            wait_rounds_closed(pg_url)
             walls[name] = time.perf_counter() - started
     finally:
         cpu = 0.0
@@ -156,6 +157,23 @@ def crawls_per_node(pg_url: str) -> dict[str, int]:
             "order by node"
         ).fetchall()
     return {row["node"]: row["n"] for row in rows}
+
+
+def wait_rounds_closed(pg_url: str) -> None:
+    """Until every shard round is recorded finished (its crawl exited, the shard summarised):
+    the single side's round likewise ends when its crawl exits."""
+    from monitor.cluster import coordination
+
+    deadline = time.perf_counter() + ROUND_TIMEOUT_S
+    while time.perf_counter() < deadline:
+        with coordination.connect(pg_url) as conn:
+            row = conn.execute(
+                "select count(*) as n from redline_rounds where finished_at is null"
+            ).fetchone()
+        if row is not None and row["n"] == 0:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"error: the rounds did not close in {ROUND_TIMEOUT_S} s")
 
 
 def wait_round(paths: list[Path], pages: int, checks: int) -> None:

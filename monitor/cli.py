@@ -144,6 +144,17 @@ def init(ctx: click.Context) -> None:
     click.echo(f"database ready: {ctx.obj['db']}")
 
 
+CLUSTER_HELP = (
+    "PostgreSQL URL of a Redline cluster: work there instead, each article or source in the "
+    "shard of its domain (as `redline cluster add` and `cluster sources`)."
+)
+
+
+def _not_both_db_and_pg(ctx: click.Context) -> None:
+    if ctx.find_root().get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--db and --pg: a database file or a cluster, not both")
+
+
 @cli.command()
 @click.argument("url")
 @click.option(
@@ -165,10 +176,17 @@ def init(ctx: click.Context) -> None:
     help="URL is a front or section page; links matching --match are articles.",
 )
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
+@click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
-def add(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
+def add(ctx: click.Context, url: str, kind: str | None, match: str, pg_url: str | None) -> None:
     """Track one article URL, or add a source of articles (--feed, --sitemap, --section)."""
+    if pg_url:
+        from monitor.cluster.commands import add_to_cluster
+
+        _not_both_db_and_pg(ctx)
+        click.echo(add_to_cluster(pg_url, url, kind, match))
+        return
     db = _open(ctx)
     if kind is None:
         if match:
@@ -196,11 +214,18 @@ SITE_HEALTH_WINDOW = timedelta(days=1)
     help="Add the sources declared in this TOML file first.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
-def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
+def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: str | None) -> None:
     """List the sources articles are discovered from, what is paused or removed, and per site
     how its last day of checks went."""
+    if pg_url:
+        from monitor.cluster.commands import show_cluster_sources
+
+        _not_both_db_and_pg(ctx)
+        show_cluster_sources(pg_url, load_file, as_json)
+        return
     db = _open(ctx) if load_file is not None else _open_existing(ctx)
     if load_file is not None:
         specs = load_sources(load_file)

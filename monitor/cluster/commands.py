@@ -113,26 +113,33 @@ async def _apply_procrastinate_schema(app: Any) -> None:
 @click.pass_context
 def add_command(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
     """Track an article, or add a source, in the shard of its domain."""
+    click.echo(add_to_cluster(ctx.obj["pg"], url, kind, match))
+
+
+def add_to_cluster(pg_url: str, url: str, kind: str | None, match: str) -> str:
+    """`redline cluster add` and `redline add --pg`: the article or source goes to its shard;
+    returns the line to print. Bad input is a one-line ClickException."""
     from monitor import store
     from monitor.cluster import coordination, routing
     from monitor.fetch.sources import make_source
     from monitor.fetch.urls import check_url
 
+    if kind is None and match:
+        raise click.UsageError("--match goes with --section")
     try:
-        with coordination.connect(ctx.obj["pg"]) as conn:
+        with coordination.connect(pg_url) as conn:
             config = coordination.load_config(conn)
             if kind is None:
-                if match:
-                    raise click.UsageError("--match goes with --section")
                 canonical = check_url(url)
-                shard, created = routing.track_url(conn, config, canonical, store.utc_now())
-                state = "tracking" if created else "already tracked"
-                click.echo(f"{state} in shard {shard}: {canonical}")
-                return
+                created = routing.track_urls(
+                    conn, config, [canonical], store.utc_now(), {canonical: url.strip()}
+                )
+                (shard, new), *_ = created.items()
+                return f"{'tracking' if new else 'already tracked'} in shard {shard}: {canonical}"
             spec = make_source(kind, url, match)
-            shard, created = routing.add_source(conn, config, spec, store.utc_now())
-            state = "added" if created else "already a"
-            click.echo(f"{state} {spec.kind} source in shard {shard}: {spec.url}")
+            shard, added = routing.add_source(conn, config, spec, store.utc_now())
+            state = "added" if added else "already a"
+            return f"{state} {spec.kind} source in shard {shard}: {spec.url}"
     except RedlineError as error:
         raise _fail(error) from error
 
@@ -148,13 +155,19 @@ def add_command(ctx: click.Context, url: str, kind: str | None, match: str) -> N
 @click.pass_context
 def sources_command(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
     """List the cluster's sources and their shards."""
+    show_cluster_sources(ctx.obj["pg"], load_file, as_json)
+
+
+def show_cluster_sources(pg_url: str, load_file: Path | None, as_json: bool) -> None:
+    """`redline cluster sources` and `redline sources --pg`: load a sources file, each source to
+    its shard, then list the cluster's sources."""
     from monitor import store
     from monitor.cluster import coordination, routing
     from monitor.cluster.status import as_json as jsonable
     from monitor.fetch.sources import load_sources
 
     try:
-        with coordination.connect(ctx.obj["pg"]) as conn:
+        with coordination.connect(pg_url) as conn:
             config = coordination.load_config(conn)
             if load_file is not None:
                 specs = load_sources(load_file)

@@ -29,8 +29,8 @@ from monitor.errors import RedlineError
 logger = logging.getLogger(__name__)
 
 # Jobs arriving this close together share a crawl: the crawl worker fetches a tick's jobs within
-# milliseconds; half a second is nothing beside a crawl's start-up and a round's length.
-GATHER_S = 0.5
+# milliseconds; a quarter of a second is nothing beside a crawl's start-up and a round's length.
+GATHER_S = 0.25
 # How often a running crawl is looked at.
 POLL_S = 0.2
 

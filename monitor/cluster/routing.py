@@ -34,10 +34,15 @@ def track_url(
 
 
 def track_urls(
-    conn: psycopg.Connection[Row], config: ClusterConfig, urls: list[str], now: datetime
+    conn: psycopg.Connection[Row],
+    config: ClusterConfig,
+    urls: list[str],
+    now: datetime,
+    fetch_urls: dict[str, str] | None = None,
 ) -> dict[int, int]:
-    """Track canonical article URLs, each in its shard (every shard file opened once); returns
-    {shard: articles created}."""
+    """Track canonical article URLs, each in its shard (every shard file opened once), fetched
+    at `fetch_urls[url]` where given (as `redline add` does); returns {shard: articles created}."""
+    fetch = fetch_urls or {}
     by_shard: dict[int, list[str]] = defaultdict(list)
     for url in urls:
         by_shard[shard_of(url, config.shards)].append(url)
@@ -45,7 +50,9 @@ def track_urls(
     for shard, group in sorted(by_shard.items()):
         db = store.open_db(path_of(config, shard))
         try:
-            created[shard] = sum(store.track_article(db, url, now)[1] for url in group)
+            created[shard] = sum(
+                store.track_article(db, url, now, fetch_url=fetch.get(url, ""))[1] for url in group
+            )
         finally:
             db.close()
         if created[shard]:
