@@ -47,6 +47,8 @@ ROUNDS = ("first sight", "unchanged", "304")
 # Every due page in one crawl on every side (the default of 500 would split the larger rounds).
 SETTINGS = {**RELAXED, "REDLINE_ROUND_LIMIT": "100000", "LOG_LEVEL": "INFO"}
 ROUND_TIMEOUT_S = 1800
+# The two idle runs that measure a node's fixed cost (start-up, then per second alive).
+IDLE_S = (5.0, 25.0)
 # Capacity model: a node is planned at half its CPU (bursts, re-extraction, Datasette, backups).
 NODE_CORES = 2
 NODE_UTILISATION = 0.5
@@ -61,6 +63,8 @@ class Side:
     walls: dict[str, float]
     cpu_s: float  # all rounds
     disk: dict[str, float]  # bytes per page, by round (single only)
+    nodes: int = 0
+    alive_s: float = 0.0  # node-seconds: how long the nodes ran, added up
 
 
 def checkpoint_size(path: Path) -> int:
@@ -121,6 +125,7 @@ def run_cluster(
         )
         for n in range(nodes)
     ]
+    born = time.perf_counter()
     walls = {}
     try:
         for name in ROUNDS:
@@ -140,12 +145,15 @@ def run_cluster(
         cpu = 0.0
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
+        alive = 0.0
         for worker in workers:
             _, _, usage = os.wait4(worker.pid, 0)
             cpu += usage.ru_utime + usage.ru_stime
+            alive += time.perf_counter() - born
         crawls = crawls_per_node(pg_url)
     print(f"cluster, {nodes} node(s): shard rounds per node {crawls}", flush=True)
-    return Side(f"cluster, {nodes} node{'s' if nodes > 1 else ''}", walls, cpu, {})
+    name = f"cluster, {nodes} node{'s' if nodes > 1 else ''}"
+    return Side(name, walls, cpu, {}, nodes, alive)
 
 
 def crawls_per_node(pg_url: str) -> dict[str, int]:
@@ -157,6 +165,37 @@ def crawls_per_node(pg_url: str) -> dict[str, int]:
             "order by node"
         ).fetchall()
     return {row["node"]: row["n"] for row in rows}
+
+
+def idle_node(pg: object, seconds: float) -> float:
+    """CPU-s of a node (`redline worker`) that runs `seconds` on a cluster with nothing to do:
+    its imports, ticks, heartbeats and polls, the fixed cost every node pays."""
+    pg_url = pg.create_database()  # type: ignore[attr-defined]
+    directory = Path(tempfile.mkdtemp(prefix="redline-bench-idle-"))
+    subprocess.run(
+        [sys.executable, "-m", "monitor", "cluster", "--pg", pg_url, "init", "--dir",
+         str(directory), "--shards", "8"],
+        cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "worker", "--pg", pg_url, "--node", "idle"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(seconds)
+    worker.send_signal(signal.SIGTERM)
+    _, _, usage = os.wait4(worker.pid, 0)
+    shutil.rmtree(directory, ignore_errors=True)
+    return float(usage.ru_utime + usage.ru_stime)
+
+
+def node_cost(pg: object) -> tuple[float, float]:
+    """A node's fixed cost: (CPU-s to start and stop, CPU-s per second alive), from two idle
+    runs of different lengths."""
+    short, long = idle_node(pg, IDLE_S[0]), idle_node(pg, IDLE_S[1])
+    rate = max(0.0, (long - short) / (IDLE_S[1] - IDLE_S[0]))
+    return max(0.0, short - rate * IDLE_S[0]), rate
 
 
 def wait_rounds_closed(pg_url: str) -> None:
@@ -288,7 +327,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sides = [single]
         for nodes in (1, 3):
             sides.append(run_cluster(servers, urls, work, nodes, pg, args.shards))
+        startup, per_second = node_cost(pg)
         print(report(sides, len(urls)))
+        print(fixed_costs(sides, startup, per_second))
         print()
         print(capacity(single, len(urls)))
     finally:
@@ -317,6 +358,26 @@ def run_single(servers: list[CorpusServer], urls: list[str], work: Path) -> Side
         disk[name] = (checkpoint_size(db_path) - before) / len(urls)
         disk[f"cpu {name}"] = run.cpu_s
     return Side("single machine (daemon)", walls, cpu, disk)
+
+
+def fixed_costs(sides: list[Side], startup: float, per_second: float) -> str:
+    """The cluster sides' CPU split into the nodes' fixed cost (measured on idle nodes) and the
+    crawl path, which is what grows with the pages."""
+    single = sides[0]
+    lines = [
+        f"a node's fixed cost, measured idle: {startup:.1f} CPU-s to start and stop, "
+        f"{per_second * 100:.1f} % of a core alive (ticks, heartbeats, polls) = "
+        f"{per_second * 86400 / 3600:.1f} core-hours a day"
+    ]
+    for side in sides[1:]:
+        fixed = side.nodes * startup + per_second * side.alive_s
+        path = side.cpu_s - fixed
+        lines.append(
+            f"  {side.name}: {side.cpu_s:.0f} CPU-s = nodes' fixed cost {fixed:.1f} "
+            f"({side.alive_s:.0f} node-seconds) + crawl path {path:.1f}; crawl path vs single "
+            f"{path / single.cpu_s - 1:+.0%}"
+        )
+    return "\n".join(lines)
 
 
 def report(sides: list[Side], pages: int) -> str:
