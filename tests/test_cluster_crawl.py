@@ -124,3 +124,32 @@ def test_the_lock_is_free_again_once_released_and_the_single_database_is_never_l
         False,
         False,
     ]
+
+
+def test_shard_rounds_a_node_takes_together_share_one_crawl(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    import asyncio
+
+    from monitor.cluster.crawls import NodeCrawls
+
+    shards = [tmp_path / "shard-0.db", tmp_path / "shard-1.db"]
+    for path, site in zip(shards, two_sites, strict=True):
+        track(path, site.article_urls())
+    log = tmp_path / "crawls.log"
+
+    async def rounds() -> list[int]:
+        crawls = NodeCrawls(log)
+        together = await asyncio.gather(
+            *(crawls.crawl("check", path, PRIVATE, 120) for path in shards)
+        )
+        alone = await crawls.crawl("check", shards[0], PRIVATE, 120)  # later: a crawl of its own
+        return [*together, alone]
+
+    assert asyncio.run(rounds()) == [0, 0, 0]
+    text = log.read_text()
+    assert text.count("Spider opened") == 2, "one crawl for the two shards, then one more"
+    total = sum(len(site.article_urls()) for site in two_sites)
+    assert f"checking {total} article(s)" in text
+    for path, site in zip(shards, two_sites, strict=True):
+        assert checked(path) == dict.fromkeys(site.article_urls(), 1)
