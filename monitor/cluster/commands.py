@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL
 from monitor.errors import ConfigError, RedlineError
 from monitor.fetch.policy import parse_duration
 
@@ -299,7 +300,7 @@ def _when(moment: Any) -> str:
 @click.option(
     "--shards-per-crawl",
     type=click.IntRange(1, 4096),
-    default=8,
+    default=DEFAULT_SHARDS_PER_CRAWL,
     show_default=True,
     help="Shard rounds this node takes at once and runs in one crawl.",
 )

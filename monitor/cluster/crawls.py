@@ -31,6 +31,10 @@ logger = logging.getLogger(__name__)
 # Jobs arriving this close together share a crawl: the crawl worker fetches a tick's jobs within
 # milliseconds; a quarter of a second is nothing beside a crawl's start-up and a round's length.
 GATHER_S = 0.25
+# Shard rounds a node takes at once into one crawl (`redline worker --shards-per-crawl`): a
+# crawl's start-up (2-4 CPU-s) is paid once for all of them. 64 shards on 8 nodes: one crawl a
+# node per round.
+DEFAULT_SHARDS_PER_CRAWL = 8
 # How often a running crawl is looked at.
 POLL_S = 0.2
 

@@ -29,7 +29,7 @@ from typing import Any
 from procrastinate import App
 
 from monitor.cluster import coordination
-from monitor.cluster.crawls import NodeCrawls
+from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL, NodeCrawls
 from monitor.cluster.tasks import CONTROL_QUEUE, SHARD_QUEUE, Node, make_app
 from monitor.crawl import STOP_GRACE_S
 
@@ -38,9 +38,6 @@ logger = logging.getLogger(__name__)
 # How much of the stall timeout passes between two heartbeats: a node must miss several before
 # it is declared dead.
 HEARTBEATS_PER_STALL = 4
-# Shard rounds a node takes at once into one crawl: a crawl's start-up (~3.9 CPU-s) is paid once
-# for all of them. 64 shards on 8 nodes: one crawl a node per round; more nodes share fewer.
-DEFAULT_SHARDS_PER_CRAWL = 8
 # The signals that stop a node (gracefully: see the module's docstring).
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
