@@ -1,18 +1,20 @@
 """One node against three on the same pages, beside the single-machine daemon's round, in one run;
 then the capacity model of README "Running on many machines" from the costs measured here.
 
-    python -m bench.cluster --corpus ../shared/corpus [--hosts 4] [--per-host 181]
+    python -m bench.cluster --corpus ../shared/corpus [--hosts 16] [--per-host 15] [--shards 8]
 
 The 181 real pages of article-extraction-benchmark are served by one `bench.serve_corpus` server
-per host, on 127.0.0.2, 127.0.0.3 ... (hosts chosen so that each lands in its own shard of 64).
-Three rounds on each side, on the same pages: first sight (fetch, extract, store), unchanged
-(200 with identical bytes), 304 (the server answers If-None-Match). Sides:
+per host (a news site), on 127.0.0.2, 127.0.0.3 ... A cluster's layout in small: many sites per
+shard (16 sites on 8 shards), several shards per node. Three rounds on each side, on the same
+pages: first sight (fetch, extract, store), unchanged (200 with identical bytes), 304 (the server
+answers If-None-Match). Sides:
 
 - single: `scrapy crawl check` on one database, as `redline daemon` starts it (`monitor.crawl`);
 - cluster, 1 node and 3 nodes: `redline worker` processes on a real PostgreSQL (tests/pg.py),
-  one shard per host; a round is timed from the moment its articles fall due to the moment every
-  one of them has its check, so the tick's queueing latency and one Scrapy start-up per shard are
-  in it.
+  each taking the shard rounds it can at once into one crawl (`--shards-per-crawl`, default 8);
+  a round is timed from the moment its articles are tracked (or fall due) to the moment every
+  one of them has its check, so the routing, the tick's queueing latency, the gathering of jobs
+  and each crawl's start-up are in it.
 
 CPU is from os.wait4 on each child (the crawls and their extraction workers included; for the
 workers, the whole life of the node: idle ticks and heartbeats too). Politeness is relaxed for
@@ -42,10 +44,11 @@ from monitor.crawl import crawl_command, crawl_env
 from monitor.fetch.policy import DEFAULT_MAX_AGE, DEFAULT_TIERS
 
 ROUNDS = ("first sight", "unchanged", "304")
-SHARDS = 64
 # Every due page in one crawl on every side (the default of 500 would split the larger rounds).
 SETTINGS = {**RELAXED, "REDLINE_ROUND_LIMIT": "100000", "LOG_LEVEL": "INFO"}
 ROUND_TIMEOUT_S = 1800
+# The two idle runs that measure a node's fixed cost (start-up, then per second alive).
+IDLE_S = (5.0, 25.0)
 # Capacity model: a node is planned at half its CPU (bursts, re-extraction, Datasette, backups).
 NODE_CORES = 2
 NODE_UTILISATION = 0.5
@@ -60,6 +63,8 @@ class Side:
     walls: dict[str, float]
     cpu_s: float  # all rounds
     disk: dict[str, float]  # bytes per page, by round (single only)
+    nodes: int = 0
+    alive_s: float = 0.0  # node-seconds: how long the nodes ran, added up
 
 
 def checkpoint_size(path: Path) -> int:
@@ -83,7 +88,7 @@ def make_due(paths: Sequence[Path]) -> None:
 
 
 def run_cluster(
-    servers: list[CorpusServer], urls: list[str], work: Path, nodes: int, pg: object
+    servers: list[CorpusServer], urls: list[str], work: Path, nodes: int, pg: object, shards: int
 ) -> Side:
     from monitor.cluster import coordination, routing
     from monitor.cluster.shards import shard_files
@@ -92,7 +97,7 @@ def run_cluster(
     directory = work / f"cluster-{nodes}"
     subprocess.run(
         [sys.executable, "-m", "monitor", "cluster", "--pg", pg_url, "init", "--dir",
-         str(directory), "--shards", str(SHARDS), "--check-every", "1s", "--revisit", "1d"],
+         str(directory), "--shards", str(shards), "--check-every", "1s", "--revisit", "1d"],
         cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     with coordination.connect(pg_url) as conn:
@@ -116,10 +121,11 @@ def run_cluster(
             ],
             cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(work / f"cluster-{nodes}-n{n}.node.log", "ab"),  # noqa: SIM115
         )
         for n in range(nodes)
     ]
+    born = time.perf_counter()
     walls = {}
     try:
         for name in ROUNDS:
@@ -128,21 +134,85 @@ def run_cluster(
             started = time.perf_counter()
             with coordination.connect(pg_url) as conn:
                 if name == ROUNDS[0]:
-                    for url in urls:
-                        routing.track_url(conn, config, url, store.utc_now())
+                    routing.track_urls(conn, config, urls, store.utc_now())
                 else:
                     make_due(shard_files(directory))
                     conn.execute("update redline_shards set next_due_at = now() where articles > 0")
             wait_round(shard_files(directory), len(urls), ROUNDS.index(name) + 1)
+            wait_rounds_closed(pg_url)
             walls[name] = time.perf_counter() - started
     finally:
         cpu = 0.0
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
+        alive = 0.0
         for worker in workers:
             _, _, usage = os.wait4(worker.pid, 0)
             cpu += usage.ru_utime + usage.ru_stime
-    return Side(f"cluster, {nodes} node{'s' if nodes > 1 else ''}", walls, cpu, {})
+            alive += time.perf_counter() - born
+        crawls = crawls_per_node(pg_url)
+    print(f"cluster, {nodes} node(s): shard rounds per node {crawls}", flush=True)
+    name = f"cluster, {nodes} node{'s' if nodes > 1 else ''}"
+    return Side(name, walls, cpu, {}, nodes, alive)
+
+
+def crawls_per_node(pg_url: str) -> dict[str, int]:
+    from monitor.cluster import coordination
+
+    with coordination.connect(pg_url) as conn:
+        rows = conn.execute(
+            "select node, count(*) as n from redline_rounds where task = 'check' group by node "
+            "order by node"
+        ).fetchall()
+    return {row["node"]: row["n"] for row in rows}
+
+
+def idle_node(pg: object, seconds: float) -> float:
+    """CPU-s of a node (`redline worker`) that runs `seconds` on a cluster with nothing to do:
+    its imports, ticks, heartbeats and polls, the fixed cost every node pays."""
+    pg_url = pg.create_database()  # type: ignore[attr-defined]
+    directory = Path(tempfile.mkdtemp(prefix="redline-bench-idle-"))
+    subprocess.run(
+        [sys.executable, "-m", "monitor", "cluster", "--pg", pg_url, "init", "--dir",
+         str(directory), "--shards", "8"],
+        cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "worker", "--pg", pg_url, "--node", "idle"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(seconds)
+    worker.send_signal(signal.SIGTERM)
+    _, _, usage = os.wait4(worker.pid, 0)
+    shutil.rmtree(directory, ignore_errors=True)
+    return float(usage.ru_utime + usage.ru_stime)
+
+
+def node_cost(pg: object) -> tuple[float, float]:
+    """A node's fixed cost: (CPU-s to start and stop, CPU-s per second alive), from two idle
+    runs of different lengths."""
+    short, long = idle_node(pg, IDLE_S[0]), idle_node(pg, IDLE_S[1])
+    rate = max(0.0, (long - short) / (IDLE_S[1] - IDLE_S[0]))
+    return max(0.0, short - rate * IDLE_S[0]), rate
+
+
+def wait_rounds_closed(pg_url: str) -> None:
+    """Until every shard round is recorded finished (its crawl exited, the shard summarised):
+    the single side's round likewise ends when its crawl exits."""
+    from monitor.cluster import coordination
+
+    deadline = time.perf_counter() + ROUND_TIMEOUT_S
+    while time.perf_counter() < deadline:
+        with coordination.connect(pg_url) as conn:
+            row = conn.execute(
+                "select count(*) as n from redline_rounds where finished_at is null"
+            ).fetchone()
+        if row is not None and row["n"] == 0:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"error: the rounds did not close in {ROUND_TIMEOUT_S} s")
 
 
 def wait_round(paths: list[Path], pages: int, checks: int) -> None:
@@ -166,19 +236,21 @@ def wait_round(paths: list[Path], pages: int, checks: int) -> None:
 
 
 def pick_hosts(count: int) -> list[str]:
-    """Loopback addresses whose shards (of 64) differ, so that each host is its own shard."""
+    """Loopback addresses, one per site."""
+    if not 1 <= count <= 200:
+        raise SystemExit("error: --hosts must be between 1 and 200")
+    return [f"127.0.0.{last}" for last in range(2, 2 + count)]
+
+
+def layout(urls: list[str], shards: int) -> str:
+    """Sites per shard, as `cluster init --shards` spreads these hosts."""
     from monitor.cluster.shards import shard_of
 
-    hosts, seen = [], set()
-    for last in range(2, 250):
-        host = f"127.0.0.{last}"
-        shard = shard_of(f"http://{host}/", SHARDS)
-        if shard not in seen:
-            hosts.append(host)
-            seen.add(shard)
-        if len(hosts) == count:
-            return hosts
-    raise SystemExit("error: not enough loopback addresses")
+    sites: dict[int, set[str]] = {}
+    for url in urls:
+        sites.setdefault(shard_of(url, shards), set()).add(url.split("/")[2])
+    counts = sorted((len(hosts) for hosts in sites.values()), reverse=True)
+    return f"{len(sites)} shard(s) with articles, sites per shard {counts}"
 
 
 def checks_per_article_life() -> int:
@@ -232,8 +304,9 @@ def single_cpu_ms(side: Side, name: str, pages: int) -> float:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--hosts", type=int, default=4)
-    parser.add_argument("--per-host", type=int, default=181)
+    parser.add_argument("--hosts", type=int, default=16)
+    parser.add_argument("--per-host", type=int, default=15)
+    parser.add_argument("--shards", type=int, default=8)
     args = parser.parse_args(argv)
     pages = load_pages(corpus_dir_or_exit(args.corpus, require=AEB))
     from tests.pg import PostgresServer, PostgresUnavailable
@@ -248,13 +321,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         for server in servers:
             server.__enter__()
         urls = [url for server in servers for url in server.urls(args.per_host)]
-        print(f"{len(urls)} pages on {len(servers)} hosts (one shard each), rounds: "
-              f"{', '.join(ROUNDS)}", flush=True)  # fmt: skip
+        print(f"{len(urls)} pages on {len(servers)} hosts, {layout(urls, args.shards)}; "
+              f"rounds: {', '.join(ROUNDS)}", flush=True)  # fmt: skip
         single = run_single(servers, urls, work)
         sides = [single]
         for nodes in (1, 3):
-            sides.append(run_cluster(servers, urls, work, nodes, pg))
-        print(report(sides, len(urls), shards=len(servers)))
+            sides.append(run_cluster(servers, urls, work, nodes, pg, args.shards))
+        startup, per_second = node_cost(pg)
+        print(report(sides, len(urls)))
+        print(fixed_costs(sides, startup, per_second))
         print()
         print(capacity(single, len(urls)))
     finally:
@@ -285,7 +360,27 @@ def run_single(servers: list[CorpusServer], urls: list[str], work: Path) -> Side
     return Side("single machine (daemon)", walls, cpu, disk)
 
 
-def report(sides: list[Side], pages: int, shards: int) -> str:
+def fixed_costs(sides: list[Side], startup: float, per_second: float) -> str:
+    """The cluster sides' CPU split into the nodes' fixed cost (measured on idle nodes) and the
+    crawl path, which is what grows with the pages."""
+    single = sides[0]
+    lines = [
+        f"a node's fixed cost, measured idle: {startup:.1f} CPU-s to start and stop, "
+        f"{per_second * 100:.1f} % of a core alive (ticks, heartbeats, polls) = "
+        f"{per_second * 86400 / 3600:.1f} core-hours a day"
+    ]
+    for side in sides[1:]:
+        fixed = side.nodes * startup + per_second * side.alive_s
+        path = side.cpu_s - fixed
+        lines.append(
+            f"  {side.name}: {side.cpu_s:.0f} CPU-s = nodes' fixed cost {fixed:.1f} "
+            f"({side.alive_s:.0f} node-seconds) + crawl path {path:.1f}; crawl path vs single "
+            f"{path / single.cpu_s - 1:+.0%}"
+        )
+    return "\n".join(lines)
+
+
+def report(sides: list[Side], pages: int) -> str:
     single, one, three = sides
     header = f"{'round':<12}" + "".join(f"{side.name:>26}" for side in sides)
     header += f"{'1 node vs single':>18}{'3 nodes vs 1':>14}"
@@ -303,15 +398,10 @@ def report(sides: list[Side], pages: int, shards: int) -> str:
         + ", ".join(f"{side.name} {side.cpu_s:.0f} s" for side in sides)
         + f"; cluster overhead per node (1 node vs single): "
         f"CPU {one.cpu_s / single.cpu_s - 1:+.0%}, "
-        f"wall {total[one.name] / total[single.name] - 1:+.0%}"
+        f"wall {total[one.name] / total[single.name] - 1:+.0%}; "
+        f"3 nodes vs 1: CPU {three.cpu_s / one.cpu_s - 1:+.0%}, "
+        f"wall {total[one.name] / total[three.name]:.2f}x as fast"
     )
-    crawls = len(ROUNDS) * (shards - 1)  # one crawl per shard and round, against one
-    if crawls > 0:
-        lines.append(
-            f"fixed cost of one more crawl (Scrapy and extraction workers starting, the tick): "
-            f"{(one.cpu_s - single.cpu_s) / crawls:.1f} CPU-s, "
-            f"{(total[one.name] - total[single.name]) / crawls:.1f} s wall"
-        )
     return "\n".join(lines)
 
 

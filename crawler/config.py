@@ -16,11 +16,14 @@ from monitor.fetch.policy import RevisitPolicy, parse_duration
 logger = logging.getLogger(__name__)
 
 DEFAULT_DB = "data/redline.db"
+# Database files one crawl works on, at most: a cluster has at most 4096 shards
+# (monitor.cluster.shards.MAX_SHARDS), and a node crawls a few of them at a time.
+MAX_DATABASES = 4096
 
 
 @dataclass(frozen=True)
 class CrawlConfig:
-    db_path: Path
+    db_path: Path  # the first of `db_paths`
     policy: RevisitPolicy
     round_limit: int
     allow_private: bool  # track discovered links on private, loopback or link-local addresses
@@ -29,11 +32,21 @@ class CrawlConfig:
     # Seconds a worker may spend comparing a new version with the latest one; past it the version
     # is stored with a coarse summary. Default well under a round's timeout (30 min).
     compare_timeout: float = 20.0
+    # Every database file of the crawl: REDLINE_DATABASES (a cluster node's batch of shards),
+    # else the one of `db_path_from`. Each page is recorded in the file its article came from.
+    db_paths: tuple[Path, ...] = ()
 
 
 def db_path_from(settings: BaseSettings) -> Path:
     """REDLINE_DB setting, else the REDLINE_DB environment variable, else data/redline.db."""
     return Path(settings.get("REDLINE_DB") or os.environ.get("REDLINE_DB") or DEFAULT_DB)
+
+
+def db_paths_from(settings: BaseSettings) -> tuple[Path, ...]:
+    """REDLINE_DATABASES (files separated by os.pathsep), else the one of `db_path_from`."""
+    value = str(settings.get("REDLINE_DATABASES") or "")
+    listed = [part for part in value.split(os.pathsep) if part]
+    return tuple(dict.fromkeys(Path(part) for part in listed)) or (db_path_from(settings),)
 
 
 def crawl_config(settings: BaseSettings) -> CrawlConfig:
@@ -53,8 +66,12 @@ def _read(settings: BaseSettings) -> CrawlConfig:
         max_age=parse_duration(settings.get("REDLINE_MAX_AGE") or "30d"),
         fixed=parse_duration(revisit) if revisit else None,
     )
+    paths = db_paths_from(settings)
+    if len(paths) > MAX_DATABASES:
+        raise ConfigError(f"REDLINE_DATABASES lists {len(paths)} files; at most {MAX_DATABASES}")
     return CrawlConfig(
-        db_path=db_path_from(settings),
+        db_path=paths[0],
+        db_paths=paths,
         policy=policy,
         round_limit=settings.getint("REDLINE_ROUND_LIMIT", 500),
         allow_private=settings.getbool("REDLINE_ALLOW_PRIVATE", False),

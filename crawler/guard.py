@@ -36,7 +36,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
-from crawler.config import db_path_from
+from crawler.config import db_paths_from
 from monitor import store
 from monitor.fetch.addresses import AddressPolicy, host_of, is_ip_literal, resolve_host
 
@@ -52,16 +52,16 @@ class _Policy:
 
     def __init__(self, settings: BaseSettings) -> None:
         self.allow_private = settings.getbool("REDLINE_ALLOW_PRIVATE", False)
-        self.db_path = db_path_from(settings)
+        self.db_paths = db_paths_from(settings)
         self._policy: AddressPolicy | None = None
 
     def get(self) -> AddressPolicy:
         if self._policy is None:
             named: frozenset[str] = frozenset()
-            if not self.allow_private:
-                db = store.open_db(self.db_path)
+            for path in () if self.allow_private else self.db_paths:
+                db = store.open_db(path)
                 try:
-                    named = store.named_hosts(db)
+                    named |= store.named_hosts(db)
                 finally:
                     db.close()
             self._policy = AddressPolicy(self.allow_private, named)

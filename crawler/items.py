@@ -18,6 +18,7 @@ class PageItem:
     requested_url: str = ""  # the URL fetched, as given or discovered (empty: `url`)
     retry_after: str = ""
     headers: str = ""  # the response headers, JSON [[name, value], ...] (monitor.record.plan)
+    database: str = ""  # the database file the article is tracked in (empty: the crawl's first)
 
 
 @dataclass
@@ -28,3 +29,4 @@ class LinksItem:
     source_url: str
     urls: list[str]  # canonical: the articles' keys
     fetch_urls: list[str] = field(default_factory=list)  # as listed ("" when the same)
+    database: str = ""  # the database file of the source (empty: the crawl's first)

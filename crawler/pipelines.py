@@ -26,6 +26,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from crawler.config import CrawlConfig, crawl_config
+from crawler.databases import crawl_databases
 from crawler.items import LinksItem, PageItem
 from monitor import store
 from monitor.errors import (
@@ -63,7 +64,7 @@ class StorePipeline:
     def __init__(self, config: CrawlConfig, crawler: Crawler) -> None:
         self.config = config
         self.crawler = crawler
-        self.db: Any = None
+        self.dbs: dict[str, Any] = {}  # database file -> its connection, used by `writer` only
         self.writer: ThreadPool | None = None  # one thread: the only user of `db`
         self.pool: ExtractionPool | None = None
         self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
@@ -80,7 +81,8 @@ class StorePipeline:
     def open_spider(self) -> None:
         from twisted.internet import reactor  # the one Scrapy installed (importing installs)
 
-        self.db = store.open_db(self.config.db_path)
+        for path in crawl_databases(self.crawler).paths:
+            self.dbs[str(path)] = store.open_db(path)
         self.writer = ThreadPool(1, 1, name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
@@ -108,8 +110,9 @@ class StorePipeline:
         if self.pool is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
         self._stop_threads()
-        if self.db is not None:
-            self.db.close()
+        for db in self.dbs.values():
+            db.close()
+        crawl_databases(self.crawler).release()
 
     def _stop_threads(self, kill: bool = False) -> None:
         if self.pool is not None:
@@ -132,7 +135,9 @@ class StorePipeline:
             )
         if not isinstance(item, PageItem):
             return item
-        state = _Handed(item, FetchedPage(**dataclasses.asdict(item)))
+        fields = dataclasses.asdict(item)
+        del fields["database"]  # which file, not what was fetched
+        state = _Handed(item, FetchedPage(**fields))
         return (
             self._in_writer(self._try_record, state)
             .addCallback(self._hand_over, state)
@@ -159,7 +164,7 @@ class StorePipeline:
         elif workers:
             comparer = _compare_later
         try:
-            return self._record(state.page, extractor, comparer)
+            return self._record(state.page, state.item.database, extractor, comparer)
         except (ExtractLater, CompareLater) as later:
             return later
 
@@ -231,15 +236,27 @@ class StorePipeline:
                 )
         raise DropItem(f"not recorded: {failure.value}")
 
+    def _db(self, database: str) -> tuple[Any, str]:
+        """The connection of one of the crawl's databases ("": the first) and its path."""
+        path = database or next(iter(self.dbs), "")
+        if path not in self.dbs:
+            raise DropItem(f"not a database of this crawl: {database or '(none)'}")
+        return self.dbs[path], path
+
     def _record(
-        self, page: FetchedPage, extractor: Extractor, comparer: Comparer = compare_versions
+        self,
+        page: FetchedPage,
+        database: str,
+        extractor: Extractor,
+        comparer: Comparer = compare_versions,
     ) -> CheckResult:
         """In the writer thread."""
         if self.storage_error is not None:
             raise StorageError(str(self.storage_error))
+        db, path = self._db(database)
         try:
             return record_page(
-                self.db,
+                db,
                 page,
                 store.utc_now(),
                 self.config.policy,
@@ -249,7 +266,7 @@ class StorePipeline:
         except sqlite3.Error as error:
             if store.is_storage_error(error):
                 # Rolled back: nothing of this page was written.
-                raise StorageError(f"database {self.config.db_path}: {error}") from error
+                raise StorageError(f"database {path}: {error}") from error
             raise DropItem(f"could not record {page.url}: {error}") from error
         except RedlineError as error:
             # The transaction was rolled back: nothing half-written. Drop with the reason.
@@ -275,13 +292,14 @@ class StorePipeline:
             for url in refused:
                 logger.warning("refused %s from %s: private address", url, item.source_url)
             urls = [url for url in urls if url not in set(refused)]
+        db, path = self._db(item.database)
         try:
             return store.track_discovered(
-                self.db, item.source_id, urls, store.utc_now(), fetch_urls=fetch
+                db, item.source_id, urls, store.utc_now(), fetch_urls=fetch
             )
         except sqlite3.Error as error:
             if store.is_storage_error(error):
-                raise StorageError(f"database {self.config.db_path}: {error}") from error
+                raise StorageError(f"database {path}: {error}") from error
             raise DropItem(f"could not record links of {item.source_url}: {error}") from error
 
     def _links_recorded(self, new: int, item: LinksItem) -> LinksItem:

@@ -145,6 +145,17 @@ def init(ctx: click.Context) -> None:
     click.echo(f"database ready: {ctx.obj['db']}")
 
 
+CLUSTER_HELP = (
+    "PostgreSQL URL of a Redline cluster: work there instead, each article or source in the "
+    "shard of its domain (as `redline cluster add` and `cluster sources`)."
+)
+
+
+def _not_both_db_and_pg(ctx: click.Context) -> None:
+    if ctx.find_root().get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--db and --pg: a database file or a cluster, not both")
+
+
 @cli.command()
 @click.argument("url")
 @click.option(
@@ -166,10 +177,17 @@ def init(ctx: click.Context) -> None:
     help="URL is a front or section page; links matching --match are articles.",
 )
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
+@click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
-def add(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
+def add(ctx: click.Context, url: str, kind: str | None, match: str, pg_url: str | None) -> None:
     """Track one article URL, or add a source of articles (--feed, --sitemap, --section)."""
+    if pg_url:
+        from monitor.cluster.commands import add_to_cluster
+
+        _not_both_db_and_pg(ctx)
+        click.echo(add_to_cluster(pg_url, url, kind, match))
+        return
     db = _open(ctx)
     if kind is None:
         if match:
@@ -197,11 +215,18 @@ SITE_HEALTH_WINDOW = timedelta(days=1)
     help="Add the sources declared in this TOML file first.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
-def sources(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
+def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: str | None) -> None:
     """List the sources articles are discovered from, what is paused or removed, and per site
     how its last day of checks went."""
+    if pg_url:
+        from monitor.cluster.commands import show_cluster_sources
+
+        _not_both_db_and_pg(ctx)
+        show_cluster_sources(pg_url, load_file, as_json)
+        return
     db = _open(ctx) if load_file is not None else _open_existing(ctx)
     if load_file is not None:
         specs = load_sources(load_file)
@@ -453,7 +478,7 @@ def edits(
 @friendly
 def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     """Run one check round now (`scrapy crawl check` in a subprocess), with a progress bar."""
-    from monitor.crawl import follow_crawl
+    from monitor.crawl import BUSY_EXIT, follow_crawl
     from monitor.store.rounds import round_mark, round_report
 
     args = {"all": "true"} if check_all else {}
@@ -495,6 +520,9 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
                         f"{name} {count}" for name, count in sorted(outcomes.items())
                     ),
                 )
+    if code == BUSY_EXIT:  # a shard file another crawl holds: one line saying who
+        busy = next((m.group(1) for line in tail if (m := _BUSY.search(line))), "")
+        raise click.ClickException(busy or "the database is being crawled by another process")
     # The summary counts the rows the round wrote (the progress bar reads the log as it comes).
     click.echo(round_report(db, mark).outcome_line())
     if stopped is not None:  # one clear line: what SQLite said, how many pages were lost
@@ -511,6 +539,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
 _ROUND_SIZE = re.compile(r"\bchecking (\d+) article\(s\)")
 _OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
 _STORAGE_ERROR = STORAGE_ERROR_LINE
+_BUSY = re.compile(r"ERROR: nothing checked: (.*)")
 
 
 @cli.command()

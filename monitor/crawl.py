@@ -17,6 +17,9 @@ DEFAULT_TIMEOUT_S = 30 * 60
 # `scrapy crawl`'s exit status when a storage error (disk full, read-only, I/O error) stopped the
 # round (crawler/commands/crawl.py).
 STORAGE_ERROR_EXIT = 3
+# `scrapy crawl`'s exit status when every database of the crawl is a shard file another crawl
+# holds (monitor.store.lock): nothing was fetched.
+BUSY_EXIT = 4
 # The pipeline's last line on such a round: what SQLite said, and how many pages were dropped.
 STORAGE_ERROR_LINE = re.compile(
     r"ERROR: storage error: (.*); the round stopped, (\d+) fetched page\(s\) not recorded"

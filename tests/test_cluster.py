@@ -75,12 +75,19 @@ MINUTE = timedelta(minutes=1)
         (shard_row(), []),
         (shard_row(next_due_at=NOW + MINUTE), []),
         (shard_row(next_due_at=NOW - MINUTE), [Round("check", 0, None)]),
-        # checked 2 minutes ago: articles falling due now wait for the batch
+        # queued in this period of 5 minutes (12:00-12:05): articles falling due now wait for
+        # the next period
+        (
+            shard_row(next_due_at=NOW, check_queued_at=NOW, last_check_at=NOW),
+            [],
+        ),
+        # queued 2 minutes ago, in the previous period: queued at this period's first tick,
+        # with every other shard due, so that a node takes them into one crawl
         (
             shard_row(
                 next_due_at=NOW, check_queued_at=NOW - 2 * MINUTE, last_check_at=NOW - MINUTE
             ),
-            [],
+            [Round("check", 0, None)],
         ),
         (
             shard_row(
@@ -155,6 +162,49 @@ def test_sources_go_to_the_shard_of_their_domain(pg_url: str, tmp_path: Path) ->
     db = store.open_db(shard_path(tmp_path, rows[0]["shard"], 8))
     assert [s["url"] for s in store.all_sources(db)] == ["https://news.example.org/rss.xml"]
     db.close()
+
+
+def test_redline_add_and_sources_with_pg_route_to_the_shard(pg_url: str, tmp_path: Path) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    url = "https://www.example.com/news/a?utm_source=x"
+    shard = shard_of(url, 8)
+    assert redline("add", url, "--pg", pg_url) == (
+        f"tracking in shard {shard}: https://www.example.com/news/a\n"
+    )
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nkind = "feed"\nurl = "https://news.example.org/rss.xml"\n')
+    assert redline("sources", "--load", str(sources), "--pg", pg_url).startswith(
+        f"1 source(s) added from {sources}"
+    )
+    rows = json.loads(redline("sources", "--pg", pg_url, "--json"))
+    assert [(r["url"], r["shard"]) for r in rows] == [
+        ("https://news.example.org/rss.xml", shard_of("https://example.org/", 8))
+    ]
+    db = store.open_db(shard_path(tmp_path, shard, 8))
+    assert [(a["url"], a["fetch_url"]) for a in store.all_articles(db)] == [
+        ("https://www.example.com/news/a", url)
+    ]
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "ftp://example.com/a"], "Error: "),
+        (["--db", "x.db", "add", "https://example.com/a"], "Error: --db and --pg: a database"),
+        (["add", "https://example.com/a", "--match", "x"], "Error: --match goes with --section"),
+        (["sources", "--load", "missing.toml"], "Error: "),
+    ],
+)
+def test_redline_add_with_pg_refuses_bad_input_in_one_line(
+    pg_url: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    result = CliRunner().invoke(cli, [*args, "--pg", pg_url])
+    assert result.exit_code in (1, 2), result.output
+    assert result.output.strip().splitlines()[-1].startswith(message), result.output
+    assert len(result.output.strip().splitlines()) <= 4 and "Traceback" not in result.output
+    assert list(tmp_path.glob("shard-*.db")) == []
 
 
 def test_pin_sends_a_shard_to_one_node(pg_url: str, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """`scrapy crawl` as Scrapy runs it, except that a round stopped by a storage error (the database
 could not be written: disk full, read-only, I/O error) exits with status 3 instead of 0, so that
-`redline check`, the daemon and any script see that pages were fetched and not recorded.
+`redline check`, the daemon and any script see that pages were fetched and not recorded, and a
+crawl whose every database is a shard file another crawl holds exits 4 (nothing was fetched).
 (Scrapy's own command exits 0 whatever its pipelines met.)"""
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
-from monitor.crawl import STORAGE_ERROR_EXIT
+from crawler.databases import Databases
+from monitor.crawl import BUSY_EXIT, STORAGE_ERROR_EXIT
 
 
 class Command(ScrapyCrawl):
@@ -21,5 +23,9 @@ class Command(ScrapyCrawl):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
-        if getattr(getattr(self, "crawler", None), "redline_storage_error", None):
+        crawler = getattr(self, "crawler", None)
+        databases = getattr(crawler, "redline_databases", None)
+        if getattr(crawler, "redline_storage_error", None):
             self.exitcode = STORAGE_ERROR_EXIT
+        elif isinstance(databases, Databases) and not databases.paths:
+            self.exitcode = BUSY_EXIT

@@ -8,6 +8,8 @@ scrapy crawl check -a url=URL       one URL (tracked first if new)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from itertools import zip_longest
+from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -17,6 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig, crawl_config
+from crawler.databases import crawl_databases
 from crawler.holds import HELD
 from crawler.items import PageItem
 from crawler.middlewares import FORBIDDEN
@@ -46,9 +49,9 @@ class CheckSpider(scrapy.Spider):
         spider.config = crawl_config(crawler.settings)
         return spider
 
-    def _targets(self) -> list[store.Row]:
+    def _targets(self, db_path: Path) -> list[store.Row]:
         assert self.config is not None
-        db = store.open_db(self.config.db_path)
+        db = store.open_db(db_path)
         try:
             now = store.utc_now()
             if self.target_url:
@@ -62,13 +65,20 @@ class CheckSpider(scrapy.Spider):
             db.close()
 
     async def start(self) -> AsyncIterator[Any]:
+        databases = crawl_databases(self.crawler)
+        if not databases.paths:
+            self.logger.error("nothing checked: %s", "; ".join(databases.busy))
+            return
         try:
-            targets = self._targets()
+            # `-a url=` concerns one database: the first.
+            paths = databases.paths[:1] if self.target_url else databases.paths
+            rounds = [[(str(path), a) for a in self._targets(path)] for path in paths]
         except RedlineError as error:
             self.logger.error("nothing checked: %s", error)
             return
+        targets = [pair for pairs in zip_longest(*rounds) for pair in pairs if pair is not None]
         self.logger.info("checking %d article(s)", len(targets))
-        for article in targets:
+        for db_path, article in targets:  # the files' rounds interleaved: their sites mix
             headers = {}
             if article.get("etag"):
                 headers["If-None-Match"] = article["etag"]
@@ -87,6 +97,7 @@ class CheckSpider(scrapy.Spider):
                     "handle_httpstatus_list": HANDLED_STATUSES,
                     "redline_url": article["url"],
                     "redline_fetch_url": fetch_url,
+                    "redline_db": db_path,
                 },
             )
 
@@ -100,6 +111,7 @@ class CheckSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             content_type=_header(response, b"Content-Type"),
             requested_url=response.meta.get("redline_fetch_url", ""),
+            database=response.meta.get("redline_db", ""),
             retry_after=_header(response, b"Retry-After"),
             headers=headers_json(
                 (name.decode("latin-1"), value.decode("latin-1"))
@@ -128,6 +140,7 @@ class CheckSpider(scrapy.Spider):
             status=0,
             error=reason,
             requested_url=request.meta.get("redline_fetch_url", ""),
+            database=request.meta.get("redline_db", ""),
         )
 
 

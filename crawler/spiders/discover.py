@@ -12,6 +12,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig, crawl_config
+from crawler.databases import crawl_databases
 from crawler.items import LinksItem
 from crawler.middlewares import robots_middleware
 from monitor import store
@@ -34,12 +35,17 @@ class DiscoverSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        assert self.config is not None
-        db = store.open_db(self.config.db_path)
-        try:
-            sources = watched_sources(db)  # not those paused or removed
-        finally:
-            db.close()
+        databases = crawl_databases(self.crawler)
+        if not databases.paths:
+            self.logger.error("nothing discovered: %s", "; ".join(databases.busy))
+            return
+        sources = []
+        for path in databases.paths:
+            db = store.open_db(path)
+            try:  # not those paused or removed
+                sources += [source | {"database": str(path)} for source in watched_sources(db)]
+            finally:
+                db.close()
         self.logger.info("discovering from %d source(s)", len(sources))
         for source in sources:
             yield self._request(source, source["url"], depth=0)
@@ -75,6 +81,7 @@ class DiscoverSpider(scrapy.Spider):
                 response.url,
                 [link.url for link in links],
                 [link.fetch_url for link in links],
+                source["database"],
             )
         elif not found.links and not found.sitemaps:
             self.logger.warning("source %s listed no article links", response.url)

@@ -17,7 +17,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.crawl_options import crawl_options
+@crawl_options
+@click.option(
+    "--shards-per-crawl",
+    type=click.IntRange(1, 4096),
+    default=8,
+    show_default=True,
+    help="Shard rounds this node takes at once and runs in one crawl.",
+)
 from monitor.errors import ConfigError, RedlineError
 from monitor.fetch.policy import parse_duration
 
@@ -114,26 +121,33 @@ async def _apply_procrastinate_schema(app: Any) -> None:
 @click.pass_context
 def add_command(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
     """Track an article, or add a source, in the shard of its domain."""
+    click.echo(add_to_cluster(ctx.obj["pg"], url, kind, match))
+
+
+def add_to_cluster(pg_url: str, url: str, kind: str | None, match: str) -> str:
+    """`redline cluster add` and `redline add --pg`: the article or source goes to its shard;
+    returns the line to print. Bad input is a one-line ClickException."""
     from monitor import store
     from monitor.cluster import coordination, routing
     from monitor.fetch.sources import make_source
     from monitor.fetch.urls import check_url
 
+    if kind is None and match:
+        raise click.UsageError("--match goes with --section")
     try:
-        with coordination.connect(ctx.obj["pg"]) as conn:
+        with coordination.connect(pg_url) as conn:
             config = coordination.load_config(conn)
             if kind is None:
-                if match:
-                    raise click.UsageError("--match goes with --section")
                 canonical = check_url(url)
-                shard, created = routing.track_url(conn, config, canonical, store.utc_now())
-                state = "tracking" if created else "already tracked"
-                click.echo(f"{state} in shard {shard}: {canonical}")
-                return
+                created = routing.track_urls(
+                    conn, config, [canonical], store.utc_now(), {canonical: url.strip()}
+                )
+                (shard, new), *_ = created.items()
+                return f"{'tracking' if new else 'already tracked'} in shard {shard}: {canonical}"
             spec = make_source(kind, url, match)
-            shard, created = routing.add_source(conn, config, spec, store.utc_now())
-            state = "added" if created else "already a"
-            click.echo(f"{state} {spec.kind} source in shard {shard}: {spec.url}")
+            shard, added = routing.add_source(conn, config, spec, store.utc_now())
+            state = "added" if added else "already a"
+            return f"{state} {spec.kind} source in shard {shard}: {spec.url}"
     except RedlineError as error:
         raise _fail(error) from error
 
@@ -149,13 +163,19 @@ def add_command(ctx: click.Context, url: str, kind: str | None, match: str) -> N
 @click.pass_context
 def sources_command(ctx: click.Context, load_file: Path | None, as_json: bool) -> None:
     """List the cluster's sources and their shards."""
+    show_cluster_sources(ctx.obj["pg"], load_file, as_json)
+
+
+def show_cluster_sources(pg_url: str, load_file: Path | None, as_json: bool) -> None:
+    """`redline cluster sources` and `redline sources --pg`: load a sources file, each source to
+    its shard, then list the cluster's sources."""
     from monitor import store
     from monitor.cluster import coordination, routing
     from monitor.cluster.status import as_json as jsonable
     from monitor.fetch.sources import load_sources
 
     try:
-        with coordination.connect(ctx.obj["pg"]) as conn:
+        with coordination.connect(pg_url) as conn:
             config = coordination.load_config(conn)
             if load_file is not None:
                 specs = load_sources(load_file)
@@ -274,13 +294,42 @@ def _when(moment: Any) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="The shard directory as mounted on this node (default: the cluster's).",
 )
+<<<<<<< HEAD
 @crawl_options
+=======
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append the crawls' Scrapy logs to this file.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Track discovered links on private or loopback addresses (local test sites).",
+)
+@click.option(
+    "--shards-per-crawl",
+    type=click.IntRange(1, 4096),
+    default=DEFAULT_SHARDS_PER_CRAWL,
+    show_default=True,
+    help="Shard rounds this node takes at once and runs in one crawl.",
+)
+@click.option(
+    "-s",
+    "--set",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Extra Scrapy setting for every crawl (repeatable).",
+)
+>>>>>>> cluster3
 def worker_command(
     pg_url: str,
     node: str | None,
     directory: Path | None,
     log_file: Path | None,
     allow_private: bool,
+    shards_per_crawl: int,
     extra: tuple[str, ...],
 ) -> None:
     """Run one node of the cluster until SIGTERM or Ctrl-C."""
@@ -304,6 +353,7 @@ def worker_command(
         directory=directory.resolve() if directory else None,
         settings=settings,
         log_file=log_file,
+        shards_per_crawl=shards_per_crawl,
     )
     try:
         code = run_worker(options)

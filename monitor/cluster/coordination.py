@@ -223,12 +223,22 @@ class Round:
     node: str | None  # the node it is pinned to, if any
 
 
+def period_start(now: datetime, every: timedelta) -> datetime:
+    """The start of the period of length `every` that `now` is in, counted from the Unix epoch:
+    every node's tick agrees on it."""
+    seconds = every.total_seconds()
+    if seconds <= 0:
+        return now
+    return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
+
+
 def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[Round]:
     """The rounds to queue now. A check where an article is due, the shard's last check was
-    queued at least `check_every` ago (articles falling due one by one are batched) and has
-    finished; a discovery where the shard has sources, on the same terms with `discover_every`.
-    A round queued but never finished (its job lost) is queued again after the crawl timeout
-    and the stall timeout have both passed."""
+    queued before the current period of `check_every` began (articles falling due one by one
+    are batched, and every shard due is queued at the period's first tick, together, so that a
+    node takes them into one crawl) and has finished; a discovery where the shard has sources,
+    on the same terms with `discover_every`. A round queued but never finished (its job lost) is
+    queued again after the crawl timeout and the stall timeout have both passed."""
     lost_after = config.crawl_timeout + config.stall_timeout
     rounds = []
     for row in shards:
@@ -242,7 +252,7 @@ def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[
                 continue
             if queued is not None:
                 in_flight = finished is None or finished < queued
-                if queued + every > now or (in_flight and queued + lost_after > now):
+                if queued >= period_start(now, every) or (in_flight and queued + lost_after > now):
                     continue
             rounds.append(Round(task, row["shard"], row["node"]))
     return rounds

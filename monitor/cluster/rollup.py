@@ -2,14 +2,22 @@
 every shard (their articles, the two versions each compares, their edits), so that Datasette's
 edit feed, canned queries, full-text search, diff pages and Atom feed cover the whole cluster.
 
-Each pass copies, per shard, the changes after the last one it copied (`rollup_progress`), at most
-ROLLUP_BATCH of them, in one transaction per shard; then it drops what fell out of the window.
+Each pass, per shard and in one transaction: copies the changes after the last one it copied
+(`rollup_progress`), at most ROLLUP_BATCH of them; copies again the changes already copied whose
+shard rows moved since (`redline reextract` on a shard rewrites versions' text and replaces a
+change's edits: the rollup's copy is replaced too, never duplicated, no edit left dangling),
+found by a signature of each change kept in `rollup_changes`; and copies the live-blog posts
+(`live_posts`) and headline tests (`headline_tests`) of the articles it holds whenever their rows
+in the shard moved (signatures in `rollup_articles`). Then it drops what fell out of the window.
 Row ids differ from the shards' (every shard counts from 1): articles are matched by URL,
-versions by (article, seq). Raw pages stay in the shards.
+versions by (article, seq), changes through `rollup_changes`. Raw pages stay in the shards, and
+so do the headline runs behind a test.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +37,8 @@ Row = dict[str, Any]
 ROLLUP_WINDOW = timedelta(days=30)
 # Changes copied from one shard per pass, at most: a pass stays short; a backlog takes several.
 ROLLUP_BATCH = 2000
+# Per-article tables copied for the articles the rollup holds (article_id, and change_id for posts).
+ARTICLE_TABLES = ("live_posts", "headline_tests")
 # Kept by the edit-count triggers on `changes`, never copied.
 _COUNTED = {"id", "significant_edits", "edited_changes", "last_edit", "source_id"}
 
@@ -44,12 +54,24 @@ def rollup_path(directory: Path) -> Path:
     return Path(directory) / ROLLUP_FILE
 
 
+# The rollup's own bookkeeping, beside the single-machine schema (not a migration: a rollup is
+# rebuilt from the shards at will).
+_BOOKKEEPING = (
+    "create table if not exists rollup_progress (shard text primary key, "
+    "last_change_id integer not null, rolled_at text not null)",
+    "create table if not exists rollup_changes (shard text not null, shard_change_id integer "
+    "not null, change_id integer not null, signature text not null, "
+    "primary key (shard, shard_change_id))",
+    "create table if not exists rollup_articles (shard text not null, shard_article_id integer "
+    "not null, article_id integer not null, signature text not null default '', "
+    "primary key (shard, shard_article_id))",
+)
+
+
 def open_rollup(directory: Path) -> Database:
     db = store.open_db(rollup_path(directory))
-    db.execute(
-        "create table if not exists rollup_progress (shard text primary key, "
-        "last_change_id integer not null, rolled_at text not null)"
-    )
+    for statement in _BOOKKEEPING:
+        db.execute(statement)
     return db
 
 
@@ -78,27 +100,48 @@ def _in(values: Iterable[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, default=str).encode("utf-8")).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class _Batch:
-    """The rows of one shard to copy: changes after the last copied, with the articles, versions
-    and edits they name."""
+    """The rows of one shard to copy: new changes and changes to copy again, with the articles,
+    versions and edits they name, and the per-article tables of the articles whose rows moved."""
 
     changes: list[Row]
     articles: list[Row]
     versions: list[Row]
     edits: list[Row]
+    signatures: dict[int, str]  # shard change id -> signature
+    article_rows: dict[int, list[tuple[str, Row]]]  # shard article id -> (table, row)
+    article_signatures: dict[int, str]
+    last: int  # the last shard change id copied after this batch
 
 
 def copy_shard(target: Database, path: Path, now: datetime) -> int:
-    """Copy the changes of one shard not yet in the rollup; returns how many."""
+    """Copy what moved in one shard since the last pass; returns how many changes were copied
+    (new ones and ones copied again)."""
     name = path.stem
     progress = list(
         target.query("select last_change_id from rollup_progress where shard = ?", [name])
     )
     last = int(progress[0]["last_change_id"]) if progress else 0
+    copied = {
+        int(r["shard_change_id"]): r["signature"]
+        for r in target.query(
+            "select shard_change_id, signature from rollup_changes where shard = ?", [name]
+        )
+    }
+    held = {
+        int(r["shard_article_id"]): r["signature"]
+        for r in target.query(
+            "select shard_article_id, signature from rollup_articles where shard = ?", [name]
+        )
+    }
     source = store.open_db(path)
     try:
-        batch = _read_batch(source, last, now)
+        batch = _read_batch(source, last, copied, held, now)
     finally:
         source.close()
     if batch is None:
@@ -107,43 +150,92 @@ def copy_shard(target: Database, path: Path, now: datetime) -> int:
     return len(batch.changes)
 
 
-def _read_batch(source: Database, last: int, now: datetime) -> _Batch | None:
-    """The next batch of a shard after change `last`, within the window; None: nothing new."""
-    changes = list(
-        source.query(
-            "select * from changes where id > ? and detected_at >= ? order by id limit ?",
-            [last, store.stamp(now - ROLLUP_WINDOW), ROLLUP_BATCH],
-        )
+def _signatures(source: Database, where: str, params: list[object]) -> dict[int, str]:
+    """Per change: what re-extraction or a recomputation rewrites (its summary, its versions'
+    text hash and extractor, its edits)."""
+    rows = source.query(
+        "select c.id, c.summary, c.kinds, c.significant, c.stealth, ov.content_hash, "
+        "ov.extractor_version, nv.content_hash as new_hash, nv.extractor_version as new_ex, "
+        "(select count(*) || ':' || total(e.id) || ':' || total(length(e.old)) || ':' "
+        "|| total(length(e.new)) from edits e where e.change_id = c.id) as edits "
+        "from changes c left join versions ov on ov.id = c.old_version_id "
+        f"left join versions nv on nv.id = c.new_version_id where {where}",
+        params,
     )
-    if not changes:
-        return None
+    return {int(row.pop("id")): _digest(list(row.values())) for row in rows}
+
+
+def _read_batch(
+    source: Database, last: int, copied: dict[int, str], held: dict[int, str], now: datetime
+) -> _Batch | None:
+    """What to copy from a shard: changes after `last` within the window, changes copied before
+    whose signature moved, and the article tables of held articles whose rows moved."""
+    cutoff = store.stamp(now - ROLLUP_WINDOW)
+    new = _signatures(
+        source,
+        "c.id > ? and c.detected_at >= ? order by c.id limit ?",
+        [last, cutoff, ROLLUP_BATCH],
+    )
+    old = _signatures(source, "c.id <= ? and c.detected_at >= ?", [last, cutoff])
+    moved = [cid for cid, sig in old.items() if cid in copied and copied[cid] != sig]
+    signatures = new | {cid: old[cid] for cid in moved[:ROLLUP_BATCH]}
+    ids = sorted(signatures)
+    changes = _rows(source, "changes", "id", ids)
     article_ids = sorted({c["article_id"] for c in changes})
+    tables, article_signatures = _article_tables(source, set(held) | set(article_ids), held)
+    if not changes and not tables:
+        return None
+    article_ids = sorted(set(article_ids) | set(tables))
     version_ids = sorted(
         {c[k] for c in changes for k in ("old_version_id", "new_version_id") if c[k]}
     )
-    change_ids = [c["id"] for c in changes]
-    articles = list(
-        source.query(f"select * from articles where id in ({_in(article_ids)})", article_ids)
+    return _Batch(
+        changes=changes,
+        articles=_rows(source, "articles", "id", article_ids),
+        versions=_rows(source, "versions", "id", version_ids),
+        edits=_rows(source, "edits", "change_id", ids),
+        signatures=signatures,
+        article_rows=tables,
+        article_signatures=article_signatures,
+        last=max([last, *new]),
     )
-    versions = list(
-        source.query(f"select * from versions where id in ({_in(version_ids)})", version_ids)
-        if version_ids
-        else []
-    )
-    edits = list(
-        source.query(
-            f"select * from edits where change_id in ({_in(change_ids)}) order by id",
-            change_ids,
+
+
+def _rows(source: Database, table: str, column: str, values: list[int]) -> list[Row]:
+    """Rows of a shard table whose `column` is one of `values`, in id order (chunks of 500)."""
+    rows: list[Row] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        rows += source.query(
+            f"select * from {table} where {column} in ({_in(chunk)}) order by id", chunk
         )
-    )
-    return _Batch(changes, articles, versions, edits)
+    return sorted(rows, key=lambda row: int(row["id"]))
+
+
+def _article_tables(
+    source: Database, articles: set[int], held: dict[int, str]
+) -> tuple[dict[int, list[tuple[str, Row]]], dict[int, str]]:
+    """The live posts and headline tests of the given articles whose rows differ from what the
+    rollup holds (by signature), and the new signatures."""
+    with_rows = {
+        int(row["article_id"])
+        for table in ARTICLE_TABLES
+        for row in source.query(f"select distinct article_id from {table}")
+    } & articles
+    found: dict[int, list[tuple[str, Row]]] = {}
+    for table in ARTICLE_TABLES:
+        for row in _rows(source, table, "article_id", sorted(with_rows)):
+            found.setdefault(int(row["article_id"]), []).append((table, row))
+    signatures = {article: _digest(rows) for article, rows in found.items()}
+    moved = {a: rows for a, rows in found.items() if held.get(a) != signatures[a]}
+    return moved, {a: signatures[a] for a in moved}
 
 
 def _write_batch(target: Database, shard: str, batch: _Batch, now: datetime) -> None:
     """Copy a batch in one transaction, its rows renumbered for the rollup, and record how far
     the shard is copied."""
     with store.write_transaction(target):
-        article_map = {row["id"]: _upsert_article(target, row) for row in batch.articles}
+        article_map = {row["id"]: _upsert_article(target, shard, row) for row in batch.articles}
         version_map = {
             row["id"]: _upsert_version(target, row, article_map) for row in batch.versions
         }
@@ -154,18 +246,26 @@ def _write_batch(target: Database, shard: str, batch: _Batch, now: datetime) -> 
                 "old_version_id": version_map.get(change["old_version_id"]),
                 "new_version_id": version_map.get(change["new_version_id"]),
             }
-            change_map[change["id"]] = _insert(target, "changes", values)
+            change_map[change["id"]] = _upsert_change(
+                target, shard, change["id"], values, batch.signatures[change["id"]]
+            )
         for edit in batch.edits:
             values = _columns(target, "edits", edit) | {
                 "change_id": change_map[edit["change_id"]],
                 "article_id": article_map[edit["article_id"]],
             }
             _insert(target, "edits", values)
+        for article, rows in batch.article_rows.items():
+            _replace_article_rows(target, shard, article_map[article], rows)
+            target.execute(
+                "update rollup_articles set signature = ? where shard = ? and shard_article_id = ?",
+                [batch.article_signatures[article], shard, article],
+            )
         target.execute(
             "insert into rollup_progress (shard, last_change_id, rolled_at) values (?, ?, ?) "
             "on conflict (shard) do update set last_change_id = excluded.last_change_id, "
             "rolled_at = excluded.rolled_at",
-            [shard, batch.changes[-1]["id"], store.stamp(now)],
+            [shard, batch.last, store.stamp(now)],
         )
 
 
@@ -183,31 +283,93 @@ def _insert(target: Database, table: str, values: Row) -> int:
     return int(cursor.lastrowid)
 
 
-def _upsert_article(target: Database, row: Row) -> int:
+def _update(target: Database, table: str, row_id: int, values: Row) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    target.execute(f"update {table} set {assignments} where id = ?", [*values.values(), row_id])
+
+
+def _upsert_article(target: Database, shard: str, row: Row) -> int:
     """The rollup's id for a shard's article, its current state copied over."""
     values = _columns(target, "articles", row)
     found = list(target.query("select id from articles where url = ?", [row["url"]]))
-    if not found:
-        return _insert(target, "articles", values)
-    article_id = int(found[0]["id"])
-    values.pop("url")
-    store.update_article(target, article_id, **values)
+    if found:
+        article_id = int(found[0]["id"])
+        values.pop("url")
+        store.update_article(target, article_id, **values)
+    else:
+        article_id = _insert(target, "articles", values)
+    target.execute(
+        "insert into rollup_articles (shard, shard_article_id, article_id) values (?, ?, ?) "
+        "on conflict do update set article_id = excluded.article_id",
+        [shard, row["id"], article_id],
+    )
     return article_id
 
 
 def _upsert_version(target: Database, row: Row, article_map: dict[int, int]) -> int:
+    """The rollup's id for a shard's version; its text copied again (re-extraction rewrites it
+    in place)."""
     article_id = article_map.get(row["article_id"])
     if article_id is None:  # a version of an article no copied change names: cannot happen
         raise ValueError(f"version {row['id']} of an article outside the batch")
+    values = _columns(target, "versions", row) | {"article_id": article_id, "snapshot_id": None}
     found = list(
         target.query(
             "select id from versions where article_id = ? and seq = ?", [article_id, row["seq"]]
         )
     )
+    if not found:
+        return _insert(target, "versions", values)
+    version_id = int(found[0]["id"])
+    _update(target, "versions", version_id, values)
+    return version_id
+
+
+def _upsert_change(
+    target: Database, shard: str, shard_change_id: int, values: Row, signature: str
+) -> int:
+    """The rollup's copy of a change: inserted, or replaced with its edits deleted (the shard's
+    current edits are inserted after it)."""
+    found = list(
+        target.query(
+            "select change_id from rollup_changes where shard = ? and shard_change_id = ?",
+            [shard, shard_change_id],
+        )
+    )
     if found:
-        return int(found[0]["id"])
-    values = _columns(target, "versions", row) | {"article_id": article_id, "snapshot_id": None}
-    return _insert(target, "versions", values)
+        change_id = int(found[0]["change_id"])
+        target.execute("delete from edits where change_id = ?", [change_id])
+        _update(target, "changes", change_id, values)
+    else:
+        change_id = _insert(target, "changes", values)
+    target.execute(
+        "insert into rollup_changes (shard, shard_change_id, change_id, signature) "
+        "values (?, ?, ?, ?) on conflict do update set change_id = excluded.change_id, "
+        "signature = excluded.signature",
+        [shard, shard_change_id, change_id, signature],
+    )
+    return change_id
+
+
+def _replace_article_rows(
+    target: Database, shard: str, article_id: int, rows: list[tuple[str, Row]]
+) -> None:
+    """An article's live posts and headline tests as the shard has them now (a post's change is
+    the rollup's copy of it, or none if that change is not in the rollup)."""
+    for table in ARTICLE_TABLES:
+        target.execute(f"delete from {table} where article_id = ?", [article_id])
+    for table, row in rows:
+        values = _columns(target, table, row) | {"article_id": article_id}
+        values.pop("id", None)
+        if values.get("change_id") is not None:
+            mapped = list(
+                target.query(
+                    "select change_id from rollup_changes where shard = ? and shard_change_id = ?",
+                    [shard, values["change_id"]],
+                )
+            )
+            values["change_id"] = int(mapped[0]["change_id"]) if mapped else None
+        _insert(target, table, values)
 
 
 def prune(target: Database, cutoff: datetime) -> int:
@@ -223,11 +385,18 @@ def prune(target: Database, cutoff: datetime) -> int:
         return 0
     with store.write_transaction(target):
         target.execute(f"delete from edits where change_id in ({_in(old)})", old)
+        target.execute(
+            f"update live_posts set change_id = null where change_id in ({_in(old)})", old
+        )
         target.execute(f"delete from changes where id in ({_in(old)})", old)
+        target.execute(f"delete from rollup_changes where change_id in ({_in(old)})", old)
         target.execute(
             "delete from versions where id not in (select old_version_id from changes where "
             "old_version_id is not null union select new_version_id from changes where "
             "new_version_id is not null)"
         )
+        gone = "article_id not in (select article_id from changes)"
+        for table in (*ARTICLE_TABLES, "rollup_articles"):
+            target.execute(f"delete from {table} where {gone}")
         target.execute("delete from articles where id not in (select article_id from changes)")
     return len(old)

@@ -30,14 +30,34 @@ def track_url(
 ) -> tuple[int, bool]:
     """Track a canonical article URL in its shard; returns (shard, created)."""
     shard = shard_of(url, config.shards)
-    db = store.open_db(path_of(config, shard))
-    try:
-        _, created = store.track_article(db, url, now)
-    finally:
-        db.close()
-    if created:
-        coordination.mark_due(conn, shard, 1, now)
-    return shard, created
+    return shard, bool(track_urls(conn, config, [url], now).get(shard))
+
+
+def track_urls(
+    conn: psycopg.Connection[Row],
+    config: ClusterConfig,
+    urls: list[str],
+    now: datetime,
+    fetch_urls: dict[str, str] | None = None,
+) -> dict[int, int]:
+    """Track canonical article URLs, each in its shard (every shard file opened once), fetched
+    at `fetch_urls[url]` where given (as `redline add` does); returns {shard: articles created}."""
+    fetch = fetch_urls or {}
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for url in urls:
+        by_shard[shard_of(url, config.shards)].append(url)
+    created: dict[int, int] = {}
+    for shard, group in sorted(by_shard.items()):
+        db = store.open_db(path_of(config, shard))
+        try:
+            created[shard] = sum(
+                store.track_article(db, url, now, fetch_url=fetch.get(url, ""))[1] for url in group
+            )
+        finally:
+            db.close()
+        if created[shard]:
+            coordination.mark_due(conn, shard, created[shard], now)
+    return created
 
 
 def add_source(

@@ -2,8 +2,9 @@
 
 - `redline.tick` (periodic, every TICK_SECONDS, on the control queue): retries the jobs of dead
   nodes, then queues the rounds `coordination.due_rounds` decides and the rollup.
-- `redline.check_shard(shard)` and `redline.discover_shard(shard)`: one `scrapy crawl` on the
-  shard's file, as a subprocess with a timeout, like the daemon. Both carry the procrastinate lock
+- `redline.check_shard(shard)` and `redline.discover_shard(shard)`: a round of the shard's file in
+  a `scrapy crawl` subprocess with a timeout, like the daemon's, shared with the other shards the
+  node took at the same time (`crawls`). Both carry the procrastinate lock
   `shard-N` (never two crawls of one file at once) and a queueing lock per task and shard (never
   two waiting), and go to the `shards` queue, or to `node-NAME` for a shard pinned to a node.
 - `redline.rollup`: copies recent edits of every shard into the rollup database.
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import subprocess
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from procrastinate.jobs import Status
 
 from monitor.cluster import coordination, routing
 from monitor.cluster.coordination import ClusterConfig, Round
-from monitor.crawl import start_crawl, stop_crawl
+from monitor.cluster.crawls import NodeCrawls, RoundInterrupted
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)
@@ -37,12 +37,6 @@ SHARD_QUEUE = "shards"
 # beside a crawl's own start-up (~1.7 s) at ~43,000 cheap jobs a day (deleted once done).
 TICK_SECONDS = 2
 TICK_CRON = f"* * * * * */{TICK_SECONDS}"
-# How often a running task looks at its crawl.
-POLL_S = 0.2
-
-
-class RoundInterrupted(RedlineError):
-    """The node stopped before the crawl could finish; the job goes back to the queue."""
 
 
 class CrawlFailed(RedlineError):
@@ -57,8 +51,7 @@ class Node:
     name: str
     directory: Path | None = None  # the shard directory as mounted here, if not the configured one
     settings: dict[str, str] = field(default_factory=dict)  # extra Scrapy settings (-s)
-    log_file: Path | None = None
-    crawls: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)  # job id -> crawl
+    crawls: NodeCrawls = field(default_factory=NodeCrawls)
 
 
 def queue_of(node: str | None) -> str:
@@ -189,40 +182,20 @@ def _settings(config: ClusterConfig, node: Node) -> dict[str, str]:
 
 
 async def run_round(context: JobContext, spider: str, shard: int) -> int:
-    """One crawl of one shard, from this node; returns scrapy's exit code."""
+    """One round of one shard, from this node, in a crawl shared with the other shards this
+    node took at the same time (`crawls`); returns scrapy's exit code."""
     node = _node(context)
     job_id = context.job.id
     config, round_id = await asyncio.to_thread(_begin, node, shard, spider, job_id)
     path = routing.path_of(config, shard, node.directory)
     code = 0
     if path.is_file():
-        code = await _crawl(node, config, spider, path, job_id or 0)
+        timeout = config.crawl_timeout.total_seconds()
+        code = await node.crawls.crawl(spider, path, _settings(config, node), timeout)
     await asyncio.to_thread(_end, node, config, spider, shard, round_id, code)
     if code != 0:
         raise CrawlFailed(f"{spider} round of shard {shard} failed: scrapy exited {code}")
     return code
-
-
-async def _crawl(node: Node, config: ClusterConfig, spider: str, path: Path, job_id: int) -> int:
-    child = start_crawl(
-        spider, path, {}, _settings(config, node), node.log_file, die_with_parent=True
-    )
-    node.crawls[job_id] = child
-    deadline = asyncio.get_running_loop().time() + config.crawl_timeout.total_seconds()
-    try:
-        while child.poll() is None:
-            if asyncio.get_running_loop().time() > deadline:
-                logger.error("%s of %s timed out after %s", spider, path, config.crawl_timeout)
-                await asyncio.to_thread(stop_crawl, child)
-                break
-            await asyncio.sleep(POLL_S)
-    except asyncio.CancelledError:
-        # The node is stopping and its grace period is over: stop the crawl, give the job back.
-        await asyncio.to_thread(stop_crawl, child)
-        raise RoundInterrupted(f"{spider} of {path} interrupted by the node's shutdown") from None
-    finally:
-        node.crawls.pop(job_id, None)
-    return int(child.returncode if child.returncode is not None else -1)
 
 
 async def check_shard(context: JobContext, shard: int) -> int:

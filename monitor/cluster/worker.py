@@ -1,7 +1,8 @@
 """`redline worker`: one node of the cluster, two procrastinate workers in one event loop.
 
 - the crawl worker takes `check_shard` and `discover_shard` jobs from the `shards` queue and the
-  node's own `node-NAME` queue, one at a time (a crawl already uses every core: Scrapy in one
+  node's own `node-NAME` queue, up to `shards_per_crawl` at once, and runs them as one crawl at a
+  time over all their shard files (`crawls`; a crawl already uses every core: Scrapy in one
   process, extraction in one worker process per core);
 - the control worker takes the tick and the rollup from the `control` queue, so that a node busy
   crawling still queues rounds and retries the jobs of dead nodes.
@@ -28,6 +29,7 @@ from typing import Any
 from procrastinate import App
 
 from monitor.cluster import coordination
+from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL, NodeCrawls
 from monitor.cluster.tasks import CONTROL_QUEUE, SHARD_QUEUE, Node, make_app
 from monitor.crawl import STOP_GRACE_S
 
@@ -47,6 +49,7 @@ class WorkerOptions:
     directory: Path | None = None
     settings: dict[str, str] = field(default_factory=dict)
     log_file: Path | None = None
+    shards_per_crawl: int = DEFAULT_SHARDS_PER_CRAWL
 
 
 async def run_node(options: WorkerOptions) -> int:
@@ -60,11 +63,13 @@ async def run_node(options: WorkerOptions) -> int:
         name=options.node,
         directory=options.directory,
         settings=dict(options.settings),
-        log_file=options.log_file,
+        crawls=NodeCrawls(options.log_file),
     )
     app = make_app(options.pg_url)
     async with app.open_async():
-        workers = _start_workers(app, options.node, _worker_settings(node, stall, heartbeat))
+        workers = _start_workers(
+            app, options.node, options.shards_per_crawl, _worker_settings(node, stall, heartbeat)
+        )
         seen = asyncio.create_task(_keep_seen(options, heartbeat))
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -94,15 +99,17 @@ def _worker_settings(node: Node, stall: float, heartbeat: float) -> dict[str, An
     }
 
 
-def _start_workers(app: App, name: str, settings: dict[str, Any]) -> list[asyncio.Task[None]]:
-    """The crawl worker (shards and the node's own queue) and the control worker, one job at a
-    time each."""
+def _start_workers(
+    app: App, name: str, shards_per_crawl: int, settings: dict[str, Any]
+) -> list[asyncio.Task[None]]:
+    """The crawl worker (shards and the node's own queue; up to `shards_per_crawl` jobs at once,
+    gathered into one crawl) and the control worker (one job at a time)."""
     return [
         asyncio.create_task(
             app.run_worker_async(
                 queues=[SHARD_QUEUE, f"node-{name}"],
                 name=f"{name}/crawl",
-                concurrency=1,
+                concurrency=shards_per_crawl,
                 **settings,
             )
         ),
@@ -130,8 +137,7 @@ def _stop(
         return
     stopping.set()
     logger.info("node %s stopping (signal %s)", name, signum)
-    for child in list(node.crawls.values()):
-        child.send_signal(signal.SIGTERM)
+    node.crawls.stop()
     for worker in workers:
         worker.cancel()
 

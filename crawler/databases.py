@@ -1,0 +1,53 @@
+"""The database files a crawl works on, shard files locked for the length of the crawl.
+
+The spider reads its articles (or sources) from each file, the pipeline records every page in
+the file it came from, the guard reads the hosts the user named from all of them. A shard file
+whose crawl lock another process holds (`monitor.store.lock`) is left out of this crawl with one
+logged line: its articles stay due for the crawl that holds it, or the next one. When every file
+is left out, the crawl fetches nothing and `scrapy crawl` exits BUSY_EXIT.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.crawler import Crawler
+
+from crawler.config import crawl_config
+from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Databases:
+    paths: tuple[Path, ...]  # the files this crawl works on, in the order given
+    busy: tuple[str, ...]  # why each file left out was left out
+    locks: tuple[DatabaseLock, ...]
+
+    def release(self) -> None:
+        for lock in self.locks:
+            lock.release()
+
+
+def crawl_databases(crawler: Crawler) -> Databases:
+    """The crawl's databases, locked on first use (by the spider or the pipeline) and kept on the
+    crawler for the other components; the locks go when the process ends."""
+    held = getattr(crawler, "redline_databases", None)
+    if isinstance(held, Databases):
+        return held
+    paths, busy, locks = [], [], []
+    for path in crawl_config(crawler.settings).db_paths:
+        if is_shard_file(path):
+            try:
+                locks.append(lock_database(path))
+            except DatabaseBusy as error:
+                logger.error("%s", error)
+                busy.append(str(error))
+                continue
+        paths.append(path)
+    held = Databases(tuple(paths), tuple(busy), tuple(locks))
+    setattr(crawler, "redline_databases", held)  # noqa: B010
+    return held

@@ -1,0 +1,155 @@
+"""One crawl over several shard files (a cluster node's batch), and the crawl lock of a shard file:
+each page is recorded in the file its article came from, and a shard another crawl holds is not
+crawled a second time, by a node or by hand, with one line saying who holds it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from monitor import store
+from monitor.crawl import BUSY_EXIT, crawl_env, run_crawl
+from monitor.demo.site import DemoSite
+from monitor.store.lock import DatabaseBusy, is_shard_file, lock_database, lock_path
+from tests.conftest import FAST, ROOT, track
+
+pytestmark = pytest.mark.e2e
+
+PRIVATE = {**FAST, "REDLINE_ALLOW_PRIVATE": "True"}
+
+
+@pytest.fixture
+def two_sites() -> Iterator[list[DemoSite]]:
+    with DemoSite(host="127.0.0.1") as first, DemoSite(host="127.0.0.1") as second:
+        yield [first, second]
+
+
+def checked(path: Path) -> dict[str, int]:
+    db = store.open_db(path)
+    try:
+        return {
+            row["url"]: row["n"]
+            for row in db.query(
+                "select a.url, count(c.id) as n from articles a left join checks c "
+                "on c.article_id = a.id group by a.id"
+            )
+        }
+    finally:
+        db.close()
+
+
+def fetched(site: DemoSite) -> int:
+    return sum(1 for r in site.requests if r.method == "GET" and r.path != "/robots.txt")
+
+
+def test_one_crawl_records_each_page_in_the_shard_file_it_came_from(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    shards = [tmp_path / "shard-0.db", tmp_path / "shard-1.db"]
+    for path, site in zip(shards, two_sites, strict=True):
+        track(path, site.article_urls())
+    databases = os.pathsep.join(map(str, shards))
+    result = run_crawl("check", shards[0], {}, {**PRIVATE, "REDLINE_DATABASES": databases})
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout
+    for path, site in zip(shards, two_sites, strict=True):
+        assert checked(path) == dict.fromkeys(site.article_urls(), 1)
+        assert fetched(site) == len(site.article_urls())
+    assert f"checking {sum(len(s.article_urls()) for s in two_sites)} article(s)" in result.stdout
+
+
+def test_a_crawl_leaves_out_a_shard_file_another_crawl_holds(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    held, free = tmp_path / "shard-0.db", tmp_path / "shard-1.db"
+    for path, site in zip((held, free), two_sites, strict=True):
+        track(path, site.article_urls())
+    lock = lock_database(held)  # another crawl: this process
+    try:
+        settings = {**PRIVATE, "REDLINE_DATABASES": f"{held}{os.pathsep}{free}"}
+        result = run_crawl("check", held, {}, settings)
+    finally:
+        lock.release()
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert f"shard-0.db is being crawled by another process (pid {os.getpid()}" in result.stdout
+    assert set(checked(held).values()) == {0} and fetched(two_sites[0]) == 0
+    assert set(checked(free).values()) == {1}
+
+
+def test_a_manual_check_of_a_held_shard_is_refused_in_one_line(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    shard = tmp_path / "shard-07.db"
+    track(shard, two_sites[0].article_urls())
+    lock = lock_database(shard)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "monitor", "--db", str(shard), "check"],
+            cwd=ROOT,
+            env=crawl_env(shard),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        raw = run_crawl("check", shard, {}, PRIVATE)
+    finally:
+        lock.release()
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: shard-07.db is being crawled by another process (pid {os.getpid()} on "
+        f"{os.uname().nodename}); not crawled by this one"
+    )
+    assert raw.returncode == BUSY_EXIT
+    assert fetched(two_sites[0]) == 0 and set(checked(shard).values()) == {0}
+
+
+def test_the_lock_is_free_again_once_released_and_the_single_database_is_never_locked(
+    tmp_path: Path,
+) -> None:
+    shard = tmp_path / "shard-3.db"
+    first = lock_database(shard)
+    with pytest.raises(DatabaseBusy, match=r"shard-3\.db is being crawled by another process"):
+        lock_database(shard)
+    first.release()
+    lock_database(shard).release()
+    assert lock_path(shard).name == "shard-3.db.lock"
+    assert [is_shard_file(Path(name)) for name in ("shard-07.db", "redline.db", "shard-x.db")] == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_shard_rounds_a_node_takes_together_share_one_crawl(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    import asyncio
+
+    from monitor.cluster.crawls import NodeCrawls
+
+    shards = [tmp_path / "shard-0.db", tmp_path / "shard-1.db"]
+    for path, site in zip(shards, two_sites, strict=True):
+        track(path, site.article_urls())
+    log = tmp_path / "crawls.log"
+
+    async def rounds() -> list[int]:
+        crawls = NodeCrawls(log)
+        together = await asyncio.gather(
+            *(crawls.crawl("check", path, PRIVATE, 120) for path in shards)
+        )
+        alone = await crawls.crawl("check", shards[0], PRIVATE, 120)  # later: a crawl of its own
+        return [*together, alone]
+
+    assert asyncio.run(rounds()) == [0, 0, 0]
+    text = log.read_text()
+    assert text.count("Spider opened") == 2, "one crawl for the two shards, then one more"
+    total = sum(len(site.article_urls()) for site in two_sites)
+    assert f"checking {total} article(s)" in text
+    for path, site in zip(shards, two_sites, strict=True):
+        assert checked(path) == dict.fromkeys(site.article_urls(), 1)

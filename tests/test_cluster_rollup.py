@@ -1,0 +1,122 @@
+"""The rollup follows the shards: a change re-extracted on a shard (`redline reextract`) is copied
+again in place, never twice and with no edit left behind, and the live-blog posts and headline
+tests of the articles it holds are copied, and copied again when they move."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.cluster.rollup import open_rollup, roll_up
+from monitor.record.page import FetchedPage, record_page
+from monitor.record.reextract import recompute_change, reextract_all
+from tests.test_record import PAGE_A, PAGE_B, T0, URL
+
+NOW = T0 + timedelta(days=1)
+CAPTION = "\nOld extractors kept this trailing caption line."
+OTHER = "https://other.example/local/council-budget"
+
+
+def edited_shard(path: Path, url: str) -> Database:
+    """A shard with one article and one change, its second version's text as an older
+    extractor made it (a caption line more, reported as an edit)."""
+    db = store.open_db(path)
+    record_page(db, FetchedPage(url, 200, PAGE_A), T0)
+    record_page(db, FetchedPage(url, 200, PAGE_B), T0)
+    with store.write_transaction(db):
+        db.execute("update versions set extractor_version = '0.0.1'")
+        db.execute("update versions set body = body || ? where seq = 2", [CAPTION])
+        recompute_change(db, next(db.query("select * from changes")))
+    return db
+
+
+def edits(db: Database, url: str) -> list[tuple[Any, ...]]:
+    return [
+        (row["kind"], row["field"], row["old"], row["new"])
+        for row in db.query(
+            "select e.* from edits e join articles a on a.id = e.article_id where a.url = ? "
+            "order by e.change_id, e.position",
+            [url],
+        )
+    ]
+
+
+def bodies(db: Database, url: str) -> list[str]:
+    return [
+        row["body"]
+        for row in db.query(
+            "select v.body from versions v join articles a on a.id = v.article_id "
+            "where a.url = ? order by v.seq",
+            [url],
+        )
+    ]
+
+
+def test_a_reextracted_change_is_copied_again_in_place(tmp_path: Path) -> None:
+    shard = edited_shard(tmp_path / "shard-0.db", URL)
+    edited_shard(tmp_path / "shard-1.db", OTHER).close()  # the same row ids in another file
+    assert roll_up(tmp_path, NOW).changes == 2
+    rollup = open_rollup(tmp_path)
+    assert any(CAPTION.strip() in (e[3] or "") for e in edits(rollup, URL))
+
+    reextract_all(shard)
+    assert not any(CAPTION.strip() in (e[3] or "") for e in edits(shard, URL))
+    assert roll_up(tmp_path, NOW).changes == 1, "the one change that moved"
+    assert edits(rollup, URL) == edits(shard, URL)
+    assert bodies(rollup, URL) == bodies(shard, URL)
+    assert next(rollup.query("select count(*) as n from changes"))["n"] == 2
+    dangling = "select count(*) as n from edits where change_id not in (select id from changes)"
+    assert next(rollup.query(dangling))["n"] == 0
+    assert roll_up(tmp_path, NOW).changes == 0, "nothing moved since"
+    assert edits(rollup, OTHER) == edits(Database(tmp_path / "shard-1.db"), OTHER)
+    shard.close()
+    rollup.close()
+
+
+def test_live_posts_and_headline_tests_follow_their_article(tmp_path: Path) -> None:
+    shard = edited_shard(tmp_path / "shard-0.db", URL)
+    article_id = store.find_article(shard, URL)["id"]  # type: ignore[index]
+    change_id = next(shard.query("select id from changes"))["id"]
+    with store.write_transaction(shard):
+        shard["live_posts"].insert(  # type: ignore[union-attr]
+            {"article_id": article_id, "post_key": "p1", "text": "First post.",
+             "first_text": "First post.", "first_seen": store.stamp(T0), "state": "live"}
+        )  # fmt: skip
+        shard["headline_tests"].insert(  # type: ignore[union-attr]
+            {"article_id": article_id, "field": "title", "started_at": store.stamp(T0),
+             "detected_at": store.stamp(T0), "variant_count": 2, "summary": "headline test"}
+        )  # fmt: skip
+    roll_up(tmp_path, NOW)
+    rollup = open_rollup(tmp_path)
+    rolled_id = store.find_article(rollup, URL)["id"]  # type: ignore[index]
+    posts = "select article_id, post_key, text, state, change_id from live_posts"
+    assert list(rollup.query(posts)) == [
+        {"article_id": rolled_id, "post_key": "p1", "text": "First post.", "state": "live",
+         "change_id": None}
+    ]  # fmt: skip
+    assert [r["summary"] for r in rollup.query("select * from headline_tests")] == ["headline test"]
+
+    with store.write_transaction(shard):
+        shard.execute(
+            "update live_posts set text = 'First post, corrected.', state = 'edited', "
+            "change_id = ?",
+            [change_id],
+        )
+    roll_up(tmp_path, NOW)
+    rolled_change = next(rollup.query("select id from changes"))["id"]
+    assert list(rollup.query(posts)) == [
+        {"article_id": rolled_id, "post_key": "p1", "text": "First post, corrected.",
+         "state": "edited", "change_id": rolled_change}
+    ]  # fmt: skip
+    assert next(rollup.query("select count(*) as n from headline_tests"))["n"] == 1
+
+    # Out of the window: the change goes, and its article's posts and tests with it.
+    roll_up(tmp_path, NOW + timedelta(days=40))
+    for table in ("changes", "articles", "live_posts", "headline_tests", "rollup_articles"):
+        assert next(rollup.query(f"select count(*) as n from {table}"))["n"] == 0, table
+    shard.close()
+    rollup.close()
