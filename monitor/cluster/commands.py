@@ -17,14 +17,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-@crawl_options
-@click.option(
-    "--shards-per-crawl",
-    type=click.IntRange(1, 4096),
-    default=8,
-    show_default=True,
-    help="Shard rounds this node takes at once and runs in one crawl.",
-)
+from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL
+from monitor.crawl_options import crawl_options
 from monitor.errors import ConfigError, RedlineError
 from monitor.fetch.policy import parse_duration
 
@@ -294,19 +288,7 @@ def _when(moment: Any) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="The shard directory as mounted on this node (default: the cluster's).",
 )
-<<<<<<< HEAD
 @crawl_options
-=======
-@click.option(
-    "--log-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Append the crawls' Scrapy logs to this file.",
-)
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Track discovered links on private or loopback addresses (local test sites).",
-)
 @click.option(
     "--shards-per-crawl",
     type=click.IntRange(1, 4096),
@@ -314,15 +296,6 @@ def _when(moment: Any) -> str:
     show_default=True,
     help="Shard rounds this node takes at once and runs in one crawl.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Extra Scrapy setting for every crawl (repeatable).",
-)
->>>>>>> cluster3
 def worker_command(
     pg_url: str,
     node: str | None,
