@@ -320,3 +320,25 @@ def test_evaldata_split_is_fixed_by_the_url_hash(url: str, half: str) -> None:
     from bench.extract import evaldata_split
 
     assert evaldata_split(url) == half
+
+
+# ------------------------------------------------------------------ links to other articles
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Read more: Why the price of butter keeps climbing", True),
+        ("READ MORE: Ten celebrity gardens you have to see this summer", True),
+        ("Lea también: El puente del puerto cierra a los camiones", True),
+        ("Mehr zum Thema: Die Hafenbrücke bleibt bis Juni gesperrt", True),
+        ("À lire aussi : Le pont du port fermé aux camions", True),
+        # a name before an interview answer, and prose that mentions reading, are the article's
+        ("Lea: We were told nothing about the cracks until the bridge was shut.", False),
+        ("Read more about the inspection in the report the council published last month.", False),
+    ],
+)
+def test_a_line_linking_to_another_article_is_dropped(line: str, dropped: bool) -> None:
+    body = extract_article(news_page(f"<p>{line}</p>")).body.split("\n")
+    assert (line not in body) is dropped
+    assert all(sentence in body for sentence in ARTICLE_SENTENCES)

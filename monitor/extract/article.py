@@ -18,7 +18,7 @@ EXTRACTOR = "trafilatura"
 # so the change never shows up as edits. 3: pages decoded by the HTTP header's charset first;
 # 4: list markers dropped.
 # 6: a short balanced run (four paragraphs or fewer) is not trimmed; one or two paragraphs try the
-# recall run.
+# recall run; lines linking to another article ("Read more: ...") are dropped.
 EXTRACTION_REVISION = 6
 
 

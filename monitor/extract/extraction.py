@@ -28,7 +28,9 @@ How the body is built (each step measured with `python -m bench.extract`, see be
    in the body would report a headline change twice.
 4. The body is one paragraph per line ("\\n"), whitespace collapsed inside a line, lines
    without a letter or digit dropped, list markers ("- " of trafilatura's list items, "1.",
-   "•") dropped: a page that numbers its lists anew has not changed its text.
+   "•") dropped: a page that numbers its lists anew has not changed its text. Lines that link
+   to another article ("Read more: ...", `lexicon.SEE_ALSO`) are dropped: not the article's
+   text, and changed whenever an editor picks another link.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.lexicon import EDGE_NOTICE, LIST_MARKER
+from monitor.lexicon import EDGE_NOTICE, LIST_MARKER, SEE_ALSO_LINE
 
 __all__ = [
     "EXTRACTION_REVISION",
@@ -198,9 +200,9 @@ _MIN_RECALL_GAIN = 1.5
 
 def _lines(text: str) -> list[str]:
     """Paragraphs of a trafilatura text: whitespace collapsed, list markers dropped, lines
-    without a word dropped."""
+    without a word and links to other articles ("Read more: ...") dropped."""
     lines = (LIST_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
-    return [line for line in lines if _HAS_WORD.search(line)]
+    return [line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line)]
 
 
 def _key(line: str) -> str:
