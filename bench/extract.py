@@ -6,11 +6,18 @@
    published outputs (`output/*.json.gz`) with `bench.extract_metric` and fails (exit 1) when a
    published figure is not reproduced within 0.002, then scores `monitor.extract.extract_article`.
 2. trafilatura-evaldata (990 pages, with/without snippets): scores `extract_article` with the
-   snippet metric beside the published trafilatura 2.2.0 figure.
+   snippet metric beside the published trafilatura 2.2.0 figure, on the whole set and on its two
+   halves: *development* (the first hex digit of the SHA-256 of the page's URL below 8: 519 pages,
+   the only ones looked at while tuning) and *held-out* (471 pages, the figure that decides).
+   article-extraction-benchmark is development data too: the extraction was tuned on it.
 
 `--limit N` scores only N pages of each corpus with Redline, evenly spread over the sorted ids/urls
 (the published reproduction always runs in full: it only reads JSON). `--plain` adds a row for plain
 `trafilatura.extract` of the installed version, to tell Redline's own choices from the version's.
+`--baseline FILE` also scores another `extraction.py` (e.g. the output of
+`git show main:monitor/extract/extraction.py`) on the same pages, each page run by both in turn,
+so that their CPU ms/page are measured side by side under the same load. `--split development`
+scores only that half of trafilatura-evaldata (for tuning; never tune with `--split held-out`).
 The corpus is read in place and nothing is written.
 """
 
@@ -18,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import importlib.util
 import json
 import logging
 import statistics
@@ -68,6 +77,7 @@ PUBLISHED_EVALDATA: dict[str, tuple[float, float, float]] = {
 Extractor = Callable[[bytes, str | None], str]
 Page = tuple[str, bytes, str | None]
 Published = tuple[str, float, float, float]
+Result = tuple[str, float]
 GroundTruth = dict[str, dict[str, str]]
 EvalData = dict[str, dict[str, Any]]
 
@@ -89,6 +99,12 @@ class Timed:
 # ------------------------------------------------------------------ extractors under test
 
 
+@dataclass(frozen=True)
+class System:
+    name: str
+    extract: Extractor
+
+
 def redline_body(html: bytes, url: str | None) -> str:
     from monitor.extract.extraction import extract_article
 
@@ -101,16 +117,43 @@ def plain_trafilatura_body(html: bytes, url: str | None) -> str:
     return trafilatura.extract(html, url=url, include_comments=False, deduplicate=False) or ""
 
 
-def _run(extractor: Extractor, pages: Iterable[Page]) -> Iterator[tuple[str, str, float]]:
-    """Yield (key, body, milliseconds); a crash is reported and scored as an empty body."""
-    for key, html, url in pages:
-        start = time.perf_counter()
-        try:
-            body = extractor(html, url)
-        except Exception as error:  # a crash is a result to report, not a reason to stop
-            print(f"  ! {key}: {type(error).__name__}: {error}", file=sys.stderr)
-            body = ""
-        yield key, body, (time.perf_counter() - start) * 1000
+def baseline_extractor(path: Path) -> Extractor:
+    """`extract_article` of another `extraction.py`, imported under a module name of its own (its
+    own imports resolve to this tree's `monitor` package)."""
+    spec = importlib.util.spec_from_file_location("bench_baseline_extraction", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise SystemExit(f"error: cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def body(html: bytes, url: str | None) -> str:
+        return str(module.extract_article(html, url=url).body)
+
+    return body
+
+
+def _run(systems: list[System], pages: Iterable[Page]) -> Iterator[tuple[str, list[Result]]]:
+    """Yield (key, [(body, CPU milliseconds) per system]). Every system runs each page in turn,
+    the order alternating from page to page, so their times share the machine's load and caches
+    (CPU time of this process, so other processes on the machine count less); a crash is
+    reported and scored as an empty body."""
+    for index, (key, html, url) in enumerate(pages):
+        order = list(range(len(systems)))
+        if index % 2:
+            order.reverse()
+        results: list[Result] = [("", 0.0)] * len(systems)
+        for which in order:
+            start = time.process_time()
+            try:
+                body = systems[which].extract(html, url)
+            except Exception as error:  # a crash is a result to report, not a reason to stop
+                print(
+                    f"  ! {systems[which].name} {key}: {type(error).__name__}: {error}",
+                    file=sys.stderr,
+                )
+                body = ""
+            results[which] = (body, (time.process_time() - start) * 1000)
+        yield key, results
 
 
 # ------------------------------------------------------------------ article-extraction-benchmark
@@ -156,16 +199,44 @@ def aeb_pages(root: Path, ground_truth: GroundTruth, ids: list[str]) -> Iterator
         yield key, html, ground_truth[key].get("url")
 
 
-def score_aeb(extractor: Extractor, root: Path, ground_truth: GroundTruth, ids: list[str]) -> Timed:
-    counts: list[PageCounts] = []
-    times: list[float] = []
-    for key, body, ms in _run(extractor, aeb_pages(root, ground_truth, ids)):
-        counts.append(page_counts(ground_truth[key].get("articleBody", ""), body))
-        times.append(ms)
-    return Timed(aggregate(counts), times)
+def score_aeb(
+    systems: list[System], root: Path, ground_truth: GroundTruth, ids: list[str]
+) -> list[Timed]:
+    """One result per system, the pages run by every system in turn."""
+    counts: list[list[PageCounts]] = [[] for _ in systems]
+    times: list[list[float]] = [[] for _ in systems]
+    for key, results in _run(systems, aeb_pages(root, ground_truth, ids)):
+        for which, (body, ms) in enumerate(results):
+            counts[which].append(page_counts(ground_truth[key].get("articleBody", ""), body))
+            times[which].append(ms)
+    return [Timed(aggregate(c), t) for c, t in zip(counts, times, strict=True)]
 
 
 # ------------------------------------------------------------------ trafilatura-evaldata
+
+DEVELOPMENT = "development"
+HELD_OUT = "held-out"
+SPLITS = (DEVELOPMENT, HELD_OUT)
+
+
+def evaldata_split(url: str) -> str:
+    """The half of trafilatura-evaldata a page belongs to, fixed by its URL alone (decided before
+    any result was seen): development when the URL's SHA-256 starts with a hex digit below 8."""
+    return DEVELOPMENT if hashlib.sha256(url.encode("utf-8")).hexdigest()[0] < "8" else HELD_OUT
+
+
+@dataclass
+class SplitScores:
+    """Snippet counts per split, and the time of every page, of one system."""
+
+    counts: dict[str, SnippetCounts]
+    times_ms: list[float]
+
+    def total(self) -> SnippetCounts:
+        total = SnippetCounts()
+        for counts in self.counts.values():
+            total.add(counts)
+        return total
 
 
 def load_evaldata(root: Path) -> EvalData:
@@ -183,21 +254,22 @@ def evaldata_page(root: Path, filename: str) -> bytes | None:
 
 
 def score_evaldata(
-    extractor: Extractor, root: Path, evaldata: EvalData, urls: list[str]
-) -> tuple[SnippetCounts, list[float], int]:
-    total, times, missing = SnippetCounts(), [], 0
+    systems: list[System], root: Path, evaldata: EvalData, urls: list[str]
+) -> tuple[list[SplitScores], int]:
+    """One result per system (the pages run by every system in turn), and the pages missing."""
+    scores = [SplitScores({split: SnippetCounts() for split in SPLITS}, []) for _ in systems]
     pages: list[Page] = []
     for url in urls:
         html = evaldata_page(root, evaldata[url]["file"])
-        if html is None:
-            missing += 1
-            continue
-        pages.append((url, html, url))
-    for url, body, ms in _run(extractor, pages):
+        if html is not None:
+            pages.append((url, html, url))
+    for url, results in _run(systems, pages):
         item = evaldata[url]
-        total.add(snippet_counts(item["with"], item["without"], body))
-        times.append(ms)
-    return total, times, missing
+        for which, (body, ms) in enumerate(results):
+            counts = snippet_counts(item["with"], item["without"], body)
+            scores[which].counts[evaldata_split(url)].add(counts)
+            scores[which].times_ms.append(ms)
+    return scores, len(urls) - len(pages)
 
 
 # ------------------------------------------------------------------ output
@@ -211,6 +283,29 @@ def _header(title: str) -> str:
     return f"\n{title}\n{'system':<46} {'P':>7} {'R':>7} {'F1':>7}  notes\n" + "-" * 110
 
 
+def _split_header(title: str) -> str:
+    halves = "".join(f" {split + ' P/R/F1':>23}" for split in SPLITS)
+    return f"\n{title}\n{'system':<40}{halves} {'all F1':>7}  notes\n" + "-" * 110
+
+
+def _split_row(name: str, scores: SplitScores, splits: tuple[str, ...], extra: str) -> str:
+    cells = ""
+    for split in SPLITS:
+        c = scores.counts[split]
+        cells += (
+            f" {c.precision:>7.3f}{c.recall:>8.3f}{c.f1:>8.3f}"
+            if split in splits
+            else f" {'-':>23}"
+        )
+    return f"{name:<40}{cells} {scores.total().f1:>7.3f}  {extra}"
+
+
+def _ms(times: list[float]) -> str:
+    median = statistics.median(times) if times else 0.0
+    mean = statistics.fmean(times) if times else 0.0
+    return f"CPU ms/page median {median:.0f} mean {mean:.0f}"
+
+
 def _sample(keys: list[str], limit: int | None) -> list[str]:
     """All keys, or `limit` of them evenly spread over the sorted list (sites cluster by name)."""
     if not limit or limit >= len(keys):
@@ -219,9 +314,95 @@ def _sample(keys: list[str], limit: int | None) -> list[str]:
     return [keys[int(i * step)] for i in range(limit)]
 
 
-def _warm_up() -> None:
-    """One untimed extraction so lazy imports and stoplists do not land in the first page's time."""
-    redline_body(b"<html><body><article><p>" + b"Warm-up sentence. " * 20 + b"</p></article>", None)
+def _warm_up(systems: list[System]) -> None:
+    """One untimed extraction each, so lazy imports and stoplists do not land in a page's time."""
+    page = b"<html><body><article><p>" + b"Warm-up sentence. " * 20 + b"</p></article>"
+    for system in systems:
+        system.extract(page, None)
+
+
+def _systems(args: argparse.Namespace) -> list[System]:
+    systems = [System("Redline extract_article", redline_body)]
+    if args.baseline:
+        systems.append(System("baseline extract_article", baseline_extractor(Path(args.baseline))))
+    if args.plain:
+        systems.append(
+            System(f"trafilatura {version('trafilatura')} extract()", plain_trafilatura_body)
+        )
+    return systems
+
+
+def _ratio(times: list[list[float]]) -> str:
+    """Redline's mean time over the baseline's, when a baseline ran."""
+    if len(times) < 2 or not times[1] or not statistics.fmean(times[1]):
+        return ""
+    ratio = statistics.fmean(times[0]) / statistics.fmean(times[1])
+    return f"(Redline / baseline mean CPU ms/page: {ratio:.3f})"
+
+
+def print_aeb(
+    root: Path, ground_truth: GroundTruth, systems: list[System], limit: int | None
+) -> None:
+    """Redline (and the other systems) on article-extraction-benchmark, which it was tuned on."""
+    ids = _sample(sorted(ground_truth), limit)
+    trafilatura_f1 = PUBLISHED_AEB["trafilatura"][1]
+    autoextract_f1 = PUBLISHED_AEB["AutoExtract"][1]
+    results = score_aeb(systems, root, ground_truth, ids)
+    for system, timed in zip(systems, results, strict=True):
+        s = timed.scores
+        print(
+            _row(
+                f"{system.name} ({len(ids)} pages, tuned on)",
+                s.precision,
+                s.recall,
+                s.f1,
+                f"F1 {s.f1:.4f}: ΔF1 {s.f1 - trafilatura_f1:+.4f} vs trafilatura 2.0.0, "
+                f"{s.f1 - autoextract_f1:+.4f} vs AutoExtract; {_ms(timed.times_ms)}",
+            )
+        )
+    ratio = _ratio([timed.times_ms for timed in results])
+    if ratio:
+        print(ratio)
+    if limit:
+        print(f"(--limit {limit}: Redline rows are not comparable with the full-corpus figures)")
+
+
+def print_evaldata(
+    root: Path, systems: list[System], limit: int | None, splits: tuple[str, ...]
+) -> None:
+    evaldata = load_evaldata(root)
+    urls = [url for url in _sample(sorted(evaldata), limit) if evaldata_split(url) in splits]
+    halves = ", ".join(
+        f"{sum(1 for u in urls if evaldata_split(u) == split)} {split}" for split in splits
+    )
+    n_with = sum(len(evaldata[u]["with"]) for u in urls)
+    n_without = sum(len(evaldata[u]["without"]) for u in urls)
+    print(
+        _header(
+            f"trafilatura-evaldata: {len(urls)} pages ({halves}), {n_with} text & {n_without}"
+            " boilerplate snippets, F1 = 2TP/(2TP+FP+FN)"
+        )
+    )
+    for label, (f1, p, r) in PUBLISHED_EVALDATA.items():
+        print(_row(label, p, r, f1, "published (docs/evaluation.rst), all 990 pages"))
+    published_f1 = PUBLISHED_EVALDATA["trafilatura 2.2.0 (standard)"][0]
+    results, missing = score_evaldata(systems, root, evaldata, urls)
+    print(_split_header("by half (development: tuned on; held-out: never looked at while tuning)"))
+    for system, scores in zip(systems, results, strict=True):
+        total = scores.total()
+        note = (
+            f"ΔF1 {total.f1 - published_f1:+.4f} vs trafilatura 2.2.0; {_ms(scores.times_ms)}"
+            f"; TP {total.tp} FP {total.fp} FN {total.fn}"
+            + (f"; {missing} pages missing" if missing else "")
+        )
+        print(_split_row(f"{system.name} ({len(scores.times_ms)} pages)", scores, splits, note))
+    ratio = _ratio([scores.times_ms for scores in results])
+    if ratio:
+        print(ratio)
+    if limit or splits != SPLITS:
+        print(
+            "(a sample or one half: the 'all' column is not comparable with the published figures)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,9 +417,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--plain", action="store_true", help="also score plain trafilatura.extract (installed)"
     )
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="also score this extraction.py, side by side"
+    )
+    parser.add_argument(
+        "--split", choices=SPLITS, help="score only this half of trafilatura-evaldata"
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     root = corpus_dir_or_exit(args.corpus, require=AEB)
+    systems = _systems(args)
 
     # 1. reproduce the published figures before scoring anything else
     ground_truth = load_ground_truth(root)
@@ -259,65 +447,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(all published figures reproduced within {TOLERANCE})")
 
     # 2. score Redline on the same pages
-    ids = _sample(sorted(ground_truth), args.limit)
-    _warm_up()
-    trafilatura_f1 = PUBLISHED_AEB["trafilatura"][1]
-    autoextract_f1 = PUBLISHED_AEB["AutoExtract"][1]
-    systems: list[tuple[str, Extractor]] = [("Redline extract_article", redline_body)]
-    if args.plain:
-        systems.append((f"trafilatura {version('trafilatura')} extract()", plain_trafilatura_body))
-    for name, extractor in systems:
-        timed = score_aeb(extractor, root, ground_truth, ids)
-        s = timed.scores
-        print(
-            _row(
-                f"{name} ({len(ids)} pages)",
-                s.precision,
-                s.recall,
-                s.f1,
-                f"F1 {s.f1:.4f}: ΔF1 {s.f1 - trafilatura_f1:+.4f} vs trafilatura 2.0.0, "
-                f"{s.f1 - autoextract_f1:+.4f} vs AutoExtract; "
-                f"ms/page median {timed.median_ms:.0f} mean {timed.mean_ms:.0f}",
-            )
-        )
-    if args.limit:
-        print(
-            f"(--limit {args.limit}: Redline rows are not comparable with the full-corpus figures)"
-        )
+    _warm_up(systems)
+    print_aeb(root, ground_truth, systems, args.limit)
 
-    # 3. trafilatura-evaldata
+    # 3. trafilatura-evaldata, by half
     if args.skip_evaldata:
         return 0
     if not (root / EVALDATA).is_dir():
         print(f"\n{EVALDATA}: not found under {root}, skipped")
         return 0
-    evaldata = load_evaldata(root)
-    urls = _sample(sorted(evaldata), args.limit)
-    n_with = sum(len(evaldata[u]["with"]) for u in urls)
-    n_without = sum(len(evaldata[u]["without"]) for u in urls)
-    print(
-        _header(
-            f"trafilatura-evaldata: {len(urls)} pages, {n_with} text & {n_without} boilerplate"
-            " snippets, F1 = 2TP/(2TP+FP+FN)"
-        )
-    )
-    for label, (f1, p, r) in PUBLISHED_EVALDATA.items():
-        print(_row(label, p, r, f1, "published (docs/evaluation.rst)"))
-    published_f1 = PUBLISHED_EVALDATA["trafilatura 2.2.0 (standard)"][0]
-    for name, extractor in systems:
-        counts, times, missing = score_evaldata(extractor, root, evaldata, urls)
-        note = (
-            f"F1 {counts.f1:.4f}: ΔF1 {counts.f1 - published_f1:+.4f} vs trafilatura 2.2.0; "
-            f"ms/page median {statistics.median(times) if times else 0:.0f} "
-            f"mean {statistics.fmean(times) if times else 0:.0f}"
-            f"; TP {counts.tp} FP {counts.fp} FN {counts.fn}"
-            + (f"; {missing} pages missing" if missing else "")
-        )
-        print(
-            _row(f"{name} ({len(times)} pages)", counts.precision, counts.recall, counts.f1, note)
-        )
-    if args.limit:
-        print(f"(--limit {args.limit}: not comparable with the published full-corpus figures)")
+    print_evaldata(root, systems, args.limit, (args.split,) if args.split else SPLITS)
     return 0
 
 

@@ -420,3 +420,25 @@ LIST_MARKER = re.compile(
     r"^(?:[-–—•·・▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)](?:\s+(?=[^\d\s])|\s*$)"
     r"|[•·・▪●■◦‣►▸①-⑳](?=\w)|[①-⑳]\s+)+"
 )
+
+# --- links to other articles --------------------------------------------------------------------
+# A body line that opens with one of these and a colon is a link to another article set among the
+# paragraphs ("Read more: Looted colonial art", "Lea también: ..."): not the article's text, and
+# changed whenever an editor picks another link. Dropped from extracted bodies. (A bare "Lea:" is
+# left alone: it is also a name before an interview answer.)
+SEE_ALSO: dict[str, tuple[str, ...]] = {
+    "en": ("read more", "read also", "also read", "see also", "related"),
+    "es": (
+        "lea también", "lea tambien", "lea más", "lea mas", "lee también", "lee tambien",
+        "vea también", "vea tambien", "le puede interesar", "te puede interesar",
+    ),
+    "de": (
+        "lesen sie auch", "lesen sie mehr", "auch lesen", "mehr zum thema", "auch interessant",
+        "das könnte sie auch interessieren",
+    ),
+    "fr": ("à lire aussi", "a lire aussi", "lire aussi", "à lire", "voir aussi"),
+    "it": ("leggi anche",),
+    "pt": ("leia também", "leia tambem", "veja também", "veja tambem", "saiba mais"),
+    "pl": ("czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także"),
+}  # fmt: skip
+SEE_ALSO_LINE = re.compile(r"^(?:" + _alternation(SEE_ALSO) + r")\s*:", re.IGNORECASE)

@@ -261,3 +261,84 @@ def test_a_list_numbered_anew_extracts_the_same_text() -> None:
     bulleted = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
     numbered = "".join(f"<p>{n}. {item}</p>" for n, item in enumerate(items, 1))
     assert extract_article(news_page(bulleted)).body == extract_article(news_page(numbered)).body
+
+
+# ------------------------------------------------------------------ short bodies
+
+HARBOUR = [
+    "The harbour board met on Monday to discuss the cracked pier and the plan to close it.",
+    "Engineers told the board that two piles had lost a third of their thickness to corrosion.",
+    "The ferry operator said it would move its morning sailings to the north quay in March.",
+    "Fishermen asked for a temporary pontoon so that smaller boats could still land their catch.",
+    "The board will publish the full inspection report next week and hold a public meeting.",
+    "Repairs should last about a year, according to the regional transport authority.",
+]
+BLURB = "Sign up for our morning briefing and get the day's news in your inbox every day."
+
+
+@pytest.mark.parametrize(
+    ("balanced", "precise", "expected"),
+    [
+        # a body of five paragraphs or more ends where the precision run's last paragraph ends
+        ([*HARBOUR, BLURB], HARBOUR, HARBOUR),
+        ([*HARBOUR[:5], BLURB], HARBOUR[:5], HARBOUR[:5]),
+        # four paragraphs or fewer are too few for its edges: the body is kept whole
+        ([*HARBOUR[:3], BLURB], HARBOUR[:1], [*HARBOUR[:3], BLURB]),
+        (HARBOUR[:2], HARBOUR[:1], HARBOUR[:2]),
+        # a single run-on line still gives way to the precision run's paragraphs
+        ([" ".join(HARBOUR[:3])], HARBOUR[:3], HARBOUR[:3]),
+    ],
+    ids=["seven-lines", "six-lines", "four-lines", "two-lines", "run-on"],
+)
+def test_precision_edges_trim_only_bodies_of_five_paragraphs_or_more(
+    balanced: list[str], precise: list[str], expected: list[str]
+) -> None:
+    from monitor.extract.extraction import _combine
+
+    assert _combine("\n".join(balanced), "\n".join(precise)) == expected
+
+
+def test_a_body_of_one_paragraph_takes_the_recall_run_when_it_finds_much_more() -> None:
+    # the balanced run keeps only the header's paragraph; the recall run also reads the list
+    items = "".join(f"<li><a href='/{n}'>{s}</a></li>" for n, s in enumerate(HARBOUR[1:5]))
+    page = f"<html><body><header><p>{HARBOUR[0]}</p></header><section><ul>{items}</ul></section>"
+    assert extract_article(page).body.split("\n") == HARBOUR[:5]
+
+
+# ------------------------------------------------------------------ benchmark split
+
+
+@pytest.mark.parametrize(
+    ("url", "half"),
+    [
+        ("https://example.org/news/1", "held-out"),  # SHA-256 starts with 8
+        ("https://example.org/news/2", "development"),  # ... with 0
+        ("https://example.org/news/3", "held-out"),  # ... with f
+    ],
+)
+def test_evaldata_split_is_fixed_by_the_url_hash(url: str, half: str) -> None:
+    from bench.extract import evaldata_split
+
+    assert evaldata_split(url) == half
+
+
+# ------------------------------------------------------------------ links to other articles
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Read more: Why the price of butter keeps climbing", True),
+        ("READ MORE: Ten celebrity gardens you have to see this summer", True),
+        ("Lea también: El puente del puerto cierra a los camiones", True),
+        ("Mehr zum Thema: Die Hafenbrücke bleibt bis Juni gesperrt", True),
+        ("À lire aussi : Le pont du port fermé aux camions", True),
+        # a name before an interview answer, and prose that mentions reading, are the article's
+        ("Lea: We were told nothing about the cracks until the bridge was shut.", False),
+        ("Read more about the inspection in the report the council published last month.", False),
+    ],
+)
+def test_a_line_linking_to_another_article_is_dropped(line: str, dropped: bool) -> None:
+    body = extract_article(news_page(f"<p>{line}</p>")).body.split("\n")
+    assert (line not in body) is dropped
+    assert all(sentence in body for sentence in ARTICLE_SENTENCES)

@@ -17,7 +17,10 @@ How the body is built (each step measured with `python -m bench.extract`, see be
    drops them, and they are exactly the edits a monitor is for.
    When the balanced run fell back to a single unstructured line and the precision run kept
    paragraphs, the precision run is used; when the two runs disagree on the text itself, the
-   balanced run is kept as it is.
+   balanced run is kept as it is. A balanced run of four paragraphs or fewer is not trimmed (the
+   precision run's edges then cut real paragraphs: a teaser and the article's first paragraphs);
+   when it has one or two, a third run in `favor_recall` mode is tried and its text used when it
+   is much longer.
 2. Articles split into sibling containers of the same class (ad rails between chunks) lose all
    but the first chunk in trafilatura; when the body covers one such chunk and misses another,
    the chunks are joined and the extraction re-run (only on such pages).
@@ -25,7 +28,9 @@ How the body is built (each step measured with `python -m bench.extract`, see be
    in the body would report a headline change twice.
 4. The body is one paragraph per line ("\\n"), whitespace collapsed inside a line, lines
    without a letter or digit dropped, list markers ("- " of trafilatura's list items, "1.",
-   "•") dropped: a page that numbers its lists anew has not changed its text.
+   "•") dropped: a page that numbers its lists anew has not changed its text. Lines that link
+   to another article ("Read more: ...", `lexicon.SEE_ALSO`) are dropped: not the article's
+   text, and changed whenever an editor picks another link.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.lexicon import EDGE_NOTICE, LIST_MARKER
+from monitor.lexicon import EDGE_NOTICE, LIST_MARKER, SEE_ALSO_LINE
 
 __all__ = [
     "EXTRACTION_REVISION",
@@ -159,16 +164,19 @@ def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
 
 
 def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, str]:
-    """(balanced document with metadata, balanced text, precision text)."""
+    """(balanced document with metadata, balanced text, precision text). When the balanced run
+    found one or two paragraphs, the recall run's text replaces it if it is much longer."""
     balanced = _run(tree, url, with_metadata=True)
     # the precision run only marks the article's edges: its fast variant (no readability/justext
     # comparison) does that as well and costs a third less
     precise = _run(tree, url, favor_precision=True, fast=True)
-    return (
-        balanced,
-        (balanced.text or "") if balanced is not None else "",
-        (precise.text or "") if precise is not None else "",
-    )
+    balanced_text = (balanced.text or "") if balanced is not None else ""
+    if balanced_text and len(_lines(balanced_text)) <= RECALL_BODY_LINES:
+        recalled = _run(tree, url, favor_recall=True)
+        recalled_text = (recalled.text or "") if recalled is not None else ""
+        if len(recalled_text) > _MIN_RECALL_GAIN * len(balanced_text):
+            balanced_text = recalled_text
+    return balanced, balanced_text, (precise.text or "") if precise is not None else ""
 
 
 # ------------------------------------------------------------------ body post-processing
@@ -181,13 +189,20 @@ _MIN_SENTENCE_WORDS = 5
 _MIN_PRECISION_SHARE = 0.2
 # and this share of its own text must be balanced paragraphs (else the runs disagree)
 _MIN_AGREEMENT = 0.9
+# A balanced run of this many paragraphs or fewer found too little of the page (a teaser, the
+# first paragraph of an article laid out in blocks): its edges are not trimmed.
+SHORT_BODY_LINES = 4
+# With this many or fewer, the recall run is tried too (a third run, on about 4 % of pages), and
+# its text taken when it is this many times longer.
+RECALL_BODY_LINES = 2
+_MIN_RECALL_GAIN = 1.5
 
 
 def _lines(text: str) -> list[str]:
     """Paragraphs of a trafilatura text: whitespace collapsed, list markers dropped, lines
-    without a word dropped."""
+    without a word and links to other articles ("Read more: ...") dropped."""
     lines = (LIST_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
-    return [line for line in lines if _HAS_WORD.search(line)]
+    return [line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line)]
 
 
 def _key(line: str) -> str:
@@ -207,6 +222,8 @@ def _combine(balanced_text: str, precise_text: str) -> list[str]:
     if len(balanced) == 1 and len(precise) >= 2:
         # a single run-on line is trafilatura's last-resort dump; the precision run found paragraphs
         return precise
+    if len(balanced) <= SHORT_BODY_LINES:
+        return balanced  # too few paragraphs for the precision run's edges to mean anything
     balanced_keys = [_key(line) for line in balanced]
     known = set(balanced_keys)
     precise_chars = sum(map(len, precise))
