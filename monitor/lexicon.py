@@ -415,9 +415,13 @@ EMOJI_TEXT = re.compile(
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
 # "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped from extracted lines (a list renumbered
 # is not an edit); a number is a marker only when followed by a space and a non-digit ("1. First"
-# but not "1.5 m"), or alone on its line.
+# but not "1.5 m"), or alone on its line. An opening bracket must close ("(3)", not the "(21." of
+# "(21. November 2022)"), and a number before a month's name is a date ("21. November", "3. Mai"),
+# whose change is an edit.
 LIST_MARKER = re.compile(
-    r"^(?:[-–—•·・▪●■◦‣*►▸]\s+|\(?(?:\d{1,2}|[a-z])[.)](?:\s+(?=[^\d\s])|\s*$)"
+    r"^(?:[-–—•·・▪●■◦‣*►▸]\s+"
+    r"|(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*(?:" + _MONTH + r")\b)"
+    r"(?:\s+(?=[^\d\s])|\s*$)"
     r"|[•·・▪●■◦‣►▸①-⑳](?=\w)|[①-⑳]\s+)+"
 )
 

@@ -126,6 +126,13 @@ LIST_ITEMS = [
     ("A. Smith said so", "A. Smith said so"),
     ("2024 was a hard year", "2024 was a hard year"),
     ("3.", ""),
+    # dates, not markers: a change of the day is an edit
+    ("21. November 2022 in Berlin", "21. November 2022 in Berlin"),
+    ("(21. November 2022) Die Regierung", "(21. November 2022) Die Regierung"),
+    ("3. Mai: Kundgebung", "3. Mai: Kundgebung"),
+    ("1er. mars", "1er. mars"),
+    ("12. März 2024", "12. März 2024"),
+    ("2) März-Bilanz", "2) März-Bilanz"),
 ]
 
 
