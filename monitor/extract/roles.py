@@ -141,7 +141,7 @@ def _xml_roles(body: _Element, wanted: set[str]) -> dict[str, str]:
 def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> dict[str, str]:
     """Role by key of the lines whose elements on the page are in a caption or promotion box, or
     mostly links: only when every element with that key agrees."""
-    found: dict[str, set[str]] = {}
+    found: dict[str, list[tuple[HtmlElement, str]]] = {}
     # first word (as written, case-folded) of each line → the lines' word counts
     firsts: dict[str, list[int]] = {}
     for line in lines:
@@ -168,8 +168,18 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
             continue  # not as many words as any line starting with that word
         key = _key(text)
         if key in wanted:
-            found.setdefault(key, set()).add(_context_role(element, text, containers))
-    return {key: roles.pop() for key, roles in found.items() if len(roles) == 1 and "" not in roles}
+            found.setdefault(key, []).append((element, text))
+    roles = {}
+    for key, places in found.items():
+        # an element holding the same text as one inside it (<p><span>text</span></p>) is the
+        # same place: the innermost one is read
+        inner = {element for element, _ in places}
+        for element, _ in places:
+            inner.difference_update(element.iterancestors())
+        found_roles = {_context_role(e, text, containers) for e, text in places if e in inner}
+        if len(found_roles) == 1 and "" not in found_roles:
+            roles[key] = found_roles.pop()
+    return roles
 
 
 def _container_role(container: HtmlElement, seen: dict[HtmlElement, str]) -> str:
