@@ -170,6 +170,7 @@ PROMO: dict[str, tuple[str, ...]] = {
         "newsletter",
         "read more",
         "read also",
+        "also read",
         "see also",
         "more on this",
         "follow us",

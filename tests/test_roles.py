@@ -153,6 +153,21 @@ CASES = [
         "The plan was published by the ministry on its website today.",
         "prose",
     ),
+    (  # a paragraph citing its sources with long links is still prose
+        "en",
+        "<p>The region <a href='/a'>declared a drought emergency in 2022 for the first time</a>, "
+        "prompting <a href='/b'>limits on watering gardens and filling pools</a>. They were "
+        "<a href='/c'>lifted in 2023</a>.</p>",
+        "The region declared a drought emergency in 2022 for the first time, prompting limits on "
+        "watering gardens and filling pools. They were lifted in 2023.",
+        "prose",
+    ),
+    (  # a container flagged as having a caption is not a caption
+        "en",
+        f"<div class='articleHeader hasCaption'><p>{BRIEFING}</p></div>",
+        BRIEFING,
+        "prose",
+    ),
 ]
 
 
