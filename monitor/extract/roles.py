@@ -33,9 +33,9 @@ from collections.abc import Sequence
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
-from monitor.compare.credits import credit_line
+from monitor.compare.credits import CREDIT_MAX_CHARS, DATELINE_MAX_CHARS
 from monitor.extract.extraction import _key
-from monitor.lexicon import BYLINE_OPENER, DATELINE, FURNITURE_LINE, PROMO_LINE
+from monitor.lexicon import BYLINE_OPENER, CREDIT, DATELINE, FURNITURE_LINE, PROMO_LINE
 
 # trafilatura's XML tags and the role of a line they hold; an ancestor's role comes first
 # (a paragraph inside a quote is a blockquote line).
@@ -107,14 +107,15 @@ def line_roles(
 
 def _text_role(line: str) -> str:
     """A role the line's words alone decide ("" when they do not)."""
-    if credit_line(line) == line:
-        return "dateline_credit"
-    dateline = DATELINE.match(f"{line} .")
-    if dateline and dateline.end() >= len(line):
-        return "dateline_credit"
+    if len(line) <= CREDIT_MAX_CHARS and CREDIT.match(line):
+        return "dateline_credit"  # a whole credit line, as `compare.credits.credit_line` reads it
+    if len(line) <= DATELINE_MAX_CHARS:
+        dateline = DATELINE.match(f"{line} .")
+        if dateline and dateline.end() >= len(line):
+            return "dateline_credit"
     if (
-        BYLINE_OPENER.match(line)
-        and len(line.split()) <= BYLINE_MAX_WORDS
+        len(line.split()) <= BYLINE_MAX_WORDS
+        and BYLINE_OPENER.match(line)
         and not line.endswith((".", "!", "?"))
     ):
         return "dateline_credit"
