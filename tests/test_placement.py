@@ -8,6 +8,8 @@ import pytest
 
 from monitor.compare.comparison import compare, discount_known_text
 from monitor.compare.edit import Edit
+from monitor.compare.normalize import body_paragraphs
+from monitor.compare.placement import paragraphs_with_roles
 from monitor.extract.article import Article
 from monitor.extract.extraction import extract_article, page_text
 
@@ -239,3 +241,19 @@ def test_furniture_changing_alone_gives_no_significant_edit(language: str) -> No
         news_page(language, story, new_furniture, "Menu"),
     )
     assert edits and not significant(edits)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "One line.",
+        "A “quoted” line.\nAdvertisement\nUpdated 3 minutes ago\nThe  end\u00a0here.",
+        "Un « autre » texte.\n» Suite du texte",  # normalising joins these lines: roles unknown
+        "We accept cookies to improve your experience. Accept all cookies\nThe story.",
+    ],
+)
+def test_roles_cost_no_second_reading_of_the_paragraphs(body: str) -> None:
+    roles = ("prose",) * (body.count("\n") + 1)
+    paragraphs, kept = paragraphs_with_roles(body, roles)
+    assert paragraphs == body_paragraphs(body)
+    assert kept in ([], ["prose"] * len(paragraphs))

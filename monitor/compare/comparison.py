@@ -27,7 +27,7 @@ from monitor.compare.byline import changed_people, compare_bylines, old_name_cha
 from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
-from monitor.compare.placement import follow_paragraphs, paragraph_roles, weigh_placement
+from monitor.compare.placement import follow_paragraphs, paragraphs_with_roles, weigh_placement
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
@@ -288,7 +288,8 @@ def _compare_bodies(
     (`Article.roles`), edits confined to page furniture are not significant (`placement.py`)."""
     if old_body == new_body:
         return [], ""
-    old_all, new_all = body_paragraphs(old_body), body_paragraphs(new_body)
+    old_all, old_all_roles = paragraphs_with_roles(old_body, old_roles)
+    new_all, new_all_roles = paragraphs_with_roles(new_body, new_roles)
     old_furniture, new_furniture = separate_furniture(old_all, new_all)
     # Datelines and credit lines are compared on their own (see `credits.py`).
     dateline = compare_datelines(old_furniture.dateline, new_furniture.dateline)
@@ -346,8 +347,8 @@ def _compare_bodies(
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
     edits = weigh_placement(
         _mark_edges(edits, unchanged_old, unchanged_new),
-        follow_paragraphs(old_all, old_paragraphs, paragraph_roles(old_body, old_roles, old_all)),
-        follow_paragraphs(new_all, new_paragraphs, paragraph_roles(new_body, new_roles, new_all)),
+        follow_paragraphs(old_all, old_paragraphs, old_all_roles),
+        follow_paragraphs(new_all, new_paragraphs, new_all_roles),
     )
     return [*dateline, *edits, *credits], ""
 

@@ -24,18 +24,16 @@ FURNITURE_PENALTY = 0.5
 _ALWAYS_COUNTS = frozenset({"correction_note"})
 
 
-def paragraph_roles(body: str, roles: tuple[str, ...], paragraphs: list[str]) -> list[str]:
-    """The roles of `paragraphs`, the body's paragraphs as `normalize.body_paragraphs` gives them
-    (blank and noise lines dropped); [] when the roles are unknown or do not fit."""
-    lines = body.split("\n")
-    if not roles or len(roles) != len(lines):
-        return []
-    kept = []
-    for line, role in zip(lines, roles, strict=True):
-        text = normalize_text(line)
-        if text and not is_noise_paragraph(text):
-            kept.append(role)
-    return kept if len(kept) == len(paragraphs) else []
+def paragraphs_with_roles(body: str, roles: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The body's paragraphs exactly as `normalize.body_paragraphs` gives them (normalised, noise
+    lines dropped), and their roles: [] when the roles are unknown or do not fit the lines. One
+    pass: the roles cost no second normalisation."""
+    lines = normalize_text(body).split("\n")
+    kept = [index for index, line in enumerate(lines) if not is_noise_paragraph(line)]
+    paragraphs = [lines[index] for index in kept]
+    if not roles or len(roles) != len(lines) or len(lines) != body.count("\n") + 1:
+        return paragraphs, []
+    return paragraphs, [roles[index] for index in kept]
 
 
 def follow_paragraphs(before: list[str], after: list[str], roles: list[str]) -> list[str]:
