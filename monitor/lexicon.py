@@ -172,6 +172,59 @@ FURNITURE = r"""^(?:
     iscriviti\ alla\ (?:nostra\ )?newsletter.*
 )\.?$"""
 
+# --- promotions ---------------------------------------------------------------------------------
+# Phrases that open a promotional line inside an article body: newsletter and subscription boxes,
+# "read also" links, app and social prompts. Matched at the start of a short line (see
+# `monitor.extract.roles.PROMO_MAX_CHARS`); such a line is page furniture, its edits are recorded
+# and never significant.
+PROMO: dict[str, tuple[str, ...]] = {
+    "en": (
+        "sign up",
+        "subscribe",
+        "newsletter",
+        "read more",
+        "read also",
+        "also read",
+        "see also",
+        "more on this",
+        "follow us",
+        "click here",
+        "download our app",
+        "get the latest",
+    ),
+    "es": (
+        "suscríbete",
+        "suscribete",
+        "lee también",
+        "lea también",
+        "leer más",
+        "te puede interesar",
+        "te recomendamos",
+        "síguenos",
+    ),
+    "de": (
+        "lesen sie auch",
+        "lesen sie mehr",
+        "mehr zum thema",
+        "auch interessant",
+        "abonnieren sie",
+        "jetzt abonnieren",
+        "folgen sie uns",
+        "weiterlesen",
+    ),
+    "fr": (
+        "lire aussi",
+        "à lire aussi",
+        "voir aussi",
+        "lire la suite",
+        "abonnez-vous",
+        "inscrivez-vous",
+        "suivez-nous",
+    ),
+    "pt": ("leia também", "leia mais", "veja também", "saiba mais", "assine", "inscreva-se"),
+    "it": ("leggi anche", "leggi tutto", "potrebbe interessarti", "iscriviti", "abbonati a"),
+}
+
 # --- interstitials ------------------------------------------------------------------------------
 # Short pages that carry one of these are a paywall, consent wall, bot check or error page.
 INTERSTITIAL: dict[str, tuple[str, ...]] = {
@@ -286,6 +339,7 @@ BYLINE_OPENER = re.compile(r"^\W*(?:" + _words(BYLINE_OPENERS) + r")\b\s*:?\s*",
 BYLINE_SEPARATOR = re.compile(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
+PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
 BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
 
 # --- datelines and credit lines -----------------------------------------------------------------

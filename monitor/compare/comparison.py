@@ -27,6 +27,7 @@ from monitor.compare.byline import changed_people, compare_bylines, old_name_cha
 from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
+from monitor.compare.placement import follow_paragraphs, paragraphs_with_roles, weigh_placement
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
@@ -277,13 +278,19 @@ def compare_bodies(old_body: str, new_body: str) -> list[Edit]:
     return _compare_bodies(old_body, new_body)[0]
 
 
-def _compare_bodies(old_body: str, new_body: str) -> tuple[list[Edit], str]:
-    """The body's edits, and the limit hit ("" if none)."""
+def _compare_bodies(
+    old_body: str,
+    new_body: str,
+    old_roles: tuple[str, ...] = (),
+    new_roles: tuple[str, ...] = (),
+) -> tuple[list[Edit], str]:
+    """The body's edits, and the limit hit ("" if none). With the roles of the bodies' lines
+    (`Article.roles`), edits confined to page furniture are not significant (`placement.py`)."""
     if old_body == new_body:
         return [], ""
-    old_furniture, new_furniture = separate_furniture(
-        body_paragraphs(old_body), body_paragraphs(new_body)
-    )
+    old_all, old_all_roles = paragraphs_with_roles(old_body, old_roles)
+    new_all, new_all_roles = paragraphs_with_roles(new_body, new_roles)
+    old_furniture, new_furniture = separate_furniture(old_all, new_all)
     # Datelines and credit lines are compared on their own (see `credits.py`).
     dateline = compare_datelines(old_furniture.dateline, new_furniture.dateline)
     credits = compare_credits(old_furniture.credits, new_furniture.credits)
@@ -338,7 +345,12 @@ def _compare_bodies(old_body: str, new_body: str) -> tuple[list[Edit], str]:
     edits = _merge_correction_paragraphs(edits)
     unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
-    return [*dateline, *_mark_edges(edits, unchanged_old, unchanged_new), *credits], ""
+    edits = weigh_placement(
+        _mark_edges(edits, unchanged_old, unchanged_new),
+        follow_paragraphs(old_all, old_paragraphs, old_all_roles),
+        follow_paragraphs(new_all, new_paragraphs, new_all_roles),
+    )
+    return [*dateline, *edits, *credits], ""
 
 
 def _over_limits(blocks: list[Block]) -> str:
@@ -397,7 +409,7 @@ def _excerpt(paragraphs: list[str]) -> str:
 
 def compare_bounded(old: Article, new: Article) -> Comparison:
     """Every edit from `old` to `new` (as `compare`), and the limit the body hit, if any."""
-    body, capped = _compare_bodies(old.body, new.body)
+    body, capped = _compare_bodies(old.body, new.body, old.roles, new.roles)
     edits = (
         *_compare_title(old.title, new.title),
         *compare_bylines(old.byline, new.byline),

@@ -117,6 +117,20 @@ def make_edit(
     )
 
 
+def weigh_down(edit: Edit, penalty: float, reason: str) -> Edit:
+    """The same edit scored `penalty` below its kind's base, its reasons kept and `reason` added
+    (how a redesigned page's edges and page furniture lose significance)."""
+    return make_edit(
+        edit.kind,
+        edit.field,
+        penalty=penalty,
+        extra=(*edit.reasons[1:], reason),
+        **{name: getattr(edit, name) for name in ("old", "new", "old_sentence", "new_sentence")},
+        old_paragraph=edit.old_paragraph,
+        new_paragraph=edit.new_paragraph,
+    )
+
+
 LIFECYCLE = frozenset({"removed", "restored", "redirected", "reverted"})
 
 

@@ -9,7 +9,7 @@ reported.
 
 from __future__ import annotations
 
-from monitor.compare.edit import Edit, make_edit
+from monitor.compare.edit import Edit, make_edit, weigh_down
 from monitor.compare.normalize import compact_key
 
 # Share of the text lines of the two pages (as sets) that both have. Two captures of the same
@@ -62,17 +62,8 @@ def weigh_redesign(edits: list[Edit], old_page_text: str, new_page_text: str) ->
     weighed = [event]
     for edit in edits:
         if edit.kind in _EDGE_KINDS and AT_EDGE in edit.reasons and edit.significant:
-            edit = make_edit(
-                edit.kind,
-                edit.field,
-                penalty=EDGE_PENALTY,
-                extra=(*edit.reasons[1:], "the page was redesigned: edges need stronger evidence"),
-                **{
-                    name: getattr(edit, name)
-                    for name in ("old", "new", "old_sentence", "new_sentence")
-                },
-                old_paragraph=edit.old_paragraph,
-                new_paragraph=edit.new_paragraph,
+            edit = weigh_down(
+                edit, EDGE_PENALTY, "the page was redesigned: edges need stronger evidence"
             )
         weighed.append(edit)
     return weighed

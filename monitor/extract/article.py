@@ -16,10 +16,30 @@ EXTRACTOR = "trafilatura"
 # trimming, chunk joining, title line, list markers). Bump it whenever that logic changes: stored
 # versions made by another revision are then re-extracted from their raw pages before comparing,
 # so the change never shows up as edits. 3: pages decoded by the HTTP header's charset first;
-# 4: list markers dropped.
+# 4: list markers dropped; 5: each body line carries its role on the page (`Article.roles`, see
+# `monitor/extract/roles.py`), so stored versions get roles and their edits are weighed anew;
 # 6: a short balanced run (four paragraphs or fewer) is not trimmed; one or two paragraphs try the
-# recall run; lines linking to another article ("Read more: ...") are dropped.
+# recall run; lines linking to another article ("Read more: ...") are dropped; a number before a
+# month's name ("21. November") is a date, not a list marker.
 EXTRACTION_REVISION = 6
+
+# Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
+# letter per body line). Edits confined to FURNITURE lines are recorded, never significant
+# (`monitor.compare.placement`).
+ROLE_CODES = {
+    "prose": "p",
+    "heading": "h",
+    "list_item": "l",
+    "blockquote": "q",
+    "table": "t",
+    "dateline_credit": "d",
+    "caption": "c",
+    "link_dense": "k",
+    "promo": "a",
+}
+ROLES = tuple(ROLE_CODES)
+FURNITURE_ROLES = frozenset({"caption", "link_dense", "promo"})
+_ROLE_OF_CODE = {code: role for role, code in ROLE_CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,9 @@ class Article:
     body: str = ""
     canonical_url: str = ""
     language: str = ""
+    # One role (see ROLES) per line of `body`; empty when unknown (a version stored before
+    # roles, a text typed in): every line is then read as prose.
+    roles: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         """True when the page yielded no article text at all."""
@@ -44,3 +67,18 @@ def extractor_version() -> str:
     """The installed trafilatura version plus Redline's extraction revision, stored with every
     version row (a change of either re-extracts)."""
     return f"{EXTRACTOR} {version('trafilatura')}+redline.{EXTRACTION_REVISION}"
+
+
+def encode_roles(roles: tuple[str, ...]) -> str:
+    """The stored form of a body's roles: one letter per line ("" for unknown)."""
+    return "".join(ROLE_CODES[role] for role in roles)
+
+
+def decode_roles(codes: str | None, body: str) -> tuple[str, ...]:
+    """Roles read back from their stored letters; unknown (empty) when there are none, or when
+    they do not fit the body line for line (a row written by hand, a letter not known here)."""
+    if not codes or not body or len(codes) != body.count("\n") + 1:
+        return ()
+    if any(code not in _ROLE_OF_CODE for code in codes):
+        return ()
+    return tuple(_ROLE_OF_CODE[code] for code in codes)

@@ -386,6 +386,8 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     """Extract the article from one page (bytes are decoded with the charset of `content_type`,
     the HTTP header, when the page has no byte-order mark). Never raises on odd input: no
     article, empty body."""
+    from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
+
     text = decode_page(html, content_type).replace("\x00", "")
     if not text.strip():
         return Article()
@@ -420,6 +422,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         body="\n".join(lines),
         canonical_url=canonical_url,
         language=(getattr(meta, "language", None) or "") or _page_language(tree),
+        roles=line_roles(getattr(doc, "body", None), lines, tree),
     )
 
 

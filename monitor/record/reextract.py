@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.compare.edit import NEWSROOM_EVENTS
 from monitor.compare.normalize import body_paragraphs, content_hash
-from monitor.extract.article import Article, extractor_version
+from monitor.extract.article import Article, encode_roles, extractor_version
 from monitor.record.versions import RawPage, compare_versions
 
 logger = logging.getLogger(__name__)
@@ -64,8 +64,22 @@ def refreshed_text(version: store.Row, extracted: Article) -> tuple[Article, str
 
 
 def text_differs(version: store.Row, article: Article, fingerprint: str) -> bool:
-    before = (version["title"], version["byline"], version["published"], version["body"])
-    after = (article.title, article.byline, article.published, article.body)
+    """Whether the re-extraction changed what the version's edits were computed from: its text,
+    or the roles of its lines (which decide what is page furniture)."""
+    before = (
+        version["title"],
+        version["byline"],
+        version["published"],
+        version["body"],
+        version.get("roles") or "",
+    )
+    after = (
+        article.title,
+        article.byline,
+        article.published,
+        article.body,
+        encode_roles(article.roles),
+    )
     return before != after or fingerprint != version["content_hash"]
 
 

@@ -28,7 +28,7 @@ from monitor.errors import (
     UnknownArticleError,
     VersionNotFoundError,
 )
-from monitor.extract.article import Article
+from monitor.extract.article import Article, decode_roles, encode_roles
 from monitor.fetch.addresses import host_of
 from monitor.store.schema import MIGRATIONS
 
@@ -309,6 +309,7 @@ def article_from_row(row: Row) -> Article:
         published=row["published"] or "",
         modified=row["modified"] or "",
         body=row["body"] or "",
+        roles=decode_roles(row.get("roles"), row["body"] or ""),
     )
 
 
@@ -420,6 +421,7 @@ def add_version(
             "published": article.published,
             "modified": article.modified,
             "body": article.body,
+            "roles": encode_roles(article.roles),
             "content_hash": content_hash,
             "extractor": name,
             "extractor_version": version,

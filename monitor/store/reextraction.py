@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from monitor.extract.article import Article
+from monitor.extract.article import Article, encode_roles
 from monitor.store.queries import Row
 
 __all__ = [
@@ -41,13 +41,14 @@ def replace_version_text(
     name, _, number = extractor.partition(" ")
     db.execute(
         "update versions set title = ?, byline = ?, published = ?, modified = ?, body = ?, "
-        "content_hash = ?, extractor = ?, extractor_version = ? where id = ?",
+        "roles = ?, content_hash = ?, extractor = ?, extractor_version = ? where id = ?",
         [
             article.title,
             article.byline,
             article.published,
             article.modified,
             article.body,
+            encode_roles(article.roles),
             content_hash,
             name,
             number,

@@ -458,3 +458,12 @@ def m021_digests(db: Database) -> None:
         defaults={"status": "pending", "attempts": 0},
     )
     _table(db, "digests").create_index(["target", "period_start"], unique=True)
+
+
+@MIGRATIONS()
+def m022_line_roles(db: Database) -> None:
+    """Where each body line sits on the page (`Article.roles`): one letter per line of `body`
+    (`monitor.extract.article.ROLE_CODES`: p prose, h heading, l list item, q blockquote, t table,
+    d dateline or credit, c caption, k mostly links, a promotion). Versions stored before have
+    none (NULL, read as unknown: every line prose) until they are re-extracted."""
+    _table(db, "versions").add_column("roles", str)

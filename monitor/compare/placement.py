@@ -1,0 +1,78 @@
+"""Where an edit sits on the page: an edit confined to page furniture (captions, promotion lines,
+lines that are mostly links; `monitor.extract.article.FURNITURE_ROLES`) is recorded with its
+reason, never significant.
+
+Extraction gives each body line a role (`Article.roles`, see `monitor.extract.roles`); the
+comparison reads paragraphs after normalising and taking datelines and credit lines out, so the
+roles are carried along those steps here. Pure functions over plain values.
+
+Edits in prose, headings, quotations, lists and tables count as before, and so does a correction
+note wherever it stands (the newsroom says the story changed). Unknown roles (a version stored
+before roles, a text typed in) read as prose: nothing is weighed down.
+"""
+
+from __future__ import annotations
+
+from monitor.compare.edit import Edit, weigh_down
+from monitor.compare.normalize import is_noise_paragraph, normalize_text
+from monitor.extract.article import FURNITURE_ROLES
+
+# Takes every body edit but a correction note (0.9) below significance (`SIGNIFICANT_AT` 0.5):
+# a quotation changed in a caption (0.85) scores 0.35, a sentence added to a promo line 0.0.
+FURNITURE_PENALTY = 0.5
+# Kept at their score wherever they stand.
+_ALWAYS_COUNTS = frozenset({"correction_note"})
+
+
+def paragraphs_with_roles(body: str, roles: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The body's paragraphs exactly as `normalize.body_paragraphs` gives them (normalised, noise
+    lines dropped), and their roles: [] when the roles are unknown or do not fit the lines. One
+    pass: the roles cost no second normalisation."""
+    lines = normalize_text(body).split("\n")
+    kept = [index for index, line in enumerate(lines) if not is_noise_paragraph(line)]
+    paragraphs = [lines[index] for index in kept]
+    if not roles or len(roles) != len(lines) or len(lines) != body.count("\n") + 1:
+        return paragraphs, []
+    return paragraphs, [roles[index] for index in kept]
+
+
+def follow_paragraphs(before: list[str], after: list[str], roles: list[str]) -> list[str]:
+    """The roles of `after`, which is `before` with datelines and credit lines taken out: each
+    paragraph of `after` is part of its paragraph in `before`, in order; a paragraph that was
+    only a credit line is gone. [] when unknown."""
+    if not roles:
+        return []
+    followed: list[str] = []
+    for paragraph, role in zip(before, roles, strict=False):
+        if len(followed) < len(after) and after[len(followed)] in paragraph:
+            followed.append(role)
+    return followed if len(followed) == len(after) else []
+
+
+def _role(roles: list[str], index: int) -> str:
+    return roles[index] if 0 <= index < len(roles) else "prose"
+
+
+def weigh_placement(edits: list[Edit], old_roles: list[str], new_roles: list[str]) -> list[Edit]:
+    """Body edits whose paragraphs, on each side they touch, are all furniture: no longer
+    significant, with the roles as the reason. Other edits unchanged."""
+    if not old_roles and not new_roles:
+        return edits
+    weighed = []
+    for edit in edits:
+        sides = []
+        if edit.old_paragraph >= 0:
+            sides.append(_role(old_roles, edit.old_paragraph))
+        if edit.new_paragraph >= 0:
+            sides.append(_role(new_roles, edit.new_paragraph))
+        if (
+            edit.significant
+            and edit.field == "body"
+            and edit.kind not in _ALWAYS_COUNTS
+            and sides
+            and all(role in FURNITURE_ROLES for role in sides)
+        ):
+            where = " and ".join(sorted(set(sides))).replace("_", " ")
+            edit = weigh_down(edit, FURNITURE_PENALTY, f"page furniture: in a {where} line")
+        weighed.append(edit)
+    return weighed

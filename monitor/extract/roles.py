@@ -1,0 +1,227 @@
+"""Where each body line sits on the page: its role (`monitor.extract.article.ROLES`).
+
+A pure function of what extraction already has: trafilatura's XML body (its tags say heading,
+list item, quotation, table), the parsed page (the HTML around a line says caption, promotion box,
+links) and the final body lines. No extra trafilatura run: lines are matched to elements by the
+comparison key extraction uses for its own matching (`extraction._key`: word tokens, case-folded).
+
+Roles, first that fits wins:
+
+1. `dateline_credit`: a line that is only a dateline ("WASHINGTON (Reuters) -"), a wire credit
+   ("Reporting by ...; Editing by ...") or a short byline ("By Jane Roe").
+2. `caption`: the line's element sits in a <figure>/<figcaption> or a container whose class or id
+   names a caption or a photo credit.
+3. `promo`: in an <aside>, <nav> or <footer>, or a container named for newsletters, promotions,
+   related or recommended stories; or a short line opening with a promotional phrase
+   (`lexicon.PROMO`: "Sign up", "Lire aussi", "Leia também"...).
+4. `link_dense`: most of the line's text is link text on the page (trafilatura drops links from
+   its output, `include_links` would change the text; the page's <a> elements are read instead).
+5. What trafilatura's XML says: `heading` (head), `list_item` (item), `blockquote` (quote),
+   `table` (row or cell).
+6. Anything else, including lines found nowhere: `prose`.
+
+A line found in several places of the page (a teaser repeating the lead paragraph) gets a page
+context role (2-4) only when every place agrees: a real paragraph is never furniture because a
+promo box quotes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from lxml.etree import _Element
+from lxml.html import HtmlElement
+
+from monitor.compare.credits import CREDIT_MAX_CHARS, DATELINE_MAX_CHARS
+from monitor.extract.extraction import _key
+from monitor.lexicon import BYLINE_OPENER, CREDIT, DATELINE, FURNITURE_LINE, PROMO_LINE
+
+# trafilatura's XML tags and the role of a line they hold; an ancestor's role comes first
+# (a paragraph inside a quote is a blockquote line).
+_XML_ROLE = {"quote": "blockquote", "row": "table", "cell": "table", "item": "list_item"}
+_XML_OWN_ROLE = {"head": "heading", **_XML_ROLE}
+# Elements whose lines are not prose; a plain paragraph is prose and is not looked at.
+_XML_LINES = ("head", "item", "quote", "row")
+
+# Page containers, by tag and by a token of their class or id.
+_CAPTION_TAGS = frozenset({"figure", "figcaption"})
+_PROMO_TAGS = frozenset({"aside", "nav", "footer"})
+# A class or id token opening with one of these names (or with a word of its own before them:
+# "image-caption", "c-newsletter", "figcaption"); a state flag such as "hasCaption" is not one.
+_CONTAINER_NAME = re.compile(
+    r"(?:^|[\s_-]|fig)(?:"
+    r"(?P<caption>caption|credit|bildunterschrift|legende|légende|didascalia|pie-?de-?foto)"
+    r"|(?P<promo>newsletter|promo|related|recommend|sign-?up|subscri|outbrain|taboola"
+    r"|read-?more|also-?read|more-?stories))",
+    re.IGNORECASE,
+)
+# How many levels above a line's element are read for a container (a line sits a few levels
+# inside its box; the article's own wrapper, further up, must not decide).
+CONTEXT_DEPTH = 6
+# A line is link-dense when at least this share of its characters are link text: a list of
+# related headlines is at 1.0, "Related: <a>headline</a>" at 0.85-0.9; a paragraph citing its
+# sources with long inline links reaches 0.6-0.75 on the development pages and stays prose.
+LINK_DENSE_SHARE = 0.8
+# A promotional phrase opens a line of at most this many characters; a longer line is prose
+# that happens to start with "Subscribe".
+PROMO_MAX_CHARS = 200
+# A byline line ("By Jane Roe and Sam Poe") has at most this many words.
+BYLINE_MAX_WORDS = 8
+# Page elements longer than this many characters are not compared to body lines (a container
+# holding many lines never equals one); bounds the work on a large page.
+MAX_ELEMENT_CHARS = 5_000
+# Elements that hold a line even when their text starts in a child (<p><b>Lead</b> text</p>);
+# a list item opening with a link is found by its link.
+_BLOCK_TAGS = frozenset("p dd dt td th caption figcaption blockquote h1 h2 h3 h4 h5 h6".split())
+# Elements that may hold a body line, block or inline: only these are read (a page's scripts,
+# styles, images, icons and form fields are most of its elements and hold none).
+_TEXT_TAGS = (
+    *_BLOCK_TAGS,
+    *"a abbr article aside b cite div em figure font footer header i li mark nav q s section"
+    " small span strong sub sup time u".split(),
+)
+# Page containers are misread when they would make most of the body furniture (an article
+# wrapper named "promo-story", a whole story in an <aside>): page context is then ignored.
+MAX_FURNITURE_SHARE = 0.5
+
+
+def line_roles(
+    body: _Element | None, lines: Sequence[str], page: HtmlElement | None = None
+) -> tuple[str, ...]:
+    """The role of each line of `lines` (the final body lines), from trafilatura's XML `body`
+    and the parsed `page` (either may be None: roles then come from what is there)."""
+    if not lines:
+        return ()
+    keys = [_key(line) for line in lines]
+    xml = _xml_roles(body, set(keys)) if body is not None else {}
+    context = _page_roles(page, lines, set(keys)) if page is not None else {}
+    furniture = sum(len(line) for line, key in zip(lines, keys, strict=True) if key in context)
+    if furniture > MAX_FURNITURE_SHARE * sum(map(len, lines)):
+        context = {}
+    return tuple(
+        _text_role(line) or context.get(key) or xml.get(key) or "prose"
+        for line, key in zip(lines, keys, strict=True)
+    )
+
+
+def _text_role(line: str) -> str:
+    """A role the line's words alone decide ("" when they do not)."""
+    if len(line) <= CREDIT_MAX_CHARS and CREDIT.match(line):
+        return "dateline_credit"  # a whole credit line, as `compare.credits.credit_line` reads it
+    if len(line) <= DATELINE_MAX_CHARS:
+        dateline = DATELINE.match(f"{line} .")
+        if dateline and dateline.end() >= len(line):
+            return "dateline_credit"
+    if (
+        len(line.split()) <= BYLINE_MAX_WORDS
+        and BYLINE_OPENER.match(line)
+        and not line.endswith((".", "!", "?"))
+    ):
+        return "dateline_credit"
+    if len(line) <= PROMO_MAX_CHARS and (PROMO_LINE.match(line) or FURNITURE_LINE.match(line)):
+        return "promo"
+    return ""
+
+
+def _xml_roles(body: _Element, wanted: set[str]) -> dict[str, str]:
+    """Role by key of the lines trafilatura's XML marks as other than prose."""
+    roles: dict[str, str] = {}
+    for element in body.iter(*_XML_LINES):
+        role = _XML_OWN_ROLE[str(element.tag)]
+        for ancestor in element.iterancestors(*_XML_ROLE):
+            role = _XML_ROLE[str(ancestor.tag)]
+            break
+        if element.tag == "row":  # one line, its cells joined
+            parts, separator = [element], " "
+        else:  # a quote's or an item's paragraphs are lines of their own
+            parts, separator = [element, *element.iterdescendants("p", "head")], ""
+        for part in parts:
+            key = _key(separator.join(part.itertext()))
+            if key in wanted:
+                roles.setdefault(key, role)
+    return roles
+
+
+def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> dict[str, str]:
+    """Role by key of the lines whose elements on the page are in a caption or promotion box, or
+    mostly links: only when every element with that key agrees."""
+    found: dict[str, list[tuple[HtmlElement, str]]] = {}
+    # first word (as written, case-folded) of each line → the lines' word counts
+    firsts: dict[str, list[int]] = {}
+    for line in lines:
+        words = line.split()
+        firsts.setdefault(words[0].casefold(), []).append(len(words))
+    limit = min(MAX_ELEMENT_CHARS, 2 * max(map(len, lines)) + 100)
+    containers: dict[HtmlElement, str] = {}
+    for element in page.iter(*_TEXT_TAGS):
+        tag = element.tag
+        lead = (element.text or "").split(None, 1)
+        if not lead:
+            if tag not in _BLOCK_TAGS:
+                continue  # an element holding a line is a block or has text of its own
+            lead = next((part.split(None, 1) for part in element.itertext() if part.strip()), [])
+        # the first word (as written) rules out nearly every element before its text is read
+        counts = firsts.get(lead[0].casefold()) if lead else None
+        if not counts:
+            continue
+        text = element.text_content()
+        if len(text) > limit:
+            continue
+        size = len(text.split())
+        if not any(abs(size - count) <= 2 + count // 10 for count in counts):
+            continue  # not as many words as any line starting with that word
+        key = _key(text)
+        if key in wanted:
+            found.setdefault(key, []).append((element, text))
+    roles = {}
+    for key, places in found.items():
+        # an element holding the same text as one inside it (<p><span>text</span></p>) is the
+        # same place: the innermost one is read
+        inner = {element for element, _ in places}
+        for element, _ in places:
+            inner.difference_update(element.iterancestors())
+        found_roles = {_context_role(e, text, containers) for e, text in places if e in inner}
+        if len(found_roles) == 1 and "" not in found_roles:
+            roles[key] = found_roles.pop()
+    return roles
+
+
+def _container_role(container: HtmlElement, seen: dict[HtmlElement, str]) -> str:
+    """caption or promo for one element by its tag, class and id ("" for neither)."""
+    role = seen.get(container)
+    if role is None:
+        tag = container.tag
+        name = _CONTAINER_NAME.search(f"{container.get('class') or ''} {container.get('id') or ''}")
+        if tag in _CAPTION_TAGS:
+            role = "caption"
+        elif tag in _PROMO_TAGS:
+            role = "promo"
+        else:
+            role = "" if name is None else str(name.lastgroup)
+        seen[container] = role
+    return role
+
+
+def _context_role(element: HtmlElement, text: str, seen: dict[HtmlElement, str]) -> str:
+    """caption, promo or link_dense for an element by its containers and links ("" for none)."""
+    for level, container in enumerate((element, *element.iterancestors())):
+        if level >= CONTEXT_DEPTH:
+            break
+        if isinstance(container, HtmlElement):
+            role = _container_role(container, seen)
+            if role:
+                return role
+    letters = _letters(text)
+    linked = sum(
+        _letters(link.text_content())
+        for link in ([element] if element.tag == "a" else element.iter("a"))
+    )
+    if letters and linked >= LINK_DENSE_SHARE * letters:
+        return "link_dense"
+    return ""
+
+
+def _letters(text: str) -> int:
+    """Characters of a text outside its spaces (what link density is measured in)."""
+    return len("".join(text.split()))

@@ -1,0 +1,263 @@
+"""monitor.extract.roles: every body line carries where it sits on the page (prose, heading, list
+item, quotation, table, dateline or credit, caption, promotion, line of links), read from
+trafilatura's XML and the page around the line, without another trafilatura run.
+
+The pages are written for these tests, in several languages.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+from lxml.html import fromstring
+
+from monitor.extract.article import ROLES, Article, decode_roles, encode_roles
+from monitor.extract.extraction import extract_article
+from monitor.extract.roles import line_roles
+
+PROSE = {
+    "en": [
+        "The regional parliament approved the new water plan on Thursday after a debate that "
+        "lasted well into the night and divided the governing coalition.",
+        "Farmers in the southern valleys had asked for the plan for years, saying that the "
+        "drought of the past three summers had ruined much of their harvest.",
+        "The plan sets aside money for new reservoirs, for repairs to old canals and for a "
+        "system that measures how much water each farm takes from the river.",
+        "Opposition members said the measures came too late and would not be enough if the "
+        "coming summer turned out as dry as the last one had been.",
+        "The minister in charge said work on the first reservoir would begin in the autumn and "
+        "that the whole programme should be finished within six years.",
+    ],
+    "es": [
+        "El parlamento regional aprobó el jueves el nuevo plan del agua tras un debate que se "
+        "prolongó hasta bien entrada la noche y dividió a la coalición de gobierno.",
+        "Los agricultores de los valles del sur llevaban años pidiendo el plan y aseguran que "
+        "la sequía de los tres últimos veranos arruinó buena parte de su cosecha.",
+        "El plan reserva dinero para nuevos embalses, para reparar los viejos canales y para un "
+        "sistema que mida cuánta agua toma cada finca del río.",
+        "La oposición afirmó que las medidas llegan tarde y que no bastarán si el próximo verano "
+        "resulta tan seco como el anterior.",
+        "El consejero responsable dijo que las obras del primer embalse empezarán en otoño y que "
+        "todo el programa debería estar terminado en seis años.",
+    ],
+    "de": [
+        "Das Landesparlament hat am Donnerstag nach einer Debatte bis tief in die Nacht den "
+        "neuen Wasserplan beschlossen, der die Regierungskoalition gespalten hatte.",
+        "Die Landwirte in den südlichen Tälern hatten den Plan seit Jahren gefordert, weil die "
+        "Dürre der vergangenen drei Sommer einen großen Teil ihrer Ernte vernichtet hatte.",
+        "Der Plan sieht Geld für neue Speicherbecken, für die Reparatur alter Kanäle und für "
+        "ein System vor, das misst, wie viel Wasser jeder Hof dem Fluss entnimmt.",
+        "Die Opposition erklärte, die Maßnahmen kämen zu spät und würden nicht reichen, wenn der "
+        "kommende Sommer so trocken werde wie der letzte.",
+        "Der zuständige Minister sagte, die Arbeiten am ersten Becken würden im Herbst beginnen "
+        "und das ganze Programm solle in sechs Jahren abgeschlossen sein.",
+    ],
+}
+
+
+def page(language: str, extra: str, *, where: int = 2, wrapper: str = "article-body") -> str:
+    """An article page in `language` with `extra` HTML among its paragraphs."""
+    paragraphs = [f"<p>{text}</p>" for text in PROSE[language]]
+    paragraphs.insert(where, extra)
+    return (
+        f"<html lang='{language}'><head><title>Water plan</title></head><body>"
+        "<header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+        f"<main><article><h1>Water plan</h1><div class='{wrapper}'>{''.join(paragraphs)}</div>"
+        "</article></main><footer>Copyright 2026 Example News</footer></body></html>"
+    )
+
+
+def roles_by_line(article: Article) -> dict[str, str]:
+    return dict(zip(article.body.split("\n"), article.roles, strict=True))
+
+
+RIVERBED = "The dry riverbed near the southern town of Alcora last August, seen from the bridge."
+BRIEFING = "Get the morning briefing in your inbox every day before seven o'clock."
+# (language, HTML put among the article's paragraphs, a body line it gives, that line's role)
+CASES = [
+    ("en", "<h2>What the plan contains</h2>", "What the plan contains", "heading"),
+    ("de", "<h3>Was der Plan vorsieht</h3>", "Was der Plan vorsieht", "heading"),
+    (
+        "en",
+        "<ul><li>Three new reservoirs in the south</li><li>Repairs to the old canals</li></ul>",
+        "Three new reservoirs in the south",
+        "list_item",
+    ),
+    (
+        "es",
+        "<ol><li>Tres embalses nuevos en el sur</li><li>Reparar los canales viejos</li></ol>",
+        "Reparar los canales viejos",
+        "list_item",
+    ),
+    (
+        "en",
+        "<blockquote><p>We have waited for this plan for a very long time.</p></blockquote>",
+        "We have waited for this plan for a very long time.",
+        "blockquote",
+    ),
+    (
+        "de",
+        "<blockquote>Wir haben sehr lange auf diesen Plan gewartet.</blockquote>",
+        "Wir haben sehr lange auf diesen Plan gewartet.",
+        "blockquote",
+    ),
+    (
+        "en",
+        "<table><tr><th>Region</th><th>Budget</th></tr>"
+        "<tr><td>South valley</td><td>120 million</td></tr></table>",
+        "| South valley | 120 million |",
+        "table",
+    ),
+    ("en", "<p>(Reporting by Ana Ruiz; Editing by Tom Brown)</p>", None, "dateline_credit"),
+    ("es", "<p>MADRID (EFE) -</p>", "MADRID (EFE) -", "dateline_credit"),
+    ("en", "<p>By Ana Ruiz and Tom Brown</p>", "By Ana Ruiz and Tom Brown", "dateline_credit"),
+    ("de", f"<div class='bildunterschrift'><p>{RIVERBED}</p></div>", RIVERBED, "caption"),
+    ("es", f"<div class='pie-de-foto'><p>{RIVERBED}</p></div>", RIVERBED, "caption"),
+    ("en", f"<p><span class='didascalia'>{RIVERBED}</span></p>", RIVERBED, "caption"),
+    ("en", f"<div class='media-credit-text'><span>{RIVERBED}</span></div>", RIVERBED, "caption"),
+    ("en", f"<div class='recommend-box'><p>{BRIEFING}</p></div>", BRIEFING, "promo"),
+    ("de", f"<div class='signup'><p>{BRIEFING}</p></div>", BRIEFING, "promo"),
+    (
+        "en",
+        "<p>Sign up for our newsletter to get the briefing every day.</p>",
+        "Sign up for our newsletter to get the briefing every day.",
+        "promo",
+    ),
+    (
+        "es",
+        "<p>Lee también: La sequía vacía los embalses del sur</p>",
+        "Lee también: La sequía vacía los embalses del sur",
+        "promo",
+    ),
+    (
+        "de",
+        "<p>Lesen Sie auch: Die Dürre leert die Speicher im Süden</p>",
+        "Lesen Sie auch: Die Dürre leert die Speicher im Süden",
+        "promo",
+    ),
+    (
+        "en",
+        "<p><a href='/a'>Drought leaves reservoirs at their lowest level in decades</a></p>",
+        "Drought leaves reservoirs at their lowest level in decades",
+        "link_dense",
+    ),
+    (
+        "es",
+        "<p><strong>Más:</strong> <a href='/b'>Protesta de agricultores ante el parlamento</a></p>",
+        "Más: Protesta de agricultores ante el parlamento",
+        "link_dense",
+    ),
+    (
+        "en",
+        "<p>The plan was <a href='/plan'>published</a> by the ministry on its website today.</p>",
+        "The plan was published by the ministry on its website today.",
+        "prose",
+    ),
+    (  # a paragraph citing its sources with long links is still prose
+        "en",
+        "<p>The region <a href='/a'>declared a drought emergency in 2022 for the first time</a>, "
+        "prompting <a href='/b'>limits on watering gardens and filling pools</a>. They were "
+        "<a href='/c'>lifted in 2023</a>.</p>",
+        "The region declared a drought emergency in 2022 for the first time, prompting limits on "
+        "watering gardens and filling pools. They were lifted in 2023.",
+        "prose",
+    ),
+    (  # a container flagged as having a caption is not a caption
+        "en",
+        f"<div class='articleHeader hasCaption'><p>{BRIEFING}</p></div>",
+        BRIEFING,
+        "prose",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "extra", "line", "role"), CASES)
+def test_each_role_is_recognised(language: str, extra: str, line: str | None, role: str) -> None:
+    # a credit line closes the story; everything else sits among its paragraphs
+    where = len(PROSE[language]) if role == "dateline_credit" and line is None else 2
+    article = extract_article(page(language, extra, where=where))
+    line = line or "(Reporting by Ana Ruiz; Editing by Tom Brown)"
+    assert roles_by_line(article).get(line) == role, roles_by_line(article)
+
+
+@pytest.mark.parametrize("language", sorted(PROSE))
+def test_plain_paragraphs_are_prose(language: str) -> None:
+    article = extract_article(page(language, ""))
+    assert article.body.split("\n") == PROSE[language]
+    assert article.roles == ("prose",) * len(PROSE[language])
+
+
+def test_roles_are_aligned_with_the_body_lines() -> None:
+    extras = "".join(extra for _, extra, _, _ in CASES)
+    article = extract_article(page("en", extras))
+    assert len(article.roles) == len(article.body.split("\n"))
+    assert set(article.roles) <= set(ROLES)
+    assert {"heading", "list_item", "blockquote", "table", "caption", "promo"} <= set(article.roles)
+
+
+def test_a_page_without_text_has_no_roles() -> None:
+    article = extract_article("<html><head><title>Empty</title></head><body></body></html>")
+    assert (article.body, article.roles) == ("", ())
+
+
+# --- line_roles on its own: trafilatura's XML and the page, as plain values ---------------
+def xml(text: str) -> etree._Element:
+    return etree.fromstring(f"<body>{text}</body>")
+
+
+def test_a_line_found_nowhere_is_prose() -> None:
+    assert line_roles(xml("<p>Other text.</p>"), ["A line found nowhere."]) == ("prose",)
+
+
+def test_no_lines_no_roles() -> None:
+    assert line_roles(xml("<p>Text.</p>"), [], fromstring("<p>Text.</p>")) == ()
+
+
+def test_a_paragraph_a_teaser_repeats_stays_prose() -> None:
+    lead = "The council closed the bridge to lorries after engineers found cracks in it."
+    other = "Repairs will start in March and last about eighteen months, the council said."
+    html = fromstring(
+        f"<div><div class='story'><p>{lead}</p><p>{other}</p></div>"
+        f"<div class='related-stories'><p>{lead}</p></div></div>"
+    )
+    assert line_roles(xml(f"<p>{lead}</p><p>{other}</p>"), [lead, other], html) == (
+        "prose",
+        "prose",
+    )
+
+
+def test_a_wrapper_that_would_make_most_of_the_body_furniture_is_ignored() -> None:
+    lines = [
+        "The council closed the bridge to lorries after engineers found cracks in it.",
+        "Repairs will start in March and last about eighteen months, the council said.",
+    ]
+    html = fromstring(
+        "<div class='promo-story'><div><p>" + "</p><p>".join(lines) + "</p></div></div>"
+    )
+    assert line_roles(xml(""), lines, html) == ("prose", "prose")
+
+
+def test_a_paragraph_with_a_few_links_is_prose() -> None:
+    line = "The mayor said the bridge would reopen in spring, after the repairs."
+    html = fromstring(
+        "<p>The mayor said the <a href='/b'>bridge</a> would reopen in spring, "
+        "after the repairs.</p>"
+    )
+    assert line_roles(None, [line], html) == ("prose",)
+
+
+# --- storage form -------------------------------------------------------------------------
+def test_roles_are_stored_as_one_letter_per_line() -> None:
+    roles = ROLES
+    body = "\n".join(f"line {n}" for n in range(len(roles)))
+    codes = encode_roles(roles)
+    assert len(codes) == len(roles) and len(set(codes)) == len(roles)
+    assert decode_roles(codes, body) == roles
+
+
+@pytest.mark.parametrize(
+    ("codes", "body"),
+    [(None, "one\ntwo"), ("", "one\ntwo"), ("p", "one\ntwo"), ("px", "one\ntwo"), ("pp", "")],
+)
+def test_roles_that_do_not_fit_the_body_are_unknown(codes: str | None, body: str) -> None:
+    assert decode_roles(codes, body) == ()
