@@ -64,7 +64,10 @@ def test_a_furniture_edit_says_why_it_is_not_significant(role: str) -> None:
     ("old", "new"),
     [
         (OLD_LINE, OLD_LINE + " A second caption sentence was added to it."),
-        ("Sign up for our newsletter.", "Sign up for our newsletter. Get the app today for free."),
+        (
+            "Our morning briefing, in your inbox.",
+            "Our morning briefing, in your inbox. It comes every weekday at six.",
+        ),
     ],
 )
 def test_sentences_added_to_a_furniture_line_are_not_significant(old: str, new: str) -> None:

@@ -125,14 +125,14 @@ CASES = [
     ),
     (
         "es",
-        "<p>Lee también: La sequía vacía los embalses del sur</p>",
-        "Lee también: La sequía vacía los embalses del sur",
+        "<p>Suscríbete a nuestro boletín y recibe las noticias cada mañana.</p>",
+        "Suscríbete a nuestro boletín y recibe las noticias cada mañana.",
         "promo",
     ),
     (
         "de",
-        "<p>Lesen Sie auch: Die Dürre leert die Speicher im Süden</p>",
-        "Lesen Sie auch: Die Dürre leert die Speicher im Süden",
+        "<p>Jetzt abonnieren: unser Newsletter jeden Morgen im Postfach.</p>",
+        "Jetzt abonnieren: unser Newsletter jeden Morgen im Postfach.",
         "promo",
     ),
     (
