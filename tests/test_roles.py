@@ -237,6 +237,45 @@ def test_a_wrapper_that_would_make_most_of_the_body_furniture_is_ignored() -> No
     assert line_roles(xml(""), lines, html) == ("prose", "prose")
 
 
+@pytest.mark.parametrize(
+    "box", ["paywall subscriber-content", "c-promoted-content", "article-credits-and-more"]
+)
+def test_paragraphs_in_a_box_named_like_furniture_but_not_furniture_stay_prose(box: str) -> None:
+    free, *paywalled = PROSE["en"]
+    html = fromstring(
+        f"<div><div class='story'><p>{free}</p></div><div class='{box}'><p>"
+        + "</p><p>".join(paywalled)
+        + "</p></div></div>"
+    )
+    roles = line_roles(xml(""), PROSE["en"], html)
+    assert roles == ("prose",) * len(PROSE["en"])
+
+
+def test_a_box_of_several_paragraphs_is_the_article_whatever_its_name() -> None:
+    free, boxed = PROSE["en"] + PROSE["es"][:1], PROSE["es"][1:4]
+    html = fromstring(
+        "<div><div class='story'><p>" + "</p><p>".join(free) + "</p></div>"
+        "<div class='promo-box'><p>" + "</p><p>".join(boxed) + "</p></div></div>"
+    )
+    assert line_roles(xml(""), [*free, *boxed], html) == ("prose",) * 9
+    # the same box with one line in it is a promotion box
+    one = fromstring(
+        "<div><div class='story'><p>" + "</p><p>".join(free) + "</p></div>"
+        f"<div class='promo-box'><p>{BRIEFING}</p></div></div>"
+    )
+    assert line_roles(xml(""), [*free, BRIEFING], one) == ("prose",) * 6 + ("promo",)
+
+
+def test_a_long_paragraph_in_a_promotion_box_stays_prose() -> None:
+    lines = [*PROSE["en"][:3], " ".join(PROSE["en"][3:])]
+    html = fromstring(
+        "<div><div class='story'><p>" + "</p><p>".join(lines[:3]) + "</p></div>"
+        f"<div class='subscribe-box'><p>{BRIEFING}</p><p>{lines[3]}</p></div></div>"
+    )
+    roles = line_roles(xml(""), [*lines, BRIEFING], html)
+    assert roles == ("prose", "prose", "prose", "prose", "promo")
+
+
 def test_a_paragraph_with_a_few_links_is_prose() -> None:
     line = "The mayor said the bridge would reopen in spring, after the repairs."
     html = fromstring(

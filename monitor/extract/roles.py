@@ -48,12 +48,15 @@ _XML_LINES = ("head", "item", "quote", "row")
 _CAPTION_TAGS = frozenset({"figure", "figcaption"})
 _PROMO_TAGS = frozenset({"aside", "nav", "footer"})
 # A class or id token opening with one of these names (or with a word of its own before them:
-# "image-caption", "c-newsletter", "figcaption"); a state flag such as "hasCaption" is not one.
+# "image-caption", "c-newsletter", "figcaption"), the name whole ("promo-box", not "promoted";
+# "subscribe-box", not "subscriber-content", which is the paywalled article itself); a state flag
+# such as "hasCaption" is not one.
 _CONTAINER_NAME = re.compile(
     r"(?:^|[\s_-]|fig)(?:"
     r"(?P<caption>caption|credit|bildunterschrift|legende|légende|didascalia|pie-?de-?foto)"
-    r"|(?P<promo>newsletter|promo|related|recommend|sign-?up|subscri|outbrain|taboola"
-    r"|read-?more|also-?read|more-?stories))",
+    r"|(?P<promo>newsletters?|promos?|related|recommend(?:ed|ations?)?|sign-?up|subscribe"
+    r"|outbrain|taboola|read-?more|also-?read|more-?stories))"
+    r"(?=$|[\s_\d-])",
     re.IGNORECASE,
 )
 # How many levels above a line's element are read for a container (a line sits a few levels
@@ -84,6 +87,10 @@ _TEXT_TAGS = (
 # Page containers are misread when they would make most of the body furniture (an article
 # wrapper named "promo-story", a whole story in an <aside>): page context is then ignored.
 MAX_FURNITURE_SHARE = 0.5
+# A caption or promotion box holds a line or two: one holding this many paragraphs of prose (at
+# least PROSE_PARAGRAPH_CHARS long) is part of the article whatever its name.
+MAX_BOX_PARAGRAPHS = 2
+PROSE_PARAGRAPH_CHARS = 120
 
 
 def line_roles(
@@ -100,9 +107,17 @@ def line_roles(
     if furniture > MAX_FURNITURE_SHARE * sum(map(len, lines)):
         context = {}
     return tuple(
-        _text_role(line) or context.get(key) or xml.get(key) or "prose"
+        _text_role(line) or _placed(line, context.get(key, "")) or xml.get(key) or "prose"
         for line, key in zip(lines, keys, strict=True)
     )
+
+
+def _placed(line: str, role: str) -> str:
+    """The role a line's container gives it; a promotion box holds short lines, so a longer line
+    in one is prose that the page's markup misnamed (a paywalled paragraph in a "subscribe" box)."""
+    if role == "promo" and len(line) > PROMO_MAX_CHARS:
+        return ""
+    return role
 
 
 def _text_role(line: str) -> str:
@@ -174,17 +189,35 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
         key = _key(text)
         if key in wanted:
             found.setdefault(key, []).append((element, text))
-    roles = {}
+    roles: dict[str, tuple[str, HtmlElement | None]] = {}
     for key, places in found.items():
         # an element holding the same text as one inside it (<p><span>text</span></p>) is the
         # same place: the innermost one is read
         inner = {element for element, _ in places}
         for element, _ in places:
             inner.difference_update(element.iterancestors())
-        found_roles = {_context_role(e, text, containers) for e, text in places if e in inner}
-        if len(found_roles) == 1 and "" not in found_roles:
-            roles[key] = found_roles.pop()
-    return roles
+        placed = [_context_role(e, text, containers) for e, text in places if e in inner]
+        if len({role for role, _ in placed}) == 1 and placed[0][0]:
+            roles[key] = placed[0]
+    return _without_article_boxes(roles, lines)
+
+
+def _without_article_boxes(
+    roles: dict[str, tuple[str, HtmlElement | None]], lines: Sequence[str]
+) -> dict[str, str]:
+    """The roles by key, less those of a box that holds several paragraphs of prose: a caption
+    or promotion box holds a line or two, a box named "subscribe" or "promo" around paragraphs
+    is the article itself (a paywalled part, a sponsored story)."""
+    length = {_key(line): len(line) for line in lines}
+    paragraphs: dict[HtmlElement, int] = {}
+    for key, (_, box) in roles.items():
+        if box is not None and length.get(key, 0) >= PROSE_PARAGRAPH_CHARS:
+            paragraphs[box] = paragraphs.get(box, 0) + 1
+    return {
+        key: role
+        for key, (role, box) in roles.items()
+        if box is None or paragraphs.get(box, 0) < MAX_BOX_PARAGRAPHS
+    }
 
 
 def _container_role(container: HtmlElement, seen: dict[HtmlElement, str]) -> str:
@@ -203,23 +236,26 @@ def _container_role(container: HtmlElement, seen: dict[HtmlElement, str]) -> str
     return role
 
 
-def _context_role(element: HtmlElement, text: str, seen: dict[HtmlElement, str]) -> str:
-    """caption, promo or link_dense for an element by its containers and links ("" for none)."""
+def _context_role(
+    element: HtmlElement, text: str, seen: dict[HtmlElement, str]
+) -> tuple[str, HtmlElement | None]:
+    """caption, promo or link_dense for an element by its containers and links ("" for none),
+    with the container that decided (None for links)."""
     for level, container in enumerate((element, *element.iterancestors())):
         if level >= CONTEXT_DEPTH:
             break
         if isinstance(container, HtmlElement):
             role = _container_role(container, seen)
             if role:
-                return role
+                return role, container
     letters = _letters(text)
     linked = sum(
         _letters(link.text_content())
         for link in ([element] if element.tag == "a" else element.iter("a"))
     )
     if letters and linked >= LINK_DENSE_SHARE * letters:
-        return "link_dense"
-    return ""
+        return "link_dense", None
+    return "", None
 
 
 def _letters(text: str) -> int:
