@@ -426,7 +426,9 @@ _PLACE_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]{1,30}"
 # Words that open prose, not a place ("On Monday, March 3 - the day of the vote - ...").
 _NOT_PLACE = (
     r"(?!(?i:on|in|at|by|since|until|from|last|next|this|the|el|la|en|desde|hasta|le|dès|depuis"
-    r"|am|im|seit|bis|em|no|na|il|dal)\b)"
+    r"|am|im|seit|bis|em|no|na|il|dal|however|yesterday|today|tomorrow|meanwhile|then|now|and"
+    r"|but|also|ayer|hoy|mañana|gestern|heute|morgen|hier|aujourd'hui|demain|ontem|hoje|ieri"
+    r"|oggi|domani)\b)"
 )
 _PLACE_PARTICLE = r"(?: (?:de|do|da|del|di|am|sur|upon|on))?"
 _PLACE_TITLE = rf"{_NOT_PLACE}{_PLACE_WORD}(?:{_PLACE_PARTICLE}[ /]{_PLACE_WORD}){{0,3}}"
@@ -435,12 +437,16 @@ _MONTH = r"(?i:" + _words(DATELINE_MONTHS) + r")\.?"
 _DAY = r"\d{1,2}(?:\.|er|º)?"
 _YEAR = r"(?:,?\s+(?:de\s+)?\d{4})?"
 _DATE = rf",\s*(?:{_DAY}\s+(?:de\s+)?{_MONTH}|{_MONTH}\s+{_DAY}){_YEAR}(?=[\s(.\-–—])"
-DATELINE_DASH = r"\s*\.?\s*(?:[-–—]+\s+|[–—]+(?=[^\W\d_]))"
+DATELINE_DASH = r"\s*\.?\s*(?:[-–—]+\s+|[–—]+(?=[A-ZÀ-ÖØ-Þ]))"
+# After a dateline of the dated form ("Paris, 3 March -"), a sentence starts: a capital, a figure
+# or an opening quotation mark ("However, May 3 - the vote was delayed" is prose).
+_SENTENCE_START = r"(?=[A-ZÀ-ÖØ-Þ\d\"“„«‘'¿¡.])"
 _DATE_PART = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?"
 DATELINE = re.compile(
     rf"^(?:(?P<caps>{_PLACE_CAPS}){_DATE_PART}\s*(?P<agency1>{_AGENCY})?"
     rf"|(?P<place>{_PLACE_ANY}){_DATE_PART}\s*(?P<agency2>{_AGENCY})"
-    rf"|(?P<dated>{_PLACE_TITLE}){_DATE}\s*(?P<agency3>{_AGENCY})?){DATELINE_DASH}(?=\S)"
+    rf"){DATELINE_DASH}(?=\S)"
+    rf"|^(?P<dated>{_PLACE_TITLE}){_DATE}\s*(?P<agency3>{_AGENCY})?{DATELINE_DASH}{_SENTENCE_START}"
 )
 DATELINE_AGENCY = re.compile(_AGENCY, re.IGNORECASE)
 CREDIT = re.compile(
@@ -466,6 +472,17 @@ EMOJI_TEXT = re.compile(
 )
 
 # --- list markers -------------------------------------------------------------------------------
+# A month's name after a day: a whole name of four letters or more ("21. November"), or a short
+# one ("Mai", "mar", "set") followed by a figure or punctuation ("3. Mai:", "4. mar. 2024"), so
+# that "2) Mar-a-Lago" and "a) set of tools" stay list items.
+_MONTH_NAMES = sorted(
+    {m for names in DATELINE_MONTHS.values() for m in names}, key=len, reverse=True
+)
+_MONTH_AFTER_DAY = (
+    r"(?i:(?:" + "|".join(re.escape(m) for m in _MONTH_NAMES if len(m) >= 4) + r")\b"
+    r"|(?:" + "|".join(re.escape(m) for m in _MONTH_NAMES if len(m) < 4) + r")"
+    r"(?:\.?\s*\d|\.?\s*$|[.,:;]))"
+)
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
 # "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped from extracted lines (a list renumbered
 # is not an edit); a number is a marker only when followed by a space and a non-digit ("1. First"
@@ -474,7 +491,7 @@ EMOJI_TEXT = re.compile(
 # whose change is an edit.
 LIST_MARKER = re.compile(
     r"^(?:[-–—•·・▪●■◦‣*►▸]\s+"
-    r"|(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*(?:" + _MONTH + r")\b)"
+    r"|(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
     r"(?:\s+(?=[^\d\s])|\s*$)"
     r"|[•·・▪●■◦‣►▸①-⑳](?=\w)|[①-⑳]\s+)+"
 )

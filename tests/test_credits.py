@@ -103,6 +103,13 @@ def test_an_edit_after_a_rewritten_dateline_is_still_found(
         "In Paris, 30 people - most of them students - marched on Monday.",
         "On Monday, March 3 - the day of the vote - the polls opened late.",
         "Paris, the capital - and its suburbs - voted on Monday.",
+        "However, May 3 - the vote was delayed again.",
+        "However, May 3 - The vote was delayed again.",
+        "Yesterday, March 3 — officials said so.",
+        "Trump, Jan. 6 — the committee said.",
+        "AMERICA—the beautiful, as the song goes.",
+        "Ayer, 3 de marzo - el gobierno lo anunció.",
+        "Gestern, 3. März - die Regierung kündigte es an.",
     ],
 )
 def test_prose_is_not_a_dateline(text: str) -> None:

@@ -132,7 +132,10 @@ LIST_ITEMS = [
     ("3. Mai: Kundgebung", "3. Mai: Kundgebung"),
     ("1er. mars", "1er. mars"),
     ("12. März 2024", "12. März 2024"),
-    ("2) März-Bilanz", "2) März-Bilanz"),
+    ("4. mar. 2024: the vote", "4. mar. 2024: the vote"),
+    ("2) Mar-a-Lago raid", "Mar-a-Lago raid"),
+    ("a) set of tools", "set of tools"),
+    ("3) Mai-Kundgebung in Berlin", "Mai-Kundgebung in Berlin"),
 ]
 
 
