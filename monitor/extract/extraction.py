@@ -163,20 +163,22 @@ def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
         return None
 
 
-def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, str]:
-    """(balanced document with metadata, balanced text, precision text). When the balanced run
-    found one or two paragraphs, the recall run's text replaces it if it is much longer."""
+def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, str, Any]:
+    """(balanced document with metadata, balanced text, precision text, the XML body the text
+    comes from). When the balanced run found one or two paragraphs, the recall run's text (and
+    body) replaces it if it is much longer."""
     balanced = _run(tree, url, with_metadata=True)
     # the precision run only marks the article's edges: its fast variant (no readability/justext
     # comparison) does that as well and costs a third less
     precise = _run(tree, url, favor_precision=True, fast=True)
     balanced_text = (balanced.text or "") if balanced is not None else ""
+    body = getattr(balanced, "body", None)
     if balanced_text and len(_lines(balanced_text)) <= RECALL_BODY_LINES:
         recalled = _run(tree, url, favor_recall=True)
         recalled_text = (recalled.text or "") if recalled is not None else ""
         if len(recalled_text) > _MIN_RECALL_GAIN * len(balanced_text):
-            balanced_text = recalled_text
-    return balanced, balanced_text, (precise.text or "") if precise is not None else ""
+            balanced_text, body = recalled_text, getattr(recalled, "body", None)
+    return balanced, balanced_text, (precise.text or "") if precise is not None else "", body
 
 
 # ------------------------------------------------------------------ body post-processing
@@ -396,18 +398,19 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         return Article()
     canonical_url = _canonical_url(tree)
 
-    doc, balanced_text, precise_text = _runs(tree, url)
+    doc, balanced_text, precise_text, body = _runs(tree, url)
     if balanced_text:
         split = _split_chunks(tree, balanced_text)
         if split:
-            joined_doc, joined_balanced, joined_precise = _runs(_join_chunks(tree, split), url)
+            joined = _runs(_join_chunks(tree, split), url)
+            joined_balanced = joined[1]
             old_keys = {_key(line) for line in _lines(balanced_text)}
             new_keys = {_key(line) for line in _lines(joined_balanced)}
             # accept only a re-run that adds text and keeps (nearly) all the first run had
             if len(joined_balanced) > len(balanced_text) and len(old_keys & new_keys) >= 0.9 * len(
                 old_keys
             ):
-                doc, balanced_text, precise_text = joined_doc, joined_balanced, joined_precise
+                doc, balanced_text, precise_text, body = joined
 
     meta = doc if doc is not None else _metadata_only(tree, url)
     title = " ".join((getattr(meta, "title", None) or "").split())
@@ -422,7 +425,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         body="\n".join(lines),
         canonical_url=canonical_url,
         language=(getattr(meta, "language", None) or "") or _page_language(tree),
-        roles=line_roles(getattr(doc, "body", None), lines, tree),
+        roles=line_roles(body, lines, tree),
     )
 
 
