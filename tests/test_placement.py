@@ -9,7 +9,7 @@ import pytest
 from monitor.compare.comparison import compare, discount_known_text
 from monitor.compare.edit import Edit
 from monitor.compare.normalize import body_paragraphs
-from monitor.compare.placement import paragraphs_with_roles
+from monitor.compare.placement import follow_paragraphs, paragraphs_with_roles
 from monitor.extract.article import Article
 from monitor.extract.extraction import extract_article, page_text
 
@@ -260,3 +260,25 @@ def test_roles_cost_no_second_reading_of_the_paragraphs(body: str) -> None:
     paragraphs, kept = paragraphs_with_roles(body, roles)
     assert paragraphs == body_paragraphs(body)
     assert kept in ([], ["prose"] * len(paragraphs))
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "roles", "expected"),
+    [
+        # a dateline or credit taken off keeps the paragraph's role
+        (
+            ["PARIS - Stocks rose.", "Bonds fell."],
+            ["Stocks rose.", "Bonds fell."],
+            ["p", "c"],
+            ["p", "c"],
+        ),
+        # a paragraph that was only a credit line is gone, the next keeps its own role
+        (["Reporting by Jane Roe; Editing by Tom Doe", "Tom Doe"], ["Tom Doe"], ["d", "c"], ["c"]),
+        # roles that cannot be followed are unknown
+        (["One.", "Two."], ["Three."], ["p", "p"], []),
+    ],
+)
+def test_roles_follow_paragraphs_through_datelines_and_credits(
+    before: list[str], after: list[str], roles: list[str], expected: list[str]
+) -> None:
+    assert follow_paragraphs(before, after, roles) == expected

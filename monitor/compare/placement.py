@@ -43,8 +43,14 @@ def follow_paragraphs(before: list[str], after: list[str], roles: list[str]) -> 
     if not roles:
         return []
     followed: list[str] = []
-    for paragraph, role in zip(before, roles, strict=False):
-        if len(followed) < len(after) and after[len(followed)] in paragraph:
+    for index, (paragraph, role) in enumerate(zip(before, roles, strict=False)):
+        if len(followed) == len(after):
+            break
+        wanted = after[len(followed)]
+        # a paragraph holding the next one as a part of itself is that one unless the paragraph
+        # after it is the very same text (a credit line naming it, then the line itself)
+        following = before[index + 1] if index + 1 < len(before) else None
+        if wanted == paragraph or (wanted in paragraph and following != wanted):
             followed.append(role)
     return followed if len(followed) == len(after) else []
 
