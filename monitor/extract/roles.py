@@ -180,8 +180,8 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
         counts = firsts.get(lead[0].casefold()) if lead else None
         if not counts:
             continue
-        text = element.text_content()
-        if len(text) > limit:
+        text = _text_within(element, limit)
+        if text is None:
             continue
         size = len(text.split())
         if not any(abs(size - count) <= 2 + count // 10 for count in counts):
@@ -256,6 +256,18 @@ def _context_role(
     if letters and linked >= LINK_DENSE_SHARE * letters:
         return "link_dense", None
     return "", None
+
+
+def _text_within(element: HtmlElement, limit: int) -> str | None:
+    """The element's text, or None as soon as it passes `limit` characters (on a deeply nested
+    page reading every element's whole text would cost the square of the page)."""
+    parts, size = [], 0
+    for part in element.itertext():
+        size += len(part)
+        if size > limit:
+            return None
+        parts.append(part)
+    return "".join(parts)
 
 
 def _letters(text: str) -> int:
