@@ -654,7 +654,8 @@ MUTATIONS: dict[str, Callable[[Page, Article, random.Random], Result]] = {
 def _text_in_body(text: str, body_key: str) -> bool:
     # Extraction drops list markers ("10) ", "• "): a list item's text node is in the body
     # without its marker.
-    key = comparison_key(LIST_MARKER.sub("", text.strip()))
+    # The text is raw HTML: its entities ("&rsquo;") are characters in the extracted body.
+    key = comparison_key(LIST_MARKER.sub("", html_lib.unescape(text).strip()))
     return bool(key) and key in body_key
 
 
