@@ -342,3 +342,21 @@ def test_a_line_linking_to_another_article_is_dropped(line: str, dropped: bool) 
     body = extract_article(news_page(f"<p>{line}</p>")).body.split("\n")
     assert (line not in body) is dropped
     assert all(sentence in body for sentence in ARTICLE_SENTENCES)
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        ("Minister &amp;#039;regrets&amp;#039; the delay", "Minister 'regrets' the delay"),
+        ("L&amp;#8217;État &amp;amp; la ville", "L’État & la ville"),
+        ("AT&amp;T buys a studio", "AT&T buys a studio"),  # escaped once: as written
+        ("Fish &amp; chips &amp;c", "Fish & chips &c"),  # no reference in it
+    ],
+)
+def test_titles_escaped_twice_read_as_text(written: str, title: str) -> None:
+    body = "".join(f"<p>{line}</p>" for line in HARBOUR)
+    page = (
+        f"<html><head><title>{written}</title><meta property='og:title' content='{written}'>"
+        f"</head><body><article>{body}</article></body></html>"
+    )
+    assert extract_article(page).title == title

@@ -35,6 +35,7 @@ How the body is built (each step measured with `python -m bench.extract`, see be
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from bisect import bisect_left
@@ -381,6 +382,16 @@ def _metadata_only(tree: HtmlElement, url: str | None) -> Any:
         return None
 
 
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,31});")
+
+
+def _field(value: str | None) -> str:
+    """A metadata field as text: whitespace collapsed, and character references left in it by a
+    page that escaped its metadata twice ("Sean Penn &#039;engaged&#039;") read as characters."""
+    text = " ".join((value or "").split())
+    return " ".join(html.unescape(text).split()) if _ENTITY.search(text) else text
+
+
 # ------------------------------------------------------------------ public API
 
 
@@ -413,13 +424,13 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
                 doc, balanced_text, precise_text, body = joined
 
     meta = doc if doc is not None else _metadata_only(tree, url)
-    title = " ".join((getattr(meta, "title", None) or "").split())
+    title = _field(getattr(meta, "title", None))
     lines = _drop_title(_combine(balanced_text, precise_text), title)
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = _modified_date(text, url) if lines or meta is not None else ""
     return Article(
         title=title,
-        byline=" ".join((getattr(meta, "author", None) or "").split()),
+        byline=_field(getattr(meta, "author", None)),
         published=published,
         modified=modified if modified != published else "",
         body="\n".join(lines),
