@@ -250,3 +250,26 @@ def test_discovered_articles_of_another_domain_move_to_their_shard(tmp_path: Pat
         assert [a["url"] for a in store.all_articles(db)] == expected
         db.close()
     assert reroute_discovered(config, here, store.utc_now()) == {}
+
+
+def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from monitor.cluster import coordination, tasks
+    from monitor.crawl import BUSY_EXIT
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    now = datetime.now(UTC)
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+        coordination.mark_due(conn, 2, 1, now - MINUTE)
+        coordination.mark_queued(conn, Round("check", 2, None), now)
+        round_id = coordination.start_round(conn, 2, "check", "n1", None)
+    tasks._end(tasks.Node(pg_url, "n1"), config, "check", 2, round_id, BUSY_EXIT)
+    with coordination.connect(pg_url) as conn:
+        shard = conn.execute("select * from redline_shards where shard = 2").fetchone()
+        logged = conn.execute("select exit_code from redline_rounds where id = %s", [round_id])
+        assert logged.fetchone() == {"exit_code": BUSY_EXIT}
+    assert shard is not None and shard["last_check_at"] is None
+    shard["next_due_at"] = now - MINUTE  # the file is not there: as if its articles were due
+    assert due_rounds([shard], config, now) == [Round("check", 2, None)]

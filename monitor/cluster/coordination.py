@@ -277,6 +277,20 @@ def start_round(
     return int(row["id"])
 
 
+def give_back_round(conn: psycopg.Connection[Row], round_id: int, exit_code: int) -> None:
+    """A round its crawl left out (another crawl held the shard file): logged with its exit code,
+    but the shard's last round stays the one before, and the next tick queues it again."""
+    row = conn.execute(
+        "update redline_rounds set finished_at = now(), exit_code = %s where id = %s "
+        "returning shard, task, node",
+        [exit_code, round_id],
+    ).fetchone()
+    assert row is not None
+    column = "check_queued_at" if row["task"] == "check" else "discover_queued_at"
+    conn.execute(f"update redline_shards set {column} = null where shard = %s", [row["shard"]])
+    conn.execute("update redline_nodes set running = null where name = %s", [row["node"]])
+
+
 def finish_round(conn: psycopg.Connection[Row], round_id: int, exit_code: int) -> None:
     row = conn.execute(
         "update redline_rounds set finished_at = now(), exit_code = %s where id = %s "
