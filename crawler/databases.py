@@ -18,6 +18,7 @@ from pathlib import Path
 from scrapy.crawler import Crawler
 
 from crawler.config import crawl_config
+from monitor.errors import StorageError
 from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
 
 logger = logging.getLogger(__name__)
@@ -42,17 +43,25 @@ def crawl_databases(crawler: Crawler) -> Databases:
     if isinstance(held, Databases):
         return held
     paths, busy, left_out, locks = [], [], [], []
-    for path in crawl_config(crawler.settings).db_paths:
-        if is_shard_file(path):
-            try:
-                locks.append(lock_database(path))
-            except DatabaseBusy as error:
-                logger.error("%s", error)
-                busy.append(str(error))
-                left_out.append(path)
-                continue
-        paths.append(path)
-    held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
+    every = crawl_config(crawler.settings).db_paths
+    try:
+        for path in every:
+            if is_shard_file(path):
+                try:
+                    locks.append(lock_database(path))
+                except DatabaseBusy as error:
+                    logger.error("%s", error)
+                    busy.append(str(error))
+                    left_out.append(path)
+                    continue
+            paths.append(path)
+        held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
+    except StorageError as error:  # nothing crawled; `scrapy crawl` exits STORAGE_ERROR_EXIT
+        for lock in locks:
+            lock.release()
+        logger.error("storage error: %s; the round stopped, 0 fetched page(s) not recorded", error)
+        setattr(crawler, "redline_storage_error", str(error))  # noqa: B010
+        held = Databases((), (str(error),), every, ())
     setattr(crawler, "redline_databases", held)  # noqa: B010
     report = crawler.settings.get("REDLINE_LEFT_OUT")
     if report:

@@ -207,3 +207,37 @@ def test_a_check_of_one_url_is_refused_when_the_first_database_is_held(
     )
     assert url not in checked(second)
     assert set(checked(first).values()) == {0} and fetched(two_sites[0]) == 0
+
+
+def test_a_lock_without_room_for_its_holder_line_still_locks(tmp_path: Path) -> None:
+    # The pid line is for the message of whoever is refused; the flock is what counts.
+    shard = tmp_path / "shard-5.db"
+    lock_path(shard).symlink_to("/dev/full")  # can be locked, not truncated nor written
+    lock = lock_database(shard)
+    try:
+        with pytest.raises(DatabaseBusy, match=r"shard-5\.db is being crawled"):
+            lock_database(shard)
+    finally:
+        lock.release()
+    lock_database(shard).release()
+
+
+def test_a_shard_whose_lock_cannot_be_opened_stops_the_crawl_as_a_storage_error(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    # The lock's directory is a file: a storage error (exit 3, one line), never a traceback.
+    from monitor.crawl import STORAGE_ERROR_EXIT
+    from monitor.errors import StorageError
+
+    free = tmp_path / "shard-1.db"
+    track(free, two_sites[1].article_urls())
+    (tmp_path / "not-a-directory").write_text("")
+    broken = tmp_path / "not-a-directory" / "shard-0.db"
+    with pytest.raises(StorageError, match=r"cannot open the crawl lock"):
+        lock_database(broken)
+    settings = {**PRIVATE, "REDLINE_DATABASES": f"{free}{os.pathsep}{broken}"}
+    result = run_crawl("check", free, {}, settings)
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout
+    assert "storage error: cannot open the crawl lock" in result.stdout
+    lock_database(free).release()  # not left held
