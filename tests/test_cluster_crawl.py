@@ -241,3 +241,30 @@ def test_a_shard_whose_lock_cannot_be_opened_stops_the_crawl_as_a_storage_error(
     assert "Traceback" not in result.stdout
     assert "storage error: cannot open the crawl lock" in result.stdout
     lock_database(free).release()  # not left held
+
+
+def test_a_batch_whose_every_job_left_leaves_no_unread_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every job of a gathering batch cancelled (the node's shutdown): no crawl, and no
+    # "Future exception was never retrieved" from the batch nobody waits for any more.
+    import asyncio
+    import gc
+
+    from monitor.cluster.crawls import GATHER_S, NodeCrawls, RoundInterrupted
+
+    async def cancelled() -> str:
+        crawls = NodeCrawls()
+        job = asyncio.create_task(crawls.crawl("check", tmp_path / "shard-0.db", {}, 5))
+        await asyncio.sleep(0)
+        job.cancel()
+        try:
+            await job
+        except RoundInterrupted as error:
+            why = str(error)
+        await asyncio.sleep(GATHER_S * 2)
+        return why
+
+    assert asyncio.run(cancelled()).endswith("interrupted by the node's shutdown")
+    gc.collect()
+    assert "never retrieved" not in caplog.text

@@ -105,7 +105,9 @@ class NodeCrawls:
                     raise RoundInterrupted(f"{batch.spider}: the node stopped before the crawl")
                 batch.done.set_result(await self._crawl(batch, timeout_s))
         except BaseException as error:  # handed to every job of the batch
-            if not batch.done.done():
+            if not batch.done.done() and not batch.paths:
+                batch.done.cancel()  # every job left the batch: nobody to hand it to
+            elif not batch.done.done():
                 failed = error if isinstance(error, Exception) else RoundInterrupted(str(error))
                 batch.done.set_exception(failed)
             if not isinstance(error, Exception):
