@@ -197,11 +197,12 @@ async def run_round(context: JobContext, spider: str, shard: int) -> int:
         timeout = config.crawl_timeout.total_seconds()
         code = await node.crawls.crawl(spider, path, _settings(config, node), timeout)
     await asyncio.to_thread(_end, node, config, spider, shard, round_id, code)
-    if code == BUSY_EXIT:
-        raise CrawlFailed(
-            f"{spider} round of shard {shard} not done: another crawl holds the shard file "
-            "(queued again at the next tick)"
-        )
+    if code == BUSY_EXIT:  # not a failure: the round was given back, the next tick queues it
+        logger.warning(
+            "%s round of shard %s not done: another crawl holds the shard file; queued again "
+            "at the next tick", spider, shard,
+        )  # fmt: skip
+        return code
     if code != 0:
         raise CrawlFailed(f"{spider} round of shard {shard} failed: scrapy exited {code}")
     return code
