@@ -4,7 +4,9 @@ The spider reads its articles (or sources) from each file, the pipeline records 
 the file it came from, the guard reads the hosts the user named from all of them. A shard file
 whose crawl lock another process holds (`monitor.store.lock`) is left out of this crawl with one
 logged line: its articles stay due for the crawl that holds it, or the next one. When every file
-is left out, the crawl fetches nothing and `scrapy crawl` exits BUSY_EXIT.
+is left out, the crawl fetches nothing and `scrapy crawl` exits BUSY_EXIT. With REDLINE_LEFT_OUT
+(a file path; a cluster node sets it) the files left out are also written there, one a line, so
+that the node does not count their rounds as done when the crawl exits 0 for the others.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from scrapy.crawler import Crawler
 
 from crawler.config import crawl_config
+from monitor.errors import StorageError
 from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,7 @@ logger = logging.getLogger(__name__)
 class Databases:
     paths: tuple[Path, ...]  # the files this crawl works on, in the order given
     busy: tuple[str, ...]  # why each file left out was left out
+    left_out: tuple[Path, ...]  # the files left out, in the order of `busy`
     locks: tuple[DatabaseLock, ...]
 
     def release(self) -> None:
@@ -38,16 +42,37 @@ def crawl_databases(crawler: Crawler) -> Databases:
     held = getattr(crawler, "redline_databases", None)
     if isinstance(held, Databases):
         return held
-    paths, busy, locks = [], [], []
-    for path in crawl_config(crawler.settings).db_paths:
-        if is_shard_file(path):
-            try:
-                locks.append(lock_database(path))
-            except DatabaseBusy as error:
-                logger.error("%s", error)
-                busy.append(str(error))
-                continue
-        paths.append(path)
-    held = Databases(tuple(paths), tuple(busy), tuple(locks))
+    paths, busy, left_out, locks = [], [], [], []
+    every = crawl_config(crawler.settings).db_paths
+    try:
+        for path in every:
+            if is_shard_file(path):
+                try:
+                    locks.append(lock_database(path))
+                except DatabaseBusy as error:
+                    logger.error("%s", error)
+                    busy.append(str(error))
+                    left_out.append(path)
+                    continue
+            paths.append(path)
+        held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
+    except StorageError as error:  # nothing crawled; `scrapy crawl` exits STORAGE_ERROR_EXIT
+        for lock in locks:
+            lock.release()
+        logger.error("storage error: %s; the round stopped, 0 fetched page(s) not recorded", error)
+        setattr(crawler, "redline_storage_error", str(error))  # noqa: B010
+        held = Databases((), (str(error),), every, ())
     setattr(crawler, "redline_databases", held)  # noqa: B010
+    report = crawler.settings.get("REDLINE_LEFT_OUT")
+    if report:
+        write_left_out(Path(report), held.left_out)
     return held
+
+
+def write_left_out(report: Path, left_out: tuple[Path, ...]) -> None:
+    """The files left out, one a line (an empty file: none), for the node that started the crawl;
+    if it cannot be written, the node counts every round of the crawl as not done."""
+    try:
+        report.write_text("".join(f"{path}\n" for path in left_out), encoding="utf-8")
+    except OSError as error:
+        logger.error("cannot write the files left out to %s: %s", report, error)

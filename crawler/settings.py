@@ -14,6 +14,9 @@ REDLINE_DB = None  # database path; else the REDLINE_DB environment variable, el
 # Several database files in one crawl (a cluster node's shards), separated by os.pathsep: each
 # page is recorded in the file its article came from. Replaces REDLINE_DB when set.
 REDLINE_DATABASES = None
+# A file the crawl writes the shard files it left out to (another crawl held them), one a line:
+# a cluster node sets it, so that their rounds are not counted as done.
+REDLINE_LEFT_OUT = None
 REDLINE_REVISIT = None  # e.g. "15m": one fixed revisit interval instead of the age-based tiers
 REDLINE_MAX_AGE = "30d"  # stop checking articles first seen longer ago than this
 REDLINE_ROUND_LIMIT = 500  # at most this many due articles per check round, most overdue first

@@ -97,8 +97,12 @@ MINUTE = timedelta(minutes=1)
         ),
         # queued 6 minutes ago and not finished: still in flight, never a second one
         (shard_row(next_due_at=NOW, check_queued_at=NOW - 6 * MINUTE), []),
-        # queued longer ago than a crawl may run plus the stall timeout: lost, queued again
-        (shard_row(next_due_at=NOW, check_queued_at=NOW - 40 * MINUTE), [Round("check", 0, None)]),
+        # started 40 minutes ago (more than a crawl's timeout, 30): its job may still be
+        # waiting for two crawls of its node before its own; never a second one
+        (shard_row(next_due_at=NOW, check_queued_at=NOW - 40 * MINUTE), []),
+        (shard_row(next_due_at=NOW, check_queued_at=NOW - 90 * MINUTE), []),
+        # started longer ago than three crawls may run plus the stall timeout: lost, queued again
+        (shard_row(next_due_at=NOW, check_queued_at=NOW - 92 * MINUTE), [Round("check", 0, None)]),
         (shard_row(sources=2), [Round("discover", 0, None)]),
         (shard_row(sources=2, node="n1", discover_queued_at=NOW - MINUTE), []),
         (shard_row(3, node="n1", next_due_at=NOW), [Round("check", 3, "n1")]),
@@ -250,3 +254,48 @@ def test_discovered_articles_of_another_domain_move_to_their_shard(tmp_path: Pat
         assert [a["url"] for a in store.all_articles(db)] == expected
         db.close()
     assert reroute_discovered(config, here, store.utc_now()) == {}
+
+
+def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from monitor.cluster import coordination, tasks
+    from monitor.crawl import BUSY_EXIT
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    now = datetime.now(UTC)
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+        coordination.mark_due(conn, 2, 1, now - MINUTE)
+        coordination.mark_queued(conn, Round("check", 2, None), now)
+        round_id = coordination.start_round(conn, 2, "check", "n1", None)
+    tasks._end(tasks.Node(pg_url, "n1"), config, "check", 2, round_id, BUSY_EXIT)
+    with coordination.connect(pg_url) as conn:
+        shard = conn.execute("select * from redline_shards where shard = 2").fetchone()
+        logged = conn.execute("select exit_code from redline_rounds where id = %s", [round_id])
+        assert logged.fetchone() == {"exit_code": BUSY_EXIT}
+    assert shard is not None and shard["last_check_at"] is None
+    shard["next_due_at"] = now - MINUTE  # the file is not there: as if its articles were due
+    assert due_rounds([shard], config, now) == [Round("check", 2, None)]
+
+
+def test_a_round_counts_from_its_start_not_from_when_it_was_queued(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # A job that waited in the queue past the time a round may run is not lost once it starts.
+    from monitor.cluster import coordination
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    long_ago = datetime.now(UTC) - 100 * MINUTE
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+        coordination.mark_due(conn, 3, 1, long_ago)
+        coordination.mark_queued(conn, Round("check", 3, None), long_ago)
+        shard = conn.execute("select * from redline_shards where shard = 3").fetchone()
+        assert due_rounds([shard], config, datetime.now(UTC)) == [Round("check", 3, None)]
+        coordination.start_round(conn, 3, "check", "n1", None)
+        shard = conn.execute("select * from redline_shards where shard = 3").fetchone()
+        coordination.mark_queued(conn, Round("check", 3, None), long_ago)  # a tick's late mark
+        late = conn.execute("select check_queued_at from redline_shards where shard = 3")
+        assert late.fetchone() == {"check_queued_at": shard["check_queued_at"]}
+    assert due_rounds([shard], config, datetime.now(UTC) + 60 * MINUTE) == []

@@ -153,3 +153,118 @@ def test_shard_rounds_a_node_takes_together_share_one_crawl(
     assert f"checking {total} article(s)" in text
     for path, site in zip(shards, two_sites, strict=True):
         assert checked(path) == dict.fromkeys(site.article_urls(), 1)
+
+
+def test_a_shard_left_out_of_a_node_crawl_is_busy_not_done(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    # The crawl exits 0 for the shard it crawled; the one another crawl held is not reported as
+    # crawled (its job gets BUSY_EXIT and the round is queued again).
+    import asyncio
+
+    from monitor.cluster.crawls import NodeCrawls
+
+    held, free = tmp_path / "shard-0.db", tmp_path / "shard-1.db"
+    for path, site in zip((held, free), two_sites, strict=True):
+        track(path, site.article_urls())
+
+    async def rounds() -> list[int]:
+        crawls = NodeCrawls(tmp_path / "crawls.log")
+        return list(
+            await asyncio.gather(
+                *(crawls.crawl("check", path, PRIVATE, 120) for path in (held, free))
+            )
+        )
+
+    lock = lock_database(held)  # another crawl: this process
+    try:
+        codes = asyncio.run(rounds())
+    finally:
+        lock.release()
+    assert codes == [BUSY_EXIT, 0]
+    assert set(checked(held).values()) == {0} and set(checked(free).values()) == {1}
+
+
+def test_a_check_of_one_url_is_refused_when_the_first_database_is_held(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    # The URL belongs to the first database given: never recorded in the second instead.
+    first, second = tmp_path / "shard-0.db", tmp_path / "shard-1.db"
+    track(first, two_sites[0].article_urls())
+    track(second, two_sites[1].article_urls())
+    url = two_sites[0].article_urls()[0]
+    lock = lock_database(first)
+    try:
+        settings = {**PRIVATE, "REDLINE_DATABASES": f"{first}{os.pathsep}{second}"}
+        result = run_crawl("check", first, {"url": url}, settings)
+    finally:
+        lock.release()
+    assert result.returncode == BUSY_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout
+    assert (
+        f"nothing checked: shard-0.db is being crawled by another process (pid {os.getpid()}"
+        in (result.stdout)
+    )
+    assert url not in checked(second)
+    assert set(checked(first).values()) == {0} and fetched(two_sites[0]) == 0
+
+
+def test_a_lock_without_room_for_its_holder_line_still_locks(tmp_path: Path) -> None:
+    # The pid line is for the message of whoever is refused; the flock is what counts.
+    shard = tmp_path / "shard-5.db"
+    lock_path(shard).symlink_to("/dev/full")  # can be locked, not truncated nor written
+    lock = lock_database(shard)
+    try:
+        with pytest.raises(DatabaseBusy, match=r"shard-5\.db is being crawled"):
+            lock_database(shard)
+    finally:
+        lock.release()
+    lock_database(shard).release()
+
+
+def test_a_shard_whose_lock_cannot_be_opened_stops_the_crawl_as_a_storage_error(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    # The lock's directory is a file: a storage error (exit 3, one line), never a traceback.
+    from monitor.crawl import STORAGE_ERROR_EXIT
+    from monitor.errors import StorageError
+
+    free = tmp_path / "shard-1.db"
+    track(free, two_sites[1].article_urls())
+    (tmp_path / "not-a-directory").write_text("")
+    broken = tmp_path / "not-a-directory" / "shard-0.db"
+    with pytest.raises(StorageError, match=r"cannot open the crawl lock"):
+        lock_database(broken)
+    settings = {**PRIVATE, "REDLINE_DATABASES": f"{free}{os.pathsep}{broken}"}
+    result = run_crawl("check", free, {}, settings)
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout
+    assert "storage error: cannot open the crawl lock" in result.stdout
+    lock_database(free).release()  # not left held
+
+
+def test_a_batch_whose_every_job_left_leaves_no_unread_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every job of a gathering batch cancelled (the node's shutdown): no crawl, and no
+    # "Future exception was never retrieved" from the batch nobody waits for any more.
+    import asyncio
+    import gc
+
+    from monitor.cluster.crawls import GATHER_S, NodeCrawls, RoundInterrupted
+
+    async def cancelled() -> str:
+        crawls = NodeCrawls()
+        job = asyncio.create_task(crawls.crawl("check", tmp_path / "shard-0.db", {}, 5))
+        await asyncio.sleep(0)
+        job.cancel()
+        try:
+            await job
+        except RoundInterrupted as error:
+            why = str(error)
+        await asyncio.sleep(GATHER_S * 2)
+        return why
+
+    assert asyncio.run(cancelled()).endswith("interrupted by the node's shutdown")
+    gc.collect()
+    assert "never retrieved" not in caplog.text

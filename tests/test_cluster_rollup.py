@@ -120,3 +120,36 @@ def test_live_posts_and_headline_tests_follow_their_article(tmp_path: Path) -> N
         assert next(rollup.query(f"select count(*) as n from {table}"))["n"] == 0, table
     shard.close()
     rollup.close()
+
+
+def test_a_post_copied_before_its_change_gets_the_change_once_it_is_copied(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    # A backlog larger than a batch (the first rollup): the article and its posts arrive with
+    # its first change, the post's change a pass later; the post must then point to it.
+    from monitor.cluster import rollup as rollup_module
+
+    monkeypatch.setattr(rollup_module, "ROLLUP_BATCH", 1)
+    shard = store.open_db(tmp_path / "shard-0.db")
+    for page in (PAGE_A, PAGE_B, PAGE_A):
+        record_page(shard, FetchedPage(URL, 200, page), T0)
+    article_id = store.find_article(shard, URL)["id"]  # type: ignore[index]
+    second = [row["id"] for row in shard.query("select id from changes order by id")][1]
+    with store.write_transaction(shard):
+        shard["live_posts"].insert(  # type: ignore[union-attr]
+            {"article_id": article_id, "post_key": "p1", "text": "Corrected post.",
+             "first_text": "First post.", "first_seen": store.stamp(T0), "state": "edited",
+             "change_id": second}
+        )  # fmt: skip
+    assert roll_up(tmp_path, NOW).changes == 1
+    rollup = open_rollup(tmp_path)
+    assert [r["change_id"] for r in rollup.query("select change_id from live_posts")] == [None]
+    assert roll_up(tmp_path, NOW).changes == 1
+    rolled = "select change_id from rollup_changes where shard_change_id = ?"
+    rolled_second = next(rollup.query(rolled, [second]))["change_id"]
+    assert [r["change_id"] for r in rollup.query("select change_id from live_posts")] == [
+        rolled_second
+    ]
+    assert roll_up(tmp_path, NOW).changes == 0, "nothing moved since"
+    shard.close()
+    rollup.close()

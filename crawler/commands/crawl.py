@@ -27,5 +27,7 @@ class Command(ScrapyCrawl):
         databases = getattr(crawler, "redline_databases", None)
         if getattr(crawler, "redline_storage_error", None):
             self.exitcode = STORAGE_ERROR_EXIT
-        elif isinstance(databases, Databases) and not databases.paths:
+        elif getattr(crawler, "redline_busy", None) or (
+            isinstance(databases, Databases) and not databases.paths
+        ):
             self.exitcode = BUSY_EXIT

@@ -69,9 +69,17 @@ class CheckSpider(scrapy.Spider):
         if not databases.paths:
             self.logger.error("nothing checked: %s", "; ".join(databases.busy))
             return
+        paths = databases.paths
+        if self.target_url:  # `-a url=` concerns one database: the first given, held or not
+            assert self.config is not None
+            first = self.config.db_paths[0]
+            if first in databases.left_out:
+                setattr(self.crawler, "redline_busy", True)  # noqa: B010
+                why = databases.busy[databases.left_out.index(first)]
+                self.logger.error("nothing checked: %s", why)
+                return
+            paths = (first,)
         try:
-            # `-a url=` concerns one database: the first.
-            paths = databases.paths[:1] if self.target_url else databases.paths
             rounds = [[(str(path), a) for a in self._targets(path)] for path in paths]
         except RedlineError as error:
             self.logger.error("nothing checked: %s", error)

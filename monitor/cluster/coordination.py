@@ -216,6 +216,11 @@ def pin_shard(conn: psycopg.Connection[Row], shard: int, node: str | None) -> No
     raise ConfigError(f"no shard {shard} in this cluster")
 
 
+# The crawls a round's job may last, at most: two of its node's ahead of it (the running one,
+# another spider's batch waiting), then its own (monitor.cluster.crawls).
+ROUND_CRAWLS = 3
+
+
 @dataclass(frozen=True)
 class Round:
     task: str  # "check" or "discover"
@@ -237,9 +242,12 @@ def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[
     queued before the current period of `check_every` began (articles falling due one by one
     are batched, and every shard due is queued at the period's first tick, together, so that a
     node takes them into one crawl) and has finished; a discovery where the shard has sources,
-    on the same terms with `discover_every`. A round queued but never finished (its job lost) is
-    queued again after the crawl timeout and the stall timeout have both passed."""
-    lost_after = config.crawl_timeout + config.stall_timeout
+    on the same terms with `discover_every`. A round queued (or, once its job starts, started:
+    `start_round`) but never finished, its job lost, is queued again once it has been running
+    longer than it can: a job waits for at most two crawls of its node (the running one and
+    another spider's batch ahead of it), then runs its own, each within the crawl timeout; the
+    stall timeout on top."""
+    lost_after = ROUND_CRAWLS * config.crawl_timeout + config.stall_timeout
     rounds = []
     for row in shards:
         for task, every, wanted in (
@@ -260,7 +268,10 @@ def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[
 
 def mark_queued(conn: psycopg.Connection[Row], round_: Round, now: datetime) -> None:
     column = "check_queued_at" if round_.task == "check" else "discover_queued_at"
-    conn.execute(f"update redline_shards set {column} = %s where shard = %s", [now, round_.shard])
+    conn.execute(
+        f"update redline_shards set {column} = greatest({column}, %s) where shard = %s",
+        [now, round_.shard],
+    )
 
 
 # --- rounds ------------------------------------------------------------------------------------
@@ -273,8 +284,27 @@ def start_round(
         [shard, task, node, job_id],
     ).fetchone()
     assert row is not None
+    # A job may wait in the queue longer than a round may run: its round counts from now.
+    column = "check_queued_at" if task == "check" else "discover_queued_at"
+    conn.execute(
+        f"update redline_shards set {column} = greatest({column}, now()) where shard = %s", [shard]
+    )
     conn.execute("update redline_nodes set running = %s where name = %s", [f"{task} {shard}", node])
     return int(row["id"])
+
+
+def give_back_round(conn: psycopg.Connection[Row], round_id: int, exit_code: int) -> None:
+    """A round its crawl left out (another crawl held the shard file): logged with its exit code,
+    but the shard's last round stays the one before, and the next tick queues it again."""
+    row = conn.execute(
+        "update redline_rounds set finished_at = now(), exit_code = %s where id = %s "
+        "returning shard, task, node",
+        [exit_code, round_id],
+    ).fetchone()
+    assert row is not None
+    column = "check_queued_at" if row["task"] == "check" else "discover_queued_at"
+    conn.execute(f"update redline_shards set {column} = null where shard = %s", [row["shard"]])
+    conn.execute("update redline_nodes set running = null where name = %s", [row["node"]])
 
 
 def finish_round(conn: psycopg.Connection[Row], round_id: int, exit_code: int) -> None:

@@ -9,7 +9,9 @@ page in its own file. A node runs one crawl at a time; jobs arriving meanwhile g
 next. Every job keeps its own procrastinate lock, queueing lock, round record and retry, so what
 held for one crawl per shard holds unchanged: a shard is in one running crawl at most (and the
 crawl itself holds each shard file's lock, `monitor.store.lock`), a job of a dead node is
-retried alone.
+retried alone. A shard file the crawl left out because another crawl held it (the crawl names
+it in its REDLINE_LEFT_OUT file) gets BUSY_EXIT for its job even when the crawl exits 0: its
+round was not done.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import logging
 import os
 import signal
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.crawl import start_crawl, stop_crawl
+from monitor.crawl import BUSY_EXIT, start_crawl, stop_crawl
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,7 @@ class Batch:
     done: asyncio.Future[int]
     settings: Mapping[str, str] = field(default_factory=dict)
     child: subprocess.Popen[bytes] | None = None
+    left_out: frozenset[Path] = frozenset()  # the files the crawl left out: another crawl held them
 
 
 class NodeCrawls:
@@ -79,7 +83,8 @@ class NodeCrawls:
             task.add_done_callback(self._tasks.discard)
         batch.paths.append(path)
         try:
-            return await asyncio.shield(batch.done)
+            code = await asyncio.shield(batch.done)
+            return BUSY_EXIT if path in batch.left_out else code
         except asyncio.CancelledError:
             # The node is stopping and its grace period is over: leave the batch, or stop its
             # crawl if it started; the job goes back to the queue.
@@ -100,14 +105,28 @@ class NodeCrawls:
                     raise RoundInterrupted(f"{batch.spider}: the node stopped before the crawl")
                 batch.done.set_result(await self._crawl(batch, timeout_s))
         except BaseException as error:  # handed to every job of the batch
-            if not batch.done.done():
+            if not batch.done.done() and not batch.paths:
+                batch.done.cancel()  # every job left the batch: nobody to hand it to
+            elif not batch.done.done():
                 failed = error if isinstance(error, Exception) else RoundInterrupted(str(error))
                 batch.done.set_exception(failed)
             if not isinstance(error, Exception):
                 raise
 
     async def _crawl(self, batch: Batch, timeout_s: float) -> int:
-        settings = {**batch.settings, "REDLINE_DATABASES": os.pathsep.join(map(str, batch.paths))}
+        with tempfile.TemporaryDirectory(prefix="redline-crawl-") as directory:
+            report = Path(directory) / "left-out"  # written by the crawl
+            code = await self._run_crawl(batch, timeout_s, report)
+            if code == 0:
+                batch.left_out = _left_out(report, batch.paths)
+        return code
+
+    async def _run_crawl(self, batch: Batch, timeout_s: float, report: Path) -> int:
+        settings = {
+            **batch.settings,
+            "REDLINE_DATABASES": os.pathsep.join(map(str, batch.paths)),
+            "REDLINE_LEFT_OUT": str(report),
+        }
         # Started from the event loop's thread, which lives as long as the node: the crawl is
         # killed with the node (PR_SET_PDEATHSIG), never left running on shards it gave back.
         child = start_crawl(
@@ -135,3 +154,14 @@ class NodeCrawls:
         self.stopping = True
         if self.running is not None and self.running.child is not None:
             self.running.child.send_signal(signal.SIGTERM)
+
+
+def _left_out(report: Path, paths: list[Path]) -> frozenset[Path]:
+    """The files a crawl that exited 0 says it left out; all of them if it wrote no report (it
+    never opened its databases: none of its rounds is known to be done)."""
+    try:
+        lines = report.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset(paths)
+    named = {Path(line) for line in lines if line}
+    return frozenset(path for path in paths if path in named)

@@ -182,7 +182,10 @@ def _read_batch(
     ids = sorted(signatures)
     changes = _rows(source, "changes", "id", ids)
     article_ids = sorted({c["article_id"] for c in changes})
-    tables, article_signatures = _article_tables(source, set(held) | set(article_ids), held)
+    in_rollup = set(copied) | set(signatures)  # the changes the rollup holds after this batch
+    tables, article_signatures = _article_tables(
+        source, set(held) | set(article_ids), held, in_rollup
+    )
     if not changes and not tables:
         return None
     article_ids = sorted(set(article_ids) | set(tables))
@@ -213,10 +216,12 @@ def _rows(source: Database, table: str, column: str, values: list[int]) -> list[
 
 
 def _article_tables(
-    source: Database, articles: set[int], held: dict[int, str]
+    source: Database, articles: set[int], held: dict[int, str], in_rollup: set[int]
 ) -> tuple[dict[int, list[tuple[str, Row]]], dict[int, str]]:
     """The live posts and headline tests of the given articles whose rows differ from what the
-    rollup holds (by signature), and the new signatures."""
+    rollup holds (by signature), and the new signatures. A signature covers which of the posts'
+    changes the rollup holds (`in_rollup`): a post copied before its change (a backlog larger
+    than a batch) is copied again, pointing to it, once its change is copied."""
     with_rows = {
         int(row["article_id"])
         for table in ARTICLE_TABLES
@@ -226,9 +231,21 @@ def _article_tables(
     for table in ARTICLE_TABLES:
         for row in _rows(source, table, "article_id", sorted(with_rows)):
             found.setdefault(int(row["article_id"]), []).append((table, row))
-    signatures = {article: _digest(rows) for article, rows in found.items()}
+    signatures = {
+        article: _digest([rows, sorted(_resolved(rows, in_rollup))])
+        for article, rows in found.items()
+    }
     moved = {a: rows for a, rows in found.items() if held.get(a) != signatures[a]}
     return moved, {a: signatures[a] for a in moved}
+
+
+def _resolved(rows: list[tuple[str, Row]], in_rollup: set[int]) -> set[int]:
+    """The shard ids of the posts' changes that the rollup holds."""
+    return {
+        int(row["change_id"])
+        for table, row in rows
+        if table == "live_posts" and row.get("change_id") in in_rollup
+    }
 
 
 def _write_batch(target: Database, shard: str, batch: _Batch, now: datetime) -> None:

@@ -27,6 +27,7 @@ from procrastinate.jobs import Status
 from monitor.cluster import coordination, routing
 from monitor.cluster.coordination import ClusterConfig, Round
 from monitor.cluster.crawls import NodeCrawls, RoundInterrupted
+from monitor.crawl import BUSY_EXIT
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ def _end(
     moved: dict[int, int] = {}
     path = routing.path_of(config, shard, node.directory)
     if path.is_file():
-        if spider == "discover":
+        if spider == "discover" and code != BUSY_EXIT:
             moved = routing.reroute_discovered(_local(config, node), shard, now)
         summary = routing.summarize_shard(path)
     else:
@@ -166,7 +167,10 @@ def _end(
         coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
         for home, count in moved.items():
             coordination.mark_due(conn, home, count, now)
-        coordination.finish_round(conn, round_id, code)
+        if code == BUSY_EXIT:  # left out: another crawl held the file; not a round done
+            coordination.give_back_round(conn, round_id, code)
+        else:
+            coordination.finish_round(conn, round_id, code)
 
 
 def _local(config: ClusterConfig, node: Node) -> ClusterConfig:
@@ -193,6 +197,12 @@ async def run_round(context: JobContext, spider: str, shard: int) -> int:
         timeout = config.crawl_timeout.total_seconds()
         code = await node.crawls.crawl(spider, path, _settings(config, node), timeout)
     await asyncio.to_thread(_end, node, config, spider, shard, round_id, code)
+    if code == BUSY_EXIT:  # not a failure: the round was given back, the next tick queues it
+        logger.warning(
+            "%s round of shard %s not done: another crawl holds the shard file; queued again "
+            "at the next tick", spider, shard,
+        )  # fmt: skip
+        return code
     if code != 0:
         raise CrawlFailed(f"{spider} round of shard {shard} failed: scrapy exited {code}")
     return code

@@ -18,7 +18,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.errors import RedlineError
+from monitor.errors import RedlineError, StorageError
 
 # A cluster's shard files (monitor.cluster.shards.shard_name); the single-machine database is
 # never locked, so that nothing changes for it.
@@ -51,23 +51,43 @@ def lock_path(db_path: Path) -> Path:
 
 
 def lock_database(db_path: Path) -> DatabaseLock:
-    """Take the crawl lock of a database file at once, or raise DatabaseBusy saying who has it."""
+    """Take the crawl lock of a database file at once, or raise DatabaseBusy saying who has it,
+    or StorageError if the lock file cannot be opened or locked (a read-only or missing
+    directory, an I/O error): the lock is never left held by a failure."""
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
-        os.close(fd)
-        if error.errno not in (errno.EWOULDBLOCK, errno.EACCES):
-            raise
-        raise DatabaseBusy(
-            f"{Path(db_path).name} is being crawled by another process "
-            f"({_holder(path)}); not crawled by this one"
+        raise StorageError(
+            f"cannot open the crawl lock {path}: {error.strerror or error}"
         ) from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
-    return DatabaseLock(path, fd)
+    locked = False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                raise DatabaseBusy(
+                    f"{Path(db_path).name} is being crawled by another process "
+                    f"({_holder(path)}); not crawled by this one"
+                ) from None
+            raise StorageError(f"cannot lock {path}: {error.strerror or error}") from None
+        _write_holder(fd)
+        locked = True
+        return DatabaseLock(path, fd)
+    finally:
+        if not locked:
+            os.close(fd)
+
+
+def _write_holder(fd: int) -> None:
+    """The holder line, for whoever is refused; best effort: the flock is what counts."""
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+    except OSError:
+        pass
 
 
 def _holder(path: Path) -> str:
