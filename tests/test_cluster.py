@@ -299,3 +299,16 @@ def test_a_round_counts_from_its_start_not_from_when_it_was_queued(
         late = conn.execute("select check_queued_at from redline_shards where shard = 3")
         assert late.fetchone() == {"check_queued_at": shard["check_queued_at"]}
     assert due_rounds([shard], config, datetime.now(UTC) + 60 * MINUTE) == []
+
+
+def test_one_node_ticks_at_a_time_and_a_dead_one_does_not_keep_the_turn(pg_url: str) -> None:
+    # Two ticks deciding at once would both read a shard as due and queue its round twice.
+    from monitor.cluster import coordination
+
+    first = coordination.hold_tick(pg_url)
+    assert first is not None
+    assert coordination.hold_tick(pg_url) is None  # another node's tick skips its turn
+    first.close()  # the node ends its tick, or dies: its connection goes with the lock
+    again = coordination.hold_tick(pg_url)
+    assert again is not None
+    again.close()

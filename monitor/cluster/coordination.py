@@ -116,6 +116,26 @@ def connect(pg_url: str) -> Iterator[psycopg.Connection[Row]]:
         conn.close()
 
 
+# The key of the session lock one node's tick holds while it decides and queues rounds.
+TICK_LOCK = 0x7265646C  # "redl"
+
+
+def hold_tick(pg_url: str) -> psycopg.Connection[Row] | None:
+    """A connection holding the cluster's tick lock, or None when another node's tick holds it.
+    Two ticks deciding at once would each read the shards before the other marks them queued and
+    queue a round twice. The lock is a session lock: it goes with its connection, so a node that
+    dies mid-tick does not keep it; close the connection to release it."""
+    try:
+        conn = psycopg.connect(pg_url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+    except psycopg.Error as error:
+        raise ClusterError(f"cannot reach the cluster database: {error}".strip()) from error
+    row = conn.execute("select pg_try_advisory_lock(%s) as held", [TICK_LOCK]).fetchone()
+    if row is None or not row["held"]:
+        conn.close()
+        return None
+    return conn
+
+
 def create_tables(conn: psycopg.Connection[Row]) -> None:
     conn.execute(SCHEMA)
 

@@ -95,6 +95,16 @@ def _mark(pg_url: str, rounds: list[Round], now: datetime) -> None:
 async def tick(context: JobContext, timestamp: int) -> None:
     del timestamp
     node = _node(context)
+    held = await asyncio.to_thread(coordination.hold_tick, node.pg_url)
+    if held is None:
+        return  # another node is ticking: it queues what is due
+    try:
+        await _tick(context, node)
+    finally:
+        await asyncio.to_thread(held.close)
+
+
+async def _tick(context: JobContext, node: Node) -> None:
     app = context.app
     now = datetime.now(UTC)
     config, shards = await asyncio.to_thread(_read_state, node.pg_url)
