@@ -233,6 +233,12 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
         print(cluster.logs_tail())
         raise
 
+    # The edits reach the rollup while the nodes run: a node copies them every second (a round
+    # that ends just before the nodes stop is copied when a node runs again).
+    rollup = cluster.directory / "rollup.db"
+    shard_edits = sum(row["n"] for row in cluster.shard_rows("select count(*) as n from edits"))
+    wait_for("the rollup", lambda: rollup.is_file() and count(rollup, "edits") == shard_edits)
+
     # SIGTERM: the live nodes finish or give back their job and exit 0.
     cluster.stop()
     assert {name: child.returncode for name, child in cluster.workers.items()} == {
@@ -256,11 +262,8 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
     changes = cluster.shard_rows("select count(*) as n from changes where significant > 0")
     assert sum(row["n"] for row in changes) > 0, "edition 2 carries real edits"
 
-    # The edits reach the rollup (the workers copy them every second) and, through it, the edit
-    # feed, the Atom feed and every shard in one Datasette.
-    rollup = cluster.directory / "rollup.db"
-    shard_edits = sum(row["n"] for row in cluster.shard_rows("select count(*) as n from edits"))
-    wait_for("the rollup", lambda: rollup.is_file() and count(rollup, "edits") == shard_edits)
+    # Through the rollup, the edits reach the edit feed, the Atom feed and every shard in one
+    # Datasette.
     assert count(rollup, "changes") == sum(
         row["n"] for row in cluster.shard_rows("select count(*) as n from changes")
     )
