@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import socket
 import threading
 from dataclasses import dataclass
@@ -249,14 +250,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8631, help="port to bind (default 8631)")
     parser.add_argument("--edition", type=int, default=1, help="edition to serve (default 1)")
     args = parser.parse_args(argv)
+    # Ctrl-C or SIGTERM sets an event the main thread polls: a KeyboardInterrupt raised in the
+    # middle of starting or stopping would end the process with a traceback, or not at all.
+    stopping = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda signum, frame: stopping.set())
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     site = DemoSite(host=args.host, port=args.port, edition=args.edition).start()
     print(f"Demo site, edition {site.edition}, at {site.base_url}/ (Ctrl-C to stop)", flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        while not stopping.wait(0.2):
+            pass
     finally:
         site.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":
