@@ -1,7 +1,8 @@
 """The procrastinate app and Redline's tasks.
 
 - `redline.tick` (periodic, every TICK_SECONDS, on the control queue): retries the jobs of dead
-  nodes, then queues the rounds `coordination.due_rounds` decides and the rollup.
+  nodes, then queues the rounds `coordination.due_rounds` decides and the rollup; one node's
+  tick at a time (`coordination.hold_tick`), another node's tick meanwhile skips its turn.
 - `redline.check_shard(shard)` and `redline.discover_shard(shard)`: a round of the shard's file in
   a `scrapy crawl` subprocess with a timeout, like the daemon's, shared with the other shards the
   node took at the same time (`crawls`). Both carry the procrastinate lock
