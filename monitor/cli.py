@@ -22,7 +22,7 @@ from monitor import render, store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
-from monitor.crawl_options import crawl_options
+from monitor.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
@@ -561,35 +561,24 @@ def reextract(ctx: click.Context, url: str | None) -> None:
     )
 
 
-DURATION_HELP = "Duration such as 30s, 15m, 2h, 1d."
-
-
-def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
-    del ctx, param
-    try:
-        return parse_duration(value) if value else None
-    except ConfigError as error:
-        raise click.BadParameter(str(error)) from error
-
-
 @cli.command()
 @click.option(
     "--check-every",
     default="5m",
     show_default=True,
-    callback=_duration,
+    callback=duration,
     help="How often a check round runs. " + DURATION_HELP,
 )
 @click.option(
     "--discover-every",
     default="15m",
     show_default=True,
-    callback=_duration,
+    callback=duration,
     help="How often sources are read for new articles. " + DURATION_HELP,
 )
 @click.option(
     "--revisit",
-    callback=_duration,
+    callback=duration,
     help="Check every article at this fixed interval instead of the age-based tiers.",
 )
 @click.option(
@@ -602,7 +591,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     "--crawl-timeout",
     default="30m",
     show_default=True,
-    callback=_duration,
+    callback=duration,
     help="Stop a round's crawl after this long.",
 )
 @crawl_options
@@ -666,7 +655,7 @@ def daemon(
 )
 @click.option(
     "--next-edition-every",
-    callback=_duration,
+    callback=duration,
     help="With --serve: publish the site's next edition this often (editions 2 to 4). "
     + DURATION_HELP,
 )

@@ -1,13 +1,17 @@
 """The command-line options of every command that runs crawls (`redline daemon`, `redline
-worker`), declared once so that both read them alike."""
+worker`, `redline cluster init`), declared once so that all read them alike."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import click
+
+from monitor.errors import ConfigError
+from monitor.fetch.policy import parse_duration
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -39,3 +43,15 @@ def crawl_options(command: F) -> F:
     for option in reversed(_CRAWL_OPTIONS):
         command = option(command)
     return command
+
+
+DURATION_HELP = "Duration such as 30s, 15m, 2h, 1d."
+
+
+def duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """Click callback: a duration option ("30s", "15m") as a timedelta, None when not given."""
+    del ctx, param
+    try:
+        return parse_duration(value) if value else None
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from error

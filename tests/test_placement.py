@@ -12,6 +12,7 @@ from monitor.compare.normalize import body_paragraphs
 from monitor.compare.placement import follow_paragraphs, paragraphs_with_roles
 from monitor.extract.article import Article
 from monitor.extract.extraction import extract_article, page_text
+from tests.test_roles import PROSE
 
 OPENING = "The council approved the budget on Monday after a long debate in the chamber."
 CLOSING = "The new budget comes into force in January and runs for two full years."
@@ -118,38 +119,8 @@ def test_roles_follow_the_paragraphs_past_noise_lines_and_credit_lines() -> None
 
 
 # --- end to end: real pages, extraction and the crawl's comparison ------------------------
-STORIES = {
-    "en": [
-        "The regional parliament approved the new water plan on Thursday after a debate that "
-        "lasted well into the night and divided the governing coalition.",
-        "Farmers in the southern valleys had asked for the plan for years, saying that the "
-        "drought of the past three summers had ruined much of their harvest.",
-        "The plan sets aside money for new reservoirs, for repairs to old canals and for a "
-        "system that measures how much water each farm takes from the river.",
-        "Opposition members said the measures came too late and would not be enough if the "
-        "coming summer turned out as dry as the last one had been.",
-    ],
-    "es": [
-        "El parlamento regional aprobó el jueves el nuevo plan del agua tras un debate que se "
-        "prolongó hasta bien entrada la noche y dividió a la coalición de gobierno.",
-        "Los agricultores de los valles del sur llevaban años pidiendo el plan y aseguran que "
-        "la sequía de los tres últimos veranos arruinó buena parte de su cosecha.",
-        "El plan reserva dinero para nuevos embalses, para reparar los viejos canales y para un "
-        "sistema que mida cuánta agua toma cada finca del río.",
-        "La oposición afirmó que las medidas llegan tarde y que no bastarán si el próximo verano "
-        "resulta tan seco como el anterior.",
-    ],
-    "de": [
-        "Das Landesparlament hat am Donnerstag nach einer Debatte bis tief in die Nacht den "
-        "neuen Wasserplan beschlossen, der die Regierungskoalition gespalten hatte.",
-        "Die Landwirte in den südlichen Tälern hatten den Plan seit Jahren gefordert, weil die "
-        "Dürre der vergangenen drei Sommer einen großen Teil ihrer Ernte vernichtet hatte.",
-        "Der Plan sieht Geld für neue Speicherbecken, für die Reparatur alter Kanäle und für "
-        "ein System vor, das misst, wie viel Wasser jeder Hof dem Fluss entnimmt.",
-        "Die Opposition erklärte, die Maßnahmen kämen zu spät und würden nicht reichen, wenn der "
-        "kommende Sommer so trocken werde wie der letzte.",
-    ],
-}
+# The water-plan story of the role tests, four paragraphs in each language.
+STORIES = {language: lines[:4] for language, lines in PROSE.items()}
 # (language, the story's sentence edited: old word, new word)
 PROSE_EDITS = {
     "en": ("Thursday", "Friday"),

@@ -18,19 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL
-from monitor.crawl_options import crawl_options
-from monitor.errors import ConfigError, RedlineError
-from monitor.fetch.policy import parse_duration
+from monitor.crawl_options import crawl_options, duration
+from monitor.errors import RedlineError
 
 PG_HELP = "PostgreSQL URL of the cluster, e.g. postgresql://user@host/redline (env REDLINE_PG)."
-
-
-def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
-    del ctx, param
-    try:
-        return parse_duration(value) if value else None
-    except ConfigError as error:
-        raise click.BadParameter(str(error)) from error
 
 
 def _fail(error: RedlineError) -> click.ClickException:
@@ -55,12 +46,12 @@ def cluster_command(ctx: click.Context, pg_url: str) -> None:
     help="Directory of the shard files, reached by every node.",
 )
 @click.option("--shards", type=click.IntRange(1, 4096), default=64, show_default=True)
-@click.option("--check-every", default="5m", show_default=True, callback=_duration)
-@click.option("--discover-every", default="15m", show_default=True, callback=_duration)
-@click.option("--crawl-timeout", default="30m", show_default=True, callback=_duration)
-@click.option("--stall-timeout", default="1m", show_default=True, callback=_duration)
-@click.option("--rollup-every", default="1m", show_default=True, callback=_duration)
-@click.option("--revisit", callback=_duration, help="One fixed revisit interval for every article.")
+@click.option("--check-every", default="5m", show_default=True, callback=duration)
+@click.option("--discover-every", default="15m", show_default=True, callback=duration)
+@click.option("--crawl-timeout", default="30m", show_default=True, callback=duration)
+@click.option("--stall-timeout", default="1m", show_default=True, callback=duration)
+@click.option("--rollup-every", default="1m", show_default=True, callback=duration)
+@click.option("--revisit", callback=duration, help="One fixed revisit interval for every article.")
 @click.pass_context
 def init_command(
     ctx: click.Context,
