@@ -186,7 +186,7 @@ def add(ctx: click.Context, url: str, kind: str | None, match: str, pg_url: str 
         from monitor.cluster.commands import add_to_cluster
 
         _not_both_db_and_pg(ctx)
-        click.echo(add_to_cluster(pg_url, url, kind, match))
+        click.echo(add_to_cluster(pg_url, [url], kind, match))
         return
     db = _open(ctx)
     if kind is None:

@@ -248,12 +248,50 @@ def test_discovered_articles_of_another_domain_move_to_their_shard(tmp_path: Pat
     urls = [feed_site + "a", other + "b"]
     store.track_discovered(db, source["id"], urls, store.utc_now())
     db.close()
-    assert reroute_discovered(config, here, store.utc_now()) == {there: 1}
+    assert reroute_discovered(config, here) == {there: 1}
     for shard, expected in ((here, [urls[0]]), (there, [urls[1]])):
         db = store.open_db(path_of(config, shard))
         assert [a["url"] for a in store.all_articles(db)] == expected
         db.close()
-    assert reroute_discovered(config, here, store.utc_now()) == {}
+    assert reroute_discovered(config, here) == {}
+
+
+def test_a_moved_article_keeps_its_source_fetch_url_and_names_no_host(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # Issue 22, finding 2: the move to the home shard named the article's host (trusted at a
+    # private address from then on) and dropped its source and fetch URL.
+    from monitor.cluster import coordination, tasks
+    from monitor.cluster.routing import path_of
+    from monitor.store.watch import watched_sources
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    feed = "https://feeds.example.org/rss"
+    stray, fetched_at = "https://www.example.com/b", "https://www.example.com/b?id=7&x=1"
+    here, there = shard_of(feed, 8), shard_of(stray, 8)
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+        coordination.add_source(conn, "feed", feed, "", here)
+        round_id = coordination.start_round(conn, here, "discover", "n1", None)
+    db = store.open_db(path_of(config, here))
+    source, _ = store.add_source(db, "feed", feed, "", store.utc_now())
+    store.track_discovered(db, source["id"], [stray], store.utc_now(), {stray: fetched_at})
+    db.close()
+
+    tasks._end(tasks.Node(pg_url, "n1"), config, "discover", here, round_id, 0)
+
+    home = store.open_db(path_of(config, there))
+    (article,) = store.all_articles(home)
+    (copy,) = store.all_sources(home)
+    assert (article["url"], article["fetch_url"]) == (stray, fetched_at)
+    assert article["source_id"] == copy["id"]
+    assert (copy["url"], copy["read_by"]) == (feed, path_of(config, here).stem)
+    assert "www.example.com" not in store.named_hosts(home)  # discovery names no host
+    assert watched_sources(home) == []  # the copy is not read twice
+    home.close()
+    with coordination.connect(pg_url) as conn:
+        row = conn.execute("select articles from redline_shards where shard = %s", [there])
+        assert row.fetchone() == {"articles": 1}
 
 
 def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
@@ -312,3 +350,50 @@ def test_one_node_ticks_at_a_time_and_a_dead_one_does_not_keep_the_turn(pg_url: 
     again = coordination.hold_tick(pg_url)
     assert again is not None
     again.close()
+
+
+def test_a_silent_node_is_shown_dead_with_nothing_running(pg_url: str, tmp_path: Path) -> None:
+    from monitor.cluster import coordination
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "4",
+            "--stall-timeout", "10s")  # fmt: skip
+    with coordination.connect(pg_url) as conn:
+        for name in ("live", "silent", "gone"):
+            coordination.register_node(conn, name, 1)
+            conn.execute("update redline_nodes set running = 'check 1' where name = %s", [name])
+        conn.execute("update redline_nodes set last_seen = now() - interval '11 s' "
+                     "where name = 'silent'")  # fmt: skip
+        coordination.stop_node(conn, "gone")
+    status = json.loads(redline("cluster", "--pg", pg_url, "status", "--json"))
+    nodes = {n["name"]: (n["state"], n["alive"], n["running"]) for n in status["nodes"]}
+    assert nodes == {
+        "gone": ("stopped", False, None),
+        "live": ("alive", True, "check 1"),
+        "silent": ("dead", False, None),
+    }
+    assert status["nodes_alive"] == 1
+    table = redline("cluster", "--pg", pg_url, "status")
+    assert "dead" in table and table.count("check 1") == 1
+
+
+def test_a_lost_round_is_closed_in_the_log_when_it_is_queued_again(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from monitor.cluster import coordination, tasks
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "4")
+    now = datetime.now(UTC)
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+        lost = coordination.start_round(conn, 1, "check", "n1", None)
+        fresh = coordination.start_round(conn, 1, "check", "n2", None)
+        conn.execute("update redline_rounds set started_at = %s where id = %s",
+                     [now - coordination.lost_after(config) - MINUTE, lost])  # fmt: skip
+    tasks._mark(pg_url, config, [Round("check", 1, None)], now)
+    with coordination.connect(pg_url) as conn:
+        rows = conn.execute("select id, finished_at is not null as closed, note "
+                            "from redline_rounds order by id").fetchall()  # fmt: skip
+    assert rows == [
+        {"id": lost, "closed": True, "note": "lost: not finished in time; queued again"},
+        {"id": fresh, "closed": False, "note": None},  # one that just started is left alone
+    ]

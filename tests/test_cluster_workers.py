@@ -221,6 +221,16 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
         )
         assert {row["node"] for row in retried} <= {"n1", "n2", "n3"} - {busy["name"]}
         assert all(row["exit_code"] == 0 for row in retried)
+        # Status tells the truth: the killed node is dead and runs nothing, and its rounds are
+        # closed in the log with why (no exit code: its crawl's end is unknown).
+        dead = {node["name"]: node for node in cluster.status()["nodes"]}[busy["name"]]
+        assert (dead["state"], dead["alive"], dead["running"]) == ("dead", False, None)
+        closed = cluster.query(
+            "select finished_at, note from redline_rounds where node = %s and exit_code is null",
+            [busy["name"]],
+        )
+        assert closed and all(row["finished_at"] is not None for row in closed), closed
+        assert all(row["note"].startswith("node dead: no heartbeat for 4 s") for row in closed)
         # A round queued meanwhile may still be running (with nothing left due); none fails.
         status = wait_for(
             "the queue to drain",

@@ -97,21 +97,50 @@ async def _apply_procrastinate_schema(app: Any) -> None:
         await app.schema_manager.apply_schema_async()
 
 
+# URLs one `cluster add` takes, at most (arguments and --from together): a million-line file
+# is a mistake, not a batch; 100,000 articles take about a minute.
+ADD_LIMIT = 100_000
+
+
 @cluster_command.command(name="add")
-@click.argument("url")
-@click.option("--feed", "kind", flag_value="feed", help="URL is an RSS or Atom feed.")
-@click.option("--sitemap", "kind", flag_value="sitemap", help="URL is a sitemap or robots.txt.")
-@click.option("--section", "kind", flag_value="section", help="URL is a front or section page.")
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also every URL of this file, one a line ('-': standard input; # comments).",
+)
+@click.option("--feed", "kind", flag_value="feed", help="The URLs are RSS or Atom feeds.")
+@click.option("--sitemap", "kind", flag_value="sitemap", help="The URLs are sitemaps or robots.txt.")
+@click.option("--section", "kind", flag_value="section", help="The URLs are front or section pages.")
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
 @click.pass_context
-def add_command(ctx: click.Context, url: str, kind: str | None, match: str) -> None:
-    """Track an article, or add a source, in the shard of its domain."""
-    click.echo(add_to_cluster(ctx.obj["pg"], url, kind, match))
+def add_command(
+    ctx: click.Context, urls: tuple[str, ...], from_file: Path | None, kind: str | None, match: str
+) -> None:
+    """Track articles, or add sources, each in the shard of its domain, in one process."""
+    listed = [*urls, *(_read_urls(from_file) if from_file is not None else [])]
+    if not listed:
+        raise click.UsageError("give a URL or --from FILE")
+    if len(listed) > ADD_LIMIT:
+        raise click.UsageError(f"{len(listed)} URLs: at most {ADD_LIMIT:,} a command")
+    click.echo(add_to_cluster(ctx.obj["pg"], listed, kind, match))
 
 
-def add_to_cluster(pg_url: str, url: str, kind: str | None, match: str) -> str:
-    """`redline cluster add` and `redline add --pg`: the article or source goes to its shard;
-    returns the line to print. Bad input is a one-line ClickException."""
+def _read_urls(path: Path) -> list[str]:
+    """The URLs of a file, one a line; blank lines and # comments skipped."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.BadParameter(f"cannot read {path}: {error}", param_hint="--from") from error
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def add_to_cluster(pg_url: str, urls: list[str], kind: str | None, match: str) -> str:
+    """`redline cluster add` and `redline add --pg`: each article or source goes to its shard;
+    returns the line to print. Every URL is checked before anything is written: a bad one is a
+    one-line ClickException naming it, and nothing is added."""
     from monitor import store
     from monitor.cluster import coordination, routing
     from monitor.fetch.sources import make_source
@@ -120,21 +149,43 @@ def add_to_cluster(pg_url: str, url: str, kind: str | None, match: str) -> str:
     if kind is None and match:
         raise click.UsageError("--match goes with --section")
     try:
+        if kind is None:
+            fetch = {}
+            for url in urls:
+                fetch.setdefault(_checked(check_url, url), url.strip())
+            canonical = list(fetch)
+        else:
+            specs = [_checked(lambda u: make_source(kind, u, match), url) for url in urls]
         with coordination.connect(pg_url) as conn:
             config = coordination.load_config(conn)
-            if kind is None:
-                canonical = check_url(url)
-                created = routing.track_urls(
-                    conn, config, [canonical], store.utc_now(), {canonical: url.strip()}
-                )
-                (shard, new), *_ = created.items()
-                return f"{'tracking' if new else 'already tracked'} in shard {shard}: {canonical}"
-            spec = make_source(kind, url, match)
-            shard, added = routing.add_source(conn, config, spec, store.utc_now())
-            state = "added" if added else "already a"
-            return f"{state} {spec.kind} source in shard {shard}: {spec.url}"
+            now = store.utc_now()
+            if kind is not None:
+                added = [routing.add_source(conn, config, spec, now) for spec in specs]
+                if len(added) == 1:
+                    (shard, new), spec = added[0], specs[0]
+                    state = "added" if new else "already a"
+                    return f"{state} {spec.kind} source in shard {shard}: {spec.url}"
+                fresh = sum(new for _, new in added)
+                return f"{fresh} {kind} source(s) added, {len(added) - fresh} already there"
+            created = routing.track_urls(conn, config, canonical, now, fetch)
     except RedlineError as error:
         raise _fail(error) from error
+    if len(canonical) == 1:
+        (shard, new), *_ = created.items()
+        return f"{'tracking' if new else 'already tracked'} in shard {shard}: {canonical[0]}"
+    new = sum(created.values())
+    return (
+        f"tracking {new} new article(s) in {sum(1 for n in created.values() if n)} shard(s); "
+        f"{len(canonical) - new} already tracked"
+    )
+
+
+def _checked(check: Any, url: str) -> Any:
+    """`check(url)`, its error naming the URL when several are given."""
+    try:
+        return check(url)
+    except RedlineError as error:
+        raise RedlineError(f"{error} (nothing added)") from error
 
 
 @cluster_command.command(name="sources")
@@ -236,12 +287,12 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
         f"{jobs['running']} running, {jobs['failed']} failed",
         markup=False,
     )
-    nodes = Table("node", "host", "alive", "last seen", "running")
+    nodes = Table("node", "host", "state", "last seen", "running")
     for node in status["nodes"]:
         nodes.add_row(
             node["name"],
             node["host"],
-            "yes" if node["alive"] else "no",
+            node["state"],
             _when(node["last_seen"]),
             node["running"] or "",
         )

@@ -83,7 +83,10 @@ create table if not exists redline_rounds (
     finished_at timestamptz,
     exit_code int
 );
+-- Why a round ended without an exit code: its node died, and the round was queued again.
+alter table redline_rounds add column if not exists note text;
 create index if not exists redline_rounds_shard on redline_rounds (shard, started_at);
+create index if not exists redline_rounds_job on redline_rounds (job_id) where finished_at is null;
 """
 
 
@@ -257,6 +260,11 @@ def period_start(now: datetime, every: timedelta) -> datetime:
     return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
 
 
+def lost_after(config: ClusterConfig) -> timedelta:
+    """How long a round may run before it is lost (see `due_rounds`)."""
+    return ROUND_CRAWLS * config.crawl_timeout + config.stall_timeout
+
+
 def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[Round]:
     """The rounds to queue now. A check where an article is due, the shard's last check was
     queued before the current period of `check_every` began (articles falling due one by one
@@ -267,7 +275,7 @@ def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[
     longer than it can: a job waits for at most two crawls of its node (the running one and
     another spider's batch ahead of it), then runs its own, each within the crawl timeout; the
     stall timeout on top."""
-    lost_after = ROUND_CRAWLS * config.crawl_timeout + config.stall_timeout
+    lost = lost_after(config)
     rounds = []
     for row in shards:
         for task, every, wanted in (
@@ -280,7 +288,7 @@ def due_rounds(shards: list[Row], config: ClusterConfig, now: datetime) -> list[
                 continue
             if queued is not None:
                 in_flight = finished is None or finished < queued
-                if queued >= period_start(now, every) or (in_flight and queued + lost_after > now):
+                if queued >= period_start(now, every) or (in_flight and queued + lost > now):
                     continue
             rounds.append(Round(task, row["shard"], row["node"]))
     return rounds
@@ -345,6 +353,35 @@ def finish_round(conn: psycopg.Connection[Row], round_id: int, exit_code: int) -
             "update redline_shards set last_discover_at = now() where shard = %s", [row["shard"]]
         )
     conn.execute("update redline_nodes set running = null where name = %s", [row["node"]])
+
+
+def close_rounds_of_job(conn: psycopg.Connection[Row], job_id: int, why: str) -> list[Row]:
+    """The open rounds of a job whose node died, closed in the log with `why` (no exit code: the
+    crawl's end is unknown); returns them. Their node runs nothing any more."""
+    rows = conn.execute(
+        "update redline_rounds set finished_at = now(), note = %s "
+        "where job_id = %s and finished_at is null returning shard, task, node",
+        [why, job_id],
+    ).fetchall()
+    for row in rows:
+        conn.execute(
+            "update redline_nodes set running = null where name = %s and running = %s",
+            [row["node"], f"{row['task']} {row['shard']}"],
+        )
+    return rows
+
+
+def close_lost_rounds(
+    conn: psycopg.Connection[Row], round_: Round, started_before: datetime, why: str
+) -> int:
+    """A round queued again because its last one never finished (`due_rounds`): the open rounds
+    of that shard and task started before `started_before` (the rounds that are lost, never
+    one that just started) are closed in the log with `why`."""
+    return conn.execute(
+        "update redline_rounds set finished_at = now(), note = %s where shard = %s and task = %s "
+        "and finished_at is null and started_at < %s",
+        [why, round_.shard, round_.task, started_before],
+    ).rowcount
 
 
 # --- sources -----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -50,9 +49,11 @@ def track_urls(
     for shard, group in sorted(by_shard.items()):
         db = store.open_db(path_of(config, shard))
         try:
-            created[shard] = sum(
-                store.track_article(db, url, now, fetch_url=fetch.get(url, ""))[1] for url in group
-            )
+            with store.write_transaction(db):  # one transaction a shard, a savepoint a URL
+                created[shard] = sum(
+                    store.track_article(db, url, now, fetch_url=fetch.get(url, ""))[1]
+                    for url in group
+                )
         finally:
             db.close()
         if created[shard]:
@@ -73,61 +74,40 @@ def add_source(
     return shard, coordination.add_source(conn, spec.kind, spec.url, spec.match, shard)
 
 
-@dataclass(frozen=True)
-class ShardSummary:
-    articles: int
-    next_due: datetime | None
-
-
-def summarize_shard(path: Path) -> ShardSummary:
+def summarize_shard(path: Path) -> store.ShardSummary:
     """How many articles a shard file tracks and when the first of them is next due."""
     if not path.is_file():
-        return ShardSummary(0, None)
+        return store.ShardSummary(0, None)
     db = store.open_db(path)
     try:
-        row = next(
-            db.query(
-                "select count(*) as articles, min(case when status not in ('expired', "
-                "'duplicate') then next_check end) as next_due from articles"
-            )
-        )
+        return store.shard_summary(db)
     finally:
         db.close()
-    due = datetime.fromisoformat(row["next_due"]) if row["next_due"] else None
-    return ShardSummary(int(row["articles"]), due)
 
 
-def reroute_discovered(config: ClusterConfig, shard: int, now: datetime) -> dict[int, int]:
+def reroute_discovered(config: ClusterConfig, shard: int) -> dict[int, int]:
     """Move the never-checked articles of `shard` whose domain belongs to another shard (a feed
-    on one domain listing articles on another) to their own shard. Returns {shard: moved}."""
+    on one domain listing articles on another) to their own shard, each as it was: its source,
+    fetch URL and trust (`store.move_articles`; discovery never names a host). Returns
+    {shard: moved}."""
     source = store.open_db(path_of(config, shard))
     try:
         strays: dict[int, list[Row]] = defaultdict(list)
-        for row in source.query(
-            "select id, url from articles where version_count = 0 and last_checked is null "
-            "and not exists (select 1 from checks where checks.article_id = articles.id) "
-            "order by id limit ?",
-            [REROUTE_LIMIT],
-        ):
+        for row in store.unchecked_articles(source, REROUTE_LIMIT):
             home = shard_of(row["url"], config.shards)
             if home != shard:
                 strays[home].append(row)
         moved: dict[int, int] = {}
+        name = path_of(config, shard).stem
         for home, rows in sorted(strays.items()):
             target = store.open_db(path_of(config, home))
             try:
-                # Tracked in its home shard first, then removed here: a crash in between leaves
+                # Copied to its home shard first, then removed here: a crash in between leaves
                 # the article in both files, never in neither (the next round removes the copy).
-                created = sum(store.track_article(target, row["url"], now)[1] for row in rows)
+                moved[home] = store.move_articles(source, target, rows, name)
             finally:
                 target.close()
-            with store.write_transaction(source):
-                source.execute(
-                    f"delete from articles where id in ({', '.join('?' for _ in rows)}) "
-                    "and last_checked is null",
-                    [row["id"] for row in rows],
-                )
-            moved[home] = created
+            store.delete_unchecked(source, [row["id"] for row in rows])
     finally:
         source.close()
     return moved

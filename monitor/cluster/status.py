@@ -19,12 +19,18 @@ JOB_STATES = {"todo": "queued", "doing": "running", "failed": "failed"}
 
 def cluster_status(conn: psycopg.Connection[Row]) -> dict[str, Any]:
     config = coordination.load_config(conn)
+    # A node silent for the stall timeout is dead, whatever its row last said it ran: its jobs
+    # are queued again by the next tick (and its rounds closed in `redline_rounds`).
     nodes = conn.execute(
         "select name, host, pid, started_at, last_seen, stopped_at, running, "
-        "(stopped_at is null and last_seen > now() - make_interval(secs => %s)) as alive "
-        "from redline_nodes order by name",
+        "case when stopped_at is not null then 'stopped' "
+        "when last_seen > now() - make_interval(secs => %s) then 'alive' else 'dead' end "
+        "as state from redline_nodes order by name",
         [config.stall_timeout.total_seconds()],
     ).fetchall()
+    for node in nodes:
+        node["alive"] = node["state"] == "alive"
+        node["running"] = node["running"] if node["alive"] else None
     jobs: dict[int, dict[str, int]] = {}
     for row in conn.execute(
         "select (args->>'shard')::int as shard, status::text as status, count(*) as n "

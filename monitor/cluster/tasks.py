@@ -25,6 +25,7 @@ from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.jobs import Status
 
+from monitor import store
 from monitor.cluster import coordination, routing
 from monitor.cluster.coordination import ClusterConfig, Round
 from monitor.cluster.crawls import NodeCrawls, RoundInterrupted
@@ -87,10 +88,16 @@ def _read_state(pg_url: str) -> tuple[ClusterConfig, list[coordination.Row]]:
         return coordination.load_config(conn), coordination.all_shards(conn)
 
 
-def _mark(pg_url: str, rounds: list[Round], now: datetime) -> None:
+def _mark(pg_url: str, config: ClusterConfig, rounds: list[Round], now: datetime) -> None:
+    lost_before = now - coordination.lost_after(config)
     with coordination.connect(pg_url) as conn:
         for round_ in rounds:
             coordination.mark_queued(conn, round_, now)
+            closed = coordination.close_lost_rounds(
+                conn, round_, lost_before, "lost: not finished in time; queued again"
+            )
+            if closed:
+                logger.warning("%s round of shard %s lost; queued again", round_.task, round_.shard)
 
 
 async def tick(context: JobContext, timestamp: int) -> None:
@@ -109,7 +116,7 @@ async def _tick(context: JobContext, node: Node) -> None:
     app = context.app
     now = datetime.now(UTC)
     config, shards = await asyncio.to_thread(_read_state, node.pg_url)
-    await retry_stalled(app, config)
+    await retry_stalled(app, config, node.pg_url)
     queued = []
     for round_ in coordination.due_rounds(shards, config, now):
         task = app.tasks[f"redline.{round_.task}_shard"]
@@ -122,7 +129,7 @@ async def _tick(context: JobContext, node: Node) -> None:
         except AlreadyEnqueued:
             continue  # one is already waiting: no pile-up
         queued.append(round_)
-    await asyncio.to_thread(_mark, node.pg_url, queued, now)
+    await asyncio.to_thread(_mark, node.pg_url, config, queued, now)
     if queued:
         logger.info("queued %s", ", ".join(f"{r.task} {r.shard}" for r in queued))
     if await asyncio.to_thread(_rollup_due, node.pg_url, config, now):
@@ -135,14 +142,21 @@ def _rollup_due(pg_url: str, config: ClusterConfig, now: datetime) -> bool:
         return coordination.claim_rollup(conn, config, now)
 
 
-async def retry_stalled(app: App, config: ClusterConfig) -> list[int]:
-    """Put back in the queue the running jobs of nodes silent for the stall timeout."""
+def _close_rounds(pg_url: str, job_id: int, why: str) -> None:
+    with coordination.connect(pg_url) as conn:
+        coordination.close_rounds_of_job(conn, job_id, why)
+
+
+async def retry_stalled(app: App, config: ClusterConfig, pg_url: str) -> list[int]:
+    """Put back in the queue the running jobs of nodes silent for the stall timeout, their
+    rounds closed in the log with why."""
     retried = []
-    stalled = await app.job_manager.get_stalled_jobs(
-        seconds_since_heartbeat=config.stall_timeout.total_seconds()
-    )
+    stall = config.stall_timeout.total_seconds()
+    stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stall)
     for job in stalled:
         assert job.id is not None
+        why = f"node dead: no heartbeat for {stall:.0f} s; job {job.id} queued again"
+        await asyncio.to_thread(_close_rounds, pg_url, job.id, why)
         try:
             await app.job_manager.retry_job(job)
             retried.append(job.id)
@@ -170,10 +184,10 @@ def _end(
     path = routing.path_of(config, shard, node.directory)
     if path.is_file():
         if spider == "discover" and code != BUSY_EXIT:
-            moved = routing.reroute_discovered(_local(config, node), shard, now)
+            moved = routing.reroute_discovered(_local(config, node), shard)
         summary = routing.summarize_shard(path)
     else:
-        summary = routing.ShardSummary(0, None)
+        summary = store.ShardSummary(0, None)
     with coordination.connect(node.pg_url) as conn:
         coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
         for home, count in moved.items():

@@ -467,3 +467,13 @@ def m022_line_roles(db: Database) -> None:
     d dateline or credit, c caption, k mostly links, a promotion). Versions stored before have
     none (NULL, read as unknown: every line prose) until they are re-extracted."""
     _table(db, "versions").add_column("roles", str)
+
+
+@MIGRATIONS()
+def m026_cluster(db: Database) -> None:
+    """`sources.read_by`: null for a source this database's discovery reads; else the name of the
+    cluster shard file that reads it. A shard holds such a copy of a source when articles that
+    source found on another shard's domain were moved here (`monitor.store.shards`), so that they
+    keep their `source_id` (pausing or removing the source reaches them) and stay discovered
+    articles: a host a feed listed is never a host the user named."""
+    _table(db, "sources").add_column("read_by", str)

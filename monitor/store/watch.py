@@ -131,7 +131,11 @@ def watched_articles(db: Database) -> list[Row]:
 
 
 def watched_sources(db: Database) -> list[Row]:
-    return list(db.query("select * from sources where watch = 'on' order by id"))
+    """The sources this database's discovery reads (not the copies that only keep moved articles'
+    source: `sources.read_by`)."""
+    return list(
+        db.query("select * from sources where watch = 'on' and read_by is null order by id")
+    )
 
 
 def paused_sites(db: Database) -> list[str]:
