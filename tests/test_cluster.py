@@ -397,3 +397,79 @@ def test_a_lost_round_is_closed_in_the_log_when_it_is_queued_again(
         {"id": lost, "closed": True, "note": "lost: not finished in time; queued again"},
         {"id": fresh, "closed": False, "note": None},  # one that just started is left alone
     ]
+
+
+def test_cluster_add_takes_many_urls_and_a_file_in_one_process(pg_url: str, tmp_path: Path) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    listed = tmp_path / "urls.txt"
+    listed.write_text(
+        "# one a line\nhttps://www.example.com/b?utm_source=x\n\nhttps://news.example.org/b\n"
+    )
+    out = redline("cluster", "--pg", pg_url, "add", "https://example.net/c",
+                  "https://www.example.com/a", "--from", str(listed))  # fmt: skip
+    assert out == "tracking 4 new article(s) in 3 shard(s); 0 already tracked\n"
+    out = redline("cluster", "--pg", pg_url, "add", "https://example.net/c", "https://x.test/d")
+    assert out == "tracking 1 new article(s) in 1 shard(s); 1 already tracked\n"
+    status = json.loads(redline("cluster", "--pg", pg_url, "status", "--json"))
+    assert status["articles"] == 5
+    db = store.open_db(shard_path(tmp_path, shard_of("https://example.com/", 8), 8))
+    assert [(a["url"], a["fetch_url"]) for a in store.all_articles(db)] == [
+        ("https://www.example.com/a", None),
+        ("https://www.example.com/b", "https://www.example.com/b?utm_source=x"),
+    ]
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add"], "Error: give a URL or --from FILE"),
+        (["add", "https://example.com/a", "ftp://example.com/b"], "Error: only http and https"),
+        (["add", "--from", "missing.txt"], "Error: Invalid value for --from: cannot read"),
+        (["check"], "Error: give one of --shard N, --site HOST, --all"),
+        (["check", "--shard", "1", "--all"], "Error: give one of --shard N, --site HOST, --all"),
+        (["check", "--shard", "99"], "Error: Invalid value for --shard: no shard 99"),
+        (["check", "--site", "example.com/x"], "Error: Invalid value for --site: not a host"),
+    ],
+)
+def test_cluster_add_and_check_refuse_bad_input_in_one_line(
+    pg_url: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    result = CliRunner().invoke(cli, ["cluster", "--pg", pg_url, *args])
+    assert result.exit_code in (1, 2), result.output
+    assert result.output.strip().splitlines()[-1].startswith(message), result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.glob("shard-*.db")) == []  # nothing added
+
+
+def test_cluster_check_queues_rounds_now_once(pg_url: str, tmp_path: Path) -> None:
+    from monitor.cluster import coordination
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    urls = ["https://www.example.com/a", "https://news.example.org/b"]
+    redline("cluster", "--pg", pg_url, "add", *urls)
+    shards = sorted({shard_of(url, 8) for url in urls})
+    site_shard = shard_of("https://example.org/", 8)
+
+    def jobs() -> list[tuple[int, str | None]]:
+        with coordination.connect(pg_url) as conn:
+            rows = conn.execute(
+                "select (args->>'shard')::int as shard, lock from procrastinate_jobs "
+                "where task_name = 'redline.check_shard' and status = 'todo' order by 1"
+            ).fetchall()
+        return [(row["shard"], row["lock"]) for row in rows]
+
+    out = redline("cluster", "--pg", pg_url, "check", "--site", "news.example.org")
+    assert out == "1 check round(s) queued, 0 already waiting\n"
+    assert jobs() == [(site_shard, f"shard-{site_shard}")]
+    out = redline("cluster", "--pg", pg_url, "check", "--all")  # only the shards with articles
+    assert out == "1 check round(s) queued, 1 already waiting\n"
+    assert jobs() == [(shard, f"shard-{shard}") for shard in shards]
+    status = json.loads(redline("cluster", "--pg", pg_url, "status", "--json"))
+    assert status["jobs"]["queued"] == 2
+    assert all(status["per_shard"][s]["jobs"]["queued"] == 1 for s in shards)
+    # The tick sees them queued in this period: it does not queue them again.
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+        assert due_rounds(coordination.all_shards(conn), config, datetime.now(UTC)) == []

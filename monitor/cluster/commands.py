@@ -111,8 +111,12 @@ ADD_LIMIT = 100_000
     help="Also every URL of this file, one a line ('-': standard input; # comments).",
 )
 @click.option("--feed", "kind", flag_value="feed", help="The URLs are RSS or Atom feeds.")
-@click.option("--sitemap", "kind", flag_value="sitemap", help="The URLs are sitemaps or robots.txt.")
-@click.option("--section", "kind", flag_value="section", help="The URLs are front or section pages.")
+@click.option(
+    "--sitemap", "kind", flag_value="sitemap", help="The URLs are sitemaps or robots.txt."
+)
+@click.option(
+    "--section", "kind", flag_value="section", help="The URLs are front or section pages."
+)
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
 @click.pass_context
 def add_command(
@@ -228,6 +232,42 @@ def show_cluster_sources(pg_url: str, load_file: Path | None, as_json: bool) -> 
     for row in rows:
         table.add_row(str(row["shard"]), row["kind"], row["url"], row["match"] or "")
     Console(highlight=False).print(table, markup=False) if rows else click.echo("no sources")
+
+
+# How long `cluster check` waits for a node's tick to release the tick lock (a tick takes
+# milliseconds; a tick stuck longer is a problem to report, not to wait out).
+CHECK_LOCK_WAIT_S = 30
+
+
+@cluster_command.command(name="check")
+@click.option("--shard", "shard", type=int, help="Queue a check round of this shard.")
+@click.option("--site", "site", help="Queue a check round of the shard of this host.")
+@click.option("--all", "every", is_flag=True, help="Queue a check round of every shard.")
+@click.pass_context
+def check_command(ctx: click.Context, shard: int | None, site: str | None, every: bool) -> None:
+    """Queue check rounds now (they check the articles due: new ones are due at once)."""
+    from monitor.cluster import coordination
+    from monitor.cluster.shards import shard_of
+    from monitor.cluster.tasks import queue_now
+
+    if sum((shard is not None, site is not None, every)) != 1:
+        raise click.UsageError("give one of --shard N, --site HOST, --all")
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            config = coordination.load_config(conn)
+        if site is not None:
+            if not site.strip() or "/" in site:
+                raise click.BadParameter(f"not a host name: {site!r}", param_hint="--site")
+            shard = shard_of(f"http://{site.strip()}/", config.shards)
+        if shard is not None and not 0 <= shard < config.shards:
+            raise click.BadParameter(
+                f"no shard {shard}: this cluster has 0 to {config.shards - 1}", param_hint="--shard"
+            )
+        shards = None if every else [shard] if shard is not None else []
+        queued, waiting = asyncio.run(queue_now(ctx.obj["pg"], shards, CHECK_LOCK_WAIT_S))
+    except RedlineError as error:
+        raise _fail(error) from error
+    click.echo(f"{queued} check round(s) queued, {waiting} already waiting")
 
 
 @cluster_command.command(name="pin")

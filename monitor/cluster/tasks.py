@@ -117,8 +117,24 @@ async def _tick(context: JobContext, node: Node) -> None:
     now = datetime.now(UTC)
     config, shards = await asyncio.to_thread(_read_state, node.pg_url)
     await retry_stalled(app, config, node.pg_url)
+    queued = await queue_rounds(
+        app, node.pg_url, config, coordination.due_rounds(shards, config, now), now
+    )
+    if queued:
+        logger.info("queued %s", ", ".join(f"{r.task} {r.shard}" for r in queued))
+    if await asyncio.to_thread(_rollup_due, node.pg_url, config, now):
+        with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
+            await app.tasks["redline.rollup"].configure(queueing_lock="rollup").defer_async()
+
+
+async def queue_rounds(
+    app: App, pg_url: str, config: ClusterConfig, rounds: list[Round], now: datetime
+) -> list[Round]:
+    """Queue the rounds, each with its shard's lock and queueing lock, and mark them queued;
+    returns those queued (one already waiting is not queued twice). The caller holds the tick
+    lock: the tick and `redline cluster check` both queue through here."""
     queued = []
-    for round_ in coordination.due_rounds(shards, config, now):
+    for round_ in rounds:
         task = app.tasks[f"redline.{round_.task}_shard"]
         try:
             await task.configure(
@@ -129,12 +145,32 @@ async def _tick(context: JobContext, node: Node) -> None:
         except AlreadyEnqueued:
             continue  # one is already waiting: no pile-up
         queued.append(round_)
-    await asyncio.to_thread(_mark, node.pg_url, config, queued, now)
-    if queued:
-        logger.info("queued %s", ", ".join(f"{r.task} {r.shard}" for r in queued))
-    if await asyncio.to_thread(_rollup_due, node.pg_url, config, now):
-        with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
-            await app.tasks["redline.rollup"].configure(queueing_lock="rollup").defer_async()
+    await asyncio.to_thread(_mark, pg_url, config, queued, now)
+    return queued
+
+
+async def queue_now(pg_url: str, shards: list[int] | None, wait_s: float) -> tuple[int, int]:
+    """`redline cluster check`: a check round of each shard given (None: every shard with
+    articles) queued now, under the tick's lock (waiting up to `wait_s` for a running tick);
+    returns (queued, already waiting)."""
+    deadline = asyncio.get_running_loop().time() + wait_s
+    while (held := await asyncio.to_thread(coordination.hold_tick, pg_url)) is None:
+        if asyncio.get_running_loop().time() > deadline:
+            raise coordination.ClusterError(f"the tick lock stayed held for {wait_s:.0f} s")
+        await asyncio.sleep(0.2)
+    try:
+        config, rows = await asyncio.to_thread(_read_state, pg_url)
+        wanted = [
+            Round("check", row["shard"], row["node"])
+            for row in rows
+            if (row["shard"] in shards if shards is not None else row["articles"] > 0)
+        ]
+        app = make_app(pg_url)
+        async with app.open_async():
+            queued = await queue_rounds(app, pg_url, config, wanted, datetime.now(UTC))
+    finally:
+        await asyncio.to_thread(held.close)
+    return len(queued), len(wanted) - len(queued)
 
 
 def _rollup_due(pg_url: str, config: ClusterConfig, now: datetime) -> bool:

@@ -118,7 +118,6 @@ def delete_unchecked(db: Database, article_ids: list[int]) -> None:
     """Delete articles moved to another shard, unless a check reached them meanwhile."""
     with write_transaction(db):
         db.execute(
-            f"delete from articles where id in ({_in(list(article_ids))}) "
-            "and last_checked is null",
+            f"delete from articles where id in ({_in(list(article_ids))}) and last_checked is null",
             article_ids,
         )
