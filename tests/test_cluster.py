@@ -473,3 +473,36 @@ def test_cluster_check_queues_rounds_now_once(pg_url: str, tmp_path: Path) -> No
     with coordination.connect(pg_url) as conn:
         config = coordination.load_config(conn)
         assert due_rounds(coordination.all_shards(conn), config, datetime.now(UTC)) == []
+
+
+def test_every_edit_ever_made_is_searchable_with_its_shard_diff_page(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # The rollup database is a 30-day window; the edit index keeps every change and edit, and a
+    # re-extracted recent change is indexed again in place.
+    from monitor.cluster import coordination, search
+    from monitor.cluster.routing import path_of
+    from tests.test_cluster_rollup import edited_shard
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    url = "https://www.example.com/news/a"
+    shard = shard_of(url, 8)
+    with coordination.connect(pg_url) as conn:
+        config = coordination.load_config(conn)
+    db = edited_shard(path_of(config, shard), url)  # edits made more than 30 days ago
+    edits = list(db.query("select change_id, old, new from edits order by id"))
+    db.close()
+    out = redline("cluster", "--pg", pg_url, "rollup")
+    assert out == "0 change(s) rolled up from 1 shard(s); 1 change(s) indexed for search\n"
+    word = next(w for e in edits for w in (e["new"] or "").split() if len(w) > 4)
+    hits = json.loads(redline("cluster", "--pg", pg_url, "search", word, "--json"))
+    assert hits and all(word.lower() in (h["new"] or "").lower() + (h["old"] or "").lower()
+                        for h in hits)  # fmt: skip
+    assert {h["shard_file"] for h in hits} == {f"{shard_name(shard, 8)}.db"}
+    assert all(h["diff_page"] == f"/-/redline/diff/{h['change_id']}" for h in hits)
+    with coordination.connect(pg_url) as conn:
+        indexed = conn.execute("select count(*) as n from redline_edits").fetchone()
+        assert indexed == {"n": len(edits)}
+        assert [h.change_id for h in search.search(conn, "nosuchwordanywhere", 10)] == []
+    assert "0 change(s) indexed" in redline("cluster", "--pg", pg_url, "rollup")
+    assert redline("cluster", "--pg", pg_url, "search", "nosuchwordanywhere") == "no edit matches\n"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.cluster.rollup import open_rollup, roll_up
+from monitor.cluster.rollup import ROLLUP_WINDOW, open_rollup, roll_up
 from monitor.record.page import FetchedPage, record_page
 from monitor.record.reextract import recompute_change, reextract_all
 from tests.test_record import PAGE_A, PAGE_B, T0, URL
@@ -153,3 +153,32 @@ def test_a_post_copied_before_its_change_gets_the_change_once_it_is_copied(
     assert roll_up(tmp_path, NOW).changes == 0, "nothing moved since"
     shard.close()
     rollup.close()
+
+
+def test_the_edit_index_follows_re_extraction_within_the_window_only(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from monitor.cluster import coordination, search
+
+    shard = edited_shard(tmp_path / "shard-0.db", URL)
+    with coordination.connect(pg_url) as conn:
+        search.create_tables(conn)
+        assert search.index_shard(conn, tmp_path / "shard-0.db", NOW) == 1
+        caption = [hit.new for hit in search.search(conn, '"trailing caption line"', 10)]
+        assert caption and all(CAPTION.strip() in (new or "") for new in caption)
+
+        reextract_all(shard)  # within the window: indexed again in place
+        assert search.index_shard(conn, tmp_path / "shard-0.db", NOW) == 1
+        assert search.search(conn, '"trailing caption line"', 10) == []
+        indexed = conn.execute(
+            "select kind, field, old, new from redline_edits order by edit_id"
+        ).fetchall()
+        assert [tuple(row.values()) for row in indexed] == edits(shard, URL)
+        assert search.index_shard(conn, tmp_path / "shard-0.db", NOW) == 0
+
+        with store.write_transaction(shard):  # past the window: never read again
+            shard.execute("update edits set new = 'rewritten long after'")
+        later = NOW + ROLLUP_WINDOW + timedelta(days=1)
+        assert search.index_shard(conn, tmp_path / "shard-0.db", later) == 0
+        assert search.search(conn, "rewritten", 10) == []
+    shard.close()

@@ -289,17 +289,76 @@ def pin_command(ctx: click.Context, shard: int, node: str | None) -> None:
 @cluster_command.command(name="rollup")
 @click.pass_context
 def rollup_command(ctx: click.Context) -> None:
-    """Copy the shards' recent edits into the rollup database now (workers do it periodically)."""
+    """Copy the shards' recent edits into the rollup database, and index every new edit, now
+    (workers do it periodically)."""
     from monitor.cluster import coordination
     from monitor.cluster.rollup import roll_up
+    from monitor.cluster.tasks import index_edits
 
     try:
         with coordination.connect(ctx.obj["pg"]) as conn:
             config = coordination.load_config(conn)
         stats = roll_up(config.directory)
+        indexed = index_edits(ctx.obj["pg"], config.directory)
     except RedlineError as error:
         raise _fail(error) from error
-    click.echo(f"{stats.changes} change(s) rolled up from {stats.shards} shard(s)")
+    click.echo(
+        f"{stats.changes} change(s) rolled up from {stats.shards} shard(s); "
+        f"{indexed} change(s) indexed for search"
+    )
+
+
+@cluster_command.command(name="search")
+@click.argument("query")
+@click.option("--site", help="Only edits of this site (host, or host:port).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def search_command(
+    ctx: click.Context, query: str, site: str | None, limit: int, as_json: bool
+) -> None:
+    """Every edit ever made in the cluster whose text matches QUERY (words, "a phrase", -word,
+    or), newest first, each with the shard and change id of its diff page."""
+    from dataclasses import asdict
+
+    from monitor import render
+    from monitor.cluster import coordination, search
+    from monitor.cluster.shards import shard_name
+    from monitor.cluster.status import as_json as jsonable
+
+    if not query.strip():
+        raise click.UsageError("QUERY is empty")
+    try:
+        with coordination.connect(ctx.obj["pg"]) as conn:
+            config = coordination.load_config(conn)
+            hits = search.search(conn, query, limit, site)
+    except RedlineError as error:
+        raise _fail(error) from error
+    rows = [
+        asdict(hit)
+        | {
+            "shard_file": f"{shard_name(hit.shard, config.shards)}.db",
+            "diff_page": f"/-/redline/diff/{hit.change_id}",
+        }
+        for hit in hits
+    ]
+    if as_json:
+        click.echo(json.dumps(jsonable(rows), ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no edit matches")
+        return
+    table = Table("when", "shard file", "diff page", "kind", "old → new", "url")
+    for row in rows:
+        table.add_row(
+            _when(row["detected_at"]),
+            row["shard_file"],
+            row["diff_page"],
+            row["kind"],
+            render.edit_change(row["old"] or "", row["new"] or "", marks=not sys.stdout.isatty()),
+            render.plain(render.short_url(row["url"])),
+        )
+    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @cluster_command.command(name="status")

@@ -140,7 +140,10 @@ def hold_tick(pg_url: str) -> psycopg.Connection[Row] | None:
 
 
 def create_tables(conn: psycopg.Connection[Row]) -> None:
+    from monitor.cluster import search  # the edit index's tables beside these
+
     conn.execute(SCHEMA)
+    search.create_tables(conn)
 
 
 def save_config(conn: psycopg.Connection[Row], config: ClusterConfig) -> None:

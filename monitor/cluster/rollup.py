@@ -150,33 +150,14 @@ def copy_shard(target: Database, path: Path, now: datetime) -> int:
     return len(batch.changes)
 
 
-def _signatures(source: Database, where: str, params: list[object]) -> dict[int, str]:
-    """Per change: what re-extraction or a recomputation rewrites (its summary, its versions'
-    text hash and extractor, its edits)."""
-    rows = source.query(
-        "select c.id, c.summary, c.kinds, c.significant, c.stealth, ov.content_hash, "
-        "ov.extractor_version, nv.content_hash as new_hash, nv.extractor_version as new_ex, "
-        "(select count(*) || ':' || total(e.id) || ':' || total(length(e.old)) || ':' "
-        "|| total(length(e.new)) from edits e where e.change_id = c.id) as edits "
-        "from changes c left join versions ov on ov.id = c.old_version_id "
-        f"left join versions nv on nv.id = c.new_version_id where {where}",
-        params,
-    )
-    return {int(row.pop("id")): _digest(list(row.values())) for row in rows}
-
-
 def _read_batch(
     source: Database, last: int, copied: dict[int, str], held: dict[int, str], now: datetime
 ) -> _Batch | None:
     """What to copy from a shard: changes after `last` within the window, changes copied before
     whose signature moved, and the article tables of held articles whose rows moved."""
-    cutoff = store.stamp(now - ROLLUP_WINDOW)
-    new = _signatures(
-        source,
-        "c.id > ? and c.detected_at >= ? order by c.id limit ?",
-        [last, cutoff, ROLLUP_BATCH],
-    )
-    old = _signatures(source, "c.id <= ? and c.detected_at >= ?", [last, cutoff])
+    cutoff = now - ROLLUP_WINDOW
+    new = store.change_signatures(source, after=last, since=cutoff, limit=ROLLUP_BATCH)
+    old = store.change_signatures(source, upto=last, since=cutoff)
     moved = [cid for cid, sig in old.items() if cid in copied and copied[cid] != sig]
     signatures = new | {cid: old[cid] for cid in moved[:ROLLUP_BATCH]}
     ids = sorted(signatures)

@@ -8,7 +8,8 @@
   node took at the same time (`crawls`). Both carry the procrastinate lock
   `shard-N` (never two crawls of one file at once) and a queueing lock per task and shard (never
   two waiting), and go to the `shards` queue, or to `node-NAME` for a shard pinned to a node.
-- `redline.rollup`: copies recent edits of every shard into the rollup database.
+- `redline.rollup`: copies recent edits of every shard into the rollup database, and every new
+  or re-extracted change with its edits into the edit index (`search`).
 """
 
 from __future__ import annotations
@@ -283,5 +284,15 @@ async def rollup(context: JobContext) -> dict[str, Any]:
 
     node = _node(context)
     config, _ = await asyncio.to_thread(_read_state, node.pg_url)
-    stats = await asyncio.to_thread(roll_up, node.directory or config.directory)
-    return {"changes": stats.changes, "shards": stats.shards}
+    directory = node.directory or config.directory
+    stats = await asyncio.to_thread(roll_up, directory)
+    indexed = await asyncio.to_thread(index_edits, node.pg_url, directory)
+    return {"changes": stats.changes, "shards": stats.shards, "indexed": indexed}
+
+
+def index_edits(pg_url: str, directory: Path) -> int:
+    """Every shard's new and re-extracted changes into the cluster's edit index."""
+    from monitor.cluster.search import index_all
+
+    with coordination.connect(pg_url) as conn:
+        return index_all(conn, directory, datetime.now(UTC))

@@ -11,16 +11,21 @@ domain cannot make another domain trusted).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from monitor.fetch.addresses import host_of
-from monitor.store.queries import Row, find_article, write_transaction
+from monitor.store.queries import Row, find_article, stamp, write_transaction
 
 __all__ = [
+    "IndexBatch",
     "ShardSummary",
+    "change_signatures",
+    "changes_to_index",
     "delete_unchecked",
     "move_articles",
     "shard_summary",
@@ -121,3 +126,81 @@ def delete_unchecked(db: Database, article_ids: list[int]) -> None:
             f"delete from articles where id in ({_in(list(article_ids))}) and last_checked is null",
             article_ids,
         )
+
+
+# --- what the cluster's rollup and edit index read -----------------------------------------------
+def change_signatures(
+    db: Database,
+    *,
+    after: int | None = None,
+    upto: int | None = None,
+    since: datetime | None = None,
+    ids: list[int] | None = None,
+    limit: int | None = None,
+) -> dict[int, str]:
+    """Per change (id after `after`, up to `upto`, detected at `since` or later, among `ids`;
+    the first `limit` by id): a signature of what re-extraction or a recomputation rewrites (its
+    summary, its versions' text hash and extractor, its edits)."""
+    where, params = ["1"], []
+    for clause, value in (("c.id > ?", after), ("c.id <= ?", upto),
+                          ("c.detected_at >= ?", stamp(since) if since else None)):  # fmt: skip
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    if ids is not None:
+        where.append(f"c.id in ({_in(list(ids))})")
+        params += ids
+    tail = " order by c.id" + (" limit ?" if limit is not None else "")
+    rows = db.query(
+        "select c.id, c.summary, c.kinds, c.significant, c.stealth, ov.content_hash, "
+        "ov.extractor_version, nv.content_hash as new_hash, nv.extractor_version as new_ex, "
+        "(select count(*) || ':' || total(e.id) || ':' || total(length(e.old)) || ':' "
+        "|| total(length(e.new)) from edits e where e.change_id = c.id) as edits "
+        "from changes c left join versions ov on ov.id = c.old_version_id "
+        f"left join versions nv on nv.id = c.new_version_id where {' and '.join(where)}{tail}",
+        [*params, *([limit] if limit is not None else [])],
+    )
+    return {int(row.pop("id")): _digest(list(row.values())) for row in rows}
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, default=str).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class IndexBatch:
+    """Changes of a shard to index, with their article's URL, site and title, and their edits."""
+
+    changes: list[Row]
+    edits: list[Row]
+    signatures: dict[int, str]
+    new_ids: list[int]  # the changes never indexed before
+
+
+def changes_to_index(
+    db: Database, last: int, limit: int, since: datetime, known: dict[int, str]
+) -> IndexBatch:
+    """The changes after `last` (at most `limit`), and those detected since `since` whose
+    signature differs from the one `known` holds for them (re-extracted: at most `limit`)."""
+    new = change_signatures(db, after=last, limit=limit)
+    recent = change_signatures(db, upto=last, since=since)
+    moved = [cid for cid, sig in recent.items() if cid in known and known[cid] != sig][:limit]
+    signatures = new | {cid: recent[cid] for cid in moved}
+    ids = sorted(signatures)
+    changes: list[Row] = []
+    edits: list[Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        changes += db.query(
+            "select c.id, a.url, a.site, a.title, c.detected_at, c.summary, c.kinds, "
+            "c.significant, c.stealth from changes c join articles a on a.id = c.article_id "
+            f"where c.id in ({_in(list(chunk))}) order by c.id",
+            chunk,
+        )
+        edits += db.query(
+            "select e.id as edit_id, e.change_id, c.detected_at, e.kind, e.field, e.old, e.new, "
+            "coalesce(e.significant, 0) as significant from edits e join changes c "
+            f"on c.id = e.change_id where e.change_id in ({_in(list(chunk))}) order by e.id",
+            chunk,
+        )
+    return IndexBatch(changes, edits, signatures, sorted(new))
