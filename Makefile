@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff format --check monitor crawler tests bench tools
 	$(BIN)/mypy
 
-bench: bench-extract bench-edits bench-pathological bench-crawl bench-store bench-memory bench-cluster
+bench: bench-extract bench-edits bench-pathological bench-crawl bench-store bench-memory bench-cluster bench-cluster-ops
 
 bench-extract: setup
 	$(BIN)/python -m bench.extract --corpus $(CORPUS)
@@ -94,3 +94,7 @@ bench-memory: bench-compile
 .PHONY: bench-cluster
 bench-cluster: bench-compile postgres-deps
 	$(BIN)/python -m bench.cluster --corpus $(CORPUS)
+
+.PHONY: bench-cluster-ops
+bench-cluster-ops: setup postgres-deps
+	$(BIN)/python -m bench.cluster_ops
