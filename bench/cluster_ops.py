@@ -69,8 +69,8 @@ def bench_add(pg_url: str, work: Path) -> None:
     print(f"\n`cluster add`, {ADD_URLS:,} URLs on {ADD_DOMAINS} domains (64 shards)")
     print("| way | wall | CPU | per URL (wall) |")
     print("|---|---|---|---|")
-    print(f"| one process, --from FILE, shard files created | {bulk_wall:.2f} s | {bulk_cpu:.2f} s | "
-          f"{bulk_wall / ADD_URLS * 1000:.1f} ms |")  # fmt: skip
+    print(f"| one process, --from FILE, shard files created | {bulk_wall:.2f} s | "
+          f"{bulk_cpu:.2f} s | {bulk_wall / ADD_URLS * 1000:.1f} ms |")  # fmt: skip
     again_wall, again_cpu = timed([*redline, "add", "--from", str(more)])
     print(f"| one process, --from FILE, into the same shards again | {again_wall:.2f} s | "
           f"{again_cpu:.2f} s | {again_wall / ADD_URLS * 1000:.1f} ms |")  # fmt: skip
