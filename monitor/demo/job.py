@@ -16,6 +16,8 @@ from monitor import render, store
 from monitor.crawl import run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import DatabaseError
+from monitor.report import RoundMark
+from monitor.store.rounds import changed_articles, round_report
 
 # The demo site is ours and local: no need to wait between requests.
 DEMO_SETTINGS = {
@@ -74,12 +76,10 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
 
     db = store.open_db(db_path)
     try:
-        outcomes = {
-            row["outcome"]: row["n"]
-            for row in db.query("select outcome, count(*) as n from checks group by outcome")
-        }
+        everything = RoundMark(0, 0)  # both crawls: every row of the fresh database
+        outcomes = round_report(db, everything).outcomes
         rows = store.list_edits(db, significant_only=False)
-        changes = next(db.query("select count(*) as n, sum(stealth) as s from changes"))
+        changes, stealth = changed_articles(db, everything)
     finally:
         db.close()
     console.print(
@@ -87,7 +87,7 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
     )
     console.print(render.edits_table(rows, title=f"Edits found ({len(rows)})"))
     console.print(
-        f"{changes['n']} changed article(s), {changes['s'] or 0} with significant edits and no "
+        f"{changes} changed article(s), {stealth} with significant edits and no "
         "correction note (stealth)."
     )
     # A change id the reader can copy: the first significant one of the table above.

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from monitor.report import Problem, RoundMark, RoundReport
 
-__all__ = ["round_mark", "round_report"]
+__all__ = ["changed_articles", "round_mark", "round_report"]
 
 # At most this many (site, reason) groups of failed or blocked checks are read for one round:
 # a round where a thousand sites fail names the worst few and counts the rest.
@@ -52,3 +52,12 @@ def round_report(db: Database, mark: RoundMark) -> RoundReport:
         )
     )
     return RoundReport(outcomes, int(edits), int(significant), problems)
+
+
+def changed_articles(db: Database, mark: RoundMark) -> tuple[int, int]:
+    """The changes written since `mark`, and how many of them are stealth (significant edits
+    and no correction note)."""
+    changes, stealth = db.execute(
+        "select count(*), coalesce(sum(stealth), 0) from changes where id > ?", [mark.last_change]
+    ).fetchone()
+    return int(changes), int(stealth)
