@@ -127,7 +127,7 @@ def test_a_post_copied_before_its_change_gets_the_change_once_it_is_copied(
 ) -> None:
     # A backlog larger than a batch (the first rollup): the article and its posts arrive with
     # its first change, the post's change a pass later; the post must then point to it.
-    from monitor.cluster import rollup as rollup_module
+    from monitor.store import rollup as rollup_module
 
     monkeypatch.setattr(rollup_module, "ROLLUP_BATCH", 1)
     shard = store.open_db(tmp_path / "shard-0.db")
