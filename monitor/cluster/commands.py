@@ -154,7 +154,7 @@ def add_to_cluster(pg_url: str, urls: list[str], kind: str | None, match: str) -
         raise click.UsageError("--match goes with --section")
     try:
         if kind is None:
-            fetch = {}
+            fetch: dict[str, str] = {}
             for url in urls:
                 fetch.setdefault(_checked(check_url, url), url.strip())
             canonical = list(fetch)
@@ -166,8 +166,8 @@ def add_to_cluster(pg_url: str, urls: list[str], kind: str | None, match: str) -
             if kind is not None:
                 added = [routing.add_source(conn, config, spec, now) for spec in specs]
                 if len(added) == 1:
-                    (shard, new), spec = added[0], specs[0]
-                    state = "added" if new else "already a"
+                    (shard, is_new), spec = added[0], specs[0]
+                    state = "added" if is_new else "already a"
                     return f"{state} {spec.kind} source in shard {shard}: {spec.url}"
                 fresh = sum(new for _, new in added)
                 return f"{fresh} {kind} source(s) added, {len(added) - fresh} already there"
@@ -175,8 +175,8 @@ def add_to_cluster(pg_url: str, urls: list[str], kind: str | None, match: str) -
     except RedlineError as error:
         raise _fail(error) from error
     if len(canonical) == 1:
-        (shard, new), *_ = created.items()
-        return f"{'tracking' if new else 'already tracked'} in shard {shard}: {canonical[0]}"
+        (shard, count), *_ = created.items()
+        return f"{'tracking' if count else 'already tracked'} in shard {shard}: {canonical[0]}"
     new = sum(created.values())
     return (
         f"tracking {new} new article(s) in {sum(1 for n in created.values() if n)} shard(s); "

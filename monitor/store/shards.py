@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,7 +64,7 @@ def unchecked_articles(db: Database, limit: int) -> list[Row]:
     )
 
 
-def _in(values: list[object]) -> str:
+def _in(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
@@ -123,7 +124,7 @@ def delete_unchecked(db: Database, article_ids: list[int]) -> None:
     """Delete articles moved to another shard, unless a check reached them meanwhile."""
     with write_transaction(db):
         db.execute(
-            f"delete from articles where id in ({_in(list(article_ids))}) and last_checked is null",
+            f"delete from articles where id in ({_in(article_ids)}) and last_checked is null",
             article_ids,
         )
 
@@ -148,7 +149,7 @@ def change_signatures(
             where.append(clause)
             params.append(value)
     if ids is not None:
-        where.append(f"c.id in ({_in(list(ids))})")
+        where.append(f"c.id in ({_in(ids)})")
         params += ids
     tail = " order by c.id" + (" limit ?" if limit is not None else "")
     rows = db.query(
@@ -194,13 +195,13 @@ def changes_to_index(
         changes += db.query(
             "select c.id, a.url, a.site, a.title, c.detected_at, c.summary, c.kinds, "
             "c.significant, c.stealth from changes c join articles a on a.id = c.article_id "
-            f"where c.id in ({_in(list(chunk))}) order by c.id",
+            f"where c.id in ({_in(chunk)}) order by c.id",
             chunk,
         )
         edits += db.query(
             "select e.id as edit_id, e.change_id, c.detected_at, e.kind, e.field, e.old, e.new, "
             "coalesce(e.significant, 0) as significant from edits e join changes c "
-            f"on c.id = e.change_id where e.change_id in ({_in(list(chunk))}) order by e.id",
+            f"on c.id = e.change_id where e.change_id in ({_in(chunk)}) order by e.id",
             chunk,
         )
     return IndexBatch(changes, edits, signatures, sorted(new))
