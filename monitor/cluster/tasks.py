@@ -192,17 +192,19 @@ async def retry_stalled(app: App, config: ClusterConfig, pg_url: str) -> list[in
     stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stall)
     for job in stalled:
         assert job.id is not None
-        why = f"node dead: no heartbeat for {stall:.0f} s; job {job.id} queued again"
-        await asyncio.to_thread(_close_rounds, pg_url, job.id, why)
+        dead = f"node dead: no heartbeat for {stall:.0f} s; job {job.id}"
         try:
             await app.job_manager.retry_job(job)
             retried.append(job.id)
+            why = f"{dead} queued again"
             logger.warning("job %s (%s) of a dead node queued again", job.id, job.call_string)
         except ConnectorException:
             # Another job of the same task and shard is already waiting (its queueing lock):
             # that one does the work, this one is closed as failed.
             await app.job_manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
+            why = f"{dead} closed: a newer one is queued"
             logger.warning("job %s of a dead node closed: a newer one is queued", job.id)
+        await asyncio.to_thread(_close_rounds, pg_url, job.id, why)
     return retried
 
 
