@@ -119,6 +119,15 @@ def redline(*args: str) -> str:
     return result.output
 
 
+def init_cluster(pg_url: str, directory: Path, shards: int) -> ClusterConfig:
+    """`redline cluster init` of `shards` shards in `directory`; returns its configuration."""
+    from monitor.cluster import coordination
+
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(directory), "--shards", str(shards))
+    with coordination.connect(pg_url) as conn:
+        return coordination.load_config(conn)
+
+
 def test_cluster_init_add_and_status(pg_url: str, tmp_path: Path) -> None:
     directory = tmp_path / "shards"
     assert "8 shards" in redline("cluster", "--pg", pg_url, "init", "--dir", str(directory),
@@ -300,10 +309,9 @@ def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
     from monitor.cluster import coordination, tasks
     from monitor.crawl import BUSY_EXIT
 
-    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    config = init_cluster(pg_url, tmp_path, 8)
     now = datetime.now(UTC)
     with coordination.connect(pg_url) as conn:
-        config = coordination.load_config(conn)
         coordination.mark_due(conn, 2, 1, now - MINUTE)
         coordination.mark_queued(conn, Round("check", 2, None), now)
         round_id = coordination.start_round(conn, 2, "check", "n1", None)
@@ -323,10 +331,9 @@ def test_a_round_counts_from_its_start_not_from_when_it_was_queued(
     # A job that waited in the queue past the time a round may run is not lost once it starts.
     from monitor.cluster import coordination
 
-    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    config = init_cluster(pg_url, tmp_path, 8)
     long_ago = datetime.now(UTC) - 100 * MINUTE
     with coordination.connect(pg_url) as conn:
-        config = coordination.load_config(conn)
         coordination.mark_due(conn, 3, 1, long_ago)
         coordination.mark_queued(conn, Round("check", 3, None), long_ago)
         shard = conn.execute("select * from redline_shards where shard = 3").fetchone()
@@ -381,10 +388,9 @@ def test_a_lost_round_is_closed_in_the_log_when_it_is_queued_again(
 ) -> None:
     from monitor.cluster import coordination, tasks
 
-    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "4")
+    config = init_cluster(pg_url, tmp_path, 4)
     now = datetime.now(UTC)
     with coordination.connect(pg_url) as conn:
-        config = coordination.load_config(conn)
         lost = coordination.start_round(conn, 1, "check", "n1", None)
         fresh = coordination.start_round(conn, 1, "check", "n2", None)
         conn.execute("update redline_rounds set started_at = %s where id = %s",
@@ -484,11 +490,9 @@ def test_every_edit_ever_made_is_searchable_with_its_shard_diff_page(
     from monitor.cluster.routing import path_of
     from tests.test_cluster_rollup import edited_shard
 
-    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    config = init_cluster(pg_url, tmp_path, 8)
     url = "https://www.example.com/news/a"
     shard = shard_of(url, 8)
-    with coordination.connect(pg_url) as conn:
-        config = coordination.load_config(conn)
     db = edited_shard(path_of(config, shard), url)  # edits made more than 30 days ago
     edits = list(db.query("select change_id, old, new from edits order by id"))
     db.close()
