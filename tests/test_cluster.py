@@ -436,6 +436,8 @@ def test_cluster_add_takes_many_urls_and_a_file_in_one_process(pg_url: str, tmp_
         (["check", "--shard", "1", "--all"], "Error: give one of --shard N, --site HOST, --all"),
         (["check", "--shard", "99"], "Error: Invalid value for --shard: no shard 99"),
         (["check", "--site", "example.com/x"], "Error: Invalid value for --site: not a host"),
+        (["search", " "], "Error: QUERY is empty"),
+        (["search", "x" * 501], "Error: QUERY is longer than 500 characters"),
     ],
 )
 def test_cluster_add_and_check_refuse_bad_input_in_one_line(

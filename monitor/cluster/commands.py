@@ -308,6 +308,10 @@ def rollup_command(ctx: click.Context) -> None:
     )
 
 
+# A search query's length, at most: a few words or a phrase, not a pasted article.
+MAX_QUERY_CHARS = 500
+
+
 @cluster_command.command(name="search")
 @click.argument("query")
 @click.option("--site", help="Only edits of this site (host, or host:port).")
@@ -328,6 +332,8 @@ def search_command(
 
     if not query.strip():
         raise click.UsageError("QUERY is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise click.UsageError(f"QUERY is longer than {MAX_QUERY_CHARS} characters")
     try:
         with coordination.connect(ctx.obj["pg"]) as conn:
             config = coordination.load_config(conn)
