@@ -139,11 +139,19 @@ def hold_tick(pg_url: str) -> psycopg.Connection[Row] | None:
     return conn
 
 
+# The key of the transaction lock under which the tables are created or brought up to date.
+SCHEMA_LOCK = 0x7265646D  # "redm"
+
+
 def create_tables(conn: psycopg.Connection[Row]) -> None:
+    """Create Redline's tables, or add what a newer Redline adds (`cluster init`, and every
+    node as it starts, so that an upgrade needs no other step); one caller at a time."""
     from monitor.cluster import search  # the edit index's tables beside these
 
-    conn.execute(SCHEMA)
-    search.create_tables(conn)
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+        conn.execute(SCHEMA)
+        search.create_tables(conn)
 
 
 def save_config(conn: psycopg.Connection[Row], config: ClusterConfig) -> None:

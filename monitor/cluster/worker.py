@@ -55,6 +55,7 @@ class WorkerOptions:
 async def run_node(options: WorkerOptions) -> int:
     with coordination.connect(options.pg_url) as conn:
         config = coordination.load_config(conn)
+        coordination.create_tables(conn)  # what this version adds to an older cluster
         coordination.register_node(conn, options.node, os.getpid())
     stall = config.stall_timeout.total_seconds()
     heartbeat = stall / HEARTBEATS_PER_STALL
