@@ -192,19 +192,20 @@ async def retry_stalled(app: App, config: ClusterConfig, pg_url: str) -> list[in
     stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stall)
     for job in stalled:
         assert job.id is not None
-        dead = f"node dead: no heartbeat for {stall:.0f} s; job {job.id}"
+        # Closed first: once queued again, the job may start on another node at once, with a
+        # round of its own under the same job id. Either way the round runs again (this job,
+        # or the newer one of its shard that waits).
+        why = f"node dead: no heartbeat for {stall:.0f} s; round queued again (job {job.id})"
+        await asyncio.to_thread(_close_rounds, pg_url, job.id, why)
         try:
             await app.job_manager.retry_job(job)
             retried.append(job.id)
-            why = f"{dead} queued again"
             logger.warning("job %s (%s) of a dead node queued again", job.id, job.call_string)
         except ConnectorException:
             # Another job of the same task and shard is already waiting (its queueing lock):
             # that one does the work, this one is closed as failed.
             await app.job_manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
-            why = f"{dead} closed: a newer one is queued"
             logger.warning("job %s of a dead node closed: a newer one is queued", job.id)
-        await asyncio.to_thread(_close_rounds, pg_url, job.id, why)
     return retried
 
 
