@@ -506,6 +506,15 @@ def test_every_edit_ever_made_is_searchable_with_its_shard_diff_page(
                         for h in hits)  # fmt: skip
     assert {h["shard_file"] for h in hits} == {f"{shard_name(shard, 8)}.db"}
     assert all(h["diff_page"] == f"/-/redline/diff/{h['change_id']}" for h in hits)
+    # The change's row, under `redline serve --cluster` (every shard beside the rollup).
+    from monitor.cluster.rollup import open_rollup
+    from tests.test_cluster_workers import fetch
+
+    open_rollup(tmp_path).close()
+    page = hits[0]["change_page"]
+    (row,) = fetch(tmp_path / "rollup.db", [page + ".json?_shape=array"],
+                   shards=[path_of(config, shard)])[page + ".json?_shape=array"].json()  # fmt: skip
+    assert row["id"] == hits[0]["change_id"]
     with coordination.connect(pg_url) as conn:
         indexed = conn.execute("select count(*) as n from redline_edits").fetchone()
         assert indexed == {"n": len(edits)}
