@@ -676,6 +676,7 @@ def demo(ctx: click.Context, port: int, serve: bool, next_edition_every: timedel
 
 
 from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
+from monitor.archive.command import backfill_command  # noqa: E402
 from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
 from monitor.evidence import export_command, show_command  # noqa: E402
 from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
@@ -691,6 +692,7 @@ cli.add_command(export_command)
 cli.add_command(remove_command)
 cli.add_command(pause_command)
 cli.add_command(resume_command)
+cli.add_command(backfill_command)
 
 
 def main() -> None:

@@ -467,3 +467,14 @@ def m022_line_roles(db: Database) -> None:
     d dateline or credit, c caption, k mostly links, a promotion). Versions stored before have
     none (NULL, read as unknown: every line prose) until they are re-extracted."""
     _table(db, "versions").add_column("roles", str)
+
+
+@MIGRATIONS()
+def m025_render_and_archive(db: Database) -> None:
+    """History from web archives: a version read from one (`redline backfill`) keeps the memento
+    URL it was read from (`versions.memento_url`; NULL for a version Redline fetched itself), and
+    `article_timeline` and `version_diffs` mark such versions "(archive)" with their memento."""
+    _table(db, "versions").add_column("memento_url", str)
+    from monitor.store.views import create_archive_views
+
+    create_archive_views(db)
