@@ -390,3 +390,25 @@ def test_an_unreachable_archive_is_one_line_per_article(tmp_path: Path, monkeypa
     assert result.exit_code == 1
     assert "the archive did not answer" in result.output
     assert "1 of 1 articles could not be backfilled" in result.output
+
+
+def test_the_diff_page_says_a_version_is_from_the_archive(archive, tmp_path: Path) -> None:
+    import asyncio
+
+    from monitor.web.serve import make_datasette
+
+    db_path = tmp_path / "redline.db"
+    database = store.open_db(db_path)
+    store.track_article(database, URL, datetime(2026, 3, 10, tzinfo=UTC))
+    archive.captures[URL] = THREE
+    backfill_article(database, article(database), fast_client(), archive.base)
+    change_id = database.execute("select min(id) from changes").fetchone()[0]
+
+    async def diff_page() -> str:
+        datasette = make_datasette(db_path)
+        await datasette.invoke_startup()
+        return (await datasette.client.get(f"/-/redline/diff/{change_id}")).text
+
+    html = asyncio.run(diff_page())
+    assert "version 1 is from the Wayback Machine" in html
+    assert f'href="{archive.base}/web/20260301120000id_/{URL}"' in html
