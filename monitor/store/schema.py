@@ -473,8 +473,14 @@ def m022_line_roles(db: Database) -> None:
 def m025_render_and_archive(db: Database) -> None:
     """History from web archives: a version read from one (`redline backfill`) keeps the memento
     URL it was read from (`versions.memento_url`; NULL for a version Redline fetched itself), and
-    `article_timeline` and `version_diffs` mark such versions "(archive)" with their memento."""
+    `article_timeline` and `version_diffs` mark such versions "(archive)" with their memento.
+    Pages that need a browser: a source (`sources.render`) or a whole site (`sites.render`, with
+    why and since when) is read with a plain fetch (`static`, or NULL) or in a browser
+    (`browser`)."""
     _table(db, "versions").add_column("memento_url", str)
+    _table(db, "sources").add_column("render", str)
+    for column in ("render", "render_reason", "render_since"):
+        _table(db, "sites").add_column(column, str)
     from monitor.store.views import create_archive_views
 
     create_archive_views(db)
