@@ -4,7 +4,9 @@ news apps do. `ScriptSite.edition = 2` changes the second paragraph's "seven" to
 
 The script also asks for an image on 127.0.0.2 (loopback, never named by the user): a browser
 fetch must refuse it (the private-address guard), and `hits_elsewhere` must stay empty.
-`requests` lists the paths asked.
+The shell carries an ETag and answers it with 304 (`not_modified` counts them), though the story
+changes: a page read in the browser must not be fetched conditionally. `requests` lists the paths
+asked.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ SHELL = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Loa
 <script src="/static/app.js" defer></script></head>
 <body><div id="root">Loading…</div><noscript>Please enable JavaScript.</noscript></body></html>
 """
+SHELL_ETAG = '"shell-1"'
 APP = """
 fetch('/api' + location.pathname.replace(/\\.html$/, '.json'))
   .then(function (answer) { return answer.json(); })
@@ -38,6 +41,7 @@ fetch('/api' + location.pathname.replace(/\\.html$/, '.json'))
 class ScriptSite:
     def __init__(self) -> None:
         self.edition = 1
+        self.not_modified = 0  # 304s sent for the shell
         self.requests: list[str] = []
         site = self
 
@@ -48,7 +52,13 @@ class ScriptSite:
             def do_GET(self) -> None:
                 site.requests.append(self.path)
                 if self.path.startswith("/news/") and self.path.endswith(".html"):
-                    self._send(SHELL.encode(), "text/html; charset=utf-8")
+                    # The shell never changes: it answers its ETag with 304, as servers do.
+                    if self.headers.get("If-None-Match") == SHELL_ETAG:
+                        site.not_modified += 1
+                        self.send_response(304)
+                        self.end_headers()
+                        return
+                    self._send(SHELL.encode(), "text/html; charset=utf-8", SHELL_ETAG)
                 elif self.path == "/static/app.js":
                     self._send(
                         APP.replace("PROBE", site.elsewhere_base).encode(), "text/javascript"
@@ -65,8 +75,10 @@ class ScriptSite:
                 else:
                     self.send_error(404)
 
-            def _send(self, body: bytes, content_type: str) -> None:
+            def _send(self, body: bytes, content_type: str, etag: str = "") -> None:
                 self.send_response(200)
+                if etag:
+                    self.send_header("ETag", etag)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

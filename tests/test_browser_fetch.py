@@ -75,6 +75,7 @@ def test_a_site_set_to_render_is_monitored_end_to_end(script_site, db_path: Path
     edits = rows(db_path, "select old, new from edits where field = 'body'")
     assert ("seven", "eight") in [(e["old"], e["new"]) for e in edits]
     assert len(versions(db_path)) == 2
+    assert script_site.not_modified == 0  # the shell's ETag was never sent back
     # Every request of the page went through the guard: the unnamed loopback address was refused.
     assert script_site.hits_elsewhere == []
     assert "browser: refused http://127.0.0.2" in log

@@ -100,9 +100,11 @@ class CheckSpider(scrapy.Spider):
         self.logger.info("checking %d article(s)", len(targets))
         for db_path, article in targets:  # the files' rounds interleaved: their sites mix
             headers = {}
-            if article.get("etag"):
+            # Not for a page read in the browser: its document is a shell whose ETag stays the
+            # same while the story its script fetches changes (a 304 would hide every edit).
+            if article.get("etag") and article.get("render") != "browser":
                 headers["If-None-Match"] = article["etag"]
-            if article.get("last_modified"):
+            if article.get("last_modified") and article.get("render") != "browser":
                 headers["If-Modified-Since"] = article["last_modified"]
             # Fetched as given or discovered: some servers answer the canonical form of a URL
             # (parameters sorted, `?id` as `?id=`, `%20` as `+`) with another page or a 404.
