@@ -56,9 +56,50 @@ SETTLE_SECONDS = 5.0
 _LOCAL_SCHEMES = ("data", "blob", "about")
 
 
-def browser_meta() -> dict[str, Any]:
-    """The request meta that has a page fetched in the browser."""
-    return {"playwright": True, "playwright_page_methods": [PageMethod(_settle)]}
+# Screenshots (sites and sources with `screenshot` on): the top of the page, at most this many
+# CSS pixels wide (Playwright's default viewport) and high (a long read runs to 10,000 and more;
+# the headline, the lead and the first screens are what a reader sees), and at most this many
+# bytes of PNG (a 1280 x 8000 page of photos runs to 3 or 4 MB): a larger one is not kept.
+SCREENSHOT_WIDTH = 1280
+SCREENSHOT_MAX_HEIGHT = 8000
+SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def browser_meta(screenshot: bool = False) -> dict[str, Any]:
+    """The request meta that has a page fetched in the browser (and a screenshot taken)."""
+    methods = [PageMethod(_settle)]
+    if screenshot:
+        methods.append(PageMethod(take_screenshot))
+    return {"playwright": True, "playwright_page_methods": methods}
+
+
+def screenshot_of(meta: dict[str, Any]) -> bytes:
+    """The screenshot a browser fetch took (b"" when none was asked for or kept)."""
+    for method in meta.get("playwright_page_methods") or ():
+        if getattr(method, "method", None) is take_screenshot and isinstance(method.result, bytes):
+            return method.result
+    return b""
+
+
+async def take_screenshot(page: Any) -> bytes:
+    """A PNG of the rendered page's top, bounded in pixels and bytes (b"" past the bytes)."""
+    height = await page.evaluate("document.documentElement.scrollHeight")
+    clip = {
+        "x": 0,
+        "y": 0,
+        "width": SCREENSHOT_WIDTH,
+        "height": max(1, min(int(height or 0), SCREENSHOT_MAX_HEIGHT)),
+    }
+    png: bytes = await page.screenshot(type="png", full_page=True, clip=clip)
+    if len(png) > SCREENSHOT_MAX_BYTES:
+        logger.warning(
+            "screenshot of %s not kept: %d bytes (the limit is %d)",
+            page.url,
+            len(png),
+            SCREENSHOT_MAX_BYTES,
+        )
+        return b""
+    return png
 
 
 async def _settle(page: Any) -> None:

@@ -29,7 +29,7 @@ from monitor.fetch.policy import parse_duration
 from monitor.fetch.rendering import RENDER_MODES
 from monitor.fetch.sources import load_sources, make_source
 from monitor.fetch.urls import check_url
-from monitor.rendering_cli import rendered_lines, set_render
+from monitor.rendering_cli import rendered_lines, set_render, set_screenshot
 from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
 
@@ -185,6 +185,11 @@ def _not_both_db_and_pg(ctx: click.Context) -> None:
     type=click.Choice(RENDER_MODES),
     help="Read the article's site, or the source's articles, in a browser (or static again).",
 )
+@click.option(
+    "--screenshot/--no-screenshot",
+    default=None,
+    help="Keep a screenshot of the rendered page with each new version (site or source).",
+)
 @click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
@@ -194,11 +199,12 @@ def add(
     kind: str | None,
     match: str,
     render_mode: str | None,
+    screenshot: bool | None,
     pg_url: str | None,
 ) -> None:
     """Track one article URL, or add a source of articles (--feed, --sitemap, --section)."""
-    if pg_url and render_mode:
-        raise click.UsageError("--render is not available with --pg")
+    if pg_url and (render_mode or screenshot is not None):
+        raise click.UsageError("--render and --screenshot are not available with --pg")
     if pg_url:
         from monitor.cluster.commands import add_to_cluster
 
@@ -216,12 +222,16 @@ def add(
         click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
         if render_mode:
             click.echo(set_render(db, canonical, None, render_mode))
+        if screenshot is not None:
+            click.echo(set_screenshot(db, canonical, None, screenshot))
         return
     spec = make_source(kind, url, match)
     source, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
     click.echo(f"{'added' if created else 'already a'} {spec.kind} source: {spec.url}")
     if render_mode or spec.render:
         click.echo(set_render(db, spec.url, int(source["id"]), render_mode or spec.render))
+    if screenshot is not None:
+        click.echo(set_screenshot(db, spec.url, int(source["id"]), screenshot))
 
 
 # How far back `redline sources` counts each site's checks.
@@ -257,6 +267,8 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: s
             added += created
             if spec.render:
                 set_render(db, spec.url, int(source["id"]), spec.render)
+            if spec.screenshot:
+                set_screenshot(db, spec.url, int(source["id"]), True)
         click.echo(f"{added} source(s) added from {load_file}", err=as_json)
     rows = store.all_sources(db)
     # Per site, how the last day's checks went: a site that stops serving us shows here.

@@ -123,3 +123,61 @@ def test_without_chromium_one_line_says_why_the_site_cannot_be_read(
     crawl(db_path, all="true")
     reasons = rows(db_path, "select reason from checks order by id")
     assert "the site is read in a browser, but" in reasons[-1]["reason"]
+
+
+@needs_browser
+def test_a_screenshot_is_kept_shown_and_exported_with_each_new_version(
+    script_site, db_path: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from crawler.browser import SCREENSHOT_MAX_BYTES, SCREENSHOT_MAX_HEIGHT, SCREENSHOT_WIDTH
+    from monitor.web.serve import make_datasette
+
+    url = script_site.base + STORY
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "add", url, "--screenshot"])
+    assert "a screenshot with each new version" in result.output, result.output
+    crawl(db_path, all="true")
+    crawl(db_path, all="true")  # unchanged: no version, no screenshot
+    script_site.edition = 2
+    crawl(db_path, all="true")
+
+    shots = rows(db_path, "select * from screenshots order by id")
+    assert len(shots) == len(versions(db_path)) == 2
+    for shot in shots:
+        assert bytes(shot["png"]).startswith(b"\x89PNG\r\n\x1a\n")
+        assert shot["width"] <= SCREENSHOT_WIDTH and 0 < shot["height"] <= SCREENSHOT_MAX_HEIGHT
+        assert shot["size"] <= SCREENSHOT_MAX_BYTES and shot["snapshot_id"]
+
+    snapshot = shots[-1]["snapshot_id"]
+
+    async def pages() -> tuple[str, bytes, str]:
+        datasette = make_datasette(db_path)
+        await datasette.invoke_startup()
+        view = await datasette.client.get(f"/-/redline/snapshot/{snapshot}")
+        png = await datasette.client.get(f"/-/redline/snapshot/{snapshot}/screenshot.png")
+        return view.text, png.content, png.headers["content-type"]
+
+    view, png, content_type = asyncio.run(pages())
+    assert f'src="/-/redline/snapshot/{snapshot}/screenshot.png"' in view
+    assert "The page as a browser showed it" in view
+    assert png == bytes(shots[-1]["png"]) and content_type == "image/png"
+
+    warc = tmp_path / "evidence.warc.gz"
+    result = CliRunner().invoke(
+        cli, ["--db", str(db_path), "export", url, "--all", "--warc", str(warc)]
+    )
+    assert result.exit_code == 0, result.output
+    with warc.open("rb") as stream:
+        records = [
+            (r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(stream)
+        ]
+    responses = {h.get_header("WARC-Record-ID") for kind, h, _ in records if kind == "response"}
+    resources = [(h, body) for kind, h, body in records if kind == "resource"]
+    assert len(resources) == 2
+    for headers, body in resources:
+        assert headers.get_header("Content-Type") == "image/png"
+        assert headers.get_header("WARC-Concurrent-To") in responses
+        assert body.startswith(b"\x89PNG")

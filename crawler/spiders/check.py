@@ -18,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.browser import browser_meta
+from crawler.browser import browser_meta, screenshot_of
 from crawler.config import CrawlConfig, crawl_config
 from crawler.databases import crawl_databases
 from crawler.holds import HELD
@@ -46,6 +46,7 @@ class CheckSpider(scrapy.Spider):
         self.check_all = str(all or "").lower() in {"1", "true", "yes"}
         self.config: CrawlConfig | None = None
         self.browser_problem = browser_problem()  # why no page can be rendered here, or ""
+        self.warned: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CheckSpider:
@@ -69,9 +70,16 @@ class CheckSpider(scrapy.Spider):
             # How each is read: its site's mode, else its source's (None: static, and a
             # JavaScript shell is read again in the browser).
             sites, sources = rendering.site_modes(db), rendering.browser_sources(db)
+            shot_sites, shot_sources = (
+                rendering.screenshot_sites(db),
+                rendering.screenshot_sources(db),
+            )
             for article in articles:
                 browser = "browser" if article.get("source_id") in sources else None
                 article["render"] = sites.get(article["site"]) or browser
+                article["screenshot"] = (
+                    article["site"] in shot_sites or article.get("source_id") in shot_sources
+                )
             return articles
         finally:
             db.close()
@@ -99,44 +107,53 @@ class CheckSpider(scrapy.Spider):
         targets = [pair for pairs in zip_longest(*rounds) for pair in pairs if pair is not None]
         self.logger.info("checking %d article(s)", len(targets))
         for db_path, article in targets:  # the files' rounds interleaved: their sites mix
-            headers = {}
-            # Not for a page read in the browser: its document is a shell whose ETag stays the
-            # same while the story its script fetches changes (a 304 would hide every edit).
-            if article.get("etag") and article.get("render") != "browser":
-                headers["If-None-Match"] = article["etag"]
-            if article.get("last_modified") and article.get("render") != "browser":
-                headers["If-Modified-Since"] = article["last_modified"]
-            # Fetched as given or discovered: some servers answer the canonical form of a URL
-            # (parameters sorted, `?id` as `?id=`, `%20` as `+`) with another page or a 404.
-            fetch_url = article.get("fetch_url") or article["url"]
-            meta = {
-                "handle_httpstatus_list": HANDLED_STATUSES,
-                "redline_url": article["url"],
-                "redline_fetch_url": fetch_url,
-                "redline_db": db_path,
-            }
-            if article.get("render") == "browser":
-                if self.browser_problem:
-                    reason = f"the site is read in a browser, but {self.browser_problem}"
-                    yield PageItem(
-                        url=article["url"],
-                        status=0,
-                        error=reason,
-                        requested_url=fetch_url,
-                        database=db_path,
-                    )
-                    continue
-                meta.update(browser_meta(), redline_render="browser")
-            elif article.get("render") == "static":
-                meta["redline_render"] = "static"
-            yield scrapy.Request(
-                fetch_url,
-                headers=headers,
-                callback=self.parse,
-                errback=self.failed,
-                dont_filter=True,
-                meta=meta,
-            )
+            yield self._check(db_path, article)
+
+    def _check(self, db_path: str, article: store.Row) -> scrapy.Request | PageItem:
+        """The request that checks one article (or, when it cannot be read here, why)."""
+        if article.get("screenshot") and article.get("render") != "browser":
+            if not self.browser_problem:  # a screenshot needs the page rendered
+                article["render"] = "browser"
+            elif self.browser_problem not in self.warned:
+                self.warned.add(self.browser_problem)
+                self.logger.warning("no screenshots this round: %s", self.browser_problem)
+        headers = {}
+        # Not for a page read in the browser: its document is a shell whose ETag stays the
+        # same while the story its script fetches changes (a 304 would hide every edit).
+        if article.get("etag") and article.get("render") != "browser":
+            headers["If-None-Match"] = article["etag"]
+        if article.get("last_modified") and article.get("render") != "browser":
+            headers["If-Modified-Since"] = article["last_modified"]
+        # Fetched as given or discovered: some servers answer the canonical form of a URL
+        # (parameters sorted, `?id` as `?id=`, `%20` as `+`) with another page or a 404.
+        fetch_url = article.get("fetch_url") or article["url"]
+        meta = {
+            "handle_httpstatus_list": HANDLED_STATUSES,
+            "redline_url": article["url"],
+            "redline_fetch_url": fetch_url,
+            "redline_db": db_path,
+        }
+        if article.get("render") == "browser":
+            if self.browser_problem:
+                reason = f"the site is read in a browser, but {self.browser_problem}"
+                return PageItem(
+                    url=article["url"],
+                    status=0,
+                    error=reason,
+                    requested_url=fetch_url,
+                    database=db_path,
+                )
+            meta.update(browser_meta(bool(article.get("screenshot"))), redline_render="browser")
+        elif article.get("render") == "static":
+            meta["redline_render"] = "static"
+        return scrapy.Request(
+            fetch_url,
+            headers=headers,
+            callback=self.parse,
+            errback=self.failed,
+            dont_filter=True,
+            meta=meta,
+        )
 
     def _render_again(self, response: Response, shell: str) -> scrapy.Request | None:
         """The same page once more, in the browser (no conditional headers: it is needed)."""
@@ -188,6 +205,7 @@ class CheckSpider(scrapy.Spider):
             requested_url=response.meta.get("redline_fetch_url", ""),
             database=response.meta.get("redline_db", ""),
             retry_after=_header(response, b"Retry-After"),
+            screenshot=screenshot_of(response.meta),
             headers=headers_json(
                 (name.decode("latin-1"), value.decode("latin-1"))
                 for name, values in response.headers.items()

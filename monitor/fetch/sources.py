@@ -9,6 +9,7 @@ kind = "section"
 url = "https://example.com/world/"
 match = "/world/\\\\d{4}/"   # section pages: a regex article links must match
 render = "browser"       # optional: read its articles in a browser (static by default)
+screenshot = true        # optional: a screenshot of the rendered page with each new version
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ class SourceSpec:
     url: str
     match: str = ""
     render: str = ""  # "browser" or "static"; "" leaves the source as it is
+    screenshot: bool = False  # a screenshot with each new version of its articles
 
 
-def make_source(kind: str, url: str, match: str = "", render: str = "") -> SourceSpec:
+def make_source(
+    kind: str, url: str, match: str = "", render: str = "", screenshot: bool = False
+) -> SourceSpec:
     """A validated source: known kind, http(s) URL, a compilable pattern for section pages."""
     if kind not in SOURCE_KINDS:
         raise ConfigError(f"unknown source kind {kind!r} (one of {', '.join(SOURCE_KINDS)})")
@@ -44,7 +48,7 @@ def make_source(kind: str, url: str, match: str = "", render: str = "") -> Sourc
             render = check_render(render)
         except ValueError as error:
             raise ConfigError(f"{url}: {error}") from error
-    return SourceSpec(kind, check_url(url), match, render)
+    return SourceSpec(kind, check_url(url), match, render, screenshot)
 
 
 def load_sources(path: Path) -> list[SourceSpec]:
@@ -69,8 +73,15 @@ def load_sources(path: Path) -> list[SourceSpec]:
                     str(entry["url"]),
                     str(entry.get("match", "")),
                     str(entry.get("render", "")),
+                    _flag(entry.get("screenshot", False), "screenshot"),
                 )
             )
         except RedlineError as error:  # an invalid URL: name the entry
             raise ConfigError(f"{path}: source {number}: {error}") from error
     return specs
+
+
+def _flag(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} must be true or false, not {value!r}")
+    return value

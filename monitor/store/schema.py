@@ -476,11 +476,33 @@ def m025_render_and_archive(db: Database) -> None:
     `article_timeline` and `version_diffs` mark such versions "(archive)" with their memento.
     Pages that need a browser: a source (`sources.render`) or a whole site (`sites.render`, with
     why and since when) is read with a plain fetch (`static`, or NULL) or in a browser
-    (`browser`)."""
+    (`browser`). Screenshots as evidence, opt-in per site or source (`screenshot` 1): a PNG of
+    the rendered page with each new version (`screenshots`, one per version at most)."""
     _table(db, "versions").add_column("memento_url", str)
     _table(db, "sources").add_column("render", str)
     for column in ("render", "render_reason", "render_since"):
         _table(db, "sites").add_column(column, str)
+    for name in ("sites", "sources"):
+        _table(db, name).add_column("screenshot", int, not_null_default=0)
+    _table(db, "screenshots").create(
+        {
+            "id": int,
+            "version_id": int,
+            "snapshot_id": int,  # the raw page captured with it (the rendered document)
+            "taken_at": str,
+            "url": str,
+            "width": int,
+            "height": int,
+            "size": int,
+            "sha256": str,
+            "png": bytes,
+        },
+        pk="id",
+        foreign_keys=[("version_id", "versions", "id"), ("snapshot_id", "snapshots", "id")],
+        not_null={"version_id", "taken_at", "size", "sha256", "png"},
+    )
+    _table(db, "screenshots").create_index(["version_id"], unique=True)
+    _table(db, "screenshots").create_index(["snapshot_id"])
     from monitor.store.views import create_archive_views
 
     create_archive_views(db)

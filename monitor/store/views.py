@@ -360,17 +360,22 @@ def fts_query(text: str | None) -> str:
 # their events say "(archive)" and each row links the memento the version was read from.
 _ARCHIVED = "case when {v}.memento_url is not null then ' (archive)' else '' end"
 
-ARTICLE_TIMELINE_V3 = ARTICLE_TIMELINE_V2.replace(
-    "'first seen' as event,", f"'first seen' || {_ARCHIVED.format(v='versions')} as event,"
-).replace(
-    "    else 'new version'\n  end,",
-    f"    else 'new version' || {_ARCHIVED.format(v='new_v')}\n  end,",
-).replace(
-    "  articles.url as url\nfrom versions",
-    "  articles.url as url,\n  versions.memento_url as memento_url\nfrom versions",
-).replace(
-    "  articles.url\nfrom changes",
-    "  articles.url,\n  new_v.memento_url\nfrom changes",
+ARTICLE_TIMELINE_V3 = (
+    ARTICLE_TIMELINE_V2.replace(
+        "'first seen' as event,", f"'first seen' || {_ARCHIVED.format(v='versions')} as event,"
+    )
+    .replace(
+        "    else 'new version'\n  end,",
+        f"    else 'new version' || {_ARCHIVED.format(v='new_v')}\n  end,",
+    )
+    .replace(
+        "  articles.url as url\nfrom versions",
+        "  articles.url as url,\n  versions.memento_url as memento_url\nfrom versions",
+    )
+    .replace(
+        "  articles.url\nfrom changes",
+        "  articles.url,\n  new_v.memento_url\nfrom changes",
+    )
 )
 
 VERSION_DIFFS_V3 = VERSION_DIFFS_V2.replace(
