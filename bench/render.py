@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     def median(mode: str, count: int, attribute: str) -> float:
         return statistics.median(getattr(r, attribute) for r in runs[(mode, count)])
 
-    print(f"first sight of {big} real pages, static fetch vs browser fetch (medians of {args.repeat})")
+    print(f"first sight of {big} real pages, static vs browser fetch, medians of {args.repeat}")
     print(f"{'':24}{'static':>12}{'browser':>12}{'ratio':>9}")
     rows = []
     for label, attribute in (("CPU s", "cpu_s"), ("wall s", "wall_s")):

@@ -17,14 +17,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.loopback import LoopbackServers, QuietHandler
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Archived:
         return base64.b32encode(hashlib.sha1(self.body).digest()).decode()
 
 
-class ArchiveSite:
+class ArchiveSite(LoopbackServers):
     def __init__(self) -> None:
         self.captures: dict[str, list[Archived]] = {}
         self.requests: list[str] = []
@@ -49,35 +49,34 @@ class ArchiveSite:
         self.retry_after = "0"
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 site.requests.append(self.path)
                 if site.busy > 0:
                     site.busy -= 1
-                    self._send(429, b"slow down", "text/plain", [("Retry-After", site.retry_after)])
+                    self.answer(
+                        429, b"slow down", "text/plain", [("Retry-After", site.retry_after)]
+                    )
                 elif self.path.startswith("/cdx/search/cdx"):
-                    self._send(200, site.cdx(self.path), "application/json")
+                    self.answer(200, site.cdx(self.path), "application/json")
                 elif self.path.startswith("/web/"):
                     self._replay(self.path[len("/web/") :])
                 else:
-                    self._send(404, b"not found", "text/plain")
+                    self.answer(404, b"not found", "text/plain")
 
             def _replay(self, rest: str) -> None:
                 stamp, _, original = rest.partition("/")
                 stamp = stamp.removesuffix("id_")
                 known = sorted(site.captures.get(original, []), key=lambda a: a.timestamp)
                 if not known:
-                    self._send(404, b"<html><body>Hrm. Not archived.</body></html>", "text/html")
+                    self.answer(404, b"<html><body>Hrm. Not archived.</body></html>", "text/html")
                     return
                 exact = [a for a in known if a.timestamp == stamp]
                 if not exact:
                     near = min(
                         known, key=lambda a: abs(int(a.timestamp) - int(stamp.ljust(14, "0")))
                     )
-                    self._send(
+                    self.answer(
                         302,
                         b"",
                         "text/plain",
@@ -89,7 +88,7 @@ class ArchiveSite:
                 headers = [("Memento-Datetime", format_datetime(moment, usegmt=True))]
                 if capture.location:
                     headers.append(("Location", capture.location))
-                self._send(capture.status, capture.body, capture.mimetype, headers)
+                self.answer(capture.status, capture.body, capture.mimetype, headers)
 
             def _send(self, status: int, body: bytes, content_type: str, headers: Any = ()) -> None:
                 self.send_response(status)
@@ -101,7 +100,7 @@ class ArchiveSite:
                 self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.servers = (self.server,)
 
     @property
     def base(self) -> str:
@@ -131,16 +130,3 @@ class ArchiveSite:
         if limit:
             rows = rows[:limit]
         return json.dumps([names, *rows] if rows else []).encode()
-
-    def __enter__(self) -> ArchiveSite:
-        self.thread.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.server.shutdown()
-        self.server.server_close()

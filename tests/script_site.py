@@ -12,11 +12,9 @@ asked.
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import ThreadingHTTPServer
 
+from tests.loopback import LoopbackServers, QuietHandler
 from tests.sites import FIGURES, PARAGRAPHS
 
 SHELL = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Loading…</title>
@@ -38,30 +36,27 @@ fetch('/api' + location.pathname.replace(/\\.html$/, '.json'))
 """
 
 
-class ScriptSite:
+class ScriptSite(LoopbackServers):
     def __init__(self) -> None:
         self.edition = 1
         self.not_modified = 0  # 304s sent for the shell
         self.requests: list[str] = []
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 site.requests.append(self.path)
                 if self.path.startswith("/news/") and self.path.endswith(".html"):
                     # The shell never changes: it answers its ETag with 304, as servers do.
                     if self.headers.get("If-None-Match") == SHELL_ETAG:
                         site.not_modified += 1
-                        self.send_response(304)
-                        self.end_headers()
+                        self.answer(304, b"", "text/html")
                         return
-                    self._send(SHELL.encode(), "text/html; charset=utf-8", SHELL_ETAG)
+                    etag = [("ETag", SHELL_ETAG)]
+                    self.answer(200, SHELL.encode(), "text/html; charset=utf-8", etag)
                 elif self.path == "/static/app.js":
-                    self._send(
-                        APP.replace("PROBE", site.elsewhere_base).encode(), "text/javascript"
+                    self.answer(
+                        200, APP.replace("PROBE", site.elsewhere_base).encode(), "text/javascript"
                     )
                 elif self.path.startswith("/api/news/"):
                     figure = FIGURES[site.edition]
@@ -69,25 +64,13 @@ class ScriptSite:
                         "title": "Night trains return",
                         "paragraphs": [p.format(figure=figure) for p in PARAGRAPHS],
                     }
-                    self._send(json.dumps(story).encode(), "application/json")
+                    self.answer(200, json.dumps(story).encode(), "application/json")
                 elif self.path == "/robots.txt":
-                    self._send(b"User-agent: *\nAllow: /\n", "text/plain")
+                    self.answer(200, b"User-agent: *\nAllow: /\n", "text/plain")
                 else:
                     self.send_error(404)
 
-            def _send(self, body: bytes, content_type: str, etag: str = "") -> None:
-                self.send_response(200)
-                if etag:
-                    self.send_header("ETag", etag)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        class Elsewhere(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Elsewhere(QuietHandler):
             def do_GET(self) -> None:
                 site.hits_elsewhere.append(self.path)
                 self.send_error(404)
@@ -95,10 +78,7 @@ class ScriptSite:
         self.hits_elsewhere: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.other = ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
-        self.threads = [
-            threading.Thread(target=server.serve_forever, daemon=True)
-            for server in (self.server, self.other)
-        ]
+        self.servers = (self.server, self.other)
 
     @property
     def elsewhere_base(self) -> str:
@@ -107,18 +87,3 @@ class ScriptSite:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> ScriptSite:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        for server in (self.server, self.other):
-            server.shutdown()
-            server.server_close()

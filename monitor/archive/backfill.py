@@ -22,7 +22,7 @@ and live posts (`monitor.record.newsroom`) are left to the crawl.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +31,7 @@ from monitor.archive.client import ArchiveClient
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.errors import ArchiveError, ExtractionError
 from monitor.extract.article import Article
+from monitor.record.page import Comparer, Extractor
 from monitor.record.plan import FetchedPage, bot_wall_reason, headers_json, health_problem
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
 
@@ -50,9 +51,6 @@ logger = logging.getLogger(__name__)
 # At most this many captures of one article are replayed in one backfill (`--limit` lowers it):
 # each is a request to a shared public service, and a story's history rarely needs more.
 MAX_CAPTURES = 50
-
-Extractor = Callable[[bytes, str, str], Article]
-Comparer = Callable[[Article, Article, RawPage | None, RawPage | None], VersionComparison]
 
 
 @dataclass(frozen=True)
