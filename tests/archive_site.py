@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import ThreadingHTTPServer
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.loopback import LoopbackServers, QuietHandler
@@ -89,15 +88,6 @@ class ArchiveSite(LoopbackServers):
                 if capture.location:
                     headers.append(("Location", capture.location))
                 self.answer(capture.status, capture.body, capture.mimetype, headers)
-
-            def _send(self, status: int, body: bytes, content_type: str, headers: Any = ()) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.servers = (self.server,)
