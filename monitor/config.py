@@ -242,6 +242,14 @@ OPTIONS: tuple[Option, ...] = (
         _duration,
         "How long one request to the archive may take.",
     ),
+    Option(
+        "archive",
+        "save_significant",
+        False,
+        _bool,
+        "Ask the archive to save the page (Save Page Now) when a change with significant edits "
+        "is found (the daemon's alerts job).",
+    ),
 )
 
 _TARGET_KEYS = {"name", "url", "url_env", "rate_limit", "rate_window"}
@@ -309,6 +317,7 @@ class ArchiveConfig:
     interval: timedelta
     retries: int
     timeout: timedelta
+    save_significant: bool
 
 
 @dataclass(frozen=True)

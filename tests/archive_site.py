@@ -8,6 +8,9 @@
   archived Content-Type and a `Memento-Datetime` header; a capture of a redirect is replayed as
   that redirect; a timestamp with no capture redirects (302) to the nearest one.
 
+- Save Page Now: `GET /save/<url>` answers a redirect to the new capture
+  (`/web/<timestamp>/<url>`).
+
 `ArchiveSite.captures[url]` is a list of `Archived`; `busy` answers that many requests with 429
 and `Retry-After: retry_after` first; `requests` lists the paths asked.
 """
@@ -45,6 +48,8 @@ class ArchiveSite(LoopbackServers):
         self.captures: dict[str, list[Archived]] = {}
         self.requests: list[str] = []
         self.busy = 0
+        self.saved: list[str] = []  # URLs asked to Save Page Now
+        self.save_status = 302  # its answer: a redirect to the new capture, or this status
         self.retry_after = "0"
         site = self
 
@@ -58,6 +63,13 @@ class ArchiveSite(LoopbackServers):
                     )
                 elif self.path.startswith("/cdx/search/cdx"):
                     self.answer(200, site.cdx(self.path), "application/json")
+                elif self.path.startswith("/save/"):
+                    site.saved.append(self.path[len("/save/") :])
+                    if site.save_status != 302:
+                        self.answer(site.save_status, b"job failed", "text/plain")
+                        return
+                    where = f"/web/20261206120000/{self.path[len('/save/') :]}"
+                    self.answer(302, b"", "text/plain", [("Location", where)])
                 elif self.path.startswith("/web/"):
                     self._replay(self.path[len("/web/") :])
                 else:

@@ -412,3 +412,64 @@ def test_the_diff_page_says_a_version_is_from_the_archive(archive, tmp_path: Pat
     html = asyncio.run(diff_page())
     assert "version 1 is from the Wayback Machine" in html
     assert f'href="{archive.base}/web/20260301120000id_/{URL}"' in html
+
+
+# ----------------------------------------------------------------- Save Page Now
+
+
+def significant_change(db) -> None:
+    """Two crawled versions whose change has significant edits."""
+    crawl_once(db, page("seven", "Anna Berger"), datetime(2026, 3, 10, tzinfo=UTC))
+    crawl_once(db, page("seven", "Paul Grant"), datetime(2026, 3, 10, 1, tzinfo=UTC))
+    assert db.execute("select max(significant) from changes").fetchone()[0] > 0
+
+
+def save_config(archive, **env: str):
+    from monitor.config import load_config
+
+    return load_config(
+        environ={
+            "REDLINE_ARCHIVE_BASE_URL": archive.base,
+            "REDLINE_ARCHIVE_SAVE_SIGNIFICANT": "true",
+            "REDLINE_ALERTS_MAX_AGE": "1000d",
+            **env,
+        }
+    )
+
+
+def test_a_significant_change_is_saved_once_with_its_memento(archive, db) -> None:
+    from monitor.archive.save import save_significant
+
+    significant_change(db)
+    now = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    report = save_significant(db, save_config(archive), fast_client(), now)
+    again = save_significant(db, save_config(archive), fast_client(), now)
+
+    assert (report.queued, report.saved, report.failed) == (1, 1, 0)
+    assert (again.queued, again.saved) == (0, 0)
+    assert archive.saved == [URL]
+    saves = list(db.query("select * from archive_saves"))
+    assert [(s["status"], s["attempts"]) for s in saves] == [("saved", 1)]
+    assert saves[0]["memento_url"] == f"{archive.base}/web/20261206120000/{URL}"
+
+
+def test_a_failed_save_is_retried_later_then_given_up(archive, db) -> None:
+    from monitor.archive.save import save_significant
+
+    significant_change(db)
+    archive.save_status = 520  # "job failed"
+    config = save_config(archive, REDLINE_ALERTS_MAX_ATTEMPTS="2", REDLINE_ALERTS_RETRY_AFTER="5m")
+    now = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    first = save_significant(db, config, fast_client(), now)
+    too_soon = save_significant(db, config, fast_client(), now + timedelta(minutes=1))
+    last = save_significant(db, config, fast_client(), now + timedelta(minutes=6))
+
+    assert (first.failed, too_soon.failed, last.failed) == (1, 0, 1)
+    saves = list(db.query("select status, attempts, error from archive_saves"))
+    assert saves == [{"status": "failed", "attempts": 2, "error": "HTTP 520"}]
+
+
+def test_saving_is_off_by_default() -> None:
+    from monitor.config import load_config
+
+    assert load_config(environ={}).archive.save_significant is False

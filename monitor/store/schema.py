@@ -477,7 +477,8 @@ def m025_render_and_archive(db: Database) -> None:
     Pages that need a browser: a source (`sources.render`) or a whole site (`sites.render`, with
     why and since when) is read with a plain fetch (`static`, or NULL) or in a browser
     (`browser`). Screenshots as evidence, opt-in per site or source (`screenshot` 1): a PNG of
-    the rendered page with each new version (`screenshots`, one per version at most)."""
+    the rendered page with each new version (`screenshots`, one per version at most). Save Page
+    Now requests for changes with significant edits (`archive_saves`), off by default."""
     _table(db, "versions").add_column("memento_url", str)
     _table(db, "sources").add_column("render", str)
     for column in ("render", "render_reason", "render_since"):
@@ -503,6 +504,28 @@ def m025_render_and_archive(db: Database) -> None:
     )
     _table(db, "screenshots").create_index(["version_id"], unique=True)
     _table(db, "screenshots").create_index(["snapshot_id"])
+    # Save Page Now (`archive.save_significant`): one request per change with significant edits,
+    # queued and retried like an alert.
+    _table(db, "archive_saves").create(
+        {
+            "id": int,
+            "change_id": int,
+            "url": str,
+            "status": str,  # pending, saved, failed
+            "attempts": int,
+            "created_at": str,
+            "next_attempt_at": str,
+            "last_attempt_at": str,
+            "memento_url": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id")],
+        not_null={"change_id", "url", "status", "attempts", "created_at"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    _table(db, "archive_saves").create_index(["change_id"], unique=True)
+    _table(db, "archive_saves").create_index(["status", "next_attempt_at"])
     from monitor.store.views import create_archive_views
 
     create_archive_views(db)
