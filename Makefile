@@ -12,7 +12,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster,browser]'
 	$(BIN)/python -m compileall -q monitor crawler
 	touch $(STAMP)
 
@@ -79,6 +79,11 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 .PHONY: bench-compile
 bench-compile: $(BENCH_STAMP)
 	$(BIN)/python -m compileall -q monitor crawler bench
+
+# A browser fetch against a static one, per page, side by side (issue 25).
+.PHONY: bench-render
+bench-render: setup
+	$(BIN)/python -m bench.render --corpus $(CORPUS)
 
 bench-crawl: bench-compile
 	$(BIN)/python -m bench.crawl --corpus $(CORPUS)

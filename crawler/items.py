@@ -18,6 +18,7 @@ class PageItem:
     requested_url: str = ""  # the URL fetched, as given or discovered (empty: `url`)
     retry_after: str = ""
     headers: str = ""  # the response headers, JSON [[name, value], ...] (monitor.record.plan)
+    screenshot: bytes = b""  # a PNG of the rendered page (crawler/browser.py)
     database: str = ""  # the database file the article is tracked in (empty: the crawl's first)
 
 

@@ -35,6 +35,13 @@ REDLINE_EXTRACT_TIMEOUT = 60.0
 # seconds: past it the version is stored with a coarse "comparison timed out" summary and the
 # round goes on. Needs workers: with 0 the comparison runs in the crawler, bounded in size only.
 REDLINE_COMPARE_TIMEOUT = 20.0
+# The browser fetcher (crawler/browser.py), for sites and sources read with `render = browser`
+# and static pages that turn out to be JavaScript shells: at most this many pages open at once
+# (each a Chromium renderer of 50 to 150 MB), this many seconds per page, and a JavaScript heap
+# of this many MB per page (a page past it crashes and its check is an error).
+REDLINE_BROWSER_PAGES = 2
+REDLINE_BROWSER_TIMEOUT = 20.0
+REDLINE_BROWSER_MEMORY = 512
 
 # --- Politeness ------------------------------------------------------------------------------
 USER_AGENT = "Redline/0.1 (news edit monitor; +https://github.com/redline-news/redline)"
@@ -64,6 +71,13 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also caps the decompressed size of gzip bodies
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+
+# Scrapy's own HTTP handler for every request, except those asking for the browser (started on
+# the first such page only).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.browser.BrowserDownloadHandler",
+    "https": "crawler.browser.BrowserDownloadHandler",
+}
 
 # The same check at connect time, on the address actually connected to (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.guard.GuardedResolver"

@@ -26,8 +26,10 @@ from monitor.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
+from monitor.fetch.rendering import RENDER_MODES
 from monitor.fetch.sources import load_sources, make_source
 from monitor.fetch.urls import check_url
+from monitor.rendering_cli import rendered_lines, set_render, set_screenshot
 from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
 
@@ -177,11 +179,32 @@ def _not_both_db_and_pg(ctx: click.Context) -> None:
     help="URL is a front or section page; links matching --match are articles.",
 )
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
+@click.option(
+    "--render",
+    "render_mode",
+    type=click.Choice(RENDER_MODES),
+    help="Read the article's site, or the source's articles, in a browser (or static again).",
+)
+@click.option(
+    "--screenshot/--no-screenshot",
+    default=None,
+    help="Keep a screenshot of the rendered page with each new version (site or source).",
+)
 @click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
-def add(ctx: click.Context, url: str, kind: str | None, match: str, pg_url: str | None) -> None:
+def add(
+    ctx: click.Context,
+    url: str,
+    kind: str | None,
+    match: str,
+    render_mode: str | None,
+    screenshot: bool | None,
+    pg_url: str | None,
+) -> None:
     """Track one article URL, or add a source of articles (--feed, --sitemap, --section)."""
+    if pg_url and (render_mode or screenshot is not None):
+        raise click.UsageError("--render and --screenshot are not available with --pg")
     if pg_url:
         from monitor.cluster.commands import add_to_cluster
 
@@ -197,10 +220,18 @@ def add(ctx: click.Context, url: str, kind: str | None, match: str, pg_url: str 
         # canonical form, parameters sorted or re-encoded, with another page).
         _, created = store.track_article(db, canonical, store.utc_now(), fetch_url=url.strip())
         click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
+        if render_mode:
+            click.echo(set_render(db, canonical, None, render_mode))
+        if screenshot is not None:
+            click.echo(set_screenshot(db, canonical, None, screenshot))
         return
     spec = make_source(kind, url, match)
-    _, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
+    source, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
     click.echo(f"{'added' if created else 'already a'} {spec.kind} source: {spec.url}")
+    if render_mode or spec.render:
+        click.echo(set_render(db, spec.url, int(source["id"]), render_mode or spec.render))
+    if screenshot is not None:
+        click.echo(set_screenshot(db, spec.url, int(source["id"]), screenshot))
 
 
 # How far back `redline sources` counts each site's checks.
@@ -230,7 +261,14 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: s
     db = _open(ctx) if load_file is not None else _open_existing(ctx)
     if load_file is not None:
         specs = load_sources(load_file)
-        added = sum(store.add_source(db, s.kind, s.url, s.match, store.utc_now())[1] for s in specs)
+        added = 0
+        for spec in specs:
+            source, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
+            added += created
+            if spec.render:
+                set_render(db, spec.url, int(source["id"]), spec.render)
+            if spec.screenshot:
+                set_screenshot(db, spec.url, int(source["id"]), True)
         click.echo(f"{added} source(s) added from {load_file}", err=as_json)
     rows = store.all_sources(db)
     # Per site, how the last day's checks went: a site that stops serving us shows here.
@@ -249,6 +287,8 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: s
     stopped = store_watch.stopped_summary(db)
     if stopped:
         click.echo(stopped)
+    for line in rendered_lines(db):
+        click.echo(line)
 
 
 def _read(path: Path) -> bytes:
@@ -676,6 +716,7 @@ def demo(ctx: click.Context, port: int, serve: bool, next_edition_every: timedel
 
 
 from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
+from monitor.archive.command import backfill_command  # noqa: E402
 from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
 from monitor.evidence import export_command, show_command  # noqa: E402
 from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
@@ -691,6 +732,7 @@ cli.add_command(export_command)
 cli.add_command(remove_command)
 cli.add_command(pause_command)
 cli.add_command(resume_command)
+cli.add_command(backfill_command)
 
 
 def main() -> None:

@@ -213,6 +213,43 @@ OPTIONS: tuple[Option, ...] = (
         _duration,
         "How long one send to one target may take before it counts as failed.",
     ),
+    Option(
+        "archive",
+        "base_url",
+        "https://web.archive.org",
+        _url,
+        "The web archive `redline backfill` reads (a Wayback Machine: CDX search and playback).",
+    ),
+    Option(
+        "archive",
+        "interval",
+        "1s",
+        _period,
+        "Least time between two requests to the archive (0 or off: no pause).",
+    ),
+    Option(
+        "archive",
+        "retries",
+        3,
+        _int,
+        "Tries again after a busy answer (429, 5xx) or a network error; the wait doubles each "
+        "time, and a Retry-After is honoured.",
+    ),
+    Option(
+        "archive",
+        "timeout",
+        "30s",
+        _duration,
+        "How long one request to the archive may take.",
+    ),
+    Option(
+        "archive",
+        "save_significant",
+        False,
+        _bool,
+        "Ask the archive to save the page (Save Page Now) when a change with significant edits "
+        "is found (the daemon's alerts job).",
+    ),
 )
 
 _TARGET_KEYS = {"name", "url", "url_env", "rate_limit", "rate_window"}
@@ -275,9 +312,19 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True)
+class ArchiveConfig:
+    base_url: str
+    interval: timedelta
+    retries: int
+    timeout: timedelta
+    save_significant: bool
+
+
+@dataclass(frozen=True)
 class Config:
     serve: ServeConfig
     alerts: AlertsConfig
+    archive: ArchiveConfig
     path: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)  # key → where from
 
@@ -421,6 +468,7 @@ def load_config(
     return Config(
         serve=ServeConfig(**_section(values, "serve")),
         alerts=AlertsConfig(**_section(values, "alerts"), targets=targets, rules=rules),
+        archive=ArchiveConfig(**_section(values, "archive")),
         path=file,
         sources=sources,
     )
@@ -428,8 +476,8 @@ def load_config(
 
 def _check_sections(data: dict[str, Any], origin: str) -> None:
     """Only known sections, each a table, holding only known keys."""
-    _check_keys(origin, data, {"serve", "alerts"})
-    for section in ("serve", "alerts"):
+    _check_keys(origin, data, {"serve", "alerts", "archive"})
+    for section in ("serve", "alerts", "archive"):
         if not isinstance(data.get(section, {}), dict):
             raise ConfigError(f"{origin}: [{section}] must be a table")
         known = {o.name for o in OPTIONS if o.section == section}

@@ -25,7 +25,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from monitor import store
 from monitor.alerts import send_pending_alerts
-from monitor.config import load_config
+from monitor.config import Config, load_config
 from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, stop_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
 from monitor.report import RoundMark
@@ -154,6 +154,8 @@ class Daemon:
             return
         try:
             config = load_config(self.config.config_path)
+            if config.archive.save_significant:
+                self._save_pages(config)
             if not config.alerts.targets:
                 return
             db = store.open_db(self.config.db_path)
@@ -165,6 +167,23 @@ class Daemon:
                 logger.info("%s", report.line())
         except Exception:  # a job boundary: log why, keep the daemon alive
             logger.exception("alerts round failed")
+
+    def _save_pages(self, config: Config) -> None:
+        """Save Page Now for the changes with significant edits (`archive.save_significant`)."""
+        from monitor.archive.command import client_for
+        from monitor.archive.save import save_significant
+
+        try:
+            db = store.open_db(self.config.db_path)
+            try:
+                report = save_significant(db, config, client_for(config.archive), store.utc_now())
+            finally:
+                db.close()
+        except Exception:  # a job boundary: a failing archive must not stop the alerts
+            logger.exception("save page now failed")
+            return
+        if report.queued or report.saved or report.failed:
+            logger.info("%s", report.line())
 
     # --- lifecycle ---------------------------------------------------------------------------
     def _on_event(self, event: JobExecutionEvent) -> None:

@@ -63,3 +63,7 @@ class ComparisonError(RedlineError):
 
 class ComparisonTimeoutError(ComparisonError):
     """The comparison took longer than its time limit (`REDLINE_COMPARE_TIMEOUT`)."""
+
+
+class ArchiveError(RedlineError):
+    """A web archive could not be read: unreachable, refusing, or answering nonsense."""

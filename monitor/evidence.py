@@ -18,7 +18,7 @@ from rich.console import Console
 from monitor import render, store
 from monitor.capture import Capture, header_lines
 from monitor.errors import DatabaseError, RedlineError
-from monitor.store import captures
+from monitor.store import captures, rendering
 from monitor.store.lookup import REF_HELP, Target, find_target
 
 
@@ -170,9 +170,10 @@ def export_command(
                 return
             assert warc_file is not None
             pages = _export_pages(db, export, every)
+            shots = rendering.screenshots_of_snapshots(db, [c.snapshot_id for c, _ in pages])
         finally:
             db.close()
-        records = _write_evidence(warc_file, export, pages)
+        records = _write_evidence(warc_file, export, pages, shots)
     except RedlineError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
@@ -225,13 +226,22 @@ def _export_pages(db: Any, export: _Export, every: bool) -> list[tuple[Capture, 
     return [(c, captures.capture_content(db, c.snapshot_id)) for c in kept]
 
 
-def _write_evidence(warc_file: Path, export: _Export, pages: list[tuple[Capture, bytes]]) -> int:
+def _write_evidence(
+    warc_file: Path,
+    export: _Export,
+    pages: list[tuple[Capture, bytes]],
+    shots: list[dict[str, Any]],
+) -> int:
     """Write the WARC file; the number of records written, or one line naming the file."""
-    from monitor.warc import Evidence, write_warc
+    from monitor.warc import Evidence, Screenshot, write_warc
 
     evidence = Evidence(
         article_url=export.url,
         captures=pages,
+        screenshots=[
+            Screenshot(int(s["snapshot_id"]), s["url"] or export.url, s["taken_at"], s["png"])
+            for s in shots
+        ],
         versions=export.payload,
         edits=export.edits,
         software=f"Redline {_version()}",

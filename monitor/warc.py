@@ -1,8 +1,9 @@
 """Evidence as WARC (ISO 28500), the format archivists' tools read (replayweb.page, pywb): each
 captured response as a `response` record (status line, headers, the body as fetched), each
 extracted version and the article's edits as `metadata` records (JSON) that refer to the
-response they came from, after a `warcinfo` record saying what wrote the file. warcio computes
-every record's block and payload digests.
+response they came from, each screenshot of a rendered page as a `resource` record (image/png)
+concurrent with its response (`WARC-Concurrent-To`: the same page load), after a `warcinfo`
+record saying what wrote the file. warcio computes every record's block and payload digests.
 
 Bodies are stored as Scrapy handed them over, after decompression: the recorded
 `Content-Encoding` and `Transfer-Encoding` headers no longer describe them, so they are kept
@@ -27,6 +28,16 @@ _ENCODING_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
 @dataclass(frozen=True)
+class Screenshot:
+    """A PNG of the rendered page, taken with the captured response `snapshot_id`."""
+
+    snapshot_id: int
+    url: str
+    taken_at: str
+    png: bytes
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What one export holds: the captures with their bytes, and the metadata to attach."""
 
@@ -35,6 +46,7 @@ class Evidence:
     versions: Sequence[dict[str, Any]]  # each with `snapshot_id` (to refer to its response)
     edits: Sequence[dict[str, Any]]
     software: str = "Redline"
+    screenshots: Sequence[Screenshot] = ()
 
 
 def _warc_date(stamp: str) -> str:
@@ -77,6 +89,9 @@ def write_warc(out: BinaryIO, evidence: Evidence, *, gzip: bool = True) -> int:
         writer.write_record(record)
         response_ids[capture.snapshot_id] = record.rec_headers.get_header("WARC-Record-ID")
         records += 1
+    for shot in evidence.screenshots:
+        writer.write_record(_screenshot_record(writer, shot, response_ids))
+        records += 1
     for version in evidence.versions:
         writer.write_record(_version_record(writer, version, evidence.article_url, response_ids))
         records += 1
@@ -108,6 +123,23 @@ def _response_record(writer: Any, capture: Capture, body: bytes, article_url: st
         payload=BytesIO(body),
         length=len(body),
         http_headers=http,
+        warc_headers_dict=warc_headers,
+    )
+
+
+def _screenshot_record(writer: Any, shot: Screenshot, response_ids: dict[int, str]) -> Any:
+    """A screenshot as a `resource` record (image/png), concurrent with its response: both
+    come from the same page load."""
+    warc_headers = {"WARC-Date": _warc_date(shot.taken_at)}
+    concurrent = response_ids.get(shot.snapshot_id)
+    if concurrent:
+        warc_headers["WARC-Concurrent-To"] = concurrent
+    return writer.create_warc_record(
+        shot.url,
+        "resource",
+        payload=BytesIO(shot.png),
+        length=len(shot.png),
+        warc_content_type="image/png",
         warc_headers_dict=warc_headers,
     )
 

@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.browser import browser_meta, screenshot_of
 from crawler.config import CrawlConfig, crawl_config
 from crawler.databases import crawl_databases
 from crawler.holds import HELD
@@ -25,8 +26,10 @@ from crawler.items import PageItem
 from crawler.middlewares import FORBIDDEN
 from monitor import store
 from monitor.errors import RedlineError
+from monitor.fetch.rendering import browser_problem, javascript_shell
 from monitor.fetch.urls import check_url
 from monitor.record.plan import headers_json
+from monitor.store import rendering
 from monitor.store.watch import watched_articles
 
 # Statuses the spider wants to see itself rather than have Scrapy drop; 3xx are left out so that
@@ -42,6 +45,8 @@ class CheckSpider(scrapy.Spider):
         self.target_url = url
         self.check_all = str(all or "").lower() in {"1", "true", "yes"}
         self.config: CrawlConfig | None = None
+        self.browser_problem = browser_problem()  # why no page can be rendered here, or ""
+        self.warned: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CheckSpider:
@@ -57,10 +62,25 @@ class CheckSpider(scrapy.Spider):
             if self.target_url:
                 url = check_url(self.target_url)
                 article, _ = store.track_article(db, url, now, fetch_url=self.target_url.strip())
-                return [article]
-            if self.check_all:  # every article, except those paused or removed
-                return watched_articles(db)
-            return store.due_articles(db, now, limit=self.config.round_limit)
+                articles = [article]
+            elif self.check_all:  # every article, except those paused or removed
+                articles = watched_articles(db)
+            else:
+                articles = store.due_articles(db, now, limit=self.config.round_limit)
+            # How each is read: its site's mode, else its source's (None: static, and a
+            # JavaScript shell is read again in the browser).
+            sites, sources = rendering.site_modes(db), rendering.browser_sources(db)
+            shot_sites, shot_sources = (
+                rendering.screenshot_sites(db),
+                rendering.screenshot_sources(db),
+            )
+            for article in articles:
+                browser = "browser" if article.get("source_id") in sources else None
+                article["render"] = sites.get(article["site"]) or browser
+                article["screenshot"] = (
+                    article["site"] in shot_sites or article.get("source_id") in shot_sources
+                )
+            return articles
         finally:
             db.close()
 
@@ -87,29 +107,93 @@ class CheckSpider(scrapy.Spider):
         targets = [pair for pairs in zip_longest(*rounds) for pair in pairs if pair is not None]
         self.logger.info("checking %d article(s)", len(targets))
         for db_path, article in targets:  # the files' rounds interleaved: their sites mix
-            headers = {}
-            if article.get("etag"):
-                headers["If-None-Match"] = article["etag"]
-            if article.get("last_modified"):
-                headers["If-Modified-Since"] = article["last_modified"]
-            # Fetched as given or discovered: some servers answer the canonical form of a URL
-            # (parameters sorted, `?id` as `?id=`, `%20` as `+`) with another page or a 404.
-            fetch_url = article.get("fetch_url") or article["url"]
-            yield scrapy.Request(
-                fetch_url,
-                headers=headers,
-                callback=self.parse,
-                errback=self.failed,
-                dont_filter=True,
-                meta={
-                    "handle_httpstatus_list": HANDLED_STATUSES,
-                    "redline_url": article["url"],
-                    "redline_fetch_url": fetch_url,
-                    "redline_db": db_path,
-                },
-            )
+            yield self._check(db_path, article)
+
+    def _check(self, db_path: str, article: store.Row) -> scrapy.Request | PageItem:
+        """The request that checks one article (or, when it cannot be read here, why)."""
+        if article.get("screenshot") and article.get("render") != "browser":
+            if not self.browser_problem:  # a screenshot needs the page rendered
+                article["render"] = "browser"
+            elif self.browser_problem not in self.warned:
+                self.warned.add(self.browser_problem)
+                self.logger.warning("no screenshots this round: %s", self.browser_problem)
+        headers = {}
+        # Not for a page read in the browser: its document is a shell whose ETag stays the
+        # same while the story its script fetches changes (a 304 would hide every edit).
+        if article.get("etag") and article.get("render") != "browser":
+            headers["If-None-Match"] = article["etag"]
+        if article.get("last_modified") and article.get("render") != "browser":
+            headers["If-Modified-Since"] = article["last_modified"]
+        # Fetched as given or discovered: some servers answer the canonical form of a URL
+        # (parameters sorted, `?id` as `?id=`, `%20` as `+`) with another page or a 404.
+        fetch_url = article.get("fetch_url") or article["url"]
+        meta = {
+            "handle_httpstatus_list": HANDLED_STATUSES,
+            "redline_url": article["url"],
+            "redline_fetch_url": fetch_url,
+            "redline_db": db_path,
+        }
+        if article.get("render") == "browser":
+            if self.browser_problem:
+                reason = f"the site is read in a browser, but {self.browser_problem}"
+                return PageItem(
+                    url=article["url"],
+                    status=0,
+                    error=reason,
+                    requested_url=fetch_url,
+                    database=db_path,
+                )
+            meta.update(browser_meta(bool(article.get("screenshot"))), redline_render="browser")
+        elif article.get("render") == "static":
+            meta["redline_render"] = "static"
+        return scrapy.Request(
+            fetch_url,
+            headers=headers,
+            callback=self.parse,
+            errback=self.failed,
+            dont_filter=True,
+            meta=meta,
+        )
+
+    def _render_again(self, response: Response, shell: str) -> scrapy.Request | None:
+        """The same page once more, in the browser (no conditional headers: it is needed)."""
+        url = response.meta["redline_url"]
+        if self.browser_problem:
+            self.logger.warning("%s is %s: it cannot be read: %s", url, shell, self.browser_problem)
+            return None
+        self.logger.info("%s is %s; fetching it again in the browser", url, shell)
+        meta = {k: v for k, v in response.meta.items() if k.startswith(("redline_", "handle_"))}
+        meta.update(browser_meta(), redline_render="auto", redline_shell=shell)
+        return scrapy.Request(
+            meta["redline_fetch_url"],
+            callback=self.parse,
+            errback=self.failed,
+            dont_filter=True,
+            meta=meta,
+        )
+
+    def _remember_browser_site(self, response: Response) -> None:
+        """A site whose shell the browser could read is read in the browser from now on."""
+        assert self.config is not None
+        url = response.meta["redline_url"]
+        db = store.open_db(response.meta.get("redline_db") or self.config.db_paths[0])
+        try:
+            reason = f"{response.meta['redline_shell']}, read in a browser"
+            rendering.set_site_render(db, url, "browser", reason, store.utc_now())
+        finally:
+            db.close()
+        self.logger.info("%s: its site is read in a browser from now on", url)
 
     def parse(self, response: Response) -> Any:
+        render = response.meta.get("redline_render")
+        if response.status == 200 and render is None:
+            shell = javascript_shell(response.body)
+            again = self._render_again(response, shell) if shell else None
+            if again is not None:
+                yield again
+                return
+        elif render == "auto" and response.status == 200 and not javascript_shell(response.body):
+            self._remember_browser_site(response)
         yield PageItem(
             url=response.meta["redline_url"],
             status=response.status,
@@ -121,6 +205,7 @@ class CheckSpider(scrapy.Spider):
             requested_url=response.meta.get("redline_fetch_url", ""),
             database=response.meta.get("redline_db", ""),
             retry_after=_header(response, b"Retry-After"),
+            screenshot=screenshot_of(response.meta),
             headers=headers_json(
                 (name.decode("latin-1"), value.decode("latin-1"))
                 for name, values in response.headers.items()

@@ -8,6 +8,8 @@ url = "https://example.com/rss.xml"
 kind = "section"
 url = "https://example.com/world/"
 match = "/world/\\\\d{4}/"   # section pages: a regex article links must match
+render = "browser"       # optional: read its articles in a browser (static by default)
+screenshot = true        # optional: a screenshot of the rendered page with each new version
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from monitor.errors import ConfigError, RedlineError
 from monitor.fetch.discover import SOURCE_KINDS, compile_match
+from monitor.fetch.rendering import check_render
 from monitor.fetch.urls import check_url
 
 
@@ -26,9 +29,13 @@ class SourceSpec:
     kind: str
     url: str
     match: str = ""
+    render: str = ""  # "browser" or "static"; "" leaves the source as it is
+    screenshot: bool = False  # a screenshot with each new version of its articles
 
 
-def make_source(kind: str, url: str, match: str = "") -> SourceSpec:
+def make_source(
+    kind: str, url: str, match: str = "", render: str = "", screenshot: bool = False
+) -> SourceSpec:
     """A validated source: known kind, http(s) URL, a compilable pattern for section pages."""
     if kind not in SOURCE_KINDS:
         raise ConfigError(f"unknown source kind {kind!r} (one of {', '.join(SOURCE_KINDS)})")
@@ -36,7 +43,12 @@ def make_source(kind: str, url: str, match: str = "") -> SourceSpec:
         raise ConfigError(f"a section source needs a match pattern: {url}")
     if match:
         compile_match(match)
-    return SourceSpec(kind, check_url(url), match)
+    if render:
+        try:
+            render = check_render(render)
+        except ValueError as error:
+            raise ConfigError(f"{url}: {error}") from error
+    return SourceSpec(kind, check_url(url), match, render, screenshot)
 
 
 def load_sources(path: Path) -> list[SourceSpec]:
@@ -56,8 +68,20 @@ def load_sources(path: Path) -> list[SourceSpec]:
             raise ConfigError(f"{path}: source {number} needs a kind and a url")
         try:
             specs.append(
-                make_source(str(entry["kind"]), str(entry["url"]), str(entry.get("match", "")))
+                make_source(
+                    str(entry["kind"]),
+                    str(entry["url"]),
+                    str(entry.get("match", "")),
+                    str(entry.get("render", "")),
+                    _flag(entry.get("screenshot", False), "screenshot"),
+                )
             )
         except RedlineError as error:  # an invalid URL: name the entry
             raise ConfigError(f"{path}: source {number}: {error}") from error
     return specs
+
+
+def _flag(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} must be true or false, not {value!r}")
+    return value

@@ -86,6 +86,8 @@ class FetchedPage:
     requested_url: str = ""  # the URL fetched, as given or discovered; empty means `url`
     retry_after: str = ""  # the Retry-After header of a 429 or 503
     headers: str = ""  # every response header, `headers_json`; stored with a kept raw page
+    screenshot: bytes = b""  # a PNG of the rendered page (sites that asked for one); kept
+    # with a new version only
 
     @cached_property
     def digest(self) -> str:
@@ -532,6 +534,7 @@ def _new_version(
         page=page.body,
         content_type=page.content_type,
         version=version,
+        screenshot=page.screenshot,
         edits=edits,
         change_to="" if first else "new",
         capped=capped,

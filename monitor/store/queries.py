@@ -405,9 +405,14 @@ def add_version(
     url: str,
     extractor: str,
     now: datetime,
+    seq: int | None = None,
+    memento_url: str | None = None,
 ) -> Row:
-    latest = latest_version(db, article_id)
-    seq = 1 if latest is None else int(latest["seq"]) + 1
+    """A version after the latest (or at `seq`, for a backfill that made room for it);
+    `memento_url` marks a version read from a web archive."""
+    if seq is None:
+        latest = latest_version(db, article_id)
+        seq = 1 if latest is None else int(latest["seq"]) + 1
     name, _, version = extractor.partition(" ")
     table = _table(db, "versions")
     table.insert(
@@ -426,6 +431,7 @@ def add_version(
             "extractor": name,
             "extractor_version": version,
             "snapshot_id": snapshot_id,
+            **({"memento_url": memento_url} if memento_url else {}),
         }
     )
     rows = list(db.query("select * from versions where id = ?", [table.last_pk]))

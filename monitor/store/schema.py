@@ -470,6 +470,68 @@ def m022_line_roles(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m025_render_and_archive(db: Database) -> None:
+    """History from web archives: a version read from one (`redline backfill`) keeps the memento
+    URL it was read from (`versions.memento_url`; NULL for a version Redline fetched itself), and
+    `article_timeline` and `version_diffs` mark such versions "(archive)" with their memento.
+    Pages that need a browser: a source (`sources.render`) or a whole site (`sites.render`, with
+    why and since when) is read with a plain fetch (`static`, or NULL) or in a browser
+    (`browser`). Screenshots as evidence, opt-in per site or source (`screenshot` 1): a PNG of
+    the rendered page with each new version (`screenshots`, one per version at most). Save Page
+    Now requests for changes with significant edits (`archive_saves`), off by default."""
+    _table(db, "versions").add_column("memento_url", str)
+    _table(db, "sources").add_column("render", str)
+    for column in ("render", "render_reason", "render_since"):
+        _table(db, "sites").add_column(column, str)
+    for name in ("sites", "sources"):
+        _table(db, name).add_column("screenshot", int, not_null_default=0)
+    _table(db, "screenshots").create(
+        {
+            "id": int,
+            "version_id": int,
+            "snapshot_id": int,  # the raw page captured with it (the rendered document)
+            "taken_at": str,
+            "url": str,
+            "width": int,
+            "height": int,
+            "size": int,
+            "sha256": str,
+            "png": bytes,
+        },
+        pk="id",
+        foreign_keys=[("version_id", "versions", "id"), ("snapshot_id", "snapshots", "id")],
+        not_null={"version_id", "taken_at", "size", "sha256", "png"},
+    )
+    _table(db, "screenshots").create_index(["version_id"], unique=True)
+    _table(db, "screenshots").create_index(["snapshot_id"])
+    # Save Page Now (`archive.save_significant`): one request per change with significant edits,
+    # queued and retried like an alert.
+    _table(db, "archive_saves").create(
+        {
+            "id": int,
+            "change_id": int,
+            "url": str,
+            "status": str,  # pending, saved, failed
+            "attempts": int,
+            "created_at": str,
+            "next_attempt_at": str,
+            "last_attempt_at": str,
+            "memento_url": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("change_id", "changes", "id")],
+        not_null={"change_id", "url", "status", "attempts", "created_at"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    _table(db, "archive_saves").create_index(["change_id"], unique=True)
+    _table(db, "archive_saves").create_index(["status", "next_attempt_at"])
+    from monitor.store.views import create_archive_views
+
+    create_archive_views(db)
+
+
+@MIGRATIONS()
 def m026_cluster(db: Database) -> None:
     """`sources.read_by`: null for a source this database's discovery reads; else the name of the
     cluster shard file that reads it. A shard holds such a copy of a source when articles that

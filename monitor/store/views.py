@@ -354,3 +354,42 @@ def fts_query(text: str | None) -> str:
     # NUL ends a string inside FTS5's query parser ("unterminated string"): it separates words.
     words = [w.replace('"', '""') for w in (text or "").replace("\x00", " ").split()]
     return " ".join(f'"{w}"' for w in words) or '""'
+
+
+# Migration m025: versions read from a web archive (`versions.memento_url`) are shown as such:
+# their events say "(archive)" and each row links the memento the version was read from.
+_ARCHIVED = "case when {v}.memento_url is not null then ' (archive)' else '' end"
+
+ARTICLE_TIMELINE_V3 = (
+    ARTICLE_TIMELINE_V2.replace(
+        "'first seen' as event,", f"'first seen' || {_ARCHIVED.format(v='versions')} as event,"
+    )
+    .replace(
+        "    else 'new version'\n  end,",
+        f"    else 'new version' || {_ARCHIVED.format(v='new_v')}\n  end,",
+    )
+    .replace(
+        "  articles.url as url\nfrom versions",
+        "  articles.url as url,\n  versions.memento_url as memento_url\nfrom versions",
+    )
+    .replace(
+        "  articles.url\nfrom changes",
+        "  articles.url,\n  new_v.memento_url\nfrom changes",
+    )
+)
+
+VERSION_DIFFS_V3 = VERSION_DIFFS_V2.replace(
+    "  articles.url as url\nfrom changes",
+    "  articles.url as url,\n  old_v.memento_url as old_memento_url,\n"
+    "  new_v.memento_url as new_memento_url\nfrom changes",
+)
+
+
+def create_archive_views(db: Database) -> None:
+    """`article_timeline` and `version_diffs` with archive versions marked (m025)."""
+    for name, sql in (
+        ("article_timeline", ARTICLE_TIMELINE_V3),
+        ("version_diffs", VERSION_DIFFS_V3),
+    ):
+        db.execute(f"drop view if exists {name}")
+        db.create_view(name, sql.strip())

@@ -31,6 +31,7 @@ from monitor.store.queries import (
     write_transaction,
 )
 from monitor.store.reextraction import replace_version_text
+from monitor.store.rendering import add_screenshot
 from monitor.store.sites import SiteUpdate, apply_site_update
 
 __all__ = ["Applied", "NewVersion", "Plan", "apply_plan"]
@@ -66,6 +67,7 @@ class Plan:
     page: bytes = b""
     content_type: str = ""
     version: NewVersion | None = None
+    screenshot: bytes = b""  # a PNG of the rendered page, stored with the new version
     rehash: str = ""  # a new content hash for the latest version (no new version)
     # The latest version's text re-extracted by the installed extractor (after an upgrade),
     # written in place before anything else.
@@ -92,6 +94,10 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
             save_snapshot(db, plan.page, plan.content_type, plan.now) if plan.keep_page else None
         )
         version = _write_version(db, plan, snapshot)
+        if version is not None and plan.screenshot:
+            add_screenshot(
+                db, int(version["id"]), snapshot, plan.check_url, plan.screenshot, plan.now
+            )
         change_id = _write_change(db, plan, version)
         if plan.newsroom:
             apply_newsroom(db, plan.article_id, plan.newsroom, plan.now, change_id)

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from monitor.capture import CAPTURE_CSP, NO_HEADERS, Capture, safe_html, text_page
 from monitor.errors import CaptureNotFoundError
-from monitor.store import captures
+from monitor.store import captures, rendering
 from monitor.web.datasette import DATABASE, readable_database
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,11 +68,15 @@ async def capture_page(datasette: Any, request: Any) -> Response:
     capture: Capture = await _read(
         datasette, db, lambda conn: captures.find_capture(conn, snapshot_id)
     )
+    screenshot = await _read(
+        datasette, db, lambda conn: rendering.screenshot_of_snapshot(conn, snapshot_id)
+    )
     page = await datasette.render_template(
         "redline_capture.html",
         {
             "database": DATABASE,
             "capture": capture,
+            "screenshot": screenshot,
             "no_headers": NO_HEADERS,
             "renderable": capture.is_text and capture.size <= RENDER_LIMIT,
         },
@@ -116,9 +120,31 @@ async def captured_document(datasette: Any, request: Any) -> Response:
     )
 
 
+async def captured_screenshot(datasette: Any, request: Any) -> Response:
+    """/-/redline/snapshot/{id}/screenshot.png: the screenshot taken with the captured page."""
+    db = await readable_database(datasette, request, "versions")
+    snapshot_id = _snapshot_id(request)
+    rows = await db.execute(
+        "select png from screenshots where snapshot_id = ? order by id desc limit 1", [snapshot_id]
+    )
+    found = rows.first()
+    if found is None:
+        raise NotFound(f"no screenshot was taken with captured page {snapshot_id}")
+    return Response(
+        bytes(found[0]),
+        content_type="image/png",
+        headers={
+            "Content-Security-Policy": "default-src 'none'",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=300",
+        },
+    )
+
+
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/redline/snapshot/(?P<snapshot_id>\d+)$", capture_page),
         (r"^/-/redline/snapshot/(?P<snapshot_id>\d+)/page$", captured_document),
+        (r"^/-/redline/snapshot/(?P<snapshot_id>\d+)/screenshot\.png$", captured_screenshot),
     ]
