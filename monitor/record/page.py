@@ -20,6 +20,13 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.compare.edit import Edit, make_edit, summarize
 from monitor.compare.normalize import body_paragraphs, content_hash
+from monitor.compare.sitememory import (
+    furniture_lines,
+    lookup_keys,
+    plan_memory,
+    weigh_site_furniture,
+    weigh_title_affixes,
+)
 from monitor.errors import ExtractionError, StalePlanError
 from monitor.extract.article import Article
 from monitor.extract.liveblog import read_live_page
@@ -47,6 +54,7 @@ from monitor.record.plan import (
 )
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
 from monitor.store import newsroom as newsroom_store
+from monitor.store import sitememory as sitememory_store
 from monitor.store.newsroom import FIELDS
 from monitor.store.writer import NewVersion
 
@@ -301,13 +309,42 @@ def _decide_content(
         final_owner=int(final_owner["id"]) if final_owner else None,
     )
     if latest is not None and latest["content_hash"] != fingerprint:
+        comparison = _compare_with_latest(db, latest, extracted, page, comparer)
         lookups = replace(
             lookups,
             earlier_seq=store.version_with_hash(db, article["id"], fingerprint),
-            comparison=_compare_with_latest(db, latest, extracted, page, comparer),
+            comparison=_weigh_site_memory(db, article, latest, extracted, comparison),
         )
     lookups = replace(lookups, newsroom=_newsroom(db, page, known, latest, extracted, lookups, now))
-    return plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
+    plan = plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
+    if plan.version is None:
+        return plan
+    return replace(
+        plan, site_memory=plan_memory(article["site"], int(article["id"]), extracted, now)
+    )
+
+
+def _weigh_site_memory(
+    db: Database,
+    article: store.Row,
+    latest: store.Row,
+    extracted: Article,
+    comparison: VersionComparison,
+) -> VersionComparison:
+    """The comparison's edits with what the site prints on its other articles weighed down
+    (`monitor.compare.sitememory`): lines on several other articles, shared title affixes."""
+    if not any(edit.significant for edit in comparison.edits):
+        return comparison
+    site, old = article["site"], store.article_from_row(latest)
+    seen = sitememory_store.seen_on(db, site, lookup_keys(old, extracted))
+    edits = weigh_site_furniture(
+        comparison.edits,
+        furniture_lines(old.body, seen, int(article["id"])),
+        furniture_lines(extracted.body, seen, int(article["id"])),
+        site,
+    )
+    edits = weigh_title_affixes(edits, sitememory_store.site_title_affixes(db, site), site)
+    return replace(comparison, edits=tuple(edits))
 
 
 def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKnown:

@@ -1,0 +1,189 @@
+"""A template change within a round: the same edit on many articles of one site in one check round
+is the site's template changing (a site-name suffix on every title, a role on every byline,
+"(opens in a new tab)" in every in-body link, a newsletter box in every article), not the
+newsroom. One `template_changed` event for the site and round; the edits that carry only the
+template's change are kept, no longer significant, with a reason naming the event; an edit found
+on one article only is still reported on the same check.
+
+How the decision is made (pure, over the round's stored edits of one site):
+1. Each edit is cut into fragments: the words removed and inserted, from a word diff of its old
+   and new text (digits read as one digit, so "1,204 shares" and "87 shares" are one fragment).
+2. An edit made only of insertions and deletions gets one signature per fragment; a title edit
+   may also replace an affix at either end ("| Old Site" → "- New Site"); a byline that keeps
+   every word of the old one is "reformatted" whatever it adds (each reporter's role differs).
+3. Editorial acts never get a signature, so they are never a template however many articles
+   they touch: a correction or editor's note (kind or wording), a replacement of words inside
+   the text (the same name or figure corrected in every story).
+4. A signature found on at least `TEMPLATE_MIN_ARTICLES` articles AND on at least
+   `TEMPLATE_MIN_SHARE` of the site's articles checked in the round is the template's. An edit
+   whose every signature is the template's is weighed down by `TEMPLATE_PENALTY`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from monitor.compare.classify import is_correction_note
+from monitor.compare.edit import Edit, make_edit, weigh_down
+from monitor.compare.normalize import normalize_text
+
+# Three articles showing the same inserted or deleted words in one round: two stories sharing a
+# sentence happens in a newsroom (a follow-up quoting its first story), three changed the same
+# way at once is the template. Below three the edit is reported on each article.
+TEMPLATE_MIN_ARTICLES = 3
+# ... and at least half of the site's articles checked in the round: a template change reaches
+# every article rendered after it (all of them, in the demo and the loopback scenario); three of
+# the two hundred stories of a busy site edited alike are the newsroom, still reported.
+TEMPLATE_MIN_SHARE = 0.5
+# Takes every kind a template can produce below significance (`SIGNIFICANT_AT` 0.5): a quotation
+# added in a widget (0.75) scores 0.0, a headline suffix (0.7) 0.0. Correction notes never get
+# here (see `edit_signatures`).
+TEMPLATE_PENALTY = 0.75
+# The event names at most this many of the template's fragments ("+ (opens in a new tab)").
+EVENT_FRAGMENTS = 5
+# A fragment is cut to this many characters in the event's text.
+FRAGMENT_CHARS = 60
+# An edit's text is diffed over at most this many words per side: a longer edit (a rewritten
+# paragraph) is no template fragment, and the diff stays bounded.
+MAX_EDIT_WORDS = 400
+
+_FIELDS = frozenset({"title", "byline", "body"})
+_WORDS = re.compile(r"\w+|[^\w\s]")
+_DIGITS = re.compile(r"\d+")
+_EDGE_PUNCT = frozenset("|-–—:·•/")
+
+
+@dataclass(frozen=True)
+class RoundEdit:
+    """One stored edit of the round, as the decision reads it."""
+
+    edit_id: int
+    change_id: int
+    article_id: int
+    edit: Edit
+
+
+@dataclass(frozen=True)
+class TemplateDecision:
+    """What a round's template change means for one site: the edits to weigh down (edit id → the
+    edit as it should be stored), and the event to attach to `lead_change` (None: no template
+    change, nothing to write)."""
+
+    site: str
+    signatures: tuple[str, ...] = ()
+    downgrades: tuple[tuple[int, Edit], ...] = ()
+    event: Edit | None = None
+    lead_change: int | None = None
+    articles: tuple[int, ...] = ()
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORDS.findall(normalize_text(text))
+
+
+def _key(tokens: Sequence[str]) -> str:
+    """The fragment as compared across articles: its words, case folded, digits as one 0."""
+    return _DIGITS.sub("0", " ".join(tokens).casefold())
+
+
+def _words(tokens: Sequence[str]) -> bool:
+    return any(any(ch.isalnum() for ch in token) for token in tokens)
+
+
+def edit_signatures(edit: Edit) -> frozenset[str] | None:
+    """The template fragments this edit is made of, or None when it can never be a template's
+    (an editorial act, a rewritten passage, a field a template does not render)."""
+    if edit.field not in _FIELDS or edit.kind == "correction_note":
+        return None
+    if any(is_correction_note(text) for text in (edit.old, edit.new) if text):
+        return None
+    old, new = _tokens(edit.old), _tokens(edit.new)
+    if max(len(old), len(new)) > MAX_EDIT_WORDS:
+        return None
+    if edit.field == "byline" and _words(old) and _kept_words(old, new):
+        return frozenset({"byline: reformatted, every word of the name kept"})
+    fragments: set[str] = set()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        removed, inserted = old[i1:i2], new[j1:j2]
+        if _words(removed) and _words(inserted):
+            at_edge = (i1 == 0 and j1 == 0) or (i2 == len(old) and j2 == len(new))
+            if edit.field != "title" or not at_edge or not _EDGE_PUNCT & set(removed + inserted):
+                return None  # words replaced inside the text: the newsroom's act
+        if not _words(removed) and not _words(inserted):
+            continue  # punctuation or spacing only
+        fragments.add(f"{edit.field}: -[{_key(removed)}] +[{_key(inserted)}]")
+    return frozenset(fragments) or None
+
+
+def _kept_words(old: Sequence[str], new: Sequence[str]) -> bool:
+    """Every word of the old byline is in the new one, apart from a leading "By"."""
+    new_words = {token.casefold() for token in new}
+    return all(
+        token.casefold() in new_words
+        for index, token in enumerate(old)
+        if _words([token]) and not (index == 0 and token.casefold() in {"by", "words"})
+    )
+
+
+def template_signatures(
+    edits: Iterable[RoundEdit], checked_articles: int
+) -> dict[str, frozenset[int]]:
+    """The signatures found on enough articles of the round (see the module's thresholds), and
+    the articles each is found on."""
+    found: dict[str, set[int]] = {}
+    for item in edits:
+        for signature in edit_signatures(item.edit) or ():
+            found.setdefault(signature, set()).add(item.article_id)
+    needed = max(TEMPLATE_MIN_ARTICLES, math.ceil(TEMPLATE_MIN_SHARE * checked_articles))
+    return {sig: frozenset(ids) for sig, ids in found.items() if len(ids) >= needed}
+
+
+def decide_template(
+    site: str, edits: Sequence[RoundEdit], checked_articles: int
+) -> TemplateDecision:
+    """The round's template change for one site, from its stored edits and how many of its
+    articles the round checked."""
+    template = template_signatures(edits, checked_articles)
+    if not template:
+        return TemplateDecision(site)
+    articles = sorted({a for ids in template.values() for a in ids})
+    reason = (
+        f"template change: the same edit on {len(articles)} articles of {site} this round "
+        "(see the site's template_changed event)"
+    )
+    downgrades = []
+    touched: list[int] = []
+    for item in edits:
+        signatures = edit_signatures(item.edit)
+        if not signatures or not signatures <= template.keys():
+            continue
+        touched.append(item.change_id)
+        if item.edit.significant:
+            downgrades.append((item.edit_id, weigh_down(item.edit, TEMPLATE_PENALTY, reason)))
+    shown = sorted(template, key=lambda sig: (-len(template[sig]), sig))[:EVENT_FRAGMENTS]
+    event = make_edit(
+        "template_changed",
+        "page",
+        new=f"{site}: the same change on {len(articles)} of {checked_articles} articles checked",
+        extra=(
+            f"on {len(articles)} of {checked_articles} articles of {site} checked this round "
+            f"(template: at least {TEMPLATE_MIN_ARTICLES} and {TEMPLATE_MIN_SHARE:.0%})",
+            *(sig[:FRAGMENT_CHARS] for sig in shown),
+            "articles: " + ",".join(str(a) for a in articles),
+        ),
+    )
+    return TemplateDecision(
+        site,
+        tuple(sorted(template)),
+        tuple(downgrades),
+        event,
+        min(touched) if touched else None,
+        tuple(articles),
+    )
