@@ -11,7 +11,7 @@ version, and the write lock is held only for the inserts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -331,20 +331,34 @@ def _weigh_site_memory(
     extracted: Article,
     comparison: VersionComparison,
 ) -> VersionComparison:
-    """The comparison's edits with what the site prints on its other articles weighed down
-    (`monitor.compare.sitememory`): lines on several other articles, shared title affixes."""
-    if not any(edit.significant for edit in comparison.edits):
-        return comparison
-    site, old = article["site"], store.article_from_row(latest)
-    seen = sitememory_store.seen_on(db, site, lookup_keys(old, extracted))
-    edits = weigh_site_furniture(
+    edits = weigh_site_memory(
+        db,
+        article["site"],
+        int(article["id"]),
+        store.article_from_row(latest),
+        extracted,
         comparison.edits,
-        furniture_lines(old.body, seen, int(article["id"])),
-        furniture_lines(extracted.body, seen, int(article["id"])),
+    )
+    return replace(comparison, edits=tuple(edits))
+
+
+def weigh_site_memory(
+    db: Database, site: str, article_id: int, old: Article, new: Article, edits: Iterable[Edit]
+) -> list[Edit]:
+    """The edits from `old` to `new` with what the site prints on its other articles weighed
+    down (`monitor.compare.sitememory`): lines on several other articles, shared title affixes.
+    The crawl and `redline reextract` weigh alike."""
+    edits = list(edits)
+    if not any(edit.significant for edit in edits):
+        return edits
+    seen = sitememory_store.seen_on(db, site, lookup_keys(old, new))
+    edits = weigh_site_furniture(
+        edits,
+        furniture_lines(old.body, seen, article_id),
+        furniture_lines(new.body, seen, article_id),
         site,
     )
-    edits = weigh_title_affixes(edits, sitememory_store.site_title_affixes(db, site), site)
-    return replace(comparison, edits=tuple(edits))
+    return weigh_title_affixes(edits, sitememory_store.site_title_affixes(db, site), site)
 
 
 def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKnown:
