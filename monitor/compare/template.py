@@ -7,7 +7,7 @@ on one article only is still reported on the same check.
 
 How the decision is made (pure, over the round's stored edits of one site):
 1. Each edit is cut into fragments: the words removed and inserted, from a word diff of its old
-   and new text (digits read as one digit, so "1,204 shares" and "87 shares" are one fragment).
+   and new text (figures read as 0, so "1,204 shares" and "87 shares" are one fragment).
 2. An edit made only of insertions and deletions gets one signature per fragment; a title edit
    may also replace an affix at either end ("| Old Site" → "- New Site"); a byline that keeps
    every word of the old one is "reformatted" whatever it adds (each reporter's role differs).
@@ -53,7 +53,8 @@ MAX_EDIT_WORDS = 400
 
 _FIELDS = frozenset({"title", "byline", "body"})
 _WORDS = re.compile(r"\w+|[^\w\s]")
-_DIGITS = re.compile(r"\d+")
+# A figure as a counter prints it ("87", "1,204", "1.2K"): read as one 0.
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*[kKmM]?\b")
 _EDGE_PUNCT = frozenset("|-–—:·•/")
 
 
@@ -82,12 +83,12 @@ class TemplateDecision:
 
 
 def _tokens(text: str) -> list[str]:
-    return _WORDS.findall(normalize_text(text))
+    return _WORDS.findall(_FIGURE.sub("0", normalize_text(text)))
 
 
 def _key(tokens: Sequence[str]) -> str:
-    """The fragment as compared across articles: its words, case folded, digits as one 0."""
-    return _DIGITS.sub("0", " ".join(tokens).casefold())
+    """The fragment as compared across articles: its words, case folded (figures are 0)."""
+    return " ".join(tokens).casefold()
 
 
 def _words(tokens: Sequence[str]) -> bool:
