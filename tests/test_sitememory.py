@@ -108,7 +108,8 @@ def test_strip_site_affixes_keeps_a_title_that_is_only_the_affix() -> None:
 
 
 def test_a_page_is_remembered_within_its_bound() -> None:
-    body = "\n".join(f"Line number {n} of a very long page" for n in range(PAGE_LINES * 2))
+    words = ("".join(chr(97 + int(d)) for d in str(n)) for n in range(PAGE_LINES * 2))
+    body = "\n".join(f"Line {word} of a very long page" for word in words)
     update = plan_memory("ledger.example", 1, Article(title="A | B", body=body), datetime.now(UTC))
     assert sum(s.kind == "line" for s in update.sightings) == PAGE_LINES
     assert {s.kind for s in update.sightings} == {"line", "prefix", "suffix"}
