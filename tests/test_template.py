@@ -169,3 +169,34 @@ def test_an_edit_with_a_template_fragment_and_a_real_one_stays_significant() -> 
     edits.append(RoundEdit(99, 109, 9, mixed))
     decision = decide_template("ledger.example", edits, checked_articles=7)
     assert _significant(decision, edits) == [(9, "sentence_changed")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("MacBooks", "MacBook (opens in a new tab)s"),  # a label inside a linked word
+        ("expanded", "expand (opens in a new tab)ed (opens in a new tab)"),
+    ],
+)
+def test_an_edit_that_is_only_the_templates_words_once_they_are_taken_out(old, new) -> None:
+    edits = _round({n: [_link_label(n)] for n in range(6)})
+    odd = make_edit("sentence_changed", "body", old=old, new=new)
+    edits.append(RoundEdit(99, 109, 9, odd))
+    decision = decide_template("ledger.example", edits, checked_articles=7)
+    assert _significant(decision, edits) == []
+
+
+def test_a_sentence_split_across_two_edits_is_read_together() -> None:
+    edits = _round({n: [_link_label(n)] for n in range(6)})
+    removed = make_edit(
+        "sentence_changed",
+        "body",
+        old=". Follow her on Twitter or on Facebook",
+        new="(opens in a new tab)",
+    )
+    added = make_edit(
+        "sentence_added", "body", new="Follow her on Twitter (opens in a new tab) or on Facebook."
+    )
+    edits += [RoundEdit(98, 109, 9, removed), RoundEdit(99, 109, 9, added)]
+    decision = decide_template("ledger.example", edits, checked_articles=7)
+    assert _significant(decision, edits) == []

@@ -71,16 +71,25 @@ class MemoryUpdate:
     now: datetime
 
 
-def line_key(line: str) -> str:
-    """The fingerprint of a line: its letters and digits, case folded, digits as one 0, hashed."""
-    compact = _DIGITS.sub("0", compact_key(line))
+def line_key(line: str, *, normalized: bool = False) -> str:
+    """The fingerprint of a line: its letters and digits, case folded, digits as one 0, hashed.
+    `normalized`: the line is already in `normalize_text` form."""
+    compact = _DIGITS.sub("0", compact_key(line, normalized=normalized))
     return hashlib.sha1(compact.encode("utf-8")).hexdigest()[:16]
 
 
-def _lines(body: str) -> list[str]:
-    return [
-        p for p in body_paragraphs(body) if len(compact_key(p, normalized=True)) >= MIN_LINE_CHARS
-    ][:PAGE_LINES]
+def _keyed_lines(body: str) -> list[tuple[str, str]]:
+    """The body's lines long enough to count (normalised, at most `PAGE_LINES`), with their keys:
+    one normalisation of the body."""
+    keyed = []
+    for line in body_paragraphs(body):
+        compact = compact_key(line, normalized=True)
+        if len(compact) >= MIN_LINE_CHARS:
+            digest = hashlib.sha1(_DIGITS.sub("0", compact).encode("utf-8")).hexdigest()[:16]
+            keyed.append((line, digest))
+            if len(keyed) == PAGE_LINES:
+                break
+    return keyed
 
 
 def title_affixes(title: str) -> tuple[str, str]:
@@ -100,8 +109,8 @@ def sightings_of(article: Article) -> tuple[Sighting, ...]:
     """What a version shows for the site's memory: its body lines (once each, at most
     `PAGE_LINES`) and its title's affixes."""
     seen: dict[tuple[str, str], Sighting] = {}
-    for line in _lines(article.body):
-        seen.setdefault(("line", line_key(line)), Sighting("line", line_key(line), line))
+    for line, key in _keyed_lines(article.body):
+        seen.setdefault(("line", key), Sighting("line", key, line))
     prefix, suffix = title_affixes(article.title)
     for kind, text in (("prefix", prefix), ("suffix", suffix)):
         if text:
@@ -120,14 +129,14 @@ def furniture_lines(
     the site. `seen_on`: line key → the articles the site's memory saw it on."""
     return frozenset(
         line
-        for line in _lines(body)
-        if len(set(seen_on.get(line_key(line), ())) - {article_id}) >= FURNITURE_ARTICLES
+        for line, key in _keyed_lines(body)
+        if len(set(seen_on.get(key, ())) - {article_id}) >= FURNITURE_ARTICLES
     )
 
 
 def lookup_keys(*articles: Article) -> tuple[str, ...]:
     """The line keys to look up in the site's memory before weighing edits between them."""
-    return tuple(dict.fromkeys(line_key(line) for a in articles for line in _lines(a.body)))
+    return tuple(dict.fromkeys(key for a in articles for _, key in _keyed_lines(a.body)))
 
 
 def _within(text: str, lines: frozenset[str]) -> bool:

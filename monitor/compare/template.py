@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from monitor.compare.classify import is_correction_note
 from monitor.compare.edit import Edit, make_edit, weigh_down
-from monitor.compare.normalize import normalize_text
+from monitor.compare.normalize import compact_key, normalize_text
 
 # Three articles showing the same inserted or deleted words in one round: two stories sharing a
 # sentence happens in a newsroom (a follow-up quoting its first story), three changed the same
@@ -51,7 +51,14 @@ FRAGMENT_CHARS = 60
 # paragraph) is no template fragment, and the diff stays bounded.
 MAX_EDIT_WORDS = 400
 
+# The template's words are also taken out of the round's other edits: an edit that is nothing
+# else once they are gone is the template's too (a label inside a word, "MacBook (opens in a new
+# tab)s"; a link's sentence split across two edits). Pieces shorter than this (letters and
+# digits) are not taken out: they would match inside any word.
+MIN_PIECE_CHARS = 8
+
 _FIELDS = frozenset({"title", "byline", "body"})
+_SIGNATURE = re.compile(r"^(\w+): -\[(.*)\] \+\[(.*)\]$")
 _WORDS = re.compile(r"\w+|[^\w\s]")
 # A figure as a counter prints it ("87", "1,204", "1.2K"): read as one 0.
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*[kKmM]?\b")
@@ -146,6 +153,69 @@ def template_signatures(
     return {sig: frozenset(ids) for sig, ids in found.items() if len(ids) >= needed}
 
 
+def _compact(text: str) -> str:
+    return compact_key(_FIGURE.sub("0", normalize_text(text)), normalized=True)
+
+
+def _pieces(template: Iterable[str]) -> dict[tuple[str, str], list[str]]:
+    """(field, "-" or "+") → the compact text the template removes or inserts there."""
+    pieces: dict[tuple[str, str], list[str]] = {}
+    for signature in template:
+        match = _SIGNATURE.match(signature)
+        if not match:
+            continue
+        field, removed, inserted = match.groups()
+        for side, text in (("-", removed), ("+", inserted)):
+            piece = compact_key(text, normalized=True)
+            if len(piece) >= MIN_PIECE_CHARS:
+                pieces.setdefault((field, side), []).append(piece)
+    return pieces
+
+
+def _strip(text: str, pieces: list[str]) -> tuple[str, bool]:
+    key = _compact(text)
+    stripped = key
+    for piece in pieces:
+        stripped = stripped.replace(piece, "")
+    return stripped, stripped != key
+
+
+def _editable(edit: Edit) -> bool:
+    return (
+        edit.field in _FIELDS
+        and edit.kind != "correction_note"
+        and not any(is_correction_note(text) for text in (edit.old, edit.new) if text)
+    )
+
+
+def _template_residue(edits: Sequence[RoundEdit], template: Iterable[str]) -> set[int]:
+    """Edit ids that are nothing but the template's words once those are taken out: alone, or
+    together with the other such edits of their change."""
+    pieces = _pieces(template)
+    if not pieces:
+        return set()
+    found: set[int] = set()
+    by_change: dict[int, list[tuple[int, str, str, bool]]] = {}
+    for item in edits:
+        edit = item.edit
+        if not _editable(edit):
+            continue
+        old, old_hit = _strip(edit.old, pieces.get((edit.field, "-"), []))
+        new, new_hit = _strip(edit.new, pieces.get((edit.field, "+"), []))
+        if (old_hit or new_hit) and old == new:
+            found.add(item.edit_id)
+        elif edit.field == "body":
+            by_change.setdefault(item.change_id, []).append(
+                (item.edit_id, old, new, old_hit or new_hit)
+            )
+    for rest in by_change.values():
+        old_text = "".join(old for _, old, _, _ in rest)
+        new_text = "".join(new for _, _, new, _ in rest)
+        if len(rest) >= 2 and any(hit for *_, hit in rest) and old_text == new_text:
+            found.update(edit_id for edit_id, *_ in rest)
+    return found
+
+
 def decide_template(
     site: str, edits: Sequence[RoundEdit], checked_articles: int
 ) -> TemplateDecision:
@@ -154,6 +224,7 @@ def decide_template(
     template = template_signatures(edits, checked_articles)
     if not template:
         return TemplateDecision(site)
+    residue = _template_residue(edits, template)
     articles = sorted({a for ids in template.values() for a in ids})
     reason = (
         f"template change: the same edit on {len(articles)} articles of {site} this round "
@@ -163,7 +234,8 @@ def decide_template(
     touched: list[int] = []
     for item in edits:
         signatures = edit_signatures(item.edit)
-        if not signatures or not signatures <= template.keys():
+        by_signature = bool(signatures) and signatures <= template.keys()
+        if not by_signature and item.edit_id not in residue:
             continue
         touched.append(item.change_id)
         if item.edit.significant:
