@@ -262,9 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         ("site memory rows per site", lambda f, s: f"{max(f.memory_rows, default=0)}"),
     ]
     for label, value in rows:
-        print(
-            f"{label:44} {value(results['development'], 'd'):>24} {value(results['heldout'], 'h'):>24}"
-        )
+        development, heldout = value(results["development"], "d"), value(results["heldout"], "h")
+        print(f"{label:44} {development:>24} {heldout:>24}")
     return 0
 
 

@@ -47,7 +47,7 @@ def test_line_keys_ignore_case_punctuation_and_figures(a, b, same) -> None:
 )
 def test_a_line_on_enough_other_articles_is_furniture(others, furniture) -> None:
     body = f"{STORY}\n{PITCH}"
-    seen = {line_key(PITCH): tuple(range(1, others + 1)) + (99,)}  # 99: this article itself
+    seen = {line_key(PITCH): (*range(1, others + 1), 99)}  # 99: this article itself
     assert (PITCH in furniture_lines(body, seen, article_id=99)) is furniture
     assert STORY not in furniture_lines(body, seen, article_id=99)
 
@@ -75,7 +75,7 @@ def test_edits_confined_to_site_furniture_are_not_significant(edit, significant)
         ("Millbrook Ledger - Storm hits coast", ("Millbrook Ledger", "Storm hits coast")),
         ("Storm hits coast", ("", "")),
         (
-            "Storm hits the coast of the whole bay after a long week of warnings – and more | Ledger",
+            "A storm hits the whole coast of the bay after a long week of warnings | Ledger",
             ("", "Ledger"),
         ),
     ],

@@ -21,29 +21,17 @@ EDITORIAL = "editorial"  # never a template's, on however many articles
 @pytest.mark.parametrize(
     ("kind", "field", "old", "new", "expected"),
     [
-        (
-            "headline",
-            "title",
-            "Council approves plan",
-            "Council approves plan | The Ledger",
-            TEMPLATE,
-        ),
+        ("headline", "title", "Plan approved", "Plan approved | The Ledger", TEMPLATE),
         ("byline", "byline", "By Jane Doe", "Jane Doe; City Hall Reporter", TEMPLATE),
         ("byline", "byline", "Jane Doe", "JANE DOE, Politics Correspondent", TEMPLATE),
         (
             "sentence_changed",
             "body",
-            "Read it here, he said.",
-            "Read it here (opens in a new tab), he said.",
+            "Read it, he said.",
+            "Read it (opens in a new tab), he said.",
             TEMPLATE,
         ),
-        (
-            "sentence_changed",
-            "body",
-            "The council voted.",
-            "1,204 shares The council voted.",
-            TEMPLATE,
-        ),
+        ("sentence_changed", "body", "It passed.", "1,204 shares It passed.", TEMPLATE),
         ("sentence_added", "body", "", "Sign up to The Morning Ledger, in your inbox.", TEMPLATE),
         ("sentence_removed", "body", "Most read: storm hits the coast", "", TEMPLATE),
         # the newsroom's acts, even when repeated on every story
@@ -53,13 +41,7 @@ EDITORIAL = "editorial"  # never a template's, on however many articles
         ("number", "body", "60", "80", EDITORIAL),
         ("sentence_changed", "body", "It rained 60 mm.", "It rained 80 mm.", EDITORIAL),
         ("quote", "body", "will", "should", EDITORIAL),
-        (
-            "correction_note",
-            "body",
-            "",
-            "Correction: an earlier version misspelled a name.",
-            EDITORIAL,
-        ),
+        ("correction_note", "body", "", "Correction: an earlier version erred.", EDITORIAL),
         (
             "sentence_added",
             "body",

@@ -234,7 +234,7 @@ def decide_template(
     touched: list[int] = []
     for item in edits:
         signatures = edit_signatures(item.edit)
-        by_signature = bool(signatures) and signatures <= template.keys()
+        by_signature = signatures is not None and signatures <= template.keys()
         if not by_signature and item.edit_id not in residue:
             continue
         touched.append(item.change_id)

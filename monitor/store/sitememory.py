@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -131,7 +132,7 @@ def held_after_change(db: Database, now: datetime) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
-def _edit_of(row: dict) -> Edit:
+def _edit_of(row: dict[str, Any]) -> Edit:
     return Edit(
         kind=row["kind"],
         field=row["field"],
