@@ -118,3 +118,5 @@ def test_alerts_wait_for_an_open_round_unless_it_is_stale(db) -> None:
     assert memory.held_after_change(db, NOW + memory.ROUND_HOLD * 2) is None
     memory.close_round(db, round_id, NOW)
     assert memory.held_after_change(db, NOW) is None
+    # a round that wrote no change leaves no row
+    assert db.execute("select count(*) from check_rounds").fetchone()[0] == 0

@@ -223,13 +223,19 @@ def apply_template_decisions(
 
 def close_round(db: Database, round_id: int, now: datetime) -> int:
     """Decide the round's template changes, write them and close the round in one transaction;
-    returns how many template changes."""
+    returns how many template changes. A round that wrote no change leaves no row (a round of
+    unchanged pages every few minutes would otherwise grow the table for nothing)."""
     row = db.execute(
         "select after_check, after_change from check_rounds where id = ?", [round_id]
     ).fetchone()
     after_check, after_change = int(row[0]), int(row[1])
     last_check = db.execute("select coalesce(max(id), 0) from checks").fetchone()[0]
     last_change = db.execute("select coalesce(max(id), 0) from changes").fetchone()[0]
+    if last_change == after_change:
+        # Nothing to decide, now or after `redline reextract`: the round leaves no row.
+        with write_transaction(db):
+            db.execute("delete from check_rounds where id = ?", [round_id])
+        return 0
     decisions = decide_round(db, after_check, after_change, last_check, last_change)
     with write_transaction(db):
         events = apply_template_decisions(db, after_change, last_change, decisions)
