@@ -474,9 +474,10 @@ def m023_site_memory(db: Database) -> None:
     """Site memory and check rounds (`monitor.compare.sitememory`, `monitor.compare.template`):
     `site_lines` holds, per site, the fingerprint of each body line and title affix its recorded
     versions show, a sample of its text, the articles it was seen on (JSON, at most a few) and
-    when it was first and last seen; `check_rounds` one row per crawl round of a database that wrote changes (the
-    last check and change before it, when it closed, how many template changes it decided), so a
-    round's template decision is made at its close and made again after `redline reextract`."""
+    when it was first and last seen; `check_rounds` one row per crawl round of a database that
+    wrote changes (the last check and change before it, when it closed, how many template changes
+    it decided), so a round's template decision is made at its close and made again after
+    `redline reextract`."""
     _table(db, "site_lines").create(
         {
             "site": str,
