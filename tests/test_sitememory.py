@@ -57,12 +57,14 @@ def test_a_line_on_enough_other_articles_is_furniture(others, furniture) -> None
     [
         (make_edit("sentence_added", "body", new=PITCH), False),
         (make_edit("sentence_added", "body", new=STORY), True),
-        # a correction note counts wherever it stands
+        # a correction note counts wherever it stands, by kind or by its words
         (make_edit("correction_note", "body", new=PITCH), True),
+        (make_edit("sentence_added", "body", new="Editor's note: " + PITCH), True),
     ],
 )
 def test_edits_confined_to_site_furniture_are_not_significant(edit, significant) -> None:
-    [weighed] = weigh_site_furniture([edit], frozenset(), frozenset({PITCH}), "ledger.example")
+    furniture = frozenset({PITCH, "Editor's note: " + PITCH})
+    [weighed] = weigh_site_furniture([edit], frozenset(), furniture, "ledger.example")
     assert weighed.significant is significant
     if not significant:
         assert any("site furniture" in reason for reason in weighed.reasons)

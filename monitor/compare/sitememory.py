@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from monitor.compare.classify import is_correction_note
 from monitor.compare.edit import Edit, weigh_down
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.extract.article import Article
@@ -160,6 +161,7 @@ def weigh_site_furniture(
             edit.significant
             and edit.field == "body"
             and edit.kind not in _NEVER_FURNITURE
+            and not any(is_correction_note(text) for text, _ in sides)
             and sides
             and all(_within(text, lines) for text, lines in sides)
         ):
