@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.compare.classify import is_correction_note
 from monitor.compare.edit import Edit, weigh_down
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.extract.article import Article
+from monitor.lexicon import CORRECTION_NOTE
 
 # A line on three other articles of the site is the site's, not this story's: a follow-up may
 # quote one sentence of an earlier story (two articles), a newsletter pitch, a "most read" entry
@@ -161,7 +161,7 @@ def weigh_site_furniture(
             edit.significant
             and edit.field == "body"
             and edit.kind not in _NEVER_FURNITURE
-            and not any(is_correction_note(text) for text, _ in sides)
+            and not any(bool(CORRECTION_NOTE.search(text)) for text, _ in sides)
             and sides
             and all(_within(text, lines) for text, lines in sides)
         ):

@@ -27,9 +27,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from monitor.compare.classify import is_correction_note
 from monitor.compare.edit import Edit, make_edit, weigh_down
 from monitor.compare.normalize import compact_key, normalize_text
+from monitor.lexicon import CORRECTION_NOTE
 
 # Three articles showing the same inserted or deleted words in one round: two stories sharing a
 # sentence happens in a newsroom (a follow-up quoting its first story), three changed the same
@@ -107,7 +107,7 @@ def edit_signatures(edit: Edit) -> frozenset[str] | None:
     (an editorial act, a rewritten passage, a field a template does not render)."""
     if edit.field not in _FIELDS or edit.kind == "correction_note":
         return None
-    if any(is_correction_note(text) for text in (edit.old, edit.new) if text):
+    if any(bool(CORRECTION_NOTE.search(text)) for text in (edit.old, edit.new) if text):
         return None
     old, new = _tokens(edit.old), _tokens(edit.new)
     if max(len(old), len(new)) > MAX_EDIT_WORDS:
@@ -184,7 +184,7 @@ def _editable(edit: Edit) -> bool:
     return (
         edit.field in _FIELDS
         and edit.kind != "correction_note"
-        and not any(is_correction_note(text) for text in (edit.old, edit.new) if text)
+        and not any(bool(CORRECTION_NOTE.search(text)) for text in (edit.old, edit.new) if text)
     )
 
 
