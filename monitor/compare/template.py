@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.compare.edit import Edit, make_edit, weigh_down
@@ -56,6 +56,9 @@ MAX_EDIT_WORDS = 400
 # tab)s"; a link's sentence split across two edits). Pieces shorter than this (letters and
 # digits) are not taken out: they would match inside any word.
 MIN_PIECE_CHARS = 8
+# At most this many of the template's pieces are taken out per field and side, most shared first:
+# a template changes a handful of things; the bound keeps the pass linear in the round's edits.
+MAX_PIECES = 50
 
 _FIELDS = frozenset({"title", "byline", "body"})
 _SIGNATURE = re.compile(r"^(\w+): -\[(.*)\] \+\[(.*)\]$")
@@ -157,18 +160,19 @@ def _compact(text: str) -> str:
     return compact_key(_FIGURE.sub("0", normalize_text(text)), normalized=True)
 
 
-def _pieces(template: Iterable[str]) -> dict[tuple[str, str], list[str]]:
+def _pieces(template: Mapping[str, frozenset[int]]) -> dict[tuple[str, str], list[str]]:
     """(field, "-" or "+") → the compact text the template removes or inserts there."""
     pieces: dict[tuple[str, str], list[str]] = {}
-    for signature in template:
+    for signature in sorted(template, key=lambda sig: (-len(template[sig]), sig)):
         match = _SIGNATURE.match(signature)
         if not match:
             continue
         field, removed, inserted = match.groups()
         for side, text in (("-", removed), ("+", inserted)):
             piece = compact_key(text, normalized=True)
-            if len(piece) >= MIN_PIECE_CHARS:
-                pieces.setdefault((field, side), []).append(piece)
+            kept = pieces.setdefault((field, side), [])
+            if len(piece) >= MIN_PIECE_CHARS and len(kept) < MAX_PIECES:
+                kept.append(piece)
     return pieces
 
 
@@ -188,7 +192,9 @@ def _editable(edit: Edit) -> bool:
     )
 
 
-def _template_residue(edits: Sequence[RoundEdit], template: Iterable[str]) -> set[int]:
+def _template_residue(
+    edits: Sequence[RoundEdit], template: Mapping[str, frozenset[int]]
+) -> set[int]:
     """Edit ids that are nothing but the template's words once those are taken out: alone, or
     together with the other such edits of their change."""
     pieces = _pieces(template)
