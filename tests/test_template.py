@@ -10,8 +10,10 @@ from monitor.compare.edit import Edit, make_edit
 from monitor.compare.template import (
     TEMPLATE_MIN_ARTICLES,
     RoundEdit,
+    compact_page,
     decide_template,
     edit_signatures,
+    pages_wanted,
 )
 
 TEMPLATE = "template"  # a fragment a template can produce
@@ -182,3 +184,24 @@ def test_a_sentence_split_across_two_edits_is_read_together() -> None:
     edits += [RoundEdit(98, 109, 9, removed), RoundEdit(99, 109, 9, added)]
     decision = decide_template("ledger.example", edits, checked_articles=7)
     assert _significant(decision, edits) == []
+
+
+TWEET = "The Browns' highest-graded player on defense was Joe Schobert."
+
+
+@pytest.mark.parametrize(
+    ("old_page", "significant"),
+    [
+        (f"Menu\n{TWEET}\nFooter", []),  # on the old page: the extraction took it in
+        ("Menu\nFooter", [(9, "sentence_added")]),  # newly written: reported
+    ],
+)
+def test_text_the_template_brought_into_the_extraction(old_page, significant) -> None:
+    edits = _round({n: [_link_label(n)] for n in range(6)})
+    label = TWEET.replace("Browns'", "Browns' (opens in a new tab)")
+    edits.append(RoundEdit(99, 109, 9, make_edit("sentence_added", "body", new=label)))
+    first = decide_template("ledger.example", edits, checked_articles=7)
+    assert pages_wanted(edits, first) == [109]
+    pages = {109: compact_page(old_page)}
+    decision = decide_template("ledger.example", edits, checked_articles=7, old_pages=pages)
+    assert _significant(decision, edits) == significant

@@ -56,6 +56,12 @@ MAX_EDIT_WORDS = 400
 # tab)s"; a link's sentence split across two edits). Pieces shorter than this (letters and
 # digits) are not taken out: they would match inside any word.
 MIN_PIECE_CHARS = 8
+# Text "added" shorter than this (letters and digits) proves nothing by being on the old page
+# (as `comparison.KNOWN_TEXT_MIN_CHARS`).
+KNOWN_TEXT_MIN_CHARS = 20
+# Old pages read per site and round to tell text the template's extraction newly took in from
+# text newly written: each costs a parse of the raw page (tens of milliseconds).
+MAX_PAGES_READ = 50
 # At most this many of the template's pieces are taken out per field and side, most shared first:
 # a template changes a handful of things; the bound keeps the pass linear in the round's edits.
 MAX_PIECES = 50
@@ -193,10 +199,14 @@ def _editable(edit: Edit) -> bool:
 
 
 def _template_residue(
-    edits: Sequence[RoundEdit], template: Mapping[str, frozenset[int]]
+    edits: Sequence[RoundEdit],
+    template: Mapping[str, frozenset[int]],
+    old_pages: Mapping[int, str],
 ) -> set[int]:
-    """Edit ids that are nothing but the template's words once those are taken out: alone, or
-    together with the other such edits of their change."""
+    """Edit ids that are nothing but the template's words once those are taken out: alone,
+    together with the other such edits of their change, or text "added" that was already on the
+    old page (`old_pages`: change id → the old page's text, compact) and only gained the
+    template's words (the extraction boundary moved with the template)."""
     pieces = _pieces(template)
     if not pieces:
         return set()
@@ -208,7 +218,10 @@ def _template_residue(
             continue
         old, old_hit = _strip(edit.old, pieces.get((edit.field, "-"), []))
         new, new_hit = _strip(edit.new, pieces.get((edit.field, "+"), []))
-        if (old_hit or new_hit) and old == new:
+        known = old_pages.get(item.change_id, "")
+        only_template = (old_hit or new_hit) and old == new
+        on_old_page = new_hit and not edit.old and len(new) >= KNOWN_TEXT_MIN_CHARS and new in known
+        if only_template or on_old_page:
             found.add(item.edit_id)
         elif edit.field == "body":
             by_change.setdefault(item.change_id, []).append(
@@ -222,15 +235,46 @@ def _template_residue(
     return found
 
 
+def pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list[int]:
+    """The changes whose old page is worth reading for the decision (see `_template_residue`):
+    a significant edit left that adds text with the template's words in it. At most
+    `MAX_PAGES_READ`, in change order."""
+    if decision.event is None:
+        return []
+    pieces = _pieces({signature: frozenset() for signature in decision.signatures})
+    downgraded = {edit_id for edit_id, _ in decision.downgrades}
+    wanted = sorted(
+        {
+            item.change_id
+            for item in edits
+            if item.edit.significant
+            and item.edit_id not in downgraded
+            and item.edit.field == "body"
+            and not item.edit.old
+            and _strip(item.edit.new, pieces.get(("body", "+"), []))[1]
+        }
+    )
+    return wanted[:MAX_PAGES_READ]
+
+
+def compact_page(page_text: str) -> str:
+    """A page's text as `decide_template` reads it in `old_pages`."""
+    return _compact(page_text)
+
+
 def decide_template(
-    site: str, edits: Sequence[RoundEdit], checked_articles: int
+    site: str,
+    edits: Sequence[RoundEdit],
+    checked_articles: int,
+    old_pages: Mapping[int, str] | None = None,
 ) -> TemplateDecision:
-    """The round's template change for one site, from its stored edits and how many of its
-    articles the round checked."""
+    """The round's template change for one site, from its stored edits, how many of its
+    articles the round checked and (optionally) the old pages of some changes
+    (`pages_wanted`; change id → `compact_page` of the old version's raw page)."""
     template = template_signatures(edits, checked_articles)
     if not template:
         return TemplateDecision(site)
-    residue = _template_residue(edits, template)
+    residue = _template_residue(edits, template, old_pages or {})
     articles = sorted({a for ids in template.values() for a in ids})
     reason = (
         f"template change: the same edit on {len(articles)} articles of {site} this round "

@@ -28,9 +28,16 @@ from monitor.compare.template import (
     TEMPLATE_MIN_ARTICLES,
     RoundEdit,
     TemplateDecision,
+    compact_page,
     decide_template,
+    pages_wanted,
 )
-from monitor.store.queries import replace_change_edits, stamp, write_transaction
+from monitor.store.queries import (
+    load_snapshot_page,
+    replace_change_edits,
+    stamp,
+    write_transaction,
+)
 
 __all__ = [
     "ROUND_HOLD",
@@ -174,8 +181,28 @@ def decide_round(
                 [site, after_change, last_change],
             )
         ]
-        decisions.append(decide_template(site, edits, int(checked)))
+        decision = decide_template(site, edits, int(checked))
+        wanted = pages_wanted(edits, decision)
+        if wanted:
+            decision = decide_template(site, edits, int(checked), _old_pages(db, wanted))
+        decisions.append(decision)
     return decisions
+
+
+def _old_pages(db: Database, change_ids: list[int]) -> dict[int, str]:
+    """Change id → the text of its old version's raw page, as the decision reads it."""
+    from monitor.extract.extraction import page_text  # trafilatura: only when needed
+
+    pages = {}
+    for row in db.query(
+        "select changes.id as id, versions.snapshot_id as snapshot from changes "
+        "join versions on versions.id = changes.old_version_id "
+        "where changes.id in (select value from json_each(?)) and versions.snapshot_id",
+        [json.dumps(change_ids)],
+    ):
+        raw, content_type = load_snapshot_page(db, int(row["snapshot"]))
+        pages[int(row["id"])] = compact_page(page_text(raw, content_type))
+    return pages
 
 
 def apply_template_decisions(
