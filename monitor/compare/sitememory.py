@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from monitor.compare.edit import Edit, weigh_down
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
@@ -79,10 +80,12 @@ def line_key(line: str, *, normalized: bool = False) -> str:
     return hashlib.sha1(compact.encode("utf-8")).hexdigest()[:16]
 
 
-def _keyed_lines(body: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8)
+def _keyed_lines(body: str) -> tuple[tuple[str, str], ...]:
     """The body's lines long enough to count (normalised, at most `PAGE_LINES`), with their keys:
-    one normalisation of the body."""
-    keyed = []
+    one normalisation of each body, however many times recording a page asks (looking up, then
+    weighing, then remembering)."""
+    keyed: list[tuple[str, str]] = []
     for line in body_paragraphs(body):
         compact = compact_key(line, normalized=True)
         if len(compact) >= MIN_LINE_CHARS:
@@ -90,7 +93,7 @@ def _keyed_lines(body: str) -> list[tuple[str, str]]:
             keyed.append((line, digest))
             if len(keyed) == PAGE_LINES:
                 break
-    return keyed
+    return tuple(keyed)
 
 
 def title_affixes(title: str) -> tuple[str, str]:
