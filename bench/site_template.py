@@ -73,6 +73,7 @@ class Figures:
     edit_found: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
     events: int = 0
     memory_cpu: float = 0.0
+    close_cpu: float = 0.0  # deciding the rounds at their close
     memory_pages: int = 0
     memory_rows: list[int] = field(default_factory=list)
 
@@ -152,7 +153,9 @@ def _run(pairs: list[tuple[str, str, str]], edited: int, figures: Figures, side:
         for url, (_, _, new) in zip(urls, pairs, strict=True):
             record.record_page(db, _fetched(url, new), store.utc_now())
         if side == "after":
+            start = time.process_time()
             figures.events += sitememory.close_round(db, round_id, store.utc_now())
+            figures.close_cpu += time.process_time() - start
             figures.memory_rows.append(db.execute("select count(*) from site_lines").fetchone()[0])
         for n, url in enumerate(urls):
             kinds = [
@@ -258,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         (
             "site memory CPU per page (ms)",
             lambda f, s: f"{1000 * f.memory_cpu / max(f.memory_pages, 1):.2f}",
+        ),
+        (
+            "round decision CPU per page (ms)",
+            lambda f, s: f"{1000 * f.close_cpu / max(f.scenarios * ARTICLES, 1):.2f}",
         ),
         ("site memory rows per site", lambda f, s: f"{max(f.memory_rows, default=0)}"),
     ]
