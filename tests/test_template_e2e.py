@@ -6,11 +6,15 @@ and round, and exactly that quotation significant; the same after `redline reext
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from monitor import store
 from monitor.demo import articles as A
 from monitor.record.reextract import reextract_all
 from tests.conftest import crawl, rows, track
+from tests.test_serve import get
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 SIGNIFICANT = "select kind, old, new from edits where significant order by id"
 EVENTS = "select site, change_id, new from edits where kind = 'template_changed'"
@@ -49,6 +53,12 @@ def test_a_template_change_is_one_event_and_the_real_edit_is_exactly_what_is_rep
         [events[0]["change_id"]],
     )
     assert "site template changed" in timeline[0]["summary"]
+    # and in the Atom feed (through Datasette): the event's entry and the quotation's
+    feed = get(db_path, "/-/redline/feed.atom")
+    titles = [entry.findtext(f"{ATOM}title") or "" for entry in ET.fromstring(feed.content)]
+    titles = [t for t in titles if t]
+    assert sum("site template changed" in t for t in titles) == 1
+    assert sum("quote changed" in t for t in titles) == 1
     rounds = rows(db_path, "select template_changes, closed_at from check_rounds order by id")
     assert [r["template_changes"] for r in rounds] == [1]  # the first round changed nothing
     assert all(r["closed_at"] for r in rounds)
