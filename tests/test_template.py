@@ -24,6 +24,8 @@ EDITORIAL = "editorial"  # never a template's, on however many articles
     ("kind", "field", "old", "new", "expected"),
     [
         ("headline", "title", "Plan approved", "Plan approved | The Ledger", TEMPLATE),
+        ("headline", "title", "Plan approved - Old Site", "Plan approved | The Ledger", TEMPLATE),
+        ("headline", "title", "Plan approved | Ledger", "Plan rejected | Ledger", EDITORIAL),
         ("byline", "byline", "By Jane Doe", "Jane Doe; City Hall Reporter", TEMPLATE),
         ("byline", "byline", "Jane Doe", "JANE DOE, Politics Correspondent", TEMPLATE),
         (

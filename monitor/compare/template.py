@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from monitor.compare.edit import Edit, make_edit, weigh_down
 from monitor.compare.normalize import compact_key, normalize_text
+from monitor.compare.sitememory import strip_site_affixes, title_affixes
 from monitor.lexicon import CORRECTION_NOTE
 
 # Three articles showing the same inserted or deleted words in one round: two stories sharing a
@@ -121,6 +122,8 @@ def edit_signatures(edit: Edit) -> frozenset[str] | None:
     old, new = _tokens(edit.old), _tokens(edit.new)
     if max(len(old), len(new)) > MAX_EDIT_WORDS:
         return None
+    if edit.field == "title" and (swapped := _swapped_affix(edit.old, edit.new)):
+        return frozenset({swapped})
     if edit.field == "byline" and _words(old) and _kept_words(old, new):
         return frozenset({"byline: reformatted, every word of the name kept"})
     fragments: set[str] = set()
@@ -137,6 +140,21 @@ def edit_signatures(edit: Edit) -> frozenset[str] | None:
             continue  # punctuation or spacing only
         fragments.add(f"{edit.field}: -[{_key(removed)}] +[{_key(inserted)}]")
     return frozenset(fragments) or None
+
+
+def _swapped_affix(old: str, new: str) -> str:
+    """The signature of a title whose site affix was swapped for another ("… - Old Site" → "… |
+    New Site"), the headline itself unchanged; "" otherwise."""
+    pairs = zip(title_affixes(old), title_affixes(new), strict=True)
+    for index, (old_affix, new_affix) in enumerate(pairs):
+        if not old_affix or not new_affix or old_affix == new_affix:
+            continue
+        old_rest = _compact(strip_site_affixes(old, [old_affix]))
+        new_rest = _compact(strip_site_affixes(new, [new_affix]))
+        if old_rest == new_rest and len(old_rest) > len(_compact(old_affix)):
+            where = ("prefix", "suffix")[index]
+            return f"title: {where} -[{_key(_tokens(old_affix))}] +[{_key(_tokens(new_affix))}]"
+    return ""
 
 
 def _kept_words(old: Sequence[str], new: Sequence[str]) -> bool:
