@@ -85,7 +85,12 @@ class StorePipeline:
 
         for path in crawl_databases(self.crawler).paths:
             db = self.dbs[str(path)] = store.open_db(path)
-            self.rounds[str(path)] = sitememory_store.open_round(db, store.utc_now())
+            try:
+                self.rounds[str(path)] = sitememory_store.open_round(db, store.utc_now())
+            except sqlite3.Error as error:
+                # The pages are still recorded (and the write fails there with its reason if
+                # the file cannot be written); only this round's template decision is lost.
+                logger.error("could not open a check round in %s: %s", path, error)
         self.writer = ThreadPool(1, 1, name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
