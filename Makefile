@@ -27,13 +27,18 @@ lint: setup
 	$(BIN)/ruff format --check monitor crawler tests bench tools
 	$(BIN)/mypy
 
-bench: bench-extract bench-edits bench-pathological bench-crawl bench-store bench-memory bench-cluster bench-cluster-ops
+bench: bench-extract bench-edits bench-site-template bench-pathological bench-crawl bench-store bench-memory bench-cluster bench-cluster-ops
 
 bench-extract: setup
 	$(BIN)/python -m bench.extract --corpus $(CORPUS)
 
 bench-edits: setup
 	$(BIN)/python -m bench.edits --corpus $(CORPUS)
+
+# A site changing its template in one round (issue 21): before and after site memory.
+.PHONY: bench-site-template
+bench-site-template: setup
+	$(BIN)/python -m bench.site_template --corpus $(CORPUS)
 
 # The comparison's worst cases (issue 16): time and peak memory of each pathological input,
 # each in its own process, and the worst of them.

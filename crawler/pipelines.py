@@ -56,6 +56,7 @@ from monitor.record.versions import (
     compare_abandoned,
     compare_versions,
 )
+from monitor.store import sitememory as sitememory_store
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class StorePipeline:
         self.config = config
         self.crawler = crawler
         self.dbs: dict[str, Any] = {}  # database file -> its connection, used by `writer` only
+        self.rounds: dict[str, int] = {}  # database file -> its check round (`check_rounds`)
         self.writer: ThreadPool | None = None  # one thread: the only user of `db`
         self.pool: ExtractionPool | None = None
         self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
@@ -82,7 +84,13 @@ class StorePipeline:
         from twisted.internet import reactor  # the one Scrapy installed (importing installs)
 
         for path in crawl_databases(self.crawler).paths:
-            self.dbs[str(path)] = store.open_db(path)
+            db = self.dbs[str(path)] = store.open_db(path)
+            try:
+                self.rounds[str(path)] = sitememory_store.open_round(db, store.utc_now())
+            except sqlite3.Error as error:
+                # The pages are still recorded (and the write fails there with its reason if
+                # the file cannot be written); only this round's template decision is lost.
+                logger.error("could not open a check round in %s: %s", path, error)
         self.writer = ThreadPool(1, 1, name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
@@ -110,9 +118,27 @@ class StorePipeline:
         if self.pool is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
         self._stop_threads()
+        if self.storage_error is None:
+            self._close_rounds()
         for db in self.dbs.values():
             db.close()
         crawl_databases(self.crawler).release()
+
+    def _close_rounds(self) -> None:
+        """Decide each database's round: the same change on many articles of a site is one
+        `template_changed` event, its edits no longer significant (`monitor.compare.template`).
+        Runs once every page of the round is recorded (the writer thread has stopped)."""
+        for path, round_id in self.rounds.items():
+            try:
+                events = sitememory_store.close_round(self.dbs[path], round_id, store.utc_now())
+            except sqlite3.Error as error:
+                # The round's edits stay as recorded; the next round does not re-decide it.
+                logger.error("could not decide the round's template changes in %s: %s", path, error)
+                continue
+            if events:
+                logger.info("%d site template change(s) this round in %s", events, path)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("redline/template_changes", events)
 
     def _stop_threads(self, kill: bool = False) -> None:
         if self.pool is not None:

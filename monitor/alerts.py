@@ -29,6 +29,7 @@ from monitor.compare.snippet import make_snippet, marked
 from monitor.config import Config, Rule, Target
 from monitor.errors import RedlineError
 from monitor.store import alert_queue
+from monitor.store.sitememory import held_after_change
 
 logger = logging.getLogger(__name__)
 
@@ -410,6 +411,10 @@ def send_pending_alerts(
     if not config.alerts.targets or not config.alerts.rules:
         return report
     edits = alert_queue.recent_edits(db, store.stamp(now - config.alerts.max_age))
+    # A round still open may yet find its edits are a site's template change: they wait.
+    held = held_after_change(db, now)
+    if held is not None:
+        edits = [e for e in edits if int(e["change_id"]) <= held]
     change_ids = sorted({int(e["change_id"]) for e in edits})
     messages = plan_messages(config, edits, alert_queue.existing_alerts(db, change_ids))
     if dry_run:

@@ -43,7 +43,18 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 @pytest.mark.parametrize(
     "table",
-    ["articles", "checks", "versions", "snapshots", "changes", "edits", "sources", "alerts"],
+    [
+        "articles",
+        "checks",
+        "versions",
+        "snapshots",
+        "changes",
+        "edits",
+        "sources",
+        "alerts",
+        "site_lines",
+        "check_rounds",
+    ],
 )
 def test_every_table_is_documented(table: str) -> None:
     assert f"| `{table}` |" in README

@@ -31,6 +31,8 @@ KINDS = (
     "too_many_changes",
     "cosmetic",
     "page_redesigned",
+    # The same change on many articles of a site in one round (`monitor.compare.template`).
+    "template_changed",
     # Lifecycle events, recorded by the store rather than found by `compare`.
     "removed",
     "restored",
@@ -67,6 +69,8 @@ BASE_SCORE = {
     "typo": 0.15,
     "cosmetic": 0.0,
     "page_redesigned": 0.1,  # the template changed: worth a line in the timeline, not an alert
+    # the site's template changed on many articles in one round: one line, never an alert
+    "template_changed": 0.1,
     # A headline test starting or ending is reported once each (its flips never are); both
     # just reach significance, below any real edit of the text.
     "headline_test_started": 0.6,
@@ -153,6 +157,7 @@ LABELS = {
     "too_many_changes": ("too many changes to classify", "too many changes to classify"),
     "cosmetic": ("cosmetic changes only", "cosmetic changes"),
     "page_redesigned": ("page redesigned", "page redesigned"),
+    "template_changed": ("site template changed", "site template changed"),
     "removed": ("article removed", "article removed"),
     "restored": ("article restored", "article restored"),
     "redirected": ("article redirected", "article redirected"),

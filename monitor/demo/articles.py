@@ -20,6 +20,10 @@ Editions after 4 keep edition 4's text; only the page boilerplate keeps changing
     changes, so nothing significant may be reported.
 11. One real edit inside the redesigned page (`REDESIGN_EDIT_EDITION`): the storm story's rainfall
     figure changes.
+20. The first template again (`TEMPLATE_BASE_EDITION`), the stories as in edition 11.
+21. A template change on every article at once (`TEMPLATE_EDITION`, `monitor.demo.template`:
+    title suffix, byline role, link labels, a "Most read" rail, a newsletter box and a share
+    counter inside the article), with one real edit among them: a quotation in the ferry story.
 
 `make demo` shows editions 1 to 4 (`EDITIONS`); the redesign editions are for the tests. A changed
 sentence differs from its earlier form only by the intended words, so a sentence-level diff sees
@@ -40,6 +44,10 @@ LATEST_EDITION = EDITIONS[-1]
 # Far past the demo's editions, so that stories added for editions 5 and on keep their numbers.
 REDESIGN_EDITION = 10
 REDESIGN_EDIT_EDITION = 11
+# The template change (`monitor.demo.template`): edition 20 is the first template again with the
+# stories as in edition 11; from edition 21 every article page changes template at once.
+TEMPLATE_BASE_EDITION = 20
+TEMPLATE_EDITION = 21
 
 
 @dataclass(frozen=True)
@@ -295,6 +303,20 @@ _FERRY = Version(
     ),
 )
 
+# Only in the template change edition (`TEMPLATE_EDITION`): one word inside a quotation.
+_FERRY_QUOTED = replace(
+    _FERRY,
+    paragraphs=_edit(
+        _FERRY.paragraphs,
+        {
+            2: "The authority said ridership on the late sailings falls by more than half between "
+            'November and March. "We run those boats almost empty for four months of the year," '
+            'said Corinne Vasquez, the authority’s operations director. "Moving that crew time to '
+            'the morning rush gives us a more reliable service when people actually need it."'
+        },
+    ),
+)
+
 # 5. A spelling fix and a sentence added; edition 3 moves the story to a new URL (301).
 SLUG_TYPO_AND_ADDITION = "school-district-literacy-program"
 SLUG_MOVED_TO = "school-district-expands-literacy-program"
@@ -524,7 +546,7 @@ STORIES: dict[str, Story] = {
         Story(
             SLUG_HEADLINE_AND_REMOVAL, "Politics", "en", {1: _BUDGET_1, 2: _BUDGET_2, 3: _BUDGET_1}
         ),
-        Story(SLUG_UNCHANGED, "Local", "en", {1: _FERRY}),
+        Story(SLUG_UNCHANGED, "Local", "en", {1: _FERRY, TEMPLATE_EDITION: _FERRY_QUOTED}),
         Story(
             SLUG_TYPO_AND_ADDITION,
             "Education",
@@ -586,6 +608,9 @@ EXPECTED_EDITS: dict[str, dict[tuple[int, int], frozenset[str]]] = {
 # The redesign (REDESIGN_EDITION - 1 to REDESIGN_EDITION) changes no story text: nothing
 # significant. From REDESIGN_EDITION to REDESIGN_EDIT_EDITION only these stories change.
 REDESIGN_EDITS: dict[str, frozenset[str]] = {SLUG_NEW: frozenset({"number"})}
+# From TEMPLATE_BASE_EDITION to TEMPLATE_EDITION the template changes on every article (one
+# `template_changed` event, nothing significant) and only this edit is the newsroom's.
+TEMPLATE_EDITS: dict[str, frozenset[str]] = {SLUG_UNCHANGED: frozenset({"quote"})}
 
 
 def story_state(slug: str, edition: int) -> State:

@@ -17,6 +17,8 @@ from monitor.demo.articles import (
     REDESIGN_EDITION,
     SLUGS,
     STORIES,
+    TEMPLATE_BASE_EDITION,
+    TEMPLATE_EDITION,
     Redirected,
     Version,
     article_path,
@@ -439,7 +441,10 @@ def render_page(path: str, edition: int, base_url: str) -> Page:
         return _redirect(base_url + route)
     if route is not None:
         slug, served_slug, version = route
-        if edition >= REDESIGN_EDITION:
+        if edition >= TEMPLATE_EDITION:
+            # imported here: the changed template is built from this module's parts
+            from monitor.demo.template import render_template_changed_article as render
+        elif REDESIGN_EDITION <= edition < TEMPLATE_BASE_EDITION:
             # imported here: the redesign's template is built from this module's parts
             from monitor.demo.redesign import render_redesigned_article as render
         else:

@@ -11,7 +11,7 @@ version, and the write lock is held only for the inserts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -20,6 +20,13 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.compare.edit import Edit, make_edit, summarize
 from monitor.compare.normalize import body_paragraphs, content_hash
+from monitor.compare.sitememory import (
+    furniture_lines,
+    lookup_keys,
+    plan_memory,
+    weigh_site_furniture,
+    weigh_title_affixes,
+)
 from monitor.errors import ExtractionError, StalePlanError
 from monitor.extract.article import Article
 from monitor.extract.liveblog import read_live_page
@@ -47,6 +54,7 @@ from monitor.record.plan import (
 )
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
 from monitor.store import newsroom as newsroom_store
+from monitor.store import sitememory as sitememory_store
 from monitor.store.newsroom import FIELDS
 from monitor.store.writer import NewVersion
 
@@ -301,13 +309,56 @@ def _decide_content(
         final_owner=int(final_owner["id"]) if final_owner else None,
     )
     if latest is not None and latest["content_hash"] != fingerprint:
+        comparison = _compare_with_latest(db, latest, extracted, page, comparer)
         lookups = replace(
             lookups,
             earlier_seq=store.version_with_hash(db, article["id"], fingerprint),
-            comparison=_compare_with_latest(db, latest, extracted, page, comparer),
+            comparison=_weigh_site_memory(db, article, latest, extracted, comparison),
         )
     lookups = replace(lookups, newsroom=_newsroom(db, page, known, latest, extracted, lookups, now))
-    return plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
+    plan = plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
+    if plan.version is None:
+        return plan
+    return replace(
+        plan, site_memory=plan_memory(article["site"], int(article["id"]), extracted, now)
+    )
+
+
+def _weigh_site_memory(
+    db: Database,
+    article: store.Row,
+    latest: store.Row,
+    extracted: Article,
+    comparison: VersionComparison,
+) -> VersionComparison:
+    edits = weigh_site_memory(
+        db,
+        article["site"],
+        int(article["id"]),
+        store.article_from_row(latest),
+        extracted,
+        comparison.edits,
+    )
+    return replace(comparison, edits=tuple(edits))
+
+
+def weigh_site_memory(
+    db: Database, site: str, article_id: int, old: Article, new: Article, edits: Iterable[Edit]
+) -> list[Edit]:
+    """The edits from `old` to `new` with what the site prints on its other articles weighed
+    down (`monitor.compare.sitememory`): lines on several other articles, shared title affixes.
+    The crawl and `redline reextract` weigh alike."""
+    edits = list(edits)
+    if not any(edit.significant for edit in edits):
+        return edits
+    seen = sitememory_store.seen_on(db, site, lookup_keys(old, new))
+    edits = weigh_site_furniture(
+        edits,
+        furniture_lines(old.body, seen, article_id),
+        furniture_lines(new.body, seen, article_id),
+        site,
+    )
+    return weigh_title_affixes(edits, sitememory_store.site_title_affixes(db, site), site)
 
 
 def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKnown:

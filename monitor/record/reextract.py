@@ -22,7 +22,9 @@ from monitor import store
 from monitor.compare.edit import NEWSROOM_EVENTS
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.extract.article import Article, encode_roles, extractor_version
+from monitor.record.page import weigh_site_memory
 from monitor.record.versions import RawPage, compare_versions
+from monitor.store.sitememory import redecide_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +127,14 @@ def recompute_change(db: Database, change: store.Row) -> bool:
             _raw_page(db, new),
         ).edits
     )
+    edits = weigh_site_memory(
+        db,
+        db.execute("select site from articles where id = ?", [change["article_id"]]).fetchone()[0],
+        int(change["article_id"]),
+        store.article_from_row(old),
+        store.article_from_row(new),
+        edits,
+    )
     if not any(e["field"] == "title" for e in stored):
         # A headline that changed between these versions but was not reported was a flip of a
         # headline test: it stays a flip.
@@ -168,4 +178,7 @@ def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats
                     capped.add(int(change["id"]))
                 elif recompute_change(db, change):
                     recomputed += 1
+    if recomputed:
+        # Edits were computed anew: each round's template changes are decided again on them.
+        redecide_rounds(db)
     return ReextractStats(checked, reextracted, changed, skipped, recomputed, len(capped))

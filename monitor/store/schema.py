@@ -470,6 +470,46 @@ def m022_line_roles(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m023_site_memory(db: Database) -> None:
+    """Site memory and check rounds (`monitor.compare.sitememory`, `monitor.compare.template`):
+    `site_lines` holds, per site, the fingerprint of each body line and title affix its recorded
+    versions show, a sample of its text, the articles it was seen on (JSON, at most a few) and
+    when it was first and last seen; `check_rounds` one row per crawl round of a database that
+    wrote changes (the last check and change before it, when it closed, how many template changes
+    it decided), so a round's template decision is made at its close and made again after
+    `redline reextract`."""
+    _table(db, "site_lines").create(
+        {
+            "site": str,
+            "kind": str,  # line, prefix or suffix
+            "key": str,
+            "text": str,
+            "articles": int,
+            "article_ids": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk=("site", "kind", "key"),
+        not_null={"site", "kind", "key", "articles", "article_ids", "last_seen"},
+    )
+    _table(db, "site_lines").create_index(["site", "last_seen"])
+    _table(db, "check_rounds").create(
+        {
+            "id": int,
+            "started_at": str,
+            "after_check": int,
+            "after_change": int,
+            "closed_at": str,
+            "last_check": int,
+            "last_change": int,
+            "template_changes": int,
+        },
+        pk="id",
+        not_null={"started_at", "after_check", "after_change"},
+    )
+
+
+@MIGRATIONS()
 def m025_render_and_archive(db: Database) -> None:
     """History from web archives: a version read from one (`redline backfill`) keeps the memento
     URL it was read from (`versions.memento_url`; NULL for a version Redline fetched itself), and

@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.compare.edit import Edit
+from monitor.compare.sitememory import MemoryUpdate
 from monitor.errors import StalePlanError
 from monitor.extract.article import Article
 from monitor.store.newsroom import NewsroomWrites, apply_newsroom
@@ -32,6 +33,7 @@ from monitor.store.queries import (
 )
 from monitor.store.reextraction import replace_version_text
 from monitor.store.rendering import add_screenshot
+from monitor.store.sitememory import apply_memory_update
 from monitor.store.sites import SiteUpdate, apply_site_update
 
 __all__ = ["Applied", "NewVersion", "Plan", "apply_plan"]
@@ -79,6 +81,9 @@ class Plan:
     site: SiteUpdate | None = None
     # Headline runs and tests, live posts (`monitor.record.newsroom`): written with the check.
     newsroom: NewsroomWrites | None = None
+    # What the new version adds to its site's memory (`monitor.compare.sitememory`): written
+    # with the version, only when one is stored.
+    site_memory: MemoryUpdate | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
             update_article(db, plan.article_id, **updates)
         if plan.site is not None:
             apply_site_update(db, plan.site)
+        if plan.site_memory is not None and version is not None:
+            apply_memory_update(db, plan.site_memory)
     return Applied(int(version["seq"]) if version else None)
 
 

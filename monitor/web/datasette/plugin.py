@@ -432,7 +432,8 @@ async def compare_page(datasette: Any, request: Any) -> Response:
 FEED_SQL = """
 with matching as (
   select * from edit_feed
-  where score >= :min_score
+  -- a site's template change is one entry, never significant (`monitor.compare.template`)
+  where (score >= :min_score or kind = 'template_changed')
     and (:site = '' or site = :site)
     and (:kinds = '[]' or kind in (select value from json_each(:kinds)))
 ),
@@ -447,7 +448,8 @@ order by detected_at desc, change_id desc, edit_id
 
 
 async def feed_page(datasette: Any, request: Any) -> Response:
-    """/-/redline/feed.atom: significant edits as Atom, one entry per change, newest first.
+    """/-/redline/feed.atom: significant edits as Atom, one entry per change, newest first, and
+    each site's template changes (`template_changed`, one entry per site and round).
     Parameters: site, kind (repeatable), min_score (default 0.5, the significance threshold)."""
     db = await readable_database(datasette, request, "version_diffs")
     try:

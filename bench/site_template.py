@@ -1,0 +1,278 @@
+"""A site changing its template while Redline watches, built from real article pages.
+
+Scenario (the issue's): twelve tracked articles of one site are recorded once; in the next round
+every page changes template at once (a site-name suffix on the title, a reporter role on the
+byline, "(opens in a new tab)" inside every link of the article, a "Most read" rail and a
+newsletter box inside the article's element, a share counter inside its first paragraph) and
+the newsroom edits one quotation in one of them. Each page is recorded through `record_page`
+into a real SQLite file, the second round inside `open_round` / `close_round`, as the crawl's
+pipeline does (without HTTP: the pages are the bytes the crawl would hand over).
+
+Pages: article-extraction-benchmark's, split by a hash of their id fixed before any result was
+seen (`split_of`): development and held-out; scenarios are consecutive groups of twelve pages with
+a quotation to edit in the first. Reported side by side, per split: significant edits on
+untouched articles and whether the real edit is found with its kind, BEFORE (no site memory,
+no round decision: the comparison as it was) and AFTER; the CPU per page of the site memory
+(the memory update and the lookups), and the memory's size per site.
+
+    nice .venv/bin/python -m bench.site_template [--corpus DIR] [--scenarios N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import random
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from unittest import mock
+
+from lxml.html import HtmlElement, document_fromstring, fragment_fromstring, tostring
+
+from bench.corpus import corpus_dir_or_exit
+from bench.mutations import Mutation, Page, mutate_quote
+from bench.templates import _article_element
+from monitor import store
+from monitor.extract.extraction import extract_article
+from monitor.record import page as record
+from monitor.record.plan import FetchedPage
+from monitor.store import sitememory
+
+AEB = "article-extraction-benchmark"
+ARTICLES = 12  # tracked articles per site, as in the issue's scenario
+SITE_NAME = "The Daily Example"
+ROLE = "Staff Reporter"
+SPLITS = ("development", "heldout")
+_TITLE = re.compile(r"(<title[^>]*>)(.*?)(</title>)", re.IGNORECASE | re.DOTALL)
+_META = re.compile(
+    r'(<meta[^>]+(?:property|name)=["\'](?:og:title|twitter:title|author)["\'][^>]*content=["\'])'
+    r'([^"\']*)(["\'])',
+    re.IGNORECASE,
+)
+
+
+def split_of(page_id: str) -> str:
+    """Fixed before looking at any result: a hash of the page's id."""
+    digest = hashlib.sha256(f"site-template:{page_id}".encode()).digest()
+    return SPLITS[digest[0] % 2]
+
+
+@dataclass
+class Figures:
+    scenarios: int = 0
+    untouched: int = 0
+    untouched_alarming: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    untouched_significant: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    edit_found: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    events: int = 0
+    memory_cpu: float = 0.0
+    close_cpu: float = 0.0  # deciding the rounds at their close
+    memory_pages: int = 0
+    memory_rows: list[int] = field(default_factory=list)
+
+
+def _templated(html: str, titles: list[str], rng: random.Random) -> str | None:
+    """The page in the site's new template (see the module's docstring); None when its article
+    element cannot be found."""
+    body = extract_article(html.encode(), url="https://x.example/")
+    tree = document_fromstring(html)
+    element = _article_element(tree, body)
+    if element is None:
+        return None
+    for link in element.iter("a"):
+        label = fragment_fromstring('<span class="sr-only"> (opens in a new tab)</span>')
+        link.append(label)
+    paragraphs = [p for p in element.iter("p") if (p.text_content() or "").strip()]
+    if paragraphs:
+        first = paragraphs[0]
+        counter = fragment_fromstring(
+            f'<span class="shares">{rng.randint(12, 4000):,} shares</span>'
+        )
+        counter.tail = " " + (first.text or "")
+        first.text = ""
+        first.insert(0, counter)
+    rail = "".join(f"<li><a href='/story-{n}'>{t}</a></li>" for n, t in enumerate(titles[:4]))
+    boxes = [
+        (3, f"<aside class='most-read'><h2>Most read</h2><ol>{rail}</ol></aside>"),
+        (5, "<div class='newsletter'><p>Sign up to The Daily Example newsletter: the day's top "
+            "stories in your inbox every morning, free.</p></div>"),
+    ]  # fmt: skip
+    for after, box in boxes:
+        anchor: HtmlElement = paragraphs[min(after, len(paragraphs) - 1)] if paragraphs else element
+        anchor.addnext(fragment_fromstring(box))
+    for node in tree.iter():
+        if isinstance(node.tag, str) and re.search(r"byline|author", node.get("class") or ""):
+            node.append(fragment_fromstring(f'<span class="role">; {ROLE}</span>'))
+            break
+    html = tostring(tree, encoding="unicode")
+    html = _TITLE.sub(lambda m: f"{m[1]}{m[2].strip()} | {SITE_NAME}{m[3]}", html, count=1)
+    return _META.sub(
+        lambda m: (
+            m[1] + m[2] + (f"; {ROLE}" if "author" in m[1].lower() else f" | {SITE_NAME}") + m[3]
+        ),
+        html,
+    )
+
+
+def _pages(folder: Path) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {split: [] for split in SPLITS}
+    for path in sorted((folder / "html").glob("*.html.gz")):
+        page_id = path.name.split(".")[0]
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        found[split_of(page_id)].append((page_id, html))
+    return found
+
+
+def _fetched(url: str, html: str) -> FetchedPage:
+    return FetchedPage(url=url, status=200, body=html.encode(), content_type="text/html")
+
+
+@contextmanager
+def _before() -> Iterator[None]:
+    """The comparison as it was: no site memory weighing."""
+    with mock.patch.object(record, "weigh_site_memory", lambda db, s, a, o, n, edits: list(edits)):
+        yield
+
+
+def _run(pairs: list[tuple[str, str, str]], edited: int, figures: Figures, side: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.open_db(Path(tmp) / "site.db")
+        urls = [f"https://site.example/story-{n}.html" for n in range(len(pairs))]
+        for url in urls:
+            store.track_article(db, url, store.utc_now())
+        for url, (_, old, _) in zip(urls, pairs, strict=True):
+            record.record_page(db, _fetched(url, old), store.utc_now())
+        round_id = sitememory.open_round(db, store.utc_now())
+        for url, (_, _, new) in zip(urls, pairs, strict=True):
+            record.record_page(db, _fetched(url, new), store.utc_now())
+        if side == "after":
+            start = time.process_time()
+            figures.events += sitememory.close_round(db, round_id, store.utc_now())
+            figures.close_cpu += time.process_time() - start
+            figures.memory_rows.append(db.execute("select count(*) from site_lines").fetchone()[0])
+        for n, url in enumerate(urls):
+            kinds = [
+                row["kind"]
+                for row in db.query(
+                    "select kind from edits join articles on articles.id = edits.article_id "
+                    "where articles.url = ? and edits.significant",
+                    [url],
+                )
+            ]
+            if n == edited:
+                figures.edit_found[side] += "quote" in kinds
+            else:
+                figures.untouched_alarming[side] += bool(kinds)
+                figures.untouched_significant[side] += len(kinds)
+        db.close()
+
+
+def _memory_cost(pairs: list[tuple[str, str, str]], figures: Figures) -> None:
+    """CPU of the site memory alone per page: planning the update and the lookups."""
+    from monitor.compare.sitememory import furniture_lines, lookup_keys, plan_memory
+
+    articles = [extract_article(new.encode(), url="https://x.example/") for _, _, new in pairs]
+    start = time.process_time()
+    for n, article in enumerate(articles):
+        plan_memory("site.example", n, article, store.utc_now())
+        keys = lookup_keys(article)
+        furniture_lines(article.body, dict.fromkeys(keys, (1, 2, 3)), n)
+    figures.memory_cpu += time.process_time() - start
+    figures.memory_pages += len(articles)
+
+
+def scenarios(pages: list[tuple[str, str]], wanted: int) -> Iterator[tuple[list, int]]:
+    """Groups of ARTICLES real pages in the new template, one with a quotation edited."""
+    rng = random.Random(21)
+    queue = list(pages)
+    while queue and wanted:
+        group, queue = queue[:ARTICLES], queue[ARTICLES:]
+        if len(group) < ARTICLES:
+            return
+        titles = [
+            extract_article(html.encode(), url="https://x.example/").title for _, html in group
+        ]
+        built, edited = [], -1
+        for index, (page_id, html) in enumerate(group):
+            source = html
+            if edited < 0:
+                article = extract_article(html.encode(), url="https://x.example/")
+                result = mutate_quote(Page(html), article, rng)
+                if isinstance(result, Mutation):
+                    source, edited = result.html, index
+            new = _templated(source, titles, rng)
+            if new is None:
+                break
+            built.append((page_id, html, new))
+        if len(built) == ARTICLES and edited >= 0:
+            wanted -= 1
+            yield built, edited
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", help="the corpus folder (default: ../shared/corpus)")
+    parser.add_argument("--scenarios", type=int, default=3, help="scenarios per split")
+    args = parser.parse_args(argv)
+    folder = corpus_dir_or_exit(args.corpus, require=AEB) / AEB
+    results = {}
+    for split, pages in _pages(folder).items():
+        figures = Figures()
+        for pairs, edited in scenarios(pages, args.scenarios):
+            figures.scenarios += 1
+            figures.untouched += ARTICLES - 1
+            with _before():
+                _run(pairs, edited, figures, "before")
+            _run(pairs, edited, figures, "after")
+            _memory_cost(pairs, figures)
+        results[split] = figures
+    print(f"{'':44} {'development':>24} {'held-out':>24}")
+    rows = [
+        ("scenarios (12 articles each)", lambda f, s: f"{f.scenarios}"),
+        *(
+            (
+                f"untouched articles alarming ({side})",
+                lambda f, s, side=side: f"{f.untouched_alarming[side]}/{f.untouched}",
+            )
+            for side in ("before", "after")
+        ),
+        *(
+            (
+                f"significant edits on untouched ({side})",
+                lambda f, s, side=side: f"{f.untouched_significant[side]}",
+            )
+            for side in ("before", "after")
+        ),
+        *(
+            (
+                f"real quote edit found as quote ({side})",
+                lambda f, s, side=side: f"{f.edit_found[side]}/{f.scenarios}",
+            )
+            for side in ("before", "after")
+        ),
+        ("template_changed events", lambda f, s: f"{f.events}"),
+        (
+            "site memory CPU per page (ms)",
+            lambda f, s: f"{1000 * f.memory_cpu / max(f.memory_pages, 1):.2f}",
+        ),
+        (
+            "round decision CPU per page (ms)",
+            lambda f, s: f"{1000 * f.close_cpu / max(f.scenarios * ARTICLES, 1):.2f}",
+        ),
+        ("site memory rows per site", lambda f, s: f"{max(f.memory_rows, default=0)}"),
+    ]
+    for label, value in rows:
+        development, heldout = value(results["development"], "d"), value(results["heldout"], "h")
+        print(f"{label:44} {development:>24} {heldout:>24}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""The store's side of site memory and check rounds: the `site_lines` and `check_rounds` tables
+(`schema.m023_site_memory`).
+
+`monitor.compare.sitememory` and `monitor.compare.template` decide, from plain values; these
+functions read what they need and write their plans. A version's memory update is written by the
+check's writer (`writer.apply_plan`) in the version's own transaction; a round's template
+decision in one transaction when the round closes (`close_round`), and again after
+`redline reextract` (`redecide_rounds`), which rewrites the edits it decided on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from monitor.compare.edit import Edit
+from monitor.compare.sitememory import (
+    KEPT_ARTICLES,
+    SITE_LINES,
+    MemoryUpdate,
+    shared_title_affixes,
+)
+from monitor.compare.template import (
+    TEMPLATE_MIN_ARTICLES,
+    RoundEdit,
+    TemplateDecision,
+    compact_page,
+    decide_template,
+    pages_wanted,
+)
+from monitor.store.queries import (
+    load_snapshot_page,
+    replace_change_edits,
+    stamp,
+    write_transaction,
+)
+
+__all__ = [
+    "ROUND_HOLD",
+    "apply_memory_update",
+    "apply_template_decisions",
+    "close_round",
+    "decide_round",
+    "held_after_change",
+    "open_round",
+    "redecide_rounds",
+    "seen_on",
+    "site_title_affixes",
+]
+
+# Alerts wait for the close of a round still open (its template decision may take the
+# significance of its edits away), unless it started this long ago: a crawl killed before its
+# close must not hold alerts back for ever. A round of a large store takes well under an hour.
+ROUND_HOLD = timedelta(hours=3)
+# The sample of a line's text kept for people browsing `site_lines`.
+TEXT_CHARS = 200
+
+
+# --- memory -------------------------------------------------------------------------------------
+def seen_on(db: Database, site: str, keys: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Line key → the articles of `site` the memory saw that line on (keys it never saw left
+    out). One indexed lookup per key."""
+    if not keys:
+        return {}
+    rows = db.query(
+        "select key, article_ids from site_lines where site = ? and kind = 'line' "
+        "and key in (select value from json_each(?))",
+        [site, json.dumps(list(keys))],
+    )
+    return {row["key"]: tuple(json.loads(row["article_ids"])) for row in rows}
+
+
+def site_title_affixes(db: Database, site: str) -> tuple[str, ...]:
+    """The title affixes (" | Site Name") that the site's recorded titles share."""
+    counts = {
+        (row["kind"], row["text"]): int(row["articles"])
+        for row in db.query(
+            "select kind, text, articles from site_lines where site = ? "
+            "and kind in ('prefix', 'suffix')",
+            [site],
+        )
+    }
+    return shared_title_affixes(counts)
+
+
+def apply_memory_update(db: Database, update: MemoryUpdate) -> None:
+    """Add the version's sightings to its site's memory (inside the caller's transaction), then
+    forget the least recently seen lines past `SITE_LINES`."""
+    now = stamp(update.now)
+    article = update.article_id
+    for sighting in update.sightings:
+        text = sighting.text[:TEXT_CHARS]
+        db.execute(
+            "insert into site_lines (site, kind, key, text, articles, article_ids, first_seen, "
+            "last_seen) values (?, ?, ?, ?, 1, json_array(?), ?, ?) "
+            "on conflict (site, kind, key) do update set last_seen = excluded.last_seen, "
+            "article_ids = case when ? in (select value from json_each(site_lines.article_ids)) "
+            f"or json_array_length(site_lines.article_ids) >= {KEPT_ARTICLES} "
+            "then site_lines.article_ids else json_insert(site_lines.article_ids, '$[#]', ?) end, "
+            "articles = site_lines.articles + (? not in (select value from "
+            f"json_each(site_lines.article_ids)) and site_lines.articles < {KEPT_ARTICLES})",
+            [update.site, sighting.kind, sighting.key, text, article, now, now, *[article] * 3],
+        )
+    extra = db.execute(
+        "select count(*) - ? from site_lines where site = ?", [SITE_LINES, update.site]
+    ).fetchone()[0]
+    if extra > 0:
+        db.execute(
+            "delete from site_lines where rowid in (select rowid from site_lines where site = ? "
+            "order by last_seen, articles limit ?)",
+            [update.site, extra],
+        )
+
+
+# --- rounds ------------------------------------------------------------------------------------
+def open_round(db: Database, now: datetime) -> int:
+    """Start a check round: note the last check and change before it."""
+    with write_transaction(db):
+        checks = db.execute("select coalesce(max(id), 0) from checks").fetchone()[0]
+        changes = db.execute("select coalesce(max(id), 0) from changes").fetchone()[0]
+        cursor = db.execute(
+            "insert into check_rounds (started_at, after_check, after_change) values (?, ?, ?)",
+            [stamp(now), checks, changes],
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def held_after_change(db: Database, now: datetime) -> int | None:
+    """The changes after this id belong to a round still open (their alerts wait for its
+    close); None when no round is open."""
+    row = db.execute(
+        "select min(after_change) from check_rounds where closed_at is null and started_at >= ?",
+        [stamp(now - ROUND_HOLD)],
+    ).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def _edit_of(row: dict[str, Any]) -> Edit:
+    return Edit(
+        kind=row["kind"],
+        field=row["field"],
+        old=row["old"] or "",
+        new=row["new"] or "",
+        old_sentence=row["old_sentence"] or "",
+        new_sentence=row["new_sentence"] or "",
+        significant=bool(row["significant"]),
+        score=float(row["score"] or 0),
+        reasons=tuple(json.loads(row["reasons"] or "[]")),
+        old_paragraph=int(row["old_paragraph"] if row["old_paragraph"] is not None else -1),
+        new_paragraph=int(row["new_paragraph"] if row["new_paragraph"] is not None else -1),
+    )
+
+
+def decide_round(
+    db: Database, after_check: int, after_change: int, last_check: int, last_change: int
+) -> list[TemplateDecision]:
+    """Read the round's edits per site (sites with changes on enough articles only) and decide
+    each site's template change. Reads only."""
+    decisions = []
+    sites = db.query(
+        "select site from edits where change_id > ? and change_id <= ? and field != 'article' "
+        "group by site having count(distinct article_id) >= ?",
+        [after_change, last_change, TEMPLATE_MIN_ARTICLES],
+    )
+    for site in [row["site"] for row in sites]:
+        checked = db.execute(
+            "select count(distinct checks.article_id) from checks join articles "
+            "on articles.id = checks.article_id where checks.id > ? and checks.id <= ? "
+            "and articles.site = ?",
+            [after_check, last_check, site],
+        ).fetchone()[0]
+        edits = [
+            RoundEdit(int(row["id"]), int(row["change_id"]), int(row["article_id"]), _edit_of(row))
+            for row in db.query(
+                "select * from edits where site = ? and change_id > ? and change_id <= ? "
+                "and field != 'article' and kind != 'template_changed' order by id",
+                [site, after_change, last_change],
+            )
+        ]
+        decision = decide_template(site, edits, int(checked))
+        wanted = pages_wanted(edits, decision)
+        if wanted:
+            decision = decide_template(site, edits, int(checked), _old_pages(db, wanted))
+        decisions.append(decision)
+    return decisions
+
+
+def _old_pages(db: Database, change_ids: list[int]) -> dict[int, str]:
+    """Change id → the text of its old version's raw page, as the decision reads it."""
+    from monitor.extract.extraction import page_text  # trafilatura: only when needed
+
+    pages = {}
+    for row in db.query(
+        "select changes.id as id, versions.snapshot_id as snapshot from changes "
+        "join versions on versions.id = changes.old_version_id "
+        "where changes.id in (select value from json_each(?)) and versions.snapshot_id",
+        [json.dumps(change_ids)],
+    ):
+        raw, content_type = load_snapshot_page(db, int(row["snapshot"]))
+        pages[int(row["id"])] = compact_page(page_text(raw, content_type))
+    return pages
+
+
+def apply_template_decisions(
+    db: Database, after_change: int, last_change: int, decisions: Iterable[TemplateDecision]
+) -> int:
+    """Write the round's decisions (inside the caller's transaction): the sites' earlier events
+    for the round dropped, the template's edits weighed down, one event per site with a template
+    change; returns how many events."""
+    events = 0
+    for decision in decisions:
+        refresh: dict[int, int] = {}  # change id → article id, summaries to recompute
+        for row in db.query(
+            "select change_id, article_id from edits where site = ? and kind = 'template_changed' "
+            "and change_id > ? and change_id <= ?",
+            [decision.site, after_change, last_change],
+        ):
+            refresh[int(row["change_id"])] = int(row["article_id"])
+        db.execute(
+            "delete from edits where site = ? and kind = 'template_changed' "
+            "and change_id > ? and change_id <= ?",
+            [decision.site, after_change, last_change],
+        )
+        for edit_id, edit in decision.downgrades:
+            row = db.execute(
+                "update edits set significant = ?, score = ?, reasons = ? where id = ? "
+                "returning change_id, article_id",
+                [int(edit.significant), edit.score, json.dumps(list(edit.reasons)), edit_id],
+            ).fetchone()
+            refresh[int(row[0])] = int(row[1])
+        if decision.event is not None and decision.lead_change is not None:
+            article_id, position = db.execute(
+                "select changes.article_id, (select coalesce(max(position) + 1, 0) from edits "
+                "where change_id = changes.id) from changes where id = ?",
+                [decision.lead_change],
+            ).fetchone()
+            replace_change_edits(
+                db, decision.lead_change, int(article_id), [decision.event], int(position)
+            )
+            refresh.pop(decision.lead_change, None)
+            events += 1
+        for change_id, article_id in refresh.items():
+            replace_change_edits(db, change_id, article_id, [])
+    return events
+
+
+def close_round(db: Database, round_id: int, now: datetime) -> int:
+    """Decide the round's template changes, write them and close the round in one transaction;
+    returns how many template changes. A round that wrote no change leaves no row (a round of
+    unchanged pages every few minutes would otherwise grow the table for nothing)."""
+    row = db.execute(
+        "select after_check, after_change from check_rounds where id = ?", [round_id]
+    ).fetchone()
+    after_check, after_change = int(row[0]), int(row[1])
+    last_check = db.execute("select coalesce(max(id), 0) from checks").fetchone()[0]
+    last_change = db.execute("select coalesce(max(id), 0) from changes").fetchone()[0]
+    if last_change == after_change:
+        # Nothing to decide, now or after `redline reextract`: the round leaves no row.
+        with write_transaction(db):
+            db.execute("delete from check_rounds where id = ?", [round_id])
+        return 0
+    decisions = decide_round(db, after_check, after_change, last_check, last_change)
+    with write_transaction(db):
+        events = apply_template_decisions(db, after_change, last_change, decisions)
+        db.execute(
+            "update check_rounds set closed_at = ?, last_check = ?, last_change = ?, "
+            "template_changes = ? where id = ?",
+            [stamp(now), last_check, last_change, events, round_id],
+        )
+    return events
+
+
+def redecide_rounds(db: Database) -> int:
+    """Every closed round decided again (after `redline reextract` rewrote edits); returns how
+    many template changes there are now."""
+    events = 0
+    rounds = list(
+        db.query(
+            "select * from check_rounds where closed_at is not null and last_change > after_change "
+            "order by id"
+        )
+    )
+    for round_row in rounds:
+        after_change, last_change = int(round_row["after_change"]), int(round_row["last_change"])
+        decisions = decide_round(
+            db,
+            int(round_row["after_check"]),
+            after_change,
+            int(round_row["last_check"]),
+            last_change,
+        )
+        with write_transaction(db):
+            found = apply_template_decisions(db, after_change, last_change, decisions)
+            db.execute(
+                "update check_rounds set template_changes = ? where id = ?",
+                [found, round_row["id"]],
+            )
+        events += found
+    return events

@@ -1,0 +1,196 @@
+"""A template change within a round: the same edit on many articles of one site is the site's
+template (one event, its edits not significant); an editorial act repeated on every article, or
+an edit on one article only, is still reported on each."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.edit import Edit, make_edit
+from monitor.compare.template import (
+    TEMPLATE_MIN_ARTICLES,
+    RoundEdit,
+    compact_page,
+    decide_template,
+    edit_signatures,
+    pages_wanted,
+)
+
+TEMPLATE = "template"  # a fragment a template can produce
+EDITORIAL = "editorial"  # never a template's, on however many articles
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "old", "new", "expected"),
+    [
+        ("headline", "title", "Plan approved", "Plan approved | The Ledger", TEMPLATE),
+        ("headline", "title", "Plan approved - Old Site", "Plan approved | The Ledger", TEMPLATE),
+        ("headline", "title", "Plan approved | Ledger", "Plan rejected | Ledger", EDITORIAL),
+        ("byline", "byline", "By Jane Doe", "Jane Doe; City Hall Reporter", TEMPLATE),
+        ("byline", "byline", "Jane Doe", "JANE DOE, Politics Correspondent", TEMPLATE),
+        ("sentence_changed", "body", "Read it.", "Read it (opens in a new tab).", TEMPLATE),
+        ("sentence_changed", "body", "It passed.", "1,204 shares It passed.", TEMPLATE),
+        ("sentence_added", "body", "", "Sign up to The Morning Ledger, in your inbox.", TEMPLATE),
+        ("sentence_removed", "body", "Most read: storm hits the coast", "", TEMPLATE),
+        # the newsroom's acts, even when repeated on every story
+        ("byline", "byline", "Jon Doe", "John Doe", EDITORIAL),
+        ("name", "body", "Jon Smith", "John Smith", EDITORIAL),
+        ("sentence_changed", "body", "Jon Smith said no.", "John Smith said no.", EDITORIAL),
+        ("number", "body", "60", "80", EDITORIAL),
+        ("sentence_changed", "body", "It rained 60 mm.", "It rained 80 mm.", EDITORIAL),
+        ("quote", "body", "will", "should", EDITORIAL),
+        ("correction_note", "body", "", "Correction: an earlier version erred.", EDITORIAL),
+        ("sentence_added", "body", "", "Editor's note: updated on Monday.", EDITORIAL),
+        ("published_date", "published", "2026-11-01", "2026-11-02", EDITORIAL),
+    ],
+)
+def test_which_edits_a_template_can_make(kind, field, old, new, expected) -> None:
+    signatures = edit_signatures(make_edit(kind, field, old=old, new=new))
+    assert (TEMPLATE if signatures else EDITORIAL) == expected
+
+
+def test_counters_of_different_values_are_one_fragment() -> None:
+    first = edit_signatures(make_edit("sentence_changed", "body", old="A.", new="87 shares A."))
+    second = edit_signatures(make_edit("sentence_changed", "body", old="B.", new="1.2K shares B."))
+    assert first == second
+
+
+def _round(edits_per_article: dict[int, list[Edit]]) -> list[RoundEdit]:
+    rows, next_id = [], 1
+    for article, edits in edits_per_article.items():
+        for edit in edits:
+            rows.append(RoundEdit(next_id, 100 + article, article, edit))
+            next_id += 1
+    return rows
+
+
+def _suffix(article: int) -> Edit:
+    return make_edit("headline", "title", old=f"Story {article}", new=f"Story {article} | Ledger")
+
+
+def _link_label(article: int) -> Edit:
+    return make_edit(
+        "sentence_changed",
+        "body",
+        old=f"Read report {article} here.",
+        new=f"Read report {article} here (opens in a new tab).",
+    )
+
+
+QUOTE = make_edit("quote", "body", old="will", new="should")
+NOTE = make_edit("correction_note", "body", new="Correction: the vote was on Tuesday, not Monday.")
+NAME = make_edit("name", "body", old="Jon Smith", new="John Smith")
+
+
+def _significant(decision, edits: list[RoundEdit]) -> list[tuple[int, str]]:
+    downgraded = dict(decision.downgrades)
+    return [
+        (item.article_id, item.edit.kind)
+        for item in edits
+        if downgraded.get(item.edit_id, item.edit).significant
+    ]
+
+
+def test_a_template_change_on_every_article_is_one_event_and_the_one_real_edit_stays() -> None:
+    articles = {n: [_suffix(n), _link_label(n)] for n in range(12)}
+    articles[5].append(QUOTE)
+    edits = _round(articles)
+    decision = decide_template("ledger.example", edits, checked_articles=12)
+    assert decision.event is not None and decision.event.kind == "template_changed"
+    assert not decision.event.significant
+    assert decision.lead_change == 100
+    assert _significant(decision, edits) == [(5, "quote")]
+    reasons = [reason for _, edit in decision.downgrades for reason in edit.reasons]
+    assert all("template_changed" in r for r in reasons if r.startswith("template change"))
+
+
+@pytest.mark.parametrize(
+    ("name", "repeated"),
+    [("the same correction note on every article", NOTE), ("the same name corrected", NAME)],
+)
+def test_a_site_wide_editorial_act_is_reported_on_each_article(name, repeated) -> None:
+    edits = _round({n: [repeated] for n in range(12)})
+    decision = decide_template("ledger.example", edits, checked_articles=12)
+    assert decision.event is None, name
+    assert len(_significant(decision, edits)) == 12
+
+
+@pytest.mark.parametrize(
+    ("articles_changed", "checked", "template"),
+    [
+        (TEMPLATE_MIN_ARTICLES - 1, TEMPLATE_MIN_ARTICLES - 1, False),  # too few articles
+        (TEMPLATE_MIN_ARTICLES, TEMPLATE_MIN_ARTICLES, True),
+        (3, 200, False),  # three of the two hundred checked: the newsroom, reported
+        (100, 200, True),
+        (12, 12, True),
+    ],
+)
+def test_thresholds(articles_changed, checked, template) -> None:
+    edits = _round({n: [_suffix(n)] for n in range(articles_changed)})
+    decision = decide_template("ledger.example", edits, checked_articles=checked)
+    assert (decision.event is not None) is template
+    assert (not _significant(decision, edits)) is template
+
+
+def _beside_link_labels(*odd: Edit) -> list[tuple[int, str]]:
+    """The significant edits when article 9's `odd` edits come in a round where six articles
+    gained "(opens in a new tab)" labels."""
+    edits = _round({n: [_link_label(n)] for n in range(6)})
+    edits += [RoundEdit(90 + i, 109, 9, edit) for i, edit in enumerate(odd)]
+    return _significant(decide_template("ledger.example", edits, checked_articles=7), edits)
+
+
+def test_an_edit_with_a_template_fragment_and_a_real_one_stays_significant() -> None:
+    mixed = make_edit(
+        "sentence_changed",
+        "body",
+        old="Read report 9 here, the mayor said.",
+        new="Read report 9 here (opens in a new tab), the governor said.",
+    )
+    assert _beside_link_labels(mixed) == [(9, "sentence_changed")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("MacBooks", "MacBook (opens in a new tab)s"),  # a label inside a linked word
+        ("expanded", "expand (opens in a new tab)ed (opens in a new tab)"),
+    ],
+)
+def test_an_edit_that_is_only_the_templates_words_once_they_are_taken_out(old, new) -> None:
+    odd = make_edit("sentence_changed", "body", old=old, new=new)
+    assert _beside_link_labels(odd) == []
+
+
+def test_a_sentence_split_across_two_edits_is_read_together() -> None:
+    removed = make_edit(
+        "sentence_changed",
+        "body",
+        old=". Follow her on Twitter or on Facebook",
+        new="(opens in a new tab)",
+    )
+    added = make_edit(
+        "sentence_added", "body", new="Follow her on Twitter (opens in a new tab) or on Facebook."
+    )
+    assert _beside_link_labels(removed, added) == []
+
+
+TWEET = "The Browns' highest-graded player on defense was Joe Schobert."
+
+
+@pytest.mark.parametrize(
+    ("old_page", "significant"),
+    [
+        (f"Menu\n{TWEET}\nFooter", []),  # on the old page: the extraction took it in
+        ("Menu\nFooter", [(9, "sentence_added")]),  # newly written: reported
+    ],
+)
+def test_text_the_template_brought_into_the_extraction(old_page, significant) -> None:
+    edits = _round({n: [_link_label(n)] for n in range(6)})
+    label = TWEET.replace("Browns'", "Browns' (opens in a new tab)")
+    edits.append(RoundEdit(99, 109, 9, make_edit("sentence_added", "body", new=label)))
+    first = decide_template("ledger.example", edits, checked_articles=7)
+    assert pages_wanted(edits, first) == [109]
+    pages = {109: compact_page(old_page)}
+    decision = decide_template("ledger.example", edits, checked_articles=7, old_pages=pages)
+    assert _significant(decision, edits) == significant
