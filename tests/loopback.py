@@ -1,0 +1,59 @@
+"""A loopback HTTP server answering fixed routes that a test can change between crawls: what a
+hostile or odd site sends (bytes, headers), without a whole demo site."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+Route = tuple[int, dict[str, str], bytes]
+
+
+@dataclass
+class Pages:
+    """Routes (path -> status, headers, body) served on 127.0.0.1; `requested` lists the paths
+    asked for. Unknown paths are 404s; robots.txt allows everything unless a route says else."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@contextmanager
+def serve_pages(routes: dict[str, Route] | None = None) -> Iterator[Pages]:
+    pages = Pages(dict(routes or {}))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            pages.requested.append(self.path)
+            default: Route = (
+                (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+                if self.path == "/robots.txt"
+                else (404, {}, b"not found")
+            )
+            status, headers, body = pages.routes.get(self.path, default)
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    pages.port = int(server.server_address[1])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield pages
+    finally:
+        server.shutdown()
+        server.server_close()
