@@ -28,6 +28,7 @@ from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.sources import load_sources, make_source
 from monitor.fetch.urls import check_url
+from monitor.ids import MAX_ID
 from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
 
@@ -361,9 +362,17 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("url", metavar="URL|ID")
 @click.option(
-    "--from", "from_seq", type=int, help="Older version number (default: the one before --to)."
+    "--from",
+    "from_seq",
+    type=click.IntRange(1, MAX_ID),
+    help="Older version number (default: the one before --to).",
 )
-@click.option("--to", "to_seq", type=int, help="Newer version number (default: the latest).")
+@click.option(
+    "--to",
+    "to_seq",
+    type=click.IntRange(1, MAX_ID),
+    help="Newer version number (default: the latest).",
+)
 @click.pass_context
 @friendly
 def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None) -> None:
@@ -432,7 +441,7 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
 @click.option(
     "--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves)."
 )
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_ID), default=200, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @friendly
