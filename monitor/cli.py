@@ -24,6 +24,7 @@ from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
 from monitor.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
+from monitor.escapes import escape_logs
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.sources import load_sources, make_source
@@ -131,6 +132,7 @@ def cli(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    escape_logs()  # a site's text in a log line: escaped, on one line
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["config"] = config_path
@@ -297,7 +299,7 @@ def extract(file: Path, url: str | None, as_json: bool) -> None:
             render.plain(f"published {article.published}  modified {article.modified or '-'}")
         )
     console.print()
-    console.print(article.body, markup=False)
+    console.print(render.plain(article.body))
 
 
 @cli.command(name="compare")
