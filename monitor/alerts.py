@@ -241,7 +241,8 @@ def url_secrets(url: str) -> frozenset[str]:
     query values (MIN_SECRET_CHARS or longer), as written and decoded."""
     try:
         parts = urlsplit(url)
-        pieces = [parts.username, parts.password, parts.hostname, *parts.path.split("/")]
+        userinfo = [parts.username or "", parts.password or "", parts.hostname or ""]
+        pieces = [*userinfo, *parts.path.split("/")]
         pieces += [value for _, value in parse_qsl(parts.query)]
     except ValueError:
         pieces = url.split("/")
