@@ -9,25 +9,37 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Route = tuple[int, dict[str, str], bytes]
+Route = tuple[int, dict[str, str], bytes | str]  # status, headers, body (str: UTF-8)
 
 
 @dataclass
 class Pages:
-    """Routes (path -> status, headers, body) served on 127.0.0.1; `requested` lists the paths
-    asked for. Unknown paths are 404s; robots.txt allows everything unless a route says else."""
+    """Routes (path -> status, headers, body) served on a loopback `address`; `requested` lists
+    the paths asked for. Unknown paths are 404s; robots.txt allows everything unless a route
+    says else."""
 
+    address: str = "127.0.0.1"
     routes: dict[str, Route] = field(default_factory=dict)
     requested: list[str] = field(default_factory=list)
     port: int = 0
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.address}:{self.port}{path}"
 
 
 @contextmanager
 def serve_pages(routes: dict[str, Route] | None = None) -> Iterator[Pages]:
-    pages = Pages(dict(routes or {}))
+    pages = Pages(routes=dict(routes or {}))
+    server = start_pages(pages)
+    try:
+        yield pages
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def start_pages(pages: Pages) -> ThreadingHTTPServer:
+    """Serve `pages` on its address and a free port (set on `pages`) until shut down."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -37,7 +49,8 @@ def serve_pages(routes: dict[str, Route] | None = None) -> Iterator[Pages]:
                 if self.path == "/robots.txt"
                 else (404, {}, b"not found")
             )
-            status, headers, body = pages.routes.get(self.path, default)
+            status, headers, text = pages.routes.get(self.path, default)
+            body = text.encode() if isinstance(text, str) else text
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
@@ -48,12 +61,8 @@ def serve_pages(routes: dict[str, Route] | None = None) -> Iterator[Pages]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((pages.address, 0), Handler)
     server.daemon_threads = True
     pages.port = int(server.server_address[1])
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield pages
-    finally:
-        server.shutdown()
-        server.server_close()
+    return server

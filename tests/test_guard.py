@@ -10,10 +10,7 @@ or lists on the internal host must never be requested.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ import pytest
 from monitor import store
 from monitor.crawl import run_crawl
 from tests.conftest import FAST, rows
+from tests.loopback import Pages, start_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -29,47 +27,14 @@ SECRET = "<html><head><title>Internal</title></head><body><p>{}</p></body></html
 )
 
 
-@dataclass
-class Host:
-    """A loopback HTTP server answering fixed routes, recording every path requested."""
-
-    address: str
-    routes: dict[str, tuple[int, dict[str, str], str]] = field(default_factory=dict)
-    requested: list[str] = field(default_factory=list)
-    port: int = 0
-
-    def url(self, path: str) -> str:
-        return f"http://{self.address}:{self.port}{path}"
-
-
-def _serve(host: Host) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            host.requested.append(self.path)
-            status, headers, body = host.routes.get(self.path, (404, {}, "not found"))
-            data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in {"Content-Type": "text/html", **headers}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((host.address, 0), Handler)
-    server.daemon_threads = True
-    host.port = int(server.server_address[1])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+Host = Pages  # a loopback HTTP server answering fixed routes, recording every path asked
 
 
 @pytest.fixture
 def hosts() -> Iterator[tuple[Host, Host]]:
     public, internal = Host("127.0.0.1"), Host("127.0.0.2")
     try:
-        servers = [_serve(public), _serve(internal)]
+        servers = [start_pages(public), start_pages(internal)]
     except OSError as error:
         pytest.skip(f"cannot listen on 127.0.0.2 here: {error}")
     internal.routes = {
@@ -221,7 +186,7 @@ def test_the_middleware_refuses_a_name_resolving_to_loopback(
 def other_port(hosts: tuple[Host, Host]) -> Iterator[Host]:
     """A second service on the news site's own address, on another port (an admin console)."""
     service = Host("127.0.0.1", routes={"/secret.html": (200, {}, SECRET)})
-    server = _serve(service)
+    server = start_pages(service)
     yield service
     server.shutdown()
     server.server_close()
