@@ -130,3 +130,15 @@ def test_a_visitor_cannot_forge_a_line_in_the_servers_log(hostile_capture: Path)
     assert "x\\n2026-12-06 12:00:00 WARNING forged" in log, log[-2000:]
     assert not [line for line in log.splitlines() if line.startswith("2026-12-06 12:00:00")]
     assert "\x1b" not in log
+
+
+@pytest.mark.e2e
+def test_the_crawls_log_escapes_what_a_url_carries(tmp_path: Path) -> None:
+    """A real `scrapy crawl`: the URL is logged with its escape sequence written out."""
+    from monitor.crawl import run_crawl
+
+    url = f"http://127.0.0.1:9/story{CLIPBOARD}.html"  # port 9: nothing listens
+    result = run_crawl("check", tmp_path / "redline.db", {"url": url}, {"RETRY_TIMES": "0"})
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "/story\\x1b]52;c;" in result.stdout
+    assert not [c for c in CONTROLS if c in result.stdout]
