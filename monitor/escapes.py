@@ -56,29 +56,35 @@ def log_text(text: str) -> str:
     return LOG_CONTROL.sub(_escaped, text)
 
 
-def _log_arg(value: Any) -> Any:
+def _log_arg(value: Any, controls: re.Pattern[str]) -> Any:
     """A string escaped; any other object as it is (its `%r` or `%d` stays right) unless its
     text carries a control character (a request or an error quoting a URL)."""
     if value is None or isinstance(value, int | float):
         return value
-    if isinstance(value, str):
-        return log_text(value)
-    try:
-        text = str(value)
-    except Exception:  # an object whose __str__ fails: logging will say so itself
+    text = value if isinstance(value, str) else _text_of(value)
+    if text is None or not controls.search(text):
         return value
-    return log_text(text) if LOG_CONTROL.search(text) else value
+    return controls.sub(_escaped, text)
+
+
+def _text_of(value: Any) -> str | None:
+    try:
+        return str(value)
+    except Exception:  # an object whose __str__ fails: logging will say so itself
+        return None
 
 
 def escape_record(record: logging.LogRecord) -> logging.LogRecord:
-    """The record with its arguments written by `log_text` and the controls of its message
-    (but newline and tab) escaped."""
+    """The record with its arguments' controls escaped (`log_text`) and those of its message but
+    newline and tab. Scrapy's own records keep the newlines of their arguments: they are its
+    multi-line dumps of settings and stats, and the URLs it logs are already percent-encoded."""
     if isinstance(record.msg, str) and MESSAGE_CONTROL.search(record.msg):
         record.msg = MESSAGE_CONTROL.sub(_escaped, record.msg)
+    controls = MESSAGE_CONTROL if record.name.startswith("scrapy.") else LOG_CONTROL
     if isinstance(record.args, dict):
-        record.args = {key: _log_arg(value) for key, value in record.args.items()}
+        record.args = {key: _log_arg(value, controls) for key, value in record.args.items()}
     elif record.args:
-        record.args = tuple(_log_arg(value) for value in record.args)
+        record.args = tuple(_log_arg(value, controls) for value in record.args)
     return record
 
 
