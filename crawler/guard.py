@@ -14,10 +14,13 @@ Two checks, both deciding with `monitor.fetch.addresses.AddressPolicy`:
   failure, with a warning saying why. IP literals are never looked up, so the middleware's
   check is the one that holds for them.
 
-A host is trusted, whatever its addresses, when `REDLINE_ALLOW_PRIVATE` is on or the user named
-it (`named_hosts`: the host of each article added with `redline add` or `-a url=`, and of each
-source). The named hosts are read once per crawl, on the first request, after the spider has
-tracked any `-a url=` it was given.
+A non-public address is allowed when `REDLINE_ALLOW_PRIVATE` is on, or on a host and port the user
+named at an address they vouched for (`named_hosts`, `monitor.fetch.addresses.NamedHost`: the host
+and port of each article added with `redline add` or `-a url=` and of each source, and the IP
+literal written or the non-public addresses the name had then). A name that rebinds to another
+private address, or a redirect to another port of a named host, is refused like any other. The
+named hosts are read once per crawl, on the first request, after the spider has tracked any
+`-a url=` it was given.
 """
 
 from __future__ import annotations
@@ -38,7 +41,14 @@ from twisted.internet.threads import deferToThread
 
 from crawler.config import db_paths_from
 from monitor import store
-from monitor.fetch.addresses import AddressPolicy, host_of, is_ip_literal, resolve_host
+from monitor.fetch.addresses import (
+    AddressPolicy,
+    NamedHost,
+    host_of,
+    is_ip_literal,
+    port_of,
+    resolve_host,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +67,7 @@ class _Policy:
 
     def get(self) -> AddressPolicy:
         if self._policy is None:
-            named: frozenset[str] = frozenset()
+            named: frozenset[NamedHost] = frozenset()
             for path in () if self.allow_private else self.db_paths:
                 db = store.open_db(path)
                 try:
@@ -70,35 +80,37 @@ class _Policy:
 
 class PrivateAddressMiddleware:
     """Refuses every request whose host is, or resolves to, a non-public address the user did
-    not name. Runs before robots.txt is fetched (priority 50)."""
+    not vouch for on that host and port. Runs before robots.txt is fetched (priority 50)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.policy = _Policy(crawler.settings)
-        self.verdicts: dict[str, str | None] = {}  # host -> reason refused, or None
+        # (host, port) -> reason refused, or None
+        self.verdicts: dict[tuple[str, int | None], str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        host = host_of(request.url)
-        if host not in self.verdicts:
+        host, port = host_of(request.url), port_of(request.url)
+        key = (host, port)
+        if key not in self.verdicts:
             policy = self.policy.get()
-            if policy.trusts(host):
-                self.verdicts[host] = None
+            if policy.allow_private:
+                self.verdicts[key] = None
             elif is_ip_literal(host):
-                self.verdicts[host] = policy.refusal(host, [host])
+                self.verdicts[key] = policy.refusal(host, [host], port)
             else:
                 addresses = await maybe_deferred_to_future(deferToThread(resolve_host, host))
-                self.verdicts[host] = policy.refusal(host, addresses)
-        reason = self.verdicts[host]
+                self.verdicts[key] = policy.refusal(host, addresses, port)
+        reason = self.verdicts[key]
         if reason is not None:
             raise AddressRefused(f"refused {request.url}: {reason}")
 
 
 class GuardedResolver(CachingThreadedResolver):
     """Scrapy's caching resolver, refusing at connect time a name whose address is not public
-    unless the host is trusted (see the module's docstring)."""
+    unless the user vouched for that address of that name (see the module's docstring)."""
 
     def __init__(self, reactor: Any, cache_size: int, timeout: float, policy: _Policy) -> None:
         super().__init__(reactor, cache_size, timeout)

@@ -10,16 +10,22 @@ a target that fails is left alone for the rest of the round. Nothing here runs i
 daemon runs `send_pending_alerts` as its own job, so a slow or broken target never delays one.
 
 Target URLs carry secrets: the table records target names only, and errors are stored without URL.
+apprise itself logs URLs (`Unparseable URL …` with the user, token and path, only the password
+half-masked): before Redline hands it a URL, `mask_apprise_logs` puts a filter on apprise's logger
+that writes every URL as `scheme://…` and masks every part of a target's URL that may be a
+secret, whatever apprise writes, in the terminal, the daemon's log and the errors stored.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sqlite_utils import Database
 
@@ -221,10 +227,71 @@ def retry_delay(config: Config, attempts: int) -> timedelta:
     return min(delay, MAX_BACKOFF)
 
 
+# --- apprise's logging, masked -------------------------------------------------------------
+# A URL in a message: a scheme and everything up to a space, a quote or an angle bracket.
+URL_IN_TEXT = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{0,31})://[^\s'\"<>]*")
+# The one logger every apprise module writes to (its `logger.LOGGER_NAME`).
+APPRISE_LOGGER = "apprise"
+# Parts of a target URL shorter than this are not masked on their own (`json`, `v1`, a port):
+# a secret (a password, a token, a webhook key) is longer.
+MIN_SECRET_CHARS = 6
+
+
+def url_secrets(url: str) -> frozenset[str]:
+    """The parts of a target URL that may be secret: user, password, host, path segments and
+    query values (MIN_SECRET_CHARS or longer), as written and decoded."""
+    try:
+        parts = urlsplit(url)
+        userinfo = [parts.username or "", parts.password or "", parts.hostname or ""]
+        pieces = [*userinfo, *parts.path.split("/")]
+        pieces += [value for _, value in parse_qsl(parts.query)]
+    except ValueError:
+        pieces = url.split("/")
+    found = {p for p in pieces if p} | {unquote(p) for p in pieces if p}
+    return frozenset(p for p in found if len(p) >= MIN_SECRET_CHARS)
+
+
+def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every URL as `scheme://…` and every secret replaced by `…`."""
+    text = URL_IN_TEXT.sub(lambda match: f"{match[1]}://…", text)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "…")
+    return text
+
+
+class _MaskedURLs(logging.Filter):
+    """On apprise's logger: each record's message with its URLs and secrets masked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message, self.secrets)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def mask_apprise_logs(targets: Iterable[Target]) -> None:
+    """Mask the targets' URLs (and any URL) in whatever apprise logs, from now on in this
+    process. Called before any URL is handed to apprise."""
+    apprise_logger = logging.getLogger(APPRISE_LOGGER)
+    masked = next((f for f in apprise_logger.filters if isinstance(f, _MaskedURLs)), None)
+    if masked is None:
+        masked = _MaskedURLs()
+        apprise_logger.addFilter(masked)
+    for target in targets:
+        masked.secrets |= url_secrets(target.url)
+
+
 # --- sending (the network) -----------------------------------------------------------------
 def deliver(target: Target, title: str, body: str, timeout: timedelta) -> None:
     """Send one message to one target through apprise; AlertSendError says why it failed."""
     import apprise
+
+    mask_apprise_logs([target])
 
     asset = apprise.AppriseAsset(
         app_id="Redline", app_desc="Redline news edit monitor", storage_mode="memory"
@@ -255,6 +322,7 @@ def check_targets(config: Config) -> None:
     """Fail now, with one line, on a target URL apprise cannot use."""
     import apprise
 
+    mask_apprise_logs(config.alerts.targets)
     for target in config.alerts.targets:
         if not apprise.Apprise().add(target.url):
             raise AlertSendError(

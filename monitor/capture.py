@@ -30,8 +30,21 @@ NO_HEADERS = "not recorded (captured before Redline stored response headers)"
 # Content types rendered as a page; other text is shown as text, anything else only described.
 _HTML_TYPE = re.compile(r"html|xml", re.IGNORECASE)
 _TEXT_TYPE = re.compile(r"^text/|json|javascript|csv", re.IGNORECASE)
-# Attributes a link keeps, its target moved to a tooltip: clicking it loads nothing.
-_URL_ATTRIBUTES = ("href", "src", "srcset", "action", "formaction", "poster", "background")
+# Attributes that name something to load, fetch or ping, dropped wherever they appear, by their
+# local name (`xlink:href` is an `href`); a link's `href` is kept as its tooltip.
+_URL_ATTRIBUTES = frozenset(
+    "href src srcset imagesrcset action formaction poster background ping data codebase "
+    "classid archive cite longdesc lowsrc dynsrc usemap manifest icon profile".split()
+)
+# A value that makes CSS or SVG load something: `url(`, `image-set(` and their kin in an inline
+# style or an SVG attribute (`fill="url(https://…)"`), `@import`, and any CSS escape (`\75rl(`
+# spells `url(`). An attribute carrying one is dropped whole.
+_LOADS = re.compile(
+    r"(?:url|image-set|image|cross-fade|element|src|expression)\s*\(|@import|\\",
+    re.IGNORECASE,
+)
+# SVG animation elements can set any attribute (an `href`) to any value, after the cleaning.
+_ANIMATIONS = "//animate|//set|//animatemotion|//animatetransform|//discard"
 
 
 @dataclass(frozen=True)
@@ -94,8 +107,11 @@ def capture_from_rows(
 def safe_html(raw: bytes, content_type: str = "") -> str:
     """The page with everything active removed: scripts, styles sheets and links to them, frames,
     embeds, objects, forms and their fields, meta refreshes, `<base>`, event handlers and
-    `javascript:` URLs; every URL attribute is dropped (a link's target stays readable as its
-    tooltip). Text, structure and inline styles stay. A UTF-8 document."""
+    `javascript:` URLs, SVG animations; every attribute that can name a URL is dropped
+    (`xlink:href`, `ping`..., and any inline style or SVG value with `url(`, `image-set(`,
+    `@import` or a CSS escape), a link's target staying readable as its tooltip, so the page loads
+    nothing even without `CAPTURE_CSP`. Text, structure and plain inline styles stay. A UTF-8
+    document."""
     from lxml import etree
     from lxml.html import document_fromstring, tostring
     from lxml_html_clean import Cleaner
@@ -123,19 +139,25 @@ def safe_html(raw: bytes, content_type: str = "") -> str:
         safe_attrs_only=False,
     )
     try:
-        tree = cleaner.clean_html(document_fromstring(text))
+        tree = document_fromstring(text)
+        # Before the cleaner, which strips `@import` out of a style but leaves its URL.
+        for element in tree.iter():
+            for name, value in list(element.attrib.items()) if isinstance(element.tag, str) else ():
+                if _LOADS.search(value):
+                    del element.attrib[name]
+        tree = cleaner.clean_html(tree)
     except (etree.ParserError, ValueError):
         return "<!DOCTYPE html><meta charset=utf-8><p>(the page could not be parsed)</p>"
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         for name in list(element.attrib):
-            lowered = name.lower()
+            lowered = name.lower().rsplit(":", 1)[-1]
             if lowered.startswith("on") or lowered in _URL_ATTRIBUTES:
                 value = element.attrib.pop(name)
-                if lowered == "href" and value:
+                if name.lower() == "href" and element.tag == "a" and value:
                     element.set("title", value)
-    for base in tree.xpath("//base|//meta|//link"):
+    for base in tree.xpath(f"//base|//meta|//link|//style|{_ANIMATIONS}"):
         base.drop_tree()
     head = tree.find("head")
     if head is None:

@@ -24,11 +24,13 @@ from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
 from monitor.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
+from monitor.escapes import escape_logs
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.rendering import RENDER_MODES
 from monitor.fetch.sources import load_sources, make_source
 from monitor.fetch.urls import check_url
+from monitor.ids import MAX_ID
 from monitor.rendering_cli import rendered_lines, set_render, set_screenshot
 from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
@@ -132,6 +134,7 @@ def cli(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    escape_logs()  # a site's text in a log line: escaped, on one line
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["config"] = config_path
@@ -336,7 +339,7 @@ def extract(file: Path, url: str | None, as_json: bool) -> None:
             render.plain(f"published {article.published}  modified {article.modified or '-'}")
         )
     console.print()
-    console.print(article.body, markup=False)
+    console.print(render.plain(article.body))
 
 
 @cli.command(name="compare")
@@ -401,9 +404,17 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("url", metavar="URL|ID")
 @click.option(
-    "--from", "from_seq", type=int, help="Older version number (default: the one before --to)."
+    "--from",
+    "from_seq",
+    type=click.IntRange(1, MAX_ID),
+    help="Older version number (default: the one before --to).",
 )
-@click.option("--to", "to_seq", type=int, help="Newer version number (default: the latest).")
+@click.option(
+    "--to",
+    "to_seq",
+    type=click.IntRange(1, MAX_ID),
+    help="Newer version number (default: the latest).",
+)
 @click.pass_context
 @friendly
 def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None) -> None:
@@ -472,7 +483,7 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
 @click.option(
     "--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves)."
 )
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_ID), default=200, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @friendly

@@ -18,6 +18,7 @@ from rich.console import Console
 from monitor import render, store
 from monitor.capture import Capture, header_lines
 from monitor.errors import DatabaseError, RedlineError
+from monitor.ids import MAX_ID
 from monitor.store import captures, rendering
 from monitor.store.lookup import REF_HELP, Target, find_target
 
@@ -64,7 +65,9 @@ def fact_lines(capture: Capture) -> list[str]:
     f"headers, SHA-256 and its text. URL|ID: {REF_HELP}.",
 )
 @click.argument("ref", metavar="URL|ID")
-@click.option("--version", "seq", type=int, help="Version number (default: the latest).")
+@click.option(
+    "--version", "seq", type=click.IntRange(1, MAX_ID), help="Version number (default: the latest)."
+)
 @click.option("--raw", is_flag=True, help="Write the raw page exactly as fetched to stdout.")
 @click.pass_context
 def show_command(ctx: click.Context, ref: str, seq: int | None, raw: bool) -> None:
@@ -139,7 +142,12 @@ def edits_record(db: Any, article_id: int) -> list[dict[str, Any]]:
     f"versions and edits alone as JSON (--json). URL|ID: {REF_HELP}.",
 )
 @click.argument("ref", metavar="URL|ID")
-@click.option("--version", "seq", type=int, help="Only this version (default: the latest).")
+@click.option(
+    "--version",
+    "seq",
+    type=click.IntRange(1, MAX_ID),
+    help="Only this version (default: the latest).",
+)
 @click.option("--all", "every", is_flag=True, help="Every version and every captured page.")
 @click.option(
     "--warc",

@@ -3,7 +3,10 @@
 Article text is hostile input for a terminal too: rich reads `[...]` in a plain string as markup,
 so `Mayor [/] quits` would crash the command and `[link=...]` would plant a hyperlink. Every
 piece of article text (titles, bylines, sentences, URLs, sources) goes into a `Text` object,
-which rich never parses; callers print article text only through these helpers or `plain`."""
+which rich never parses; callers print article text only through these helpers or `plain`.
+Rich passes escape sequences through, though: each helper first removes them and every control
+character (`monitor.escapes.terminal_text`), so a title or a header cannot write to the
+clipboard, retitle the window or move the cursor over the URL line."""
 
 from __future__ import annotations
 
@@ -16,24 +19,26 @@ from rich.text import Text
 from monitor.compare.edit import Edit
 from monitor.compare.snippet import make_snippet, marked, marked_diff
 from monitor.compare.words import word_spans
+from monitor.escapes import terminal_text
 
 # Long sentences are cut in tables; `redline diff` shows them whole.
 CELL_CHARS = 160
 
 
 def _clip(text: str, limit: int = CELL_CHARS) -> str:
-    text = " ".join(text.split())
+    text = " ".join(terminal_text(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plain(text: object, style: str = "") -> Text:
-    """Text shown as it is, never read as markup."""
-    return Text(str(text), style=style)
+    """Text shown as it is, never read as markup, without control and escape sequences."""
+    return Text(terminal_text(str(text)), style=style)
 
 
 def diff_text(old: str, new: str, marks: bool = False) -> Text:
     """The new text with deleted words in red strike-through and inserted words in green; with
     `marks` (no colour: piped output, `--no-color`) as `[-deleted-]` and `{+inserted+}`."""
+    old, new = terminal_text(old), terminal_text(new)
     if marks:
         return Text(marked_diff(old, new))
     text = Text()
@@ -51,6 +56,8 @@ def edit_change(
     old: str, new: str, marks: bool = False, old_sentence: str = "", new_sentence: str = ""
 ) -> Text:
     """old → new for a table cell; an insertion or a deletion with a few words around it."""
+    old, new = terminal_text(old), terminal_text(new)
+    old_sentence, new_sentence = terminal_text(old_sentence), terminal_text(new_sentence)
     snippet = make_snippet(old, new, old_sentence, new_sentence)
     if marks:
         return Text(marked(snippet))
@@ -70,7 +77,7 @@ def edit_change(
 
 def short_url(url: str, limit: int = 40) -> str:
     """A URL without its scheme, cut in the middle when long: enough to recognise and paste."""
-    bare = url.split("://", 1)[-1]
+    bare = terminal_text(url).split("://", 1)[-1]
     if len(bare) <= limit:
         return bare
     keep = (limit - 1) // 2
@@ -80,7 +87,7 @@ def short_url(url: str, limit: int = 40) -> str:
 def edits_table(rows: Iterable[dict[str, Any]], title: str = "Edits", marks: bool = False) -> Table:
     """Edits with their change id (what `redline diff ID` and `redline show ID` take) and a
     short URL of the article."""
-    table = Table(title=Text(title), show_lines=False, expand=False)
+    table = Table(title=plain(title), show_lines=False, expand=False)
     table.add_column("change", justify="right", no_wrap=True)
     table.add_column("when", no_wrap=True)
     table.add_column("article")
@@ -135,7 +142,7 @@ def history_table(
     }
     change_ids = {c["new_seq"]: c["id"] for c in changes if c["new_seq"] is not None}
     title = f"History of {url}" + (f" (article a{article_id})" if article_id else "")
-    table = Table(title=Text(title))
+    table = Table(title=plain(title))
     table.add_column("version", justify="right")
     table.add_column("change", justify="right")
     table.add_column("captured", no_wrap=True)
@@ -187,11 +194,11 @@ def site_health_table(rows: Iterable[dict[str, Any]]) -> Table:
     table.add_column("why")
     for row in rows:
         table.add_row(
-            row["site"],
+            plain(row["site"]),
             str(row["fine"] or 0),
             str(row["blocked"] or 0),
             str(row["failed"] or 0),
             (row["hold_until"] or "")[:16].replace("T", " "),
-            row["hold_reason"] or "",
+            plain(row["hold_reason"] or ""),
         )
     return table

@@ -1,10 +1,14 @@
-"""What the loopback test servers share: a quiet request handler, one way to answer, and a
-server started in a thread and stopped on exit."""
+"""Loopback test servers: a quiet request handler with one way to answer and servers started in
+threads and stopped on exit (`QuietHandler`, `LoopbackServers`), and a server answering fixed
+routes that a test can change between crawls (`Pages`, `serve_pages`): what a hostile or odd site
+sends (bytes, headers), without a whole demo site."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -45,3 +49,62 @@ class LoopbackServers:
         for server in self.servers:
             server.shutdown()
             server.server_close()
+
+
+Route = tuple[int, dict[str, str], bytes | str]  # status, headers, body (str: UTF-8)
+
+
+@dataclass
+class Pages:
+    """Routes (path -> status, headers, body) served on a loopback `address`; `requested` lists
+    the paths asked for. Unknown paths are 404s; robots.txt allows everything unless a route
+    says else."""
+
+    address: str = "127.0.0.1"
+    routes: dict[str, Route] = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, path: str) -> str:
+        return f"http://{self.address}:{self.port}{path}"
+
+
+@contextmanager
+def serve_pages(routes: dict[str, Route] | None = None) -> Iterator[Pages]:
+    pages = Pages(routes=dict(routes or {}))
+    server = start_pages(pages)
+    try:
+        yield pages
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def start_pages(pages: Pages) -> ThreadingHTTPServer:
+    """Serve `pages` on its address and a free port (set on `pages`) until shut down."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            pages.requested.append(self.path)
+            default: Route = (
+                (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+                if self.path == "/robots.txt"
+                else (404, {}, b"not found")
+            )
+            status, headers, text = pages.routes.get(self.path, default)
+            body = text.encode() if isinstance(text, str) else text
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((pages.address, 0), Handler)
+    server.daemon_threads = True
+    pages.port = int(server.server_address[1])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

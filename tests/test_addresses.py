@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.fetch.addresses import AddressPolicy, address_refusal, host_refusal
+from monitor.fetch.addresses import (
+    AddressPolicy,
+    NamedHost,
+    address_refusal,
+    host_of,
+    host_refusal,
+    private_addresses,
+)
 
 REFUSED = [
     ("0.0.0.0", "unspecified"),
@@ -89,13 +96,74 @@ def test_a_host_with_one_private_address_among_public_ones_is_refused() -> None:
     assert host_refusal("mixed.example", lambda _: ["8.8.8.8", "127.0.0.1"]) is not None
 
 
-def test_a_named_host_is_trusted_whatever_its_addresses() -> None:
-    policy = AddressPolicy(named=frozenset({"intranet.example"}))
-    assert policy.refusal("intranet.example", ["10.0.0.5"]) is None
-    assert policy.refusal("Intranet.Example.", ["10.0.0.5"]) is None
-    assert policy.refusal("other.example", ["10.0.0.6"]) == (
-        "other.example (10.0.0.6) is a private address, and not a host you added"
-    )
+INTRANET = NamedHost("intranet.example", 80, frozenset({"10.0.0.5"}))
+CONSOLE = NamedHost("10.0.0.9", 8080, frozenset({"10.0.0.9"}))
+PUBLIC_WHEN_ADDED = NamedHost("news.example", 80)
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "addresses", "refused"),
+    [
+        ("intranet.example", 80, ["10.0.0.5"], None),  # the address it had when named
+        ("Intranet.Example.", 80, ["10.0.0.5"], None),
+        ("intranet.example", None, ["10.0.0.5"], None),  # at connect time: no port known
+        ("10.0.0.9", 8080, ["10.0.0.9"], None),  # the IP literal the user wrote
+        ("news.example", 80, ["93.184.216.34"], None),  # public: no trust needed
+        (
+            "intranet.example",
+            6379,
+            ["10.0.0.5"],
+            "intranet.example (10.0.0.5) is a private address, on port 6379: "
+            "you added intranet.example on port 80 only",
+        ),
+        (
+            "10.0.0.9",
+            22,
+            ["10.0.0.9"],
+            "10.0.0.9 is a private address, on port 22: you added 10.0.0.9 on port 8080 only",
+        ),
+        (
+            "intranet.example",
+            80,
+            ["10.0.0.5", "10.0.0.6"],
+            "intranet.example (10.0.0.6) is a private address, "
+            "and not one intranet.example had when you added it",
+        ),
+        (
+            "news.example",  # DNS rebinding: public when added, loopback now
+            80,
+            ["127.0.0.1"],
+            "news.example (127.0.0.1) is a loopback address, "
+            "and not one news.example had when you added it",
+        ),
+        (
+            "other.example",
+            80,
+            ["10.0.0.6"],
+            "other.example (10.0.0.6) is a private address, and not a host you added",
+        ),
+    ],
+)
+def test_a_named_host_is_trusted_only_on_its_port_at_the_addresses_it_had(
+    host: str, port: int | None, addresses: list[str], refused: str | None
+) -> None:
+    policy = AddressPolicy(named=frozenset({INTRANET, CONSOLE, PUBLIC_WHEN_ADDED}))
+    assert policy.refusal(host, addresses, port) == refused
+
+
+@pytest.mark.parametrize(
+    ("url", "resolved", "vouched"),
+    [
+        ("http://10.0.0.9:8080/a", [], ("10.0.0.9",)),
+        ("http://intranet.example/a", ["10.0.0.5", "8.8.8.8"], ("10.0.0.5",)),
+        ("http://news.example/a", ["93.184.216.34"], ()),
+        ("http://[::ffff:127.0.0.1]/a", [], ("::ffff:7f00:1",)),
+    ],
+)
+def test_naming_a_host_vouches_for_its_literal_or_the_private_addresses_it_has_now(
+    url: str, resolved: list[str], vouched: tuple[str, ...]
+) -> None:
+    assert private_addresses(host_of(url), lambda _: resolved) == vouched
 
 
 def test_allow_private_trusts_every_host() -> None:

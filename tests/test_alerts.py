@@ -5,6 +5,9 @@ retried later and never raise."""
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,7 +20,14 @@ import pytest
 from click.testing import CliRunner
 
 from monitor import store
-from monitor.alerts import plan_messages, retry_delay, rule_matches, send_pending_alerts
+from monitor.alerts import (
+    mask_secrets,
+    plan_messages,
+    retry_delay,
+    rule_matches,
+    send_pending_alerts,
+    url_secrets,
+)
 from monitor.cli import cli
 from monitor.config import Config, Rule, load_config
 from monitor.daemon import Daemon, DaemonConfig
@@ -513,3 +523,59 @@ def test_a_dry_run_shows_the_digest_it_would_queue_and_writes_nothing(
     again = send(db_path, config, next_day, dry_run=True)
     assert again.planned_digests == []
     assert [row["title"] for row in again.pending_digests] == [planned["title"]]
+
+
+# --- apprise's own logging, masked ---------------------------------------------------------
+LEAKY = "nosuchscheme://SECRETUSER:SECRETPASS@host.example/SECRETTOKEN123?key=SECRETKEY42"
+SECRETS = ("SECRETUSER", "SECRETPASS", "SECRETTOKEN123", "SECRETKEY42")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (f"Unparseable URL {LEAKY}.", "Unparseable URL nosuchscheme://…"),
+        (
+            "Unparseable URL nosuchscheme://SECRETUSER:S...S@host/x",
+            "Unparseable URL nosuchscheme://…",
+        ),
+        ("token SECRETTOKEN123 refused", "token … refused"),  # a secret outside a URL
+        ("sent 3 messages", "sent 3 messages"),
+    ],
+)
+def test_urls_and_target_secrets_are_masked(text: str, masked: str) -> None:
+    assert mask_secrets(text, url_secrets(LEAKY)) == masked
+
+
+def test_redline_alerts_never_prints_a_targets_secret_whatever_apprise_logs(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """The real CLI, as a user runs it (logging configured by its entry point, `-v`)."""
+    config = tmp_path / "redline.toml"
+    config.write_text(f'[[alerts.targets]]\nname = "leaky"\nurl = "{LEAKY}"\n[[alerts.rules]]\n')
+    redline = [sys.executable, "-m", "monitor", "-v", "--db", str(db_path), "--config", str(config)]
+    for command in (["alerts"], ["alerts", "--dry-run"], ["config"]):
+        result = subprocess.run(
+            [*redline, *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        output = result.stdout + result.stderr
+        assert not [s for s in SECRETS if s in output], output
+        if command[0] == "alerts":
+            assert "nosuchscheme://…" in output  # apprise did log it: masked
+
+
+def test_the_daemons_sends_never_log_a_targets_secret(
+    tmp_path: Path, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the daemon's job runs (`send_pending_alerts`), with every log record captured."""
+    config = make_config(
+        tmp_path, f'[[alerts.targets]]\nname = "leaky"\nurl = "{LEAKY}"\n[[alerts.rules]]\n'
+    )
+    with caplog.at_level(logging.DEBUG):
+        report = send(db_path, config)
+    assert report.failed >= 1
+    assert "Unparseable URL" in caplog.text  # apprise spoke, masked
+    stored = json.dumps(alerts(db_path))
+    assert not [s for s in SECRETS if s in caplog.text or s in stored], caplog.text

@@ -323,3 +323,35 @@ def test_edits_with_a_zero_limit_is_a_usage_error(db_path: Path) -> None:
 
 def test_add_refuses_a_url_with_a_password_in_one_line(db_path: Path) -> None:
     assert_one_line_error(run(db_path, "add", "http://user:pw@news.example/story"), "password")
+
+
+HUGE = str(2**63)  # one past SQLite's largest integer
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["history", HUGE], f"no change {HUGE}"),
+        (["history", f"a{HUGE}"], f"no article {HUGE}"),
+        (["history", "9" * 5000], "no change 999"),
+        (["show", "a1", "--version", "99999999999999999999"], "--version"),
+        (["show", HUGE], f"no change {HUGE}"),
+        (["diff", "a1", "--from", HUGE], "--from"),
+        (["diff", "a1", "--to", HUGE], "--to"),
+        (["edits", "--limit", HUGE], "--limit"),
+        (["export", "a1", "--version", HUGE], "--version"),
+    ],
+)
+def test_an_id_or_number_past_sqlites_integers_is_one_clear_error(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    db_path = tmp_path / "redline.db"
+    db = store.open_db(db_path)
+    store.track_article(db, "https://news.example/a", store.utc_now())
+    db.close()
+    result = run(db_path, *args)
+    assert result.exit_code != 0
+    assert not isinstance(result.exception, OverflowError | ValueError), result.exception
+    assert "Traceback" not in result.output
+    [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert said in error

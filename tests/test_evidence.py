@@ -107,6 +107,56 @@ def test_the_captured_page_is_decoded_with_its_charset() -> None:
     assert "Año nuevo" in page and '<meta charset="utf-8">' in page
 
 
+# Markup that loads a URL with no script and no `src`/`href`: the cleaner must drop it on its own,
+# the CSP being only the second line.
+LOADING = [
+    '<svg><image xlink:href="https://evil.example/x.png"/></svg>',
+    '<svg><use xlink:href="https://evil.example/s.svg#a"/></svg>',
+    '<a href="/story" ping="https://evil.example/ping">story</a>',
+    '<p style="background: url(https://evil.example/bg.png)">styled</p>',
+    "<p style=\"background-image: URL( 'https://evil.example/bg.png' )\">styled</p>",
+    "<p style=\"background-image: image-set('https://evil.example/a.png' 1x)\">styled</p>",
+    "<p style=\"background: -webkit-image-set('https://evil.example/a.png' 1x)\">styled</p>",
+    '<p style="background: \\75rl(https://evil.example/esc.png)">styled</p>',
+    "<p style=\"@import 'https://evil.example/i.css'\">styled</p>",
+    '<svg><rect fill="url(https://evil.example/p.svg#g)"/></svg>',
+    "<svg><style>@import url(https://evil.example/svg.css);</style></svg>",
+    '<svg><a><animate attributeName="href" values="https://evil.example/anim"/></a></svg>',
+    '<svg><set attributeName="xlink:href" to="https://evil.example/set"/></svg>',
+    '<blockquote cite="https://evil.example/cite">quoted</blockquote>',
+    '<img lowsrc="https://evil.example/low.png" longdesc="https://evil.example/d">',
+]
+
+
+@pytest.mark.parametrize("markup", LOADING)
+def test_the_cleaner_drops_every_attribute_that_can_carry_a_url(markup: str) -> None:
+    page = safe_html(f"<html><body><p>Text stays.</p>{markup}</body></html>".encode())
+    assert "evil.example" not in page and "Text stays." in page
+
+
+def test_a_crawled_page_is_served_without_any_url_it_could_load(tmp_path: Path) -> None:
+    """Through a real crawl and the real captured-page view: nothing in the served document
+    names the hostile host, whatever the CSP."""
+    from tests.loopback import serve_pages
+
+    db_path = tmp_path / "redline.db"
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: the council voted on Tuesday to fund the new river bridge in full "
+        "after months of debate about its cost.</p>"
+        for n in range(4)
+    )
+    page = f"<html><head><title>Bridge</title></head><body><article><h1>Bridge</h1>{paragraphs}"
+    page += "".join(LOADING) + "</article></body></html>"
+    with serve_pages({"/bridge.html": (200, {}, page.encode())}) as site:
+        track(db_path, [site.url("/bridge.html")])
+        crawl(db_path, all="true")
+    [version] = rows(db_path, "select snapshot_id from versions")
+    path = f"/-/redline/snapshot/{version['snapshot_id']}/page"
+    response = fetch(db_path, [path])[path]
+    assert response.status_code == 200 and "Paragraph 3" in response.text
+    assert "evil.example" not in response.text
+
+
 # --- headers recorded -----------------------------------------------------------------------
 def test_a_crawl_records_the_response_headers_with_each_kept_page(captured: Captured) -> None:
     kept = rows(captured.path, "select response_headers from checks where snapshot_id is not null")

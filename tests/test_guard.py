@@ -10,10 +10,7 @@ or lists on the internal host must never be requested.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ import pytest
 from monitor import store
 from monitor.crawl import run_crawl
 from tests.conftest import FAST, rows
+from tests.loopback import Pages, start_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -29,47 +27,14 @@ SECRET = "<html><head><title>Internal</title></head><body><p>{}</p></body></html
 )
 
 
-@dataclass
-class Host:
-    """A loopback HTTP server answering fixed routes, recording every path requested."""
-
-    address: str
-    routes: dict[str, tuple[int, dict[str, str], str]] = field(default_factory=dict)
-    requested: list[str] = field(default_factory=list)
-    port: int = 0
-
-    def url(self, path: str) -> str:
-        return f"http://{self.address}:{self.port}{path}"
-
-
-def _serve(host: Host) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            host.requested.append(self.path)
-            status, headers, body = host.routes.get(self.path, (404, {}, "not found"))
-            data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in {"Content-Type": "text/html", **headers}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((host.address, 0), Handler)
-    server.daemon_threads = True
-    host.port = int(server.server_address[1])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+Host = Pages  # a loopback HTTP server answering fixed routes, recording every path asked
 
 
 @pytest.fixture
 def hosts() -> Iterator[tuple[Host, Host]]:
     public, internal = Host("127.0.0.1"), Host("127.0.0.2")
     try:
-        servers = [_serve(public), _serve(internal)]
+        servers = [start_pages(public), start_pages(internal)]
     except OSError as error:
         pytest.skip(f"cannot listen on 127.0.0.2 here: {error}")
     internal.routes = {
@@ -215,3 +180,73 @@ def test_the_middleware_refuses_a_name_resolving_to_loopback(
     assert "/secret.html" not in public.requested
     [check] = rows(db_path, "select outcome, reason from checks")
     assert "localhost (127.0.0.1) is a loopback address" in check["reason"], check
+
+
+@pytest.fixture
+def other_port(hosts: tuple[Host, Host]) -> Iterator[Host]:
+    """A second service on the news site's own address, on another port (an admin console)."""
+    service = Host("127.0.0.1", routes={"/secret.html": (200, {}, SECRET)})
+    server = start_pages(service)
+    yield service
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_redirect_to_another_port_of_a_named_host_is_refused(
+    hosts: tuple[Host, Host], other_port: Host, tmp_path: Path
+) -> None:
+    """The user named 127.0.0.1 on the news site's port only: a redirect to the same address on
+    another port is refused like any private address, with the reason in the check."""
+    public, _ = hosts
+    public.routes["/moved.html"] = (302, {"Location": other_port.url("/secret.html")}, "")
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [public.url("/moved.html")])
+    result = run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert result.returncode == 0 and "Traceback" not in result.stdout, result.stdout[-4000:]
+    assert other_port.requested == []
+    [check] = rows(db_path, "select outcome, reason from checks")
+    assert check["outcome"] == "error"
+    assert (
+        f"on port {other_port.port}: you added 127.0.0.1 on port {public.port} only"
+        in (check["reason"])
+    ), check
+    assert rows(db_path, "select count(*) as n from versions") == [{"n": 0}]
+
+
+def test_a_name_that_was_public_when_added_and_now_resolves_to_loopback_is_refused(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    """DNS rebinding: the user added `localhost:PORT` when the name resolved to a public address
+    (the add-time look-up answers 93.184.216.34); the crawl then finds it on 127.0.0.1 and
+    refuses it, robots.txt included, without fetching anything from the loopback server."""
+    public, _ = hosts
+    db_path = tmp_path / "redline.db"
+    db = store.open_db(db_path)
+    url = f"http://localhost:{public.port}/secret.html"
+    store.track_article(db, url, store.utc_now(), resolve=lambda _: ["93.184.216.34"])
+    db.close()
+    result = run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert result.returncode == 0 and "Traceback" not in result.stdout, result.stdout[-4000:]
+    assert public.requested == []
+    [check] = rows(db_path, "select outcome, reason from checks")
+    assert check["outcome"] == "error"
+    assert (
+        "localhost (127.0.0.1) is a loopback address, and not one localhost had when you "
+        in (check["reason"])
+    ), check
+
+
+def test_a_name_that_resolved_to_loopback_when_added_is_fetched_there(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    """A name the user added while it resolved to a private address (an intranet site) is
+    trusted at that address and port."""
+    public, _ = hosts
+    db_path = tmp_path / "redline.db"
+    _add(db_path, [f"http://localhost:{public.port}/secret.html"])
+    crawl = run_crawl("check", db_path, {"all": "true"}, FAST)
+    assert crawl.returncode == 0, crawl.stdout[-4000:]
+    assert rows(db_path, "select outcome from checks") == [{"outcome": "new_article"}]
+    [named] = rows(db_path, "select host, port, addresses from named_hosts")
+    assert (named["host"], named["port"]) == ("localhost", public.port)
+    assert "127.0.0.1" in json.loads(named["addresses"])

@@ -89,6 +89,8 @@ def test_retry_after_is_bounded() -> None:
     assert parse_retry_after("999999999", NOW) == NOW + timedelta(days=1)
     assert parse_retry_after("Mon, 02 Nov 2026 10:00:00 GMT", NOW) == NOW + timedelta(hours=1)
     assert parse_retry_after("soon", NOW) is None
+    assert parse_retry_after("9" * 5000, NOW) == NOW + timedelta(days=1)  # int() refuses it
+    assert parse_retry_after("\u00b2", NOW) is None  # a digit to str.isdigit, not to int()
 
 
 def test_a_site_failing_again_and_again_is_held_as_a_site() -> None:

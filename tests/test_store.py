@@ -482,3 +482,50 @@ def test_articles_count_their_significant_edits_whatever_writes_the_changes(db: 
     db.execute("delete from edits where article_id = ?", [a["id"]])
     db.execute("delete from changes where article_id = ?", [a["id"]])
     assert _counts(db)[a["id"]] == (0, 0, None)
+
+
+def test_m027_names_each_host_and_port_with_the_addresses_it_vouches_for(tmp_path: Path) -> None:
+    """Hosts named before m027 keep their trust on the port of each article or source the user
+    added, at the non-public addresses they have at the upgrade; discovered articles name none."""
+    import json
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m027_security")
+    at = "2026-01-01T00:00:00+00:00"
+    source_id = (
+        old["sources"]
+        .insert({"kind": "feed", "url": "http://127.0.0.1:8000/feed.xml", "added_at": at})
+        .last_pk
+    )
+    for url, source in (
+        ("http://10.0.0.9:8080/a", None),
+        ("http://10.0.0.9:9090/b", None),  # the same host on another port the user added
+        ("http://localhost:8001/c", None),
+        ("http://192.168.1.7/found", source_id),  # discovered: names nothing
+    ):
+        old["articles"].insert(
+            {
+                "url": url,
+                "site": "x",
+                "status": "active",
+                "first_seen": at,
+                "next_check": at,
+                "version_count": 0,
+                "source_id": source,
+            }
+        )
+    old.close()
+    db = store.open_db(path)
+    named = {
+        (r["host"], r["port"]): json.loads(r["addresses"])
+        for r in db.query("select * from named_hosts")
+    }
+    assert set(named) == {
+        ("127.0.0.1", 8000),
+        ("10.0.0.9", 8080),
+        ("10.0.0.9", 9090),
+        ("localhost", 8001),
+    }
+    assert named[("10.0.0.9", 8080)] == ["10.0.0.9"] and named[("127.0.0.1", 8000)] == ["127.0.0.1"]
+    assert "127.0.0.1" in named[("localhost", 8001)]

@@ -33,6 +33,9 @@ from monitor.fetch.urls import canonicalize_url, check_url
         ("https://news.example/story?b=2&a=1", "https://news.example/story?a=1&b=2"),
         ("  https://news.example/story  ", "https://news.example/story"),
         ("HTTP://News.Example:80/a?utm_source=x&b=2&a=1#frag", "http://news.example/a?a=1&b=2"),
+        # escape sequences in a path: percent-encoded, as a browser sends them
+        ("https://news.example/a\x1b]52;c;QQ\x07b", "https://news.example/a%1B]52;c;QQ%07b"),
+        ("https://news.example/a\u009b2Jb", "https://news.example/a%C2%9B2Jb"),
     ],
 )
 def test_check_url_returns_the_canonical_form(url: str, canonical: str) -> None:

@@ -33,6 +33,16 @@ BAD_PATHS = [
     ("/-/redline/feed.atom?min_score=2", 400),
     ("/-/redline/feed.atom?min_score=x", 400),
     ("/-/redline/feed.atom?kind=bogus", 400),
+    # ids past SQLite's 64-bit integers: no such row, not an OverflowError
+    (f"/-/redline/diff/{2**63}", 404),
+    (f"/-/redline/diff/{'9' * 5000}", 404),
+    (f"/-/redline/compare/1/1/{2**64}", 404),
+    (f"/-/redline/compare/{2**63}/1/2", 404),
+    (f"/-/redline/snapshot/{2**63}", 404),
+    (f"/-/redline/snapshot/{2**63}/page", 404),
+    # Datasette's own errors without a status: the visitor's mistake, not a bug
+    ("/redline/edit_feed?_sort=nosuch", 400),
+    ("/redline/articles?_sort_desc=nosuch", 400),
 ]
 
 

@@ -14,6 +14,7 @@ from scrapy.spiders import Spider
 
 from crawler.databases import Databases
 from monitor.crawl import BUSY_EXIT, STORAGE_ERROR_EXIT
+from monitor.escapes import escape_logs
 
 
 class Command(ScrapyCrawl):
@@ -22,6 +23,7 @@ class Command(ScrapyCrawl):
         return self.crawler
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        escape_logs()  # every log line of the crawl: a site's text stays on one line
         super().run(args, opts)
         crawler = getattr(self, "crawler", None)
         databases = getattr(crawler, "redline_databases", None)

@@ -49,6 +49,7 @@ from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
+from monitor.extract.characters import xml_safe
 from monitor.lexicon import EDGE_NOTICE, LIST_MARKER, SEE_ALSO_LINE
 
 __all__ = [
@@ -401,7 +402,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     article, empty body."""
     from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
 
-    text = decode_page(html, content_type).replace("\x00", "")
+    text = xml_safe(decode_page(html, content_type))
     if not text.strip():
         return Article()
     tree = _parse(text)

@@ -131,21 +131,81 @@ def is_private_url(url: str, resolve: Resolver = resolve_host) -> bool:
     return host_refusal(host_of(url), resolve) is not None
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def port_of(url: str) -> int | None:
+    """The port a URL is fetched on (the scheme's default when none is written), or None when
+    it has none that makes sense (no scheme we fetch, a port out of range)."""
+    try:
+        parts = urlsplit(url)
+        return parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return None
+
+
+def canonical_address(address: str) -> str:
+    """An IP address in one spelling (`::FFFF:7F00:1` and `::ffff:127.0.0.1` are one address)."""
+    try:
+        return str(ipaddress.ip_address(address.split("%", 1)[0].strip("[]")))
+    except ValueError:
+        return address
+
+
+def private_addresses(host: str, resolve: Resolver = resolve_host) -> tuple[str, ...]:
+    """The non-public addresses `host` is at now: itself for an IP literal, else those among
+    what its name resolves to. What a user who names the host vouches for (`NamedHost`)."""
+    found = [host] if is_ip_literal(host) else resolve(host)
+    return tuple(sorted({canonical_address(a) for a in found if address_refusal(a)}))
+
+
+@dataclass(frozen=True)
+class NamedHost:
+    """A host the user named (`redline add`, a source), on the port they named, and the
+    non-public addresses they vouched for: the IP literal they wrote, or those the name resolved
+    to when they named it. A name that resolved to public addresses then vouches for none."""
+
+    host: str
+    port: int
+    addresses: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class AddressPolicy:
-    """Which hosts the crawler may reach: any public one; a non-public one only when the user
-    named that host (`redline add`, a source) or allowed private addresses altogether."""
+    """Which addresses the crawler may reach: any public one; a non-public one only on a host and
+    port the user named, at an address they vouched for (`NamedHost`), or when private addresses
+    are allowed altogether. A name that rebinds to a private address, or a redirect to another
+    port of a named host, is refused like any other private address."""
 
     allow_private: bool = False
-    named: frozenset[str] = frozenset()
+    named: frozenset[NamedHost] = frozenset()
 
-    def trusts(self, host: str) -> bool:
-        """True when `host` may be reached whatever its addresses."""
-        return self.allow_private or host.lower().rstrip(".") in self.named
-
-    def refusal(self, host: str, addresses: Iterable[str]) -> str | None:
-        """Why the crawler must not reach `host`, which resolved to `addresses`; None if it may."""
-        if self.trusts(host):
+    def refusal(self, host: str, addresses: Iterable[str], port: int | None = None) -> str | None:
+        """Why the crawler must not reach `host` on `port`, which resolved to `addresses`; None if
+        it may. Without a port (at connect time, where Scrapy gives none) a vouched-for address on
+        any port of the host passes: the request check has judged the port."""
+        if self.allow_private:
             return None
-        reason = addresses_refusal(host, list(addresses))
-        return f"{reason}, and not a host you added" if reason else None
+        host = host.lower().rstrip(".")
+        found = list(addresses)
+        reason = addresses_refusal(host, found)
+        if reason is None:
+            return None
+        named = [entry for entry in self.named if entry.host == host]
+        if not named:
+            return f"{reason}, and not a host you added"
+        if not found:
+            return reason
+        on_port = [entry for entry in named if port is None or entry.port == port]
+        if not on_port:
+            ports = ", ".join(str(p) for p in sorted({entry.port for entry in named}))
+            return f"{reason}, on port {port}: you added {host} on port {ports} only"
+        vouched = frozenset().union(*(entry.addresses for entry in on_port))
+        for address in found:
+            if address_refusal(address) and canonical_address(address) not in vouched:
+                shown = host if host == address else f"{host} ({address})"
+                return (
+                    f"{shown} is a {address_refusal(address)} address, and not one {host} had "
+                    "when you added it"
+                )
+        return None

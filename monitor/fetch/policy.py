@@ -103,8 +103,9 @@ def parse_retry_after(value: str, now: datetime) -> datetime | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
-        wait = timedelta(seconds=min(int(value), int(MAX_RETRY_AFTER.total_seconds())))
+    if value.isascii() and value.isdigit():  # not `²`, which is a digit int() refuses
+        cap = int(MAX_RETRY_AFTER.total_seconds())
+        wait = timedelta(seconds=cap if len(value) > len(str(cap)) else min(int(value), cap))
         return now + wait
     from email.utils import parsedate_to_datetime
 

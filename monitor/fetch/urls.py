@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import InvalidURLError
 
@@ -59,6 +60,10 @@ def check_url(url: str) -> str:
     return canonicalize_url(url)
 
 
+# C0 controls, DEL and C1 controls (U+009B is a terminal's one-character CSI).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def canonicalize_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters, the
     remaining query parameters sorted."""
@@ -83,4 +88,7 @@ def canonicalize_url(url: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
     ]
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), ""))
+    # Control characters in the path percent-encoded, as a browser sends them: a URL is printed
+    # and logged, and must not carry a terminal's escape sequences.
+    path = _CONTROL.sub(lambda match: quote(match[0]), parts.path or "/")
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))

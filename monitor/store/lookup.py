@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from monitor.errors import InvalidURLError, UnknownArticleError
 from monitor.fetch.urls import check_url
+from monitor.ids import MAX_ID, parse_id
 
 __all__ = ["REF_HELP", "Ref", "Target", "find_target", "parse_ref"]
 
@@ -21,8 +22,8 @@ REF_HELP = (
     "a URL, a change id (12, as `redline edits` shows it) or an article id "
     "(a3, as `redline history` shows it)"
 )
-_CHANGE = re.compile(r"#?(\d+)")
-_ARTICLE = re.compile(r"a(\d+)", re.IGNORECASE)
+_CHANGE = re.compile(r"#?([0-9]+)")
+_ARTICLE = re.compile(r"a([0-9]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def parse_ref(text: str) -> Ref:
 
 def find_target(db: Database, text: str) -> Target:
     ref = parse_ref(text)
+    number = parse_id(ref.value) if ref.kind != "url" else None
+    if ref.kind != "url" and number is None:  # past SQLite's integers: names no row
+        raise UnknownArticleError(f"no {ref.kind} {ref.value[:40]} (ids go up to {MAX_ID})")
     if ref.kind == "url":
         rows = list(db.query("select * from articles where url = ?", [ref.value]))
         if not rows:
@@ -61,7 +65,7 @@ def find_target(db: Database, text: str) -> Target:
             )
         return Target(rows[0])
     if ref.kind == "article":
-        rows = list(db.query("select * from articles where id = ?", [int(ref.value)]))
+        rows = list(db.query("select * from articles where id = ?", [number]))
         if not rows:
             raise UnknownArticleError(f"no article a{ref.value} (`redline edits` lists them)")
         return Target(rows[0])
@@ -71,7 +75,7 @@ def find_target(db: Database, text: str) -> Target:
                left join versions old_v on old_v.id = changes.old_version_id
                left join versions new_v on new_v.id = changes.new_version_id
                where changes.id = ?""",
-            [int(ref.value)],
+            [number],
         )
     )
     if not changes:

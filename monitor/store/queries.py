@@ -29,7 +29,14 @@ from monitor.errors import (
     VersionNotFoundError,
 )
 from monitor.extract.article import Article, decode_roles, encode_roles
-from monitor.fetch.addresses import host_of
+from monitor.fetch.addresses import (
+    NamedHost,
+    Resolver,
+    host_of,
+    port_of,
+    private_addresses,
+    resolve_host,
+)
 from monitor.store.schema import MIGRATIONS
 
 __all__ = [
@@ -48,6 +55,7 @@ __all__ = [
     "find_article",
     "get_version",
     "get_version_by_id",
+    "host_naming",
     "is_storage_error",
     "latest_extractor",
     "latest_head",
@@ -209,15 +217,19 @@ def _new_article(url: str, now: datetime, source_id: int | None = None, fetch_ur
     }
 
 
-def track_article(db: Database, url: str, now: datetime, fetch_url: str = "") -> tuple[Row, bool]:
+def track_article(
+    db: Database, url: str, now: datetime, fetch_url: str = "", resolve: Resolver = resolve_host
+) -> tuple[Row, bool]:
     """The article row for `url` (its canonical key), created (due at once) if new, fetched at
-    `fetch_url` when given, its host named by the user (see `name_host`). Returns (row, created)."""
+    `fetch_url` when given, its host named by the user (see `host_naming`, which looks the name up
+    with `resolve`). Returns (row, created)."""
     existing = find_article(db, url)
     if existing is not None:
         return existing, False
+    naming = host_naming(url, now, resolve)
     with write_transaction(db):
         _table(db, "articles").insert(_new_article(url, now, fetch_url=fetch_url), ignore=True)
-        name_host(db, url, now)
+        name_host(db, naming)
     article = find_article(db, url)
     assert article is not None
     return article, True
@@ -586,20 +598,47 @@ def changes_of(db: Database, article_id: int) -> list[Row]:
 
 
 # --- hosts the user named -------------------------------------------------------------------
-def name_host(db: Database, url: str, now: datetime) -> None:
-    """Record that the user named `url`'s host (an article or a source they added): the crawler
-    may reach it even on a private address. Discovered articles never name a host. (A database
-    not yet migrated to m010 has nowhere to record it; its migration fills the table.)"""
-    if not db.execute("select 1 from sqlite_master where name = 'named_hosts'").fetchone():
+def host_naming(url: str, now: datetime, resolve: Resolver = resolve_host) -> Row:
+    """The `named_hosts` row for a user naming `url` (an article or source they add): its host,
+    port, and the non-public addresses they vouch for (the IP literal, or what the name resolves
+    to now). Decided before the write: the name look-up holds no lock."""
+    host = host_of(url)
+    return {
+        "host": host,
+        "port": port_of(url) or 0,
+        "named_at": stamp(now),
+        "url": url,
+        "addresses": json.dumps(list(private_addresses(host, resolve))),
+    }
+
+
+def name_host(db: Database, naming: Row) -> None:
+    """Record that the user named a host and port (`host_naming`): the crawler may reach it on
+    that port at the addresses vouched for, even non-public ones. Naming it again adds what it
+    resolves to then. Discovered articles never name a host. (A database not yet migrated to
+    m027 has nowhere to record it; its migration fills the table.)"""
+    migrated = "select 1 from pragma_table_info('named_hosts') where name = 'port'"
+    if not db.execute(migrated).fetchone():
         return
-    db.execute(
-        "insert or ignore into named_hosts (host, named_at, url) values (?, ?, ?)",
-        [host_of(url), stamp(now), url],
+    known = db.execute(
+        "select addresses from named_hosts where host = ? and port = ?",
+        [naming["host"], naming["port"]],
+    ).fetchone()
+    if known is not None:
+        merged = sorted(set(json.loads(known[0] or "[]")) | set(json.loads(naming["addresses"])))
+        db.execute(
+            "update named_hosts set addresses = ? where host = ? and port = ?",
+            [json.dumps(merged), naming["host"], naming["port"]],
+        )
+        return
+    _table(db, "named_hosts").insert(naming)
+
+
+def named_hosts(db: Database) -> frozenset[NamedHost]:
+    return frozenset(
+        NamedHost(row["host"], int(row["port"]), frozenset(json.loads(row["addresses"] or "[]")))
+        for row in db.query("select host, port, addresses from named_hosts")
     )
-
-
-def named_hosts(db: Database) -> frozenset[str]:
-    return frozenset(row["host"] for row in db.query("select host from named_hosts"))
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -608,8 +647,9 @@ def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> 
     existing = list(db.query("select * from sources where url = ?", [url]))
     if existing:
         return existing[0], False
+    naming = host_naming(url, now)
     with write_transaction(db):
-        name_host(db, url, now)
+        name_host(db, naming)
         _table(db, "sources").insert(
             {
                 "kind": kind,

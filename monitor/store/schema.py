@@ -579,3 +579,42 @@ def m026_cluster(db: Database) -> None:
     keep their `source_id` (pausing or removing the source reaches them) and stay discovered
     articles: a host a feed listed is never a host the user named."""
     _table(db, "sources").add_column("read_by", str)
+
+
+@MIGRATIONS()
+def m027_security(db: Database) -> None:
+    """Trust bound to what the user said (`monitor.fetch.addresses.NamedHost`): a named host is
+    named on a port (`port`), and vouches only for the non-public addresses it had when named
+    (`addresses`, JSON: the IP literal written, or what the name resolved to). One row per host
+    and port, rebuilt from the rows of m010 and everything a user added (sources, articles no
+    source discovered). Hosts named before this migration are looked up once, here: the closest
+    to "when it was added" an upgrade can know."""
+    import json
+
+    from monitor.fetch.addresses import port_of, private_addresses
+
+    rows = list(
+        db.query(
+            "select url, named_at as at from named_hosts where url is not null "
+            "union all select url, added_at as at from sources "
+            "union all select url, first_seen as at from articles where source_id is null"
+        )
+    )
+    looked_up: dict[str, str] = {}
+    named: dict[tuple[str, int], dict[str, object]] = {}
+    for row in rows:
+        host, port = host_of(row["url"]), port_of(row["url"]) or 0
+        if host not in looked_up:
+            looked_up[host] = json.dumps(list(private_addresses(host)))
+        named.setdefault(
+            (host, port),
+            {"host": host, "port": port, "named_at": row["at"], "url": row["url"]}
+            | {"addresses": looked_up[host]},
+        )
+    db.execute("drop table named_hosts")
+    _table(db, "named_hosts").create(
+        {"host": str, "port": int, "named_at": str, "url": str, "addresses": str},
+        pk=("host", "port"),
+        not_null={"host", "port", "named_at", "addresses"},
+    )
+    _table(db, "named_hosts").insert_all(named.values())

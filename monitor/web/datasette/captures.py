@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from monitor.capture import CAPTURE_CSP, NO_HEADERS, Capture, safe_html, text_page
 from monitor.errors import CaptureNotFoundError
+from monitor.ids import parse_id
 from monitor.store import captures, rendering
 from monitor.web.datasette import DATABASE, readable_database
 
@@ -32,10 +33,10 @@ TOO_LARGE_PAGE = "<!DOCTYPE html><meta charset=utf-8><p>This page is too large t
 
 
 def _snapshot_id(request: Any) -> int:
-    try:
-        return int(request.url_vars["snapshot_id"])
-    except (KeyError, ValueError) as error:
-        raise NotFound("not a captured page id") from error
+    found = parse_id(request.url_vars.get("snapshot_id", ""))
+    if found is None:  # not digits, or past SQLite's integers
+        raise NotFound("not a captured page id")
+    return found
 
 
 async def _read(datasette: Any, db: Any, function: Callable[[Database], Any]) -> Any:

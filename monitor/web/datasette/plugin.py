@@ -34,6 +34,7 @@ from markupsafe import Markup
 from monitor import store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, SIGNIFICANT_AT, is_stealth, summarize
+from monitor.ids import parse_id
 from monitor.store.views import fts_query
 from monitor.web.datasette import DATABASE, readable_database
 from monitor.web.datasette.diffs import Block, body_diff, body_diff_html, word_diff_html
@@ -223,10 +224,10 @@ async def _rows(db: Any, sql: str, params: Any) -> list[dict[str, Any]]:
 
 
 def _int(request: Any, name: str) -> int:
-    try:
-        return int(request.url_vars[name])
-    except (KeyError, ValueError) as error:
-        raise NotFound(f"not a number: {name}") from error
+    found = parse_id(request.url_vars.get(name, ""))
+    if found is None:  # not digits, or past SQLite's integers: no such row either way
+        raise NotFound(f"no such {name}")
+    return found
 
 
 def _context(request: Any) -> int | None:

@@ -1,0 +1,42 @@
+"""Characters XML forbids, neutralised before extraction.
+
+trafilatura builds an XML tree of the article; one character XML 1.0 forbids (a C0 control other
+than tab, newline and carriage return, U+FFFE, U+FFFF, a surrogate), written raw or as a character
+reference (`&#x8;`, `&#8;`, `&#xFFFE;`), makes it return an empty body, and the article drops out
+of monitoring for as long as the character stays. `xml_safe` replaces each with a space (a
+control between two words still separates them) before the page is parsed. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Raw characters XML 1.0 forbids (tab, newline and carriage return are allowed).
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A numeric character reference, decimal or hexadecimal; browsers accept it without its
+# semicolon. Which code point it names is decided by `_reference`. Longer digit runs than these
+# name no character (past U+10FFFF: the parser reads them as U+FFFD) and are left alone, which
+# also keeps `int()` away from unbounded digit strings.
+REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})(?![0-9a-fA-F])|([0-9]{1,10})(?![0-9]));?")
+# Past the last Unicode code point: no character at all.
+MAX_CODE_POINT = 0x10FFFF
+
+
+def is_forbidden(code: int) -> bool:
+    """True for a code point XML 1.0 forbids in a document."""
+    return code > MAX_CODE_POINT or bool(FORBIDDEN.match(chr(code)))
+
+
+def _reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    return " " if is_forbidden(code) else match.group(0)
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML 1.0 forbids, raw or as a character reference, replaced
+    by a space (NUL, which pages use as padding, removed)."""
+    text = text.replace("\x00", "")
+    if "&#" in text:
+        text = REFERENCE.sub(_reference, text)
+    return FORBIDDEN.sub(" ", text)
