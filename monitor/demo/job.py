@@ -85,7 +85,11 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
     console.print(
         "checks: " + ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
     )
-    console.print(render.edits_table(rows, title=f"Edits found ({len(rows)})"))
+    console.print(
+        render.edits_table(
+            rows, title=f"Edits found ({len(rows)})", marks=render.wants_marks(console)
+        )
+    )
     console.print(
         f"{changes['n']} changed article(s), {changes['s'] or 0} with significant edits and no "
         "correction note (stealth)."

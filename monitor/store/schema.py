@@ -467,3 +467,22 @@ def m022_line_roles(db: Database) -> None:
     d dateline or credit, c caption, k mostly links, a promotion). Versions stored before have
     none (NULL, read as unknown: every line prose) until they are re-extracted."""
     _table(db, "versions").add_column("roles", str)
+
+
+@MIGRATIONS()
+def m024_watch_desk(db: Database) -> None:
+    """Tags ("council", "my beat") on articles and on sources, set from the watch desk or
+    `redline tag`; an article found by a tagged source counts as tagged too
+    (`monitor.store.tags`)."""
+    _table(db, "article_tags").create(
+        {"article_id": int, "tag": str},
+        pk=("article_id", "tag"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    _table(db, "article_tags").create_index(["tag"], find_unique_name=True)
+    _table(db, "source_tags").create(
+        {"source_id": int, "tag": str},
+        pk=("source_id", "tag"),
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    _table(db, "source_tags").create_index(["tag"], find_unique_name=True)
