@@ -82,8 +82,15 @@ def register_plugin() -> None:
     of Datasette's (which prints a rich traceback with local variables for every 404)."""
     from datasette.plugins import pm
 
-    from monitor.web.datasette import captures, errors, plugin, queries
+    from monitor.web.datasette import access, article, captures, desk, errors, plugin, queries
 
+    for module, name in (
+        (access, "redline.access"),
+        (desk, "redline.desk"),
+        (article, "redline.article"),
+    ):
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
     if not pm.is_registered(plugin):
         pm.register(plugin, name="redline")
     if not pm.is_registered(queries):
@@ -102,11 +109,13 @@ def make_datasette(
     *,
     allow_sql: bool = True,
     shards: Sequence[Path] = (),
+    write_token: str = "",
     **choices: Any,
 ) -> Datasette:
     """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
     `choices` are `build_metadata`'s; `shards` (a cluster's shard files) are added beside it, each
-    named after its file."""
+    named after its file. `write_token` lets its holder change the watch list from the desk
+    (kept on the object, never in the metadata, which `/-/metadata` publishes)."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -126,6 +135,7 @@ def make_datasette(
     # No files= above: Datasette would name the database after the file. The fixed name keeps
     # the metadata keys and every URL the same whatever the file is called. Without files=
     # Datasette also adds an in-memory database; visitors have no use for it.
+    datasette.redline_write_token = write_token  # type: ignore[attr-defined]
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     datasette.add_database(
@@ -254,6 +264,7 @@ def serve_command(
             diff_timeout=config.serve.diff_timeout.total_seconds(),
             snapshot_downloads=snapshot_downloads,
             shards=shards,
+            write_token=config.serve.write_token,
         )
     except RedlineError as error:
         raise click.ClickException(str(error)) from error
