@@ -28,10 +28,21 @@ from monitor.alerts import send_pending_alerts
 from monitor.config import load_config
 from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, stop_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
-from monitor.report import RoundMark
-from monitor.store.rounds import round_mark, round_report
+from monitor.render import when
+from monitor.report import DiscoveryMark, RoundMark
+from monitor.store.rounds import (
+    discovery_mark,
+    discovery_report,
+    next_check_due,
+    round_mark,
+    round_report,
+)
 
 logger = logging.getLogger(__name__)
+
+# After a stop, how long the daemon waits for the round in progress to log its last line (its
+# crawl has been sent SIGTERM and finishes its current item), so nothing follows "daemon stopped".
+STOP_WAIT_S = 60
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class Daemon:
 
     def _crawl(self, spider: str) -> None:
         mark = self._mark() if spider == "check" else None
+        found = self._discovery_mark() if spider == "discover" else None
         child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
         with self.lock:
             self.running[spider] = child
@@ -100,10 +112,14 @@ class Daemon:
                 self.rounds[spider],
                 storage_error_line(self.config.log_file) or "see the crawl log",
             )
-        elif code != 0 and not self.stopping.is_set():
+        elif self.stopping.is_set():
+            logger.info("%s round %d stopped", spider, self.rounds[spider])
+        elif code != 0:
             logger.error("%s round %d failed: scrapy exited %s", spider, self.rounds[spider], code)
         elif mark is not None:
             logger.info("check round %d: %s", self.rounds[spider], self._report(mark))
+        elif found is not None:
+            logger.info("discover round %d: %s", self.rounds[spider], self._found(found))
         else:
             logger.info("%s round %d finished", spider, self.rounds[spider])
 
@@ -118,12 +134,41 @@ class Daemon:
             logger.exception("could not read the database before the check round")
             return None
 
-    def _report(self, mark: RoundMark) -> str:
-        """What the round wrote: "checked 120, 3 new versions, 5 edits, 1 failed: a.example 403"."""
+    def _discovery_mark(self) -> DiscoveryMark | None:
         try:
             db = store.open_db(self.config.db_path)
             try:
-                return round_report(db, mark).line()
+                return discovery_mark(db)
+            finally:
+                db.close()
+        except Exception:  # a job boundary: the round still runs, only its line is lost
+            logger.exception("could not read the database before the discovery round")
+            return None
+
+    def _found(self, mark: DiscoveryMark) -> str:
+        """What discovery found: "read 3 sources, 7 new articles: a.example 5, b.example 2"."""
+        try:
+            db = store.open_db(self.config.db_path)
+            try:
+                return discovery_report(db, mark).line()
+            finally:
+                db.close()
+        except Exception:  # a job boundary: log why, keep the daemon alive
+            logger.exception("could not read what the discovery round found")
+            return "finished (what it found could not be read)"
+
+    def _report(self, mark: RoundMark) -> str:
+        """What the round wrote: "checked 120, 3 new versions, 5 edits, 1 failed: a.example 403";
+        when nothing was due, when the next article is: "checked 0 (next due 2026-11-02 10:30
+        UTC)"."""
+        try:
+            db = store.open_db(self.config.db_path)
+            try:
+                report = round_report(db, mark)
+                if report.checked:
+                    return report.line()
+                due = next_check_due(db)
+                return f"checked 0 ({'next due ' + when(due) if due else 'nothing watched'})"
             finally:
                 db.close()
         except Exception:  # a job boundary: log why, keep the daemon alive
@@ -225,6 +270,9 @@ class Daemon:
             children = list(self.running.values())
         for child in children:
             stop_crawl(child)
+        # The round in progress logs its last line before this one (it holds `crawling`).
+        if self.crawling.acquire(timeout=STOP_WAIT_S):
+            self.crawling.release()
         logger.info(
             "daemon stopped after %d check and %d discovery rounds",
             self.rounds["check"],
