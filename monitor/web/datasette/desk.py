@@ -37,7 +37,13 @@ from monitor.store import desk as store_desk
 from monitor.store.queries import BUSY_TIMEOUT_MS
 from monitor.store.tags import all_tags
 from monitor.web.datasette import DATABASE, readable_database
-from monitor.web.datasette.access import check_write, may_write, token_matches, write_token
+from monitor.web.datasette.access import (
+    check_form_token,
+    check_write,
+    may_write,
+    token_matches,
+    write_token,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -210,7 +216,7 @@ def _message_lines(lines: list[str]) -> list[str]:
     return [*lines[: MESSAGE_LINES - 1], f"… and {len(lines) - MESSAGE_LINES + 1} more"]
 
 
-async def _form(request: Any) -> dict[str, str]:
+async def _form(datasette: Any, request: Any) -> dict[str, str]:
     """The POST's fields: url-encoded, or multipart with one file at most (an import)."""
     length = request.headers.get("content-length")
     if length is None or not length.isdigit():
@@ -238,6 +244,7 @@ async def _form(request: Any) -> dict[str, str]:
         filename = part.get_filename()
         if filename:
             fields[f"{name}_filename"] = filename
+    check_form_token(datasette, request, fields.get("csrftoken", ""))
     return fields
 
 
@@ -260,7 +267,7 @@ async def desk_action(datasette: Any, request: Any) -> Response:
         raise BadRequest("this address takes a form (POST)")
     action = request.url_vars["action"]
     await check_write(datasette, request)
-    form = await _form(request)
+    form = await _form(datasette, request)
     if action == "remove" and form.get("purge") == "1" and form.get("confirm") != "yes":
         return await _confirm_purge(datasette, request, form)
     function = _import if action == "import" else ACTIONS.get(action)
@@ -322,7 +329,7 @@ async def login_page(datasette: Any, request: Any) -> Response:
     """/-/redline/login: sign in with the operator's write token (Datasette's actor cookie)."""
     error = ""
     if request.method == "POST":
-        form = await _form(request)
+        form = await _form(datasette, request)
         if token_matches(datasette, form.get("token") or ""):
             response = Response.redirect(datasette.urls.path(_back(form)))
             response.set_cookie(
