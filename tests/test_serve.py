@@ -301,7 +301,7 @@ def test_edit_feed_page_highlights_changes_and_links_to_diff_and_timeline(newsro
     page = get(newsroom.path, "/redline/edit_feed?kind=number").text
     assert "<del>12</del>" in page and "<ins>15</ins>" in page
     assert f'href="/-/redline/diff/{newsroom.hostile_change}"' in page
-    assert f'href="/redline/article_timeline?article_id={newsroom.hostile_article}"' in page
+    assert f'href="/-/redline/article/{newsroom.hostile_article}"' in page  # the article page
 
 
 def test_article_timeline_lists_first_version_then_changes(newsroom: Newsroom) -> None:
