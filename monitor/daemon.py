@@ -112,16 +112,16 @@ class Daemon:
                 self.rounds[spider],
                 storage_error_line(self.config.log_file) or "see the crawl log",
             )
-        elif self.stopping.is_set():
-            logger.info("%s round %d stopped", spider, self.rounds[spider])
-        elif code != 0:
+        elif code != 0 and not self.stopping.is_set():
             logger.error("%s round %d failed: scrapy exited %s", spider, self.rounds[spider], code)
-        elif mark is not None:
-            logger.info("check round %d: %s", self.rounds[spider], self._report(mark))
-        elif found is not None:
-            logger.info("discover round %d: %s", self.rounds[spider], self._found(found))
-        else:
-            logger.info("%s round %d finished", spider, self.rounds[spider])
+        else:  # what it wrote, even when a stop cut it short
+            cut = " (stopped early)" if self.stopping.is_set() else ""
+            if mark is not None:
+                logger.info("check round %d: %s%s", self.rounds[spider], self._report(mark), cut)
+            elif found is not None:
+                logger.info("discover round %d: %s%s", self.rounds[spider], self._found(found), cut)
+            else:
+                logger.info("%s round %d finished%s", spider, self.rounds[spider], cut)
 
     def _mark(self) -> RoundMark | None:
         try:

@@ -33,6 +33,8 @@ def _apply(
     state: str,
     purge: bool,
 ) -> None:
+    if len([x for x in (ref, source, site) if x]) != 1:
+        raise click.UsageError("give one of URL|ID, --source or --site")
     db = _db(ctx)
     try:
         lines = watching.set_state(

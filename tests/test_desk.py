@@ -280,7 +280,7 @@ def test_csrf_is_refused(newsroom: Newsroom, data: dict[str, str], headers: dict
     assert len(listed(newsroom.path)) == 3
 
 
-# --- daemon lines ----------------------------------------------------------------------------------
+# --- daemon lines ------------------------------------------------------------------------------
 def test_discovery_report_counts_sources_read_and_new_articles_per_site(tmp_path: Path) -> None:
     db = store.open_db(tmp_path / "d.db")
     try:

@@ -1,4 +1,4 @@
-"""monitor.fetch.watch_list: watch lists read from every format and written back, and their bounds."""
+"""monitor.fetch.watch_list: watch lists read from every format, written back, and bounded."""
 
 from __future__ import annotations
 
