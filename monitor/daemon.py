@@ -15,13 +15,16 @@ import logging
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlite_utils import Database
 
 from monitor import store
 from monitor.alerts import send_pending_alerts
@@ -39,6 +42,7 @@ from monitor.store.rounds import (
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # After a stop, how long the daemon waits for the round in progress to log its last line (its
 # crawl has been sent SIGTERM and finishes its current item), so nothing follows "daemon stopped".
@@ -123,57 +127,51 @@ class Daemon:
             else:
                 logger.info("%s round %d finished%s", spider, self.rounds[spider], cut)
 
-    def _mark(self) -> RoundMark | None:
+    def _read(self, read: Callable[[Database], T], failed: str, fallback: T) -> T:
+        """`read` on the database, or `fallback` when it cannot be read (logged)."""
         try:
             db = store.open_db(self.config.db_path)
             try:
-                return round_mark(db)
+                return read(db)
             finally:
                 db.close()
-        except Exception:  # a job boundary: the round still runs, only its line is lost
-            logger.exception("could not read the database before the check round")
-            return None
+        except Exception:  # a job boundary: the round goes on, only its line is lost
+            logger.exception("%s", failed)
+            return fallback
+
+    def _mark(self) -> RoundMark | None:
+        return self._read(round_mark, "could not read the database before the check round", None)
 
     def _discovery_mark(self) -> DiscoveryMark | None:
-        try:
-            db = store.open_db(self.config.db_path)
-            try:
-                return discovery_mark(db)
-            finally:
-                db.close()
-        except Exception:  # a job boundary: the round still runs, only its line is lost
-            logger.exception("could not read the database before the discovery round")
-            return None
+        return self._read(
+            discovery_mark, "could not read the database before the discovery round", None
+        )
 
     def _found(self, mark: DiscoveryMark) -> str:
         """What discovery found: "read 3 sources, 7 new articles: a.example 5, b.example 2"."""
-        try:
-            db = store.open_db(self.config.db_path)
-            try:
-                return discovery_report(db, mark).line()
-            finally:
-                db.close()
-        except Exception:  # a job boundary: log why, keep the daemon alive
-            logger.exception("could not read what the discovery round found")
-            return "finished (what it found could not be read)"
+        return self._read(
+            lambda db: discovery_report(db, mark).line(),
+            "could not read what the discovery round found",
+            "finished (what it found could not be read)",
+        )
 
     def _report(self, mark: RoundMark) -> str:
         """What the round wrote: "checked 120, 3 new versions, 5 edits, 1 failed: a.example 403";
         when nothing was due, when the next article is: "checked 0 (next due 2026-11-02 10:30
         UTC)"."""
-        try:
-            db = store.open_db(self.config.db_path)
-            try:
-                report = round_report(db, mark)
-                if report.checked:
-                    return report.line()
-                due = next_check_due(db)
-                return f"checked 0 ({'next due ' + when(due) if due else 'nothing watched'})"
-            finally:
-                db.close()
-        except Exception:  # a job boundary: log why, keep the daemon alive
-            logger.exception("could not read what the check round found")
-            return "finished (what it found could not be read)"
+
+        def line(db: Database) -> str:
+            report = round_report(db, mark)
+            if report.checked:
+                return report.line()
+            due = next_check_due(db)
+            return f"checked 0 ({'next due ' + when(due) if due else 'nothing watched'})"
+
+        return self._read(
+            line,
+            "could not read what the check round found",
+            "finished (what it found could not be read)",
+        )
 
     def check_round(self) -> None:
         self._run("check")

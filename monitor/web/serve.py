@@ -135,7 +135,7 @@ def make_datasette(
     # No files= above: Datasette would name the database after the file. The fixed name keeps
     # the metadata keys and every URL the same whatever the file is called. Without files=
     # Datasette also adds an in-memory database; visitors have no use for it.
-    datasette.redline_write_token = write_token  # type: ignore[attr-defined]
+    datasette.redline_write_token = write_token
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     datasette.add_database(

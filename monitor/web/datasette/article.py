@@ -26,8 +26,8 @@ from monitor.store import desk as store_desk
 from monitor.web.datasette import DATABASE, readable_database
 from monitor.web.datasette.access import may_write
 from monitor.web.datasette.captures import _read
-from monitor.web.datasette.desk import read
-from monitor.web.datasette.diffs import word_diff_html
+from monitor.web.datasette.desk import highlighted, read
+from monitor.web.datasette.plugin import _int
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -37,20 +37,7 @@ EDITS_SECTION = "What counts as an edit"
 
 
 def _article_id(request: Any) -> int:
-    try:
-        return int(request.url_vars["article_id"])
-    except (KeyError, ValueError) as error:
-        raise NotFound("not an article id") from error
-
-
-def highlighted(edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each edit with its sentence (or old → new) as an escaped word diff, in a diff worker."""
-    shown = []
-    for edit in edits:
-        old = edit.get("old_sentence") or edit.get("old") or ""
-        new = edit.get("new_sentence") or edit.get("new") or ""
-        shown.append(edit | {"context_html": word_diff_html(old, new)})
-    return shown
+    return _int(request, "article_id")
 
 
 def _highlight_timeline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ from monitor.web.datasette.access import (
     token_matches,
     write_token,
 )
+from monitor.web.datasette.diffs import word_diff_html
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -95,6 +96,16 @@ def _tag_of(request: Any) -> str:
     return tags[0] if tags else ""
 
 
+def highlighted(edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each edit with its sentence (or old → new) as an escaped word diff, in a diff worker."""
+    shown = []
+    for edit in edits:
+        old = edit.get("old_sentence") or edit.get("old") or ""
+        new = edit.get("new_sentence") or edit.get("new") or ""
+        shown.append(edit | {"context_html": word_diff_html(old, new)})
+    return shown
+
+
 def chart_bars(chart: store_desk.Chart) -> dict[str, Any]:
     """The chart as rectangles: each site a row, each day a bar scaled to the busiest day."""
     peak = max(chart.peak, 1)
@@ -144,7 +155,11 @@ async def desk_page(datasette: Any, request: Any) -> Response:
             "tags": all_tags(db),
         }
 
+    from monitor.web.datasette.plugin import diff_worker
+
     context = await read(datasette, request, gather)
+    shown = await diff_worker(datasette).run(highlighted, context["edits"])
+    context["edits"] = shown if shown is not None else context["edits"]
     page = await datasette.render_template(
         "redline_desk.html",
         context
@@ -236,6 +251,8 @@ async def _form(datasette: Any, request: Any) -> dict[str, str]:
         if not isinstance(name, str):
             continue
         payload = part.get_payload(decode=True) or b""
+        if not isinstance(payload, bytes):  # a nested multipart: not a field of this form
+            continue
         try:
             text = payload.decode("utf-8-sig")
         except UnicodeDecodeError as error:
