@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from monitor import store
 from monitor.store.rounds import discovery_mark, discovery_report, next_check_due
-from monitor.web.serve import make_datasette
+from monitor.web.serve import desk_writers, make_datasette
 from tests.test_serve import HOSTILE_URL, Newsroom, build_newsroom
 
 A = "https://news.example.org/2026/a.html"
@@ -292,3 +292,29 @@ def test_discovery_report_counts_sources_read_and_new_articles_per_site(tmp_path
         assert next_check_due(db) is not None
     finally:
         db.close()
+
+
+def test_a_canned_query_tab_has_its_title_not_its_sql(desk: Desk) -> None:
+    page = desk.get("/redline/quote_changes").text
+    assert "<title>Quote changes · redline</title>" in page
+    assert "<title>redline: select" in desk.get("/redline?sql=select+1").text
+
+
+@pytest.mark.parametrize(
+    ("host", "public_url", "token", "expected"),
+    [
+        ("127.0.0.1", "", "", "changes allowed from this machine"),
+        ("::1", "", "t", "changes allowed from this machine and with the write token"),
+        ("0.0.0.0", "", "t", "changes need the write token (sign in at /-/redline/login)"),
+        (
+            "127.0.0.1",
+            "https://r.example",
+            "",
+            "read-only (set serve.write_token to allow changes)",
+        ),
+    ],
+)
+def test_serve_says_who_may_change_the_watch_list(
+    host: str, public_url: str, token: str, expected: str
+) -> None:
+    assert desk_writers(host, public_url, token) == expected

@@ -161,6 +161,19 @@ def bound_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def desk_writers(host: str, public_url: str, write_token: str) -> str:
+    """Who may change the watch list from the desk (as `access.py` decides), in words."""
+    from monitor.web.datasette.access import is_loopback
+
+    if is_loopback(host) and not public_url:
+        return "changes allowed from this machine" + (
+            " and with the write token" if write_token else ""
+        )
+    if write_token:
+        return "changes need the write token (sign in at /-/redline/login)"
+    return "read-only (set serve.write_token to allow changes)"
+
+
 def serve(
     db_path: Path,
     host: str,
@@ -249,6 +262,7 @@ def serve_command(
             f"at http://{host}:{port}/ "
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
+        click.echo(f"watch desk: {desk_writers(host, public_url, config.serve.write_token)}")
         if not public_url and host in ("0.0.0.0", "::"):
             click.echo(
                 f"note: feed links will point to {bound_url(host, port)}; "

@@ -41,7 +41,7 @@ CSRF_COOKIE = "ds_csrftoken"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host in LOOPBACK_NAMES:
         return True
@@ -63,14 +63,14 @@ def local_server(datasette: Any) -> bool:
     if config.get("public_url"):
         return False
     bound = str(config.get("bound_url") or "")
-    return not bound or _is_loopback(urlsplit(bound).hostname or "")
+    return not bound or is_loopback(urlsplit(bound).hostname or "")
 
 
 def _local_request(request: Any) -> bool:
     client = (request.scope.get("client") or ("", 0))[0] or ""
     host = request.headers.get("host", "")
     host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    return _is_loopback(str(client)) and _is_loopback(host)
+    return is_loopback(str(client)) and is_loopback(host)
 
 
 def _bearer(request: Any) -> str:
