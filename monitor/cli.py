@@ -28,7 +28,7 @@ from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.sources import load_sources
 from monitor.fetch.urls import check_url
-from monitor.fetch.watch_list import WatchEntry, load_watch_list, parse_tags
+from monitor.fetch.watch_list import WatchEntry, load_watch_list, parse_tags, write_watch_list
 from monitor.store import tags as store_tags
 from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
@@ -265,13 +265,26 @@ def add(
     help="Only articles in this state (on: watched).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--export",
+    "export_format",
+    type=click.Choice(["csv", "toml", "opml"]),
+    help="Print the watch list instead (what is watched or paused, sources and articles, with "
+    "their tags), as `redline add --from FILE` reads it; opml: the feeds.",
+)
 @click.pass_context
 @friendly
-def articles(ctx: click.Context, tag_name: str, state: str | None, as_json: bool) -> None:
+def articles(
+    ctx: click.Context, tag_name: str, state: str | None, as_json: bool, export_format: str | None
+) -> None:
     """List the tracked articles, newest first: id, state, site, tags, last check, versions."""
     db = _open_existing(ctx)
     try:
         tag_name = ",".join(parse_tags(tag_name))
+        if export_format is not None:
+            entries = watching.export_entries(db, tag_name)
+            click.echo(write_watch_list(entries, export_format), nl=False)
+            return
         rows = store_tags.watch_listing(db, tag=tag_name, state=state or "")
     finally:
         db.close()

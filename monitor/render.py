@@ -135,9 +135,11 @@ def edits_table(
     table = Table(title=Text(title), show_lines=False, expand=False)
     table.add_column("change", justify="right", no_wrap=True)
     table.add_column("when", no_wrap=True)
-    table.add_column("article")
+    # In a terminal the text gets the room (at 80 columns it was 12 characters wide); piped
+    # output (`marks`) has no width to share, and keeps URLs whole.
+    table.add_column("article", max_width=None if marks else 30)
     table.add_column("kind", no_wrap=True)
-    table.add_column("old → new")
+    table.add_column("old → new", min_width=None if marks else 30)
     table.add_column("sig", justify="right")
     for row in rows:
         kind_style = "bold" if row["significant"] else "dim"

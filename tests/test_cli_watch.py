@@ -170,3 +170,17 @@ def test_a_redirect_shows_both_addresses_whole_without_colour() -> None:
 )
 def test_zone_names(name: str, expected: str) -> None:
     assert str(zone_named(name)) == expected
+
+
+def test_the_watch_list_exports_and_reads_back(db_path: Path, tmp_path: Path) -> None:
+    run(db_path, "add", A, "--tag", "council")
+    run(db_path, "add", FEED, "--feed", "--tag", "elections")
+    exported = run(db_path, "articles", "--export", "toml")
+    assert exported.exit_code == 0, exported.output
+    listing = tmp_path / "list.toml"
+    listing.write_text(exported.output, encoding="utf-8")
+    other = tmp_path / "other.db"
+    assert run(other, "add", "--from", str(listing)).output.splitlines() == [
+        f"tracking: {A} (tags: council)",  # a TOML list: its articles, then its sources
+        f"added feed source: {FEED} (tags: elections)",
+    ]
