@@ -547,6 +547,7 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     "--site", help="Only this site (host name, e.g. www.example.com; any port unless given)."
 )
 @click.option("--url", help="Only this article.")
+@click.option("--tag", "tag_name", default="", help="Only articles with this tag (`redline tag`).")
 @click.option(
     "--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves)."
 )
@@ -560,11 +561,13 @@ def edits(
     kinds: tuple[str, ...],
     site: str | None,
     url: str | None,
+    tag_name: str,
     include_minor: bool,
     limit: int,
     as_json: bool,
 ) -> None:
     """List detected edits, newest first (significant ones unless --all or --kind)."""
+    tag_name = ",".join(parse_tags(tag_name))
     if since is not None:
         since = store.stamp(_since(since))
     db = _open_existing(ctx)
@@ -576,6 +579,7 @@ def edits(
         url=check_url(url) if url else None,
         significant_only=not include_minor and not kinds,
         limit=limit,
+        tag=tag_name,
     )
     if as_json:
         for row in rows:

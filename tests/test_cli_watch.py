@@ -184,3 +184,11 @@ def test_the_watch_list_exports_and_reads_back(db_path: Path, tmp_path: Path) ->
         f"tracking: {A} (tags: council)",  # a TOML list: its articles, then its sources
         f"added feed source: {FEED} (tags: elections)",
     ]
+
+
+def test_edits_by_tag(tmp_path: Path) -> None:
+    newsroom = build_newsroom(tmp_path / "n.db")
+    assert run(newsroom.path, "tag", "council", HOSTILE_URL).exit_code == 0
+    rows = json.loads(run(newsroom.path, "edits", "--tag", "Council", "--json").output)
+    assert rows and {row["url"] for row in rows} == {HOSTILE_URL}
+    assert run(newsroom.path, "edits", "--tag", "sport").output == "no edits found\n"

@@ -318,3 +318,12 @@ def test_serve_says_who_may_change_the_watch_list(
     host: str, public_url: str, token: str, expected: str
 ) -> None:
     assert desk_writers(host, public_url, token) == expected
+
+
+def test_a_canned_query_lists_the_edits_of_a_tag(desk: Desk, newsroom: Newsroom) -> None:
+    desk.act("tag", ref=f"a{newsroom.hostile_article}", tags="council")
+    rows = desk.get(
+        "/redline/tagged_edits.json", params={"tag": "Council", "since": "", "_shape": "array"}
+    ).json()
+    assert rows and {row["url"] for row in rows} == {HOSTILE_URL}
+    assert 'href="/redline/tagged_edits?tag=council"' in desk.get("/?tag=council").text

@@ -21,14 +21,21 @@ __all__ = [
     "article_tags",
     "remove_tags",
     "source_tags",
+    "tagged_article",
     "watch_listing",
 ]
 
-# True when `articles` carries the tag `:tag`, itself or through its source.
-TAGGED_ARTICLE = (
-    "(articles.id in (select article_id from article_tags where tag = :tag) "
-    "or articles.source_id in (select source_id from source_tags where tag = :tag))"
-)
+
+def tagged_article(tag: str) -> str:
+    """SQL true when `articles` carries the tag bound at `tag` (a placeholder, `:tag` or `?`,
+    used twice), itself or through its source."""
+    return (
+        f"(articles.id in (select article_id from article_tags where tag = {tag}) "
+        f"or articles.source_id in (select source_id from source_tags where tag = {tag}))"
+    )
+
+
+TAGGED_ARTICLE = tagged_article(":tag")
 # Tables by what is tagged: (table, key column).
 _TABLES = {"article": ("article_tags", "article_id"), "source": ("source_tags", "source_id")}
 # `watch_listing` rows at most (the desk and `redline articles` show the newest first).
