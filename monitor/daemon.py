@@ -28,10 +28,10 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.alerts import send_pending_alerts
+from monitor.cli.render import when
 from monitor.config import load_config
 from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, stop_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
-from monitor.render import when
 from monitor.report import DiscoveryMark, RoundMark
 from monitor.store.rounds import (
     discovery_mark,

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from monitor import store
 from monitor.cli import cli
-from monitor.render import edit_change, zone_named
+from monitor.cli.render import edit_change, zone_named
 from tests.test_serve import HOSTILE_URL, REMOVED_URL, build_newsroom
 
 A = "https://news.example.org/2026/a.html"

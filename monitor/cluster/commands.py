@@ -17,8 +17,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from monitor.cli.crawl_options import crawl_options, duration
 from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL
-from monitor.crawl_options import crawl_options, duration
 from monitor.errors import RedlineError
 
 PG_HELP = "PostgreSQL URL of the cluster, e.g. postgresql://user@host/redline (env REDLINE_PG)."

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from monitor import render, store
+from monitor import store
+from monitor.cli import render
 from monitor.crawl import run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import DatabaseError

@@ -20,8 +20,8 @@ from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup
 from sqlite_utils import Database
 
+from monitor.cli.evidence import evidence_warc
 from monitor.errors import RedlineError
-from monitor.evidence import evidence_warc
 from monitor.store import desk as store_desk
 from monitor.web.datasette import DATABASE, readable_database
 from monitor.web.datasette.access import may_write

@@ -18,11 +18,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from monitor import render, store, watching
+from monitor import store, watching
+from monitor.cli import render
+from monitor.cli.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
-from monitor.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
@@ -797,10 +798,10 @@ def demo(ctx: click.Context, port: int, serve: bool, next_edition_every: timedel
     sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
 
 
-from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
+from monitor.cli.admin import alerts_command, config_command  # noqa: E402  (other modules)
+from monitor.cli.evidence import export_command, show_command  # noqa: E402
+from monitor.cli.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
-from monitor.evidence import export_command, show_command  # noqa: E402
-from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)

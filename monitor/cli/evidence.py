@@ -16,8 +16,9 @@ from typing import Any
 import click
 from rich.console import Console
 
-from monitor import render, store
+from monitor import store
 from monitor.capture import Capture, header_lines
+from monitor.cli import render
 from monitor.errors import DatabaseError, RedlineError, VersionNotFoundError
 from monitor.store import captures
 from monitor.store.lookup import REF_HELP, Target, find_target
