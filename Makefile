@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/redline demo
+	@echo "redline is installed in $(BIN): run it as $(BIN)/redline, or 'source $(BIN)/activate' first, then redline --help"
 
 test: setup postgres-deps
 	$(BIN)/python -m pytest -q

@@ -127,6 +127,10 @@ def compose_message(edits: Sequence[dict[str, Any]], public_url: str = "") -> tu
     ]
     if public_url:
         lines.append(f"Diff: {public_url.rstrip('/')}/-/redline/diff/{first['change_id']}")
+        if first.get("article_id") is not None:
+            lines.append(
+                f"Article: {public_url.rstrip('/')}/-/redline/article/{first['article_id']}"
+            )
     for edit in edits[:MAX_EDITS_PER_MESSAGE]:
         lines.append("")
         lines.append(f"{edit['kind']} ({edit['field']}, score {float(edit['score'] or 0):.2f})")

@@ -166,6 +166,15 @@ OPTIONS: tuple[Option, ...] = (
         "Let visitors of `redline serve` download the raw pages stored in `snapshots`; off, "
         "their content reads as empty everywhere on the server.",
     ),
+    Option(
+        "serve",
+        "write_token",
+        "",
+        str,
+        "Token that lets a visitor change the watch list from the watch desk when `redline "
+        "serve` is bound to an address other than loopback (or has a public URL); empty: no "
+        "one can, there. On 127.0.0.1 the local user may, without it.",
+    ),
     Option("alerts", "every", "1m", _duration, "How often `redline daemon` sends pending alerts."),
     Option(
         "alerts",
@@ -292,6 +301,7 @@ class ServeConfig:
     public_url: str
     diff_timeout: timedelta
     snapshot_downloads: bool
+    write_token: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,23 +15,38 @@ import logging
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlite_utils import Database
 
 from monitor import store
 from monitor.alerts import send_pending_alerts
+from monitor.cli.render import when
 from monitor.config import Config, load_config
 from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, stop_crawl, storage_error_line
 from monitor.fetch.sources import load_sources
-from monitor.report import RoundMark
-from monitor.store.rounds import round_mark, round_report
+from monitor.report import DiscoveryMark, RoundMark
+from monitor.store.rounds import (
+    discovery_mark,
+    discovery_report,
+    next_check_due,
+    round_mark,
+    round_report,
+)
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# After a stop, how long the daemon waits for the round in progress to log its last line (its
+# crawl has been sent SIGTERM and finishes its current item), so nothing follows "daemon stopped".
+STOP_WAIT_S = 60
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,7 @@ class Daemon:
 
     def _crawl(self, spider: str) -> None:
         mark = self._mark() if spider == "check" else None
+        found = self._discovery_mark() if spider == "discover" else None
         child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
         with self.lock:
             self.running[spider] = child
@@ -102,33 +118,60 @@ class Daemon:
             )
         elif code != 0 and not self.stopping.is_set():
             logger.error("%s round %d failed: scrapy exited %s", spider, self.rounds[spider], code)
-        elif mark is not None:
-            logger.info("check round %d: %s", self.rounds[spider], self._report(mark))
-        else:
-            logger.info("%s round %d finished", spider, self.rounds[spider])
+        else:  # what it wrote, even when a stop cut it short
+            cut = " (stopped early)" if self.stopping.is_set() else ""
+            if mark is not None:
+                logger.info("check round %d: %s%s", self.rounds[spider], self._report(mark), cut)
+            elif found is not None:
+                logger.info("discover round %d: %s%s", self.rounds[spider], self._found(found), cut)
+            else:
+                logger.info("%s round %d finished%s", spider, self.rounds[spider], cut)
+
+    def _read(self, read: Callable[[Database], T], failed: str, fallback: T) -> T:
+        """`read` on the database, or `fallback` when it cannot be read (logged)."""
+        try:
+            db = store.open_db(self.config.db_path)
+            try:
+                return read(db)
+            finally:
+                db.close()
+        except Exception:  # a job boundary: the round goes on, only its line is lost
+            logger.exception("%s", failed)
+            return fallback
 
     def _mark(self) -> RoundMark | None:
-        try:
-            db = store.open_db(self.config.db_path)
-            try:
-                return round_mark(db)
-            finally:
-                db.close()
-        except Exception:  # a job boundary: the round still runs, only its line is lost
-            logger.exception("could not read the database before the check round")
-            return None
+        return self._read(round_mark, "could not read the database before the check round", None)
+
+    def _discovery_mark(self) -> DiscoveryMark | None:
+        return self._read(
+            discovery_mark, "could not read the database before the discovery round", None
+        )
+
+    def _found(self, mark: DiscoveryMark) -> str:
+        """What discovery found: "read 3 sources, 7 new articles: a.example 5, b.example 2"."""
+        return self._read(
+            lambda db: discovery_report(db, mark).line(),
+            "could not read what the discovery round found",
+            "finished (what it found could not be read)",
+        )
 
     def _report(self, mark: RoundMark) -> str:
-        """What the round wrote: "checked 120, 3 new versions, 5 edits, 1 failed: a.example 403"."""
-        try:
-            db = store.open_db(self.config.db_path)
-            try:
-                return round_report(db, mark).line()
-            finally:
-                db.close()
-        except Exception:  # a job boundary: log why, keep the daemon alive
-            logger.exception("could not read what the check round found")
-            return "finished (what it found could not be read)"
+        """What the round wrote: "checked 120, 3 new versions, 5 edits, 1 failed: a.example 403";
+        when nothing was due, when the next article is: "checked 0 (next due 2026-11-02 10:30
+        UTC)"."""
+
+        def line(db: Database) -> str:
+            report = round_report(db, mark)
+            if report.checked:
+                return report.line()
+            due = next_check_due(db)
+            return f"checked 0 ({'next due ' + when(due) if due else 'nothing watched'})"
+
+        return self._read(
+            line,
+            "could not read what the check round found",
+            "finished (what it found could not be read)",
+        )
 
     def check_round(self) -> None:
         self._run("check")
@@ -244,6 +287,9 @@ class Daemon:
             children = list(self.running.values())
         for child in children:
             stop_crawl(child)
+        # The round in progress logs its last line before this one (it holds `crawling`).
+        if self.crawling.acquire(timeout=STOP_WAIT_S):
+            self.crawling.release()
         logger.info(
             "daemon stopped after %d check and %d discovery rounds",
             self.rounds["check"],

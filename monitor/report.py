@@ -92,3 +92,33 @@ class RoundReport:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(self.outcomes.items()))
         line = f"checked {self.checked} article(s)" + (f": {counts}" if counts else "")
         return line + (f" ({self.problem_line()})" if self.problems else "")
+
+
+# A discovery line names at most this many sites with their new articles, then counts the rest.
+NAMED_SITES = 5
+
+
+@dataclass(frozen=True)
+class DiscoveryMark:
+    """The last article id and the time before a discovery round started."""
+
+    last_article: int
+    started: str
+
+
+@dataclass(frozen=True)
+class DiscoveryReport:
+    sources_read: int  # sources whose last reading is this round's
+    new_by_site: tuple[tuple[str, int], ...]  # new articles per site, most first
+
+    def line(self) -> str:
+        """ "read 3 sources, 7 new articles: a.example 5, b.example 2" (or "no new article")."""
+        read = f"read {self.sources_read} source{'s' if self.sources_read != 1 else ''}"
+        total = sum(count for _, count in self.new_by_site)
+        if not total:
+            return read + ", no new article"
+        named = ", ".join(f"{site} {count}" for site, count in self.new_by_site[:NAMED_SITES])
+        rest = len(self.new_by_site) - NAMED_SITES
+        return f"{read}, {total} new article{'s' if total != 1 else ''}: {named}" + (
+            f" and {rest} more site{'s' if rest != 1 else ''}" if rest > 0 else ""
+        )

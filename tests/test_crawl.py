@@ -216,6 +216,8 @@ def test_demo_command_prints_flagged_edits(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     for kind in ("name", "quote", "number", "correction_note", "headline", "typo"):
         assert kind in result.stdout
+    # Redirected to a pipe: the old and new words keep their markers (no colour to show them).
+    assert "[-Neimann-Ortiz-] → {+Neumann-Ortiz+}" in result.stdout
     assert rows(db, "select count(*) as n from edits where significant = 1")[0]["n"] >= 8
     # The closing hints name a change id the reader can copy, and it is a real one.
     change = re.search(r" diff (\d+) +word diff of change", result.stdout)

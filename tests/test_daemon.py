@@ -192,6 +192,9 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
         assert daemon.returncode == 0, output[-3000:]
         assert "Traceback" not in output
         assert "daemon stopped" in output
+        # Nothing of the daemon's after its last line (a round cut short logs before it).
+        daemon_lines = [line for line in output.splitlines() if "monitor.daemon" in line]
+        assert "daemon stopped" in daemon_lines[-1], daemon_lines[-3:]
         # Every check round says what it found, counted from the rows it wrote.
         assert re.search(r"check round \d+: checked \d+, \d+ new articles?, 0 new versions", output)
         assert re.search(r"check round \d+: checked \d+, \d+ new versions?, \d+ edits? \(", output)

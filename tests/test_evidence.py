@@ -263,11 +263,11 @@ def test_an_unknown_id_is_one_line(captured: Captured, ref: str, words: str) -> 
     assert code == 1 and words in output and len(output.strip().splitlines()) == 1
 
 
-def test_edits_show_the_change_id_and_a_short_url(captured: Captured) -> None:
+def test_edits_show_the_change_id_and_the_whole_url_when_piped(captured: Captured) -> None:
     code, output = run(captured.path, "edits")
     assert code == 0
     assert f"│ {captured.change_id:>6} │" in output
-    assert "127.0.0.1:" in output and "http://" not in output  # short URLs
+    assert "http://127.0.0.1:" in output  # piped: whole URLs (a terminal gets short ones)
 
 
 # --- evidence export ------------------------------------------------------------------------

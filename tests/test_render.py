@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from monitor import render, store
+from monitor import store
+from monitor.cli import render
 from monitor.record.page import FetchedPage, record_page
 from tests.test_cli import EDITED, PARAGRAPHS, T0, html, run
 

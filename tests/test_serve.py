@@ -29,6 +29,7 @@ from monitor.cli import cli
 from monitor.compare.comparison import compare
 from monitor.compare.edit import make_edit
 from monitor.extract.extraction import Article
+from monitor.store.tags import add_tags
 from monitor.store.views import fts_query
 from monitor.web.datasette.diffs import body_diff_html, word_diff_html
 from monitor.web.feed import FeedChange, atom_feed
@@ -113,6 +114,7 @@ def build_newsroom(path: Path, now: datetime = NOW) -> Newsroom:
             v1 = _version(db, hostile["id"], V1, HOSTILE_URL, earlier)
             v2 = _version(db, hostile["id"], V2, HOSTILE_URL, now)
             hostile_change = store.add_change(db, hostile["id"], v1, v2, compare(V1, V2), now)
+            add_tags(db, "article", [hostile["id"]], ["hostile"])  # for `tagged_edits`
 
             store.update_article(db, removed["id"], title="Short-lived story", status="removed")
             r1 = _version(
@@ -301,7 +303,7 @@ def test_edit_feed_page_highlights_changes_and_links_to_diff_and_timeline(newsro
     page = get(newsroom.path, "/redline/edit_feed?kind=number").text
     assert "<del>12</del>" in page and "<ins>15</ins>" in page
     assert f'href="/-/redline/diff/{newsroom.hostile_change}"' in page
-    assert f'href="/redline/article_timeline?article_id={newsroom.hostile_article}"' in page
+    assert f'href="/-/redline/article/{newsroom.hostile_article}"' in page  # the article page
 
 
 def test_article_timeline_lists_first_version_then_changes(newsroom: Newsroom) -> None:
@@ -369,6 +371,17 @@ QUERIES = [
         lambda r: [x["event"] for x in r] == ["first seen", "new version"],
     ),
     ("url_history", {"url": "https://unknown.example/"}, lambda r: r == []),
+    (  # a shared link: tracking parameters dropped before the lookup
+        "url_history",
+        {"url": HOSTILE_URL + "?utm_source=share"},
+        lambda r: [x["event"] for x in r] == ["first seen", "new version"],
+    ),
+    ("tagged_edits", {"tag": "untagged", "since": ""}, lambda r: r == []),
+    (
+        "tagged_edits",
+        {"tag": "Hostile", "since": ""},
+        lambda r: {x["url"] for x in r} == {HOSTILE_URL},
+    ),
     ("most_edited_articles", {}, lambda r: r[0]["url"] == HOSTILE_URL and r[0]["rank"] == 1),
     ("most_edited_articles", {"per_site": "1"}, lambda r: all(x["rank"] == 1 for x in r)),
     ("most_edited_articles", {"per_site": "-1"}, lambda r: r == []),
@@ -560,7 +573,7 @@ def test_feed_links_use_the_public_url_when_configured(newsroom: Newsroom) -> No
 # --- escaping: article text is hostile -----------------------------------------------------
 def _pages_showing_article_text(newsroom: Newsroom) -> list[str]:
     queries = build_metadata()["databases"]["redline"]["queries"]
-    params = {"url": HOSTILE_URL, "q": "disaster"}
+    params = {"url": HOSTILE_URL, "q": "disaster", "tag": "hostile"}
     return [
         "/redline",
         *(
@@ -585,7 +598,9 @@ def _pages_showing_article_text(newsroom: Newsroom) -> list[str]:
         f"/redline/changes/{newsroom.hostile_change}",
         *(
             f"/redline/{name}?"
-            + "&".join(f"{p}={params.get(p, '')}" for p in ("url", "q") if f":{p}" in q["sql"])
+            + "&".join(
+                f"{p}={params.get(p, '')}" for p in ("url", "q", "tag") if f":{p}" in q["sql"]
+            )
             for name, q in queries.items()
         ),
         "/redline?sql=select+title,+byline,+body+from+versions",

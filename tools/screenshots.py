@@ -1,5 +1,6 @@
-"""README pictures: the Datasette edit feed and a diff page, from a real `redline serve` on a
-database made by `redline demo`, taken with headless Chromium (Debian's `chromium` package).
+"""README pictures: the watch desk, an article page, the Datasette edit feed and a diff page, from
+a real `redline serve` on a database made by `redline demo`, taken with headless Chromium
+(Debian's `chromium` package).
 
     python -m tools.screenshots [--out docs]        # or: make screenshots
 
@@ -87,10 +88,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(db_path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    """A real `redline serve` subprocess on a free loopback port, polled until it answers."""
+def start_server(
+    db_path: Path, *extra: str, env_extra: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """A real `redline serve` subprocess on a free loopback port, polled until it answers;
+    `env_extra` adds to its environment (e.g. REDLINE_SERVE_WRITE_TOKEN)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "REDLINE_CONFIG"}
+    env = {k: v for k, v in os.environ.items() if k != "REDLINE_CONFIG"} | (env_extra or {})
     server = subprocess.Popen(
         [
             sys.executable,
@@ -160,6 +164,12 @@ def captured_page(db_path: Path, change: int) -> int:
     return int(row[0])
 
 
+def article_of(db_path: Path, change: int) -> int:
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute("select article_id from changes where id = ?", [change]).fetchone()
+    return int(row[0])
+
+
 def take(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="redline-screens-") as work:
         db_path = Path(work) / "redline.db"
@@ -192,6 +202,13 @@ def take(out: Path) -> list[Path]:
                 ),
                 screenshot(f"{base}/redline/quote_changes", out / "canned-query.png", 1400, 900),
                 screenshot(f"{base}/-/redline/diff/abc", out / "not-found.png", 1400, 600),
+                screenshot(f"{base}/", out / "desk.png", 1400, 1500),
+                screenshot(
+                    f"{base}/-/redline/article/{article_of(db_path, change)}",
+                    out / "article.png",
+                    1400,
+                    1400,
+                ),
             ]
         finally:
             stop_server(server)

@@ -140,7 +140,7 @@ def _report(result: BackfillResult, url: str) -> None:
 def backfill_command(
     ctx: click.Context, ref: str | None, every: bool, since: str | None, limit: int
 ) -> None:
-    from monitor.cli import _open_existing, _since
+    from monitor.cli.app import _open_existing, _since
 
     if bool(ref) == every:
         raise click.UsageError("give one article (URL or id) or --all")

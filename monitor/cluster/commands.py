@@ -17,8 +17,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from monitor.cli.crawl_options import crawl_options, duration
 from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL
-from monitor.crawl_options import crawl_options, duration
 from monitor.errors import RedlineError
 
 PG_HELP = "PostgreSQL URL of the cluster, e.g. postgresql://user@host/redline (env REDLINE_PG)."
@@ -326,7 +326,7 @@ def search_command(
     row's page under `redline serve --cluster`."""
     from dataclasses import asdict
 
-    from monitor import render
+    from monitor.cli import render
     from monitor.cluster import coordination, search
     from monitor.cluster.shards import shard_name
     from monitor.cluster.status import as_json as jsonable

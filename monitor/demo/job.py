@@ -12,7 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from monitor import render, store
+from monitor import store
+from monitor.cli import render
 from monitor.crawl import run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import DatabaseError
@@ -85,7 +86,11 @@ def run_demo(db_path: Path, port: int = 0, console: Console | None = None) -> in
     console.print(
         "checks: " + ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
     )
-    console.print(render.edits_table(rows, title=f"Edits found ({len(rows)})"))
+    console.print(
+        render.edits_table(
+            rows, title=f"Edits found ({len(rows)})", marks=render.wants_marks(console)
+        )
+    )
     console.print(
         f"{changes} changed article(s), {stealth} with significant edits and no "
         "correction note (stealth)."

@@ -545,8 +545,10 @@ def list_edits(
     url: str | None = None,
     significant_only: bool = False,
     limit: int | None = None,
+    tag: str = "",
 ) -> list[Row]:
-    """Edits with their article and change, newest first; every filter is a bound parameter."""
+    """Edits with their article and change, newest first; every filter is a bound parameter
+    (`tag`: articles carrying it, themselves or through their source)."""
     where = ["1 = 1"]
     params: list[Any] = []
     if since:
@@ -565,6 +567,11 @@ def list_edits(
     if url:
         where.append("articles.url = ?")
         params.append(url)
+    if tag:
+        from monitor.store.tags import tagged_article
+
+        where.append(tagged_article("?"))
+        params.extend([tag, tag])
     if significant_only:
         where.append("edits.significant = 1")
     sql = f"""

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from monitor.report import Problem, RoundMark, RoundReport
+from monitor.report import DiscoveryMark, DiscoveryReport, Problem, RoundMark, RoundReport
+from monitor.store.queries import stamp, utc_now
+from monitor.store.watch import WATCHED_ARTICLE
 
-__all__ = ["changed_articles", "round_mark", "round_report"]
+__all__ = [
+    "changed_articles",
+    "discovery_mark",
+    "discovery_report",
+    "next_check_due",
+    "round_mark",
+    "round_report",
+]
 
 # At most this many (site, reason) groups of failed or blocked checks are read for one round:
 # a round where a thousand sites fail names the worst few and counts the rest.
@@ -61,3 +70,33 @@ def changed_articles(db: Database, mark: RoundMark) -> tuple[int, int]:
         "select count(*), coalesce(sum(stealth), 0) from changes where id > ?", [mark.last_change]
     ).fetchone()
     return int(changes), int(stealth)
+
+
+def next_check_due(db: Database) -> str | None:
+    """When the next watched article is due for a check (a stored UTC time), if any is."""
+    row = db.execute(
+        "select min(next_check) from articles where next_check is not null "
+        f"and status not in ('expired', 'duplicate') and {WATCHED_ARTICLE}"
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def discovery_mark(db: Database) -> DiscoveryMark:
+    last = db.execute("select coalesce(max(id), 0) from articles").fetchone()[0]
+    return DiscoveryMark(int(last), stamp(utc_now()))
+
+
+def discovery_report(db: Database, mark: DiscoveryMark) -> DiscoveryReport:
+    """The sources read and the articles tracked since `mark`, per site."""
+    read = db.execute(
+        "select count(*) from sources where last_discovered >= ?", [mark.started]
+    ).fetchone()[0]
+    new = tuple(
+        (row["site"], int(row["n"]))
+        for row in db.query(
+            "select site, count(*) as n from articles where id > ? and source_id is not null "
+            "group by site order by n desc, site",
+            [mark.last_article],
+        )
+    )
+    return DiscoveryReport(int(read), new)

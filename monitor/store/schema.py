@@ -510,6 +510,25 @@ def m023_site_memory(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m024_watch_desk(db: Database) -> None:
+    """Tags ("council", "my beat") on articles and on sources, set from the watch desk or
+    `redline tag`; an article found by a tagged source counts as tagged too
+    (`monitor.store.tags`)."""
+    _table(db, "article_tags").create(
+        {"article_id": int, "tag": str},
+        pk=("article_id", "tag"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    _table(db, "article_tags").create_index(["tag"], find_unique_name=True)
+    _table(db, "source_tags").create(
+        {"source_id": int, "tag": str},
+        pk=("source_id", "tag"),
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    _table(db, "source_tags").create_index(["tag"], find_unique_name=True)
+
+
+@MIGRATIONS()
 def m025_render_and_archive(db: Database) -> None:
     """History from web archives: a version read from one (`redline backfill`) keeps the memento
     URL it was read from (`versions.memento_url`; NULL for a version Redline fetched itself), and

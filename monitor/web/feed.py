@@ -39,6 +39,7 @@ class FeedChange:
     stealth: bool
     diff_url: str
     edits: tuple[dict[str, Any], ...]
+    article_url: str = ""  # the article page on the server
 
 
 def entry_html(change: FeedChange) -> Markup:
@@ -48,6 +49,12 @@ def entry_html(change: FeedChange) -> Markup:
             change.summary, " (no correction note)" if change.stealth else ""
         )
     ]
+    if change.article_url:
+        parts.append(
+            Markup('<p><a href="{}">Every version of this article</a></p>').format(
+                change.article_url
+            )
+        )
     for edit in change.edits:
         old, new = edit.get("old") or "", edit.get("new") or ""
         parts.append(
@@ -101,9 +108,12 @@ def entry_text(change: FeedChange) -> str:
     return "\n".join(lines)
 
 
-def group_changes(rows: Iterable[dict[str, Any]], diff_url: str) -> list[FeedChange]:
+def group_changes(
+    rows: Iterable[dict[str, Any]], diff_url: str, article_url: str = ""
+) -> list[FeedChange]:
     """Rows of edits joined with their change and article (newest change first) → one
-    `FeedChange` per change. `diff_url` is a template with `{change_id}`."""
+    `FeedChange` per change. `diff_url` is a template with `{change_id}`, `article_url` one
+    with `{article_id}`."""
     grouped: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(int(row["change_id"]), []).append(row)
@@ -121,6 +131,9 @@ def group_changes(rows: Iterable[dict[str, Any]], diff_url: str) -> list[FeedCha
                 stealth=bool(first["stealth"]),
                 diff_url=diff_url.format(change_id=change_id),
                 edits=tuple(edits),
+                article_url=article_url.format(article_id=first.get("article_id"))
+                if article_url and first.get("article_id") is not None
+                else "",
             )
         )
     return changes
@@ -158,6 +171,8 @@ def atom_feed(
         _sub(entry, "updated", change.detected_at)
         _sub(entry, "link", rel="alternate", href=change.diff_url)
         _sub(entry, "link", rel="related", href=change.url)
+        if change.article_url:
+            _sub(entry, "link", rel="via", href=change.article_url, title="article page")
         author = _sub(entry, "author")
         _sub(author, "name", change.site)
         _sub(entry, "summary", entry_text(change), type="text")

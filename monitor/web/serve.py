@@ -82,8 +82,15 @@ def register_plugin() -> None:
     of Datasette's (which prints a rich traceback with local variables for every 404)."""
     from datasette.plugins import pm
 
-    from monitor.web.datasette import captures, errors, plugin, queries
+    from monitor.web.datasette import access, article, captures, desk, errors, plugin, queries
 
+    for module, name in (
+        (access, "redline.access"),
+        (desk, "redline.desk"),
+        (article, "redline.article"),
+    ):
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
     if not pm.is_registered(plugin):
         pm.register(plugin, name="redline")
     if not pm.is_registered(queries):
@@ -102,11 +109,13 @@ def make_datasette(
     *,
     allow_sql: bool = True,
     shards: Sequence[Path] = (),
+    write_token: str = "",
     **choices: Any,
 ) -> Datasette:
     """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
     `choices` are `build_metadata`'s; `shards` (a cluster's shard files) are added beside it, each
-    named after its file."""
+    named after its file. `write_token` lets its holder change the watch list from the desk
+    (kept on the object, never in the metadata, which `/-/metadata` publishes)."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -126,6 +135,7 @@ def make_datasette(
     # No files= above: Datasette would name the database after the file. The fixed name keeps
     # the metadata keys and every URL the same whatever the file is called. Without files=
     # Datasette also adds an in-memory database; visitors have no use for it.
+    datasette.redline_write_token = write_token
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     datasette.add_database(
@@ -149,6 +159,19 @@ def bound_url(host: str, port: int) -> str:
     """The address a server bound to `host`:`port` answers at, for links when no public URL is
     set (an IPv6 address in brackets)."""
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def desk_writers(host: str, public_url: str, write_token: str) -> str:
+    """Who may change the watch list from the desk (as `access.py` decides), in words."""
+    from monitor.web.datasette.access import is_loopback
+
+    if is_loopback(host) and not public_url:
+        return "changes allowed from this machine" + (
+            " and with the write token" if write_token else ""
+        )
+    if write_token:
+        return "changes need the write token (sign in at /-/redline/login)"
+    return "read-only (set serve.write_token to allow changes)"
 
 
 def serve(
@@ -239,6 +262,7 @@ def serve_command(
             f"at http://{host}:{port}/ "
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
+        click.echo(f"watch desk: {desk_writers(host, public_url, config.serve.write_token)}")
         if not public_url and host in ("0.0.0.0", "::"):
             click.echo(
                 f"note: feed links will point to {bound_url(host, port)}; "
@@ -254,6 +278,7 @@ def serve_command(
             diff_timeout=config.serve.diff_timeout.total_seconds(),
             snapshot_downloads=snapshot_downloads,
             shards=shards,
+            write_token=config.serve.write_token,
         )
     except RedlineError as error:
         raise click.ClickException(str(error)) from error

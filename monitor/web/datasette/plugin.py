@@ -34,6 +34,8 @@ from markupsafe import Markup
 from monitor import store
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, SIGNIFICANT_AT, is_stealth, summarize
+from monitor.errors import RedlineError
+from monitor.fetch.urls import canonicalize_url
 from monitor.ids import parse_id
 from monitor.store.views import fts_query
 from monitor.web.datasette import DATABASE, readable_database
@@ -199,14 +201,27 @@ def _hide_snapshot_content(action: int, table: str | None, column: str | None, *
     return sqlite3.SQLITE_OK
 
 
+def _canonical_url(url: Any) -> Any:
+    """The key a URL is stored under (tracking parameters and fragment dropped), for queries
+    that take a URL as a person pasted it; anything that is not a URL comes back as it is."""
+    if not isinstance(url, str):
+        return url
+    try:
+        return canonicalize_url(url)
+    except RedlineError:
+        return url
+
+
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, datasette: Any) -> None:
-    """`redline_fts_query(text)`: a person's words as a safe FTS5 query, for the canned searches.
+    """`redline_fts_query(text)`: a person's words as a safe FTS5 query, for the canned searches;
+    `redline_canonical_url(url)`: a pasted URL as stored.
     Raw pages (`snapshots.content`) are not for visitors to download: a tracked page may have
     been anything, a redirect's target included. Every connection of the server reads that
     column as NULL (blob downloads, row pages, JSON and CSV, `?sql=`) unless the owner turned
     `snapshot_downloads` on (`redline serve --snapshot-downloads`)."""
     conn.create_function("redline_fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("redline_canonical_url", 1, _canonical_url, deterministic=True)
     config = datasette.plugin_config(PLUGIN, fallback=False) or {}
     if not config.get("snapshot_downloads"):
         conn.set_authorizer(_hide_snapshot_content)
@@ -474,7 +489,9 @@ async def feed_page(datasette: Any, request: Any) -> Response:
         },
     )
     base = _public_url(datasette)
-    changes = group_changes(rows, base + "/-/redline/diff/{change_id}")
+    changes = group_changes(
+        rows, base + "/-/redline/diff/{change_id}", base + "/-/redline/article/{article_id}"
+    )
     title = "Redline: significant edits"
     if request.args.get("site"):
         title += f" on {request.args['site']}"

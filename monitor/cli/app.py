@@ -9,7 +9,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,21 +17,25 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlite_utils import Database
 
-from monitor import render, store
+from monitor import store, watching
+from monitor.cli import render
+from monitor.cli.crawl_options import DURATION_HELP, crawl_options, duration
+from monitor.cli.rendering import rendered_lines, set_render, set_screenshot
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
-from monitor.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.escapes import escape_logs
 from monitor.extract.extraction import Article, extract_article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.rendering import RENDER_MODES
-from monitor.fetch.sources import load_sources, make_source
+from monitor.fetch.sources import load_sources
 from monitor.fetch.urls import check_url
+from monitor.fetch.watch_list import WatchEntry, load_watch_list, parse_tags, write_watch_list
 from monitor.ids import MAX_ID
-from monitor.rendering_cli import rendered_lines, set_render, set_screenshot
+from monitor.store import tags as store_tags
 from monitor.store import watch as store_watch
 from monitor.store.lookup import find_target
 
@@ -71,26 +75,40 @@ def _since(value: str) -> datetime:
         ) from error
 
 
+# Width of output that is not a terminal: wide enough that URLs and marked diffs are never cut
+# (rich's default is 80 columns, where a table's text column was 12 characters wide).
+PIPE_WIDTH = 400
+
+
 def _console() -> Console:
-    """Piped output gets a readable width instead of rich's 80-column default; `--no-color` (or
+    """Piped output gets a wide line instead of rich's 80-column default; `--no-color` (or
     NO_COLOR) turns colour off."""
     ctx = click.get_current_context(silent=True)
     no_color = bool(ctx and (ctx.find_root().obj or {}).get("no_color"))
+    width = None if sys.stdout.isatty() else PIPE_WIDTH
     if no_color:
-        return Console(
-            highlight=False, width=None if sys.stdout.isatty() else 140, color_system=None
-        )
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+        return Console(highlight=False, width=width, color_system=None)
+    return Console(highlight=False, width=width)
 
 
 def _marks(console: Console) -> bool:
-    """Word diffs spelled with `[-old-]{+new+}`: when the output is not a terminal, or has no
-    colour, strike-through and colours would be lost and old and new words run together."""
-    return not console.is_terminal or console.no_color or console.color_system is None
+    return render.wants_marks(console)
+
+
+def _zone() -> tzinfo:
+    """The zone times are shown in (`--tz`, else TZ, else UTC)."""
+    ctx = click.get_current_context(silent=True)
+    zone = (ctx.find_root().obj or {}).get("zone") if ctx else None
+    return zone if isinstance(zone, tzinfo) else UTC
 
 
 def _open(ctx: click.Context) -> Any:
-    return store.open_db(ctx.obj["db"])
+    """The database, created if need be; a directory given with --db must exist already (a typo
+    in a path is not a request to create directories)."""
+    path = Path(ctx.find_root().obj["db"])
+    if str(path) != DEFAULT_DB and not path.parent.is_dir():
+        raise DatabaseError(f"no directory {path.parent} for the database {path.name}")
+    return store.open_db(path)
 
 
 def _open_existing(ctx: click.Context) -> Any:
@@ -124,10 +142,21 @@ def _open_existing(ctx: click.Context) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML configuration file: alert rules and targets, serve options (env REDLINE_CONFIG).",
 )
+@click.option(
+    "--tz",
+    "tz_name",
+    envvar="TZ",
+    help="Show times in this zone: UTC (default), local, or a name such as Europe/Paris (env TZ).",
+)
 @click.version_option(package_name="redline")
 @click.pass_context
 def cli(
-    ctx: click.Context, db: Path, verbose: bool, no_color: bool, config_path: Path | None
+    ctx: click.Context,
+    db: Path,
+    verbose: bool,
+    no_color: bool,
+    config_path: Path | None,
+    tz_name: str | None,
 ) -> None:
     """Redline: watch news articles and say exactly what the newsroom changed."""
     logging.basicConfig(
@@ -139,6 +168,10 @@ def cli(
     ctx.obj["db"] = db
     ctx.obj["config"] = config_path
     ctx.obj["no_color"] = no_color
+    try:
+        ctx.obj["zone"] = render.zone_named(tz_name)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--tz") from error
 
 
 @cli.command()
@@ -162,24 +195,31 @@ def _not_both_db_and_pg(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("urls", metavar="URL...", nargs=-1)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also add the URLs of this watch list: one URL a line, a CSV with url, kind, match and "
+    "tags columns, a TOML of [[article]] and [[source]] tables, or OPML feeds.",
+)
 @click.option(
     "--feed",
     "kind",
     flag_value="feed",
-    help="URL is an RSS or Atom feed to discover articles from.",
+    help="Each URL is an RSS or Atom feed to discover articles from.",
 )
 @click.option(
     "--sitemap",
     "kind",
     flag_value="sitemap",
-    help="URL is a sitemap, sitemap index, Google News sitemap or robots.txt.",
+    help="Each URL is a sitemap, sitemap index, Google News sitemap or robots.txt.",
 )
 @click.option(
     "--section",
     "kind",
     flag_value="section",
-    help="URL is a front or section page; links matching --match are articles.",
+    help="Each URL is a front or section page; links matching --match are articles.",
 )
 @click.option("--match", default="", help="Regex an article link must match (with --section).")
 @click.option(
@@ -193,48 +233,133 @@ def _not_both_db_and_pg(ctx: click.Context) -> None:
     default=None,
     help="Keep a screenshot of the rendered page with each new version (site or source).",
 )
+@click.option("--tag", "tags", default="", help="Comma-separated tags for what is added.")
 @click.option("--pg", "pg_url", metavar="URL", help=CLUSTER_HELP)
 @click.pass_context
 @friendly
 def add(
     ctx: click.Context,
-    url: str,
+    urls: tuple[str, ...],
+    from_file: Path | None,
     kind: str | None,
     match: str,
+    tags: str,
     render_mode: str | None,
     screenshot: bool | None,
     pg_url: str | None,
 ) -> None:
-    """Track one article URL, or add a source of articles (--feed, --sitemap, --section)."""
-    if pg_url and (render_mode or screenshot is not None):
-        raise click.UsageError("--render and --screenshot are not available with --pg")
+    """Track article URLs, or add sources of articles (--feed, --sitemap, --section); all or
+    nothing: one bad URL and none is added."""
+    if pg_url and (render_mode or screenshot is not None or tags):
+        raise click.UsageError("--render, --screenshot and --tag are not available with --pg")
     if pg_url:
         from monitor.cluster.commands import add_to_cluster
 
         _not_both_db_and_pg(ctx)
-        click.echo(add_to_cluster(pg_url, [url], kind, match))
+        pg_urls = list(urls)
+        if from_file is not None:
+            pg_urls += [e.url for e in load_watch_list(from_file)]
+        click.echo(add_to_cluster(pg_url, pg_urls, kind, match))
         return
+    if not urls and from_file is None:
+        raise click.UsageError("give at least one URL, or --from FILE")
+    if match and kind != "section":
+        raise click.UsageError("--match goes with --section")
+    given = parse_tags(tags)
+    entries = [WatchEntry(url, kind or "article", match, given) for url in urls]
+    if from_file is not None:
+        entries += [
+            dataclasses.replace(e, tags=tuple(dict.fromkeys(e.tags + given)))
+            for e in load_watch_list(from_file)
+        ]
     db = _open(ctx)
-    if kind is None:
-        if match:
-            raise click.UsageError("--match goes with --section")
-        canonical = check_url(url)
-        # The canonical form is the key; the URL is fetched as given (servers may answer the
-        # canonical form, parameters sorted or re-encoded, with another page).
-        _, created = store.track_article(db, canonical, store.utc_now(), fetch_url=url.strip())
-        click.echo(f"{'tracking' if created else 'already tracked'}: {canonical}")
+    try:
+        for line in watching.add_entries(db, entries, store.utc_now()):
+            click.echo(line)
+        if render_mode or screenshot is not None:
+            for line in _set_rendering(db, entries, render_mode, screenshot):
+                click.echo(line)
+    finally:
+        db.close()
+
+
+def _set_rendering(
+    db: Database, entries: list[WatchEntry], render_mode: str | None, screenshot: bool | None
+) -> list[str]:
+    """`add --render/--screenshot`: the site of each article, or each source's articles."""
+    lines = []
+    for item in watching.check_entries(entries):
+        source_id = None
+        url = item.key
+        if item.entry.kind != "article":
+            source_id = int(store_watch.find_source(db, url)["id"])
         if render_mode:
-            click.echo(set_render(db, canonical, None, render_mode))
+            lines.append(set_render(db, url, source_id, render_mode))
         if screenshot is not None:
-            click.echo(set_screenshot(db, canonical, None, screenshot))
+            lines.append(set_screenshot(db, url, source_id, screenshot))
+    return lines
+
+
+@cli.command()
+@click.option("--tag", "tag_name", default="", help="Only what carries this tag.")
+@click.option(
+    "--state",
+    type=click.Choice(["on", "paused", "removed"]),
+    help="Only articles in this state (on: watched).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--export",
+    "export_format",
+    type=click.Choice(["csv", "toml", "opml"]),
+    help="Print the watch list instead (what is watched or paused, sources and articles, with "
+    "their tags), as `redline add --from FILE` reads it; opml: the feeds.",
+)
+@click.pass_context
+@friendly
+def articles(
+    ctx: click.Context, tag_name: str, state: str | None, as_json: bool, export_format: str | None
+) -> None:
+    """List the tracked articles, newest first: id, state, site, tags, last check, versions."""
+    db = _open_existing(ctx)
+    try:
+        tag_name = ",".join(parse_tags(tag_name))
+        if export_format is not None:
+            entries = watching.export_entries(db, tag_name)
+            click.echo(write_watch_list(entries, export_format), nl=False)
+            return
+        rows = store_tags.watch_listing(db, tag=tag_name, state=state or "")
+    finally:
+        db.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    spec = make_source(kind, url, match)
-    source, created = store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
-    click.echo(f"{'added' if created else 'already a'} {spec.kind} source: {spec.url}")
-    if render_mode or spec.render:
-        click.echo(set_render(db, spec.url, int(source["id"]), render_mode or spec.render))
-    if screenshot is not None:
-        click.echo(set_screenshot(db, spec.url, int(source["id"]), screenshot))
+    if not rows:
+        click.echo("no articles" + (" with that tag or state" if tag_name or state else ""))
+        return
+    console = _console()
+    console.print(render.articles_table(rows, _zone(), marks=_marks(console)))
+
+
+@cli.command()
+@click.argument("tags")
+@click.argument("ref", metavar="[URL|ID]", required=False)
+@click.option("--source", help="Tag a source instead, by its id (`redline sources`) or URL.")
+@click.option("--remove", is_flag=True, help="Take the tags off instead.")
+@click.pass_context
+@friendly
+def tag(ctx: click.Context, tags: str, ref: str | None, source: str | None, remove: bool) -> None:
+    """Tag an article (URL|ID: a URL, a change id or an article id such as a3) or a source
+    (--source) with comma-separated TAGS: `redline tag council a3`; `redline articles --tag
+    council` lists what carries one."""
+    if source and ref:
+        raise click.UsageError("give URL|ID or --source, not both")
+    db = _open_existing(ctx)
+    try:
+        for line in watching.tag(db, tags, ref=ref or "", source=source or "", remove=remove):
+            click.echo(line)
+    finally:
+        db.close()
 
 
 # How far back `redline sources` counts each site's checks.
@@ -284,9 +409,9 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: s
     if not rows:
         click.echo("no sources (add one with `redline add URL --feed`)")
     else:
-        _console().print(render.sources_table(rows))
+        _console().print(render.sources_table(rows, _zone()))
     if health:
-        _console().print(render.site_health_table(health.values()))
+        _console().print(render.site_health_table(health.values(), _zone()))
     stopped = store_watch.stopped_summary(db)
     if stopped:
         click.echo(stopped)
@@ -397,7 +522,9 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return
     _console().print(
-        render.history_table(article["url"], versions, changes, article_id=int(article["id"]))
+        render.history_table(
+            article["url"], versions, changes, article_id=int(article["id"]), zone=_zone()
+        )
     )
 
 
@@ -480,6 +607,7 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     "--site", help="Only this site (host name, e.g. www.example.com; any port unless given)."
 )
 @click.option("--url", help="Only this article.")
+@click.option("--tag", "tag_name", default="", help="Only articles with this tag (`redline tag`).")
 @click.option(
     "--all", "include_minor", is_flag=True, help="Include minor edits (cosmetic, typos, moves)."
 )
@@ -493,11 +621,13 @@ def edits(
     kinds: tuple[str, ...],
     site: str | None,
     url: str | None,
+    tag_name: str,
     include_minor: bool,
     limit: int,
     as_json: bool,
 ) -> None:
     """List detected edits, newest first (significant ones unless --all or --kind)."""
+    tag_name = ",".join(parse_tags(tag_name))
     if since is not None:
         since = store.stamp(_since(since))
     db = _open_existing(ctx)
@@ -509,6 +639,7 @@ def edits(
         url=check_url(url) if url else None,
         significant_only=not include_minor and not kinds,
         limit=limit,
+        tag=tag_name,
     )
     if as_json:
         for row in rows:
@@ -519,7 +650,7 @@ def edits(
         click.echo("no edits found")
         return
     console = _console()
-    console.print(render.edits_table(rows, marks=_marks(console)))
+    console.print(render.edits_table(rows, marks=_marks(console), zone=_zone()))
 
 
 @cli.command()
@@ -726,11 +857,11 @@ def demo(ctx: click.Context, port: int, serve: bool, next_edition_every: timedel
     sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
 
 
-from monitor.admin import alerts_command, config_command  # noqa: E402  (other modules)
 from monitor.archive.command import backfill_command  # noqa: E402
+from monitor.cli.admin import alerts_command, config_command  # noqa: E402  (other modules)
+from monitor.cli.evidence import export_command, show_command  # noqa: E402
+from monitor.cli.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
-from monitor.evidence import export_command, show_command  # noqa: E402
-from monitor.watchlist import pause_command, remove_command, resume_command  # noqa: E402
 from monitor.web.serve import serve_command  # noqa: E402
 
 cli.add_command(serve_command)

@@ -6,6 +6,7 @@ or writes them as evidence files (`monitor.warc`), and turns errors into one lin
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from typing import Any
 import click
 from rich.console import Console
 
-from monitor import render, store
+from monitor import store
 from monitor.capture import Capture, header_lines
-from monitor.errors import DatabaseError, RedlineError
+from monitor.cli import render
+from monitor.errors import DatabaseError, RedlineError, VersionNotFoundError
 from monitor.ids import MAX_ID
 from monitor.store import captures, rendering
 from monitor.store.lookup import REF_HELP, Target, find_target
@@ -39,7 +41,7 @@ def pick_version(db: Any, target: Target, seq: int | None) -> dict[str, Any]:
     if seq is None:
         latest = store.latest_version(db, article_id)
         if latest is None:
-            raise click.ClickException(f"no version of {target.article['url']} stored yet")
+            raise VersionNotFoundError(f"no version of {target.article['url']} stored yet")
         return dict(latest)
     return dict(store.get_version(db, article_id, int(seq)))
 
@@ -156,6 +158,7 @@ def edits_record(db: Any, article_id: int) -> list[dict[str, Any]]:
     help="Write a WARC file (gzip-compressed per record when it ends in .gz).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the versions and edits as JSON.")
+@click.option("--force", is_flag=True, help="Overwrite the --warc file if it exists.")
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -164,9 +167,14 @@ def export_command(
     every: bool,
     warc_file: Path | None,
     as_json: bool,
+    force: bool,
 ) -> None:
     if (warc_file is None) == (not as_json):
         raise click.UsageError("give one of --warc FILE or --json")
+    if warc_file is not None and warc_file.exists() and not force:
+        raise click.ClickException(
+            f"{warc_file} exists; an evidence file is not overwritten without --force"
+        )
     if every and seq is not None:
         raise click.UsageError("--version and --all exclude each other")
     try:
@@ -234,16 +242,12 @@ def _export_pages(db: Any, export: _Export, every: bool) -> list[tuple[Capture, 
     return [(c, captures.capture_content(db, c.snapshot_id)) for c in kept]
 
 
-def _write_evidence(
-    warc_file: Path,
-    export: _Export,
-    pages: list[tuple[Capture, bytes]],
-    shots: list[dict[str, Any]],
-) -> int:
-    """Write the WARC file; the number of records written, or one line naming the file."""
-    from monitor.warc import Evidence, Screenshot, write_warc
+def _evidence(
+    export: _Export, pages: list[tuple[Capture, bytes]], shots: list[dict[str, Any]]
+) -> Any:
+    from monitor.warc import Evidence, Screenshot
 
-    evidence = Evidence(
+    return Evidence(
         article_url=export.url,
         captures=pages,
         screenshots=[
@@ -254,9 +258,33 @@ def _write_evidence(
         edits=export.edits,
         software=f"Redline {_version()}",
     )
+
+
+def evidence_warc(db: Any, ref: str, seq: int | None, every: bool) -> bytes:
+    """The evidence of an article as a gzipped WARC file in memory (the watch desk's download):
+    the same records as `redline export --warc FILE.warc.gz`."""
+    from monitor.warc import write_warc
+
+    export = _gather_export(db, ref, seq, every)
+    pages = _export_pages(db, export, every)
+    shots = rendering.screenshots_of_snapshots(db, [c.snapshot_id for c, _ in pages])
+    out = io.BytesIO()
+    write_warc(out, _evidence(export, pages, shots), gzip=True)
+    return out.getvalue()
+
+
+def _write_evidence(
+    warc_file: Path,
+    export: _Export,
+    pages: list[tuple[Capture, bytes]],
+    shots: list[dict[str, Any]],
+) -> int:
+    """Write the WARC file; the number of records written, or one line naming the file."""
+    from monitor.warc import write_warc
+
     try:
         with warc_file.open("wb") as out:
-            return write_warc(out, evidence, gzip=warc_file.suffix == ".gz")
+            return write_warc(out, _evidence(export, pages, shots), gzip=warc_file.suffix == ".gz")
     except OSError as error:
         raise click.ClickException(
             f"cannot write {warc_file}: {error.strerror or error}"

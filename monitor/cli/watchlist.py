@@ -1,8 +1,9 @@
 """The commands that decide what is watched: `redline remove`, `redline pause`, `redline resume`.
 
-An edge of the program over `monitor.store.watch`: articles (by URL or id), sources (`--source`,
-by id or URL) and whole sites (`--site`, pause and resume only). Removing stops the checks and
-keeps the history; `--purge` deletes an article's history too.
+An edge of the program over `monitor.watching` (which the watch desk uses too): articles (by
+URL or id), sources (`--source`, by id or URL) and whole sites (`--site`, pause and resume
+only). Removing stops the checks and keeps the history; `--purge` deletes an article's history
+too.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from typing import Any
 
 import click
 
-from monitor import store
+from monitor import store, watching
 from monitor.errors import DatabaseError, RedlineError
-from monitor.store import watch
-from monitor.store.lookup import REF_HELP, find_target
+from monitor.store.lookup import REF_HELP
 
 
 def _db(ctx: click.Context) -> Any:
@@ -33,47 +33,17 @@ def _apply(
     state: str,
     purge: bool,
 ) -> None:
-    given = [x for x in (ref, source, site) if x]
-    if len(given) != 1:
+    if len([x for x in (ref, source, site) if x]) != 1:
         raise click.UsageError("give one of URL|ID, --source or --site")
     db = _db(ctx)
     try:
-        if site:
-            sites = watch.sites_matching(db, site)
-            if not sites:
-                raise click.ClickException(f"no site {site} is tracked")
-            watch.set_site_watch(db, sites, "paused" if state == "paused" else "on")
-            click.echo(f"{'paused' if state == 'paused' else 'watching'} site {', '.join(sites)}")
-            return
-        if source:
-            row = watch.find_source(db, source)
-            watch.set_source_watch(db, int(row["id"]), state)
-            articles = watch.source_article_ids(db, int(row["id"]))
-            verb = {"on": "watching", "paused": "paused", "removed": "removed"}[state]
-            effect = "checked again" if state == "on" else "no longer checked"
-            click.echo(
-                f"{verb} {row['kind']} source {row['id']}: {row['url']} "
-                f"({len(articles)} article(s) it found {effect})"
-            )
-            if purge:
-                for article_id in articles:
-                    watch.purge_article(db, article_id)
-                click.echo(f"purged the history of {len(articles)} article(s)")
-            return
-        assert ref is not None
-        article = find_target(db, ref).article
-        watch.set_article_watch(db, int(article["id"]), state)
-        verb = {"on": "watching", "paused": "paused", "removed": "removed"}[state]
-        click.echo(f"{verb} a{article['id']}: {article['url']}")
-        if state == "removed" and not purge:
-            click.echo("its history is kept (`--purge` deletes it)")
-        if purge:
-            counts = watch.purge_article(db, int(article["id"]))
-            click.echo(
-                "purged: " + ", ".join(f"{count} {table}" for table, count in counts.items())
-            )
+        lines = watching.set_state(
+            db, state, ref=ref or "", source=source or "", site=site or "", purge=purge
+        )
     finally:
         db.close()
+    for line in lines:
+        click.echo(line)
 
 
 def _options(func: Any) -> Any:

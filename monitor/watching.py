@@ -1,0 +1,162 @@
+"""What is watched, changed the same way from the terminal and from the watch desk: add
+articles and sources (with tags), pause, resume and remove them, tag them, export the list.
+
+Every function validates first (URLs, kinds, patterns, tags), raising a `RedlineError` that
+names the problem, and only then writes, so a list with one bad line changes nothing. Each
+returns the lines to show the person who asked (the CLI prints them, the desk shows them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from monitor import store
+from monitor.errors import ConfigError, InvalidURLError, UnknownArticleError
+from monitor.fetch.sources import make_source
+from monitor.fetch.urls import check_url
+from monitor.fetch.watch_list import WatchEntry, parse_tags
+from monitor.store import tags as store_tags
+from monitor.store import watch
+from monitor.store.lookup import find_target
+
+STATE_VERBS = {"on": "watching", "paused": "paused", "removed": "removed"}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A watch-list entry once validated: its canonical URL (the key) and the URL to fetch."""
+
+    entry: WatchEntry
+    key: str
+    fetch_url: str
+
+
+def check_entries(entries: list[WatchEntry]) -> list[Checked]:
+    """Every entry validated, or a ConfigError naming the first bad one (nothing written)."""
+    checked = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"entry {number} ({entry.url[:80]})"
+        try:
+            if entry.kind == "article":
+                if entry.match:
+                    raise ConfigError("a match pattern goes with a section source")
+                checked.append(Checked(entry, check_url(entry.url), entry.url.strip()))
+            else:
+                spec = make_source(entry.kind, entry.url, entry.match)
+                checked.append(Checked(entry, spec.url, spec.url))
+        except (ConfigError, InvalidURLError) as error:  # name the entry when there are many
+            raise type(error)(str(error) if len(entries) == 1 else f"{where}: {error}") from error
+    return checked
+
+
+def add_entries(db: Database, entries: list[WatchEntry], now: datetime) -> list[str]:
+    """Track the articles and add the sources of a watch list (with their tags): one line each."""
+    checked = check_entries(entries)
+    lines = []
+    with store.write_transaction(db):
+        for item in checked:
+            entry = item.entry
+            if entry.kind == "article":
+                # The canonical form is the key; the URL is fetched as given (servers may answer
+                # the canonical form, parameters sorted or re-encoded, with another page).
+                row, created = store.track_article(db, item.key, now, fetch_url=item.fetch_url)
+                store_tags.add_tags(db, "article", [int(row["id"])], entry.tags)
+                line = f"{'tracking' if created else 'already tracked'}: {item.key}"
+            else:
+                row, created = store.add_source(db, entry.kind, item.key, entry.match, now)
+                store_tags.add_tags(db, "source", [int(row["id"])], entry.tags)
+                line = f"{'added' if created else 'already a'} {entry.kind} source: {item.key}"
+            lines.append(line + (f" (tags: {', '.join(entry.tags)})" if entry.tags else ""))
+    return lines
+
+
+def set_state(
+    db: Database,
+    state: str,
+    *,
+    ref: str = "",
+    source: str = "",
+    site: str = "",
+    purge: bool = False,
+) -> list[str]:
+    """Watch, pause or remove one article (`ref`: URL or id), one source and the articles it
+    found, or a whole site (pause and resume only); `purge` deletes the history too."""
+    given = [x for x in (ref, source, site) if x]
+    if len(given) != 1:
+        raise ConfigError("give one of URL|ID, --source or --site")
+    if site:
+        if state == "removed":
+            raise ConfigError("a whole site can be paused or resumed, not removed")
+        sites = watch.sites_matching(db, site)
+        if not sites:
+            raise UnknownArticleError(f"no site {site} is tracked")
+        watch.set_site_watch(db, sites, "paused" if state == "paused" else "on")
+        return [f"{'paused' if state == 'paused' else 'watching'} site {', '.join(sites)}"]
+    if source:
+        row = watch.find_source(db, source)
+        watch.set_source_watch(db, int(row["id"]), state)
+        articles = watch.source_article_ids(db, int(row["id"]))
+        effect = "checked again" if state == "on" else "no longer checked"
+        lines = [
+            f"{STATE_VERBS[state]} {row['kind']} source {row['id']}: {row['url']} "
+            f"({len(articles)} article(s) it found {effect})"
+        ]
+        if purge:
+            for article_id in articles:
+                watch.purge_article(db, article_id)
+            lines.append(f"purged the history of {len(articles)} article(s)")
+        return lines
+    article = find_target(db, ref).article
+    watch.set_article_watch(db, int(article["id"]), state)
+    lines = [f"{STATE_VERBS[state]} a{article['id']}: {article['url']}"]
+    if state == "removed" and not purge:
+        lines.append("its history is kept (`--purge` deletes it)")
+    if purge:
+        counts = watch.purge_article(db, int(article["id"]))
+        lines.append("purged: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
+    return lines
+
+
+def tag(
+    db: Database, tags: str, *, ref: str = "", source: str = "", remove: bool = False
+) -> list[str]:
+    """Add (or `remove`) comma-separated tags on an article (URL or id) or a source."""
+    parsed = parse_tags(tags)
+    if not parsed:
+        raise ConfigError("no tag given")
+    if bool(ref) == bool(source):
+        raise ConfigError("give one of URL|ID or --source")
+    if source:
+        row = watch.find_source(db, source)
+        kind, item, label = "source", int(row["id"]), f"{row['kind']} source {row['id']}"
+    else:
+        article = find_target(db, ref).article
+        kind, item, label = "article", int(article["id"]), f"a{article['id']}"
+    if remove:
+        store_tags.remove_tags(db, kind, [item], parsed)
+        return [f"untagged {label}: {', '.join(parsed)}"]
+    store_tags.add_tags(db, kind, [item], parsed)
+    return [f"tagged {label}: {', '.join(parsed)}"]
+
+
+def export_entries(db: Database, tag_name: str = "") -> list[WatchEntry]:
+    """What is watched or paused (not removed), as a watch list: sources then articles; with
+    `tag_name`, only what carries it."""
+    source_tags = store_tags.source_tags(db)
+    entries = [
+        WatchEntry(
+            row["url"], row["kind"], row["match"] or "", tuple(source_tags.get(row["id"], []))
+        )
+        for row in store.all_sources(db)
+        if (row.get("watch") or "on") != "removed"
+    ]
+    if tag_name:
+        entries = [e for e in entries if tag_name in e.tags]
+    own = store_tags.article_tags(db)
+    for row in store_tags.watch_listing(db, tag=tag_name):
+        if row["state"] != "removed" and row["source_id"] is None:  # a source brings the rest
+            entries.append(WatchEntry(row["url"], "article", "", tuple(own.get(row["id"], []))))
+    return entries
