@@ -51,7 +51,7 @@ def poll(port: int, statuses: list[int], stop: threading.Event) -> None:
     answered = False
     while not stop.is_set():
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:
+            with urllib.request.urlopen(url, timeout=WAIT_S) as response:  # slow is not gone
                 statuses.append(response.status)
                 answered = True
         except urllib.error.HTTPError as error:
