@@ -306,8 +306,8 @@ def run_rounds(
 
 
 def in_process_extraction(pages: list[CorpusPage], urls: list[str]) -> tuple[float, float]:
-    """CPU seconds to extract every page in-process: one trafilatura.bare_extraction (as the bare
-    spider does) and Redline's `extract_article`."""
+    """CPU seconds per page to extract the pages in-process: one trafilatura.bare_extraction (as
+    the bare spider does) and Redline's `extract_article`."""
     import trafilatura
 
     from monitor.extract.extraction import extract_article
@@ -320,7 +320,7 @@ def in_process_extraction(pages: list[CorpusPage], urls: list[str]) -> tuple[flo
     started = time.process_time()
     for body, url in zip(html, urls, strict=False):
         extract_article(body, url=url)
-    return bare, time.process_time() - started
+    return bare / len(html), (time.process_time() - started) / len(html)
 
 
 # ------------------------------------------------------------------ the report
@@ -437,7 +437,7 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         for (pages, name), counts in results.outcomes.items()
     ]
     return (
-        f"Check rounds on real pages served on 127.0.0.1, measured in one run of {took:.0f} s; "
+        f"Check rounds on real pages served on 127.0.0.1, {took:.0f} s into one run; "
         "the sides of each pair run one after the other, which goes first alternates\n"
         "  wall = the whole scrapy process; crawl = Scrapy's elapsed_time_seconds (spider opened "
         "to closed); start-up = wall - crawl; CPU = the process and its extraction workers\n"
@@ -448,8 +448,8 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         + "\n"
         + "\n".join(outcome_lines)
         + f"\n  In-process, CPU per page over the corpus: trafilatura.bare_extraction x1 "
-        f"{1000 * bare_traf / 181:.0f} ms, Redline's extract_article "
-        f"{1000 * redline_extract / 181:.0f} ms ({redline_extract / bare_traf:.2f}x)"
+        f"{1000 * bare_traf:.0f} ms, Redline's extract_article "
+        f"{1000 * redline_extract:.0f} ms ({redline_extract / bare_traf:.2f}x)"
     )
 
 
@@ -651,15 +651,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     ):
         work = Path(tmp)
         if not options.profile_only:
-            results = Results()
-            for count, pairs in options.sizes:
-                # Past the corpus's 181 pages, the same pages again under other URLs.
-                run_rounds(server, server.urls(count), work, pairs, results, options.churn)
-                print(f"({count} pages: {pairs} pairs done)", file=sys.stderr, flush=True)
             extraction = in_process_extraction(pages, server.urls(len(pages)))
-            elapsed = time.perf_counter() - started
-            sizes = [count for count, _ in options.sizes]
-            print(report(results, sizes, extraction, elapsed), flush=True)
+            for count, pairs in options.sizes:
+                # Past the corpus's 181 pages, the same pages again under other URLs. Each
+                # size's table is printed as soon as its pairs are done.
+                results = Results()
+                run_rounds(server, server.urls(count), work, pairs, results, options.churn)
+                took = time.perf_counter() - started
+                print(report(results, [count], extraction, took) + "\n", flush=True)
         if options.profile or options.profile_only:
             print()
             print(run_profiles(server, server.urls(options.sizes[0][0]), work), flush=True)
