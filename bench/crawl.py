@@ -426,7 +426,7 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         "pairs",
         "ratio: median [min-max]",
         "each pair",
-        "CPU ratio",
+        "CPU: Redline / it",
         "target",
         "met",
     ]
