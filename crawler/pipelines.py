@@ -161,7 +161,8 @@ class StorePipeline:
             )
         if not isinstance(item, PageItem):
             return item
-        fields = dataclasses.asdict(item)
+        # Shallow: every field is a string, a number or the body (asdict would deep-copy them).
+        fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
         del fields["database"]  # which file, not what was fetched
         state = _Handed(item, FetchedPage(**fields))
         return (

@@ -51,7 +51,7 @@ def poll(port: int, statuses: list[int], stop: threading.Event) -> None:
     answered = False
     while not stop.is_set():
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:
+            with urllib.request.urlopen(url, timeout=WAIT_S) as response:  # slow is not gone
                 statuses.append(response.status)
                 answered = True
         except urllib.error.HTTPError as error:
@@ -214,7 +214,12 @@ def test_daemon_discovers_checks_follows_editions_and_stops_cleanly(tmp_path: Pa
 
 
 class SlowSite:
-    """A loopback site that answers slowly and counts how many requests it serves at once."""
+    """A loopback site that answers slowly and counts how many requests it holds at once.
+
+    A request is in flight from its arrival until its answer starts: the count goes down before
+    the answer is written, so a client that has read one answer and sends the next request can
+    never be counted twice (counting down after the write, a handler thread descheduled between
+    the two on a loaded machine made a polite crawl look like two requests at once)."""
 
     def __init__(self, articles: int = 6) -> None:
         self.paths = [f"/news/story-{n}.html" for n in range(articles)]
@@ -230,22 +235,14 @@ class SlowSite:
                     site.in_flight += 1
                     site.most_in_flight = max(site.most_in_flight, site.in_flight)
                 try:
-                    time.sleep(0.15)
-                    self._answer()
+                    time.sleep(0.15)  # a slow site: a second request now would be counted
+                    status, body = site.answer(self.path)
                 finally:
                     with site.count_lock:
                         site.in_flight -= 1
                         site.served += 1
-
-            def _answer(self) -> None:
-                if self.path == "/feed.xml":
-                    items = "".join(f"<item><link>{site.url(p)}</link></item>" for p in site.paths)
-                    body = f"<rss><channel><title>t</title>{items}</channel></rss>".encode()
-                elif self.path.startswith("/news/"):
-                    text = "<p>A sentence long enough to be kept by the extractor, surely.</p>" * 5
-                    body = f"<html><body><article><h1>{self.path}</h1>{text}</article>".encode()
-                else:
-                    self.send_error(404)
+                if status != 200:
+                    self.send_error(status)
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -258,6 +255,15 @@ class SlowSite:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def answer(self, path: str) -> tuple[int, bytes]:
+        if path == "/feed.xml":
+            items = "".join(f"<item><link>{self.url(p)}</link></item>" for p in self.paths)
+            return 200, f"<rss><channel><title>t</title>{items}</channel></rss>".encode()
+        if path.startswith("/news/"):
+            text = "<p>A sentence long enough to be kept by the extractor, surely.</p>" * 5
+            return 200, f"<html><body><article><h1>{path}</h1>{text}</article>".encode()
+        return 404, b""
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}{path}"

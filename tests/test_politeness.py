@@ -68,8 +68,11 @@ def test_crawl_delay_from_robots_is_applied_and_user_agent_is_honest(slow_site, 
     pages = [hit for hit in Handler.hits if hit[1] != "/robots.txt"]
     assert len(pages) == 3
     gaps = [later[0] - earlier[0] for earlier, later in pairwise(pages)]
-    # The site asked for 1 s between requests; Scrapy's own delay is 0 in tests.
-    assert min(gaps) >= 0.9, gaps
+    # The site asked for 1 s between requests; Scrapy's own delay is 0 in tests (gaps of
+    # milliseconds). Measured at the server, a gap can come out shorter than the delay by the
+    # difference of two requests' latencies, which a loaded machine can stretch: half the delay
+    # still tells a delay applied from none.
+    assert min(gaps) >= 0.5, gaps
     assert "Crawl-delay of 1.0 s" in result.stdout
     assert all(agent.startswith("Redline/") and "+http" in agent for _, _, agent in Handler.hits)
 
