@@ -286,6 +286,8 @@ def _alternation(table: dict[str, tuple[str, ...]]) -> str:
 
 CORRECTION_NOTE = re.compile(
     r"^\W*(?:" + _alternation(CORRECTION_LABELS) + r")\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]"
+    # "Updates: https://t.co/…" is an embedded post's text, not a note
+    r"(?!\s*(?:https?://|www\.|pic\.twitter))"
     r"|\b(?:" + _alternation(CORRECTION_PHRASES) + r")\b",
     re.IGNORECASE,
 )
