@@ -78,7 +78,8 @@ CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
         r"precisazione",
         r"nota della redazione",
         r"aggiornamento",
-    ),}
+    ),
+}
 # Whole phrases that say a story was changed, wherever they stand in a sentence.
 CORRECTION_PHRASES: dict[str, tuple[str, ...]] = {
     "en": (
@@ -350,7 +351,9 @@ BYLINE_ROLES: dict[str, tuple[str, ...]] = {
         """rédaction correspondant correspondante journaliste envoyé envoyée rédacteur
         rédactrice reporter""".split()
     ),
-    "pt": tuple("redação redacao correspondente agência jornalista repórter redator redatora".split()),
+    "pt": tuple(
+        "redação redacao correspondente agência jornalista repórter redator redatora".split()
+    ),
     "it": tuple(
         "redazione corrispondente inviato inviata giornalista ansa redattore redattrice".split()
     ),
@@ -554,14 +557,14 @@ LINK_LABELS: dict[str, tuple[str, ...]] = {
     "en": (
         r"(?:this link )?opens? (?:in )?(?:a )?new (?:browser )?(?:tab|window)",
         r"(?:link is |links? to (?:an )?)?external (?:link|site|website)",
-        r"new (?:tab|window)", r"external", r"pdf",
+        r"link is external", r"new (?:tab|window)", r"external", r"pdf",
     ),
     "de": (
         r"(?:link )?öffnet (?:sich )?in (?:einem )?neue[mn] (?:fenster|tab)",
         r"externer link", r"neues fenster", r"neuer tab", r"extern",
     ),
     "fr": (
-        r"(?:lien )?(?:s'ouvre|ouvre|ouverture) dans une? nouv(?:el|elle)(?:le)? (?:onglet|fenêtre)",
+        r"(?:lien )?(?:s'ouvre|ouvre|ouverture) dans une? nouvel(?:le)? (?:onglet|fenêtre)",
         r"lien externe", r"nouvel onglet", r"nouvelle fenêtre",
     ),
     "es": (
@@ -588,9 +591,25 @@ LINK_LABEL_PHRASE = re.compile(
 # Every label holds one of these (case-folded), every phrase one of the second: a text without
 # any is not searched (most texts are not).
 LINK_LABEL_HINTS = (
-    "new tab", "new window", "new browser", "fenster", "neuen tab", "neuer tab", "onglet",
-    "fenêtre", "pestaña", "ventana", "finestra", "scheda", "nova aba", "nova janela", "nova guia",
-    "extern", "estern", "(pdf)", "[pdf]",
+    "new tab",
+    "new window",
+    "new browser",
+    "fenster",
+    "neuen tab",
+    "neuer tab",
+    "onglet",
+    "fenêtre",
+    "pestaña",
+    "ventana",
+    "finestra",
+    "scheda",
+    "nova aba",
+    "nova janela",
+    "nova guia",
+    "extern",
+    "estern",
+    "(pdf)",
+    "[pdf]",
 )
 LINK_LABEL_PHRASE_HINTS = ("open", "öffnet", "ouvr", "abre", "apre")  # fmt: skip
 # Stock-exchange codes a site writes before a ticker, and the live quote a widget writes after it:

@@ -58,7 +58,10 @@ def _hard_pairs() -> dict[str, tuple[bytes, bytes]]:
     for case in sorted(HARD.iterdir()) if HARD.is_dir() else []:
         old, new = case / "v1.html.gz", case / "v2.html.gz"
         if old.is_file() and new.is_file():
-            pairs[case.name] = (gzip.decompress(old.read_bytes()), gzip.decompress(new.read_bytes()))
+            pairs[case.name] = (
+                gzip.decompress(old.read_bytes()),
+                gzip.decompress(new.read_bytes()),
+            )
     return pairs
 
 

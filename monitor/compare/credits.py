@@ -241,8 +241,9 @@ def compare_datelines(old: Dateline | None, new: Dateline | None) -> list[Edit]:
 
 # An agency alone opening a paragraph, without a place: "(CNN)Donald Trump...", "(Reuters) -
 # Stocks rose". A dateline without a place (it is compared as one, never as another place).
-AGENCY_OPENER = re.compile(r"^" + DATELINE_AGENCY.pattern + r"\s*(?:[-–—]+\s*)?(?=[A-ZÀ-ÖØ-Þ\"“])",
-                           re.IGNORECASE)
+AGENCY_OPENER = re.compile(
+    r"^" + DATELINE_AGENCY.pattern + r"\s*(?:[-–—]+\s*)?(?=[A-ZÀ-ÖØ-Þ\"“])", re.IGNORECASE
+)
 
 
 def compare_credits(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:

@@ -251,7 +251,9 @@ def _context_role(
             if role:
                 return role, container
             # a teaser: the line's whole element is inside a link (<a><h3>Headline</h3></a>)
-            in_link = in_link or (level > 0 and container.tag == "a" and bool(container.get("href")))
+            in_link = in_link or (
+                level > 0 and container.tag == "a" and bool(container.get("href"))
+            )
     if in_link:
         return "link_dense", None
     letters = _letters(text)
