@@ -95,8 +95,12 @@ def _compare_title(old: str, new: str) -> list[Edit]:
     hunks = [h for h in diff_words(old, new) if not _cosmetic_hunk(h)]
     # a figure replaced by another, not words with a figure added or removed ("1Uで" inserted)
     replaced = all(h.old.strip() and h.new.strip() and _same_words(h) for h in hunks)
-    if old and new and hunks and replaced and all(
-        classify.is_number_change(h, old, new) for h in hunks
+    if (
+        old
+        and new
+        and hunks
+        and replaced
+        and all(classify.is_number_change(h, old, new) for h in hunks)
     ):
         return [make_edit("number", "title", extra=("a figure in the headline",), **values)]
     return [make_edit("headline", "title", **values)]
