@@ -128,3 +128,13 @@ def test_a_visible_headline_rewritten_under_the_same_og_title_is_a_headline_edit
     edits = [e for e in compare(old, new) if e.field == "title"]
     assert [(e.kind, e.significant) for e in edits] == [("headline", True)]
     assert edits[0].new == "Night trains return to the northern line"
+
+
+def test_past_the_h1_bound_the_declared_title_stands() -> None:
+    from monitor.extract.headline import MAX_H1
+
+    logos = "".join(f"<h1>Section number {i} here</h1>" for i in range(MAX_H1 + 5))
+    html = page("Night trains return", "Night trains return").replace(
+        "<article>", logos + "<article>"
+    )
+    assert extract_article(html).title == "Night trains return"

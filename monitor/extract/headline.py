@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from monitor.compare.normalize import comparison_key
@@ -49,6 +50,8 @@ AGREEMENT = 0.6
 MAX_H1 = 20
 MAX_JSON_LD_BLOCKS = 10
 MAX_JSON_LD_CHARS = 200_000
+# JSON-LD objects read in all (a @graph lists a page's article, site, breadcrumbs, people...).
+MAX_JSON_LD_OBJECTS = 100
 # A site name longer than this is a sentence (a description put in og:site_name), never stripped.
 MAX_AFFIX_WORDS = 6
 _NOT_HEADLINE_PLACES = frozenset({"a", "nav", "footer", "aside", "button", "label"})
@@ -171,7 +174,7 @@ def _json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
         except ValueError:
             continue
         stack = [data]
-        while stack and len(objects) < 100:
+        while stack and len(objects) < MAX_JSON_LD_OBJECTS:
             item = stack.pop()
             if isinstance(item, list):
                 stack.extend(item)
@@ -232,15 +235,14 @@ def declared_titles(tree: HtmlElement, objects: list[dict[str, Any]]) -> list[st
 
 def visible_h1s(tree: HtmlElement) -> list[str]:
     """The plausible headline `<h1>` texts, in page order: enough words, not in a link (a logo),
-    a nav, a footer or an aside."""
-    found = []
-    for h1 in tree.iter("h1"):
-        if len(found) >= MAX_H1:
-            break
+    a nav, a footer or an aside. Only the first `MAX_H1` are read."""
+    found: list[str] = []
+    for h1 in islice(tree.iter("h1"), MAX_H1):
         if any(a.tag in _NOT_HEADLINE_PLACES for a in h1.iterancestors()):
             continue
-        if h1.find(".//a") is not None and h1.find(".//a").get("href") in ("/", "./", ""):
-            continue
+        link = h1.find(".//a")
+        if link is not None and link.get("href") in ("/", "./", ""):
+            continue  # the site's name linking home
         text = " ".join(h1.text_content().split())
         if len(text.split()) >= MIN_H1_WORDS:
             found.append(text)
@@ -251,7 +253,5 @@ def page_headline(tree: HtmlElement, extracted_title: str = "") -> str:
     """The headline of the page as a reader sees it (see the module docstring);
     `extracted_title` (the extractor's metadata title) comes first among the declared ones."""
     objects = _json_ld_objects(tree)
-    declared = [extracted_title, *declared_titles(tree, objects)] if extracted_title else []
-    if not extracted_title:
-        declared = declared_titles(tree, objects)
+    declared = [extracted_title, *declared_titles(tree, objects)]
     return choose_headline(visible_h1s(tree), declared, site_names(tree, objects))
