@@ -631,3 +631,31 @@ _COUNTER = (
 EDGE_COUNTER = re.compile(
     r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?=[A-ZÀ-ÖØ-Þ\"“])|(?<=[.!?\"”])\s+" + _COUNTER + r"\s*$"
 )
+
+# --- author biographies -------------------------------------------------------------------------
+# A sentence introducing the author by a newsroom role ("Emma Grey Ellis is a staff writer at
+# WIRED", "Max Muster ist Redakteurin im Ressort Politik"): read as a biography only at the
+# article's edge (see `monitor.compare.placement.weigh_bios`), since a story can be about a
+# reporter.
+BIO_ROLES: dict[str, tuple[str, ...]] = {
+    "en": ("reporter", "writer", "editor", "correspondent", "columnist", "contributor",
+           "journalist", "producer", "photographer", "critic", "fellow", "intern", "author"),
+    "de": ("redakteur", "redakteurin", "reporter", "reporterin", "korrespondent",
+           "korrespondentin", "autor", "autorin", "journalist", "journalistin"),
+    "fr": ("journaliste", "rédacteur", "rédactrice", "correspondant", "correspondante",
+           "reporter", "chroniqueur", "chroniqueuse"),
+    "es": ("periodista", "redactor", "redactora", "corresponsal", "reportero", "reportera",
+           "columnista", "editor", "editora"),
+    "it": ("giornalista", "redattore", "redattrice", "corrispondente", "inviato", "inviata"),
+    "pt": ("jornalista", "repórter", "redator", "redatora", "correspondente", "colunista"),
+}  # fmt: skip
+_BIO_VERBS = r"(?:is|was|ist|war|est|était|es|era|è|é|foi)"
+AUTHOR_BIO = re.compile(
+    r"^(?!(?i:the|a|an|this|that|he|she|it|they|der|die|das|le|la|el|il|o|a)\s)"
+    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30}\s){0,5}?"
+    r"(?:" + _words(BIO_ROLES) + r")\w{0,3}\b"
+    # then where or what for: "at WIRED", "for The Times", "covering", "bei der Zeit", "au Monde"
+    r"(?:\s[\w'’-]{1,30}){0,2}?\s(?:at|for|with|covering|based|who covers|bei|für|im|au|à|pour|"
+    r"de|del|en|per|presso|na|no|do|da)\b",
+    re.IGNORECASE,
+)

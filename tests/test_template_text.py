@@ -169,3 +169,42 @@ def test_a_byline_edit_only_when_the_people_change(old: str, new: str, edit: boo
 def test_normalising_template_text_twice_changes_nothing() -> None:
     text = "Amazon (AMZN 3.60%) said (opens in a new tab) it would.\n12 comments"
     assert normalize_text(normalize_text(text)) == normalize_text(text)
+
+
+STORY = (
+    "The council met on Monday to discuss the budget for next year.\n"
+    "The vote was seven to three in favour of the plan."
+)
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Emma Grey Ellis is a staff writer at WIRED, where she covers internet culture.",
+        "Max Muster ist Redakteurin im Ressort Politik.",
+        "Jeanne Dupont est journaliste au Monde.",
+        "Juan Pérez es periodista de El País.",
+        "Maria Rossi è giornalista per il Corriere.",
+        "Ana Souza é repórter da Folha.",
+    ],
+)
+def test_an_author_bio_added_at_the_end_is_not_significant(bio: str) -> None:
+    edits = compare_bodies(STORY, f"{STORY}\n{bio}")
+    assert [(e.kind, e.significant) for e in edits] == [("sentence_added", False)]
+    assert "an author's biography" in edits[0].reasons
+
+
+@pytest.mark.parametrize(
+    ("where", "sentence"),
+    [
+        # in the middle of the story, a bio-like sentence is the story
+        ("middle", "Emma Grey Ellis is a staff writer at WIRED, where she covers culture."),
+        # at the end, a sentence about a reporter that is not a bio
+        ("end", "Jane Doe is a reporter who was arrested in Minsk on Monday."),
+    ],
+)
+def test_a_sentence_about_a_reporter_still_counts(where: str, sentence: str) -> None:
+    first, second = STORY.split("\n")
+    new = f"{first}\n{sentence}\n{second}" if where == "middle" else f"{STORY}\n{sentence}"
+    edits = compare_bodies(STORY, new)
+    assert [(e.kind, e.significant) for e in edits] == [("sentence_added", True)]

@@ -28,7 +28,12 @@ from monitor.compare.byline import changed_people, compare_bylines, old_name_cha
 from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
-from monitor.compare.placement import follow_paragraphs, paragraphs_with_roles, weigh_placement
+from monitor.compare.placement import (
+    follow_paragraphs,
+    paragraphs_with_roles,
+    weigh_bios,
+    weigh_placement,
+)
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
@@ -373,7 +378,7 @@ def _compare_bodies(
     unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
     edits = weigh_placement(
-        _mark_edges(edits, unchanged_old, unchanged_new),
+        weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)),
         follow_paragraphs(old_all, old_paragraphs, old_all_roles),
         follow_paragraphs(new_all, new_paragraphs, new_all_roles),
     )
