@@ -19,8 +19,10 @@ from tests.sites import NewsSite, Response, story
 
 HARD = CORPUS / "recaptures-hard"
 
-# The project's own pairs beside the real ones: a figure changed, a site template change with
-# nothing edited (a site-name suffix, an accessibility label in a link, a new byline role).
+# The project's own pairs beside the real ones: a figure changed; the site template change of
+# issue 21 (a site-name suffix, "(opens in a new tab)" in a link, a reporter's role in the byline,
+# a share counter in the first paragraph, a most-read rail and a newsletter box inside the
+# article), alone and with one real edit.
 TEMPLATE_OLD = (
     "<!DOCTYPE html><html lang='en'><head><title>Night trains return</title>"
     "<meta property='og:title' content='Night trains return'></head><body><article>"
@@ -44,10 +46,23 @@ TEMPLATE_NEW = (
     )
     .replace("its report</a>", "its report <span>(opens in a new tab)</span></a>")
     .replace("By Jane Doe", "By Jane Doe; City Hall Reporter")
+    .replace("<p>The regional", "<p><span class='share-count'>1.2K shares</span> The regional")
+    .replace(
+        "<p>Passenger groups",
+        "<div class='most-read'><h3>Most read</h3><ul>"
+        "<li><a href='/a'>Mayor opens new bridge over the river</a></li>"
+        "<li><a href='/b'>Heatwave expected to break records this week</a></li></ul></div>"
+        "<div class='newsletter'><p>Sign up for our morning newsletter and get the news first."
+        "</p></div><p>Passenger groups",
+    )
 )
 OWN_PAIRS = {
     "figure": (story("Night trains return", 1), story("Night trains return", 2)),
     "template": (TEMPLATE_OLD.encode(), TEMPLATE_NEW.encode()),
+    "template_and_edit": (
+        TEMPLATE_OLD.encode(),
+        TEMPLATE_NEW.replace("voted seven to three", "voted eight to three").encode(),
+    ),
 }
 
 
@@ -140,3 +155,11 @@ def test_a_template_change_alone_is_not_significant(tmp_path: Path) -> None:
     old, new = OWN_PAIRS["template"]
     edits = _command_edits(tmp_path, "https://news.example/night-trains", old, new)
     assert [edit for edit in edits if edit[2]] == []
+
+
+def test_a_real_edit_under_a_template_change_is_found_alone(tmp_path: Path) -> None:
+    old, new = OWN_PAIRS["template_and_edit"]
+    edits = _command_edits(tmp_path, "https://news.example/night-trains", old, new)
+    assert [(kind, old, new) for kind, _, significant, _, old, new in edits if significant] == [
+        ("number", "seven", "eight")
+    ]
