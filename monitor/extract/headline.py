@@ -249,9 +249,11 @@ def visible_h1s(tree: HtmlElement) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def page_headline(tree: HtmlElement, extracted_title: str = "") -> str:
+def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterable[str] = ()) -> str:
     """The headline of the page as a reader sees it (see the module docstring);
-    `extracted_title` (the extractor's metadata title) comes first among the declared ones."""
+    `extracted_title` (the extractor's metadata title) comes first among the declared ones;
+    `affixes` are further site names to strip (the suffix a site's other titles share)."""
     objects = _json_ld_objects(tree)
     declared = [extracted_title, *declared_titles(tree, objects)]
-    return choose_headline(visible_h1s(tree), declared, site_names(tree, objects))
+    names = [*site_names(tree, objects), *affixes]
+    return choose_headline(visible_h1s(tree), declared, names)
