@@ -66,7 +66,14 @@ def test_the_headline_is_the_visible_one(
     ("old", "new", "same"),
     [
         ("Night trains return", "Night trains return | Engadget", True),
-        ("Night trains return – webpack – Medium", "Night trains return", True),
+        ("Night trains return · webpack | Medium", "Night trains return", True),
+        # a dash sets off the headline's own words (an attribution): an edit
+        ("Four killed in mass shooting - police", "Four killed in mass shooting", False),
+        (
+            "Kim to visit Putin for weapons talks",
+            "Kim to visit Putin for weapons talks - US",
+            False,
+        ),
         ("Nikki Haley to Resign", "Nikki Haley to Resign (Published 2018)", True),
         ("Night trains return", "Night trains return: 3 dead", False),
         ("Night trains return", "Night trains return - 3 dead", False),

@@ -91,9 +91,11 @@ def strip_site_affixes(title: str, affixes: Iterable[str] = ()) -> str:
 
 
 # Separators a site sets between its name and a headline it adds or drops while the page stays
-# ("Title" → "Title | Engadget"): not ": ", which also sets off the headline's own words
-# ("Storm hits coast: 3 dead").
-AFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", " // ")
+# ("Title" → "Title | Engadget"). Not ": " nor dashes, which also set off the headline's own
+# words: "Storm hits coast: 3 dead", and the attribution of BBC headlines ("… - police", "… -
+# US", "… - reports"). A dash with the site's own name is stripped at extraction, where the
+# page names its site (`strip_site_affixes`).
+AFFIX_SEPARATORS = (" | ", " · ", " :: ", " // ")
 # A site name so added has at most this many words, and no figure; at most this many names
 # ("– webpack – Medium": the publication and the platform).
 MAX_ADDED_AFFIX_WORDS = 4
