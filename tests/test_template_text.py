@@ -8,7 +8,7 @@ import pytest
 
 from monitor.compare.byline import compare_bylines
 from monitor.compare.comparison import compare_bodies
-from monitor.compare.normalize import is_noise_paragraph, normalize_text
+from monitor.compare.normalize import is_noise_paragraph, normalize_body
 
 # (language, sentence with {label} where the template puts a link label, the label)
 LINK_LABELS = [
@@ -44,7 +44,7 @@ def test_a_link_label_leaves_the_sentence_unchanged(
 ) -> None:
     plain = " ".join(sentence.format(label="").split()).replace(" ,", ",")
     labelled = sentence.format(label=label)
-    assert normalize_text(labelled) == normalize_text(plain)
+    assert normalize_body(labelled) == normalize_body(plain)
     assert compare_bodies(plain, labelled) == []
 
 
@@ -166,9 +166,9 @@ def test_a_byline_edit_only_when_the_people_change(old: str, new: str, edit: boo
     assert any(e.kind == "byline" and e.significant for e in edits) is edit
 
 
-def test_normalising_template_text_twice_changes_nothing() -> None:
+def test_normalising_a_body_twice_changes_nothing() -> None:
     text = "Amazon (AMZN 3.60%) said (opens in a new tab) it would.\n12 comments"
-    assert normalize_text(normalize_text(text)) == normalize_text(text)
+    assert normalize_body(normalize_body(text)) == normalize_body(text)
 
 
 STORY = (

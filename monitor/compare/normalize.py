@@ -86,8 +86,17 @@ def normalize_text(text: str) -> str:
     text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     # NFKC can produce characters the map handles (and vice versa); a second pass makes it stable.
-    text = drop_template_text(unicodedata.normalize("NFKC", text).translate(_CHAR_MAP))
-    lines = (_drop_counter(_SPACES.sub(" ", line).strip()) for line in text.split("\n"))
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def normalize_body(body: str) -> str:
+    """An article body in canonical form (`normalize_text`), without the words a template writes
+    into its sentences (`drop_template_text`) and the counters at a paragraph's edge. Once per
+    body: the sentences, runs and keys made from it need not be cleaned again."""
+    text = drop_template_text(normalize_text(body))
+    lines = (_drop_counter(line.strip()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -117,7 +126,7 @@ def drop_template_text(text: str) -> str:
     return text
 
 
-_LABEL_SPACE = re.compile(r"[ \t]*\x00")
+_LABEL_SPACE = re.compile(r" *\x00")
 
 
 def _drop_counter(line: str) -> str:
@@ -154,7 +163,7 @@ def is_noise_paragraph(paragraph: str) -> bool:
 
 def body_paragraphs(body: str) -> list[str]:
     """The normalised paragraphs of an article body, furniture lines dropped."""
-    return [p for p in normalize_text(body).split("\n") if not is_noise_paragraph(p)]
+    return [p for p in normalize_body(body).split("\n") if not is_noise_paragraph(p)]
 
 
 def content_hash(title: str, byline: str, paragraphs: Iterable[str]) -> str:

@@ -14,7 +14,7 @@ before roles, a text typed in) read as prose: nothing is weighed down.
 from __future__ import annotations
 
 from monitor.compare.edit import Edit, weigh_down
-from monitor.compare.normalize import is_noise_paragraph, normalize_text
+from monitor.compare.normalize import is_noise_paragraph, normalize_body
 from monitor.compare.redesign import AT_EDGE
 from monitor.extract.article import FURNITURE_ROLES
 from monitor.lexicon import AUTHOR_BIO
@@ -30,7 +30,7 @@ def paragraphs_with_roles(body: str, roles: tuple[str, ...]) -> tuple[list[str],
     """The body's paragraphs exactly as `normalize.body_paragraphs` gives them (normalised, noise
     lines dropped), and their roles: [] when the roles are unknown or do not fit the lines. One
     pass: the roles cost no second normalisation."""
-    lines = normalize_text(body).split("\n")
+    lines = normalize_body(body).split("\n")
     kept = [index for index, line in enumerate(lines) if not is_noise_paragraph(line)]
     paragraphs = [lines[index] for index in kept]
     if not roles or len(roles) != len(lines) or len(lines) != body.count("\n") + 1:
