@@ -9,8 +9,8 @@ the editorial edits between them, and a development / held-out split fixed by ha
 result was seen. Tune on development only; the held-out figures are the ones to report.
 
 Per split:
-1. Real pairs: each side extracted end to end with `extract_article`, compared as a crawl does
-   (`compare`, then `discount_known_text` with both raw pages). No-edit pairs with a significant
+1. Real pairs: compared by the crawl's own path (`monitor.record.pair.compare_pages`: both raw
+   pages, extraction, boundary discount, roles, an empty history). No-edit pairs with a significant
    edit, beside a plain trafilatura text diff on the same pairs; on labelled pairs, the share of
    labels found with their kind and the share of reported kinds not in the labels.
 2. The mutation suite of `bench.mutations` on the split's `new.html` pages (unseen pages).
@@ -38,7 +38,9 @@ from bench.templates import swap_template
 from monitor.compare.comparison import compare, discount_known_text
 from monitor.compare.edit import Edit
 from monitor.compare.normalize import normalize_text
-from monitor.extract.extraction import Article, extract_article, page_text
+from monitor.extract.extraction import extract_article, page_text
+from monitor.record.pair import compare_pages
+from monitor.record.versions import RawPage
 
 DEFAULT_RECAPTURES = REPO_ROOT.parent / "recaptures"
 SPLITS = ("development", "heldout")
@@ -112,11 +114,10 @@ def _decode(raw: bytes) -> str:
     return decoded if isinstance(decoded, str) else decoded.decode("utf-8", "replace")
 
 
-def crawl_compare(old_html: str, new_html: str, url: str) -> tuple[Article, Article, list[Edit]]:
-    """What a crawl reports between two captures: extract both, compare, discount known text."""
-    old, new = extract_article(old_html, url), extract_article(new_html, url)
-    edits = compare(old, new)
-    return old, new, discount_known_text(edits, page_text(old_html), page_text(new_html))
+def crawl_compare(old_html: bytes, new_html: bytes, url: str) -> list[Edit]:
+    """What a crawl reports between two captures: the crawl's own path
+    (`monitor.record.pair.compare_pages`, as `redline compare`)."""
+    return list(compare_pages(RawPage(old_html), RawPage(new_html), url).edits)
 
 
 def _plain_text(html: str) -> str:
@@ -154,7 +155,7 @@ def label_found(label: dict[str, Any], edits: list[Edit]) -> bool:
 def run_pairs(pairs: list[Pair], figures: SplitFigures, failures: Failures, split: str) -> None:
     for pair in pairs:
         old_html, new_html = _decode(pair.old_html), _decode(pair.new_html)
-        _, _, edits = crawl_compare(old_html, new_html, pair.url)
+        edits = crawl_compare(pair.old_html, pair.new_html, pair.url)
         plain = _plain_text(old_html) != _plain_text(new_html)
         result = PairResult(pair, edits, plain)
         figures.pairs += 1

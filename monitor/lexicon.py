@@ -116,6 +116,9 @@ CORRECTION_PHRASES: dict[str, tuple[str, ...]] = {
         r"questo articolo è stato (?:corretto|aggiornato|modificato)",
         r"ci scusiamo per l'errore",
     ),
+    # "(追記 2019/4/14: ...)", "【訂正】": an addendum or a correction set apart from the text
+    # (inside running Japanese text the words touch others, and \b does not match there)
+    "ja": (r"追記", r"訂正", r"お詫びと訂正"),
 }
 # Wire-copy credit lines ("Reporting by ...; Editing by ..."): kept at the edges like notices.
 CREDIT_LINE = r"^\W*(?:additional )?(?:reporting|writing|editing) by\b"
@@ -150,7 +153,15 @@ FURNITURE = r"""^(?:
     skip\ (?:to\ )?(?:main\ )?content|
     share(?:\ this(?:\ article|\ story)?)?|tweet|print|e-?mail|
     read\ more.*|more\ on\ this\ story|related(?:\ articles|\ stories|\ coverage)?|recommended|
-    \d[\d,.]*\ (?:comments?|comentarios|shares?)|
+    \d[\d,.]*\ ?[km]?\+?\ (?:comments?|comentarios|shares?|kommentare?|commentaires?|commenti|
+    coment[aá]rios?|partages?|condivisioni|compartilhamentos|veces\ compartido|mal\ geteilt)|
+    (?:leave\ a\ (?:comment|reply)|no\ comments|kommentar\ schreiben|
+    laisser\ un\ commentaire|deja\ un\ comentario|lascia\ un\ commento|
+    deixe\ (?:um|seu)\ coment[aá]rio)|
+    (?:posted\ )?(?:by|von|par|por|di)\ [^/|•·\n]{1,60}(?:\ [/|•·]\ [^/|•·\n]{1,60}){1,4}|
+    related\ (?:story|stories|articles?|content|links?|news|reading)|more\ stories|
+    (?:top|popular|trending|latest)\ (?:stories|news|articles)|you\ may\ also\ like|
+    (?:\(\s*)?(?:reuters|ap|afp|cnn|dpa|efe|ansa|lusa)(?:\s*\))|
     (?:last\ )?(?:updated|published|posted|actualizado|publicado|modified)\b.*\d.*|
     \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
     (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
@@ -276,6 +287,8 @@ def _alternation(table: dict[str, tuple[str, ...]]) -> str:
 
 CORRECTION_NOTE = re.compile(
     r"^\W*(?:" + _alternation(CORRECTION_LABELS) + r")\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]"
+    # "Updates: https://t.co/…" is an embedded post's text, not a note
+    r"(?!\s*(?:https?://|www\.|pic\.twitter))"
     r"|\b(?:" + _alternation(CORRECTION_PHRASES) + r")\b",
     re.IGNORECASE,
 )
@@ -317,16 +330,33 @@ BYLINE_ROLES: dict[str, tuple[str, ...]] = {
         """staff reporter reporters writer writers correspondent editor editors contributor
         contributors columnist fellow news newsroom desk agency agencies wire wires press
         associated reuters afp ap bloomberg team staffer special senior chief political bureau
-        view author archive rss feed email follow twitter""".split()
+        view author archive rss feed email follow twitter """
+        # a beat or a rank before the role ("City Hall Reporter", "Deputy Politics Editor"):
+        # words that are seldom a surname (not "Hall", "White", "House")
+        """city politics business health science sports technology tech culture investigative
+        deputy managing associate assistant digital breaking national foreign metro courts
+        crime education climate environment entertainment features opinion photographer
+        producer analyst intern contributing""".split()
     ),
-    "es": tuple("redacción redaccion corresponsal agencia agencias periodista efe".split()),
+    "es": tuple(
+        """redacción redaccion corresponsal agencia agencias periodista efe reportero reportera
+        redactor redactora jefe jefa""".split()
+    ),
     "de": tuple(
         """redaktion redakteur redakteurin korrespondent korrespondentin agentur
-        presse-agentur dpa nachrichten autor autorin""".split()
+        presse-agentur dpa nachrichten autor autorin reporter reporterin ressortleiter
+        ressortleiterin""".split()
     ),
-    "fr": tuple("rédaction correspondant correspondante journaliste envoyé envoyée".split()),
-    "pt": tuple("redação redacao correspondente agência jornalista".split()),
-    "it": tuple("redazione corrispondente inviato inviata giornalista ansa".split()),
+    "fr": tuple(
+        """rédaction correspondant correspondante journaliste envoyé envoyée rédacteur
+        rédactrice reporter""".split()
+    ),
+    "pt": tuple(
+        "redação redacao correspondente agência jornalista repórter redator redatora".split()
+    ),
+    "it": tuple(
+        "redazione corrispondente inviato inviata giornalista ansa redattore redattrice".split()
+    ),
 }
 
 
@@ -517,3 +547,115 @@ SEE_ALSO: dict[str, tuple[str, ...]] = {
     "pl": ("czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także"),
 }  # fmt: skip
 SEE_ALSO_LINE = re.compile(r"^(?:" + _alternation(SEE_ALSO) + r")\s*:", re.IGNORECASE)
+
+# --- template text inside a sentence ------------------------------------------------------------
+# Labels a template writes into links for screen readers and external-link icons: "Read the
+# report (opens in a new tab)". Not the article's words: normalisation removes them wherever they
+# stand, so a template adding them leaves every sentence as it was. In brackets any of these; the
+# long phrases (they cannot be prose) also without brackets.
+LINK_LABELS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"(?:this link )?opens? (?:in )?(?:a )?new (?:browser )?(?:tab|window)",
+        r"(?:link is |links? to (?:an )?)?external (?:link|site|website)",
+        r"link is external", r"new (?:tab|window)", r"external", r"pdf",
+    ),
+    "de": (
+        r"(?:link )?öffnet (?:sich )?in (?:einem )?neue[mn] (?:fenster|tab)",
+        r"externer link", r"neues fenster", r"neuer tab", r"extern",
+    ),
+    "fr": (
+        r"(?:lien )?(?:s'ouvre|ouvre|ouverture) dans une? nouvel(?:le)? (?:onglet|fenêtre)",
+        r"lien externe", r"nouvel onglet", r"nouvelle fenêtre",
+    ),
+    "es": (
+        r"(?:enlace )?(?:se )?abre en (?:una )?nueva (?:pestaña|ventana)",
+        r"enlace externo", r"nueva ventana", r"nueva pestaña",
+    ),
+    "it": (
+        r"(?:link )?(?:si )?apre in una nuova (?:finestra|scheda)",
+        r"link esterno", r"nuova finestra", r"nuova scheda",
+    ),
+    "pt": (
+        r"(?:link )?(?:se )?abre (?:em )?(?:uma )?nova (?:aba|janela|guia)",
+        r"link externo", r"nova janela", r"nova aba",
+    ),
+}  # fmt: skip
+# Of those, the phrases removed without brackets too ("Read the report, opens in a new tab").
+_LINK_LABEL_PHRASES = tuple(label for labels in LINK_LABELS.values() for label in labels[:1])
+# A bracket opens the pattern so that the regex engine skips ahead to brackets (ten times faster
+# than a pattern opening with a space).
+LINK_LABEL = re.compile(r"[(\[]\s*(?:" + _alternation(LINK_LABELS) + r")\s*[)\]]", re.IGNORECASE)
+LINK_LABEL_PHRASE = re.compile(
+    r"[,–—-]?[ \t]*\b(?:" + "|".join(_LINK_LABEL_PHRASES) + r")\b", re.IGNORECASE
+)
+# Every label holds one of these (case-folded), every phrase one of the second: a text without
+# any is not searched (most texts are not).
+LINK_LABEL_HINTS = (
+    "new tab",
+    "new window",
+    "new browser",
+    "fenster",
+    "neuen tab",
+    "neuer tab",
+    "onglet",
+    "fenêtre",
+    "pestaña",
+    "ventana",
+    "finestra",
+    "scheda",
+    "nova aba",
+    "nova janela",
+    "nova guia",
+    "extern",
+    "estern",
+    "(pdf)",
+    "[pdf]",
+)
+LINK_LABEL_PHRASE_HINTS = ("open", "öffnet", "ouvr", "abre", "apre")  # fmt: skip
+# Stock-exchange codes a site writes before a ticker, and the live quote a widget writes after it:
+# "Amazon (NASDAQ:AMZN)" and "Amazon (AMZN 3.60%)" are the same words ("Amazon (AMZN)"). A quote
+# is read only with two decimals, as widgets print it, so "(GDP 3.5%)" in prose stays.
+STOCK_TICKER = re.compile(
+    r"\(\s*(?:(?i:nasdaq|nyse|nysemkt|nyse ?american|nyse ?arca|amex|otc|otcqx|otcmkts|tsx|tsxv"
+    r"|lse|asx|xetra|fra|etr|epa|bit|bme|tyo|tse|hkex|hkg|six|swx|cboe|bats)(?:gs|gm|cm)?"
+    r"\s*:\s*)?(?P<symbol>[A-Z][A-Z0-9.\-]{0,7})"
+    r"(?:\s*(?:[+\-−]\s*)?\d{1,4}\.\d{2}\s*%)?\s*\)"
+)
+# Share and comment counters a template sets at the edge of a paragraph: "1.2K shares The
+# council..." or "...on weekdays. 12 comments". Only at an edge and only after a full stop (at the
+# end) or before a capital (at the start): "the company issued 500 shares" is prose.
+_COUNTER = (
+    r"\d[\d,.]*\s?[kKmM]?\+?\s+(?i:shares?|comments?|kommentare?|commentaires?|commenti"
+    r"|coment[aá]rios?|partages?|condivisioni|compartilhamentos|mal geteilt)"
+)
+EDGE_COUNTER = re.compile(
+    r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?=[A-ZÀ-ÖØ-Þ\"“])|(?<=[.!?\"”])\s+" + _COUNTER + r"\s*$"
+)
+
+# --- author biographies -------------------------------------------------------------------------
+# A sentence introducing the author by a newsroom role ("Emma Grey Ellis is a staff writer at
+# WIRED", "Max Muster ist Redakteurin im Ressort Politik"): read as a biography only at the
+# article's edge (see `monitor.compare.placement.weigh_bios`), since a story can be about a
+# reporter.
+BIO_ROLES: dict[str, tuple[str, ...]] = {
+    "en": ("reporter", "writer", "editor", "correspondent", "columnist", "contributor",
+           "journalist", "producer", "photographer", "critic", "fellow", "intern", "author"),
+    "de": ("redakteur", "redakteurin", "reporter", "reporterin", "korrespondent",
+           "korrespondentin", "autor", "autorin", "journalist", "journalistin"),
+    "fr": ("journaliste", "rédacteur", "rédactrice", "correspondant", "correspondante",
+           "reporter", "chroniqueur", "chroniqueuse"),
+    "es": ("periodista", "redactor", "redactora", "corresponsal", "reportero", "reportera",
+           "columnista", "editor", "editora"),
+    "it": ("giornalista", "redattore", "redattrice", "corrispondente", "inviato", "inviata"),
+    "pt": ("jornalista", "repórter", "redator", "redatora", "correspondente", "colunista"),
+}  # fmt: skip
+_BIO_VERBS = r"(?:is|was|ist|war|est|était|es|era|è|é|foi)"
+AUTHOR_BIO = re.compile(
+    r"^(?!(?i:the|a|an|this|that|he|she|it|they|der|die|das|le|la|el|il|o|a)\s)"
+    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30}\s){0,5}?"
+    r"(?:" + _words(BIO_ROLES) + r")\w{0,3}\b"
+    # then where or what for: "at WIRED", "for The Times", "covering", "bei der Zeit", "au Monde"
+    r"(?:\s[\w'’-]{1,30}){0,2}?\s(?:at|for|with|covering|based|who covers|bei|für|im|au|à|pour|"
+    r"de|del|en|per|presso|na|no|do|da)\b",
+    re.IGNORECASE,
+)

@@ -24,7 +24,7 @@ from monitor.cli import render
 from monitor.cli.crawl_options import DURATION_HELP, crawl_options, duration
 from monitor.cli.rendering import rendered_lines, set_render, set_screenshot
 from monitor.compare.comparison import compare
-from monitor.compare.edit import KINDS, is_stealth, summarize
+from monitor.compare.edit import KINDS, Edit, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.escapes import escape_logs
@@ -426,11 +426,15 @@ def _read(path: Path) -> bytes:
         raise InputFileError(f"cannot read {path}: {error.strerror or error}") from error
 
 
-def _load_article(path: Path) -> Article:
-    """An HTML file is extracted; anything else is plain text: first line the headline."""
-    raw = _read(path)
+def _is_html(raw: bytes) -> bool:
     head = raw[:2048].lower()
-    if b"<html" in head or b"<!doctype" in head or b"<body" in head or b"<p>" in head:
+    return b"<html" in head or b"<!doctype" in head or b"<body" in head or b"<p>" in head
+
+
+def _load_article(path: Path, raw: bytes | None = None) -> Article:
+    """An HTML file is extracted; anything else is plain text: first line the headline."""
+    raw = _read(path) if raw is None else raw
+    if _is_html(raw):
         return extract_article(raw, url=None)
     text = raw.decode("utf-8", errors="replace")
     title, _, body = text.partition("\n")
@@ -470,13 +474,16 @@ def extract(file: Path, url: str | None, as_json: bool) -> None:
 @cli.command(name="compare")
 @click.argument("old", type=PATH)
 @click.argument("new", type=PATH)
+@click.option("--url", help="The page's URL, as a crawl would have fetched it (HTML files).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly
-def compare_command(old: Path, new: Path, as_json: bool) -> None:
-    """Compare two versions (HTML or plain-text files; a text file's first line is the headline)."""
-    edits = compare(_load_article(old), _load_article(new))
+def compare_command(old: Path, new: Path, url: str | None, as_json: bool) -> None:
+    """Compare two versions (HTML or plain-text files; a text file's first line is the headline).
+    Two HTML files are compared exactly as the crawl compares a page with its last version."""
+    outcome, edits = _compare_files(old, new, url)
     if as_json:
         payload = {
+            "outcome": outcome,
             "changed": bool(edits),
             "summary": summarize(edits) if edits else "",
             "stealth": is_stealth(edits),
@@ -486,13 +493,30 @@ def compare_command(old: Path, new: Path, as_json: bool) -> None:
         return
     console = _console()
     if not edits:
-        console.print("no edits")
+        console.print("no edits" + (f" ({outcome})" if outcome not in ("", "new_version") else ""))
         return
     console.print(
         f"[bold]{summarize(edits)}[/bold]"
         + ("  [yellow](stealth)[/yellow]" if is_stealth(edits) else "")
     )
     console.print(render.compare_table(edits, _marks(console)))
+
+
+def _compare_files(old: Path, new: Path, url: str | None) -> tuple[str, list[Edit]]:
+    """The check outcome ("" for text files) and the edits from OLD to NEW. Two HTML files go
+    through the crawl's own path (`monitor.record.pair`); a text file has no page to check."""
+    old_raw, new_raw = _read(old), _read(new)
+    if not (_is_html(old_raw) and _is_html(new_raw)):
+        return "", compare(_load_article(old, old_raw), _load_article(new, new_raw))
+    from monitor.record.pair import compare_pages
+    from monitor.record.versions import RawPage
+
+    pair = compare_pages(RawPage(old_raw), RawPage(new_raw), url or "")
+    if pair.first_outcome != "new_article":
+        raise InputFileError(f"no article found in {old}: {pair.first_outcome}")
+    if pair.outcome in ("error", "blocked", "extraction_failed"):
+        raise InputFileError(f"no article compared in {new}: {pair.outcome}: {pair.reason}")
+    return pair.outcome, list(pair.edits)
 
 
 @cli.command()

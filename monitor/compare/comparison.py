@@ -10,6 +10,7 @@ past a limit the body's edits are one coarse `too_many_changes` edit saying how 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,11 +28,17 @@ from monitor.compare.byline import changed_people, compare_bylines, old_name_cha
 from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
-from monitor.compare.placement import follow_paragraphs, paragraphs_with_roles, weigh_placement
+from monitor.compare.placement import (
+    follow_paragraphs,
+    paragraphs_with_roles,
+    weigh_bios,
+    weigh_placement,
+)
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
+from monitor.extract.headline import site_affix_change
 from monitor.lexicon import EMOJI_TEXT
 
 # Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
@@ -87,10 +94,35 @@ def _compare_title(old: str, new: str) -> list[Edit]:
         return [
             make_edit("cosmetic", "title", extra=("only punctuation, case or spacing",), **values)
         ]
+    affix = site_affix_change(old, new)
+    if affix:
+        return [make_edit("cosmetic", "title", extra=(affix,), **values)]
     hunks = [h for h in diff_words(old, new) if not _cosmetic_hunk(h)]
-    if old and new and hunks and all(classify.is_number_change(h, old, new) for h in hunks):
+    # a figure replaced by another, not words with a figure added or removed ("1Uで" inserted)
+    replaced = all(h.old.strip() and h.new.strip() and _same_words(h) for h in hunks)
+    if (
+        old
+        and new
+        and hunks
+        and replaced
+        and all(classify.is_number_change(h, old, new) for h in hunks)
+    ):
         return [make_edit("number", "title", extra=("a figure in the headline",), **values)]
     return [make_edit("headline", "title", **values)]
+
+
+_DIGITS = re.compile(r"[\d.,]+")
+
+
+def _same_words(hunk: Hunk) -> bool:
+    """Outside its figures, a run written without spaces (Japanese, Chinese: one token however
+    long) says the same ("容量1ペタ" → "1Uで容量1ペタ" does not); a spaced run always does here
+    (its tokens were diffed one by one)."""
+    if " " in hunk.old.strip() or " " in hunk.new.strip():
+        return True
+    return _DIGITS.sub("", hunk.old) == _DIGITS.sub("", hunk.new) or (
+        hunk.old.isascii() and hunk.new.isascii()
+    )
 
 
 def _compare_dates(old: Article, new: Article) -> list[Edit]:
@@ -346,7 +378,7 @@ def _compare_bodies(
     unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
     edits = weigh_placement(
-        _mark_edges(edits, unchanged_old, unchanged_new),
+        weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)),
         follow_paragraphs(old_all, old_paragraphs, old_all_roles),
         follow_paragraphs(new_all, new_paragraphs, new_all_roles),
     )

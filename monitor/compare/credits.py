@@ -88,9 +88,11 @@ def find_dateline(paragraph: str) -> tuple[str, str] | None:
     head = paragraph[:DATELINE_MAX_CHARS]
     if CORRECTION_NOTE.match(head):
         return None
-    match = DATELINE.match(head)
+    match = DATELINE.match(head) or AGENCY_OPENER.match(head)
     if match is None:
         return None
+    if match.re is AGENCY_OPENER:
+        return match.group(), ""
     place = match.group("caps") or match.group("place") or match.group("dated") or ""
     return match.group(), DATELINE_AGENCY.sub("", place).strip()
 
@@ -228,13 +230,20 @@ def compare_datelines(old: Dateline | None, new: Dateline | None) -> list[Edit]:
         return [make_edit("cosmetic", "body", extra=("a dateline on one side only",), **where)]
     if old.text == new.text:
         return []
-    if _place_key(old.place) != _place_key(new.place):
+    if old.place and new.place and _place_key(old.place) != _place_key(new.place):
         return [
             make_edit(
                 "sentence_changed", "body", extra=("the dateline names another place",), **where
             )
         ]
     return [make_edit("cosmetic", "body", extra=("the same dateline, written anew",), **where)]
+
+
+# An agency alone opening a paragraph, without a place: "(CNN)Donald Trump...", "(Reuters) -
+# Stocks rose". A dateline without a place (it is compared as one, never as another place).
+AGENCY_OPENER = re.compile(
+    r"^" + DATELINE_AGENCY.pattern + r"\s*(?:[-–—]+\s*)?(?=[A-ZÀ-ÖØ-Þ\"“])", re.IGNORECASE
+)
 
 
 def compare_credits(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:

@@ -14,7 +14,17 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from monitor.lexicon import CONSENT_NOTICE, CONSENT_WORD, FURNITURE_LINE
+from monitor.lexicon import (
+    CONSENT_NOTICE,
+    CONSENT_WORD,
+    EDGE_COUNTER,
+    FURNITURE_LINE,
+    LINK_LABEL,
+    LINK_LABEL_HINTS,
+    LINK_LABEL_PHRASE,
+    LINK_LABEL_PHRASE_HINTS,
+    STOCK_TICKER,
+)
 
 # Characters mapped to a plain equivalent before comparing. Quotes of every style become the
 # straight ASCII ones, so a site switching to typographic quotes is not an edit.
@@ -81,6 +91,51 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def normalize_body(body: str) -> str:
+    """An article body in canonical form (`normalize_text`), without the words a template writes
+    into its sentences (`drop_template_text`) and the counters at a paragraph's edge. Once per
+    body: the sentences, runs and keys made from it need not be cleaned again."""
+    text = drop_template_text(normalize_text(body))
+    lines = (_drop_counter(line.strip()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# Labels are removed again while one is left (a label inside a label); at most this many passes.
+MAX_LABEL_PASSES = 3
+
+
+def drop_template_text(text: str) -> str:
+    """`text` without the words a template writes into sentences (`lexicon`: link labels for
+    screen readers, "(opens in a new tab)"; a stock quote after a ticker, "(AMZN 3.60%)" →
+    "(AMZN)"), so a template adding or changing them leaves the sentence as it was."""
+    if "(" in text or "[" in text:
+        text = STOCK_TICKER.sub(r"(\g<symbol>)", text)
+    folded = text.casefold()
+    if not any(hint in folded for hint in LINK_LABEL_HINTS):
+        return text
+    for _ in range(MAX_LABEL_PASSES):
+        # the bracket opens the pattern (fast); the spaces before a label go in a second pass,
+        # only when one was found
+        marked, found = LINK_LABEL.subn("\x00", text)
+        dropped = _LABEL_SPACE.sub("", marked) if found else marked
+        if any(hint in folded for hint in LINK_LABEL_PHRASE_HINTS):
+            dropped = LINK_LABEL_PHRASE.sub("", dropped)
+        if dropped == text:
+            break
+        text = dropped
+    return text
+
+
+_LABEL_SPACE = re.compile(r" *\x00")
+
+
+def _drop_counter(line: str) -> str:
+    """A line without a share or comment counter at its edge ("1.2K shares The council…")."""
+    if line[:1].isdigit() or line[-1:].isalpha():
+        line = EDGE_COUNTER.sub("", line)
+    return line
+
+
 def comparison_key(text: str) -> str:
     """What is left when punctuation, spacing and case are ignored: equal keys mean a cosmetic edit.
     Also makes "Anti - Putin" and "Anti-Putin" equal."""
@@ -108,7 +163,7 @@ def is_noise_paragraph(paragraph: str) -> bool:
 
 def body_paragraphs(body: str) -> list[str]:
     """The normalised paragraphs of an article body, furniture lines dropped."""
-    return [p for p in normalize_text(body).split("\n") if not is_noise_paragraph(p)]
+    return [p for p in normalize_body(body).split("\n") if not is_noise_paragraph(p)]
 
 
 def content_hash(title: str, byline: str, paragraphs: Iterable[str]) -> str:

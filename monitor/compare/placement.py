@@ -14,8 +14,10 @@ before roles, a text typed in) read as prose: nothing is weighed down.
 from __future__ import annotations
 
 from monitor.compare.edit import Edit, weigh_down
-from monitor.compare.normalize import is_noise_paragraph, normalize_text
+from monitor.compare.normalize import is_noise_paragraph, normalize_body
+from monitor.compare.redesign import AT_EDGE
 from monitor.extract.article import FURNITURE_ROLES
+from monitor.lexicon import AUTHOR_BIO
 
 # Takes every body edit but a correction note (0.9) below significance (`SIGNIFICANT_AT` 0.5):
 # a quotation changed in a caption (0.85) scores 0.35, a sentence added to a promo line 0.0.
@@ -28,7 +30,7 @@ def paragraphs_with_roles(body: str, roles: tuple[str, ...]) -> tuple[list[str],
     """The body's paragraphs exactly as `normalize.body_paragraphs` gives them (normalised, noise
     lines dropped), and their roles: [] when the roles are unknown or do not fit the lines. One
     pass: the roles cost no second normalisation."""
-    lines = normalize_text(body).split("\n")
+    lines = normalize_body(body).split("\n")
     kept = [index for index, line in enumerate(lines) if not is_noise_paragraph(line)]
     paragraphs = [lines[index] for index in kept]
     if not roles or len(roles) != len(lines) or len(lines) != body.count("\n") + 1:
@@ -80,5 +82,28 @@ def weigh_placement(edits: list[Edit], old_roles: list[str], new_roles: list[str
         ):
             where = " and ".join(sorted(set(sides))).replace("_", " ")
             edit = weigh_down(edit, FURNITURE_PENALTY, f"page furniture: in a {where} line")
+        weighed.append(edit)
+    return weighed
+
+
+# Kinds an author's biography at the article's edge makes (a template adding or dropping one).
+_BIO_KINDS = frozenset({"sentence_added", "sentence_removed"})
+
+
+def weigh_bios(edits: list[Edit]) -> list[Edit]:
+    """A sentence added or removed at the article's edge that introduces its author by a newsroom
+    role ("Emma Grey Ellis is a staff writer at WIRED.", `lexicon.AUTHOR_BIO`): a template's
+    author box, not the story; recorded, not significant. In the middle of the story such a
+    sentence stays what it is (a story about a reporter)."""
+    weighed = []
+    for edit in edits:
+        text = edit.new or edit.old
+        if (
+            edit.significant
+            and edit.kind in _BIO_KINDS
+            and AT_EDGE in edit.reasons
+            and AUTHOR_BIO.match(text)
+        ):
+            edit = weigh_down(edit, FURNITURE_PENALTY, "an author's biography")
         weighed.append(edit)
     return weighed

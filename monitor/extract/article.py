@@ -22,8 +22,10 @@ EXTRACTOR = "trafilatura"
 # `monitor/extract/roles.py`), so stored versions get roles and their edits are weighed anew;
 # 6: a short balanced run (four paragraphs or fewer) is not trimmed; one or two paragraphs try the
 # recall run; lines linking to another article ("Read more: ...") are dropped; a number before a
-# month's name ("21. November") is a date, not a list marker.
-EXTRACTION_REVISION = 6
+# month's name ("21. November") is a date, not a list marker; 7: the title is the headline as the
+# page shows it (`monitor/extract/headline.py`: the visible <h1> checked against the declared
+# titles, site names taken off), and a line inside a link (a teaser) is link-dense.
+EXTRACTION_REVISION = 7
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -400,6 +400,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     """Extract the article from one page (bytes are decoded with the charset of `content_type`,
     the HTTP header, when the page has no byte-order mark). Never raises on odd input: no
     article, empty body."""
+    from monitor.extract.headline import page_headline
     from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
 
     text = xml_safe(decode_page(html, content_type))
@@ -425,7 +426,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
                 doc, balanced_text, precise_text, body = joined
 
     meta = doc if doc is not None else _metadata_only(tree, url)
-    title = _field(getattr(meta, "title", None))
+    title = page_headline(tree, _field(getattr(meta, "title", None)))
     lines = _drop_title(_combine(balanced_text, precise_text), title)
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = _modified_date(text, url) if lines or meta is not None else ""

@@ -15,7 +15,8 @@ Roles, first that fits wins:
    related or recommended stories; or a short line opening with a promotional phrase
    (`lexicon.PROMO`: "Sign up", "Lire aussi", "Leia também"...).
 4. `link_dense`: most of the line's text is link text on the page (trafilatura drops links from
-   its output, `include_links` would change the text; the page's <a> elements are read instead).
+   its output, `include_links` would change the text; the page's <a> elements are read instead),
+   or the line's element sits inside a link (a teaser: `<a href><h3>Headline</h3></a>`).
 5. What trafilatura's XML says: `heading` (head), `list_item` (item), `blockquote` (quote),
    `table` (row or cell).
 6. Anything else, including lines found nowhere: `prose`.
@@ -241,6 +242,7 @@ def _context_role(
 ) -> tuple[str, HtmlElement | None]:
     """caption, promo or link_dense for an element by its containers and links ("" for none),
     with the container that decided (None for links)."""
+    in_link = False
     for level, container in enumerate((element, *element.iterancestors())):
         if level >= CONTEXT_DEPTH:
             break
@@ -248,6 +250,12 @@ def _context_role(
             role = _container_role(container, seen)
             if role:
                 return role, container
+            # a teaser: the line's whole element is inside a link (<a><h3>Headline</h3></a>)
+            in_link = in_link or (
+                level > 0 and container.tag == "a" and bool(container.get("href"))
+            )
+    if in_link:
+        return "link_dense", None
     letters = _letters(text)
     linked = sum(
         _letters(link.text_content())

@@ -1,0 +1,261 @@
+"""The headline as the page shows it: the visible `<h1>`, checked against what the page declares
+(og:title, twitter:title, JSON-LD `headline`, `<title>`), with the site's name taken off.
+
+Why: the metadata title is not what a reader sees. Sites rewrite og:title for social networks
+while the headline on the page stays (not an edit), add or drop their name ("… | Engadget",
+"… – webpack – Medium", "(Published 2017)"), and a headline rewritten on the page can leave the
+metadata as it was (an edit the metadata would hide).
+
+How the headline is chosen (`choose_headline`, pure over strings):
+1. An `<h1>` that agrees with a declared title (`AGREEMENT` of its words are in it, or the
+   other way round) is the headline, as the page writes it.
+2. Else, the one plausible `<h1>` (at least `MIN_H1_WORDS` words, not a logo: not inside a link,
+   `<nav>`, `<footer>`) is, when the page has exactly one: a headline rewritten on the page
+   while its metadata stays is still the words a reader sees.
+3. Else the declared title (the extractor's), site affixes removed.
+
+Site affixes (`strip_site_affixes`): a part before or after a separator (" | ", " - ", " – ",
+" — ", " · ", ": ") that is the site's name (og:site_name, application-name, JSON-LD publisher
+or `isPartOf` name; plus whatever a caller passes, such as the suffix a site's other titles
+share), and a trailing "(Published 2017)". Never the whole title.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from monitor.compare.normalize import comparison_key
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+# Separators between a headline and the site's name, longest first.
+SEPARATORS = (" :: ", " // ", " | ", " - ", " – ", " — ", " · ", " » ", ": ")
+# "(Published 2017)": the year an archive page carries after its headline (NYT and others).
+PUBLISHED_SUFFIX = re.compile(
+    r"\s*[(\[](?:published|publi[ée]|ver[öo]ffentlicht|publicado|pubblicato)\s+\d{4}[)\]]\s*$",
+    re.IGNORECASE,
+)
+# An <h1> with fewer words is a logo, a section name or a label, not a headline.
+MIN_H1_WORDS = 3
+# An <h1> agrees with a declared title when this share of the shorter one's words are in the
+# longer one: og:title often adds or drops a word or a site name, a logo shares none.
+AGREEMENT = 0.6
+# At most this many <h1>, JSON-LD blocks and characters of each block are read: a page can hold
+# thousands (a listing) or megabytes of JSON-LD; the headline is among the first.
+MAX_H1 = 20
+MAX_JSON_LD_BLOCKS = 10
+MAX_JSON_LD_CHARS = 200_000
+# JSON-LD objects read in all (a @graph lists a page's article, site, breadcrumbs, people...).
+MAX_JSON_LD_OBJECTS = 100
+# A site name longer than this is a sentence (a description put in og:site_name), never stripped.
+MAX_AFFIX_WORDS = 6
+_NOT_HEADLINE_PLACES = frozenset({"a", "nav", "footer", "aside", "button", "label"})
+_TOKEN = re.compile(r"\w+")
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if isinstance(value, str) else ""
+
+
+def _key(text: str) -> str:
+    return comparison_key(text)
+
+
+def strip_site_affixes(title: str, affixes: Iterable[str] = ()) -> str:
+    """`title` without a "(Published 2017)" suffix and without any prefix or suffix, set off by a
+    separator, that is one of `affixes` (compared without case and punctuation). Repeated, so
+    "Title – webpack – Medium" loses both names when both are given; the title itself is never
+    removed whole."""
+    title = " ".join(title.split())
+    title = PUBLISHED_SUFFIX.sub("", title) or title
+    keys = {_key(a) for a in affixes if a and len(a.split()) <= MAX_AFFIX_WORDS}
+    keys.discard("")
+    changed = True
+    while changed and keys:
+        changed = False
+        for separator in SEPARATORS:
+            head, sep, tail = title.rpartition(separator)
+            if sep and head.strip() and _key(tail) in keys:
+                title, changed = head.strip(), True
+                break
+            head, sep, tail = title.partition(separator)
+            if sep and tail.strip() and _key(head) in keys:
+                title, changed = tail.strip(), True
+                break
+    return title
+
+
+# Separators a site sets between its name and a headline it adds or drops while the page stays
+# ("Title" → "Title | Engadget"). Not ": " nor dashes, which also set off the headline's own
+# words: "Storm hits coast: 3 dead", and the attribution of BBC headlines ("… - police", "… -
+# US", "… - reports"). A dash with the site's own name is stripped at extraction, where the
+# page names its site (`strip_site_affixes`).
+AFFIX_SEPARATORS = (" | ", " · ", " :: ", " // ")
+# A site name so added has at most this many words, and no figure; at most this many names
+# ("– webpack – Medium": the publication and the platform).
+MAX_ADDED_AFFIX_WORDS = 4
+MAX_AFFIXES = 3
+
+
+def site_affix_change(old: str, new: str) -> str:
+    """Why two headlines are the same words a reader sees ("" when they are not): one is the
+    other with a "(Published 2017)" suffix, or with a site name set off by a separator before or
+    after it ("Title" → "Title | Engadget", "Title – webpack – Medium" → "Title")."""
+    old, new = " ".join(old.split()), " ".join(new.split())
+    old_bare, new_bare = PUBLISHED_SUFFIX.sub("", old), PUBLISHED_SUFFIX.sub("", new)
+    if (old_bare != old or new_bare != new) and _key(old_bare) == _key(new_bare):
+        return "a publication-year suffix added or removed"
+    shorter, longer = sorted((old_bare, new_bare), key=len)
+    if not _key(shorter):
+        return ""
+    # "Title – webpack – Medium": one affix at a time, at most MAX_AFFIXES
+    for _ in range(MAX_AFFIXES):
+        stripped = _strip_added_affix(longer, shorter)
+        if stripped == longer:
+            break
+        longer = stripped
+        if _key(longer) == _key(shorter):
+            return "the site's name added or removed around the headline"
+    return ""
+
+
+def _strip_added_affix(longer: str, shorter: str) -> str:
+    """`longer` less one short name set off at the end or start where `shorter` has none."""
+    for separator in AFFIX_SEPARATORS:
+        head, sep, tail = longer.rpartition(separator)
+        if sep and _is_site_name(tail) and _key(head).startswith(_key(shorter)):
+            return head
+        head, sep, tail = longer.partition(separator)
+        if sep and _is_site_name(head) and _key(tail).endswith(_key(shorter)):
+            return tail
+    return longer
+
+
+def _is_site_name(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= MAX_ADDED_AFFIX_WORDS and not any(c.isdigit() for c in text)
+
+
+def _agrees(a: str, b: str) -> bool:
+    """Most words of the shorter text are in the longer one."""
+    words_a, words_b = set(_TOKEN.findall(a.casefold())), set(_TOKEN.findall(b.casefold()))
+    shorter, longer = sorted((words_a, words_b), key=len)
+    return bool(shorter) and len(shorter & longer) >= AGREEMENT * len(shorter)
+
+
+def choose_headline(h1s: Iterable[str], declared: Iterable[str], affixes: Iterable[str]) -> str:
+    """The headline a reader sees (see the module docstring): `h1s` are the plausible visible
+    `<h1>` texts in page order, `declared` the page's declared titles (first is preferred),
+    `affixes` the site names to strip."""
+    affixes = tuple(affixes)
+    titles = [strip_site_affixes(t, affixes) for t in declared if t]
+    headings = [strip_site_affixes(h, affixes) for h in h1s if h]
+    for heading in headings:
+        if any(_agrees(heading, title) for title in titles):
+            return heading
+    if len(headings) == 1:
+        return headings[0]
+    return titles[0] if titles else ""
+
+
+# ------------------------------------------------------------------ reading the page
+
+
+def _json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    scripts = tree.xpath('//script[@type="application/ld+json"]')[:MAX_JSON_LD_BLOCKS]
+    for script in scripts:
+        raw = (script.text or "")[:MAX_JSON_LD_CHARS]
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack and len(objects) < MAX_JSON_LD_OBJECTS:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return objects
+
+
+def _meta(tree: HtmlElement, *names: str) -> list[str]:
+    wanted = set(names)
+    found = []
+    for meta in tree.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if name in wanted:
+            text = _text(meta.get("content") or "")
+            if text:
+                found.append(text)
+    return found
+
+
+def _name_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    if isinstance(value, list) and value:
+        return _name_of(value[0])
+    return _text(value)
+
+
+def site_names(tree: HtmlElement, objects: list[dict[str, Any]] | None = None) -> list[str]:
+    """The names a page gives its site: og:site_name, application-name, JSON-LD publisher and
+    `isPartOf` names."""
+    names = _meta(tree, "og:site_name", "application-name", "al:ios:app_name", "twitter:site")
+    names = [n.lstrip("@") for n in names]
+    for item in objects if objects is not None else _json_ld_objects(tree):
+        for field in ("publisher", "isPartOf", "sourceOrganization"):
+            name = _name_of(item.get(field))
+            if name:
+                names.append(name)
+        if str(item.get("@type")) in ("WebSite", "Organization", "NewsMediaOrganization"):
+            name = _text(item.get("name"))
+            if name:
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def declared_titles(tree: HtmlElement, objects: list[dict[str, Any]]) -> list[str]:
+    """The titles a page declares: JSON-LD `headline`, og:title, twitter:title, `<title>`."""
+    titles = [_text(item.get("headline")) for item in objects if item.get("headline")]
+    titles += _meta(tree, "og:title", "twitter:title")
+    title = tree.find(".//title")
+    if title is not None:
+        titles.append(_text(title.text_content()))
+    return [t for t in dict.fromkeys(titles) if t]
+
+
+def visible_h1s(tree: HtmlElement) -> list[str]:
+    """The plausible headline `<h1>` texts, in page order: enough words, not in a link (a logo),
+    a nav, a footer or an aside. Only the first `MAX_H1` are read."""
+    found: list[str] = []
+    for h1 in islice(tree.iter("h1"), MAX_H1):
+        if any(a.tag in _NOT_HEADLINE_PLACES for a in h1.iterancestors()):
+            continue
+        link = h1.find(".//a")
+        if link is not None and link.get("href") in ("/", "./", ""):
+            continue  # the site's name linking home
+        text = " ".join(h1.text_content().split())
+        if len(text.split()) >= MIN_H1_WORDS:
+            found.append(text)
+    return list(dict.fromkeys(found))
+
+
+def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterable[str] = ()) -> str:
+    """The headline of the page as a reader sees it (see the module docstring);
+    `extracted_title` (the extractor's metadata title) comes first among the declared ones;
+    `affixes` are further site names to strip (the suffix a site's other titles share)."""
+    objects = _json_ld_objects(tree)
+    declared = [extracted_title, *declared_titles(tree, objects)]
+    names = [*site_names(tree, objects), *affixes]
+    return choose_headline(visible_h1s(tree), declared, names)

@@ -1,0 +1,147 @@
+"""The headline as the page shows it (issue 21): the visible <h1> checked against the declared
+titles, the site's name taken off; a headline edit is a change of the words a reader sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.comparison import compare
+from monitor.extract.extraction import extract_article
+from monitor.extract.headline import choose_headline, site_affix_change, strip_site_affixes
+
+
+@pytest.mark.parametrize(
+    ("title", "affixes", "expected"),
+    [
+        ("Night trains return | Engadget", ["Engadget"], "Night trains return"),
+        ("Engadget | Night trains return", ["engadget"], "Night trains return"),
+        ("Night trains return – webpack – Medium", ["Medium", "webpack"], "Night trains return"),
+        ("Night trains return - The Loopback Times", ["The Loopback Times"], "Night trains return"),
+        ("Night trains return — Le Monde", ["Le Monde"], "Night trains return"),
+        ("Night trains return · Die Zeit", ["DIE ZEIT"], "Night trains return"),
+        ("Loopback Times: Night trains return", ["Loopback Times"], "Night trains return"),
+        ("Nikki Haley to Resign (Published 2018)", [], "Nikki Haley to Resign"),
+        ("Storm hits coast: 3 dead", ["Engadget"], "Storm hits coast: 3 dead"),
+        ("Storm hits coast - Police", [], "Storm hits coast - Police"),
+        # never the whole title
+        ("Engadget", ["Engadget"], "Engadget"),
+        # a "site name" that is a sentence (a description in og:site_name) is not stripped
+        (
+            "Title | the best news about trains and more every day",
+            ["the best news about trains and more every day"],
+            "Title | the best news about trains and more every day",
+        ),
+    ],
+)
+def test_site_affixes_are_stripped(title: str, affixes: list[str], expected: str) -> None:
+    assert strip_site_affixes(title, affixes) == expected
+
+
+@pytest.mark.parametrize(
+    ("h1s", "declared", "expected"),
+    [
+        # the visible headline agrees with og:title: the page's own wording
+        (["Night trains return"], ["Night trains return | Times"], "Night trains return"),
+        # og:title rewritten for social networks: the visible headline stays
+        (["Night trains return"], ["You won't believe these trains"], "Night trains return"),
+        # a logo <h1> next to the headline one: the one that agrees
+        (
+            ["The Loopback Times", "Night trains return"],
+            ["Night trains return"],
+            "Night trains return",
+        ),
+        # no plausible <h1>: the declared title, site name stripped
+        ([], ["Night trains return | Times"], "Night trains return"),
+        # two <h1> that agree with nothing: the declared title
+        (["Most read today", "Weather"], ["Night trains return"], "Night trains return"),
+    ],
+)
+def test_the_headline_is_the_visible_one(
+    h1s: list[str], declared: list[str], expected: str
+) -> None:
+    assert choose_headline(h1s, declared, ["Times"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "same"),
+    [
+        ("Night trains return", "Night trains return | Engadget", True),
+        ("Night trains return · webpack | Medium", "Night trains return", True),
+        # a dash sets off the headline's own words (an attribution): an edit
+        ("Four killed in mass shooting - police", "Four killed in mass shooting", False),
+        (
+            "Kim to visit Putin for weapons talks",
+            "Kim to visit Putin for weapons talks - US",
+            False,
+        ),
+        ("Nikki Haley to Resign", "Nikki Haley to Resign (Published 2018)", True),
+        ("Night trains return", "Night trains return: 3 dead", False),
+        ("Night trains return", "Night trains return - 3 dead", False),
+        ("Night trains return", "Night buses return | Engadget", False),
+    ],
+)
+def test_a_site_name_around_the_headline_is_not_a_headline_edit(
+    old: str, new: str, same: bool
+) -> None:
+    assert bool(site_affix_change(old, new)) is same
+    kinds = [e.kind for e in compare_titles(old, new)]
+    assert kinds == (["cosmetic"] if same else ["headline"])
+
+
+def compare_titles(old: str, new: str) -> list:
+    from monitor.extract.article import Article
+
+    return compare(Article(title=old, body="x"), Article(title=new, body="x"))
+
+
+PARAGRAPHS = "".join(
+    f"<p>{text}</p>"
+    for text in (
+        "The regional transport authority confirmed on Monday that the night trains between the "
+        "two cities will run again from March, after a two-year pause blamed on staff shortages.",
+        "The board voted seven to three in favour of the plan, which still needs the approval of "
+        "the finance committee before the first tickets go on sale in the new year.",
+        "Passenger groups welcomed the decision but warned that the timetable leaves the smaller "
+        "stations along the northern line without any late service on weekdays.",
+    )
+)
+
+
+def page(h1: str, og_title: str, site: str = "") -> str:
+    site_meta = f"<meta property='og:site_name' content='{site}'>" if site else ""
+    return (
+        f"<html lang='en'><head><title>{og_title}</title>"
+        f"<meta property='og:title' content='{og_title}'>{site_meta}</head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><h1>{h1}</h1>{PARAGRAPHS}</article></body></html>"
+    )
+
+
+def test_the_extracted_title_is_the_visible_headline_without_the_site_name() -> None:
+    article = extract_article(
+        page("Night trains return", "Night trains return | Loopback Times", "Loopback Times")
+    )
+    assert article.title == "Night trains return"
+
+
+def test_og_title_rewritten_while_the_visible_headline_stays_is_no_edit() -> None:
+    old = extract_article(page("Night trains return", "Night trains return"))
+    new = extract_article(page("Night trains return", "Why everyone is talking about night trains"))
+    assert [e for e in compare(old, new) if e.field == "title"] == []
+
+
+def test_a_visible_headline_rewritten_under_the_same_og_title_is_a_headline_edit() -> None:
+    old = extract_article(page("Night trains return", "Night trains return"))
+    new = extract_article(page("Night trains return to the northern line", "Night trains return"))
+    edits = [e for e in compare(old, new) if e.field == "title"]
+    assert [(e.kind, e.significant) for e in edits] == [("headline", True)]
+    assert edits[0].new == "Night trains return to the northern line"
+
+
+def test_past_the_h1_bound_the_declared_title_stands() -> None:
+    from monitor.extract.headline import MAX_H1
+
+    logos = "".join(f"<h1>Section number {i} here</h1>" for i in range(MAX_H1 + 5))
+    html = page("Night trains return", "Night trains return").replace(
+        "<article>", logos + "<article>"
+    )
+    assert extract_article(html).title == "Night trains return"

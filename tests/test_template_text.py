@@ -1,0 +1,210 @@
+"""Template text inside the article is furniture (issue 21), in several languages: link labels,
+stock quotes, counters, meta lines, related-story lines, agency openers, bylines with roles. A
+template adding it changes no sentence; a real word changed beside it is still found."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.byline import compare_bylines
+from monitor.compare.comparison import compare_bodies
+from monitor.compare.normalize import is_noise_paragraph, normalize_body
+
+# (language, sentence with {label} where the template puts a link label, the label)
+LINK_LABELS = [
+    ("en", "The council published {label} its report on Monday.", "(opens in a new tab)"),
+    ("en", "The council published {label} its report on Monday.", "(opens in new window)"),
+    ("en", "The council published {label} its report on Monday.", "(external link)"),
+    ("en", "The council published {label} its report on Monday.", "[link is external]"),
+    ("en", "The council published its report{label} on Monday.", ", opens in a new tab"),
+    (
+        "de",
+        "Der Rat veröffentlichte {label} seinen Bericht am Montag.",
+        "(öffnet in neuem Fenster)",
+    ),
+    ("de", "Der Rat veröffentlichte {label} seinen Bericht am Montag.", "(externer Link)"),
+    ("fr", "Le conseil a publié {label} son rapport lundi.", "(s'ouvre dans un nouvel onglet)"),
+    ("fr", "Le conseil a publié {label} son rapport lundi.", "(lien externe)"),
+    ("es", "El consejo publicó {label} su informe el lunes.", "(se abre en una nueva pestaña)"),
+    ("es", "El consejo publicó {label} su informe el lunes.", "(enlace externo)"),
+    (
+        "it",
+        "Il consiglio ha pubblicato {label} il rapporto lunedì.",
+        "(si apre in una nuova finestra)",
+    ),
+    ("it", "Il consiglio ha pubblicato {label} il rapporto lunedì.", "(link esterno)"),
+    ("pt", "O conselho publicou {label} o relatório na segunda.", "(abre em uma nova aba)"),
+    ("pt", "O conselho publicou {label} o relatório na segunda.", "(link externo)"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "label"), LINK_LABELS)
+def test_a_link_label_leaves_the_sentence_unchanged(
+    language: str, sentence: str, label: str
+) -> None:
+    plain = " ".join(sentence.format(label="").split()).replace(" ,", ",")
+    labelled = sentence.format(label=label)
+    assert normalize_body(labelled) == normalize_body(plain)
+    assert compare_bodies(plain, labelled) == []
+
+
+@pytest.mark.parametrize(("language", "sentence", "label"), LINK_LABELS)
+def test_a_word_changed_beside_a_new_label_is_still_found(
+    language: str, sentence: str, label: str
+) -> None:
+    plain = " ".join(sentence.format(label="").split()).replace(" ,", ",")
+    first_word = plain.split()[1]
+    edited = sentence.format(label=label).replace(first_word, "Ministry", 1)
+    edits = [e for e in compare_bodies(plain, edited) if e.significant]
+    assert len(edits) == 1
+    assert "Ministry" in edits[0].new
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Amazon.com (NASDAQ:AMZN) and Activision Blizzard (NASDAQ:ATVI) are investing.",
+         "Amazon.com (AMZN 3.60%) and Activision Blizzard (ATVI -1.25%) are investing."),
+        ("Shares of IBM (NYSE: IBM) rose.", "Shares of IBM (IBM +0.50%) rose."),
+        ("Siemens (XETRA:SIE) meldete Gewinne.", "Siemens (SIE 1.10%) meldete Gewinne."),
+    ],
+)  # fmt: skip
+def test_a_stock_quote_after_a_ticker_is_not_an_edit(old: str, new: str) -> None:
+    assert compare_bodies(old, new) == []
+
+
+def test_a_figure_in_prose_brackets_is_still_an_edit() -> None:
+    edits = compare_bodies(
+        "Growth was slow (GDP 3.5%) this year.", "Growth was slow (GDP 2.5%) this year."
+    )
+    assert [e.kind for e in edits] == ["number"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The council met on Monday.", "1.2K shares The council met on Monday."),
+        ("The council met on Monday.", "The council met on Monday. 12 comments"),
+        ("Der Rat tagte am Montag.", "Der Rat tagte am Montag. 34 Kommentare"),
+        ("Le conseil s'est réuni lundi.", "Le conseil s'est réuni lundi. 5 commentaires"),
+        ("El consejo se reunió el lunes.", "El consejo se reunió el lunes. 7 comentarios"),
+        ("Il consiglio si è riunito lunedì.", "Il consiglio si è riunito lunedì. 9 commenti"),
+        ("O conselho reuniu-se na segunda.", "O conselho reuniu-se na segunda. 3 comentários"),
+    ],
+)
+def test_a_counter_at_a_paragraph_edge_is_not_an_edit(old: str, new: str) -> None:
+    assert compare_bodies(old, new) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The company issued 500 shares", "The company issued 600 shares"),
+        ("500 shares were sold on Monday.", "600 shares were sold on Monday."),
+    ],
+)
+def test_shares_in_prose_stay_prose(old: str, new: str) -> None:
+    assert [e.kind for e in compare_bodies(old, new)] == ["number"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jane Doe / March 3, 2020 / Leave a comment",
+        "Posted by admin | 3 Comments",
+        "Von Max Muster | 3. März 2020",
+        "Par Jeanne Dupont | 3 mars 2020",
+        "Leave a comment",
+        "Kommentar schreiben",
+        "Laisser un commentaire",
+        "Deja un comentario",
+        "Lascia un commento",
+        "Deixe um comentário",
+        "1.2K shares",
+        "12 Comments",
+        "Related Story",
+        "Related Stories",
+        "You may also like",
+        "(CNN)",
+        "(Reuters)",
+    ],
+)
+def test_template_lines_are_furniture(line: str) -> None:
+    assert is_noise_paragraph(line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("(CNN)Trump will not change, aides say.", "Trump will not change, aides say."),
+        ("(Reuters) - Stocks rose on Monday.", "WASHINGTON (Reuters) - Stocks rose on Monday."),
+    ],
+)  # fmt: skip
+def test_an_agency_opening_a_paragraph_is_a_dateline(old: str, new: str) -> None:
+    assert [e for e in compare_bodies(old, new) if e.significant] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "edit"),
+    [
+        ("Jane Doe", "Jane Doe; City Hall Reporter", False),
+        ("Jane Doe", "Jane Doe, Reuters", False),
+        ("Jane Doe", "Jane Doe | Deputy Politics Editor", False),
+        ("Jane Hall", "Jane Hall, Staff Writer", False),
+        ("Max Muster", "Max Muster, Reporterin", False),
+        ("Jeanne Dupont", "Jeanne Dupont, rédactrice", False),
+        ("Juana Pérez", "Juana Pérez, reportera", False),
+        ("Maria Rossi", "Maria Rossi, redattrice", False),
+        ("Ana Souza", "Ana Souza, repórter", False),
+        # the people change: an edit
+        ("Jane Doe", "Jane Doe and Sam Poe", True),
+        ("Jane Doe", "Sam Poe, City Hall Reporter", True),
+    ],
+)
+def test_a_byline_edit_only_when_the_people_change(old: str, new: str, edit: bool) -> None:
+    edits = compare_bylines(old, new)
+    assert any(e.kind == "byline" and e.significant for e in edits) is edit
+
+
+def test_normalising_a_body_twice_changes_nothing() -> None:
+    text = "Amazon (AMZN 3.60%) said (opens in a new tab) it would.\n12 comments"
+    assert normalize_body(normalize_body(text)) == normalize_body(text)
+
+
+STORY = (
+    "The council met on Monday to discuss the budget for next year.\n"
+    "The vote was seven to three in favour of the plan."
+)
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "Emma Grey Ellis is a staff writer at WIRED, where she covers internet culture.",
+        "Max Muster ist Redakteurin im Ressort Politik.",
+        "Jeanne Dupont est journaliste au Monde.",
+        "Juan Pérez es periodista de El País.",
+        "Maria Rossi è giornalista per il Corriere.",
+        "Ana Souza é repórter da Folha.",
+    ],
+)
+def test_an_author_bio_added_at_the_end_is_not_significant(bio: str) -> None:
+    edits = compare_bodies(STORY, f"{STORY}\n{bio}")
+    assert [(e.kind, e.significant) for e in edits] == [("sentence_added", False)]
+    assert "an author's biography" in edits[0].reasons
+
+
+@pytest.mark.parametrize(
+    ("where", "sentence"),
+    [
+        # in the middle of the story, a bio-like sentence is the story
+        ("middle", "Emma Grey Ellis is a staff writer at WIRED, where she covers culture."),
+        # at the end, a sentence about a reporter that is not a bio
+        ("end", "Jane Doe is a reporter who was arrested in Minsk on Monday."),
+    ],
+)
+def test_a_sentence_about_a_reporter_still_counts(where: str, sentence: str) -> None:
+    first, second = STORY.split("\n")
+    new = f"{first}\n{sentence}\n{second}" if where == "middle" else f"{STORY}\n{sentence}"
+    edits = compare_bodies(STORY, new)
+    assert [(e.kind, e.significant) for e in edits] == [("sentence_added", True)]
