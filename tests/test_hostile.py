@@ -162,7 +162,11 @@ EXPECTED = {
 }
 
 
-def test_every_hostile_response_gets_a_clear_check(hostile: str, tmp_path: Path) -> None:
+def test_every_hostile_response_gets_a_clear_check(
+    hostile: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No browser: the JavaScript shell is read as sent (rendered in tests/test_browser_fetch.py)
+    monkeypatch.setenv("REDLINE_CHROMIUM", str(tmp_path / "no-chromium"))
     db_path = tmp_path / "hostile.db"
     db = store.open_db(db_path)
     for path in EXPECTED:
