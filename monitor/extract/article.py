@@ -21,7 +21,9 @@ EXTRACTOR = "trafilatura"
 # 6: a short balanced run (four paragraphs or fewer) is not trimmed; one or two paragraphs try the
 # recall run; lines linking to another article ("Read more: ...") are dropped; a number before a
 # month's name ("21. November") is a date, not a list marker.
-EXTRACTION_REVISION = 6
+# 7: a second opinion (JSON-LD articleBody, a second extractor) adds the prose paragraphs
+# trafilatura dropped; the precision run only runs on bodies long enough for its edges to count.
+EXTRACTION_REVISION = 7
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
@@ -36,9 +38,14 @@ ROLE_CODES = {
     "caption": "c",
     "link_dense": "k",
     "promo": "a",
+    # lines only the second extraction opinion has (`monitor/extract/opinion.py`): from the
+    # page's JSON-LD articleBody, or from the second extractor
+    "json_ld": "j",
+    "second_extractor": "s",
 }
 ROLES = tuple(ROLE_CODES)
 FURNITURE_ROLES = frozenset({"caption", "link_dense", "promo"})
+SECOND_OPINION_ROLES = frozenset({"json_ld", "second_extractor"})
 _ROLE_OF_CODE = {code: role for role, code in ROLE_CODES.items()}
 
 

@@ -399,8 +399,6 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     """Extract the article from one page (bytes are decoded with the charset of `content_type`,
     the HTTP header, when the page has no byte-order mark). Never raises on odd input: no
     article, empty body."""
-    from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
-
     text = decode_page(html, content_type).replace("\x00", "")
     if not text.strip():
         return Article()
@@ -426,6 +424,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     meta = doc if doc is not None else _metadata_only(tree, url)
     title = _field(getattr(meta, "title", None))
     lines = _drop_title(_combine(balanced_text, precise_text), title)
+    lines, roles = _with_second_opinion(lines, tree, text, body)
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = _modified_date(text, url) if lines or meta is not None else ""
     return Article(
@@ -436,8 +435,38 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         body="\n".join(lines),
         canonical_url=canonical_url,
         language=(getattr(meta, "language", None) or "") or _page_language(tree),
-        roles=line_roles(body, lines, tree),
+        roles=roles,
     )
+
+
+def _with_second_opinion(
+    lines: list[str], tree: HtmlElement, text: str, body: Any
+) -> tuple[list[str], tuple[str, ...]]:
+    """The body lines with the paragraphs the second opinion adds (`monitor.extract.opinion`),
+    and every line's role; an added line the page marks as furniture (a caption, a promotion
+    box, a list of links) or a dateline is left out, and the others carry their source as
+    their role."""
+    from monitor.extract import opinion
+    from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
+
+    merged = opinion.Merged(lines, [""] * len(lines))
+    structured = opinion.json_ld_lines(tree)
+    if structured:
+        merged = opinion.merge(lines, structured, opinion.JSON_LD, opinion.visible_key(tree))
+    merged = opinion.merge(
+        merged.lines, opinion.extractor_lines(text), opinion.SECOND_EXTRACTOR, None, merged.sources
+    )
+    roles = line_roles(body, merged.lines, tree)
+    kept = [
+        (line, source or role)
+        for line, source, role in zip(merged.lines, merged.sources, roles, strict=True)
+        if not source or role not in _NOT_ADDED
+    ]
+    return [line for line, _ in kept], tuple(role for _, role in kept)
+
+
+# Roles that an added paragraph must not have: page furniture, or a dateline or credit line.
+_NOT_ADDED = frozenset({"caption", "link_dense", "promo", "dateline_credit"})
 
 
 def page_text(html: str | bytes, content_type: str = "") -> str:
