@@ -59,12 +59,18 @@ FULL = "\n\n".join(PARAGRAPHS)
         ),
         (
             "@graph",
-            {"@context": "https://schema.org", "@graph": [{"@type": "Article", "articleBody": FULL}]},
+            {
+                "@context": "https://schema.org",
+                "@graph": [{"@type": "Article", "articleBody": FULL}],
+            },
             PARAGRAPHS,
         ),
         (
             "escaped HTML",
-            {"@type": "NewsArticle", "articleBody": "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in PARAGRAPHS)},
+            {
+                "@type": "NewsArticle",
+                "articleBody": "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in PARAGRAPHS),
+            },
             PARAGRAPHS,
         ),
         (
@@ -140,7 +146,11 @@ BODY = ["Lead paragraph about the bridge, long enough to be prose.", *PARAGRAPHS
         ),
         (
             "an opinion sharing one paragraph with the body is reading another part of the page",
-            [PARAGRAPHS[0], DROPPED, "Another unrelated paragraph that is long enough to be prose."],
+            [
+                PARAGRAPHS[0],
+                DROPPED,
+                "Another unrelated paragraph that is long enough to be prose.",
+            ],
             BODY,
         ),
     ],
@@ -179,7 +189,9 @@ def dropped_page(dropped: str = DROPPED, json_ld: bool = False) -> str:
     if json_ld:
         full = [*ARTICLE_SENTENCES[:2], dropped, *ARTICLE_SENTENCES[2:]]
         script = json.dumps({"@type": "NewsArticle", "articleBody": "\n\n".join(full)})
-        page = page.replace("</head>", f'<script type="application/ld+json">{script}</script></head>')
+        page = page.replace(
+            "</head>", f'<script type="application/ld+json">{script}</script></head>'
+        )
     return page
 
 

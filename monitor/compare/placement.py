@@ -77,8 +77,8 @@ def second_opinion_reason(sides: list[str]) -> str:
 
 def weigh_placement(edits: list[Edit], old_roles: list[str], new_roles: list[str]) -> list[Edit]:
     """Body edits whose paragraphs, on each side they touch, are all furniture: no longer
-    significant, with the roles as the reason; those only in lines the second extraction opinion
-added keep their score and say so. Other edits unchanged."""
+        significant, with the roles as the reason; those only in lines the second extraction opinion
+    added keep their score and say so. Other edits unchanged."""
     if not old_roles and not new_roles:
         return edits
     weighed = []

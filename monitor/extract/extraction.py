@@ -164,14 +164,11 @@ def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
         return None
 
 
-def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, str, Any]:
-    """(balanced document with metadata, balanced text, precision text, the XML body the text
-    comes from). When the balanced run found one or two paragraphs, the recall run's text (and
-    body) replaces it if it is much longer."""
+def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, Any]:
+    """(balanced document with metadata, balanced text, the XML body the text comes from). When
+    the balanced run found one or two paragraphs, the recall run's text (and body) replaces it
+    if it is much longer."""
     balanced = _run(tree, url, with_metadata=True)
-    # the precision run only marks the article's edges: its fast variant (no readability/justext
-    # comparison) does that as well and costs a third less
-    precise = _run(tree, url, favor_precision=True, fast=True)
     balanced_text = (balanced.text or "") if balanced is not None else ""
     body = getattr(balanced, "body", None)
     if balanced_text and len(_lines(balanced_text)) <= RECALL_BODY_LINES:
@@ -179,7 +176,33 @@ def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, str, Any]:
         recalled_text = (recalled.text or "") if recalled is not None else ""
         if len(recalled_text) > _MIN_RECALL_GAIN * len(balanced_text):
             balanced_text, body = recalled_text, getattr(recalled, "body", None)
-    return balanced, balanced_text, (precise.text or "") if precise is not None else "", body
+    return balanced, balanced_text, body
+
+
+def _precise_text(tree: HtmlElement, url: str | None) -> str:
+    """The precision run's text. It only marks the article's edges: its fast variant (no
+    readability/justext comparison) does that as well and costs a third less."""
+    precise = _run(tree, url, favor_precision=True, fast=True)
+    return (precise.text or "") if precise is not None else ""
+
+
+def _needs_precision(balanced: list[str], second: list[str]) -> bool:
+    """Whether the precision run can change the body (`_combine`): not on a short body (its
+    edges are not trimmed), nor when the second extractor also has the body's first and last
+    paragraphs (two extractors agree on where the article starts and ends; on the development
+    pages the precision run then changed the body of ... of ... pages)."""
+    if len(balanced) == 1 or not balanced:
+        return True  # a last-resort dump, or nothing: the precision run may find paragraphs
+    if len(balanced) <= SHORT_BODY_LINES:
+        return False
+    found = " \n ".join(_key(line) for line in second)
+    edges = (*balanced[:EDGE_LINES], *balanced[-EDGE_LINES:])
+    return not all(_key(line) and _key(line) in found for line in edges)
+
+
+# Paragraphs at each edge of the body the second extractor must also have for the precision run
+# to be skipped.
+EDGE_LINES = 1
 
 
 # ------------------------------------------------------------------ body post-processing
@@ -407,11 +430,13 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         return Article()
     canonical_url = _canonical_url(tree)
 
-    doc, balanced_text, precise_text, body = _runs(tree, url)
+    doc, balanced_text, body = _runs(tree, url)
+    run_tree = tree
     if balanced_text:
         split = _split_chunks(tree, balanced_text)
         if split:
-            joined = _runs(_join_chunks(tree, split), url)
+            joined_tree = _join_chunks(tree, split)
+            joined = _runs(joined_tree, url)
             joined_balanced = joined[1]
             old_keys = {_key(line) for line in _lines(balanced_text)}
             new_keys = {_key(line) for line in _lines(joined_balanced)}
@@ -419,12 +444,18 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
             if len(joined_balanced) > len(balanced_text) and len(old_keys & new_keys) >= 0.9 * len(
                 old_keys
             ):
-                doc, balanced_text, precise_text, body = joined
+                doc, balanced_text, body = joined
+                run_tree = joined_tree
 
+    from monitor.extract import opinion
+
+    second = opinion.extractor_lines(text)
+    balanced_lines = _lines(balanced_text)
+    precise_text = _precise_text(run_tree, url) if _needs_precision(balanced_lines, second) else ""
     meta = doc if doc is not None else _metadata_only(tree, url)
     title = _field(getattr(meta, "title", None))
     lines = _drop_title(_combine(balanced_text, precise_text), title)
-    lines, roles = _with_second_opinion(lines, tree, text, body)
+    lines, roles = _with_second_opinion(lines, tree, second, body)
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = _modified_date(text, url) if lines or meta is not None else ""
     return Article(
@@ -440,7 +471,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
 
 
 def _with_second_opinion(
-    lines: list[str], tree: HtmlElement, text: str, body: Any
+    lines: list[str], tree: HtmlElement, second: list[str], body: Any
 ) -> tuple[list[str], tuple[str, ...]]:
     """The body lines with the paragraphs the second opinion adds (`monitor.extract.opinion`),
     and every line's role; an added line the page marks as furniture (a caption, a promotion
@@ -453,9 +484,7 @@ def _with_second_opinion(
     structured = opinion.json_ld_lines(tree)
     if structured:
         merged = opinion.merge(lines, structured, opinion.JSON_LD, opinion.visible_key(tree))
-    merged = opinion.merge(
-        merged.lines, opinion.extractor_lines(text), opinion.SECOND_EXTRACTOR, None, merged.sources
-    )
+    merged = opinion.merge(merged.lines, second, opinion.SECOND_EXTRACTOR, None, merged.sources)
     roles = line_roles(body, merged.lines, tree)
     kept = [
         (line, source or role)

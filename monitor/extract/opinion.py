@@ -122,7 +122,9 @@ def article_bodies(script: str) -> Iterator[str]:
                 value = "\n".join(part for part in value if isinstance(part, str))
             if isinstance(value, str) and value.strip():
                 yield value[:MAX_ARTICLE_BODY_CHARS]
-            stack.extend(v for k, v in node.items() if k != _ARTICLE_BODY and isinstance(v, list | dict))
+            stack.extend(
+                v for k, v in node.items() if k != _ARTICLE_BODY and isinstance(v, list | dict)
+            )
 
 
 def body_lines(body: str) -> list[str]:
@@ -272,6 +274,5 @@ def visible_key(page: HtmlElement) -> str:
 
 
 _VISIBLE_TEXT = (
-    "//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
+    "//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 )
