@@ -49,7 +49,7 @@ from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.lexicon import EDGE_NOTICE, LIST_MARKER, SEE_ALSO_LINE
+from monitor.lexicon import EDGE_NOTICE, FURNITURE_LINE, LIST_MARKER, PROMO_LINE, SEE_ALSO_LINE
 
 __all__ = [
     "EXTRACTION_REVISION",
@@ -186,22 +186,27 @@ def _precise_text(tree: HtmlElement, url: str | None) -> str:
     return (precise.text or "") if precise is not None else ""
 
 
-def _needs_precision(balanced: list[str], second: list[str]) -> bool:
-    """Whether the precision run can change the body (`_combine`): not on a short body (its
-    edges are not trimmed), nor when the second extractor also has the body's first and last
-    paragraphs (two extractors agree on where the article starts and ends; on the development
-    pages the precision run then changed the body of ... of ... pages)."""
-    if len(balanced) == 1 or not balanced:
-        return True  # a last-resort dump, or nothing: the precision run may find paragraphs
+def _needs_precision(balanced: list[str], title: str) -> bool:
+    """Whether the precision run can change the body (`_combine`): always on an empty or one-line
+    body (it may find paragraphs); never on a short one (its edges are not trimmed); otherwise
+    only when the body's first or last paragraph, the headline left out, does not read as
+    article prose (a kicker, a date stamp, "Tags", a link or a newsletter line). On the 700
+    development pages this runs it on 343, changes 10 bodies and leaves F1 as it was
+    (evaluation data 0.9331 → 0.9329, article benchmark 0.9688 → 0.9690)."""
+    if len(balanced) <= 1:
+        return True
     if len(balanced) <= SHORT_BODY_LINES:
         return False
-    found = " \n ".join(_key(line) for line in second)
-    edges = (*balanced[:EDGE_LINES], *balanced[-EDGE_LINES:])
-    return not all(_key(line) and _key(line) in found for line in edges)
+    lines = _drop_title(balanced, title)
+    return not all(_plain_prose(line) for line in (*lines[:EDGE_LINES], *lines[-EDGE_LINES:]))
 
 
-# Paragraphs at each edge of the body the second extractor must also have for the precision run
-# to be skipped.
+def _plain_prose(line: str) -> bool:
+    return _is_sentence(line) and not PROMO_LINE.match(line) and not FURNITURE_LINE.match(line)
+
+
+# Paragraphs at each edge of the body that must read as prose for the precision run to be
+# skipped (2 or 3 run it on 25-40 % more pages for no gain in F1 on the development pages).
 EDGE_LINES = 1
 
 
@@ -447,15 +452,12 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
                 doc, balanced_text, body = joined
                 run_tree = joined_tree
 
-    from monitor.extract import opinion
-
-    second = opinion.extractor_lines(text)
-    balanced_lines = _lines(balanced_text)
-    precise_text = _precise_text(run_tree, url) if _needs_precision(balanced_lines, second) else ""
     meta = doc if doc is not None else _metadata_only(tree, url)
     title = _field(getattr(meta, "title", None))
+    needed = _needs_precision(_lines(balanced_text), title)
+    precise_text = _precise_text(run_tree, url) if needed else ""
     lines = _drop_title(_combine(balanced_text, precise_text), title)
-    lines, roles = _with_second_opinion(lines, tree, second, body)
+    lines, roles = _with_second_opinion(lines, tree, text, body)
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = _modified_date(text, url) if lines or meta is not None else ""
     return Article(
@@ -471,7 +473,7 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
 
 
 def _with_second_opinion(
-    lines: list[str], tree: HtmlElement, second: list[str], body: Any
+    lines: list[str], tree: HtmlElement, text: str, body: Any
 ) -> tuple[list[str], tuple[str, ...]]:
     """The body lines with the paragraphs the second opinion adds (`monitor.extract.opinion`),
     and every line's role; an added line the page marks as furniture (a caption, a promotion
@@ -484,6 +486,7 @@ def _with_second_opinion(
     structured = opinion.json_ld_lines(tree)
     if structured:
         merged = opinion.merge(lines, structured, opinion.JSON_LD, opinion.visible_key(tree))
+    second = opinion.extractor_lines(text)
     merged = opinion.merge(merged.lines, second, opinion.SECOND_EXTRACTOR, None, merged.sources)
     roles = line_roles(body, merged.lines, tree)
     kept = [
