@@ -172,7 +172,9 @@ def test_merge_adds_at_most_its_share_of_the_body() -> None:
 
 def test_an_article_body_paragraph_the_page_does_not_show_is_not_added() -> None:
     visible = opinion.key(" ".join(BODY))
-    merged = opinion.merge(BODY, [BODY[0], DROPPED, PARAGRAPHS[0]], opinion.JSON_LD, visible)
+    merged = opinion.merge(
+        BODY, [BODY[0], DROPPED, PARAGRAPHS[0]], opinion.JSON_LD, lambda: visible
+    )
     assert merged.lines == BODY
 
 

@@ -482,12 +482,19 @@ def _with_second_opinion(
     from monitor.extract import opinion
     from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
 
+    paragraphs: list[frozenset[str]] = []
+
+    def shown() -> frozenset[str]:  # the page's <p> texts, read once and only when needed
+        if not paragraphs:
+            paragraphs.append(opinion.page_paragraphs(tree))
+        return paragraphs[0]
+
     merged = opinion.Merged(lines, [""] * len(lines))
     structured = opinion.json_ld_lines(tree)
     if structured:
-        merged = opinion.merge(lines, structured, opinion.JSON_LD, opinion.visible_key(tree))
+        merged = opinion.merge(lines, structured, opinion.JSON_LD, shown)
     second = opinion.extractor_lines(text)
-    merged = opinion.merge(merged.lines, second, opinion.SECOND_EXTRACTOR, None, merged.sources)
+    merged = opinion.merge(merged.lines, second, opinion.SECOND_EXTRACTOR, shown, merged.sources)
     roles = line_roles(body, merged.lines, tree)
     kept = [
         (line, source or role)

@@ -27,7 +27,7 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -197,13 +197,13 @@ def merge(
     lines: Sequence[str],
     opinion: Sequence[str],
     source: str,
-    visible: str | None = None,
+    shown: Callable[[], frozenset[str]] | None = None,
     sources: Sequence[str] | None = None,
 ) -> Merged:
     """`lines` with the prose paragraphs of `opinion` they lack, each placed after the body line
-    the opinion has just before it, and only between two paragraphs both agree on. `visible`
-    (the page's text as a reader sees it, as a comparison key) when given must hold an added
-    paragraph: text that is not on the page is not added."""
+    the opinion has just before it, and only between two paragraphs both agree on. `shown`
+    when given gives the comparison keys of the page's paragraphs (`page_paragraphs`, called
+    only when there is a paragraph to add): an added paragraph must be one of them."""
     from rapidfuzz import fuzz, process
 
     lines = list(lines)
@@ -240,6 +240,7 @@ def merge(
     budget = max(MAX_ADDED_SHARE * sum(map(len, lines)), MIN_ADDED_BUDGET)
     after: dict[int, list[str]] = {}  # body index → lines to insert after it, in order
     anchor_at = 0
+    paragraphs: frozenset[str] | None = None
     for position in candidates:
         while anchor_at + 1 < len(anchors) and anchors[anchor_at + 1][0] < position:
             anchor_at += 1
@@ -247,8 +248,11 @@ def merge(
         if previous[0] > position or anchor_at + 1 >= len(anchors):
             continue  # before the first or after the last anchor: the edges are boilerplate's
         line = opinion[position]
-        if visible is not None and key(line) not in visible:
-            continue
+        if shown is not None:
+            if paragraphs is None:
+                paragraphs = shown()
+            if key(line) not in paragraphs:
+                continue
         if len(line) > budget:
             break
         budget -= len(line)
@@ -266,13 +270,51 @@ def merge(
     return Merged(merged_lines, merged_sources)
 
 
-def visible_key(page: HtmlElement) -> str:
-    """The page's visible text as one comparison key (scripts, styles and templates left out),
-    for telling an articleBody paragraph the page shows from one it does not."""
-    texts = page.xpath(_VISIBLE_TEXT)
-    return key(" ".join(texts)) if isinstance(texts, list) else ""
+def page_paragraphs(page: HtmlElement) -> frozenset[str]:
+    """Comparison keys of the page's text blocks (<p>, <div>, <li>...) that sit in no container
+    named for page furniture: a paragraph is added to the body only when the page writes it as
+    one such block (the second extractor joins a caption to its credit, a byline to its date,
+    and takes in captions, promotion boxes and key-point lists that trafilatura leaves out)."""
+    from monitor.extract.roles import MAX_ELEMENT_CHARS, _text_within
+
+    keys = set()
+    named: dict[HtmlElement, bool] = {}
+    for index, element in enumerate(page.iter(*_BLOCKS)):
+        if index >= MAX_PAGE_BLOCKS:
+            break
+        text = _text_within(element, MAX_ELEMENT_CHARS)
+        if text and len(text.split()) >= MIN_ADDED_WORDS and not _in_furniture(element, named):
+            keys.add(key(text))
+    return frozenset(keys)
 
 
-_VISIBLE_TEXT = (
-    "//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+def _in_furniture(element: HtmlElement, named: dict[HtmlElement, bool]) -> bool:
+    for level, container in enumerate((element, *element.iterancestors())):
+        if level >= FURNITURE_DEPTH:
+            return False
+        found = named.get(container)
+        if found is None:
+            names = f"{container.get('class') or ''} {container.get('id') or ''}"
+            found = container.tag in _FURNITURE_TAGS or bool(_FURNITURE_NAME.search(names))
+            named[container] = found
+        if found:
+            return True
+    return False
+
+
+# Elements that hold a paragraph on a page, and how many are read per page.
+_BLOCKS = ("p", "div", "span", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "dd")
+MAX_PAGE_BLOCKS = 20_000
+# Levels above a block read for a container named for page furniture (as `roles.CONTEXT_DEPTH`).
+FURNITURE_DEPTH = 6
+_FURNITURE_TAGS = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "form"})
+# Any part of a class or id ("newsCaption", "PromoSmall", "RenderKeyPoints"): looser than the
+# line roles' names, because it only keeps a paragraph out of the body that trafilatura also
+# left out.
+_FURNITURE_NAME = re.compile(
+    r"caption|credit|photo|image|gallery|figure|promo|related|recommend|newsletter|subscri"
+    r"|sign-?up|teaser|share|social|byline|author|keypoint|key-point|highlight|summary|advert"
+    r"|sponsor|outbrain|taboola|comment|footer|sidebar|most-?read|trending|popular|breadcrumb"
+    r"|\bnav|menu|\bads?\b|\bad-|banner|cookie|consent|modal|popup",
+    re.IGNORECASE,
 )
