@@ -98,13 +98,17 @@ def redline_with(lines: Lines | None, json_ld: bool = True) -> Callable[[str, st
     return body
 
 
+def _alone(lines: Lines) -> Callable[[str, str], str]:
+    return lambda page, _url: "\n".join(lines(page))
+
+
 def systems() -> dict[str, Callable[[str, str], str]]:
     table: dict[str, Callable[[str, str], str]] = {
         "Redline, no second opinion": redline_with(None, json_ld=False),
         "Redline + JSON-LD articleBody only": redline_with(None),
     }
     for name, lines in CANDIDATES.items():
-        table[f"  {name} alone"] = lambda page, _url, lines=lines: "\n".join(lines(page))
+        table[f"  {name} alone"] = _alone(lines)
         if not name.startswith("html-text"):
             table[f"Redline + JSON-LD + {name}"] = redline_with(lines)
     return table

@@ -170,12 +170,30 @@ def test_merge_adds_at_most_its_share_of_the_body() -> None:
     assert 0 < added <= max(opinion.MAX_ADDED_SHARE * sum(map(len, BODY)), opinion.MIN_ADDED_BUDGET)
 
 
-def test_an_article_body_paragraph_the_page_does_not_show_is_not_added() -> None:
-    visible = opinion.key(" ".join(BODY))
-    merged = opinion.merge(
-        BODY, [BODY[0], DROPPED, PARAGRAPHS[0]], opinion.JSON_LD, lambda: visible
+@pytest.mark.parametrize(
+    ("case", "box"),
+    [
+        ("a paragraph of its own", "<p>{}</p>"),
+        ("not on the page at all", ""),
+        ("in a caption", "<figure><figcaption>{}</figcaption></figure>"),
+        ("in a box named for promotions", '<div class="PromoSmall"><div>{}</div></div>'),
+        ("joined from two elements", "<p>{}<span> And more.</span></p>"),
+    ],
+)
+def test_a_paragraph_is_added_only_where_the_page_writes_it_as_a_block(case: str, box: str) -> None:
+    page = document_fromstring(
+        "<html><body><article>"
+        + "".join(f"<p>{line}</p>" for line in BODY)
+        + box.format(DROPPED)
+        + "</article></body></html>"
     )
-    assert merged.lines == BODY
+    merged = opinion.merge(
+        BODY,
+        [BODY[0], DROPPED, PARAGRAPHS[0]],
+        opinion.JSON_LD,
+        lambda: opinion.page_paragraphs(page),
+    )
+    assert (DROPPED in merged.lines) == (case == "a paragraph of its own"), case
 
 
 # ------------------------------------------------------------------ real extraction

@@ -7,14 +7,18 @@ process-wide cache empties repeat extractions of the same page).
 
 How the body is built (each step measured with `python -m bench.extract`, see bench/):
 
-1. trafilatura runs twice on the same parsed tree: in its balanced mode (with metadata) and in
-   `favor_precision` mode (fast variant). The precision run drops boilerplate at the edges of the
-   article but also real subheadings and short paragraphs inside it, so it only decides where the
-   article ends: balanced paragraphs after the last one the precision run kept are cut (newsletter
-   boxes, "related" lists, site blurbs). Before the first one, only short non-sentence lines are
-   cut (datelines, "Updated ..." stamps, kickers, captions); a lead paragraph stays. Correction
-   notices and wire credits ("Reporting by ...") among the cut lines are kept: the precision run
-   drops them, and they are exactly the edits a monitor is for.
+1. trafilatura runs in its balanced mode (with metadata). A `favor_precision` run (fast variant)
+   only decides where the article ends, and it runs only where it can change the body: on a
+   body of one paragraph or none, and on a body of five paragraphs or more whose first or last
+   paragraph (the headline left out) does not read as prose (`_needs_precision`; about half
+   the pages, with the same F1 on the development pages as running it everywhere). The
+   precision run drops boilerplate at the edges of the article but also real subheadings and
+   short paragraphs inside it, so balanced paragraphs after the last one the precision run
+   kept are cut (newsletter boxes, "related" lists, site blurbs). Before the first one, only
+   short non-sentence lines are cut (datelines, "Updated ..." stamps, kickers, captions); a
+   lead paragraph stays. Correction notices and wire credits ("Reporting by ...") among the
+   cut lines are kept: the precision run drops them, and they are exactly the edits a monitor
+   is for.
    When the balanced run fell back to a single unstructured line and the precision run kept
    paragraphs, the precision run is used; when the two runs disagree on the text itself, the
    balanced run is kept as it is. A balanced run of four paragraphs or fewer is not trimmed (the
@@ -31,6 +35,10 @@ How the body is built (each step measured with `python -m bench.extract`, see be
    "•") dropped: a page that numbers its lists anew has not changed its text. Lines that link
    to another article ("Read more: ...", `lexicon.SEE_ALSO`) are dropped: not the article's
    text, and changed whenever an editor picks another link.
+5. A second opinion (`monitor/extract/opinion.py`: the page's JSON-LD articleBody, then
+   resiliparse's main content) adds the prose paragraphs trafilatura left out between two
+   paragraphs both have; each added line's role names its source, so an edit found only there
+   is reported with that reason.
 """
 
 from __future__ import annotations

@@ -4,18 +4,21 @@ is still seen.
 Two sources, both read from the page Redline already fetched:
 
 1. The page's own full text: JSON-LD `articleBody` (schema.org Article and its kinds), where the
-   page has one, split at its paragraph breaks. It is only used where it is whole and readable:
-   a teaser (cut short, or much shorter than the body), a single unbroken blob, or text that
-   does not appear on the page as a reader sees it (a stale or paywalled copy) adds nothing.
+   page has one, split at its paragraph breaks (escaped or raw HTML markup read as text). A
+   single unbroken blob adds nothing (nothing to place); a teaser's paragraphs are the body's
+   own (a paragraph cut short is part of a body line), and a paragraph the page does not show
+   as a block of its own (a stale or paywalled copy) is not added.
 2. A second extractor, resiliparse's main-content text (chosen on measured quality and cost,
    see `bench/opinion.py`): a C++ extractor with its own idea of the article's boundaries,
-   about 1-2 ms of CPU per page.
+   about 3 ms of CPU per page.
 
 `merge` adds to trafilatura's paragraphs only the paragraphs the opinion has that the body
 lacks, at the place the opinion puts them (after the body line the opinion had just before),
 and only when they look like article prose: a sentence of some length, between two paragraphs
-both sides agree on (never at the edges, where boilerplate lives), within a bound on how much
-is added. The added lines are marked (`Article.roles`: "json_ld" or "second_extractor"), and an
+both sides agree on (never at the edges, where boilerplate lives), written on the page as one
+block outside any container named for page furniture (`page_paragraphs`), within a bound on
+how much is added; an added line the line roles call furniture or a dateline is dropped
+(`extraction._with_second_opinion`). The added lines are marked (`Article.roles`: "json_ld" or "second_extractor"), and an
 edit found only in such lines is reported with that reason (`monitor.compare.placement`).
 
 Pure functions over the parsed page and plain strings.
@@ -61,8 +64,6 @@ SAME_LINE_SCORE = 80
 # The opinion must agree with the body on at least this many paragraphs (anchors) before any of
 # its other paragraphs is placed: one that matches nothing is reading another part of the page.
 MIN_ANCHORS = 2
-# A JSON-LD articleBody whose paragraphs cover less than this share of the body is a teaser or
-# a summary; only its paragraphs that are on the page are ever used anyway.
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "“", "'", ")")
 _TOKEN = re.compile(r"\w+")
 _TAG = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|blockquote|span|a|em|strong|b|i)\b[^>]*>", re.I)
@@ -70,8 +71,6 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,31});")
 # Paragraph breaks in an articleBody: a blank line, a newline, or an HTML block boundary.
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 _ARTICLE_BODY = "articleBody"
-# "Read more…", "[...]", "…": a teaser's cut.
-_CUT = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\bread more\W*)\s*$", re.IGNORECASE)
 
 JSON_LD = "json_ld"
 SECOND_EXTRACTOR = "second_extractor"
@@ -88,12 +87,13 @@ def key(line: str) -> str:
 def json_ld_lines(page: HtmlElement) -> list[str]:
     """Paragraphs of the page's JSON-LD `articleBody` (the longest one when there are several),
     [] when there is none or it is one unbroken blob."""
-    best = ""
-    for index, script in enumerate(page.iter("script")):
-        if index >= 10 * MAX_JSON_LD_SCRIPTS:
-            break
+    best, read = "", 0
+    for script in page.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower():
             continue
+        read += 1
+        if read > MAX_JSON_LD_SCRIPTS:
+            break
         text = script.text or ""
         if not text.strip() or len(text) > MAX_JSON_LD_CHARS:
             continue
