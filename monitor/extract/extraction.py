@@ -56,6 +56,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
+from monitor.extract import opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.lexicon import EDGE_NOTICE, FURNITURE_LINE, LIST_MARKER, PROMO_LINE, SEE_ALSO_LINE
 
@@ -487,7 +488,6 @@ def _with_second_opinion(
     and every line's role; an added line the page marks as furniture (a caption, a promotion
     box, a list of links) or a dateline is left out, and the others carry their source as
     their role."""
-    from monitor.extract import opinion
     from monitor.extract.roles import line_roles  # it reads lines with this module's `_key`
 
     paragraphs: list[frozenset[str]] = []

@@ -18,8 +18,9 @@ and only when they look like article prose: a sentence of some length, between t
 both sides agree on (never at the edges, where boilerplate lives), written on the page as one
 block outside any container named for page furniture (`page_paragraphs`), within a bound on
 how much is added; an added line the line roles call furniture or a dateline is dropped
-(`extraction._with_second_opinion`). The added lines are marked (`Article.roles`: "json_ld" or "second_extractor"), and an
-edit found only in such lines is reported with that reason (`monitor.compare.placement`).
+(`extraction._with_second_opinion`). The added lines are marked (`Article.roles`: "json_ld"
+or "second_extractor"), and an edit found only in such lines is reported with that reason
+(`monitor.compare.placement`).
 
 Pure functions over the parsed page and plain strings.
 """
@@ -34,6 +35,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
+
+# Loaded with the extraction: a crawl's workers import it before they say they are ready.
+from resiliparse.extract.html2text import extract_plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -161,11 +165,7 @@ def _markup_text(body: str) -> str:
 
 
 def extractor_lines(page_html: str) -> list[str]:
-    """Paragraphs of resiliparse's main-content text; [] when it is not installed or fails."""
-    try:
-        from resiliparse.extract.html2text import extract_plain_text
-    except ImportError:  # an optional speed-up of the opinion, never a reason to fail
-        return []
+    """Paragraphs of resiliparse's main-content text; [] when it fails."""
     try:
         text = extract_plain_text(
             page_html, main_content=True, list_bullets=False, alt_texts=False, links=False
