@@ -68,6 +68,10 @@ SAME_LINE_SCORE = 80
 # The opinion must agree with the body on at least this many paragraphs (anchors) before any of
 # its other paragraphs is placed: one that matches nothing is reading another part of the page.
 MIN_ANCHORS = 2
+# A line whose word trigrams are more than this share in the body already is the body's text
+# joined or cut another way (an element holding several paragraphs), not a paragraph it lacks;
+# a paragraph really left out shares a few phrases at most.
+MAX_COVERED_SHARE = 0.5
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "“", "'", ")")
 _TOKEN = re.compile(r"\w+")
 _TAG = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|blockquote|span|a|em|strong|b|i)\b[^>]*>", re.I)
@@ -180,6 +184,17 @@ def extractor_lines(page_html: str) -> list[str]:
 # ------------------------------------------------------------------ merge
 
 
+def _trigrams(line_key: str) -> set[tuple[str, ...]]:
+    words = line_key.split()
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _covered(line_key: str, body_trigrams: set[tuple[str, ...]]) -> float:
+    """The share of a line's word trigrams the body already has."""
+    grams = _trigrams(line_key)
+    return len(grams & body_trigrams) / len(grams) if grams else 1.0
+
+
 @dataclass(frozen=True)
 class Merged:
     """The body lines after the merge, and for each the source that added it ("" for the body)."""
@@ -215,6 +230,7 @@ def merge(
     for index, body_key in enumerate(body_keys):
         index_of.setdefault(body_key, index)
     joined = " \n ".join(body_keys)
+    body_trigrams = {gram for body_key in body_keys for gram in _trigrams(body_key)}
 
     # each opinion line: the body line it is (an anchor), or a candidate to add, or neither
     anchors: list[tuple[int, int]] = []  # (opinion index, body index)
@@ -232,7 +248,11 @@ def merge(
         if found is not None:
             if not anchors or found > anchors[-1][1]:
                 anchors.append((position, found))
-        elif line_key not in joined and looks_like_prose(line):
+        elif (
+            line_key not in joined
+            and looks_like_prose(line)
+            and _covered(line_key, body_trigrams) <= MAX_COVERED_SHARE
+        ):
             candidates.append(position)
     if len(anchors) < MIN_ANCHORS or not candidates:
         return Merged(lines, current)
