@@ -251,3 +251,29 @@ def test_a_page_trafilatura_reads_whole_gets_nothing_from_the_second_opinion() -
     article = extract_article(news_page())
     assert article.body.split("\n") == ARTICLE_SENTENCES
     assert not set(article.roles) & SECOND_OPINION_ROLES
+
+
+@pytest.mark.parametrize(
+    ("old_role", "new_role", "reason"),
+    [
+        ("second_extractor", "second_extractor", "found by the second extractor"),
+        ("json_ld", "json_ld", "found by the page's JSON-LD articleBody"),
+        ("prose", "second_extractor", None),  # trafilatura had it on one side: a plain edit
+        ("prose", "prose", None),
+    ],
+)
+def test_an_edit_only_in_second_opinion_lines_says_so_and_keeps_its_score(
+    old_role: str, new_role: str, reason: str | None
+) -> None:
+    from monitor.compare.edit import make_edit
+    from monitor.compare.placement import weigh_placement
+
+    edit = make_edit(
+        "name", "body", old="Abernathy", new="Abernethy", old_paragraph=0, new_paragraph=0
+    )
+    (weighed,) = weigh_placement([edit], [old_role], [new_role])
+    assert weighed.significant and weighed.score == edit.score
+    found = [r for r in weighed.reasons if r.startswith("second opinion:")]
+    assert found == ([] if reason is None else [found[0]])
+    if reason is not None:
+        assert reason in found[0]
