@@ -79,6 +79,7 @@ FULL = "\n\n".join(PARAGRAPHS)
             PARAGRAPHS,
         ),
         ("one unbroken blob: nothing to place", {"articleBody": " ".join(PARAGRAPHS)}, []),
+        ("a teaser: one paragraph cut short", {"articleBody": PARAGRAPHS[0][:50] + "…"}, []),
         ("not JSON", "{'articleBody': oops", []),
         ("articleBody not a string", {"articleBody": {"text": FULL}}, []),
         ("list of strings", {"articleBody": PARAGRAPHS}, PARAGRAPHS),
@@ -245,6 +246,15 @@ def test_an_edit_in_a_paragraph_trafilatura_drops_is_reported_with_the_second_op
     assert any(
         reason.startswith("second opinion:") and source in reason for reason in edits[0].reasons
     )
+
+
+def test_a_teaser_article_body_adds_nothing_to_the_body() -> None:
+    teaser = "\n\n".join([ARTICLE_SENTENCES[0], ARTICLE_SENTENCES[1][:60] + "…"])
+    script = json.dumps({"@type": "NewsArticle", "articleBody": teaser})
+    page = news_page(head_extra=f'<script type="application/ld+json">{script}</script>')
+    article = extract_article(page)
+    assert article.body.split("\n") == ARTICLE_SENTENCES
+    assert not set(article.roles) & SECOND_OPINION_ROLES
 
 
 def test_a_page_trafilatura_reads_whole_gets_nothing_from_the_second_opinion() -> None:
