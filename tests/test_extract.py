@@ -360,3 +360,50 @@ def test_titles_escaped_twice_read_as_text(written: str, title: str) -> None:
         f"</head><body><article>{body}</article></body></html>"
     )
     assert extract_article(page).title == title
+
+
+# ------------------------------------------------------------------ one pass where one suffices
+
+
+def _fixture_pages() -> list[tuple[str, str]]:
+    """The project's own pages: this module's test page and its variants, and every article of
+    the demo site in every edition (the redesign included)."""
+    from monitor.demo.articles import REDESIGN_EDITION, SLUGS, slug_path
+    from monitor.demo.pages import render_page
+
+    pages = [
+        ("news page", news_page()),
+        ("correction", news_page('<div class="correction"><p>Correction: a figure.</p></div>')),
+        ("harbour", news_page("".join(f"<p>{line}</p>" for line in HARBOUR))),
+    ]
+    for edition in (1, 2, 3, 4, REDESIGN_EDITION):
+        for slug in SLUGS:
+            page = render_page(slug_path(slug), edition, "http://127.0.0.1:8000")
+            if page.status == 200:
+                pages.append((f"{slug}@{edition}", page.body.decode()))
+    return pages
+
+
+def test_the_precision_run_is_skipped_only_where_it_would_not_change_the_body() -> None:
+    from monitor.extract.extraction import (
+        _combine,
+        _drop_title,
+        _field,
+        _lines,
+        _needs_precision,
+        _parse,
+        _precise_text,
+        _runs,
+    )
+
+    skipped = []
+    for name, page in _fixture_pages():
+        tree = _parse(page)
+        assert tree is not None
+        doc, balanced, _ = _runs(tree, None)
+        title = _field(getattr(doc, "title", None))
+        full = _drop_title(_combine(balanced, _precise_text(tree, None)), title)
+        if not _needs_precision(_lines(balanced), title):
+            skipped.append(name)
+            assert _drop_title(_combine(balanced, ""), title) == full, name  # the same text
+    assert len(skipped) >= 5  # the cheap path is the common one on these pages

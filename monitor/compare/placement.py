@@ -13,10 +13,12 @@ before roles, a text typed in) read as prose: nothing is weighed down.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from monitor.compare.edit import Edit, weigh_down
 from monitor.compare.normalize import is_noise_paragraph, normalize_body
 from monitor.compare.redesign import AT_EDGE
-from monitor.extract.article import FURNITURE_ROLES
+from monitor.extract.article import FURNITURE_ROLES, SECOND_OPINION_ROLES
 from monitor.lexicon import AUTHOR_BIO
 
 # Takes every body edit but a correction note (0.9) below significance (`SIGNIFICANT_AT` 0.5):
@@ -61,9 +63,24 @@ def _role(roles: list[str], index: int) -> str:
     return roles[index] if 0 <= index < len(roles) else "prose"
 
 
+# The reason an edit found only in lines the second extraction opinion added carries.
+_OPINION_SOURCE = {
+    "json_ld": "the page's JSON-LD articleBody",
+    "second_extractor": "the second extractor",
+}
+
+
+def second_opinion_reason(sides: list[str]) -> str:
+    """Why an edit found only in second-opinion lines is reported: trafilatura's extraction
+    left that paragraph out, the page's own full text or the second extractor has it."""
+    sources = " and ".join(_OPINION_SOURCE[side] for side in sorted(set(sides)))
+    return f"second opinion: a paragraph trafilatura left out, found by {sources}"
+
+
 def weigh_placement(edits: list[Edit], old_roles: list[str], new_roles: list[str]) -> list[Edit]:
     """Body edits whose paragraphs, on each side they touch, are all furniture: no longer
-    significant, with the roles as the reason. Other edits unchanged."""
+        significant, with the roles as the reason; those only in lines the second extraction opinion
+    added keep their score and say so. Other edits unchanged."""
     if not old_roles and not new_roles:
         return edits
     weighed = []
@@ -82,6 +99,8 @@ def weigh_placement(edits: list[Edit], old_roles: list[str], new_roles: list[str
         ):
             where = " and ".join(sorted(set(sides))).replace("_", " ")
             edit = weigh_down(edit, FURNITURE_PENALTY, f"page furniture: in a {where} line")
+        elif edit.field == "body" and sides and all(role in SECOND_OPINION_ROLES for role in sides):
+            edit = replace(edit, reasons=(*edit.reasons, second_opinion_reason(sides)))
         weighed.append(edit)
     return weighed
 

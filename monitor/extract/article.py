@@ -24,7 +24,9 @@ EXTRACTOR = "trafilatura"
 # recall run; lines linking to another article ("Read more: ...") are dropped; a number before a
 # month's name ("21. November") is a date, not a list marker; 7: the title is the headline as the
 # page shows it (`monitor/extract/headline.py`: the visible <h1> checked against the declared
-# titles, site names taken off), and a line inside a link (a teaser) is link-dense.
+# titles, site names taken off), and a line inside a link (a teaser) is link-dense; a second
+# opinion (JSON-LD articleBody, a second extractor) adds the prose paragraphs trafilatura
+# dropped; the precision run only runs on bodies long enough for its edges to count.
 EXTRACTION_REVISION = 7
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
@@ -40,9 +42,14 @@ ROLE_CODES = {
     "caption": "c",
     "link_dense": "k",
     "promo": "a",
+    # lines only the second extraction opinion has (`monitor/extract/opinion.py`): from the
+    # page's JSON-LD articleBody, or from the second extractor
+    "json_ld": "j",
+    "second_extractor": "s",
 }
 ROLES = tuple(ROLE_CODES)
 FURNITURE_ROLES = frozenset({"caption", "link_dense", "promo"})
+SECOND_OPINION_ROLES = frozenset({"json_ld", "second_extractor"})
 _ROLE_OF_CODE = {code: role for role, code in ROLE_CODES.items()}
 
 
