@@ -265,6 +265,28 @@ def test_discovered_articles_of_another_domain_move_to_their_shard(tmp_path: Pat
     assert reroute_discovered(config, here) == {}
 
 
+def test_a_tagged_discovered_article_moves_with_its_tags(tmp_path: Path) -> None:
+    # Review finding 1: its tag's foreign key made the delete from the first shard fail.
+    from monitor.cluster.routing import path_of, reroute_discovered
+
+    config = ClusterConfig(directory=tmp_path, shards=8)
+    feed_site, other = "https://feeds.example.org/", "https://www.example.com/"
+    here, there = shard_of(feed_site, 8), shard_of(other, 8)
+    db = store.open_db(path_of(config, here))
+    source, _ = store.add_source(db, "feed", feed_site + "rss", "", store.utc_now())
+    store.track_discovered(db, source["id"], [other + "b"], store.utc_now())
+    with store.write_transaction(db):
+        db.execute("insert into article_tags (article_id, tag) select id, 'council' from articles")
+    db.close()
+    assert reroute_discovered(config, here) == {there: 1}
+    for shard, expected in ((here, []), (there, [(other + "b", "council")])):
+        db = store.open_db(path_of(config, shard))
+        tagged = "select url, tag from article_tags join articles on articles.id = article_id"
+        assert [(r["url"], r["tag"]) for r in db.query(tagged)] == expected
+        assert len(store.all_articles(db)) == len(expected)
+        db.close()
+
+
 def test_a_moved_article_keeps_its_source_fetch_url_and_names_no_host(
     pg_url: str, tmp_path: Path
 ) -> None:

@@ -122,6 +122,19 @@ def test_live_posts_and_headline_tests_follow_their_article(tmp_path: Path) -> N
     rollup.close()
 
 
+def test_a_tagged_article_leaves_the_rollup_with_its_changes(tmp_path: Path) -> None:
+    # Review finding 1: its tag's foreign key made the prune fail.
+    edited_shard(tmp_path / "shard-0.db", URL).close()
+    roll_up(tmp_path, NOW)
+    rollup = open_rollup(tmp_path)
+    with store.write_transaction(rollup):
+        rollup.execute("insert into article_tags (article_id, tag) select id, 'x' from articles")
+    assert roll_up(tmp_path, NOW + timedelta(days=40)).pruned == 1
+    for table in ("changes", "articles", "article_tags"):
+        assert next(rollup.query(f"select count(*) as n from {table}"))["n"] == 0, table
+    rollup.close()
+
+
 def test_a_post_copied_before_its_change_gets_the_change_once_it_is_copied(
     tmp_path: Path, monkeypatch: Any
 ) -> None:

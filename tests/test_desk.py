@@ -16,7 +16,9 @@ from warcio.archiveiterator import ArchiveIterator
 from monitor import store
 from monitor.store.rounds import discovery_mark, discovery_report, next_check_due
 from monitor.web.serve import desk_writers, make_datasette
+from tests.conftest import rows
 from tests.test_serve import HOSTILE_URL, Newsroom, build_newsroom
+from tests.test_watch import add_evidence
 
 A = "https://news.example.org/2026/a.html"
 B = "https://news.example.org/2026/b.html"
@@ -128,6 +130,17 @@ def test_purge_asks_first(desk: Desk, newsroom: Newsroom) -> None:
         assert store.versions_of(db, newsroom.hostile_article) == []
     finally:
         db.close()
+
+
+def test_purge_from_the_desk_with_a_screenshot_and_a_save_request(
+    desk: Desk, newsroom: Newsroom
+) -> None:
+    # Review finding 1: their foreign keys made the purge fail (a 500).
+    add_evidence(newsroom.path, newsroom.hostile_article)
+    done = desk.act("remove", ref=f"a{newsroom.hostile_article}", purge="1", confirm="yes")
+    assert "1 archive_saves" in done and "1 screenshots" in done
+    for table in ("screenshots", "archive_saves"):
+        assert rows(newsroom.path, f"select count(*) as n from {table}") == [{"n": 0}]
 
 
 def test_import_and_export_the_watch_list(desk: Desk, newsroom: Newsroom) -> None:

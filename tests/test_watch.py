@@ -131,3 +131,43 @@ def test_a_real_crawl_checks_only_what_is_watched_and_remove_keeps_history_unles
     assert store.track_discovered(db, int(source["id"]), [urls[1]], NOW) == 0
     db.close()
     assert urls[1] not in due(db_path)
+
+
+def add_evidence(db_path: Path, article_id: int) -> None:
+    """A screenshot of the article's latest version (with a raw page), a Save Page Now request
+    for its latest change, and a tag: the rows that refer to its history."""
+    from monitor.store.archive_saves import queue_saves
+    from monitor.store.rendering import add_screenshot
+
+    db = store.open_db(db_path)
+    try:
+        version = next(db.query("select * from versions where article_id = ? order by seq desc",
+                                [article_id]))  # fmt: skip
+        change = next(db.query("select id from changes where article_id = ?", [article_id]))
+        snapshot = store.save_snapshot(db, b"<html>rendered</html>", "text/html", NOW)
+        with store.write_transaction(db):
+            add_screenshot(db, version["id"], snapshot, "https://x.example/", b"png", NOW)
+            db.execute("insert into article_tags (article_id, tag) values (?, 'council')",
+                       [article_id])  # fmt: skip
+        queue_saves(db, [{"change_id": change["id"], "url": "https://x.example/"}], NOW)
+    finally:
+        db.close()
+
+
+def test_purge_deletes_screenshots_and_save_page_now_requests_too(db_path: Path) -> None:
+    # Review finding 1: their foreign keys made `remove --purge` fail with a traceback.
+    from monitor.record.page import FetchedPage, record_page
+    from tests.test_record import PAGE_A, PAGE_B, URL
+
+    db = store.open_db(db_path)
+    article, _ = store.track_article(db, URL, NOW, resolve=lambda _host: [])
+    for page in (PAGE_A, PAGE_B):
+        record_page(db, FetchedPage(URL, 200, page), NOW)
+    db.close()
+    add_evidence(db_path, int(article["id"]))
+    code, output = run(db_path, "remove", URL, "--purge")
+    assert code == 0, output
+    assert "1 archive_saves" in output and "1 screenshots" in output and "2 versions" in output
+    for table in ("versions", "changes", "screenshots", "archive_saves", "snapshots"):
+        assert rows(db_path, f"select count(*) as n from {table}")[0]["n"] == 0, table
+    assert rows(db_path, "select tag from article_tags") == [{"tag": "council"}]  # tombstone's

@@ -370,7 +370,7 @@ def prune(target: Database, cutoff: datetime) -> int:
             "new_version_id is not null)"
         )
         gone = "article_id not in (select article_id from changes)"
-        for table in (*ARTICLE_TABLES, "rollup_articles"):
+        for table in (*ARTICLE_TABLES, "rollup_articles", "article_tags"):
             target.execute(f"delete from {table} where {gone}")
         target.execute("delete from articles where id not in (select article_id from changes)")
     return len(old)

@@ -93,6 +93,12 @@ def move_articles(source: Database, target: Database, rows: list[Row], source_na
     }
     hosts = sorted({host_of(row["url"]) for row in rows})
     named = list(source.query(f"select * from named_hosts where host in ({_in(hosts)})", hosts))
+    ids = [row["id"] for row in rows]
+    tags = list(
+        source.query(
+            f"select article_id, tag from article_tags where article_id in ({_in(ids)})", ids
+        )
+    )
     created = 0
     with write_transaction(target):
         source_map = {sid: _source_copy(target, s, source_name) for sid, s in sources.items()}
@@ -105,6 +111,11 @@ def move_articles(source: Database, target: Database, rows: list[Row], source_na
             copy["source_id"] = source_map.get(row["source_id"])
             _insert_or_ignore(target, "articles", copy)
             created += 1
+        urls = {row["id"]: row["url"] for row in rows}
+        for tag in tags:  # the tags go with the article (on its copy if it was there already)
+            article = find_article(target, urls[tag["article_id"]])
+            if article is not None:
+                _insert_or_ignore(target, "article_tags", tag | {"article_id": article["id"]})
     return created
 
 
@@ -121,12 +132,12 @@ def _source_copy(target: Database, source: Row, source_name: str) -> int:
 
 
 def delete_unchecked(db: Database, article_ids: list[int]) -> None:
-    """Delete articles moved to another shard, unless a check reached them meanwhile."""
+    """Delete articles moved to another shard (and their tags, copied with them), unless a check
+    reached them meanwhile."""
+    unchecked = f"select id from articles where id in ({_in(article_ids)}) and last_checked is null"
     with write_transaction(db):
-        db.execute(
-            f"delete from articles where id in ({_in(article_ids)}) and last_checked is null",
-            article_ids,
-        )
+        db.execute(f"delete from article_tags where article_id in ({unchecked})", article_ids)
+        db.execute(f"delete from articles where id in ({unchecked})", article_ids)
 
 
 # --- what the cluster's rollup and edit index read -----------------------------------------------

@@ -83,8 +83,9 @@ def set_site_watch(db: Database, sites: list[str], state: str) -> None:
 
 
 def purge_article(db: Database, article_id: int) -> dict[str, int]:
-    """Delete an article's history (versions, changes, edits, checks, alerts, and its raw pages
-    no other article shares) in one transaction; its row stays as a `removed` tombstone."""
+    """Delete an article's history (versions, changes, edits, checks, alerts, Save Page Now
+    requests, screenshots, and its raw pages no other article shares) in one transaction; its
+    row stays as a `removed` tombstone, and its tags stay with it."""
     counts: dict[str, int] = {}
     with write_transaction(db):
         snapshots = [
@@ -92,23 +93,30 @@ def purge_article(db: Database, article_id: int) -> dict[str, int]:
             for row in db.query(
                 "select snapshot_id from checks where article_id = ? and snapshot_id is not null "
                 "union select snapshot_id from versions where article_id = ? "
-                "and snapshot_id is not null",
-                [article_id, article_id],
+                "and snapshot_id is not null "
+                "union select screenshots.snapshot_id from screenshots join versions "
+                "on versions.id = screenshots.version_id where versions.article_id = ? "
+                "and screenshots.snapshot_id is not null",
+                [article_id, article_id, article_id],
             )
         ]
         changes = "select id from changes where article_id = ?"
-        for table, where in (
+        versions = "select id from versions where article_id = ?"
+        for table, where in (  # rows that refer to others first (foreign keys are on)
             ("alerts", f"change_id in ({changes})"),
+            ("archive_saves", f"change_id in ({changes})"),
             ("edits", "article_id = ?"),
             ("changes", "article_id = ?"),
             ("checks", "article_id = ?"),
+            ("screenshots", f"version_id in ({versions})"),
             ("versions", "article_id = ?"),
         ):
             cursor = db.execute(f"delete from {table} where {where}", [article_id])
             counts[table] = cursor.rowcount
         shared = (  # NULLs left out: `not in` a list holding NULL is never true
             "select snapshot_id from checks where snapshot_id is not null "
-            "union select snapshot_id from versions where snapshot_id is not null"
+            "union select snapshot_id from versions where snapshot_id is not null "
+            "union select snapshot_id from screenshots where snapshot_id is not null"
         )
         removed = 0
         for snapshot_id in snapshots:
