@@ -253,6 +253,32 @@ def test_writes_are_refused_on_a_public_address_without_the_token(newsroom: News
     assert f"tracking: {A}" in desk.act("add", urls=A)
 
 
+@pytest.mark.parametrize(
+    ("back", "location"),
+    [
+        ("/?tag=council", "/?tag=council"),
+        ("/-/redline/article/1", "/-/redline/article/1"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),  # browsers read a backslash as a slash
+        ("/\t/evil.example", "/"),  # and drop tabs and newlines
+        ("/\n/evil.example", "/"),
+        ("https://evil.example/", "/"),
+    ],
+)
+def test_after_sign_in_or_a_write_the_desk_sends_back_only_to_itself(
+    newsroom: Newsroom, back: str, location: str
+) -> None:
+    # Review finding 13: `/\evil.com` was an open redirect after login.
+    desk = Desk(newsroom.path, bound_url="http://0.0.0.0:8001", write_token=TOKEN)
+    token = re.search(r'name="csrftoken" value="([^"]+)"', desk.get("/-/redline/login").text)
+    assert token is not None
+    fields = {"token": TOKEN, "csrftoken": token.group(1), "back": back}
+    signed = desk.post("/-/redline/login", fields, token=False)
+    assert signed.status_code == 302 and signed.headers["location"] == location
+    paused = desk.post("/-/redline/desk/pause", {"ref": "a1", "back": back})
+    assert paused.status_code == 302 and paused.headers["location"] == location
+
+
 def test_the_token_works_as_a_bearer_header(newsroom: Newsroom) -> None:
     desk = Desk(newsroom.path, bound_url="http://0.0.0.0:8001", write_token=TOKEN)
     response = asyncio.run(

@@ -179,9 +179,12 @@ async def desk_page(datasette: Any, request: Any) -> Response:
 
 # --- writes ----------------------------------------------------------------------------------
 def _back(form: dict[str, str]) -> str:
-    """Where to go after a write: a path of this server, never another site."""
+    """Where to go after a write: a path of this server, never another site. Browsers read a
+    backslash as a slash and drop tabs and newlines (`/\\evil.com` and `/<tab>/evil.com` lead to
+    `//evil.com`), so a path with a backslash, a space or a control character goes home."""
     back = form.get("back") or "/"
-    return back if back.startswith("/") and not back.startswith("//") else "/"
+    plain = all(char != "\\" and char.isprintable() and not char.isspace() for char in back)
+    return back if plain and back.startswith("/") and not back.startswith("//") else "/"
 
 
 def _entries(form: dict[str, str]) -> list[WatchEntry]:
