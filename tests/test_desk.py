@@ -226,6 +226,26 @@ def test_the_warc_download_reads_back_with_warcio(desk: Desk, newsroom: Newsroom
     )
 
 
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("evidence.warc.gz?version=99999999999999999999", 404),  # past SQLite's integers
+        ("evidence.warc.gz?version=9223372036854775808", 404),
+        ("evidence.warc.gz?version=\u00b2", 400),  # a digit to str.isdigit, not to int()
+        ("evidence.warc.gz?version=-1", 400),
+        ("compare?from=1&to=99999999999999999999", 404),
+        ("compare?from=\u00b2&to=1", 400),
+        ("compare?from=1", 400),
+    ],
+)
+def test_a_version_out_of_range_or_not_a_number_is_a_client_error(
+    desk: Desk, newsroom: Newsroom, query: str, status: int
+) -> None:
+    # Review finding 10: these were 500s (OverflowError, ValueError).
+    response = desk.get(f"/-/redline/article/{newsroom.hostile_article}/{query}")
+    assert response.status_code == status
+
+
 def test_the_legend_links_to_the_readme_section(desk: Desk, newsroom: Newsroom) -> None:
     diff = desk.get(f"/-/redline/diff/{newsroom.hostile_change}").text
     assert 'href="/-/redline/what-counts-as-an-edit"' in diff

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from monitor.cli.evidence import evidence_warc
 from monitor.errors import RedlineError
+from monitor.ids import parse_id
 from monitor.store import desk as store_desk
 from monitor.web.datasette import DATABASE, readable_database
 from monitor.web.datasette.access import may_write
@@ -38,6 +39,17 @@ EDITS_SECTION = "What counts as an edit"
 
 def _article_id(request: Any) -> int:
     return _int(request, "article_id")
+
+
+def _version(raw: str, article_id: int) -> int:
+    """A version number from the query string: 400 if it is not one, 404 past SQLite's integers
+    (no version has it)."""
+    seq = parse_id(raw)
+    if seq is not None:
+        return seq
+    if raw.isascii() and raw.isdigit():
+        raise NotFound(f"article {article_id} has no version {raw}")
+    raise BadRequest("version must be a version number")
 
 
 def _highlight_timeline(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,9 +95,7 @@ async def evidence_download(datasette: Any, request: Any) -> Response:
     db = await readable_database(datasette, request, "versions")
     article_id = _article_id(request)
     raw = request.args.get("version") or ""
-    if raw and not raw.isdigit():
-        raise BadRequest("version must be a version number")
-    seq = int(raw) if raw else None
+    seq = _version(raw, article_id) if raw else None
 
     def build(conn: Database) -> bytes | RedlineError:
         try:
@@ -111,9 +121,9 @@ async def compare_pick(datasette: Any, request: Any) -> Response:
     """/-/redline/article/ID/compare?from=N&to=M: the picker's answer, the compare page."""
     article_id = _article_id(request)
     picked = [request.args.get(name) or "" for name in ("from", "to")]
-    if not all(value.isdigit() for value in picked):
+    if not all(picked):
         raise BadRequest("choose two version numbers")
-    first, second = sorted(int(value) for value in picked)
+    first, second = sorted(_version(value, article_id) for value in picked)
     return Response.redirect(
         datasette.urls.path(f"/-/redline/compare/{article_id}/{first}/{second}")
     )
