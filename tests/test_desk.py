@@ -377,6 +377,7 @@ def test_serve_says_who_may_change_the_watch_list(
     host: str, public_url: str, token: str, expected: str
 ) -> None:
     assert desk_writers(host, public_url, token) == expected
+    assert desk_writers(host, public_url, token, "a rollup") == "read-only (a rollup)"
 
 
 def test_a_canned_query_lists_the_edits_of_a_tag(desk: Desk, newsroom: Newsroom) -> None:

@@ -822,3 +822,28 @@ def test_most_edited_articles_counts_what_the_edits_table_holds(newsroom: Newsro
     assert ranked and len(ranked) == len(expected)
     for row in ranked:
         assert (row["significant_edits"], row["changes"]) == expected[row["article_id"]]
+
+
+@pytest.mark.e2e
+def test_serve_cluster_keeps_the_desk_from_writing_into_the_rollup(tmp_path: Path) -> None:
+    # Review finding 2: the desk wrote into the rollup, which the shards' copies overwrite (an
+    # article added there would never be checked).
+    cluster = tmp_path / "shards"
+    cluster.mkdir()
+    server, base = start_server(tmp_path / "unused.db", "--cluster", str(cluster))
+    try:
+        page = httpx.get(f"{base}/").text
+        assert "cannot be changed here: this is a cluster&#39;s rollup" in page
+        assert 'id="add-form"' not in page and "Sign in to make changes" not in page
+        refused = httpx.post(  # a Bearer header skips the CSRF check; loopback may write
+            f"{base}/-/redline/desk/add",
+            data={"urls": "https://news.example.org/a"},
+            headers={"Authorization": "Bearer none"},
+        )
+        assert refused.status_code == 403 and "rollup" in refused.text
+    finally:
+        assert stop_server(server) == 0
+    output = server.stdout.read() if server.stdout else ""
+    assert "watch desk: read-only (this is a cluster's rollup" in output
+    with sqlite3.connect(cluster / "rollup.db") as conn:
+        assert conn.execute("select count(*) from articles").fetchone() == (0,)

@@ -53,6 +53,15 @@ def _base_metadata() -> dict[str, Any]:
     return loaded
 
 
+# Why `serve --cluster` changes nothing from the desk: the database it serves as `redline` is the
+# rollup, rebuilt from the shards (an article added there would never be checked, a pause would be
+# overwritten by the next copy).
+CLUSTER_READ_ONLY = (
+    "this is a cluster's rollup, rebuilt from its shards: add with `redline add --pg`, and "
+    "pause, remove or tag on a shard (`redline --db DIR/shard-NN.db …`)"
+)
+
+
 def build_metadata(
     *,
     allow_sql: bool = True,
@@ -110,12 +119,14 @@ def make_datasette(
     allow_sql: bool = True,
     shards: Sequence[Path] = (),
     write_token: str = "",
+    read_only: str = "",
     **choices: Any,
 ) -> Datasette:
     """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
     `choices` are `build_metadata`'s; `shards` (a cluster's shard files) are added beside it, each
     named after its file. `write_token` lets its holder change the watch list from the desk
-    (kept on the object, never in the metadata, which `/-/metadata` publishes)."""
+    (kept on the object, never in the metadata, which `/-/metadata` publishes); `read_only`, when
+    given, says why nobody may."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -136,6 +147,7 @@ def make_datasette(
     # the metadata keys and every URL the same whatever the file is called. Without files=
     # Datasette also adds an in-memory database; visitors have no use for it.
     datasette.redline_write_token = write_token
+    datasette.redline_read_only = read_only
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     datasette.add_database(
@@ -161,10 +173,12 @@ def bound_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def desk_writers(host: str, public_url: str, write_token: str) -> str:
+def desk_writers(host: str, public_url: str, write_token: str, read_only: str = "") -> str:
     """Who may change the watch list from the desk (as `access.py` decides), in words."""
     from monitor.web.datasette.access import is_loopback
 
+    if read_only:
+        return f"read-only ({read_only})"
     if is_loopback(host) and not public_url:
         return "changes allowed from this machine" + (
             " and with the write token" if write_token else ""
@@ -262,7 +276,10 @@ def serve_command(
             f"at http://{host}:{port}/ "
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
-        click.echo(f"watch desk: {desk_writers(host, public_url, config.serve.write_token)}")
+        read_only = CLUSTER_READ_ONLY if cluster_dir else ""
+        click.echo(
+            f"watch desk: {desk_writers(host, public_url, config.serve.write_token, read_only)}"
+        )
         if not public_url and host in ("0.0.0.0", "::"):
             click.echo(
                 f"note: feed links will point to {bound_url(host, port)}; "
@@ -279,6 +296,7 @@ def serve_command(
             snapshot_downloads=snapshot_downloads,
             shards=shards,
             write_token=config.serve.write_token,
+            read_only=read_only,
         )
     except RedlineError as error:
         raise click.ClickException(str(error)) from error

@@ -10,6 +10,9 @@ are allowed to:
   `REDLINE_SERVE_WRITE_TOKEN`): signed in at `/-/redline/login` (Datasette's signed `ds_actor`
   cookie) or sending `Authorization: Bearer TOKEN`.
 
+Nobody may write when the server says why not (`read_only_reason`): `serve --cluster` serves the
+cluster's rollup, which is rebuilt from the shards.
+
 Every write is a POST checked by Datasette's CSRF protection (asgi-csrf). asgi-csrf lets a POST
 without any cookie through, and a cross-site form sends none (SameSite=Lax), so `check_write`
 also refuses a form POST without the CSRF cookie, and any cross-site request. asgi-csrf 0.11
@@ -57,6 +60,12 @@ def write_token(datasette: Any) -> str:
     return str(getattr(datasette, "redline_write_token", "") or "")
 
 
+def read_only_reason(datasette: Any) -> str:
+    """Why nobody may change the watch list on this server, or "" (kept on the Datasette object
+    like the write token)."""
+    return str(getattr(datasette, "redline_read_only", "") or "")
+
+
 def local_server(datasette: Any) -> bool:
     """Bound to loopback (or in-process) and not published behind a proxy."""
     config = datasette.plugin_config(PLUGIN, fallback=False) or {}
@@ -100,6 +109,8 @@ def permission_allowed(actor: Any, action: str) -> bool | None:
 
 
 async def may_write(datasette: Any, request: Any) -> bool:
+    if read_only_reason(datasette):
+        return False
     allowed = await datasette.permission_allowed(request.actor, WRITE, default=False)
     return bool(allowed)
 
@@ -108,6 +119,8 @@ async def check_write(datasette: Any, request: Any) -> None:
     """Refuse (403) a write that lacks the permission or comes from another site."""
     if request.headers.get("sec-fetch-site", "") == "cross-site":
         raise Forbidden("a write from another site is refused")
+    if read_only_reason(datasette):
+        raise Forbidden(f"the watch list cannot be changed here: {read_only_reason(datasette)}")
     if not _bearer(request) and CSRF_COOKIE not in request.cookies:
         raise Forbidden("form POST without its CSRF token: reload the page and try again")
     if not await may_write(datasette, request):

@@ -41,6 +41,7 @@ from monitor.web.datasette.access import (
     check_form_token,
     check_write,
     may_write,
+    read_only_reason,
     token_matches,
     write_token,
 )
@@ -168,6 +169,7 @@ async def desk_page(datasette: Any, request: Any) -> Response:
             "tag": tag,
             "state": request.args.get("state") or "",
             "may_write": await may_write(datasette, request),
+            "read_only": read_only_reason(datasette),
             "needs_token": bool(write_token(datasette)),
             "listed": store_desk.DESK_ARTICLES,
             "back": request.full_path,
@@ -367,6 +369,7 @@ async def login_page(datasette: Any, request: Any) -> Response:
             "error": error,
             "needs_token": bool(write_token(datasette)),
             "may_write": await may_write(datasette, request),
+            "read_only": read_only_reason(datasette),
             "back": _back(dict(request.args)),
         },
         request=request,
