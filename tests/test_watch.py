@@ -141,14 +141,14 @@ def add_evidence(db_path: Path, article_id: int) -> None:
 
     db = store.open_db(db_path)
     try:
-        version = next(db.query("select * from versions where article_id = ? order by seq desc",
-                                [article_id]))  # fmt: skip
+        latest = "select id from versions where article_id = ? order by seq desc"
+        version = next(db.query(latest, [article_id]))
         change = next(db.query("select id from changes where article_id = ?", [article_id]))
         snapshot = store.save_snapshot(db, b"<html>rendered</html>", "text/html", NOW)
         with store.write_transaction(db):
             add_screenshot(db, version["id"], snapshot, "https://x.example/", b"png", NOW)
-            db.execute("insert into article_tags (article_id, tag) values (?, 'council')",
-                       [article_id])  # fmt: skip
+            tag = "insert into article_tags (article_id, tag) values (?, 'council')"
+            db.execute(tag, [article_id])
         queue_saves(db, [{"change_id": change["id"], "url": "https://x.example/"}], NOW)
     finally:
         db.close()
