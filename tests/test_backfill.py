@@ -469,6 +469,45 @@ def test_a_failed_save_is_retried_later_then_given_up(archive, db) -> None:
     assert saves == [{"status": "failed", "attempts": 2, "error": "HTTP 520"}]
 
 
+def test_a_change_of_an_open_round_waits_for_its_close_before_it_is_saved(archive, db) -> None:
+    from monitor.archive.save import save_significant
+    from monitor.store import sitememory
+
+    now = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    round_id = sitememory.open_round(db, datetime(2026, 3, 9, 23, tzinfo=UTC))
+    significant_change(db)
+    during = save_significant(db, save_config(archive), fast_client(), now)
+    sitememory.close_round(db, round_id, now)
+    after = save_significant(db, save_config(archive), fast_client(), now)
+
+    assert (during.queued, during.saved) == (0, 0)
+    assert (after.queued, after.saved) == (1, 1)
+    assert archive.saved == [URL]
+
+
+def test_a_queued_change_no_longer_significant_is_not_saved(archive, db) -> None:
+    from monitor.archive.save import save_significant
+    from monitor.store.queries import replace_change_edits
+
+    significant_change(db)
+    archive.save_status = 520  # the first attempt fails: the save stays pending
+    config = save_config(archive, REDLINE_ALERTS_RETRY_AFTER="5m")
+    now = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    first = save_significant(db, config, fast_client(), now)
+    # then a round's template decision weighs the change's edits down (as `sitememory` writes it)
+    change_id, article_id = db.execute("select id, article_id from changes").fetchone()
+    with store.write_transaction(db):
+        db.execute("update edits set significant = 0 where change_id = ?", [change_id])
+        replace_change_edits(db, change_id, article_id, [])
+    archive.save_status = 302
+    later = save_significant(db, config, fast_client(), now + timedelta(hours=1))
+
+    assert (first.queued, first.failed) == (1, 1)
+    assert (later.saved, later.failed) == (0, 0)
+    assert archive.saved == [URL]  # the failed attempt only
+    assert [row["status"] for row in db.query("select status from archive_saves")] == ["pending"]
+
+
 def test_saving_is_off_by_default() -> None:
     from monitor.config import load_config
 
