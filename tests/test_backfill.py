@@ -414,6 +414,42 @@ def test_the_diff_page_says_a_version_is_from_the_archive(archive, tmp_path: Pat
     assert f'href="{archive.base}/web/20260301120000id_/{URL}"' in html
 
 
+def _responses(warc: bytes) -> list[tuple[str, str, str]]:
+    """The WARC's response records: target, original URI, note."""
+    import io
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    return [
+        (
+            record.rec_headers.get_header("WARC-Target-URI"),
+            record.rec_headers.get_header("Redline-Original-URI"),
+            record.rec_headers.get_header("Redline-Note") or "",
+        )
+        for record in ArchiveIterator(io.BytesIO(warc), check_digests="raise")
+        if record.rec_type == "response"
+    ]
+
+
+def test_evidence_names_the_memento_of_each_backfilled_version(archive, db) -> None:
+    from monitor.cli.evidence import evidence_warc
+    from monitor.warc import MEMENTO_NOTE
+
+    crawl_once(db, page("eight", "Anna Bergmann", "<p>New.</p>"), datetime(2026, 3, 10, tzinfo=UTC))
+    archive.captures[URL] = THREE
+    backfill_article(db, article(db), fast_client(), archive.base)
+    mementos = [f"{archive.base}/web/{a.timestamp}id_/{URL}" for a in THREE]
+
+    every = _responses(evidence_warc(db, URL, None, every=True))
+    one = _responses(evidence_warc(db, URL, 2, every=False))
+
+    assert [target for target, _, _ in every] == [*mementos, URL]  # the backfilled ones too
+    assert [original for _, original, _ in every] == [URL, URL, URL, None]
+    assert all(f"{MEMENTO_NOTE} {target}" in note for target, _, note in every[:3])
+    assert MEMENTO_NOTE not in every[3][2]  # Redline's own fetch
+    assert [target for target, _, _ in one] == [mementos[1]]
+
+
 # ----------------------------------------------------------------- Save Page Now
 
 
