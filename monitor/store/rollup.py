@@ -292,12 +292,18 @@ def _upsert_article(target: Database, shard: str, row: Row) -> int:
         update_article(target, article_id, **values)
     else:
         article_id = _insert(target, "articles", values)
-    target.execute(
-        "insert into rollup_articles (shard, shard_article_id, article_id) values (?, ?, ?) "
-        "on conflict do update set article_id = excluded.article_id",
-        [shard, row["id"], article_id],
-    )
+    _remember(target, "article", shard, int(row["id"]), article_id)
     return article_id
+
+
+def _remember(target: Database, kind: str, shard: str, shard_id: int, rollup_id: int) -> None:
+    """Note which rollup row copies a shard's article or version (`rollup_articles`,
+    `rollup_versions`)."""
+    target.execute(
+        f"insert into rollup_{kind}s (shard, shard_{kind}_id, {kind}_id) values (?, ?, ?) "
+        f"on conflict do update set {kind}_id = excluded.{kind}_id",
+        [shard, shard_id, rollup_id],
+    )
 
 
 def _renumber_versions(target: Database, shard: str, seqs: dict[int, int]) -> None:
@@ -345,11 +351,7 @@ def _upsert_version(target: Database, shard: str, row: Row, article_map: dict[in
         _update(target, "versions", version_id, values)
     else:
         version_id = _insert(target, "versions", values)
-    target.execute(
-        "insert into rollup_versions (shard, shard_version_id, version_id) values (?, ?, ?) "
-        "on conflict do update set version_id = excluded.version_id",
-        [shard, row["id"], version_id],
-    )
+    _remember(target, "version", shard, int(row["id"]), version_id)
     return version_id
 
 

@@ -309,13 +309,15 @@ def redecide_rounds(db: Database) -> int:
         )
     )
     for round_row in rounds:
-        span = [
+        after_check, after_change, last_check, last_change = (
             int(round_row[name])
             for name in ("after_check", "after_change", "last_check", "last_change")
-        ]
-        decisions = decide_round(db, *span)
+        )
+        decisions = decide_round(db, after_check, after_change, last_check, last_change)
         with write_transaction(db):
-            found = apply_template_decisions(db, *span, decisions)
+            found = apply_template_decisions(
+                db, after_check, after_change, last_check, last_change, decisions
+            )
             db.execute(
                 "update check_rounds set template_changes = ? where id = ?",
                 [found, round_row["id"]],
