@@ -433,6 +433,7 @@ def _responses(warc: bytes) -> list[tuple[str, str, str]]:
 
 def test_evidence_names_the_memento_of_each_backfilled_version(archive, db) -> None:
     from monitor.cli.evidence import evidence_warc
+    from monitor.store import captures
     from monitor.warc import MEMENTO_NOTE
 
     crawl_once(db, page("eight", "Anna Bergmann", "<p>New.</p>"), datetime(2026, 3, 10, tzinfo=UTC))
@@ -448,6 +449,8 @@ def test_evidence_names_the_memento_of_each_backfilled_version(archive, db) -> N
     assert all(f"{MEMENTO_NOTE} {target}" in note for target, _, note in every[:3])
     assert MEMENTO_NOTE not in every[3][2]  # Redline's own fetch
     assert [target for target, _, _ in one] == [mementos[1]]
+    snapshot = versions(db)[0]["snapshot_id"]
+    assert captures.find_capture(db, snapshot).memento_url == mementos[0]  # the capture page's
 
 
 # ----------------------------------------------------------------- Save Page Now

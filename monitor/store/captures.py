@@ -56,6 +56,12 @@ def find_capture(db: Database, snapshot_id: int, article_id: int | None = None) 
     checks = list(db.query(_FIRST_CHECK.format(and_article=and_article), params))
     check = checks[0] if checks else None
     owner = article_id if article_id is not None else (check or {}).get("article_id")
+    if owner is None:  # no check kept it: a page read from an archive, named by its version
+        named = db.execute(
+            "select article_id from versions where snapshot_id = ? order by id limit 1",
+            [snapshot_id],
+        ).fetchone()
+        owner = named[0] if named else None
     versions = list(
         db.query(
             "select seq, captured_at, memento_url from versions where snapshot_id = ? "
