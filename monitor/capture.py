@@ -63,6 +63,9 @@ class Capture:
     http_status: int | None = None
     headers: tuple[tuple[str, str], ...] | None = None  # None: not recorded
     versions: tuple[int, ...] = ()  # the version numbers made from this page
+    # The archive's address it was read from (`redline backfill`), when no fetch of Redline's
+    # kept it: the page is the archive's replay, not a response of the article's site.
+    memento_url: str = ""
 
     @property
     def is_html(self) -> bool:

@@ -10,6 +10,9 @@ Bodies are stored as Scrapy handed them over, after decompression: the recorded
 under `X-Redline-Original-` names and `Content-Length` is the stored body's. A capture made
 before Redline kept response headers gets only `Content-Type` and `Content-Length`, and says so
 in a `Redline-Note` field of its WARC header (an extension field, which WARC readers ignore).
+A page read from a web archive (`redline backfill`) is the archive's replay, not a response of
+the article's site: its record's target is the memento it was read from, with the article's URL
+in `Redline-Original-URI`, and its `Redline-Note` says so.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from typing import Any, BinaryIO
 
 from monitor.capture import NO_HEADERS, Capture
 
+# What a page read from a web archive says in its `Redline-Note`, before the memento's address.
+MEMENTO_NOTE = "not fetched by Redline: read from the web archive's memento"
 # Headers that describe a transfer encoding the stored body no longer has.
 _ENCODING_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -115,10 +120,16 @@ def _response_record(writer: Any, capture: Capture, body: bytes, article_url: st
     http = StatusAndHeaders(_status_line(capture.http_status or 200), headers, protocol="HTTP/1.1")
     warc_headers = {"WARC-Date": _warc_date(capture.captured_at or capture.first_seen)}
     warc_headers["Redline-SHA256"] = capture.sha256  # of the body, as `redline show` gives it
-    if note:
-        warc_headers["Redline-Note"] = "response headers " + note
+    notes = ["response headers " + note] if note else []
+    target = capture.url or article_url
+    if capture.memento_url:
+        target = capture.memento_url
+        warc_headers["Redline-Original-URI"] = article_url
+        notes.append(f"{MEMENTO_NOTE} {capture.memento_url}")
+    if notes:
+        warc_headers["Redline-Note"] = "; ".join(notes)
     return writer.create_warc_record(
-        capture.url or article_url,
+        target,
         "response",
         payload=BytesIO(body),
         length=len(body),

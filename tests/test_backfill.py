@@ -414,6 +414,45 @@ def test_the_diff_page_says_a_version_is_from_the_archive(archive, tmp_path: Pat
     assert f'href="{archive.base}/web/20260301120000id_/{URL}"' in html
 
 
+def _responses(warc: bytes) -> list[tuple[str, str, str]]:
+    """The WARC's response records: target, original URI, note."""
+    import io
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    return [
+        (
+            record.rec_headers.get_header("WARC-Target-URI"),
+            record.rec_headers.get_header("Redline-Original-URI"),
+            record.rec_headers.get_header("Redline-Note") or "",
+        )
+        for record in ArchiveIterator(io.BytesIO(warc), check_digests="raise")
+        if record.rec_type == "response"
+    ]
+
+
+def test_evidence_names_the_memento_of_each_backfilled_version(archive, db) -> None:
+    from monitor.cli.evidence import evidence_warc
+    from monitor.store import captures
+    from monitor.warc import MEMENTO_NOTE
+
+    crawl_once(db, page("eight", "Anna Bergmann", "<p>New.</p>"), datetime(2026, 3, 10, tzinfo=UTC))
+    archive.captures[URL] = THREE
+    backfill_article(db, article(db), fast_client(), archive.base)
+    mementos = [f"{archive.base}/web/{a.timestamp}id_/{URL}" for a in THREE]
+
+    every = _responses(evidence_warc(db, URL, None, every=True))
+    one = _responses(evidence_warc(db, URL, 2, every=False))
+
+    assert [target for target, _, _ in every] == [*mementos, URL]  # the backfilled ones too
+    assert [original for _, original, _ in every] == [URL, URL, URL, None]
+    assert all(f"{MEMENTO_NOTE} {target}" in note for target, _, note in every[:3])
+    assert MEMENTO_NOTE not in every[3][2]  # Redline's own fetch
+    assert [target for target, _, _ in one] == [mementos[1]]
+    snapshot = versions(db)[0]["snapshot_id"]
+    assert captures.find_capture(db, snapshot).memento_url == mementos[0]  # the capture page's
+
+
 # ----------------------------------------------------------------- Save Page Now
 
 
@@ -467,6 +506,45 @@ def test_a_failed_save_is_retried_later_then_given_up(archive, db) -> None:
     assert (first.failed, too_soon.failed, last.failed) == (1, 0, 1)
     saves = list(db.query("select status, attempts, error from archive_saves"))
     assert saves == [{"status": "failed", "attempts": 2, "error": "HTTP 520"}]
+
+
+def test_a_change_of_an_open_round_waits_for_its_close_before_it_is_saved(archive, db) -> None:
+    from monitor.archive.save import save_significant
+    from monitor.store import sitememory
+
+    now = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    round_id = sitememory.open_round(db, datetime(2026, 3, 9, 23, tzinfo=UTC))
+    significant_change(db)
+    during = save_significant(db, save_config(archive), fast_client(), now)
+    sitememory.close_round(db, round_id, now)
+    after = save_significant(db, save_config(archive), fast_client(), now)
+
+    assert (during.queued, during.saved) == (0, 0)
+    assert (after.queued, after.saved) == (1, 1)
+    assert archive.saved == [URL]
+
+
+def test_a_queued_change_no_longer_significant_is_not_saved(archive, db) -> None:
+    from monitor.archive.save import save_significant
+    from monitor.store.queries import replace_change_edits
+
+    significant_change(db)
+    archive.save_status = 520  # the first attempt fails: the save stays pending
+    config = save_config(archive, REDLINE_ALERTS_RETRY_AFTER="5m")
+    now = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    first = save_significant(db, config, fast_client(), now)
+    # then a round's template decision weighs the change's edits down (as `sitememory` writes it)
+    change_id, article_id = db.execute("select id, article_id from changes").fetchone()
+    with store.write_transaction(db):
+        db.execute("update edits set significant = 0 where change_id = ?", [change_id])
+        replace_change_edits(db, change_id, article_id, [])
+    archive.save_status = 302
+    later = save_significant(db, config, fast_client(), now + timedelta(hours=1))
+
+    assert (first.queued, first.failed) == (1, 1)
+    assert (later.saved, later.failed) == (0, 0)
+    assert archive.saved == [URL]  # the failed attempt only
+    assert [row["status"] for row in db.query("select status from archive_saves")] == ["pending"]
 
 
 def test_saving_is_off_by_default() -> None:

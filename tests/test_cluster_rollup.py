@@ -195,3 +195,47 @@ def test_the_edit_index_follows_re_extraction_within_the_window_only(
         assert search.index_shard(conn, tmp_path / "shard-0.db", later) == 0
         assert search.search(conn, "rewritten", 10) == []
     shard.close()
+
+
+def version_pairs(db: Database, url: str, since: str = "") -> list[tuple[Any, ...]]:
+    """Each change of the article (detected at `since` or later): its two versions' seq and text."""
+    return [
+        (row["old_seq"], row["old_body"], row["new_seq"], row["new_body"])
+        for row in db.query(
+            "select ov.seq as old_seq, ov.body as old_body, nv.seq as new_seq, "
+            "nv.body as new_body from changes c join articles a on a.id = c.article_id "
+            "join versions ov on ov.id = c.old_version_id "
+            "join versions nv on nv.id = c.new_version_id "
+            "where a.url = ? and c.detected_at >= ? order by nv.seq",
+            [url, since],
+        )
+    ]
+
+
+def test_a_backfill_on_a_shard_renumbers_the_rollups_versions_never_overwrites_them(
+    tmp_path: Path,
+) -> None:
+    from monitor.archive.command import backfill_article
+    from tests.archive_site import Archived, ArchiveSite
+    from tests.test_backfill import URL as PAST_URL
+    from tests.test_backfill import fast_client, page
+
+    crawled = NOW - timedelta(hours=2)
+    shard = store.open_db(tmp_path / "shard-0.db")
+    for n, name in enumerate(("Anna Bergmann", "Paul Grant")):
+        fetched = FetchedPage(PAST_URL, 200, page("eight", name))
+        record_page(shard, fetched, crawled + timedelta(minutes=n))
+    roll_up(tmp_path, NOW)
+    with ArchiveSite() as archive:  # one past version: it becomes seq 1, the crawled ones 2, 3
+        archive.captures[PAST_URL] = [Archived("20260301080000", page("seven", "Anna Berger"))]
+        backfill_article(shard, store.require_article(shard, PAST_URL), fast_client(), archive.base)
+    assert [row["seq"] for row in shard.query("select seq from versions order by id")] == [2, 3, 1]
+    record_page(shard, FetchedPage(PAST_URL, 200, page("nine", "Paul Grant")), NOW)
+    roll_up(tmp_path, NOW)
+
+    rollup = open_rollup(tmp_path)
+    window = store.stamp(NOW - ROLLUP_WINDOW)
+    assert version_pairs(rollup, PAST_URL) == version_pairs(shard, PAST_URL, window)
+    assert len(version_pairs(rollup, PAST_URL)) == 3  # the crawled two and the backfill's link
+    shard.close()
+    rollup.close()

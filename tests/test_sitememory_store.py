@@ -87,6 +87,31 @@ def test_a_round_is_decided_at_its_close(db, edits_for, events, significant) -> 
         assert summary[0].startswith("site template changed") and summary[1] == 0
 
 
+def test_a_backfill_during_an_open_round_is_not_part_of_its_template(db) -> None:
+    """`redline backfill` writes changes (no checks) while a round is open: their edits keep
+    their significance, however much they look like the round's template."""
+    round_id = memory.open_round(db, NOW)
+    for n in range(ARTICLES):
+        article, _ = store.track_article(db, f"https://{SITE}/story-{n}.html", NOW)
+        store.add_check(
+            db, article_id=article["id"], checked_at=store.stamp(NOW), url=article["url"],
+            http_status=200, outcome="new_version", reason="",
+        )  # fmt: skip
+        store.add_change(db, int(article["id"]), None, None, _suffix(n), NOW)
+        if n == 3:  # a backfilled article, never checked in the round, with the same edit
+            past, _ = store.track_article(db, f"https://{SITE}/archive-story.html", NOW)
+            store.add_change(db, int(past["id"]), None, None, _suffix(99), NOW - timedelta(days=90))
+    db.conn.commit()
+    assert memory.close_round(db, round_id, NOW) == 1
+    assert memory.redecide_rounds(db) == 1
+    kept = db.execute(
+        "select edits.significant from edits join articles on articles.id = edits.article_id "
+        "where articles.url like '%archive-story%'"
+    ).fetchall()
+    assert kept == [(1,)]
+    assert _significant(db) == ["headline"]
+
+
 def test_memory_counts_distinct_articles_and_forgets_the_least_recently_seen(
     db, monkeypatch
 ) -> None:

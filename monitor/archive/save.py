@@ -2,7 +2,8 @@
 save the page, so the evidence also exists outside Redline. Off by default
 (`archive.save_significant`); run by the daemon's alerts job. Like an alert: queued once per
 change, retried after `alerts.retry_after` (doubled each time) until `alerts.max_attempts`,
-edits older than `alerts.max_age` never queued.
+edits older than `alerts.max_age` never queued, the changes of a check round still open held
+until its close, a save sent only while its change still has significant edits.
 
 The request is `GET <archive>/save/<url>` (the anonymous form of the Save Page Now API); the
 archive answers with a redirect to the new capture (`Location`) or with the capture itself
@@ -23,6 +24,7 @@ from monitor.config import Config
 from monitor.errors import ArchiveError
 from monitor.store import archive_saves
 from monitor.store.queries import stamp
+from monitor.store.sitememory import held_after_change
 
 __all__ = ["SaveReport", "save_significant", "save_url"]
 
@@ -59,7 +61,9 @@ def save_significant(
 
     report = SaveReport()
     since = now - config.alerts.max_age
-    report.queued = archive_saves.queue_saves(db, archive_saves.significant_changes(db, since), now)
+    # A round still open may yet find its edits are a site's template change: they wait.
+    changes = archive_saves.significant_changes(db, since, held_after_change(db, now))
+    report.queued = archive_saves.queue_saves(db, changes, now)
     base = config.archive.base_url
     for row in archive_saves.due_saves(db, now)[:MAX_SAVES_PER_ROUND]:
         attempts = int(row["attempts"]) + 1

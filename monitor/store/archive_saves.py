@@ -14,18 +14,23 @@ from monitor.store.queries import stamp, write_transaction
 __all__ = ["due_saves", "finish_save", "queue_saves", "significant_changes"]
 
 
-def significant_changes(db: Database, since: datetime) -> list[dict[str, Any]]:
+def significant_changes(
+    db: Database, since: datetime, held_after: int | None = None
+) -> list[dict[str, Any]]:
     """Changes with significant edits detected since `since` that are not queued yet, each with
-    the URL its new version was read from (versions read from an archive left out)."""
+    the URL its new version was read from (versions read from an archive left out). With
+    `held_after` (`sitememory.held_after_change`), the changes after it (a round still open,
+    whose template decision may take their significance away) wait, as alerts do."""
     return list(
         db.query(
             """select changes.id as change_id, new_v.url as url from changes
                join versions new_v on new_v.id = changes.new_version_id
                where changes.significant > 0 and changes.detected_at >= ?
+                 and (? is null or changes.id <= ?)
                  and new_v.memento_url is null
                  and not exists (select 1 from archive_saves where change_id = changes.id)
                order by changes.id""",
-            [stamp(since)],
+            [stamp(since), held_after, held_after],
         )
     )
 
@@ -42,10 +47,15 @@ def queue_saves(db: Database, changes: Sequence[dict[str, Any]], now: datetime) 
 
 
 def due_saves(db: Database, now: datetime) -> list[dict[str, Any]]:
+    """Pending saves whose next attempt is due and whose change still has significant edits (a
+    round's template decision, or `redline reextract`, may have taken them away since it was
+    queued: such a save waits, and goes if the change becomes significant again)."""
     return list(
         db.query(
-            "select * from archive_saves where status = 'pending' and next_attempt_at <= ? "
-            "order by id",
+            "select archive_saves.* from archive_saves join changes "
+            "on changes.id = archive_saves.change_id where archive_saves.status = 'pending' "
+            "and archive_saves.next_attempt_at <= ? and changes.significant > 0 "
+            "order by archive_saves.id",
             [stamp(now)],
         )
     )

@@ -2,12 +2,14 @@
 
 A raw page is stored once per distinct content (`snapshots`); each fetch that kept it is a check
 with its URL, HTTP status and, since migration m018, its response headers. The first such check
-is the capture shown as evidence.
+is the capture shown as evidence. A page read from a web archive by `redline backfill` has no
+check: its version names the memento it was read from (`versions.memento_url`).
 """
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -54,14 +56,26 @@ def find_capture(db: Database, snapshot_id: int, article_id: int | None = None) 
     checks = list(db.query(_FIRST_CHECK.format(and_article=and_article), params))
     check = checks[0] if checks else None
     owner = article_id if article_id is not None else (check or {}).get("article_id")
-    seqs = [
-        int(row["seq"])
-        for row in db.query(
-            "select seq from versions where snapshot_id = ? and article_id = ? order by seq",
+    if owner is None:  # no check kept it: a page read from an archive, named by its version
+        named = db.execute(
+            "select article_id from versions where snapshot_id = ? order by id limit 1",
+            [snapshot_id],
+        ).fetchone()
+        owner = named[0] if named else None
+    versions = list(
+        db.query(
+            "select seq, captured_at, memento_url from versions where snapshot_id = ? "
+            "and article_id = ? order by seq",
             [snapshot_id, owner],
         )
-    ]
-    return capture_from_rows(snapshot, check, seqs)
+    )
+    capture = capture_from_rows(snapshot, check, [int(row["seq"]) for row in versions])
+    past = [row for row in versions if row["memento_url"]]
+    if check is None and past:  # read from an archive (`redline backfill`), never fetched
+        return replace(
+            capture, captured_at=past[0]["captured_at"], memento_url=past[0]["memento_url"]
+        )
+    return capture
 
 
 def capture_of_version(db: Database, version: dict[str, Any]) -> Capture:
@@ -82,13 +96,16 @@ def capture_content(db: Database, snapshot_id: int) -> bytes:
 
 
 def captures_of_article(db: Database, article_id: int) -> list[Capture]:
-    """Every distinct raw page kept for an article, oldest first."""
+    """Every distinct raw page kept for an article, oldest first: those its checks kept and
+    those only its versions name (a backfill writes no checks)."""
     ids = [
         int(row["snapshot_id"])
         for row in db.query(
-            "select snapshot_id, min(checked_at) as at from checks "
-            "where article_id = ? and snapshot_id is not null group by snapshot_id order by at",
-            [article_id],
+            "select snapshot_id, min(at) as at from (select snapshot_id, checked_at as at "
+            "from checks where article_id = :article and snapshot_id is not null union all "
+            "select snapshot_id, captured_at as at from versions where article_id = :article "
+            "and snapshot_id is not null) group by snapshot_id order by at, snapshot_id",
+            {"article": article_id},
         )
     ]
     return [find_capture(db, snapshot_id, article_id) for snapshot_id in ids]

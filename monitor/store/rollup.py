@@ -11,8 +11,10 @@ found by a signature of each change kept in `rollup_changes`; and copies the liv
 (`live_posts`) and headline tests (`headline_tests`) of the articles it holds whenever their rows
 in the shard moved (signatures in `rollup_articles`). Then it drops what fell out of the window.
 Row ids differ from the shards' (every shard counts from 1): articles are matched by URL,
-versions by (article, seq), changes through `rollup_changes`. Raw pages stay in the shards, and
-so do the headline runs behind a test.
+versions through `rollup_versions`, changes through `rollup_changes`. A backfill on a shard
+(`redline backfill`) renumbers an article's versions (the past goes first): the rollup's copies
+of the article's versions take their new numbers before any version is copied. Raw pages stay
+in the shards, and so do the headline runs behind a test.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ _BOOKKEEPING = (
     "create table if not exists rollup_articles (shard text not null, shard_article_id integer "
     "not null, article_id integer not null, signature text not null default '', "
     "primary key (shard, shard_article_id))",
+    # Versions copied before this table existed are matched once by (article, seq).
+    "create table if not exists rollup_versions (shard text not null, shard_version_id integer "
+    "not null, version_id integer not null, primary key (shard, shard_version_id))",
 )
 
 
@@ -92,6 +97,7 @@ class _Batch:
     signatures: dict[int, str]  # shard change id -> signature
     article_rows: dict[int, list[tuple[str, Row]]]  # shard article id -> (table, row)
     article_signatures: dict[int, str]
+    seqs: dict[int, int]  # shard version id -> seq, every version of the batch's articles
     last: int  # the last shard change id copied after this batch
 
 
@@ -157,6 +163,7 @@ def _read_batch(
         signatures=signatures,
         article_rows=tables,
         article_signatures=article_signatures,
+        seqs=_seqs(source, article_ids),
         last=max([last, *new]),
     )
 
@@ -170,6 +177,18 @@ def _rows(source: Database, table: str, column: str, values: list[int]) -> list[
             f"select * from {table} where {column} in ({_in(chunk)}) order by id", chunk
         )
     return sorted(rows, key=lambda row: int(row["id"]))
+
+
+def _seqs(source: Database, article_ids: list[int]) -> dict[int, int]:
+    """Shard version id -> seq, for every version of these articles (chunks of 500)."""
+    seqs: dict[int, int] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start : start + 500]
+        for row in source.query(
+            f"select id, seq from versions where article_id in ({_in(chunk)})", chunk
+        ):
+            seqs[int(row["id"])] = int(row["seq"])
+    return seqs
 
 
 def _article_tables(
@@ -210,8 +229,9 @@ def _write_batch(target: Database, shard: str, batch: _Batch, now: datetime) -> 
     the shard is copied."""
     with write_transaction(target):
         article_map = {row["id"]: _upsert_article(target, shard, row) for row in batch.articles}
+        _renumber_versions(target, shard, batch.seqs)
         version_map = {
-            row["id"]: _upsert_version(target, row, article_map) for row in batch.versions
+            row["id"]: _upsert_version(target, shard, row, article_map) for row in batch.versions
         }
         change_map = {}
         for change in batch.changes:
@@ -272,15 +292,42 @@ def _upsert_article(target: Database, shard: str, row: Row) -> int:
         update_article(target, article_id, **values)
     else:
         article_id = _insert(target, "articles", values)
-    target.execute(
-        "insert into rollup_articles (shard, shard_article_id, article_id) values (?, ?, ?) "
-        "on conflict do update set article_id = excluded.article_id",
-        [shard, row["id"], article_id],
-    )
+    _remember(target, "article", shard, int(row["id"]), article_id)
     return article_id
 
 
-def _upsert_version(target: Database, row: Row, article_map: dict[int, int]) -> int:
+def _remember(target: Database, kind: str, shard: str, shard_id: int, rollup_id: int) -> None:
+    """Note which rollup row copies a shard's article or version (`rollup_articles`,
+    `rollup_versions`)."""
+    target.execute(
+        f"insert into rollup_{kind}s (shard, shard_{kind}_id, {kind}_id) values (?, ?, ?) "
+        f"on conflict do update set {kind}_id = excluded.{kind}_id",
+        [shard, shard_id, rollup_id],
+    )
+
+
+def _renumber_versions(target: Database, shard: str, seqs: dict[int, int]) -> None:
+    """The rollup's copies of these shard versions given the shard's seq where it moved (a
+    backfill renumbers an article's versions), in two steps: the unique index on (article_id,
+    seq) is checked row by row."""
+    moved = [
+        (int(row["id"]), seqs[int(row["shard_version_id"])])
+        for row in target.query(
+            "select versions.id, versions.seq, rollup_versions.shard_version_id from "
+            "rollup_versions join versions on versions.id = rollup_versions.version_id "
+            "where rollup_versions.shard = ? and rollup_versions.shard_version_id in "
+            "(select value from json_each(?))",
+            [shard, json.dumps(list(seqs))],
+        )
+        if seqs[int(row["shard_version_id"])] != row["seq"]
+    ]
+    for version_id, _ in moved:
+        target.execute("update versions set seq = -seq where id = ?", [version_id])
+    for version_id, seq in moved:
+        target.execute("update versions set seq = ? where id = ?", [seq, version_id])
+
+
+def _upsert_version(target: Database, shard: str, row: Row, article_map: dict[int, int]) -> int:
     """The rollup's id for a shard's version; its text copied again (re-extraction rewrites it
     in place)."""
     article_id = article_map.get(row["article_id"])
@@ -289,13 +336,22 @@ def _upsert_version(target: Database, row: Row, article_map: dict[int, int]) -> 
     values = _columns(target, "versions", row) | {"article_id": article_id, "snapshot_id": None}
     found = list(
         target.query(
-            "select id from versions where article_id = ? and seq = ?", [article_id, row["seq"]]
+            "select version_id as id from rollup_versions where shard = ? and shard_version_id = ?",
+            [shard, row["id"]],
+        )
+    ) or list(  # a version copied before `rollup_versions` existed
+        target.query(
+            "select id from versions where article_id = ? and seq = ? "
+            "and id not in (select version_id from rollup_versions)",
+            [article_id, row["seq"]],
         )
     )
-    if not found:
-        return _insert(target, "versions", values)
-    version_id = int(found[0]["id"])
-    _update(target, "versions", version_id, values)
+    if found:
+        version_id = int(found[0]["id"])
+        _update(target, "versions", version_id, values)
+    else:
+        version_id = _insert(target, "versions", values)
+    _remember(target, "version", shard, int(row["id"]), version_id)
     return version_id
 
 
@@ -368,6 +424,9 @@ def prune(target: Database, cutoff: datetime) -> int:
             "delete from versions where id not in (select old_version_id from changes where "
             "old_version_id is not null union select new_version_id from changes where "
             "new_version_id is not null)"
+        )
+        target.execute(
+            "delete from rollup_versions where version_id not in (select id from versions)"
         )
         gone = "article_id not in (select article_id from changes)"
         for table in (*ARTICLE_TABLES, "rollup_articles", "article_tags"):

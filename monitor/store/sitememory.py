@@ -155,16 +155,36 @@ def _edit_of(row: dict[str, Any]) -> Edit:
     )
 
 
+# The edits of a round: changes after its first change, of the articles it checked. A backfill
+# (`redline backfill`) running while a round is open adds changes in the same id range, to
+# articles the round may not have checked: those are the past, not the round's template.
+ROUND_EDITS = (
+    "edits.change_id > :after_change and edits.change_id <= :last_change "
+    "and edits.article_id in (select article_id from checks "
+    "where checks.id > :after_check and checks.id <= :last_check)"
+)
+
+
+def _span(after_check: int, after_change: int, last_check: int, last_change: int) -> dict[str, int]:
+    return {
+        "after_check": after_check,
+        "after_change": after_change,
+        "last_check": last_check,
+        "last_change": last_change,
+    }
+
+
 def decide_round(
     db: Database, after_check: int, after_change: int, last_check: int, last_change: int
 ) -> list[TemplateDecision]:
     """Read the round's edits per site (sites with changes on enough articles only) and decide
     each site's template change. Reads only."""
     decisions = []
+    span = _span(after_check, after_change, last_check, last_change)
     sites = db.query(
-        "select site from edits where change_id > ? and change_id <= ? and field != 'article' "
-        "group by site having count(distinct article_id) >= ?",
-        [after_change, last_change, TEMPLATE_MIN_ARTICLES],
+        f"select site from edits where {ROUND_EDITS} and field != 'article' "
+        "group by site having count(distinct article_id) >= :least",
+        {**span, "least": TEMPLATE_MIN_ARTICLES},
     )
     for site in [row["site"] for row in sites]:
         checked = db.execute(
@@ -176,9 +196,9 @@ def decide_round(
         edits = [
             RoundEdit(int(row["id"]), int(row["change_id"]), int(row["article_id"]), _edit_of(row))
             for row in db.query(
-                "select * from edits where site = ? and change_id > ? and change_id <= ? "
+                f"select * from edits where site = :site and {ROUND_EDITS} "
                 "and field != 'article' and kind != 'template_changed' order by id",
-                [site, after_change, last_change],
+                {**span, "site": site},
             )
         ]
         decision = decide_template(site, edits, int(checked))
@@ -206,25 +226,27 @@ def _old_pages(db: Database, change_ids: list[int]) -> dict[int, str]:
 
 
 def apply_template_decisions(
-    db: Database, after_change: int, last_change: int, decisions: Iterable[TemplateDecision]
+    db: Database,
+    after_check: int,
+    after_change: int,
+    last_check: int,
+    last_change: int,
+    decisions: Iterable[TemplateDecision],
 ) -> int:
     """Write the round's decisions (inside the caller's transaction): the sites' earlier events
     for the round dropped, the template's edits weighed down, one event per site with a template
     change; returns how many events."""
     events = 0
+    span = _span(after_check, after_change, last_check, last_change)
     for decision in decisions:
         refresh: dict[int, int] = {}  # change id → article id, summaries to recompute
+        earlier = f"edits.site = :site and edits.kind = 'template_changed' and {ROUND_EDITS}"
         for row in db.query(
-            "select change_id, article_id from edits where site = ? and kind = 'template_changed' "
-            "and change_id > ? and change_id <= ?",
-            [decision.site, after_change, last_change],
+            f"select change_id, article_id from edits where {earlier}",
+            {**span, "site": decision.site},
         ):
             refresh[int(row["change_id"])] = int(row["article_id"])
-        db.execute(
-            "delete from edits where site = ? and kind = 'template_changed' "
-            "and change_id > ? and change_id <= ?",
-            [decision.site, after_change, last_change],
-        )
+        db.execute(f"delete from edits where {earlier}", {**span, "site": decision.site})
         for edit_id, edit in decision.downgrades:
             row = db.execute(
                 "update edits set significant = ?, score = ?, reasons = ? where id = ? "
@@ -265,7 +287,9 @@ def close_round(db: Database, round_id: int, now: datetime) -> int:
         return 0
     decisions = decide_round(db, after_check, after_change, last_check, last_change)
     with write_transaction(db):
-        events = apply_template_decisions(db, after_change, last_change, decisions)
+        events = apply_template_decisions(
+            db, after_check, after_change, last_check, last_change, decisions
+        )
         db.execute(
             "update check_rounds set closed_at = ?, last_check = ?, last_change = ?, "
             "template_changes = ? where id = ?",
@@ -285,16 +309,15 @@ def redecide_rounds(db: Database) -> int:
         )
     )
     for round_row in rounds:
-        after_change, last_change = int(round_row["after_change"]), int(round_row["last_change"])
-        decisions = decide_round(
-            db,
-            int(round_row["after_check"]),
-            after_change,
-            int(round_row["last_check"]),
-            last_change,
+        after_check, after_change, last_check, last_change = (
+            int(round_row[name])
+            for name in ("after_check", "after_change", "last_check", "last_change")
         )
+        decisions = decide_round(db, after_check, after_change, last_check, last_change)
         with write_transaction(db):
-            found = apply_template_decisions(db, after_change, last_change, decisions)
+            found = apply_template_decisions(
+                db, after_check, after_change, last_check, last_change, decisions
+            )
             db.execute(
                 "update check_rounds set template_changes = ? where id = ?",
                 [found, round_row["id"]],
