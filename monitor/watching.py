@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.errors import ConfigError, InvalidURLError, UnknownArticleError
+from monitor.fetch.addresses import Resolver, resolve_host, resolved_beforehand
 from monitor.fetch.sources import make_source
 from monitor.fetch.urls import check_url
 from monitor.fetch.watch_list import WatchEntry, parse_tags
@@ -52,9 +53,13 @@ def check_entries(entries: list[WatchEntry]) -> list[Checked]:
     return checked
 
 
-def add_entries(db: Database, entries: list[WatchEntry], now: datetime) -> list[str]:
-    """Track the articles and add the sources of a watch list (with their tags): one line each."""
+def add_entries(
+    db: Database, entries: list[WatchEntry], now: datetime, resolve: Resolver = resolve_host
+) -> list[str]:
+    """Track the articles and add the sources of a watch list (with their tags): one line each.
+    Every host is looked up (with `resolve`, once each) before the write transaction."""
     checked = check_entries(entries)
+    resolve = resolved_beforehand([item.key for item in checked], resolve)
     lines = []
     with store.write_transaction(db):
         for item in checked:
@@ -62,11 +67,15 @@ def add_entries(db: Database, entries: list[WatchEntry], now: datetime) -> list[
             if entry.kind == "article":
                 # The canonical form is the key; the URL is fetched as given (servers may answer
                 # the canonical form, parameters sorted or re-encoded, with another page).
-                row, created = store.track_article(db, item.key, now, fetch_url=item.fetch_url)
+                row, created = store.track_article(
+                    db, item.key, now, fetch_url=item.fetch_url, resolve=resolve
+                )
                 store_tags.add_tags(db, "article", [int(row["id"])], entry.tags)
                 line = f"{'tracking' if created else 'already tracked'}: {item.key}"
             else:
-                row, created = store.add_source(db, entry.kind, item.key, entry.match, now)
+                row, created = store.add_source(
+                    db, entry.kind, item.key, entry.match, now, resolve=resolve
+                )
                 store_tags.add_tags(db, "source", [int(row["id"])], entry.tags)
                 line = f"{'added' if created else 'already a'} {entry.kind} source: {item.key}"
             lines.append(line + (f" (tags: {', '.join(entry.tags)})" if entry.tags else ""))

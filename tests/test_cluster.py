@@ -148,6 +148,25 @@ def test_cluster_init_add_and_status(pg_url: str, tmp_path: Path) -> None:
     assert row["jobs"] == {"queued": 0, "running": 0, "failed": 0}
 
 
+def test_a_bulk_cluster_add_looks_each_host_up_once_before_any_shard_is_written(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from monitor.cluster import coordination, routing
+
+    config = init_cluster(pg_url, tmp_path, 8)
+    asked: list[tuple[str, list[Path]]] = []
+
+    def resolve(host: str) -> list[str]:
+        asked.append((host, list(tmp_path.glob("shard-*.db"))))
+        return []
+
+    urls = [f"https://{host}/{n}" for host in ("www.example.com", "news.example.org") for n in "ab"]
+    with coordination.connect(pg_url) as conn:
+        created = routing.track_urls(conn, config, urls, NOW, resolve=resolve)
+    assert sum(created.values()) == 4
+    assert asked == [("news.example.org", []), ("www.example.com", [])]
+
+
 def test_init_again_keeps_the_shard_count(pg_url: str, tmp_path: Path) -> None:
     redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
     redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8",
