@@ -219,6 +219,61 @@ def test_redline_add_and_sources_with_pg_route_to_the_shard(pg_url: str, tmp_pat
     db.close()
 
 
+def test_redline_add_with_pg_from_a_file_keeps_each_entry_kind_and_match(
+    pg_url: str, tmp_path: Path
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    listing = tmp_path / "beat.csv"
+    listing.write_text(
+        "url,kind,match\n"
+        "https://www.example.com/news/a,,\n"
+        "https://news.example.org/rss.xml,feed,\n"
+        "https://www.example.net/world/,section,/world/\n"
+        "https://www.example.com/news/b,article,\n",
+        encoding="utf-8",
+    )
+    out = redline("add", "--from", str(listing), "--pg", pg_url)
+    assert out.splitlines() == [
+        "tracking 2 new article(s) in 1 shard(s); 0 already tracked",
+        f"added feed source in shard {shard_of('https://example.org/', 8)}: "
+        "https://news.example.org/rss.xml",
+        f"added section source in shard {shard_of('https://example.net/', 8)}: "
+        "https://www.example.net/world/",
+    ]
+    rows = json.loads(redline("sources", "--pg", pg_url, "--json"))
+    assert [(r["kind"], r["url"], r["match"]) for r in rows] == [
+        ("feed", "https://news.example.org/rss.xml", None),
+        ("section", "https://www.example.net/world/", "/world/"),
+    ]
+    db = store.open_db(shard_path(tmp_path, shard_of("https://example.com/", 8), 8))
+    assert [a["url"] for a in store.all_articles(db)] == [
+        "https://www.example.com/news/a",
+        "https://www.example.com/news/b",
+    ]
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("listing", "message"),
+    [
+        ("url,tags\nhttps://example.com/a,council\n", "Error: tags are not available with --pg"),
+        ("url,kind\nhttps://example.com/a,\nftp://example.com/rss,feed\n", "Error: entry 2"),
+        ("", "Error: give at least one URL, or --from FILE"),
+    ],
+)
+def test_redline_add_with_pg_refuses_what_the_cluster_cannot_keep_and_adds_nothing(
+    pg_url: str, tmp_path: Path, listing: str, message: str
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    (tmp_path / "list.csv").write_text(listing, encoding="utf-8")
+    args = ["--from", str(tmp_path / "list.csv")] if listing else []
+    result = CliRunner().invoke(cli, ["add", *args, "--pg", pg_url])
+    assert result.exit_code in (1, 2), result.output
+    assert result.output.strip().splitlines()[-1].startswith(message), result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.glob("shard-*.db")) == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
