@@ -212,6 +212,39 @@ def test_the_watch_list_exports_and_reads_back(db_path: Path, tmp_path: Path) ->
     ]
 
 
+def test_a_sources_file_added_as_a_watch_list_keeps_render_and_screenshot(
+    db_path: Path, tmp_path: Path
+) -> None:
+    listing = tmp_path / "sources.toml"
+    listing.write_text(
+        f'[[source]]\nkind = "feed"\nurl = "{FEED}"\nrender = "browser"\nscreenshot = true\n',
+        encoding="utf-8",
+    )
+    added = run(db_path, "add", "--from", str(listing))
+    assert added.exit_code == 0, added.output
+    assert added.output.splitlines()[0] == (
+        f"added feed source: {FEED} (read in a browser; a screenshot with each new version)"
+    )
+    db = store.open_db(db_path)
+    try:
+        assert [(s["url"], s["render"], s["screenshot"]) for s in store.all_sources(db)] == [
+            (FEED, "browser", 1)
+        ]
+    finally:
+        db.close()
+    exported = run(db_path, "articles", "--export", "toml")
+    assert 'render = "browser"\nscreenshot = true\n' in exported.output
+
+
+def test_a_bad_render_mode_in_a_watch_list_adds_nothing(db_path: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "sources.toml"
+    listing.write_text(
+        f'[[source]]\nkind = "feed"\nurl = "{FEED}"\nrender = "chrome"\n', encoding="utf-8"
+    )
+    one_line_error(run(db_path, "add", A, "--from", str(listing)), "entry 2", "render must be")
+    assert run(db_path, "articles", "--export", "csv").output == "url,kind,match,tags\n"
+
+
 def test_edits_by_tag(tmp_path: Path) -> None:
     newsroom = build_newsroom(tmp_path / "n.db")
     assert run(newsroom.path, "tag", "council", HOSTILE_URL).exit_code == 0

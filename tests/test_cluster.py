@@ -275,6 +275,34 @@ def test_redline_add_with_pg_refuses_what_the_cluster_cannot_keep_and_adds_nothi
 
 
 @pytest.mark.parametrize(
+    "command",
+    [
+        ["sources", "--load", "{file}", "--pg", "{pg}"],
+        ["cluster", "--pg", "{pg}", "sources", "--load", "{file}"],
+        ["add", "--from", "{file}", "--pg", "{pg}"],
+    ],
+)
+@pytest.mark.parametrize("key", ['render = "browser"', "screenshot = true"])
+def test_a_cluster_refuses_rendering_settings_in_one_line_and_adds_nothing(
+    pg_url: str, tmp_path: Path, command: list[str], key: str
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nkind = "feed"\nurl = "https://news.example.org/rss.xml"\n'
+        f'[[source]]\nkind = "feed"\nurl = "https://www.example.net/rss.xml"\n{key}\n'
+    )
+    args = [arg.format(file=sources, pg=pg_url) for arg in command]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: render and screenshot are not available with --pg: https://www.example.net/rss.xml"
+    )
+    assert list(tmp_path.glob("shard-*.db")) == []
+    assert json.loads(redline("sources", "--pg", pg_url, "--json")) == []
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["add", "ftp://example.com/a"], "Error: "),

@@ -283,11 +283,12 @@ def add(
 def _add_to_cluster(pg_url: str, entries: list[WatchEntry]) -> list[str]:
     """`add --pg`: every entry checked first (all or nothing), then each group of one kind and
     match pattern added to the cluster, a line each. The cluster keeps no tags."""
-    from monitor.cluster.commands import add_to_cluster
+    from monitor.cluster.commands import add_to_cluster, refuse_rendering
 
     for entry in entries:
         if entry.tags:
             raise click.UsageError(f"tags are not available with --pg (tagged: {entry.url})")
+    refuse_rendering([(e.url, bool(e.render or e.screenshot)) for e in entries])
     watching.check_entries(entries)
     groups: dict[tuple[str, str], list[str]] = {}
     for entry in entries:
