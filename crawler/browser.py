@@ -176,7 +176,7 @@ class BrowserDownloadHandler(_Handler):  # type: ignore[misc,valid-type]
         return response
 
     async def _create_browser_context(
-        self, name: str, context_kwargs: dict | None, spider: Any = None
+        self, name: str, context_kwargs: dict[str, Any] | None, spider: Any = None
     ) -> Any:
         """scrapy-playwright's context, with service workers blocked and WebSockets guarded."""
         kwargs = {**(context_kwargs or {}), "service_workers": "block"}

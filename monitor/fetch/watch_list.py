@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from monitor.errors import ConfigError
@@ -138,7 +139,7 @@ def _toml(text: str, name: str) -> list[WatchEntry]:
     return entries
 
 
-def _rendering(entry: WatchEntry, item: dict, where: str) -> WatchEntry:
+def _rendering(entry: WatchEntry, item: dict[str, Any], where: str) -> WatchEntry:
     """A source table's `render` and `screenshot` keys (as a sources file gives them)."""
     render, screenshot = item.get("render", ""), item.get("screenshot", False)
     if not isinstance(render, str):
