@@ -10,6 +10,13 @@ with the page's own request); inside the browser:
 - every request the page makes (scripts, the JSON its script calls, images) is intercepted and
   checked with the guard (`PrivateAddressMiddleware`, the same verdicts) and aborted when refused;
   sounds and videos are not fetched at all (`SKIPPED_RESOURCES`);
+- WebSockets, which request routes do not see, are routed through the same guard (the context's
+  `route_web_socket`): a refused one is closed before it reaches its server; service workers,
+  whose requests page routes do not see either, are blocked (never registered);
+- Chromium resolves names itself: the guard checks what a name resolves to when the request is
+  routed, but the address Chromium then connects to is not checked again (the static fetcher's
+  connect-time check has no counterpart here), so a name re-bound in between (DNS rebinding) is
+  not caught inside the browser;
 - a redirect the browser follows is not intercepted by Playwright (its route sees the first URL
   only): each is checked once the page is loaded, and a page that went through a refused address
   is thrown away and refused as a whole (the redirected request itself has then been sent);
@@ -54,6 +61,10 @@ SKIPPED_RESOURCES = frozenset({"media"})
 SETTLE_SECONDS = 5.0
 # URL schemes a page may use without the network.
 _LOCAL_SCHEMES = ("data", "blob", "about")
+# A WebSocket's address is checked as the HTTP URL its opening handshake is sent to.
+_WEB_SOCKET_SCHEMES = {"ws": "http", "wss": "https"}
+# The close code a refused WebSocket gets: 1008, policy violation (RFC 6455, 7.4.1).
+WEB_SOCKET_REFUSED = 1008
 
 
 # Screenshots (sites and sources with `screenshot` on): the top of the page, at most this many
@@ -164,6 +175,26 @@ class BrowserDownloadHandler(_Handler):  # type: ignore[misc,valid-type]
                 raise AddressRefused(f"{reason} (a redirect inside the browser; page discarded)")
         return response
 
+    async def _create_browser_context(
+        self, name: str, context_kwargs: dict[str, Any] | None, spider: Any = None
+    ) -> Any:
+        """scrapy-playwright's context, with service workers blocked and WebSockets guarded."""
+        kwargs = {**(context_kwargs or {}), "service_workers": "block"}
+        wrapper = await super()._create_browser_context(name, kwargs, spider)
+        await wrapper.context.route_web_socket("**", self._web_socket)
+        return wrapper
+
+    async def _web_socket(self, socket: Any) -> None:
+        """Playwright's WebSocket route: connected to its server when the guard allows it,
+        closed (policy violation) when not."""
+        reason = await self._refusal(socket.url)
+        if reason:
+            logger.warning("browser: WebSocket %s: %s", socket.url, reason)
+            self.stats.inc_value("redline/browser_refused")
+            await socket.close(code=WEB_SOCKET_REFUSED, reason="refused by the address guard")
+            return
+        socket.connect_to_server()
+
     async def _aborted(self, request: Any) -> bool:
         """Playwright's route check: True aborts the request."""
         if request.resource_type in SKIPPED_RESOURCES:
@@ -178,10 +209,11 @@ class BrowserDownloadHandler(_Handler):  # type: ignore[misc,valid-type]
         scheme = url.partition(":")[0].lower()
         if scheme in _LOCAL_SCHEMES:
             return ""
-        if scheme not in ("http", "https"):
+        checked = _WEB_SOCKET_SCHEMES.get(scheme, scheme) + url[len(scheme) :]
+        if not checked.startswith(("http:", "https:")):
             return f"refused {url:.200}: not http or https"
         try:
-            await self.guard.process_request(Request(url))
+            await self.guard.process_request(Request(checked))
         except AddressRefused as error:
             return str(error)
         return ""

@@ -15,11 +15,13 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.errors import ConfigError, InvalidURLError, UnknownArticleError
+from monitor.fetch.addresses import Resolver, resolve_host, resolved_beforehand
+from monitor.fetch.rendering import check_render
 from monitor.fetch.sources import make_source
 from monitor.fetch.urls import check_url
 from monitor.fetch.watch_list import WatchEntry, parse_tags
+from monitor.store import rendering, watch
 from monitor.store import tags as store_tags
-from monitor.store import watch
 from monitor.store.lookup import find_target
 
 STATE_VERBS = {"on": "watching", "paused": "paused", "removed": "removed"}
@@ -45,16 +47,20 @@ def check_entries(entries: list[WatchEntry]) -> list[Checked]:
                     raise ConfigError("a match pattern goes with a section source")
                 checked.append(Checked(entry, check_url(entry.url), entry.url.strip()))
             else:
-                spec = make_source(entry.kind, entry.url, entry.match)
+                spec = make_source(entry.kind, entry.url, entry.match, entry.render)
                 checked.append(Checked(entry, spec.url, spec.url))
         except (ConfigError, InvalidURLError) as error:  # name the entry when there are many
             raise type(error)(str(error) if len(entries) == 1 else f"{where}: {error}") from error
     return checked
 
 
-def add_entries(db: Database, entries: list[WatchEntry], now: datetime) -> list[str]:
-    """Track the articles and add the sources of a watch list (with their tags): one line each."""
+def add_entries(
+    db: Database, entries: list[WatchEntry], now: datetime, resolve: Resolver = resolve_host
+) -> list[str]:
+    """Track the articles and add the sources of a watch list (with their tags): one line each.
+    Every host is looked up (with `resolve`, once each) before the write transaction."""
     checked = check_entries(entries)
+    resolve = resolved_beforehand([item.key for item in checked], resolve)
     lines = []
     with store.write_transaction(db):
         for item in checked:
@@ -62,15 +68,34 @@ def add_entries(db: Database, entries: list[WatchEntry], now: datetime) -> list[
             if entry.kind == "article":
                 # The canonical form is the key; the URL is fetched as given (servers may answer
                 # the canonical form, parameters sorted or re-encoded, with another page).
-                row, created = store.track_article(db, item.key, now, fetch_url=item.fetch_url)
+                row, created = store.track_article(
+                    db, item.key, now, fetch_url=item.fetch_url, resolve=resolve
+                )
                 store_tags.add_tags(db, "article", [int(row["id"])], entry.tags)
                 line = f"{'tracking' if created else 'already tracked'}: {item.key}"
             else:
-                row, created = store.add_source(db, entry.kind, item.key, entry.match, now)
+                row, created = store.add_source(
+                    db, entry.kind, item.key, entry.match, now, resolve=resolve
+                )
                 store_tags.add_tags(db, "source", [int(row["id"])], entry.tags)
                 line = f"{'added' if created else 'already a'} {entry.kind} source: {item.key}"
+                line += _source_rendering(db, int(row["id"]), item)
             lines.append(line + (f" (tags: {', '.join(entry.tags)})" if entry.tags else ""))
     return lines
+
+
+def _source_rendering(db: Database, source_id: int, item: Checked) -> str:
+    """A source entry's `render` and `screenshot` (a sources file's keys) applied; what the
+    line about the source adds ("" when it gives neither)."""
+    entry, notes = item.entry, []
+    if entry.render:
+        mode = check_render(entry.render)
+        rendering.set_source_render(db, source_id, mode)
+        notes.append(f"read {'in a browser' if mode == 'browser' else 'with a plain fetch'}")
+    if entry.screenshot:
+        rendering.set_screenshots(db, item.key, source_id, True)
+        notes.append("a screenshot with each new version")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def set_state(
@@ -148,7 +173,12 @@ def export_entries(db: Database, tag_name: str = "") -> list[WatchEntry]:
     source_tags = store_tags.source_tags(db)
     entries = [
         WatchEntry(
-            row["url"], row["kind"], row["match"] or "", tuple(source_tags.get(row["id"], []))
+            row["url"],
+            row["kind"],
+            row["match"] or "",
+            tuple(source_tags.get(row["id"], [])),
+            row.get("render") or "",
+            bool(row.get("screenshot")),
         )
         for row in store.all_sources(db)
         if (row.get("watch") or "on") != "removed"

@@ -4,6 +4,10 @@ news apps do. `ScriptSite.edition = 2` changes the second paragraph's "seven" to
 
 The script also asks for an image on 127.0.0.2 (loopback, never named by the user): a browser
 fetch must refuse it (the private-address guard), and `hits_elsewhere` must stay empty.
+With `sneaky=True` the script first tries the two ways around a page's request routes: a
+service worker (`/sw.js`) that fetches from 127.0.0.2 as it installs, and a WebSocket to
+127.0.0.2; `hits_elsewhere` must stay empty all the same, while its WebSocket to its own
+address (`/own-socket`) reaches the site.
 The shell carries an ETag and answers it with 304 (`not_modified` counts them), though the story
 changes: a page read in the browser must not be fetched conditionally. `requests` lists the paths
 asked.
@@ -36,8 +40,22 @@ fetch('/api' + location.pathname.replace(/\\.html$/, '.json'))
 """
 
 
+# The sneaky script (a blocked service worker's registration never settles: nothing waits on it).
+SNEAKY_APP = """
+new WebSocket('SOCKET/socket');
+new WebSocket('ws://' + location.host + '/own-socket');
+if (navigator.serviceWorker) { navigator.serviceWorker.register('/sw.js'); }
+APP
+"""
+WORKER = """
+self.addEventListener('install', function (event) {
+  event.waitUntil(fetch('PROBE/from-worker').catch(function () {}));
+});
+"""
+
+
 class ScriptSite(LoopbackServers):
-    def __init__(self) -> None:
+    def __init__(self, sneaky: bool = False) -> None:
         self.edition = 1
         self.not_modified = 0  # 304s sent for the shell
         self.requests: list[str] = []
@@ -55,9 +73,15 @@ class ScriptSite(LoopbackServers):
                     etag = [("ETag", SHELL_ETAG)]
                     self.answer(200, SHELL.encode(), "text/html; charset=utf-8", etag)
                 elif self.path == "/static/app.js":
-                    self.answer(
-                        200, APP.replace("PROBE", site.elsewhere_base).encode(), "text/javascript"
+                    script = SNEAKY_APP.replace("APP", APP) if sneaky else APP
+                    script = script.replace(
+                        "SOCKET", "ws" + site.elsewhere_base.removeprefix("http")
                     )
+                    script = script.replace("PROBE", site.elsewhere_base)
+                    self.answer(200, script.encode(), "text/javascript")
+                elif self.path == "/sw.js" and sneaky:
+                    worker = WORKER.replace("PROBE", site.elsewhere_base).encode()
+                    self.answer(200, worker, "text/javascript")
                 elif self.path.startswith("/api/news/"):
                     figure = FIGURES[site.edition]
                     story = {

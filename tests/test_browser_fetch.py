@@ -82,6 +82,21 @@ def test_a_site_set_to_render_is_monitored_end_to_end(script_site, db_path: Path
 
 
 @needs_browser
+def test_neither_a_web_socket_nor_a_service_worker_gets_around_the_guard(
+    db_path: Path,
+) -> None:
+    with ScriptSite(sneaky=True) as site:
+        url = site.base + STORY
+        result = CliRunner().invoke(cli, ["--db", str(db_path), "add", url, "--render", "browser"])
+        assert result.exit_code == 0, result.output
+        log = crawl(db_path, all="true").stdout
+        assert [v["title"] for v in versions(db_path)] == ["Night trains return"]
+        assert site.hits_elsewhere == []
+        assert "/own-socket" in site.requests  # a WebSocket the guard allows is connected
+    assert f"browser: WebSocket ws://127.0.0.2:{site.other.server_address[1]}/socket: " in log
+
+
+@needs_browser
 def test_a_shell_is_read_again_in_the_browser_and_its_site_remembered(
     script_site, db_path: Path
 ) -> None:

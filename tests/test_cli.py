@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -206,6 +207,32 @@ def test_compare_of_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "new.txt").write_text(NEW_TEXT, encoding="utf-8")
     result = run(tmp_path / "x.db", "compare", str(tmp_path / "old.txt"), str(tmp_path / "new.txt"))
     assert_one_line_error(result, "old.txt")
+
+
+@pytest.mark.parametrize("url", [[], ["--url", "https://news.example/budget"]])
+def test_compare_looks_no_name_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: list[str]
+) -> None:
+    # a throwaway database never crawls: naming the page's host must not ask the resolver
+    looked_up: list[object] = []
+
+    def lookup(host: object, *args: object, **kwargs: object) -> list[object]:
+        looked_up.append(host)
+        raise socket.gaierror("no look-up expected")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    (tmp_path / "old.html").write_text(html(), encoding="utf-8")
+    (tmp_path / "new.html").write_text(html(EDITED), encoding="utf-8")
+    result = run(
+        tmp_path / "x.db",
+        "compare",
+        "--json",
+        *url,
+        *(str(tmp_path / f) for f in ("old.html", "new.html")),
+    )
+    assert result.exit_code == 0, result.output
+    assert [edit["new"] for edit in json.loads(result.output)["edits"]] == ["eight"]
+    assert looked_up == []
 
 
 # --- history, diff, edits ---------------------------------------------------------------

@@ -4,6 +4,7 @@ articles`, `redline tag`, `export --force`, times with their zone, piped output 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from click.testing import CliRunner, Result
 from monitor import store
 from monitor.cli import cli
 from monitor.cli.render import edit_change, zone_named
+from monitor.fetch.watch_list import WatchEntry
+from monitor.watching import add_entries
 from tests.test_serve import HOSTILE_URL, REMOVED_URL, build_newsroom
 
 A = "https://news.example.org/2026/a.html"
@@ -54,6 +57,29 @@ def test_add_reads_a_watch_list_file(db_path: Path, tmp_path: Path) -> None:
         f"tracking: {A} (tags: council, beat)",
         f"added feed source: {FEED} (tags: elections, beat)",
     ]
+
+
+def test_a_bulk_add_looks_each_host_up_once_before_it_writes(db_path: Path) -> None:
+    # a look-up inside the write transaction would hold the database's lock while DNS answers
+    db = store.open_db(db_path)
+    asked: list[tuple[str, bool]] = []
+
+    def resolve(host: str) -> list[str]:
+        asked.append((host, db.conn.in_transaction))
+        return ["10.0.0.7"] if host == "intranet.example" else ["93.184.215.14"]
+
+    intranet = "http://intranet.example:8080/notes"
+    entries = [WatchEntry(A), WatchEntry(B), WatchEntry(FEED, "feed"), WatchEntry(intranet)]
+    try:
+        add_entries(db, entries, datetime(2026, 12, 1, tzinfo=UTC), resolve=resolve)
+        named = {(h.host, h.port): h.addresses for h in store.named_hosts(db)}
+    finally:
+        db.close()
+    assert asked == [("intranet.example", False), ("news.example.org", False)]
+    assert named == {
+        ("news.example.org", 443): frozenset(),
+        ("intranet.example", 8080): frozenset({"10.0.0.7"}),
+    }
 
 
 def test_one_bad_url_adds_nothing(db_path: Path) -> None:
@@ -184,6 +210,39 @@ def test_the_watch_list_exports_and_reads_back(db_path: Path, tmp_path: Path) ->
         f"tracking: {A} (tags: council)",  # a TOML list: its articles, then its sources
         f"added feed source: {FEED} (tags: elections)",
     ]
+
+
+def test_a_sources_file_added_as_a_watch_list_keeps_render_and_screenshot(
+    db_path: Path, tmp_path: Path
+) -> None:
+    listing = tmp_path / "sources.toml"
+    listing.write_text(
+        f'[[source]]\nkind = "feed"\nurl = "{FEED}"\nrender = "browser"\nscreenshot = true\n',
+        encoding="utf-8",
+    )
+    added = run(db_path, "add", "--from", str(listing))
+    assert added.exit_code == 0, added.output
+    assert added.output.splitlines()[0] == (
+        f"added feed source: {FEED} (read in a browser; a screenshot with each new version)"
+    )
+    db = store.open_db(db_path)
+    try:
+        assert [(s["url"], s["render"], s["screenshot"]) for s in store.all_sources(db)] == [
+            (FEED, "browser", 1)
+        ]
+    finally:
+        db.close()
+    exported = run(db_path, "articles", "--export", "toml")
+    assert 'render = "browser"\nscreenshot = true\n' in exported.output
+
+
+def test_a_bad_render_mode_in_a_watch_list_adds_nothing(db_path: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "sources.toml"
+    listing.write_text(
+        f'[[source]]\nkind = "feed"\nurl = "{FEED}"\nrender = "chrome"\n', encoding="utf-8"
+    )
+    one_line_error(run(db_path, "add", A, "--from", str(listing)), "entry 2", "render must be")
+    assert run(db_path, "articles", "--export", "csv").output == "url,kind,match,tags\n"
 
 
 def test_edits_by_tag(tmp_path: Path) -> None:

@@ -148,6 +148,25 @@ def test_cluster_init_add_and_status(pg_url: str, tmp_path: Path) -> None:
     assert row["jobs"] == {"queued": 0, "running": 0, "failed": 0}
 
 
+def test_a_bulk_cluster_add_looks_each_host_up_once_before_any_shard_is_written(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from monitor.cluster import coordination, routing
+
+    config = init_cluster(pg_url, tmp_path, 8)
+    asked: list[tuple[str, list[Path]]] = []
+
+    def resolve(host: str) -> list[str]:
+        asked.append((host, list(tmp_path.glob("shard-*.db"))))
+        return []
+
+    urls = [f"https://{host}/{n}" for host in ("www.example.com", "news.example.org") for n in "ab"]
+    with coordination.connect(pg_url) as conn:
+        created = routing.track_urls(conn, config, urls, NOW, resolve=resolve)
+    assert sum(created.values()) == 4
+    assert asked == [("news.example.org", []), ("www.example.com", [])]
+
+
 def test_init_again_keeps_the_shard_count(pg_url: str, tmp_path: Path) -> None:
     redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
     redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8",
@@ -198,6 +217,89 @@ def test_redline_add_and_sources_with_pg_route_to_the_shard(pg_url: str, tmp_pat
         ("https://www.example.com/news/a", url)
     ]
     db.close()
+
+
+def test_redline_add_with_pg_from_a_file_keeps_each_entry_kind_and_match(
+    pg_url: str, tmp_path: Path
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    listing = tmp_path / "beat.csv"
+    listing.write_text(
+        "url,kind,match\n"
+        "https://www.example.com/news/a,,\n"
+        "https://news.example.org/rss.xml,feed,\n"
+        "https://www.example.net/world/,section,/world/\n"
+        "https://www.example.com/news/b,article,\n",
+        encoding="utf-8",
+    )
+    out = redline("add", "--from", str(listing), "--pg", pg_url)
+    assert out.splitlines() == [
+        "tracking 2 new article(s) in 1 shard(s); 0 already tracked",
+        f"added feed source in shard {shard_of('https://example.org/', 8)}: "
+        "https://news.example.org/rss.xml",
+        f"added section source in shard {shard_of('https://example.net/', 8)}: "
+        "https://www.example.net/world/",
+    ]
+    rows = json.loads(redline("sources", "--pg", pg_url, "--json"))
+    assert [(r["kind"], r["url"], r["match"]) for r in rows] == [
+        ("feed", "https://news.example.org/rss.xml", None),
+        ("section", "https://www.example.net/world/", "/world/"),
+    ]
+    db = store.open_db(shard_path(tmp_path, shard_of("https://example.com/", 8), 8))
+    assert [a["url"] for a in store.all_articles(db)] == [
+        "https://www.example.com/news/a",
+        "https://www.example.com/news/b",
+    ]
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("listing", "message"),
+    [
+        ("url,tags\nhttps://example.com/a,council\n", "Error: tags are not available with --pg"),
+        ("url,kind\nhttps://example.com/a,\nftp://example.com/rss,feed\n", "Error: entry 2"),
+        ("", "Error: give at least one URL, or --from FILE"),
+    ],
+)
+def test_redline_add_with_pg_refuses_what_the_cluster_cannot_keep_and_adds_nothing(
+    pg_url: str, tmp_path: Path, listing: str, message: str
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    (tmp_path / "list.csv").write_text(listing, encoding="utf-8")
+    args = ["--from", str(tmp_path / "list.csv")] if listing else []
+    result = CliRunner().invoke(cli, ["add", *args, "--pg", pg_url])
+    assert result.exit_code in (1, 2), result.output
+    assert result.output.strip().splitlines()[-1].startswith(message), result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.glob("shard-*.db")) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sources", "--load", "{file}", "--pg", "{pg}"],
+        ["cluster", "--pg", "{pg}", "sources", "--load", "{file}"],
+        ["add", "--from", "{file}", "--pg", "{pg}"],
+    ],
+)
+@pytest.mark.parametrize("key", ['render = "browser"', "screenshot = true"])
+def test_a_cluster_refuses_rendering_settings_in_one_line_and_adds_nothing(
+    pg_url: str, tmp_path: Path, command: list[str], key: str
+) -> None:
+    redline("cluster", "--pg", pg_url, "init", "--dir", str(tmp_path), "--shards", "8")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nkind = "feed"\nurl = "https://news.example.org/rss.xml"\n'
+        f'[[source]]\nkind = "feed"\nurl = "https://www.example.net/rss.xml"\n{key}\n'
+    )
+    args = [arg.format(file=sources, pg=pg_url) for arg in command]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: render and screenshot are not available with --pg: https://www.example.net/rss.xml"
+    )
+    assert list(tmp_path.glob("shard-*.db")) == []
+    assert json.loads(redline("sources", "--pg", pg_url, "--json")) == []
 
 
 @pytest.mark.parametrize(

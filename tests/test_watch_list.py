@@ -35,6 +35,11 @@ FEED = "https://news.example.org/rss.xml"
             [WatchEntry(A, tags=("council",)), WatchEntry(FEED, "section", "/news/")],
         ),
         (
+            "sources.toml",  # a sources file's rendering keys are kept
+            f'[[source]]\nkind = "feed"\nurl = "{FEED}"\nrender = "Browser"\nscreenshot = true\n',
+            [WatchEntry(FEED, "feed", render="browser", screenshot=True)],
+        ),
+        (
             "feeds.opml",
             f'<opml version="2.0"><body><outline text="x" xmlUrl="{FEED}" category="politics"/>'
             '<outline text="folder"/></body></opml>',
@@ -57,6 +62,14 @@ def test_an_exported_list_reads_back_the_same(fmt: str) -> None:
     assert read_watch_list(write_watch_list(entries, fmt), f"list.{fmt}") == entries
 
 
+def test_an_exported_toml_list_keeps_what_sources_are_read_with() -> None:
+    entries = [
+        WatchEntry(FEED, "feed", render="browser", screenshot=True),
+        WatchEntry("https://x.example/map.xml", "sitemap", render="static"),
+    ]
+    assert read_watch_list(write_watch_list(entries, "toml"), "list.toml") == entries
+
+
 def test_opml_export_holds_the_feeds_only() -> None:
     entries = [WatchEntry(A), WatchEntry(FEED, "feed", tags=("politics",))]
     assert read_watch_list(write_watch_list(entries, "opml"), "x.opml") == [entries[1]]
@@ -72,6 +85,16 @@ def test_opml_export_holds_the_feeds_only() -> None:
         ("x.toml", '[[source]]\nkind = "article"\nurl = "https://a.example/"\n', "a source is"),
         ("x.opml", "<opml><body>", "not valid OPML"),
         ("x.csv", 'url,tags\nhttps://a.example/,"no<tags>"\n', "not a tag"),
+        (
+            "x.toml",
+            '[[article]]\nurl = "https://a.example/"\nrender = "browser"\n',
+            "x.toml: article 1: render and screenshot go with a [[source]]",
+        ),
+        (
+            "x.toml",
+            '[[source]]\nkind = "feed"\nurl = "https://a.example/"\nscreenshot = "yes"\n',
+            "x.toml: source 1: screenshot must be true or false",
+        ),
     ],
 )
 def test_a_bad_list_is_refused_naming_the_line(name: str, text: str, message: str) -> None:

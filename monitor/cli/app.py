@@ -253,14 +253,7 @@ def add(
     if pg_url and (render_mode or screenshot is not None or tags):
         raise click.UsageError("--render, --screenshot and --tag are not available with --pg")
     if pg_url:
-        from monitor.cluster.commands import add_to_cluster
-
         _not_both_db_and_pg(ctx)
-        pg_urls = list(urls)
-        if from_file is not None:
-            pg_urls += [e.url for e in load_watch_list(from_file)]
-        click.echo(add_to_cluster(pg_url, pg_urls, kind, match))
-        return
     if not urls and from_file is None:
         raise click.UsageError("give at least one URL, or --from FILE")
     if match and kind != "section":
@@ -272,6 +265,10 @@ def add(
             dataclasses.replace(e, tags=tuple(dict.fromkeys(e.tags + given)))
             for e in load_watch_list(from_file)
         ]
+    if pg_url:
+        for line in _add_to_cluster(pg_url, entries):
+            click.echo(line)
+        return
     db = _open(ctx)
     try:
         for line in watching.add_entries(db, entries, store.utc_now()):
@@ -281,6 +278,25 @@ def add(
                 click.echo(line)
     finally:
         db.close()
+
+
+def _add_to_cluster(pg_url: str, entries: list[WatchEntry]) -> list[str]:
+    """`add --pg`: every entry checked first (all or nothing), then each group of one kind and
+    match pattern added to the cluster, a line each. The cluster keeps no tags."""
+    from monitor.cluster.commands import add_to_cluster, refuse_rendering
+
+    for entry in entries:
+        if entry.tags:
+            raise click.UsageError(f"tags are not available with --pg (tagged: {entry.url})")
+    refuse_rendering([(e.url, bool(e.render or e.screenshot)) for e in entries])
+    watching.check_entries(entries)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for entry in entries:
+        groups.setdefault((entry.kind, entry.match), []).append(entry.url)
+    return [
+        add_to_cluster(pg_url, group, None if kind == "article" else kind, match)
+        for (kind, match), group in groups.items()
+    ]
 
 
 def _set_rendering(

@@ -219,6 +219,7 @@ def show_cluster_sources(pg_url: str, load_file: Path | None, as_json: bool) -> 
             config = coordination.load_config(conn)
             if load_file is not None:
                 specs = load_sources(load_file)
+                refuse_rendering([(s.url, bool(s.render or s.screenshot)) for s in specs])
                 now = store.utc_now()
                 added = sum(routing.add_source(conn, config, s, now)[1] for s in specs)
                 click.echo(f"{added} source(s) added from {load_file}", err=as_json)
@@ -232,6 +233,14 @@ def show_cluster_sources(pg_url: str, load_file: Path | None, as_json: bool) -> 
     for row in rows:
         table.add_row(str(row["shard"]), row["kind"], row["url"], row["match"] or "")
     Console(highlight=False).print(table, markup=False) if rows else click.echo("no sources")
+
+
+def refuse_rendering(sources: list[tuple[str, bool]]) -> None:
+    """Refuse, before anything is written, a source (`(url, asks)` each) asking to be read in
+    a browser or screenshotted: a cluster keeps neither setting, which would be lost silently."""
+    for url, asks in sources:
+        if asks:
+            raise click.UsageError(f"render and screenshot are not available with --pg: {url}")
 
 
 # How long `cluster check` waits for a node's tick to release the tick lock (a tick takes

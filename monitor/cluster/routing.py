@@ -13,6 +13,7 @@ from monitor import store
 from monitor.cluster import coordination
 from monitor.cluster.coordination import ClusterConfig, Row
 from monitor.cluster.shards import shard_of, shard_path
+from monitor.fetch.addresses import Resolver, resolve_host, resolved_beforehand
 from monitor.fetch.sources import SourceSpec
 
 # Articles moved out of a shard after one discovery round, at most: a feed lists tens to a few
@@ -38,10 +39,13 @@ def track_urls(
     urls: list[str],
     now: datetime,
     fetch_urls: dict[str, str] | None = None,
+    resolve: Resolver = resolve_host,
 ) -> dict[int, int]:
     """Track canonical article URLs, each in its shard (every shard file opened once), fetched
-    at `fetch_urls[url]` where given (as `redline add` does); returns {shard: articles created}."""
+    at `fetch_urls[url]` where given (as `redline add` does); returns {shard: articles created}.
+    Every host is looked up (with `resolve`, once each) before any shard is written."""
     fetch = fetch_urls or {}
+    resolve = resolved_beforehand(urls, resolve)
     by_shard: dict[int, list[str]] = defaultdict(list)
     for url in urls:
         by_shard[shard_of(url, config.shards)].append(url)
@@ -51,7 +55,7 @@ def track_urls(
         try:
             with store.write_transaction(db):  # one transaction a shard, a savepoint a URL
                 created[shard] = sum(
-                    store.track_article(db, url, now, fetch_url=fetch.get(url, ""))[1]
+                    store.track_article(db, url, now, fetch.get(url, ""), resolve)[1]
                     for url in group
                 )
         finally:

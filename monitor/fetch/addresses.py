@@ -101,6 +101,19 @@ def resolve_host(host: str) -> list[str]:
         return []
 
 
+def resolved_beforehand(urls: Iterable[str], resolve: Resolver = resolve_host) -> Resolver:
+    """A resolver answering from look-ups made now, one per distinct host name of `urls` (IP
+    literals need none): a bulk add names its hosts inside one write transaction, which must not
+    wait on DNS. A host not among `urls` is looked up when asked."""
+    hosts = {host_of(url) for url in urls}
+    found = {host: resolve(host) for host in sorted(hosts) if host and not is_ip_literal(host)}
+
+    def lookup(host: str) -> list[str]:
+        return found[host] if host in found else resolve(host)
+
+    return lookup
+
+
 def addresses_refusal(host: str, addresses: Iterable[str]) -> str | None:
     """Why `host`, which resolved to `addresses`, must not be reached; None when every address
     is public. No address at all is refused (fail closed)."""

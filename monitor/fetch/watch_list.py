@@ -6,7 +6,8 @@ URLs are checked by whoever adds them (`monitor.watching`), so every reader shar
 - CSV: a header with `url` and optionally `kind` (article, feed, sitemap, section), `match` and
   `tags` (comma-separated);
 - TOML: `[[article]]` tables (`url`, `tags`) and `[[source]]` tables (`kind`, `url`, `match`,
-  `tags`), so a sources file (`redline sources --load`) is a watch list too;
+  `tags`, `render`, `screenshot`), so a sources file (`redline sources --load`) is a watch list
+  too;
 - OPML: every `<outline xmlUrl=…>` is a feed; its `category` attribute gives tags.
 
 Also used by `redline cluster add` (one reader for every command that takes a list of URLs).
@@ -20,8 +21,9 @@ import re
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from monitor.errors import ConfigError
@@ -45,6 +47,8 @@ class WatchEntry:
     kind: str = "article"
     match: str = ""
     tags: tuple[str, ...] = ()
+    render: str = ""  # a source's: "browser" or "static" ("" leaves it as it is)
+    screenshot: bool = False  # a source's: a screenshot with each new version of its articles
 
 
 def parse_tags(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -125,8 +129,24 @@ def _toml(text: str, name: str) -> list[WatchEntry]:
             if table == "source" and kind == "article":
                 raise ConfigError(f"{where}: a source is a feed, sitemap or section")
             url, match, tags = item.get("url"), item.get("match"), item.get("tags")
-            entries.append(_entry(url, kind, match, tags, where))
+            if table == "article" and ("render" in item or "screenshot" in item):
+                raise ConfigError(
+                    f"{where}: render and screenshot go with a [[source]] "
+                    "(an article's site: `redline add URL --render` or `--screenshot`)"
+                )
+            entry = _entry(url, kind, match, tags, where)
+            entries.append(_rendering(entry, item, where) if table == "source" else entry)
     return entries
+
+
+def _rendering(entry: WatchEntry, item: dict[str, Any], where: str) -> WatchEntry:
+    """A source table's `render` and `screenshot` keys (as a sources file gives them)."""
+    render, screenshot = item.get("render", ""), item.get("screenshot", False)
+    if not isinstance(render, str):
+        raise ConfigError(f"{where}: render must be a string")
+    if not isinstance(screenshot, bool):
+        raise ConfigError(f"{where}: screenshot must be true or false, not {screenshot!r}")
+    return replace(entry, render=render.strip().lower(), screenshot=screenshot)
 
 
 def _opml(text: str, name: str) -> list[WatchEntry]:
@@ -205,6 +225,10 @@ def watch_list_toml(entries: Iterable[WatchEntry]) -> str:
         lines.append(f"url = {_toml_string(e.url)}")
         if e.match:
             lines.append(f"match = {_toml_string(e.match)}")
+        if e.render:
+            lines.append(f"render = {_toml_string(e.render)}")
+        if e.screenshot:
+            lines.append("screenshot = true")
         lines.append("tags = [" + ", ".join(_toml_string(t) for t in e.tags) + "]")
         parts.append("\n".join(lines) + "\n")
     return "".join(parts)

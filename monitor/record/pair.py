@@ -50,6 +50,9 @@ def compare_pages(old: RawPage, new: RawPage, url: str = "") -> PairComparison:
     with tempfile.TemporaryDirectory(prefix="redline-compare-") as folder:
         db = store.open_db(Path(folder) / "pair.db")
         try:
+            # Created here, unnamed: naming its host would look the name up (a throwaway
+            # database never crawls, so it needs no address vouched for).
+            store.track_article(db, url, now, resolve=_no_lookup)
             first = record_page(db, _fetched(url, url, old), now)
             article = next(iter(db["articles"].rows), None)
             key, fetch = url, url
@@ -59,6 +62,10 @@ def compare_pages(old: RawPage, new: RawPage, url: str = "") -> PairComparison:
         finally:
             db.close()
     return _pair(first, second)
+
+
+def _no_lookup(_host: str) -> list[str]:
+    return []
 
 
 def _fetched(key: str, fetch: str, page: RawPage) -> FetchedPage:

@@ -649,12 +649,20 @@ def named_hosts(db: Database) -> frozenset[NamedHost]:
 
 
 # --- sources -------------------------------------------------------------------------------
-def add_source(db: Database, kind: str, url: str, match: str, now: datetime) -> tuple[Row, bool]:
-    """Register a source (feed, sitemap, section); returns (row, created)."""
+def add_source(
+    db: Database,
+    kind: str,
+    url: str,
+    match: str,
+    now: datetime,
+    resolve: Resolver = resolve_host,
+) -> tuple[Row, bool]:
+    """Register a source (feed, sitemap, section), its host named by the user (`host_naming`,
+    looked up with `resolve`); returns (row, created)."""
     existing = list(db.query("select * from sources where url = ?", [url]))
     if existing:
         return existing[0], False
-    naming = host_naming(url, now)
+    naming = host_naming(url, now, resolve)
     with write_transaction(db):
         name_host(db, naming)
         _table(db, "sources").insert(
