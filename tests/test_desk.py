@@ -387,3 +387,23 @@ def test_a_canned_query_lists_the_edits_of_a_tag(desk: Desk, newsroom: Newsroom)
     ).json()
     assert rows and {row["url"] for row in rows} == {HOSTILE_URL}
     assert 'href="/redline/tagged_edits?tag=council"' in desk.get("/?tag=council").text
+
+
+def test_an_imported_sources_file_keeps_how_its_articles_are_read(
+    desk: Desk, newsroom: Newsroom
+) -> None:
+    listing = (
+        '[[source]]\nkind = "feed"\nurl = "https://app.example/feed.xml"\n'
+        'render = "browser"\nscreenshot = true\n'
+    )
+    response = desk.post(
+        "/-/redline/desk/import",
+        {"back": "/"},
+        files={"file": ("sources.toml", listing.encode(), "application/toml")},
+    )
+    assert response.status_code == 302, response.text
+    [source] = rows(
+        newsroom.path,
+        "select render, screenshot from sources where url = 'https://app.example/feed.xml'",
+    )
+    assert (source["render"], source["screenshot"]) == ("browser", 1)

@@ -13,6 +13,7 @@ GET).
 
 from __future__ import annotations
 
+import dataclasses
 import email.parser
 import email.policy
 from collections.abc import Callable
@@ -277,7 +278,7 @@ def _import(db: Database, form: dict[str, str]) -> list[str]:
     name = form.get("file_filename") or "pasted list"
     extra = parse_tags(form.get("tags") or "")
     entries = [
-        WatchEntry(e.url, e.kind, e.match, tuple(dict.fromkeys(e.tags + extra)))
+        dataclasses.replace(e, tags=tuple(dict.fromkeys(e.tags + extra)))
         for e in read_watch_list(text, name)
     ]
     return watching.add_entries(db, entries, store.utc_now())
