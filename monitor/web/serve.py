@@ -91,12 +91,22 @@ def register_plugin() -> None:
     of Datasette's (which prints a rich traceback with local variables for every 404)."""
     from datasette.plugins import pm
 
-    from monitor.web.datasette import access, article, captures, desk, errors, plugin, queries
+    from monitor.web.datasette import (
+        access,
+        article,
+        captures,
+        cluster_search,
+        desk,
+        errors,
+        plugin,
+        queries,
+    )
 
     for module, name in (
         (access, "redline.access"),
         (desk, "redline.desk"),
         (article, "redline.article"),
+        (cluster_search, "redline.search"),
     ):
         if not pm.is_registered(module):
             pm.register(module, name=name)
@@ -120,13 +130,15 @@ def make_datasette(
     shards: Sequence[Path] = (),
     write_token: str = "",
     read_only: str = "",
+    pg_url: str = "",
     **choices: Any,
 ) -> Datasette:
     """A Datasette on `db_path` named "redline", mutable, with Redline's metadata and plugin;
     `choices` are `build_metadata`'s; `shards` (a cluster's shard files) are added beside it, each
     named after its file. `write_token` lets its holder change the watch list from the desk
     (kept on the object, never in the metadata, which `/-/metadata` publishes); `read_only`, when
-    given, says why nobody may."""
+    given, says why nobody may. `pg_url`, a cluster's PostgreSQL (kept on the object too: it may
+    hold a password), turns the cluster's search page on."""
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
 
@@ -148,6 +160,8 @@ def make_datasette(
     # Datasette also adds an in-memory database; visitors have no use for it.
     datasette.redline_write_token = write_token
     datasette.redline_read_only = read_only
+    datasette.redline_pg = pg_url
+    datasette.redline_databases = (DATABASE, *(shard.stem for shard in shards))
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     datasette.add_database(

@@ -24,7 +24,7 @@ from monitor.cli.evidence import evidence_warc
 from monitor.errors import RedlineError
 from monitor.ids import parse_id
 from monitor.store import desk as store_desk
-from monitor.web.datasette import DATABASE, readable_database
+from monitor.web.datasette import DATABASE, chosen_database, page_link, readable_database
 from monitor.web.datasette.access import may_write
 from monitor.web.datasette.captures import _read
 from monitor.web.datasette.desk import highlighted, read
@@ -64,11 +64,12 @@ async def article_page(datasette: Any, request: Any) -> Response:
     from monitor.web.datasette.plugin import diff_worker
 
     article_id = _article_id(request)
+    database = chosen_database(datasette, request)
 
     def gather(db: Database) -> tuple[Any, list[dict[str, Any]]]:
         return store_desk.article(db, article_id), store_desk.timeline(db, article_id)
 
-    article, rows = await read(datasette, request, gather)
+    article, rows = await read(datasette, request, gather, database)
     if article is None:
         raise NotFound(f"no article {article_id}")
     shown = await diff_worker(datasette).run(_highlight_timeline, rows)
@@ -76,12 +77,13 @@ async def article_page(datasette: Any, request: Any) -> Response:
     page = await datasette.render_template(
         "redline_article.html",
         {
-            "database": DATABASE,
+            "database": database,
+            "link": page_link(datasette, database),
             "article": article,
             "rows": shown if shown is not None else rows,
             "highlighted": shown is not None,
             "versions": versions,
-            "may_write": await may_write(datasette, request),
+            "may_write": database == DATABASE and await may_write(datasette, request),
             "back": request.path,
         },
         request=request,
@@ -92,7 +94,9 @@ async def article_page(datasette: Any, request: Any) -> Response:
 async def evidence_download(datasette: Any, request: Any) -> Response:
     """The article's evidence as a gzipped WARC file: every version and captured page, or
     `?version=N` alone."""
-    db = await readable_database(datasette, request, "versions")
+    db = await readable_database(
+        datasette, request, "versions", chosen_database(datasette, request)
+    )
     article_id = _article_id(request)
     raw = request.args.get("version") or ""
     seq = _version(raw, article_id) if raw else None
@@ -120,13 +124,12 @@ async def evidence_download(datasette: Any, request: Any) -> Response:
 async def compare_pick(datasette: Any, request: Any) -> Response:
     """/-/redline/article/ID/compare?from=N&to=M: the picker's answer, the compare page."""
     article_id = _article_id(request)
+    link = page_link(datasette, chosen_database(datasette, request))
     picked = [request.args.get(name) or "" for name in ("from", "to")]
     if not all(picked):
         raise BadRequest("choose two version numbers")
     first, second = sorted(_version(value, article_id) for value in picked)
-    return Response.redirect(
-        datasette.urls.path(f"/-/redline/compare/{article_id}/{first}/{second}")
-    )
+    return Response.redirect(link(f"/-/redline/compare/{article_id}/{first}/{second}"))
 
 
 @cache

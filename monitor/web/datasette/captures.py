@@ -22,7 +22,7 @@ from monitor.capture import CAPTURE_CSP, NO_HEADERS, Capture, safe_html, text_pa
 from monitor.errors import CaptureNotFoundError
 from monitor.ids import parse_id
 from monitor.store import captures, rendering
-from monitor.web.datasette import DATABASE, readable_database
+from monitor.web.datasette import chosen_database, page_link, readable_database
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -64,7 +64,8 @@ async def _read(datasette: Any, db: Any, function: Callable[[Database], Any]) ->
 
 async def capture_page(datasette: Any, request: Any) -> Response:
     """/-/redline/snapshot/{id}: the capture's facts and the page in a sandboxed frame."""
-    db = await readable_database(datasette, request, "versions")
+    database = chosen_database(datasette, request)
+    db = await readable_database(datasette, request, "versions", database)
     snapshot_id = _snapshot_id(request)
     capture: Capture = await _read(
         datasette, db, lambda conn: captures.find_capture(conn, snapshot_id)
@@ -75,7 +76,8 @@ async def capture_page(datasette: Any, request: Any) -> Response:
     page = await datasette.render_template(
         "redline_capture.html",
         {
-            "database": DATABASE,
+            "database": database,
+            "link": page_link(datasette, database),
             "capture": capture,
             "screenshot": screenshot,
             "no_headers": NO_HEADERS,
@@ -94,7 +96,8 @@ async def captured_document(datasette: Any, request: Any) -> Response:
     """/-/redline/snapshot/{id}/page: the cleaned page, under a CSP that loads and runs nothing."""
     from monitor.web.datasette.plugin import diff_worker
 
-    db = await readable_database(datasette, request, "versions")
+    database = chosen_database(datasette, request)
+    db = await readable_database(datasette, request, "versions", database)
     snapshot_id = _snapshot_id(request)
     capture: Capture = await _read(
         datasette, db, lambda conn: captures.find_capture(conn, snapshot_id)
@@ -123,7 +126,8 @@ async def captured_document(datasette: Any, request: Any) -> Response:
 
 async def captured_screenshot(datasette: Any, request: Any) -> Response:
     """/-/redline/snapshot/{id}/screenshot.png: the screenshot taken with the captured page."""
-    db = await readable_database(datasette, request, "versions")
+    database = chosen_database(datasette, request)
+    db = await readable_database(datasette, request, "versions", database)
     snapshot_id = _snapshot_id(request)
     rows = await db.execute(
         "select png from screenshots where snapshot_id = ? order by id desc limit 1", [snapshot_id]

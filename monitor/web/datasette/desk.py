@@ -46,6 +46,7 @@ from monitor.web.datasette.access import (
     token_matches,
     write_token,
 )
+from monitor.web.datasette.cluster_search import search_enabled
 from monitor.web.datasette.diffs import word_diff_html
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,9 +66,11 @@ EXPORT_TYPES = {
 }
 
 
-async def read(datasette: Any, request: Any, function: Callable[[Database], Any]) -> Any:
-    """`function` over a read connection of Redline's database (after the view checks)."""
-    db = await readable_database(datasette, request, "articles")
+async def read(
+    datasette: Any, request: Any, function: Callable[[Database], Any], database: str = DATABASE
+) -> Any:
+    """`function` over a read connection of a Redline database (after the view checks)."""
+    db = await readable_database(datasette, request, "articles", database)
     return await db.execute_fn(lambda conn: function(Database(conn, execute_plugins=False)))
 
 
@@ -172,6 +175,7 @@ async def desk_page(datasette: Any, request: Any) -> Response:
             "may_write": await may_write(datasette, request),
             "read_only": read_only_reason(datasette),
             "needs_token": bool(write_token(datasette)),
+            "cluster_search": search_enabled(datasette),
             "listed": store_desk.DESK_ARTICLES,
             "back": request.full_path,
         },

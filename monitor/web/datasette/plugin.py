@@ -38,7 +38,7 @@ from monitor.errors import RedlineError
 from monitor.fetch.urls import canonicalize_url
 from monitor.ids import parse_id
 from monitor.store.views import fts_query
-from monitor.web.datasette import DATABASE, readable_database
+from monitor.web.datasette import DATABASE, chosen_database, page_link, readable_database
 from monitor.web.datasette.diffs import Block, body_diff, body_diff_html, word_diff_html
 from monitor.web.datasette.queries import canned_cells
 from monitor.web.datasette.worker import DIFF_TIMEOUT, TOO_LARGE, DiffWorker
@@ -337,13 +337,16 @@ async def _render_pair(
     edits: list[dict[str, Any]],
     change: dict[str, Any] | None,
     neighbours: dict[str, Any],
+    database: str = DATABASE,
 ) -> Response:
     """The diff page; `parts` None when the diff was too large to compute here."""
     blocks, shown = parts if parts is not None else ([], _plain_edit_rows(edits))
     page = await datasette.render_template(
         "redline_diff.html",
         {
-            "database": DATABASE,
+            "database": database,
+            "link": page_link(datasette, database),
+            "here": request.path,
             "article": article,
             "old": old,
             "new": new,
@@ -361,8 +364,10 @@ async def _render_pair(
 
 
 async def change_page(datasette: Any, request: Any) -> Response:
-    """/-/redline/diff/{change_id}: what one change did, edits listed and the body highlighted."""
-    db = await readable_database(datasette, request, "version_diffs")
+    """/-/redline/diff/{change_id}: what one change did, edits listed and the body highlighted;
+    `?db=shard-NN` for a change of a cluster's shard."""
+    database = chosen_database(datasette, request)
+    db = await readable_database(datasette, request, "version_diffs", database)
     change_id = _int(request, "change_id")
     changes = await _rows(db, "select * from changes where id = ?", [change_id])
     if not changes:
@@ -400,13 +405,15 @@ async def change_page(datasette: Any, request: Any) -> Response:
         edits=edits,
         change=change,
         neighbours=around[0],
+        database=database,
     )
 
 
 async def compare_page(datasette: Any, request: Any) -> Response:
     """/-/redline/compare/{article_id}/{from}/{to}: any two versions, edits computed afresh (in
-    a diff worker, within its size cap and time limit)."""
-    db = await readable_database(datasette, request, "version_diffs")
+    a diff worker, within its size cap and time limit); `?db=` as on the diff page."""
+    database = chosen_database(datasette, request)
+    db = await readable_database(datasette, request, "version_diffs", database)
     article_id = _int(request, "article_id")
     articles = await _rows(db, "select * from articles where id = ?", [article_id])
     if not articles:
@@ -442,6 +449,7 @@ async def compare_page(datasette: Any, request: Any) -> Response:
         edits=[],
         change=change,
         neighbours={},
+        database=database,
     )
 
 
