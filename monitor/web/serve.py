@@ -252,6 +252,12 @@ def serve(
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A cluster's shard directory: every shard, and its rollup as `redline`.",
 )
+@click.option(
+    "--pg",
+    "pg_url",
+    envvar="REDLINE_PG",
+    help="With --cluster: the cluster's PostgreSQL URL, for the search page (env REDLINE_PG).",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -261,6 +267,7 @@ def serve_command(
     public_url: str | None,
     snapshot_downloads: bool | None,
     cluster_dir: Path | None,
+    pg_url: str | None,
 ) -> None:
     """Browse the database in Datasette: edit feed, timelines, diffs, searches, Atom feed."""
     try:
@@ -273,6 +280,10 @@ def serve_command(
         public_url = (public_url or config.serve.public_url).rstrip("/")
         if public_url and not public_url.startswith(("http://", "https://")):
             raise click.BadParameter("expected an http or https URL", param_hint="--public-url")
+        if pg_url and cluster_dir is None:
+            if ctx.get_parameter_source("pg_url") == click.core.ParameterSource.COMMANDLINE:
+                raise click.UsageError("--pg needs --cluster DIR")
+            pg_url = None  # REDLINE_PG set for the cluster commands: no use to one database
         db_path = Path(ctx.obj["db"])
         shards: list[Path] = []
         if cluster_dir is not None:  # the rollup (created empty if need be) and every shard
@@ -291,6 +302,11 @@ def serve_command(
             f"({'SQL allowed' if allow_sql else 'no arbitrary SQL'}; Ctrl-C stops)"
         )
         read_only = CLUSTER_READ_ONLY if cluster_dir else ""
+        if cluster_dir is not None:
+            click.echo(
+                "cluster search: "
+                + ("/-/redline/search" if pg_url else "off (give --pg URL to turn it on)")
+            )
         click.echo(
             f"watch desk: {desk_writers(host, public_url, config.serve.write_token, read_only)}"
         )
@@ -311,6 +327,7 @@ def serve_command(
             shards=shards,
             write_token=config.serve.write_token,
             read_only=read_only,
+            pg_url=pg_url or "",
         )
     except RedlineError as error:
         raise click.ClickException(str(error)) from error
