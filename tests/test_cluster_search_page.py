@@ -6,6 +6,7 @@ may be named."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,9 @@ def cluster(pg_url: str, tmp_path: Path) -> Path:
     """A cluster of SHARDS shards with FIRST's and SECOND's edits, rolled up and indexed."""
     config = init_cluster(pg_url, tmp_path, SHARDS)
     assert shard_of(FIRST, SHARDS) != shard_of(SECOND, SHARDS)
-    record_edit(path_of(config, shard_of(FIRST, SHARDS)), FIRST, "seven to four",
-                "eight to four, with &lt;script&gt;alert(1)&lt;/script&gt; in the minutes")  # fmt: skip
+    hostile = HOSTILE.replace("<", "&lt;").replace(">", "&gt;")  # as text on the page
+    first = f"eight to four, with {hostile} in the minutes"
+    record_edit(path_of(config, shard_of(FIRST, SHARDS)), FIRST, "seven to four", first)
     record_edit(path_of(config, shard_of(SECOND, SHARDS)), SECOND, "seven to four", "nine to four")
     assert "2 change(s) indexed" in redline("cluster", "--pg", pg_url, "rollup")
     return tmp_path
@@ -81,11 +83,9 @@ def get(directory: Path, pg_url: str, *paths: str, follow: bool = False) -> list
 
 
 def hit_links(page: str) -> list[str]:
-    import re
-
-    return [
-        link.replace("&amp;", "&") for link in re.findall(r'<a href="([^"]+)" class="diff-link"', page)
-    ]
+    """The diff links of a search page, as a browser follows them."""
+    found = re.findall(r'<a href="([^"]+)" class="diff-link"', page)
+    return [link.replace("&amp;", "&") for link in found]
 
 
 def test_a_search_finds_an_edit_made_on_a_shard_and_opens_its_diff_there(

@@ -43,7 +43,7 @@ def page_link(datasette: Any, database: str) -> Callable[..., str]:
         query = {k: v for k, v in args.items() if v is not None}
         if database != DATABASE:
             query[DB_PARAMETER] = database
-        return datasette.urls.path(path) + (f"?{urlencode(query)}" if query else "")
+        return str(datasette.urls.path(path)) + (f"?{urlencode(query)}" if query else "")
 
     return link
 
