@@ -114,23 +114,43 @@ def test_the_article_page_of_a_shard_opens_with_its_links_in_the_shard(
     assert page.status_code == 200 and FIRST in page.text
     assert f'href="/-/redline/diff/1?db={shard}"' in page.text
     assert f'<input type="hidden" name="db" value="{shard}">' in page.text
+    (picked,) = get(cluster, pg_url, f"/-/redline/article/1/compare?from=2&to=1&db={shard}")
+    assert picked.status_code == 302
+    assert picked.headers["location"] == f"/-/redline/compare/1/1/2?db={shard}"
+
+
+# Names a visitor might try: none is one of the server's Redline databases.
+NOT_REDLINE = [
+    "nosuch",
+    "shard-99",  # not a shard of this cluster
+    "_internal",  # Datasette's own database: mounted, not a Redline database
+    "../rollup",
+    "",
+]
 
 
 @pytest.mark.parametrize(
-    "path",
+    "page",
     [
-        "/-/redline/diff/1?db=nosuch",
-        "/-/redline/diff/1?db=shard-99",  # not a shard of this cluster
-        "/-/redline/diff/1?db=_internal",  # mounted by Datasette, not a Redline database
-        "/-/redline/diff/99999999999999999999?db=shard-1",  # past SQLite's integers
-        "/-/redline/article/1?db=nosuch",
-        "/-/redline/snapshot/1?db=nosuch",
+        "/-/redline/diff/1",
+        "/-/redline/compare/1/1/2",
+        "/-/redline/article/1",
+        "/-/redline/snapshot/1",
+        "/-/redline/snapshot/1/page",
     ],
 )
-def test_a_database_that_is_not_a_mounted_redline_database_is_a_404(
-    cluster: Path, pg_url: str, path: str
+def test_a_page_opens_on_a_mounted_shard_and_any_other_name_is_a_404(
+    cluster: Path, pg_url: str, page: str
 ) -> None:
-    (page,) = get(cluster, pg_url, path)
+    shard = shard_name(shard_of(FIRST, SHARDS), SHARDS)
+    good, *bad = get(cluster, pg_url, *(f"{page}?db={name}" for name in [shard, *NOT_REDLINE]))
+    assert good.status_code == 200
+    assert [response.status_code for response in bad] == [404] * len(NOT_REDLINE)
+
+
+def test_an_id_past_sqlites_integers_is_a_404_on_a_shard_too(cluster: Path, pg_url: str) -> None:
+    shard = shard_name(shard_of(FIRST, SHARDS), SHARDS)
+    (page,) = get(cluster, pg_url, f"/-/redline/diff/99999999999999999999?db={shard}")
     assert page.status_code == 404
 
 
