@@ -203,3 +203,25 @@ def test_serve_takes_pg_only_with_a_cluster(tmp_path: Path) -> None:
         cli, ["--db", str(tmp_path / "r.db"), "serve", "--pg", "postgresql://x/y"]
     )
     assert result.exit_code == 2 and "--pg needs --cluster DIR" in result.output
+
+
+@pytest.mark.e2e
+def test_redline_serve_cluster_with_pg_serves_the_search_from_the_environment(
+    cluster: Path, pg_url: str
+) -> None:
+    import httpx
+
+    from tools.screenshots import start_server, stop_server
+
+    server, base = start_server(
+        cluster / "unused.db", "--cluster", str(cluster), env_extra={"REDLINE_PG": pg_url}
+    )
+    try:
+        page = httpx.get(f"{base}/-/redline/search", params={"q": "eight"})
+        assert page.status_code == 200
+        (link,) = hit_links(page.text)
+        assert FIRST in httpx.get(base + link).text
+    finally:
+        assert stop_server(server) == 0
+    output = server.stdout.read() if server.stdout else ""
+    assert "cluster search: /-/redline/search" in output and pg_url not in output
