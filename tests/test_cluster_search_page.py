@@ -6,6 +6,7 @@ may be named."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,8 @@ def test_a_search_finds_an_edit_made_on_a_shard_and_opens_its_diff_there(
     assert search.status_code == 200
     shard = shard_name(shard_of(FIRST, SHARDS), SHARDS)
     assert hit_links(search.text) == [f"/-/redline/diff/1?db={shard}"]
+    hits = json.loads(redline("cluster", "--pg", pg_url, "search", "eight", "--json"))
+    assert [hit["cluster_diff_page"] for hit in hits] == hit_links(search.text)
     assert FIRST in search.text and SECOND not in search.text
     assert diff.status_code == 200
     assert FIRST in diff.text and "eight" in diff.text and "nine to four" not in diff.text

@@ -331,8 +331,8 @@ def search_command(
     ctx: click.Context, query: str, site: str | None, limit: int, as_json: bool
 ) -> None:
     """Every edit ever made in the cluster whose text matches QUERY (words, "a phrase", -word,
-    or), newest first, each with its shard file, the path of its diff page there, and its change
-    row's page under `redline serve --cluster`."""
+    or), newest first, each with its shard file, the path of its diff page there, and its diff
+    page and change row's page under `redline serve --cluster`."""
     from dataclasses import asdict
 
     from monitor.cli import render
@@ -356,6 +356,8 @@ def search_command(
             "shard_file": f"{shard_name(hit.shard, config.shards)}.db",
             "diff_page": f"/-/redline/diff/{hit.change_id}",
             "change_page": f"/{shard_name(hit.shard, config.shards)}/changes/{hit.change_id}",
+            "cluster_diff_page": f"/-/redline/diff/{hit.change_id}"
+            f"?db={shard_name(hit.shard, config.shards)}",
         }
         for hit in hits
     ]
