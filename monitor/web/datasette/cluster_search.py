@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -66,7 +67,7 @@ def _hit_row(datasette: Any, hit: Any, shards: dict[int, str]) -> dict[str, Any]
     database = shards.get(hit.shard)
     return {
         "hit": hit,
-        "when": hit.detected_at.strftime("%Y-%m-%d %H:%M"),
+        "when": hit.detected_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
         "database": database,
         # a link out only to a web page, never a javascript: or data: address
         "url": hit.url if hit.url.startswith(("http://", "https://")) else None,
@@ -86,7 +87,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
     query = (request.args.get("q") or "").strip()
     site = (request.args.get("site") or "").strip() or None
     error, rows, status = "", [], 200
-    if len(query) > MAX_QUERY_CHARS:
+    if max(len(query), len(site or "")) > MAX_QUERY_CHARS:
         error, status = f"the search is longer than {MAX_QUERY_CHARS} characters", 400
     elif query:
         try:
