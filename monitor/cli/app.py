@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from monitor import store, watching
 from monitor.cli import render
-from monitor.cli.crawl_options import DURATION_HELP, crawl_options, duration
+from monitor.cli.crawl_options import DURATION_HELP, crawl_options, crawl_settings, duration
 from monitor.cli.rendering import rendered_lines, set_render, set_screenshot
 from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, Edit, is_stealth, summarize
@@ -835,14 +835,7 @@ def daemon(
 
     if sources_file is not None:
         load_sources(sources_file)  # fail now, with one line, rather than at the first round
-    settings = {}
-    for item in extra:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
-        settings[name] = value
-    if allow_private:
-        settings["REDLINE_ALLOW_PRIVATE"] = "True"
+    settings = crawl_settings(extra, allow_private)
     _open(ctx).close()
     logging.getLogger().setLevel(logging.INFO)
     if not ctx.find_root().params.get("verbose"):

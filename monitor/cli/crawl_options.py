@@ -45,6 +45,20 @@ def crawl_options(command: F) -> F:
     return command
 
 
+def crawl_settings(extra: tuple[str, ...], allow_private: bool) -> dict[str, str]:
+    """The Scrapy settings a crawl command passes on: each `-s NAME=VALUE`, and
+    `REDLINE_ALLOW_PRIVATE` with `--allow-private`."""
+    settings = {}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
+        settings[name] = value
+    if allow_private:
+        settings["REDLINE_ALLOW_PRIVATE"] = "True"
+    return settings
+
+
 DURATION_HELP = "Duration such as 30s, 15m, 2h, 1d."
 
 

@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.cli.crawl_options import crawl_options, duration
+from monitor.cli.crawl_options import crawl_options, crawl_settings, duration
 from monitor.cluster.crawls import DEFAULT_SHARDS_PER_CRAWL
 from monitor.errors import RedlineError
 
@@ -469,14 +469,7 @@ def worker_command(
     from monitor.cluster import coordination
     from monitor.cluster.worker import WorkerOptions, run_worker
 
-    settings = {}
-    for item in extra:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
-        settings[name] = value
-    if allow_private:
-        settings["REDLINE_ALLOW_PRIVATE"] = "True"
+    settings = crawl_settings(extra, allow_private)
     logging.getLogger().setLevel(logging.INFO)
     # procrastinate logs every job at INFO (a tick every 2 s): its warnings are enough.
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
