@@ -4,6 +4,7 @@ tables behind `redline cluster init / add / sources / pin / status`."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -470,17 +471,32 @@ def test_a_round_counts_from_its_start_not_from_when_it_was_queued(
     assert due_rounds([shard], config, datetime.now(UTC) + 60 * MINUTE) == []
 
 
-def test_one_node_ticks_at_a_time_and_a_dead_one_does_not_keep_the_turn(pg_url: str) -> None:
+def test_one_node_ticks_at_a_time_and_the_next_tick_takes_the_turn(pg_url: str) -> None:
     # Two ticks deciding at once would both read a shard as due and queue its round twice.
     from monitor.cluster import coordination
 
     first = coordination.hold_tick(pg_url)
     assert first is not None
     assert coordination.hold_tick(pg_url) is None  # another node's tick skips its turn
-    first.close()  # the node ends its tick, or dies: its connection goes with the lock
+    coordination.release_tick(first)  # the node ends its tick
     again = coordination.hold_tick(pg_url)
     assert again is not None
-    again.close()
+    coordination.release_tick(again)
+
+
+def test_a_node_that_dies_mid_tick_does_not_keep_the_turn(pg_url: str) -> None:
+    from monitor.cluster import coordination
+
+    dead = coordination.hold_tick(pg_url)
+    assert dead is not None
+    dead.close()  # dies without unlocking: the lock goes when the server sees the connection end
+    # The server's backend exits a moment after the client hangs up; how long is the server's
+    # business, so the next tick is retried until a deadline far beyond it.
+    deadline = time.monotonic() + 30
+    while (again := coordination.hold_tick(pg_url)) is None:
+        assert time.monotonic() < deadline, "a dead node's connection kept the tick lock"
+        time.sleep(0.05)
+    coordination.release_tick(again)
 
 
 def test_a_silent_node_is_shown_dead_with_nothing_running(pg_url: str, tmp_path: Path) -> None:

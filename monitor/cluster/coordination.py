@@ -127,7 +127,8 @@ def hold_tick(pg_url: str) -> psycopg.Connection[Row] | None:
     """A connection holding the cluster's tick lock, or None when another node's tick holds it.
     Two ticks deciding at once would each read the shards before the other marks them queued and
     queue a round twice. The lock is a session lock: it goes with its connection, so a node that
-    dies mid-tick does not keep it; close the connection to release it."""
+    dies mid-tick does not keep it (the server frees it once it sees the connection gone, which
+    is not at once); a node that ends its tick releases it with `release_tick`."""
     try:
         conn = psycopg.connect(pg_url, autocommit=True, row_factory=dict_row, connect_timeout=10)
     except psycopg.Error as error:
@@ -137,6 +138,17 @@ def hold_tick(pg_url: str) -> psycopg.Connection[Row] | None:
         conn.close()
         return None
     return conn
+
+
+def release_tick(conn: psycopg.Connection[Row]) -> None:
+    """End a tick: unlock, then close. Unlocking first frees the turn before this returns; a
+    closed connection alone frees it only when the server's backend has noticed and exited."""
+    try:
+        conn.execute("select pg_advisory_unlock(%s)", [TICK_LOCK])
+    except psycopg.Error:
+        pass  # the connection is gone already, and its lock with it
+    finally:
+        conn.close()
 
 
 # The key of the transaction lock under which the tables are created or brought up to date.

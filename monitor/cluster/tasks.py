@@ -110,7 +110,7 @@ async def tick(context: JobContext, timestamp: int) -> None:
     try:
         await _tick(context, node)
     finally:
-        await asyncio.to_thread(held.close)
+        await asyncio.to_thread(coordination.release_tick, held)
 
 
 async def _tick(context: JobContext, node: Node) -> None:
@@ -170,7 +170,7 @@ async def queue_now(pg_url: str, shards: list[int] | None, wait_s: float) -> tup
         async with app.open_async():
             queued = await queue_rounds(app, pg_url, config, wanted, datetime.now(UTC))
     finally:
-        await asyncio.to_thread(held.close)
+        await asyncio.to_thread(coordination.release_tick, held)
     return len(queued), len(wanted) - len(queued)
 
 
