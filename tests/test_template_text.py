@@ -17,6 +17,8 @@ LINK_LABELS = [
     ("en", "The council published {label} its report on Monday.", "(external link)"),
     ("en", "The council published {label} its report on Monday.", "[link is external]"),
     ("en", "The council published its report{label} on Monday.", ", opens in a new tab"),
+    # the link ended with a space, the label sits against the next word
+    ("en", "The council said on Sept. 30 {label}that it would publish.", "(opens in a new tab)"),
     (
         "de",
         "Der Rat veröffentlichte {label} seinen Bericht am Montag.",

@@ -521,6 +521,33 @@ _ADDED_KINDS = frozenset({"sentence_added", "quote_added"})
 _REMOVED_KINDS = frozenset({"sentence_removed", "quote_removed"})
 
 
+def _one_side(edit: Edit, old_known: str, new_known: str) -> tuple[str, str, int]:
+    """A one-sided sentence edit's text (compact), the page to look for it in, and its
+    paragraph; ("", "", -1) for any other edit."""
+    if edit.kind in _ADDED_KINDS and not edit.old:
+        return compact_key(edit.new), old_known, edit.new_paragraph
+    if edit.kind in _REMOVED_KINDS and not edit.new:
+        return compact_key(edit.old), new_known, edit.old_paragraph
+    return "", "", -1
+
+
+def _known_with_neighbour(sides: list[tuple[str, str, int]], index: int) -> bool:
+    """A sentence too short to prove anything alone ("Eu sou assim mesmo...") is known when it
+    stands on the other page together with the sentence added (or removed) next to it in the
+    same paragraph: a teaser the extraction took in whole, its first words included."""
+    key, page, paragraph = sides[index]
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(sides):
+            continue
+        neighbour, neighbour_page, neighbour_paragraph = sides[other]
+        if not neighbour or neighbour_page is not page or neighbour_paragraph != paragraph:
+            continue
+        joined = neighbour + key if other < index else key + neighbour
+        if len(neighbour) >= KNOWN_TEXT_MIN_CHARS and joined in page:
+            return True
+    return False
+
+
 def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: str) -> list[Edit]:
     """Sentences "added" that were already on the old page, or "removed" that are still on the
     new page, were not written or deleted by the newsroom: the extraction boundary moved (a
@@ -529,15 +556,13 @@ def discount_known_text(edits: list[Edit], old_page_text: str, new_page_text: st
     `redesign.py`) a `page_redesigned` event comes first and edits at the article's edges are
     weighed down."""
     old_known, new_known = compact_key(old_page_text), compact_key(new_page_text)
+    sides = [_one_side(edit, old_known, new_known) for edit in edits]
     result = []
-    for edit in edits:
-        text, page = "", ""
-        if edit.kind in _ADDED_KINDS and not edit.old:
-            text, page = edit.new, old_known
-        elif edit.kind in _REMOVED_KINDS and not edit.new:
-            text, page = edit.old, new_known
-        key = compact_key(text)
+    for index, edit in enumerate(edits):
+        key, page, _ = sides[index]
         known = len(key) >= KNOWN_TEXT_MIN_CHARS and key in page
+        if not known and key and len(key) < KNOWN_TEXT_MIN_CHARS:
+            known = _known_with_neighbour(sides, index)
         if edit.kind == "byline" and edit.old and edit.new:
             # A byline picked from another element (a related story's author): both names are
             # on both pages, so the article's author did not change.

@@ -117,7 +117,7 @@ def drop_template_text(text: str) -> str:
         # the bracket opens the pattern (fast); the spaces before a label go in a second pass,
         # only when one was found
         marked, found = LINK_LABEL.subn("\x00", text)
-        dropped = _LABEL_SPACE.sub("", marked) if found else marked
+        dropped = _LABEL_SPACE.sub(_label_space, marked) if found else marked
         if any(hint in folded for hint in LINK_LABEL_PHRASE_HINTS):
             dropped = LINK_LABEL_PHRASE.sub("", dropped)
         if dropped == text:
@@ -126,7 +126,15 @@ def drop_template_text(text: str) -> str:
     return text
 
 
-_LABEL_SPACE = re.compile(r" *\x00")
+_LABEL_SPACE = re.compile(r"( *)\x00(?=(\w?))")
+
+
+def _label_space(match: re.Match[str]) -> str:
+    """A label goes with the spaces before it, unless a word follows it straight away: the link
+    ended with a space ("on Sept. 30 (opens in a new tab)that" is "on Sept. 30 that"). A label
+    inside a linked word ("MacBook (opens in a new tab)s") leaves a space the comparison reads as
+    cosmetic; a sentence run together ("30that") would move a sentence boundary."""
+    return " " if match[1] and match[2] else ""
 
 
 def _drop_counter(line: str) -> str:
