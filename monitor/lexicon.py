@@ -146,9 +146,20 @@ CONSENT: dict[str, tuple[str, ...]] = {
 CONSENT_WORD = "cookie"
 
 # --- furniture lines ----------------------------------------------------------------------------
+# A newsletter sign-up box's line: furniture however long its pitch (up to
+# `normalize.NEWSLETTER_MAX_CHARS`), since it opens with the sign-up and names the newsletter.
+NEWSLETTER = r"""
+    (?:sign\ up|subscribe)\ (?:for|to)\ (?:our|the)\ [\w\ ]{0,30}newsletters?.*|
+    (?:abonnez-vous|inscrivez-vous)\ [àa]\ (?:notre|la)\ newsletter.*|
+    (?:suscr[ií]bete|reg[ií]strate)\ (?:a|en)\ (?:nuestro|nuestra|el|la)
+    \ (?:bolet[ií]n|newsletter).*|
+    (?:abonnieren\ sie|bestellen\ sie)\ (?:unseren|den)\ newsletter.*|
+    (?:assine|inscreva-se\ na)\ (?:a\ )?nossa\ newsletter.*|
+    iscriviti\ alla\ (?:nostra\ )?newsletter.*"""
 # Short lines page furniture leaves in extracted text (matched whole; see
 # normalize.NOISE_MAX_CHARS).
-FURNITURE = r"""^(?:
+FURNITURE = (
+    r"""^(?:
     advertisement|advertising|sponsored(?:\ content)?|publicidad|anuncio|
     skip\ (?:to\ )?(?:main\ )?content|
     share(?:\ this(?:\ article|\ story)?)?|tweet|print|e-?mail|
@@ -159,6 +170,7 @@ FURNITURE = r"""^(?:
     laisser\ un\ commentaire|deja\ un\ comentario|lascia\ un\ commento|
     deixe\ (?:um|seu)\ coment[aá]rio)|
     (?:posted\ )?(?:by|von|par|por|di)\ [^/|•·\n]{1,60}(?:\ [/|•·]\ [^/|•·\n]{1,60}){1,4}|
+    \d{1,4}[./-]\d{1,2}[./-]\d{2,4}\ [/|•·]?\ ?(?:by|von|par|por|di)\ [^\n]{1,60}|
     related\ (?:story|stories|articles?|content|links?|news|reading)|more\ stories|
     (?:top|popular|trending|latest)\ (?:stories|news|articles)|you\ may\ also\ like|
     (?:\(\s*)?(?:reuters|ap|afp|cnn|dpa|efe|ansa|lusa)(?:\s*\))|
@@ -174,14 +186,12 @@ FURNITURE = r"""^(?:
     (?:lesen\ sie\ auch|mehr\ zum\ thema|(?:[àa]\ )?lire\ aussi|sur\ le\ m[êe]me\ sujet|
     leia\ tamb[ée]m|saiba\ mais|leggi\ anche|lee\ tambi[ée]n|noticias\ relacionadas)
     (?:\s*[:\-–—»>|].*)?|
-    (?:sign\ up|subscribe)\ (?:for|to)\ (?:our|the)\ [\w\ ]{0,30}newsletters?.*|
-    (?:abonnez-vous|inscrivez-vous)\ [àa]\ (?:notre|la)\ newsletter.*|
-    (?:suscr[ií]bete|reg[ií]strate)\ (?:a|en)\ (?:nuestro|nuestra|el|la)
-    \ (?:bolet[ií]n|newsletter).*|
-    (?:abonnieren\ sie|bestellen\ sie)\ (?:unseren|den)\ newsletter.*|
-    (?:assine|inscreva-se\ na)\ (?:a\ )?nossa\ newsletter.*|
-    iscriviti\ alla\ (?:nostra\ )?newsletter.*
+    (?:"""
+    + NEWSLETTER
+    + r"""
+    )
 )\.?$"""
+)
 
 # --- promotions ---------------------------------------------------------------------------------
 # Phrases that open a promotional line inside an article body: newsletter and subscription boxes,
@@ -300,6 +310,7 @@ EDGE_NOTICE = re.compile(
 )
 CONSENT_NOTICE = re.compile(_alternation(CONSENT), re.IGNORECASE)
 FURNITURE_LINE = re.compile(FURNITURE, re.IGNORECASE | re.VERBOSE)
+NEWSLETTER_LINE = re.compile(r"^(?:" + NEWSLETTER + r")$", re.IGNORECASE | re.VERBOSE)
 INTERSTITIAL_TEXT = re.compile(_alternation(INTERSTITIAL), re.IGNORECASE)
 BOT_WALL_TEXT = re.compile(_alternation(BOT_WALL), re.IGNORECASE)
 
@@ -628,8 +639,11 @@ _COUNTER = (
     r"\d[\d,.]*\s?[kKmM]?\+?\s+(?i:shares?|comments?|kommentare?|commentaires?|commenti"
     r"|coment[aá]rios?|partages?|condivisioni|compartilhamentos|mal geteilt)"
 )
+# A counter before a meta line's date ("1,758 shares 11/19/2019 by Jane Doe") is at the edge too.
+_NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
 EDGE_COUNTER = re.compile(
-    r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?=[A-ZÀ-ÖØ-Þ\"“])|(?<=[.!?\"”])\s+" + _COUNTER + r"\s*$"
+    r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?=[A-ZÀ-ÖØ-Þ\"“]|" + _NUMERIC_DATE + r")"
+    r"|(?<=[.!?\"”])\s+" + _COUNTER + r"\s*$"
 )
 
 # --- author biographies -------------------------------------------------------------------------

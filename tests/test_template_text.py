@@ -92,6 +92,8 @@ def test_a_figure_in_prose_brackets_is_still_an_edit() -> None:
         ("El consejo se reunió el lunes.", "El consejo se reunió el lunes. 7 comentarios"),
         ("Il consiglio si è riunito lunedì.", "Il consiglio si è riunito lunedì. 9 commenti"),
         ("O conselho reuniu-se na segunda.", "O conselho reuniu-se na segunda. 3 comentários"),
+        # before a meta line's date
+        ("11/19/2019 by Jane Doe", "1,758 shares 11/19/2019 by Jane Doe"),
     ],
 )
 def test_a_counter_at_a_paragraph_edge_is_not_an_edit(old: str, new: str) -> None:
@@ -102,6 +104,7 @@ def test_a_counter_at_a_paragraph_edge_is_not_an_edit(old: str, new: str) -> Non
     ("old", "new"),
     [
         ("The company issued 500 shares", "The company issued 600 shares"),
+        ("They got 500 shares 11/19/2019 by noon.", "They got 600 shares 11/19/2019 by noon."),
         ("500 shares were sold on Monday.", "600 shares were sold on Monday."),
     ],
 )
@@ -115,6 +118,11 @@ def test_shares_in_prose_stay_prose(old: str, new: str) -> None:
         "By Jane Doe / March 3, 2020 / Leave a comment",
         "Posted by admin | 3 Comments",
         "Von Max Muster | 3. März 2020",
+        "11/19/2019 by Jane Doe",
+        "2019-11-19 | By Jane Doe; Staff Reporter",
+        "Sign up to our newsletter",
+        "Sign up to The Ledger newsletter: the top stories in your inbox every morning, free.",
+        "Abonnez-vous à notre newsletter pour recevoir chaque matin l'essentiel de l'actualité.",
         "Par Jeanne Dupont | 3 mars 2020",
         "Leave a comment",
         "Kommentar schreiben",
@@ -133,6 +141,17 @@ def test_shares_in_prose_stay_prose(old: str, new: str) -> None:
 )
 def test_template_lines_are_furniture(line: str) -> None:
     assert is_noise_paragraph(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On 11/19/2019 the council voted by a wide margin to close the plant.",
+        "Subscribers to the newsletter were told on Monday that the paper would close, " * 3,
+    ],
+)
+def test_prose_near_template_lines_stays(line: str) -> None:
+    assert not is_noise_paragraph(line)
 
 
 @pytest.mark.parametrize(

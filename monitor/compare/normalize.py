@@ -23,6 +23,7 @@ from monitor.lexicon import (
     LINK_LABEL_HINTS,
     LINK_LABEL_PHRASE,
     LINK_LABEL_PHRASE_HINTS,
+    NEWSLETTER_LINE,
     STOCK_TICKER,
 )
 
@@ -73,6 +74,10 @@ _KEY_DROP = re.compile(r"[\W_]+")
 # NOISE_MAX_CHARS are candidates, so a real sentence that happens to start with "Updated" stays.
 NOISE_MAX_CHARS = 80
 
+
+# A newsletter sign-up ("Sign up to The Ledger newsletter: the day's top stories in your inbox
+# every morning, free.") pitches at more length than other furniture; past this it is prose.
+NEWSLETTER_MAX_CHARS = 200
 
 # Cookie and consent notices that extraction sometimes takes for article text; matched whatever
 # their length (up to CONSENT_MAX_CHARS), since banners run longer than other furniture.
@@ -158,9 +163,11 @@ def compact_key(text: str, *, normalized: bool = False) -> str:
 
 
 def is_noise_paragraph(paragraph: str) -> bool:
-    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago") or a
-    cookie notice."""
+    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago"), a
+    newsletter sign-up or a cookie notice."""
     if len(paragraph) < NOISE_MAX_CHARS and FURNITURE_LINE.match(paragraph.strip()):
+        return True
+    if len(paragraph) < NEWSLETTER_MAX_CHARS and NEWSLETTER_LINE.match(paragraph.strip()):
         return True
     return (
         len(paragraph) < CONSENT_MAX_CHARS
