@@ -54,6 +54,12 @@ def test_site_affixes_are_stripped(title: str, affixes: list[str], expected: str
         ([], ["Night trains return | Times"], "Night trains return"),
         # two <h1> that agree with nothing: the declared title
         (["Most read today", "Weather"], ["Night trains return"], "Night trains return"),
+        # a site name added to the declared title makes no other <h1> agree with it
+        (
+            ["The Disappearance of John M. Ford", "We Need to Talk About Your Ad Blocker"],
+            ["The Resurrection of a Writer", "John M. Ford's books are back | The Daily Example"],
+            "The Resurrection of a Writer",
+        ),
     ],
 )
 def test_the_headline_is_the_visible_one(

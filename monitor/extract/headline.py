@@ -136,6 +136,19 @@ def _strip_added_affix(longer: str, shorter: str) -> str:
     return longer
 
 
+def _without_site_name(title: str) -> str:
+    """`title` less a short name set off at its end or start (`AFFIX_SEPARATORS`), whatever
+    the name: the words the headline itself has."""
+    for separator in AFFIX_SEPARATORS:
+        head, sep, tail = title.rpartition(separator)
+        if sep and head.strip() and _is_site_name(tail):
+            return head
+        head, sep, tail = title.partition(separator)
+        if sep and tail.strip() and _is_site_name(head):
+            return tail
+    return title
+
+
 def _is_site_name(text: str) -> bool:
     words = text.split()
     return 0 < len(words) <= MAX_ADDED_AFFIX_WORDS and not any(c.isdigit() for c in text)
@@ -155,8 +168,11 @@ def choose_headline(h1s: Iterable[str], declared: Iterable[str], affixes: Iterab
     affixes = tuple(affixes)
     titles = [strip_site_affixes(t, affixes) for t in declared if t]
     headings = [strip_site_affixes(h, affixes) for h in h1s if h]
+    # a site's name added after a separator is no word of the headline: it must not make a
+    # second <h1> agree ("… obscurity? | The Daily Example" and "The Disappearance of …")
+    bare = [_without_site_name(title) for title in titles]
     for heading in headings:
-        if any(_agrees(heading, title) for title in titles):
+        if any(_agrees(heading, title) for title in bare):
             return heading
     if len(headings) == 1:
         return headings[0]
