@@ -132,6 +132,39 @@ def test_thresholds(articles_changed, checked, template) -> None:
     assert (not _significant(decision, edits)) is template
 
 
+def _inserted(words: str, article: int, place: int) -> Edit:
+    return make_edit(
+        "sentence_changed",
+        "body",
+        old=f"Story {article} cites source {place}.",
+        new=f"Story {article} cites source {place} {words}.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "articles", "times", "template"),
+    [
+        # a label the lexicon does not know, on every link of the 5 of 12 stories with links
+        ("(link is to an outside site)", 5, 2, True),
+        ("(PDF)", 3, 3, True),
+        ("which opens in another window", 3, 2, True),
+        # once per story: the share is needed (5 of 12 is not half)
+        ("(link is to an outside site)", 5, 1, False),
+        # repeated, but on too few stories
+        ("(link is to an outside site)", TEMPLATE_MIN_ARTICLES - 1, 4, False),
+        # a plain word added throughout three stories is the newsroom's (a legal edit)
+        ("allegedly", 3, 3, False),
+    ],
+)
+def test_a_fragment_repeated_inside_stories_needs_no_share(words, articles, times, template):
+    edits = _round(
+        {n: [_inserted(words, n, place) for place in range(times)] for n in range(articles)}
+    )
+    decision = decide_template("ledger.example", edits, checked_articles=12)
+    assert (decision.event is not None) is template
+    assert (not _significant(decision, edits)) is template
+
+
 def _beside_link_labels(*odd: Edit) -> list[tuple[int, str]]:
     """The significant edits when article 9's `odd` edits come in a round where six articles
     gained "(opens in a new tab)" labels."""

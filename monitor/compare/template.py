@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,14 @@ TEMPLATE_MIN_ARTICLES = 3
 # every article rendered after it (all of them, in the demo and the loopback scenario); three of
 # the two hundred stories of a busy site edited alike are the newsroom, still reported.
 TEMPLATE_MIN_SHARE = 0.5
+# A fragment the template writes at several places of one story (a label on every link of it)
+# is on every article that has such a place, not on every article: one inserted or removed this
+# many times within each of `TEMPLATE_MIN_ARTICLES` articles is the template's without the share
+# (the newsroom does not insert the same words at two places of three stories in one round)...
+REPEATED_IN_ARTICLE = 2
+# ... provided it is no plain word or two ("allegedly" added throughout three stories is a legal
+# edit): a bracketed label, "(PDF)", or a phrase of at least this many words.
+REPEATED_MIN_WORDS = 3
 # Takes every kind a template can produce below significance (`SIGNIFICANT_AT` 0.5): a quotation
 # added in a widget (0.75) scores 0.0, a headline suffix (0.7) 0.0. Correction notes never get
 # here (see `edit_signatures`).
@@ -173,11 +182,36 @@ def template_signatures(
     """The signatures found on enough articles of the round (see the module's thresholds), and
     the articles each is found on."""
     found: dict[str, set[int]] = {}
+    times: Counter[tuple[str, int]] = Counter()  # (signature, article) → edits carrying it
     for item in edits:
         for signature in edit_signatures(item.edit) or ():
             found.setdefault(signature, set()).add(item.article_id)
+            times[signature, item.article_id] += 1
     needed = max(TEMPLATE_MIN_ARTICLES, math.ceil(TEMPLATE_MIN_SHARE * checked_articles))
-    return {sig: frozenset(ids) for sig, ids in found.items() if len(ids) >= needed}
+    return {
+        sig: frozenset(ids)
+        for sig, ids in found.items()
+        if len(ids) >= needed
+        or (
+            _label_like(sig)
+            and sum(times[sig, article] >= REPEATED_IN_ARTICLE for article in ids)
+            >= TEMPLATE_MIN_ARTICLES
+        )
+    }
+
+
+def _label_like(signature: str) -> bool:
+    """A one-sided body fragment that reads as a label: bracketed, or a phrase of at least
+    `REPEATED_MIN_WORDS` words (see `REPEATED_IN_ARTICLE`)."""
+    match = _SIGNATURE.match(signature)
+    if not match or match[1] != "body" or (match[2] and match[3]):
+        return False
+    tokens = (match[2] or match[3]).split()
+    words = [token for token in tokens if _words([token])]
+    bracketed = any(token in "([" for token in tokens[:2]) and any(
+        token in ")]" for token in tokens[-2:]
+    )
+    return bool(words) and (bracketed or len(words) >= REPEATED_MIN_WORDS)
 
 
 def _compact(text: str) -> str:
