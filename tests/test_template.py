@@ -13,6 +13,7 @@ from monitor.compare.template import (
     compact_page,
     decide_template,
     edit_signatures,
+    new_pages_wanted,
     pages_wanted,
 )
 
@@ -226,4 +227,29 @@ def test_text_the_template_brought_into_the_extraction(old_page, significant) ->
     assert pages_wanted(edits, first) == [109]
     pages = {109: compact_page(old_page)}
     decision = decide_template("ledger.example", edits, checked_articles=7, old_pages=pages)
+    assert _significant(decision, edits) == significant
+
+
+FOLLOW = "Follow the Ledger on Facebook, Twitter and Instagram."
+
+
+@pytest.mark.parametrize(
+    ("new_page", "significant"),
+    [
+        # still on the new page, with the template's labels in it: the extraction left it out
+        (
+            "Follow the Ledger on Facebook (opens in a new tab), Twitter (opens in a new tab) "
+            "and Instagram (opens in a new tab).",
+            [],
+        ),
+        ("Menu\nFooter", [(9, "sentence_removed")]),  # gone from the page: reported
+    ],
+)
+def test_text_the_template_left_out_of_the_extraction(new_page, significant) -> None:
+    edits = _round({n: [_link_label(n)] for n in range(6)})
+    edits.append(RoundEdit(99, 109, 9, make_edit("sentence_removed", "body", old=FOLLOW)))
+    first = decide_template("ledger.example", edits, checked_articles=7)
+    assert new_pages_wanted(edits, first) == [109]
+    pages = {109: compact_page(new_page)}
+    decision = decide_template("ledger.example", edits, checked_articles=7, new_pages=pages)
     assert _significant(decision, edits) == significant

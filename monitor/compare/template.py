@@ -236,10 +236,14 @@ def _pieces(template: Mapping[str, frozenset[int]]) -> dict[tuple[str, str], lis
 
 def _strip(text: str, pieces: list[str]) -> tuple[str, bool]:
     key = _compact(text)
-    stripped = key
-    for piece in pieces:
-        stripped = stripped.replace(piece, "")
+    stripped = _strip_compact(key, pieces)
     return stripped, stripped != key
+
+
+def _strip_compact(key: str, pieces: list[str]) -> str:
+    for piece in pieces:
+        key = key.replace(piece, "")
+    return key
 
 
 def _editable(edit: Edit) -> bool:
@@ -254,14 +258,21 @@ def _template_residue(
     edits: Sequence[RoundEdit],
     template: Mapping[str, frozenset[int]],
     old_pages: Mapping[int, str],
+    new_pages: Mapping[int, str] | None = None,
 ) -> set[int]:
     """Edit ids that are nothing but the template's words once those are taken out: alone,
-    together with the other such edits of their change, or text "added" that was already on the
+    together with the other such edits of their change, text "added" that was already on the
     old page (`old_pages`: change id → the old page's text, compact) and only gained the
-    template's words (the extraction boundary moved with the template)."""
+    template's words, or text "removed" that is still on the new page (`new_pages`, likewise)
+    once the template's words are taken out of it: the extraction boundary moved with the
+    template."""
     pieces = _pieces(template)
     if not pieces:
         return set()
+    still = {
+        change: _strip_compact(page, pieces.get(("body", "+"), []))
+        for change, page in (new_pages or {}).items()
+    }
     found: set[int] = set()
     by_change: dict[int, list[tuple[int, str, str, bool]]] = {}
     for item in edits:
@@ -273,7 +284,13 @@ def _template_residue(
         known = old_pages.get(item.change_id, "")
         only_template = (old_hit or new_hit) and old == new
         on_old_page = new_hit and not edit.old and len(new) >= KNOWN_TEXT_MIN_CHARS and new in known
-        if only_template or on_old_page:
+        on_new_page = (
+            edit.field == "body"
+            and not edit.new
+            and len(old) >= KNOWN_TEXT_MIN_CHARS
+            and old in still.get(item.change_id, "")
+        )
+        if only_template or on_old_page or on_new_page:
             found.add(item.edit_id)
         elif edit.field == "body":
             by_change.setdefault(item.change_id, []).append(
@@ -309,8 +326,32 @@ def pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list
     return wanted[:MAX_PAGES_READ]
 
 
+def new_pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list[int]:
+    """The changes whose new page is worth reading for the decision (see `_template_residue`):
+    a significant body edit left that removes text long enough to look for, in a round whose
+    template inserts words in the body. At most `MAX_PAGES_READ`, in change order."""
+    if decision.event is None:
+        return []
+    pieces = _pieces({signature: frozenset() for signature in decision.signatures})
+    if not pieces.get(("body", "+")):
+        return []
+    downgraded = {edit_id for edit_id, _ in decision.downgrades}
+    wanted = sorted(
+        {
+            item.change_id
+            for item in edits
+            if item.edit.significant
+            and item.edit_id not in downgraded
+            and item.edit.field == "body"
+            and not item.edit.new
+            and len(_compact(item.edit.old)) >= KNOWN_TEXT_MIN_CHARS
+        }
+    )
+    return wanted[:MAX_PAGES_READ]
+
+
 def compact_page(page_text: str) -> str:
-    """A page's text as `decide_template` reads it in `old_pages`."""
+    """A page's text as `decide_template` reads it in `old_pages` and `new_pages`."""
     return _compact(page_text)
 
 
@@ -319,14 +360,16 @@ def decide_template(
     edits: Sequence[RoundEdit],
     checked_articles: int,
     old_pages: Mapping[int, str] | None = None,
+    new_pages: Mapping[int, str] | None = None,
 ) -> TemplateDecision:
     """The round's template change for one site, from its stored edits, how many of its
     articles the round checked and (optionally) the old pages of some changes
-    (`pages_wanted`; change id → `compact_page` of the old version's raw page)."""
+    (`pages_wanted`; change id → `compact_page` of the old version's raw page) and the new
+    pages of some (`new_pages_wanted`, likewise)."""
     template = template_signatures(edits, checked_articles)
     if not template:
         return TemplateDecision(site)
-    residue = _template_residue(edits, template, old_pages or {})
+    residue = _template_residue(edits, template, old_pages or {}, new_pages)
     articles = sorted({a for ids in template.values() for a in ids})
     reason = (
         f"template change: the same edit on {len(articles)} articles of {site} this round "

@@ -30,6 +30,7 @@ from monitor.compare.template import (
     TemplateDecision,
     compact_page,
     decide_template,
+    new_pages_wanted,
     pages_wanted,
 )
 from monitor.store.queries import (
@@ -202,21 +203,31 @@ def decide_round(
             )
         ]
         decision = decide_template(site, edits, int(checked))
-        wanted = pages_wanted(edits, decision)
-        if wanted:
-            decision = decide_template(site, edits, int(checked), _old_pages(db, wanted))
+        wanted, wanted_new = pages_wanted(edits, decision), new_pages_wanted(edits, decision)
+        if wanted or wanted_new:
+            decision = decide_template(
+                site,
+                edits,
+                int(checked),
+                _pages(db, wanted, "old_version_id"),
+                _pages(db, wanted_new, "new_version_id"),
+            )
         decisions.append(decision)
     return decisions
 
 
-def _old_pages(db: Database, change_ids: list[int]) -> dict[int, str]:
-    """Change id → the text of its old version's raw page, as the decision reads it."""
+def _pages(db: Database, change_ids: list[int], side: str) -> dict[int, str]:
+    """Change id → the text of its old (`side` "old_version_id") or new ("new_version_id")
+    version's raw page, as the decision reads it."""
     from monitor.extract.extraction import page_text  # trafilatura: only when needed
 
+    if not change_ids:
+        return {}
+    column = {"old_version_id": "old_version_id", "new_version_id": "new_version_id"}[side]
     pages = {}
     for row in db.query(
         "select changes.id as id, versions.snapshot_id as snapshot from changes "
-        "join versions on versions.id = changes.old_version_id "
+        f"join versions on versions.id = changes.{column} "
         "where changes.id in (select value from json_each(?)) and versions.snapshot_id",
         [json.dumps(change_ids)],
     ):
