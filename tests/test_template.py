@@ -209,6 +209,28 @@ def test_a_sentence_split_across_two_edits_is_read_together() -> None:
     assert _beside_link_labels(removed, added) == []
 
 
+SENTENCE = "He sent the file to the court on Monday."
+LABELLED = "He sent the file (opens in a new tab) to the court on Monday."
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "new_sentence", "significant"),
+    [
+        # two halves of a label the word diff cut apart: the sentence is unchanged but for it
+        ("", "(opens", LABELLED, []),
+        ("", "a new tab) in", LABELLED, []),
+        # the same halves in a sentence that also changed a word: reported
+        ("", "(opens", LABELLED.replace("Monday", "Friday"), [(9, "sentence_changed")]),
+    ],
+)
+def test_a_label_split_in_two_around_a_shared_word(old, new, new_sentence, significant) -> None:
+    split = make_edit(
+        "sentence_changed", "body", old=old, new=new, old_sentence=SENTENCE,
+        new_sentence=new_sentence,
+    )  # fmt: skip
+    assert _beside_link_labels(split) == significant
+
+
 TWEET = "The Browns' highest-graded player on defense was Joe Schobert."
 
 

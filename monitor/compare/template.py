@@ -282,7 +282,9 @@ def _template_residue(
         old, old_hit = _strip(edit.old, pieces.get((edit.field, "-"), []))
         new, new_hit = _strip(edit.new, pieces.get((edit.field, "+"), []))
         known = old_pages.get(item.change_id, "")
-        only_template = (old_hit or new_hit) and old == new
+        only_template = ((old_hit or new_hit) and old == new) or _only_template_sentence(
+            edit, pieces
+        )
         on_old_page = new_hit and not edit.old and len(new) >= KNOWN_TEXT_MIN_CHARS and new in known
         on_new_page = (
             edit.field == "body"
@@ -302,6 +304,17 @@ def _template_residue(
         if len(rest) >= 2 and any(hit for *_, hit in rest) and old_text == new_text:
             found.update(edit_id for edit_id, *_ in rest)
     return found
+
+
+def _only_template_sentence(edit: Edit, pieces: Mapping[tuple[str, str], list[str]]) -> bool:
+    """The edit's sentence is the old one but for the template's words, whatever the word diff
+    cut: a label split in two around a word it shares with the sentence ("(link is" + "an
+    outside site) to", the label's "to" matched to the sentence's)."""
+    if not (edit.field == "body" and edit.old_sentence and edit.new_sentence):
+        return False
+    old, old_hit = _strip(edit.old_sentence, pieces.get(("body", "-"), []))
+    new, new_hit = _strip(edit.new_sentence, pieces.get(("body", "+"), []))
+    return (old_hit or new_hit) and old == new
 
 
 def pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list[int]:
