@@ -12,6 +12,7 @@ from monitor.compare.sitememory import (
     FURNITURE_ARTICLES,
     PAGE_LINES,
     furniture_lines,
+    headline_forms,
     line_key,
     plan_memory,
     shared_title_affixes,
@@ -114,4 +115,39 @@ def test_a_page_is_remembered_within_its_bound() -> None:
     body = "\n".join(f"Line {word} of a very long page" for word in words)
     update = plan_memory("ledger.example", 1, Article(title="A | B", body=body), datetime.now(UTC))
     assert sum(s.kind == "line" for s in update.sightings) == PAGE_LINES
-    assert {s.kind for s in update.sightings} == {"line", "prefix", "suffix"}
+    assert {s.kind for s in update.sightings} == {"line", "prefix", "suffix"}  # "A": too short
+
+
+@pytest.mark.parametrize(
+    ("title", "forms"),
+    [
+        ("Storm hits the coast | Millbrook Ledger", ("Storm hits the coast | Millbrook Ledger",
+                                                     "Storm hits the coast")),
+        ("Ledger - Storm hits the coast", ("Ledger - Storm hits the coast",
+                                           "Storm hits the coast")),
+        ("Storm hits the coast", ("Storm hits the coast",)),
+        ("Opinion | Ledger", ()),  # too few words to be told from a label
+    ],
+)  # fmt: skip
+def test_the_forms_a_link_prints_a_headline_in(title, forms) -> None:
+    assert headline_forms(title) == forms
+
+
+TEASER = "Storm hits the coast of the bay"
+
+
+@pytest.mark.parametrize(
+    ("line", "headline_of", "furniture"),
+    [
+        (TEASER, (7,), True),  # another article's headline: a link to that story
+        (TEASER, (99,), False),  # this article's own headline repeated in its body
+        (TEASER, (), False),
+        ("Opinion: the mayor", (7,), False),  # too few words to tell
+    ],
+)
+def test_another_articles_headline_in_the_body_is_furniture(line, headline_of, furniture) -> None:
+    body = f"{STORY}\n{line}"
+    headlines = {line_key(line): headline_of}
+    found = furniture_lines(body, {}, 99, headlines)
+    assert (line in found) is furniture
+    assert STORY not in found

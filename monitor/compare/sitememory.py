@@ -41,6 +41,12 @@ SITE_LINES = 5000
 # A line shorter than this (letters and digits) is no evidence: "Share", "Advertisement" are
 # already noise lines (`normalize.is_noise_paragraph`).
 MIN_LINE_CHARS = 12
+# A body line that is another article's headline on the site is a link to that story (a "Most
+# read" rail, a related-stories box the extraction took in): one other article is enough, a
+# story does not repeat a sibling's headline as a paragraph of its own...
+SIBLING_HEADLINE_ARTICLES = 1
+# ... when the headline has at least this many words ("Opinion", "Live updates" are no evidence).
+MIN_HEADLINE_WORDS = 4
 # Takes every body edit but a correction note below significance, as page furniture does
 # (`placement.FURNITURE_PENALTY`); a headline that only gains or loses a shared affix scores 0.
 FURNITURE_PENALTY = 0.5
@@ -109,9 +115,23 @@ def title_affixes(title: str) -> tuple[str, str]:
     )
 
 
+def headline_forms(title: str) -> tuple[str, ...]:
+    """The ways a link to the story may print its title: whole, and without the affix at either
+    end ("Storm hits coast | Ledger" → "Storm hits coast"); only forms of at least
+    `MIN_HEADLINE_WORDS` words."""
+    title = normalize_text(title)
+    prefix, suffix = title_affixes(title)
+    forms = [title]
+    if suffix:
+        forms.append(strip_site_affixes(title, [suffix]))
+    if prefix:
+        forms.append(strip_site_affixes(title, [prefix]))
+    return tuple(f for f in dict.fromkeys(forms) if len(f.split()) >= MIN_HEADLINE_WORDS)
+
+
 def sightings_of(article: Article) -> tuple[Sighting, ...]:
     """What a version shows for the site's memory: its body lines (once each, at most
-    `PAGE_LINES`) and its title's affixes."""
+    `PAGE_LINES`), its title's affixes and its headline's forms."""
     seen: dict[tuple[str, str], Sighting] = {}
     for line, key in _keyed_lines(article.body):
         seen.setdefault(("line", key), Sighting("line", key, line))
@@ -119,6 +139,9 @@ def sightings_of(article: Article) -> tuple[Sighting, ...]:
     for kind, text in (("prefix", prefix), ("suffix", suffix)):
         if text:
             seen.setdefault((kind, line_key(text)), Sighting(kind, line_key(text), text))
+    for form in headline_forms(article.title):
+        key = line_key(form, normalized=True)
+        seen.setdefault(("headline", key), Sighting("headline", key, form))
     return tuple(seen.values())
 
 
@@ -127,14 +150,24 @@ def plan_memory(site: str, article_id: int, article: Article, now: datetime) -> 
 
 
 def furniture_lines(
-    body: str, seen_on: Mapping[str, Iterable[int]], article_id: int
+    body: str,
+    seen_on: Mapping[str, Iterable[int]],
+    article_id: int,
+    headlines: Mapping[str, Iterable[int]] | None = None,
 ) -> frozenset[str]:
     """The body's lines (normalised) found on at least `FURNITURE_ARTICLES` other articles of
-    the site. `seen_on`: line key → the articles the site's memory saw it on."""
+    the site, or that are another article's headline (`SIBLING_HEADLINE_ARTICLES`). `seen_on`:
+    line key → the articles the site's memory saw it on; `headlines`: line key → the articles
+    it is the headline of."""
+    headlines = headlines or {}
     return frozenset(
         line
         for line, key in _keyed_lines(body)
         if len(set(seen_on.get(key, ())) - {article_id}) >= FURNITURE_ARTICLES
+        or (
+            len(set(headlines.get(key, ())) - {article_id}) >= SIBLING_HEADLINE_ARTICLES
+            and len(line.split()) >= MIN_HEADLINE_WORDS
+        )
     )
 
 
@@ -172,7 +205,7 @@ def weigh_site_furniture(
                 edit,
                 FURNITURE_PENALTY,
                 f"site furniture: the line is on {FURNITURE_ARTICLES} or more other articles "
-                f"of {site}",
+                f"of {site}, or another article's headline",
             )
         weighed.append(edit)
     return weighed

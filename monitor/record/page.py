@@ -351,11 +351,13 @@ def weigh_site_memory(
     edits = list(edits)
     if not any(edit.significant for edit in edits):
         return edits
-    seen = sitememory_store.seen_on(db, site, lookup_keys(old, new))
+    keys = lookup_keys(old, new)
+    seen = sitememory_store.seen_on(db, site, keys)
+    headlines = sitememory_store.seen_on(db, site, keys, kind="headline")
     edits = weigh_site_furniture(
         edits,
-        furniture_lines(old.body, seen, article_id),
-        furniture_lines(new.body, seen, article_id),
+        furniture_lines(old.body, seen, article_id, headlines),
+        furniture_lines(new.body, seen, article_id, headlines),
         site,
     )
     return weigh_title_affixes(edits, sitememory_store.site_title_affixes(db, site), site)

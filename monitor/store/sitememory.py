@@ -62,15 +62,17 @@ TEXT_CHARS = 200
 
 
 # --- memory -------------------------------------------------------------------------------------
-def seen_on(db: Database, site: str, keys: Sequence[str]) -> dict[str, tuple[int, ...]]:
-    """Line key → the articles of `site` the memory saw that line on (keys it never saw left
-    out). One indexed lookup per key."""
+def seen_on(
+    db: Database, site: str, keys: Sequence[str], kind: str = "line"
+) -> dict[str, tuple[int, ...]]:
+    """Line key → the articles of `site` the memory saw that line on (`kind` "line"), or whose
+    headline it is ("headline"); keys it never saw left out. One indexed lookup per key."""
     if not keys:
         return {}
     rows = db.query(
-        "select key, article_ids from site_lines where site = ? and kind = 'line' "
+        "select key, article_ids from site_lines where site = ? and kind = ? "
         "and key in (select value from json_each(?))",
-        [site, json.dumps(list(keys))],
+        [site, kind, json.dumps(list(keys))],
     )
     return {row["key"]: tuple(json.loads(row["article_ids"])) for row in rows}
 
