@@ -634,15 +634,14 @@ STOCK_TICKER = re.compile(
 )
 # Share and comment counters a template sets at the edge of a paragraph: "1.2K shares The
 # council..." or "...on weekdays. 12 comments". Only at an edge and only after a full stop (at the
-# end) or before a capital (at the start): "the company issued 500 shares" is prose.
+# end) or before anything but a lowercase letter (at the start: a capital, a quotation mark, a
+# bracket, a date): "the company issued 500 shares", "500 shares were sold" are prose.
 _COUNTER = (
     r"\d[\d,.]*\s?[kKmM]?\+?\s+(?i:shares?|comments?|kommentare?|commentaires?|commenti"
     r"|coment[aá]rios?|partages?|condivisioni|compartilhamentos|mal geteilt)"
 )
-# A counter before a meta line's date ("1,758 shares 11/19/2019 by Jane Doe") is at the edge too.
-_NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"
 EDGE_COUNTER = re.compile(
-    r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?=[A-ZÀ-ÖØ-Þ\"“]|" + _NUMERIC_DATE + r")"
+    r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?![a-zß-öø-ÿ])"
     r"|(?<=[.!?\"”])\s+" + _COUNTER + r"\s*$"
 )
 

@@ -92,8 +92,11 @@ def test_a_figure_in_prose_brackets_is_still_an_edit() -> None:
         ("El consejo se reunió el lunes.", "El consejo se reunió el lunes. 7 comentarios"),
         ("Il consiglio si è riunito lunedì.", "Il consiglio si è riunito lunedì. 9 commenti"),
         ("O conselho reuniu-se na segunda.", "O conselho reuniu-se na segunda. 3 comentários"),
-        # before a meta line's date
+        # before a meta line's date, an agency, a quotation
         ("11/19/2019 by Jane Doe", "1,758 shares 11/19/2019 by Jane Doe"),
+        ("(CNN) The council met on Monday.", "1.2K shares (CNN) The council met on Monday."),
+        ("«Oui», a dit le maire lundi.", "87 partages «Oui», a dit le maire lundi."),
+        ("'Yes,' the mayor said on Monday.", "3,470 shares 'Yes,' the mayor said on Monday."),
     ],
 )
 def test_a_counter_at_a_paragraph_edge_is_not_an_edit(old: str, new: str) -> None:
