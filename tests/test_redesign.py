@@ -9,7 +9,8 @@ from monitor.extract.article import Article
 STORY = [f"Paragraph {n} of the story tells what the council decided on day {n}." for n in range(8)]
 OLD_TEMPLATE = [f"Old site menu entry {n}" for n in range(12)]
 NEW_TEMPLATE = [f"New site promo line {n}" for n in range(12)]
-PROMO = "Sign up to our morning newsletter and never miss a story from the council again."
+# (not a newsletter sign-up: that is a furniture line, dropped from the body whatever the page)
+PROMO = "Download the Ledger app and never miss a story from the council again."
 
 
 def page(template: list[str], body: list[str]) -> str:
