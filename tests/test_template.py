@@ -234,44 +234,33 @@ def test_a_label_split_in_two_around_a_shared_word(old, new, new_sentence, signi
 TWEET = "The Browns' highest-graded player on defense was Joe Schobert."
 
 
-@pytest.mark.parametrize(
-    ("old_page", "significant"),
-    [
-        (f"Menu\n{TWEET}\nFooter", []),  # on the old page: the extraction took it in
-        ("Menu\nFooter", [(9, "sentence_added")]),  # newly written: reported
-    ],
-)
-def test_text_the_template_brought_into_the_extraction(old_page, significant) -> None:
-    edits = _round({n: [_link_label(n)] for n in range(6)})
-    label = TWEET.replace("Browns'", "Browns' (opens in a new tab)")
-    edits.append(RoundEdit(99, 109, 9, make_edit("sentence_added", "body", new=label)))
-    first = decide_template("ledger.example", edits, checked_articles=7)
-    assert pages_wanted(edits, first) == [109]
-    pages = {109: compact_page(old_page)}
-    decision = decide_template("ledger.example", edits, checked_articles=7, old_pages=pages)
-    assert _significant(decision, edits) == significant
-
-
 FOLLOW = "Follow the Ledger on Facebook, Twitter and Instagram."
+LABELLED_FOLLOW = (
+    "Follow the Ledger on Facebook (opens in a new tab), Twitter (opens in a new tab) "
+    "and Instagram (opens in a new tab)."
+)
+ADDED = make_edit(
+    "sentence_added", "body", new=TWEET.replace("Browns'", "Browns' (opens in a new tab)")
+)
+REMOVED = make_edit("sentence_removed", "body", old=FOLLOW)
 
 
 @pytest.mark.parametrize(
-    ("new_page", "significant"),
+    ("edit", "side", "page", "significant"),
     [
-        # still on the new page, with the template's labels in it: the extraction left it out
-        (
-            "Follow the Ledger on Facebook (opens in a new tab), Twitter (opens in a new tab) "
-            "and Instagram (opens in a new tab).",
-            [],
-        ),
-        ("Menu\nFooter", [(9, "sentence_removed")]),  # gone from the page: reported
+        # "added", already on the old page: the extraction took it in with the template
+        (ADDED, "old", f"Menu\n{TWEET}\nFooter", []),
+        (ADDED, "old", "Menu\nFooter", [(9, "sentence_added")]),  # newly written: reported
+        # "removed", still on the new page with the template's labels in it: left out
+        (REMOVED, "new", LABELLED_FOLLOW, []),
+        (REMOVED, "new", "Menu\nFooter", [(9, "sentence_removed")]),  # gone: reported
     ],
 )
-def test_text_the_template_left_out_of_the_extraction(new_page, significant) -> None:
-    edits = _round({n: [_link_label(n)] for n in range(6)})
-    edits.append(RoundEdit(99, 109, 9, make_edit("sentence_removed", "body", old=FOLLOW)))
+def test_text_the_extraction_boundary_moved_with_the_template(edit, side, page, significant):
+    edits = [*_round({n: [_link_label(n)] for n in range(6)}), RoundEdit(99, 109, 9, edit)]
     first = decide_template("ledger.example", edits, checked_articles=7)
-    assert new_pages_wanted(edits, first) == [109]
-    pages = {109: compact_page(new_page)}
-    decision = decide_template("ledger.example", edits, checked_articles=7, new_pages=pages)
+    wanted = {"old": pages_wanted, "new": new_pages_wanted}[side]
+    assert wanted(edits, first) == [109]
+    pages = {f"{side}_pages": {109: compact_page(page)}}
+    decision = decide_template("ledger.example", edits, checked_articles=7, **pages)
     assert _significant(decision, edits) == significant

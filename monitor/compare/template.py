@@ -25,7 +25,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.compare.edit import Edit, make_edit, weigh_down
@@ -317,13 +317,18 @@ def _only_template_sentence(edit: Edit, pieces: Mapping[tuple[str, str], list[st
     return (old_hit or new_hit) and old == new
 
 
-def pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list[int]:
-    """The changes whose old page is worth reading for the decision (see `_template_residue`):
-    a significant edit left that adds text with the template's words in it. At most
-    `MAX_PAGES_READ`, in change order."""
+def _pages_to_read(
+    edits: Sequence[RoundEdit], decision: TemplateDecision, wants: Callable[[Edit, list[str]], bool]
+) -> list[int]:
+    """The changes with a significant body edit the decision left whose page `wants` (given the
+    edit and the template's words inserted in the body) asks for. At most `MAX_PAGES_READ`, in
+    change order."""
     if decision.event is None:
         return []
     pieces = _pieces({signature: frozenset() for signature in decision.signatures})
+    inserted = pieces.get(("body", "+"), [])
+    if not inserted:
+        return []
     downgraded = {edit_id for edit_id, _ in decision.downgrades}
     wanted = sorted(
         {
@@ -332,35 +337,29 @@ def pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list
             if item.edit.significant
             and item.edit_id not in downgraded
             and item.edit.field == "body"
-            and not item.edit.old
-            and _strip(item.edit.new, pieces.get(("body", "+"), []))[1]
+            and wants(item.edit, inserted)
         }
     )
     return wanted[:MAX_PAGES_READ]
+
+
+def pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list[int]:
+    """The changes whose old page is worth reading for the decision (see `_template_residue`):
+    a significant edit left that adds text with the template's words in it."""
+    return _pages_to_read(
+        edits, decision, lambda edit, inserted: not edit.old and _strip(edit.new, inserted)[1]
+    )
 
 
 def new_pages_wanted(edits: Sequence[RoundEdit], decision: TemplateDecision) -> list[int]:
     """The changes whose new page is worth reading for the decision (see `_template_residue`):
-    a significant body edit left that removes text long enough to look for, in a round whose
-    template inserts words in the body. At most `MAX_PAGES_READ`, in change order."""
-    if decision.event is None:
-        return []
-    pieces = _pieces({signature: frozenset() for signature in decision.signatures})
-    if not pieces.get(("body", "+")):
-        return []
-    downgraded = {edit_id for edit_id, _ in decision.downgrades}
-    wanted = sorted(
-        {
-            item.change_id
-            for item in edits
-            if item.edit.significant
-            and item.edit_id not in downgraded
-            and item.edit.field == "body"
-            and not item.edit.new
-            and len(_compact(item.edit.old)) >= KNOWN_TEXT_MIN_CHARS
-        }
+    a significant edit left that removes text long enough to look for, in a round whose
+    template inserts words in the body."""
+    return _pages_to_read(
+        edits,
+        decision,
+        lambda edit, _: not edit.new and len(_compact(edit.old)) >= KNOWN_TEXT_MIN_CHARS,
     )
-    return wanted[:MAX_PAGES_READ]
 
 
 def compact_page(page_text: str) -> str:
