@@ -23,6 +23,14 @@ from monitor.extract.headline import choose_headline, site_affix_change, strip_s
         ("Nikki Haley to Resign (Published 2018)", [], "Nikki Haley to Resign"),
         ("Storm hits coast: 3 dead", ["Engadget"], "Storm hits coast: 3 dead"),
         ("Storm hits coast - Police", [], "Storm hits coast - Police"),
+        # a new name set after the site's known one takes it along
+        ("Hof & Geschichte - Schlosswirt | The Example", ["Schlosswirt"], "Hof & Geschichte"),
+        # ... but no unknown name alone, nor words of the headline before it
+        (
+            "Storm hits coast - Police | The Example",
+            ["Engadget"],
+            "Storm hits coast - Police | The Example",
+        ),
         # never the whole title
         ("Engadget", ["Engadget"], "Engadget"),
         # a "site name" that is a sentence (a description in og:site_name) is not stripped

@@ -75,6 +75,7 @@ def strip_site_affixes(title: str, affixes: Iterable[str] = ()) -> str:
     title = PUBLISHED_SUFFIX.sub("", title) or title
     keys = {_key(a) for a in affixes if a and len(a.split()) <= MAX_AFFIX_WORDS}
     keys.discard("")
+    title = _without_name_after_known(title, keys)
     changed = True
     while changed and keys:
         changed = False
@@ -134,6 +135,21 @@ def _strip_added_affix(longer: str, shorter: str) -> str:
         if sep and _is_site_name(head) and _key(tail).endswith(_key(shorter)):
             return tail
     return longer
+
+
+def _without_name_after_known(title: str, keys: set[str]) -> str:
+    """`title` less a short name set off after a known site name ("Title - Site | Network" →
+    "Title - Site"; `keys`: the known names' keys), so that the known one goes too: a template
+    adding its own name after the site's must not strand the site's inside the headline."""
+    for separator in AFFIX_SEPARATORS:
+        head, sep, tail = title.rpartition(separator)
+        if not (sep and _is_site_name(tail) and _key(tail) not in keys):
+            continue
+        for inner in SEPARATORS:
+            before, inner_sep, name = head.rpartition(inner)
+            if inner_sep and before.strip() and _key(name) in keys:
+                return head
+    return title
 
 
 def _without_site_name(title: str) -> str:
