@@ -34,6 +34,7 @@ from monitor.compare.placement import (
     weigh_bios,
     weigh_placement,
 )
+from monitor.compare.punctuation import Join, find_joins, is_punctuation_fix
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
@@ -186,8 +187,9 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
         return [make_edit("correction_note", "body", old=old, new=new, **where)]
     hunks = diff_words(old, new)
     real = [h for h in hunks if not _cosmetic_hunk(h)]
+    fixes = [_punctuation_fix(h, where) for h in hunks if _is_fix(h)]
     if not real:
-        return [
+        return fixes or [
             make_edit(
                 "cosmetic",
                 "body",
@@ -215,10 +217,57 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
             )
         ]
     edits = []
-    for hunk in real:
-        kind, reason = _hunk_kind(pair, hunk)
-        edits.append(make_edit(kind, "body", old=hunk.old, new=hunk.new, extra=(reason,), **where))
+    for hunk in hunks:
+        if _is_fix(hunk):
+            edits.append(_punctuation_fix(hunk, where))
+        elif not _cosmetic_hunk(hunk):
+            kind, reason = _hunk_kind(pair, hunk)
+            edits.append(
+                make_edit(kind, "body", old=hunk.old, new=hunk.new, extra=(reason,), **where)
+            )
     return edits
+
+
+def _is_fix(hunk: Hunk) -> bool:
+    return is_punctuation_fix(hunk.old, hunk.new)
+
+
+def _punctuation_fix(hunk: Hunk, where: dict[str, Any]) -> Edit:
+    reason = "a punctuation mark added, removed or replaced, or words joined or split"
+    return make_edit("typo", "body", old=hunk.old, new=hunk.new, extra=(reason,), **where)
+
+
+def _restyled(pair: Alignment) -> list[Edit]:
+    """A sentence whose comparison key did not change: typos where a mark was fixed
+    (`monitor.compare.punctuation`), else one `cosmetic` edit (typography only)."""
+    assert pair.old is not None and pair.new is not None
+    where: dict[str, Any] = {
+        "old_sentence": pair.old.text,
+        "new_sentence": pair.new.text,
+        "old_paragraph": pair.old.paragraph,
+        "new_paragraph": pair.new.paragraph,
+    }
+    hunks = diff_words(pair.old.text, pair.new.text)
+    return [_punctuation_fix(h, where) for h in hunks if _is_fix(h)] or [
+        _both_sides("cosmetic", pair)
+    ]
+
+
+def _joined(join: Join) -> Edit:
+    """Two sentences made one, or one made two, by punctuation alone: one typo."""
+    changed = join.changed
+    assert changed.old is not None and changed.new is not None
+    return make_edit(
+        "typo",
+        "body",
+        old=join.old,
+        new=join.new,
+        old_sentence=join.old,
+        new_sentence=join.new,
+        old_paragraph=changed.old.paragraph,
+        new_paragraph=changed.new.paragraph,
+        extra=("sentences joined or split by punctuation alone",),
+    )
 
 
 def _one_sided(pair: Alignment) -> Edit:
@@ -363,11 +412,18 @@ def _compare_bodies(
         )
         return [_coarse_edit(changed, capped)], capped
     edits: list[Edit] = []
-    for pair in pair_blocks(equal, blocks, keys):
-        if pair.op == "equal":
+    alignments = pair_blocks(equal, blocks, keys)
+    joins = {id(join.changed): join for join in find_joins(alignments)}
+    absorbed = {id(join.neighbour) for join in joins.values()}
+    for pair in alignments:
+        if id(pair) in absorbed:
+            continue
+        if id(pair) in joins:
+            edits.append(_joined(joins[id(pair)]))
+        elif pair.op == "equal":
             assert pair.old is not None and pair.new is not None
             if pair.old.text != pair.new.text:
-                edits.append(_both_sides("cosmetic", pair))
+                edits.extend(_restyled(pair))
         elif pair.op == "moved":
             edits.append(_both_sides("sentence_moved", pair))
         elif pair.op == "changed":
