@@ -40,6 +40,7 @@ from monitor.compare.sentences import Sentence, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
 from monitor.extract.headline import site_affix_change
+from monitor.extract.metadata import same_moment
 from monitor.lexicon import EMOJI_TEXT
 
 # Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
@@ -134,7 +135,7 @@ def _compare_dates(old: Article, new: Article) -> list[Edit]:
     if all(published) and published[0] != published[1]:
         edits.append(make_edit("published_date", "published", old=old.published, new=new.published))
     modified = (old.modified.strip(), new.modified.strip())
-    if all(modified) and modified[0] != modified[1]:
+    if all(modified) and not same_moment(*modified):
         edits.append(
             make_edit(
                 "published_date",
