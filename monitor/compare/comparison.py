@@ -27,6 +27,7 @@ from monitor.compare.align import (
 from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
 from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
+from monitor.compare.embeds import weigh_embeds
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.compare.placement import (
     follow_paragraphs,
@@ -36,7 +37,7 @@ from monitor.compare.placement import (
 )
 from monitor.compare.punctuation import Join, find_joins, is_punctuation_fix
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
-from monitor.compare.sentences import Sentence, split_sentences
+from monitor.compare.sentences import Sentence, count_words, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
 from monitor.extract.headline import site_affix_change
@@ -277,7 +278,7 @@ def _one_sided(pair: Alignment) -> Edit:
     sentence = pair.new if added else pair.old
     assert sentence is not None
     text = sentence.text
-    words = len([t for t in text.split() if any(c.isalnum() for c in t)])
+    words = count_words(text)
     where: dict[str, Any] = (
         {"new": text, "new_sentence": text, "new_paragraph": sentence.paragraph}
         if added
@@ -434,11 +435,12 @@ def _compare_bodies(
     edits = _merge_correction_paragraphs(edits)
     unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
+    old_placed = follow_paragraphs(old_all, old_paragraphs, old_all_roles)
+    new_placed = follow_paragraphs(new_all, new_paragraphs, new_all_roles)
     edits = weigh_placement(
-        weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)),
-        follow_paragraphs(old_all, old_paragraphs, old_all_roles),
-        follow_paragraphs(new_all, new_paragraphs, new_all_roles),
+        weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)), old_placed, new_placed
     )
+    edits = weigh_embeds(edits, (old_paragraphs, old_placed), (new_paragraphs, new_placed))
     return [*dateline, *edits, *credits], ""
 
 
