@@ -107,3 +107,10 @@ def test_a_fix_beside_a_reworded_phrase_is_reported_with_it() -> None:
     new = "Officials said, the plan would cut spending on bridges by a tenth."
     edits = compare(_body(STORY[0], old), _body(STORY[0], new))
     assert sorted(e.kind for e in edits) == ["sentence_changed", "typo"]
+
+
+def test_a_punctuation_fix_is_quoted_with_the_words_around_it() -> None:
+    old = "At that point that voice can get lost, officials said on Monday."
+    new = "At that point, that voice can get lost, officials said on Monday."
+    (edit,) = compare(_body(STORY[0], old), _body(STORY[0], new))
+    assert (edit.kind, edit.old, edit.new) == ("typo", "point that", "point, that")

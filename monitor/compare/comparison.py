@@ -35,7 +35,7 @@ from monitor.compare.placement import (
     weigh_bios,
     weigh_placement,
 )
-from monitor.compare.punctuation import Join, find_joins, is_punctuation_fix
+from monitor.compare.punctuation import Join, find_joins, is_punctuation_fix, with_neighbours
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
 from monitor.compare.sentences import Sentence, count_words, split_sentences
 from monitor.compare.words import Hunk, diff_words
@@ -235,8 +235,11 @@ def _is_fix(hunk: Hunk) -> bool:
 
 
 def _punctuation_fix(hunk: Hunk, where: dict[str, Any]) -> Edit:
+    """A typo edit quoting the fix with the word on each side ("point that" → "point, that")."""
     reason = "a punctuation mark added, removed or replaced, or words joined or split"
-    return make_edit("typo", "body", old=hunk.old, new=hunk.new, extra=(reason,), **where)
+    old = with_neighbours(where["old_sentence"], hunk.old_chars)
+    new = with_neighbours(where["new_sentence"], hunk.new_chars)
+    return make_edit("typo", "body", old=old, new=new, extra=(reason,), **where)
 
 
 def _restyled(pair: Alignment) -> list[Edit]:

@@ -90,3 +90,18 @@ def find_joins(pairs: list[Alignment]) -> list[Join]:
 
 def _join(neighbour: str, sentence: str, offset: int) -> str:
     return f"{neighbour} {sentence}" if offset < 0 else f"{sentence} {neighbour}"
+
+
+def with_neighbours(sentence: str, span: tuple[int, int]) -> str:
+    """The characters `span` of `sentence` with the word on each side: a mark alone ("," → "")
+    says nothing in a timeline, "point, that" → "point that" does."""
+    low, high = span
+    while low > 0 and sentence[low - 1].isspace():
+        low -= 1
+    while low > 0 and not sentence[low - 1].isspace():
+        low -= 1
+    while high < len(sentence) and sentence[high].isspace():
+        high += 1
+    while high < len(sentence) and not sentence[high].isspace():
+        high += 1
+    return sentence[low:high].strip()
