@@ -186,3 +186,38 @@ def test_extraction_reads_the_declared_author_and_update_line() -> None:
     article = extract_article(markup)
     assert article.byline == "Emma Grey Ellis"
     assert article.modified == "2017-01-20T10:30"
+
+
+@pytest.mark.parametrize(
+    ("where", "header", "footer", "expected"),
+    [
+        (
+            "English, CNN's convention",
+            '<span class="stamp">November 29, 2016: 3:42 PM ET</span>',
+            '<span class="stamp">First published November 29, 2016: 3:33 AM ET</span>',
+            "2016-11-29T15:42",
+        ),
+        (
+            "German",
+            "<span>3. März 2021, 14:05 Uhr</span>",
+            "<span>Erstmals veröffentlicht am 3. März 2021, 09:10 Uhr</span>",
+            "2021-03-03T14:05",
+        ),
+        (
+            "the only stamp is the first publication",
+            "<span>November 29, 2016: 3:33 AM ET</span>",
+            "<span>First published November 29, 2016: 3:33 AM ET</span>",
+            "",
+        ),
+        (
+            "no first-publication line: a stamp alone is the publication",
+            "<span>November 29, 2016: 3:42 PM ET</span>",
+            "",
+            "",
+        ),
+    ],
+)
+def test_a_page_that_says_when_it_was_first_published_shows_its_update_in_its_stamp(
+    where: str, header: str, footer: str, expected: str
+) -> None:
+    assert page_modified(tree(page(header=header, footer=footer))) == expected, where

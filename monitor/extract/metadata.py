@@ -34,6 +34,17 @@ MAX_UPDATE_CANDIDATES = 3_000
 # The date follows the words saying the page was updated within this many characters
 # ("Updated 3:42 PM ET, Tue November 29, 2016" is 41).
 UPDATE_DATE_WITHIN = 60
+# "First published", "Originally published", "Première publication", "Erstmals veröffentlicht",
+# "Publicado originalmente", "Pubblicato originariamente".
+FIRST_PUBLISHED = re.compile(
+    r"\b(?:first|originally)\s+published\b(?:\s+(?:on|at))?|\bpremière\s+publication\b(?:\s+le)?"
+    r"|\berstmals\s+veröffentlicht\b(?:\s+am)?|\bpublicado\s+originalmente\b(?:\s+el)?"
+    r"|\bpubblicato\s+originariamente\b(?:\s+il)?",
+    re.IGNORECASE,
+)
+# A date stamp is a short line of its own (a weekday, a date and a time, a zone).
+STAMP_MAX_CHARS = 60
+_STAMP = re.compile(r"[\w\s.,:/|-]+")
 # A declared author is a person's name: at most this many words.
 AUTHOR_MAX_WORDS = 5
 
@@ -184,7 +195,7 @@ def page_modified(tree: HtmlElement, published: str = "") -> str:
         value = parse_date(element.get("datetime") or "") or parse_date(element.text_content())
         if value:
             return value
-    return visible_modified(tree, published)
+    return visible_modified(tree, published) or restamped(tree)
 
 
 def visible_modified(tree: HtmlElement, published: str = "") -> str:
@@ -202,6 +213,31 @@ def visible_modified(tree: HtmlElement, published: str = "") -> str:
             if found:
                 return found
     return ""
+
+
+def restamped(tree: HtmlElement) -> str:
+    """A page that says when it was *first* published ("First published November 29, 2016: 3:33
+    AM ET") shows its latest time in its other date stamp: the first short line that is only a
+    date and time and another moment than the first publication, ISO; "" otherwise."""
+    first = ""
+    stamps: list[str] = []
+    for seen, element in enumerate(tree.iter()):
+        if seen >= MAX_UPDATE_CANDIDATES:
+            break
+        own = element.text if isinstance(element.tag, str) else None
+        if not own or element.tag in ("script", "style", "title") or len(element):
+            continue
+        line = " ".join(own.split())
+        if len(line) > STAMP_MAX_CHARS:
+            continue
+        marker = FIRST_PUBLISHED.search(line)
+        if marker and not first:
+            first = parse_date(line[marker.end() :])
+        elif not marker and _STAMP.fullmatch(line) and "T" in parse_date(line):
+            stamps.append(parse_date(line))
+    if not first:
+        return ""
+    return next((stamp for stamp in stamps if stamp != first), "")
 
 
 def update_line_date(line: str, published: str = "") -> str:
