@@ -48,6 +48,14 @@ def tree(markup: str) -> lxml_html.HtmlElement:
             "2016-12-21T08:31",
         ),
         (
+            "a meta field named twice, by property and itemprop",
+            page(
+                '<meta property="article:modified" itemprop="dateModified" '
+                'content="2018-05-17T17:31:26.267Z">'
+            ),
+            "2018-05-17T17:31",
+        ),
+        (
             "a meta field written in value=",
             page('<meta name="article:modified_time" value="2017-01-20">'),
             "2017-01-20",
@@ -172,6 +180,7 @@ def test_the_authors_a_page_declares(where: str, head: str, expected: list[str])
         ("Meg Wagner NEW YORK DAILY NEWS", ["Meg Wagner"], "Meg Wagner NEW YORK DAILY NEWS"),
         ("Stephen Collinson; CNN", ["Stephen Collinson"], "Stephen Collinson; CNN"),
         ("Jane Doe", [], "Jane Doe"),
+        ("Jane Doe; Li Wei; JANE DOE; LI WEI", [], "Jane Doe; Li Wei"),  # a name repeated
     ],
 )
 def test_the_byline_kept(extracted: str, declared: list[str], kept: str) -> None:

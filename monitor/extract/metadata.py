@@ -50,6 +50,7 @@ AUTHOR_MAX_WORDS = 5
 
 _MODIFIED_META = (
     "article:modified_time",
+    "article:modified",
     "og:article:modified_time",
     "og:updated_time",
     "datemodified",
@@ -119,8 +120,8 @@ def meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
     page order."""
     found = []
     for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key.strip() in names:
+        keys = (meta.get(a) for a in ("property", "name", "itemprop"))
+        if any((key or "").strip().lower() in names for key in keys):
             value = _attribute(meta)
             if value:
                 found.append(value)
@@ -302,6 +303,7 @@ def _is_person(name: str) -> bool:
 def choose_byline(extracted: str, declared: list[str]) -> str:
     """The byline to keep (module docstring): the extracted one unless it is empty, names none of
     the declared authors, or spells them with other spacing."""
+    extracted = _without_repeats(extracted)
     if not declared:
         return extracted
     joined = "; ".join(declared)
@@ -310,3 +312,10 @@ def choose_byline(extracted: str, declared: list[str]) -> str:
     extracted_words = {w for w in re.findall(r"\w+", extracted.casefold()) if len(w) > 1}
     declared_words = {w for w in re.findall(r"\w+", joined.casefold()) if len(w) > 1}
     return extracted if extracted_words & declared_words else joined
+
+
+def _without_repeats(byline: str) -> str:
+    """A byline naming each person once ("Jane Doe; JANE DOE" → "Jane Doe")."""
+    names = [name.strip() for name in byline.split(";")]
+    kept = [n for i, n in enumerate(names) if n.casefold() not in {m.casefold() for m in names[:i]}]
+    return "; ".join(kept) if len(kept) < len(names) else byline
