@@ -158,6 +158,15 @@ def test_a_modified_date_that_moves_is_recorded_and_never_significant() -> None:
             '<meta property="article:author" content="https://www.facebook.com/someone">',
             [],
         ),
+        ("an outlet's initials are not an author", '<meta name="author" content="LN">', []),
+        ("a newspaper is not an author", '<meta name="author" content="OÖ Volksblatt">', []),
+        (
+            "a foundation is not an author",
+            '<meta name="author" content="Hanns-Seidel-Stiftung e.V.">',
+            [],
+        ),
+        ("a pen name is", '<meta name="author" content="Tiberius">', ["Tiberius"]),
+        ("initials are", '<meta name="author" content="R.C. Baker">', ["R.C. Baker"]),
         (
             "the site's name is not an author",
             '<meta property="og:site_name" content="Daily Planet">'

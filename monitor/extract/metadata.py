@@ -290,13 +290,25 @@ def _person_names(value: Any) -> list[str]:
     return [_text(value)] if isinstance(value, str) else []
 
 
+# Words that make a declared author an organisation or a desk, not a person (several languages).
+ORGANISATION_WORDS = frozenset(
+    """e.v. gmbh ag inc inc. ltd ltd. llc s.a. sa srl verlag redaktion redaction rédaction
+    redacción redazione staff team desk news newsroom online agency agentur""".split()
+)
+
+
 def _is_person(name: str) -> bool:
+    """A name as people write theirs: at most AUTHOR_MAX_WORDS words, a capital somewhere, no
+    digits or URL, no organisation word, and no word in capitals alone past an initial ("LN",
+    "OÖ Volksblatt", "CNN" are outlets)."""
     words = name.split()
     return (
         0 < len(words) <= AUTHOR_MAX_WORDS
         and "://" not in name
         and not any(c.isdigit() for c in name)
         and any(w[:1].isupper() for w in words)
+        and not any(w.casefold() in ORGANISATION_WORDS for w in words)
+        and not any(len(w.strip(".")) > 1 and w.isupper() and "." not in w for w in words)
     )
 
 
