@@ -165,6 +165,23 @@ def test_a_modified_date_that_moves_is_recorded_and_never_significant() -> None:
             '<meta name="author" content="Hanns-Seidel-Stiftung e.V.">',
             [],
         ),
+        (
+            "an association written with spaces is not an author",
+            '<meta name="author" content="Deutscher Caritasverband e. V.">',
+            [],
+        ),
+        (
+            "a photo's author is not the article's",
+            '<script type="application/ld+json">{"@graph": [{"@type": "ImageObject", '
+            '"author": {"name": "Ed Marshall"}}, {"@type": "NewsArticle", "author": '
+            '{"name": "Jane Doe"}}]}</script>',
+            ["Jane Doe"],
+        ),
+        (
+            "a name escaped twice",
+            '<meta name="author" content="Jos&amp;eacute; Mart&amp;iacute;nez">',
+            ["José Martínez"],
+        ),
         ("a pen name is", '<meta name="author" content="Tiberius">', ["Tiberius"]),
         ("initials are", '<meta name="author" content="R.C. Baker">', ["R.C. Baker"]),
         (

@@ -17,6 +17,7 @@ archiving tools write it there). Pure functions over a parsed tree; bounded by t
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -112,7 +113,9 @@ _TIME = re.compile(r"\b(\d{1,2})\s*(?::|h|H)\s*(\d{2})\s*(a\.?m\.?|p\.?m\.?)?", 
 
 
 def _attribute(element: HtmlElement) -> str:
-    return _text(element.get("content") or element.get("value") or "")
+    value = element.get("content") or element.get("value") or ""
+    # a page that escaped its metadata twice ("Redacci&oacute;n")
+    return _text(html.unescape(value) if "&" in value else value)
 
 
 def meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
@@ -268,9 +271,8 @@ def declared_authors(tree: HtmlElement) -> list[str]:
     fields; URLs, site names and anything longer than a name left out."""
     names: list[str] = []
     for obj in _json_ld_objects(tree):
-        if obj.get("@type") in ("Person", "Organization"):
-            continue  # an author's own object, reached through the graph
-        names += _person_names(obj.get("author"))
+        if _is_article(obj.get("@type")):  # not a photo's or an embedded video's author
+            names += _person_names(obj.get("author"))
     if not names:
         for value in meta_values(tree, _AUTHOR_META):
             names += [part.strip() for part in re.split(r"\s*(?:;|,| and | & )\s*", value)]
@@ -280,6 +282,15 @@ def declared_authors(tree: HtmlElement) -> list[str]:
         if _is_person(name) and compact_key(name) not in sites and name not in kept:
             kept.append(name)
     return kept
+
+
+# JSON-LD types whose `author` wrote the page (an ImageObject's author is a photographer).
+_ARTICLE_TYPE = re.compile(r"article|posting|report|webpage|review|blog", re.IGNORECASE)
+
+
+def _is_article(kind: Any) -> bool:
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds)
 
 
 def _person_names(value: Any) -> list[str]:
@@ -297,6 +308,10 @@ ORGANISATION_WORDS = frozenset(
 )
 
 
+# A registered association or company written with spaces ("e. V.", "S. A.").
+_REGISTERED = re.compile(r"\b(?:e\.\s*v|s\.\s*a|s\.\s*l)\.?$", re.IGNORECASE)
+
+
 def _is_person(name: str) -> bool:
     """A name as people write theirs: at most AUTHOR_MAX_WORDS words, a capital somewhere, no
     digits or URL, no organisation word, and no word in capitals alone past an initial ("LN",
@@ -308,6 +323,7 @@ def _is_person(name: str) -> bool:
         and not any(c.isdigit() for c in name)
         and any(w[:1].isupper() for w in words)
         and not any(w.casefold() in ORGANISATION_WORDS for w in words)
+        and not _REGISTERED.search(name)
         and not any(len(w.strip(".")) > 1 and w.isupper() and "." not in w for w in words)
     )
 
