@@ -284,21 +284,24 @@ def declared_authors(tree: HtmlElement) -> list[str]:
     return kept
 
 
-# JSON-LD types whose `author` wrote the page (an ImageObject's author is a photographer).
-_ARTICLE_TYPE = re.compile(r"article|posting|report|webpage|review|blog", re.IGNORECASE)
+# JSON-LD types whose `author` did not write the page: a photographer, a video's maker, a
+# commenter. Any other creative work's author (an article, a recipe, a series) did.
+_MEDIA_TYPE = re.compile(r"image|video|audio|media|photograph|comment|person|organization", re.I)
 
 
 def _is_article(kind: Any) -> bool:
     kinds = kind if isinstance(kind, list) else [kind]
-    return any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds)
+    return not any(isinstance(k, str) and _MEDIA_TYPE.search(k) for k in kinds)
 
 
 def _person_names(value: Any) -> list[str]:
     if isinstance(value, list):
         return [n for item in value[: AUTHOR_MAX_WORDS * 4] for n in _person_names(item)]
     if isinstance(value, dict):
-        return [_text(value.get("name"))] if value.get("name") else []
-    return [_text(value)] if isinstance(value, str) else []
+        value = value.get("name")
+    if not isinstance(value, str) or not value:
+        return []
+    return [_text(html.unescape(value) if "&" in value else value)]
 
 
 # Words that make a declared author an organisation or a desk, not a person (several languages).
