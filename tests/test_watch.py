@@ -150,11 +150,31 @@ def add_evidence(db_path: Path, article_id: int) -> None:
             tag = "insert into article_tags (article_id, tag) values (?, 'council')"
             db.execute(tag, [article_id])
         queue_saves(db, [{"change_id": change["id"], "url": "https://x.example/"}], NOW)
+        with store.write_transaction(db):  # a headline run and test, and a live-blog post
+            db["headline_runs"].insert(
+                {"article_id": article_id, "field": "title", "text": "Old", "seen_at": NOW}
+            )
+            db["headline_tests"].insert(
+                {"article_id": article_id, "field": "title", "started_at": NOW, "detected_at": NOW}
+            )
+            db["live_posts"].insert(
+                {
+                    "article_id": article_id,
+                    "post_key": "p1",
+                    "text": "Post",
+                    "first_text": "Post",
+                    "first_seen": NOW,
+                    "last_seen": NOW,
+                    "change_id": change["id"],
+                }  # fmt: skip
+            )
     finally:
         db.close()
 
 
-def test_purge_deletes_screenshots_and_save_page_now_requests_too(db_path: Path) -> None:
+def test_purge_deletes_screenshots_save_requests_headline_runs_and_live_posts_too(
+    db_path: Path,
+) -> None:
     # Review finding 1: their foreign keys made `remove --purge` fail with a traceback.
     from monitor.record.page import FetchedPage, record_page
     from tests.test_record import PAGE_A, PAGE_B, URL
@@ -168,6 +188,8 @@ def test_purge_deletes_screenshots_and_save_page_now_requests_too(db_path: Path)
     code, output = run(db_path, "remove", URL, "--purge")
     assert code == 0, output
     assert "1 archive_saves" in output and "1 screenshots" in output and "2 versions" in output
-    for table in ("versions", "changes", "screenshots", "archive_saves", "snapshots"):
+    purged = ("versions", "changes", "screenshots", "archive_saves", "snapshots", "headline_runs",
+              "headline_tests", "live_posts")  # fmt: skip
+    for table in purged:
         assert rows(db_path, f"select count(*) as n from {table}")[0]["n"] == 0, table
     assert rows(db_path, "select tag from article_tags") == [{"tag": "council"}]  # tombstone's

@@ -13,6 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from monitor.compare.quotes import QUOTATION_MARKS, Spans, quote_spans
+from monitor.compare.sentences import count_words
 from monitor.compare.words import Hunk, tokenize
 from monitor.lexicon import CORRECTION_NOTE
 
@@ -62,9 +63,10 @@ def quote_kind(
 
 
 def quoted_words(sentence: str, open_at_start: bool = False) -> int:
-    """How many words of the sentence are inside quotation marks."""
+    """How many words of the sentence are inside quotation marks (tokens, or in Chinese,
+    Japanese and Korean `sentences.count_words`'s estimate, whichever is more)."""
     spans = quote_spans(sentence, open_at_start)
-    return sum(len(tokenize(sentence[s:e])) for s, e in spans)
+    return sum(max(len(tokenize(sentence[s:e])), count_words(sentence[s:e])) for s, e in spans)
 
 
 def _token_before(sentence: str, index: int) -> str:

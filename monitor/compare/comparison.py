@@ -27,6 +27,7 @@ from monitor.compare.align import (
 from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
 from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
 from monitor.compare.edit import Edit, make_edit
+from monitor.compare.embeds import weigh_embeds
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.compare.placement import (
     follow_paragraphs,
@@ -34,11 +35,13 @@ from monitor.compare.placement import (
     weigh_bios,
     weigh_placement,
 )
+from monitor.compare.punctuation import Join, find_joins, is_punctuation_fix, with_neighbours
 from monitor.compare.redesign import AT_EDGE, weigh_redesign
-from monitor.compare.sentences import Sentence, split_sentences
+from monitor.compare.sentences import Sentence, count_words, split_sentences
 from monitor.compare.words import Hunk, diff_words
 from monitor.extract.article import Article
 from monitor.extract.headline import site_affix_change
+from monitor.extract.metadata import same_moment
 from monitor.lexicon import EMOJI_TEXT
 
 # Sentences this short added or removed are usually furniture ("Read more.", "Watch:").
@@ -133,7 +136,7 @@ def _compare_dates(old: Article, new: Article) -> list[Edit]:
     if all(published) and published[0] != published[1]:
         edits.append(make_edit("published_date", "published", old=old.published, new=new.published))
     modified = (old.modified.strip(), new.modified.strip())
-    if all(modified) and modified[0] != modified[1]:
+    if all(modified) and not same_moment(*modified):
         edits.append(
             make_edit(
                 "published_date",
@@ -186,8 +189,9 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
         return [make_edit("correction_note", "body", old=old, new=new, **where)]
     hunks = diff_words(old, new)
     real = [h for h in hunks if not _cosmetic_hunk(h)]
+    fixes = [_punctuation_fix(h, where) for h in hunks if _is_fix(h)]
     if not real:
-        return [
+        return fixes or [
             make_edit(
                 "cosmetic",
                 "body",
@@ -215,10 +219,60 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
             )
         ]
     edits = []
-    for hunk in real:
-        kind, reason = _hunk_kind(pair, hunk)
-        edits.append(make_edit(kind, "body", old=hunk.old, new=hunk.new, extra=(reason,), **where))
+    for hunk in hunks:
+        if _is_fix(hunk):
+            edits.append(_punctuation_fix(hunk, where))
+        elif not _cosmetic_hunk(hunk):
+            kind, reason = _hunk_kind(pair, hunk)
+            edits.append(
+                make_edit(kind, "body", old=hunk.old, new=hunk.new, extra=(reason,), **where)
+            )
     return edits
+
+
+def _is_fix(hunk: Hunk) -> bool:
+    return is_punctuation_fix(hunk.old, hunk.new)
+
+
+def _punctuation_fix(hunk: Hunk, where: dict[str, Any]) -> Edit:
+    """A typo edit quoting the fix with the word on each side ("point that" → "point, that")."""
+    reason = "a punctuation mark added, removed or replaced, or words joined or split"
+    old = with_neighbours(where["old_sentence"], hunk.old_chars)
+    new = with_neighbours(where["new_sentence"], hunk.new_chars)
+    return make_edit("typo", "body", old=old, new=new, extra=(reason,), **where)
+
+
+def _restyled(pair: Alignment) -> list[Edit]:
+    """A sentence whose comparison key did not change: typos where a mark was fixed
+    (`monitor.compare.punctuation`), else one `cosmetic` edit (typography only)."""
+    assert pair.old is not None and pair.new is not None
+    where: dict[str, Any] = {
+        "old_sentence": pair.old.text,
+        "new_sentence": pair.new.text,
+        "old_paragraph": pair.old.paragraph,
+        "new_paragraph": pair.new.paragraph,
+    }
+    hunks = diff_words(pair.old.text, pair.new.text)
+    return [_punctuation_fix(h, where) for h in hunks if _is_fix(h)] or [
+        _both_sides("cosmetic", pair)
+    ]
+
+
+def _joined(join: Join) -> Edit:
+    """Two sentences made one, or one made two, by punctuation alone: one typo."""
+    changed = join.changed
+    assert changed.old is not None and changed.new is not None
+    return make_edit(
+        "typo",
+        "body",
+        old=join.old,
+        new=join.new,
+        old_sentence=join.old,
+        new_sentence=join.new,
+        old_paragraph=changed.old.paragraph,
+        new_paragraph=changed.new.paragraph,
+        extra=("sentences joined or split by punctuation alone",),
+    )
 
 
 def _one_sided(pair: Alignment) -> Edit:
@@ -227,7 +281,7 @@ def _one_sided(pair: Alignment) -> Edit:
     sentence = pair.new if added else pair.old
     assert sentence is not None
     text = sentence.text
-    words = len([t for t in text.split() if any(c.isalnum() for c in t)])
+    words = count_words(text)
     where: dict[str, Any] = (
         {"new": text, "new_sentence": text, "new_paragraph": sentence.paragraph}
         if added
@@ -363,11 +417,18 @@ def _compare_bodies(
         )
         return [_coarse_edit(changed, capped)], capped
     edits: list[Edit] = []
-    for pair in pair_blocks(equal, blocks, keys):
-        if pair.op == "equal":
+    alignments = pair_blocks(equal, blocks, keys)
+    joins = {id(join.changed): join for join in find_joins(alignments)}
+    absorbed = {id(join.neighbour) for join in joins.values()}
+    for pair in alignments:
+        if id(pair) in absorbed:
+            continue
+        if id(pair) in joins:
+            edits.append(_joined(joins[id(pair)]))
+        elif pair.op == "equal":
             assert pair.old is not None and pair.new is not None
             if pair.old.text != pair.new.text:
-                edits.append(_both_sides("cosmetic", pair))
+                edits.extend(_restyled(pair))
         elif pair.op == "moved":
             edits.append(_both_sides("sentence_moved", pair))
         elif pair.op == "changed":
@@ -377,11 +438,12 @@ def _compare_bodies(
     edits = _merge_correction_paragraphs(edits)
     unchanged_old = [i for i in range(len(old_paragraphs)) if i not in old_only]
     unchanged_new = [j for j in range(len(new_paragraphs)) if j not in new_only]
+    old_placed = follow_paragraphs(old_all, old_paragraphs, old_all_roles)
+    new_placed = follow_paragraphs(new_all, new_paragraphs, new_all_roles)
     edits = weigh_placement(
-        weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)),
-        follow_paragraphs(old_all, old_paragraphs, old_all_roles),
-        follow_paragraphs(new_all, new_paragraphs, new_all_roles),
+        weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)), old_placed, new_placed
     )
+    edits = weigh_embeds(edits, (old_paragraphs, old_placed), (new_paragraphs, new_placed))
     return [*dateline, *edits, *credits], ""
 
 

@@ -36,6 +36,10 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp u.s u.k u.n a.m p.m e.g i.e
     av avda dña""".split()
 )
+# Chinese and Japanese end a sentence with a full-width stop, unambiguous (no abbreviations),
+# which syntok does not know: a sentence also ends after one, unless a closing mark follows it
+# (「火事だ！」と言った: the quotation goes on inside the sentence).
+_CJK_STOP = re.compile(r"[。！？]\s*(?=[^\s」』）)\"'])")
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,8 +66,39 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         end = tokens[-1].offset + len(tokens[-1].value)
         text = paragraph[start:end].strip()
         if text:
-            sentences.append(text)
+            sentences.extend(split_cjk(text))
     return tuple(sentences) or (paragraph.strip(),)
+
+
+# Chinese and Japanese write no spaces between words; a word there is about this many characters
+# (Japanese news averages under two per word), so a 30-character sentence is 15 words.
+CJK_CHARS_PER_WORD = 2
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def count_words(text: str) -> int:
+    """Words of a sentence: spaced words with a letter or digit, and in Chinese, Japanese or
+    Korean runs one word per `CJK_CHARS_PER_WORD` characters."""
+    words = 0
+    for token in text.split():
+        cjk = len(_CJK.findall(token))
+        if cjk:
+            words += max(1, cjk // CJK_CHARS_PER_WORD)
+        elif any(c.isalnum() for c in token):
+            words += 1
+    return words
+
+
+def split_cjk(text: str) -> list[str]:
+    """`text` cut after each Chinese or Japanese full stop that something follows."""
+    if not _CJK_STOP.search(text):
+        return [text]
+    pieces, start = [], 0
+    for match in _CJK_STOP.finditer(text):
+        pieces.append(text[start : match.end()].strip())
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 def split_paragraph_fast(paragraph: str) -> tuple[str, ...]:
@@ -80,7 +115,7 @@ def split_paragraph_fast(paragraph: str) -> tuple[str, ...]:
         pieces.append(paragraph[start:end].strip())
         start = match.end()
     pieces.append(paragraph[start:].strip())
-    return tuple(p for p in pieces if p) or (paragraph.strip(),)
+    return tuple(c for p in pieces if p for c in split_cjk(p)) or (paragraph.strip(),)
 
 
 def split_sentences(

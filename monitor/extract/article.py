@@ -26,8 +26,9 @@ EXTRACTOR = "trafilatura"
 # page shows it (`monitor/extract/headline.py`: the visible <h1> checked against the declared
 # titles, site names taken off), and a line inside a link (a teaser) is link-dense; a second
 # opinion (JSON-LD articleBody, a second extractor) adds the prose paragraphs trafilatura
-# dropped; the precision run only runs on bodies long enough for its edges to count.
-EXTRACTION_REVISION = 7
+# dropped; the precision run only runs on bodies long enough for its edges to count; 8: the
+# modified date and the byline the page declares (`monitor/extract/metadata.py`).
+EXTRACTION_REVISION = 8
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -56,7 +56,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
-from monitor.extract import opinion
+from monitor.extract import metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.characters import xml_safe
 from monitor.lexicon import EDGE_NOTICE, FURNITURE_LINE, LIST_MARKER, PROMO_LINE, SEE_ALSO_LINE
@@ -486,10 +486,16 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     lines = _drop_title(_combine(balanced_text, precise_text), title)
     lines, roles = _with_second_opinion(lines, tree, text, body)
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
-    modified = _modified_date(text, url) if lines or meta is not None else ""
+    modified = (
+        (metadata.page_modified(tree, published) or _modified_date(text, url))
+        if lines or meta is not None
+        else ""
+    )
     return Article(
         title=title,
-        byline=_field(getattr(meta, "author", None)),
+        byline=metadata.choose_byline(
+            _field(getattr(meta, "author", None)), metadata.declared_authors(tree)
+        ),
         published=published,
         modified=modified if modified != published else "",
         body="\n".join(lines),

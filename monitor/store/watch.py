@@ -84,8 +84,9 @@ def set_site_watch(db: Database, sites: list[str], state: str) -> None:
 
 def purge_article(db: Database, article_id: int) -> dict[str, int]:
     """Delete an article's history (versions, changes, edits, checks, alerts, Save Page Now
-    requests, screenshots, and its raw pages no other article shares) in one transaction; its
-    row stays as a `removed` tombstone, and its tags stay with it."""
+    requests, screenshots, headline runs and tests, live-blog posts, and its raw pages no other
+    article shares) in one transaction; its row stays as a `removed` tombstone, and its tags
+    stay with it."""
     counts: dict[str, int] = {}
     with write_transaction(db):
         snapshots = [
@@ -105,6 +106,9 @@ def purge_article(db: Database, article_id: int) -> dict[str, int]:
         for table, where in (  # rows that refer to others first (foreign keys are on)
             ("alerts", f"change_id in ({changes})"),
             ("archive_saves", f"change_id in ({changes})"),
+            ("live_posts", "article_id = ?"),
+            ("headline_runs", "article_id = ?"),
+            ("headline_tests", "article_id = ?"),
             ("edits", "article_id = ?"),
             ("changes", "article_id = ?"),
             ("checks", "article_id = ?"),

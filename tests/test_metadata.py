@@ -1,0 +1,258 @@
+"""The modified date and the authors a page declares, read where trafilatura's guess misses
+them (`monitor.extract.metadata`); pages of our own, in several languages."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from monitor.compare.comparison import compare
+from monitor.extract.article import Article
+from monitor.extract.extraction import extract_article
+from monitor.extract.metadata import (
+    choose_byline,
+    declared_authors,
+    page_modified,
+    same_moment,
+    update_line_date,
+)
+
+BODY = "<p>" + "The council met on Monday to discuss the budget for next year. " * 6 + "</p>"
+
+
+def page(head: str = "", header: str = "", footer: str = "") -> str:
+    return (
+        f"<html><head><title>Budget</title>{head}</head><body><article><h1>Budget</h1>"
+        f"{header}{BODY}{BODY}</article>{footer}</body></html>"
+    )
+
+
+def tree(markup: str) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(markup)
+
+
+@pytest.mark.parametrize(
+    ("where", "markup", "expected"),
+    [
+        (
+            "JSON-LD dateModified",
+            page(
+                '<script type="application/ld+json">{"dateModified": "2019-05-08T09:03:00Z"}'
+                "</script>"
+            ),
+            "2019-05-08T09:03",
+        ),
+        (
+            "article:modified_time",
+            page('<meta property="article:modified_time" content="2016-12-21T08:31:34Z">'),
+            "2016-12-21T08:31",
+        ),
+        (
+            "a meta field named twice, by property and itemprop",
+            page(
+                '<meta property="article:modified" itemprop="dateModified" '
+                'content="2018-05-17T17:31:26.267Z">'
+            ),
+            "2018-05-17T17:31",
+        ),
+        (
+            "a meta field written in value=",
+            page('<meta name="article:modified_time" value="2017-01-20">'),
+            "2017-01-20",
+        ),
+        (
+            "time itemprop=dateModified",
+            page(header='<time itemprop="dateModified" datetime="2020-03-01T10:00">1 Mar</time>'),
+            "2020-03-01T10:00",
+        ),
+        (
+            "a visible English line",
+            page(footer='<p class="last-updated">Last updated on January 20, 2017</p>'),
+            "2017-01-20",
+        ),
+        (
+            "a visible French line",
+            page(
+                header="<span>Publié le 07 mai 2019 à 13h59 - Mis à jour le 08 mai 2019 à 09h03"
+                "</span>"
+            ),
+            "2019-05-08T09:03",
+        ),
+        (
+            "a visible German line with the date in a child",
+            page(header="<p>Aktualisiert am <time>3. März 2021, 14:05 Uhr</time></p>"),
+            "2021-03-03T14:05",
+        ),
+        (
+            "a visible Spanish line",
+            page(header="<p>Actualizado el 5 de junio de 2020 a las 10:30</p>"),
+            "2020-06-05T10:30",
+        ),
+        ("a visible Japanese line", page(header="<p>更新日：2019年4月14日</p>"), "2019-04-14"),
+        ("nothing said", page(), ""),
+        (
+            "a policy's update note is no date line",
+            page(footer="<p>Privacy Policy (updated as of 1/1/21)</p>"),
+            "",
+        ),
+    ],
+)
+def test_the_modified_date_a_page_states(where: str, markup: str, expected: str) -> None:
+    assert page_modified(tree(markup)) == expected, where
+
+
+def test_an_update_time_without_a_date_is_on_the_day_of_publication() -> None:
+    line = "Publié aujourd’hui à 13h59, mis à jour à 15h25"
+    assert update_line_date(line, "2019-05-07") == "2019-05-07T15:25"
+    assert update_line_date("Updated 3:42 PM ET", "2016-11-29") == "2016-11-29T15:42"
+
+
+def test_a_long_sentence_starting_with_updated_is_no_date_line() -> None:
+    sentence = "Updated " + "figures were released on January 3, 2020 by the ministry " * 4
+    assert page_modified(tree(page(header=f"<p>{sentence}</p>"))) == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "same"),
+    [
+        ("2019-05-07", "2019-05-07T15:25", True),
+        ("2019-05-07T13:59", "2019-05-07T15:25", False),
+        ("2019-05-07", "2019-05-08T09:03", False),
+    ],
+)
+def test_a_day_and_a_moment_of_that_day_may_be_the_same(old: str, new: str, same: bool) -> None:
+    assert same_moment(old, new) is same
+
+
+def test_a_modified_date_that_moves_is_recorded_and_never_significant() -> None:
+    old = Article(body="Same.", published="2019-05-07", modified="2019-05-07T15:25")
+    new = Article(body="Same.", published="2019-05-07", modified="2019-05-08T09:03")
+    edits = compare(old, new)
+    assert [(e.kind, e.field, e.significant) for e in edits] == [
+        ("published_date", "modified", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("where", "head", "expected"),
+    [
+        (
+            "JSON-LD authors",
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '[{"@type": "Person", "name": "Jane Doe"}, {"name": "Li Wei"}]}</script>',
+            ["Jane Doe", "Li Wei"],
+        ),
+        ("meta author", '<meta name="author" content="Emma Grey Ellis">', ["Emma Grey Ellis"]),
+        (
+            "meta written in value=",
+            '<meta name="author" value="Julia Horowitz">',
+            ["Julia Horowitz"],
+        ),
+        (
+            "og:article:author in French",
+            '<meta name="og:article:author" value="C&#xE9;cile Ducourtieux">',
+            ["Cécile Ducourtieux"],
+        ),
+        (
+            "an author's URL is not a name",
+            '<meta property="article:author" content="https://www.facebook.com/someone">',
+            [],
+        ),
+        ("an outlet's initials are not an author", '<meta name="author" content="LN">', []),
+        ("a newspaper is not an author", '<meta name="author" content="OÖ Volksblatt">', []),
+        (
+            "a foundation is not an author",
+            '<meta name="author" content="Hanns-Seidel-Stiftung e.V.">',
+            [],
+        ),
+        (
+            "an association written with spaces is not an author",
+            '<meta name="author" content="Deutscher Caritasverband e. V.">',
+            [],
+        ),
+        (
+            "a photo's author is not the article's",
+            '<script type="application/ld+json">{"@graph": [{"@type": "ImageObject", '
+            '"author": {"name": "Ed Marshall"}}, {"@type": "NewsArticle", "author": '
+            '{"name": "Jane Doe"}}]}</script>',
+            ["Jane Doe"],
+        ),
+        (
+            "a name escaped twice",
+            '<meta name="author" content="Jos&amp;eacute; Mart&amp;iacute;nez">',
+            ["José Martínez"],
+        ),
+        ("a pen name is", '<meta name="author" content="Tiberius">', ["Tiberius"]),
+        ("initials are", '<meta name="author" content="R.C. Baker">', ["R.C. Baker"]),
+        (
+            "the site's name is not an author",
+            '<meta property="og:site_name" content="Daily Planet">'
+            '<meta name="author" content="Daily Planet">',
+            [],
+        ),
+    ],
+)
+def test_the_authors_a_page_declares(where: str, head: str, expected: list[str]) -> None:
+    assert declared_authors(tree(page(head))) == expected, where
+
+
+@pytest.mark.parametrize(
+    ("extracted", "declared", "kept"),
+    [
+        ("Food Science", ["Emma Grey Ellis"], "Emma Grey Ellis"),  # a section name
+        ("Philippe Escande", ["Cécile Ducourtieux"], "Cécile Ducourtieux"),  # a teaser's author
+        ("Emma Grey Elli s", ["Emma Grey Ellis"], "Emma Grey Ellis"),  # split letters
+        ("", ["Bushrod Washington"], "Bushrod Washington"),
+        ("Meg Wagner NEW YORK DAILY NEWS", ["Meg Wagner"], "Meg Wagner NEW YORK DAILY NEWS"),
+        ("Stephen Collinson; CNN", ["Stephen Collinson"], "Stephen Collinson; CNN"),
+        ("Jane Doe", [], "Jane Doe"),
+        ("Jane Doe; Li Wei; JANE DOE; LI WEI", [], "Jane Doe; Li Wei"),  # a name repeated
+    ],
+)
+def test_the_byline_kept(extracted: str, declared: list[str], kept: str) -> None:
+    assert choose_byline(extracted, declared) == kept
+
+
+def test_extraction_reads_the_declared_author_and_update_line() -> None:
+    markup = page(
+        '<meta name="author" value="Emma Grey Ellis">',
+        header='<div class="rubric">Food Science</div><p>Updated 20 January 2017, 10:30</p>',
+    )
+    article = extract_article(markup)
+    assert article.byline == "Emma Grey Ellis"
+    assert article.modified == "2017-01-20T10:30"
+
+
+@pytest.mark.parametrize(
+    ("where", "header", "footer", "expected"),
+    [
+        (
+            "English, CNN's convention",
+            '<span class="stamp">November 29, 2016: 3:42 PM ET</span>',
+            '<span class="stamp">First published November 29, 2016: 3:33 AM ET</span>',
+            "2016-11-29T15:42",
+        ),
+        (
+            "German",
+            "<span>3. März 2021, 14:05 Uhr</span>",
+            "<span>Erstmals veröffentlicht am 3. März 2021, 09:10 Uhr</span>",
+            "2021-03-03T14:05",
+        ),
+        (
+            "the only stamp is the first publication",
+            "<span>November 29, 2016: 3:33 AM ET</span>",
+            "<span>First published November 29, 2016: 3:33 AM ET</span>",
+            "",
+        ),
+        (
+            "no first-publication line: a stamp alone is the publication",
+            "<span>November 29, 2016: 3:42 PM ET</span>",
+            "",
+            "",
+        ),
+    ],
+)
+def test_a_page_that_says_when_it_was_first_published_shows_its_update_in_its_stamp(
+    where: str, header: str, footer: str, expected: str
+) -> None:
+    assert page_modified(tree(page(header=header, footer=footer))) == expected, where
