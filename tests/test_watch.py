@@ -166,7 +166,7 @@ def add_evidence(db_path: Path, article_id: int) -> None:
                     "first_seen": NOW,
                     "last_seen": NOW,
                     "change_id": change["id"],
-                }  # fmt: skip
+                }
             )
     finally:
         db.close()
