@@ -230,14 +230,16 @@ def crawl_with_peak(
 
 
 def test_the_local_port_closed_is_an_error_not_a_removal(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    db_path = tmp_path / "closed.db"
-    db = store.open_db(db_path)
-    store.track_article(db, f"http://127.0.0.1:{port}/story.html", store.utc_now())
-    db.close()
-    result = run_crawl("check", db_path, {"all": "true"}, {**FAST, "RETRY_TIMES": "0"})
+    # A port bound and never listened on refuses connections, and no other process can take it
+    # (a port closed before the crawl could be bound by anything else on the machine meanwhile).
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        db_path = tmp_path / "closed.db"
+        db = store.open_db(db_path)
+        store.track_article(db, f"http://127.0.0.1:{port}/story.html", store.utc_now())
+        db.close()
+        result = run_crawl("check", db_path, {"all": "true"}, {**FAST, "RETRY_TIMES": "0"})
     assert result.returncode == 0 and "Traceback" not in result.stdout
     db = store.open_db(db_path)
     [check] = list(db.query("select outcome, reason from checks"))
