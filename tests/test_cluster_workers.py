@@ -245,13 +245,13 @@ def test_three_workers_share_the_rounds_and_survive_a_killed_node(
         assert closed and all(row["finished_at"] is not None for row in closed), closed
         assert all(row["note"].startswith("node dead: no heartbeat for 4 s") for row in closed)
         # A round queued meanwhile may still be running (with nothing left due); none fails.
-        status = wait_for(
+        wait_for(
             "the queue to drain",
-            lambda: (
-                (s := cluster.status())["jobs"] == {"queued": 0, "running": 0, "failed": 0} and s
-            ),
+            lambda: cluster.status()["jobs"] == {"queued": 0, "running": 0, "failed": 0},
         )
-        assert status["nodes_alive"] == 2
+        # The two others are alive: a snapshot could catch one whose heartbeat (every second,
+        # dead after 4 s without) is late on a loaded machine, so it is waited for.
+        wait_for("the two live nodes seen alive", lambda: cluster.status()["nodes_alive"] == 2)
     except BaseException:
         print(cluster.logs_tail())
         raise
