@@ -1,11 +1,13 @@
 """Loopback test servers: a quiet request handler with one way to answer and servers started in
 threads and stopped on exit (`QuietHandler`, `LoopbackServers`), and a server answering fixed
 routes that a test can change between crawls (`Pages`, `serve_pages`): what a hostile or odd site
-sends (bytes, headers), without a whole demo site; and the demo site holding one request of a
+sends (bytes, headers), without a whole demo site; a port that refuses connections
+(`closed_port`); and the demo site holding one request of a
 round unanswered until released (`HoldingSite`), so that a kill lands in the middle of a round."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -146,3 +148,13 @@ class HoldingSite(DemoSite):
         if held:
             self.reached.set()
             self.release.wait(HOLD_TIMEOUT_S)
+
+
+@contextmanager
+def closed_port(address: str = "127.0.0.1") -> Iterator[int]:
+    """A port on `address` that refuses connections while the block lasts: bound and never
+    listened on, so no other process on the machine can take it meanwhile (a port closed before
+    use, or a server stopped, leaves it free for anything to bind)."""
+    with socket.socket() as held:
+        held.bind((address, 0))
+        yield int(held.getsockname()[1])

@@ -31,6 +31,7 @@ from monitor.alerts import (
 from monitor.cli import cli
 from monitor.config import Config, Rule, load_config
 from monitor.daemon import Daemon, DaemonConfig
+from tests.loopback import closed_port
 from tests.test_serve import HOSTILE_URL, NOW, REMOVED_URL, REVERTED_URL, build_newsroom
 
 
@@ -303,12 +304,12 @@ url = "{receiver.url()}"
 
 
 def test_an_unreachable_target_is_a_logged_failure(tmp_path, db_path, caplog) -> None:
-    with Receiver() as gone:
-        url = gone.url()
-    config = make_config(
-        tmp_path, f'[[alerts.targets]]\nname = "gone"\nurl = "{url}"\n[[alerts.rules]]\n'
-    )
-    report = send(db_path, config)
+    with closed_port() as port:  # connection refused
+        url = f"json://127.0.0.1:{port}/hook"
+        config = make_config(
+            tmp_path, f'[[alerts.targets]]\nname = "gone"\nurl = "{url}"\n[[alerts.rules]]\n'
+        )
+        report = send(db_path, config)
     assert report.failed == 1 and report.sent == 0
     assert "alert 1 to gone failed (attempt 1)" in caplog.text
 

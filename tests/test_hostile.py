@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import io
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import pytest
 from monitor import store
 from monitor.crawl import crawl_command, crawl_env, run_crawl
 from tests.conftest import FAST
+from tests.loopback import closed_port
 
 pytestmark = pytest.mark.e2e
 
@@ -230,11 +230,7 @@ def crawl_with_peak(
 
 
 def test_the_local_port_closed_is_an_error_not_a_removal(tmp_path: Path) -> None:
-    # A port bound and never listened on refuses connections, and no other process can take it
-    # (a port closed before the crawl could be bound by anything else on the machine meanwhile).
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
+    with closed_port() as port:
         db_path = tmp_path / "closed.db"
         db = store.open_db(db_path)
         store.track_article(db, f"http://127.0.0.1:{port}/story.html", store.utc_now())
