@@ -8,6 +8,7 @@ round unanswered until released (`HoldingSite`), so that a kill lands in the mid
 from __future__ import annotations
 
 import socket
+import socketserver
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,22 @@ from typing import Any
 
 from monitor.demo.site import DemoSite, RequestRecord
 
+# How often a test server's loop looks for a request to shut down: `shutdown()` waits up to this
+# long, at every test's teardown (the standard library's default is half a second).
+SHUTDOWN_POLL_S = 0.02
 # Seconds a held request waits for its release, and a test for a crawl to reach it: a deadline
 # to give up on a crawl that never gets there, not a timing claim.
 HOLD_TIMEOUT_S = 120
+
+
+def serve_in_thread(server: socketserver.BaseServer) -> threading.Thread:
+    """Serve `server` in a daemon thread until `server.shutdown()`, which then returns within
+    SHUTDOWN_POLL_S."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_S}, daemon=True
+    )
+    thread.start()
+    return thread
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -46,7 +60,7 @@ class LoopbackServers:
 
     def __enter__(self) -> Any:
         for server in self.servers:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            serve_in_thread(server)
         return self
 
     def __exit__(
@@ -115,7 +129,7 @@ def start_pages(pages: Pages) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((pages.address, 0), Handler)
     server.daemon_threads = True
     pages.port = int(server.server_address[1])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     return server
 
 

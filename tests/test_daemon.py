@@ -23,6 +23,7 @@ from monitor.daemon import Daemon, DaemonConfig
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
 from tests.conftest import FAST, ROOT, rows, track
+from tests.loopback import serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -255,7 +256,7 @@ class SlowSite:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def answer(self, path: str) -> tuple[int, bytes]:
         if path == "/feed.xml":

@@ -8,7 +8,6 @@ import io
 import random
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +18,7 @@ import pytest
 from monitor import store
 from monitor.crawl import crawl_command, crawl_env, run_crawl
 from tests.conftest import FAST
-from tests.loopback import closed_port
+from tests.loopback import closed_port, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -138,8 +137,7 @@ def hostile() -> Iterator[str]:
     Hostile.bomb = _bomb()
     server = QuietServer(("127.0.0.1", 0), Hostile)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
