@@ -97,6 +97,9 @@ class Daemon:
         child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
         with self.lock:
             self.running[spider] = child
+            stopped_meanwhile = self.stopping.is_set()
+        if stopped_meanwhile:  # a stop between the round's check and now did not see this crawl
+            child.send_signal(signal.SIGTERM)
         try:
             code = child.wait(timeout=self.config.crawl_timeout.total_seconds())
         except subprocess.TimeoutExpired:
@@ -244,6 +247,8 @@ class Daemon:
             return
         self.stopping.set()
         logger.info("stopping (signal %s)", signum)
+        # Set before the running crawls are read under the lock: a crawl registered after this
+        # read sees the stop when it registers (`_crawl`), so every crawl gets its SIGTERM.
         with self.lock:
             children = list(self.running.values())
         for child in children:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from monitor import store
 from monitor.crawl import run_crawl
@@ -14,6 +15,13 @@ from monitor.demo.site import DemoSite
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+# Property tests check behaviour, never time: Hypothesis's default 200 ms deadline per example
+# and its "too slow" health check are wall-clock limits that fail on a loaded machine (an example
+# over the deadline once and under it on replay is reported as flaky). Tests that set their own
+# settings inherit these.
+settings.register_profile("redline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("redline")
 
 # Our own site on loopback: no politeness delay needed, and the tests stay quick.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}

@@ -1,10 +1,14 @@
 """Loopback test servers: a quiet request handler with one way to answer and servers started in
 threads and stopped on exit (`QuietHandler`, `LoopbackServers`), and a server answering fixed
 routes that a test can change between crawls (`Pages`, `serve_pages`): what a hostile or odd site
-sends (bytes, headers), without a whole demo site."""
+sends (bytes, headers), without a whole demo site; a port that refuses connections
+(`closed_port`); and the demo site holding one request of a
+round unanswered until released (`HoldingSite`), so that a kill lands in the middle of a round."""
 
 from __future__ import annotations
 
+import socket
+import socketserver
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,6 +16,25 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+from monitor.demo.site import DemoSite, RequestRecord
+
+# How often a test server's loop looks for a request to shut down: `shutdown()` waits up to this
+# long, at every test's teardown (the standard library's default is half a second).
+SHUTDOWN_POLL_S = 0.02
+# Seconds a held request waits for its release, and a test for a crawl to reach it: a deadline
+# to give up on a crawl that never gets there, not a timing claim.
+HOLD_TIMEOUT_S = 120
+
+
+def serve_in_thread(server: socketserver.BaseServer) -> threading.Thread:
+    """Serve `server` in a daemon thread until `server.shutdown()`, which then returns within
+    SHUTDOWN_POLL_S."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_S}, daemon=True
+    )
+    thread.start()
+    return thread
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -37,7 +60,7 @@ class LoopbackServers:
 
     def __enter__(self) -> Any:
         for server in self.servers:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            serve_in_thread(server)
         return self
 
     def __exit__(
@@ -106,5 +129,46 @@ def start_pages(pages: Pages) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((pages.address, 0), Handler)
     server.daemon_threads = True
     pages.port = int(server.server_address[1])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     return server
+
+
+class HoldingSite(DemoSite):
+    """The demo site, holding its `hold_at`-th request (counted from `hold`) unanswered until
+    `release` is set; 0 holds nothing.
+
+    A crawl with a request held cannot finish, so a kill made while it is held lands in the
+    middle of the round by construction, whatever the machine's load: the pages before it have
+    been fetched and are being extracted or written, the rest are not fetched yet."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__(host=host)
+        self.hold_at = 0
+        self.seen = 0
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def hold(self, request_number: int) -> None:
+        self.reached.clear()
+        self.release.clear()
+        with self._lock:
+            self.hold_at, self.seen = request_number, 0
+
+    def _record(self, record: RequestRecord) -> None:
+        super()._record(record)
+        with self._lock:
+            self.seen += 1
+            held = self.seen == self.hold_at
+        if held:
+            self.reached.set()
+            self.release.wait(HOLD_TIMEOUT_S)
+
+
+@contextmanager
+def closed_port(address: str = "127.0.0.1") -> Iterator[int]:
+    """A port on `address` that refuses connections while the block lasts: bound and never
+    listened on, so no other process on the machine can take it meanwhile (a port closed before
+    use, or a server stopped, leaves it free for anything to bind)."""
+    with socket.socket() as held:
+        held.bind((address, 0))
+        yield int(held.getsockname()[1])

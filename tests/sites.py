@@ -13,11 +13,12 @@ whose second edition rewrites every word (a comparison that takes most of a seco
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+from tests.loopback import serve_in_thread
 
 PARAGRAPHS = (
     "The regional transport authority confirmed on Monday that the night trains between the two "
@@ -230,7 +231,7 @@ class NewsSite:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_thread(self._server)
         return self
 
     def stop(self) -> None:

@@ -8,7 +8,6 @@ import json
 import logging
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from monitor.alerts import (
 from monitor.cli import cli
 from monitor.config import Config, Rule, load_config
 from monitor.daemon import Daemon, DaemonConfig
+from tests.loopback import closed_port, serve_in_thread
 from tests.test_serve import HOSTILE_URL, NOW, REMOVED_URL, REVERTED_URL, build_newsroom
 
 
@@ -57,13 +57,12 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, path: str = "/hook") -> str:
         return f"json://127.0.0.1:{self.port}{path}"
 
     def __enter__(self) -> Receiver:
-        self.thread.start()
+        serve_in_thread(self.server)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -303,12 +302,12 @@ url = "{receiver.url()}"
 
 
 def test_an_unreachable_target_is_a_logged_failure(tmp_path, db_path, caplog) -> None:
-    with Receiver() as gone:
-        url = gone.url()
-    config = make_config(
-        tmp_path, f'[[alerts.targets]]\nname = "gone"\nurl = "{url}"\n[[alerts.rules]]\n'
-    )
-    report = send(db_path, config)
+    with closed_port() as port:  # connection refused
+        url = f"json://127.0.0.1:{port}/hook"
+        config = make_config(
+            tmp_path, f'[[alerts.targets]]\nname = "gone"\nurl = "{url}"\n[[alerts.rules]]\n'
+        )
+        report = send(db_path, config)
     assert report.failed == 1 and report.sent == 0
     assert "alert 1 to gone failed (attempt 1)" in caplog.text
 

@@ -220,10 +220,10 @@ def test_redline_serve_cluster_with_pg_serves_the_search_from_the_environment(
         cluster / "unused.db", "--cluster", str(cluster), env_extra={"REDLINE_PG": pg_url}
     )
     try:
-        page = httpx.get(f"{base}/-/redline/search", params={"q": "eight"})
+        page = httpx.get(f"{base}/-/redline/search", params={"q": "eight"}, timeout=60)
         assert page.status_code == 200
         (link,) = hit_links(page.text)
-        assert FIRST in httpx.get(base + link).text
+        assert FIRST in httpx.get(base + link, timeout=60).text  # httpx's own default is 5 s
     finally:
         assert stop_server(server) == 0
     output = server.stdout.read() if server.stdout else ""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import threading
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -16,46 +15,14 @@ import pytest
 
 from monitor import store
 from monitor.crawl import start_crawl
-from monitor.demo.site import DemoSite, RequestRecord
 from tests.conftest import FAST, crawl, track
+from tests.loopback import HOLD_TIMEOUT_S, HoldingSite
 
 pytestmark = pytest.mark.e2e
 
 KILLS = 8
-# Seconds to wait for the crawl to reach the request it is to be killed at: a deadline to give
-# up on a crawl that never gets there, not a timing claim.
-REACH_TIMEOUT_S = 120
 # A round asks for robots.txt and the 7 stories (at least): each kill lands at one of these.
 REQUESTS_PER_ROUND = 8
-
-
-class HoldingSite(DemoSite):
-    """The demo site, holding the `hold_at`-th request of a round unanswered until released.
-
-    A crawl with a request held cannot finish, so a kill made while it is held lands in the
-    middle of the round by construction, whatever the machine's load: the pages before it have
-    been fetched and are being extracted or written, the rest are not fetched yet."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hold_at = 0
-        self.seen = 0
-        self.reached = threading.Event()
-        self.release = threading.Event()
-
-    def hold(self, request_number: int) -> None:
-        self.hold_at, self.seen = request_number, 0
-        self.reached.clear()
-        self.release.clear()
-
-    def _record(self, record: RequestRecord) -> None:
-        super()._record(record)
-        with self._lock:
-            self.seen += 1
-            held = self.seen == self.hold_at
-        if held:
-            self.reached.set()
-            self.release.wait(REACH_TIMEOUT_S)
 
 
 def test_sigkill_during_crawls_loses_nothing(tmp_path: Path) -> None:
@@ -72,7 +39,7 @@ def sigkill_crawls_then_check(site: HoldingSite, tmp_path: Path) -> None:
         site.hold(chooser.randint(1, REQUESTS_PER_ROUND))
         child = start_crawl("check", db_path, {"all": "true"}, FAST, tmp_path / "crawl.log")
         try:
-            assert site.reached.wait(REACH_TIMEOUT_S), "the crawl never reached its request"
+            assert site.reached.wait(HOLD_TIMEOUT_S), "the crawl never reached its request"
             # Let the pages fetched before it go on through extraction and the writer a while.
             time.sleep(chooser.uniform(0, 0.3))
             assert child.poll() is None, "a crawl with a request held cannot have finished"

@@ -14,6 +14,7 @@ from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
 from tests.conftest import FAST, ROOT, crawl, rows, track
+from tests.loopback import closed_port
 
 pytestmark = pytest.mark.e2e
 
@@ -193,10 +194,9 @@ def test_plain_crawl_checks_only_due_articles(site, db_path) -> None:
 
 
 def test_network_failure_is_an_error_check_never_unchanged(db_path) -> None:
-    with DemoSite() as gone:
-        url = gone.url(articles.slug_path(articles.SLUG_UNCHANGED))
-    track(db_path, [url])  # the site is stopped: connection refused
-    crawl(db_path, all="true")
+    with closed_port() as port:  # connection refused
+        track(db_path, [f"http://127.0.0.1:{port}{articles.slug_path(articles.SLUG_UNCHANGED)}"])
+        crawl(db_path, all="true")
     check = rows(db_path, "select outcome, reason from checks")
     assert len(check) == 1 and check[0]["outcome"] == "error"
     assert check[0]["reason"]

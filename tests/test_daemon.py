@@ -14,14 +14,16 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from monitor.crawl import run_crawl
+from monitor.crawl import run_crawl, start_crawl
 from monitor.daemon import Daemon, DaemonConfig
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
-from tests.conftest import FAST, ROOT, rows
+from tests.conftest import FAST, ROOT, rows, track
+from tests.loopback import serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -254,7 +256,7 @@ class SlowSite:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def answer(self, path: str) -> tuple[int, bytes]:
         if path == "/feed.xml":
@@ -297,3 +299,30 @@ def test_discovery_and_check_rounds_never_fetch_from_a_site_at_once(tmp_path: Pa
         assert site.most_in_flight == 1
     finally:
         site.close()
+
+
+def test_a_stop_while_a_round_starts_its_crawl_stops_that_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM after a round has checked for a stop but before its crawl is known to the daemon:
+    that crawl is stopped too, not left to run its whole round while the daemon waits for it."""
+    import monitor.daemon as daemon_module
+
+    with DemoSite() as site:
+        db_path = tmp_path / "stop.db"
+        track(db_path, site.article_urls())
+        log = tmp_path / "crawl.log"
+        daemon = Daemon(DaemonConfig(db_path=db_path, settings=dict(FAST), log_file=log))
+        started: list[subprocess.Popen[bytes]] = []
+
+        def start_then_stop(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+            child = start_crawl(*args, **kwargs)  # the real crawl
+            started.append(child)
+            daemon.stop(signal.SIGTERM)  # the signal lands now, as it can on a busy machine
+            return child
+
+        monkeypatch.setattr(daemon_module, "start_crawl", start_then_stop)
+        daemon.check_round()
+    [child] = started
+    # Stopped: killed by the signal before Scrapy handled it, or shut down by Scrapy on it.
+    assert child.returncode == -signal.SIGTERM or "Received SIGTERM" in log.read_text()

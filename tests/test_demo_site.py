@@ -545,7 +545,7 @@ def test_demo_serve_keeps_the_site_up_and_publishes_the_next_editions() -> None:
         first = server.stdout.readline()
         match = re.search(r"at (http://127\.0\.0\.1:\d+)/ \(edition 1\): feed (\S+)", first)
         assert match, first
-        with urllib.request.urlopen(match.group(2), timeout=10) as feed:
+        with urllib.request.urlopen(match.group(2), timeout=60) as feed:  # a bound on a hang
             assert feed.status == 200 and b"<rss" in feed.read()
         lines = [server.stdout.readline() for _ in range(4)]
         assert "daemon" in lines[0]  # how to watch it

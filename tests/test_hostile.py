@@ -6,10 +6,8 @@ from __future__ import annotations
 import gzip
 import io
 import random
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +18,7 @@ import pytest
 from monitor import store
 from monitor.crawl import crawl_command, crawl_env, run_crawl
 from tests.conftest import FAST
+from tests.loopback import closed_port, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -138,8 +137,7 @@ def hostile() -> Iterator[str]:
     Hostile.bomb = _bomb()
     server = QuietServer(("127.0.0.1", 0), Hostile)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -230,14 +228,12 @@ def crawl_with_peak(
 
 
 def test_the_local_port_closed_is_an_error_not_a_removal(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    db_path = tmp_path / "closed.db"
-    db = store.open_db(db_path)
-    store.track_article(db, f"http://127.0.0.1:{port}/story.html", store.utc_now())
-    db.close()
-    result = run_crawl("check", db_path, {"all": "true"}, {**FAST, "RETRY_TIMES": "0"})
+    with closed_port() as port:
+        db_path = tmp_path / "closed.db"
+        db = store.open_db(db_path)
+        store.track_article(db, f"http://127.0.0.1:{port}/story.html", store.utc_now())
+        db.close()
+        result = run_crawl("check", db_path, {"all": "true"}, {**FAST, "RETRY_TIMES": "0"})
     assert result.returncode == 0 and "Traceback" not in result.stdout
     db = store.open_db(db_path)
     [check] = list(db.query("select outcome, reason from checks"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +14,7 @@ import pytest
 import crawler.settings as settings
 from monitor import store
 from tests.conftest import crawl
+from tests.loopback import serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -52,8 +52,7 @@ class Handler(BaseHTTPRequestHandler):
 def slow_site() -> Iterator[str]:
     Handler.hits = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()

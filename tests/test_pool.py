@@ -22,6 +22,12 @@ from monitor.extract.pool import ExtractionPool, default_size
 from tests.conftest import ROOT
 
 URL = "http://127.0.0.1:8000/news/story.html"
+# Paragraphs of a page that keeps a worker busy for several seconds of CPU (about 6 s here), long
+# after a test has killed it or its parent.
+SLOW_PARAGRAPHS = 20_000
+# Seconds for a worker to exit once its parent is gone: a deadline to fail on a leak, not a
+# timing claim.
+EXIT_DEADLINE_S = 30
 
 
 def demo_pages() -> list[bytes]:
@@ -74,7 +80,9 @@ def test_a_worker_that_dies_mid_page_costs_that_page_and_is_replaced() -> None:
     page = demo_pages()[0]
     with ExtractionPool(1, timeout=60) as pool, ThreadPoolExecutor(1) as threads:
         pool.extract(page, URL)
-        slow = threads.submit(pool.extract, big_page(4000), URL)
+        # Seconds of CPU for the worker (big_page(4000) took 1.3 s: a test thread descheduled on
+        # a loaded machine could see it finish before the kill).
+        slow = threads.submit(pool.extract, big_page(SLOW_PARAGRAPHS), URL)
         deadline = time.monotonic() + 30
         while not pool._busy and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -135,7 +143,8 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
         pool = ExtractionPool(1, timeout=600)
         pool.extract(b"<html><body><p>{"word " * 50}</p></body></html>", "http://127.0.0.1/")
         if {busy}:
-            threading.Thread(target=pool.extract, args=(big_page(20000), "http://127.0.0.1/"),
+            page = big_page({SLOW_PARAGRAPHS})
+            threading.Thread(target=pool.extract, args=(page, "http://127.0.0.1/"),
                              daemon=True).start()
             while not pool._busy:
                 time.sleep(0.01)
@@ -154,7 +163,7 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
     assert _alive(worker_pid)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + EXIT_DEADLINE_S
     while _alive(worker_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(worker_pid)

@@ -5,7 +5,6 @@ into a disallowed directory, and links found by discovery."""
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +17,7 @@ import pytest
 from monitor import store
 from monitor.crawl import run_crawl
 from tests.conftest import FAST, crawl, rows, track
+from tests.loopback import serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -76,8 +76,7 @@ def site() -> Iterator[str]:
     Site.paths, Site.robots_status, Site.robots_delay = [], 200, 0.0
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     Site.base = f"http://127.0.0.1:{server.server_port}"
     yield Site.base
     server.shutdown()

@@ -37,6 +37,9 @@ from monitor.web.serve import build_metadata, make_datasette
 from tools.screenshots import start_server, stop_server
 
 NOW = datetime.now(UTC).replace(microsecond=0)
+# Seconds a real `redline serve` may take to answer on a loaded machine (httpx's own default is
+# 5): a bound on a hang, not a speed claim.
+HTTP_TIMEOUT_S = 60
 # Article text is attacker-controlled: these must never reach a page as live markup. If the
 # script ran it would set the title to "owned-by-article"; if the image's handler ran, it would
 # mark <body> with "img-ran" (the browser test looks for both).
@@ -832,13 +835,14 @@ def test_serve_cluster_keeps_the_desk_from_writing_into_the_rollup(tmp_path: Pat
     cluster.mkdir()
     server, base = start_server(tmp_path / "unused.db", "--cluster", str(cluster))
     try:
-        page = httpx.get(f"{base}/").text
+        page = httpx.get(f"{base}/", timeout=HTTP_TIMEOUT_S).text
         assert "cannot be changed here: this is a cluster&#39;s rollup" in page
         assert 'id="add-form"' not in page and "Sign in to make changes" not in page
         refused = httpx.post(  # a Bearer header skips the CSRF check; loopback may write
             f"{base}/-/redline/desk/add",
             data={"urls": "https://news.example.org/a"},
             headers={"Authorization": "Bearer none"},
+            timeout=HTTP_TIMEOUT_S,
         )
         assert refused.status_code == 403 and "rollup" in refused.text
     finally:

@@ -40,6 +40,12 @@ FLAGS = (
     "--mute-audio",
 )
 CHROMIUM_TIMEOUT_S = 90
+# Bounds for `redline serve` on a loaded machine (the test suite beside other jobs): to answer
+# its first request once started, to answer one probe, and to exit after SIGTERM. Deadlines to
+# fail on a hang, not speed claims.
+SERVER_START_S = 120
+SERVER_PROBE_S = 10
+SERVER_STOP_S = 60
 
 
 def find_chromium() -> str | None:
@@ -114,24 +120,24 @@ def start_server(
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
             output = server.stdout.read() if server.stdout else ""
             raise RuntimeError(f"redline serve exited early: {output[-2000:]}")
         try:
-            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=SERVER_PROBE_S):
                 return server, base
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError("redline serve did not answer within 60 s")
+    raise RuntimeError(f"redline serve did not answer within {SERVER_START_S} s")
 
 
 def stop_server(server: subprocess.Popen[str]) -> int:
     server.send_signal(signal.SIGTERM)
     try:
-        return server.wait(timeout=20)
+        return server.wait(timeout=SERVER_STOP_S)
     except subprocess.TimeoutExpired:
         server.kill()
         return server.wait()
