@@ -26,8 +26,10 @@ EXTRACTOR = "trafilatura"
 # page shows it (`monitor/extract/headline.py`: the visible <h1> checked against the declared
 # titles, site names taken off), and a line inside a link (a teaser) is link-dense; a second
 # opinion (JSON-LD articleBody, a second extractor) adds the prose paragraphs trafilatura
-# dropped; the precision run only runs on bodies long enough for its edges to count.
-EXTRACTION_REVISION = 7
+# dropped; the precision run only runs on bodies long enough for its edges to count; 8: the
+# standfirst shown before the body's first paragraph is a body line of its own (role
+# "standfirst", `monitor/extract/standfirst.py`).
+EXTRACTION_REVISION = 8
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
@@ -46,6 +48,9 @@ ROLE_CODES = {
     # page's JSON-LD articleBody, or from the second extractor
     "json_ld": "j",
     "second_extractor": "s",
+    # the standfirst (dek) shown between the headline and the body, which trafilatura left
+    # out (`monitor/extract/standfirst.py`)
+    "standfirst": "f",
 }
 ROLES = tuple(ROLE_CODES)
 FURNITURE_ROLES = frozenset({"caption", "link_dense", "promo"})

@@ -59,6 +59,7 @@ from lxml.html import HtmlElement
 from monitor.extract import opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.characters import xml_safe
+from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import EDGE_NOTICE, FURNITURE_LINE, LIST_MARKER, PROMO_LINE, SEE_ALSO_LINE
 
 __all__ = [
@@ -485,6 +486,11 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     precise_text = _precise_text(run_tree, url) if needed else ""
     lines = _drop_title(_combine(balanced_text, precise_text), title)
     lines, roles = _with_second_opinion(lines, tree, text, body)
+    lead = shown_standfirst(tree, lines, title)
+    if lead is not None:
+        at = lead.before
+        lines = [*lines[:at], lead.text, *lines[at:]]
+        roles = (*roles[:at], "standfirst", *roles[at:])
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = _modified_date(text, url) if lines or meta is not None else ""
     return Article(
