@@ -190,6 +190,10 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
             candidates.append((element, text, False))
     if anchor is None or not candidates:
         return None
+    for inner in anchor.iterdescendants(*_TAGS):  # the innermost element holding the paragraph
+        text = _text_within(inner, limit)
+        if text is not None and _key(text).startswith(first):
+            anchor = inner
     above = list(anchor.iterancestors())
     levels = {container: level for level, container in enumerate(above)}
     body_trigrams = {gram for line in lines for gram in _trigrams(_key(line))}
