@@ -56,6 +56,20 @@ CASES = [
         page(og(DEK), "", elsewhere=f"<p class='summary'>{DEK}</p>"),
         None,
     ),
+    (
+        "a figure's caption and credit, the declared summary",
+        page(
+            og(DEK),
+            f"<div class='Figure-content'><div class='Figure-caption'>{DEK}</div>"
+            "<div class='Figure-credit'>(Jane Roe / Associated Press)</div></div>",
+        ),
+        None,
+    ),
+    (
+        "a date stamp in a lead box",
+        page("", "<p class='lead'>Nov. 20, 2019 Updated: Nov. 20, 2019 1:35 a.m.</p>"),
+        None,
+    ),
     ("the headline itself", page(og("Bridge reopens now and for good"), ""), None),
 ]
 

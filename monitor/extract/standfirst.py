@@ -88,6 +88,9 @@ _TAGS = ("p", "div", "h2", "h3", "span", "section", "strong")
 # A block only named a standfirst (not the declared summary) ends like a sentence: a date and
 # share line in a "story-lead" box does not.
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "“", "'", ")")
+# Share of a standfirst's words that are words of letters (a date stamp has half or fewer).
+MIN_PROSE_SHARE = 0.7
+_WORDLIKE = re.compile(r"[^\w]*[^\W\d_]{2,}")
 _DESCRIPTIONS = frozenset({"og:description", "description", "twitter:description"})
 _TOKEN = re.compile(r"\w+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
@@ -178,7 +181,7 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
         if not named and not (declared and any(d.startswith(word) for d in declared)):
             continue  # neither named a standfirst nor opening like the declared summary
         text = _text_within(element, MAX_SHOWN_CHARS)
-        if text is None or _words(text) < MIN_WORDS:
+        if text is None or _words(text) < MIN_WORDS or not _reads_as_prose(text):
             continue
         text = " ".join(text.split())
         text_key = _key(text)
@@ -198,15 +201,19 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
     levels = {container: level for level, container in enumerate(above)}
     body_trigrams = {gram for line in lines for gram in _trigrams(_key(line))}
     seen: dict[HtmlElement, str] = {}
+    # a block in a caption, a promotion box or a link is not one, and neither is a block around
+    # it (a figure's caption and credit in one <div>)
+    boxed: set[HtmlElement] = set()
+    for element, text, _ in candidates:
+        if _context_role(element, text, seen)[0]:
+            boxed.update((element, *element.iterancestors()))
     # the nearest block that is the declared summary, else the nearest named a standfirst
     for element, text, _ in sorted(reversed(candidates), key=lambda c: not c[2]):
-        if element in levels:
-            continue  # a container of the body's first paragraph
+        if element in levels or element in boxed:
+            continue  # a container of the body's first paragraph, or page furniture
         shared = next((levels[c] for c in element.iterancestors() if c in levels), None)
         if shared is None or shared >= MAX_LEVELS:
             continue
-        if _context_role(element, text, seen)[0]:
-            continue  # in a caption, a promotion box, or a link
         grams = _trigrams(_key(text))
         if grams and len(grams & body_trigrams) > MAX_COVERED_SHARE * len(grams):
             return None  # the body has it
@@ -216,6 +223,12 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Words, not a date stamp or a list of figures ("Nov. 20, 2019 Updated: Nov. 20, 2019")."""
+    words = text.split()
+    return sum(1 for word in words if _WORDLIKE.match(word)) >= MIN_PROSE_SHARE * len(words)
 
 
 def _trigrams(text_key: str) -> set[tuple[str, ...]]:
