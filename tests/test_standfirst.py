@@ -38,7 +38,7 @@ CASES = [
     ("no standfirst", page(og(DEK), "<p class='kicker'>Transport</p>"), None),
     (
         "a named block that is not a sentence (date and share line)",
-        page("", "<div class='story-lead'>4 November 2026 07:30 Share on Facebook Share on X</div>"),
+        page("", "<div class='story-lead'>4 November 2026 07:30 Share on Facebook or X</div>"),
         None,
     ),
     (

@@ -39,6 +39,9 @@ How the body is built (each step measured with `python -m bench.extract`, see be
    resiliparse's main content) adds the prose paragraphs trafilatura left out between two
    paragraphs both have; each added line's role names its source, so an edit found only there
    is reported with that reason.
+6. The standfirst the page shows before the body's first paragraph, which trafilatura leaves
+   out (`monitor/extract/standfirst.py` `shown_standfirst`), goes before that paragraph with the
+   role "standfirst".
 """
 
 from __future__ import annotations

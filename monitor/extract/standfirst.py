@@ -76,6 +76,7 @@ MAX_COVERED_SHARE = 0.5
 # Levels above a block whose class or id can name it a standfirst (<div class="dek"><p>).
 NAME_LEVELS = 2
 
+
 @dataclass(frozen=True)
 class Shown:
     """A standfirst shown on the page, and the index of the body line it stands before."""
