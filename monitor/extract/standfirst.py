@@ -105,7 +105,7 @@ _STANDFIRST_NAME = re.compile(
 
 
 def _key(text: str) -> str:
-    """Word tokens, case-folded (as extraction compares lines)."""
+    """Word tokens, case-folded (as extraction compares lines, `opinion.key`)."""
     return " ".join(_TOKEN.findall(text.casefold()))
 
 
@@ -155,6 +155,7 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
     """The standfirst shown before the body's first paragraph (the first of `lines`, the
     extracted body, with MIN_WORDS words or more, among its first ANCHOR_LINES), as written on
     the page, and the index of that paragraph; None when there is none, or the body has it."""
+    from monitor.extract.opinion import _covered, _trigrams
     from monitor.extract.roles import _context_role, _text_within
 
     at = next((i for i, line in enumerate(lines[:ANCHOR_LINES]) if _words(line) >= MIN_WORDS), None)
@@ -215,8 +216,7 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
         shared = next((levels[c] for c in element.iterancestors() if c in levels), None)
         if shared is None or shared >= MAX_LEVELS:
             continue
-        grams = _trigrams(_key(text))
-        if grams and len(grams & body_trigrams) > MAX_COVERED_SHARE * len(grams):
+        if _covered(_key(text), body_trigrams) > MAX_COVERED_SHARE:
             return None  # the body has it
         return Shown(text, at)
     return None
@@ -230,8 +230,3 @@ def _reads_as_prose(text: str) -> bool:
     """Words, not a date stamp or a list of figures ("Nov. 20, 2019 Updated: Nov. 20, 2019")."""
     words = text.split()
     return sum(1 for word in words if _WORDLIKE.match(word)) >= MIN_PROSE_SHARE * len(words)
-
-
-def _trigrams(text_key: str) -> set[tuple[str, ...]]:
-    words = text_key.split()
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
