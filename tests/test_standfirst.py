@@ -66,6 +66,15 @@ CASES = [
         None,
     ),
     (
+        "a lead box around a picture and its caption",
+        page(
+            "",
+            "<div class='ArticlePage-lead'><figure><img src='a.jpg'><div class='Figure-content'>"
+            f"<div class='Figure-caption'>{DEK}</div></div></figure></div>",
+        ),
+        None,
+    ),
+    (
         "a date stamp in a lead box",
         page("", "<p class='lead'>Nov. 20, 2019 Updated: Nov. 20, 2019 1:35 a.m.</p>"),
         None,

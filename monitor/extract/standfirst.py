@@ -92,6 +92,7 @@ _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "“", "'", ")")
 # Share of a standfirst's words that are words of letters (a date stamp has half or fewer).
 MIN_PROSE_SHARE = 0.7
 _WORDLIKE = re.compile(r"[^\w]*[^\W\d_]{2,}")
+_MEDIA = ("figure", "figcaption", "img", "picture", "video", "iframe")
 _DESCRIPTIONS = frozenset({"og:description", "description", "twitter:description"})
 _TOKEN = re.compile(r"\w+")
 _CAMEL = re.compile(r"([a-z])([A-Z])")
@@ -211,8 +212,8 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
             boxed.update((element, *element.iterancestors()))
     # the nearest block that is the declared summary, else the nearest named a standfirst
     for element, text, _ in sorted(reversed(candidates), key=lambda c: not c[2]):
-        if element in levels or element in boxed:
-            continue  # a container of the body's first paragraph, or page furniture
+        if element in levels or element in boxed or _holds_media(element):
+            continue  # a container of the body's first paragraph, page furniture, lead media
         shared = next((levels[c] for c in element.iterancestors() if c in levels), None)
         if shared is None or shared >= MAX_LEVELS:
             continue
@@ -220,6 +221,12 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
             return None  # the body has it
         return Shown(text, at)
     return None
+
+
+def _holds_media(element: HtmlElement) -> bool:
+    """A block holding a picture or a video is the article's lead media ("ArticlePage-lead"
+    around an image and its caption), not its standfirst."""
+    return next(element.iterdescendants(*_MEDIA), None) is not None
 
 
 def _words(text: str) -> int:
