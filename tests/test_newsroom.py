@@ -316,3 +316,48 @@ def test_an_extractor_upgrade_keeps_headline_tests_and_live_posts(tmp_path: Path
     pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
     reextract_all(db)
     assert [(r["kind"], r["new"]) for r in db.query(kinds)] == before
+
+
+ONE = "The crossing reopens on Thursday after three months of repairs to its bearings."
+TWO = "Drivers can use the Tamsin crossing again from Thursday morning, the city said."
+
+
+def standfirst_runs(*wordings: str) -> NewsroomKnown:
+    runs = [Run(w, at(10 * i)) for i, w in enumerate(wordings)]
+    return NewsroomKnown(runs={"standfirst": runs}, previous_check=runs[-1].at)
+
+
+def test_a_flip_of_the_standfirst_shown_in_the_body_reports_nothing() -> None:
+    # the standfirst a page shows is a body line (extraction revision 8): its flip is two body
+    # edits, dropped like a headline flip, and they are not the article's text changing
+    edits = [
+        make_edit("sentence_removed", "body", old=TWO),
+        make_edit("sentence_added", "body", new=ONE),
+    ]
+    decision = decide_newsroom(
+        standfirst_runs(ONE, TWO, ONE, TWO), NewsroomSeen(standfirst=ONE), edits, at(40)
+    )
+    assert decision.edits == ()
+    assert decision.variant_only
+
+
+def test_a_new_standfirst_and_an_edit_beside_it_are_reported() -> None:
+    three = "The crossing stays shut until next spring, engineers found more corrosion."
+    rewrite = [
+        make_edit("sentence_removed", "body", old=TWO),
+        make_edit("sentence_added", "body", new=three),
+    ]
+    fresh = decide_newsroom(
+        standfirst_runs(ONE, TWO), NewsroomSeen(standfirst=three), rewrite, at(20)
+    )
+    assert [e.kind for e in fresh.edits] == ["sentence_removed", "sentence_added"]
+    # during a flip, a body edit outside the standfirst's wordings is still reported
+    flip_and_edit = [
+        make_edit("sentence_removed", "body", old=TWO),
+        make_edit("sentence_added", "body", new=ONE),
+        make_edit("number", "body", old="12", new="14", old_sentence="It cost 12 million."),
+    ]
+    decision = decide_newsroom(
+        standfirst_runs(ONE, TWO, ONE, TWO), NewsroomSeen(standfirst=ONE), flip_and_edit, at(40)
+    )
+    assert [e.kind for e in decision.edits] == ["number"]

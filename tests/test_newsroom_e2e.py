@@ -34,9 +34,12 @@ def test_headline_test_and_live_blog_end_to_end(tmp_path: Path, db_path: Path) -
         "order by edits.id",
     )
     ab_kinds = [e["kind"] for e in edits if e["url"] == ab]
-    # A → B looks like any rewrite; B → A starts the test (one event); the flips after it are
-    # silent: no headline edit, no revert, no new version.
-    assert ab_kinds == ["headline", "headline_test_started"]
+    # A → B looks like any rewrite (the standfirst shown on the page is a body line: its rewrite
+    # is reported too); B → A starts the test (one event); the flips after it are silent: no
+    # headline edit, no standfirst edit, no revert, no new version.
+    assert ab_kinds == ["headline", "sentence_added", "sentence_removed", "headline_test_started"]
+    standfirst = [(e["old"], e["new"]) for e in edits if e["url"] == ab and "sentence" in e["kind"]]
+    assert standfirst == [("", S.AB_WORDINGS[1][1]), (S.AB_WORDINGS[0][1], "")]
     # The standfirst is tested with the headline: a row of its own, no event of its own.
     tests = rows(db_path, "select field, variant_count, ended_at from headline_tests order by id")
     assert tests == [

@@ -27,7 +27,9 @@ EXTRACTOR = "trafilatura"
 # titles, site names taken off), and a line inside a link (a teaser) is link-dense; a second
 # opinion (JSON-LD articleBody, a second extractor) adds the prose paragraphs trafilatura
 # dropped; the precision run only runs on bodies long enough for its edges to count; 8: the
-# modified date and the byline the page declares (`monitor/extract/metadata.py`).
+# modified date and the byline the page declares (`monitor/extract/metadata.py`), and the
+# standfirst shown before the body's first paragraph is a body line of its own (role
+# "standfirst", `monitor/extract/standfirst.py`).
 EXTRACTION_REVISION = 8
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
@@ -47,6 +49,9 @@ ROLE_CODES = {
     # page's JSON-LD articleBody, or from the second extractor
     "json_ld": "j",
     "second_extractor": "s",
+    # the standfirst (dek) shown between the headline and the body, which trafilatura left
+    # out (`monitor/extract/standfirst.py`)
+    "standfirst": "f",
 }
 ROLES = tuple(ROLE_CODES)
 FURNITURE_ROLES = frozenset({"caption", "link_dense", "promo"})

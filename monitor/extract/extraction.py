@@ -39,6 +39,9 @@ How the body is built (each step measured with `python -m bench.extract`, see be
    resiliparse's main content) adds the prose paragraphs trafilatura left out between two
    paragraphs both have; each added line's role names its source, so an edit found only there
    is reported with that reason.
+6. The standfirst the page shows before the body's first paragraph, which trafilatura leaves
+   out (`monitor/extract/standfirst.py` `shown_standfirst`), goes before that paragraph with the
+   role "standfirst".
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from lxml.html import HtmlElement
 from monitor.extract import metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.characters import xml_safe
+from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import EDGE_NOTICE, FURNITURE_LINE, LIST_MARKER, PROMO_LINE, SEE_ALSO_LINE
 
 __all__ = [
@@ -485,6 +489,11 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
     precise_text = _precise_text(run_tree, url) if needed else ""
     lines = _drop_title(_combine(balanced_text, precise_text), title)
     lines, roles = _with_second_opinion(lines, tree, text, body)
+    lead = shown_standfirst(tree, lines, title)
+    if lead is not None:
+        at = lead.before
+        lines = [*lines[:at], lead.text, *lines[at:]]
+        roles = (*roles[:at], "standfirst", *roles[at:])
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = (
         (metadata.page_modified(tree, published) or _modified_date(text, url))

@@ -8,8 +8,9 @@ the edits of the version comparison go in; the edits to report instead and the r
 - Headline and standfirst (`monitor.compare.variants`): a flip among a test's variants removes
   the headline edit (and the `reverted` it causes); the first return to a recent wording
   becomes one `headline_test_started` event; a test that went quiet or met a new wording
-  becomes one `headline_test_ended` event. The standfirst is not compared as text: only its
-  tests are reported.
+  becomes one `headline_test_ended` event. The standfirst a page shows is a body line (since
+  extraction revision 8): its edits are reported as the body's, except a flip among its test's
+  variants, which is dropped like the headline's (`_standfirst_edits`).
 - Live pages (`monitor.extract.liveblog`, `monitor.compare.posts`): the body's edits are
   replaced by the posts' story: a `live_post_added` per new post (never significant), and the
   usual kinds for a post changed or deleted after it was published, named with its time.
@@ -17,6 +18,7 @@ the edits of the version comparison go in; the edits to report instead and the r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -206,6 +208,7 @@ class _VariantOutcome:
     tests: tuple[TestWrite, ...]
     events: tuple[Edit, ...]
     title: VariantDecision | None
+    standfirst: VariantDecision | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ def _decide_variants(
     tests: list[TestWrite] = []
     events: list[Edit] = []
     title_decision: VariantDecision | None = None
+    standfirst_decision: VariantDecision | None = None
     for field_name, wording in (("title", seen.title), ("standfirst", seen.standfirst)):
         if not wording:
             continue
@@ -240,17 +244,62 @@ def _decide_variants(
             events = _merge_events(events, _field_events(field_name, decision))
         if field_name == "title":
             title_decision = decision
-    return _VariantOutcome(tuple(runs), tuple(tests), tuple(events), title_decision)
+        else:
+            standfirst_decision = decision
+    return _VariantOutcome(
+        tuple(runs), tuple(tests), tuple(events), title_decision, standfirst_decision
+    )
 
 
-def _drop_known_headline(edits: Sequence[Edit], title: VariantDecision | None) -> list[Edit]:
-    """A known wording: its headline edit, and the revert a flip back makes, are not news."""
+def _drop_known_headline(
+    edits: Sequence[Edit],
+    title: VariantDecision | None,
+    standfirst: VariantDecision | None = None,
+    in_standfirst: Sequence[Edit] = (),
+) -> list[Edit]:
+    """A known wording: its headline edit (or its standfirst's body edits), and the revert a
+    flip back makes, are not news."""
     kept = list(edits)
-    if title is not None and title.outcome in (UNCHANGED, FLIP, TEST_STARTED):
+    if title is not None and title.outcome in _KNOWN:
         kept = [e for e in kept if e.field != "title"]
         if title.outcome != UNCHANGED:
             kept = [e for e in kept if e.kind != "reverted"]
+    if standfirst is not None and standfirst.outcome in _KNOWN and in_standfirst:
+        kept = [e for e in kept if e not in in_standfirst]
     return kept
+
+
+_KNOWN = (UNCHANGED, FLIP, TEST_STARTED)
+# A body edit's sentence this short (in word characters) is not told apart from the rest of the
+# body by being in a standfirst wording ("He said." could be anywhere).
+MIN_STANDFIRST_SENTENCE = 20
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _standfirst_edits(edits: Sequence[Edit], wordings: Sequence[str]) -> list[Edit]:
+    """The body edits whose sentence, on each side, lies within one of the standfirst's
+    wordings (the standfirst shown on the page is a body line, `extract.standfirst`)."""
+    keys = [_words(wording) for wording in wordings if wording]
+    if not keys:
+        return []
+    found = []
+    for edit in edits:
+        sides = [_words(t) for t in (edit.old_sentence or edit.old, edit.new_sentence or edit.new)]
+        sides = [side for side in sides if side]
+        if (
+            edit.field == "body"
+            and sides
+            and all(
+                len(side) >= MIN_STANDFIRST_SENTENCE and any(side in key for key in keys)
+                for side in sides
+            )
+        ):
+            found.append(edit)
+    return found
 
 
 def _decide_posts(
@@ -309,9 +358,13 @@ def decide_newsroom(
     is_live_page = page is not None and _is_live(page, known, seen.body)
     # The article's own text changed too: a headline going back with it is a revert of the
     # whole article, not a test (a live page's text changes all the time: never counted).
-    with_body = not is_live_page and any(e.field in TEXT_FIELDS for e in edits)
+    wordings = [seen.standfirst, *(run.text for run in known.runs.get("standfirst", ()))]
+    in_standfirst = _standfirst_edits(edits, wordings)
+    with_body = not is_live_page and any(
+        e.field in TEXT_FIELDS and e not in in_standfirst for e in edits
+    )
     variants = _decide_variants(known, seen, now, first_sight, with_body)
-    kept = _drop_known_headline(edits, variants.title)
+    kept = _drop_known_headline(edits, variants.title, variants.standfirst, in_standfirst)
     story = _decide_posts(known, page, is_live_page, kept, first_sight)
     reported = variants.events + story.kept
     variant_only = bool(edits) and not reported
