@@ -1,6 +1,7 @@
 """Benchmark Redline's check rounds against a bare Scrapy spider, side by side, on real pages.
 
-    python -m bench.crawl --corpus ../shared/corpus [--sizes 150:5,1000:5] [--churn] [--profile]
+    python -m bench.crawl --corpus ../shared/corpus [--sizes 150:5,1000:5] [--rounds first,unchanged,304]
+        [--churn] [--profile]
 
 The 181 pages of article-extraction-benchmark are served on 127.0.0.1 (`bench.serve_corpus`);
 rounds of more pages serve them again under other URLs. Both sides are real `python -m scrapy`
@@ -275,9 +276,11 @@ def run_rounds(
     pairs: int,
     results: Results,
     churn: bool = False,
+    rounds: frozenset[str] = frozenset({"first", "unchanged", "304"}),  # `ROUNDS`
 ) -> None:
     """`pairs` interleaved pairs of each round over `urls`; which side goes first alternates.
-    Each pair starts from a fresh database: first sight, then unchanged, then 304."""
+    Each pair starts from a fresh database: first sight, then unchanged, then 304. A round left
+    out of `rounds` is not measured (first sight still runs, unpaired, to fill the database)."""
     urls_file = work / "urls.json"
     urls_file.write_text(json.dumps(urls))
     pages = len(urls)
@@ -287,15 +290,23 @@ def run_rounds(
         track(db_path, urls)
         pair = partial(_pair, results, crawl_env(db_path), log, pages, number % 2 == 1)
         server.churn, server.conditional = 0, False
-        pair(
-            FIRST,
-            [(REDLINE, redline_command()), (BARE_TRAF, bare_command(urls_file, extract=True))],
-        )
-        pair(UNCHANGED, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
+        if "first" in rounds:
+            pair(
+                FIRST,
+                [(REDLINE, redline_command()), (BARE_TRAF, bare_command(urls_file, extract=True))],
+            )
+        else:
+            run_scrapy(redline_command(), crawl_env(db_path), log, pages)
+        if "unchanged" in rounds:
+            pair(UNCHANGED, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
         server.conditional = True
         etags_file = work / "etags.json"
         etags_file.write_text(json.dumps({url: server.etag(url) for url in urls}))
-        pair(NOT_MODIFIED, [(REDLINE, redline_command()), (BARE, bare_command(etags_file, False))])
+        if "304" in rounds:
+            pair(
+                NOT_MODIFIED,
+                [(REDLINE, redline_command()), (BARE, bare_command(etags_file, False))],
+            )
         if churn:
             server.churn, server.conditional = number + 1, False
             pair(CHURN, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
@@ -628,6 +639,17 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     return sizes
 
 
+ROUNDS = frozenset({"first", "unchanged", "304"})
+
+
+def parse_rounds(text: str) -> frozenset[str]:
+    """ "unchanged,304" -> the rounds to measure."""
+    rounds = frozenset(part.strip() for part in text.split(",") if part.strip())
+    if not rounds or not rounds <= ROUNDS:
+        raise argparse.ArgumentTypeError(f"rounds are among {', '.join(sorted(ROUNDS))}")
+    return rounds
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -639,6 +661,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="pages per round and pairs of runs, e.g. 150:5,1000:3 (default 150:5,1000:5)",
     )
     parser.add_argument("--churn", action="store_true", help="add a boilerplate churn round")
+    parser.add_argument(
+        "--rounds",
+        type=parse_rounds,
+        default=ROUNDS,
+        help="which rounds to measure, e.g. unchanged,304 (default first,unchanged,304)",
+    )
     parser.add_argument("--profile", action="store_true", help="then profile two rounds")
     parser.add_argument("--profile-only", action="store_true", help="only the pyinstrument runs")
     options = parser.parse_args(argv)
@@ -656,7 +684,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                 # Past the corpus's 181 pages, the same pages again under other URLs. Each
                 # size's table is printed as soon as its pairs are done.
                 results = Results()
-                run_rounds(server, server.urls(count), work, pairs, results, options.churn)
+                run_rounds(
+                    server, server.urls(count), work, pairs, results, options.churn, options.rounds
+                )
                 took = time.perf_counter() - started
                 print(report(results, [count], extraction, took) + "\n", flush=True)
         if options.profile or options.profile_only:
