@@ -28,6 +28,7 @@ from twisted.python.threadpool import ThreadPool
 from crawler.config import CrawlConfig, crawl_config
 from crawler.databases import crawl_databases
 from crawler.items import LinksItem, PageItem
+from crawler.writer import Writer
 from monitor import store
 from monitor.errors import (
     ComparisonError,
@@ -67,7 +68,7 @@ class StorePipeline:
         self.crawler = crawler
         self.dbs: dict[str, Any] = {}  # database file -> its connection, used by `writer` only
         self.rounds: dict[str, int] = {}  # database file -> its check round (`check_rounds`)
-        self.writer: ThreadPool | None = None  # one thread: the only user of `db`
+        self.writer: Writer | None = None  # one thread: the only user of `db`
         self.pool: ExtractionPool | None = None
         self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
         self.workers_broken = False  # no worker could start: extract in the writer thread
@@ -91,7 +92,7 @@ class StorePipeline:
                 # The pages are still recorded (and the write fails there with its reason if
                 # the file cannot be written); only this round's template decision is lost.
                 logger.error("could not open a check round in %s: %s", path, error)
-        self.writer = ThreadPool(1, 1, name="redline-store")
+        self.writer = Writer(name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
         if workers:
@@ -143,10 +144,11 @@ class StorePipeline:
     def _stop_threads(self, kill: bool = False) -> None:
         if self.pool is not None:
             self.pool.close(kill=kill)  # queued extractions then fail at once
-        for threads in (self.extractors, self.writer):
-            if threads is not None:
-                threads.stop()
-        self.extractors = self.writer = None
+        if self.extractors is not None:
+            self.extractors.stop()
+        if self.writer is not None:
+            self.writer.stop(drop=kill)
+        self.extractors, self.writer = None, None
 
     # ------------------------------------------------------------------ items
     def process_item(self, item: Any) -> Any:
@@ -172,10 +174,8 @@ class StorePipeline:
         )
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
-        from twisted.internet import reactor
-
         assert self.writer is not None
-        return deferToThreadPool(reactor, self.writer, function, *args)
+        return self.writer.call(function, *args)
 
     def _workers(self) -> bool:
         return self.pool is not None and self.extractors is not None and not self.workers_broken
