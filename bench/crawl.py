@@ -1,7 +1,7 @@
 """Benchmark Redline's check rounds against a bare Scrapy spider, side by side, on real pages.
 
-    python -m bench.crawl --corpus ../shared/corpus [--sizes 150:5,1000:5] [--rounds first,unchanged,304]
-        [--churn] [--profile]
+    python -m bench.crawl --corpus ../shared/corpus [--sizes 150:5,1000:5]
+        [--rounds first,unchanged,304] [--churn] [--profile]
 
 The 181 pages of article-extraction-benchmark are served on 127.0.0.1 (`bench.serve_corpus`);
 rounds of more pages serve them again under other URLs. Both sides are real `python -m scrapy`

@@ -60,7 +60,7 @@ class Writer:
             function, args, done = call
             try:
                 result, ok = function(*args), True
-            except BaseException:  # noqa: BLE001 (handed back as the Deferred's failure)
+            except BaseException:  # handed back as the Deferred's failure
                 result, ok = Failure(), False
             with self._lock:
                 self._done.append((done, ok, result))

@@ -97,7 +97,7 @@ class EscapedLogRecord(logging.LogRecord):
     escapes = True  # the marker `escape_logs` looks for
     escaped = False
 
-    def getMessage(self) -> str:  # noqa: N802 (logging's name)
+    def getMessage(self) -> str:  # logging's name
         if not self.escaped:
             escape_record(self)
             self.escaped = True

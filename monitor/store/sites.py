@@ -42,7 +42,8 @@ def apply_site_update(db: Database, update: SiteUpdate) -> None:
         "values (?, ?, nullif(?, ''), ?) "
         "on conflict (site) do update set "
         "failures = case when excluded.failures then failures + 1 else 0 end, "
-        "hold_until = nullif(max(coalesce(hold_until, ''), coalesce(excluded.hold_until, '')), ''), "
+        "hold_until = nullif(max(coalesce(hold_until, ''), "
+        "coalesce(excluded.hold_until, '')), ''), "
         "hold_reason = coalesce(excluded.hold_reason, hold_reason)",
         [update.site, int(update.failed), update.hold_until, update.hold_reason or None],
     )
