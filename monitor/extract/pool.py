@@ -20,7 +20,7 @@ cannot start at all raises `WorkerStartError` (the caller may extract in its own
 
 Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Once ready,
 the worker sends an empty message. Request: ("extract", body, url, content type), the same with
-"extract+read" (the page's reading for the newsroom too, `monitor.record.page.read_in_process`),
+"extract+read" (the page's reading for the newsroom too, `monitor.record.reading.read_in_process`),
 or ("compare", old Article, new Article, old RawPage | None, new RawPage | None). Reply: ("ok",
 Article, (Article, PageReading | None) or VersionComparison, log records) or ("error",
 message, log records). The log records (level, logger name, message) are re-logged by the
@@ -54,7 +54,7 @@ from monitor.errors import (
 from monitor.extract.article import Article
 
 if TYPE_CHECKING:
-    from monitor.record.page import PageReading, Reader
+    from monitor.record.reading import PageReading, Reader
     from monitor.record.versions import RawPage, VersionComparison
 
 logger = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class ExtractionPool:
     def extract_and_read(
         self, body: bytes, url: str, content_type: str = ""
     ) -> tuple[Article, PageReading | None]:
-        """`extract`, and the page's reading for the newsroom (`monitor.record.page.Reader`)
+        """`extract`, and the page's reading for the newsroom (`monitor.record.reading.Reader`)
         made in the same worker, under the same time limit: None when reading failed (the
         caller then reads the page itself)."""
         article, reading = self._extract(("extract+read", body, url, content_type))
@@ -358,7 +358,7 @@ def serve() -> None:
     # first comparison must not pay for loading syntok and rapidfuzz.
     import monitor.compare.comparison  # noqa: F401
     from monitor.extract.extraction import extract_article
-    from monitor.record.page import read_in_process
+    from monitor.record.reading import read_in_process
     from monitor.record.versions import compare_versions
 
     collect = _Collect()

@@ -29,8 +29,6 @@ from monitor.compare.sitememory import (
 )
 from monitor.errors import ExtractionError, StalePlanError
 from monitor.extract.article import Article
-from monitor.extract.liveblog import LivePage, read_live_page
-from monitor.extract.standfirst import read_standfirst
 from monitor.fetch.policy import RevisitPolicy
 from monitor.fetch.urls import canonicalize_url
 from monitor.record.newsroom import (
@@ -52,6 +50,7 @@ from monitor.record.plan import (
     plan_failure,
     plan_response,
 )
+from monitor.record.reading import PageReading, Reader, read_in_process
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
 from monitor.store import newsroom as newsroom_store
 from monitor.store import sitememory as sitememory_store
@@ -84,25 +83,6 @@ Extractor = Callable[[bytes, str, str], Article]
 Comparer = Callable[[Article, Article, RawPage | None, RawPage | None], VersionComparison]
 # How many times a page is decided again when other writers keep changing its article.
 PLAN_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class PageReading:
-    """What the newsroom reads in an extracted page besides its article: its live posts and the
-    standfirst it declares."""
-
-    live: LivePage
-    standfirst: str
-
-
-# (body, final URL) -> the page's reading. By default read in this process; the crawler has it
-# read in the extraction worker with the extraction (a second parse of the page, about 5 ms).
-Reader = Callable[[bytes, str], PageReading]
-
-
-def read_in_process(body: bytes, url: str) -> PageReading:
-    """Read the page in this process (the default `Reader`)."""
-    return PageReading(read_live_page(body, url), read_standfirst(body))
 
 
 @dataclass(frozen=True)
