@@ -1,6 +1,7 @@
 """Benchmark Redline's check rounds against a bare Scrapy spider, side by side, on real pages.
 
-    python -m bench.crawl --corpus ../shared/corpus [--sizes 150:5,1000:5] [--churn] [--profile]
+    python -m bench.crawl --corpus ../shared/corpus [--sizes 150:5,1000:5]
+        [--rounds first,unchanged,304] [--base ../wt-main] [--churn] [--profile]
 
 The 181 pages of article-extraction-benchmark are served on 127.0.0.1 (`bench.serve_corpus`);
 rounds of more pages serve them again under other URLs. Both sides are real `python -m scrapy`
@@ -22,7 +23,10 @@ ranges. Times are wall clock of the whole subprocess (Scrapy's start-up is in bo
 Scrapy's own `elapsed_time_seconds` (spider opened to closed). CPU and max RSS come from
 `os.wait4` on each child: its CPU includes that of the extraction worker processes it started
 (`REDLINE_EXTRACT_WORKERS`, one per core by default), which the bare spider does not have;
-"+workers MB" is the peak of the child's RSS plus its workers', polled. With `--profile`, a
+"+workers MB" is the peak of the child's RSS plus its workers', polled. With `--base DIR`
+(another checkout, e.g. `git worktree add ../wt-main main`), that checkout's Redline runs in
+every pair too, on its own database and from its own folder (its code, this Python): a before
+and after measured side by side under the same load. With `--profile`, a
 first-sight and an unchanged round then run under pyinstrument (in the child) and the top costs
 are printed; pyinstrument samples the reactor's thread only.
 """
@@ -86,11 +90,14 @@ class Run:
         return self.wall_s - self.elapsed_s
 
 
-def run_scrapy(command: Sequence[str], env: dict[str, str], log: Path, pages: int) -> Run:
-    """Run one scrapy child from the repository root; its log goes to `log`. Fails loudly."""
+def run_scrapy(
+    command: Sequence[str], env: dict[str, str], log: Path, pages: int, cwd: Path = REPO_ROOT
+) -> Run:
+    """Run one scrapy child from the repository root (or `cwd`: another checkout, whose code
+    then runs); its log goes to `log`. Fails loudly."""
     with open(log, "wb") as output:
         started = time.perf_counter()
-        child = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=output, stderr=output)
+        child = subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=output)
         deadline = started + CHILD_TIMEOUT_S
         samples: list[tuple[float, float]] = []
         tree_peak, polls = 0.0, 0
@@ -228,6 +235,7 @@ def _cell(value: object) -> str:
 
 # ------------------------------------------------------------------ the rounds
 REDLINE = "redline check -a all=true"
+BASE = "the same, --base checkout"
 BARE = "bare fetch"
 BARE_TRAF = "bare fetch + trafilatura"
 FIRST, UNCHANGED, NOT_MODIFIED, CHURN = "first sight", "unchanged", "304", "churn"
@@ -254,18 +262,31 @@ class Results:
         return self.runs.get((pages, round_name, side), [])
 
 
+@dataclass(frozen=True)
+class Checkout:
+    """Where a Redline side runs: its database and its code (this repository, or `--base`)."""
+
+    side: str
+    db_path: Path
+    cwd: Path = REPO_ROOT
+
+
 def _pair(
     results: Results,
-    env: dict[str, str],
+    checkouts: list[Checkout],
     log: Path,
     pages: int,
     bare_first: bool,
     round_name: str,
     sides: list[tuple[str, list[str]]],
 ) -> None:
-    """Run the sides of one round one after the other, recording each."""
-    for side, command in sides[::-1] if bare_first else sides:
-        results.add(pages, round_name, side, run_scrapy(command, env, log, pages))
+    """Run the sides of one round one after the other, recording each: Redline's once per
+    checkout, the bare spider's once (first or last, alternating)."""
+    (_, redline), (bare, bare_run) = sides
+    runs = [(c.side, redline, crawl_env(c.db_path), c.cwd) for c in checkouts]
+    runs.append((bare, bare_run, crawl_env(checkouts[0].db_path), REPO_ROOT))
+    for side, command, env, cwd in runs[::-1] if bare_first else runs:
+        results.add(pages, round_name, side, run_scrapy(command, env, log, pages, cwd))
 
 
 def run_rounds(
@@ -275,34 +296,50 @@ def run_rounds(
     pairs: int,
     results: Results,
     churn: bool = False,
+    rounds: frozenset[str] = frozenset({"first", "unchanged", "304"}),  # `ROUNDS`
+    base: Path | None = None,
 ) -> None:
     """`pairs` interleaved pairs of each round over `urls`; which side goes first alternates.
-    Each pair starts from a fresh database: first sight, then unchanged, then 304."""
+    Each pair starts from a fresh database: first sight, then unchanged, then 304. A round left
+    out of `rounds` is not measured (first sight still runs, unpaired, to fill the database).
+    With `base`, another checkout's Redline runs beside this one's, on its own database."""
     urls_file = work / "urls.json"
     urls_file.write_text(json.dumps(urls))
     pages = len(urls)
     log = work / "child.log"
     for number in range(pairs):
-        db_path = work / f"round-{number}.db"
-        track(db_path, urls)
-        pair = partial(_pair, results, crawl_env(db_path), log, pages, number % 2 == 1)
+        checkouts = [Checkout(REDLINE, work / f"round-{number}.db")]
+        if base is not None:
+            checkouts.append(Checkout(BASE, work / f"base-{number}.db", base))
+        for checkout in checkouts:
+            track(checkout.db_path, urls)
+        pair = partial(_pair, results, checkouts, log, pages, number % 2 == 1)
         server.churn, server.conditional = 0, False
-        pair(
-            FIRST,
-            [(REDLINE, redline_command()), (BARE_TRAF, bare_command(urls_file, extract=True))],
-        )
-        pair(UNCHANGED, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
+        if "first" in rounds:
+            pair(
+                FIRST,
+                [(REDLINE, redline_command()), (BARE_TRAF, bare_command(urls_file, extract=True))],
+            )
+        else:
+            for checkout in checkouts:
+                run_scrapy(redline_command(), crawl_env(checkout.db_path), log, pages, checkout.cwd)
+        if "unchanged" in rounds:
+            pair(UNCHANGED, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
         server.conditional = True
         etags_file = work / "etags.json"
         etags_file.write_text(json.dumps({url: server.etag(url) for url in urls}))
-        pair(NOT_MODIFIED, [(REDLINE, redline_command()), (BARE, bare_command(etags_file, False))])
+        if "304" in rounds:
+            pair(
+                NOT_MODIFIED,
+                [(REDLINE, redline_command()), (BARE, bare_command(etags_file, False))],
+            )
         if churn:
             server.churn, server.conditional = number + 1, False
             pair(CHURN, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
         server.churn, server.conditional = 0, False
-        db_path.unlink()
-        for suffix in ("-wal", "-shm"):
-            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        for checkout in checkouts:
+            for suffix in ("", "-wal", "-shm"):
+                checkout.db_path.with_name(checkout.db_path.name + suffix).unlink(missing_ok=True)
 
 
 def in_process_extraction(pages: list[CorpusPage], urls: list[str]) -> tuple[float, float]:
@@ -375,6 +412,27 @@ def ratio_row(
     ]
 
 
+def _ratio_row(
+    pages: int, round_name: str, label: str, base: str, mine: list[Run], theirs: list[Run]
+) -> list[object]:
+    """One Redline side against `base`, pair by pair."""
+    pairs = list(zip(mine, theirs, strict=False))
+    cpu = [m.cpu_s / t.cpu_s for m, t in pairs]
+    if round_name in (FIRST, CHURN):
+        ratios = [m.wall_s / t.wall_s for m, t in pairs]
+        goal = (
+            f"time <= {TARGET_FIRST_SIGHT}x, CPU <= {TARGET_FIRST_SIGHT_CPU}x"
+            if round_name == FIRST
+            else "(info: time, CPU vs bare fetch)"
+        )
+    else:
+        ratios = [t.wall_s / m.wall_s for m, t in pairs]
+        goal = f"rate >= {TARGET_RATE_RATIO}x bare, every pair"
+    row = ratio_row(pages, round_name, base, ratios, cpu, goal)
+    row[1] = label
+    return row
+
+
 def report(results: Results, sizes: list[int], extraction: tuple[float, float], took: float) -> str:
     side_rows: list[list[object]] = []
     ratio_rows: list[list[object]] = []
@@ -385,27 +443,16 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
             (NOT_MODIFIED, BARE),
             (CHURN, BARE),
         ):
-            mine, theirs = (
-                results.of(pages, round_name, REDLINE),
-                results.of(pages, round_name, base),
-            )
-            if not mine or not theirs:
-                continue
-            side_rows.append(side_row(pages, round_name, REDLINE, mine))
-            side_rows.append(side_row(pages, round_name, base, theirs))
-            pairs = list(zip(mine, theirs, strict=False))
-            cpu = [m.cpu_s / t.cpu_s for m, t in pairs]
-            if round_name in (FIRST, CHURN):
-                ratios = [m.wall_s / t.wall_s for m, t in pairs]
-                goal = (
-                    f"time <= {TARGET_FIRST_SIGHT}x, CPU <= {TARGET_FIRST_SIGHT_CPU}x"
-                    if round_name == FIRST
-                    else "(info: time, CPU vs bare fetch)"
-                )
-            else:
-                ratios = [t.wall_s / m.wall_s for m, t in pairs]
-                goal = f"rate >= {TARGET_RATE_RATIO}x bare, every pair"
-            ratio_rows.append(ratio_row(pages, round_name, base, ratios, cpu, goal))
+            theirs = results.of(pages, round_name, base)
+            for side in (REDLINE, BASE):
+                mine = results.of(pages, round_name, side)
+                if not mine or not theirs:
+                    continue
+                side_rows.append(side_row(pages, round_name, side, mine))
+                label = round_name if side == REDLINE else f"{round_name} (base)"
+                ratio_rows.append(_ratio_row(pages, round_name, label, base, mine, theirs))
+            if theirs and results.of(pages, round_name, REDLINE):
+                side_rows.append(side_row(pages, round_name, base, theirs))
     side_headers = [
         "pages",
         "round",
@@ -628,6 +675,17 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     return sizes
 
 
+ROUNDS = frozenset({"first", "unchanged", "304"})
+
+
+def parse_rounds(text: str) -> frozenset[str]:
+    """ "unchanged,304" -> the rounds to measure."""
+    rounds = frozenset(part.strip() for part in text.split(",") if part.strip())
+    if not rounds or not rounds <= ROUNDS:
+        raise argparse.ArgumentTypeError(f"rounds are among {', '.join(sorted(ROUNDS))}")
+    return rounds
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -639,6 +697,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="pages per round and pairs of runs, e.g. 150:5,1000:3 (default 150:5,1000:5)",
     )
     parser.add_argument("--churn", action="store_true", help="add a boilerplate churn round")
+    parser.add_argument(
+        "--rounds",
+        type=parse_rounds,
+        default=ROUNDS,
+        help="which rounds to measure, e.g. unchanged,304 (default first,unchanged,304)",
+    )
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="another checkout (e.g. a git worktree of main): its Redline runs in every pair too, "
+        "on its own database, with this one's Python",
+    )
     parser.add_argument("--profile", action="store_true", help="then profile two rounds")
     parser.add_argument("--profile-only", action="store_true", help="only the pyinstrument runs")
     options = parser.parse_args(argv)
@@ -656,7 +726,16 @@ def main(argv: Sequence[str] | None = None) -> None:
                 # Past the corpus's 181 pages, the same pages again under other URLs. Each
                 # size's table is printed as soon as its pairs are done.
                 results = Results()
-                run_rounds(server, server.urls(count), work, pairs, results, options.churn)
+                run_rounds(
+                    server,
+                    server.urls(count),
+                    work,
+                    pairs,
+                    results,
+                    options.churn,
+                    options.rounds,
+                    options.base.resolve() if options.base else None,
+                )
                 took = time.perf_counter() - started
                 print(report(results, [count], extraction, took) + "\n", flush=True)
         if options.profile or options.profile_only:

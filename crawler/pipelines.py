@@ -28,6 +28,7 @@ from twisted.python.threadpool import ThreadPool
 from crawler.config import CrawlConfig, crawl_config
 from crawler.databases import crawl_databases
 from crawler.items import LinksItem, PageItem
+from crawler.writer import Writer
 from monitor import store
 from monitor.errors import (
     ComparisonError,
@@ -47,7 +48,10 @@ from monitor.record.page import (
     ExtractLater,
     Extractor,
     FetchedPage,
+    PageReading,
+    Reader,
     extract_in_process,
+    read_in_process,
     record_page,
 )
 from monitor.record.versions import (
@@ -67,7 +71,7 @@ class StorePipeline:
         self.crawler = crawler
         self.dbs: dict[str, Any] = {}  # database file -> its connection, used by `writer` only
         self.rounds: dict[str, int] = {}  # database file -> its check round (`check_rounds`)
-        self.writer: ThreadPool | None = None  # one thread: the only user of `db`
+        self.writer: Writer | None = None  # one thread: the only user of `db`
         self.pool: ExtractionPool | None = None
         self.extractors: ThreadPool | None = None  # one thread per worker process, waiting on it
         self.workers_broken = False  # no worker could start: extract in the writer thread
@@ -91,7 +95,7 @@ class StorePipeline:
                 # The pages are still recorded (and the write fails there with its reason if
                 # the file cannot be written); only this round's template decision is lost.
                 logger.error("could not open a check round in %s: %s", path, error)
-        self.writer = ThreadPool(1, 1, name="redline-store")
+        self.writer = Writer(name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
         if workers:
@@ -143,10 +147,11 @@ class StorePipeline:
     def _stop_threads(self, kill: bool = False) -> None:
         if self.pool is not None:
             self.pool.close(kill=kill)  # queued extractions then fail at once
-        for threads in (self.extractors, self.writer):
-            if threads is not None:
-                threads.stop()
-        self.extractors = self.writer = None
+        if self.extractors is not None:
+            self.extractors.stop()
+        if self.writer is not None:
+            self.writer.stop(drop=kill)
+        self.extractors, self.writer = None, None
 
     # ------------------------------------------------------------------ items
     def process_item(self, item: Any) -> Any:
@@ -172,10 +177,8 @@ class StorePipeline:
         )
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
-        from twisted.internet import reactor
-
         assert self.writer is not None
-        return deferToThreadPool(reactor, self.writer, function, *args)
+        return self.writer.call(function, *args)
 
     def _workers(self) -> bool:
         return self.pool is not None and self.extractors is not None and not self.workers_broken
@@ -190,8 +193,9 @@ class StorePipeline:
             comparer = _compared(*state.compared)
         elif workers:
             comparer = _compare_later
+        reader = _read_ahead(state.read)
         try:
-            return self._record(state.page, state.item.database, extractor, comparer)
+            return self._record(state.page, state.item.database, extractor, comparer, reader)
         except (ExtractLater, CompareLater) as later:
             return later
 
@@ -206,8 +210,11 @@ class StorePipeline:
             return self._recorded(outcome, state)
         assert self.pool is not None and self.extractors is not None
         if isinstance(outcome, ExtractLater):
+            # The fetched page is read for the newsroom in the same worker (not the latest
+            # version's raw page, re-extracted after an upgrade).
+            read = outcome.body is state.page.body and outcome.url == state.page.final
             step: Deferred[Any] = deferToThreadPool(
-                reactor, self.extractors, _extract, self.pool, outcome
+                reactor, self.extractors, _extract, self.pool, outcome, read
             )
             step.addCallback(self._extracted, state, outcome)
         else:
@@ -220,7 +227,10 @@ class StorePipeline:
         )
 
     def _extracted(
-        self, done: Article | ExtractionError, state: _Handed, later: ExtractLater
+        self,
+        done: tuple[Article, PageReading | None] | ExtractionError,
+        state: _Handed,
+        later: ExtractLater,
     ) -> None:
         if isinstance(done, WorkerStartError):
             # No worker can start (a broken installation, no processes left): this page and the
@@ -228,7 +238,13 @@ class StorePipeline:
             # workers, when the page is recorded again.
             self._workers_broke(done)
             return
-        state.extracted[_key(later.body, later.url)] = done
+        key = _key(later.body, later.url)
+        if isinstance(done, ExtractionError):
+            state.extracted[key] = done
+            return
+        state.extracted[key], reading = done
+        if reading is not None:
+            state.read[key] = reading
 
     def _compared(
         self, done: VersionComparison | WorkerStartError, state: _Handed, later: CompareLater
@@ -276,6 +292,7 @@ class StorePipeline:
         database: str,
         extractor: Extractor,
         comparer: Comparer = compare_versions,
+        reader: Reader = read_in_process,
     ) -> CheckResult:
         """In the writer thread."""
         if self.storage_error is not None:
@@ -289,6 +306,7 @@ class StorePipeline:
                 self.config.policy,
                 extractor=extractor,
                 comparer=comparer,
+                reader=reader,
             )
         except sqlite3.Error as error:
             if store.is_storage_error(error):
@@ -347,6 +365,8 @@ class _Handed:
     extracted: dict[tuple[str, str], Article | ExtractionError] = dataclasses.field(
         default_factory=dict
     )
+    # the fetched page's reading for the newsroom, made in the worker with its extraction
+    read: dict[tuple[str, str], PageReading] = dataclasses.field(default_factory=dict)
     compared: tuple[CompareLater, VersionComparison] | None = None
 
 
@@ -397,15 +417,30 @@ def _compare(
     return compare_abandoned(later.old, later.new, why)
 
 
-def _extract(pool: ExtractionPool, later: ExtractLater) -> Article | ExtractionError:
-    """In an extraction thread: the page's extraction, or why there is none (kept as a value, so
-    the check is recorded either way)."""
+def _extract(
+    pool: ExtractionPool, later: ExtractLater, read: bool
+) -> tuple[Article, PageReading | None] | ExtractionError:
+    """In an extraction thread: the page's extraction (and with `read` its reading), or why
+    there is none (kept as a value, so the check is recorded either way)."""
     try:
-        return pool.extract(later.body, later.url, later.content_type)
+        if read:
+            return pool.extract_and_read(later.body, later.url, later.content_type)
+        return pool.extract(later.body, later.url, later.content_type), None
     except ExtractionError as error:
         return error
     except Exception as error:  # a bug here must cost one page, not hang the round
         return ExtractionError(f"extraction failed: {type(error).__name__}: {error}")
+
+
+def _read_ahead(read: dict[tuple[str, str], PageReading]) -> Reader:
+    """A reader that hands back the reading made ahead in a worker, and reads in this process
+    anything else (the page was extracted here, or its reading failed in the worker)."""
+
+    def reader(body: bytes, url: str) -> PageReading:
+        done = read.get(_key(body, url)) if read else None
+        return done if done is not None else read_in_process(body, url)
+
+    return reader
 
 
 def _ahead(

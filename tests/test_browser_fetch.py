@@ -10,7 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.fetch.rendering import CHROMIUM_ENV, browser_problem, javascript_shell
+from monitor.fetch.rendering import (
+    CHROMIUM_ENV,
+    browser_problem,
+    javascript_shell,
+    without_invisible,
+)
 from monitor.fetch.sources import load_sources
 from tests.conftest import crawl, rows, track
 from tests.script_site import SHELL, ScriptSite
@@ -40,6 +45,26 @@ def script_site():
 )
 def test_a_javascript_shell_is_scripts_and_next_to_no_text(page: bytes, shell: bool) -> None:
     assert bool(javascript_shell(page)) is shell
+
+
+@pytest.mark.parametrize(
+    ("page", "visible"),
+    [
+        (b"a<SCRIPT>x()</script >b", b"a b"),
+        (b"a<script>x('</scriptx>')</script>b", b"a b"),  # the first real closing tag
+        (b"a<!-- <script> -->b", b"a b"),
+        (b"<scriptx>a</scriptx>", b"<scriptx>a</scriptx>"),  # another element
+        (b"a<script>never closed", b"a<script>never closed"),
+        (b"<svg><path/></SVG\n>t", b" t"),
+        (b"<head>a<!-- </head> -->b</head>c", b"  -->b</head>c"),
+        (b"<!-->x-->y", b" y"),
+        (b"<style>p{}</style><noscript>on</noscript><template>t</template>k", b"   k"),
+    ],
+)
+def test_scripts_styles_and_comments_are_cut_from_the_visible_text(
+    page: bytes, visible: bytes
+) -> None:
+    assert without_invisible(page) == visible
 
 
 def test_a_sources_file_may_ask_for_a_browser(tmp_path: Path) -> None:

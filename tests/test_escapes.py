@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.escapes import escape_record, log_text, terminal_text
+from monitor.escapes import EscapedLogRecord, escape_record, log_text, terminal_text
 from tests.conftest import crawl, rows, track
 from tests.loopback import serve_pages
 from tools.screenshots import start_server, stop_server
@@ -75,6 +75,35 @@ def test_a_log_record_keeps_its_format_and_escapes_its_arguments() -> None:
     )
     handler.emit(escape_record(record))
     assert stream.getvalue() == "refused u\\nv after 3 tries (1.5 s)\n"
+
+
+def test_a_record_made_by_the_installed_factory_is_escaped_only_when_written() -> None:
+    """Escaping is lazy: an argument of a record no handler writes (a crawl's DEBUG records
+    under LOG_LEVEL=INFO, one per page) is never turned into text."""
+
+    class Loud:
+        texts = 0
+
+        def __str__(self) -> str:
+            Loud.texts += 1
+            return "u\nv"
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.INFO)
+    logger = logging.getLogger("test_escapes.lazy")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    factory = logging.getLogRecordFactory()
+    try:
+        logging.setLogRecordFactory(EscapedLogRecord)
+        logger.debug("not written %s", Loud())
+        logger.info("written %s", Loud())
+    finally:
+        logging.setLogRecordFactory(factory)
+        logger.removeHandler(handler)
+    assert (stream.getvalue(), Loud.texts) == ("written u\\nv\n", 1)
 
 
 @pytest.fixture(scope="module")

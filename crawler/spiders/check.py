@@ -132,6 +132,7 @@ class CheckSpider(scrapy.Spider):
             "redline_url": article["url"],
             "redline_fetch_url": fetch_url,
             "redline_db": db_path,
+            "redline_last_hash": article.get("last_page_hash") or "",
         }
         if article.get("render") == "browser":
             if self.browser_problem:
@@ -186,7 +187,7 @@ class CheckSpider(scrapy.Spider):
 
     def parse(self, response: Response) -> Any:
         render = response.meta.get("redline_render")
-        if response.status == 200 and render is None:
+        if response.status == 200 and render is None and not _as_recorded(response):
             shell = javascript_shell(response.body)
             again = self._render_again(response, shell) if shell else None
             if again is not None:
@@ -235,6 +236,14 @@ class CheckSpider(scrapy.Spider):
             requested_url=request.meta.get("redline_fetch_url", ""),
             database=request.meta.get("redline_db", ""),
         )
+
+
+def _as_recorded(response: Response) -> bool:
+    """The page is byte for byte the last one its article was read from (a healthy extraction):
+    not a JavaScript shell to render again, and not worth examining as one (about 0.3 ms a page,
+    against 0.13 for the hash)."""
+    recorded = response.meta.get("redline_last_hash")
+    return bool(recorded) and store.page_hash(response.body) == recorded
 
 
 def _header(response: Response, name: bytes) -> str:

@@ -19,11 +19,13 @@ they never outlive the process that started them, even if it is killed mid-page.
 cannot start at all raises `WorkerStartError` (the caller may extract in its own process).
 
 Protocol on the worker's stdin and stdout: an 8-byte big-endian length, then a pickle. Once ready,
-the worker sends an empty message. Request: ("extract", body, url, content type) or ("compare",
-old Article, new Article, old RawPage | None, new RawPage | None). Reply: ("ok", Article or
-VersionComparison, log records) or ("error", message, log records). The log records (level,
-logger name, message) are re-logged by the caller, so the worker's warnings land in the crawl's
-log. Both ends are this module, run from the same installation.
+the worker sends an empty message. Request: ("extract", body, url, content type), the same with
+"extract+read" (the page's reading for the newsroom too, `monitor.record.reading.read_in_process`),
+or ("compare", old Article, new Article, old RawPage | None, new RawPage | None). Reply: ("ok",
+Article, (Article, PageReading | None) or VersionComparison, log records) or ("error",
+message, log records). The log records (level, logger name, message) are re-logged by the
+caller, so the worker's warnings land in the crawl's log. Both ends are this module, run from
+the same installation.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from monitor.errors import (
 from monitor.extract.article import Article
 
 if TYPE_CHECKING:
+    from monitor.record.reading import PageReading, Reader
     from monitor.record.versions import RawPage, VersionComparison
 
 logger = logging.getLogger(__name__)
@@ -196,14 +199,27 @@ class ExtractionPool:
         self.started = 0  # workers started over the pool's life (replacements included)
 
     def extract(self, body: bytes, url: str, content_type: str = "") -> Article:
+        value = self._extract(("extract", body, url, content_type))
+        assert isinstance(value, Article)
+        return value
+
+    def extract_and_read(
+        self, body: bytes, url: str, content_type: str = ""
+    ) -> tuple[Article, PageReading | None]:
+        """`extract`, and the page's reading for the newsroom (`monitor.record.reading.Reader`)
+        made in the same worker, under the same time limit: None when reading failed (the
+        caller then reads the page itself)."""
+        article, reading = self._extract(("extract+read", body, url, content_type))
+        assert isinstance(article, Article)
+        return article, reading
+
+    def _extract(self, request: tuple[Any, ...]) -> Any:
         try:
-            value = self._run(("extract", body, url, content_type), self.timeout, "extraction")
+            return self._run(request, self.timeout, "extraction")
         except _TooSlow as error:
             raise ExtractionTimeoutError(str(error)) from None
         except _Lost as error:
             raise ExtractionError(str(error)) from None
-        assert isinstance(value, Article)
-        return value
 
     def compare(
         self,
@@ -342,6 +358,7 @@ def serve() -> None:
     # first comparison must not pay for loading syntok and rapidfuzz.
     import monitor.compare.comparison  # noqa: F401
     from monitor.extract.extraction import extract_article
+    from monitor.record.reading import read_in_process
     from monitor.record.versions import compare_versions
 
     collect = _Collect()
@@ -361,7 +378,11 @@ def serve() -> None:
                 reply = ("ok", compare_versions(*arguments))
             else:
                 body, url, content_type = arguments
-                reply = ("ok", extract_article(body, url=url, content_type=content_type))
+                article = extract_article(body, url=url, content_type=content_type)
+                if work == "extract+read":
+                    reply = ("ok", (article, _read(read_in_process, body, url)))
+                else:
+                    reply = ("ok", article)
         except Exception as error:  # neither should raise; never lose the worker
             label = "comparison" if work == "compare" else "extraction"
             reply = ("error", f"{label} failed: {type(error).__name__}: {error}")
@@ -370,6 +391,16 @@ def serve() -> None:
             _write_all(replies, _HEADER.pack(len(data)) + data)
         except BrokenPipeError:
             return  # the caller is gone
+
+
+def _read(reader: Reader, body: bytes, url: str) -> PageReading | None:
+    """In a worker: the page's reading, or None when it failed (the caller reads it again and
+    meets the failure where it would have without workers)."""
+    try:
+        return reader(body, url)
+    except Exception:  # a bug in reading must not cost the extraction
+        logging.getLogger(__name__).debug("reading %s failed", url, exc_info=True)
+        return None
 
 
 def _exit_with(parent: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import InvalidURLError
@@ -64,6 +65,12 @@ def check_url(url: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+# A check canonicalises the same URL several times (tracking it, where it was found, where it
+# redirected): a round's URLs are remembered, at most this many.
+CANONICAL_CACHE = 4096
+
+
+@lru_cache(maxsize=CANONICAL_CACHE)
 def canonicalize_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters, the
     remaining query parameters sorted."""

@@ -29,8 +29,6 @@ from monitor.compare.sitememory import (
 )
 from monitor.errors import ExtractionError, StalePlanError
 from monitor.extract.article import Article
-from monitor.extract.liveblog import read_live_page
-from monitor.extract.standfirst import read_standfirst
 from monitor.fetch.policy import RevisitPolicy
 from monitor.fetch.urls import canonicalize_url
 from monitor.record.newsroom import (
@@ -52,6 +50,7 @@ from monitor.record.plan import (
     plan_failure,
     plan_response,
 )
+from monitor.record.reading import PageReading, Reader, read_in_process
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
 from monitor.store import newsroom as newsroom_store
 from monitor.store import sitememory as sitememory_store
@@ -65,9 +64,12 @@ __all__ = [
     "ExtractLater",
     "Extractor",
     "FetchedPage",
+    "PageReading",
+    "Reader",
     "extract_in_process",
     "health_problem",
     "is_soft_404",
+    "read_in_process",
     "record_page",
 ]
 
@@ -125,11 +127,19 @@ class CompareLater(Exception):
 
 
 class _Once:
-    """The extractor, called at most once per page however many times the page is decided."""
+    """The extractor and the reader, each called at most once per page however many times the
+    page is decided."""
 
-    def __init__(self, extractor: Extractor) -> None:
+    def __init__(self, extractor: Extractor, reader: Reader = read_in_process) -> None:
         self.extractor = extractor
+        self.reader = reader
         self.done: Article | ExtractionError | None = None
+        self.read: PageReading | None = None
+
+    def reading(self, page: FetchedPage) -> PageReading:
+        if self.read is None:
+            self.read = self.reader(page.body, page.final)
+        return self.read
 
     def __call__(self, page: FetchedPage) -> Article:
         if self.done is None:
@@ -149,15 +159,16 @@ def record_page(
     policy: RevisitPolicy | None = None,
     extractor: Extractor = extract_in_process,
     comparer: Comparer = compare_versions,
+    reader: Reader = read_in_process,
 ) -> CheckResult:
     """Record a fetched page for its tracked article and return what happened.
 
     `extractor` is called at most once, only when the page must be extracted, and before
     anything of this check is written; it may raise `ExtractLater` to stop there. `comparer` is
     called only when the content changed, before anything is written; it may raise
-    `CompareLater`."""
+    `CompareLater`. `reader` is called at most once, on a page extracted and healthy."""
     policy = policy or RevisitPolicy()
-    extract = _Once(extractor)
+    extract = _Once(extractor, reader)
     for _ in range(PLAN_ATTEMPTS):
         plan = decide(db, page, now, policy, extract, comparer)
         try:
@@ -238,7 +249,8 @@ def _decide_extracted(
     if problem:
         outcome = "blocked" if interstitial_reason(extracted) else "extraction_failed"
         return plan_failure(page, known, now, policy, outcome, problem, keep_page=True)
-    return _decide_content(db, page, known, extracted, now, policy, comparer, refresh)
+    reading = extract.reading(page)
+    return _decide_content(db, page, known, extracted, reading, now, policy, comparer, refresh)
 
 
 def _refresh_latest(db: Database, head: store.Row, extractor: Extractor) -> NewVersion | None:
@@ -289,6 +301,7 @@ def _decide_content(
     page: FetchedPage,
     known: Known,
     extracted: Article,
+    reading: PageReading,
     now: datetime,
     policy: RevisitPolicy,
     comparer: Comparer,
@@ -315,7 +328,8 @@ def _decide_content(
             earlier_seq=store.version_with_hash(db, article["id"], fingerprint),
             comparison=_weigh_site_memory(db, article, latest, extracted, comparison),
         )
-    lookups = replace(lookups, newsroom=_newsroom(db, page, known, latest, extracted, lookups, now))
+    newsroom = _newsroom(db, known, latest, extracted, reading, lookups, now)
+    lookups = replace(lookups, newsroom=newsroom)
     plan = plan_extracted(page, known, latest, extracted, fingerprint, lookups, now, policy)
     if plan.version is None:
         return plan
@@ -378,22 +392,21 @@ def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKn
 
 def _newsroom(
     db: Database,
-    page: FetchedPage,
     known: Known,
     latest: store.Row | None,
     extracted: Article,
+    reading: PageReading,
     lookups: Lookups,
     now: datetime,
 ) -> NewsroomDecision:
     """Headline variants and live posts of this page: decided on the comparison's edits (with
     the `reverted` event the plan would add), before anything is written."""
-    live_page = read_live_page(page.body, page.final)
     edits = list(lookups.comparison.edits) if lookups.comparison else []
     if lookups.earlier_seq is not None:
         edits.append(make_edit("reverted", "article"))
     return decide_newsroom(
-        _newsroom_known(db, known.article, bool(live_page.posts)),
-        NewsroomSeen(extracted.title, read_standfirst(page.body), live_page, extracted.body),
+        _newsroom_known(db, known.article, bool(reading.live.posts)),
+        NewsroomSeen(extracted.title, reading.standfirst, reading.live, extracted.body),
         edits,
         now,
         first_sight=latest is None,

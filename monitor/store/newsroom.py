@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from monitor.compare.variants import MAX_RUNS, Run, Test
 from monitor.extract.liveblog import MAX_POSTS, Post
-from monitor.store.queries import Row, stamp
+from monitor.store.queries import Row, select_rows, stamp
 
 __all__ = [
     "NewsroomWrites",
@@ -82,8 +82,8 @@ def field_runs(db: Database, article_id: int, field: str, limit: int = MAX_RUNS)
 
 def open_tests(db: Database, article_id: int) -> dict[str, Row]:
     """The running test of each field, if any."""
-    rows = db.query(
-        "select * from headline_tests where article_id = ? and ended_at is null", [article_id]
+    rows = select_rows(
+        db, "select * from headline_tests where article_id = ? and ended_at is null", [article_id]
     )
     return {row["field"]: row for row in rows}
 

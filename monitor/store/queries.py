@@ -71,6 +71,7 @@ __all__ = [
     "replace_change_edits",
     "require_article",
     "save_snapshot",
+    "select_rows",
     "site_of",
     "stamp",
     "track_article",
@@ -189,9 +190,18 @@ def write_transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
+def select_rows(db: Database, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
+    """The rows of one `select` as dicts, like `db.query` without its per-call tokenising of the
+    statement (about a tenth of an unchanged page's time in the writer). Only for statements
+    whose column names are distinct."""
+    cursor = db.conn.execute(sql, params)
+    keys = [column[0] for column in cursor.description]
+    return [dict(zip(keys, row, strict=True)) for row in cursor]
+
+
 # --- articles ------------------------------------------------------------------------------
 def find_article(db: Database, url: str) -> Row | None:
-    rows = list(db.query("select * from articles where url = ?", [url]))
+    rows = select_rows(db, "select * from articles where url = ?", [url])
     return rows[0] if rows else None
 
 
@@ -341,12 +351,11 @@ def latest_version(db: Database, article_id: int) -> Row | None:
 def latest_head(db: Database, article_id: int) -> Row | None:
     """The latest version without its text: id, seq, content hash, snapshot, extractor. What a
     check needs to decide about an unchanged page."""
-    rows = list(
-        db.query(
-            "select id, seq, content_hash, snapshot_id, extractor, extractor_version, url "
-            "from versions where article_id = ? order by seq desc limit 1",
-            [article_id],
-        )
+    rows = select_rows(
+        db,
+        "select id, seq, content_hash, snapshot_id, extractor, extractor_version, url "
+        "from versions where article_id = ? order by seq desc limit 1",
+        [article_id],
     )
     if not rows:
         return None

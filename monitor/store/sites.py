@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from monitor.store.queries import select_rows
+
 __all__ = ["SiteUpdate", "apply_site_update", "get_site", "site_health"]
 
 
@@ -27,22 +29,24 @@ class SiteUpdate:
 
 
 def get_site(db: Database, site: str) -> dict[str, Any] | None:
-    rows = list(db.query("select * from sites where site = ?", [site]))
+    rows = select_rows(db, "select * from sites where site = ?", [site])
     return rows[0] if rows else None
 
 
 def apply_site_update(db: Database, update: SiteUpdate) -> None:
     """Count consecutive failures (a served page resets them) and keep the latest hold (an
     expired hold is harmless: only a hold in the future keeps articles waiting)."""
+    # One statement a check, on the site's row only (no hold is stored as null, never '').
     db.execute(
-        "insert into sites (site, failures, hold_until, hold_reason) values (?, ?, ?, ?) "
+        "insert into sites (site, failures, hold_until, hold_reason) "
+        "values (?, ?, nullif(?, ''), ?) "
         "on conflict (site) do update set "
         "failures = case when excluded.failures then failures + 1 else 0 end, "
-        "hold_until = max(coalesce(hold_until, ''), coalesce(excluded.hold_until, '')), "
+        "hold_until = nullif(max(coalesce(hold_until, ''), "
+        "coalesce(excluded.hold_until, '')), ''), "
         "hold_reason = coalesce(excluded.hold_reason, hold_reason)",
         [update.site, int(update.failed), update.hold_until, update.hold_reason or None],
     )
-    db.execute("update sites set hold_until = null where hold_until = ''")
 
 
 def site_health(db: Database, since: datetime) -> dict[str, dict[str, Any]]:

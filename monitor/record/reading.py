@@ -1,0 +1,30 @@
+"""What the newsroom reads in an extracted page besides its article: its live posts and the
+standfirst it declares (`monitor.record.newsroom`). A module of its own, light to import: the
+extraction workers read pages too (`monitor.extract.pool`, `extract+read`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from monitor.extract.liveblog import LivePage, read_live_page
+from monitor.extract.standfirst import read_standfirst
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """A page's live posts and its standfirst."""
+
+    live: LivePage
+    standfirst: str
+
+
+# (body, final URL) -> the page's reading. By default read in this process; the crawler has it
+# read in the extraction worker with the extraction (a second parse of the page, about 5 ms).
+Reader = Callable[[bytes, str], PageReading]
+
+
+def read_in_process(body: bytes, url: str) -> PageReading:
+    """Read the page in this process (the default `Reader`)."""
+    return PageReading(read_live_page(body, url), read_standfirst(body))
