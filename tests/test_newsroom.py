@@ -334,11 +334,26 @@ def test_a_flip_of_the_standfirst_shown_in_the_body_reports_nothing() -> None:
         make_edit("sentence_removed", "body", old=TWO),
         make_edit("sentence_added", "body", new=ONE),
     ]
-    decision = decide_newsroom(
-        standfirst_runs(ONE, TWO, ONE, TWO), NewsroomSeen(standfirst=ONE), edits, at(40)
-    )
+    seen = NewsroomSeen(standfirst=ONE, standfirst_lines=(TWO, ONE))
+    decision = decide_newsroom(standfirst_runs(ONE, TWO, ONE, TWO), seen, edits, at(40))
     assert decision.edits == ()
     assert decision.variant_only
+
+
+def test_a_lede_the_description_repeats_is_the_articles_text_not_a_standfirst() -> None:
+    # Many sites fill og:description from the first paragraph: the same flip, on a line the
+    # extraction did not show as the standfirst, is the article's text going back and forth.
+    edits = [
+        make_edit("sentence_removed", "body", old=TWO),
+        make_edit("sentence_added", "body", new=ONE),
+    ]
+    lede = NewsroomSeen(standfirst=ONE, standfirst_lines=())
+    decision = decide_newsroom(standfirst_runs(ONE, TWO, ONE, TWO), lede, edits, at(40))
+    assert [e.kind for e in decision.edits if e.field == "body"] == [
+        "sentence_removed",
+        "sentence_added",
+    ]
+    assert not decision.variant_only
 
 
 def test_a_new_standfirst_and_an_edit_beside_it_are_reported() -> None:
@@ -357,7 +372,6 @@ def test_a_new_standfirst_and_an_edit_beside_it_are_reported() -> None:
         make_edit("sentence_added", "body", new=ONE),
         make_edit("number", "body", old="12", new="14", old_sentence="It cost 12 million."),
     ]
-    decision = decide_newsroom(
-        standfirst_runs(ONE, TWO, ONE, TWO), NewsroomSeen(standfirst=ONE), flip_and_edit, at(40)
-    )
+    seen = NewsroomSeen(standfirst=ONE, standfirst_lines=(TWO, ONE))
+    decision = decide_newsroom(standfirst_runs(ONE, TWO, ONE, TWO), seen, flip_and_edit, at(40))
     assert [e.kind for e in decision.edits] == ["number"]

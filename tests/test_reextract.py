@@ -3,6 +3,7 @@ raw pages, automatically before comparing and with `redline reextract`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.cli import cli
+from monitor.compare.edit import make_edit
 from monitor.errors import ExtractionTimeoutError
 from monitor.extract.article import Article
 from monitor.record.page import Extractor, FetchedPage, extract_in_process, record_page
-from monitor.record.reextract import reextract_all, stale_versions
+from monitor.record.reextract import _standfirst_flips, reextract_all, stale_versions, text_differs
 from tests.conftest import crawl, rows, track
 from tests.sites import NewsSite
 from tests.test_record import PAGE_A, PAGE_B, T0, URL
@@ -175,3 +177,47 @@ def test_the_first_round_after_an_upgrade_refreshes_each_latest_version_in_the_w
         assert next(db.query("select count(*) as n from changes"))["n"] == 3
     finally:
         db.close()
+
+
+def test_a_re_extraction_that_changes_only_the_modified_date_recomputes_the_change() -> None:
+    # Revision 8 reads the modified date the page declares: a change whose stored date edit came
+    # from the old reading must be recomputed even when nothing else moved.
+    version = {"title": "T", "byline": "", "published": "2024-05-01", "body": "Body.",
+               "modified": "2024-05-02T10:00", "roles": "", "content_hash": "h"}  # fmt: skip
+    same = Article(title="T", published="2024-05-01", modified="2024-05-02T10:00", body="Body.")
+    assert not text_differs(version, same, "h")
+    assert text_differs(version, replace(same, modified="2024-05-02T12:00"), "h")
+
+
+ONE = "The crossing reopens on Thursday after three months of repairs to its bearings."
+TWO = "Drivers can use the Tamsin crossing again from Thursday morning, the city said."
+
+
+def test_reextract_does_not_bring_back_a_standfirst_flip_the_crawl_left_out(
+    tmp_path: Path,
+) -> None:
+    db = store.open_db(tmp_path / "r.db")
+    article, _ = store.track_article(db, URL, T0, resolve=lambda _host: [])
+    for hours, wording in ((0, ONE), (1, TWO), (2, ONE)):  # a standfirst test: ONE, TWO, ONE
+        db["headline_runs"].insert(
+            {
+                "article_id": article["id"],
+                "field": "standfirst",
+                "text": wording,
+                "seen_at": (T0 + timedelta(hours=hours)).isoformat(),
+            }
+        )
+    roles = ("standfirst", "prose")
+    old = Article(body=f"{TWO}\nIt cost 12 million.", roles=roles)
+    new = Article(body=f"{ONE}\nIt cost 14 million.", roles=roles)
+    edits = [
+        make_edit("sentence_removed", "body", old=TWO),
+        make_edit("sentence_added", "body", new=ONE),
+        make_edit("number", "body", old="12", new="14", old_sentence="It cost 12 million."),
+    ]
+    back = {"article_id": article["id"], "detected_at": (T0 + timedelta(hours=2)).isoformat()}
+    assert _standfirst_flips(db, back, old, new, edits) == edits[:2]  # a flip: left out again
+    first = {"article_id": article["id"], "detected_at": (T0 + timedelta(hours=1)).isoformat()}
+    assert _standfirst_flips(db, first, new, old, edits) == []  # a new wording: reported
+    lede = replace(new, roles=("prose", "prose"))  # the same words, not shown as the standfirst
+    assert _standfirst_flips(db, back, replace(old, roles=lede.roles), lede, edits) == []

@@ -34,6 +34,7 @@ from monitor.compare.variants import (
     VariantDecision,
     decide_variant,
 )
+from monitor.extract.article import Article
 from monitor.extract.liveblog import SIGNAL_JSON_LD, LivePage, Post, growth, is_live
 from monitor.store.newsroom import NewsroomWrites, PostWrites, TestWrite
 
@@ -69,6 +70,10 @@ class NewsroomSeen:
     standfirst: str = ""
     live_page: LivePage | None = None
     body: str = ""  # the extracted text (a live page's posts must be in it)
+    # The body lines the extraction shows as the standfirst (role `standfirst`), in the latest
+    # version and in this one: only an edit on one of them is a standfirst's edit (a lede whose
+    # words the page's description repeats is the article's text).
+    standfirst_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,11 +285,14 @@ def _words(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def _standfirst_edits(edits: Sequence[Edit], wordings: Sequence[str]) -> list[Edit]:
+def standfirst_edits(
+    edits: Sequence[Edit], wordings: Sequence[str], lines: Sequence[str]
+) -> list[Edit]:
     """The body edits whose sentence, on each side, lies within one of the standfirst's
-    wordings (the standfirst shown on the page is a body line, `extract.standfirst`)."""
+    wordings and within a body line shown as the standfirst (`extract.standfirst`)."""
     keys = [_words(wording) for wording in wordings if wording]
-    if not keys:
+    shown = [_words(line) for line in lines if line]
+    if not keys or not shown:
         return []
     found = []
     for edit in edits:
@@ -294,12 +302,24 @@ def _standfirst_edits(edits: Sequence[Edit], wordings: Sequence[str]) -> list[Ed
             edit.field == "body"
             and sides
             and all(
-                len(side) >= MIN_STANDFIRST_SENTENCE and any(side in key for key in keys)
+                len(side) >= MIN_STANDFIRST_SENTENCE
+                and any(side in key for key in keys)
+                and any(side in line for line in shown)
                 for side in sides
             )
         ):
             found.append(edit)
     return found
+
+
+def standfirst_lines(*articles: Article) -> tuple[str, ...]:
+    """The body lines shown as the standfirst (role `standfirst`) in these versions."""
+    return tuple(
+        line
+        for article in articles
+        for line, role in zip(article.body.split("\n"), article.roles, strict=False)
+        if role == "standfirst"
+    )
 
 
 def _decide_posts(
@@ -359,7 +379,7 @@ def decide_newsroom(
     # The article's own text changed too: a headline going back with it is a revert of the
     # whole article, not a test (a live page's text changes all the time: never counted).
     wordings = [seen.standfirst, *(run.text for run in known.runs.get("standfirst", ()))]
-    in_standfirst = _standfirst_edits(edits, wordings)
+    in_standfirst = standfirst_edits(edits, wordings, seen.standfirst_lines)
     with_body = not is_live_page and any(
         e.field in TEXT_FIELDS and e not in in_standfirst for e in edits
     )

@@ -36,6 +36,7 @@ from monitor.record.newsroom import (
     NewsroomKnown,
     NewsroomSeen,
     decide_newsroom,
+    standfirst_lines,
 )
 from monitor.record.plan import (
     RECENT_VERSIONS,
@@ -406,7 +407,15 @@ def _newsroom(
         edits.append(make_edit("reverted", "article"))
     return decide_newsroom(
         _newsroom_known(db, known.article, bool(reading.live.posts)),
-        NewsroomSeen(extracted.title, reading.standfirst, reading.live, extracted.body),
+        NewsroomSeen(
+            extracted.title,
+            reading.standfirst,
+            reading.live,
+            extracted.body,
+            standfirst_lines(
+                *([store.article_from_row(latest)] if latest is not None else []), extracted
+            ),
+        ),
         edits,
         now,
         first_sight=latest is None,

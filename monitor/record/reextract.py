@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from monitor import store
-from monitor.compare.edit import NEWSROOM_EVENTS
+from monitor.compare.edit import NEWSROOM_EVENTS, Edit
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.extract.article import Article, encode_roles, extractor_version
+from monitor.record.newsroom import standfirst_edits, standfirst_lines
 from monitor.record.page import weigh_site_memory
 from monitor.record.versions import RawPage, compare_versions
+from monitor.store import newsroom as newsroom_store
 from monitor.store.sitememory import redecide_rounds
 
 logger = logging.getLogger(__name__)
@@ -72,6 +75,7 @@ def text_differs(version: store.Row, article: Article, fingerprint: str) -> bool
         version["title"],
         version["byline"],
         version["published"],
+        version["modified"],
         version["body"],
         version.get("roles") or "",
     )
@@ -79,6 +83,7 @@ def text_differs(version: store.Row, article: Article, fingerprint: str) -> bool
         article.title,
         article.byline,
         article.published,
+        article.modified,
         article.body,
         encode_roles(article.roles),
     )
@@ -139,8 +144,25 @@ def recompute_change(db: Database, change: store.Row) -> bool:
         # A headline that changed between these versions but was not reported was a flip of a
         # headline test: it stays a flip.
         edits = [e for e in edits if e.field != "title"]
+    flips = _standfirst_flips(
+        db, change, store.article_from_row(old), store.article_from_row(new), edits
+    )
+    edits = [e for e in edits if e not in flips]
     store.replace_change_edits(db, change["id"], change["article_id"], edits, first_position=kept)
     return True
+
+
+def _standfirst_flips(
+    db: Database, change: store.Row, old: Article, new: Article, edits: list[Edit]
+) -> list[Edit]:
+    """The edits on the standfirst line to leave out when the change brought back a standfirst
+    wording shown before (a flip of its test, which the crawl did not report); none otherwise."""
+    runs = newsroom_store.field_runs(db, int(change["article_id"]), "standfirst")
+    at = datetime.fromisoformat(change["detected_at"])
+    shown = [run for run in runs if run.at <= at]
+    if len(shown) < 2 or shown[-1].text not in {run.text for run in shown[:-1]}:
+        return []
+    return standfirst_edits(edits, [run.text for run in shown], standfirst_lines(old, new))
 
 
 def _raw_page(db: Database, version: store.Row) -> RawPage | None:
