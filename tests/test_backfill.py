@@ -215,6 +215,26 @@ def test_a_capture_with_the_first_known_text_is_not_a_version_of_its_own(archive
     ]
 
 
+def test_a_first_version_from_an_older_extractor_is_read_as_the_installed_one_reads_it(
+    archive, db
+) -> None:
+    # An older extractor kept a caption line in the stored first version; the captures are
+    # extracted by today's: the link between them must not be the extractor upgrade.
+    crawl_once(db, THREE[2].body, datetime(2026, 3, 10, tzinfo=UTC))
+    db.execute(
+        "update versions set extractor_version = '0.0.1', content_hash = 'old-extractor', "
+        "body = body || char(10) || 'Old extractors kept this caption line.'"
+    )
+    db.conn.commit()
+    archive.captures[URL] = THREE
+    result = backfill_article(db, article(db), fast_client(), archive.base)
+    assert "same text as the first known version" in [s.reason for s in result.plan.skipped]
+    assert [r["memento_url"] is not None for r in versions(db)] == [True, True, False]
+    linking = edits_of(db, 2, 3)
+    assert ("Berger", "Bergmann") in linking
+    assert not any("caption" in (new or "") for _old, new in linking)
+
+
 def test_a_second_backfill_adds_nothing(archive, db) -> None:
     archive.captures[URL] = THREE
     backfill_article(db, article(db), fast_client(), archive.base)

@@ -44,7 +44,13 @@ def client_for(config: ArchiveConfig) -> ArchiveClient:
     return ArchiveClient(interval=config.interval, retries=config.retries, timeout=config.timeout)
 
 
-def _known_first(db: Database, article_id: int) -> KnownFirst | None:
+def _known_first(db: Database, article_id: int, extract: Extractor) -> KnownFirst | None:
+    """The article's first stored version, as the installed extractor reads its raw page when
+    it was extracted by another (the captures are, so that the link between them is not an
+    extractor upgrade); the stored row itself is refreshed by the next crawl or `reextract`."""
+    from monitor.extract.article import extractor_version
+    from monitor.record.reextract import refreshed_text
+
     rows = list(
         db.query("select * from versions where article_id = ? order by seq limit 1", [article_id])
     )
@@ -52,14 +58,20 @@ def _known_first(db: Database, article_id: int) -> KnownFirst | None:
         return None
     row = rows[0]
     page = None
+    text, fingerprint = store.article_from_row(row), row["content_hash"]
     if row["snapshot_id"]:
         page = RawPage(*store.load_snapshot_page(db, int(row["snapshot_id"])))
+        made_by = f"{row['extractor']} {row['extractor_version']}"
+        if made_by != extractor_version():
+            text, fingerprint = refreshed_text(
+                row, extract(page.body, row["url"], page.content_type)
+            )
     return KnownFirst(
         int(row["id"]),
         int(row["seq"]),
         datetime.fromisoformat(row["captured_at"]),
-        row["content_hash"],
-        store.article_from_row(row),
+        fingerprint,
+        text,
         page,
     )
 
@@ -78,7 +90,7 @@ def backfill_article(
     from monitor.extract.article import extractor_version
 
     article_id = int(article["id"])
-    first = _known_first(db, article_id)
+    first = _known_first(db, article_id, extract)
     mementos = frozenset(
         row["memento_url"]
         for row in db.query(
