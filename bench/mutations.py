@@ -17,7 +17,7 @@ import json
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html.entities import codepoint2name
 from typing import TypeVar
@@ -48,6 +48,9 @@ class Mutation:
     expect_present: tuple[str, ...] = ()
     expect_absent: tuple[str, ...] = ()
     applied: tuple[str, ...] = field(default=())  # sub-operations done (churn, cosmetic)
+    # The page text the edit is in, as the mutation read it (the words around a changed word,
+    # the sentence removed or followed by the added one): whether extraction showed it.
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,58 @@ def body_sentences(article: Article) -> list[BodySentence]:
             )
             quoted = after
     return result
+
+
+# --- what a reader sees of the article ------------------------------------------------------
+# The mutations that may pick their target in a visible paragraph extraction leaves out.
+VISIBLE_KINDS = frozenset({"quote", "name", "number", "sentence_added", "sentence_removed"})
+# A visible paragraph is a <p> of at least this many words (shorter ones are captions, credits,
+# buttons: not the prose an editor changes).
+MIN_VISIBLE_WORDS = 8
+# The elements that hold the article as the page shows it.
+_ARTICLE_PARAGRAPHS = (
+    "//article//p | //main//p | //*[@itemprop='articleBody']//p"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]//p"
+)
+
+_HIDDEN_ANCESTOR = "ancestor::*[self::script or self::style or self::noscript or self::template]"
+
+
+def visible_paragraphs(html: str) -> list[str]:
+    """The <p> paragraphs of the page's article container (<article>, <main>, itemprop
+    articleBody, WordPress's entry-content) of MIN_VISIBLE_WORDS+ words, in page order, their
+    text with spaces normalised."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    paragraphs = []
+    for node in tree.xpath(_ARTICLE_PARAGRAPHS):
+        if node.xpath(
+            "ancestor::*[self::script or self::style or self::noscript or self::template]"
+        ):
+            continue
+        text = " ".join(node.text_content().split())
+        if len(text.split()) >= MIN_VISIBLE_WORDS:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def with_visible(page: Page, article: Article) -> Article:
+    """The article with the visible paragraphs its extraction left out appended to its body: the
+    text a newsroom may edit on the page, whether or not extraction shows it."""
+    body_key = comparison_key(article.body)
+    extra = []
+    for paragraph in visible_paragraphs(page.html):
+        key = comparison_key(paragraph)
+        if key and key not in body_key and paragraph not in extra:
+            extra.append(paragraph)
+    if not extra:
+        return article
+    return replace(article, body="\n".join([article.body, *extra]), roles=())
 
 
 # --- finding article text in HTML source ------------------------------------------------------
@@ -326,6 +381,7 @@ def mutate_quote(page: Page, article: Article, rng: random.Random) -> Result:
                 replacement,
                 detail=f"{window!r} → {new_window!r}",
                 expect_present=(new_window,),
+                target=window,
             )
     return Skip("no quoted word written exactly once in the HTML")
 
@@ -380,6 +436,7 @@ def mutate_name(page: Page, article: Article, rng: random.Random) -> Result:
                 replacement,
                 detail=f"{window!r}: {token} → {replacement}",
                 expect_present=(new_window,),
+                target=window,
             )
     return Skip("no such name written exactly once in the HTML")
 
@@ -418,6 +475,7 @@ def mutate_number(page: Page, article: Article, rng: random.Random) -> Result:
                 replacement,
                 detail=f"{window!r}: {token} → {replacement}",
                 expect_present=(new_window,),
+                target=window,
             )
     return Skip("no figure written exactly once in the HTML")
 
@@ -536,6 +594,7 @@ def mutate_add_sentence(page: Page, article: Article, rng: random.Random) -> Res
             detail=f"after {sentence.text[-60:]!r}"
             + (" (mid-paragraph)" if sentence.position < sentence.count - 1 else " (end)"),
             expect_present=(added,),
+            target=sentence.text,
         )
     return Skip("no sentence end written exactly once in the HTML")
 
@@ -579,6 +638,7 @@ def mutate_remove_sentence(page: Page, article: Article, rng: random.Random) -> 
             "",
             detail=f"{sentence.text[:80]!r}" + (" (one of several)" if sentence.count > 1 else ""),
             expect_absent=(sentence.text,),
+            target=sentence.text,
         )
     return Skip("no such sentence written exactly once, without inline tags, in the HTML")
 
