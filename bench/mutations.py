@@ -238,8 +238,11 @@ def _escape(text: str) -> str:
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")
 _DOUBLE_QUOTES = '"“”„«»‟″'
 _QUOTATION = re.compile(r"“([^“”]{12,})”|\"([^\"]{12,})\"|«([^«»]{12,})»|„([^„“”]{12,})[“”]")
-# A figure standing alone ("12", "2,000", "4.5"), not glued to letters ("COVID-19", "4K").
-_NUMBER = re.compile(r"(?<![\w.,:/-])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-]|[.,:/]\d)")
+# A figure standing alone ("12", "2,000", "4.5", and the German/French "1.000" and "3,5"), not
+# glued to letters ("COVID-19", "4K").
+_NUMBER = re.compile(
+    r"(?<![\w.,:/-])(?:\d{1,3}(?:,\d{3})+|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)(?![\w-]|[.,:/]\d)"
+)
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -248,7 +251,10 @@ def _word_set(text: str) -> frozenset[str]:
 
 _DAYS_MONTHS = _word_set(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december"
+    "may june july august september october november december "
+    # German (most of evaldata's pages): a month misspelt is not a name corrected.
+    "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag januar jänner "
+    "februar märz mai juni juli oktober dezember"
 )
 _STOP = _word_set(
     "the a an and or but of to in on at for with by from as is was are were be been that this "

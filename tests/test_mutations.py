@@ -1,0 +1,112 @@
+"""The benchmark's known edits (`bench.mutations`) work on non-English pages: German „…“ and
+Swiss «…» quotations, names, figures with comma decimals; a mutation that cannot apply skips with
+a reason; and a target may be a visible paragraph of the article that extraction leaves out."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bench.mutations import (
+    MUTATIONS,
+    Mutation,
+    Page,
+    Skip,
+    visible_paragraphs,
+    with_visible,
+)
+from monitor.compare.normalize import comparison_key
+from monitor.extract.article import Article
+
+
+def page_of(*paragraphs: str, title: str = "Neue Regeln für den Stadtrat", extra: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"{body}{extra}</article><footer><p>Impressum</p></footer></body></html>"
+    )
+
+
+def article_of(*paragraphs: str, title: str = "Neue Regeln für den Stadtrat") -> Article:
+    return Article(title=title, body="\n".join(paragraphs))
+
+
+GERMAN_QUOTE = (
+    "Der Bürgermeister Hans Gruber sagte am Abend: „Wir haben die ganze Woche darüber "
+    "gesprochen und sind jetzt zufrieden mit dem Ergebnis.“"
+)
+SWISS_QUOTE = (
+    "Die Gemeinderätin Ursula Keller erklärte: «Die neuen Regeln gelten bereits ab dem "
+    "kommenden Montag für alle Betriebe.»"
+)
+FIGURE = "Die Steuer steigt nach dem Beschluss der Versammlung um 3,5 Prozent auf 1.200 Euro."
+NAME = "Nach der Sitzung traf sich der Ausschuss mit Vertretern von Siemens in der Stadthalle."
+PLAIN = "Die Stadt hat am Dienstag einen neuen Haushalt für das kommende Jahr vorgelegt."
+
+
+@pytest.mark.parametrize(
+    ("kind", "paragraphs", "changed_in"),
+    [
+        ("quote", (GERMAN_QUOTE, PLAIN), GERMAN_QUOTE),
+        ("quote", (SWISS_QUOTE, PLAIN), SWISS_QUOTE),
+        ("number", (FIGURE, PLAIN), FIGURE),
+        ("name", (NAME,), NAME),
+        ("sentence_removed", (PLAIN + " " + NAME,), PLAIN + " " + NAME),
+    ],
+)
+def test_a_mutation_edits_the_german_page_where_it_says(
+    kind: str, paragraphs: tuple[str, ...], changed_in: str
+) -> None:
+    html = page_of(*paragraphs)
+    result = MUTATIONS[kind](Page(html), article_of(*paragraphs), random.Random(kind))
+    assert isinstance(result, Mutation), result
+    assert result.html != html
+    # The edit is in the paragraph it names, and only there.
+    assert result.target and comparison_key(result.target) in comparison_key(changed_in)
+    for present in result.expect_present:
+        assert comparison_key(present) in comparison_key(result.html)
+    if result.old and kind != "sentence_removed":
+        assert result.old in changed_in and result.new not in changed_in
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "before", "after"),
+    [
+        ("Der Preis stieg um 3,5 Prozent im letzten Jahr deutlich an.", "3,5", "4,5"),
+        ("Rund 1.000 Menschen kamen am Wochenende zum Fest.", "1.000", "2.000"),
+        ("The council spent 2,000 dollars on the new roof last year.", "2,000", "3,000"),
+    ],
+)
+def test_a_figure_keeps_its_decimal_comma_or_thousands_point(
+    paragraph: str, before: str, after: str
+) -> None:
+    result = MUTATIONS["number"](Page(page_of(paragraph)), article_of(paragraph), random.Random(1))
+    assert isinstance(result, Mutation)
+    assert (result.old, result.new) == (before, after)
+
+
+@pytest.mark.parametrize(
+    ("kind", "paragraphs", "reason"),
+    [
+        ("quote", (PLAIN,), "no quotation of 3+ words in the body"),
+        ("number", (NAME,), "no figure outside quotations in the body"),
+        ("name", ("Am Montag im März.",), "no capitalised word inside a sentence"),
+    ],
+)
+def test_a_mutation_that_cannot_apply_skips_with_its_reason(
+    kind: str, paragraphs: tuple[str, ...], reason: str
+) -> None:
+    result = MUTATIONS[kind](Page(page_of(*paragraphs)), article_of(*paragraphs), random.Random(2))
+    assert isinstance(result, Skip)
+    assert result.reason.startswith(reason)
+
+
+def test_a_visible_paragraph_extraction_left_out_becomes_a_target() -> None:
+    left_out = "Dieser Absatz steht im Artikel, aber die Extraktion hat ihn nicht übernommen."
+    html = page_of(PLAIN, left_out, extra="<p>Zu kurz.</p>")
+    extracted = article_of(PLAIN)
+    assert visible_paragraphs(html) == [PLAIN, left_out]  # not the short one, not the footer
+    widened = with_visible(Page(html), extracted)
+    assert widened.body.split("\n") == [PLAIN, left_out]
+    assert with_visible(Page(page_of(PLAIN)), extracted) is extracted
