@@ -787,7 +787,6 @@ def print_suite(results: dict[str, SuiteResult]) -> None:
     )
     columns = [
         "tried",
-        "skip",
         "hits",
         "not extr",
         "lost",
