@@ -721,7 +721,10 @@ def run_suite(
             if others:
                 s.pages_with_other += 1
             lost = _lost(result, new)
-            unseen = lost and not _extracted(result, original)
+            # Text no extraction showed: a removal of it changes nothing extracted, an edit or
+            # an addition next to it is lost unless the new extraction shows it.
+            unseen = not _extracted(result, original) and (lost or bool(result.expect_absent))
+            lost = lost or unseen
             hit = not lost and any(_hit(result, e) for e in edits)
             s.hits += hit
             s.lost += lost and not unseen

@@ -138,7 +138,18 @@ _ARTICLE_PARAGRAPHS = (
     " | //*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]//p"
 )
 
-_HIDDEN_ANCESTOR = "ancestor::*[self::script or self::style or self::noscript or self::template]"
+# Not the article's text, even inside its container: hidden elements, forms (a comment form's
+# help), navigation, and boxes named for comments, sharing, newsletters, donations, related
+# stories or author bios.
+_HIDDEN_ANCESTOR = (
+    "ancestor::*[self::script or self::style or self::noscript or self::template or self::form"
+    " or self::nav or self::aside or self::footer or self::button]"
+)
+_NOT_ARTICLE_BOX = re.compile(
+    r"comment|respond|reply|disqus|newsletter|subscri|donat|share|social|related|promo|teaser"
+    r"|sidebar|widget|author|bio\b|footer|cookie|consent|paywall|advert|\bads?\b|banner",
+    re.IGNORECASE,
+)
 
 
 def visible_paragraphs(html: str) -> list[str]:
@@ -154,8 +165,9 @@ def visible_paragraphs(html: str) -> list[str]:
         return []
     paragraphs = []
     for node in tree.xpath(_ARTICLE_PARAGRAPHS):
-        if node.xpath(
-            "ancestor::*[self::script or self::style or self::noscript or self::template]"
+        if node.xpath(_HIDDEN_ANCESTOR) or any(
+            _NOT_ARTICLE_BOX.search(f"{a.get('class', '')} {a.get('id', '')}")
+            for a in node.iterancestors()
         ):
             continue
         text = " ".join(node.text_content().split())
@@ -237,7 +249,13 @@ def _escape(text: str) -> str:
 # --- choosing targets -------------------------------------------------------------------------
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")
 _DOUBLE_QUOTES = '"“”„«»‟″'
-_QUOTATION = re.compile(r"“([^“”]{12,})”|\"([^\"]{12,})\"|«([^«»]{12,})»|„([^„“”]{12,})[“”]")
+# A quotation: curly, guillemets, German „…“. A straight one opens at a word's start and closes at
+# a word's end: `"a" or "b"` holds no quotation ` or `, `href="x" title="y"` none at all.
+_QUOTATION = re.compile(
+    r"“([^“”]{12,})”"
+    r"|(?:^|(?<=[\s(\[—–-]))\"(?=\w)([^\"]{12,})(?<=[\w.,!?…])\"(?=$|[\s.,;:!?)\]—–-])"
+    r"|«([^«»]{12,})»|„([^„“”]{12,})[“”]"
+)
 # A figure standing alone ("12", "2,000", "4.5", and the German/French "1.000" and "3,5"), not
 # glued to letters ("COVID-19", "4K").
 _NUMBER = re.compile(
@@ -466,6 +484,8 @@ def mutate_number(page: Page, article: Article, rng: random.Random) -> Result:
         if _has_double_quote(sentence.paragraph_text):
             continue
         for match in _NUMBER.finditer(sentence.text):
+            if match.start() == 0 and sentence.text[match.end() : match.end() + 1] in (".", ")"):
+                continue  # a list's "1." or "4)": its place, not a figure
             candidates.append((sentence.text, match.start(), match.end(), match.group()))
     if not candidates:
         return Skip("no figure outside quotations in the body")

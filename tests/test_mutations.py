@@ -110,3 +110,48 @@ def test_a_visible_paragraph_extraction_left_out_becomes_a_target() -> None:
     widened = with_visible(Page(html), extracted)
     assert widened.body.split("\n") == [PLAIN, left_out]
     assert with_visible(Page(page_of(PLAIN)), extracted) is extracted
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "quotations"),
+    [
+        ('Er sagte: "Wir kommen morgen wieder zurück."', ["Wir kommen morgen wieder zurück."]),
+        # Between two quoted words is no quotation (` oder `).
+        (
+            'Sagen Sie lieber "aktuell" oder "aussergewöhnlich" statt anderer Wörter.',
+            ["aussergewöhnlich"],
+        ),
+        # Attributes written out in the text are not quotations.
+        ('Unter <a href="http://www.example.org" target="_blank">www.example.org</a>', []),
+        (
+            "Sie sagte: „Das ist eine gute Nachricht für alle.“",
+            ["Das ist eine gute Nachricht für alle."],
+        ),
+        (
+            "Er meinte: «Das gilt ab sofort für alle Betriebe.»",
+            ["Das gilt ab sofort für alle Betriebe."],
+        ),
+    ],
+)
+def test_a_quotation_opens_and_closes_at_word_boundaries(
+    paragraph: str, quotations: list[str]
+) -> None:
+    from bench.mutations import _QUOTATION
+
+    found = [next(g for g in m.groups() if g is not None) for m in _QUOTATION.finditer(paragraph)]
+    assert found == quotations
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<div id="comments"><p>{}</p></div>',
+        '<form action="/post"><p>{}</p></form>',
+        '<div class="newsletter-signup"><p>{}</p></div>',
+        "<aside><p>{}</p></aside>",
+    ],
+)
+def test_a_paragraph_in_a_comment_form_or_promo_box_is_not_article_text(box: str) -> None:
+    boxed = "Trage deine Daten unten ein oder klicke auf eines der Symbole, um dich einzuloggen."
+    html = page_of(PLAIN, extra=box.format(boxed))
+    assert visible_paragraphs(html) == [PLAIN]
