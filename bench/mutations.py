@@ -254,8 +254,27 @@ _DOUBLE_QUOTES = '"“”„«»‟″'
 _QUOTATION = re.compile(
     r"“([^“”]{12,})”"
     r"|(?:^|(?<=[\s(\[—–-]))\"(?=\w)([^\"]{12,})(?<=[\w.,!?…])\"(?=$|[\s.,;:!?)\]—–-])"
-    r"|«([^«»]{12,})»|„([^„“”]{12,})[“”]"
+    r"|„([^„“”]{12,})[“”]"
 )
+# Guillemets face either way: «…» (French, Swiss, Italian), »…« (German books and magazines).
+# A paragraph's first one tells which.
+_GUILLEMETS = {"«": re.compile(r"«([^«»]{12,})»"), "»": re.compile(r"»([^«»]{12,})«")}
+
+
+def quotations(paragraph: str) -> list[tuple[int, int]]:
+    """The spans of the quotations' words in a paragraph, in order."""
+    spans = [
+        match.span(group)
+        for match in _QUOTATION.finditer(paragraph)
+        for group in range(1, 4)
+        if match.group(group) is not None
+    ]
+    first = re.search("[«»]", paragraph)
+    if first:
+        spans += [match.span(1) for match in _GUILLEMETS[first.group()].finditer(paragraph)]
+    return sorted(spans)
+
+
 # A figure standing alone ("12", "2,000", "4.5", and the German/French "1.000" and "3,5"), not
 # glued to letters ("COVID-19", "4K").
 _NUMBER = re.compile(
@@ -382,9 +401,8 @@ def mutate_quote(page: Page, article: Article, rng: random.Random) -> Result:
     """Change one word in the middle of a quotation ("We did everything" → "We did anything")."""
     candidates = []
     for paragraph in body_paragraphs(article):
-        for quote in _QUOTATION.finditer(paragraph):
-            group = next(g for g in range(1, 5) if quote.group(g) is not None)
-            words = list(_WORD.finditer(paragraph, quote.start(group), quote.end(group)))
+        for low, high in quotations(paragraph):
+            words = list(_WORD.finditer(paragraph, low, high))
             for word in words[1:-1]:  # not the first or last word of the quotation
                 token = word.group()
                 if len(token) >= 4 and token.islower() and token.isalpha():

@@ -16,6 +16,7 @@ from bench.mutations import (
     visible_paragraphs,
     with_visible,
 )
+from bench.mutations import quotations as quotations_of
 from monitor.compare.normalize import comparison_key
 from monitor.extract.article import Article
 
@@ -131,15 +132,17 @@ def test_a_visible_paragraph_extraction_left_out_becomes_a_target() -> None:
             "Er meinte: «Das gilt ab sofort für alle Betriebe.»",
             ["Das gilt ab sofort für alle Betriebe."],
         ),
+        # German guillemets face inwards: nothing between »Jaegers Grenze« and »Sagen, was ist.«
+        (
+            "Er gesteht, »Jaegers Grenze« erfunden zu haben. Dort steht: »Sagen, was ist.«",
+            ["Jaegers Grenze", "Sagen, was ist."],
+        ),
     ],
 )
 def test_a_quotation_opens_and_closes_at_word_boundaries(
     paragraph: str, quotations: list[str]
 ) -> None:
-    from bench.mutations import _QUOTATION
-
-    found = [next(g for g in m.groups() if g is not None) for m in _QUOTATION.finditer(paragraph)]
-    assert found == quotations
+    assert [paragraph[low:high] for low, high in quotations_of(paragraph)] == quotations
 
 
 @pytest.mark.parametrize(

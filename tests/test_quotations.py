@@ -30,6 +30,28 @@ QUOTE_STYLES = [
 ]
 
 
+NESTED_QUOTES = [
+    # A quotation inside a quotation: normalised, „…” and "…" are both ", and the inner closing
+    # mark does not close the outer quotation.
+    ("pl", '"Rosja powinna działać, pozostawiając „upartych partnerów” bez gazu." - pisze portal.',
+     "bez gazu", "bez ropy", ["quote"]),
+    ("pl", 'Tak pisze portal. "Rosja powinna działać. Pozostawiając „upartych partnerów” bez gazu '
+     'nawet teraz?" - konkluduje portal.', "nawet teraz", "także teraz", ["quote"]),
+    ("en", '"They called it a „big win” for the town and for us," she said.', "town", "city",
+     ["quote"]),
+    # Two quotations side by side: the words between them are not quoted.
+    ("en", 'He called it "a plan for all" and then "a failure for many" in one speech.',
+     "and then", "but later", ["sentence_changed"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "sentence", "old", "new", "expected"), NESTED_QUOTES)
+def test_words_after_a_quotation_inside_a_quotation_are_still_quoted(
+    language: str, sentence: str, old: str, new: str, expected: list[str]
+) -> None:
+    assert kinds(sentence, sentence.replace(old, new, 1)) == expected
+
+
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), QUOTE_STYLES)
 def test_words_changed_inside_a_quotation_of_any_style_are_a_quote_edit(
     language: str, sentence: str, old: str, new: str
