@@ -715,8 +715,8 @@ def run_suite(
                 if name == "churn" and significant:
                     _attribute_churn(page, original, page_id, url, churn_parts)
                 continue
-            expected = [e for e in significant if e.kind == name]
-            others = [e for e in significant if e.kind != name]
+            expected = [e for e in significant if e.kind == result.kind]
+            others = [e for e in significant if e.kind != result.kind]
             s.significant_expected += len(expected)
             if others:
                 s.pages_with_other += 1

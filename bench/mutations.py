@@ -590,6 +590,58 @@ def mutate_headline(page: Page, article: Article, rng: random.Random) -> Result:
     return Skip("no headline word found in the HTML outside the body text")
 
 
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def mutate_headline_on_page(page: Page, article: Article, rng: random.Random) -> Result:
+    """Change one content word of the visible <h1> only, as a newsroom rewriting the headline on
+    the page while the page's metadata (<title>, og:title, JSON-LD) keeps the old one."""
+    title_key = comparison_key(article.title)
+    if not title_key:
+        return Skip("no title extracted")
+    shown = [
+        h1
+        for h1 in _H1.finditer(page.html)
+        if page.in_text_node(h1.start(1), h1.start(1))
+        and (key := comparison_key(_strip_tags(h1.group(1))))
+        and (key in title_key or title_key in key)
+    ]
+    if len(shown) != 1:
+        return Skip("no one <h1> showing the headline")
+    h1 = shown[0]
+    text = _strip_tags(h1.group(1))
+    words = [
+        w
+        for w in _WORD.finditer(text)
+        if len(w.group()) >= 4 and w.group().isalpha() and w.group().casefold() not in _STOP
+    ]
+    for word in _shuffled(words, rng):
+        token = word.group()
+        replacement = rng.choice([w for w in _HEADLINE_WORDS if w.casefold() != token.casefold()])
+        if token.islower():
+            replacement = replacement.lower()
+        inner = [
+            m
+            for m in re.finditer(rf"(?<!\w){re.escape(token)}(?!\w)", h1.group(1))
+            if page.in_text_node(h1.start(1) + m.start(), h1.start(1) + m.end())
+        ]
+        if len(inner) != 1:
+            continue
+        position = h1.start(1) + inner[0].start()
+        new_html = splice(page.html, position, position + len(token), replacement)
+        low, high = _window(text, word.start(), word.end(), 1)
+        new_window = text[low : word.start()] + replacement + text[word.end() : high]
+        return Mutation(
+            "headline",
+            new_html,
+            token,
+            replacement,
+            detail=f"<h1> {text!r}: {token} → {replacement} (metadata unchanged)",
+            expect_present=(new_window,),
+        )
+    return Skip("no headline word written once in the <h1>")
+
+
 # --- (e) a sentence added ---------------------------------------------------------------------
 def _sentence_end(page: Page, sentence: str) -> re.Match[str] | None:
     """The one place in the HTML where `sentence` ends (its last words and full stop)."""
@@ -748,6 +800,7 @@ MUTATIONS: dict[str, Callable[[Page, Article, random.Random], Result]] = {
     "name": mutate_name,
     "number": mutate_number,
     "headline": mutate_headline,
+    "headline_on_page": mutate_headline_on_page,
     "sentence_added": mutate_add_sentence,
     "sentence_removed": mutate_remove_sentence,
     "correction_note": mutate_correction,
@@ -764,6 +817,7 @@ def _text_in_body(text: str, body_key: str) -> bool:
 
 
 def _strip_tags(fragment: str) -> str:
+    """The text of an HTML fragment, tags dropped and entities read."""
     return normalize_text(html_lib.unescape(re.sub(r"<[^>]*>", " ", fragment)))
 
 

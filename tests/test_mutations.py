@@ -158,3 +158,28 @@ def test_a_paragraph_in_a_comment_form_or_promo_box_is_not_article_text(box: str
     boxed = "Trage deine Daten unten ein oder klicke auf eines der Symbole, um dich einzuloggen."
     html = page_of(PLAIN, extra=box.format(boxed))
     assert visible_paragraphs(html) == [PLAIN]
+
+
+def test_a_headline_rewritten_on_the_page_leaves_the_metadata_as_it_was() -> None:
+    title = "Neue Regeln für den Stadtrat"
+    html = page_of(PLAIN, title=title).replace(
+        "</title>", '</title><meta property="og:title" content="Neue Regeln für den Stadtrat">'
+    )
+    result = MUTATIONS["headline_on_page"](Page(html), article_of(PLAIN), random.Random(3))
+    assert isinstance(result, Mutation) and result.kind == "headline"
+    assert f"<title>{title}</title>" in result.html  # the metadata stays
+    assert f'content="{title}"' in result.html
+    assert f"<h1>{title}</h1>" not in result.html and result.old in title
+
+
+@pytest.mark.parametrize(
+    ("h1", "reason"),
+    [
+        ("", "no one <h1> showing the headline"),
+        ("<h1>Stadtnachrichten</h1>", "no one <h1> showing the headline"),  # a section name
+    ],
+)
+def test_a_headline_on_the_page_skips_without_the_headline_in_an_h1(h1: str, reason: str) -> None:
+    html = f"<html><head><title>Neue Regeln</title></head><body>{h1}<p>{PLAIN}</p></body></html>"
+    result = MUTATIONS["headline_on_page"](Page(html), article_of(PLAIN), random.Random(4))
+    assert result == Skip(reason)
