@@ -132,6 +132,9 @@ VISIBLE_KINDS = frozenset({"quote", "name", "number", "sentence_added", "sentenc
 # A visible paragraph is a <p> of at least this many words (shorter ones are captions, credits,
 # buttons: not the prose an editor changes).
 MIN_VISIBLE_WORDS = 8
+# Prose ends a sentence; a paragraph with more than this share of its text in links is a teaser.
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "”", "“", "»", "«", "…", ")")
+MAX_LINKED_SHARE = 0.5
 # The elements that hold the article as the page shows it.
 _ARTICLE_PARAGRAPHS = (
     "//article//p | //main//p | //*[@itemprop='articleBody']//p"
@@ -147,7 +150,8 @@ _HIDDEN_ANCESTOR = (
 )
 _NOT_ARTICLE_BOX = re.compile(
     r"comment|respond|reply|disqus|newsletter|subscri|donat|share|social|related|promo|teaser"
-    r"|sidebar|widget|author|bio\b|footer|cookie|consent|paywall|advert|\bads?\b|banner",
+    r"|sidebar|widget|author|bio\b|footer|cookie|consent|paywall|advert|\bads?\b|banner"
+    r"|include|article-item|\bcard\b|\btags?\b",
     re.IGNORECASE,
 )
 
@@ -171,8 +175,12 @@ def visible_paragraphs(html: str) -> list[str]:
         ):
             continue
         text = " ".join(node.text_content().split())
-        if len(text.split()) >= MIN_VISIBLE_WORDS:
-            paragraphs.append(text)
+        if len(text.split()) < MIN_VISIBLE_WORDS or not text.endswith(_SENTENCE_ENDS):
+            continue  # a caption, a credit, a list of tags
+        linked = sum(len(" ".join(a.text_content().split())) for a in node.iter("a"))
+        if node.xpath("ancestor::a") or linked > MAX_LINKED_SHARE * len(text):
+            continue  # a teaser of another story
+        paragraphs.append(text)
     return paragraphs
 
 

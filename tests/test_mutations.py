@@ -105,9 +105,14 @@ def test_a_mutation_that_cannot_apply_skips_with_its_reason(
 
 def test_a_visible_paragraph_extraction_left_out_becomes_a_target() -> None:
     left_out = "Dieser Absatz steht im Artikel, aber die Extraktion hat ihn nicht übernommen."
-    html = page_of(PLAIN, left_out, extra="<p>Zu kurz.</p>")
+    html = page_of(
+        PLAIN,
+        left_out,
+        extra="<p>Zu kurz.</p><p>Corona Stadtrat Haushalt Steuer Regeln Gemeinde Bau Amt</p>",
+    )
     extracted = article_of(PLAIN)
-    assert visible_paragraphs(html) == [PLAIN, left_out]  # not the short one, not the footer
+    # Not the short one, not the list of tags, not the footer.
+    assert visible_paragraphs(html) == [PLAIN, left_out]
     widened = with_visible(Page(html), extracted)
     assert widened.body.split("\n") == [PLAIN, left_out]
     assert with_visible(Page(page_of(PLAIN)), extracted) is extracted
@@ -152,10 +157,16 @@ def test_a_quotation_opens_and_closes_at_word_boundaries(
         '<form action="/post"><p>{}</p></form>',
         '<div class="newsletter-signup"><p>{}</p></div>',
         "<aside><p>{}</p></aside>",
+        # A teaser of another story: inside its link, mostly link text, or in an embedded box.
+        '<a href="/other"><p>{}</p></a>',
+        '<p><a href="/other">{}</a></p>',
+        '<div class="post-include-body"><p>{}</p></div>',
+        '<div class="article-item"><p>{}</p></div>',
     ],
 )
 def test_a_paragraph_in_a_comment_form_or_promo_box_is_not_article_text(box: str) -> None:
     boxed = "Trage deine Daten unten ein oder klicke auf eines der Symbole, um dich einzuloggen."
+    assert visible_paragraphs(page_of(PLAIN, boxed)) == [PLAIN, boxed]
     html = page_of(PLAIN, extra=box.format(boxed))
     assert visible_paragraphs(html) == [PLAIN]
 
