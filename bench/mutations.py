@@ -22,6 +22,7 @@ from functools import cached_property
 from html.entities import codepoint2name
 from typing import TypeVar
 
+from monitor.compare.classify import figures
 from monitor.compare.normalize import comparison_key, is_noise_paragraph, normalize_text
 from monitor.compare.quotes import ends_open
 from monitor.compare.sentences import split_paragraph
@@ -538,6 +539,12 @@ def _json_escape(text: str) -> str:
     return json.dumps(text)[1:-1]
 
 
+def _plain_word(token: str) -> bool:
+    """A word a headline edit may change: letters, not a stop word, not a figure ("millones",
+    "thousands": changing it is a `number` edit)."""
+    return token.isalpha() and token.casefold() not in _STOP and not figures([token])
+
+
 def mutate_headline(page: Page, article: Article, rng: random.Random) -> Result:
     """Change one content word of the headline wherever the headline is written (<title>,
     og:title, twitter:title, <h1>, JSON-LD), choosing a word whose context is not in the body."""
@@ -545,11 +552,7 @@ def mutate_headline(page: Page, article: Article, rng: random.Random) -> Result:
     if not title:
         return Skip("no title extracted")
     body_key = comparison_key(article.body)
-    words = [
-        w
-        for w in _WORD.finditer(title)
-        if len(w.group()) >= 4 and w.group().isalpha() and w.group().casefold() not in _STOP
-    ]
+    words = [w for w in _WORD.finditer(title) if len(w.group()) >= 4 and _plain_word(w.group())]
     if not words:
         return Skip("no content word in the title")
     for word in _shuffled(words, rng):
@@ -618,11 +621,7 @@ def mutate_headline_on_page(page: Page, article: Article, rng: random.Random) ->
         return Skip("no one <h1> showing the headline")
     h1 = shown[0]
     text = _strip_tags(h1.group(1))
-    words = [
-        w
-        for w in _WORD.finditer(text)
-        if len(w.group()) >= 4 and w.group().isalpha() and w.group().casefold() not in _STOP
-    ]
+    words = [w for w in _WORD.finditer(text) if len(w.group()) >= 4 and _plain_word(w.group())]
     for word in _shuffled(words, rng):
         token = word.group()
         replacement = rng.choice([w for w in _HEADLINE_WORDS if w.casefold() != token.casefold()])
