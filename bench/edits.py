@@ -627,6 +627,10 @@ class SuiteResult:
         default_factory=lambda: {name: KindStats() for name in CHURN}
     )
     compare_ms: list[tuple[float, float, str]] = field(default_factory=list)
+    # With visible targets: pages with visible article paragraphs extraction leaves out, and
+    # how many such paragraphs.
+    pages_with_unextracted: int = 0
+    unextracted_paragraphs: int = 0
 
     def precision(self) -> tuple[int, int]:
         """Significant edits of the expected kind, and all significant edits, over the kinds."""
@@ -667,6 +671,9 @@ def run_suite(
         page = Page(html)
         original = extract_article(html, url)
         targets = with_visible(page, original) if visible else original
+        extra = targets.body.count("\n") - original.body.count("\n")
+        suite.pages_with_unextracted += extra > 0
+        suite.unextracted_paragraphs += extra
         if original.is_empty():
             suite.empty_pages += 1
         for name in VARIANTS:
@@ -777,6 +784,11 @@ def print_suite(results: dict[str, SuiteResult]) -> None:
     for split, r in results.items():
         empty = f"{r.empty_pages} with an empty extraction"
         print(f"  {split}: {r.pages} pages ({empty}), {r.seconds:.0f} s")
+        if r.unextracted_paragraphs:
+            print(
+                f"    {r.pages_with_unextracted} pages show article paragraphs extraction leaves"
+                f" out ({r.unextracted_paragraphs} paragraphs, possible targets)"
+            )
     print(
         "  One edit per variant, made in the raw HTML where the target is written exactly once\n"
         "  in body text.\n"

@@ -24,6 +24,7 @@ QUOTE_STYLES = [
     ("de", "„Wir haben alles getan“, sagte der Bürgermeister.", "getan", "versucht"),
     ("de", "‚Wir haben alles getan‘, sagte der Bürgermeister.", "alles", "fast alles"),
     ("de", "»Wir haben alles getan«, sagte der Bürgermeister.", "alles", "fast alles"),
+    ("de", "Er sagte, »dass wir alles getan haben«, und ging.", "alles", "fast alles"),
     ("es", "— Hemos hecho todo lo posible — dijo el alcalde.", "todo", "casi todo"),
     ("pt", "— Fizemos tudo o que podíamos — disse o prefeito.", "tudo", "quase tudo"),
     ("pt", "– Fizemos tudo o que podíamos, afirmou o prefeito.", "tudo", "quase tudo"),
