@@ -185,7 +185,8 @@ def _one_word_rewritten(heading: str, title: str) -> bool:
     """A short headline with one word rewritten: the same number of words (at least
     MIN_SHORT_H1_WORDS), all but one the same, in the same places ("Ein Albtraum" → "Ein
     Alptraum"), compared without case."""
-    a, b = _TOKEN.findall(heading.casefold()), _TOKEN.findall(title.casefold())
+    a: list[str] = _TOKEN.findall(heading.casefold())
+    b: list[str] = _TOKEN.findall(title.casefold())
     if len(a) != len(b) or len(a) < MIN_SHORT_H1_WORDS:
         return False
     return sum(x != y for x, y in zip(a, b, strict=True)) == 1
