@@ -1,7 +1,8 @@
 """Benchmark `monitor.compare.compare` on real edits, real headlines and known edits to real pages.
 
     python -m bench.edits --corpus ../shared/corpus [--limit N] [--bbc-cap N] [--examples N]
-                          [--recaptures PATH]
+                          [--recaptures PATH] [--evaldata-pages N | --evaldata-all]
+                          [--evaldata-split development|held-out|both] [--only SECTION ...]
 
 1. NewsEdits: the 17 labelled real edits (OUR_LABELS_expected_edits.json) in 15 real version
    pairs; is each found, and with the expected kind? Run twice: on the text as given, and with the
@@ -12,6 +13,9 @@
    article-extraction-benchmark (see `bench.mutations`), both sides extracted with
    `extract_article` and compared end to end; plus boilerplate churn and cosmetic changes, which
    must give no significant edit.
+3b. The same suite on trafilatura-evaldata pages (mostly German), per half of its fixed split
+   (development | held out, side by side), `--evaldata-pages` per half; targets may also be
+   visible article paragraphs extraction leaves out ('not extracted' when no version shows them).
 4. Speed of `compare` alone: per article pair of the suite, and on a synthetic ~1 MB pair.
 5. Re-captured real pairs, per development / held-out split (see `bench.recaptures`): no-edit
    pairs alarmed, labelled kinds found, the mutation suite on those unseen pages, template swaps.
