@@ -1,7 +1,8 @@
 """Benchmark `monitor.compare.compare` on real edits, real headlines and known edits to real pages.
 
     python -m bench.edits --corpus ../shared/corpus [--limit N] [--bbc-cap N] [--examples N]
-                          [--recaptures PATH]
+                          [--recaptures PATH] [--evaldata-pages N | --evaldata-all]
+                          [--evaldata-split development|held-out|both] [--only SECTION ...]
 
 1. NewsEdits: the 17 labelled real edits (OUR_LABELS_expected_edits.json) in 15 real version
    pairs; is each found, and with the expected kind? Run twice: on the text as given, and with the
@@ -12,6 +13,9 @@
    article-extraction-benchmark (see `bench.mutations`), both sides extracted with
    `extract_article` and compared end to end; plus boilerplate churn and cosmetic changes, which
    must give no significant edit.
+3b. The same suite on trafilatura-evaldata pages (mostly German), per half of its fixed split
+   (development | held out, side by side), `--evaldata-pages` per half; targets may also be
+   visible article paragraphs extraction leaves out ('not extracted' when no version shows them).
 4. Speed of `compare` alone: per article pair of the suite, and on a synthetic ~1 MB pair.
 5. Re-captured real pairs, per development / held-out split (see `bench.recaptures`): no-edit
    pairs alarmed, labelled kinds found, the mutation suite on those unseen pages, template swaps.
@@ -39,7 +43,17 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import corpus_dir_or_exit
-from bench.mutations import CHURN, MUTATIONS, Mutation, Page, Skip, mutate_churn, mutate_cosmetic
+from bench.mutations import (
+    CHURN,
+    MUTATIONS,
+    VISIBLE_KINDS,
+    Mutation,
+    Page,
+    Skip,
+    mutate_churn,
+    mutate_cosmetic,
+    with_visible,
+)
 from monitor.compare.comparison import compare
 from monitor.compare.edit import Edit
 from monitor.compare.normalize import comparison_key
@@ -486,6 +500,7 @@ class KindStats:
     skipped: int = 0
     hits: int = 0
     lost: int = 0
+    not_extracted: int = 0  # edits of text that neither version's extraction shows
     significant: int = 0  # significant edits produced
     significant_expected: int = 0  # of which of the expected kind
     pages_with_other: int = 0  # pages with a significant edit of another kind
@@ -508,6 +523,11 @@ def _lost(mutation: Mutation, new: Article) -> bool:
     return any(not contains(where, text) for text in mutation.expect_present) or any(
         contains(new.body, text) for text in mutation.expect_absent
     )
+
+
+def _extracted(mutation: Mutation, original: Article) -> bool:
+    """Did the original extraction show the text the mutation edited?"""
+    return not mutation.target or contains(original.body, mutation.target)
 
 
 def _hit(mutation: Mutation, edit: Edit) -> bool:
@@ -559,6 +579,74 @@ def run_mutations(
     return mutation_suite(pages(), len(ids), failures)
 
 
+# Pages per split of trafilatura-evaldata by default: about 3 s of CPU per page (the original
+# and nine variants extracted and compared), so both halves take about 8 minutes;
+# `--evaldata-all` runs all 990.
+EVALDATA_PAGES = 80
+
+
+def run_evaldata_mutations(
+    root: Path, per_split: int | None, splits: Sequence[str], failures: Failures
+) -> dict[str, SuiteResult]:
+    """The mutation suite on pages of trafilatura-evaldata (mostly German, never tuned on before
+    this suite), per half of its fixed split (`bench.extract.evaldata_split`): `per_split`
+    pages of each, evenly spread over the sorted URLs (all when None). Targets may be visible
+    paragraphs that extraction leaves out (`run_suite`'s `visible`)."""
+    from bench.extract import EVALDATA, evaldata_page, evaldata_split, load_evaldata
+
+    heading(f"3b. Mutation suite on {EVALDATA} pages, by half ({' | '.join(splits)})")
+    if not (root / EVALDATA).is_dir():
+        print("  not found, skipped")
+        return {}
+    evaldata = load_evaldata(root)
+    results: dict[str, SuiteResult] = {}
+    for split in splits:
+        urls = _sample([u for u in sorted(evaldata) if evaldata_split(u) == split], per_split)
+
+        def pages(urls: list[str] = urls) -> Iterable[tuple[str, str, str | None]]:
+            for url in urls:
+                raw = evaldata_page(root, evaldata[url]["file"])
+                if raw is not None:
+                    yield evaldata[url]["file"], _decode(raw), url
+
+        # The held-out half's failures are counted, never shown: nobody tunes on them.
+        kept = failures if split == "development" else Failures()
+        results[split] = run_suite(pages(), len(urls), kept, f"evaldata {split}", True)
+        if kept is not failures:
+            hidden = sum(len(cases) for cases in kept.patterns.values())
+            print(f"  {split}: {hidden} failure cases, not shown (held out)")
+    print_suite(results)
+    return results
+
+
+VARIANTS = (*MUTATIONS, "churn", "cosmetic")
+
+
+@dataclass
+class SuiteResult:
+    """The mutation suite's counts on one set of pages."""
+
+    pages: int = 0
+    empty_pages: int = 0
+    seconds: float = 0.0
+    stats: dict[str, KindStats] = field(
+        default_factory=lambda: {name: KindStats() for name in VARIANTS}
+    )
+    churn_parts: dict[str, KindStats] = field(
+        default_factory=lambda: {name: KindStats() for name in CHURN}
+    )
+    compare_ms: list[tuple[float, float, str]] = field(default_factory=list)
+    # With visible targets: pages with visible article paragraphs extraction leaves out, and
+    # how many such paragraphs.
+    pages_with_unextracted: int = 0
+    unextracted_paragraphs: int = 0
+
+    def precision(self) -> tuple[int, int]:
+        """Significant edits of the expected kind, and all significant edits, over the kinds."""
+        stats = [self.stats[name] for name in MUTATIONS]
+        return sum(s.significant_expected for s in stats), sum(s.significant for s in stats)
+
+
 def mutation_suite(
     pages: Iterable[tuple[str, str, str | None]],
     count: int,
@@ -567,19 +655,37 @@ def mutation_suite(
 ) -> list[tuple[float, float, str]]:
     """The mutation suite over (page id, HTML, URL) triples; prints its tables, returns the
     compare times. `section` names the failure patterns (one suite per data set)."""
-    variants = [*MUTATIONS, "churn", "cosmetic"]
-    stats = {name: KindStats() for name in variants}
-    churn_parts: dict[str, KindStats] = {name: KindStats() for name in CHURN}
-    compare_ms: list[tuple[float, float, str]] = []  # (compare ms, path ms, page/variant)
-    empty_pages = 0
+    result = run_suite(pages, count, failures, section)
+    print_suite({section: result})
+    return result.compare_ms
+
+
+def run_suite(
+    pages: Iterable[tuple[str, str, str | None]],
+    count: int,
+    failures: Failures,
+    section: str = "mutation",
+    visible: bool = False,
+) -> SuiteResult:
+    """Run every variant on every page. With `visible`, the word and sentence mutations may also
+    pick their target in a paragraph of the page's article container that extraction leaves out
+    (`bench.mutations.with_visible`): such an edit that no version's extraction shows is counted
+    as 'not extracted', a miss."""
+    suite = SuiteResult()
+    stats, churn_parts, compare_ms = suite.stats, suite.churn_parts, suite.compare_ms
     started = time.perf_counter()
     extract_article("<html><body><article><p>" + "Warm-up sentence. " * 20 + "</p></article>")
     for number, (page_id, html, url) in enumerate(pages, 1):
+        suite.pages += 1
         page = Page(html)
         original = extract_article(html, url)
+        targets = with_visible(page, original) if visible else original
+        extra = targets.body.count("\n") - original.body.count("\n")
+        suite.pages_with_unextracted += extra > 0
+        suite.unextracted_paragraphs += extra
         if original.is_empty():
-            empty_pages += 1
-        for name in variants:
+            suite.empty_pages += 1
+        for name in VARIANTS:
             rng = random.Random(f"{page_id}/{name}")
             if name == "churn":
                 result = mutate_churn(page, original, rng)
@@ -587,6 +693,8 @@ def mutation_suite(
                 result = mutate_cosmetic(page, original, rng)
             elif original.is_empty():
                 result = Skip("nothing extracted from the page")
+            elif name in VISIBLE_KINDS:
+                result = MUTATIONS[name](page, targets, rng)
             else:
                 result = MUTATIONS[name](page, original, rng)
             s = stats[name]
@@ -623,19 +731,24 @@ def mutation_suite(
                 if name == "churn" and significant:
                     _attribute_churn(page, original, page_id, url, churn_parts)
                 continue
-            expected = [e for e in significant if e.kind == name]
-            others = [e for e in significant if e.kind != name]
+            expected = [e for e in significant if e.kind == result.kind]
+            others = [e for e in significant if e.kind != result.kind]
             s.significant_expected += len(expected)
             if others:
                 s.pages_with_other += 1
             lost = _lost(result, new)
+            # Text no extraction showed: a removal of it changes nothing extracted, an edit or
+            # an addition next to it is lost unless the new extraction shows it.
+            unseen = not _extracted(result, original) and (lost or bool(result.expect_absent))
+            lost = lost or unseen
             hit = not lost and any(_hit(result, e) for e in edits)
             s.hits += hit
-            s.lost += lost
+            s.lost += lost and not unseen
+            s.not_extracted += unseen
             if lost:
                 failures.add(
                     section,
-                    f"{name}: lost by extraction",
+                    f"{name}: " + ("not extracted" if unseen else "lost by extraction"),
                     f"{page_id[:10]} [{short(result.detail, 120)}]",
                 )
             elif not hit:
@@ -655,104 +768,145 @@ def mutation_suite(
         if number % 20 == 0:
             elapsed = time.perf_counter() - started
             print(f"  … {number}/{count} pages, {elapsed:.0f} s", file=sys.stderr)
-    elapsed = time.perf_counter() - started
+    suite.seconds = time.perf_counter() - started
+    return suite
 
+
+def _group_headers(splits: Sequence[str], columns: Sequence[str]) -> list[str]:
+    """Column headers, one group per split ("dev tried", "held tried", ...), split by "|"."""
+    if len(splits) == 1:
+        return list(columns)
+    headers: list[str] = []
+    for split in splits:
+        short_name = {"development": "dev", "held-out": "held", "heldout": "held"}.get(split, split)
+        headers += ["|", *(f"{short_name} {column}" for column in columns)]
+    return headers
+
+
+def _group_row(splits: Sequence[str], cells: list[object]) -> list[object]:
+    return ["|", *cells] if len(splits) > 1 else cells
+
+
+def print_suite(results: dict[str, SuiteResult]) -> None:
+    """The suite's tables, one group of columns per set of pages (side by side)."""
+    splits = list(results)
+    for split, r in results.items():
+        empty = f"{r.empty_pages} with an empty extraction"
+        print(f"  {split}: {r.pages} pages ({empty}), {r.seconds:.0f} s")
+        if r.unextracted_paragraphs:
+            print(
+                f"    {r.pages_with_unextracted} pages show article paragraphs extraction leaves"
+                f" out ({r.unextracted_paragraphs} paragraphs, possible targets)"
+            )
     print(
-        f"  {count} pages ({empty_pages} with an empty extraction), {elapsed:.0f} s.\n"
         "  One edit per variant, made in the raw HTML where the target is written exactly once\n"
         "  in body text.\n"
-        "  recall = hits / attempted, a hit being an edit of the expected kind on the edited text\n"
-        "  (an edit lost by extraction counts as a miss and is also counted in 'lost').\n"
+        "  recall = hits / attempted, a hit being an edit of the expected kind on the edited\n"
+        "  text;"
+        " 'lost' = extraction dropped (or kept) the edited text in the new version only;\n"
+        "  'not extr' = it is in neither version's extraction (both count as misses); 'extr rec'\n"
+        "  = recall over the edits extraction showed.\n"
         "  precision = significant edits of the expected kind / all significant edits produced.\n"
-        "  'pages w/ other' = pages where some significant edit of another kind was also produced."
+        "  'w/ other' = pages where some significant edit of another kind was also produced."
     )
-    rows = []
+    columns = [
+        "tried",
+        "hits",
+        "not extr",
+        "lost",
+        "recall",
+        "extr rec",
+        "prec",
+        "w/ other",
+    ]
+    rows: list[list[object]] = []
     for name in MUTATIONS:
-        s = stats[name]
-        recall = s.hits / s.attempted if s.attempted else 0.0
-        precision = s.significant_expected / s.significant if s.significant else 0.0
-        ok = recall >= TARGET_RECALL and precision >= TARGET_PRECISION
-        rows.append(
+        row: list[object] = [name]
+        for r in results.values():
+            s = r.stats[name]
+            seen = s.attempted - s.lost - s.not_extracted
+            row += _group_row(
+                splits,
+                [
+                    s.attempted,
+                    s.hits,
+                    s.not_extracted,
+                    s.lost,
+                    ratio(s.hits, s.attempted),
+                    ratio(s.hits, seen),
+                    ratio(s.significant_expected, s.significant),
+                    s.pages_with_other,
+                ],
+            )
+        rows.append(row)
+    row = ["all kinds"]
+    for r in results.values():
+        stats = [r.stats[name] for name in MUTATIONS]
+        attempted = sum(s.attempted for s in stats)
+        hits = sum(s.hits for s in stats)
+        unseen = sum(s.not_extracted for s in stats)
+        lost = sum(s.lost for s in stats)
+        row += _group_row(
+            splits,
             [
-                name,
-                s.attempted,
-                s.skipped,
-                s.hits,
-                s.lost,
-                ratio(s.hits, s.attempted),
-                ratio(s.hits, s.attempted - s.lost),
-                ratio(s.significant_expected, s.significant),
-                s.pages_with_other,
-                "ok" if ok else "BELOW",
-            ]
-        )
-        del recall, precision
-    print()
-    print(
-        table(
-            [
-                "kind",
-                "attempted",
-                "skipped",
-                "hits",
-                "lost by extraction",
-                "recall",
-                "recall (not lost)",
-                "precision",
-                "pages w/ other",
-                f"≥{TARGET_RECALL}",
+                attempted,
+                hits,
+                unseen,
+                lost,
+                ratio(hits, attempted),
+                ratio(hits, attempted - unseen - lost),
+                ratio(*r.precision()),
+                sum(s.pages_with_other for s in stats),
             ],
-            rows,
         )
-    )
-    print("\n  must give zero significant edits:")
+    rows.append(row)
+    print()
+    print(table(["kind", *_group_headers(splits, columns)], rows))
+    low = [
+        f"{split} {name}"
+        for split, r in results.items()
+        for name in MUTATIONS
+        if r.stats[name].attempted and r.stats[name].hits / r.stats[name].attempted < TARGET_RECALL
+    ]
+    print(f"  kinds below recall {TARGET_RECALL}: " + (", ".join(low) or "none"))
+
+    print("\n  must give zero significant edits (pages alarmed / attempted):")
     rows = []
     for name in ("churn", "cosmetic"):
-        s = stats[name]
-        kinds = ", ".join(f"{k} {n}" for k, n in s.other_kinds.most_common()) or "-"
-        rows.append(
-            [
-                name,
-                s.attempted,
-                s.skipped,
-                s.pages_with_significant,
-                s.significant,
-                kinds,
-                "ok" if s.pages_with_significant == 0 else "FAIL",
-            ]
-        )
-    print(
-        table(
-            [
-                "variant",
-                "attempted",
-                "skipped",
-                "pages w/ significant",
-                "significant edits",
-                "kinds",
-                "target 0",
-            ],
-            rows,
-        )
-    )
+        row = [name]
+        for r in results.values():
+            s = r.stats[name]
+            kinds = ", ".join(f"{k} {n}" for k, n in s.other_kinds.most_common()) or "-"
+            row += _group_row(
+                splits, [s.attempted, s.skipped, s.pages_with_significant, s.significant, kinds]
+            )
+        rows.append(row)
+    churn_columns = ["tried", "skip", "pages alarmed", "edits", "kinds"]
+    print(table(["variant", *_group_headers(splits, churn_columns)], rows))
+
     print("\n  churn operations applied (pages), and, re-run alone on the pages where the combined")
     print("  churn gave a significant edit, how many of those pages each one accounts for:")
     rows = []
-    for part, s in churn_parts.items():
-        rows.append(
-            [part, stats["churn"].applied.get(part, 0), s.attempted, s.pages_with_significant]
+    for part in CHURN:
+        row = [part]
+        for r in results.values():
+            s = r.churn_parts[part]
+            applied = r.stats["churn"].applied.get(part, 0)
+            row += _group_row(splits, [applied, s.attempted, s.pages_with_significant])
+        rows.append(row)
+    part_columns = ["applied on", "re-run on", "significant on"]
+    print(table(["churn operation", *_group_headers(splits, part_columns)], rows))
+    for split, r in results.items():
+        cosmetic = r.stats["cosmetic"].applied
+        print(
+            f"  {split}: cosmetic operations applied (pages): "
+            + (", ".join(f"{k} {n}" for k, n in cosmetic.most_common()) or "-")
         )
-    print(table(["churn operation", "applied on", "re-run on", "significant on"], rows))
-    cosmetic_applied = stats["cosmetic"].applied
-    print(
-        "  cosmetic operations applied (pages): "
-        + ", ".join(f"{k} {n}" for k, n in cosmetic_applied.most_common())
-    )
     print("\n  skip reasons:")
-    for name in variants:
-        for reason, count in stats[name].skip_reasons.most_common():
-            print(f"    {name:<17} {count:>4}  {reason}")
-    return compare_ms
+    for split, r in results.items():
+        for name in VARIANTS:
+            for reason, count in r.stats[name].skip_reasons.most_common():
+                print(f"    {split[:8]:<8} {name:<17} {count:>4}  {reason}")
 
 
 def _about(mutation: Mutation, edit: Edit) -> bool:
@@ -922,6 +1076,10 @@ def run_speed(compare_ms: list[tuple[float, float, str]]) -> None:
 
 
 # ------------------------------------------------------------------ main
+SECTIONS = ("newsedits", "bbc", "mutations", "evaldata", "speed", "recaptures", "variants")
+EVALDATA_SPLITS = ("development", "held-out")  # as `bench.extract.SPLITS` names them
+
+
 def main(argv: list[str] | None = None) -> int:
     description = (__doc__ or "").split("\n")[0]
     parser = argparse.ArgumentParser(prog="python -m bench.edits", description=description)
@@ -938,28 +1096,62 @@ def main(argv: list[str] | None = None) -> int:
         "--recaptures",
         help="re-captured real pairs with a development/held-out split (default: ../recaptures)",
     )
+    parser.add_argument(
+        "--evaldata-pages",
+        type=int,
+        default=EVALDATA_PAGES,
+        help=f"mutation suite on N trafilatura-evaldata pages per half (default {EVALDATA_PAGES})",
+    )
+    parser.add_argument(
+        "--evaldata-all", action="store_true", help="mutation suite on all trafilatura-evaldata"
+    )
+    parser.add_argument(
+        "--evaldata-split",
+        choices=(*EVALDATA_SPLITS, "both"),
+        default="both",
+        help="only this half of trafilatura-evaldata (tune with development only)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run only this section (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
+    if args.evaldata_pages < 1:
+        parser.error("--evaldata-pages must be at least 1")
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     root = corpus_dir_or_exit(args.corpus)
     from monitor.extract.extraction import extractor_version
 
     print(f"corpus {root}; extraction: {extractor_version()}")
     failures = Failures()
-    run_newsedits(root, failures, args.examples)
-    run_bbc(root, args.bbc_cap, failures)
-    compare_ms = run_mutations(root, args.limit, failures)
-    run_speed(compare_ms)
+    only = set(args.only or SECTIONS)
+    if "newsedits" in only:
+        run_newsedits(root, failures, args.examples)
+    if "bbc" in only:
+        run_bbc(root, args.bbc_cap, failures)
+    compare_ms = run_mutations(root, args.limit, failures) if "mutations" in only else []
+    if "evaldata" in only:
+        splits = EVALDATA_SPLITS if args.evaldata_split == "both" else (args.evaldata_split,)
+        per_split = None if args.evaldata_all else args.evaldata_pages
+        run_evaldata_mutations(root, per_split, splits, failures)
+    if "speed" in only:
+        run_speed(compare_ms)
     from bench.recaptures import SPLITS, recaptures_dir, run_recaptures
 
-    recaptures = recaptures_dir(args.recaptures)
-    if recaptures is None:
+    recaptures = recaptures_dir(args.recaptures) if "recaptures" in only else None
+    if "recaptures" not in only:
+        pass
+    elif recaptures is None:
         heading("5. Re-captured pairs: set not found (pass --recaptures PATH), skipped")
     else:
         run_recaptures(recaptures, SPLITS, failures)
 
     from bench.variants import run_variants
 
-    run_variants(root)
+    if "variants" in only:
+        run_variants(root)
     heading("Failure patterns (most frequent first)")
     failures.print(args.examples)
     return 0

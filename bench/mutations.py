@@ -17,11 +17,12 @@ import json
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html.entities import codepoint2name
 from typing import TypeVar
 
+from monitor.compare.classify import figures
 from monitor.compare.normalize import comparison_key, is_noise_paragraph, normalize_text
 from monitor.compare.quotes import ends_open
 from monitor.compare.sentences import split_paragraph
@@ -48,6 +49,9 @@ class Mutation:
     expect_present: tuple[str, ...] = ()
     expect_absent: tuple[str, ...] = ()
     applied: tuple[str, ...] = field(default=())  # sub-operations done (churn, cosmetic)
+    # The page text the edit is in, as the mutation read it (the words around a changed word,
+    # the sentence removed or followed by the added one): whether extraction showed it.
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,78 @@ def body_sentences(article: Article) -> list[BodySentence]:
     return result
 
 
+# --- what a reader sees of the article ------------------------------------------------------
+# The mutations that may pick their target in a visible paragraph extraction leaves out.
+VISIBLE_KINDS = frozenset({"quote", "name", "number", "sentence_added", "sentence_removed"})
+# A visible paragraph is a <p> of at least this many words (shorter ones are captions, credits,
+# buttons: not the prose an editor changes).
+MIN_VISIBLE_WORDS = 8
+# Prose ends a sentence; a paragraph with more than this share of its text in links is a teaser.
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "”", "“", "»", "«", "…", ")")
+MAX_LINKED_SHARE = 0.5
+# The elements that hold the article as the page shows it.
+_ARTICLE_PARAGRAPHS = (
+    "//article//p | //main//p | //*[@itemprop='articleBody']//p"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]//p"
+)
+
+# Not the article's text, even inside its container: hidden elements, forms (a comment form's
+# help), navigation, and boxes named for comments, sharing, newsletters, donations, related
+# stories or author bios.
+_HIDDEN_ANCESTOR = (
+    "ancestor::*[self::script or self::style or self::noscript or self::template or self::form"
+    " or self::nav or self::aside or self::footer or self::button]"
+)
+_NOT_ARTICLE_BOX = re.compile(
+    r"comment|respond|reply|disqus|newsletter|subscri|donat|share|social|related|promo|teaser"
+    r"|sidebar|widget|author|bio\b|footer|cookie|consent|paywall|advert|\bads?\b|banner"
+    r"|include|article-item|\bcard\b|\btags?\b",
+    re.IGNORECASE,
+)
+
+
+def visible_paragraphs(html: str) -> list[str]:
+    """The <p> paragraphs of the page's article container (<article>, <main>, itemprop
+    articleBody, WordPress's entry-content) of MIN_VISIBLE_WORDS+ words, in page order, their
+    text with spaces normalised."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    paragraphs = []
+    for node in tree.xpath(_ARTICLE_PARAGRAPHS):
+        if node.xpath(_HIDDEN_ANCESTOR) or any(
+            _NOT_ARTICLE_BOX.search(f"{a.get('class', '')} {a.get('id', '')}")
+            for a in node.iterancestors()
+        ):
+            continue
+        text = " ".join(node.text_content().split())
+        if len(text.split()) < MIN_VISIBLE_WORDS or not text.endswith(_SENTENCE_ENDS):
+            continue  # a caption, a credit, a list of tags
+        linked = sum(len(" ".join(a.text_content().split())) for a in node.iter("a"))
+        if node.xpath("ancestor::a") or linked > MAX_LINKED_SHARE * len(text):
+            continue  # a teaser of another story
+        paragraphs.append(text)
+    return paragraphs
+
+
+def with_visible(page: Page, article: Article) -> Article:
+    """The article with the visible paragraphs its extraction left out appended to its body: the
+    text a newsroom may edit on the page, whether or not extraction shows it."""
+    body_key = comparison_key(article.body)
+    extra = []
+    for paragraph in visible_paragraphs(page.html):
+        key = comparison_key(paragraph)
+        if key and key not in body_key and paragraph not in extra:
+            extra.append(paragraph)
+    if not extra:
+        return article
+    return replace(article, body="\n".join([article.body, *extra]), roles=())
+
+
 # --- finding article text in HTML source ------------------------------------------------------
 _WS = r"(?:\s|&nbsp;|&#0*160;|&#[xX]0*[aA]0;)+"
 _WS_TAGS = r"(?:\s|&nbsp;|&#0*160;|&#[xX]0*[aA]0;|<[^<>]*>)+"
@@ -182,9 +258,37 @@ def _escape(text: str) -> str:
 # --- choosing targets -------------------------------------------------------------------------
 _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’-][^\W\d_]+)*(?!\w)")
 _DOUBLE_QUOTES = '"“”„«»‟″'
-_QUOTATION = re.compile(r"“([^“”]{12,})”|\"([^\"]{12,})\"|«([^«»]{12,})»|„([^„“”]{12,})[“”]")
-# A figure standing alone ("12", "2,000", "4.5"), not glued to letters ("COVID-19", "4K").
-_NUMBER = re.compile(r"(?<![\w.,:/-])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-]|[.,:/]\d)")
+# A quotation: curly, guillemets, German „…“. A straight one opens at a word's start and closes at
+# a word's end: `"a" or "b"` holds no quotation ` or `, `href="x" title="y"` none at all.
+_QUOTATION = re.compile(
+    r"“([^“”]{12,})”"
+    r"|(?:^|(?<=[\s(\[—–-]))\"(?=\w)([^\"]{12,})(?<=[\w.,!?…])\"(?=$|[\s.,;:!?)\]—–-])"
+    r"|„([^„“”]{12,})[“”]"
+)
+# Guillemets face either way: «…» (French, Swiss, Italian), »…« (German books and magazines).
+# A paragraph's first one tells which.
+_GUILLEMETS = {"«": re.compile(r"«([^«»]{12,})»"), "»": re.compile(r"»([^«»]{12,})«")}
+
+
+def quotations(paragraph: str) -> list[tuple[int, int]]:
+    """The spans of the quotations' words in a paragraph, in order."""
+    spans = [
+        match.span(group)
+        for match in _QUOTATION.finditer(paragraph)
+        for group in range(1, 4)
+        if match.group(group) is not None
+    ]
+    first = re.search("[«»]", paragraph)
+    if first:
+        spans += [match.span(1) for match in _GUILLEMETS[first.group()].finditer(paragraph)]
+    return sorted(spans)
+
+
+# A figure standing alone ("12", "2,000", "4.5", and the German/French "1.000" and "3,5"), not
+# glued to letters ("COVID-19", "4K").
+_NUMBER = re.compile(
+    r"(?<![\w.,:/-])(?:\d{1,3}(?:,\d{3})+|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)(?![\w-]|[.,:/]\d)"
+)
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -193,7 +297,10 @@ def _word_set(text: str) -> frozenset[str]:
 
 _DAYS_MONTHS = _word_set(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december"
+    "may june july august september october november december "
+    # German (most of evaldata's pages): a month misspelt is not a name corrected.
+    "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag januar jänner "
+    "februar märz mai juni juli oktober dezember"
 )
 _STOP = _word_set(
     "the a an and or but of to in on at for with by from as is was are were be been that this "
@@ -303,9 +410,8 @@ def mutate_quote(page: Page, article: Article, rng: random.Random) -> Result:
     """Change one word in the middle of a quotation ("We did everything" → "We did anything")."""
     candidates = []
     for paragraph in body_paragraphs(article):
-        for quote in _QUOTATION.finditer(paragraph):
-            group = next(g for g in range(1, 5) if quote.group(g) is not None)
-            words = list(_WORD.finditer(paragraph, quote.start(group), quote.end(group)))
+        for low, high in quotations(paragraph):
+            words = list(_WORD.finditer(paragraph, low, high))
             for word in words[1:-1]:  # not the first or last word of the quotation
                 token = word.group()
                 if len(token) >= 4 and token.islower() and token.isalpha():
@@ -326,6 +432,7 @@ def mutate_quote(page: Page, article: Article, rng: random.Random) -> Result:
                 replacement,
                 detail=f"{window!r} → {new_window!r}",
                 expect_present=(new_window,),
+                target=window,
             )
     return Skip("no quoted word written exactly once in the HTML")
 
@@ -380,6 +487,7 @@ def mutate_name(page: Page, article: Article, rng: random.Random) -> Result:
                 replacement,
                 detail=f"{window!r}: {token} → {replacement}",
                 expect_present=(new_window,),
+                target=window,
             )
     return Skip("no such name written exactly once in the HTML")
 
@@ -403,6 +511,8 @@ def mutate_number(page: Page, article: Article, rng: random.Random) -> Result:
         if _has_double_quote(sentence.paragraph_text):
             continue
         for match in _NUMBER.finditer(sentence.text):
+            if match.start() == 0 and sentence.text[match.end() : match.end() + 1] in (".", ")"):
+                continue  # a list's "1." or "4)": its place, not a figure
             candidates.append((sentence.text, match.start(), match.end(), match.group()))
     if not candidates:
         return Skip("no figure outside quotations in the body")
@@ -418,6 +528,7 @@ def mutate_number(page: Page, article: Article, rng: random.Random) -> Result:
                 replacement,
                 detail=f"{window!r}: {token} → {replacement}",
                 expect_present=(new_window,),
+                target=window,
             )
     return Skip("no figure written exactly once in the HTML")
 
@@ -428,6 +539,12 @@ def _json_escape(text: str) -> str:
     return json.dumps(text)[1:-1]
 
 
+def _plain_word(token: str) -> bool:
+    """A word a headline edit may change: letters, not a stop word, not a figure ("millones",
+    "thousands": changing it is a `number` edit)."""
+    return token.isalpha() and token.casefold() not in _STOP and not figures([token])
+
+
 def mutate_headline(page: Page, article: Article, rng: random.Random) -> Result:
     """Change one content word of the headline wherever the headline is written (<title>,
     og:title, twitter:title, <h1>, JSON-LD), choosing a word whose context is not in the body."""
@@ -435,11 +552,7 @@ def mutate_headline(page: Page, article: Article, rng: random.Random) -> Result:
     if not title:
         return Skip("no title extracted")
     body_key = comparison_key(article.body)
-    words = [
-        w
-        for w in _WORD.finditer(title)
-        if len(w.group()) >= 4 and w.group().isalpha() and w.group().casefold() not in _STOP
-    ]
+    words = [w for w in _WORD.finditer(title) if len(w.group()) >= 4 and _plain_word(w.group())]
     if not words:
         return Skip("no content word in the title")
     for word in _shuffled(words, rng):
@@ -486,6 +599,54 @@ def mutate_headline(page: Page, article: Article, rng: random.Random) -> Result:
             expect_present=(new_title,),
         )
     return Skip("no headline word found in the HTML outside the body text")
+
+
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def mutate_headline_on_page(page: Page, article: Article, rng: random.Random) -> Result:
+    """Change one content word of the visible <h1> only, as a newsroom rewriting the headline on
+    the page while the page's metadata (<title>, og:title, JSON-LD) keeps the old one."""
+    title_key = comparison_key(article.title)
+    if not title_key:
+        return Skip("no title extracted")
+    shown = [
+        h1
+        for h1 in _H1.finditer(page.html)
+        if page.in_text_node(h1.start(1), h1.start(1))
+        and (key := comparison_key(_strip_tags(h1.group(1))))
+        and (key in title_key or title_key in key)
+    ]
+    if len(shown) != 1:
+        return Skip("no one <h1> showing the headline")
+    h1 = shown[0]
+    text = _strip_tags(h1.group(1))
+    words = [w for w in _WORD.finditer(text) if len(w.group()) >= 4 and _plain_word(w.group())]
+    for word in _shuffled(words, rng):
+        token = word.group()
+        replacement = rng.choice([w for w in _HEADLINE_WORDS if w.casefold() != token.casefold()])
+        if token.islower():
+            replacement = replacement.lower()
+        inner = [
+            m
+            for m in re.finditer(rf"(?<!\w){re.escape(token)}(?!\w)", h1.group(1))
+            if page.in_text_node(h1.start(1) + m.start(), h1.start(1) + m.end())
+        ]
+        if len(inner) != 1:
+            continue
+        position = h1.start(1) + inner[0].start()
+        new_html = splice(page.html, position, position + len(token), replacement)
+        low, high = _window(text, word.start(), word.end(), 1)
+        new_window = text[low : word.start()] + replacement + text[word.end() : high]
+        return Mutation(
+            "headline",
+            new_html,
+            token,
+            replacement,
+            detail=f"<h1> {text!r}: {token} → {replacement} (metadata unchanged)",
+            expect_present=(new_window,),
+        )
+    return Skip("no headline word written once in the <h1>")
 
 
 # --- (e) a sentence added ---------------------------------------------------------------------
@@ -536,6 +697,7 @@ def mutate_add_sentence(page: Page, article: Article, rng: random.Random) -> Res
             detail=f"after {sentence.text[-60:]!r}"
             + (" (mid-paragraph)" if sentence.position < sentence.count - 1 else " (end)"),
             expect_present=(added,),
+            target=sentence.text,
         )
     return Skip("no sentence end written exactly once in the HTML")
 
@@ -579,6 +741,7 @@ def mutate_remove_sentence(page: Page, article: Article, rng: random.Random) -> 
             "",
             detail=f"{sentence.text[:80]!r}" + (" (one of several)" if sentence.count > 1 else ""),
             expect_absent=(sentence.text,),
+            target=sentence.text,
         )
     return Skip("no such sentence written exactly once, without inline tags, in the HTML")
 
@@ -644,6 +807,7 @@ MUTATIONS: dict[str, Callable[[Page, Article, random.Random], Result]] = {
     "name": mutate_name,
     "number": mutate_number,
     "headline": mutate_headline,
+    "headline_on_page": mutate_headline_on_page,
     "sentence_added": mutate_add_sentence,
     "sentence_removed": mutate_remove_sentence,
     "correction_note": mutate_correction,
@@ -660,6 +824,7 @@ def _text_in_body(text: str, body_key: str) -> bool:
 
 
 def _strip_tags(fragment: str) -> str:
+    """The text of an HTML fragment, tags dropped and entities read."""
     return normalize_text(html_lib.unescape(re.sub(r"<[^>]*>", " ", fragment)))
 
 

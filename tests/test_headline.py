@@ -151,6 +151,50 @@ def test_a_visible_headline_rewritten_under_the_same_og_title_is_a_headline_edit
     assert edits[0].new == "Night trains return to the northern line"
 
 
+@pytest.mark.parametrize(
+    ("short_h1s", "declared", "expected"),
+    [
+        # a short <h1> rewritten on the page, one word of two, the metadata unchanged
+        (["Ein Alptraum"], ["Ein Albtraum - DER SPIEGEL"], "Ein Alptraum"),
+        (["WILL SMITH"], ["Will Smyth"], "WILL SMITH"),
+        # a short <h1> that is something else: a section name, a logo, one word
+        (["Politik Inland"], ["Ein Albtraum"], "Ein Albtraum"),
+        (["Loopback Times"], ["Night trains return"], "Night trains return"),
+        (["Startseite"], ["Unbefriedigt"], "Unbefriedigt"),
+        # a short <h1> the same as the title: the declared wording, as before
+        (["WILL SMITH"], ["Will Smith"], "Will Smith"),
+    ],
+)
+def test_a_short_h1_is_the_headline_when_one_of_its_words_was_rewritten(
+    short_h1s: list[str], declared: list[str], expected: str
+) -> None:
+    assert choose_headline([], declared, ["DER SPIEGEL"], short_h1s) == expected
+
+
+H1 = "<h1>Night trains return to the north</h1>"
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        # a menu the page leaves open (an unclosed <li>) wraps the article in the menu's <nav>
+        (f"<nav><ul><li><a href='/news'>News</a><div><article>{H1}</article></ul></nav>", True),
+        # an <h1> in a link or a nav inside the article is still no headline
+        (f"<article><a href='/'>{H1}</a></article>", False),
+        (f"<article><nav>{H1}</nav></article>", False),
+    ],
+)
+def test_an_h1_inside_the_article_is_read_whatever_wraps_the_article(
+    body: str, shown: bool
+) -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import visible_h1s
+
+    tree = _parse(f"<html><body>{body}<p>Text.</p></body></html>")
+    assert tree is not None
+    assert visible_h1s(tree) == (["Night trains return to the north"] if shown else [])
+
+
 def test_past_the_h1_bound_the_declared_title_stands() -> None:
     from monitor.extract.headline import MAX_H1
 

@@ -19,6 +19,10 @@ from monitor.compare.normalize import (
         ("He said \u201chello\u201d.", 'He said "hello".'),
         ("It\u2019s", "It's"),
         ("\u00abHola\u00bb, dijo", '"Hola", dijo'),
+        ("Il a dit « non ».", 'Il a dit "non".'),
+        # German guillemets face inwards: the spaces outside them stay
+        ("Das heiße nicht, »dass wir« und mehr", 'Das heiße nicht, "dass wir" und mehr'),
+        ("»Jaegers Grenze« erfunden", '"Jaegers Grenze" erfunden'),
         ("non\u00a0breaking", "non breaking"),
         ("soft\u00adhyphen", "softhyphen"),
         ("zero\u200bwidth", "zerowidth"),

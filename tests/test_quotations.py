@@ -24,10 +24,33 @@ QUOTE_STYLES = [
     ("de", "„Wir haben alles getan“, sagte der Bürgermeister.", "getan", "versucht"),
     ("de", "‚Wir haben alles getan‘, sagte der Bürgermeister.", "alles", "fast alles"),
     ("de", "»Wir haben alles getan«, sagte der Bürgermeister.", "alles", "fast alles"),
+    ("de", "Er sagte, »dass wir alles getan haben«, und ging.", "alles", "fast alles"),
     ("es", "— Hemos hecho todo lo posible — dijo el alcalde.", "todo", "casi todo"),
     ("pt", "— Fizemos tudo o que podíamos — disse o prefeito.", "tudo", "quase tudo"),
     ("pt", "– Fizemos tudo o que podíamos, afirmou o prefeito.", "tudo", "quase tudo"),
 ]
+
+
+NESTED_QUOTES = [
+    # A quotation inside a quotation: normalised, „…” and "…" are both ", and the inner closing
+    # mark does not close the outer quotation.
+    ("pl", '"Rosja powinna działać, pozostawiając „upartych partnerów” bez gazu." - pisze portal.',
+     "bez gazu", "bez ropy", ["quote"]),
+    ("pl", 'Tak pisze portal. "Rosja powinna działać. Pozostawiając „upartych partnerów” bez gazu '
+     'nawet teraz?" - konkluduje portal.', "nawet teraz", "także teraz", ["quote"]),
+    ("en", '"They called it a „big win” for the town and for us," she said.', "town", "city",
+     ["quote"]),
+    # Two quotations side by side: the words between them are not quoted.
+    ("en", 'He called it "a plan for all" and then "a failure for many" in one speech.',
+     "and then", "but later", ["sentence_changed"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "sentence", "old", "new", "expected"), NESTED_QUOTES)
+def test_words_after_a_quotation_inside_a_quotation_are_still_quoted(
+    language: str, sentence: str, old: str, new: str, expected: list[str]
+) -> None:
+    assert kinds(sentence, sentence.replace(old, new, 1)) == expected
 
 
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), QUOTE_STYLES)

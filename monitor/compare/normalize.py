@@ -65,7 +65,11 @@ _CHAR_MAP = str.maketrans(
         "`": "'",
     }
 )
-_GUILLEMET_SPACE = re.compile(r"([«‹])[\s\u00a0\u202f]+|[\s\u00a0\u202f]+([»›])")
+# French spacing: an opening « after a space (or at the start), a closing » before a non-word.
+# German guillemets face inwards (»so«): the space before an opening » or after a closing « stays.
+_GUILLEMET_SPACE = re.compile(
+    r"(?:^|(?<=[\s(\[]))([«‹])[\s\u00a0\u202f]+|[\s\u00a0\u202f]+([»›])(?!\w)"
+)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*")
 _KEY_DROP = re.compile(r"[\W_]+")

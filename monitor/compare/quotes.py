@@ -37,9 +37,11 @@ def _opens(text: str, position: int) -> bool:
 def quote_scan(text: str, open_at_start: bool = False) -> tuple[Spans, bool]:
     """The character ranges inside quotation marks, and whether a quotation is still open at the
     end. A quotation open at the start (from an earlier sentence) begins at 0; a closing mark with
-    nothing open means the same; one left open runs to the end."""
+    nothing open means the same; one left open runs to the end. An opening mark inside an open
+    quotation opens a quotation within it, whose closing mark does not end the outer one."""
     spans: list[tuple[int, int]] = []
     start: int | None = 0 if open_at_start else None
+    nested = 0  # quotations opened inside the open one („…” inside "…", all " once normalised)
     position = -1
     while (position := text.find('"', position + 1)) != -1:
         if start is None:
@@ -47,6 +49,10 @@ def quote_scan(text: str, open_at_start: bool = False) -> tuple[Spans, bool]:
                 start = position
             elif not spans:
                 spans.append((0, position + 1))  # began in an earlier sentence
+        elif _opens(text, position) and position > start:
+            nested += 1
+        elif nested:
+            nested -= 1
         else:
             spans.append((start, position + 1))
             start = None

@@ -9,9 +9,10 @@ metadata as it was (an edit the metadata would hide).
 How the headline is chosen (`choose_headline`, pure over strings):
 1. An `<h1>` that agrees with a declared title (`AGREEMENT` of its words are in it, or the
    other way round) is the headline, as the page writes it.
-2. Else, the one plausible `<h1>` (at least `MIN_H1_WORDS` words, not a logo: not inside a link,
-   `<nav>`, `<footer>`) is, when the page has exactly one: a headline rewritten on the page
-   while its metadata stays is still the words a reader sees.
+2. Else, a short `<h1>` (two words) that is the declared title with one word rewritten, then the
+   one plausible `<h1>` (at least `MIN_H1_WORDS` words, not a logo: not inside a link, `<nav>`,
+   `<footer>`) when the page has exactly one: a headline rewritten on the page while its
+   metadata stays is still the words a reader sees.
 3. Else the declared title (the extractor's), site affixes removed.
 
 Site affixes (`strip_site_affixes`): a part before or after a separator (" | ", " - ", " – ",
@@ -40,8 +41,11 @@ PUBLISHED_SUFFIX = re.compile(
     r"\s*[(\[](?:published|publi[ée]|ver[öo]ffentlicht|publicado|pubblicato)\s+\d{4}[)\]]\s*$",
     re.IGNORECASE,
 )
-# An <h1> with fewer words is a logo, a section name or a label, not a headline.
+# An <h1> with fewer words is a logo, a section name or a label, not a headline, unless it is
+# the declared title with one word rewritten (`_one_word_rewritten`) and has this many words: a
+# one-word <h1> so differing could be any label.
 MIN_H1_WORDS = 3
+MIN_SHORT_H1_WORDS = 2
 # An <h1> agrees with a declared title when this share of the shorter one's words are in the
 # longer one: og:title often adds or drops a word or a site name, a logo shares none.
 AGREEMENT = 0.6
@@ -177,10 +181,27 @@ def _agrees(a: str, b: str) -> bool:
     return bool(shorter) and len(shorter & longer) >= AGREEMENT * len(shorter)
 
 
-def choose_headline(h1s: Iterable[str], declared: Iterable[str], affixes: Iterable[str]) -> str:
+def _one_word_rewritten(heading: str, title: str) -> bool:
+    """A short headline with one word rewritten: the same number of words (at least
+    MIN_SHORT_H1_WORDS), all but one the same, in the same places ("Ein Albtraum" → "Ein
+    Alptraum"), compared without case."""
+    a: list[str] = _TOKEN.findall(heading.casefold())
+    b: list[str] = _TOKEN.findall(title.casefold())
+    if len(a) != len(b) or len(a) < MIN_SHORT_H1_WORDS:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def choose_headline(
+    h1s: Iterable[str],
+    declared: Iterable[str],
+    affixes: Iterable[str],
+    short_h1s: Iterable[str] = (),
+) -> str:
     """The headline a reader sees (see the module docstring): `h1s` are the plausible visible
     `<h1>` texts in page order, `declared` the page's declared titles (first is preferred),
-    `affixes` the site names to strip."""
+    `affixes` the site names to strip; `short_h1s` the visible `<h1>` too short to be
+    plausible on their own."""
     affixes = tuple(affixes)
     titles = [strip_site_affixes(t, affixes) for t in declared if t]
     headings = [strip_site_affixes(h, affixes) for h in h1s if h]
@@ -189,6 +210,11 @@ def choose_headline(h1s: Iterable[str], declared: Iterable[str], affixes: Iterab
     bare = [_without_site_name(title) for title in titles]
     for heading in headings:
         if any(_agrees(heading, title) for title in bare):
+            return heading
+    # A short <h1> ("Will Smith") agrees with no title once one of its words is rewritten on
+    # the page while the metadata stays; it is the headline when that is all that differs.
+    for heading in [*headings, *(strip_site_affixes(h, affixes) for h in short_h1s if h)]:
+        if bare and _one_word_rewritten(heading, bare[0]):
             return heading
     if len(headings) == 1:
         return headings[0]
@@ -267,20 +293,30 @@ def declared_titles(tree: HtmlElement, objects: list[dict[str, Any]]) -> list[st
     return [t for t in dict.fromkeys(titles) if t]
 
 
-def visible_h1s(tree: HtmlElement) -> list[str]:
-    """The plausible headline `<h1>` texts, in page order: enough words, not in a link (a logo),
-    a nav, a footer or an aside. Only the first `MAX_H1` are read."""
+def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
+    """The plausible headline `<h1>` texts, in page order: `min_words`+ words, not in a link (a
+    logo), a nav, a footer or an aside inside the article. Only the first `MAX_H1` are read."""
     found: list[str] = []
     for h1 in islice(tree.iter("h1"), MAX_H1):
-        if any(a.tag in _NOT_HEADLINE_PLACES for a in h1.iterancestors()):
+        if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
             continue
         link = h1.find(".//a")
         if link is not None and link.get("href") in ("/", "./", ""):
             continue  # the site's name linking home
         text = " ".join(h1.text_content().split())
-        if len(text.split()) >= MIN_H1_WORDS:
+        if len(text.split()) >= min_words:
             found.append(text)
     return list(dict.fromkeys(found))
+
+
+def _ancestors_in_article(element: HtmlElement) -> Iterable[HtmlElement]:
+    """The element's ancestors up to its article (`<article>`, `<main>`): an <h1> inside the
+    article is no logo, even when a menu left open by the page (unclosed `<li>`) wraps it all
+    in a `<nav>` or a link once parsed."""
+    for ancestor in element.iterancestors():
+        yield ancestor
+        if ancestor.tag in ("article", "main"):
+            return
 
 
 def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterable[str] = ()) -> str:
@@ -290,4 +326,6 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     objects = _json_ld_objects(tree)
     declared = [extracted_title, *declared_titles(tree, objects)]
     names = [*site_names(tree, objects), *affixes]
-    return choose_headline(visible_h1s(tree), declared, names)
+    h1s = visible_h1s(tree)
+    short = [h for h in visible_h1s(tree, MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
+    return choose_headline(h1s, declared, names, short)
