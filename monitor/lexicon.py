@@ -385,7 +385,8 @@ PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
 # --- the site speaking to its reader ------------------------------------------------------------
 # Lines a site's template writes into the article container wherever they stand in a short line
 # (`monitor.extract.roles.PROMO_MAX_CHARS`): calls to follow, join, subscribe or log in, paywall
-# prompts, pointers to more topics, photo credits and copyright lines. Not the article's words:
+# prompts, pointers to more topics, photo credits and copyright lines, a table of contents's title,
+# advertisement labels and the category and tag lines of a post. Not the article's words:
 # such a line is a promotion (role "promo") and is left out of the body.
 SITE_LINES: dict[str, tuple[str, ...]] = {
     "en": (
@@ -399,6 +400,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bsubmit a letter to the editor\b",
         r"\ball rights reserved\b",
         r"^(?:photo credits?|copyright)\s*:",
+        r"^(?:table of )?contents\W*$",
+        r"^(?:advertisement|sponsored)\s*[-–—:|]\s",
+        r"^(?:tags?|categor(?:y|ies)|filed under|posted in|release date|last modified)\s*:",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -409,6 +413,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\b[úu]nete (?:a|al|desde|en)\b",
         r"\btodos los derechos reservados\b",
         r"^(?:cr[ée]ditos? (?:de )?(?:la )?fotos?|fotos?)\s*:",
+        r"^[íi]ndice\W*$",
+        r"^publicidad\s*[-–—:|]\s",
+        r"^(?:etiquetas|categor[ií]as?)\s*:",
     ),
     "de": (
         r"\bfolg(?:en sie|e|t) uns\b",
@@ -420,6 +427,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^top-?themen\b",
         r"\balle rechte vorbehalten\b",
         r"^(?:fotos?|bild|beitragsbild|bildquelle|titelbild)\s*:",
+        r"^inhalt(?:sverzeichnis)?\W*$",
+        r"^(?:anzeige|werbung)\s*[-–—:|]\s",
+        r"^(?:schlagw[öo]rter|stichw[öo]rter|kategorien?|ver[öo]ffentlich(?:ung|t)(?: am)?)\s*:",
     ),
     "fr": (
         r"\bsuivez-nous\b",
@@ -428,6 +438,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:abonnez|inscrivez)-vous\b",
         r"\btous droits r[ée]serv[ée]s\b",
         r"^cr[ée]dits? photos?\s*:",
+        r"^sommaire\W*$",
+        r"^publicit[ée]\s*[-–—:|]\s",
+        r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
     ),
     "pt": (
         r"\bsiga-nos\b",
@@ -446,6 +459,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "pl": (
         r"\bzapraszamy (?:też |także |również )?do (?:subskrypcji|obserwowania)\b",
         r"\bwszelkie prawa zastrze[żz]one\b",
+        r"^spis tre[śs]ci\W*$",
     ),
     "*": (r"^©",),  # a copyright or photo credit line in any language
 }

@@ -143,8 +143,8 @@ CASES = [
     ),
     (
         "es",
-        "<p><strong>Más:</strong> <a href='/b'>Protesta de agricultores ante el parlamento</a></p>",
-        "Más: Protesta de agricultores ante el parlamento",
+        "<p><a href='/b'>Protesta de agricultores ante el parlamento</a> <em>(vídeo)</em></p>",
+        "Protesta de agricultores ante el parlamento (vídeo)",
         "link_dense",
     ),
     (
@@ -337,6 +337,11 @@ SITE_LINES = [
     ("pt", "Siga-nos no Instagram e no Facebook."),
     ("it", "Seguici su Facebook e Instagram."),
     ("pl", "Zapraszamy też do subskrypcji naszego tygodnika."),
+    ("en", "Table of contents"),
+    ("en", "Tags: drought, water, farming"),
+    ("de", "Anzeige - Jetzt den Sommer im Süden buchen!"),
+    ("de", "Schlagwörter: Dürre, Wasser, Landwirtschaft"),
+    ("fr", "Mots-clés : sécheresse, eau"),
 ]
 
 
@@ -363,3 +368,30 @@ ARTICLE_SENTENCES = [
 def test_article_sentences_with_the_same_words_stay(sentence: str) -> None:
     article = extract_article(page("en", f"<p>{sentence}</p>"))
     assert sentence in article.body.split("\n")
+
+
+# A line of links that reads as a teaser for another article is left out; other link lines stay.
+TEASERS = [
+    (
+        "es",
+        "<p><strong>Más:</strong> <a href='/b'>Protesta de agricultores ante el parlamento</a></p>",
+    ),
+    ("en", "<p>Read: <a href='/c'>The drought that emptied the southern reservoirs</a></p>"),
+    ("de", "<p>Lesetipp: <a href='/d'>Wie die Dürre die Ernte im Süden vernichtet hat</a></p>"),
+    ("de", "<p><a href='/e'>&gt;&gt; Bauern protestieren vor dem Landtag &lt;&lt;</a></p>"),
+]
+LINK_LINES_THAT_STAY = [
+    "<p><a href='/f'>Drought leaves reservoirs at their lowest level in decades</a></p>",
+    "<p>Quelle: <a href='https://example.org/plan'>https://example.org/plan</a></p>",
+]
+
+
+@pytest.mark.parametrize(("language", "teaser"), TEASERS)
+def test_a_teaser_line_of_links_is_left_out(language: str, teaser: str) -> None:
+    assert extract_article(page(language, teaser)).body.split("\n") == PROSE[language]
+
+
+@pytest.mark.parametrize("links", LINK_LINES_THAT_STAY)
+def test_other_lines_of_links_stay(links: str) -> None:
+    article = extract_article(page("en", links))
+    assert len(article.body.split("\n")) == len(PROSE["en"]) + 1

@@ -558,14 +558,26 @@ _NOT_ADDED = frozenset({"caption", "link_dense", "promo", "dateline_credit"})
 # Roles of the lines left out of the body: a caption, a promotion box, a newsletter or "read
 # also" line, the site's calls to follow or subscribe, a photo credit are the page's words, not
 # the article's (on the development half of the evaluation data: 42 of 132 wrong snippets gone,
-# none of the article's lost). A correction notice or a wire credit stays whatever holds it.
+# none of the article's lost). A correction notice or a wire credit stays whatever holds it; a
+# line of links is left out when it reads as a teaser (`_TEASER`).
 LEFT_OUT_ROLES = frozenset({"caption", "promo"})
+
+
+# A line of links that opens with a short label and a colon, or with ">>": a teaser for another
+# article ("Lesetipp: ...", "Read: ...", ">> Headline <<"); a list of web addresses is left alone.
+_TEASER = re.compile(r"^(?:\W{0,3}(?:[^\W\d_]+ ){0,2}[^\W\d_]+\s?:\s+|>>)")
+TEASER_MAX_CHARS = 200  # a teaser is one headline; a longer line of links is a paragraph
 
 
 def _left_out(line: str, role: str) -> bool:
     """Whether a line of that role is left out of the body: a sentence that only opens like a
-    promotion ("Read more about the inspection in the report ...") is the article's."""
-    if role not in LEFT_OUT_ROLES or EDGE_NOTICE.search(line):
+    promotion ("Read more about the inspection in the report ...") is the article's; a link-dense
+    line is left out when it reads as a teaser."""
+    if EDGE_NOTICE.search(line):
+        return False
+    if role == "link_dense":
+        return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
+    if role not in LEFT_OUT_ROLES:
         return False
     return not (_is_sentence(line) and PROMO_LINE.match(line) and not SITE_LINE.search(line))
 
