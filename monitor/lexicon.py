@@ -398,6 +398,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bdownload (?:the|our) [\w ]{0,30}apps?\b",
         r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) (?:our|the) [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
+        r"\baffiliate[- ]?links?\b",  # a disclosure box ("This article contains affiliate links")
         r"\ball rights reserved\b",
         r"^(?:photo credits?|copyright)\s*:",
         r"^(?:table of )?contents\W*$",
@@ -461,7 +462,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bwszelkie prawa zastrze[żz]one\b",
         r"^spis tre[śs]ci\W*$",
     ),
-    "*": (r"^©",),  # a copyright or photo credit line in any language
+    # a copyright or photo credit line in any language, or a caption ending with its credit
+    "*": (r"^©", r"©[^.!?©]{1,60}$"),
 }
 SITE_LINE = re.compile(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE

@@ -342,6 +342,8 @@ SITE_LINES = [
     ("de", "Anzeige - Jetzt den Sommer im Süden buchen!"),
     ("de", "Schlagwörter: Dürre, Wasser, Landwirtschaft"),
     ("fr", "Mots-clés : sécheresse, eau"),
+    ("en", "This article contains affiliate links: we may earn a commission."),
+    ("de", "Der ausgetrocknete Stausee im August. © AFP / Max Muster"),
 ]
 
 
