@@ -314,7 +314,7 @@ def test_roles_that_do_not_fit_the_body_are_unknown(codes: str | None, body: str
 SITE_LINES = [
     ("en", "Follow us on Twitter, Facebook and Instagram for the latest news."),
     ("en", "Follow us"),
-    ("en", "Already a subscriber? Log in to read the full article."),
+    ("en", "To read the full story, subscribe from one dollar a week."),
     ("en", "For breaking news alerts, download our free app for iPhone and Android."),
     ("en", "Never miss a story by signing up to our daily newsletter."),
     ("en", "Copyright 2026 Example News Ltd. All rights reserved."),
@@ -397,3 +397,19 @@ def test_a_teaser_line_of_links_is_left_out(language: str, teaser: str) -> None:
 def test_other_lines_of_links_stay(links: str) -> None:
     article = extract_article(page("en", links))
     assert len(article.body.split("\n")) == len(PROSE["en"]) + 1
+
+
+def test_a_paywall_prompt_stays_for_recording_to_read() -> None:
+    # recording tells a paywall from the article by these words (`record.plan.interstitial_reason`)
+    prompt = "Subscribe to continue reading. Already a subscriber? Log in."
+    assert prompt in extract_article(page("en", f"<p>{prompt}</p>")).body.split("\n")
+
+
+def test_a_page_that_is_all_promotion_keeps_its_lines() -> None:
+    lines = ["Sign up for our newsletter", "Follow us on Twitter and Facebook"]
+    html = (
+        "<html><head><title>Newsletter</title></head><body><main><article>"
+        + "".join(f"<p>{line}</p>" for line in lines)
+        + "</article></main></body></html>"
+    )
+    assert extract_article(html).body.split("\n") == lines

@@ -67,6 +67,7 @@ from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
     EDGE_NOTICE,
     FURNITURE_LINE,
+    INTERSTITIAL_TEXT,
     LIST_MARKER,
     PROMO_LINE,
     SEE_ALSO_LINE,
@@ -545,11 +546,19 @@ def _with_second_opinion(
     second = opinion.extractor_lines(text)
     merged = opinion.merge(merged.lines, second, opinion.SECOND_EXTRACTOR, shown, merged.sources)
     roles = line_roles(body, merged.lines, tree)
+    rows = list(zip(merged.lines, merged.sources, roles, strict=True))
+    left_out = [
+        role in _NOT_ADDED if source else _left_out(line, role) for line, source, role in rows
+    ]
     kept = [
         (line, source or role)
-        for line, source, role in zip(merged.lines, merged.sources, roles, strict=True)
-        if not (role in _NOT_ADDED if source else _left_out(line, role))
+        for (line, source, role), out in zip(rows, left_out, strict=True)
+        if not out
     ]
+    if lines and all(out for (_, source, _), out in zip(rows, left_out, strict=True) if not source):
+        # nothing of trafilatura's is left: the page is all promotion (a sign-up page, an
+        # interstitial), and its words are what recording judges it by
+        kept = [(line, role) for line, source, role in rows if not source]
     return [line for line, _ in kept], tuple(role for _, role in kept)
 
 
@@ -559,7 +568,9 @@ _NOT_ADDED = frozenset({"caption", "link_dense", "promo", "dateline_credit"})
 # also" line, the site's calls to follow or subscribe, a photo credit are the page's words, not
 # the article's (on the development half of the evaluation data: 42 of 132 wrong snippets gone,
 # none of the article's lost). A correction notice or a wire credit stays whatever holds it; a
-# line of links is left out when it reads as a teaser (`_TEASER`).
+# line of links is left out when it reads as a teaser (`_TEASER`). A line naming a paywall or an
+# interstitial stays (`monitor.record.plan.interstitial_reason` reads it), and a body that would
+# lose every line of trafilatura's keeps them.
 LEFT_OUT_ROLES = frozenset({"caption", "promo"})
 
 
@@ -573,8 +584,8 @@ def _left_out(line: str, role: str) -> bool:
     """Whether a line of that role is left out of the body: a sentence that only opens like a
     promotion ("Read more about the inspection in the report ...") is the article's; a link-dense
     line is left out when it reads as a teaser."""
-    if EDGE_NOTICE.search(line):
-        return False
+    if EDGE_NOTICE.search(line) or INTERSTITIAL_TEXT.search(line):
+        return False  # a notice is the article's; a paywall's words tell recording what it is
     if role == "link_dense":
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
     if role not in LEFT_OUT_ROLES:
