@@ -381,6 +381,93 @@ BYLINE_SEPARATOR = re.compile(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
 PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
+
+# --- the site speaking to its reader ------------------------------------------------------------
+# Lines a site's template writes into the article container wherever they stand in a short line
+# (`monitor.extract.roles.PROMO_MAX_CHARS`): calls to follow, join, subscribe or log in, paywall
+# prompts, pointers to more topics, photo credits and copyright lines, a table of contents's title,
+# advertisement labels and the category and tag lines of a post. Not the article's words:
+# such a line is a promotion (role "promo") and is left out of the body.
+SITE_LINES: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"\bfollow (?:us|[\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram|linkedin|tiktok"
+        r"|youtube|telegram|whatsapp|threads|bluesky|x)\b",
+        r"^follow us(?: on)?\W*$",  # alone on its line, the links to the networks after it
+        r"\b(?:already a subscriber|subscribe now|please subscribe)\b",
+        r"\bto (?:view|read|continue reading) the full (?:story|article)\b",
+        r"\bdownload (?:the|our) [\w ]{0,30}apps?\b",
+        r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) (?:our|the) [\w ]{0,30}newsletters?\b",
+        r"\bsubmit a letter to the editor\b",
+        r"\baffiliate[- ]?links?\b",  # a disclosure box ("This article contains affiliate links")
+        r"\ball rights reserved\b",
+        r"^(?:photo credits?|copyright)\s*:",
+        r"^(?:table of )?contents\W*$",
+        r"^(?:advertisement|sponsored)\s*[-–—:|]\s",
+        r"^(?:tags?|categor(?:y|ies)|filed under|posted in|release date|last modified)\s*:",
+    ),
+    "es": (
+        r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
+        r"^s[ií]guenos(?: en)?\W*$",
+        r"\bcanal de (?:telegram|youtube|whatsapp)\b",
+        r"\bhazte (?:miembro|socio|suscriptor)\b",
+        r"^suscr[ií]bete\b",
+        r"\b[úu]nete (?:a|al|desde|en)\b",
+        r"\btodos los derechos reservados\b",
+        r"^(?:cr[ée]ditos? (?:de )?(?:la )?fotos?|fotos?)\s*:",
+        r"^[íi]ndice\W*$",
+        r"^publicidad\s*[-–—:|]\s",
+        r"^(?:etiquetas|categor[ií]as?)\s*:",
+    ),
+    "de": (
+        r"\bfolg(?:en sie|e|t) uns\b",
+        r"\bnewsletter (?:anmelden|abonnieren|bestellen)\b",
+        r"\bnicht eingeloggt\b",
+        r"^jetzt (?:abonnieren|anmelden|registrieren)\b",
+        r"\bk[öo]nnte (?:dich|sie|euch) auch interessieren\b",
+        r"^(?:mehr|weitere)(?: \w+){0,3} themen\b",
+        r"^top-?themen\b",
+        r"\balle rechte vorbehalten\b",
+        r"^(?:fotos?|bild|beitragsbild|bildquelle|titelbild)\s*:",
+        r"^inhalt(?:sverzeichnis)?\W*$",
+        r"^(?:anzeige|werbung)\s*[-–—:|]\s",
+        r"^(?:schlagw[öo]rter|stichw[öo]rter|kategorien?|ver[öo]ffentlich(?:ung|t)(?: am)?)\s*:",
+    ),
+    "fr": (
+        r"\bsuivez-nous\b",
+        r"\bpour (?:lire la suite|acc[ée]der en illimit[ée])",
+        r"\bd[ée]j[àa] abonn[ée]",
+        r"^(?:abonnez|inscrivez)-vous\b",
+        r"\btous droits r[ée]serv[ée]s\b",
+        r"^cr[ée]dits? photos?\s*:",
+        r"^sommaire\W*$",
+        r"^publicit[ée]\s*[-–—:|]\s",
+        r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
+    ),
+    "pt": (
+        r"\bsiga-nos\b",
+        r"^(?:assine|inscreva-se)\b",
+        r"\bj[áa] [ée] assinante\b",
+        r"\btodos os direitos reservados\b",
+        r"^cr[ée]ditos? (?:da )?fotos?\s*:",
+    ),
+    "it": (
+        r"\bseguici su\b",
+        r"^(?:iscriviti|abbonati)\b",
+        r"\bsei gi[àa] abbonato\b",
+        r"\btutti i diritti riservati\b",
+        r"^credito fotografico\s*:",
+    ),
+    "pl": (
+        r"\bzapraszamy (?:też |także |również )?do (?:subskrypcji|obserwowania)\b",
+        r"\bwszelkie prawa zastrze[żz]one\b",
+        r"^spis tre[śs]ci\W*$",
+    ),
+    # a copyright or photo credit line in any language, or a caption ending with its credit
+    "*": (r"^©", r"©[^.!?©]{1,60}$"),
+}
+SITE_LINE = re.compile(
+    "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
+)
 BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
 
 # --- datelines and credit lines -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from lxml import etree
 from lxml.html import fromstring
 
 from monitor.extract.article import ROLES, Article, decode_roles, encode_roles
-from monitor.extract.extraction import extract_article
+from monitor.extract.extraction import LEFT_OUT_ROLES, extract_article
 from monitor.extract.roles import line_roles
 
 PROSE = {
@@ -143,8 +143,8 @@ CASES = [
     ),
     (
         "es",
-        "<p><strong>Más:</strong> <a href='/b'>Protesta de agricultores ante el parlamento</a></p>",
-        "Más: Protesta de agricultores ante el parlamento",
+        "<p><a href='/b'>Protesta de agricultores ante el parlamento</a> <em>(vídeo)</em></p>",
+        "Protesta de agricultores ante el parlamento (vídeo)",
         "link_dense",
     ),
     (
@@ -175,9 +175,15 @@ CASES = [
 def test_each_role_is_recognised(language: str, extra: str, line: str | None, role: str) -> None:
     # a credit line closes the story; everything else sits among its paragraphs
     where = len(PROSE[language]) if role == "dateline_credit" and line is None else 2
-    article = extract_article(page(language, extra, where=where))
+    html = page(language, extra, where=where)
+    article = extract_article(html)
     line = line or "(Reporting by Ana Ruiz; Editing by Tom Brown)"
-    assert roles_by_line(article).get(line) == role, roles_by_line(article)
+    if role in LEFT_OUT_ROLES:  # a caption or a promotion is read as one, and left out
+        lines = [*PROSE[language], line]
+        assert line_roles(None, lines, fromstring(html))[-1] == role
+        assert article.body.split("\n") == PROSE[language]
+    else:
+        assert roles_by_line(article).get(line) == role, roles_by_line(article)
 
 
 @pytest.mark.parametrize("language", sorted(PROSE))
@@ -192,7 +198,8 @@ def test_roles_are_aligned_with_the_body_lines() -> None:
     article = extract_article(page("en", extras))
     assert len(article.roles) == len(article.body.split("\n"))
     assert set(article.roles) <= set(ROLES)
-    assert {"heading", "list_item", "blockquote", "table", "caption", "promo"} <= set(article.roles)
+    assert {"heading", "list_item", "blockquote", "table", "link_dense"} <= set(article.roles)
+    assert not LEFT_OUT_ROLES & set(article.roles)
 
 
 def test_a_page_without_text_has_no_roles() -> None:
@@ -300,3 +307,109 @@ def test_roles_are_stored_as_one_letter_per_line() -> None:
 )
 def test_roles_that_do_not_fit_the_body_are_unknown(codes: str | None, body: str) -> None:
     assert decode_roles(codes, body) == ()
+
+
+# --- the site's words to its reader, left out of the body ---------------------------------------
+# (language, a line a site's template writes among the article's paragraphs)
+SITE_LINES = [
+    ("en", "Follow us on Twitter, Facebook and Instagram for the latest news."),
+    ("en", "Follow us"),
+    ("en", "To read the full story, subscribe from one dollar a week."),
+    ("en", "For breaking news alerts, download our free app for iPhone and Android."),
+    ("en", "Never miss a story by signing up to our daily newsletter."),
+    ("en", "Copyright 2026 Example News Ltd. All rights reserved."),
+    ("en", "© Example News / Jane Roe"),
+    ("en", "We want to hear from you. Submit a letter to the editor."),
+    ("es", "Síguenos en Telegram y recibe las noticias al instante."),
+    ("es", "¿Tienes Telegram? Únete a nuestro canal de Telegram."),
+    ("es", "Hazte socio y disfruta de beneficios exclusivos"),
+    ("es", "Créditos de foto: Ana Ruiz"),
+    ("de", "Folgen Sie uns auf Facebook und Instagram!"),
+    ("de", "Jetzt zum Newsletter anmelden"),
+    ("de", "Sie sind aktuell nicht eingeloggt."),
+    ("de", "Das könnte Sie auch interessieren:"),
+    ("de", "Weitere aktuelle Themen aus der Region"),
+    ("de", "Bildquelle: Max Muster"),
+    ("de", "© 2026 Beispiel-Verlag. Alle Rechte vorbehalten."),
+    ("fr", "Suivez-nous sur Facebook et Instagram."),
+    ("fr", "Pour lire la suite, abonnez-vous à partir de 1 €."),
+    ("fr", "Crédits photos : Jean Dupont"),
+    ("pt", "Siga-nos no Instagram e no Facebook."),
+    ("it", "Seguici su Facebook e Instagram."),
+    ("pl", "Zapraszamy też do subskrypcji naszego tygodnika."),
+    ("en", "Table of contents"),
+    ("en", "Tags: drought, water, farming"),
+    ("de", "Anzeige - Jetzt den Sommer im Süden buchen!"),
+    ("de", "Schlagwörter: Dürre, Wasser, Landwirtschaft"),
+    ("fr", "Mots-clés : sécheresse, eau"),
+    ("en", "This article contains affiliate links: we may earn a commission."),
+    ("de", "Der ausgetrocknete Stausee im August. © AFP / Max Muster"),
+]
+
+
+@pytest.mark.parametrize(("language", "line"), SITE_LINES)
+def test_the_sites_words_to_its_reader_are_left_out(language: str, line: str) -> None:
+    prose = PROSE.get(language, PROSE["en"])
+    article = extract_article(page(language if language in PROSE else "en", f"<p>{line}</p>"))
+    assert article.body.split("\n") == prose
+
+
+# Sentences of an article that use the same words, and stay.
+ARTICLE_SENTENCES = [
+    "Investors will follow the company's results on Thursday closely, analysts said.",
+    "The club said it would download the footage and hand it to the police on Monday.",
+    "Der Minister sagte, die Opposition werde dem Plan nicht folgen, und verließ den Saal.",
+    "La ministra pidió a los vecinos que se unan a la campaña de ahorro de agua este verano.",
+    "Le journal a publié un rectificatif et présenté ses excuses à ses lecteurs mardi.",
+    "Correction: an earlier version of this article misstated the reservoir's capacity. "
+    "All rights reserved by the reservoir's operator were also misstated.",
+]
+
+
+@pytest.mark.parametrize("sentence", ARTICLE_SENTENCES)
+def test_article_sentences_with_the_same_words_stay(sentence: str) -> None:
+    article = extract_article(page("en", f"<p>{sentence}</p>"))
+    assert sentence in article.body.split("\n")
+
+
+# A line of links that reads as a teaser for another article is left out; other link lines stay.
+TEASERS = [
+    (
+        "es",
+        "<p><strong>Más:</strong> <a href='/b'>Protesta de agricultores ante el parlamento</a></p>",
+    ),
+    ("en", "<p>Read: <a href='/c'>The drought that emptied the southern reservoirs</a></p>"),
+    ("de", "<p>Lesetipp: <a href='/d'>Wie die Dürre die Ernte im Süden vernichtet hat</a></p>"),
+    ("de", "<p><a href='/e'>&gt;&gt; Bauern protestieren vor dem Landtag &lt;&lt;</a></p>"),
+]
+LINK_LINES_THAT_STAY = [
+    "<p><a href='/f'>Drought leaves reservoirs at their lowest level in decades</a></p>",
+    "<p>Quelle: <a href='https://example.org/plan'>https://example.org/plan</a></p>",
+]
+
+
+@pytest.mark.parametrize(("language", "teaser"), TEASERS)
+def test_a_teaser_line_of_links_is_left_out(language: str, teaser: str) -> None:
+    assert extract_article(page(language, teaser)).body.split("\n") == PROSE[language]
+
+
+@pytest.mark.parametrize("links", LINK_LINES_THAT_STAY)
+def test_other_lines_of_links_stay(links: str) -> None:
+    article = extract_article(page("en", links))
+    assert len(article.body.split("\n")) == len(PROSE["en"]) + 1
+
+
+def test_a_paywall_prompt_stays_for_recording_to_read() -> None:
+    # recording tells a paywall from the article by these words (`record.plan.interstitial_reason`)
+    prompt = "Subscribe to continue reading. Already a subscriber? Log in."
+    assert prompt in extract_article(page("en", f"<p>{prompt}</p>")).body.split("\n")
+
+
+def test_a_page_that_is_all_promotion_keeps_its_lines() -> None:
+    lines = ["Sign up for our newsletter", "Follow us on Twitter and Facebook"]
+    html = (
+        "<html><head><title>Newsletter</title></head><body><main><article>"
+        + "".join(f"<p>{line}</p>" for line in lines)
+        + "</article></main></body></html>"
+    )
+    assert extract_article(html).body.split("\n") == lines

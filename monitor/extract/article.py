@@ -29,8 +29,10 @@ EXTRACTOR = "trafilatura"
 # dropped; the precision run only runs on bodies long enough for its edges to count; 8: the
 # modified date and the byline the page declares (`monitor/extract/metadata.py`), and the
 # standfirst shown before the body's first paragraph is a body line of its own (role
-# "standfirst", `monitor/extract/standfirst.py`).
-EXTRACTION_REVISION = 8
+# "standfirst", `monitor/extract/standfirst.py`); 9: captions and promotion lines are left out of
+# the body, and the site's words to its reader (calls to follow or subscribe, paywall prompts,
+# photo credits, copyright lines: `lexicon.SITE_LINES`) are promotion lines.
+EXTRACTION_REVISION = 9
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -13,7 +13,8 @@ Roles, first that fits wins:
    names a caption or a photo credit.
 3. `promo`: in an <aside>, <nav> or <footer>, or a container named for newsletters, promotions,
    related or recommended stories; or a short line opening with a promotional phrase
-   (`lexicon.PROMO`: "Sign up", "Lire aussi", "Leia também"...).
+   (`lexicon.PROMO`: "Sign up", "Lire aussi", "Leia também"...) or holding the site's words to its
+   reader (`lexicon.SITE_LINES`: "Follow us on", "Alle Rechte vorbehalten", a photo credit...).
 4. `link_dense`: most of the line's text is link text on the page (trafilatura drops links from
    its output, `include_links` would change the text; the page's <a> elements are read instead),
    or the line's element sits inside a link (a teaser: `<a href><h3>Headline</h3></a>`).
@@ -36,7 +37,14 @@ from lxml.html import HtmlElement
 
 from monitor.compare.credits import CREDIT_MAX_CHARS, DATELINE_MAX_CHARS
 from monitor.extract.extraction import _key
-from monitor.lexicon import BYLINE_OPENER, CREDIT, DATELINE, FURNITURE_LINE, PROMO_LINE
+from monitor.lexicon import (
+    BYLINE_OPENER,
+    CREDIT,
+    DATELINE,
+    FURNITURE_LINE,
+    PROMO_LINE,
+    SITE_LINE,
+)
 
 # trafilatura's XML tags and the role of a line they hold; an ancestor's role comes first
 # (a paragraph inside a quote is a blockquote line).
@@ -135,7 +143,9 @@ def _text_role(line: str) -> str:
         and not line.endswith((".", "!", "?"))
     ):
         return "dateline_credit"
-    if len(line) <= PROMO_MAX_CHARS and (PROMO_LINE.match(line) or FURNITURE_LINE.match(line)):
+    if len(line) <= PROMO_MAX_CHARS and (
+        PROMO_LINE.match(line) or FURNITURE_LINE.match(line) or SITE_LINE.search(line)
+    ):
         return "promo"
     return ""
 
