@@ -195,6 +195,44 @@ def test_an_h1_inside_the_article_is_read_whatever_wraps_the_article(
     assert visible_h1s(tree) == (["Night trains return to the north"] if shown else [])
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # related articles, each an <article> with its <h1>, in an aside or the page's footer:
+        # the article element is the teaser's, not the page's
+        f"<aside><article>{H1}</article></aside>",
+        f"<footer><article>{H1}</article></footer>",
+        f"<article><h2>Council approves the budget</h2><aside><article>{H1}</article></aside>"
+        "</article>",
+    ],
+)
+def test_a_teaser_h1_in_an_aside_or_footer_is_no_headline_even_inside_its_own_article(
+    body: str,
+) -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import visible_h1s
+
+    tree = _parse(f"<html><body>{body}<p>Text.</p></body></html>")
+    assert tree is not None
+    assert visible_h1s(tree) == []
+
+
+@pytest.mark.parametrize(
+    ("short_h1s", "declared"),
+    [
+        # the site's name in an <h1> (a logo) is one word away from a two-word title
+        (["DER SPIEGEL"], ["Der Absturz - DER SPIEGEL"]),
+        (["Der Spiegel", "Der Absturz"], ["Der Absturz"]),
+        # the page shows the title as declared: another short <h1> one word away is not it
+        (["Die Zeit", "Die Wende"], ["Die Wende"]),
+    ],
+)
+def test_a_site_name_h1_one_word_away_from_a_short_title_is_not_the_headline(
+    short_h1s: list[str], declared: list[str]
+) -> None:
+    assert choose_headline([], declared, ["DER SPIEGEL"], short_h1s) == declared[0].split(" - ")[0]
+
+
 def test_past_the_h1_bound_the_declared_title_stands() -> None:
     from monitor.extract.headline import MAX_H1
 

@@ -59,6 +59,8 @@ MAX_JSON_LD_OBJECTS = 100
 # A site name longer than this is a sentence (a description put in og:site_name), never stripped.
 MAX_AFFIX_WORDS = 6
 _NOT_HEADLINE_PLACES = frozenset({"a", "nav", "footer", "aside", "button", "label"})
+# What a menu left open by the page wraps around the article once parsed (`_ancestors_in_article`).
+_MENU_WRAPPERS = frozenset({"a", "nav"})
 _TOKEN = re.compile(r"\w+")
 
 
@@ -212,10 +214,16 @@ def choose_headline(
         if any(_agrees(heading, title) for title in bare):
             return heading
     # A short <h1> ("Will Smith") agrees with no title once one of its words is rewritten on
-    # the page while the metadata stays; it is the headline when that is all that differs.
-    for heading in [*headings, *(strip_site_affixes(h, affixes) for h in short_h1s if h)]:
-        if bare and _one_word_rewritten(heading, bare[0]):
-            return heading
+    # the page while the metadata stays; it is the headline when that is all that differs. Not
+    # the site's name (a logo: "DER SPIEGEL" is one word from "Der Absturz"), nor when the page
+    # also shows the title as declared.
+    names = {_key(a) for a in affixes}
+    shown = [strip_site_affixes(h, affixes) for h in short_h1s if h]
+    candidates = [h for h in [*headings, *shown] if _key(h) not in names]
+    if bare and not any(_key(h) == _key(bare[0]) for h in candidates):
+        for heading in candidates:
+            if _one_word_rewritten(heading, bare[0]):
+                return heading
     if len(headings) == 1:
         return headings[0]
     return titles[0] if titles else ""
@@ -310,13 +318,16 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
 
 
 def _ancestors_in_article(element: HtmlElement) -> Iterable[HtmlElement]:
-    """The element's ancestors up to its article (`<article>`, `<main>`): an <h1> inside the
-    article is no logo, even when a menu left open by the page (unclosed `<li>`) wraps it all
-    in a `<nav>` or a link once parsed."""
+    """The element's ancestors, less the `<nav>` and links above its article (`<article>`,
+    `<main>`): an <h1> inside the article is no logo, even when a menu left open by the page
+    (unclosed `<li>`) wraps it all in a `<nav>` or a link once parsed. An `<aside>` or a
+    `<footer>` above an article still counts: related articles are teasers there."""
+    inside = True
     for ancestor in element.iterancestors():
-        yield ancestor
+        if inside or ancestor.tag not in _MENU_WRAPPERS:
+            yield ancestor  # past the article, an aside or a footer still holds only teasers
         if ancestor.tag in ("article", "main"):
-            return
+            inside = False
 
 
 def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterable[str] = ()) -> str:
