@@ -53,6 +53,24 @@ def test_words_after_a_quotation_inside_a_quotation_are_still_quoted(
     assert kinds(sentence, sentence.replace(old, new, 1)) == expected
 
 
+UNBALANCED_THEN_PROSE = [
+    # A closing mark typed after a space opens nothing: the quotation ends there, and the next
+    # sentence of the paragraph is not quoted.
+    ("en", 'The reports depicted "technical challenges and schedule delays ". The agency said it '
+     "would answer on Monday.", "on Monday", "by the end of the week", False),
+    # A quotation left open by a stray mark ends where the next sentence opens a new one.
+    ("en", 'A sample came in called "Glasgow ("No Place Like Home"). "It grabbed me by the heart '
+     'the moment I heard it," he said.', "heart", "soul", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "paragraph", "old", "new", "quoted"), UNBALANCED_THEN_PROSE)
+def test_a_stray_quotation_mark_leaves_the_next_sentence_as_it_is(
+    language: str, paragraph: str, old: str, new: str, quoted: bool
+) -> None:
+    assert ("quote" in kinds(paragraph, paragraph.replace(old, new, 1))) is quoted
+
+
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), QUOTE_STYLES)
 def test_words_changed_inside_a_quotation_of_any_style_are_a_quote_edit(
     language: str, sentence: str, old: str, new: str
