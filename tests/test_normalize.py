@@ -35,6 +35,23 @@ def test_normalize_text(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
 
 
+# A run of spaces this long costs seconds per pass to a pattern that tries every space of it
+# as the start of the spacing before a closing guillemet; one pass over it costs microseconds.
+LONG_RUN = 200_000
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a" + " " * LONG_RUN + "b", "a b"),
+        ("a" + "\n \n" * LONG_RUN + "b", "a\nb"),
+        ("« Oui" + " " * LONG_RUN + "»", '"Oui"'),
+    ],
+)
+def test_a_long_run_of_spaces_is_normalised_in_one_pass(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
 @given(st.text())
 def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalize_text(text)
