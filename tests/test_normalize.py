@@ -20,6 +20,8 @@ from monitor.compare.normalize import (
         ("It\u2019s", "It's"),
         ("\u00abHola\u00bb, dijo", '"Hola", dijo'),
         ("Il a dit « non ».", 'Il a dit "non".'),
+        ("qualifié d'« inacceptable »", 'qualifié d\'"inacceptable"'),
+        ("l’« affaire »", 'l\'"affaire"'),
         # German guillemets face inwards: the spaces outside them stay
         ("Das heiße nicht, »dass wir« und mehr", 'Das heiße nicht, "dass wir" und mehr'),
         ("»Jaegers Grenze« erfunden", '"Jaegers Grenze" erfunden'),

@@ -71,6 +71,28 @@ def test_a_stray_quotation_mark_leaves_the_next_sentence_as_it_is(
     assert ("quote" in kinds(paragraph, paragraph.replace(old, new, 1))) is quoted
 
 
+ELIDED_BEFORE_A_QUOTATION = [
+    # French elides the article before a quotation: d'« … », l'« … », qu'« … »
+    ("fr", "Le ministre a qualifié la décision d'« inacceptable » hier soir à Paris.",
+     "inacceptable", "injuste", True),
+    ("fr", "Le ministre a qualifié la décision d’« inacceptable » hier soir à Paris.",
+     "hier soir", "mardi", False),
+    ("fr", "Il parle de l'«affaire Dupont» depuis des semaines à la radio.", "affaire", "histoire",
+     True),
+    ("fr", "Il parle de l'«affaire Dupont» depuis des semaines à la radio.", "des semaines",
+     "trois mois", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "old", "new", "quoted"), ELIDED_BEFORE_A_QUOTATION
+)
+def test_a_quotation_after_an_elided_article_is_read_as_one(
+    language: str, sentence: str, old: str, new: str, quoted: bool
+) -> None:
+    assert ("quote" in kinds(sentence, sentence.replace(old, new, 1))) is quoted
+
+
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), QUOTE_STYLES)
 def test_words_changed_inside_a_quotation_of_any_style_are_a_quote_edit(
     language: str, sentence: str, old: str, new: str

@@ -1,7 +1,8 @@
 """Where quotations are, in text normalised to straight quotes (“ ” „ « » ‹ › 「 」 become ").
 
 Direction is read from the spacing around each mark: a mark followed by a word and preceded by a
-space, a line start or an opening bracket opens a quotation; any other mark closes one. News
+space, a line start or an opening bracket opens a quotation, as does one between an elided article
+and a letter (d'"inacceptable"); any other mark closes one. News
 quotations often run over several sentences, so the state is carried from one sentence of a
 paragraph to the next (`open_at_start`).
 
@@ -30,6 +31,8 @@ Spans = tuple[tuple[int, int], ...]
 def _opens(text: str, position: int) -> bool:
     before = text[position - 1] if position else " "
     after = text[position + 1] if position + 1 < len(text) else " "
+    if before == "'" and position > 1 and text[position - 2].isalpha():
+        return after.isalpha()  # an article elided before it: d'"inacceptable", l'"affaire"
     return before in _BEFORE_OPENING and not after.isspace()
 
 
