@@ -204,6 +204,10 @@ def test_an_h1_inside_the_article_is_read_whatever_wraps_the_article(
         f"<footer><article>{H1}</article></footer>",
         f"<article><h2>Council approves the budget</h2><aside><article>{H1}</article></aside>"
         "</article>",
+        # teaser cards after the page's article, each a link or a menu of its own
+        f"<article><h2>Council approves the budget</h2></article><a href='/b'><article>{H1}"
+        "</article></a>",
+        f"<main><h2>Council approves the budget</h2></main><nav><article>{H1}</article></nav>",
     ],
 )
 def test_a_teaser_h1_in_an_aside_or_footer_is_no_headline_even_inside_its_own_article(
@@ -231,6 +235,22 @@ def test_a_site_name_h1_one_word_away_from_a_short_title_is_not_the_headline(
     short_h1s: list[str], declared: list[str]
 ) -> None:
     assert choose_headline([], declared, ["DER SPIEGEL"], short_h1s) == declared[0].split(" - ")[0]
+
+
+@pytest.mark.parametrize(
+    "home", ["/", "https://www.zeit.de/", "https://www.zeit.de", "//www.zeit.de/"]
+)
+def test_a_logo_h1_linking_home_is_no_headline_whatever_the_link_spells(home: str) -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import page_headline
+
+    tree = _parse(
+        '<html><head><meta property="og:title" content="Die Wende"></head><body><header>'
+        f'<h1><a href="{home}">Die Zeit</a></h1></header><article><h2>Die Wende</h2><p>Text.</p>'
+        "</article></body></html>"
+    )
+    assert tree is not None
+    assert page_headline(tree) == "Die Wende"
 
 
 def test_past_the_h1_bound_the_declared_title_stands() -> None:

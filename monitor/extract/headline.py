@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from monitor.compare.normalize import comparison_key
 
@@ -309,7 +310,7 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
         if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
             continue
         link = h1.find(".//a")
-        if link is not None and link.get("href") in ("/", "./", ""):
+        if link is not None and _links_home(link.get("href")):
             continue  # the site's name linking home
         text = " ".join(h1.text_content().split())
         if len(text.split()) >= min_words:
@@ -317,17 +318,34 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _ancestors_in_article(element: HtmlElement) -> Iterable[HtmlElement]:
-    """The element's ancestors, less the `<nav>` and links above its article (`<article>`,
-    `<main>`): an <h1> inside the article is no logo, even when a menu left open by the page
-    (unclosed `<li>`) wraps it all in a `<nav>` or a link once parsed. An `<aside>` or a
-    `<footer>` above an article still counts: related articles are teasers there."""
-    inside = True
-    for ancestor in element.iterancestors():
-        if inside or ancestor.tag not in _MENU_WRAPPERS:
-            yield ancestor  # past the article, an aside or a footer still holds only teasers
+def _links_home(href: str | None) -> bool:
+    """Whether a link goes to a site's home page: "/", "./", "", "https://site.example/"."""
+    if href is None or href.strip().startswith("#"):
+        return False
+    parts = urlsplit(href.strip())
+    return parts.path in ("", "/", "./") and not parts.query
+
+
+def _ancestors_in_article(element: HtmlElement) -> list[HtmlElement]:
+    """The element's ancestors, less the `<nav>` and links above the page's article (its first
+    `<article>` or `<main>`): an <h1> inside the article is no logo, even when a menu left open
+    by the page (unclosed `<li>`) wraps it all in a `<nav>` or a link once parsed. Above any
+    other article (a teaser card in a link, a related list in a menu, an aside or a footer),
+    every ancestor counts."""
+    ancestors = list(element.iterancestors())
+    for index, ancestor in enumerate(ancestors):
         if ancestor.tag in ("article", "main"):
-            inside = False
+            if not _is_first_article(ancestor):
+                break
+            outside = ancestors[index + 1 :]
+            return ancestors[: index + 1] + [a for a in outside if a.tag not in _MENU_WRAPPERS]
+    return ancestors
+
+
+def _is_first_article(article: HtmlElement) -> bool:
+    """Whether no `<article>` or `<main>` comes before `article` but its own ancestors."""
+    first = next(article.getroottree().iter("article", "main"), None)
+    return first is not None and (first == article or first in article.iterancestors())
 
 
 def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterable[str] = ()) -> str:
