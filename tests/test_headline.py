@@ -253,6 +253,17 @@ def test_a_logo_h1_linking_home_is_no_headline_whatever_the_link_spells(home: st
     assert page_headline(tree) == "Die Wende"
 
 
+def test_an_h1_link_no_url_parser_reads_is_kept() -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import visible_h1s
+
+    tree = _parse(
+        '<html><body><h1><a href="http://[::1">Night trains return</a></h1></body></html>'
+    )
+    assert tree is not None
+    assert visible_h1s(tree) == ["Night trains return"]
+
+
 def test_past_the_h1_bound_the_declared_title_stands() -> None:
     from monitor.extract.headline import MAX_H1
 

@@ -322,7 +322,10 @@ def _links_home(href: str | None) -> bool:
     """Whether a link goes to a site's home page: "/", "./", "", "https://site.example/"."""
     if href is None or href.strip().startswith("#"):
         return False
-    parts = urlsplit(href.strip())
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:  # "http://[::1": no URL, so no home page
+        return False
     return parts.path in ("", "/", "./") and not parts.query
 
 
