@@ -195,6 +195,75 @@ def test_an_h1_inside_the_article_is_read_whatever_wraps_the_article(
     assert visible_h1s(tree) == (["Night trains return to the north"] if shown else [])
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # related articles, each an <article> with its <h1>, in an aside or the page's footer:
+        # the article element is the teaser's, not the page's
+        f"<aside><article>{H1}</article></aside>",
+        f"<footer><article>{H1}</article></footer>",
+        f"<article><h2>Council approves the budget</h2><aside><article>{H1}</article></aside>"
+        "</article>",
+        # teaser cards after the page's article, each a link or a menu of its own
+        f"<article><h2>Council approves the budget</h2></article><a href='/b'><article>{H1}"
+        "</article></a>",
+        f"<main><h2>Council approves the budget</h2></main><nav><article>{H1}</article></nav>",
+    ],
+)
+def test_a_teaser_h1_in_an_aside_or_footer_is_no_headline_even_inside_its_own_article(
+    body: str,
+) -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import visible_h1s
+
+    tree = _parse(f"<html><body>{body}<p>Text.</p></body></html>")
+    assert tree is not None
+    assert visible_h1s(tree) == []
+
+
+@pytest.mark.parametrize(
+    ("short_h1s", "declared"),
+    [
+        # the site's name in an <h1> (a logo) is one word away from a two-word title
+        (["DER SPIEGEL"], ["Der Absturz - DER SPIEGEL"]),
+        (["Der Spiegel", "Der Absturz"], ["Der Absturz"]),
+        # the page shows the title as declared: another short <h1> one word away is not it
+        (["Die Zeit", "Die Wende"], ["Die Wende"]),
+    ],
+)
+def test_a_site_name_h1_one_word_away_from_a_short_title_is_not_the_headline(
+    short_h1s: list[str], declared: list[str]
+) -> None:
+    assert choose_headline([], declared, ["DER SPIEGEL"], short_h1s) == declared[0].split(" - ")[0]
+
+
+@pytest.mark.parametrize(
+    "home", ["/", "https://www.zeit.de/", "https://www.zeit.de", "//www.zeit.de/"]
+)
+def test_a_logo_h1_linking_home_is_no_headline_whatever_the_link_spells(home: str) -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import page_headline
+
+    tree = _parse(
+        '<html><head><meta property="og:title" content="Die Wende"></head><body><header>'
+        f'<h1><a href="{home}">Die Zeit</a></h1></header><article><h2>Die Wende</h2><p>Text.</p>'
+        "</article></body></html>"
+    )
+    assert tree is not None
+    assert page_headline(tree) == "Die Wende"
+
+
+def test_an_h1_link_no_url_parser_reads_is_kept() -> None:
+    from monitor.extract.extraction import _parse
+    from monitor.extract.headline import visible_h1s
+
+    tree = _parse(
+        '<html><body><h1><a href="http://[::1">Night trains return</a></h1></body></html>'
+    )
+    assert tree is not None
+    assert visible_h1s(tree) == ["Night trains return"]
+
+
 def test_past_the_h1_bound_the_declared_title_stands() -> None:
     from monitor.extract.headline import MAX_H1
 

@@ -20,6 +20,8 @@ from monitor.compare.normalize import (
         ("It\u2019s", "It's"),
         ("\u00abHola\u00bb, dijo", '"Hola", dijo'),
         ("Il a dit « non ».", 'Il a dit "non".'),
+        ("qualifié d'« inacceptable »", 'qualifié d\'"inacceptable"'),
+        ("l’« affaire »", 'l\'"affaire"'),
         # German guillemets face inwards: the spaces outside them stay
         ("Das heiße nicht, »dass wir« und mehr", 'Das heiße nicht, "dass wir" und mehr'),
         ("»Jaegers Grenze« erfunden", '"Jaegers Grenze" erfunden'),
@@ -32,6 +34,23 @@ from monitor.compare.normalize import (
     ],
 )
 def test_normalize_text(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+# A run of spaces this long costs seconds per pass to a pattern that tries every space of it
+# as the start of the spacing before a closing guillemet; one pass over it costs microseconds.
+LONG_RUN = 200_000
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a" + " " * LONG_RUN + "b", "a b"),
+        ("a" + "\n \n" * LONG_RUN + "b", "a\nb"),
+        ("« Oui" + " " * LONG_RUN + "»", '"Oui"'),
+    ],
+)
+def test_a_long_run_of_spaces_is_normalised_in_one_pass(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
 
 

@@ -53,6 +53,46 @@ def test_words_after_a_quotation_inside_a_quotation_are_still_quoted(
     assert kinds(sentence, sentence.replace(old, new, 1)) == expected
 
 
+UNBALANCED_THEN_PROSE = [
+    # A closing mark typed after a space opens nothing: the quotation ends there, and the next
+    # sentence of the paragraph is not quoted.
+    ("en", 'The reports depicted "technical challenges and schedule delays ". The agency said it '
+     "would answer on Monday.", "on Monday", "by the end of the week", False),
+    # A quotation left open by a stray mark ends where the next sentence opens a new one.
+    ("en", 'A sample came in called "Glasgow ("No Place Like Home"). "It grabbed me by the heart '
+     'the moment I heard it," he said.', "heart", "soul", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "paragraph", "old", "new", "quoted"), UNBALANCED_THEN_PROSE)
+def test_a_stray_quotation_mark_leaves_the_next_sentence_as_it_is(
+    language: str, paragraph: str, old: str, new: str, quoted: bool
+) -> None:
+    assert ("quote" in kinds(paragraph, paragraph.replace(old, new, 1))) is quoted
+
+
+ELIDED_BEFORE_A_QUOTATION = [
+    # French elides the article before a quotation: d'« … », l'« … », qu'« … »
+    ("fr", "Le ministre a qualifié la décision d'« inacceptable » hier soir à Paris.",
+     "inacceptable", "injuste", True),
+    ("fr", "Le ministre a qualifié la décision d’« inacceptable » hier soir à Paris.",
+     "hier soir", "mardi", False),
+    ("fr", "Il parle de l'«affaire Dupont» depuis des semaines à la radio.", "affaire", "histoire",
+     True),
+    ("fr", "Il parle de l'«affaire Dupont» depuis des semaines à la radio.", "des semaines",
+     "trois mois", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "old", "new", "quoted"), ELIDED_BEFORE_A_QUOTATION
+)
+def test_a_quotation_after_an_elided_article_is_read_as_one(
+    language: str, sentence: str, old: str, new: str, quoted: bool
+) -> None:
+    assert ("quote" in kinds(sentence, sentence.replace(old, new, 1))) is quoted
+
+
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), QUOTE_STYLES)
 def test_words_changed_inside_a_quotation_of_any_style_are_a_quote_edit(
     language: str, sentence: str, old: str, new: str

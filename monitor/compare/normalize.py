@@ -65,10 +65,14 @@ _CHAR_MAP = str.maketrans(
         "`": "'",
     }
 )
-# French spacing: an opening « after a space (or at the start), a closing » before a non-word.
+# French spacing: an opening « after a space, an elided article (d'«) or at the start, a closing »
+# before a non-word.
 # German guillemets face inwards (»so«): the space before an opening » or after a closing « stays.
+# A run of spaces is matched from its first space only, without backtracking: one pass, however
+# long the run.
 _GUILLEMET_SPACE = re.compile(
-    r"(?:^|(?<=[\s(\[]))([«‹])[\s\u00a0\u202f]+|[\s\u00a0\u202f]+([»›])(?!\w)"
+    r"(?:^|(?<=[\s(\['\u2019]))([«‹])[\s\u00a0\u202f]++"
+    r"|(?<![\s\u00a0\u202f])[\s\u00a0\u202f]++([»›])(?!\w)"
 )
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*")

@@ -1,7 +1,8 @@
 """Where quotations are, in text normalised to straight quotes (“ ” „ « » ‹ › 「 」 become ").
 
 Direction is read from the spacing around each mark: a mark followed by a word and preceded by a
-space, a line start or an opening bracket opens a quotation; any other mark closes one. News
+space, a line start or an opening bracket opens a quotation, as does one between an elided article
+and a letter (d'"inacceptable"); any other mark closes one. News
 quotations often run over several sentences, so the state is carried from one sentence of a
 paragraph to the next (`open_at_start`).
 
@@ -30,6 +31,8 @@ Spans = tuple[tuple[int, int], ...]
 def _opens(text: str, position: int) -> bool:
     before = text[position - 1] if position else " "
     after = text[position + 1] if position + 1 < len(text) else " "
+    if before == "'" and position > 1 and text[position - 2].isalpha():
+        return after.isalpha()  # an article elided before it: d'"inacceptable", l'"affaire"
     return before in _BEFORE_OPENING and not after.isspace()
 
 
@@ -39,6 +42,22 @@ def quote_scan(text: str, open_at_start: bool = False) -> tuple[Spans, bool]:
     end. A quotation open at the start (from an earlier sentence) begins at 0; a closing mark with
     nothing open means the same; one left open runs to the end. An opening mark inside an open
     quotation opens a quotation within it, whose closing mark does not end the outer one."""
+    spans, start, nested = _double_quote_scan(text, open_at_start, nest=True)
+    if nested:  # a quotation within never closed: its opening mark was a closing one ("… ".)
+        spans, start, _ = _double_quote_scan(text, open_at_start, nest=False)
+    if start is not None:
+        spans.append((start, len(text)))
+    others = [*_single_quote_spans(text), *_dialogue_spans(text)]
+    spans += [(a, b) for a, b in others if not any(s < b and a < e for s, e in spans)]
+    return tuple(sorted(spans)), start is not None
+
+
+def _double_quote_scan(
+    text: str, open_at_start: bool, nest: bool
+) -> tuple[list[tuple[int, int]], int | None, int]:
+    """The closed quotations in double quotes, where the one still open starts (or None), and
+    how many quotations opened within it are still open (`nest`: an opening mark inside an open
+    quotation opens one within it; else it closes the open one)."""
     spans: list[tuple[int, int]] = []
     start: int | None = 0 if open_at_start else None
     nested = 0  # quotations opened inside the open one („…” inside "…", all " once normalised)
@@ -49,18 +68,16 @@ def quote_scan(text: str, open_at_start: bool = False) -> tuple[Spans, bool]:
                 start = position
             elif not spans:
                 spans.append((0, position + 1))  # began in an earlier sentence
-        elif _opens(text, position) and position > start:
+        elif position == 0 and _opens(text, position):
+            continue  # the quotation from an earlier sentence ended there: a new one opens
+        elif nest and _opens(text, position):
             nested += 1
         elif nested:
             nested -= 1
         else:
             spans.append((start, position + 1))
             start = None
-    if start is not None:
-        spans.append((start, len(text)))
-    others = [*_single_quote_spans(text), *_dialogue_spans(text)]
-    spans += [(a, b) for a, b in others if not any(s < b and a < e for s, e in spans)]
-    return tuple(sorted(spans)), start is not None
+    return spans, start, nested
 
 
 def _single_quote_spans(text: str) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from monitor.compare.normalize import comparison_key
 
@@ -59,6 +60,8 @@ MAX_JSON_LD_OBJECTS = 100
 # A site name longer than this is a sentence (a description put in og:site_name), never stripped.
 MAX_AFFIX_WORDS = 6
 _NOT_HEADLINE_PLACES = frozenset({"a", "nav", "footer", "aside", "button", "label"})
+# What a menu left open by the page wraps around the article once parsed (`_ancestors_in_article`).
+_MENU_WRAPPERS = frozenset({"a", "nav"})
 _TOKEN = re.compile(r"\w+")
 
 
@@ -212,10 +215,16 @@ def choose_headline(
         if any(_agrees(heading, title) for title in bare):
             return heading
     # A short <h1> ("Will Smith") agrees with no title once one of its words is rewritten on
-    # the page while the metadata stays; it is the headline when that is all that differs.
-    for heading in [*headings, *(strip_site_affixes(h, affixes) for h in short_h1s if h)]:
-        if bare and _one_word_rewritten(heading, bare[0]):
-            return heading
+    # the page while the metadata stays; it is the headline when that is all that differs. Not
+    # the site's name (a logo: "DER SPIEGEL" is one word from "Der Absturz"), nor when the page
+    # also shows the title as declared.
+    names = {_key(a) for a in affixes}
+    shown = [strip_site_affixes(h, affixes) for h in short_h1s if h]
+    candidates = [h for h in [*headings, *shown] if _key(h) not in names]
+    if bare and not any(_key(h) == _key(bare[0]) for h in candidates):
+        for heading in candidates:
+            if _one_word_rewritten(heading, bare[0]):
+                return heading
     if len(headings) == 1:
         return headings[0]
     return titles[0] if titles else ""
@@ -301,7 +310,7 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
         if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
             continue
         link = h1.find(".//a")
-        if link is not None and link.get("href") in ("/", "./", ""):
+        if link is not None and _links_home(link.get("href")):
             continue  # the site's name linking home
         text = " ".join(h1.text_content().split())
         if len(text.split()) >= min_words:
@@ -309,14 +318,37 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _ancestors_in_article(element: HtmlElement) -> Iterable[HtmlElement]:
-    """The element's ancestors up to its article (`<article>`, `<main>`): an <h1> inside the
-    article is no logo, even when a menu left open by the page (unclosed `<li>`) wraps it all
-    in a `<nav>` or a link once parsed."""
-    for ancestor in element.iterancestors():
-        yield ancestor
+def _links_home(href: str | None) -> bool:
+    """Whether a link goes to a site's home page: "/", "./", "", "https://site.example/"."""
+    if href is None or href.strip().startswith("#"):
+        return False
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:  # "http://[::1": no URL, so no home page
+        return False
+    return parts.path in ("", "/", "./") and not parts.query
+
+
+def _ancestors_in_article(element: HtmlElement) -> list[HtmlElement]:
+    """The element's ancestors, less the `<nav>` and links above the page's article (its first
+    `<article>` or `<main>`): an <h1> inside the article is no logo, even when a menu left open
+    by the page (unclosed `<li>`) wraps it all in a `<nav>` or a link once parsed. Above any
+    other article (a teaser card in a link, a related list in a menu, an aside or a footer),
+    every ancestor counts."""
+    ancestors = list(element.iterancestors())
+    for index, ancestor in enumerate(ancestors):
         if ancestor.tag in ("article", "main"):
-            return
+            if not _is_first_article(ancestor):
+                break
+            outside = ancestors[index + 1 :]
+            return ancestors[: index + 1] + [a for a in outside if a.tag not in _MENU_WRAPPERS]
+    return ancestors
+
+
+def _is_first_article(article: HtmlElement) -> bool:
+    """Whether no `<article>` or `<main>` comes before `article` but its own ancestors."""
+    first = next(article.getroottree().iter("article", "main"), None)
+    return first is not None and (first == article or first in article.iterancestors())
 
 
 def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterable[str] = ()) -> str:
