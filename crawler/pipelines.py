@@ -17,10 +17,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
+from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
@@ -79,6 +81,7 @@ class StorePipeline:
         # every page after that is dropped unrecorded, and `scrapy crawl` exits 3.
         self.storage_error: StorageError | None = None
         self.dropped = 0
+        self.outcomes: Counter[str] = Counter()  # checks recorded this round, by outcome
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -111,6 +114,9 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         # Called once every item is processed: nothing is in flight.
+        if self.outcomes:
+            counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common())
+            logger.info("%d page(s) recorded: %s", self.outcomes.total(), counts)
         if self.storage_error is not None:
             logger.error(
                 "storage error: %s; the round stopped, %d fetched page(s) not recorded",
@@ -154,27 +160,30 @@ class StorePipeline:
         self.extractors, self.writer = None, None
 
     # ------------------------------------------------------------------ items
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if self.storage_error is not None:
             self.dropped += 1
             raise DropItem(f"not recorded: {self.storage_error}")
         if isinstance(item, LinksItem):
-            return (
+            done = (
                 self._in_writer(self._record_links, item)
                 .addCallback(self._links_recorded, item)
                 .addErrback(self._stop_on_storage_error)
             )
-        if not isinstance(item, PageItem):
+        elif isinstance(item, PageItem):
+            # Shallow: every field is a string, a number or the body (asdict would deep-copy).
+            fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+            del fields["database"]  # which file, not what was fetched
+            state = _Handed(item, FetchedPage(**fields))
+            done = (
+                self._in_writer(self._try_record, state)
+                .addCallback(self._hand_over, state)
+                .addErrback(self._stop_on_storage_error)
+            )
+        else:
             return item
-        # Shallow: every field is a string, a number or the body (asdict would deep-copy them).
-        fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
-        del fields["database"]  # which file, not what was fetched
-        state = _Handed(item, FetchedPage(**fields))
-        return (
-            self._in_writer(self._try_record, state)
-            .addCallback(self._hand_over, state)
-            .addErrback(self._stop_on_storage_error)
-        )
+        # Scrapy 2.19 deprecates a pipeline returning a Deferred: awaited here instead.
+        return await maybe_deferred_to_future(done)
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
         assert self.writer is not None
@@ -322,8 +331,11 @@ class StorePipeline:
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value(f"redline/outcome/{result.outcome}")
+        self.outcomes[result.outcome] += 1
         if result.summary:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
+        elif result.outcome == "unchanged":  # most pages of most rounds: the round's summary
+            logger.debug("%s: %s %s", result.outcome, page.url, result.reason)
         else:
             logger.info("%s: %s %s", result.outcome, page.url, result.reason)
         return state.item
