@@ -117,6 +117,9 @@ class StorePipeline:
         if self.outcomes:
             counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common())
             logger.info("%d page(s) recorded: %s", self.outcomes.total(), counts)
+            for outcome, n in self.outcomes.items():
+                if self.crawler.stats is not None:
+                    self.crawler.stats.set_value(f"redline/outcome/{outcome}", n)
         if self.storage_error is not None:
             logger.error(
                 "storage error: %s; the round stopped, %d fetched page(s) not recorded",
@@ -328,10 +331,7 @@ class StorePipeline:
 
     def _recorded(self, result: CheckResult, state: _Handed) -> PageItem:
         page = state.page
-        stats = self.crawler.stats
-        if stats is not None:
-            stats.inc_value(f"redline/outcome/{result.outcome}")
-        self.outcomes[result.outcome] += 1
+        self.outcomes[result.outcome] += 1  # in Scrapy's stats at the round's end
         if result.summary:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
         elif result.outcome == "unchanged":  # most pages of most rounds: the round's summary
