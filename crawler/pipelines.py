@@ -98,6 +98,8 @@ class StorePipeline:
                 # The pages are still recorded (and the write fails there with its reason if
                 # the file cannot be written); only this round's template decision is lost.
                 logger.error("could not open a check round in %s: %s", path, error)
+        # The check spider hands a page it knows to be unchanged straight to `record_now`.
+        setattr(self.crawler, "redline_store", self)  # noqa: B010
         self.writer = Writer(name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
@@ -187,6 +189,15 @@ class StorePipeline:
             return item
         # Scrapy 2.19 deprecates a pipeline returning a Deferred: awaited here instead.
         return await maybe_deferred_to_future(done)
+
+    async def record_now(self, item: PageItem) -> None:
+        """Record a page as `process_item` does, for a spider that does not yield it as an item
+        (Scrapy's other pipelines, stats and signals do not see it); a dropped page is logged
+        as Scrapy logs a dropped item."""
+        try:
+            await self.process_item(item)
+        except DropItem as error:
+            logger.warning("Dropped: %s", error)
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
         assert self.writer is not None
