@@ -19,6 +19,7 @@ class PageItem:
     retry_after: str = ""
     headers: str = ""  # the response headers, JSON [[name, value], ...] (monitor.record.plan)
     screenshot: bytes = b""  # a PNG of the rendered page (crawler/browser.py)
+    sha256: str = ""  # of the body, when the spider computed it (empty: the writer does)
     database: str = ""  # the database file the article is tracked in (empty: the crawl's first)
 
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
+from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
@@ -79,6 +81,7 @@ class StorePipeline:
         # every page after that is dropped unrecorded, and `scrapy crawl` exits 3.
         self.storage_error: StorageError | None = None
         self.dropped = 0
+        self.outcomes: Counter[str] = Counter()  # checks recorded this round, by outcome
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -95,6 +98,8 @@ class StorePipeline:
                 # The pages are still recorded (and the write fails there with its reason if
                 # the file cannot be written); only this round's template decision is lost.
                 logger.error("could not open a check round in %s: %s", path, error)
+        # The check spider hands a page it knows to be unchanged straight to `record_now`.
+        setattr(self.crawler, "redline_store", self)  # noqa: B010
         self.writer = Writer(name="redline-store")
         self.writer.start()
         workers = self.config.extract_workers
@@ -111,6 +116,12 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         # Called once every item is processed: nothing is in flight.
+        if self.outcomes:
+            counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common())
+            logger.info("%d page(s) recorded: %s", self.outcomes.total(), counts)
+            for outcome, n in self.outcomes.items():
+                if self.crawler.stats is not None:
+                    self.crawler.stats.set_value(f"redline/outcome/{outcome}", n)
         if self.storage_error is not None:
             logger.error(
                 "storage error: %s; the round stopped, %d fetched page(s) not recorded",
@@ -154,27 +165,39 @@ class StorePipeline:
         self.extractors, self.writer = None, None
 
     # ------------------------------------------------------------------ items
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if self.storage_error is not None:
             self.dropped += 1
             raise DropItem(f"not recorded: {self.storage_error}")
         if isinstance(item, LinksItem):
-            return (
+            done = (
                 self._in_writer(self._record_links, item)
                 .addCallback(self._links_recorded, item)
                 .addErrback(self._stop_on_storage_error)
             )
-        if not isinstance(item, PageItem):
+        elif isinstance(item, PageItem):
+            # Shallow: every field is a string, a number or the body (asdict would deep-copy).
+            fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+            del fields["database"]  # which file, not what was fetched
+            state = _Handed(item, FetchedPage(**fields))
+            done = (
+                self._in_writer(self._try_record, state)
+                .addCallback(self._hand_over, state)
+                .addErrback(self._stop_on_storage_error)
+            )
+        else:
             return item
-        # Shallow: every field is a string, a number or the body (asdict would deep-copy them).
-        fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
-        del fields["database"]  # which file, not what was fetched
-        state = _Handed(item, FetchedPage(**fields))
-        return (
-            self._in_writer(self._try_record, state)
-            .addCallback(self._hand_over, state)
-            .addErrback(self._stop_on_storage_error)
-        )
+        # Scrapy 2.19 deprecates a pipeline returning a Deferred: awaited here instead.
+        return await maybe_deferred_to_future(done)
+
+    async def record_now(self, item: PageItem) -> None:
+        """Record a page as `process_item` does, for a spider that does not yield it as an item
+        (Scrapy's other pipelines, stats and signals do not see it); a dropped page is logged
+        as Scrapy logs a dropped item."""
+        try:
+            await self.process_item(item)
+        except DropItem as error:
+            logger.warning("Dropped: %s", error)
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
         assert self.writer is not None
@@ -319,11 +342,11 @@ class StorePipeline:
 
     def _recorded(self, result: CheckResult, state: _Handed) -> PageItem:
         page = state.page
-        stats = self.crawler.stats
-        if stats is not None:
-            stats.inc_value(f"redline/outcome/{result.outcome}")
+        self.outcomes[result.outcome] += 1  # in Scrapy's stats at the round's end
         if result.summary:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
+        elif result.outcome == "unchanged":  # most pages of most rounds: the round's summary
+            logger.debug("%s: %s %s", result.outcome, page.url, result.reason)
         else:
             logger.info("%s: %s %s", result.outcome, page.url, result.reason)
         return state.item

@@ -116,6 +116,8 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # response (about a tenth of an unchanged round's reactor time in a profile).
 CONCURRENT_ITEMS = 1
 LOG_LEVEL = "INFO"
+# Scrapy's per-page DEBUG records ("Crawled", "Scraped from") made only when DEBUG is written.
+LOG_FORMATTER = "crawler.logs.QuietLogFormatter"
 # Scrapy re-parses a callback's source to warn about `return` in generators (0.4 ms a page).
 WARN_ON_GENERATOR_RETURN_VALUE = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -65,6 +65,26 @@ def test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing(site, db_
     assert rows(db_path, "select count(*) as n from versions")[0]["n"] == len(site.article_urls())
 
 
+@pytest.mark.parametrize(
+    ("level", "per_page_lines"),
+    [
+        ("INFO", False),  # an unchanged page is counted in the round's line, not logged alone
+        ("DEBUG", True),  # each page's line, and Scrapy's own, as ever
+    ],
+)
+def test_an_unchanged_round_logs_one_summary_line(site, db_path, level, per_page_lines) -> None:
+    urls = site.article_urls()
+    track(db_path, urls)
+    crawl(db_path, all="true")
+    log = crawl(db_path, {"LOG_LEVEL": level}, all="true").stdout
+    assert f"{len(urls)} page(s) recorded: {len(urls)} unchanged" in log
+    assert f"'redline/outcome/unchanged': {len(urls)}" in log
+    for url in urls:
+        assert (f"unchanged: {url} 304 not modified" in log) is per_page_lines, url
+    assert ("Crawled (304)" in log) is per_page_lines
+    assert "Scraped from" not in log  # recorded without going through Scrapy's item pipeline
+
+
 def test_the_next_edition_yields_exactly_the_intended_edits(site, db_path) -> None:
     track(db_path, site.article_urls())
     crawl(db_path, all="true")
