@@ -20,8 +20,10 @@ demo: setup
 	$(BIN)/redline demo
 	@echo "redline is installed in $(BIN): run it as $(BIN)/redline, or 'source $(BIN)/activate' first, then redline --help"
 
+# The suite in one pytest-xdist process per core (TEST_WORKERS=0: in this process only).
+TEST_WORKERS ?= auto
 test: setup postgres-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check monitor crawler tests bench tools

@@ -23,8 +23,16 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 settings.register_profile("redline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("redline")
 
-# Our own site on loopback: no politeness delay needed, and the tests stay quick.
-FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}
+# Our own site on loopback: no politeness delay needed, and the tests stay quick. One extraction
+# worker: a test's round extracts a handful of pages, and a second worker costs its start (~0.4 s
+# of CPU: Python and the extractor's imports) for none of them; the tests of the pool and of
+# parallel extraction set REDLINE_EXTRACT_WORKERS themselves.
+FAST = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "LOG_LEVEL": "INFO",
+    "REDLINE_EXTRACT_WORKERS": "1",
+}
 
 
 def corpus_path(*parts: str) -> Path:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -74,6 +75,38 @@ def test_a_page_slower_than_the_timeout_is_an_extraction_error_and_the_pool_goes
         pool.timeout = 60
         assert pool.extract(page, URL) == extract_article(page, url=URL)
         assert pool.started == 2  # the slow worker was killed and replaced
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/schedstat"), reason="no /proc CPU times")
+def test_the_timeout_counts_the_workers_cpu_not_its_wait_for_a_core() -> None:
+    """A worker that gets no CPU for longer than its limit (stopped here, starved on a loaded
+    machine) still answers: its page never had the time the limit grants."""
+    page = demo_pages()[0]
+    with ExtractionPool(1, timeout=0.5) as pool:
+        pool.extract(page, URL)
+        (worker,) = pool._idle
+        worker.process.send_signal(signal.SIGSTOP)
+        resume = threading.Timer(1.0, worker.process.send_signal, [signal.SIGCONT])
+        resume.start()
+        try:
+            assert pool.extract(page, URL) == extract_article(page, url=URL)
+        finally:
+            resume.join()
+        assert pool.started == 1
+
+
+def test_a_worker_that_neither_answers_nor_works_is_abandoned_on_the_wall_clock() -> None:
+    page = demo_pages()[0]
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.extract(page, URL)
+        pool.timeout = 0.05
+        (worker,) = pool._idle
+        worker.process.send_signal(signal.SIGSTOP)  # never resumed: killed when abandoned
+        with pytest.raises(ExtractionError, match=r"extraction took longer than 0\.05 s"):
+            pool.extract(page, URL)
+        pool.timeout = 60
+        assert pool.extract(page, URL) == extract_article(page, url=URL)
+        assert pool.started == 2
 
 
 def test_a_worker_that_dies_mid_page_costs_that_page_and_is_replaced() -> None:

@@ -16,19 +16,17 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlite_utils import Database
 
 from monitor import store, watching
 from monitor.cli import render
 from monitor.cli.crawl_options import DURATION_HELP, crawl_options, crawl_settings, duration
 from monitor.cli.rendering import rendered_lines, set_render, set_screenshot
-from monitor.compare.comparison import compare
 from monitor.compare.edit import KINDS, Edit, is_stealth, summarize
 from monitor.crawl import STORAGE_ERROR_LINE
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.escapes import escape_logs
-from monitor.extract.extraction import Article, extract_article
+from monitor.extract.article import Article
 from monitor.fetch.policy import parse_duration
 from monitor.fetch.rendering import RENDER_MODES
 from monitor.fetch.sources import load_sources
@@ -451,6 +449,8 @@ def _load_article(path: Path, raw: bytes | None = None) -> Article:
     """An HTML file is extracted; anything else is plain text: first line the headline."""
     raw = _read(path) if raw is None else raw
     if _is_html(raw):
+        from monitor.extract.extraction import extract_article  # the extractor: its commands only
+
         return extract_article(raw, url=None)
     text = raw.decode("utf-8", errors="replace")
     title, _, body = text.partition("\n")
@@ -469,6 +469,8 @@ PATH = click.Path(path_type=Path, dir_okay=False)
 @friendly
 def extract(file: Path, url: str | None, as_json: bool) -> None:
     """Extract the article from a saved HTML FILE."""
+    from monitor.extract.extraction import extract_article
+
     article = extract_article(_read(file), url=url)
     if article.is_empty():
         raise InputFileError(f"no article found in {file} (is it a saved HTML page?)")
@@ -523,6 +525,8 @@ def _compare_files(old: Path, new: Path, url: str | None) -> tuple[str, list[Edi
     through the crawl's own path (`monitor.record.pair`); a text file has no page to check."""
     old_raw, new_raw = _read(old), _read(new)
     if not (_is_html(old_raw) and _is_html(new_raw)):
+        from monitor.compare.comparison import compare
+
         return "", compare(_load_article(old, old_raw), _load_article(new, new_raw))
     from monitor.record.pair import compare_pages
     from monitor.record.versions import RawPage
@@ -600,6 +604,8 @@ def diff(ctx: click.Context, url: str, from_seq: int | None, to_seq: int | None)
     from_seq = max(1, to_seq - 1) if from_seq is None else from_seq
     old = store.get_version(db, article["id"], from_seq)
     new = store.get_version(db, article["id"], to_seq)
+    from monitor.compare.comparison import compare
+
     edits = compare(store.article_from_row(old), store.article_from_row(new))
     console = _console()
     marks = _marks(console)
@@ -700,6 +706,8 @@ def edits(
 @friendly
 def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     """Run one check round now (`scrapy crawl check` in a subprocess), with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from monitor.crawl import BUSY_EXIT, follow_crawl
     from monitor.store.rounds import round_mark, round_report
 

@@ -5,7 +5,9 @@ Extraction is CPU-bound Python: about 50 ms for a typical news page, seconds for
 several megabytes. Run in the crawler's own process it would stall every download while it runs
 and use one core. The pool runs it in up to `size` long-lived `python -m monitor.extract.pool`
 processes, so pages are extracted in parallel on every core while the crawler keeps fetching; a page
-that takes longer than `timeout` seconds is abandoned (its worker killed and replaced), and a worker
+that takes longer than `timeout` seconds of the worker's CPU is abandoned (its worker killed and
+replaced; on a loaded machine a worker waiting for a core is not charged for the wait, up to
+WALL_LIMIT_FACTOR times the limit on the wall clock), and a worker
 that dies (lxml on a hostile page, the kernel's OOM killer) costs that page, not the round. Both
 raise `ExtractionError`, which the caller records as an extraction failure. A comparison is run
 the same way under its own limit, `compare_timeout` (issue 16: a pathological edit must never
@@ -68,6 +70,14 @@ STOP_GRACE_S = 2.0
 START_TIMEOUT_S = 60.0
 # How often a worker checks that the process that started it is still there.
 PARENT_CHECK_S = 1.0
+# A page's and a comparison's time limits are seconds of the worker's CPU (read from Linux's
+# /proc), so that a worker starved of CPU by a loaded machine is not abandoned for work it never
+# got to do. A worker that has neither answered nor used up its CPU after this many times its
+# limit on the wall clock is stuck (stopped, or waiting on something that never comes), not
+# slow: it is abandoned too. Ten: a worker sharing a core with nine other busy processes.
+WALL_LIMIT_FACTOR = 10
+# The shortest wait between two looks at a worker's CPU time.
+CPU_POLL_S = 0.005
 
 
 def default_size() -> int:
@@ -129,20 +139,55 @@ class _Worker:
             raise WorkerStartError(f"extraction worker did not start: {lost}") from None
 
     def exchange(self, payload: bytes, timeout: float, work: str = "extraction") -> bytes:
+        """Send one request and return the reply, once the worker has answered within `timeout`
+        seconds of its CPU (`_TooSlow` otherwise)."""
         stdin = self.process.stdin
         assert stdin is not None
+        started = self.cpu_seconds()
         try:
             _write_all(stdin, _HEADER.pack(len(payload)) + payload)
         except OSError as error:
             raise _Lost(self._death() or f"extraction worker unreachable: {error}") from error
-        return self._receive(timeout, work)
+        return self._receive(timeout, work, started)
 
-    def _receive(self, timeout: float, work: str = "extraction") -> bytes:
+    def cpu_seconds(self) -> float | None:
+        """The CPU time the worker has used (its main thread, where the work runs), or None
+        where Linux's /proc does not say (another system, or the worker is gone)."""
+        try:
+            with open(f"/proc/{self.process.pid}/schedstat", "rb") as schedstat:
+                return int(schedstat.read().split()[0]) / 1e9  # nanoseconds on a CPU
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _answered(self, waiting: select.poll, timeout: float, cpu_started: float | None) -> bool:
+        """Whether the worker answers before it has used `timeout` seconds of CPU since
+        `cpu_started` (wall-clock seconds where its CPU time is unknown), and before
+        WALL_LIMIT_FACTOR times `timeout` on the wall clock."""
+        if cpu_started is None:
+            return bool(waiting.poll(timeout * 1000))
+        wall_limit = time.monotonic() + timeout * WALL_LIMIT_FACTOR
+        left = timeout
+        while True:
+            wait = min(max(left, CPU_POLL_S), wall_limit - time.monotonic())
+            if waiting.poll(max(wait, 0) * 1000):
+                return True
+            used = self.cpu_seconds()
+            if used is None:  # gone: its closed output says how
+                return True
+            left = timeout - (used - cpu_started)
+            if left <= 0 or time.monotonic() >= wall_limit:
+                return False
+
+    def _receive(
+        self, timeout: float, work: str = "extraction", cpu_started: float | None = None
+    ) -> bytes:
+        """The next reply; `_TooSlow` past `timeout` seconds of the worker's CPU counted from
+        `cpu_started` (None: `timeout` seconds on the wall clock)."""
         stdout = self.process.stdout
         assert stdout is not None
         waiting = select.poll()  # not select.select: a crawl may hold more than 1024 descriptors
         waiting.register(stdout, select.POLLIN)
-        if not waiting.poll(timeout * 1000):
+        if not self._answered(waiting, timeout, cpu_started):
             raise _TooSlow(f"{work} took longer than {timeout:g} s")
         header = _read_exactly(stdout, _HEADER.size)
         if len(header) < _HEADER.size:

@@ -1,0 +1,46 @@
+"""What a process pays to start: the crawler's import shortcuts leave Scrapy and the standard
+library as they would be without them."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import crawler
+from tests.conftest import ROOT
+
+
+def test_scrapys_deprecated_tls_aliases_still_name_their_module() -> None:
+    from scrapy.core.downloader import contextfactory, tls
+
+    assert contextfactory.ScrapyClientContextFactory.__module__ == contextfactory.__name__
+    assert contextfactory.AcceptableProtocolsContextFactory.__module__ == contextfactory.__name__
+    assert tls.ScrapyClientTLSOptions.__module__ == tls.__name__
+
+
+def test_inspect_stack_is_the_standard_librarys_again_after_the_import() -> None:
+    assert crawler is not None
+    assert inspect.stack.__module__ == "inspect"
+    assert inspect.stack()[0].code_context is not None
+
+
+def test_the_frames_without_source_are_the_stacks_frames() -> None:
+    def here() -> tuple[list[inspect.FrameInfo], list[inspect.FrameInfo]]:
+        return crawler._frames_without_source(), inspect.stack()
+
+    quick, full = here()
+    assert [(f.frame, f.filename, f.lineno, f.function) for f in quick] == [
+        (f.frame, f.filename, f.lineno, f.function) for f in full
+    ]
+
+
+def test_the_crawler_imports_in_a_fresh_process_without_a_warning() -> None:
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", "import crawler.spiders.check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
