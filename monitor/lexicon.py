@@ -395,10 +395,15 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^follow us(?: on)?\W*$",  # alone on its line, the links to the networks after it
         r"\b(?:already a subscriber|subscribe now|please subscribe)\b",
         r"\bto (?:view|read|continue reading) the full (?:story|article)\b",
-        r"\bdownload (?:the|our) [\w ]{0,30}apps?\b",
+        # "download the app" opens the call; within a sentence it is the article's ("users
+        # download the app every month")
+        r"\bdownload our [\w ]{0,30}apps?\b",
+        r"^download the [\w ]{0,30}apps?\b",
         r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) (?:our|the) [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
-        r"\baffiliate[- ]?links?\b",  # a disclosure box ("This article contains affiliate links")
+        # a disclosure box ("This article contains affiliate links"), not a story about them
+        r"\b(?:contains?|includes?|uses?) affiliate[- ]?links?\b",
+        r"^affiliate[- ]?links?\b",
         r"\ball rights reserved\b",
         r"^(?:photo credits?|copyright)\s*:",
         r"^(?:table of )?contents\W*$",
@@ -419,12 +424,16 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:etiquetas|categor[ií]as?)\s*:",
     ),
     "de": (
-        r"\bfolg(?:en sie|e|t) uns\b",
+        # a call naming a network, or alone on its line ("die Polizei folgt uns" is a sentence)
+        r"\bfolg(?:en sie|e|t) uns(?: (?:auch|jetzt|gerne))? (?:auf|bei|in) (?:facebook|twitter"
+        r"|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|mastodon|x)\b",
+        r"^folg(?:en sie|e|t) uns\W*$",
         r"\bnewsletter (?:anmelden|abonnieren|bestellen)\b",
         r"\bnicht eingeloggt\b",
         r"^jetzt (?:abonnieren|anmelden|registrieren)\b",
         r"\bk[öo]nnte (?:dich|sie|euch) auch interessieren\b",
-        r"^(?:mehr|weitere)(?: \w+){0,3} themen\b",
+        # a heading, not a sentence ("Mehr als zwanzig Themen standen ... auf der Tagesordnung.")
+        r"^(?:mehr|weitere)(?: \w+){0,3} themen\b[^.!?]{0,150}$",
         r"^top-?themen\b",
         r"\balle rechte vorbehalten\b",
         r"^(?:fotos?|bild|beitragsbild|bildquelle|titelbild)\s*:",
@@ -468,6 +477,17 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
 SITE_LINE = re.compile(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
+# A line opening with a quotation mark quotes someone: a site line's words there are the
+# article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
+# bullets ("» Suivez-nous").
+_QUOTE_OPENERS = '"“„«‘‚‹「『'
+
+
+def is_site_line(line: str) -> bool:
+    """Whether the line holds the site's words to its reader (`SITE_LINES`), not a quotation."""
+    return not line.lstrip().startswith(tuple(_QUOTE_OPENERS)) and bool(SITE_LINE.search(line))
+
+
 BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
 
 # --- datelines and credit lines -----------------------------------------------------------------

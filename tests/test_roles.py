@@ -363,6 +363,13 @@ ARTICLE_SENTENCES = [
     "Le journal a publié un rectificatif et présenté ses excuses à ses lecteurs mardi.",
     "Correction: an earlier version of this article misstated the reservoir's capacity. "
     "All rights reserved by the reservoir's operator were also misstated.",
+    # a site line's words inside an article's own sentence or quotation (review2)
+    "Die Polizei folgt uns seit Tagen auf Schritt und Tritt, sagte der Aktivist am Montag.",
+    "Mehr als zwanzig Themen standen am Dienstag auf der Tagesordnung des Landtags.",
+    "Millions of farmers download the app every month to check the water levels, it said.",
+    "Regulators fined the site for hiding affiliate links from its readers last year.",
+    "\u201cAll rights reserved,\u201d read the sign on the gate, and the farmers turned back.",
+    "\u00ab Suivez-nous ! \u00bb, a lanc\u00e9 le policier aux journalistes devant la mairie.",
 ]
 
 
