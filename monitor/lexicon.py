@@ -390,8 +390,10 @@ PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
 # such a line is a promotion (role "promo") and is left out of the body.
 SITE_LINES: dict[str, tuple[str, ...]] = {
     "en": (
-        r"\bfollow (?:us|[\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram|linkedin|tiktok"
-        r"|youtube|telegram|whatsapp|threads|bluesky|x)\b",
+        # "follow us on", or a call opening its line ("Follow Jane Roe on X"): "critics who
+        # follow Musk on X said" is the article's
+        r"(?:\bfollow us|^\W*follow [\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram"
+        r"|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|x)\b",
         r"^follow us(?: on)?\W*$",  # alone on its line, the links to the networks after it
         r"\b(?:already a subscriber|subscribe now|please subscribe)\b",
         r"\bto (?:view|read|continue reading) the full (?:story|article)\b",
@@ -416,7 +418,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bcanal de (?:telegram|youtube|whatsapp)\b",
         r"\bhazte (?:miembro|socio|suscriptor)\b",
         r"^suscr[ií]bete\b",
-        r"\b[úu]nete (?:a|al|desde|en)\b",
+        r"^\W*[úu]nete (?:a|al|desde|en)\b",  # a call opens its line; a quoted shout is prose
         r"\btodos los derechos reservados\b",
         r"^(?:cr[ée]ditos? (?:de )?(?:la )?fotos?|fotos?)\s*:",
         r"^[íi]ndice\W*$",

@@ -368,6 +368,8 @@ ARTICLE_SENTENCES = [
     "Mehr als zwanzig Themen standen am Dienstag auf der Tagesordnung des Landtags.",
     "Millions of farmers download the app every month to check the water levels, it said.",
     "Regulators fined the site for hiding affiliate links from its readers last year.",
+    "Critics who follow Musk on X said the post was deleted within an hour, the paper said.",
+    "Los manifestantes gritaban \u00fanete a nosotros frente al parlamento el martes.",
     "\u201cAll rights reserved,\u201d read the sign on the gate, and the farmers turned back.",
     "\u00ab Suivez-nous ! \u00bb, a lanc\u00e9 le policier aux journalistes devant la mairie.",
 ]
