@@ -396,12 +396,17 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|x)\b",
         r"^follow us(?: on)?\W*$",  # alone on its line, the links to the networks after it
         r"\b(?:already a subscriber|subscribe now|please subscribe)\b",
-        r"\bto (?:view|read|continue reading) the full (?:story|article)\b",
+        # the paywall's call opens its line or follows its verb ("unable to read the full story
+        # before it ran" is the article's)
+        r"(?:^\W*|\b(?:subscribe|log in|sign in|register) )to (?:view|read|continue reading) the"
+        r" full (?:story|article)\b",
         # "download the app" opens the call; within a sentence it is the article's ("users
         # download the app every month")
         r"\bdownload our [\w ]{0,30}apps?\b",
         r"^download the [\w ]{0,30}apps?\b",
-        r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) (?:our|the) [\w ]{0,30}newsletters?\b",
+        # "our": the site's voice ("readers who subscribe to the newsletter" is the article's; a
+        # line opening "Sign up"/"Subscribe" is a PROMO line already)
+        r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) our [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
         # a disclosure box ("This article contains affiliate links"), not a story about them
         r"\b(?:contains?|includes?|uses?) affiliate[- ]?links?\b",
@@ -415,7 +420,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
         r"^s[ií]guenos(?: en)?\W*$",
-        r"\bcanal de (?:telegram|youtube|whatsapp)\b",
+        r"\bnuestro canal de (?:telegram|youtube|whatsapp)\b",  # "su canal de Telegram": news
         r"\bhazte (?:miembro|socio|suscriptor)\b",
         r"^suscr[ií]bete\b",
         r"^\W*[úu]nete (?:a|al|desde|en)\b",  # a call opens its line; a quoted shout is prose
@@ -446,7 +451,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "fr": (
         r"\bsuivez-nous\b",
         r"\bpour (?:lire la suite|acc[ée]der en illimit[ée])",
-        r"\bd[ée]j[àa] abonn[ée]",
+        r"\bd[ée]j[àa] abonn[ée]e?s?\s*\?",  # the prompt asks; "il était déjà abonné" tells
         r"^(?:abonnez|inscrivez)-vous\b",
         r"\btous droits r[ée]serv[ée]s\b",
         r"^cr[ée]dits? photos?\s*:",
@@ -457,7 +462,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "pt": (
         r"\bsiga-nos\b",
         r"^(?:assine|inscreva-se)\b",
-        r"\bj[áa] [ée] assinante\b",
+        r"\bj[áa] [ée] assinante\s*\?",  # the prompt asks; "ele já é assinante do jornal" tells
         r"\btodos os direitos reservados\b",
         r"^cr[ée]ditos? (?:da )?fotos?\s*:",
     ),
