@@ -400,16 +400,17 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # before it ran" is the article's)
         r"(?:^\W*|\b(?:subscribe|log in|sign in|register) )to (?:view|read|continue reading) the"
         r" full (?:story|article)\b",
-        # "download the app" opens the call; within a sentence it is the article's ("users
-        # download the app every month")
+        # "download the app" opens the call or names the stores; within a sentence it is the
+        # article's ("users download the app every month")
         r"\bdownload our [\w ]{0,30}apps?\b",
         r"^download the [\w ]{0,30}apps?\b",
+        r"\bdownload the [\w ]{0,30}apps? (?:for|on|from) (?:ios|android|iphone|the app store)\b",
         # "our": the site's voice ("readers who subscribe to the newsletter" is the article's; a
         # line opening "Sign up"/"Subscribe" is a PROMO line already)
         r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) our [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
         # a disclosure box ("This article contains affiliate links"), not a story about them
-        r"\b(?:contains?|includes?|uses?) affiliate[- ]?links?\b",
+        r"\b(?:contains?|includes?|uses?|enth[äa]lt|enthalten) affiliate[- ]?links?\b",
         r"^affiliate[- ]?links?\b",
         r"\ball rights reserved\b",
         r"^(?:photo credits?|copyright)\s*:",
@@ -420,10 +421,12 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
         r"^s[ií]guenos(?: en)?\W*$",
-        r"\bnuestro canal de (?:telegram|youtube|whatsapp)\b",  # "su canal de Telegram": news
+        # "su canal de Telegram" is news
+        r"\b(?:nuestro|tenemos(?: un)?) canal de (?:telegram|youtube|whatsapp)\b",
         r"\bhazte (?:miembro|socio|suscriptor)\b",
         r"^suscr[ií]bete\b",
-        r"^\W*[úu]nete (?:a|al|desde|en)\b",  # a call opens its line; a quoted shout is prose
+        # a call opens its line or sentence; a shout reported in a sentence is prose
+        r"(?:^|[.?!]\s)\W*[úu]nete (?:a|al|desde|en)\b",
         r"\btodos los derechos reservados\b",
         r"^(?:cr[ée]ditos? (?:de )?(?:la )?fotos?|fotos?)\s*:",
         r"^[íi]ndice\W*$",
@@ -431,10 +434,10 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:etiquetas|categor[ií]as?)\s*:",
     ),
     "de": (
-        # a call naming a network, or alone on its line ("die Polizei folgt uns" is a sentence)
+        # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
         r"\bfolg(?:en sie|e|t) uns(?: (?:auch|jetzt|gerne))? (?:auf|bei|in) (?:facebook|twitter"
         r"|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|mastodon|x)\b",
-        r"^folg(?:en sie|e|t) uns\W*$",
+        r"^\W*folg(?:en sie|e|t) uns\b",  # a call opening its line ("Folge uns überall!")
         r"\bnewsletter (?:anmelden|abonnieren|bestellen)\b",
         r"\bnicht eingeloggt\b",
         r"^jetzt (?:abonnieren|anmelden|registrieren)\b",
