@@ -390,9 +390,9 @@ PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
 # such a line is a promotion (role "promo") and is left out of the body.
 SITE_LINES: dict[str, tuple[str, ...]] = {
     "en": (
-        # "follow us on", or a call opening its line ("Follow Jane Roe on X"): "critics who
+        # "follow us on", or a call opening a sentence ("Follow Jane Roe on X"): "critics who
         # follow Musk on X said" is the article's
-        r"(?:\bfollow us|^\W*follow [\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram"
+        r"(?:\bfollow us|(?:^|[.?!]\s)\W*follow [\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram"
         r"|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|x)\b",
         r"^follow us(?: on)?\W*$",  # alone on its line, the links to the networks after it
         r"\b(?:already a subscriber|subscribe now|please subscribe)\b",
@@ -408,6 +408,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # "our": the site's voice ("readers who subscribe to the newsletter" is the article's; a
         # line opening "Sign up"/"Subscribe" is a PROMO line already)
         r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) our [\w ]{0,30}newsletters?\b",
+        r"(?:^|[.?!]\s)\W*(?:sign up|subscribe) (?:to|for) the [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
         # a disclosure box ("This article contains affiliate links"), not a story about them
         r"\b(?:contains?|includes?|uses?|enth[äa]lt|enthalten) affiliate[- ]?links?\b",
