@@ -411,7 +411,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"(?:^|[.?!]\s)\W*(?:sign up|subscribe) (?:to|for) the [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
         # a disclosure box ("This article contains affiliate links"), not a story about them
-        r"\b(?:contains?|includes?|uses?|enth[äa]lt|enthalten) affiliate[- ]?links?\b",
+        r"\b(?:contains?|includes?|uses?|are|enth[äa]lt|enthalten|es sich um|sind)"
+        r" affiliate[- ]?links?\b",
         r"^affiliate[- ]?links?\b",
         r"\ball rights reserved\b",
         r"^(?:photo credits?|copyright)\s*:",
