@@ -32,6 +32,7 @@ from crawler.databases import crawl_databases
 from crawler.items import LinksItem, PageItem
 from crawler.writer import Writer
 from monitor import store
+from monitor.crawl import UNCHANGED_PROGRESS_EVERY, UNCHANGED_SO_FAR
 from monitor.errors import (
     ComparisonError,
     ComparisonTimeoutError,
@@ -347,6 +348,8 @@ class StorePipeline:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
         elif result.outcome == "unchanged":  # most pages of most rounds: the round's summary
             logger.debug("%s: %s %s", result.outcome, page.url, result.reason)
+            if self.outcomes["unchanged"] % UNCHANGED_PROGRESS_EVERY == 0:
+                logger.info(UNCHANGED_SO_FAR, self.outcomes["unchanged"])  # `redline check`'s bar
         else:
             logger.info("%s: %s %s", result.outcome, page.url, result.reason)
         return state.item

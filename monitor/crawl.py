@@ -24,6 +24,14 @@ BUSY_EXIT = 4
 STORAGE_ERROR_LINE = re.compile(
     r"ERROR: storage error: (.*); the round stopped, (\d+) fetched page\(s\) not recorded"
 )
+# The pipeline logs an unchanged page at DEBUG; at INFO it writes UNCHANGED_SO_FAR every
+# UNCHANGED_PROGRESS_EVERY of them, so that a progress display reading the log moves on (40 lines
+# for a round of 1,000 unchanged pages, against 1,000 before).
+UNCHANGED_PROGRESS_EVERY = 25
+UNCHANGED_SO_FAR = "%d page(s) unchanged so far"
+UNCHANGED_SO_FAR_LINE = re.compile(r"\[crawler\.pipelines\] INFO: (\d+) page\(s\) unchanged so far")
+# The pipeline's line at the round's end: its pages counted by outcome.
+ROUND_OUTCOMES_LINE = re.compile(r"\[crawler\.pipelines\] INFO: \d+ page\(s\) recorded: (.*)")
 # How much of a crawl log's end `storage_error_line` reads.
 LOG_TAIL_BYTES = 64 * 1024
 # A crawl still running this long after its SIGTERM is killed (the daemon and cluster nodes).

@@ -390,15 +390,30 @@ PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
 # such a line is a promotion (role "promo") and is left out of the body.
 SITE_LINES: dict[str, tuple[str, ...]] = {
     "en": (
-        r"\bfollow (?:us|[\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram|linkedin|tiktok"
-        r"|youtube|telegram|whatsapp|threads|bluesky|x)\b",
+        # "follow us on", or a call opening a sentence ("Follow Jane Roe on X"): "critics who
+        # follow Musk on X said" is the article's
+        r"(?:\bfollow us|(?:^|[.?!]\s)\W*follow [\w.@'’ ]{1,40}?) on (?:twitter|facebook|instagram"
+        r"|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|x)\b",
         r"^follow us(?: on)?\W*$",  # alone on its line, the links to the networks after it
         r"\b(?:already a subscriber|subscribe now|please subscribe)\b",
-        r"\bto (?:view|read|continue reading) the full (?:story|article)\b",
-        r"\bdownload (?:the|our) [\w ]{0,30}apps?\b",
-        r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) (?:our|the) [\w ]{0,30}newsletters?\b",
+        # the paywall's call opens its line or follows its verb ("unable to read the full story
+        # before it ran" is the article's)
+        r"(?:^\W*|\b(?:subscribe|log in|sign in|register) )to (?:view|read|continue reading) the"
+        r" full (?:story|article)\b",
+        # "download the app" opens the call or names the stores; within a sentence it is the
+        # article's ("users download the app every month")
+        r"\bdownload our [\w ]{0,30}apps?\b",
+        r"^download the [\w ]{0,30}apps?\b",
+        r"\bdownload the [\w ]{0,30}apps? (?:for|on|from) (?:ios|android|iphone|the app store)\b",
+        # "our": the site's voice ("readers who subscribe to the newsletter" is the article's; a
+        # line opening "Sign up"/"Subscribe" is a PROMO line already)
+        r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)) (?:to|for) our [\w ]{0,30}newsletters?\b",
+        r"(?:^|[.?!]\s)\W*(?:sign up|subscribe) (?:to|for) the [\w ]{0,30}newsletters?\b",
         r"\bsubmit a letter to the editor\b",
-        r"\baffiliate[- ]?links?\b",  # a disclosure box ("This article contains affiliate links")
+        # a disclosure box ("This article contains affiliate links"), not a story about them
+        r"\b(?:contains?|includes?|uses?|are|enth[äa]lt|enthalten|es sich um|sind)"
+        r" affiliate[- ]?links?\b",
+        r"^affiliate[- ]?links?\b",
         r"\ball rights reserved\b",
         r"^(?:photo credits?|copyright)\s*:",
         r"^(?:table of )?contents\W*$",
@@ -408,10 +423,12 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
         r"^s[ií]guenos(?: en)?\W*$",
-        r"\bcanal de (?:telegram|youtube|whatsapp)\b",
+        # "su canal de Telegram" is news
+        r"\b(?:nuestro|tenemos(?: un)?) canal de (?:telegram|youtube|whatsapp)\b",
         r"\bhazte (?:miembro|socio|suscriptor)\b",
         r"^suscr[ií]bete\b",
-        r"\b[úu]nete (?:a|al|desde|en)\b",
+        # a call opens its line or sentence; a shout reported in a sentence is prose
+        r"(?:^|[.?!]\s)\W*[úu]nete (?:a|al|desde|en)\b",
         r"\btodos los derechos reservados\b",
         r"^(?:cr[ée]ditos? (?:de )?(?:la )?fotos?|fotos?)\s*:",
         r"^[íi]ndice\W*$",
@@ -419,12 +436,16 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:etiquetas|categor[ií]as?)\s*:",
     ),
     "de": (
-        r"\bfolg(?:en sie|e|t) uns\b",
+        # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
+        r"\bfolg(?:en sie|e|t) uns(?: (?:auch|jetzt|gerne))? (?:auf|bei|in) (?:facebook|twitter"
+        r"|instagram|linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|mastodon|x)\b",
+        r"^\W*folg(?:en sie|e|t) uns\b",  # a call opening its line ("Folge uns überall!")
         r"\bnewsletter (?:anmelden|abonnieren|bestellen)\b",
         r"\bnicht eingeloggt\b",
         r"^jetzt (?:abonnieren|anmelden|registrieren)\b",
         r"\bk[öo]nnte (?:dich|sie|euch) auch interessieren\b",
-        r"^(?:mehr|weitere)(?: \w+){0,3} themen\b",
+        # a heading, not a sentence ("Mehr als zwanzig Themen standen ... auf der Tagesordnung.")
+        r"^(?:mehr|weitere)(?: \w+){0,3} themen\b[^.!?]{0,150}$",
         r"^top-?themen\b",
         r"\balle rechte vorbehalten\b",
         r"^(?:fotos?|bild|beitragsbild|bildquelle|titelbild)\s*:",
@@ -435,7 +456,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "fr": (
         r"\bsuivez-nous\b",
         r"\bpour (?:lire la suite|acc[ée]der en illimit[ée])",
-        r"\bd[ée]j[àa] abonn[ée]",
+        r"\bd[ée]j[àa] abonn[ée]e?s?\s*\?",  # the prompt asks; "il était déjà abonné" tells
         r"^(?:abonnez|inscrivez)-vous\b",
         r"\btous droits r[ée]serv[ée]s\b",
         r"^cr[ée]dits? photos?\s*:",
@@ -446,7 +467,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     "pt": (
         r"\bsiga-nos\b",
         r"^(?:assine|inscreva-se)\b",
-        r"\bj[áa] [ée] assinante\b",
+        r"\bj[áa] [ée] assinante\s*\?",  # the prompt asks; "ele já é assinante do jornal" tells
         r"\btodos os direitos reservados\b",
         r"^cr[ée]ditos? (?:da )?fotos?\s*:",
     ),
@@ -468,6 +489,17 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
 SITE_LINE = re.compile(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
+# A line opening with a quotation mark quotes someone: a site line's words there are the
+# article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
+# bullets ("» Suivez-nous").
+_QUOTE_OPENERS = '"“„«‘‚‹「『'
+
+
+def is_site_line(line: str) -> bool:
+    """Whether the line holds the site's words to its reader (`SITE_LINES`), not a quotation."""
+    return not line.lstrip().startswith(tuple(_QUOTE_OPENERS)) and bool(SITE_LINE.search(line))
+
+
 BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in language)
 
 # --- datelines and credit lines -----------------------------------------------------------------

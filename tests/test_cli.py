@@ -382,3 +382,33 @@ def test_an_id_or_number_past_sqlites_integers_is_one_clear_error(
     assert "Traceback" not in result.output
     [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert said in error
+
+
+# --- `redline check`'s progress, read from the crawl's log ---------------------------------------
+# An unchanged page is logged at DEBUG (the round's INFO log has a line every
+# UNCHANGED_PROGRESS_EVERY of them, and the round's summary): the progress bar still counts it.
+LOG = "2026-01-01 10:00:00 [crawler.pipelines] INFO: "
+PROGRESS_LOGS = [
+    ([f"{LOG}new_article: https://example.org/a (first version)"], {"new_article": 1}),
+    (
+        [f"{LOG}25 page(s) unchanged so far", f"{LOG}changed: https://example.org/b (quote)"],
+        {"unchanged": 25, "changed": 1},
+    ),
+    (
+        [f"{LOG}25 page(s) unchanged so far", f"{LOG}28 page(s) recorded: 27 unchanged, 1 error"],
+        {"unchanged": 27, "error": 1},
+    ),
+    ([f"{LOG}checking 30 article(s)"], {}),
+]
+
+
+@pytest.mark.parametrize(("lines", "counted"), PROGRESS_LOGS)
+def test_the_progress_bar_counts_unchanged_pages_logged_at_debug(lines, counted) -> None:
+    from collections import Counter
+
+    from monitor.cli.app import count_outcomes
+
+    outcomes: Counter[str] = Counter()
+    for line in lines:
+        count_outcomes(line, outcomes)
+    assert dict(outcomes) == counted

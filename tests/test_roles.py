@@ -363,6 +363,20 @@ ARTICLE_SENTENCES = [
     "Le journal a publié un rectificatif et présenté ses excuses à ses lecteurs mardi.",
     "Correction: an earlier version of this article misstated the reservoir's capacity. "
     "All rights reserved by the reservoir's operator were also misstated.",
+    # a site line's words inside an article's own sentence or quotation (review2)
+    "Die Polizei folgt uns seit Tagen auf Schritt und Tritt, sagte der Aktivist am Montag.",
+    "Mehr als zwanzig Themen standen am Dienstag auf der Tagesordnung des Landtags.",
+    "Millions of farmers download the app every month to check the water levels, it said.",
+    "Regulators fined the site for hiding affiliate links from its readers last year.",
+    "Critics who follow Musk on X said the post was deleted within an hour, the paper said.",
+    "Los manifestantes gritaban \u00fanete a nosotros frente al parlamento el martes.",
+    "The editor was unable to read the full story before it went to print, she said.",
+    "Readers who subscribe to the newsletter received the wrong date, the paper said.",
+    "El ministro anunci\u00f3 su dimisi\u00f3n en su canal de Telegram el martes por la noche.",
+    "Il était déjà abonné au journal depuis vingt ans, a raconté son fils mardi.",
+    "Ele j\u00e1 \u00e9 assinante do jornal h\u00e1 mais de vinte anos, contou o filho.",
+    "\u201cAll rights reserved,\u201d read the sign on the gate, and the farmers turned back.",
+    "\u00ab Suivez-nous ! \u00bb, a lanc\u00e9 le policier aux journalistes devant la mairie.",
 ]
 
 

@@ -23,7 +23,7 @@ from monitor.cli import render
 from monitor.cli.crawl_options import DURATION_HELP, crawl_options, crawl_settings, duration
 from monitor.cli.rendering import rendered_lines, set_render, set_screenshot
 from monitor.compare.edit import KINDS, Edit, is_stealth, summarize
-from monitor.crawl import STORAGE_ERROR_LINE
+from monitor.crawl import ROUND_OUTCOMES_LINE, STORAGE_ERROR_LINE, UNCHANGED_SO_FAR_LINE
 from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
 from monitor.escapes import escape_logs
 from monitor.extract.article import Article
@@ -741,11 +741,10 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
                 stopped = match
             elif match := _ROUND_SIZE.search(line):
                 progress.update(task, total=int(match.group(1)))
-            elif match := _OUTCOME.search(line):
-                outcomes[match.group(1)] += 1
+            elif count_outcomes(line, outcomes):
                 progress.update(
                     task,
-                    advance=1,
+                    completed=outcomes.total(),
                     description=", ".join(
                         f"{name} {count}" for name, count in sorted(outcomes.items())
                     ),
@@ -769,6 +768,25 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
 _ROUND_SIZE = re.compile(r"\bchecking (\d+) article\(s\)")
 _OUTCOME = re.compile(r"\[crawler\.pipelines\] INFO: ([a-z_]+): ")
 _STORAGE_ERROR = STORAGE_ERROR_LINE
+
+
+def count_outcomes(line: str, outcomes: Counter[str]) -> bool:
+    """Count the pages a line of the crawl's log reports by outcome (whether it reports any): a
+    page's own line, the unchanged pages so far (logged at DEBUG one by one), the round's end."""
+    if match := _OUTCOME.search(line):
+        outcomes[match.group(1)] += 1
+    elif match := UNCHANGED_SO_FAR_LINE.search(line):
+        outcomes["unchanged"] = int(match.group(1))
+    elif match := ROUND_OUTCOMES_LINE.search(line):
+        outcomes.clear()
+        for count in match.group(1).split(", "):
+            n, _, outcome = count.partition(" ")
+            outcomes[outcome] = int(n)
+    else:
+        return False
+    return True
+
+
 _BUSY = re.compile(r"ERROR: nothing checked: (.*)")
 
 

@@ -71,7 +71,7 @@ from monitor.lexicon import (
     LIST_MARKER,
     PROMO_LINE,
     SEE_ALSO_LINE,
-    SITE_LINE,
+    is_site_line,
 )
 
 __all__ = [
@@ -590,7 +590,7 @@ def _left_out(line: str, role: str) -> bool:
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
     if role not in LEFT_OUT_ROLES:
         return False
-    return not (_is_sentence(line) and PROMO_LINE.match(line) and not SITE_LINE.search(line))
+    return not (_is_sentence(line) and PROMO_LINE.match(line) and not is_site_line(line))
 
 
 def page_text(html: str | bytes, content_type: str = "") -> str:

@@ -43,7 +43,7 @@ from monitor.lexicon import (
     DATELINE,
     FURNITURE_LINE,
     PROMO_LINE,
-    SITE_LINE,
+    is_site_line,
 )
 
 # trafilatura's XML tags and the role of a line they hold; an ancestor's role comes first
@@ -144,7 +144,7 @@ def _text_role(line: str) -> str:
     ):
         return "dateline_credit"
     if len(line) <= PROMO_MAX_CHARS and (
-        PROMO_LINE.match(line) or FURNITURE_LINE.match(line) or SITE_LINE.search(line)
+        PROMO_LINE.match(line) or FURNITURE_LINE.match(line) or is_site_line(line)
     ):
         return "promo"
     return ""
