@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from monitor import store
+from monitor.cluster.shards import other_shard_files
 from monitor.errors import ConfigError, InvalidURLError, UnknownArticleError
 from monitor.fetch.addresses import Resolver, resolve_host, resolved_beforehand
 from monitor.fetch.rendering import check_render
@@ -122,17 +123,22 @@ def set_state(
         return [f"{'paused' if state == 'paused' else 'watching'} site {', '.join(sites)}"]
     if source:
         row = watch.find_source(db, source)
-        watch.set_source_watch(db, int(row["id"]), state)
-        articles = watch.source_article_ids(db, int(row["id"]))
-        effect = "checked again" if state == "on" else "no longer checked"
-        lines = [
-            f"{STATE_VERBS[state]} {row['kind']} source {row['id']}: {row['url']} "
-            f"({len(articles)} article(s) it found {effect})"
-        ]
-        if purge:
-            for article_id in articles:
-                watch.purge_article(db, article_id)
-            lines.append(f"purged the history of {len(articles)} article(s)")
+        lines = _set_source_state(db, row, state, purge, "")
+        here = store.database_file(db)
+        if here is None:
+            return lines
+        # In a cluster, the source's articles on other domains moved to their own shards, each
+        # with a copy of the source (`store.move_articles`, `read_by`: the shard that reads it):
+        # there they are checked, so the state goes to the source's row in every shard.
+        reader = row["read_by"] or here.stem
+        for path in other_shard_files(here):
+            other = store.open_db(path)
+            try:
+                copy = watch.source_by_url(other, row["url"])
+                if copy is not None and (copy["read_by"] or path.stem) == reader:
+                    lines += _set_source_state(other, copy, state, purge, path.stem)
+            finally:
+                other.close()
         return lines
     article = find_target(db, ref).article
     watch.set_article_watch(db, int(article["id"]), state)
@@ -142,6 +148,26 @@ def set_state(
     if purge:
         counts = watch.purge_article(db, int(article["id"]))
         lines.append("purged: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
+    return lines
+
+
+def _set_source_state(
+    db: Database, row: store.Row, state: str, purge: bool, shard: str
+) -> list[str]:
+    """One database's row of a source set to `state` (and its articles' history purged): the
+    lines to show, naming the `shard` when it is another shard of the cluster."""
+    watch.set_source_watch(db, int(row["id"]), state)
+    articles = watch.source_article_ids(db, int(row["id"]))
+    effect = "checked again" if state == "on" else "no longer checked"
+    what = f"it in {shard} too" if shard else f"{row['kind']} source {row['id']}: {row['url']}"
+    there = " there" if shard else ""
+    lines = [f"{STATE_VERBS[state]} {what} ({len(articles)} article(s) it found{there} {effect})"]
+    if purge:
+        for article_id in articles:
+            watch.purge_article(db, article_id)
+        lines.append(
+            f"purged the history of {len(articles)} article(s)" + (f" in {shard}" if shard else "")
+        )
     return lines
 
 

@@ -428,6 +428,67 @@ def test_a_moved_article_keeps_its_source_fetch_url_and_names_no_host(
         assert row.fetchone() == {"articles": 1}
 
 
+def _moved_feed(tmp_path: Path) -> tuple[dict[str, Path], str]:
+    """A feed on one domain whose articles on two other domains moved to their own shards (each
+    with a copy of the feed): the shard files by role, and the feed's URL."""
+    from monitor.cluster.routing import path_of, reroute_discovered
+
+    config = ClusterConfig(directory=tmp_path, shards=8)
+    feed = "https://feeds.example.org/rss"
+    urls = {
+        "feed": "https://feeds.example.org/a",
+        "stray": "https://www.example.com/b",
+        "other": "https://news.example.net/c",
+    }
+    shards = {role: shard_of(url, 8) for role, url in urls.items()}
+    assert len(set(shards.values())) == 3
+    db = store.open_db(path_of(config, shards["feed"]))
+    source, _ = store.add_source(db, "feed", feed, "", NOW)
+    store.track_discovered(db, source["id"], list(urls.values()), NOW)
+    db.close()
+    reroute_discovered(config, shards["feed"])
+    return {role: path_of(config, shard) for role, shard in shards.items()}, feed
+
+
+def _due(paths: dict[str, Path]) -> dict[str, int]:
+    """Per shard, how many articles a check round would take (the check spider's query)."""
+    counts = {}
+    for role, path in paths.items():
+        db = store.open_db(path)
+        counts[role] = len(store.due_articles(db, NOW + timedelta(hours=1)))
+        db.close()
+    return counts
+
+
+@pytest.mark.parametrize("where", ["feed", "stray"])  # from its own shard, or from a copy's
+def test_pausing_a_source_reaches_the_shards_its_articles_moved_to(
+    tmp_path: Path, where: str
+) -> None:
+    paths, feed = _moved_feed(tmp_path)
+    assert _due(paths) == {"feed": 1, "stray": 1, "other": 1}
+    db = str(paths[where])
+    paused = redline("--db", db, "pause", "--source", feed)
+    assert _due(paths) == {"feed": 0, "stray": 0, "other": 0}
+    assert len(paused.splitlines()) == 3  # its own row, then the two other shards'
+    assert f"paused it in {paths['other'].stem} too (1 article(s) it found there" in paused
+    redline("--db", db, "resume", "--source", feed)
+    assert _due(paths) == {"feed": 1, "stray": 1, "other": 1}
+
+
+def test_removing_a_source_reaches_its_copies_and_a_single_database_stays_alone(
+    tmp_path: Path,
+) -> None:
+    paths, feed = _moved_feed(tmp_path)
+    alone = tmp_path / "redline.db"  # not a shard: the cluster's files are not its business
+    db = store.open_db(alone)
+    store.track_discovered(db, store.add_source(db, "feed", feed, "", NOW)[0]["id"], [feed], NOW)
+    db.close()
+    assert redline("--db", str(alone), "pause", "--source", feed).count("\n") == 1
+    assert _due(paths) == {"feed": 1, "stray": 1, "other": 1}
+    redline("--db", str(paths["feed"]), "remove", "--source", feed)
+    assert _due(paths) == {"feed": 0, "stray": 0, "other": 0}
+
+
 def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
     pg_url: str, tmp_path: Path
 ) -> None:

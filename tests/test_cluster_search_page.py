@@ -19,6 +19,7 @@ from monitor.cli import cli
 from monitor.cluster.routing import path_of
 from monitor.cluster.shards import ROLLUP_FILE, shard_files, shard_name, shard_of
 from monitor.record.page import FetchedPage, record_page
+from monitor.web.datasette import cluster_search
 from monitor.web.serve import CLUSTER_READ_ONLY, make_datasette
 from tests.test_cluster import init_cluster, redline
 from tests.test_record import PARAGRAPHS, T0, html
@@ -228,3 +229,42 @@ def test_redline_serve_cluster_with_pg_serves_the_search_from_the_environment(
         assert stop_server(server) == 0
     output = server.stdout.read() if server.stdout else ""
     assert "cluster search: /-/redline/search" in output and pg_url not in output
+
+
+def test_the_search_pages_through_every_hit_with_next_and_previous_links(
+    cluster: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cluster_search, "SEARCH_PAGE", 1)  # two hits: two pages
+    everyone = json.loads(redline("cluster", "--pg", pg_url, "search", "seven", "--json"))
+    assert len(everyone) == 2
+    first, second, past = get(
+        cluster, pg_url, *(f"/-/redline/search?q=seven&page={n}" for n in (1, 2, 3))
+    )
+    assert [len(hit_links(page.text)) for page in (first, second, past)] == [1, 1, 0]
+    assert hit_links(first.text) + hit_links(second.text) == [
+        hit["cluster_diff_page"] for hit in everyone
+    ]
+    assert 'href="/-/redline/search?q=seven&amp;page=2" rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
+    assert 'href="/-/redline/search?q=seven&amp;page=1" rel="prev"' in second.text
+    assert 'rel="next"' not in second.text
+    assert "Edits 2–2 matching" in second.text
+    assert past.status_code == 200 and "No edit matches “seven” past the first 2" in past.text
+
+
+@pytest.mark.parametrize("page", ["0", "x", "²", str(cluster_search.SEARCH_PAGES + 1), "9" * 40])
+def test_a_page_out_of_bounds_is_one_line(cluster: Path, pg_url: str, page: str) -> None:
+    (answer,) = get(cluster, pg_url, f"/-/redline/search?q=seven&page={page}")
+    assert answer.status_code == 400
+    assert f"the page is a number from 1 to {cluster_search.SEARCH_PAGES}" in answer.text
+    assert 'id="search-hits"' not in answer.text
+
+
+def test_the_last_page_a_search_reaches_says_so(
+    cluster: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cluster_search, "SEARCH_PAGE", 1)
+    monkeypatch.setattr(cluster_search, "SEARCH_PAGES", 1)  # two hits, one page reachable
+    (page,) = get(cluster, pg_url, "/-/redline/search?q=seven")
+    assert len(hit_links(page.text)) == 1 and 'rel="next"' not in page.text
+    assert "the search goes no further: add words to find older ones" in page.text

@@ -3,9 +3,13 @@ them (`monitor.extract.metadata`); pages of our own, in several languages."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 from lxml import html as lxml_html
 
+from monitor import store
 from monitor.compare.comparison import compare
 from monitor.extract.article import Article
 from monitor.extract.extraction import extract_article
@@ -16,7 +20,9 @@ from monitor.extract.metadata import (
     same_moment,
     update_line_date,
 )
+from monitor.record.page import FetchedPage, record_page
 
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 BODY = "<p>" + "The council met on Monday to discuss the budget for next year. " * 6 + "</p>"
 
 
@@ -40,12 +46,12 @@ def tree(markup: str) -> lxml_html.HtmlElement:
                 '<script type="application/ld+json">{"dateModified": "2019-05-08T09:03:00Z"}'
                 "</script>"
             ),
-            "2019-05-08T09:03",
+            "2019-05-08T09:03+00:00",
         ),
         (
             "article:modified_time",
             page('<meta property="article:modified_time" content="2016-12-21T08:31:34Z">'),
-            "2016-12-21T08:31",
+            "2016-12-21T08:31+00:00",
         ),
         (
             "a meta field named twice, by property and itemprop",
@@ -53,7 +59,7 @@ def tree(markup: str) -> lxml_html.HtmlElement:
                 '<meta property="article:modified" itemprop="dateModified" '
                 'content="2018-05-17T17:31:26.267Z">'
             ),
-            "2018-05-17T17:31",
+            "2018-05-17T17:31+00:00",
         ),
         (
             "a meta field written in value=",
@@ -101,6 +107,40 @@ def test_the_modified_date_a_page_states(where: str, markup: str, expected: str)
     assert page_modified(tree(markup)) == expected, where
 
 
+# An ISO value's offset is kept (`Z` as +00:00); a time without one gets none.
+OFFSETS = [
+    ("2019-05-08T09:03:00+02:00", "2019-05-08T09:03+02:00"),
+    ("2019-05-08T09:03:00.5-0500", "2019-05-08T09:03-05:00"),
+    ("2019-05-08T09:03+05:30", "2019-05-08T09:03+05:30"),
+    ("2019-05-08T09:03:00-03", "2019-05-08T09:03-03:00"),
+    ("2019-05-08T09:03:00Z", "2019-05-08T09:03+00:00"),
+    ("2019-05-08T09:03:00", "2019-05-08T09:03"),
+    ("2019-05-08 09:03", "2019-05-08T09:03"),
+    ("2019-05-08T09:03:00+25:00", "2019-05-08T09:03"),  # no place is 25 hours off
+    ("2019-05-08", "2019-05-08"),
+]
+
+
+@pytest.mark.parametrize(("value", "stored"), OFFSETS)
+@pytest.mark.parametrize("where", ["json-ld", "meta", "time"])
+def test_a_modified_time_keeps_the_offset_the_page_gives_and_gets_none_otherwise(
+    value: str, stored: str, where: str
+) -> None:
+    markup = {
+        "json-ld": page(
+            f'<script type="application/ld+json">{{"dateModified": "{value}"}}</script>'
+        ),
+        "meta": page(f'<meta property="article:modified_time" content="{value}">'),
+        "time": page(header=f'<time itemprop="dateModified" datetime="{value}">then</time>'),
+    }[where]
+    assert page_modified(tree(markup)) == stored
+
+
+def test_a_visible_time_with_a_zone_s_name_only_gets_no_offset() -> None:
+    markup = page(header="<p>Updated 3:42 PM ET, Tue November 29, 2016</p>")
+    assert page_modified(tree(markup)) == "2016-11-29T15:42"
+
+
 def test_an_update_time_without_a_date_is_on_the_day_of_publication() -> None:
     line = "Publié aujourd’hui à 13h59, mis à jour à 15h25"
     assert update_line_date(line, "2019-05-07") == "2019-05-07T15:25"
@@ -118,6 +158,11 @@ def test_a_long_sentence_starting_with_updated_is_no_date_line() -> None:
         ("2019-05-07", "2019-05-07T15:25", True),
         ("2019-05-07T13:59", "2019-05-07T15:25", False),
         ("2019-05-07", "2019-05-08T09:03", False),
+        ("2019-05-07", "2019-05-07T15:25+02:00", True),
+        ("2019-05-07T15:25+02:00", "2019-05-07T13:25+00:00", True),  # one instant
+        ("2019-05-07T15:25+02:00", "2019-05-07T15:25+00:00", False),
+        ("2019-05-07T15:25", "2019-05-07T15:25+02:00", True),  # stored before offsets were kept
+        ("2019-05-07T15:25", "2019-05-07T16:25+02:00", False),
     ],
 )
 def test_a_day_and_a_moment_of_that_day_may_be_the_same(old: str, new: str, same: bool) -> None:
@@ -221,6 +266,17 @@ def test_extraction_reads_the_declared_author_and_update_line() -> None:
     article = extract_article(markup)
     assert article.byline == "Emma Grey Ellis"
     assert article.modified == "2017-01-20T10:30"
+
+
+def test_a_modified_time_is_stored_with_the_offset_the_page_gives(tmp_path: Path) -> None:
+    stated = '<meta property="article:modified_time" content="2026-11-02T10:15:00+01:00">'
+    db = store.open_db(tmp_path / "redline.db")
+    url = "https://news.example/budget.html"
+    page_bytes = page(stated).encode()
+    record_page(db, FetchedPage(url, 200, page_bytes, content_type="text/html"), NOW)
+    (version,) = db.query("select modified from versions")
+    assert version["modified"] == "2026-11-02T10:15+01:00"
+    db.close()
 
 
 @pytest.mark.parametrize(

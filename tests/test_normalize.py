@@ -31,6 +31,11 @@ from monitor.compare.normalize import (
         ("  many    spaces  ", "many spaces"),
         ("para one\n\n\n  para two ", "para one\npara two"),
         ("\ufb01nance", "finance"),  # NFKC ligature
+        # a double mark typed as two single ones is one double mark; three are left alone
+        ("He said \u2018\u2018hello\u2019\u2019.", 'He said "hello".'),
+        ("He said ``hello''.", 'He said "hello".'),
+        ("the '90s and the players' union", "the '90s and the players' union"),
+        ("a\u2019\u2019\u2019b", "a'''b"),
     ],
 )
 def test_normalize_text(raw: str, expected: str) -> None:

@@ -9,7 +9,14 @@ import pytest
 
 from monitor.extract.article import Article, extractor_version
 from monitor.fetch.policy import RevisitPolicy, parse_retry_after, retry_delay
-from monitor.record.plan import FetchedPage, Known, Lookups, plan_extracted, plan_response
+from monitor.record.plan import (
+    UNASKED_304,
+    FetchedPage,
+    Known,
+    Lookups,
+    plan_extracted,
+    plan_response,
+)
 from tests.sites import CLOUDFLARE
 
 URL = "https://news.example/b.html"
@@ -71,6 +78,26 @@ def test_bot_walls_are_blocked_never_content(status: int, body: bytes) -> None:
     assert plan is not None
     assert plan.outcome == "blocked"
     assert plan.version is None and plan.edits == () and "status" not in plan.article
+
+
+@pytest.mark.parametrize(
+    ("stored", "outcome"),
+    [
+        ({}, "error"),  # nothing to send: the 304 answers a question never asked
+        ({"etag": '"v1"'}, "unchanged"),
+        ({"last_modified": "Mon, 02 Nov 2026 08:00:00 GMT"}, "unchanged"),
+        ({"etag": '"v1"', "last_modified": "Mon, 02 Nov 2026 08:00:00 GMT"}, "unchanged"),
+    ],
+)
+def test_a_304_is_unchanged_only_when_the_check_sent_a_validator(
+    stored: dict[str, str], outcome: str
+) -> None:
+    plan = plan_response(FetchedPage(URL, 304), known(**stored), NOW, POLICY)
+    assert plan is not None and plan.outcome == outcome
+    assert plan.version is None and plan.edits == ()
+    if outcome == "error":
+        assert plan.reason == UNASKED_304
+        assert plan.article["failures"] == 1 and "last_page_hash" not in plan.article
 
 
 def test_an_article_that_quotes_access_denied_is_not_a_wall() -> None:

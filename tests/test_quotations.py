@@ -100,6 +100,48 @@ def test_words_changed_inside_a_quotation_of_any_style_are_a_quote_edit(
     assert kinds(sentence, sentence.replace(old, new, 1)) == ["quote"]
 
 
+# A double quotation mark typed as two single ones: ’’ or '' closing, ‘‘ or `` opening.
+TWO_MARKS_AS_ONE = [
+    "The mayor said ‘‘we did everything we could’’ before the vote.",
+    "The mayor said ``we did everything we could'' before the vote.",
+    "The mayor said “we did everything we could’’ before the vote.",
+    "The mayor said \"we did everything we could'' before the vote.",
+    "‘‘We did everything we could,’’ the mayor said before the vote.",
+]
+
+
+@pytest.mark.parametrize("sentence", TWO_MARKS_AS_ONE)
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("everything", "nearly everything", ["quote"]),  # inside the quotation
+        ("before the vote", "after the vote", ["sentence_changed"]),  # outside it
+    ],
+)
+def test_a_double_mark_typed_as_two_single_ones_quotes_like_one(
+    sentence: str, old: str, new: str, expected: list[str]
+) -> None:
+    assert kinds(sentence, sentence.replace(old, new)) == expected
+
+
+RETYPED_MARKS = [
+    # (opening, closing) before → after: the same quotation, typed another way
+    (("‘‘", "’’"), ("“", "”")),
+    (("``", "''"), ('"', '"')),
+    (("“", "’’"), ("“", "”")),
+    (("‘‘", "’’"), ("``", "''")),
+    (('"', "''"), ("«", "»")),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), RETYPED_MARKS)
+def test_a_double_mark_retyped_as_two_single_ones_is_no_edit(
+    before: tuple[str, str], after: tuple[str, str]
+) -> None:
+    sentence = "The mayor said {}we did everything we could{} before the vote."
+    assert kinds(sentence.format(*before), sentence.format(*after)) == []
+
+
 NAMES_IN_QUOTES = [
     ("en", '"We thank Jon Smiht for his work," she said.', "Smiht", "Smith"),
     ("de", "„Wir danken Herrn Müler für seine Arbeit“, sagte sie.", "Müler", "Müller"),

@@ -12,6 +12,7 @@ from monitor import store
 from monitor.errors import ExtractionError
 from monitor.extract.article import Article
 from monitor.record.page import CheckResult, ExtractLater, FetchedPage, record_page
+from monitor.record.plan import UNASKED_304
 
 URL = "https://news.example/local/council-budget"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -199,11 +200,31 @@ def test_reverting_reuses_the_stored_snapshot(db: Database, clock: Clock) -> Non
 
 
 # --- 304, errors -----------------------------------------------------------------------------
-def test_not_modified_is_unchanged(db: Database, clock: Clock) -> None:
-    record(db, clock, ok())
+@pytest.mark.parametrize(
+    "validator", [{"etag": '"v1"'}, {"last_modified": "Mon, 02 Nov 2026 08:00:00 GMT"}]
+)
+def test_not_modified_is_unchanged(db: Database, clock: Clock, validator: dict[str, str]) -> None:
+    record(db, clock, ok(**validator))  # the next check sends it back
     result = record(db, clock, status(304))
     assert result.outcome == "unchanged"
     assert count(db, "versions") == 1
+
+
+def test_a_304_to_a_request_without_a_validator_is_an_error_that_keeps_the_version(
+    db: Database, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    record(db, clock, ok())  # no ETag, no Last-Modified: the next check asks unconditionally
+    before = article(db)
+    result = record(db, clock, status(304))
+    assert (result.outcome, result.reason) == ("error", UNASKED_304)
+    assert f"check of {URL}: error: {UNASKED_304}" in caplog.text
+    after = article(db)
+    assert (after["failures"], after["last_page_hash"]) == (1, before["last_page_hash"])
+    assert after["last_checked"] == store.stamp(clock.now)
+    assert [v["seq"] for v in store.versions_of(db, after["id"])] == [1]
+    last = "select outcome, http_status, reason from checks order by id desc"
+    check = db.execute(last).fetchone()
+    assert check == ("error", 304, UNASKED_304)
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from monitor import store
+from monitor.compare.comparison import compare
 from monitor.compare.edit import Edit, make_edit
-from monitor.compare.sitememory import MemoryUpdate, Sighting
+from monitor.compare.sitememory import MemoryUpdate, Sighting, plan_memory
+from monitor.extract.article import Article
+from monitor.record.page import weigh_site_memory
 from monitor.store import sitememory as memory
 
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
@@ -124,17 +127,63 @@ def test_memory_counts_distinct_articles_and_forgets_the_least_recently_seen(
             later = NOW + timedelta(minutes=n + 1)
             sighting = Sighting("line", f"k-{n}", f"line {n}")
             memory.apply_memory_update(db, MemoryUpdate(SITE, 9, (sighting,), later))
-    assert memory.seen_on(db, SITE, ["k-shared"]) == {}  # the oldest, forgotten
-    assert set(memory.seen_on(db, SITE, ["k-0", "k-1", "k-2"])) == {"k-0", "k-1", "k-2"}
+    assert memory.read_memory(db, SITE, ["k-shared"]).lines == {}  # the oldest, forgotten
+    assert set(memory.read_memory(db, SITE, ["k-0", "k-1", "k-2"]).lines) == {"k-0", "k-1", "k-2"}
 
 
-def test_seen_on_lists_each_article_once(db) -> None:
+def test_the_memory_lists_each_article_once(db) -> None:
     line = Sighting("line", "k", "Sign up to the newsletter")
     with store.write_transaction(db):
         for article in (1, 2, 2, 3):
             memory.apply_memory_update(db, MemoryUpdate(SITE, article, (line,), NOW))
-    assert memory.seen_on(db, SITE, ["k"]) == {"k": (1, 2, 3)}
+    assert memory.read_memory(db, SITE, ["k"]).lines == {"k": (1, 2, 3)}
     assert db.execute("select articles from site_lines").fetchone()[0] == 3
+
+
+FUND = "This story was produced with support from the Millbrook Community Fund."
+SIBLING = "Council approves budget after a long night of debate"
+STORY = "The storm hit the coast on Monday with winds of 90 mph."
+
+# (old, new) → the edits' (kind, significant) once weighed against the site's memory
+WEIGHED = {
+    "a line on other articles removed": (
+        Article(title="Storm hits the coast", body=f"{STORY}\n{FUND}"),
+        Article(title="Storm hits the coast", body=STORY),
+        [("sentence_removed", False)],
+    ),
+    "another article's headline removed": (
+        Article(title="Storm hits the coast", body=f"{STORY}\n{SIBLING}"),
+        Article(title="Storm hits the coast", body=STORY),
+        [("sentence_removed", False)],
+    ),
+    "one shared title affix for another": (
+        Article(title="Storm hits the coast | The Ledger", body=STORY),
+        Article(title="Storm hits the coast | Ledger Sport", body=STORY),
+        [("headline", False)],
+    ),
+    "the story's own words": (
+        Article(title="Storm hits the coast", body=f"{STORY}\n{FUND}"),
+        Article(title="Storm hits the coast", body=f"{STORY.replace('90', '120')}\n{FUND}"),
+        [("number", True)],
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "weighed"), WEIGHED.values(), ids=WEIGHED)
+def test_weighing_a_changed_page_reads_the_site_memory_once(db, old, new, weighed) -> None:
+    with store.write_transaction(db):
+        for n in range(1, 7):  # the site's articles: the fund's line, two title affixes
+            affix = "The Ledger" if n % 2 else "Ledger Sport"
+            body = f"Story {n} opens here.\n{FUND}"
+            seen = Article(title=f"Story number {n} | {affix}", body=body)
+            memory.apply_memory_update(db, plan_memory(SITE, n, seen, NOW))
+        memory.apply_memory_update(db, plan_memory(SITE, 7, Article(title=SIBLING), NOW))
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    edits = weigh_site_memory(db, SITE, 9, old, new, compare(old, new))
+    db.conn.set_trace_callback(None)
+    assert [(e.kind, e.significant) for e in edits] == weighed
+    assert len([sql for sql in statements if "site_lines" in sql]) == 1
 
 
 def test_alerts_wait_for_an_open_round_unless_it_is_stale(db) -> None:

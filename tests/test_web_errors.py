@@ -7,9 +7,11 @@ import asyncio
 import logging
 from pathlib import Path
 
+import httpx
 import pytest
 from datasette.utils.asgi import Request
 
+from monitor import store
 from monitor.web.datasette import errors
 from monitor.web.serve import make_datasette
 from tests.test_serve import Newsroom, build_newsroom, fetch
@@ -100,3 +102,88 @@ def test_serving_many_404s_never_prints_a_traceback(
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     assert "locals" not in captured.out + captured.err
+
+
+# --- the desk's forms ---------------------------------------------------------------------
+TOKEN = "s3cret-for-tests"
+SCRIPT = {"authorization": f"Bearer {TOKEN}"}
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def post(db_path: Path, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """POST `body` through the whole server (its ASGI wrappers and asgi-csrf included)."""
+
+    async def run() -> httpx.Response:
+        datasette = make_datasette(db_path, write_token=TOKEN)
+        await datasette.invoke_startup()
+        return await datasette.client.post(path, content=body, headers=headers)
+
+    return asyncio.run(run())
+
+
+BAD_FORMS = [
+    # (path, body, headers, status, the one line)
+    ("/-/redline/desk/pause", b"ref=\xff", FORM | SCRIPT, 400, "the form is not UTF-8 text"),
+    ("/-/redline/desk/pause", b"ref=\xff", FORM, 400, "the form is not UTF-8 text"),
+    ("/-/redline/login", b"token=\xff", FORM, 400, "the form is not UTF-8 text"),
+    ("/-/redline/desk/pause", b"ref=\xff", {"content-type": "text/plain"} | SCRIPT, 400,
+     "the form is not UTF-8 text"),
+    ("/-/redline/desk/pause", b"ref=" + b"1" * (errors.MAX_FORM_BYTES + 1), FORM, 413,
+     f"the form is larger than {errors.MAX_FORM_BYTES:,} bytes"),
+    # a script's mistakes: no page to show them on, so the status says it
+    ("/-/redline/desk/pause", b"ref=a99", FORM | SCRIPT, 404, "no article a99"),
+    ("/-/redline/desk/pause", b"source=99", FORM | SCRIPT, 404, "no source 99"),
+    ("/-/redline/desk/add", b"urls=ftp://x.example/&kind=article", FORM | SCRIPT, 400,
+     "only http and https URLs can be tracked"),
+    ("/-/redline/desk/add", b"urls=https://x.example/&kind=section", FORM | SCRIPT, 400,
+     "a section source needs a match pattern"),
+    ("/-/redline/desk/tag", b"ref=a1&tags=", FORM | SCRIPT, 400, "no tag given"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "body", "headers", "status", "line"), BAD_FORMS)
+def test_a_bad_form_is_a_4xx_with_one_line_and_no_traceback(
+    tmp_path: Path,
+    path: str,
+    body: bytes,
+    headers: dict[str, str],
+    status: int,
+    line: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    newsroom = build_newsroom(tmp_path / "redline.db")
+    with caplog.at_level(logging.WARNING):
+        response = post(newsroom.path, path, body, headers)
+    assert response.status_code == status
+    assert line in response.text
+    logged = [r for r in caplog.records if r.name == errors.__name__]
+    assert len(logged) == 1 and logged[0].exc_info is None
+    assert logged[0].getMessage().startswith(f"{status} POST {path}")
+
+
+def test_a_script_s_good_write_is_done_and_redirected(tmp_path: Path) -> None:
+    newsroom = build_newsroom(tmp_path / "redline.db")
+    response = post(newsroom.path, "/-/redline/desk/pause", b"ref=a1&back=/", FORM | SCRIPT)
+    assert response.status_code == 302
+    db = store.open_db(newsroom.path)
+    assert db.execute("select watch from articles where id = 1").fetchone() == ("paused",)
+    db.close()
+
+
+def test_a_real_failure_of_a_desk_write_is_a_500_logged_with_its_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    newsroom = build_newsroom(tmp_path / "redline.db")
+    db = store.open_db(newsroom.path)
+    # the database refuses every write to articles: no fault of the request's
+    db.execute(
+        "create trigger refuse before update on articles "
+        "begin select raise(abort, 'disk says no'); end"
+    )
+    db.close()
+    with caplog.at_level(logging.WARNING):
+        response = post(newsroom.path, "/-/redline/desk/pause", b"ref=a1", FORM | SCRIPT)
+    assert response.status_code == 500
+    assert errors.SERVER_ERROR in response.text and "disk says no" not in response.text
+    (line,) = [r for r in caplog.records if r.name == errors.__name__]
+    assert line.levelno == logging.ERROR and line.exc_info is not None

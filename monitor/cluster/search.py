@@ -167,18 +167,23 @@ class Hit:
 
 
 def search(
-    conn: psycopg.Connection[Row], query: str, limit: int, site: str | None = None
+    conn: psycopg.Connection[Row],
+    query: str,
+    limit: int,
+    site: str | None = None,
+    offset: int = 0,
 ) -> list[Hit]:
     """The edits whose old or new text matches `query` (web search syntax: words, "a phrase",
-    -word, or), newest first."""
+    -word, or), newest first (then by shard and edit: one order, so pages never overlap),
+    `limit` of them after the first `offset`."""
     rows = conn.execute(
         "select e.shard, e.change_id, e.detected_at, c.url, c.title, e.kind, e.field, e.old, "
         "e.new, e.significant > 0 as significant from redline_edits e join redline_changes c "
         "on c.shard = e.shard and c.change_id = e.change_id "
         "where e.search @@ websearch_to_tsquery('simple', %s) "
-        "and (%s::text is null or c.site = %s) order by e.detected_at desc, e.edit_id desc "
-        "limit %s",
-        [query, site, site, limit],
+        "and (%s::text is null or c.site = %s) "
+        "order by e.detected_at desc, e.shard desc, e.edit_id desc limit %s offset %s",
+        [query, site, site, limit, offset],
     ).fetchall()
     return [Hit(**row) for row in rows]
 

@@ -8,6 +8,7 @@ registered domain comes from tldextract's bundled Public Suffix List snapshot, n
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 DEFAULT_SHARDS = 64
 MAX_SHARDS = 4096  # one file per shard; past this a directory listing becomes the bottleneck
 ROLLUP_FILE = "rollup.db"
+_SHARD_FILE = re.compile(r"shard-\d+\.db")
 
 
 @cache
@@ -63,3 +65,12 @@ def shard_path(directory: Path, shard: int, shards: int) -> Path:
 def shard_files(directory: Path) -> list[Path]:
     """The shard files present in a cluster directory, in shard order."""
     return sorted(Path(directory).glob("shard-*.db"))
+
+
+def other_shard_files(path: Path) -> list[Path]:
+    """The other shard files of the cluster directory that `path` is a shard file of; none for a
+    file that is not a shard (a single machine's database, the rollup)."""
+    path = Path(path)
+    if not _SHARD_FILE.fullmatch(path.name):
+        return []
+    return [other for other in shard_files(path.parent) if other.name != path.name]

@@ -1,8 +1,9 @@
 """Canonical text: the form in which two versions are compared and hashed.
 
 Normalising removes differences no reader would call an edit: Unicode compatibility forms, no-break
-and zero-width spaces, soft hyphens, curly versus straight quotes, runs of whitespace, and short
-boilerplate lines that extraction sometimes keeps (timestamps, "Advertisement", comment counts).
+and zero-width spaces, soft hyphens, curly versus straight quotes (and ’’ versus ”), runs of
+whitespace, and short boilerplate lines that extraction sometimes keeps (timestamps,
+"Advertisement", comment counts).
 Punctuation and case are kept: a change there is stored, then classified as `cosmetic`.
 """
 
@@ -65,6 +66,10 @@ _CHAR_MAP = str.maketrans(
         "`": "'",
     }
 )
+# A double quotation mark typed as two single ones: ’’ or '' closing, ‘‘ or `` opening (a
+# typewriter's or LaTeX's habit), read once the marks above are straight. Exactly two: three or
+# more marks in a row are left as they are, since no rule tells which two of them pair up.
+_TWO_SINGLE_MARKS = re.compile(r"(?<!')''(?!')")
 # French spacing: an opening « after a space, an elided article (d'«) or at the start, a closing »
 # before a non-word.
 # German guillemets face inwards (»so«): the space before an opening » or after a closing « stays.
@@ -93,13 +98,15 @@ CONSENT_MAX_CHARS = 400
 
 
 def normalize_text(text: str) -> str:
-    """Canonical form of a text: NFKC, plain spaces and quotes, one space between words, one
-    newline between paragraphs. Idempotent."""
+    """Canonical form of a text: NFKC, plain spaces and quotes (a double mark typed as two
+    single ones is one "), one space between words, one newline between paragraphs. Idempotent."""
     # French spacing inside guillemets ("« Oui »") would hide which way the mark faces
     text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     # NFKC can produce characters the map handles (and vice versa); a second pass makes it stable.
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if "''" in text:
+        text = _TWO_SINGLE_MARKS.sub('"', text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -6,7 +6,10 @@ reader and the page's own metadata state them, where trafilatura's guess misses 
   itemprop="dateModified">`, then a short visible line that says so ("Updated", "Last updated
   on", "mis à jour le", "Actualizado", "Aktualisiert am", "Aggiornato", "Atualizado", "更新").
   An update line without a date ("mis à jour à 15h25") is on the day the page was published.
-  The value is ISO: `YYYY-MM-DD`, with `THH:MM` when the page gives the time.
+  The value is ISO 8601: `YYYY-MM-DD`, with `THH:MM` when the page gives the time, and the
+  time's UTC offset (`+02:00`; `Z` is written `+00:00`) when the page writes one into an ISO
+  value (`2019-05-08T09:03:00+02:00`). No zone is ever guessed: a time without an offset, or
+  with a zone's name only ("3:42 PM ET"), is stored without one.
 - **Declared authors**: JSON-LD `author` names, then `<meta>` author fields. They replace the
   extracted byline when it is empty, when it names none of them (a section name such as "Food
   Science" read as a byline), or when it spells the same letters apart ("Elli s").
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -102,7 +106,11 @@ _MONTHS = {
     for name in names.split()
 }
 _MONTH = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+# An ISO date, its time (seconds and fractions read, not kept) and the time's UTC offset.
+_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?(?!\d))?)?"
+)
 _YMD = re.compile(r"(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})")
 _DAY_MONTH = re.compile(
     rf"(\d{{1,2}})(?:er|º|\.)?\s+(?:de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?(\d{{4}})", re.I
@@ -136,14 +144,31 @@ def meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
 
 def parse_date(text: str, *, default_day: str = "") -> str:
     """The first date in `text` as ISO (`YYYY-MM-DD`, plus `THH:MM` when a time follows or
-    precedes it); `default_day` (ISO) when the text has a time and no date; "" if none."""
+    precedes it, plus its offset when an ISO value gives one); `default_day` (ISO) when the text
+    has a time and no date; "" if none."""
     day = _day(text)
     time = _time(text)
     if not day:
         day = default_day[:10] if time else ""
     if not day:
         return ""
-    return f"{day}T{time}" if time else day
+    return f"{day}T{time}{_offset(text)}" if time else day
+
+
+def _offset(text: str) -> str:
+    """The UTC offset an ISO value gives its time, as `+HH:MM` ("" when it gives none, or one no
+    place uses: past ±14:00)."""
+    iso = _ISO.search(text)
+    zone = iso.group(6) if iso else None
+    if not zone:
+        return ""
+    if zone == "Z":
+        return "+00:00"
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 14 or minutes > 59:
+        return ""
+    return f"{zone[0]}{hours:02d}:{minutes:02d}"
 
 
 def _day(text: str) -> str:
@@ -257,10 +282,20 @@ def update_line_date(line: str, published: str = "") -> str:
 
 
 def same_moment(a: str, b: str) -> bool:
-    """Two ISO dates that may be the same moment: equal, or the same day when one has no time."""
+    """Two ISO dates that may be the same moment: equal; the same day when one has no time; the
+    same instant when both give an offset; the same clock time when one gives none (a date
+    stored before offsets were kept is the clock time of the same page's value)."""
     if a == b:
         return True
-    return ("T" not in a or "T" not in b) and a[:10] == b[:10]
+    if "T" not in a or "T" not in b:
+        return a[:10] == b[:10]
+    try:
+        first, second = datetime.fromisoformat(a), datetime.fromisoformat(b)
+    except ValueError:
+        return False
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        return first.replace(tzinfo=None) == second.replace(tzinfo=None)
+    return first == second
 
 
 # ------------------------------------------------------------------ bylines

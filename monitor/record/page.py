@@ -366,16 +366,14 @@ def weigh_site_memory(
     edits = list(edits)
     if not any(edit.significant for edit in edits):
         return edits
-    keys = lookup_keys(old, new)
-    seen = sitememory_store.seen_on(db, site, keys)
-    headlines = sitememory_store.seen_on(db, site, keys, kind="headline")
+    memory = sitememory_store.read_memory(db, site, lookup_keys(old, new))
     edits = weigh_site_furniture(
         edits,
-        furniture_lines(old.body, seen, article_id, headlines),
-        furniture_lines(new.body, seen, article_id, headlines),
+        furniture_lines(old.body, memory.lines, article_id, memory.headlines),
+        furniture_lines(new.body, memory.lines, article_id, memory.headlines),
         site,
     )
-    return weigh_title_affixes(edits, sitememory_store.site_title_affixes(db, site), site)
+    return weigh_title_affixes(edits, memory.affixes, site)
 
 
 def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKnown:

@@ -54,6 +54,9 @@ BOT_WALL_TITLE_CHARS = 60
 _HTML_TYPES = re.compile(r"html|xml|text/plain", re.IGNORECASE)
 # Statuses that refuse us rather than fail: with a page, they are a bot wall or a block.
 _REFUSALS = (401, 403, 429, 451)
+# A 304 answers a conditional request only (RFC 9110 15.4.5): to a request without a validator
+# it is a server bug, and says nothing of whether the article changed.
+UNASKED_304 = "HTTP 304 to a request without If-None-Match or If-Modified-Since"
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
 _MARKUP = re.compile(rb"<(?:script|style)\b.*?</(?:script|style)>|<[^>]*>", re.S | re.I)
 
@@ -276,6 +279,8 @@ def plan_response(
     if status >= 500 or status == 429 or (status >= 400 and status not in (404, 410)):
         return plan_failure(page, known, now, policy, "error", f"HTTP {status}")
     if status == 304:
+        if not asked_conditionally(article):
+            return plan_failure(page, known, now, policy, "error", UNASKED_304)
         return _unchanged(page, known, now, policy, "304 not modified")
     if status in (404, 410) or (
         page.final != page.requested and is_soft_404(page.requested, page.final)
@@ -298,6 +303,12 @@ def plan_response(
         reason = f"not an HTML page ({page.content_type.split(';')[0].strip()})"
         return plan_failure(page, known, now, policy, "error", reason)
     return None
+
+
+def asked_conditionally(article: Row) -> bool:
+    """Whether the check carried a validator: the spider sends the article's stored ETag
+    (`If-None-Match`) and Last-Modified (`If-Modified-Since`), and nothing when it has neither."""
+    return bool(article["etag"] or article["last_modified"])
 
 
 def _made_by_now(known: Known) -> bool:

@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -27,6 +28,7 @@ __all__ = [
     "ShardSummary",
     "change_signatures",
     "changes_to_index",
+    "database_file",
     "delete_unchecked",
     "move_articles",
     "shard_summary",
@@ -129,6 +131,14 @@ def _source_copy(target: Database, source: Row, source_name: str) -> int:
     copy["read_by"] = source["read_by"] or source_name
     _insert_or_ignore(target, "sources", copy)
     return int(next(target.query("select id from sources where url = ?", [source["url"]]))["id"])
+
+
+def database_file(db: Database) -> Path | None:
+    """The file `db` was opened on (None for a database in memory)."""
+    for _, name, file in db.execute("pragma database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    return None
 
 
 def delete_unchecked(db: Database, article_ids: list[int]) -> None:

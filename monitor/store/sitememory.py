@@ -11,7 +11,8 @@ decision in one transaction when the round closes (`close_round`), and again aft
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,15 +43,15 @@ from monitor.store.queries import (
 
 __all__ = [
     "ROUND_HOLD",
+    "SiteMemory",
     "apply_memory_update",
     "apply_template_decisions",
     "close_round",
     "decide_round",
     "held_after_change",
     "open_round",
+    "read_memory",
     "redecide_rounds",
-    "seen_on",
-    "site_title_affixes",
 ]
 
 # Alerts wait for the close of a round still open (its template decision may take the
@@ -62,32 +63,34 @@ TEXT_CHARS = 200
 
 
 # --- memory -------------------------------------------------------------------------------------
-def seen_on(
-    db: Database, site: str, keys: Sequence[str], kind: str = "line"
-) -> dict[str, tuple[int, ...]]:
-    """Line key → the articles of `site` the memory saw that line on (`kind` "line"), or whose
-    headline it is ("headline"); keys it never saw left out. One indexed lookup per key."""
-    if not keys:
-        return {}
-    rows = db.query(
-        "select key, article_ids from site_lines where site = ? and kind = ? "
-        "and key in (select value from json_each(?))",
-        [site, kind, json.dumps(list(keys))],
-    )
-    return {row["key"]: tuple(json.loads(row["article_ids"])) for row in rows}
+@dataclass(frozen=True)
+class SiteMemory:
+    """What weighing one page's edits needs of its site's memory, read at once (`read_memory`):
+    line key → the articles the memory saw that line on (`lines`), or whose headline it is
+    (`headlines`), keys it never saw left out; and the title affixes the site's titles share."""
+
+    lines: Mapping[str, tuple[int, ...]]
+    headlines: Mapping[str, tuple[int, ...]]
+    affixes: tuple[str, ...]
 
 
-def site_title_affixes(db: Database, site: str) -> tuple[str, ...]:
-    """The title affixes (" | Site Name") that the site's recorded titles share."""
-    counts = {
-        (row["kind"], row["text"]): int(row["articles"])
-        for row in db.query(
-            "select kind, text, articles from site_lines where site = ? "
-            "and kind in ('prefix', 'suffix')",
-            [site],
-        )
-    }
-    return shared_title_affixes(counts)
+def read_memory(db: Database, site: str, keys: Sequence[str]) -> SiteMemory:
+    """The site's memory of these line keys, as body lines and as headlines, and its shared
+    title affixes, in one query: indexed lookups by key, plus the site's affix rows."""
+    seen: dict[str, dict[str, tuple[int, ...]]] = {"line": {}, "headline": {}}
+    affixes: dict[tuple[str, str], int] = {}
+    for row in db.query(
+        "select kind, key, text, articles, article_ids from site_lines where site = :site "
+        "and kind in ('line', 'headline') and key in (select value from json_each(:keys)) "
+        "union all select kind, key, text, articles, article_ids from site_lines "
+        "where site = :site and kind in ('prefix', 'suffix')",
+        {"site": site, "keys": json.dumps(list(keys))},
+    ):
+        if row["kind"] in seen:
+            seen[row["kind"]][row["key"]] = tuple(json.loads(row["article_ids"]))
+        else:
+            affixes[(row["kind"], row["text"])] = int(row["articles"])
+    return SiteMemory(seen["line"], seen["headline"], shared_title_affixes(affixes))
 
 
 def apply_memory_update(db: Database, update: MemoryUpdate) -> None:

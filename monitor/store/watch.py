@@ -23,6 +23,7 @@ __all__ = [
     "set_source_watch",
     "sites_matching",
     "source_article_ids",
+    "source_by_url",
     "watched_articles",
     "watched_sources",
 ]
@@ -51,6 +52,11 @@ def find_source(db: Database, text: str) -> Row:
     if not rows:
         raise UnknownArticleError(f"no source {text} (`redline sources` lists them)")
     return rows[0]
+
+
+def source_by_url(db: Database, url: str) -> Row | None:
+    rows = list(db.query("select * from sources where url = ?", [url]))
+    return rows[0] if rows else None
 
 
 def set_source_watch(db: Database, source_id: int, state: str) -> None:

@@ -87,6 +87,12 @@ def _bearer(request: Any) -> str:
     return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
 
+def from_script(request: Any) -> bool:
+    """The request carries the write token itself (`Authorization: Bearer`): a script, not a
+    person at a page."""
+    return bool(_bearer(request))
+
+
 def token_matches(datasette: Any, given: str) -> bool:
     token = write_token(datasette)
     return bool(token) and secrets.compare_digest(given.encode(), token.encode())

@@ -18,17 +18,22 @@ import email.parser
 import email.policy
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from datasette import hookimpl as _hookimpl
 from datasette.utils.asgi import BadRequest, NotFound, Response
 from sqlite_utils import Database
 
 from monitor import store, watching
-from monitor.errors import ConfigError, RedlineError
+from monitor.errors import (
+    ConfigError,
+    InputFileError,
+    InvalidURLError,
+    RedlineError,
+    UnknownArticleError,
+)
 from monitor.fetch.urls import check_url
 from monitor.fetch.watch_list import (
-    MAX_LIST_BYTES,
     WatchEntry,
     parse_tags,
     read_watch_list,
@@ -41,6 +46,7 @@ from monitor.web.datasette import DATABASE, readable_database
 from monitor.web.datasette.access import (
     check_form_token,
     check_write,
+    from_script,
     may_write,
     read_only_reason,
     token_matches,
@@ -48,6 +54,7 @@ from monitor.web.datasette.access import (
 )
 from monitor.web.datasette.cluster_search import search_enabled
 from monitor.web.datasette.diffs import word_diff_html
+from monitor.web.datasette.errors import MAX_FORM_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -55,8 +62,6 @@ hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
 
 # Lines of a write's outcome shown on the next page at most (they travel in a signed cookie).
 MESSAGE_LINES = 8
-# A form body larger than this is refused before it is read (an import's file and its fields).
-MAX_FORM_BYTES = MAX_LIST_BYTES + 64 * 1024
 # The chart's drawing, in SVG units: one row per site, one bar per day.
 BAR_WIDTH, BAR_GAP, ROW_HEIGHT, LABEL_WIDTH = 14, 3, 34, 180
 EXPORT_TYPES = {
@@ -250,7 +255,11 @@ async def _form(datasette: Any, request: Any) -> dict[str, str]:
         raise BadRequest(f"the form is larger than {MAX_FORM_BYTES:,} bytes")
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        return dict(await request.post_vars())
+        try:  # Datasette's `post_vars` would raise a UnicodeDecodeError: a 500
+            text = (await request.post_body()).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadRequest("the form is not UTF-8 text") from error
+        return dict(parse_qsl(text, keep_blank_values=True))
     body = await request.post_body()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body
@@ -305,6 +314,12 @@ async def desk_action(datasette: Any, request: Any) -> Response:
         for line in _message_lines(lines):
             datasette.add_message(request, line, datasette.INFO)
     except RedlineError as error:
+        if from_script(request):  # no page to show it on: the status and one line say it
+            if isinstance(error, UnknownArticleError):
+                raise NotFound(str(error)) from error
+            if isinstance(error, (ConfigError, InvalidURLError, InputFileError)):
+                raise BadRequest(str(error)) from error
+            raise  # not the request's fault: a 500, logged
         datasette.add_message(request, str(error), datasette.ERROR)
     return Response.redirect(datasette.urls.path(_back(form)))
 

@@ -8,18 +8,25 @@ a bare "Internal Server Error". This module replaces that handler (`monitor.web.
 for Datasette's `datasette.handle_exception`): a bad id or URL is logged as one line and answered
 with Datasette's error template; anything else is a real bug, logged once with its traceback and
 answered with a 500 page that carries no details.
+
+A form body is read whole by asgi-csrf, in front of every page, before any page sees it: one that
+is not UTF-8 text made its parsing raise outside Datasette's handler, a bare 500 with a
+traceback. `asgi_wrapper` reads such a body first (up to `MAX_FORM_BYTES`) and answers a body
+that is too large or not UTF-8 with one line and a 413 or 400.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, TypeVar, cast
 
 from datasette import hookimpl as _hookimpl
 from datasette.utils.asgi import Base400, Response
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
+
+from monitor.fetch.watch_list import MAX_LIST_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -29,6 +36,15 @@ logger = logging.getLogger(__name__)
 # What a visitor is told of an unexpected failure (the details go to the log only).
 SERVER_ERROR = "Something went wrong on the server; it has been logged."
 NOT_FOUND = "No page here: check the id or the address."
+# A form body larger than this is refused before it is read: the largest form is a watch list
+# imported from the desk (`MAX_LIST_BYTES`) with its other fields.
+MAX_FORM_BYTES = MAX_LIST_BYTES + 64 * 1024
+FORM_TYPE = b"application/x-www-form-urlencoded"
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def classify(exception: BaseException) -> tuple[int, str, str | None, bool]:
@@ -83,3 +99,56 @@ def handle_exception(datasette: Any, request: Any, exception: BaseException) -> 
         return Response.html(page, status=status)
 
     return inner
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
+    del datasette
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def read_forms(scope: Scope, receive: Receive, send: Send) -> None:
+            headers = dict(scope.get("headers") or []) if scope.get("type") == "http" else {}
+            form = headers.get(b"content-type", b"").lower().startswith(FORM_TYPE)
+            if scope.get("method") != "POST" or not form:
+                await app(scope, receive, send)
+                return
+            messages, size, problem = [], 0, ""
+            while True:
+                message = await receive()
+                messages.append(message)
+                size += len(message.get("body", b""))
+                if size > MAX_FORM_BYTES:
+                    problem = f"413 the form is larger than {MAX_FORM_BYTES:,} bytes"
+                    break
+                if message["type"] != "http.request" or not message.get("more_body"):
+                    break
+            body = b"".join(m.get("body", b"") for m in messages)
+            if not problem:
+                try:
+                    body.decode("utf-8")
+                except UnicodeDecodeError:
+                    problem = "400 the form is not UTF-8 text"
+            if problem:
+                status, _, line = problem.partition(" ")
+                logger.warning("%s %s %s: %s", status, scope["method"], scope["path"], line)
+                await _answer(send, int(status), line)
+                return
+
+            async def replay() -> MutableMapping[str, Any]:
+                return messages.pop(0) if messages else await receive()
+
+            await app(scope, replay, send)
+
+        return read_forms
+
+    return wrap
+
+
+async def _answer(send: Send, status: int, line: str) -> None:
+    body = f"{line}\n".encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
