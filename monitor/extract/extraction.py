@@ -52,7 +52,7 @@ import logging
 import re
 from bisect import bisect_left
 from copy import deepcopy
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import htmldate
@@ -60,7 +60,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
-from monitor.extract import metadata, opinion
+from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.characters import xml_safe
 from monitor.extract.standfirst import shown_standfirst
@@ -503,6 +503,9 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         at = lead.before
         lines = [*lines[:at], lead.text, *lines[at:]]
         roles = (*roles[:at], "standfirst", *roles[at:])
+    lines, roles = consensus.refine_body(
+        lines, roles, title, opinion.extractor_lines(text), partial(consensus.shown_as_lead, tree)
+    )
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = (
         (metadata.page_modified(tree, published) or _modified_date(text, url))
