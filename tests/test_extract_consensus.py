@@ -109,6 +109,26 @@ def _shown(*texts: str):  # type: ignore[no-untyped-def]
             lambda _: True,
             None,
         ),
+        # a byline that reads like a sentence
+        (
+            [
+                TITLE,
+                "By Jane Roe and John Doe on Monday, 2 March 2026, at 11:08 in the morning.",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
+        # ... but a lead that opens with "By" and a lower-case word is a lead
+        (
+            [
+                TITLE,
+                "By the end of the year the council expects the bridge to carry lorries again.",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            (0, "By the end of the year the council expects the bridge to carry lorries again."),
+        ),
         # a block of another kind between the lead and the body
         (
             [TITLE, LEAD, "Read the full inspection report of the bridge here", *PARAGRAPHS],

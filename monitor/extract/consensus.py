@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from lxml.html import HtmlElement
 
 from monitor.extract import opinion
-from monitor.lexicon import FURNITURE_LINE, PROMO_LINE, is_site_line
+from monitor.lexicon import BYLINE_OPENER, FURNITURE_LINE, PROMO_LINE, is_site_line
 
 # The headline is looked for among the body's first lines: a kicker and a date line can come
 # before it (on the development pages it was the first, second or third line).
@@ -112,9 +112,15 @@ _CAPTION = re.compile(
 )
 
 
+# A byline: "By", "Von", "Por"... and a name ("By Jane Roe and John Doe on Monday, 2 March.").
+_BYLINE = re.compile(BYLINE_OPENER.pattern + r"[^\W\d_][\w.'’-]*\s+[^\W\d_]", re.IGNORECASE)
+
+
 def _reads_as_lead(line: str) -> bool:
+    byline = _BYLINE.match(line)
     return (
         opinion.looks_like_prose(line)
+        and not (byline and line[byline.end() - 1].isupper())
         and not _CAPTION.search(line)
         and not PROMO_LINE.match(line)
         and not FURNITURE_LINE.match(line)
