@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from lxml.html import HtmlElement
 
 from monitor.extract import opinion
+from monitor.extract.opinion import key
 from monitor.lexicon import BYLINE_OPENER, FURNITURE_LINE, PROMO_LINE, is_site_line
 
 # The headline is looked for among the body's first lines: a kicker and a date line can come
@@ -61,11 +62,6 @@ _TOKEN = re.compile(r"\w+")
 # "Headline | Site", "Site - Headline"); a sentence that opens with the headline's words
 # ("Storm hits coast, killing two") has none.
 _AFFIX_MARK = re.compile(r"[|:–—•›»>/]|\s-\s")
-
-
-def key(line: str) -> str:
-    """A line's comparison key: word tokens, case-folded (as `extraction._key`)."""
-    return " ".join(_TOKEN.findall(line.casefold()))
 
 
 # ------------------------------------------------------------------ the headline
