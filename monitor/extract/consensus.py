@@ -10,9 +10,10 @@ Two rules, applied to the finished body (after the second opinion and the standf
    shown), or when the line adds a kicker or a site suffix to it ("Kicker: Headline",
    "Headline | Section | Site"). `headline_lines` finds those among the first HEAD_LINES lines.
 2. **The lead just before the body.** A paragraph that the second extractor (resiliparse) puts
-   immediately before the body's first paragraph, that reads as article prose and that the page
-   writes as a block of its own outside any furniture container, is the article's lead, which
-   trafilatura left out in every mode. It goes before that paragraph with the role
+   just before one of the body's first paragraphs (past a short date or byline line, never
+   above the headline), that reads as article prose (not a caption, a byline or a promotion)
+   and that the page writes as a block of its own outside any caption or promotion container
+   and outside a link, is the article's lead, which trafilatura left out in every mode. It goes before that paragraph with the role
    "second_extractor" (an edit found only there is reported with that reason).
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a

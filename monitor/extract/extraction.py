@@ -43,6 +43,9 @@ How the body is built (each step measured with `python -m bench.extract`, see be
 6. The standfirst the page shows before the body's first paragraph, which trafilatura leaves
    out (`monitor/extract/standfirst.py` `shown_standfirst`), goes before that paragraph with the
    role "standfirst".
+7. The headline is dropped from the body's first three lines also with a kicker or site suffix
+   added or taken off, and the second extractor's lead just before the body is added
+   (`monitor/extract/consensus.py` `refine_body`).
 """
 
 from __future__ import annotations
