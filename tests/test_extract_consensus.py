@@ -89,6 +89,22 @@ def _shown(*texts: str):  # type: ignore[no-untyped-def]
         ([TITLE, LEAD, *PARAGRAPHS], _shown(LEAD), (0, LEAD)),
         # past a short date line and a byline
         ([TITLE, LEAD, "2 March 2026", "By Jane Roe", *PARAGRAPHS], _shown(LEAD), (0, LEAD)),
+        # a dek of 20 words or more without its full stop
+        (
+            [TITLE, LEAD.rstrip(".") + " while the repairs last", *PARAGRAPHS],
+            _shown(LEAD.rstrip(".") + " while the repairs last"),
+            (0, LEAD.rstrip(".") + " while the repairs last"),
+        ),
+        # a shorter line without one is a kicker or a caption
+        (
+            [
+                TITLE,
+                "Engineers found deep cracks in two piers of the old harbour bridge",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
         # the headline right before the body: no lead
         ([LEAD, TITLE, *PARAGRAPHS], _shown(LEAD), None),
         # not written on the page as a block outside furniture (a caption, a promotion box)

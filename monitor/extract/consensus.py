@@ -13,8 +13,9 @@ Two rules, applied to the finished body (after the second opinion and the standf
    just before one of the body's first paragraphs (past a short date or byline line, never
    above the headline), that reads as article prose (not a caption, a byline or a promotion)
    and that the page writes as a block of its own outside any caption or promotion container
-   and outside a link, is the article's lead, which trafilatura left out in every mode. It goes before that paragraph with the role
-   "second_extractor" (an edit found only there is reported with that reason).
+   and outside a link, is the article's lead, which trafilatura left out in every mode. It goes
+   before that paragraph with the role "second_extractor" (an edit found only there is
+   reported with that reason). A dek may lack its full stop: 20 words or more are enough.
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a
 line among the body's first or last few that no other opinion (resiliparse, the precision run,
@@ -57,6 +58,9 @@ LEAD_ANCHOR_LINES = 3
 # short lines (a date, a byline, a credit) of fewer than MAX_SKIPPED_WORDS words.
 LEAD_LOOKBACK = 3
 MAX_SKIPPED_WORDS = 8
+# A lead reads as prose: a sentence of `opinion.MIN_ADDED_WORDS` words or more, or a dek of this
+# many words left without its full stop (a kicker, a caption or a byline is shorter).
+MIN_UNENDED_LEAD_WORDS = 20
 
 _TOKEN = re.compile(r"\w+")
 # A kicker or a site suffix is set off from the headline by a mark ("Kicker: Headline",
@@ -116,7 +120,7 @@ _BYLINE = re.compile(BYLINE_OPENER.pattern + r"[^\W\d_][\w.'’-]*\s+[^\W\d_]", 
 def _reads_as_lead(line: str) -> bool:
     byline = _BYLINE.match(line)
     return (
-        opinion.looks_like_prose(line)
+        (opinion.looks_like_prose(line) or len(line.split()) >= MIN_UNENDED_LEAD_WORDS)
         and not (byline and line[byline.end() - 1].isupper())
         and not _CAPTION.search(line)
         and not PROMO_LINE.match(line)
