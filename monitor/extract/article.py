@@ -31,8 +31,11 @@ EXTRACTOR = "trafilatura"
 # standfirst shown before the body's first paragraph is a body line of its own (role
 # "standfirst", `monitor/extract/standfirst.py`); 9: captions and promotion lines are left out of
 # the body, and the site's words to its reader (calls to follow or subscribe, paywall prompts,
-# photo credits, copyright lines: `lexicon.SITE_LINES`) are promotion lines.
-EXTRACTION_REVISION = 9
+# photo credits, copyright lines: `lexicon.SITE_LINES`) are promotion lines; 10: the headline is
+# dropped from the body's first three lines also when a kicker or site suffix is added to it or
+# taken from it, and the lead the second extractor has just before the body's first paragraph is
+# a body line (`monitor/extract/consensus.py`).
+EXTRACTION_REVISION = 10
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -43,6 +43,9 @@ How the body is built (each step measured with `python -m bench.extract`, see be
 6. The standfirst the page shows before the body's first paragraph, which trafilatura leaves
    out (`monitor/extract/standfirst.py` `shown_standfirst`), goes before that paragraph with the
    role "standfirst".
+7. The headline is dropped from the body's first three lines also with a kicker or site suffix
+   added or taken off, and the second extractor's lead just before the body is added
+   (`monitor/extract/consensus.py` `refine_body`).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ import logging
 import re
 from bisect import bisect_left
 from copy import deepcopy
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import htmldate
@@ -60,7 +63,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
-from monitor.extract import metadata, opinion
+from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.characters import xml_safe
 from monitor.extract.standfirst import shown_standfirst
@@ -503,6 +506,9 @@ def extract_article(html: str | bytes, url: str | None = None, content_type: str
         at = lead.before
         lines = [*lines[:at], lead.text, *lines[at:]]
         roles = (*roles[:at], "standfirst", *roles[at:])
+    lines, roles = consensus.refine_body(
+        lines, roles, title, opinion.extractor_lines(text), partial(consensus.shown_as_lead, tree)
+    )
     published = (getattr(meta, "date", None) or "") if meta is not None else ""
     modified = (
         (metadata.page_modified(tree, published) or _modified_date(text, url))

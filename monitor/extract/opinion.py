@@ -33,6 +33,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -168,6 +169,7 @@ def _markup_text(body: str) -> str:
 # ------------------------------------------------------------------ second extractor
 
 
+@lru_cache(maxsize=1)  # the extraction reads it twice per page (merge, then the lead)
 def extractor_lines(page_html: str) -> list[str]:
     """Paragraphs of resiliparse's main-content text; [] when it fails."""
     try:

@@ -1,0 +1,219 @@
+"""The body's first lines, checked against the page's headline and the second extractor.
+
+Two rules, applied to the finished body (after the second opinion and the standfirst):
+
+1. **The headline is not a body line.** On some pages trafilatura takes the `<h1>` into the
+   body; a headline edit would then be reported twice, as the headline and as a body edit.
+   `extraction._drop_title` drops a first or second line that is the title exactly or its
+   start, and misses the `<h1>` when a kicker or a date line comes first (it is then the third
+   line), when the `<h1>` lacks the kicker the title has ("Pandemic - Quote" titled, "Quote"
+   shown), or when the line adds a kicker or a site suffix to it ("Kicker: Headline",
+   "Headline | Section | Site"). `headline_lines` finds those among the first HEAD_LINES lines.
+2. **The lead just before the body.** A paragraph that the second extractor (resiliparse) puts
+   just before one of the body's first paragraphs (past a short date or byline line, never
+   above the headline), that reads as article prose (not a caption, a byline or a promotion)
+   and that the page writes as a block of its own outside any caption or promotion container
+   and outside a link, is the article's lead, which trafilatura left out in every mode. It goes
+   before that paragraph with the role "second_extractor" (an edit found only there is
+   reported with that reason). A dek may lack its full stop: 20 words or more are enough.
+
+What was measured and not kept (development half of trafilatura's evaluation data): dropping a
+line among the body's first or last few that no other opinion (resiliparse, the precision run,
+JSON-LD articleBody) has. Such lines are more often the article's text than furniture (edge
+lines of 1-4: 10-13 true snippets for 3-5 wrong ones); the furniture the body keeps is taken in
+by every extractor alike (72 of 106 wrong snippets are in both resiliparse's text and the
+precision run's).
+
+Pure functions over plain strings and the parsed page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from lxml.html import HtmlElement
+
+from monitor.extract import opinion
+from monitor.extract.opinion import key
+from monitor.lexicon import BYLINE_OPENER, FURNITURE_LINE, PROMO_LINE, is_site_line
+
+# The headline is looked for among the body's first lines: a kicker and a date line can come
+# before it (on the development pages it was the first, second or third line).
+HEAD_LINES = 3
+# A line holding the headline plus at most this many words is the headline with a kicker or a
+# site suffix ("Kolumne: ...", "... | Environnement | DW | 23.05.2011"); more is a sentence that
+# happens to open with the headline's words.
+MAX_AFFIX_WORDS = 4
+# A line that is part of the headline is the headline without its kicker when it has at least
+# this share of the headline's words (and MIN_HEADLINE_WORDS): a short heading that shares one
+# word with the title ("Stammtisch" of "HE:Kassel/Stammtisch") is a section of the article.
+MIN_HEADLINE_SHARE = 0.6
+MIN_HEADLINE_WORDS = 3
+# The lead must sit before one of the body's first this many lines (a date or credit line can
+# open the body).
+LEAD_ANCHOR_LINES = 3
+
+# Lines of the second extractor read back from the body's first paragraph for the lead, past
+# short lines (a date, a byline, a credit) of fewer than MAX_SKIPPED_WORDS words.
+LEAD_LOOKBACK = 3
+MAX_SKIPPED_WORDS = 8
+# A lead reads as prose: a sentence of `opinion.MIN_ADDED_WORDS` words or more, or a dek of this
+# many words left without its full stop (a kicker, a caption or a byline is shorter).
+MIN_UNENDED_LEAD_WORDS = 20
+
+_TOKEN = re.compile(r"\w+")
+# A kicker or a site suffix is set off from the headline by a mark ("Kicker: Headline",
+# "Headline | Site", "Site - Headline"); a sentence that opens with the headline's words
+# ("Storm hits coast, killing two") has none.
+_AFFIX_MARK = re.compile(r"[|:–—•›»>/]|\s-\s")
+
+
+# ------------------------------------------------------------------ the headline
+
+
+def is_headline_line(line: str, title: str) -> bool:
+    """Whether a body line is the headline: the same words, the headline without its kicker,
+    or the headline with a kicker or site suffix of at most MAX_AFFIX_WORDS words."""
+    line_key, title_key = key(line), key(title)
+    if not line_key or not title_key:
+        return False
+    if line_key == title_key:
+        return True
+    line_words, title_words = len(line_key.split()), len(title_key.split())
+    if title_words < MIN_HEADLINE_WORDS:
+        return False
+    if f" {line_key} " in f" {title_key} ":
+        return line_words >= max(MIN_HEADLINE_WORDS, MIN_HEADLINE_SHARE * title_words)
+    if f" {title_key} " in f" {line_key} ":
+        marks = len(_AFFIX_MARK.findall(line)) - len(_AFFIX_MARK.findall(title))
+        return _words(line) - _words(title) <= MAX_AFFIX_WORDS and marks > 0
+    return False
+
+
+def _words(text: str) -> int:
+    """Words with a letter or digit ("23.05.2011" is one, a "|" separator none)."""
+    return sum(1 for word in text.split() if _TOKEN.search(word))
+
+
+def headline_lines(lines: Sequence[str], title: str) -> list[int]:
+    """Indexes of the body's first HEAD_LINES lines that are the headline."""
+    return [index for index, line in enumerate(lines[:HEAD_LINES]) if is_headline_line(line, title)]
+
+
+# ------------------------------------------------------------------ the lead
+
+
+# A caption read as prose: it names where a person stands in the photo ("(links)", "(left)") or
+# ends with its credit in brackets ("(Name / Agency.com)").
+_CAPTION = re.compile(
+    r"\((?:links|rechts|left|right|l\.|r\.|von links|from left|à gauche|a la izquierda)\)"
+    r"|\([^()]{1,60}(?:/|\.com\b)[^()]{0,60}\)\W*$",
+    re.IGNORECASE,
+)
+
+
+# A byline: "By", "Von", "Por"... and a name ("By Jane Roe and John Doe on Monday, 2 March.").
+_BYLINE = re.compile(BYLINE_OPENER.pattern + r"[^\W\d_][\w.'’-]*\s+[^\W\d_]", re.IGNORECASE)
+
+
+def _reads_as_lead(line: str) -> bool:
+    byline = _BYLINE.match(line)
+    return (
+        (opinion.looks_like_prose(line) or len(line.split()) >= MIN_UNENDED_LEAD_WORDS)
+        and not (byline and line[byline.end() - 1].isupper())
+        and not _CAPTION.search(line)
+        and not PROMO_LINE.match(line)
+        and not FURNITURE_LINE.match(line)
+        and not is_site_line(line)
+    )
+
+
+def lead_before_body(
+    lines: Sequence[str],
+    second: Sequence[str],
+    title: str,
+    shown: Callable[[str], bool],
+) -> tuple[int, str] | None:
+    """(where to insert, the paragraph) of the lead the second extractor has just before the
+    body's first paragraph, or None. `shown(key)` says whether the page writes a paragraph of
+    that comparison key as a block of its own outside furniture (`shown_as_lead`)."""
+    body_keys = [key(line) for line in lines]
+    known = set(body_keys)
+    joined = " \n ".join(body_keys)
+    for position, line in enumerate(second):
+        line_key = key(line)
+        if line_key not in known:
+            continue
+        at = body_keys.index(line_key)
+        if at >= LEAD_ANCHOR_LINES:
+            return None
+        for candidate in reversed(second[max(0, position - LEAD_LOOKBACK) : position]):
+            candidate_key = key(candidate)
+            if not candidate_key or is_headline_line(candidate, title):
+                return None  # the lead sits below the headline
+            if _reads_as_lead(candidate):
+                if candidate_key in joined or not shown(candidate_key):
+                    return None
+                return at, candidate
+            if len(candidate.split()) >= MAX_SKIPPED_WORDS:
+                return None  # a block of another kind stands between
+        return None
+    return None
+
+
+def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
+    """Whether the page writes a block of that comparison key outside a caption or promotion
+    container and outside a link, as the line roles read containers (`roles.CONTEXT_DEPTH`
+    levels up). The second opinion's own check (`opinion.page_paragraphs`) is stricter: it
+    takes the article's <header> and blocks named "summary" or "teaser", where leads sit, for
+    furniture."""
+    from monitor.extract import roles  # roles imports extraction, which imports this module
+
+    seen: dict[HtmlElement, str] = {}
+    for index, element in enumerate(page.iter(*_BLOCKS)):
+        if index >= opinion.MAX_PAGE_BLOCKS:
+            return False
+        text = roles._text_within(element, roles.MAX_ELEMENT_CHARS)
+        if text and key(text) == line_key:
+            containers = (element, *element.iterancestors())
+            if not any(
+                container.tag == "a" or roles._container_role(container, seen)
+                for _, container in zip(range(roles.CONTEXT_DEPTH), containers, strict=False)
+                if isinstance(container, HtmlElement)
+            ):
+                return True  # one place outside furniture is enough (a promo box may quote it)
+    return False
+
+
+# Blocks read for the lead (as `opinion.page_paragraphs`).
+_BLOCKS = ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "dd")
+
+
+# ------------------------------------------------------------------ both
+
+
+def refine_body(
+    lines: Sequence[str],
+    roles: Sequence[str],
+    title: str,
+    second: Sequence[str],
+    shown: Callable[[str], bool],
+) -> tuple[list[str], tuple[str, ...]]:
+    """The body lines and their roles without the headline lines, with the lead added."""
+    dropped = set(headline_lines(lines, title))
+    kept = [
+        (line, role)
+        for index, (line, role) in enumerate(zip(lines, roles, strict=True))
+        if index not in dropped
+    ]
+    if len(kept) < len(lines) and not kept:
+        kept = list(zip(lines, roles, strict=True))  # a body that is only its headline keeps it
+    new_lines = [line for line, _ in kept]
+    new_roles = [role for _, role in kept]
+    lead = lead_before_body(new_lines, second, title, shown)
+    if lead is not None:
+        at, text = lead
+        new_lines.insert(at, text)
+        new_roles.insert(at, opinion.SECOND_EXTRACTOR)
+    return new_lines, tuple(new_roles)

@@ -1,0 +1,212 @@
+"""monitor.extract.consensus: the headline left out of the body's first lines, and the lead the
+second extractor has just before the body. Pages and lines written for these tests."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from monitor.extract.consensus import (
+    headline_lines,
+    is_headline_line,
+    key,
+    lead_before_body,
+    refine_body,
+    shown_as_lead,
+)
+from monitor.extract.extraction import extract_article
+
+TITLE = "Harbour bridge closes to lorries after cracks found"
+LEAD = (
+    "Engineers found deep cracks in two piers of the old harbour bridge, and the council voted "
+    "to close it to heavy traffic from Monday."
+)
+PARAGRAPHS = [
+    "The council of Westbrook voted on Tuesday night to close the old harbour bridge to heavy "
+    "traffic after an inspection found corrosion in its supporting piers.",
+    "Mayor Helen Ostrander said nearly four thousand lorries cross the bridge every week on "
+    "their way to the container terminal, so the decision was not taken lightly.",
+    "Local hauliers warned that the detour through the northern ring road would add at least "
+    "forty minutes to each journey and asked for a temporary ferry service.",
+    "Repairs are expected to start in March and to last about eighteen months, according to the "
+    "regional transport authority, which will pay for most of the work.",
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "expected"),
+    [
+        (TITLE, TITLE, True),
+        (TITLE.upper() + "!", TITLE, True),  # case and punctuation do not count
+        # a kicker or a site suffix set off by a mark
+        ("Westbrook: " + TITLE, TITLE, True),
+        (TITLE + " | Transport | Gazette | 02.03.2026", TITLE, True),
+        ("Gazette - " + TITLE, TITLE, True),
+        # the <h1> without the kicker the declared title has
+        ("Harbour bridge closes to lorries", "Westbrook - Harbour bridge closes to lorries", True),
+        # a sentence that opens with the headline's words is the article's
+        (TITLE + ", the council said on Tuesday.", TITLE, False),
+        (
+            TITLE + ": the council, the mayor and the hauliers disagree on what comes next",
+            TITLE,
+            False,
+        ),
+        # a heading that shares a word or two with the headline is a section of the article
+        ("Cracks found", TITLE, False),
+        ("Stammtisch", "Kassel/Stammtisch", False),
+        ("", TITLE, False),
+        (TITLE, "", False),
+    ],
+)
+def test_is_headline_line(line: str, title: str, expected: bool) -> None:
+    assert is_headline_line(line, title) is expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([TITLE, *PARAGRAPHS], [0]),
+        (["Transport", "2 March 2026", TITLE, *PARAGRAPHS], [2]),  # after a kicker and a date
+        (["Transport", "2 March 2026", "By Jane Roe", TITLE, *PARAGRAPHS], []),  # too far down
+        (PARAGRAPHS, []),
+    ],
+)
+def test_headline_lines_are_looked_for_among_the_first_three(
+    lines: list[str], expected: list[int]
+) -> None:
+    assert headline_lines(lines, TITLE) == expected
+
+
+def _shown(*texts: str):  # type: ignore[no-untyped-def]
+    keys = {key(text) for text in texts}
+    return lambda line_key: line_key in keys
+
+
+@pytest.mark.parametrize(
+    ("second", "shown", "expected"),
+    [
+        # the second extractor has the lead just before the body's first paragraph
+        ([TITLE, LEAD, *PARAGRAPHS], _shown(LEAD), (0, LEAD)),
+        # past a short date line and a byline
+        ([TITLE, LEAD, "2 March 2026", "By Jane Roe", *PARAGRAPHS], _shown(LEAD), (0, LEAD)),
+        # a dek of 20 words or more without its full stop
+        (
+            [TITLE, LEAD.rstrip(".") + " while the repairs last", *PARAGRAPHS],
+            _shown(LEAD.rstrip(".") + " while the repairs last"),
+            (0, LEAD.rstrip(".") + " while the repairs last"),
+        ),
+        # a shorter line without one is a kicker or a caption
+        (
+            [
+                TITLE,
+                "Engineers found deep cracks in two piers of the old harbour bridge",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
+        # the headline right before the body: no lead
+        ([LEAD, TITLE, *PARAGRAPHS], _shown(LEAD), None),
+        # not written on the page as a block outside furniture (a caption, a promotion box)
+        ([TITLE, LEAD, *PARAGRAPHS], _shown(), None),
+        # not prose: a kicker, a caption with its credit, a promotion
+        ([TITLE, "Transport news from the harbour", *PARAGRAPHS], _shown(), None),
+        (
+            [TITLE, LEAD[:-1] + " (Jane Roe / Photoagency.com)", *PARAGRAPHS],
+            lambda _: True,
+            None,
+        ),
+        (
+            [
+                TITLE,
+                "Subscribe to our newsletter to get every story about the harbour in your inbox.",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
+        # a byline that reads like a sentence
+        (
+            [
+                TITLE,
+                "By Jane Roe and John Doe on Monday, 2 March 2026, at 11:08 in the morning.",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
+        # ... but a lead that opens with "By" and a lower-case word is a lead
+        (
+            [
+                TITLE,
+                "By the end of the year the council expects the bridge to carry lorries again.",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            (0, "By the end of the year the council expects the bridge to carry lorries again."),
+        ),
+        # a block of another kind between the lead and the body
+        (
+            [TITLE, LEAD, "Read the full inspection report of the bridge here", *PARAGRAPHS],
+            _shown(LEAD),
+            None,
+        ),
+        # the second extractor does not reach the body's first paragraphs
+        ([TITLE, LEAD, *PARAGRAPHS[3:]], _shown(LEAD), None),
+        ([], _shown(LEAD), None),
+    ],
+)
+def test_lead_before_body(second, shown, expected) -> None:  # type: ignore[no-untyped-def]
+    assert lead_before_body(PARAGRAPHS, second, TITLE, shown) == expected
+
+
+def test_refine_body_drops_the_headline_and_adds_the_lead_with_its_source() -> None:
+    lines, roles = refine_body(
+        [TITLE, *PARAGRAPHS],
+        ("heading", *["prose"] * len(PARAGRAPHS)),
+        TITLE,
+        [TITLE, LEAD, *PARAGRAPHS],
+        _shown(LEAD),
+    )
+    assert lines == [LEAD, *PARAGRAPHS]
+    assert roles == ("second_extractor", *["prose"] * len(PARAGRAPHS))
+
+
+def test_a_body_that_is_only_its_headline_keeps_it() -> None:
+    assert refine_body([TITLE], ("heading",), TITLE, [], _shown()) == ([TITLE], ("heading",))
+
+
+def _page(lead_block: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(
+        f"<html><body><article><header><h1>{TITLE}</h1>{lead_block}</header>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lead_block", "expected"),
+    [
+        (f"<p>{LEAD}</p>", True),  # in the article's header
+        (f'<div class="article-summary"><p>{LEAD}</p></div>', True),
+        (f"<figure><figcaption>{LEAD}</figcaption></figure>", False),
+        (f'<div class="newsletter-box"><p>{LEAD}</p></div>', False),
+        (f'<a href="/other-story"><p>{LEAD}</p></a>', False),
+        ("", False),
+    ],
+)
+def test_shown_as_lead(lead_block: str, expected: bool) -> None:
+    assert shown_as_lead(_page(lead_block), key(LEAD)) is expected
+
+
+def test_extraction_leaves_a_kickered_headline_out_of_the_body() -> None:
+    page = (
+        f"<html><head><title>{TITLE} | Gazette</title></head><body><main><article>"
+        f"<h1>{TITLE}</h1><div class='story'><p>Transport</p><h2>Westbrook: {TITLE}</h2>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div></article></main></body></html>"
+    )
+    article = extract_article(page)
+    assert article.title == TITLE
+    assert PARAGRAPHS[0] in article.body
+    assert TITLE not in article.body
