@@ -52,6 +52,7 @@ import logging
 import re
 from bisect import bisect_left
 from copy import deepcopy
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -78,10 +79,12 @@ __all__ = [
     "EXTRACTION_REVISION",
     "EXTRACTOR",
     "Article",
+    "ParsedPage",
     "decode_page",
     "extract_article",
     "extractor_version",
     "page_text",
+    "parse_page",
 ]
 
 logger = logging.getLogger(__name__)
@@ -461,18 +464,40 @@ def _field(value: str | None) -> str:
 # ------------------------------------------------------------------ public API
 
 
-def extract_article(html: str | bytes, url: str | None = None, content_type: str = "") -> Article:
-    """Extract the article from one page (bytes are decoded with the charset of `content_type`,
-    the HTTP header, when the page has no byte-order mark). Never raises on odd input: no
-    article, empty body."""
-    from monitor.extract.headline import page_headline
+@dataclass(frozen=True)
+class ParsedPage:
+    """A page decoded (`decode_page`, `xml_safe`) and parsed once: extraction and the page's
+    other readings (`monitor.record.reading`) share the tree and must not change it."""
 
+    text: str
+    tree: HtmlElement
+
+
+def parse_page(html: str | bytes, content_type: str = "") -> ParsedPage | None:
+    """The page decoded and parsed as extraction reads it; None when it is empty or unparsable."""
     text = xml_safe(decode_page(html, content_type))
     if not text.strip():
-        return Article()
+        return None
     tree = _parse(text)
-    if tree is None:
+    return ParsedPage(text, tree) if tree is not None else None
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    content_type: str = "",
+    page: ParsedPage | None = None,
+) -> Article:
+    """Extract the article from one page (bytes are decoded with the charset of `content_type`,
+    the HTTP header, when the page has no byte-order mark). `page`, when given, is that page
+    already parsed (`parse_page`), so a caller reading it for something else parses it once.
+    Never raises on odd input: no article, empty body."""
+    from monitor.extract.headline import page_headline
+
+    page = page if page is not None else parse_page(html, content_type)
+    if page is None:
         return Article()
+    text, tree = page.text, page.tree
     canonical_url = _canonical_url(tree)
 
     doc, balanced_text, body = _runs(tree, url)
