@@ -609,12 +609,12 @@ def _left_out(line: str, role: str) -> bool:
     """Whether a line of that role is left out of the body: a sentence that only opens like a
     promotion ("Read more about the inspection in the report ...") is the article's; a link-dense
     line is left out when it reads as a teaser."""
+    if role != "link_dense" and role not in LEFT_OUT_ROLES:
+        return False  # most lines: prose, headings, list items (the searches below are costly)
     if EDGE_NOTICE.search(line) or INTERSTITIAL_TEXT.search(line):
         return False  # a notice is the article's; a paywall's words tell recording what it is
     if role == "link_dense":
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
-    if role not in LEFT_OUT_ROLES:
-        return False
     return not (_is_sentence(line) and PROMO_LINE.match(line) and not is_site_line(line))
 
 
