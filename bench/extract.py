@@ -16,7 +16,9 @@
 `trafilatura.extract` of the installed version, to tell Redline's own choices from the version's.
 `--baseline FILE` also scores another `extraction.py` (e.g. the output of
 `git show main:monitor/extract/extraction.py`) on the same pages, each page run by both in turn,
-so that their CPU ms/page are measured side by side under the same load. `--split development`
+so that their CPU ms/page are measured side by side under the same load. `--stages` prints
+only where extraction's CPU goes, stage by stage, on the development pages (`bench.stages`).
+`--split development`
 scores only that half of trafilatura-evaldata (for tuning; never tune with `--split held-out`).
 The corpus is read in place and nothing is written.
 """
@@ -405,6 +407,27 @@ def print_evaldata(
         )
 
 
+def print_stages(root: Path, limit: int | None) -> None:
+    """CPU per extraction stage (`bench.stages`) on the article benchmark and on the development
+    half of trafilatura-evaldata: held-out pages are not read."""
+    from bench.stages import stage_table
+
+    ground_truth = load_ground_truth(root)
+    _warm_up([System("Redline extract_article", redline_body)])
+    ids = _sample(sorted(ground_truth), limit)
+    print(stage_table(f"{AEB} (tuned on)", aeb_pages(root, ground_truth, ids)))
+    if not (root / EVALDATA).is_dir():
+        return
+    evaldata = load_evaldata(root)
+    urls = [u for u in _sample(sorted(evaldata), limit) if evaldata_split(u) == DEVELOPMENT]
+    pages = (
+        (url, html, url)
+        for url in urls
+        if (html := evaldata_page(root, evaldata[url]["file"])) is not None
+    )
+    print(stage_table(f"{EVALDATA}, development half", pages))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.extract", description=__doc__.split("\n")[0]
@@ -423,9 +446,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--split", choices=SPLITS, help="score only this half of trafilatura-evaldata"
     )
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="only the CPU of each extraction stage on the development pages (bench.stages)",
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     root = corpus_dir_or_exit(args.corpus, require=AEB)
+    if args.stages:
+        print_stages(root, args.limit)
+        return 0
     systems = _systems(args)
 
     # 1. reproduce the published figures before scoring anything else

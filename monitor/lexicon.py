@@ -10,6 +10,37 @@ words to each table; the tests in tests/test_lexicon.py are table-driven over th
 from __future__ import annotations
 
 import re
+from typing import Any, cast
+
+
+class _LazyPattern:
+    """A regular expression compiled on its first use. Compiling this module's expressions costs
+    about 100 ms of CPU at import, in every crawl and every extraction worker, and a round uses
+    few of them (a first sight never classifies an edit; an unchanged round extracts nothing).
+    Once compiled, its methods are the compiled expression's own; `pattern` needs no compiling
+    (other modules build expressions from it at import)."""
+
+    _METHODS = ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and the like ask for these: not the pattern's
+            raise AttributeError(name)
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.pattern, self._flags)
+            for method in self._METHODS:  # later calls find them here, without __getattr__
+                setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
 
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
 
@@ -295,24 +326,24 @@ def _alternation(table: dict[str, tuple[str, ...]]) -> str:
     return "|".join(pattern for language in table.values() for pattern in language)
 
 
-CORRECTION_NOTE = re.compile(
+CORRECTION_NOTE = _lazy(
     r"^\W*(?:" + _alternation(CORRECTION_LABELS) + r")\b\s*(?:\([^)]{0,40}\)\s*)?[:.\-—–]"
     # "Updates: https://t.co/…" is an embedded post's text, not a note
     r"(?!\s*(?:https?://|www\.|pic\.twitter))"
     r"|\b(?:" + _alternation(CORRECTION_PHRASES) + r")\b",
     re.IGNORECASE,
 )
-EDGE_NOTICE = re.compile(
+EDGE_NOTICE = _lazy(
     r"\b(?:" + _alternation(CORRECTION_WORDS) + r")\b"
     r"|\b(?:" + _alternation(CORRECTION_PHRASES) + r")"
     r"|" + CREDIT_LINE,
     re.IGNORECASE,
 )
-CONSENT_NOTICE = re.compile(_alternation(CONSENT), re.IGNORECASE)
-FURNITURE_LINE = re.compile(FURNITURE, re.IGNORECASE | re.VERBOSE)
-NEWSLETTER_LINE = re.compile(r"^(?:" + NEWSLETTER + r")$", re.IGNORECASE | re.VERBOSE)
-INTERSTITIAL_TEXT = re.compile(_alternation(INTERSTITIAL), re.IGNORECASE)
-BOT_WALL_TEXT = re.compile(_alternation(BOT_WALL), re.IGNORECASE)
+CONSENT_NOTICE = _lazy(_alternation(CONSENT), re.IGNORECASE)
+FURNITURE_LINE = _lazy(FURNITURE, re.IGNORECASE | re.VERBOSE)
+NEWSLETTER_LINE = _lazy(r"^(?:" + NEWSLETTER + r")$", re.IGNORECASE | re.VERBOSE)
+INTERSTITIAL_TEXT = _lazy(_alternation(INTERSTITIAL), re.IGNORECASE)
+BOT_WALL_TEXT = _lazy(_alternation(BOT_WALL), re.IGNORECASE)
 
 # --- bylines ------------------------------------------------------------------------------------
 # Words that open a byline ("By Jane Roe", "Von Max Muster") and join its people
@@ -376,11 +407,11 @@ def _words(table: dict[str, tuple[str, ...]]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
-BYLINE_OPENER = re.compile(r"^\W*(?:" + _words(BYLINE_OPENERS) + r")\b\s*:?\s*", re.IGNORECASE)
-BYLINE_SEPARATOR = re.compile(
+BYLINE_OPENER = _lazy(r"^\W*(?:" + _words(BYLINE_OPENERS) + r")\b\s*:?\s*", re.IGNORECASE)
+BYLINE_SEPARATOR = _lazy(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
-PROMO_LINE = re.compile(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
+PROMO_LINE = _lazy(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
 
 # --- the site speaking to its reader ------------------------------------------------------------
 # Lines a site's template writes into the article container wherever they stand in a short line
@@ -486,7 +517,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
     # a copyright or photo credit line in any language, or a caption ending with its credit
     "*": (r"^©", r"©[^.!?©]{1,60}$"),
 }
-SITE_LINE = re.compile(
+SITE_LINE = _lazy(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
 # A line opening with a quotation mark quotes someone: a site line's words there are the
@@ -602,21 +633,21 @@ DATELINE_DASH = r"\s*\.?\s*(?:[-–—]+\s+|[–—]+(?=[A-ZÀ-ÖØ-Þ]))"
 # or an opening quotation mark ("However, May 3 - the vote was delayed" is prose).
 _SENTENCE_START = r"(?=[A-ZÀ-ÖØ-Þ\d\"“„«‘'¿¡.])"
 _DATE_PART = r"(?:,\s*[^,()\n\-–—:]{1,30}?)?"
-DATELINE = re.compile(
+DATELINE = _lazy(
     rf"^(?:(?P<caps>{_PLACE_CAPS}){_DATE_PART}\s*(?P<agency1>{_AGENCY})?"
     rf"|(?P<place>{_PLACE_ANY}){_DATE_PART}\s*(?P<agency2>{_AGENCY})"
     rf"){DATELINE_DASH}(?=\S)"
     rf"|^(?P<dated>{_PLACE_TITLE}){_DATE}\s*(?P<agency3>{_AGENCY})?{DATELINE_DASH}{_SENTENCE_START}"
 )
-DATELINE_AGENCY = re.compile(_AGENCY, re.IGNORECASE)
-CREDIT = re.compile(
+DATELINE_AGENCY = _lazy(_AGENCY, re.IGNORECASE)
+CREDIT = _lazy(
     r"^\W*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?",
     re.IGNORECASE,
 )
-CREDIT_ROLE = re.compile(
+CREDIT_ROLE = _lazy(
     r"(?:^|(?<=[;,(]))\s*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?\s*", re.IGNORECASE
 )
-CREDIT_PLACE = re.compile(
+CREDIT_PLACE = _lazy(
     r"\s+(?:" + "|".join(CREDIT_PLACE_WORDS) + r")\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*"
     r"(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*)*"
 )
@@ -625,7 +656,7 @@ CREDIT_PLACE = re.compile(
 # An emoji that a page renders as its shortcode (":red_heart:") or as a described image ("(heart
 # emoji)", "[emoji]", "(emoji de corazón)"): the same mark as the emoji itself or as nothing, which
 # normalisation already ignores, so a quotation losing or restyling one is not an edit.
-EMOJI_TEXT = re.compile(
+EMOJI_TEXT = _lazy(
     r":[a-z][a-z0-9_+-]{1,40}:|[(\[][^()\[\]]{0,40}\b(?:emoji|emojis|emoticon|emoticono)\b"
     r"[^()\[\]]{0,40}[)\]]",
     re.IGNORECASE,
@@ -649,7 +680,7 @@ _MONTH_AFTER_DAY = (
 # but not "1.5 m"), or alone on its line. An opening bracket must close ("(3)", not the "(21." of
 # "(21. November 2022)"), and a number before a month's name is a date ("21. November", "3. Mai"),
 # whose change is an edit.
-LIST_MARKER = re.compile(
+LIST_MARKER = _lazy(
     r"^(?:[-–—•·・▪●■◦‣*►▸]\s+"
     r"|(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
     r"(?:\s+(?=[^\d\s])|\s*$)"
@@ -676,7 +707,7 @@ SEE_ALSO: dict[str, tuple[str, ...]] = {
     "pt": ("leia também", "leia tambem", "veja também", "veja tambem", "saiba mais"),
     "pl": ("czytaj też", "czytaj także", "czytaj również", "zobacz też", "zobacz także"),
 }  # fmt: skip
-SEE_ALSO_LINE = re.compile(r"^(?:" + _alternation(SEE_ALSO) + r")\s*:", re.IGNORECASE)
+SEE_ALSO_LINE = _lazy(r"^(?:" + _alternation(SEE_ALSO) + r")\s*:", re.IGNORECASE)
 
 # --- template text inside a sentence ------------------------------------------------------------
 # Labels a template writes into links for screen readers and external-link icons: "Read the
@@ -714,8 +745,8 @@ LINK_LABELS: dict[str, tuple[str, ...]] = {
 _LINK_LABEL_PHRASES = tuple(label for labels in LINK_LABELS.values() for label in labels[:1])
 # A bracket opens the pattern so that the regex engine skips ahead to brackets (ten times faster
 # than a pattern opening with a space).
-LINK_LABEL = re.compile(r"[(\[]\s*(?:" + _alternation(LINK_LABELS) + r")\s*[)\]]", re.IGNORECASE)
-LINK_LABEL_PHRASE = re.compile(
+LINK_LABEL = _lazy(r"[(\[]\s*(?:" + _alternation(LINK_LABELS) + r")\s*[)\]]", re.IGNORECASE)
+LINK_LABEL_PHRASE = _lazy(
     r"[,–—-]?[ \t]*\b(?:" + "|".join(_LINK_LABEL_PHRASES) + r")\b", re.IGNORECASE
 )
 # Every label holds one of these (case-folded), every phrase one of the second: a text without
@@ -745,7 +776,7 @@ LINK_LABEL_PHRASE_HINTS = ("open", "öffnet", "ouvr", "abre", "apre")  # fmt: sk
 # Stock-exchange codes a site writes before a ticker, and the live quote a widget writes after it:
 # "Amazon (NASDAQ:AMZN)" and "Amazon (AMZN 3.60%)" are the same words ("Amazon (AMZN)"). A quote
 # is read only with two decimals, as widgets print it, so "(GDP 3.5%)" in prose stays.
-STOCK_TICKER = re.compile(
+STOCK_TICKER = _lazy(
     r"\(\s*(?:(?i:nasdaq|nyse|nysemkt|nyse ?american|nyse ?arca|amex|otc|otcqx|otcmkts|tsx|tsxv"
     r"|lse|asx|xetra|fra|etr|epa|bit|bme|tyo|tse|hkex|hkg|six|swx|cboe|bats)(?:gs|gm|cm)?"
     r"\s*:\s*)?(?P<symbol>[A-Z][A-Z0-9.\-]{0,7})"
@@ -759,7 +790,7 @@ _COUNTER = (
     r"\d[\d,.]*\s?[kKmM]?\+?\s+(?i:shares?|comments?|kommentare?|commentaires?|commenti"
     r"|coment[aá]rios?|partages?|condivisioni|compartilhamentos|mal geteilt)"
 )
-EDGE_COUNTER = re.compile(
+EDGE_COUNTER = _lazy(
     r"^" + _COUNTER + r"\s*[|·•:\-–—]?\s+(?![a-zß-öø-ÿ])"
     r"|(?<=[.!?\"”])\s+" + _COUNTER + r"\s*$"
 )
@@ -782,7 +813,7 @@ BIO_ROLES: dict[str, tuple[str, ...]] = {
     "pt": ("jornalista", "repórter", "redator", "redatora", "correspondente", "colunista"),
 }  # fmt: skip
 _BIO_VERBS = r"(?:is|was|ist|war|est|était|es|era|è|é|foi)"
-AUTHOR_BIO = re.compile(
+AUTHOR_BIO = _lazy(
     r"^(?!(?i:the|a|an|this|that|he|she|it|they|der|die|das|le|la|el|il|o|a)\s)"
     r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30}\s){0,5}?"
     r"(?:" + _words(BIO_ROLES) + r")\w{0,3}\b"

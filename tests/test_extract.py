@@ -13,7 +13,7 @@ import random
 import pytest
 
 from bench.extract_metric import aggregate, page_counts
-from monitor.extract.extraction import Article, extract_article, extractor_version
+from monitor.extract.extraction import Article, extract_article, extractor_version, parse_page
 
 ARTICLE_SENTENCES = [
     "The city council of Westbrook voted on Tuesday night to close the old harbour bridge to "
@@ -152,6 +152,16 @@ def test_same_result_when_repeated() -> None:
     results = {extract_article(page, url="https://gazette.example/x") for _ in range(5)}
     assert len(results) == 1
     assert not results.pop().is_empty()
+
+
+def test_a_page_parsed_beforehand_extracts_as_its_bytes_do() -> None:
+    # the extraction worker parses a page once for extraction and its other readings
+    page = news_page().encode("utf-8")
+    parsed = parse_page(page)
+    assert parsed is not None
+    url = "https://gazette.example/x"
+    assert extract_article(page, url=url, page=parsed) == extract_article(page, url=url)
+    assert parse_page(b"   ") is None
 
 
 def test_bytes_in_a_declared_latin1_charset() -> None:

@@ -150,3 +150,18 @@ def test_every_consent_pattern_names_the_word_the_cheap_test_looks_for() -> None
     for language, patterns in CONSENT.items():
         for pattern in patterns:
             assert CONSENT_WORD in pattern, (language, pattern)
+
+
+def test_an_expression_compiles_on_first_use_and_then_reads_as_compiled() -> None:
+    import re
+
+    from monitor.lexicon import _lazy
+
+    expression = _lazy(r"^sign up\b", re.IGNORECASE)
+    assert expression.pattern == r"^sign up\b"  # readable without compiling
+    assert expression._compiled is None  # type: ignore[attr-defined]
+    compiled = re.compile(r"^sign up\b", re.IGNORECASE)
+    for line in ("Sign up for our newsletter", "Please sign up", ""):
+        assert bool(expression.match(line)) == bool(compiled.match(line))
+    assert expression.sub("", "SIGN UP now") == compiled.sub("", "SIGN UP now")
+    assert expression.flags == compiled.flags

@@ -182,3 +182,22 @@ def test_cosmetic_changes_to_a_post_are_not_changes() -> None:
 
 def test_post_label_without_a_time_names_the_key() -> None:
     assert post_label(Post(key="p7", published="", text="x")) == "live post p7"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        html_posts(TEXTS, ld=True),
+        html_posts(TEXTS, badge=True),
+        html_posts(TEXTS[:2], badge=True),  # two timestamps: too few for posts
+        "<html><body><div class='LiveCoverage'><span class='Live-label'>En directo</span></div>"
+        "<p>A fire broke out on Quay Street on Tuesday evening.</p></body></html>",
+    ],
+)
+def test_a_page_parsed_by_extraction_reads_as_its_bytes_do(html: str) -> None:
+    from monitor.extract.extraction import parse_page
+
+    url = "https://example.com/news/live/storm"
+    parsed = parse_page(html.encode())
+    assert parsed is not None
+    assert read_live_page(parsed.tree, url) == read_live_page(html.encode(), url)

@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from monitor.lexicon import (
     CONSENT_NOTICE,
@@ -111,10 +112,12 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+@lru_cache(maxsize=8)
 def normalize_body(body: str) -> str:
     """An article body in canonical form (`normalize_text`), without the words a template writes
     into its sentences (`drop_template_text`) and the counters at a paragraph's edge. Once per
-    body: the sentences, runs and keys made from it need not be cleaned again."""
+    body: the sentences, runs and keys made from it need not be cleaned again, and recording a
+    page asks for it twice (its content hash, then the site's memory), so the last few are kept."""
     text = drop_template_text(normalize_text(body))
     lines = (_drop_counter(line.strip()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -55,6 +55,7 @@ import logging
 import re
 from bisect import bisect_left
 from copy import deepcopy
+from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
 
@@ -81,10 +82,12 @@ __all__ = [
     "EXTRACTION_REVISION",
     "EXTRACTOR",
     "Article",
+    "ParsedPage",
     "decode_page",
     "extract_article",
     "extractor_version",
     "page_text",
+    "parse_page",
 ]
 
 logger = logging.getLogger(__name__)
@@ -464,18 +467,40 @@ def _field(value: str | None) -> str:
 # ------------------------------------------------------------------ public API
 
 
-def extract_article(html: str | bytes, url: str | None = None, content_type: str = "") -> Article:
-    """Extract the article from one page (bytes are decoded with the charset of `content_type`,
-    the HTTP header, when the page has no byte-order mark). Never raises on odd input: no
-    article, empty body."""
-    from monitor.extract.headline import page_headline
+@dataclass(frozen=True)
+class ParsedPage:
+    """A page decoded (`decode_page`, `xml_safe`) and parsed once: extraction and the page's
+    other readings (`monitor.record.reading`) share the tree and must not change it."""
 
+    text: str
+    tree: HtmlElement
+
+
+def parse_page(html: str | bytes, content_type: str = "") -> ParsedPage | None:
+    """The page decoded and parsed as extraction reads it; None when it is empty or unparsable."""
     text = xml_safe(decode_page(html, content_type))
     if not text.strip():
-        return Article()
+        return None
     tree = _parse(text)
-    if tree is None:
+    return ParsedPage(text, tree) if tree is not None else None
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    content_type: str = "",
+    page: ParsedPage | None = None,
+) -> Article:
+    """Extract the article from one page (bytes are decoded with the charset of `content_type`,
+    the HTTP header, when the page has no byte-order mark). `page`, when given, is that page
+    already parsed (`parse_page`), so a caller reading it for something else parses it once.
+    Never raises on odd input: no article, empty body."""
+    from monitor.extract.headline import page_headline
+
+    page = page if page is not None else parse_page(html, content_type)
+    if page is None:
         return Article()
+    text, tree = page.text, page.tree
     canonical_url = _canonical_url(tree)
 
     doc, balanced_text, body = _runs(tree, url)
@@ -590,12 +615,12 @@ def _left_out(line: str, role: str) -> bool:
     """Whether a line of that role is left out of the body: a sentence that only opens like a
     promotion ("Read more about the inspection in the report ...") is the article's; a link-dense
     line is left out when it reads as a teaser."""
+    if role != "link_dense" and role not in LEFT_OUT_ROLES:
+        return False  # most lines: prose, headings, list items (the searches below are costly)
     if EDGE_NOTICE.search(line) or INTERSTITIAL_TEXT.search(line):
         return False  # a notice is the article's; a paywall's words tell recording what it is
     if role == "link_dense":
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
-    if role not in LEFT_OUT_ROLES:
-        return False
     return not (_is_sentence(line) and PROMO_LINE.match(line) and not is_site_line(line))
 
 

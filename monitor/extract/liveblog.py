@@ -46,6 +46,10 @@ _LIVE_URL = re.compile(r"(?:/live/|/live-|-live-|-live(?:\.\w+)?$|live-updates|l
 _LIVE_WORD = re.compile(r"^\s*(?:live|en directo|en vivo|en direct|ao vivo|liveticker)\s*$", re.I)
 _LIVE_CLASS = re.compile(r"(?:^|[\s_-])live(?:[\s_-]|$)|liveblog|live-badge", re.I)
 _SPACE = re.compile(r"\s+")
+# Elements whose class holds "live" in any case (what `_LIVE_CLASS` can match), found by lxml.
+_CLASSED_LIVE = etree.XPath(
+    "descendant-or-self::*[contains(translate(@class, 'LIVE', 'live'), 'live')]"
+)
 
 SIGNAL_JSON_LD = "schema.org LiveBlogPosting"
 SIGNAL_BADGE = "live badge"
@@ -186,6 +190,9 @@ def _time_counts(tree: HtmlElement) -> dict[HtmlElement, int]:
 
 def _html_posts(tree: HtmlElement) -> list[Post]:
     """The largest group of sibling elements that each carry exactly one timestamp."""
+    stamps = sum(1 for element in tree.iter("time") if element.get("datetime"))
+    if stamps < MIN_TIMED_POSTS:
+        return []  # too few timestamps on the whole page for any group of posts
     counts = _time_counts(tree)
     best: list[HtmlElement] = []
     for parent, count in counts.items():
@@ -224,7 +231,9 @@ def _text_start(element: HtmlElement, limit: int) -> str:
 
 def _has_badge(tree: HtmlElement) -> bool:
     """An element classed "live" whose text is only the word (LIVE, En directo...)."""
-    for element in tree.iter():
+    # every name _LIVE_CLASS accepts holds "live" in some case: the rest of the page's elements
+    # are passed over inside lxml
+    for element in _CLASSED_LIVE(tree):
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html"):
             continue
         if _LIVE_CLASS.search(element.get("class") or "") and _LIVE_WORD.match(
@@ -234,9 +243,10 @@ def _has_badge(tree: HtmlElement) -> bool:
     return False
 
 
-def read_live_page(html: str | bytes, url: str = "") -> LivePage:
-    """The live signals of a page and its posts (empty when it has none)."""
-    tree = _parse(html)
+def read_live_page(html: str | bytes | HtmlElement, url: str = "") -> LivePage:
+    """The live signals of a page and its posts (empty when it has none). `html` may be the
+    page already parsed (extraction's tree, `extraction.parse_page`): it is only read."""
+    tree = html if isinstance(html, HtmlElement) else _parse(html)
     if tree is None:
         return LivePage(signals=(), posts=())
     signals: list[str] = []

@@ -305,13 +305,14 @@ def declared_authors(tree: HtmlElement) -> list[str]:
     """The people the page names as its authors: JSON-LD `author` names, else `<meta>` author
     fields; URLs, site names and anything longer than a name left out."""
     names: list[str] = []
-    for obj in _json_ld_objects(tree):
+    objects = _json_ld_objects(tree)
+    for obj in objects:
         if _is_article(obj.get("@type")):  # not a photo's or an embedded video's author
             names += _person_names(obj.get("author"))
     if not names:
         for value in meta_values(tree, _AUTHOR_META):
             names += [part.strip() for part in re.split(r"\s*(?:;|,| and | & )\s*", value)]
-    sites = {compact_key(s) for s in site_names(tree)}
+    sites = {compact_key(s) for s in site_names(tree, objects)}
     kept: list[str] = []
     for name in names:
         if _is_person(name) and compact_key(name) not in sites and name not in kept:

@@ -234,6 +234,21 @@ def merge(
     joined = " \n ".join(body_keys)
     body_trigrams = {gram for body_key in body_keys for gram in _trigrams(body_key)}
 
+    def may_add(line: str, line_key: str) -> bool:
+        return (
+            line_key not in joined
+            and looks_like_prose(line)
+            and _covered(line_key, body_trigrams) <= MAX_COVERED_SHARE
+        )
+
+    # Most opinions hold no line the body lacks that could be added: that is known without
+    # matching their other lines to the body's (rapidfuzz, the merge's main cost).
+    if not any(
+        line_key and line_key not in index_of and may_add(line, line_key)
+        for line, line_key in ((line, key(line)) for line in opinion)
+    ):
+        return Merged(lines, current)
+
     # each opinion line: the body line it is (an anchor), or a candidate to add, or neither
     anchors: list[tuple[int, int]] = []  # (opinion index, body index)
     candidates: list[int] = []
@@ -250,11 +265,7 @@ def merge(
         if found is not None:
             if not anchors or found > anchors[-1][1]:
                 anchors.append((position, found))
-        elif (
-            line_key not in joined
-            and looks_like_prose(line)
-            and _covered(line_key, body_trigrams) <= MAX_COVERED_SHARE
-        ):
+        elif may_add(line, line_key):
             candidates.append(position)
     if len(anchors) < MIN_ANCHORS or not candidates:
         return Merged(lines, current)

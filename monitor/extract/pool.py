@@ -43,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -402,7 +403,7 @@ def serve() -> None:
     # Imported before the worker says it is ready: the time limits count from then, and a
     # first comparison must not pay for loading syntok and rapidfuzz.
     import monitor.compare.comparison  # noqa: F401
-    from monitor.extract.extraction import extract_article
+    from monitor.extract.extraction import extract_article, parse_page
     from monitor.record.reading import read_in_process
     from monitor.record.versions import compare_versions
 
@@ -423,9 +424,12 @@ def serve() -> None:
                 reply = ("ok", compare_versions(*arguments))
             else:
                 body, url, content_type = arguments
-                article = extract_article(body, url=url, content_type=content_type)
+                page = parse_page(body, content_type)  # parsed once for both readings
+                article = extract_article(body, url=url, content_type=content_type, page=page)
                 if work == "extract+read":
-                    reply = ("ok", (article, _read(read_in_process, body, url)))
+                    tree = page.tree if page is not None else None
+                    reading = _read(partial(read_in_process, tree=tree), body, url)
+                    reply = ("ok", (article, reading))
                 else:
                     reply = ("ok", article)
         except Exception as error:  # neither should raise; never lose the worker

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from monitor.extract.liveblog import LivePage, read_live_page
 from monitor.extract.standfirst import read_standfirst
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 
 @dataclass(frozen=True)
@@ -21,10 +25,11 @@ class PageReading:
 
 
 # (body, final URL) -> the page's reading. By default read in this process; the crawler has it
-# read in the extraction worker with the extraction (a second parse of the page, about 5 ms).
+# read in the extraction worker with the extraction, from the tree extraction parsed.
 Reader = Callable[[bytes, str], PageReading]
 
 
-def read_in_process(body: bytes, url: str) -> PageReading:
-    """Read the page in this process (the default `Reader`)."""
-    return PageReading(read_live_page(body, url), read_standfirst(body))
+def read_in_process(body: bytes, url: str, tree: HtmlElement | None = None) -> PageReading:
+    """Read the page in this process (the default `Reader`); `tree`, when given, is the page as
+    extraction parsed it (`extraction.parse_page`), read instead of parsing the page again."""
+    return PageReading(read_live_page(body if tree is None else tree, url), read_standfirst(body))
