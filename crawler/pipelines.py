@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -29,7 +30,7 @@ from twisted.python.threadpool import ThreadPool
 
 from crawler.config import CrawlConfig, crawl_config
 from crawler.databases import crawl_databases
-from crawler.items import LinksItem, PageItem
+from crawler.items import Examined, LinksItem, PageItem
 from crawler.writer import Writer
 from monitor import store
 from monitor.crawl import UNCHANGED_PROGRESS_EVERY, UNCHANGED_SO_FAR
@@ -177,10 +178,7 @@ class StorePipeline:
                 .addErrback(self._stop_on_storage_error)
             )
         elif isinstance(item, PageItem):
-            # Shallow: every field is a string, a number or the body (asdict would deep-copy).
-            fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
-            del fields["database"]  # which file, not what was fetched
-            state = _Handed(item, FetchedPage(**fields))
+            state = _handed(item)
             done = (
                 self._in_writer(self._try_record, state)
                 .addCallback(self._hand_over, state)
@@ -199,6 +197,57 @@ class StorePipeline:
             await self.process_item(item)
         except DropItem as error:
             logger.warning("Dropped: %s", error)
+
+    async def examine_and_record(
+        self, item: PageItem, examine: Callable[[bytes], Examined]
+    ) -> Examined:
+        """`examine(body)` in the writer thread, off the reactor's (the spider's hash of the
+        page, and on a page that is not the last one read its JavaScript-shell check: hashlib
+        releases the GIL, so the downloads go on meanwhile). A page it finds `known` (the last
+        page read, byte for byte) is recorded there and then, as `record_now` records; any other
+        is not recorded, and the spider goes on with what `examine` found (a dropped page is
+        logged as Scrapy logs a dropped item, and counts as recorded)."""
+        if self.storage_error is not None:
+            self.dropped += 1
+            logger.warning("Dropped: not recorded: %s", self.storage_error)
+            return Examined("", True, "")
+        state = _handed(item)
+        done = (
+            self._in_writer(self._examine_then_record, state, examine)
+            .addCallback(self._examined, state)
+            .addErrback(self._stop_on_storage_error)
+        )
+        try:
+            found: Examined = await maybe_deferred_to_future(done)
+        except DropItem as error:
+            logger.warning("Dropped: %s", error)
+            return Examined("", True, "")
+        return found
+
+    def _examine_then_record(
+        self, state: _Handed, examine: Callable[[bytes], Examined]
+    ) -> Examined | CheckResult | ExtractLater | CompareLater:
+        """In the writer thread: what `examine` found, or, for a known page, its recording."""
+        found = examine(state.page.body)
+        if not found.known:
+            return found
+        state.found = found
+        state.page = dataclasses.replace(state.page, sha256=found.sha256)
+        return self._try_record(state)
+
+    def _examined(
+        self, outcome: Examined | CheckResult | ExtractLater | CompareLater, state: _Handed
+    ) -> Examined | Deferred[Any]:
+        """In the reactor's thread: a page not recorded goes back to the spider; a known one is
+        recorded to the end (`_hand_over`) and its examination handed back."""
+        if isinstance(outcome, Examined):
+            return outcome
+        found = state.found
+        assert found is not None
+        done = self._hand_over(outcome, state)
+        if isinstance(done, Deferred):
+            return done.addCallback(lambda _: found)
+        return found
 
     def _in_writer(self, function: Any, *args: Any) -> Deferred[Any]:
         assert self.writer is not None
@@ -394,6 +443,14 @@ class _Handed:
     # the fetched page's reading for the newsroom, made in the worker with its extraction
     read: dict[tuple[str, str], PageReading] = dataclasses.field(default_factory=dict)
     compared: tuple[CompareLater, VersionComparison] | None = None
+    found: Examined | None = None  # what the spider's examination found (a known page)
+
+
+def _handed(item: PageItem) -> _Handed:
+    # Shallow: every field is a string, a number or the body (asdict would deep-copy).
+    fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+    del fields["database"]  # which file, not what was fetched
+    return _Handed(item, FetchedPage(**fields))
 
 
 def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:
