@@ -2,7 +2,8 @@
 for it (`browser_meta`), every other request going through Scrapy's own HTTP handler unchanged.
 
 Installed as the http and https download handler (`DOWNLOAD_HANDLERS`). Nothing of the browser
-starts until the first page that needs it: a round without such a page costs nothing. A browser
+starts until the first page that needs it, and Playwright is imported only then
+(`crawler.browser_handler`): a round without such a page costs nothing. A browser
 request is a Scrapy request like any other on its way out (robots.txt and its Crawl-delay,
 the private-address guard, the site's hold, retries, `If-None-Match`/`If-Modified-Since` sent
 with the page's own request); inside the browser:
