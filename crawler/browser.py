@@ -2,7 +2,8 @@
 for it (`browser_meta`), every other request going through Scrapy's own HTTP handler unchanged.
 
 Installed as the http and https download handler (`DOWNLOAD_HANDLERS`). Nothing of the browser
-starts until the first page that needs it: a round without such a page costs nothing. A browser
+starts until the first page that needs it, and Playwright is imported only then
+(`crawler.browser_handler`): a round without such a page costs nothing. A browser
 request is a Scrapy request like any other on its way out (robots.txt and its Crawl-delay,
 the private-address guard, the site's hold, retries, `If-None-Match`/`If-Modified-Since` sent
 with the page's own request); inside the browser:
@@ -29,29 +30,16 @@ Without scrapy-playwright the handler is Scrapy's own, and the spider never asks
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
 from typing import Any
 
 from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-
-from crawler.guard import AddressRefused, PrivateAddressMiddleware
-from monitor.fetch.rendering import find_chromium
+from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
-try:
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-    from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler as _Handler
-    from scrapy_playwright.page import PageMethod
-
-    HAVE_PLAYWRIGHT = True
-except ImportError:  # the `browser` extra is not installed: static fetches only
-    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler as _Handler
-
-    HAVE_PLAYWRIGHT = False
 
 # Resource types never fetched by a rendered page: large, and no part of an article's text.
 SKIPPED_RESOURCES = frozenset({"media"})
@@ -78,6 +66,8 @@ SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 
 def browser_meta(screenshot: bool = False) -> dict[str, Any]:
     """The request meta that has a page fetched in the browser (and a screenshot taken)."""
+    from scrapy_playwright.page import PageMethod
+
     methods = [PageMethod(_settle)]
     if screenshot:
         methods.append(PageMethod(take_screenshot))
@@ -114,106 +104,35 @@ async def take_screenshot(page: Any) -> bytes:
 
 
 async def _settle(page: Any) -> None:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     try:
         await page.wait_for_load_state("networkidle", timeout=SETTLE_SECONDS * 1000)
     except PlaywrightTimeout:  # read the page as it is
         logger.debug("%s still busy after %s s; read as it is", page.url, SETTLE_SECONDS)
 
 
-class BrowserDownloadHandler(_Handler):  # type: ignore[misc,valid-type]
-    """scrapy-playwright's handler, started on first use, bounded and guarded."""
+class BrowserDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's own HTTP handler, and for the requests that ask for the browser the handler of
+    `crawler.browser_handler` (scrapy-playwright's, bounded and guarded), made on the first of them:
+    a round without such a page does not even import Playwright (about 0.1 s of CPU)."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        if not HAVE_PLAYWRIGHT:
-            return
-        settings = crawler.settings
-        memory = settings.getint("REDLINE_BROWSER_MEMORY", 512)
-        self.config = dataclasses.replace(
-            self.config,
-            launch_options={
-                "executable_path": find_chromium(),  # never a downloaded browser
-                "headless": True,
-                "args": [
-                    f"--js-flags=--max-old-space-size={memory}",
-                    "--renderer-process-limit=2",
-                    "--disable-dev-shm-usage",
-                ],
-            },
-            max_pages_per_context=settings.getint("REDLINE_BROWSER_PAGES", 2),
-            max_contexts=1,
-            navigation_timeout_ms=settings.getfloat("REDLINE_BROWSER_TIMEOUT", 20.0) * 1000,
-            startup_context_kwargs={},
-        )
-        self.context_semaphore = asyncio.Semaphore(1)
-        self.guard = PrivateAddressMiddleware(crawler)
-        self.abort_request = self._aborted
-        self._start = asyncio.Lock()
-        self._started = False
+        self.crawler = crawler
+        self.browser: Any = None
 
-    # Started on the first page that needs it, not with the engine.
-    async def _maybe_launch_in_thread(self) -> None:
-        return None
+    async def download_request(self, request: Request) -> Response:
+        if request.meta.get("playwright"):
+            if self.browser is None:
+                from crawler.browser_handler import PlaywrightHandler
 
-    def _engine_started(self) -> Any:
-        return None
+                self.browser = PlaywrightHandler.from_crawler(self.crawler)
+            response: Response = await self.browser.download_request(request)
+            return response
+        return await super().download_request(request)
 
-    async def _download_request(self, request: Request, spider: Any = None) -> Any:
-        async with self._start:
-            if not self._started:
-                await self._launch()
-                self._started = True
-        return await super()._download_request(request, spider)
-
-    async def _download_request_with_page(self, request: Request, page: Any, spider: Any) -> Any:
-        redirected: list[str] = []
-        page.on("request", lambda r: redirected.append(r.url) if r.redirected_from else None)
-        response = await super()._download_request_with_page(request, page, spider)
-        for url in redirected:
-            reason = await self._refusal(url)
-            if reason:
-                raise AddressRefused(f"{reason} (a redirect inside the browser; page discarded)")
-        return response
-
-    async def _create_browser_context(
-        self, name: str, context_kwargs: dict[str, Any] | None, spider: Any = None
-    ) -> Any:
-        """scrapy-playwright's context, with service workers blocked and WebSockets guarded."""
-        kwargs = {**(context_kwargs or {}), "service_workers": "block"}
-        wrapper = await super()._create_browser_context(name, kwargs, spider)
-        await wrapper.context.route_web_socket("**", self._web_socket)
-        return wrapper
-
-    async def _web_socket(self, socket: Any) -> None:
-        """Playwright's WebSocket route: connected to its server when the guard allows it,
-        closed (policy violation) when not."""
-        reason = await self._refusal(socket.url)
-        if reason:
-            logger.warning("browser: WebSocket %s: %s", socket.url, reason)
-            self.stats.inc_value("redline/browser_refused")
-            await socket.close(code=WEB_SOCKET_REFUSED, reason="refused by the address guard")
-            return
-        socket.connect_to_server()
-
-    async def _aborted(self, request: Any) -> bool:
-        """Playwright's route check: True aborts the request."""
-        if request.resource_type in SKIPPED_RESOURCES:
-            return True
-        reason = await self._refusal(request.url)
-        if reason:
-            logger.warning("browser: %s", reason)
-            self.stats.inc_value("redline/browser_refused")
-        return bool(reason)
-
-    async def _refusal(self, url: str) -> str:
-        scheme = url.partition(":")[0].lower()
-        if scheme in _LOCAL_SCHEMES:
-            return ""
-        checked = _WEB_SOCKET_SCHEMES.get(scheme, scheme) + url[len(scheme) :]
-        if not checked.startswith(("http:", "https:")):
-            return f"refused {url:.200}: not http or https"
-        try:
-            await self.guard.process_request(Request(checked))
-        except AddressRefused as error:
-            return str(error)
-        return ""
+    async def close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+        await super().close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass
@@ -32,3 +33,12 @@ class LinksItem:
     urls: list[str]  # canonical: the articles' keys
     fetch_urls: list[str] = field(default_factory=list)  # as listed ("" when the same)
     database: str = ""  # the database file of the source (empty: the crawl's first)
+
+
+class Examined(NamedTuple):
+    """What the check spider found out about a fetched page before recording it (in the store's
+    writer thread, off the reactor's: `StorePipeline.examine_and_record`)."""
+
+    sha256: str  # of the body, when the article has a last page to compare it with ("": not)
+    known: bool  # byte for byte the last page read: its check is recorded as it is
+    shell: str  # why the page looks like a JavaScript shell ("": it does not, or not examined)

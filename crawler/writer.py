@@ -12,6 +12,7 @@ which is most of a check round's own time on a page that did not change.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable
@@ -20,14 +21,16 @@ from typing import Any
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-_Call = tuple[Callable[..., Any], tuple[Any, ...], Deferred[Any]]
+# Where a call's result goes: a Deferred (`call`) or an asyncio future (`call_async`).
+_Done = Deferred[Any] | asyncio.Future[Any]
+_Call = tuple[Callable[..., Any], tuple[Any, ...], _Done]
 
 
 class Writer:
     def __init__(self, name: str) -> None:
         # None, handed last, ends the thread once it has run every call handed before.
         self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
-        self._done: list[tuple[Deferred[Any], bool, Any]] = []  # results not yet delivered
+        self._done: list[tuple[_Done, bool, Any]] = []  # results not yet delivered
         self._lock = threading.Lock()  # guards `_done`
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -39,6 +42,13 @@ class Writer:
         done: Deferred[Any] = Deferred()
         self._calls.put((function, args, done))
         return done
+
+    async def call_async(self, function: Callable[..., Any], *args: Any) -> Any:
+        """In the reactor's thread (asyncio's loop): `function(*args)` in the writer's, after
+        every call before, awaited without a Deferred on the way."""
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._calls.put((function, args, done))
+        return await done
 
     def stop(self, drop: bool = False) -> None:
         """End the thread once it has run every call handed so far (with `drop`, once the call
@@ -73,7 +83,14 @@ class Writer:
         with self._lock:
             ready, self._done = self._done, []
         for done, ok, result in ready:
-            if ok:
-                done.callback(result)
+            if isinstance(done, Deferred):
+                if ok:
+                    done.callback(result)
+                else:
+                    done.errback(result)
+            elif done.cancelled():
+                continue
+            elif ok:
+                done.set_result(result)
             else:
-                done.errback(result)
+                done.set_exception(result.value)

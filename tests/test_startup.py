@@ -44,3 +44,20 @@ def test_the_crawler_imports_in_a_fresh_process_without_a_warning() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_crawl_without_browser_pages_does_not_import_playwright() -> None:
+    # Everything a check round of static pages loads: the spider, the pipeline, the download
+    # handler; Playwright comes with the handler of the first page read in the browser.
+    code = (
+        "import sys, crawler.spiders.check, crawler.pipelines, crawler.browser;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('playwright', 'scrapy_playwright', 'crawler')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = result.stdout
+    assert "crawler.browser'" in loaded
+    assert "playwright" not in loaded.replace("crawler.browser", ""), loaded
