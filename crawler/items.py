@@ -22,6 +22,7 @@ class PageItem:
     screenshot: bytes = b""  # a PNG of the rendered page (crawler/browser.py)
     sha256: str = ""  # of the body, when the spider computed it (empty: the writer does)
     database: str = ""  # the database file the article is tracked in (empty: the crawl's first)
+    conditional: bool | None = None  # whether the request sent a validator (None: not known)
 
 
 @dataclass

@@ -4,8 +4,9 @@ writer thread): its hash, whether it is the last page read, and whether it is a 
 from __future__ import annotations
 
 import pytest
+from scrapy.http import HtmlResponse, Request
 
-from crawler.spiders.check import examine_page
+from crawler.spiders.check import _sent_validator, examine_page
 from monitor.store import page_hash
 
 ARTICLE = (
@@ -40,3 +41,21 @@ def test_a_page_is_examined_once_against_its_last_page(
     assert (found.sha256, found.known, bool(found.shell)) == (sha256, known, shell)
     if shell:
         assert "JavaScript shell" in found.shell
+
+
+@pytest.mark.parametrize(
+    ("headers", "sent"),
+    [
+        ({}, False),  # a page read in a browser, or an article with no validator stored
+        ({"If-None-Match": '"v1"'}, True),
+        ({"If-Modified-Since": "Mon, 02 Nov 2026 08:00:00 GMT"}, True),
+    ],
+)
+def test_the_spider_says_whether_its_request_carried_a_validator(
+    headers: dict[str, str], sent: bool
+) -> None:
+    # A 304 means "unchanged" only as the answer to a validator (monitor.record.plan).
+    request = Request("http://127.0.0.1/story.html", headers=headers)
+    response = HtmlResponse(request.url, status=304, request=request)
+    assert _sent_validator(response) is sent
+    assert _sent_validator(HtmlResponse(request.url, status=304)) is None

@@ -13,8 +13,9 @@ import pytest
 from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
+from monitor.record.plan import UNASKED_304
 from tests.conftest import FAST, ROOT, crawl, rows, track
-from tests.loopback import closed_port
+from tests.loopback import closed_port, serve_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -325,3 +326,15 @@ def test_a_bad_setting_is_one_logged_line_and_no_check(db_path, setting, value) 
     assert result.returncode != 0
     assert setting in result.stdout or value in result.stdout
     assert rows(db_path, "select count(*) as n from checks")[0]["n"] == 0
+
+
+def test_a_304_to_a_request_without_a_validator_is_an_error_not_unchanged(db_path) -> None:
+    # A server that answers 304 whatever it is asked: the first check sends no validator (none
+    # is stored), so the 304 says nothing about the article and nothing is recorded as read.
+    with serve_pages({"/story.html": (304, {}, b"")}) as site:
+        track(db_path, [site.url("/story.html")])
+        log = crawl(db_path, all="true").stdout
+    (check,) = rows(db_path, "select outcome, reason from checks")
+    assert (check["outcome"], check["reason"]) == ("error", UNASKED_304)
+    assert UNASKED_304 in log
+    assert rows(db_path, "select count(*) as n from versions")[0]["n"] == 0

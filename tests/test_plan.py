@@ -89,15 +89,25 @@ def test_bot_walls_are_blocked_never_content(status: int, body: bytes) -> None:
         ({"etag": '"v1"', "last_modified": "Mon, 02 Nov 2026 08:00:00 GMT"}, "unchanged"),
     ],
 )
+@pytest.mark.parametrize("fetcher_says", [None, "what was sent"])
 def test_a_304_is_unchanged_only_when_the_check_sent_a_validator(
-    stored: dict[str, str], outcome: str
+    stored: dict[str, str], outcome: str, fetcher_says: str | None
 ) -> None:
-    plan = plan_response(FetchedPage(URL, 304), known(**stored), NOW, POLICY)
+    # The fetcher says what it sent when it knows; else the stored validators tell.
+    sent = None if fetcher_says is None else bool(stored)
+    plan = plan_response(FetchedPage(URL, 304, conditional=sent), known(**stored), NOW, POLICY)
     assert plan is not None and plan.outcome == outcome
     assert plan.version is None and plan.edits == ()
     if outcome == "error":
         assert plan.reason == UNASKED_304
         assert plan.article["failures"] == 1 and "last_page_hash" not in plan.article
+
+
+def test_a_304_to_a_page_fetched_without_its_stored_validator_is_an_error() -> None:
+    # A page read in a browser is fetched without its ETag: a 304 then answers nothing asked.
+    stored = known(etag='"v1"')
+    plan = plan_response(FetchedPage(URL, 304, conditional=False), stored, NOW, POLICY)
+    assert plan is not None and plan.outcome == "error" and plan.reason == UNASKED_304
 
 
 def test_an_article_that_quotes_access_denied_is_not_a_wall() -> None:

@@ -205,6 +205,7 @@ class CheckSpider(scrapy.Spider):
             retry_after=last.get("retry-after", ""),
             screenshot=screenshot_of(response.meta),
             headers=headers_json(pairs),
+            conditional=_sent_validator(response),
         )
         # Most pages of most rounds are a 304 or the last page read again: recorded without
         # travelling through Scrapy's item machinery (spider middlewares, item pipelines,
@@ -251,6 +252,15 @@ class CheckSpider(scrapy.Spider):
             requested_url=request.meta.get("redline_fetch_url", ""),
             database=request.meta.get("redline_db", ""),
         )
+
+
+def _sent_validator(response: Response) -> bool | None:
+    """Whether the request of `response` carried a validator, which a 304 needs to mean
+    "unchanged" (None when Scrapy did not keep the request)."""
+    request = response.request
+    if request is None:
+        return None
+    return b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers
 
 
 def examine_page(body: bytes, last_hash: str) -> Examined:

@@ -94,6 +94,9 @@ class FetchedPage:
     # SHA-256 of the body when the fetcher has computed it already (the crawler does for a page
     # it compares with the last one read, about 0.25 ms a page); empty: computed here
     sha256: str = ""
+    # Whether the request carried a validator (If-None-Match, If-Modified-Since); None when the
+    # fetcher does not say, and then the article's stored validators tell (`asked_conditionally`)
+    conditional: bool | None = None
 
     @cached_property
     def digest(self) -> str:
@@ -279,7 +282,7 @@ def plan_response(
     if status >= 500 or status == 429 or (status >= 400 and status not in (404, 410)):
         return plan_failure(page, known, now, policy, "error", f"HTTP {status}")
     if status == 304:
-        if not asked_conditionally(article):
+        if not asked_conditionally(article, page):
             return plan_failure(page, known, now, policy, "error", UNASKED_304)
         return _unchanged(page, known, now, policy, "304 not modified")
     if status in (404, 410) or (
@@ -305,9 +308,12 @@ def plan_response(
     return None
 
 
-def asked_conditionally(article: Row) -> bool:
-    """Whether the check carried a validator: the spider sends the article's stored ETag
-    (`If-None-Match`) and Last-Modified (`If-Modified-Since`), and nothing when it has neither."""
+def asked_conditionally(article: Row, page: FetchedPage) -> bool:
+    """Whether the check carried a validator: as the fetcher says when it does (the check spider
+    sends none for a page read in a browser), else whether the article has one stored (the
+    spider sends its ETag as `If-None-Match` and its Last-Modified as `If-Modified-Since`)."""
+    if page.conditional is not None:
+        return page.conditional
     return bool(article["etag"] or article["last_modified"])
 
 
