@@ -8,6 +8,7 @@ returns the lines to show the person who asked (the CLI prints them, the desk sh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,21 +125,8 @@ def set_state(
     if source:
         row = watch.find_source(db, source)
         lines = _set_source_state(db, row, state, purge, "")
-        here = store.database_file(db)
-        if here is None:
-            return lines
-        # In a cluster, the source's articles on other domains moved to their own shards, each
-        # with a copy of the source (`store.move_articles`, `read_by`: the shard that reads it):
-        # there they are checked, so the state goes to the source's row in every shard.
-        reader = row["read_by"] or here.stem
-        for path in other_shard_files(here):
-            other = store.open_db(path)
-            try:
-                copy = watch.source_by_url(other, row["url"])
-                if copy is not None and (copy["read_by"] or path.stem) == reader:
-                    lines += _set_source_state(other, copy, state, purge, path.stem)
-            finally:
-                other.close()
+        for other, copy, shard in _source_copies(db, row):
+            lines += _set_source_state(other, copy, state, purge, shard)
         return lines
     article = find_target(db, ref).article
     watch.set_article_watch(db, int(article["id"]), state)
@@ -149,6 +137,26 @@ def set_state(
         counts = watch.purge_article(db, int(article["id"]))
         lines.append("purged: " + ", ".join(f"{count} {table}" for table, count in counts.items()))
     return lines
+
+
+def _source_copies(db: Database, row: store.Row) -> Iterator[tuple[Database, store.Row, str]]:
+    """The source `row` of `db` in the other shards of its cluster: each shard's database (open
+    while the caller uses it), its row of the source, and the shard's name. None outside a
+    cluster. The source's articles on other domains moved to their own shards, each with a copy
+    of the source (`store.move_articles`, `read_by`: the shard that reads it): there they are
+    checked, so what is done to the source (its state, its tags) goes to every copy."""
+    here = store.database_file(db)
+    if here is None:
+        return
+    reader = row["read_by"] or here.stem
+    for path in other_shard_files(here):
+        other = store.open_db(path)
+        try:
+            copy = watch.source_by_url(other, row["url"])
+            if copy is not None and (copy["read_by"] or path.stem) == reader:
+                yield other, copy, path.stem
+        finally:
+            other.close()
 
 
 def _set_source_state(
@@ -180,17 +188,28 @@ def tag(
         raise ConfigError("no tag given")
     if bool(ref) == bool(source):
         raise ConfigError("give one of URL|ID or --source")
+    labels = []
     if source:
         row = watch.find_source(db, source)
-        kind, item, label = "source", int(row["id"]), f"{row['kind']} source {row['id']}"
+        _change_tags(db, "source", int(row["id"]), parsed, remove)
+        labels.append(f"{row['kind']} source {row['id']}")
+        # its articles that moved to other shards carry its tags there (`_source_copies`)
+        for other, copy, shard in _source_copies(db, row):
+            _change_tags(other, "source", int(copy["id"]), parsed, remove)
+            labels.append(f"it in {shard} too")
     else:
         article = find_target(db, ref).article
-        kind, item, label = "article", int(article["id"]), f"a{article['id']}"
+        _change_tags(db, "article", int(article["id"]), parsed, remove)
+        labels.append(f"a{article['id']}")
+    verb = "untagged" if remove else "tagged"
+    return [f"{verb} {label}: {', '.join(parsed)}" for label in labels]
+
+
+def _change_tags(db: Database, kind: str, item: int, tags: tuple[str, ...], remove: bool) -> None:
     if remove:
-        store_tags.remove_tags(db, kind, [item], parsed)
-        return [f"untagged {label}: {', '.join(parsed)}"]
-    store_tags.add_tags(db, kind, [item], parsed)
-    return [f"tagged {label}: {', '.join(parsed)}"]
+        store_tags.remove_tags(db, kind, [item], tags)
+    else:
+        store_tags.add_tags(db, kind, [item], tags)
 
 
 def export_entries(db: Database, tag_name: str = "") -> list[WatchEntry]:

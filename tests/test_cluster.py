@@ -15,6 +15,7 @@ from monitor import store
 from monitor.cli import cli
 from monitor.cluster.coordination import ClusterConfig, Round, due_rounds
 from monitor.cluster.shards import registered_domain, shard_name, shard_of, shard_path
+from monitor.store import tags as store_tags
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -428,9 +429,10 @@ def test_a_moved_article_keeps_its_source_fetch_url_and_names_no_host(
         assert row.fetchone() == {"articles": 1}
 
 
-def _moved_feed(tmp_path: Path) -> tuple[dict[str, Path], str]:
-    """A feed on one domain whose articles on two other domains moved to their own shards (each
-    with a copy of the feed): the shard files by role, and the feed's URL."""
+def _moved_feed(tmp_path: Path, tags: tuple[str, ...] = ()) -> tuple[dict[str, Path], str]:
+    """A feed on one domain (tagged with `tags`) whose articles on two other domains moved to
+    their own shards (each with a copy of the feed): the shard files by role, and the feed's
+    URL."""
     from monitor.cluster.routing import path_of, reroute_discovered
 
     config = ClusterConfig(directory=tmp_path, shards=8)
@@ -445,6 +447,8 @@ def _moved_feed(tmp_path: Path) -> tuple[dict[str, Path], str]:
     db = store.open_db(path_of(config, shards["feed"]))
     source, _ = store.add_source(db, "feed", feed, "", NOW)
     store.track_discovered(db, source["id"], list(urls.values()), NOW)
+    if tags:
+        store_tags.add_tags(db, "source", [source["id"]], tags)
     db.close()
     reroute_discovered(config, shards["feed"])
     return {role: path_of(config, shard) for role, shard in shards.items()}, feed
@@ -473,6 +477,27 @@ def test_pausing_a_source_reaches_the_shards_its_articles_moved_to(
     assert f"paused it in {paths['other'].stem} too (1 article(s) it found there" in paused
     redline("--db", db, "resume", "--source", feed)
     assert _due(paths) == {"feed": 1, "stray": 1, "other": 1}
+
+
+def _tagged(paths: dict[str, Path], tag: str) -> dict[str, int]:
+    """Per shard, how many articles carry `tag` (their own, or their source's)."""
+    counts = {}
+    for role, path in paths.items():
+        db = store.open_db(path)
+        counts[role] = len(store_tags.watch_listing(db, tag=tag))
+        db.close()
+    return counts
+
+
+def test_a_source_s_tags_reach_the_shards_its_articles_moved_to(tmp_path: Path) -> None:
+    # An article carries its source's tags: a moved article keeps those the feed had, and
+    # tagging or untagging the feed afterwards reaches its copies too.
+    paths, feed = _moved_feed(tmp_path, tags=("council",))
+    assert _tagged(paths, "council") == {"feed": 1, "stray": 1, "other": 1}
+    redline("--db", str(paths["stray"]), "tag", "budget", "--source", feed)
+    assert _tagged(paths, "budget") == {"feed": 1, "stray": 1, "other": 1}
+    redline("--db", str(paths["feed"]), "tag", "council", "--source", feed, "--remove")
+    assert _tagged(paths, "council") == {"feed": 0, "stray": 0, "other": 0}
 
 
 def test_removing_a_source_reaches_its_copies_and_a_single_database_stays_alone(

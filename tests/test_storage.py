@@ -21,7 +21,8 @@ from monitor.cli import cli
 from monitor.crawl import STORAGE_ERROR_EXIT, run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import NewerDatabaseError
-from tests.conftest import FAST, track
+from tests.conftest import FAST, rows, track
+from tests.loopback import serve_pages
 
 # Room left on the disk once filled: the first pages fit, the rest do not.
 ROOM_BYTES = 96 * 1024
@@ -109,6 +110,43 @@ def test_redline_check_reports_the_dropped_pages(small_disk: Path) -> None:
     assert last.startswith("Error: the round stopped: ") and "database or disk is full" in last
     assert "fetched page(s) dropped, not recorded" in last
     filler.unlink()
+    _consistent(db_path)
+
+
+# A second round's pages, byte for byte the first's and sent without validators: each is "known"
+# (the check spider's examination in the writer thread records it there and then).
+KNOWN_PAGES = 30
+ROOM_FOR_A_FEW_CHECKS = 64 * 1024
+
+
+def _story(number: int) -> str:
+    paragraph = "<p>The council voted on Tuesday to approve the budget for the year.</p>"
+    return f"<html><head><title>Story {number}</title></head><body><article>" + (
+        f"<h1>Story {number}</h1>{paragraph * 12}</article></body></html>"
+    )
+
+
+@pytest.mark.e2e
+def test_a_full_disk_in_a_round_of_known_pages_drops_each_page_once(small_disk: Path) -> None:
+    routes = {f"/s{n}.html": (200, {}, _story(n)) for n in range(KNOWN_PAGES)}
+    settings = {**FAST, "REDLINE_EXTRACT_WORKERS": "0"}
+    with serve_pages(routes) as site:
+        db_path = small_disk / "redline.db"
+        track(db_path, [site.url(path) for path in routes])
+        first = run_crawl("check", db_path, {"all": "true"}, settings)
+        assert first.returncode == 0, first.stdout[-4000:]
+        filler = _fill(small_disk, ROOM_FOR_A_FEW_CHECKS)
+        result = run_crawl("check", db_path, {"all": "true"}, settings)
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    (summary,) = [line for line in result.stdout.splitlines() if "the round stopped" in line]
+    dropped = int(summary.split("the round stopped, ")[1].split()[0])
+    # every page fetched and not recorded is dropped once, with one line, and none twice
+    assert dropped >= 1
+    assert result.stdout.count("Dropped: not recorded") == dropped
+    filler.unlink()
+    (unchanged,) = rows(db_path, "select count(*) as n from checks where outcome = 'unchanged'")
+    assert unchanged["n"] + dropped <= KNOWN_PAGES
     _consistent(db_path)
 
 

@@ -161,6 +161,28 @@ def test_a_bad_form_is_a_4xx_with_one_line_and_no_traceback(
     assert logged[0].getMessage().startswith(f"{status} POST {path}")
 
 
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_a_form_that_is_not_utf8_is_a_400_whatever_the_method(
+    tmp_path: Path, method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # asgi-csrf reads the form of every method but GET, HEAD, OPTIONS and TRACE (when the
+    # request has a cookie): not only a POST's.
+    newsroom = build_newsroom(tmp_path / "redline.db")
+
+    async def run() -> httpx.Response:
+        datasette = make_datasette(newsroom.path, write_token=TOKEN)
+        await datasette.invoke_startup()
+        headers = FORM | {"cookie": "ds_csrftoken=x"}
+        return await datasette.client.request(method, "/", content=b"a=\xff", headers=headers)
+
+    with caplog.at_level(logging.WARNING):
+        response = asyncio.run(run())
+    assert response.status_code == 400
+    assert "the form is not UTF-8 text" in response.text
+    logged = [r for r in caplog.records if r.name == errors.__name__]
+    assert len(logged) == 1 and logged[0].getMessage().startswith(f"400 {method} /")
+
+
 def test_a_script_s_good_write_is_done_and_redirected(tmp_path: Path) -> None:
     newsroom = build_newsroom(tmp_path / "redline.db")
     response = post(newsroom.path, "/-/redline/desk/pause", b"ref=a1&back=/", FORM | SCRIPT)

@@ -101,9 +101,19 @@ def move_articles(source: Database, target: Database, rows: list[Row], source_na
             f"select article_id, tag from article_tags where article_id in ({_in(ids)})", ids
         )
     )
+    # An article carries its source's tags too (`monitor.store.tags`): they go with the source.
+    source_tags = list(
+        source.query(
+            f"select source_id, tag from source_tags where source_id in ({_in(source_ids)})",
+            source_ids,
+        )
+    )
     created = 0
     with write_transaction(target):
         source_map = {sid: _source_copy(target, s, source_name) for sid, s in sources.items()}
+        for tag in source_tags:
+            copied = tag | {"source_id": source_map[int(tag["source_id"])]}
+            _insert_or_ignore(target, "source_tags", copied)
         for host in named:
             _insert_or_ignore(target, "named_hosts", host)
         for row in rows:

@@ -40,6 +40,8 @@ NOT_FOUND = "No page here: check the id or the address."
 # imported from the desk (`MAX_LIST_BYTES`) with its other fields.
 MAX_FORM_BYTES = MAX_LIST_BYTES + 64 * 1024
 FORM_TYPE = b"application/x-www-form-urlencoded"
+# The methods whose form asgi-csrf does not read (it reads every other method's, not only a POST's).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -109,7 +111,7 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
         async def read_forms(scope: Scope, receive: Receive, send: Send) -> None:
             headers = dict(scope.get("headers") or []) if scope.get("type") == "http" else {}
             form = headers.get(b"content-type", b"").lower().startswith(FORM_TYPE)
-            if scope.get("method") != "POST" or not form:
+            if scope.get("method") in SAFE_METHODS or not form:
                 await app(scope, receive, send)
                 return
             messages, size, problem = [], 0, ""
