@@ -44,8 +44,15 @@ PARAGRAPHS = [
         ("Gazette - " + TITLE, TITLE, True),
         # the <h1> without the kicker the declared title has
         ("Harbour bridge closes to lorries", "Westbrook - Harbour bridge closes to lorries", True),
+        ("Transport » " + TITLE, TITLE, True),
         # a sentence that opens with the headline's words is the article's
         (TITLE + ", the council said on Tuesday.", TITLE, False),
+        # ... also with a mark elsewhere than between the headline and the other words: a
+        # time's colon, a date's slash, a quotation's guillemet
+        (TITLE + " at 10:30 on Tuesday.", TITLE, False),
+        (TITLE + " on 2/3, the council said.", TITLE, False),
+        ("»Wir schaffen das«, sagte die Kanzlerin.", "Wir schaffen das", False),
+        ("« Nous ne céderons pas », a dit le maire.", "Nous ne céderons pas", False),
         (
             TITLE + ": the council, the mayor and the hauliers disagree on what comes next",
             TITLE,
