@@ -217,3 +217,25 @@ def test_extraction_leaves_a_kickered_headline_out_of_the_body() -> None:
     assert article.title == TITLE
     assert PARAGRAPHS[0] in article.body
     assert TITLE not in article.body
+
+
+def test_extraction_keeps_a_first_paragraph_that_quotes_the_headline() -> None:
+    quoted = "»Wir schaffen das«, sagte die Kanzlerin."
+    paragraphs = [
+        quoted,
+        "Die Bundeskanzlerin äußerte sich am Montag in Berlin vor Journalisten zur Lage der "
+        "Flüchtlinge an den Grenzen und in den Kommunen.",
+        "Mehrere Landräte hatten zuvor gewarnt, dass die Unterkünfte in ihren Landkreisen "
+        "bereits jetzt voll belegt seien und neue Plätze fehlten.",
+        "Die Opposition forderte eine Sondersitzung des Bundestages, um über die Verteilung der "
+        "Kosten zwischen Bund und Ländern zu beraten.",
+    ]
+    page = (
+        "<html><head><title>Wir schaffen das</title></head><body><main><article>"
+        "<h1>Wir schaffen das</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</article></main></body></html>"
+    )
+    article = extract_article(page)
+    assert article.title == "Wir schaffen das"
+    assert article.body.split("\n")[0] == quoted
