@@ -183,6 +183,14 @@ def test_a_body_that_is_only_its_headline_keeps_it() -> None:
     assert refine_body([TITLE], ("heading",), TITLE, [], _shown()) == ([TITLE], ("heading",))
 
 
+def test_the_lead_is_never_looked_for_above_the_headline_with_a_time() -> None:
+    # "Headline at 10:30" is not the headline to drop from the body, but the lead is looked for
+    # below it, never above
+    title = "Harbour bridge closes to lorries"
+    second = [LEAD, title + " at 10:30", *PARAGRAPHS]
+    assert lead_before_body(PARAGRAPHS, second, title, _shown(LEAD)) is None
+
+
 def _page(lead_block: str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(
         f"<html><body><article><header><h1>{TITLE}</h1>{lead_block}</header>"

@@ -119,6 +119,19 @@ def _words(text: str) -> int:
     return sum(1 for word in text.split() if _TOKEN.search(word))
 
 
+def _holds_headline(line: str, title: str) -> bool:
+    """Whether a line is the headline, or holds it with at most MAX_AFFIX_WORDS other words set
+    off by any mark or none ("Headline at 10:30"): where the search for the lead stops."""
+    if is_headline_line(line, title):
+        return True
+    line_key, title_key = key(line), key(title)
+    return (
+        len(title_key.split()) >= MIN_HEADLINE_WORDS
+        and f" {title_key} " in f" {line_key} "
+        and _words(line) - _words(title) <= MAX_AFFIX_WORDS
+    )
+
+
 def headline_lines(lines: Sequence[str], title: str) -> list[int]:
     """Indexes of the body's first HEAD_LINES lines that are the headline."""
     return [index for index, line in enumerate(lines[:HEAD_LINES]) if is_headline_line(line, title)]
@@ -173,7 +186,7 @@ def lead_before_body(
             return None
         for candidate in reversed(second[max(0, position - LEAD_LOOKBACK) : position]):
             candidate_key = key(candidate)
-            if not candidate_key or is_headline_line(candidate, title):
+            if not candidate_key or _holds_headline(candidate, title):
                 return None  # the lead sits below the headline
             if _reads_as_lead(candidate):
                 if candidate_key in joined or not shown(candidate_key):
