@@ -44,8 +44,15 @@ PARAGRAPHS = [
         ("Gazette - " + TITLE, TITLE, True),
         # the <h1> without the kicker the declared title has
         ("Harbour bridge closes to lorries", "Westbrook - Harbour bridge closes to lorries", True),
+        ("Transport » " + TITLE, TITLE, True),
         # a sentence that opens with the headline's words is the article's
         (TITLE + ", the council said on Tuesday.", TITLE, False),
+        # ... also with a mark elsewhere than between the headline and the other words: a
+        # time's colon, a date's slash, a quotation's guillemet
+        (TITLE + " at 10:30 on Tuesday.", TITLE, False),
+        (TITLE + " on 2/3, the council said.", TITLE, False),
+        ("»Wir schaffen das«, sagte die Kanzlerin.", "Wir schaffen das", False),
+        ("« Nous ne céderons pas », a dit le maire.", "Nous ne céderons pas", False),
         (
             TITLE + ": the council, the mayor and the hauliers disagree on what comes next",
             TITLE,
@@ -176,6 +183,14 @@ def test_a_body_that_is_only_its_headline_keeps_it() -> None:
     assert refine_body([TITLE], ("heading",), TITLE, [], _shown()) == ([TITLE], ("heading",))
 
 
+def test_the_lead_is_never_looked_for_above_the_headline_with_a_time() -> None:
+    # "Headline at 10:30" is not the headline to drop from the body, but the lead is looked for
+    # below it, never above
+    title = "Harbour bridge closes to lorries"
+    second = [LEAD, title + " at 10:30", *PARAGRAPHS]
+    assert lead_before_body(PARAGRAPHS, second, title, _shown(LEAD)) is None
+
+
 def _page(lead_block: str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(
         f"<html><body><article><header><h1>{TITLE}</h1>{lead_block}</header>"
@@ -210,3 +225,25 @@ def test_extraction_leaves_a_kickered_headline_out_of_the_body() -> None:
     assert article.title == TITLE
     assert PARAGRAPHS[0] in article.body
     assert TITLE not in article.body
+
+
+def test_extraction_keeps_a_first_paragraph_that_quotes_the_headline() -> None:
+    quoted = "»Wir schaffen das«, sagte die Kanzlerin."
+    paragraphs = [
+        quoted,
+        "Die Bundeskanzlerin äußerte sich am Montag in Berlin vor Journalisten zur Lage der "
+        "Flüchtlinge an den Grenzen und in den Kommunen.",
+        "Mehrere Landräte hatten zuvor gewarnt, dass die Unterkünfte in ihren Landkreisen "
+        "bereits jetzt voll belegt seien und neue Plätze fehlten.",
+        "Die Opposition forderte eine Sondersitzung des Bundestages, um über die Verteilung der "
+        "Kosten zwischen Bund und Ländern zu beraten.",
+    ]
+    page = (
+        "<html><head><title>Wir schaffen das</title></head><body><main><article>"
+        "<h1>Wir schaffen das</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</article></main></body></html>"
+    )
+    article = extract_article(page)
+    assert article.title == "Wir schaffen das"
+    assert article.body.split("\n")[0] == quoted

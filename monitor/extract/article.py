@@ -34,8 +34,10 @@ EXTRACTOR = "trafilatura"
 # photo credits, copyright lines: `lexicon.SITE_LINES`) are promotion lines; 10: the headline is
 # dropped from the body's first three lines also when a kicker or site suffix is added to it or
 # taken from it, and the lead the second extractor has just before the body's first paragraph is
-# a body line (`monitor/extract/consensus.py`).
-EXTRACTION_REVISION = 10
+# a body line (`monitor/extract/consensus.py`); 11: a line is the headline with a kicker or
+# suffix only when a mark sets those words off from it (a first paragraph quoting the headline,
+# »Headline«, sagte sie, or giving a time after it was dropped as the headline).
+EXTRACTION_REVISION = 11
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

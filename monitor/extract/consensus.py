@@ -63,10 +63,13 @@ MAX_SKIPPED_WORDS = 8
 MIN_UNENDED_LEAD_WORDS = 20
 
 _TOKEN = re.compile(r"\w+")
-# A kicker or a site suffix is set off from the headline by a mark ("Kicker: Headline",
-# "Headline | Site", "Site - Headline"); a sentence that opens with the headline's words
-# ("Storm hits coast, killing two") has none.
+# A kicker or a site suffix is set off from the headline by a mark between them ("Kicker:
+# Headline", "Headline | Site", "Site - Headline"); a sentence that opens with the headline's
+# words ("Storm hits coast, killing two") has none there, whatever marks it holds further on
+# (a time's colon, a date's slash, a quotation's guillemet: »Headline«, said the minister), nor
+# a mark followed by a comma there (« Headline », a dit le ministre).
 _AFFIX_MARK = re.compile(r"[|:–—•›»>/]|\s-\s")
+_CLAUSE_MARK = re.compile(r"[,;]")
 
 
 # ------------------------------------------------------------------ the headline
@@ -86,14 +89,47 @@ def is_headline_line(line: str, title: str) -> bool:
     if f" {line_key} " in f" {title_key} ":
         return line_words >= max(MIN_HEADLINE_WORDS, MIN_HEADLINE_SHARE * title_words)
     if f" {title_key} " in f" {line_key} ":
-        marks = len(_AFFIX_MARK.findall(line)) - len(_AFFIX_MARK.findall(title))
-        return _words(line) - _words(title) <= MAX_AFFIX_WORDS and marks > 0
+        return _words(line) - _words(title) <= MAX_AFFIX_WORDS and _set_off(line, title_key)
     return False
+
+
+def _set_off(line: str, title_key: str) -> bool:
+    """Whether the words before and after the headline's in `line` (whose key holds
+    `title_key`) are each set off from it by an affix mark, not a clause's comma."""
+    folded = line.casefold()  # as `key`: the tokens below are the key's words
+    tokens = list(_TOKEN.finditer(folded))
+    words = [token.group() for token in tokens]
+    wanted = title_key.split()
+    start = next(
+        i for i in range(len(words) - len(wanted) + 1) if words[i : i + len(wanted)] == wanted
+    )
+    end = start + len(wanted)
+    gaps = []
+    if start > 0:
+        gaps.append(folded[tokens[start - 1].end() : tokens[start].start()])
+    if end < len(tokens):
+        gaps.append(folded[tokens[end - 1].end() : tokens[end].start()])
+    return bool(gaps) and all(
+        _AFFIX_MARK.search(gap) and not _CLAUSE_MARK.search(gap) for gap in gaps
+    )
 
 
 def _words(text: str) -> int:
     """Words with a letter or digit ("23.05.2011" is one, a "|" separator none)."""
     return sum(1 for word in text.split() if _TOKEN.search(word))
+
+
+def _holds_headline(line: str, title: str) -> bool:
+    """Whether a line is the headline, or holds it with at most MAX_AFFIX_WORDS other words set
+    off by any mark or none ("Headline at 10:30"): where the search for the lead stops."""
+    if is_headline_line(line, title):
+        return True
+    line_key, title_key = key(line), key(title)
+    return (
+        len(title_key.split()) >= MIN_HEADLINE_WORDS
+        and f" {title_key} " in f" {line_key} "
+        and _words(line) - _words(title) <= MAX_AFFIX_WORDS
+    )
 
 
 def headline_lines(lines: Sequence[str], title: str) -> list[int]:
@@ -150,7 +186,7 @@ def lead_before_body(
             return None
         for candidate in reversed(second[max(0, position - LEAD_LOOKBACK) : position]):
             candidate_key = key(candidate)
-            if not candidate_key or is_headline_line(candidate, title):
+            if not candidate_key or _holds_headline(candidate, title):
                 return None  # the lead sits below the headline
             if _reads_as_lead(candidate):
                 if candidate_key in joined or not shown(candidate_key):
