@@ -291,9 +291,12 @@ def page_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def save_snapshot(db: Database, raw: bytes, content_type: str, now: datetime) -> int:
-    """Store a raw page once, compressed; the same bytes seen again reuse the row."""
-    digest = page_hash(raw)
+def save_snapshot(
+    db: Database, raw: bytes, content_type: str, now: datetime, digest: str = ""
+) -> int:
+    """Store a raw page once, compressed; the same bytes seen again reuse the row. `digest`: its
+    SHA-256 when the caller has it already (`page_hash`), else computed here."""
+    digest = digest or page_hash(raw)
     rows = list(db.query("select id from snapshots where sha256 = ?", [digest]))
     if rows:
         return int(rows[0]["id"])
