@@ -257,13 +257,15 @@ class StorePipeline:
         """In the writer thread: record the page, or the hand-over where `record_page` stopped
         (to extract, or to compare, in a worker first)."""
         workers = self._workers()
-        extractor = _ahead(state.extracted, _extract_later if workers else extract_in_process)
+        extractor = _ahead(
+            state.extracted, _extract_later if workers else extract_in_process, state.page
+        )
         comparer: Comparer = compare_versions
         if state.compared is not None:
             comparer = _compared(*state.compared)
         elif workers:
             comparer = _compare_later
-        reader = _read_ahead(state.read)
+        reader = _read_ahead(state.read, state.page)
         try:
             return self._record(state.page, state.item.database, extractor, comparer, reader)
         except (ExtractLater, CompareLater) as later:
@@ -308,7 +310,7 @@ class StorePipeline:
             # workers, when the page is recorded again.
             self._workers_broke(done)
             return
-        key = _key(later.body, later.url)
+        key = _key(later.body, later.url, state.page)
         if isinstance(done, ExtractionError):
             state.extracted[key] = done
             return
@@ -463,8 +465,10 @@ def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:
     raise ExtractLater(body, url, content_type)
 
 
-def _key(body: bytes, url: str) -> tuple[str, str]:
-    return store.page_hash(body), url
+def _key(body: bytes, url: str, page: FetchedPage) -> tuple[str, str]:
+    """An extraction's key: the SHA-256 of `body` (the fetched page's, hashed once, when it is
+    that page's body) and the URL."""
+    return (page.digest if body is page.body else store.page_hash(body)), url
 
 
 def _compare_later(
@@ -521,25 +525,27 @@ def _extract(
         return ExtractionError(f"extraction failed: {type(error).__name__}: {error}")
 
 
-def _read_ahead(read: dict[tuple[str, str], PageReading]) -> Reader:
+def _read_ahead(read: dict[tuple[str, str], PageReading], page: FetchedPage) -> Reader:
     """A reader that hands back the reading made ahead in a worker, and reads in this process
     anything else (the page was extracted here, or its reading failed in the worker)."""
 
     def reader(body: bytes, url: str) -> PageReading:
-        done = read.get(_key(body, url)) if read else None
+        done = read.get(_key(body, url, page)) if read else None
         return done if done is not None else read_in_process(body, url)
 
     return reader
 
 
 def _ahead(
-    extracted: dict[tuple[str, str], Article | ExtractionError], otherwise: Extractor
+    extracted: dict[tuple[str, str], Article | ExtractionError],
+    otherwise: Extractor,
+    page: FetchedPage,
 ) -> Extractor:
     """An extractor that hands back the extractions made ahead (by body and URL), and calls
     `otherwise` for anything else `record_page` asks for."""
 
     def extractor(body: bytes, url: str, content_type: str = "") -> Article:
-        done = extracted.get(_key(body, url)) if extracted else None
+        done = extracted.get(_key(body, url, page)) if extracted else None
         if done is None:
             return otherwise(body, url, content_type)
         if isinstance(done, ExtractionError):

@@ -22,8 +22,8 @@ SHELL = (
 @pytest.mark.parametrize(
     ("body", "last_hash", "sha256", "known", "shell"),
     [
-        # first sight: nothing to compare with, so no hash; a real page is no shell
-        (ARTICLE, "", "", False, False),
+        # first sight: nothing to compare with, hashed for the writer; a real page is no shell
+        (ARTICLE, "", page_hash(ARTICLE), False, False),
         # the last page read, byte for byte: known, and not examined as a shell
         (ARTICLE, page_hash(ARTICLE), page_hash(ARTICLE), True, False),
         # another page than the last one: hashed, not known, no shell
@@ -31,7 +31,7 @@ SHELL = (
         # a shell where the article was: hashed, not known, and said to be a shell
         (SHELL, page_hash(ARTICLE), page_hash(SHELL), False, True),
         # a shell at first sight
-        (SHELL, "", "", False, True),
+        (SHELL, "", page_hash(SHELL), False, True),
     ],
 )
 def test_a_page_is_examined_once_against_its_last_page(

@@ -36,10 +36,15 @@ from monitor.compare.normalize import (
         ("He said ``hello''.", 'He said "hello".'),
         ("the '90s and the players' union", "the '90s and the players' union"),
         ("a\u2019\u2019\u2019b", "a'''b"),
+        # plain ASCII takes one pass: the backtick is an apostrophe all the same
+        ("the `quote` and 100%", "the 'quote' and 100%"),
+        # a full-width letter becomes ASCII in the first pass, a no-break space in the second
+        ("\uff21\u00a0b", "A b"),
     ],
 )
 def test_normalize_text(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
+    assert normalize_text(expected) == expected  # idempotent
 
 
 # A run of spaces this long costs seconds per pass to a pattern that tries every space of it

@@ -264,12 +264,13 @@ def _sent_validator(response: Response) -> bool | None:
 
 
 def examine_page(body: bytes, last_hash: str) -> Examined:
-    """A static page's examination: its SHA-256 when its article has a last page to compare it
-    with, and whether it is that page byte for byte (the last page its article was read from, a
-    healthy extraction: not a JavaScript shell to render again, and not worth examining as one,
-    about 0.3 ms a page against 0.2 for the hash); any other is checked for a JavaScript shell."""
-    sha256 = store.page_hash(body) if last_hash else ""
-    if sha256 and sha256 == last_hash:
+    """A static page's examination: its SHA-256 (hashed here once: the writer needs it for any
+    page it records, a new one included), and whether it is the last page its article was read
+    from, byte for byte (a healthy extraction: not a JavaScript shell to render again, and not
+    worth examining as one, about 0.3 ms a page against 0.2 for the hash); any other is checked
+    for a JavaScript shell."""
+    sha256 = store.page_hash(body)
+    if last_hash and sha256 == last_hash:
         return Examined(sha256, True, "")
     return Examined(sha256, False, javascript_shell(body))
 

@@ -105,7 +105,10 @@ def normalize_text(text: str) -> str:
     text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     # NFKC can produce characters the map handles (and vice versa); a second pass makes it stable.
-    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    # On ASCII text it would change nothing (NFKC leaves ASCII as it is, and the map's one ASCII
+    # key, the backtick, becomes an apostrophe, which it does not map): skipped there.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     if "''" in text:
         text = _TWO_SINGLE_MARKS.sub('"', text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))

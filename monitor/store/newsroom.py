@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from monitor.compare.variants import MAX_RUNS, Run, Test
 from monitor.extract.liveblog import MAX_POSTS, Post
-from monitor.store.queries import Row, select_rows, stamp
+from monitor.store.queries import Row, insert_row, select_rows, stamp
 
 __all__ = [
     "NewsroomWrites",
@@ -171,7 +171,9 @@ def _apply_posts(
             [article_id, post.key],
         ).fetchone()
         if exists is None:
-            db["live_posts"].insert(  # type: ignore[union-attr]
+            insert_row(
+                db,
+                "live_posts",
                 {
                     "article_id": article_id,
                     "post_key": post.key,
@@ -182,7 +184,7 @@ def _apply_posts(
                     "first_seen": when,
                     "last_seen": when,
                     "state": "live",
-                }
+                },
             )
         elif post.key in changed:
             db.execute(
@@ -221,14 +223,16 @@ def apply_newsroom(
     """Write what a check decided about headline variants and live posts (inside the check's
     transaction; `change_id` is the change it recorded, if any)."""
     for field_name, run in writes.runs:
-        db["headline_runs"].insert(  # type: ignore[union-attr]
+        insert_row(
+            db,
+            "headline_runs",
             {
                 "article_id": article_id,
                 "field": field_name,
                 "text": run.text,
                 "seen_at": stamp(run.at),
                 "with_body": int(run.with_body),
-            }
+            },
         )
     for write in writes.tests:
         _apply_test(db, article_id, write, now)

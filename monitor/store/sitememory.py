@@ -98,19 +98,20 @@ def apply_memory_update(db: Database, update: MemoryUpdate) -> None:
     forget the least recently seen lines past `SITE_LINES`."""
     now = stamp(update.now)
     article = update.article_id
-    for sighting in update.sightings:
-        text = sighting.text[:TEXT_CHARS]
-        db.execute(
-            "insert into site_lines (site, kind, key, text, articles, article_ids, first_seen, "
-            "last_seen) values (?, ?, ?, ?, 1, json_array(?), ?, ?) "
-            "on conflict (site, kind, key) do update set last_seen = excluded.last_seen, "
-            "article_ids = case when ? in (select value from json_each(site_lines.article_ids)) "
-            f"or json_array_length(site_lines.article_ids) >= {KEPT_ARTICLES} "
-            "then site_lines.article_ids else json_insert(site_lines.article_ids, '$[#]', ?) end, "
-            "articles = site_lines.articles + (? not in (select value from "
-            f"json_each(site_lines.article_ids)) and site_lines.articles < {KEPT_ARTICLES})",
-            [update.site, sighting.kind, sighting.key, text, article, now, now, *[article] * 3],
-        )
+    db.conn.executemany(  # one statement for every sighting of the version
+        "insert into site_lines (site, kind, key, text, articles, article_ids, first_seen, "
+        "last_seen) values (?, ?, ?, ?, 1, json_array(?), ?, ?) "
+        "on conflict (site, kind, key) do update set last_seen = excluded.last_seen, "
+        "article_ids = case when ? in (select value from json_each(site_lines.article_ids)) "
+        f"or json_array_length(site_lines.article_ids) >= {KEPT_ARTICLES} "
+        "then site_lines.article_ids else json_insert(site_lines.article_ids, '$[#]', ?) end, "
+        "articles = site_lines.articles + (? not in (select value from "
+        f"json_each(site_lines.article_ids)) and site_lines.articles < {KEPT_ARTICLES})",
+        [
+            [update.site, s.kind, s.key, s.text[:TEXT_CHARS], article, now, now, *[article] * 3]
+            for s in update.sightings
+        ],
+    )
     extra = db.execute(
         "select count(*) - ? from site_lines where site = ?", [SITE_LINES, update.site]
     ).fetchone()[0]

@@ -67,6 +67,7 @@ class Plan:
     headers: str = ""  # the response headers (JSON), kept with the raw page
     keep_page: bool = False  # store the raw page (and link it from the check and the version)
     page: bytes = b""
+    page_sha256: str = ""  # of `page`, when known (else computed when the page is stored)
     content_type: str = ""
     version: NewVersion | None = None
     screenshot: bytes = b""  # a PNG of the rendered page, stored with the new version
@@ -96,7 +97,9 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
     with write_transaction(db):
         _require_current(db, plan)
         snapshot = (
-            save_snapshot(db, plan.page, plan.content_type, plan.now) if plan.keep_page else None
+            save_snapshot(db, plan.page, plan.content_type, plan.now, plan.page_sha256)
+            if plan.keep_page
+            else None
         )
         version = _write_version(db, plan, snapshot)
         if version is not None and plan.screenshot:
