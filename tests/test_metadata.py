@@ -117,6 +117,12 @@ OFFSETS = [
     ("2019-05-08T09:03:00", "2019-05-08T09:03"),
     ("2019-05-08 09:03", "2019-05-08T09:03"),
     ("2019-05-08T09:03:00+25:00", "2019-05-08T09:03"),  # no place is 25 hours off
+    # a time range a person wrote: its start, no offset (not −10:00)
+    ("2024-03-05 09:00-10:00", "2024-03-05T09:00"),
+    # a machine's value with a negative offset keeps it
+    ("2024-03-05T09:00-10:00", "2024-03-05T09:00-10:00"),
+    ("2024-03-05 09:00:00-05:00", "2024-03-05T09:00-05:00"),
+    ("2024-03-05 09:00-05:00", "2024-03-05T09:00-05:00"),  # no range ends before it starts
     ("2019-05-08", "2019-05-08"),
 ]
 
@@ -293,6 +299,12 @@ def test_a_modified_time_is_stored_with_the_offset_the_page_gives(tmp_path: Path
             "<span>3. März 2021, 14:05 Uhr</span>",
             "<span>Erstmals veröffentlicht am 3. März 2021, 09:10 Uhr</span>",
             "2021-03-03T14:05",
+        ),
+        (
+            "the first publication's moment, written with Z and without an offset",
+            "<span>2016-11-29T03:33:00Z</span>",
+            "<span>First published 2016-11-29 03:33</span>",
+            "",
         ),
         (
             "the only stamp is the first publication",
