@@ -127,7 +127,9 @@ def test_a_write_meeting_a_locked_database_is_a_503_to_retry_with_nothing_writte
     holder = sqlite3.connect(newsroom.path)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
     try:
-        response = desk.post("/-/redline/desk/remove", {"ref": "a1", "purge": "1", "confirm": "yes"})
+        response = desk.post(
+            "/-/redline/desk/remove", {"ref": "a1", "purge": "1", "confirm": "yes"}
+        )
     finally:
         holder.rollback()
         holder.close()

@@ -334,9 +334,7 @@ async def desk_action(datasette: Any, request: Any) -> Response:
             datasette.add_message(request, line, datasette.INFO)
     except DatabaseBusyError as error:  # nothing was written: the same form works again later
         logger.warning("503 POST %s: %s", request.path, error)
-        return Response.text(
-            f"{error}\n", status=503, headers={"Retry-After": str(RETRY_AFTER_S)}
-        )
+        return Response.text(f"{error}\n", status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
     except RedlineError as error:
         if from_script(request):  # no page to show it on: the status and one line say it
             if isinstance(error, UnknownArticleError):
