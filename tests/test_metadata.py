@@ -3,6 +3,7 @@ them (`monitor.extract.metadata`); pages of our own, in several languages."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -324,3 +325,20 @@ def test_a_page_that_says_when_it_was_first_published_shows_its_update_in_its_st
     where: str, header: str, footer: str, expected: str
 ) -> None:
     assert page_modified(tree(page(header=header, footer=footer))) == expected, where
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        # the Los Angeles Times writes its zone's name where ISO 8601 puts an offset
+        '<time itemprop="datePublished" datetime="2016-12-16T14:05:00PST">Dec. 16</time>',
+        '<meta property="article:modified_time" content="2016-12-16T14:05:00PDT">',
+    ],
+)
+def test_a_zone_s_name_in_a_machine_stamp_is_read_without_a_warning(stamp: str) -> None:
+    # htmldate hands it to dateutil, which warns that it reads the clock time alone
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        article = extract_article(page(head=stamp) if "<meta" in stamp else page(header=stamp))
+    assert [str(w.message) for w in caught if "tzname" in str(w.message)] == []
+    assert article.published.startswith("2016-12-16") or article.modified.startswith("2016-12-16")
