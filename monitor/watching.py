@@ -143,7 +143,7 @@ def _set_site_state(db: Database, site: str, state: str) -> list[str]:
     person named. (A copy of the site's source elsewhere holds articles of other sites only,
     which a site's pause does not stop, in a cluster as in one database.)"""
     verb = "paused" if state == "paused" else "watching"
-    lines = []
+    lines: list[str] = []
     for here, shard in chain([(db, "")], _other_shards(db)):  # each shard open in its turn
         sites = watch.sites_matching(here, site)
         if sites:
