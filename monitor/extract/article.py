@@ -40,7 +40,8 @@ EXTRACTOR = "trafilatura"
 # title cut at a quote the page left unescaped in an attribute is read whole from the title it
 # begins (`headline._uncut`); a time range after an ISO date ("2024-03-05 09:00-10:00") is its
 # start without an offset (was offset −10:00), and a first-publication stamp is the same moment
-# as another stamp written with "Z" (`metadata.restamped`).
+# as another stamp written with "Z" (`metadata.restamped`); the site's tagline beside its logo is
+# no standfirst (`standfirst._beside_site_logo`).
 EXTRACTION_REVISION = 12
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

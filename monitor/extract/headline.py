@@ -331,7 +331,7 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
         if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
             continue
         link = h1.find(".//a")
-        if link is not None and _links_home(link.get("href")):
+        if link is not None and links_home(link.get("href")):
             continue  # the site's name linking home
         text = " ".join(h1.text_content().split())
         if len(text.split()) >= min_words:
@@ -339,7 +339,7 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _links_home(href: str | None) -> bool:
+def links_home(href: str | None) -> bool:
     """Whether a link goes to a site's home page: "/", "./", "", "https://site.example/"."""
     if href is None or href.strip().startswith("#"):
         return False
