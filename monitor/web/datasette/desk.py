@@ -88,16 +88,21 @@ async def read(
     return await db.execute_fn(lambda conn: function(Database(conn, execute_plugins=False)))
 
 
-async def _write(datasette: Any, function: Callable[[Database], list[str]]) -> list[str]:
-    """`function` on Datasette's one write connection, in one transaction (all of it is written,
-    or none of it); a RedlineError comes back as a value (Datasette would print any exception of
-    a write to stderr), SQLite's "database is locked" as a DatabaseBusyError."""
+async def _write(
+    datasette: Any, function: Callable[[Database], list[str]], atomic: bool = True
+) -> list[str]:
+    """`function` on Datasette's one write connection, `atomic`ally in one transaction (all of
+    it is written, or none of it; else it opens its own); a RedlineError comes back as a value
+    (Datasette would print any exception of a write to stderr), SQLite's "database is locked" as
+    a DatabaseBusyError."""
     db = datasette.get_database(DATABASE)
 
     def run(conn: Any) -> list[str] | RedlineError:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         database = Database(conn, execute_plugins=False)
         try:
+            if not atomic:
+                return function(database)
             with store.write_transaction(database):
                 return function(database)
         except RedlineError as error:
@@ -329,7 +334,10 @@ async def desk_action(datasette: Any, request: Any) -> Response:
     if function is None:
         raise NotFound(f"no desk action {action}")
     try:
-        lines = await _write(datasette, lambda db: function(db, form))
+        # Adding looks every host up first, then writes in one transaction of its own: the
+        # look-ups are not made holding the write lock.
+        atomic = action not in ("add", "import")
+        lines = await _write(datasette, lambda db: function(db, form), atomic)
         for line in _message_lines(lines):
             datasette.add_message(request, line, datasette.INFO)
     except DatabaseBusyError as error:  # nothing was written: the same form works again later
