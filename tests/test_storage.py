@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from monitor import store
 from monitor.cli import cli
-from monitor.crawl import STORAGE_ERROR_EXIT, run_crawl
+from monitor.crawl import STORAGE_ERROR_EXIT, STORAGE_ERROR_LINE, run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import NewerDatabaseError
 from tests.conftest import FAST, rows, track
@@ -94,6 +94,26 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_exit_3(small_disk: Path) 
     assert "Traceback" not in result.stdout, result.stdout[-4000:]
     summaries = [line for line in result.stdout.splitlines() if "the round stopped" in line]
     assert len(summaries) == 1 and "database or disk is full" in summaries[0], summaries
+    filler.unlink()
+    _consistent(db_path)
+
+
+@pytest.mark.e2e
+def test_a_full_disk_at_the_rounds_start_stops_the_raw_crawl_with_one_reason_and_exit_3(
+    small_disk: Path,
+) -> None:
+    with DemoSite() as site:
+        db_path = _tracked_on(small_disk, site)
+        filler = _fill(small_disk, 0)  # not even room for SQLite's WAL index
+        result = run_crawl(
+            "check", db_path, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"}
+        )
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    (summary,) = [line for line in result.stdout.splitlines() if "the round stopped" in line]
+    assert f"cannot open database {db_path}" in summary, summary
+    # the daemon reads the same reason from the crawl log
+    assert STORAGE_ERROR_LINE.search(summary) is not None
     filler.unlink()
     _consistent(db_path)
 

@@ -57,6 +57,7 @@ __all__ = [
     "get_version_by_id",
     "host_naming",
     "insert_row",
+    "is_busy_error",
     "is_storage_error",
     "latest_extractor",
     "latest_head",
@@ -163,6 +164,15 @@ def is_storage_error(error: BaseException) -> bool:
     """True when `error` says the database itself cannot be written (see STORAGE_ERROR_CODES)."""
     name = getattr(error, "sqlite_errorname", "") or ""
     return isinstance(error, sqlite3.Error) and name.startswith(STORAGE_ERROR_CODES)
+
+
+def is_busy_error(error: BaseException) -> bool:
+    """True when `error` is SQLite's "database is locked": another writer held the write lock
+    past the busy timeout (a condition of the moment, not of the file)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return isinstance(error, sqlite3.OperationalError) and name.startswith(
+        ("SQLITE_BUSY", "SQLITE_LOCKED")
+    )
 
 
 def refuse_newer_schema(db: Database, path: Path) -> None:
