@@ -52,6 +52,10 @@ from monitor.compare.normalize import (
             "\u2019\u2019It calls it \u2018chaos\u2019 and nobody listens\u2019\u2019 she said",
             "\"It calls it 'chaos' and nobody listens\" she said",
         ),
+        (
+            "''It calls it 'chaos,' and nobody listens''",
+            "\"It calls it 'chaos,' and nobody listens\"",
+        ),
         ("''Rock 'n' roll is his'' he said", "\"Rock 'n' roll is his\" he said"),
         ("''It was the music of the '80s'' he said", '"It was the music of the \'80s" he said'),
         # plain ASCII takes one pass: the backtick is an apostrophe all the same

@@ -78,9 +78,9 @@ _TWO_SINGLE_MARKS = re.compile(r"(?<!')''(?!')")
 # A single mark before a digit elides a decade ('80s): it opens nothing.
 _OPENING_MARK = re.compile(r"(?<![\w'])(''|'(?!\d)|\")(?=\w)")
 # A single mark that closes a quotation (or ends an elision, rock 'n' roll): alone, after a word
-# and before a non-word. A single quotation closed before two marks is not the one they close
-# (’’It calls it ‘chaos’ and nobody listens’’).
-_CLOSING_MARK = re.compile(r"(?<=\w)'(?![\w'])")
+# or its punctuation and before a non-word. A single quotation closed before two marks is not
+# the one they close (’’It calls it ‘chaos,’ and nobody listens’’).
+_CLOSING_MARK = re.compile(r"(?<=[\w.,;:!?])'(?![\w'])")
 # French spacing: an opening « after a space, an elided article (d'«) or at the start, a closing »
 # before a non-word.
 # German guillemets face inwards (»so«): the space before an opening » or after a closing « stays.
