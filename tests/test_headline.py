@@ -131,22 +131,25 @@ def page(h1: str, og_title: str, site: str = "") -> str:
 
 
 @pytest.mark.parametrize(
-    ("declared", "expected"),
+    ("declared", "affixes", "expected"),
     [
         # og:title and twitter:title cut at a quote the page left unescaped; <title> whole
         (
             ["Biden de", "Biden de", 'Biden de "incapacitado" | El Universal'],
+            ["El Universal"],
             'Biden de "incapacitado"',
         ),
-        (["It", "It's raining again"], "It's raining again"),
+        (["It", "It's raining again"], ["El Universal"], "It's raining again"),
+        # ... without the name <title> adds, when the page does not say it is the site's
+        (["Biden de", 'Biden de "incapacitado" | El Universal'], [], 'Biden de "incapacitado"'),
         # a longer title that does not go on with a quote mark is another title
-        (["Night trains", "Night trains return"], "Night trains"),
+        (["Night trains", "Night trains return"], ["El Universal"], "Night trains"),
     ],
 )
 def test_a_title_cut_at_an_unescaped_quote_is_read_whole(
-    declared: list[str], expected: str
+    declared: list[str], affixes: list[str], expected: str
 ) -> None:
-    assert choose_headline([], declared, ["El Universal"]) == expected
+    assert choose_headline([], declared, affixes) == expected
 
 
 def test_a_page_with_its_headline_quotes_unescaped_in_its_metadata_keeps_the_whole_headline() -> (

@@ -75,7 +75,12 @@ _TWO_SINGLE_MARKS = re.compile(r"(?<!')''(?!')")
 # A mark that opens a quotation: a single or double one (or two single ones) after a non-word
 # and before a word. What the last one before two closing marks was tells a plural possessive
 # closing a single quotation (‘the players’’ union: players’ + ’) from a double mark (’’…’’).
-_OPENING_MARK = re.compile(r"(?<![\w'])('{1,2}|\")(?=\w)")
+# A single mark before a digit elides a decade ('80s): it opens nothing.
+_OPENING_MARK = re.compile(r"(?<![\w'])(''|'(?!\d)|\")(?=\w)")
+# A single mark that closes a quotation (or ends an elision, rock 'n' roll): alone, after a word
+# or its punctuation and before a non-word. A single quotation closed before two marks is not
+# the one they close (’’It calls it ‘chaos,’ and nobody listens’’).
+_CLOSING_MARK = re.compile(r"(?<=[\w.,;:!?])'(?![\w'])")
 # French spacing: an opening « after a space, an elided article (d'«) or at the start, a closing »
 # before a non-word.
 # German guillemets face inwards (»so«): the space before an opening » or after a closing « stays.
@@ -126,13 +131,16 @@ def _read_two_single_marks(text: str) -> str:
     possessive's apostrophe, then the closing mark."""
     openers = [(m.start(), m.group(1)) for m in _OPENING_MARK.finditer(text)]
     starts = [start for start, _ in openers]
+    closers = [m.start() for m in _CLOSING_MARK.finditer(text)]
 
     def read(marks: re.Match[str]) -> str:
         at = marks.start()
         if at and text[at - 1] in "sS":
             last = bisect_left(starts, at) - 1
             if last >= 0 and openers[last][1] == "'":
-                return "''"
+                closed = bisect_left(closers, at) > bisect_left(closers, starts[last])
+                if not closed:
+                    return "''"
         return '"'
 
     return _TWO_SINGLE_MARKS.sub(read, text)

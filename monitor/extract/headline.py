@@ -204,13 +204,14 @@ def _uncut(titles: list[str]) -> list[str]:
     """`titles` with each one cut at a quotation mark replaced by the declared title it begins
     (og:title "Senador … califica a Biden de" → `<title>` "Senador … califica a Biden de
     "incapacitado""): a page that leaves the quotes of its headline unescaped in an attribute
-    has it whole only in an element's text."""
+    has it whole only in an element's text. Without a name that title adds after a separator
+    (`_without_site_name`), which the cut one had not."""
     whole = []
     for title in titles:
         longer = (
-            other
-            for other in titles
-            if other.startswith(title) and other[len(title) :].lstrip().startswith(ATTRIBUTE_QUOTES)
+            bare
+            for bare in map(_without_site_name, titles)
+            if bare.startswith(title) and bare[len(title) :].lstrip().startswith(ATTRIBUTE_QUOTES)
         )
         whole.append(next(longer, title))
     return whole

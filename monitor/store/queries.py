@@ -199,10 +199,14 @@ def write_transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.conn.execute("COMMIT")
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        # SQLite may keep the transaction open when COMMIT itself fails (a full disk, a deferred
+        # constraint) or may have rolled it back already: end it either way, or every later
+        # write of this connection would nest in it, never committed.
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
         raise
-    db.conn.execute("COMMIT")
 
 
 def select_rows(db: Database, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
