@@ -13,6 +13,7 @@ which is most of a check round's own time on a page that did not change.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -21,8 +22,12 @@ from typing import Any
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-# Where a call's result goes: a Deferred (`call`) or an asyncio future (`call_async`).
-_Done = Deferred[Any] | asyncio.Future[Any]
+logger = logging.getLogger(__name__)
+
+# Where a call's result goes: a Deferred (`call`), an asyncio future (`call_async`), or a
+# function of (ok, result or Failure) run in the reactor's thread (`submit`).
+_Then = Callable[[bool, Any], None]
+_Done = Deferred[Any] | asyncio.Future[Any] | _Then
 _Call = tuple[Callable[..., Any], tuple[Any, ...], _Done]
 
 
@@ -49,6 +54,18 @@ class Writer:
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._calls.put((function, args, done))
         return await done
+
+    def submit(self, then: _Then, function: Callable[..., Any], *args: Any) -> None:
+        """In the reactor's thread: `function(*args)` in the writer's, after every call before;
+        then, in the reactor's thread, `then(True, result)`, or `then(False, failure)` if it
+        raised. Nothing is created to be awaited: the cheapest hand-over, for a caller that
+        does not wait for the result."""
+        self._calls.put((function, args, then))
+
+    def deliver_now(self) -> None:
+        """In the reactor's thread, once the writer has stopped: deliver the results it left
+        (the reactor will not run the delivery it asked for before `stop` returned)."""
+        self._deliver()
 
     def stop(self, drop: bool = False) -> None:
         """End the thread once it has run every call handed so far (with `drop`, once the call
@@ -79,7 +96,8 @@ class Writer:
                 reactor.callFromThread(self._deliver)  # type: ignore[attr-defined]
 
     def _deliver(self) -> None:
-        """In the reactor's thread: fire the Deferreds of every result ready, in order."""
+        """In the reactor's thread: hand every result ready to its Deferred, future or function,
+        in order."""
         with self._lock:
             ready, self._done = self._done, []
         for done, ok, result in ready:
@@ -88,6 +106,11 @@ class Writer:
                     done.callback(result)
                 else:
                     done.errback(result)
+            elif not isinstance(done, asyncio.Future):
+                try:
+                    done(ok, result)
+                except Exception:  # a bug in one `then` must not lose the results after it
+                    logger.exception("a writer's result could not be handed over")
             elif done.cancelled():
                 continue
             elif ok:
