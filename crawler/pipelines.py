@@ -75,6 +75,12 @@ logger = logging.getLogger(__name__)
 # recorded; past this many the spider waits for room. 64 keeps the writer's queue from running
 # dry between two wake-ups of the reactor at 16 requests in flight, for a few MB.
 RECORDS_IN_FLIGHT = 64
+# The crawl's connections copy the write-ahead log back into the database file once it holds
+# this many pages (SQLite's default is 1,000), and when the last connection closes. A check of
+# an unchanged page writes 4 to 5 pages, mostly the same ones page after page: a checkpoint
+# every ~800 checks instead of every ~200 copies fewer pages (0.33 -> 0.28 ms of the writer's
+# CPU a check, issue 23) for a log of at most ~16 MB. Every check stays its own transaction.
+WAL_CHECKPOINT_PAGES = 4000
 
 
 class StorePipeline:
@@ -106,6 +112,7 @@ class StorePipeline:
 
         for path in crawl_databases(self.crawler).paths:
             db = self.dbs[str(path)] = store.open_db(path)
+            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             try:
                 self.rounds[str(path)] = sitememory_store.open_round(db, store.utc_now())
             except sqlite3.Error as error:
@@ -178,6 +185,8 @@ class StorePipeline:
             self.extractors.stop()
         if self.writer is not None:
             self.writer.stop(drop=kill)
+            if not kill:
+                self.writer.deliver_now()  # nothing it recorded goes uncounted
         self.extractors, self.writer = None, None
 
     # ------------------------------------------------------------------ items
