@@ -23,10 +23,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from tests.loopback import LoopbackServers, QuietHandler
+from tests.loopback import LoopbackHTTPServer, LoopbackServers, QuietHandler
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class ArchiveSite(LoopbackServers):
                     headers.append(("Location", capture.location))
                 self.answer(capture.status, capture.body, capture.mimetype, headers)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
         self.servers = (self.server,)
 
     @property

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from monitor.demo.site import DemoSite, RequestRecord
+from monitor.demo.site import LISTEN_QUEUE, DemoSite, RequestRecord
 
 # How often a test server's loop looks for a request to shut down: `shutdown()` waits up to this
 # long, at every test's teardown (the standard library's default is half a second).
@@ -25,6 +25,13 @@ SHUTDOWN_POLL_S = 0.02
 # Seconds a held request waits for its release, and a test for a crawl to reach it: a deadline
 # to give up on a crawl that never gets there, not a timing claim.
 HOLD_TIMEOUT_S = 120
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """A test server whose listen queue holds a whole crawl's connection attempts
+    (`LISTEN_QUEUE`): with the standard library's 5, an attempt past it waits TCP's 1 s retry."""
+
+    request_queue_size = LISTEN_QUEUE
 
 
 def serve_in_thread(server: socketserver.BaseServer) -> threading.Thread:
@@ -126,7 +133,7 @@ def start_pages(pages: Pages) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer((pages.address, 0), Handler)
+    server = LoopbackHTTPServer((pages.address, 0), Handler)
     server.daemon_threads = True
     pages.port = int(server.server_address[1])
     serve_in_thread(server)

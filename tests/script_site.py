@@ -16,9 +16,8 @@ asked.
 from __future__ import annotations
 
 import json
-from http.server import ThreadingHTTPServer
 
-from tests.loopback import LoopbackServers, QuietHandler
+from tests.loopback import LoopbackHTTPServer, LoopbackServers, QuietHandler
 from tests.sites import FIGURES, PARAGRAPHS
 
 SHELL = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Loading…</title>
@@ -100,8 +99,8 @@ class ScriptSite(LoopbackServers):
                 self.send_error(404)
 
         self.hits_elsewhere: list[str] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.other = ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
+        self.server = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
+        self.other = LoopbackHTTPServer(("127.0.0.2", 0), Elsewhere)
         self.servers = (self.server, self.other)
 
     @property

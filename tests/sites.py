@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from tests.loopback import serve_in_thread
+from tests.loopback import LoopbackHTTPServer, serve_in_thread
 
 PARAGRAPHS = (
     "The regional transport authority confirmed on Monday that the night trains between the two "
@@ -229,7 +229,7 @@ class NewsSite:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         serve_in_thread(self._server)
         return self

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from monitor.alerts import (
 from monitor.cli import cli
 from monitor.config import Config, Rule, load_config
 from monitor.daemon import Daemon, DaemonConfig
-from tests.loopback import closed_port, serve_in_thread
+from tests.loopback import LoopbackHTTPServer, closed_port, serve_in_thread
 from tests.test_serve import HOSTILE_URL, NOW, REMOVED_URL, REVERTED_URL, build_newsroom
 
 
@@ -55,7 +55,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 del args
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
 
     def url(self, path: str = "/hook") -> str:

@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from monitor.daemon import Daemon, DaemonConfig
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
 from tests.conftest import FAST, ROOT, rows, track
-from tests.loopback import serve_in_thread
+from tests.loopback import LoopbackHTTPServer, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -255,7 +255,7 @@ class SlowSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
         serve_in_thread(self.server)
 
     def answer(self, path: str) -> tuple[int, bytes]:

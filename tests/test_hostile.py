@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ import pytest
 from monitor import store
 from monitor.crawl import crawl_command, crawl_env, run_crawl
 from tests.conftest import FAST
-from tests.loopback import closed_port, serve_in_thread
+from tests.loopback import LoopbackHTTPServer, closed_port, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -125,7 +125,7 @@ class Hostile(BaseHTTPRequestHandler):
         pass
 
 
-class QuietServer(ThreadingHTTPServer):
+class QuietServer(LoopbackHTTPServer):
     """The crawler hangs up on the bomb and the 20 MB page on purpose: not worth a traceback."""
 
     def handle_error(self, request: object, client_address: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import pairwise
 from pathlib import Path
 from typing import ClassVar
@@ -14,7 +14,7 @@ import pytest
 import crawler.settings as settings
 from monitor import store
 from tests.conftest import crawl
-from tests.loopback import serve_in_thread
+from tests.loopback import LoopbackHTTPServer, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def slow_site() -> Iterator[str]:
     Handler.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
     serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
@@ -17,7 +17,7 @@ import pytest
 from monitor import store
 from monitor.crawl import run_crawl
 from tests.conftest import FAST, crawl, rows, track
-from tests.loopback import serve_in_thread
+from tests.loopback import LoopbackHTTPServer, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ class Site(BaseHTTPRequestHandler):
 @pytest.fixture
 def site() -> Iterator[str]:
     Site.paths, Site.robots_status, Site.robots_delay = [], 200, 0.0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    server = LoopbackHTTPServer(("127.0.0.1", 0), Site)
     server.daemon_threads = True
     serve_in_thread(server)
     Site.base = f"http://127.0.0.1:{server.server_port}"

@@ -60,10 +60,18 @@ class RequestRecord:
     user_agent: str | None
 
 
+# Connection attempts the kernel holds until the server accepts them. socketserver's default, 5,
+# is less than the 16 connections a crawl opens at once: past it the kernel drops an attempt and
+# the client retries only after TCP's 1 s retransmission timeout, a stall that comes and goes
+# with the machine's load (issue 23).
+LISTEN_QUEUE = 128
+
+
 class _Server(ThreadingHTTPServer):
     """Tracks open connections so that stopping also ends idle keep-alive connections."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_QUEUE
 
     def __init__(self, address: tuple[str, int], site: DemoSite) -> None:
         super().__init__(address, _Handler)
