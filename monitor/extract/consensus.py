@@ -36,7 +36,14 @@ from lxml.html import HtmlElement
 
 from monitor.extract import opinion
 from monitor.extract.opinion import key
-from monitor.lexicon import BYLINE_OPENER, FURNITURE_LINE, PROMO_LINE, is_site_line
+from monitor.lexicon import (
+    BYLINE_OPENER,
+    EDGE_NOTICE,
+    FURNITURE_LINE,
+    INTERSTITIAL_TEXT,
+    PROMO_LINE,
+    is_site_line,
+)
 
 # The headline is looked for among the body's first lines: a kicker and a date line can come
 # before it (on the development pages it was the first, second or third line).
@@ -53,6 +60,10 @@ MIN_HEADLINE_WORDS = 3
 # The lead must sit before one of the body's first this many lines (a date or credit line can
 # open the body).
 LEAD_ANCHOR_LINES = 3
+
+# The site's words to its reader are looked for among the body's last this many lines (a box of
+# calls to follow and subscribe, then a credit line; `site_lines_at_end`).
+TAIL_LINES = 3
 
 # Lines of the second extractor read back from the body's first paragraph for the lead, past
 # short lines (a date, a byline, a credit) of fewer than MAX_SKIPPED_WORDS words.
@@ -212,9 +223,12 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
             return False
         text = roles._text_within(element, roles.MAX_ELEMENT_CHARS)
         if text and key(text) == line_key:
-            containers = (element, *element.iterancestors())
+            held = opinion.held_alone(element)
+            containers = (held, *held.iterancestors())
             if not any(
-                container.tag == "a" or roles._container_role(container, seen)
+                container.tag == "a"
+                or roles._container_role(container, seen)
+                or _NOT_LEAD_NAME.search(f"{container.get('class') or ''} {container.get('id') or ''}")
                 for _, container in zip(range(roles.CONTEXT_DEPTH), containers, strict=False)
                 if isinstance(container, HtmlElement)
             ):
@@ -222,11 +236,41 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
     return False
 
 
+# Containers that never hold the article's lead, by any part of their class or id (revision 12):
+# a caption however named ("imageEmbedCaption") and the boxes an added paragraph never comes
+# from (`opinion.BOX_NAMES`). The names where leads sit ("lead", "intro", "standfirst",
+# "summary", "excerpt", "abstract", the article's header) are not here, nor "author": article
+# wrappers carry it ("node-by-author-12", "post author-jdoe").
+_NOT_LEAD_NAME = re.compile(r"caption|" + opinion.BOX_NAMES, re.IGNORECASE)
+
+
 # Blocks read for the lead (as `opinion.page_paragraphs`).
 _BLOCKS = ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "dd")
 
 
-# ------------------------------------------------------------------ both
+# ------------------------------------------------------------------ the end
+
+
+def site_lines_at_end(lines: Sequence[str]) -> list[int]:
+    """Indexes of the body's last TAIL_LINES lines that hold the site's words to its reader
+    (`lexicon.SITE_LINES`: "Follow The Gleaner on Twitter ... or email us at ...") or open with a
+    promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), however
+    long. Inside the body such a line is a promotion only up to `roles.PROMO_MAX_CHARS` (a
+    longer one may be a paragraph that opens with "Subscribe"); after the article's last
+    paragraph it is the template's box. A correction note or a wire credit stays, and so does a
+    paywall's prompt (recording reads it); a body of TAIL_LINES lines or fewer is left alone."""
+    if len(lines) <= TAIL_LINES:
+        return []
+    return [
+        index
+        for index in range(len(lines) - TAIL_LINES, len(lines))
+        if (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
+        and not EDGE_NOTICE.search(lines[index])
+        and not INTERSTITIAL_TEXT.search(lines[index])
+    ]
+
+
+# ------------------------------------------------------------------ all
 
 
 def refine_body(
@@ -236,8 +280,9 @@ def refine_body(
     second: Sequence[str],
     shown: Callable[[str], bool],
 ) -> tuple[list[str], tuple[str, ...]]:
-    """The body lines and their roles without the headline lines, with the lead added."""
-    dropped = set(headline_lines(lines, title))
+    """The body lines and their roles without the headline lines and the site's words to its
+    reader at the end, with the lead added."""
+    dropped = set(headline_lines(lines, title)) | set(site_lines_at_end(lines))
     kept = [
         (line, role)
         for index, (line, role) in enumerate(zip(lines, roles, strict=True))
