@@ -267,6 +267,9 @@ def test_extraction_keeps_a_first_paragraph_that_quotes_the_headline() -> None:
         (f'<div class="article-lead"><div><p>{LEAD}</p></div></div>', True),
         (f'<div class="c-page-intro__copy">{LEAD}</div>', True),
         (f'<p class="post__title__excerpt">{LEAD}</p>', True),
+        # a block the page's markup leaves open holds the article after its lead
+        (f'<h2 class="excerpt">{LEAD}<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></h2>', True),
+        (f'<div class="slide">{LEAD}<p>{PARAGRAPHS[0]}</p></div>', False),
     ],
 )
 def test_shown_as_lead_outside_boxes(lead_block: str, expected: bool) -> None:

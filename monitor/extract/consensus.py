@@ -214,7 +214,8 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
     container and outside a link, as the line roles read containers (`roles.CONTEXT_DEPTH`
     levels up). The second opinion's own check (`opinion.page_paragraphs`) is stricter: it
     takes the article's <header> and blocks named "summary" or "teaser", where leads sit, for
-    furniture."""
+    furniture. A block left open by the page's markup (`<h2 class="excerpt">Lead` then the
+    article's paragraphs inside it) writes the lead as the text it opens with."""
     from monitor.extract import roles  # roles imports extraction, which imports this module
 
     seen: dict[HtmlElement, str] = {}
@@ -224,16 +225,30 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
         text = roles._text_within(element, roles.MAX_ELEMENT_CHARS)
         if text and key(text) == line_key:
             held = opinion.held_alone(element)
-            containers = (held, *held.iterancestors())
-            if not any(
-                container.tag == "a"
-                or roles._container_role(container, seen)
-                or _NOT_LEAD_NAME.search(f"{container.get('class') or ''} {container.get('id') or ''}")
-                for _, container in zip(range(roles.CONTEXT_DEPTH), containers, strict=False)
-                if isinstance(container, HtmlElement)
-            ):
-                return True  # one place outside furniture is enough (a promo box may quote it)
+        elif len(element) and element.text and key(element.text) == line_key:
+            held = element  # the lead opens a block that holds more
+        else:
+            continue
+        containers = zip(range(roles.CONTEXT_DEPTH), (held, *held.iterancestors()), strict=False)
+        if not any(
+            isinstance(container, HtmlElement) and _not_lead_container(container, seen)
+            for _, container in containers
+        ):
+            return True  # one place outside furniture is enough (a promo box may quote it)
     return False
+
+
+def _not_lead_container(container: HtmlElement, seen: dict[HtmlElement, str]) -> bool:
+    """A link, a caption or promotion container for the line roles, or a box named for
+    furniture no lead sits in (`_NOT_LEAD_NAME`)."""
+    from monitor.extract.roles import _container_role
+
+    names = f"{container.get('class') or ''} {container.get('id') or ''}"
+    return (
+        container.tag == "a"
+        or bool(_container_role(container, seen))
+        or bool(_NOT_LEAD_NAME.search(names))
+    )
 
 
 # Containers that never hold the article's lead, by any part of their class or id (revision 12):
