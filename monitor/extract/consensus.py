@@ -225,7 +225,12 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
         text = roles._text_within(element, roles.MAX_ELEMENT_CHARS)
         if text and key(text) == line_key:
             held = opinion.held_alone(element)
-        elif len(element) and element.text and key(element.text) == line_key:
+        elif (
+            len(element)
+            # a key is about as long as its text (casefolding may lengthen "ß" to "ss")
+            and 2 * len(element.text or "") >= len(line_key)
+            and key(element.text or "") == line_key
+        ):
             held = element  # the lead opens a block that holds more
         else:
             continue
