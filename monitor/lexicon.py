@@ -520,6 +520,25 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
 SITE_LINE = _lazy(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
+# --- numbered figure labels ------------------------------------------------------------------
+# A caption's label: the word for a figure, a table or a photo, its number and a colon, stop or
+# dash ("Abbildung 4: Schwachschicht", "Figure 2. Results", "Tabla 1 - Precios"). Without the
+# mark after the number the words are a sentence's ("Figure 1 shows the results").
+FIGURE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("figure", r"fig\.", "table", "photo", "image", "illustration", "chart", "graph"),
+    "de": ("abbildung", r"abb\.", "bild", "grafik", "tabelle", "foto"),
+    "fr": ("figure", "tableau", "photo", "illustration", "graphique"),
+    "es": ("figura", "imagen", "tabla", "foto", r"gr[áa]fico"),
+    "pt": ("figura", "imagem", "tabela", "foto", r"gr[áa]fico"),
+    "it": ("figura", "immagine", "tabella", "foto", "grafico"),
+}
+FIGURE_LABEL = _lazy(
+    r"^\W{0,3}(?:"
+    + "|".join(sorted({w for words in FIGURE_WORDS.values() for w in words}))
+    + r")\s*\d{1,3}[a-z]?\s*[:.–—-]\s",
+    re.IGNORECASE,
+)
+
 # A line opening with a quotation mark quotes someone: a site line's words there are the
 # article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
 # bullets ("» Suivez-nous").
