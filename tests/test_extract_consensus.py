@@ -8,6 +8,7 @@ import pytest
 
 from monitor.extract.consensus import (
     headline_lines,
+    is_date_line,
     is_headline_line,
     key,
     lead_before_body,
@@ -346,3 +347,36 @@ def test_refine_body_leaves_the_site_lines_at_the_end_out() -> None:
     )
     assert lines == PARAGRAPHS
     assert roles == ("prose",) * len(PARAGRAPHS)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("23.10.2018", True),
+        ("03.03.2011, 14:17", True),
+        ("2022-01-26", True),
+        ("May 06, 2022", True),
+        ("Published 12/03/2021", True),
+        ("Montag, 2. März 2026 um 10:30 Uhr", True),
+        ("19. November 2021", True),
+        ("12 de marzo de 2021", True),
+        ("3 mars 2026 à 10h30", True),
+        # a sentence holding a date, a date without its year, a longer line: the article's
+        ("Am 23.10.2018 stieg der Pegel des Stausees um vier Meter.", False),
+        ("19. November 2021 wurde der neue Vorstand gewählt.", False),
+        ("On May 6, 2022, the council voted to close the bridge.", False),
+        ("3 March", False),
+        ("May 2022", False),
+    ],
+)
+def test_is_date_line(line: str, expected: bool) -> None:
+    assert is_date_line(line) is expected
+
+
+def test_refine_body_leaves_date_lines_out_but_never_empties_the_body() -> None:
+    lines, roles = refine_body(
+        ["23.10.2018", *PARAGRAPHS], ("prose",) * (len(PARAGRAPHS) + 1), TITLE, [], _shown()
+    )
+    assert lines == PARAGRAPHS
+    assert roles == ("prose",) * len(PARAGRAPHS)
+    assert refine_body(["23.10.2018"], ("prose",), TITLE, [], _shown())[0] == ["23.10.2018"]

@@ -38,6 +38,7 @@ from monitor.extract import opinion
 from monitor.extract.opinion import key
 from monitor.lexicon import (
     BYLINE_OPENER,
+    DATE_LINE,
     EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
@@ -290,6 +291,18 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
     ]
 
 
+def is_date_line(line: str) -> bool:
+    """Whether a body line is only a date, with its time or a word before it ("23.10.2018",
+    "May 06, 2022", "03.03.2011, 14:17": `lexicon.DATE_LINE`): the page's stamp, whose dates
+    are the article's fields of their own (`Article.published`, `Article.modified`)."""
+    return len(line) <= MAX_DATE_LINE_CHARS and bool(DATE_LINE.match(line))
+
+
+# A date line is short: "Montag, 2. März 2026 um 10:30 Uhr" is 33 characters (the bound keeps
+# the expression off long paragraphs).
+MAX_DATE_LINE_CHARS = 60
+
+
 # ------------------------------------------------------------------ all
 
 
@@ -300,9 +313,13 @@ def refine_body(
     second: Sequence[str],
     shown: Callable[[str], bool],
 ) -> tuple[list[str], tuple[str, ...]]:
-    """The body lines and their roles without the headline lines and the site's words to its
-    reader at the end, with the lead added."""
-    dropped = set(headline_lines(lines, title)) | set(site_lines_at_end(lines))
+    """The body lines and their roles without the headline lines, the lines that are only a
+    date and the site's words to its reader at the end, with the lead added."""
+    dropped = (
+        set(headline_lines(lines, title))
+        | set(site_lines_at_end(lines))
+        | {index for index, line in enumerate(lines) if is_date_line(line)}
+    )
     kept = [
         (line, role)
         for index, (line, role) in enumerate(zip(lines, roles, strict=True))
