@@ -40,7 +40,9 @@ EXTRACTOR = "trafilatura"
 # words to its reader among the body's last three lines are left out at any length, and neither
 # the lead nor a paragraph the second opinion adds comes from a bio, hatnote, slideshow,
 # testimonial, placeholder or call-to-action box, nor from a bare wrapper above a furniture box;
-# a lead that opens a block the page's markup left open is found (`monitor/extract/consensus.py`).
+# a lead that opens a block the page's markup left open is found, a line that is only a date is
+# left out (`monitor/extract/consensus.py`), and a line opening with a numbered figure label
+# ("Abbildung 4: ...") is a caption.
 EXTRACTION_REVISION = 12
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

@@ -1,6 +1,7 @@
-"""The body's first lines, checked against the page's headline and the second extractor.
+"""The body's edges, checked against the page's headline, the second extractor and the site's
+own words.
 
-Two rules, applied to the finished body (after the second opinion and the standfirst):
+Rules applied to the finished body (after the second opinion and the standfirst):
 
 1. **The headline is not a body line.** On some pages trafilatura takes the `<h1>` into the
    body; a headline edit would then be reported twice, as the headline and as a body edit.
@@ -16,6 +17,14 @@ Two rules, applied to the finished body (after the second opinion and the standf
    and outside a link, is the article's lead, which trafilatura left out in every mode. It goes
    before that paragraph with the role "second_extractor" (an edit found only there is
    reported with that reason). A dek may lack its full stop: 20 words or more are enough.
+   A box named for furniture no lead sits in (a bio, a hatnote, a slideshow, a testimonial, a
+   placeholder, a call to action, a messenger prompt, a caption however named) does not count
+   as the page writing it, nor a bare wrapper around such a box (revision 12).
+3. **The site's words at the end** (revision 12). Among the body's last TAIL_LINES lines, a line
+   holding the site's words to its reader or opening with a promotional phrase is left out at
+   any length (`site_lines_at_end`).
+4. **Date lines** (revision 12). A line that is only a date is the page's stamp, left out
+   (`is_date_line`).
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a
 line among the body's first or last few that no other opinion (resiliparse, the precision run,
@@ -65,6 +74,10 @@ LEAD_ANCHOR_LINES = 3
 # The site's words to its reader are looked for among the body's last this many lines (a box of
 # calls to follow and subscribe, then a credit line; `site_lines_at_end`).
 TAIL_LINES = 3
+# ... up to this many characters: a box of calls to follow, write in and subscribe runs to two or
+# three sentences (the longest seen on development pages, about 300); a longer last line is a
+# paragraph, and the bound keeps the site-line search off long text.
+MAX_TAIL_SITE_CHARS = 600
 
 # Lines of the second extractor read back from the body's first paragraph for the lead, past
 # short lines (a date, a byline, a credit) of fewer than MAX_SKIPPED_WORDS words.
@@ -275,17 +288,19 @@ _BLOCKS = ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "td", "blockquote",
 def site_lines_at_end(lines: Sequence[str]) -> list[int]:
     """Indexes of the body's last TAIL_LINES lines that hold the site's words to its reader
     (`lexicon.SITE_LINES`: "Follow The Gleaner on Twitter ... or email us at ...") or open with a
-    promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), however
-    long. Inside the body such a line is a promotion only up to `roles.PROMO_MAX_CHARS` (a
-    longer one may be a paragraph that opens with "Subscribe"); after the article's last
-    paragraph it is the template's box. A correction note or a wire credit stays, and so does a
-    paywall's prompt (recording reads it); a body of TAIL_LINES lines or fewer is left alone."""
+    promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), up to
+    MAX_TAIL_SITE_CHARS. Inside the body such a line is a promotion only up to
+    `roles.PROMO_MAX_CHARS` (a longer one may be a paragraph that opens with "Subscribe");
+    after the article's last paragraph it is the template's box. A correction note or a wire
+    credit stays, and so does a paywall's prompt (recording reads it); a body of TAIL_LINES
+    lines or fewer is left alone."""
     if len(lines) <= TAIL_LINES:
         return []
     return [
         index
         for index in range(len(lines) - TAIL_LINES, len(lines))
-        if (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
+        if len(lines[index]) <= MAX_TAIL_SITE_CHARS
+        and (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
         and not EDGE_NOTICE.search(lines[index])
         and not INTERSTITIAL_TEXT.search(lines[index])
     ]
