@@ -333,10 +333,15 @@ def held_alone(element: HtmlElement) -> HtmlElement:
     for _ in range(MAX_WRAPPER_DEPTH):
         if (element.text or "").strip():
             return element
-        children = [child for child in element if isinstance(child.tag, str)]
-        if len(children) != 1 or (children[0].tail or "").strip():
+        only = None
+        for child in element:
+            if isinstance(child.tag, str):
+                if only is not None:
+                    return element  # two children: a block of its own (read no further)
+                only = child
+        if only is None or (only.tail or "").strip():
             return element
-        element = children[0]
+        element = only
     return element
 
 
