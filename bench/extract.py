@@ -126,6 +126,7 @@ def baseline_extractor(path: Path) -> Extractor:
     if spec is None or spec.loader is None or not path.is_file():
         raise SystemExit(f"error: cannot import {path}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
 
     def body(html: bytes, url: str | None) -> str:

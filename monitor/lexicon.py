@@ -520,6 +520,25 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
 SITE_LINE = _lazy(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
+# --- numbered figure labels ------------------------------------------------------------------
+# A caption's label: the word for a figure, a table or a photo, its number and a colon, stop or
+# dash ("Abbildung 4: Schwachschicht", "Figure 2. Results", "Tabla 1 - Precios"). Without the
+# mark after the number the words are a sentence's ("Figure 1 shows the results").
+FIGURE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("figure", r"fig\.", "table", "photo", "image", "illustration", "chart", "graph"),
+    "de": ("abbildung", r"abb\.", "bild", "grafik", "tabelle", "foto"),
+    "fr": ("figure", "tableau", "photo", "illustration", "graphique"),
+    "es": ("figura", "imagen", "tabla", "foto", r"gr[áa]fico"),
+    "pt": ("figura", "imagem", "tabela", "foto", r"gr[áa]fico"),
+    "it": ("figura", "immagine", "tabella", "foto", "grafico"),
+}
+FIGURE_LABEL = _lazy(
+    r"^\W{0,3}(?:"
+    + "|".join(sorted({w for words in FIGURE_WORDS.values() for w in words}))
+    + r")\s*\d{1,3}[a-z]?\s*[:.–—-]\s",
+    re.IGNORECASE,
+)
+
 # A line opening with a quotation mark quotes someone: a site line's words there are the
 # article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
 # bullets ("» Suivez-nous").
@@ -640,6 +659,16 @@ DATELINE = _lazy(
     rf"|^(?P<dated>{_PLACE_TITLE}){_DATE}\s*(?P<agency3>{_AGENCY})?{DATELINE_DASH}{_SENTENCE_START}"
 )
 DATELINE_AGENCY = _lazy(_AGENCY, re.IGNORECASE)
+# A line that is only a date, with its time and a word before it ("23.10.2018", "19. November
+# 2021", "May 06, 2022", "03.03.2011, 14:17", "Montag, 2. März 2026 um 10:30 Uhr"): the page's
+# stamp. A year is required (a "3 March" alone may be a heading of a diary's entries).
+_NUMERIC_DATE = r"\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{2}-\d{2}"
+_WORD_DATE = rf"{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+{_DAY},?\s+\d{{4}}"
+_TIME = r"(?:,?\s*(?:um|at|à|às|alle|a las|-)?\s*\d{1,2}[:.h]\d{2}\s*(?:uhr|am|pm|h)?)?"
+DATE_LINE = _lazy(
+    rf"^\W*(?:[^\W\d_]{{2,14}}\.?,?\s+)?(?:{_NUMERIC_DATE}|{_WORD_DATE}){_TIME}\W*$",
+    re.IGNORECASE,
+)
 CREDIT = _lazy(
     r"^\W*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?",
     re.IGNORECASE,

@@ -8,11 +8,13 @@ import pytest
 
 from monitor.extract.consensus import (
     headline_lines,
+    is_date_line,
     is_headline_line,
     key,
     lead_before_body,
     refine_body,
     shown_as_lead,
+    site_lines_at_end,
 )
 from monitor.extract.extraction import extract_article
 
@@ -247,3 +249,134 @@ def test_extraction_keeps_a_first_paragraph_that_quotes_the_headline() -> None:
     article = extract_article(page)
     assert article.title == "Wir schaffen das"
     assert article.body.split("\n")[0] == quoted
+
+
+@pytest.mark.parametrize(
+    ("lead_block", "expected"),
+    [
+        # boxes that never hold the lead, however their class is written (revision 12)
+        (f'<div class="InlineImage-imageEmbedCaption">{LEAD}</div>', False),
+        (f'<div class="contrib"><div class="short-bio">{LEAD}</div></div>', False),
+        (f'<div class="fb-send-to-messenger"><p>{LEAD}</p></div>', False),
+        (f'<div class="hatnote navigation-not-searchable">{LEAD}</div>', False),
+        (f'<div class="slideshow"><div class="slide"><p>{LEAD}</p></div></div>', False),
+        # a bare wrapper above such a box is not a place of its own
+        (f'<div><div><div class="eltdf-bio-text"><p>{LEAD}</p></div></div></div>', False),
+        # the names where leads sit stay readable, wrapped or not, also inside an article
+        # wrapper named for its author
+        (f'<div class="node-by-author-12"><p class="lead">{LEAD}</p></div>', True),
+        (f'<div class="article-lead"><div><p>{LEAD}</p></div></div>', True),
+        (f'<div class="c-page-intro__copy">{LEAD}</div>', True),
+        (f'<p class="post__title__excerpt">{LEAD}</p>', True),
+        # a block the page's markup leaves open holds the article after its lead
+        (f'<h2 class="excerpt">{LEAD}<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></h2>', True),
+        (f'<div class="slide">{LEAD}<p>{PARAGRAPHS[0]}</p></div>', False),
+    ],
+)
+def test_shown_as_lead_outside_boxes(lead_block: str, expected: bool) -> None:
+    assert shown_as_lead(_page(lead_block), key(LEAD)) is expected
+
+
+# The site speaking to its reader after the article, in several languages, at any length.
+FOLLOW = (
+    "Follow The Gazette on Twitter and Instagram @WestbrookGazette and on Facebook. Send us a "
+    "message on WhatsApp at 555-0199 or email us at newsroom@gazette.example, and tell us "
+    "what you saw: our reporters read every message, and we may contact you for a story."
+)
+SIGN_UP = (
+    "Get the latest updates right in your inbox every morning, with the stories our editors "
+    "picked for you, the weather and the traffic: subscribe to our newsletters, it is free."
+)
+SUIVEZ = (
+    "Suivez-nous sur Facebook, Instagram et LinkedIn pour ne rien manquer de l'actualité de la "
+    "région, et retrouvez chaque semaine notre sélection d'articles dans votre boîte aux "
+    "lettres électronique, avec les rendez-vous culturels et sportifs du week-end à venir."
+)
+FOLGEN = (
+    "Folgen Sie uns auf Facebook und Instagram, um keine Nachricht aus der Region zu verpassen, "
+    "und abonnieren Sie unseren Newsletter mit den wichtigsten Meldungen des Tages, den "
+    "Terminen des Wochenendes und den Tipps unserer Redaktion für Ausflüge in die Umgebung."
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "dropped"),
+    [
+        ([FOLLOW], [len(PARAGRAPHS)]),
+        ([SIGN_UP, "Reporting by Jane Roe; Editing by Sam Poe"], [len(PARAGRAPHS)]),
+        ([SUIVEZ], [len(PARAGRAPHS)]),
+        ([FOLGEN], [len(PARAGRAPHS)]),
+        # the article's own last words that mention following or subscribing stay
+        (
+            [
+                "Critics who follow Musk on X said the post was deleted an hour later, and the "
+                "company did not answer questions about it on Tuesday."
+            ],
+            [],
+        ),
+        (
+            [
+                "Readers who subscribe to the newsletter will get the inspection report in full, "
+                "the council said."
+            ],
+            [],
+        ),
+        # a correction note and a paywall's prompt stay wherever they stand
+        (
+            [
+                "Correction: an earlier version of this story said the bridge would close on "
+                "Tuesday. Follow us on Twitter for updates."
+            ],
+            [],
+        ),
+        (["Already a subscriber? Log in to read the full story. Follow us on Facebook."], []),
+    ],
+)
+def test_site_lines_at_end(tail: list[str], dropped: list[int]) -> None:
+    assert site_lines_at_end([*PARAGRAPHS, *tail]) == dropped
+
+
+def test_site_lines_are_looked_for_only_at_the_end_of_a_long_enough_body() -> None:
+    assert site_lines_at_end([FOLLOW, *PARAGRAPHS]) == []  # not among the last lines
+    assert site_lines_at_end([PARAGRAPHS[0], FOLLOW]) == []  # a body of TAIL_LINES or fewer
+
+
+def test_refine_body_leaves_the_site_lines_at_the_end_out() -> None:
+    lines, roles = refine_body(
+        [*PARAGRAPHS, FOLLOW], ("prose",) * (len(PARAGRAPHS) + 1), TITLE, [], _shown()
+    )
+    assert lines == PARAGRAPHS
+    assert roles == ("prose",) * len(PARAGRAPHS)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("23.10.2018", True),
+        ("03.03.2011, 14:17", True),
+        ("2022-01-26", True),
+        ("May 06, 2022", True),
+        ("Published 12/03/2021", True),
+        ("Montag, 2. März 2026 um 10:30 Uhr", True),
+        ("19. November 2021", True),
+        ("12 de marzo de 2021", True),
+        ("3 mars 2026 à 10h30", True),
+        # a sentence holding a date, a date without its year, a longer line: the article's
+        ("Am 23.10.2018 stieg der Pegel des Stausees um vier Meter.", False),
+        ("19. November 2021 wurde der neue Vorstand gewählt.", False),
+        ("On May 6, 2022, the council voted to close the bridge.", False),
+        ("3 March", False),
+        ("May 2022", False),
+    ],
+)
+def test_is_date_line(line: str, expected: bool) -> None:
+    assert is_date_line(line) is expected
+
+
+def test_refine_body_leaves_date_lines_out_but_never_empties_the_body() -> None:
+    lines, roles = refine_body(
+        ["23.10.2018", *PARAGRAPHS], ("prose",) * (len(PARAGRAPHS) + 1), TITLE, [], _shown()
+    )
+    assert lines == PARAGRAPHS
+    assert roles == ("prose",) * len(PARAGRAPHS)
+    assert refine_body(["23.10.2018"], ("prose",), TITLE, [], _shown())[0] == ["23.10.2018"]

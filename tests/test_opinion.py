@@ -179,6 +179,15 @@ def test_merge_adds_at_most_its_share_of_the_body() -> None:
         ("in a caption", "<figure><figcaption>{}</figcaption></figure>"),
         ("in a box named for promotions", '<div class="PromoSmall"><div>{}</div></div>'),
         ("joined from two elements", "<p>{}<span> And more.</span></p>"),
+        # revision 12: boxes beside the article's text, and bare wrappers above them
+        ("in an author's bio", '<div class="short-bio"><p>{}</p></div>'),
+        ("in a testimonial", '<div class="testimonial-text">{}</div>'),
+        ("in an embed's placeholder", '<div class="embed--placeholder"><div>{}</div></div>'),
+        ("in a call to action", '<div class="wprm-call-to-action"><span>{}</span></div>'),
+        ("in a slideshow", '<div class="swiper-slide"><p>{}</p></div>'),
+        ("wrapped above a bio", '<div><div><div class="author-text"><p>{}</p></div></div></div>'),
+        ("wrapped above a caption", '<div class="wrap"><figure><p>{}</p></figure></div>'),
+        ("a paragraph of its own", '<div class="text"><div><p>{}</p></div></div>'),
     ],
 )
 def test_a_paragraph_is_added_only_where_the_page_writes_it_as_a_block(case: str, box: str) -> None:

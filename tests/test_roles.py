@@ -347,6 +347,38 @@ SITE_LINES = [
 ]
 
 
+# A caption's numbered label, in several languages (revision 12).
+FIGURE_LABELS = [
+    ("en", "Figure 2: The reservoir at its lowest level, photographed from the dam."),
+    ("en", "Table 1. Water levels of the southern reservoirs since 2010"),
+    ("de", "Abbildung 4: klassische Schwachschicht. Der Unterschied ist klar ersichtlich."),
+    ("de", "Abb. 3 - Der ausgetrocknete Stausee im August"),
+    ("fr", "Tableau 2 : niveaux d'eau des réservoirs du sud"),
+    ("es", "Figura 1: El embalse en su nivel más bajo"),
+    ("pt", "Tabela 3 – Níveis de água dos reservatórios"),
+    ("it", "Figura 5: Il lago artificiale ad agosto"),
+]
+# Sentences that open with the same words and stay: no mark after the number.
+FIGURE_SENTENCES = [
+    "Figure 1 shows the reservoir at its lowest level since records began, the agency said.",
+    "Table 2 of the report lists every reservoir that fell below a third of its capacity.",
+    "Abbildung 3 zeigt den Stausee im August, als der Pegel um vier Meter gefallen war.",
+]
+
+
+@pytest.mark.parametrize(("language", "line"), FIGURE_LABELS)
+def test_a_numbered_figure_label_is_a_caption_left_out(language: str, line: str) -> None:
+    prose = PROSE.get(language, PROSE["en"])
+    article = extract_article(page(language if language in PROSE else "en", f"<p>{line}</p>"))
+    assert article.body.split("\n") == prose
+
+
+@pytest.mark.parametrize("sentence", FIGURE_SENTENCES)
+def test_a_sentence_about_a_figure_stays(sentence: str) -> None:
+    article = extract_article(page("en", f"<p>{sentence}</p>"))
+    assert sentence in article.body.split("\n")
+
+
 @pytest.mark.parametrize(("language", "line"), SITE_LINES)
 def test_the_sites_words_to_its_reader_are_left_out(language: str, line: str) -> None:
     prose = PROSE.get(language, PROSE["en"])

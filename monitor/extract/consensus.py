@@ -1,6 +1,7 @@
-"""The body's first lines, checked against the page's headline and the second extractor.
+"""The body's edges, checked against the page's headline, the second extractor and the site's
+own words.
 
-Two rules, applied to the finished body (after the second opinion and the standfirst):
+Rules applied to the finished body (after the second opinion and the standfirst):
 
 1. **The headline is not a body line.** On some pages trafilatura takes the `<h1>` into the
    body; a headline edit would then be reported twice, as the headline and as a body edit.
@@ -16,6 +17,14 @@ Two rules, applied to the finished body (after the second opinion and the standf
    and outside a link, is the article's lead, which trafilatura left out in every mode. It goes
    before that paragraph with the role "second_extractor" (an edit found only there is
    reported with that reason). A dek may lack its full stop: 20 words or more are enough.
+   A box named for furniture no lead sits in (a bio, a hatnote, a slideshow, a testimonial, a
+   placeholder, a call to action, a messenger prompt, a caption however named) does not count
+   as the page writing it, nor a bare wrapper around such a box (revision 12).
+3. **The site's words at the end** (revision 12). Among the body's last TAIL_LINES lines, a line
+   holding the site's words to its reader or opening with a promotional phrase is left out at
+   any length (`site_lines_at_end`).
+4. **Date lines** (revision 12). A line that is only a date is the page's stamp, left out
+   (`is_date_line`).
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a
 line among the body's first or last few that no other opinion (resiliparse, the precision run,
@@ -36,7 +45,15 @@ from lxml.html import HtmlElement
 
 from monitor.extract import opinion
 from monitor.extract.opinion import key
-from monitor.lexicon import BYLINE_OPENER, FURNITURE_LINE, PROMO_LINE, is_site_line
+from monitor.lexicon import (
+    BYLINE_OPENER,
+    DATE_LINE,
+    EDGE_NOTICE,
+    FURNITURE_LINE,
+    INTERSTITIAL_TEXT,
+    PROMO_LINE,
+    is_site_line,
+)
 
 # The headline is looked for among the body's first lines: a kicker and a date line can come
 # before it (on the development pages it was the first, second or third line).
@@ -53,6 +70,14 @@ MIN_HEADLINE_WORDS = 3
 # The lead must sit before one of the body's first this many lines (a date or credit line can
 # open the body).
 LEAD_ANCHOR_LINES = 3
+
+# The site's words to its reader are looked for among the body's last this many lines (a box of
+# calls to follow and subscribe, then a credit line; `site_lines_at_end`).
+TAIL_LINES = 3
+# ... up to this many characters: a box of calls to follow, write in and subscribe runs to two or
+# three sentences (the longest seen on development pages, about 300); a longer last line is a
+# paragraph, and the bound keeps the site-line search off long text.
+MAX_TAIL_SITE_CHARS = 600
 
 # Lines of the second extractor read back from the body's first paragraph for the lead, past
 # short lines (a date, a byline, a credit) of fewer than MAX_SKIPPED_WORDS words.
@@ -203,7 +228,8 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
     container and outside a link, as the line roles read containers (`roles.CONTEXT_DEPTH`
     levels up). The second opinion's own check (`opinion.page_paragraphs`) is stricter: it
     takes the article's <header> and blocks named "summary" or "teaser", where leads sit, for
-    furniture."""
+    furniture. A block left open by the page's markup (`<h2 class="excerpt">Lead` then the
+    article's paragraphs inside it) writes the lead as the text it opens with."""
     from monitor.extract import roles  # roles imports extraction, which imports this module
 
     seen: dict[HtmlElement, str] = {}
@@ -212,21 +238,87 @@ def shown_as_lead(page: HtmlElement, line_key: str) -> bool:
             return False
         text = roles._text_within(element, roles.MAX_ELEMENT_CHARS)
         if text and key(text) == line_key:
-            containers = (element, *element.iterancestors())
-            if not any(
-                container.tag == "a" or roles._container_role(container, seen)
-                for _, container in zip(range(roles.CONTEXT_DEPTH), containers, strict=False)
-                if isinstance(container, HtmlElement)
-            ):
-                return True  # one place outside furniture is enough (a promo box may quote it)
+            held = opinion.held_alone(element)
+        elif (
+            len(element)
+            # a key is about as long as its text (casefolding may lengthen "ß" to "ss")
+            and 2 * len(element.text or "") >= len(line_key)
+            and key(element.text or "") == line_key
+        ):
+            held = element  # the lead opens a block that holds more
+        else:
+            continue
+        containers = zip(range(roles.CONTEXT_DEPTH), (held, *held.iterancestors()), strict=False)
+        if not any(
+            isinstance(container, HtmlElement) and _not_lead_container(container, seen)
+            for _, container in containers
+        ):
+            return True  # one place outside furniture is enough (a promo box may quote it)
     return False
+
+
+def _not_lead_container(container: HtmlElement, seen: dict[HtmlElement, str]) -> bool:
+    """A link, a caption or promotion container for the line roles, or a box named for
+    furniture no lead sits in (`_NOT_LEAD_NAME`)."""
+    from monitor.extract.roles import _container_role
+
+    names = f"{container.get('class') or ''} {container.get('id') or ''}"
+    return (
+        container.tag == "a"
+        or bool(_container_role(container, seen))
+        or bool(_NOT_LEAD_NAME.search(names))
+    )
+
+
+# Containers that never hold the article's lead, by any part of their class or id (revision 12):
+# a caption however named ("imageEmbedCaption") and the boxes an added paragraph never comes
+# from (`opinion.BOX_NAMES`). The names where leads sit ("lead", "intro", "standfirst",
+# "summary", "excerpt", "abstract", the article's header) are not here, nor "author": article
+# wrappers carry it ("node-by-author-12", "post author-jdoe").
+_NOT_LEAD_NAME = re.compile(r"caption|" + opinion.BOX_NAMES, re.IGNORECASE)
 
 
 # Blocks read for the lead (as `opinion.page_paragraphs`).
 _BLOCKS = ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "td", "blockquote", "dd")
 
 
-# ------------------------------------------------------------------ both
+# ------------------------------------------------------------------ the end
+
+
+def site_lines_at_end(lines: Sequence[str]) -> list[int]:
+    """Indexes of the body's last TAIL_LINES lines that hold the site's words to its reader
+    (`lexicon.SITE_LINES`: "Follow The Gleaner on Twitter ... or email us at ...") or open with a
+    promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), up to
+    MAX_TAIL_SITE_CHARS. Inside the body such a line is a promotion only up to
+    `roles.PROMO_MAX_CHARS` (a longer one may be a paragraph that opens with "Subscribe");
+    after the article's last paragraph it is the template's box. A correction note or a wire
+    credit stays, and so does a paywall's prompt (recording reads it); a body of TAIL_LINES
+    lines or fewer is left alone."""
+    if len(lines) <= TAIL_LINES:
+        return []
+    return [
+        index
+        for index in range(len(lines) - TAIL_LINES, len(lines))
+        if len(lines[index]) <= MAX_TAIL_SITE_CHARS
+        and (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
+        and not EDGE_NOTICE.search(lines[index])
+        and not INTERSTITIAL_TEXT.search(lines[index])
+    ]
+
+
+def is_date_line(line: str) -> bool:
+    """Whether a body line is only a date, with its time or a word before it ("23.10.2018",
+    "May 06, 2022", "03.03.2011, 14:17": `lexicon.DATE_LINE`): the page's stamp, whose dates
+    are the article's fields of their own (`Article.published`, `Article.modified`)."""
+    return len(line) <= MAX_DATE_LINE_CHARS and bool(DATE_LINE.match(line))
+
+
+# A date line is short: "Montag, 2. März 2026 um 10:30 Uhr" is 33 characters (the bound keeps
+# the expression off long paragraphs).
+MAX_DATE_LINE_CHARS = 60
+
+
+# ------------------------------------------------------------------ all
 
 
 def refine_body(
@@ -236,8 +328,13 @@ def refine_body(
     second: Sequence[str],
     shown: Callable[[str], bool],
 ) -> tuple[list[str], tuple[str, ...]]:
-    """The body lines and their roles without the headline lines, with the lead added."""
-    dropped = set(headline_lines(lines, title))
+    """The body lines and their roles without the headline lines, the lines that are only a
+    date and the site's words to its reader at the end, with the lead added."""
+    dropped = (
+        set(headline_lines(lines, title))
+        | set(site_lines_at_end(lines))
+        | {index for index, line in enumerate(lines) if is_date_line(line)}
+    )
     kept = [
         (line, role)
         for index, (line, role) in enumerate(zip(lines, roles, strict=True))

@@ -316,9 +316,33 @@ def page_paragraphs(page: HtmlElement) -> frozenset[str]:
         if index >= MAX_PAGE_BLOCKS:
             break
         text = _text_within(element, MAX_ELEMENT_CHARS)
-        if text and len(text.split()) >= MIN_ADDED_WORDS and not _in_furniture(element, named):
+        if (
+            text
+            and len(text.split()) >= MIN_ADDED_WORDS
+            and not _in_furniture(held_alone(element), named)
+        ):
             keys.add(key(text))
     return frozenset(keys)
+
+
+def held_alone(element: HtmlElement) -> HtmlElement:
+    """The element that a wrapper holds alone, with no text of its own beside it
+    (`<div><div class="author-bio"><p>Text</p></div></div>` gives the <p>): the containers
+    around that one say where the text sits. Without it a bare wrapper above a caption or an
+    author box read as a block of its own outside furniture."""
+    for _ in range(MAX_WRAPPER_DEPTH):
+        if (element.text or "").strip():
+            return element
+        only = None
+        for child in element:
+            if isinstance(child.tag, str):
+                if only is not None:
+                    return element  # two children: a block of its own (read no further)
+                only = child
+        if only is None or (only.tail or "").strip():
+            return element
+        element = only
+    return element
 
 
 def _in_furniture(element: HtmlElement, named: dict[HtmlElement, bool]) -> bool:
@@ -340,7 +364,17 @@ _BLOCKS = ("p", "div", "span", "li", "h2", "h3", "h4", "h5", "h6", "td", "blockq
 MAX_PAGE_BLOCKS = 20_000
 # Levels above a block read for a container named for page furniture (as `roles.CONTEXT_DEPTH`).
 FURNITURE_DEPTH = 6
+# Wrappers followed down to the element they hold alone (`held_alone`): page builders nest a
+# paragraph in a handful of bare <div>s; the bound keeps a pathological page linear.
+MAX_WRAPPER_DEPTH = 12
 _FURNITURE_TAGS = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "form"})
+# Boxes beside the article's text, by any part of a class or id (revision 12): an author's bio,
+# a wiki's hatnote, a customer testimonial, an embed's consent placeholder, a call to action, a
+# messenger prompt ("Chat with us in Facebook Messenger"), a slideshow's captions. Neither an
+# added paragraph nor a lead (`consensus.shown_as_lead`) comes from one.
+BOX_NAMES = (
+    r"\bbio\b|hatnote|testimonial|placeholder|call-?to-?action|messenger|slide|carousel|swiper"
+)
 # Any part of a class or id ("newsCaption", "PromoSmall", "RenderKeyPoints"): looser than the
 # line roles' names, because it only keeps a paragraph out of the body that trafilatura also
 # left out.
@@ -348,6 +382,6 @@ _FURNITURE_NAME = re.compile(
     r"caption|credit|photo|image|gallery|figure|promo|related|recommend|newsletter|subscri"
     r"|sign-?up|teaser|share|social|byline|author|keypoint|key-point|highlight|summary|advert"
     r"|sponsor|outbrain|taboola|comment|footer|sidebar|most-?read|trending|popular|breadcrumb"
-    r"|\bnav|menu|\bads?\b|\bad-|banner|cookie|consent|modal|popup",
+    r"|\bnav|menu|\bads?\b|\bad-|banner|cookie|consent|modal|popup|" + BOX_NAMES,
     re.IGNORECASE,
 )

@@ -10,7 +10,8 @@ Roles, first that fits wins:
 1. `dateline_credit`: a line that is only a dateline ("WASHINGTON (Reuters) -"), a wire credit
    ("Reporting by ...; Editing by ...") or a short byline ("By Jane Roe").
 2. `caption`: the line's element sits in a <figure>/<figcaption> or a container whose class or id
-   names a caption or a photo credit.
+   names a caption or a photo credit, or the line opens with a numbered figure label
+   (`lexicon.FIGURE_LABEL`: "Abbildung 4: ...", "Figure 2. ...").
 3. `promo`: in an <aside>, <nav> or <footer>, or a container named for newsletters, promotions,
    related or recommended stories; or a short line opening with a promotional phrase
    (`lexicon.PROMO`: "Sign up", "Lire aussi", "Leia também"...) or holding the site's words to its
@@ -41,6 +42,7 @@ from monitor.lexicon import (
     BYLINE_OPENER,
     CREDIT,
     DATELINE,
+    FIGURE_LABEL,
     FURNITURE_LINE,
     PROMO_LINE,
     is_site_line,
@@ -78,6 +80,9 @@ LINK_DENSE_SHARE = 0.8
 # A promotional phrase opens a line of at most this many characters; a longer line is prose
 # that happens to start with "Subscribe".
 PROMO_MAX_CHARS = 200
+# A line opening with a numbered figure label ("Figure 2: ...", `lexicon.FIGURE_LABEL`) is a
+# caption up to this many characters: a label and a few sentences describing the picture.
+CAPTION_MAX_CHARS = 400
 # A byline line ("By Jane Roe and Sam Poe") has at most this many words.
 BYLINE_MAX_WORDS = 8
 # Page elements longer than this many characters are not compared to body lines (a container
@@ -147,6 +152,8 @@ def _text_role(line: str) -> str:
         PROMO_LINE.match(line) or FURNITURE_LINE.match(line) or is_site_line(line)
     ):
         return "promo"
+    if len(line) <= CAPTION_MAX_CHARS and FIGURE_LABEL.match(line):
+        return "caption"  # "Abbildung 4: ..." (revision 12)
     return ""
 
 
