@@ -5,6 +5,7 @@ and a page the store could not record is dropped once and not counted as checked
 from __future__ import annotations
 
 import logging
+import signal
 import sqlite3
 import threading
 import time
@@ -112,6 +113,42 @@ def test_a_round_of_large_known_pages_waits_for_room_and_records_every_one(
     assert f"{LARGE_PAGES} page(s) recorded: {LARGE_PAGES} unchanged" in output, output[-4000:]
     checks = rows(db_path, "select article_id, count(*) as n from checks group by article_id")
     assert [row["n"] for row in checks] == [2] * LARGE_PAGES
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_round_stopped_gracefully_records_every_page_on_its_way(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    routes = {f"/s{n}.html": (200, {}, _story(n)) for n in range(PAGES + 24)}
+    settings = {
+        **FAST,
+        "REDLINE_EXTRACT_WORKERS": "0",
+        "CONCURRENT_REQUESTS": "16",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    }
+    db_path, log = tmp_path / "redline.db", tmp_path / "crawl.log"
+    with serve_pages(routes) as site:
+        track(db_path, [site.url(path) for path in routes])
+        assert run_crawl("check", db_path, {"all": "true"}, settings).returncode == 0
+        site.requested.clear()
+        child = start_crawl("check", db_path, {"all": "true"}, settings, log_file=log)
+        try:
+            _served(site, 1)
+            with _write_lock(db_path):  # the writer waits: pages pile up, the spider waits
+                _served(site, RECORDS_IN_FLIGHT + 17)  # beyond the 16 downloads at once
+                child.send_signal(stop)
+            assert child.wait(HOLD_TIMEOUT_S) == 0
+        finally:
+            child.kill()
+        served = [path for path in site.requested if path.startswith("/s")]
+    output = log.read_text()
+    assert "Closing spider (shutdown)" in output, output[-4000:]
+    assert "Traceback" not in output and "Dropped" not in output, output[-4000:]
+    # every page fetched before the stop is recorded, those on their way to the writer included
+    assert f"{len(served)} page(s) recorded: {len(served)} unchanged" in output, output[-4000:]
+    (second,) = rows(db_path, "select count(*) - count(distinct article_id) as n from checks")
+    assert second["n"] == len(served)
 
 
 def _served(site: Pages, pages: int) -> None:
