@@ -24,7 +24,7 @@ from crawler.writer import Writer
 from monitor import store
 from monitor.crawl import run_crawl, start_crawl
 from tests.conftest import FAST, rows, track
-from tests.loopback import HOLD_TIMEOUT_S, Pages, serve_pages
+from tests.loopback import HOLD_TIMEOUT_S, Pages, Route, serve_pages
 
 # More pages than may be on their way at once, so that a round fills the bound.
 PAGES = RECORDS_IN_FLIGHT + 16
@@ -89,26 +89,7 @@ def test_a_round_of_large_known_pages_waits_for_room_and_records_every_one(
 ) -> None:
     padding = "<!-- " + "x" * LARGE_PAGE + " -->"
     routes = {f"/s{n}.html": (200, {}, _story(n) + padding) for n in range(LARGE_PAGES)}
-    settings = {
-        **FAST,
-        "REDLINE_EXTRACT_WORKERS": "0",
-        "CONCURRENT_REQUESTS": "1",
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
-    }
-    db_path, log = tmp_path / "redline.db", tmp_path / "crawl.log"
-    with serve_pages(routes) as site:
-        track(db_path, [site.url(path) for path in routes])
-        assert run_crawl("check", db_path, {"all": "true"}, settings).returncode == 0
-        site.requested.clear()
-        child = start_crawl("check", db_path, {"all": "true"}, settings, log_file=log)
-        try:
-            _served(site, 1)  # the round's connection has opened its check round
-            with _write_lock(db_path):  # another writer: the store's writer waits for it
-                _served(site, SERVED_WHILE_HELD)
-            assert child.wait(HOLD_TIMEOUT_S) == 0
-        finally:
-            child.kill()
-    output = log.read_text()
+    output, _, db_path = _second_round_held(tmp_path, routes, 1, SERVED_WHILE_HELD)
     assert "Traceback" not in output, output[-4000:]
     assert f"{LARGE_PAGES} page(s) recorded: {LARGE_PAGES} unchanged" in output, output[-4000:]
     checks = rows(db_path, "select article_id, count(*) as n from checks group by article_id")
@@ -121,11 +102,31 @@ def test_a_round_stopped_gracefully_records_every_page_on_its_way(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
     routes = {f"/s{n}.html": (200, {}, _story(n)) for n in range(PAGES + 24)}
+    # the spider waits for room once RECORDS_IN_FLIGHT pages and the 16 downloads are served
+    output, served, db_path = _second_round_held(tmp_path, routes, 16, PAGES + 1, stop)
+    assert "Closing spider (shutdown)" in output, output[-4000:]
+    assert "Traceback" not in output and "Dropped" not in output, output[-4000:]
+    # every page fetched before the stop is recorded, those on their way to the writer included
+    assert f"{len(served)} page(s) recorded: {len(served)} unchanged" in output, output[-4000:]
+    (second,) = rows(db_path, "select count(*) - count(distinct article_id) as n from checks")
+    assert second["n"] == len(served)
+
+
+def _second_round_held(
+    tmp_path: Path,
+    routes: dict[str, Route],
+    concurrency: int,
+    served_while_held: int,
+    stop: signal.Signals | None = None,
+) -> tuple[str, list[str], Path]:
+    """Two rounds over `routes` (`concurrency` downloads at once), the second with the store's
+    writer held behind another writer's lock until `served_while_held` pages are served (and
+    `stop` sent): the second round's log, the pages it was served, the database."""
     settings = {
         **FAST,
         "REDLINE_EXTRACT_WORKERS": "0",
-        "CONCURRENT_REQUESTS": "16",
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+        "CONCURRENT_REQUESTS": str(concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(concurrency),
     }
     db_path, log = tmp_path / "redline.db", tmp_path / "crawl.log"
     with serve_pages(routes) as site:
@@ -134,21 +135,16 @@ def test_a_round_stopped_gracefully_records_every_page_on_its_way(
         site.requested.clear()
         child = start_crawl("check", db_path, {"all": "true"}, settings, log_file=log)
         try:
-            _served(site, 1)
-            with _write_lock(db_path):  # the writer waits: pages pile up, the spider waits
-                _served(site, RECORDS_IN_FLIGHT + 17)  # beyond the 16 downloads at once
-                child.send_signal(stop)
+            _served(site, 1)  # the round's connection has opened its check round
+            with _write_lock(db_path):  # another writer: the store's writer waits for it
+                _served(site, served_while_held)
+                if stop is not None:
+                    child.send_signal(stop)
             assert child.wait(HOLD_TIMEOUT_S) == 0
         finally:
             child.kill()
         served = [path for path in site.requested if path.startswith("/s")]
-    output = log.read_text()
-    assert "Closing spider (shutdown)" in output, output[-4000:]
-    assert "Traceback" not in output and "Dropped" not in output, output[-4000:]
-    # every page fetched before the stop is recorded, those on their way to the writer included
-    assert f"{len(served)} page(s) recorded: {len(served)} unchanged" in output, output[-4000:]
-    (second,) = rows(db_path, "select count(*) - count(distinct article_id) as n from checks")
-    assert second["n"] == len(served)
+    return log.read_text(), served, db_path
 
 
 def _served(site: Pages, pages: int) -> None:
