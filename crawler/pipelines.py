@@ -75,6 +75,12 @@ logger = logging.getLogger(__name__)
 # recorded; past this many the spider waits for room. 64 keeps the writer's queue from running
 # dry between two wake-ups of the reactor at 16 requests in flight, for a few MB.
 RECORDS_IN_FLIGHT = 64
+# ... and past this many bytes of their bodies, whatever their number (a page larger on its own
+# still goes when none is on its way). Scrapy's bound on the responses it holds for the spider
+# (SCRAPER_SLOT_MAX_ACTIVE_SIZE) no longer sees a page once it is handed over: without this, 64
+# pages of up to DOWNLOAD_MAXSIZE (10 MB) could wait at once while the writer waits for another
+# writer's lock. 16 MB: 64 pages of 256 kB, so an ordinary round is bound by their number.
+RECORDS_IN_FLIGHT_BYTES = 16 * 1024 * 1024
 # The crawl's connections copy the write-ahead log back into the database file once it holds
 # this many pages (SQLite's default is 1,000), and when the last connection closes. A check of
 # an unchanged page writes 4 to 5 pages, mostly the same ones page after page: a checkpoint
@@ -101,6 +107,7 @@ class StorePipeline:
         # Known pages handed to the writer by `record_later` and not yet recorded, and the spider
         # waiting for room among them (reactor's thread only).
         self.in_flight = 0
+        self.bytes_in_flight = 0  # their bodies' length
         self.waiting: list[asyncio.Future[None]] = []
 
     @classmethod
@@ -138,7 +145,7 @@ class StorePipeline:
     async def close_spider(self) -> None:
         # Called once every item is processed; the known pages the spider did not wait for may
         # still be on their way: every one is recorded (or dropped) before the round ends.
-        await self.room(1)
+        await self.room(bound=1)
         if self.outcomes:
             counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common())
             logger.info("%d page(s) recorded: %s", self.outcomes.total(), counts)
@@ -219,7 +226,7 @@ class StorePipeline:
         and nothing done, while RECORDS_IN_FLIGHT pages are on their way already (await `room`,
         then hand it again). A dropped page is logged as Scrapy logs a dropped item, and not
         counted as checked."""
-        if self.in_flight >= RECORDS_IN_FLIGHT:
+        if not self._has_room(len(item.body)):
             return False
         if self.storage_error is not None:
             self.dropped += 1
@@ -228,12 +235,20 @@ class StorePipeline:
         state = _handed(item)
         assert self.writer is not None
         self.in_flight += 1
+        self.bytes_in_flight += len(item.body)
         self.writer.submit(partial(self._recorded_later, state), self._try_record, state)
         return True
 
-    async def room(self, bound: int = RECORDS_IN_FLIGHT) -> None:
-        """Until fewer than `bound` pages handed to `record_later` are on their way."""
-        while self.in_flight >= bound:
+    def _has_room(self, size: int, bound: int = RECORDS_IN_FLIGHT) -> bool:
+        """Whether another page of `size` bytes fits among those on their way."""
+        if self.in_flight == 0:
+            return True
+        return self.in_flight < bound and self.bytes_in_flight + size <= RECORDS_IN_FLIGHT_BYTES
+
+    async def room(self, size: int = 0, bound: int = RECORDS_IN_FLIGHT) -> None:
+        """Until a page of `size` bytes fits among the pages handed to `record_later` and on
+        their way, fewer than `bound` of them."""
+        while not self._has_room(size, bound):
             waiter = asyncio.get_running_loop().create_future()
             self.waiting.append(waiter)
             await waiter
@@ -241,21 +256,22 @@ class StorePipeline:
     def _recorded_later(self, state: _Handed, ok: bool, outcome: Any) -> None:
         """In the reactor's thread: the writer's outcome for a page of `record_later`."""
         if not ok:
-            self._landed(outcome, state.page.url)
+            self._landed(outcome, state)
             return
         try:
             done = self._hand_over(outcome, state)
         except Exception:  # the failure is logged like the writer's own (`_landed`)
-            self._landed(Failure(), state.page.url)
+            self._landed(Failure(), state)
             return
         if isinstance(done, Deferred):  # extracted or compared in a worker first
-            done.addErrback(self._stop_on_storage_error).addBoth(self._landed, state.page.url)
+            done.addErrback(self._stop_on_storage_error).addBoth(self._landed, state)
         else:
-            self._landed(None, state.page.url)
+            self._landed(None, state)
 
-    def _landed(self, failure: Any, url: str) -> None:
+    def _landed(self, failure: Any, state: _Handed) -> None:
         """A page of `record_later` is recorded, or dropped with `failure`'s reason, once."""
         self.in_flight -= 1
+        self.bytes_in_flight -= len(state.item.body)
         waiting, self.waiting = self.waiting, []
         for waiter in waiting:
             if not waiter.done():
@@ -269,7 +285,7 @@ class StorePipeline:
         else:  # a bug: the page is lost, the round goes on (as Scrapy does with a spider error)
             logger.error(
                 "could not record %s: %s",
-                url,
+                state.page.url,
                 failure.value,
                 exc_info=(failure.type, failure.value, failure.getTracebackObject()),
             )

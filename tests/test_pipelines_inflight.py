@@ -5,8 +5,12 @@ and a page the store could not record is dropped once and not counted as checked
 from __future__ import annotations
 
 import logging
+import signal
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,12 +19,12 @@ from scrapy.settings import Settings
 from crawler import settings as project_settings
 from crawler.config import crawl_config
 from crawler.items import PageItem
-from crawler.pipelines import RECORDS_IN_FLIGHT, StorePipeline
+from crawler.pipelines import RECORDS_IN_FLIGHT, RECORDS_IN_FLIGHT_BYTES, StorePipeline
 from crawler.writer import Writer
 from monitor import store
-from monitor.crawl import run_crawl
+from monitor.crawl import run_crawl, start_crawl
 from tests.conftest import FAST, rows, track
-from tests.loopback import serve_pages
+from tests.loopback import HOLD_TIMEOUT_S, Pages, Route, serve_pages
 
 # More pages than may be on their way at once, so that a round fills the bound.
 PAGES = RECORDS_IN_FLIGHT + 16
@@ -69,6 +73,98 @@ def test_a_round_of_known_pages_records_every_one_before_it_ends(
     reason = "304 not modified" if second_answer == "304" else "identical page"
     (unchanged,) = rows(db_path, "select count(*) as n from checks where reason = ?", [reason])
     assert unchanged["n"] == PAGES
+
+
+# Pages of an eighth of RECORDS_IN_FLIGHT_BYTES (2 MB, below DOWNLOAD_WARNSIZE): eight fill it.
+LARGE_PAGE = RECORDS_IN_FLIGHT_BYTES // 8
+LARGE_PAGES = 12
+# Served one at a time: once this many are served, the one before the last is fetched and
+# handed to the spider, which waits for room (8 on their way, the writer held).
+SERVED_WHILE_HELD = RECORDS_IN_FLIGHT_BYTES // LARGE_PAGE + 2
+
+
+@pytest.mark.e2e
+def test_a_round_of_large_known_pages_waits_for_room_and_records_every_one(
+    tmp_path: Path,
+) -> None:
+    padding = "<!-- " + "x" * LARGE_PAGE + " -->"
+    routes = {f"/s{n}.html": (200, {}, _story(n) + padding) for n in range(LARGE_PAGES)}
+    output, _, db_path = _second_round_held(tmp_path, routes, 1, SERVED_WHILE_HELD)
+    assert "Traceback" not in output, output[-4000:]
+    assert f"{LARGE_PAGES} page(s) recorded: {LARGE_PAGES} unchanged" in output, output[-4000:]
+    checks = rows(db_path, "select article_id, count(*) as n from checks group by article_id")
+    assert [row["n"] for row in checks] == [2] * LARGE_PAGES
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_round_stopped_gracefully_records_every_page_on_its_way(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    routes = {f"/s{n}.html": (200, {}, _story(n)) for n in range(PAGES + 24)}
+    # the spider waits for room once RECORDS_IN_FLIGHT pages and the 16 downloads are served
+    output, served, db_path = _second_round_held(tmp_path, routes, 16, PAGES + 1, stop)
+    assert "Closing spider (shutdown)" in output, output[-4000:]
+    assert "Traceback" not in output and "Dropped" not in output, output[-4000:]
+    # every page fetched before the stop is recorded, those on their way to the writer included
+    assert f"{len(served)} page(s) recorded: {len(served)} unchanged" in output, output[-4000:]
+    (second,) = rows(db_path, "select count(*) - count(distinct article_id) as n from checks")
+    assert second["n"] == len(served)
+
+
+def _second_round_held(
+    tmp_path: Path,
+    routes: dict[str, Route],
+    concurrency: int,
+    served_while_held: int,
+    stop: signal.Signals | None = None,
+) -> tuple[str, list[str], Path]:
+    """Two rounds over `routes` (`concurrency` downloads at once), the second with the store's
+    writer held behind another writer's lock until `served_while_held` pages are served (and
+    `stop` sent): the second round's log, the pages it was served, the database."""
+    settings = {
+        **FAST,
+        "REDLINE_EXTRACT_WORKERS": "0",
+        "CONCURRENT_REQUESTS": str(concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(concurrency),
+    }
+    db_path, log = tmp_path / "redline.db", tmp_path / "crawl.log"
+    with serve_pages(routes) as site:
+        track(db_path, [site.url(path) for path in routes])
+        assert run_crawl("check", db_path, {"all": "true"}, settings).returncode == 0
+        site.requested.clear()
+        child = start_crawl("check", db_path, {"all": "true"}, settings, log_file=log)
+        try:
+            _served(site, 1)  # the round's connection has opened its check round
+            with _write_lock(db_path):  # another writer: the store's writer waits for it
+                _served(site, served_while_held)
+                if stop is not None:
+                    child.send_signal(stop)
+            assert child.wait(HOLD_TIMEOUT_S) == 0
+        finally:
+            child.kill()
+        served = [path for path in site.requested if path.startswith("/s")]
+    return log.read_text(), served, db_path
+
+
+def _served(site: Pages, pages: int) -> None:
+    """Until the site has served `pages` of its stories."""
+    deadline = time.monotonic() + HOLD_TIMEOUT_S
+    while sum(path.startswith("/s") for path in site.requested) < pages:
+        assert time.monotonic() < deadline, f"{site.requested} served"
+        time.sleep(0.02)
+
+
+@contextmanager
+def _write_lock(db_path: Path) -> Iterator[None]:
+    """SQLite's write lock on `db_path`, held by another connection for the block."""
+    other = sqlite3.connect(db_path, isolation_level=None, timeout=HOLD_TIMEOUT_S)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
 
 
 class _Deliveries:
@@ -145,3 +241,41 @@ def test_a_page_the_store_cannot_record_is_dropped_once_and_not_counted(
     assert dropped == ["Dropped: not a database of this crawl: /elsewhere.db"]
     assert store_pipeline.outcomes == {"unchanged": 1}  # the dropped page is not counted
     assert store_pipeline.in_flight == 0
+
+
+def _known_page(size: int) -> PageItem:
+    """A known page of `size` bytes (its article is in no database of this crawl: once the
+    writer reaches it, it is dropped at once)."""
+    url = "http://127.0.0.1:9/big.html"
+    return PageItem(url=url, status=200, body=b"x" * size, database="/elsewhere.db")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "handed"),
+    [
+        # a round of ordinary pages: the count decides, as with 304s
+        ([1024] * (RECORDS_IN_FLIGHT + 1), [True] * RECORDS_IN_FLIGHT + [False]),
+        # large pages: their bodies, not their number, fill the room (Scrapy's own bound on
+        # the responses it holds no longer sees a page once it is handed over)
+        ([RECORDS_IN_FLIGHT_BYTES // 4] * 5, [True] * 4 + [False]),
+        ([RECORDS_IN_FLIGHT_BYTES // 2, RECORDS_IN_FLIGHT_BYTES // 2 + 1], [True, False]),
+        # a page larger than the bound on its own still goes, when nothing else is on its way
+        ([RECORDS_IN_FLIGHT_BYTES + 1, 0], [True, False]),
+        ([0, RECORDS_IN_FLIGHT_BYTES + 1], [True, False]),
+    ],
+)
+def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
+    pipeline: tuple[StorePipeline, Path], sizes: list[int], handed: list[bool]
+) -> None:
+    store_pipeline, _ = pipeline
+    writer = store_pipeline.writer
+    assert writer is not None
+    busy = threading.Event()
+    writer.submit(lambda ok, result: None, busy.wait)
+    pages = [_known_page(size) for size in sizes]
+    assert [store_pipeline.record_later(page) for page in pages] == handed
+    busy.set()
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.in_flight == 0
+    assert store_pipeline.bytes_in_flight == 0

@@ -265,7 +265,7 @@ def _record_later(store: StorePipeline, item: PageItem) -> AsyncIterator[Any] | 
 
 async def _record_when_room(store: StorePipeline, item: PageItem) -> AsyncIterator[Any]:
     while not store.record_later(item):
-        await store.room()
+        await store.room(len(item.body))
     return
     yield  # an asynchronous generator that yields nothing
 
