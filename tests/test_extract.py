@@ -417,3 +417,31 @@ def test_the_precision_run_is_skipped_only_where_it_would_not_change_the_body() 
             skipped.append(name)
             assert _drop_title(_combine(balanced, ""), title) == full, name  # the same text
     assert len(skipped) >= 5  # the cheap path is the common one on these pages
+
+
+@pytest.mark.corpus
+def test_the_metadata_read_is_trafilaturas_own_on_real_pages() -> None:
+    """Extraction reads title, author and date as trafilatura's `extract_metadata` finds them,
+    without the fields it never reads: the same values on real pages (and on this module's)."""
+    from trafilatura.metadata import extract_metadata
+
+    from bench.corpus import CorpusMissing, corpus_dir
+    from monitor.extract.extraction import _metadata
+
+    AEB = "article-extraction-benchmark"
+    try:
+        root = corpus_dir(None, require=AEB) / AEB
+    except CorpusMissing as error:
+        pytest.skip(f"corpus not available: {error}")
+    with open(root / "ground-truth.json", encoding="utf-8") as handle:
+        ground_truth = json.load(handle)
+    pages = [(news_page(), "https://gazette.example/news/harbour-bridge-closed")]
+    for key in sorted(ground_truth)[::12][:15]:
+        html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
+        pages.append((html, ground_truth[key].get("url")))
+    for html, url in pages:
+        page = parse_page(html)
+        assert page is not None
+        ours, theirs = _metadata(page.tree, url), extract_metadata(page.tree, url)
+        for field in ("title", "author", "date", "url"):
+            assert getattr(ours, field) == getattr(theirs, field), (url, field)
