@@ -445,3 +445,19 @@ def test_the_metadata_read_is_trafilaturas_own_on_real_pages() -> None:
         ours, theirs = _metadata(page.tree, url), extract_metadata(page.tree, url)
         for field in ("title", "author", "date", "url"):
             assert getattr(ours, field) == getattr(theirs, field), (url, field)
+
+
+def test_parsed_elements_have_lxml_htmls_classes() -> None:
+    """The parser's faster class lookup gives each element the class lxml.html gives it."""
+    from lxml import html as lxml_html
+
+    text = (
+        "<html><body><form><label>Name</label><input name=a><select></select>"
+        "<textarea></textarea></form><p>Text <b>bold</b></p></body></html>"
+    )
+    page = parse_page(text)
+    assert page is not None
+    lookup = lxml_html.HtmlElementClassLookup()
+    for node in page.tree.iter():
+        assert type(node) is lookup.lookup("element", None, None, node.tag), node.tag
+    assert isinstance(page.tree.find(".//form"), lxml_html.FormElement)
