@@ -250,7 +250,6 @@ def _metadata(tree: HtmlElement, url: str | None) -> Any:
         extract_meta_json,
         extract_title,
         extract_url,
-        find_date,
     )
     from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
@@ -268,7 +267,7 @@ def _metadata(tree: HtmlElement, url: str | None) -> Any:
     if not meta.url:
         meta.url = extract_url(tree, url)
     dates = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
-    meta.date = find_date(tree, **dates, url=meta.url)
+    meta.date = htmldate.find_date(tree, **dates, url=meta.url)
     meta.clean_and_trim()
     return meta
 

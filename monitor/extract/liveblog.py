@@ -237,9 +237,7 @@ def _has_badge(tree: HtmlElement) -> bool:
             continue
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "body", "html"):
             continue
-        if _LIVE_CLASS.search(classes) and _LIVE_WORD.match(
-            _text_start(element, 40) or "live"
-        ):
+        if _LIVE_CLASS.search(classes) and _LIVE_WORD.match(_text_start(element, 40) or "live"):
             return True
     return False
 
