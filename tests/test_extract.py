@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -241,18 +242,22 @@ def test_extractor_version_names_trafilatura() -> None:
 # ------------------------------------------------------------------ corpus quality
 
 
-@pytest.mark.corpus
-def test_quality_on_article_extraction_benchmark_sample() -> None:
+def benchmark_ground_truth() -> tuple[Path, dict]:
+    """The article benchmark's folder and ground truth (the test skips without the corpus)."""
     from bench.corpus import CorpusMissing, corpus_dir
 
     AEB = "article-extraction-benchmark"
-
     try:
         root = corpus_dir(None, require=AEB) / AEB
     except CorpusMissing as error:
         pytest.skip(f"corpus not available: {error}")
     with open(root / "ground-truth.json", encoding="utf-8") as handle:
-        ground_truth = json.load(handle)
+        return root, json.load(handle)
+
+
+@pytest.mark.corpus
+def test_quality_on_article_extraction_benchmark_sample() -> None:
+    root, ground_truth = benchmark_ground_truth()
     ids = sorted(ground_truth)[::9][:20]  # 20 pages spread over the sorted ids
     counts = []
     for key in ids:
@@ -425,16 +430,9 @@ def test_the_metadata_read_is_trafilaturas_own_on_real_pages() -> None:
     without the fields it never reads: the same values on real pages (and on this module's)."""
     from trafilatura.metadata import extract_metadata
 
-    from bench.corpus import CorpusMissing, corpus_dir
     from monitor.extract.extraction import _metadata
 
-    AEB = "article-extraction-benchmark"
-    try:
-        root = corpus_dir(None, require=AEB) / AEB
-    except CorpusMissing as error:
-        pytest.skip(f"corpus not available: {error}")
-    with open(root / "ground-truth.json", encoding="utf-8") as handle:
-        ground_truth = json.load(handle)
+    root, ground_truth = benchmark_ground_truth()
     pages = [(news_page(), "https://gazette.example/news/harbour-bridge-closed")]
     for key in sorted(ground_truth)[::12][:15]:
         html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())

@@ -273,14 +273,20 @@ class _Zygote:
     def stop(self, kill: bool = False) -> None:
         """Close the zygote's socket and reap it: it exits once its last worker is gone."""
         self.control.close()
-        if not kill:
-            try:
-                self.process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                kill = True
-        if kill:
-            self.process.kill()
-            self.process.wait()
+        _end(self.process, kill)
+
+
+def _end(process: subprocess.Popen[bytes] | _Forked, kill: bool) -> None:
+    """Wait STOP_GRACE_S seconds for a process told to exit (at once with `kill`), then kill
+    it; reap it."""
+    if not kill:
+        try:
+            process.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            kill = True
+    if kill:
+        process.kill()
+        process.wait()
 
 
 def _exit_reason(process: subprocess.Popen[bytes]) -> str:
@@ -390,14 +396,7 @@ class _Worker:
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
-        if not kill:
-            try:
-                self.process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                kill = True
-        if kill:
-            self.process.kill()
-            self.process.wait()
+        _end(self.process, kill)
         if self.process.stdout is not None:
             self.process.stdout.close()
 
