@@ -72,7 +72,7 @@ def _run_label(options: dict[str, Any]) -> str:
         return "trafilatura precision run"
     if options.get("favor_recall"):
         return "trafilatura recall run"
-    return "trafilatura balanced run (its metadata: _metadata)"
+    return "trafilatura balanced run (no metadata)"
 
 
 @contextmanager
