@@ -307,28 +307,40 @@ def run_rounds(
 ) -> None:
     """`pairs` interleaved pairs of each round over `urls`; which side goes first alternates.
     Each pair starts from a fresh database: first sight, then unchanged, then 304. A round left
-    out of `rounds` is not measured (first sight still runs, unpaired, to fill the database).
+    out of `rounds` is not measured (when first sight is not, each side runs it once, unpaired,
+    and every pair starts from a copy of the database it filled).
     With `base`, another checkout's Redline runs beside this one's, on its own database."""
     urls_file = work / "urls.json"
     urls_file.write_text(json.dumps(urls))
     pages = len(urls)
     log = work / "child.log"
+    filled: dict[str, Path] = {}  # side -> its database after first sight, when unmeasured
     for number in range(pairs):
         checkouts = [Checkout(REDLINE, work / f"round-{number}.db")]
         if base is not None:
             checkouts.append(Checkout(BASE, work / f"base-{number}.db", base))
-        for checkout in checkouts:
-            track(checkout.db_path, urls)
         pair = partial(_pair, results, checkouts, log, pages, number % 2 == 1)
         server.churn, server.conditional = 0, False
         if "first" in rounds:
+            for checkout in checkouts:
+                track(checkout.db_path, urls)
             pair(
                 FIRST,
                 [(REDLINE, redline_command()), (BARE_TRAF, bare_command(urls_file, extract=True))],
             )
         else:
+            # First sight is not measured: each side fills a database once, with its own code,
+            # and every pair starts from a copy of it.
             for checkout in checkouts:
-                run_scrapy(redline_command(), crawl_env(checkout.db_path), log, pages, checkout.cwd)
+                if checkout.side not in filled:
+                    track(checkout.db_path, urls)
+                    run_scrapy(
+                        redline_command(), crawl_env(checkout.db_path), log, pages, checkout.cwd
+                    )
+                    filled[checkout.side] = work / f"filled-{len(filled)}.db"
+                    _copy_db(checkout.db_path, filled[checkout.side])
+                else:
+                    _copy_db(filled[checkout.side], checkout.db_path)
         if "unchanged" in rounds:
             pair(UNCHANGED, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
         server.conditional = True
@@ -344,8 +356,25 @@ def run_rounds(
             pair(CHURN, [(REDLINE, redline_command()), (BARE, bare_command(urls_file, False))])
         server.churn, server.conditional = 0, False
         for checkout in checkouts:
-            for suffix in ("", "-wal", "-shm"):
-                checkout.db_path.with_name(checkout.db_path.name + suffix).unlink(missing_ok=True)
+            _remove_db(checkout.db_path)
+    for path in filled.values():
+        _remove_db(path)
+
+
+def _copy_db(source: Path, target: Path) -> None:
+    """A copy of the SQLite database `source` (its log included) at `target`."""
+    import sqlite3
+
+    _remove_db(target)
+    with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
+        reading.backup(writing)
+    reading.close()
+    writing.close()
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def in_process_extraction(pages: list[CorpusPage], urls: list[str]) -> tuple[float, float]:

@@ -148,6 +148,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Connections the kernel holds for `accept` (socketserver's default is 5). Both crawlers
+    # open up to 16 at once; past the queue, the kernel drops the connection attempts and the
+    # client tries again only after TCP's 1 s retransmission timeout: a wait of about a second
+    # that came and went in the rounds measured (issue 23), on either side, whatever the code.
+    request_queue_size = 128
     owner: CorpusServer
 
 

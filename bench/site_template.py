@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
-from lxml.html import HtmlElement, document_fromstring, fragment_fromstring, tostring
+from lxml.html import (
+    HtmlElement,
+    HTMLParser,
+    document_fromstring,
+    fragment_fromstring,
+    tostring,
+)
 
 from bench.corpus import corpus_dir_or_exit
 from bench.mutations import Mutation, Page, mutate_quote
@@ -78,11 +84,18 @@ class Figures:
     memory_rows: list[int] = field(default_factory=list)
 
 
+def _document(html: str) -> HtmlElement:
+    """The page (decoded text) parsed; lxml refuses text that declares its encoding (an XHTML
+    page's `<?xml version="1.0" encoding="utf-8"?>`), so it is given as UTF-8 bytes, the
+    declaration overruled."""
+    return document_fromstring(html.encode("utf-8"), parser=HTMLParser(encoding="utf-8"))
+
+
 def _templated(html: str, titles: list[str], rng: random.Random) -> str | None:
     """The page in the site's new template (see the module's docstring); None when its article
     element cannot be found."""
     body = extract_article(html.encode(), url="https://x.example/")
-    tree = document_fromstring(html)
+    tree = _document(html)
     element = _article_element(tree, body)
     if element is None:
         return None

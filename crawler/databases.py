@@ -18,7 +18,8 @@ from pathlib import Path
 from scrapy.crawler import Crawler
 
 from crawler.config import crawl_config
-from monitor.errors import StorageError
+from monitor import store
+from monitor.errors import DatabaseError, StorageError
 from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def crawl_databases(crawler: Crawler) -> Databases:
                     busy.append(str(error))
                     left_out.append(path)
                     continue
+            _check_opens(path)
             paths.append(path)
         held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
     except StorageError as error:  # nothing crawled; `scrapy crawl` exits STORAGE_ERROR_EXIT
@@ -67,6 +69,18 @@ def crawl_databases(crawler: Crawler) -> Databases:
     if report:
         write_left_out(Path(report), held.left_out)
     return held
+
+
+def _check_opens(path: Path) -> None:
+    """StorageError if the database cannot be opened for writing at the round's start (a full
+    disk cannot take SQLite's WAL index; a read-only or damaged file), so that the round stops with
+    its reason before any component opens it; any other refusal (a newer schema) propagates."""
+    try:
+        store.open_db(path).close()
+    except DatabaseError as error:
+        if store.is_storage_error(error.__cause__) or isinstance(error.__cause__, OSError):
+            raise StorageError(str(error)) from None
+        raise
 
 
 def write_left_out(report: Path, left_out: tuple[Path, ...]) -> None:

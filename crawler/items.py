@@ -37,8 +37,8 @@ class LinksItem:
 
 
 class Examined(NamedTuple):
-    """What the check spider found out about a fetched page before recording it (in the store's
-    writer thread, off the reactor's: `StorePipeline.examine_and_record`)."""
+    """What the check spider found out about a fetched page before recording it
+    (`crawler.spiders.check.examine_page`)."""
 
     sha256: str  # of the body, when the article has a last page to compare it with ("": not)
     known: bool  # byte for byte the last page read: its check is recorded as it is

@@ -12,7 +12,7 @@ which is most of a check round's own time on a page that did not change.
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -21,13 +21,23 @@ from typing import Any
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-# Where a call's result goes: a Deferred (`call`) or an asyncio future (`call_async`).
-_Done = Deferred[Any] | asyncio.Future[Any]
+logger = logging.getLogger(__name__)
+
+# Where a call's result goes: a Deferred (`call`), or a function of (ok, result or Failure) run
+# in the reactor's thread (`submit`).
+_Then = Callable[[bool, Any], None]
+_Done = Deferred[Any] | _Then
 _Call = tuple[Callable[..., Any], tuple[Any, ...], _Done]
 
 
 class Writer:
-    def __init__(self, name: str) -> None:
+    def __init__(
+        self, name: str, call_from_thread: Callable[[Callable[[], None]], None] | None = None
+    ) -> None:
+        # How the writer's thread asks for a delivery in the reactor's thread (None: the
+        # reactor's `callFromThread`; a caller with no reactor running delivers with
+        # `deliver_now`).
+        self._call_from_thread = call_from_thread
         # None, handed last, ends the thread once it has run every call handed before.
         self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self._done: list[tuple[_Done, bool, Any]] = []  # results not yet delivered
@@ -43,12 +53,17 @@ class Writer:
         self._calls.put((function, args, done))
         return done
 
-    async def call_async(self, function: Callable[..., Any], *args: Any) -> Any:
-        """In the reactor's thread (asyncio's loop): `function(*args)` in the writer's, after
-        every call before, awaited without a Deferred on the way."""
-        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._calls.put((function, args, done))
-        return await done
+    def submit(self, then: _Then, function: Callable[..., Any], *args: Any) -> None:
+        """In the reactor's thread: `function(*args)` in the writer's, after every call before;
+        then, in the reactor's thread, `then(True, result)`, or `then(False, failure)` if it
+        raised. Nothing is created to be awaited: the cheapest hand-over, for a caller that
+        does not wait for the result."""
+        self._calls.put((function, args, then))
+
+    def deliver_now(self) -> None:
+        """In the reactor's thread (or the caller's, with no reactor running): deliver the
+        results ready now, without waiting for the delivery the writer asked for."""
+        self._deliver()
 
     def stop(self, drop: bool = False) -> None:
         """End the thread once it has run every call handed so far (with `drop`, once the call
@@ -64,8 +79,11 @@ class Writer:
             self._thread.join()
 
     def _run(self) -> None:
-        from twisted.internet import reactor
+        wake = self._call_from_thread
+        if wake is None:
+            from twisted.internet import reactor
 
+            wake = reactor.callFromThread  # type: ignore[attr-defined]
         while (call := self._calls.get()) is not None:
             function, args, done = call
             try:
@@ -74,12 +92,13 @@ class Writer:
                 result, ok = Failure(), False
             with self._lock:
                 self._done.append((done, ok, result))
-                wake = len(self._done) == 1  # else a delivery is already on its way
-            if wake:
-                reactor.callFromThread(self._deliver)  # type: ignore[attr-defined]
+                ready = len(self._done) == 1  # else a delivery is already on its way
+            if ready:
+                wake(self._deliver)
 
     def _deliver(self) -> None:
-        """In the reactor's thread: fire the Deferreds of every result ready, in order."""
+        """In the reactor's thread: hand every result ready to its Deferred or function, in
+        order."""
         with self._lock:
             ready, self._done = self._done, []
         for done, ok, result in ready:
@@ -88,9 +107,8 @@ class Writer:
                     done.callback(result)
                 else:
                     done.errback(result)
-            elif done.cancelled():
-                continue
-            elif ok:
-                done.set_result(result)
             else:
-                done.set_exception(result.value)
+                try:
+                    done(ok, result)
+                except Exception:  # a bug in one `then` must not lose the results after it
+                    logger.exception("a writer's result could not be handed over")

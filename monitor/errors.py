@@ -53,6 +53,10 @@ class StorageError(DatabaseError):
     """The database could not be written (disk full, read-only, I/O error): the round stops."""
 
 
+class DatabaseBusyError(DatabaseError):
+    """Another writer held the database's write lock past the busy timeout: try again shortly."""
+
+
 class CaptureNotFoundError(RedlineError):
     """No raw page is stored under that id (or for that version)."""
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -117,11 +119,7 @@ def set_state(
     if site:
         if state == "removed":
             raise ConfigError("a whole site can be paused or resumed, not removed")
-        sites = watch.sites_matching(db, site)
-        if not sites:
-            raise UnknownArticleError(f"no site {site} is tracked")
-        watch.set_site_watch(db, sites, "paused" if state == "paused" else "on")
-        return [f"{'paused' if state == 'paused' else 'watching'} site {', '.join(sites)}"]
+        return _set_site_state(db, site, "paused" if state == "paused" else "on")
     if source:
         row = watch.find_source(db, source)
         lines = _set_source_state(db, row, state, purge, "")
@@ -139,24 +137,49 @@ def set_state(
     return lines
 
 
+def _set_site_state(db: Database, site: str, state: str) -> list[str]:
+    """A site paused or watched again (`state`) in `db` and in every other shard of its cluster
+    that holds it: the one a site's articles live in is its domain's shard, whichever shard the
+    person named. (A copy of the site's source elsewhere holds articles of other sites only,
+    which a site's pause does not stop, in a cluster as in one database.)"""
+    verb = "paused" if state == "paused" else "watching"
+    lines: list[str] = []
+    for here, shard in chain([(db, "")], _other_shards(db)):  # each shard open in its turn
+        sites = watch.sites_matching(here, site)
+        if sites:
+            watch.set_site_watch(here, sites, state)
+            there = f" in {shard}" + (" too" if lines else "") if shard else ""
+            lines.append(f"{verb} site {', '.join(sites)}{there}")
+    if not lines:
+        raise UnknownArticleError(f"no site {site} is tracked")
+    return lines
+
+
+def _other_shards(db: Database) -> Iterator[tuple[Database, str]]:
+    """The other shards of the cluster `db` is a shard of, each open while the caller uses it,
+    with its name; none outside a cluster."""
+    here = store.database_file(db)
+    if here is None:
+        return
+    for path in other_shard_files(here):
+        other = store.open_db(path)
+        try:
+            yield other, path.stem
+        finally:
+            other.close()
+
+
 def _source_copies(db: Database, row: store.Row) -> Iterator[tuple[Database, store.Row, str]]:
     """The source `row` of `db` in the other shards of its cluster: each shard's database (open
     while the caller uses it), its row of the source, and the shard's name. None outside a
     cluster. The source's articles on other domains moved to their own shards, each with a copy
     of the source (`store.move_articles`, `read_by`: the shard that reads it): there they are
     checked, so what is done to the source (its state, its tags) goes to every copy."""
-    here = store.database_file(db)
-    if here is None:
-        return
-    reader = row["read_by"] or here.stem
-    for path in other_shard_files(here):
-        other = store.open_db(path)
-        try:
-            copy = watch.source_by_url(other, row["url"])
-            if copy is not None and (copy["read_by"] or path.stem) == reader:
-                yield other, copy, path.stem
-        finally:
-            other.close()
+    reader = row["read_by"] or (store.database_file(db) or Path()).stem
+    for other, shard in _other_shards(db):
+        copy = watch.source_by_url(other, row["url"])
+        if copy is not None and (copy["read_by"] or shard) == reader:
+            yield other, copy, shard
 
 
 def _set_source_state(

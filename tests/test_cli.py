@@ -412,3 +412,34 @@ def test_the_progress_bar_counts_unchanged_pages_logged_at_debug(lines, counted)
     for line in lines:
         count_outcomes(line, outcomes)
     assert dict(outcomes) == counted
+
+
+# What a command loads: its own module, not every other command's (`OTHER_COMMANDS`).
+LOADED = """
+import sys
+from monitor.cli import cli
+cli.get_command(None, sys.argv[1])
+print(" ".join(sorted(m for m in sys.modules if m.startswith("monitor."))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "loads", "leaves"),
+    [
+        ("serve", "monitor.web.serve", ["monitor.archive.command", "monitor.cluster.commands"]),
+        ("backfill", "monitor.archive.command", ["monitor.web.serve", "monitor.cli.evidence"]),
+        ("pause", "monitor.cli.watchlist", ["monitor.archive.command", "monitor.web.serve"]),
+    ],
+)
+def test_a_command_loads_its_own_module_and_not_the_others(
+    command: str, loads: str, leaves: list[str]
+) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, command], capture_output=True, text=True, check=True
+    )
+    modules = done.stdout.split()
+    assert loads in modules
+    assert [m for m in leaves if m in modules] == []

@@ -479,6 +479,37 @@ def test_pausing_a_source_reaches_the_shards_its_articles_moved_to(
     assert _due(paths) == {"feed": 1, "stray": 1, "other": 1}
 
 
+@pytest.mark.parametrize(
+    ("where", "first_line"),
+    [
+        # from the feed's shard, which holds no article of the site
+        ("feed", "paused site www.example.com in "),
+        # from the site's own shard
+        ("stray", "paused site www.example.com"),
+        # from a third shard
+        ("other", "paused site www.example.com in "),
+    ],
+)
+def test_pausing_a_site_reaches_the_shard_that_holds_it_whichever_shard_is_named(
+    tmp_path: Path, where: str, first_line: str
+) -> None:
+    paths, _ = _moved_feed(tmp_path)
+    paused = redline("--db", str(paths[where]), "pause", "--site", "www.example.com")
+    assert paused.splitlines() == [first_line + ("" if where == "stray" else paths["stray"].stem)]
+    assert _due(paths) == {"feed": 1, "stray": 0, "other": 1}
+    redline("--db", str(paths[where]), "resume", "--site", "www.example.com")
+    assert _due(paths) == {"feed": 1, "stray": 1, "other": 1}
+
+
+def test_pausing_a_site_no_shard_holds_is_refused_in_one_line(tmp_path: Path) -> None:
+    paths, _ = _moved_feed(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["--db", str(paths["feed"]), "pause", "--site", "nowhere.example"]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["Error: no site nowhere.example is tracked"]
+
+
 def _tagged(paths: dict[str, Path], tag: str) -> dict[str, int]:
     """Per shard, how many articles carry `tag` (their own, or their source's)."""
     counts = {}

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from monitor import store
 from monitor.store.rounds import discovery_mark, discovery_report, next_check_due
+from monitor.web.datasette import desk as desk_module
 from monitor.web.serve import desk_writers, make_datasette
 from tests.conftest import rows
 from tests.test_serve import HOSTILE_URL, Newsroom, build_newsroom
@@ -116,6 +119,46 @@ def test_the_desk_shows_the_librarys_errors(desk: Desk, newsroom: Newsroom) -> N
     assert "a section source needs a match pattern" in desk.act("add", urls=FEED, kind="section")
     assert "no article a99" in desk.act("pause", ref="a99")
     assert len(listed(newsroom.path)) == 3  # nothing half-added
+
+
+def _dump(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as db:
+        return list(db.iterdump())
+
+
+@pytest.mark.parametrize(
+    ("action", "form", "done"),
+    [
+        # pause and purge: two writes, one transaction
+        ("remove", {"ref": "a1", "purge": "1", "confirm": "yes"}, "removed a1"),
+        # adding looks the host up, then writes in its own transaction
+        ("add", {"urls": A, "kind": "article"}, f"tracking: {A}"),
+        ("tag", {"ref": "a1", "tags": "budget"}, "tagged a1: budget"),
+    ],
+)
+def test_a_write_meeting_a_locked_database_is_a_503_to_retry_with_nothing_written(
+    desk: Desk,
+    newsroom: Newsroom,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+    form: dict[str, str],
+    done: str,
+) -> None:
+    monkeypatch.setattr(desk_module, "BUSY_TIMEOUT_MS", 50)  # not the minute a crawl would wait
+    before = _dump(newsroom.path)
+    holder = sqlite3.connect(newsroom.path)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+    try:
+        response = desk.post(f"/-/redline/desk/{action}", form)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == str(desk_module.RETRY_AFTER_S)
+    (line,) = response.text.strip().splitlines()
+    assert line.startswith("the database is busy with another write (database is locked)")
+    assert _dump(newsroom.path) == before  # nothing written
+    assert done in desk.act(action, **form)  # the same form works once the lock is free
 
 
 def test_purge_asks_first(desk: Desk, newsroom: Newsroom) -> None:

@@ -130,6 +130,42 @@ def page(h1: str, og_title: str, site: str = "") -> str:
     )
 
 
+@pytest.mark.parametrize(
+    ("declared", "affixes", "expected"),
+    [
+        # og:title and twitter:title cut at a quote the page left unescaped; <title> whole
+        (
+            ["Biden de", "Biden de", 'Biden de "incapacitado" | El Universal'],
+            ["El Universal"],
+            'Biden de "incapacitado"',
+        ),
+        (["It", "It's raining again"], ["El Universal"], "It's raining again"),
+        # ... without the name <title> adds, when the page does not say it is the site's
+        (["Biden de", 'Biden de "incapacitado" | El Universal'], [], 'Biden de "incapacitado"'),
+        # a longer title that does not go on with a quote mark is another title
+        (["Night trains", "Night trains return"], ["El Universal"], "Night trains"),
+    ],
+)
+def test_a_title_cut_at_an_unescaped_quote_is_read_whole(
+    declared: list[str], affixes: list[str], expected: str
+) -> None:
+    assert choose_headline([], declared, affixes) == expected
+
+
+def test_a_page_with_its_headline_quotes_unescaped_in_its_metadata_keeps_the_whole_headline() -> (
+    None
+):
+    headline = 'Senador republicano califica a Biden de "incapacitado"'
+    html = (
+        f"<html lang='es'><head><title>{headline}</title>"
+        f'<meta property="og:title" content="{headline}">'
+        f'<meta name="twitter:title" content="{headline}"></head><body>'
+        f"<h1><a href='/'><img alt='EL UNIVERSAL'></a></h1><article>{PARAGRAPHS}</article>"
+        "</body></html>"
+    )
+    assert extract_article(html).title == headline
+
+
 def test_the_extracted_title_is_the_visible_headline_without_the_site_name() -> None:
     article = extract_article(
         page("Night trains return", "Night trains return | Loopback Times", "Loopback Times")

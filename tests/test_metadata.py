@@ -3,6 +3,7 @@ them (`monitor.extract.metadata`); pages of our own, in several languages."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -117,6 +118,12 @@ OFFSETS = [
     ("2019-05-08T09:03:00", "2019-05-08T09:03"),
     ("2019-05-08 09:03", "2019-05-08T09:03"),
     ("2019-05-08T09:03:00+25:00", "2019-05-08T09:03"),  # no place is 25 hours off
+    # a time range a person wrote: its start, no offset (not −10:00)
+    ("2024-03-05 09:00-10:00", "2024-03-05T09:00"),
+    # a machine's value with a negative offset keeps it
+    ("2024-03-05T09:00-10:00", "2024-03-05T09:00-10:00"),
+    ("2024-03-05 09:00:00-05:00", "2024-03-05T09:00-05:00"),
+    ("2024-03-05 09:00-05:00", "2024-03-05T09:00-05:00"),  # no range ends before it starts
     ("2019-05-08", "2019-05-08"),
 ]
 
@@ -295,6 +302,12 @@ def test_a_modified_time_is_stored_with_the_offset_the_page_gives(tmp_path: Path
             "2021-03-03T14:05",
         ),
         (
+            "the first publication's moment, written with Z and without an offset",
+            "<span>2016-11-29T03:33:00Z</span>",
+            "<span>First published 2016-11-29 03:33</span>",
+            "",
+        ),
+        (
             "the only stamp is the first publication",
             "<span>November 29, 2016: 3:33 AM ET</span>",
             "<span>First published November 29, 2016: 3:33 AM ET</span>",
@@ -312,3 +325,20 @@ def test_a_page_that_says_when_it_was_first_published_shows_its_update_in_its_st
     where: str, header: str, footer: str, expected: str
 ) -> None:
     assert page_modified(tree(page(header=header, footer=footer))) == expected, where
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        # the Los Angeles Times writes its zone's name where ISO 8601 puts an offset
+        '<time itemprop="datePublished" datetime="2016-12-16T14:05:00PST">Dec. 16</time>',
+        '<meta property="article:modified_time" content="2016-12-16T14:05:00PDT">',
+    ],
+)
+def test_a_zone_s_name_in_a_machine_stamp_is_read_without_a_warning(stamp: str) -> None:
+    # htmldate hands it to dateutil, which warns that it reads the clock time alone
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        article = extract_article(page(head=stamp) if "<meta" in stamp else page(header=stamp))
+    assert [str(w.message) for w in caught if "tzname" in str(w.message)] == []
+    assert article.published.startswith("2016-12-16") or article.modified.startswith("2016-12-16")

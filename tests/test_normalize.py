@@ -36,6 +36,28 @@ from monitor.compare.normalize import (
         ("He said ``hello''.", 'He said "hello".'),
         ("the '90s and the players' union", "the '90s and the players' union"),
         ("a\u2019\u2019\u2019b", "a'''b"),
+        # a plural possessive closing a single quotation: the apostrophe, then the closing mark
+        ("\u2018the players\u2019\u2019 union", "'the players'' union"),
+        ("'the players'' union", "'the players'' union"),
+        (
+            "He said \u2018the players\u2019\u2019 union was right",
+            "He said 'the players'' union was right",
+        ),
+        # ... while two marks after an "s" close a double quotation two marks opened
+        ("\u2019\u2019the players\u2019\u2019 union", '"the players" union'),
+        ("``the players'' union", '"the players" union'),
+        ("\u201cthe players\u2019\u2019 union", '"the players" union'),
+        # ... and a single quotation inside it that has closed, or an elided decade, opens none
+        (
+            "\u2019\u2019It calls it \u2018chaos\u2019 and nobody listens\u2019\u2019 she said",
+            "\"It calls it 'chaos' and nobody listens\" she said",
+        ),
+        (
+            "''It calls it 'chaos,' and nobody listens''",
+            "\"It calls it 'chaos,' and nobody listens\"",
+        ),
+        ("''Rock 'n' roll is his'' he said", "\"Rock 'n' roll is his\" he said"),
+        ("''It was the music of the '80s'' he said", '"It was the music of the \'80s" he said'),
         # plain ASCII takes one pass: the backtick is an apostrophe all the same
         ("the `quote` and 100%", "the 'quote' and 100%"),
         # a full-width letter becomes ASCII in the first pass, a no-break space in the second

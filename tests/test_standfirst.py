@@ -28,6 +28,53 @@ def og(description: str) -> str:
     return f'<meta property="og:description" content="{description}">'
 
 
+TAGLINE = "Innovative ideas for libraries, free content and interesting finds from the web"
+
+
+def blog(identity: str, head: str = og(TAGLINE)) -> str:
+    """A blog page whose site header (logo and tagline) sits a few levels above the post."""
+    return (
+        f"<html><head>{head}</head><body><div class='container'><header class='row'>"
+        f"<div class='span12'><div class='identity'>{identity}</div></div></header>"
+        f"<div class='row'><div class='span8'><h1>Bridge reopens</h1>{BODY}</div></div>"
+        "</div></body></html>"
+    )
+
+
+LOGO = "<a href='https://blog.example/' class='logo'><img src='logo.png'></a>"
+TAGLINES = [  # the site's tagline beside its logo is no standfirst
+    # (what, page, the standfirst found)
+    ("a tagline beside a logo linking home", blog(f"{LOGO}<p>{TAGLINE}</p>"), None),
+    (
+        "beside the site's title linking home (rel=home)",
+        blog(f"<p class='site-title'><a href='/' rel='home'>Blog</a></p><p>{TAGLINE}</p>"),
+        None,
+    ),
+    (
+        "named a description beside the logo",
+        blog(f"{LOGO}<p class='site-description'>{TAGLINE}.</p>", head=""),
+        None,
+    ),
+    # breadcrumbs link home with words, not a logo: the dek beside them stays
+    (
+        "a dek beside breadcrumbs",
+        page(
+            "",
+            f"<nav><a href='/'>Home</a> › <a href='/city'>City</a></nav><p class='dek'>{DEK}</p>",
+        ),
+        DEK,
+    ),
+    # the logo of another site (a partner's) is no link home
+    (
+        "a dek beside a partner's logo",
+        page(
+            "", f"<a href='https://partner.example/x'><img src='p.png'></a><p class='dek'>{DEK}</p>"
+        ),
+        DEK,
+    ),
+]
+
+
 CASES = [
     # (what, page, the standfirst found)
     ("a block named for a standfirst", page("", f"<p class='standfirst'>{DEK}</p>"), DEK),
@@ -80,6 +127,7 @@ CASES = [
         None,
     ),
     ("the headline itself", page(og("Bridge reopens now and for good"), ""), None),
+    *TAGLINES,
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from monitor import store
 from monitor.cli import cli
-from monitor.crawl import STORAGE_ERROR_EXIT, run_crawl
+from monitor.crawl import STORAGE_ERROR_EXIT, STORAGE_ERROR_LINE, run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import NewerDatabaseError
 from tests.conftest import FAST, rows, track
@@ -99,6 +100,26 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_exit_3(small_disk: Path) 
 
 
 @pytest.mark.e2e
+def test_a_full_disk_at_the_rounds_start_stops_the_raw_crawl_with_one_reason_and_exit_3(
+    small_disk: Path,
+) -> None:
+    with DemoSite() as site:
+        db_path = _tracked_on(small_disk, site)
+        filler = _fill(small_disk, 0)  # not even room for SQLite's WAL index
+        result = run_crawl(
+            "check", db_path, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"}
+        )
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    (summary,) = [line for line in result.stdout.splitlines() if "the round stopped" in line]
+    assert f"cannot open database {db_path}" in summary, summary
+    # the daemon reads the same reason from the crawl log
+    assert STORAGE_ERROR_LINE.search(summary) is not None
+    filler.unlink()
+    _consistent(db_path)
+
+
+@pytest.mark.e2e
 def test_redline_check_reports_the_dropped_pages(small_disk: Path) -> None:
     with DemoSite() as site:
         db_path = _tracked_on(small_disk, site)
@@ -114,7 +135,7 @@ def test_redline_check_reports_the_dropped_pages(small_disk: Path) -> None:
 
 
 # A second round's pages, byte for byte the first's and sent without validators: each is "known"
-# (the check spider's examination in the writer thread records it there and then).
+# (the check spider hands it to the store's writer without waiting for it).
 KNOWN_PAGES = 30
 ROOM_FOR_A_FEW_CHECKS = 64 * 1024
 
@@ -147,6 +168,9 @@ def test_a_full_disk_in_a_round_of_known_pages_drops_each_page_once(small_disk: 
     filler.unlink()
     (unchanged,) = rows(db_path, "select count(*) as n from checks where outcome = 'unchanged'")
     assert unchanged["n"] + dropped <= KNOWN_PAGES
+    # a dropped page is not counted as checked: the round counts what the database holds
+    counted = re.search(r"(\d+) page\(s\) recorded", result.stdout)
+    assert (int(counted[1]) if counted else 0) == unchanged["n"]
     _consistent(db_path)
 
 

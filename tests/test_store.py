@@ -249,6 +249,26 @@ def test_write_transaction_leaves_the_connection_usable_after_a_rollback(db: Dat
     assert [a["url"] for a in store.all_articles(db)] == ["https://news.example/b"]
 
 
+def test_a_commit_sqlite_refuses_leaves_nothing_written_and_no_transaction_open(
+    db: Database,
+) -> None:
+    # SQLite keeps the transaction open when its COMMIT fails (a full disk, a deferred
+    # constraint): left so, every later write of the connection (Datasette's one write
+    # connection: the desk) would nest in it, never committed, holding the write lock.
+    db.execute("create table parent (id integer primary key)")
+    db.execute(
+        "create table child (parent integer references parent(id) deferrable initially deferred)"
+    )
+    with pytest.raises(sqlite3.IntegrityError), store.write_transaction(db):
+        store.track_article(db, "https://news.example/a", NOW)
+        db.execute("insert into child values (7)")  # no parent 7: refused at COMMIT
+    assert not db.conn.in_transaction
+    with store.write_transaction(db):
+        store.track_article(db, "https://news.example/b", NOW)
+    other = store.open_db(store.database_file(db))
+    assert [a["url"] for a in store.all_articles(other)] == ["https://news.example/b"]
+
+
 # --- versions ------------------------------------------------------------------------------
 def test_versions_are_numbered_from_one_per_article(db: Database) -> None:
     article, _ = store.track_article(db, "https://news.example/a", NOW)

@@ -183,6 +183,25 @@ def test_a_form_that_is_not_utf8_is_a_400_whatever_the_method(
     assert len(logged) == 1 and logged[0].getMessage().startswith(f"400 {method} /")
 
 
+MULTIPART = b'--b\r\nContent-Disposition: form-data; name="csrftoken"\r\n\r\nx\r\n--b--\r\n'
+
+
+@pytest.mark.parametrize("path", ["/", "/redline", "/redline/articles", "/-/redline/login"])
+@pytest.mark.parametrize("cookie", [{"cookie": "ds_csrftoken=x"}, {}])
+def test_a_multipart_form_outside_the_desk_is_a_415_with_one_line(
+    tmp_path: Path, path: str, cookie: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # with a cookie, asgi-csrf 0.11 would read it with python-multipart and fail (a 500)
+    newsroom = build_newsroom(tmp_path / "redline.db")
+    headers = {"content-type": "multipart/form-data; boundary=b"} | cookie
+    with caplog.at_level(logging.WARNING):
+        response = post(newsroom.path, path, MULTIPART, headers)
+    assert response.status_code == 415
+    assert response.text == "this address takes no multipart form\n"
+    logged = [r for r in caplog.records if r.name == errors.__name__]
+    assert len(logged) == 1 and logged[0].exc_info is None
+
+
 def test_a_script_s_good_write_is_done_and_redirected(tmp_path: Path) -> None:
     newsroom = build_newsroom(tmp_path / "redline.db")
     response = post(newsroom.path, "/-/redline/desk/pause", b"ref=a1&back=/", FORM | SCRIPT)

@@ -8,10 +8,9 @@ scrapy crawl check -a url=URL       one URL (tracked first if new)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -32,6 +31,9 @@ from monitor.fetch.urls import check_url
 from monitor.record.plan import headers_json
 from monitor.store import rendering
 from monitor.store.watch import watched_articles
+
+if TYPE_CHECKING:
+    from crawler.pipelines import StorePipeline
 
 # Statuses the spider wants to see itself rather than have Scrapy drop; 3xx are left out so that
 # redirects are still followed.
@@ -186,10 +188,11 @@ class CheckSpider(scrapy.Spider):
             db.close()
         self.logger.info("%s: its site is read in a browser from now on", url)
 
-    async def parse(self, response: Response) -> AsyncIterator[Any]:
-        # An asynchronous generator, not a coroutine: Scrapy runs a coroutine callback as a task
-        # of its own and converts its result twice (Deferred, Future), about a tenth of the
-        # reactor's time a page in an unchanged round; a generator's output it reads as it is.
+    def parse(self, response: Response) -> list[Any] | AsyncIterator[Any] | None:
+        # A plain function: the pages of most rounds (a 304, the last page read again) give
+        # Scrapy nothing to handle. Only when the store has no room for another page does it
+        # return an asynchronous generator that waits (Scrapy reads a generator's output as it
+        # is; a coroutine it would run as a task of its own and convert twice).
         render = response.meta.get("redline_render")
         pairs, last = _headers(response)
         item = PageItem(
@@ -207,28 +210,26 @@ class CheckSpider(scrapy.Spider):
             headers=headers_json(pairs),
             conditional=_sent_validator(response),
         )
-        # Most pages of most rounds are a 304 or the last page read again: recorded without
-        # travelling through Scrapy's item machinery (spider middlewares, item pipelines,
-        # signals, about a twentieth of the reactor's time a page), by the same pipeline.
+        # Most pages of most rounds are a 304 or the last page read again: handed to the store's
+        # writer without travelling through Scrapy's item machinery (spider middlewares, item
+        # pipelines, signals, about a twentieth of the reactor's time a page), and without
+        # waiting for the writer (the pipeline bounds the pages on their way).
         store = getattr(self.crawler, "redline_store", None)
         if response.status == 304 and store is not None:
-            await store.record_now(item)
-            return
+            return _record_later(store, item)
         if response.status == 200 and render is None:
-            examine = partial(examine_page, last_hash=response.meta.get("redline_last_hash", ""))
-            # Hashed (and, when not the last page, checked for a JavaScript shell) in the
-            # store's writer thread, not the reactor's; the hash goes on with the page.
-            found = await store.examine_and_record(item, examine) if store else examine(item.body)
-            if found.known and store is not None:
-                return
+            # Hashed here (hashlib releases the GIL: the writer records meanwhile); the hash goes
+            # on with the page.
+            found = examine_page(item.body, response.meta.get("redline_last_hash", ""))
             item.sha256 = found.sha256
+            if found.known and store is not None:
+                return _record_later(store, item)
             again = self._render_again(response, found.shell) if found.shell else None
             if again is not None:
-                yield again
-                return
+                return [again]
         elif render == "auto" and response.status == 200 and not javascript_shell(response.body):
             self._remember_browser_site(response)
-        yield item
+        return [item]
 
     def failed(self, failure: Failure) -> Any:
         request = failure.request  # type: ignore[attr-defined]
@@ -252,6 +253,21 @@ class CheckSpider(scrapy.Spider):
             requested_url=request.meta.get("redline_fetch_url", ""),
             database=request.meta.get("redline_db", ""),
         )
+
+
+def _record_later(store: StorePipeline, item: PageItem) -> AsyncIterator[Any] | None:
+    """Hand a known page to the store's writer; when the store has no room for it yet, an
+    asynchronous generator (yielding nothing) that hands it over once there is."""
+    if store.record_later(item):
+        return None
+    return _record_when_room(store, item)
+
+
+async def _record_when_room(store: StorePipeline, item: PageItem) -> AsyncIterator[Any]:
+    while not store.record_later(item):
+        await store.room()
+    return
+    yield  # an asynchronous generator that yields nothing
 
 
 def _sent_validator(response: Response) -> bool | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import logging
 import re
@@ -118,7 +119,37 @@ def _open_existing(ctx: click.Context) -> Any:
     return store.open_db(path)
 
 
-@click.group()
+# The commands other modules define, each imported when it is named (`redline serve` then loads
+# neither the cluster's commands nor the archive's) or when every command is listed (`--help`).
+OTHER_COMMANDS = {
+    "serve": "monitor.web.serve:serve_command",
+    "alerts": "monitor.cli.admin:alerts_command",
+    "config": "monitor.cli.admin:config_command",
+    "cluster": "monitor.cluster.commands:cluster_command",
+    "worker": "monitor.cluster.commands:worker_command",
+    "show": "monitor.cli.evidence:show_command",
+    "export": "monitor.cli.evidence:export_command",
+    "remove": "monitor.cli.watchlist:remove_command",
+    "pause": "monitor.cli.watchlist:pause_command",
+    "resume": "monitor.cli.watchlist:resume_command",
+    "backfill": "monitor.archive.command:backfill_command",
+}
+
+
+class CommandGroup(click.Group):
+    """`redline`'s group: its own commands, and those of `OTHER_COMMANDS` loaded on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *OTHER_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in OTHER_COMMANDS and cmd_name not in self.commands:
+            module, name = OTHER_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CommandGroup)
 @click.option(
     "--db",
     envvar="REDLINE_DB",
@@ -914,26 +945,6 @@ def demo(ctx: click.Context, port: int, serve: bool, next_edition_every: timedel
     if next_edition_every is not None:
         raise click.UsageError("--next-edition-every needs --serve")
     sys.exit(run_demo(ctx.obj["db"], port=port, console=_console()))
-
-
-from monitor.archive.command import backfill_command  # noqa: E402
-from monitor.cli.admin import alerts_command, config_command  # noqa: E402  (other modules)
-from monitor.cli.evidence import export_command, show_command  # noqa: E402
-from monitor.cli.watchlist import pause_command, remove_command, resume_command  # noqa: E402
-from monitor.cluster.commands import cluster_command, worker_command  # noqa: E402
-from monitor.web.serve import serve_command  # noqa: E402
-
-cli.add_command(serve_command)
-cli.add_command(alerts_command)
-cli.add_command(config_command)
-cli.add_command(cluster_command)
-cli.add_command(worker_command)
-cli.add_command(show_command)
-cli.add_command(export_command)
-cli.add_command(remove_command)
-cli.add_command(pause_command)
-cli.add_command(resume_command)
-cli.add_command(backfill_command)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -71,6 +72,15 @@ _CHAR_MAP = str.maketrans(
 # typewriter's or LaTeX's habit), read once the marks above are straight. Exactly two: three or
 # more marks in a row are left as they are, since no rule tells which two of them pair up.
 _TWO_SINGLE_MARKS = re.compile(r"(?<!')''(?!')")
+# A mark that opens a quotation: a single or double one (or two single ones) after a non-word
+# and before a word. What the last one before two closing marks was tells a plural possessive
+# closing a single quotation (‘the players’’ union: players’ + ’) from a double mark (’’…’’).
+# A single mark before a digit elides a decade ('80s): it opens nothing.
+_OPENING_MARK = re.compile(r"(?<![\w'])(''|'(?!\d)|\")(?=\w)")
+# A single mark that closes a quotation (or ends an elision, rock 'n' roll): alone, after a word
+# or its punctuation and before a non-word. A single quotation closed before two marks is not
+# the one they close (’’It calls it ‘chaos,’ and nobody listens’’).
+_CLOSING_MARK = re.compile(r"(?<=[\w.,;:!?])'(?![\w'])")
 # French spacing: an opening « after a space, an elided article (d'«) or at the start, a closing »
 # before a non-word.
 # German guillemets face inwards (»so«): the space before an opening » or after a closing « stays.
@@ -110,9 +120,30 @@ def normalize_text(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     if "''" in text:
-        text = _TWO_SINGLE_MARKS.sub('"', text)
+        text = _read_two_single_marks(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _read_two_single_marks(text: str) -> str:
+    """`text` with each pair of single marks read as one double mark ("), except after the "s" of
+    a plural possessive inside a quotation a single mark opened ('the players'' union): the
+    possessive's apostrophe, then the closing mark."""
+    openers = [(m.start(), m.group(1)) for m in _OPENING_MARK.finditer(text)]
+    starts = [start for start, _ in openers]
+    closers = [m.start() for m in _CLOSING_MARK.finditer(text)]
+
+    def read(marks: re.Match[str]) -> str:
+        at = marks.start()
+        if at and text[at - 1] in "sS":
+            last = bisect_left(starts, at) - 1
+            if last >= 0 and openers[last][1] == "'":
+                closed = bisect_left(closers, at) > bisect_left(closers, starts[last])
+                if not closed:
+                    return "''"
+        return '"'
+
+    return _TWO_SINGLE_MARKS.sub(read, text)
 
 
 @lru_cache(maxsize=8)

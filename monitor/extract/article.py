@@ -36,8 +36,13 @@ EXTRACTOR = "trafilatura"
 # taken from it, and the lead the second extractor has just before the body's first paragraph is
 # a body line (`monitor/extract/consensus.py`); 11: a line is the headline with a kicker or
 # suffix only when a mark sets those words off from it (a first paragraph quoting the headline,
-# »Headline«, sagte sie, or giving a time after it was dropped as the headline).
-EXTRACTION_REVISION = 11
+# »Headline«, sagte sie, or giving a time after it was dropped as the headline); 12: a declared
+# title cut at a quote the page left unescaped in an attribute is read whole from the title it
+# begins (`headline._uncut`); a time range after an ISO date ("2024-03-05 09:00-10:00") is its
+# start without an offset (was offset −10:00), and a first-publication stamp is the same moment
+# as another stamp written with "Z" (`metadata.restamped`); the site's tagline beside its logo is
+# no standfirst (`standfirst._beside_site_logo`).
+EXTRACTION_REVISION = 12
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

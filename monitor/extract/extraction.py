@@ -54,11 +54,13 @@ from __future__ import annotations
 import html
 import logging
 import re
+import warnings
 from bisect import bisect_left
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache, partial
-from typing import Any
+from functools import cache, partial, wraps
+from typing import Any, TypeVar, cast
 
 import htmldate
 import trafilatura
@@ -92,6 +94,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Fixed for every run: see the module docstring.
 _OPTIONS: dict[str, Any] = {
@@ -208,6 +211,27 @@ def _canonical_url(tree: HtmlElement) -> str:
 # ------------------------------------------------------------------ trafilatura runs
 
 
+# What dateutil says when htmldate (in `_metadata` and `_modified_date`) hands it
+# a stamp with a zone's name, "2016-12-16T14:05:00PST", without the `tzinfos` it has no way to
+# pass: dateutil then reads the clock time alone, which is what Redline keeps of a zone's name
+# anyway (no zone is ever guessed). Only that warning is silenced, around those calls.
+_ZONE_NAME_UNREAD = r"tzname \S+ identified but not understood"
+
+
+def _zone_names_unread(function: F) -> F:
+    """`function` with dateutil's warning of a zone's name it cannot read (`_ZONE_NAME_UNREAD`)
+    silenced while it runs."""
+
+    @wraps(function)
+    def quiet(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _ZONE_NAME_UNREAD, RuntimeWarning, r"dateutil\.")
+            return function(*args, **kwargs)
+
+    return cast(F, quiet)
+
+
+@_zone_names_unread
 def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
     """One trafilatura run on the tree (it works on a copy); None when it finds nothing or fails."""
     try:
@@ -238,6 +262,7 @@ def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, Any]:
     return meta, balanced_text, body
 
 
+@_zone_names_unread
 def _metadata(tree: HtmlElement, url: str | None) -> Any:
     """The fields of trafilatura's `extract_metadata` that extraction reads (title, author, date,
     and the URL the date search is given), found as that function finds them, in its order. The
@@ -496,6 +521,7 @@ def _join_chunks(tree: HtmlElement, groups: list[list[HtmlElement]]) -> HtmlElem
 DATE_SEARCH_CHARS = 300_000
 
 
+@_zone_names_unread
 def _modified_date(text: str, url: str | None) -> str:
     head = text[:DATE_SEARCH_CHARS]
     if head.startswith("http") and " " not in head:

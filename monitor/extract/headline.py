@@ -196,6 +196,28 @@ def _one_word_rewritten(heading: str, title: str) -> bool:
     return sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
+# The marks that end an HTML attribute: a title a page writes unescaped in one
+# (`content="… de "incapacitado""`) is cut at its first such mark once parsed.
+ATTRIBUTE_QUOTES = ('"', "'")
+
+
+def _uncut(titles: list[str]) -> list[str]:
+    """`titles` with each one cut at a quotation mark replaced by the declared title it begins
+    (og:title "Senador … califica a Biden de" → `<title>` "Senador … califica a Biden de
+    "incapacitado""): a page that leaves the quotes of its headline unescaped in an attribute
+    has it whole only in an element's text. Without a name that title adds after a separator
+    (`_without_site_name`), which the cut one had not."""
+    whole = []
+    for title in titles:
+        longer = (
+            bare
+            for bare in map(_without_site_name, titles)
+            if bare.startswith(title) and bare[len(title) :].lstrip().startswith(ATTRIBUTE_QUOTES)
+        )
+        whole.append(next(longer, title))
+    return whole
+
+
 def choose_headline(
     h1s: Iterable[str],
     declared: Iterable[str],
@@ -207,7 +229,7 @@ def choose_headline(
     `affixes` the site names to strip; `short_h1s` the visible `<h1>` too short to be
     plausible on their own."""
     affixes = tuple(affixes)
-    titles = [strip_site_affixes(t, affixes) for t in declared if t]
+    titles = _uncut([strip_site_affixes(t, affixes) for t in declared if t])
     headings = [strip_site_affixes(h, affixes) for h in h1s if h]
     # a site's name added after a separator is no word of the headline: it must not make a
     # second <h1> agree ("… obscurity? | The Daily Example" and "The Disappearance of …")
@@ -329,7 +351,7 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
         if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
             continue
         link = h1.find(".//a")
-        if link is not None and _links_home(link.get("href")):
+        if link is not None and links_home(link.get("href")):
             continue  # the site's name linking home
         text = " ".join(h1.text_content().split())
         if len(text.split()) >= min_words:
@@ -337,7 +359,7 @@ def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _links_home(href: str | None) -> bool:
+def links_home(href: str | None) -> bool:
     """Whether a link goes to a site's home page: "/", "./", "", "https://site.example/"."""
     if href is None or href.strip().startswith("#"):
         return False

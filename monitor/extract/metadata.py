@@ -160,7 +160,7 @@ def _offset(text: str) -> str:
     place uses: past ±14:00)."""
     iso = _ISO.search(text)
     zone = iso.group(6) if iso else None
-    if not zone:
+    if not zone or (iso and _range_end(iso)):
         return ""
     if zone == "Z":
         return "+00:00"
@@ -169,6 +169,20 @@ def _offset(text: str) -> str:
     if hours > 14 or minutes > 59:
         return ""
     return f"{zone[0]}{hours:02d}:{minutes:02d}"
+
+
+def _range_end(iso: re.Match[str]) -> bool:
+    """Whether what the ISO pattern read as a negative offset is the end of a time range a person
+    wrote ("2024-03-05 09:00-10:00"): a space before the time, no seconds, and a later clock
+    time after the dash. A machine's value ("…T09:00-10:00", "… 09:00:00-05:00") keeps it."""
+    zone = iso.group(6)
+    written = iso.group(0)
+    return (
+        written[10] == " "
+        and iso.end(5) == iso.start(6)
+        and re.fullmatch(r"-\d{2}:\d{2}", zone) is not None
+        and zone[1:] > f"{iso.group(4)}:{iso.group(5)}"
+    )
 
 
 def _day(text: str) -> str:
@@ -266,7 +280,7 @@ def restamped(tree: HtmlElement) -> str:
             stamps.append(parse_date(line))
     if not first:
         return ""
-    return next((stamp for stamp in stamps if stamp != first), "")
+    return next((stamp for stamp in stamps if not same_moment(stamp, first)), "")
 
 
 def update_line_date(line: str, published: str = "") -> str:

@@ -20,8 +20,11 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml.html import HtmlElement
+
+from monitor.extract.headline import links_home
 
 # Metadata sits in the head: only this much of a page is searched.
 SEARCH_BYTES = 64 * 1024
@@ -75,6 +78,13 @@ MIN_PREFIX_CHARS = 40
 MAX_COVERED_SHARE = 0.5
 # Levels above a block whose class or id can name it a standfirst (<div class="dek"><p>).
 NAME_LEVELS = 2
+# Levels above a block searched for the site's logo beside it (`_beside_site_logo`): a tagline
+# sits with the logo in one "identity" or "site-branding" box (1 level on the development pages).
+LOGO_LEVELS = 2
+_LOGO_NAME = re.compile(r"logo|brand|site-?title")
+# Words a site's branding box holds besides its tagline: the site's name, "Home", a menu toggle.
+# An article's header holds its headline, byline and date too.
+MAX_BRANDING_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,8 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
     for element, text, _ in sorted(reversed(candidates), key=lambda c: not c[2]):
         if element in levels or element in boxed or _holds_media(element):
             continue  # a container of the body's first paragraph, page furniture, lead media
+        if _beside_site_logo(element):
+            continue  # the site's tagline
         shared = next((levels[c] for c in element.iterancestors() if c in levels), None)
         if shared is None or shared >= MAX_LEVELS:
             continue
@@ -221,6 +233,29 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
             return None  # the body has it
         return Shown(text, at)
     return None
+
+
+def _beside_site_logo(element: HtmlElement) -> bool:
+    """A block sharing a small container (at most `LOGO_LEVELS` up, with at most
+    `MAX_BRANDING_WORDS` words besides the block's) with the site's logo, a link home holding a
+    picture or marked as one (`rel="home"`, a class or id naming a logo or brand), is the site's
+    tagline, whatever summary the page declares (a blog whose every page gives its tagline as
+    og:description). A text link home, as breadcrumbs have, does not count."""
+    own_words = len(element.text_content().split())
+    for container in islice(element.iterancestors(), LOGO_LEVELS):
+        if len(container.text_content().split()) - own_words > MAX_BRANDING_WORDS:
+            return False  # a larger part of the page (an article's header, its whole page)
+        for link in container.iter("a"):
+            if element in link.iterancestors() or not links_home(link.get("href")):
+                continue
+            names = f"{link.get('class') or ''} {link.get('id') or ''}".lower()
+            if (
+                "home" in (link.get("rel") or "").lower().split()
+                or _LOGO_NAME.search(names)
+                or next(link.iter("img", "svg", "picture"), None) is not None
+            ):
+                return True
+    return False
 
 
 def _holds_media(element: HtmlElement) -> bool:

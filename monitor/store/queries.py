@@ -57,6 +57,7 @@ __all__ = [
     "get_version_by_id",
     "host_naming",
     "insert_row",
+    "is_busy_error",
     "is_storage_error",
     "latest_extractor",
     "latest_head",
@@ -165,6 +166,15 @@ def is_storage_error(error: BaseException) -> bool:
     return isinstance(error, sqlite3.Error) and name.startswith(STORAGE_ERROR_CODES)
 
 
+def is_busy_error(error: BaseException) -> bool:
+    """True when `error` is SQLite's "database is locked": another writer held the write lock
+    past the busy timeout (a condition of the moment, not of the file)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return isinstance(error, sqlite3.OperationalError) and name.startswith(
+        ("SQLITE_BUSY", "SQLITE_LOCKED")
+    )
+
+
 def refuse_newer_schema(db: Database, path: Path) -> None:
     """NewerDatabaseError when the database holds a migration this code does not know: a newer
     Redline migrated it, and writing to it with this one could corrupt what it expects. Checked
@@ -189,10 +199,14 @@ def write_transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.conn.execute("COMMIT")
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        # SQLite may keep the transaction open when COMMIT itself fails (a full disk, a deferred
+        # constraint) or may have rolled it back already: end it either way, or every later
+        # write of this connection would nest in it, never committed.
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
         raise
-    db.conn.execute("COMMIT")
 
 
 def select_rows(db: Database, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import email.parser
 import email.policy
+import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, quote
@@ -27,6 +29,7 @@ from sqlite_utils import Database
 from monitor import store, watching
 from monitor.errors import (
     ConfigError,
+    DatabaseBusyError,
     InputFileError,
     InvalidURLError,
     RedlineError,
@@ -59,11 +62,17 @@ from monitor.web.datasette.errors import MAX_FORM_BYTES
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
 
+logger = logging.getLogger(__name__)
+
 
 # Lines of a write's outcome shown on the next page at most (they travel in a signed cookie).
 MESSAGE_LINES = 8
 # The chart's drawing, in SVG units: one row per site, one bar per day.
 BAR_WIDTH, BAR_GAP, ROW_HEIGHT, LABEL_WIDTH = 14, 3, 34, 180
+# A desk write refused because another writer held the database past the busy timeout: the
+# visitor is told to try again after this long (a check round holds the lock for milliseconds a
+# page, so a few seconds is enough unless something is stuck).
+RETRY_AFTER_S = 5
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "toml": "application/toml; charset=utf-8",
@@ -79,17 +88,32 @@ async def read(
     return await db.execute_fn(lambda conn: function(Database(conn, execute_plugins=False)))
 
 
-async def _write(datasette: Any, function: Callable[[Database], list[str]]) -> list[str]:
-    """`function` on Datasette's one write connection; a RedlineError comes back as a value
-    (Datasette would print any exception of a write to stderr)."""
+async def _write(
+    datasette: Any, function: Callable[[Database], list[str]], atomic: bool = True
+) -> list[str]:
+    """`function` on Datasette's one write connection, `atomic`ally in one transaction (all of
+    it is written, or none of it; else it opens its own); a RedlineError comes back as a value
+    (Datasette would print any exception of a write to stderr), SQLite's "database is locked" as
+    a DatabaseBusyError."""
     db = datasette.get_database(DATABASE)
 
     def run(conn: Any) -> list[str] | RedlineError:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        database = Database(conn, execute_plugins=False)
         try:
-            return function(Database(conn, execute_plugins=False))
+            if not atomic:
+                return function(database)
+            with store.write_transaction(database):
+                return function(database)
         except RedlineError as error:
             return error
+        except sqlite3.OperationalError as error:
+            if store.is_busy_error(error):
+                return DatabaseBusyError(
+                    f"the database is busy with another write ({error}); "
+                    f"try again in {RETRY_AFTER_S} s"
+                )
+            raise
 
     result = await db.execute_write_fn(run)
     if isinstance(result, RedlineError):
@@ -310,9 +334,15 @@ async def desk_action(datasette: Any, request: Any) -> Response:
     if function is None:
         raise NotFound(f"no desk action {action}")
     try:
-        lines = await _write(datasette, lambda db: function(db, form))
+        # Adding looks every host up first, then writes in one transaction of its own: the
+        # look-ups are not made holding the write lock.
+        atomic = action not in ("add", "import")
+        lines = await _write(datasette, lambda db: function(db, form), atomic)
         for line in _message_lines(lines):
             datasette.add_message(request, line, datasette.INFO)
+    except DatabaseBusyError as error:  # nothing was written: the same form works again later
+        logger.warning("503 POST %s: %s", request.path, error)
+        return Response.text(f"{error}\n", status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
     except RedlineError as error:
         if from_script(request):  # no page to show it on: the status and one line say it
             if isinstance(error, UnknownArticleError):

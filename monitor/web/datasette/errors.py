@@ -12,7 +12,8 @@ answered with a 500 page that carries no details.
 A form body is read whole by asgi-csrf, in front of every page, before any page sees it: one that
 is not UTF-8 text made its parsing raise outside Datasette's handler, a bare 500 with a
 traceback. `asgi_wrapper` reads such a body first (up to `MAX_FORM_BYTES`) and answers a body
-that is too large or not UTF-8 with one line and a 413 or 400.
+that is too large or not UTF-8 with one line and a 413 or 400, and a multipart form anywhere but
+the desk's writes with a 415 (`MULTIPART_TYPE`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
 from monitor.fetch.watch_list import MAX_LIST_BYTES
+from monitor.web.datasette.access import DESK_WRITES
 
 F = TypeVar("F", bound=Callable[..., Any])
 hookimpl = cast(Callable[[F], F], _hookimpl)  # datasette has no type hints
@@ -40,6 +42,10 @@ NOT_FOUND = "No page here: check the id or the address."
 # imported from the desk (`MAX_LIST_BYTES`) with its other fields.
 MAX_FORM_BYTES = MAX_LIST_BYTES + 64 * 1024
 FORM_TYPE = b"application/x-www-form-urlencoded"
+# Only the desk's writes take a multipart form (a watch list file); anywhere else asgi-csrf 0.11
+# would read it with python-multipart, whose parser no longer takes the `FileClass` it passes (a
+# 500 to any such request carrying a cookie): refused first, with one line and a 415.
+MULTIPART_TYPE = b"multipart/form-data"
 # The methods whose form asgi-csrf does not read (it reads every other method's, not only a POST's).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -110,7 +116,17 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
         async def read_forms(scope: Scope, receive: Receive, send: Send) -> None:
             headers = dict(scope.get("headers") or []) if scope.get("type") == "http" else {}
-            form = headers.get(b"content-type", b"").lower().startswith(FORM_TYPE)
+            content_type = headers.get(b"content-type", b"").lower()
+            form = content_type.startswith(FORM_TYPE)
+            if (
+                scope.get("method") not in SAFE_METHODS
+                and content_type.startswith(MULTIPART_TYPE)
+                and not str(scope.get("path", "")).startswith(DESK_WRITES)
+            ):
+                line = "this address takes no multipart form"
+                logger.warning("415 %s %s: %s", scope["method"], scope["path"], line)
+                await _answer(send, 415, line)
+                return
             if scope.get("method") in SAFE_METHODS or not form:
                 await app(scope, receive, send)
                 return
