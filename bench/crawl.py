@@ -23,7 +23,9 @@ ranges. Times are wall clock of the whole subprocess (Scrapy's start-up is in bo
 Scrapy's own `elapsed_time_seconds` (spider opened to closed). CPU and max RSS come from
 `os.wait4` on each child: its CPU includes that of the extraction worker processes it started
 (`REDLINE_EXTRACT_WORKERS`, one per core by default), which the bare spider does not have;
-"+workers MB" is the peak of the child's RSS plus its workers', polled. With `--base DIR`
+"+workers MB" is the peak of the child's RSS plus that of every process below it (its workers,
+and the zygote they fork from), polled: pages a forked worker shares with the zygote count in
+each, so a side with a zygote is overstated. With `--base DIR`
 (another checkout, e.g. `git worktree add ../wt-main main`), that checkout's Redline runs in
 every pair too, on its own database and from its own folder (its code, this Python): a before
 and after measured side by side under the same load. With `--profile`, a
@@ -113,7 +115,7 @@ def run_scrapy(
             if rss is not None:
                 samples.append((time.perf_counter() - started, rss))
                 if polls % 5 == 0:
-                    tree_peak = max(tree_peak, rss + sum(map(_rss_or_0, _children(child.pid))))
+                    tree_peak = max(tree_peak, rss + sum(map(_rss_or_0, _descendants(child.pid))))
             polls += 1
             time.sleep(0.02)
         wall = time.perf_counter() - started
@@ -153,9 +155,9 @@ def _rss_or_0(pid: int) -> float:
     return _rss_mb(pid) or 0.0
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is `pid`, from /proc/*/stat."""
-    found = []
+def _descendants(pid: int) -> list[int]:
+    """Processes below `pid` (its workers, and those a zygote forked), from /proc/*/stat."""
+    children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -164,8 +166,12 @@ def _children(pid: int) -> list[int]:
                 fields = stat.read().rsplit(")", 1)[-1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], list(children.get(pid, []))
+    while stack:
+        below = stack.pop()
+        found.append(below)
+        stack.extend(children.get(below, []))
     return found
 
 

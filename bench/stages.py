@@ -26,7 +26,7 @@ STAGES = (
     ("monitor.extract.extraction", "xml_safe"),
     ("monitor.extract.extraction", "_parse"),
     ("monitor.extract.extraction", "_split_chunks"),
-    ("monitor.extract.extraction", "_metadata_only"),
+    ("monitor.extract.extraction", "_metadata"),
     ("monitor.extract.headline", "page_headline"),
     ("monitor.extract.extraction", "_combine"),
     ("monitor.extract.extraction", "_with_second_opinion"),
@@ -68,13 +68,11 @@ class _Timers:
 
 
 def _run_label(options: dict[str, Any]) -> str:
-    if options.get("with_metadata"):
-        return "trafilatura balanced run (with metadata)"
     if options.get("favor_precision"):
         return "trafilatura precision run"
     if options.get("favor_recall"):
         return "trafilatura recall run"
-    return "trafilatura other run"
+    return "trafilatura balanced run (no metadata)"
 
 
 @contextmanager

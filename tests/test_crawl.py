@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -289,6 +290,35 @@ def test_a_round_of_unchanged_pages_starts_no_worker(site, db_path) -> None:
     crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
     again = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
     assert "'redline/extract_workers': 0" in again.stdout
+
+
+def test_a_round_leaves_no_extraction_process_running(site, db_path, monkeypatch) -> None:
+    """The workers, and the zygote they fork from, end with the round that started them."""
+    mark = f"{ROUND_MARK}={uuid.uuid4().hex}".encode()
+    monkeypatch.setenv(*mark.decode().split("="))  # inherited by every process of the round
+    track(db_path, site.article_urls())
+    pooled = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
+    assert "'redline/extract_workers': 2" in pooled.stdout
+    assert len(stored_versions(db_path)) == len(site.article_urls())
+    assert processes_with(mark) == []
+
+
+ROUND_MARK = "TEST_EXTRACTION_ROUND"
+
+
+def processes_with(variable: bytes) -> list[int]:
+    """The running processes (zombies have no environment) that have `variable` (NAME=value)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environment = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if variable in environment:
+            found.append(int(entry.name))
+    return found
 
 
 def test_a_page_slower_than_the_extraction_timeout_is_extraction_failed(site, db_path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -241,18 +242,22 @@ def test_extractor_version_names_trafilatura() -> None:
 # ------------------------------------------------------------------ corpus quality
 
 
-@pytest.mark.corpus
-def test_quality_on_article_extraction_benchmark_sample() -> None:
+def benchmark_ground_truth() -> tuple[Path, dict]:
+    """The article benchmark's folder and ground truth (the test skips without the corpus)."""
     from bench.corpus import CorpusMissing, corpus_dir
 
     AEB = "article-extraction-benchmark"
-
     try:
         root = corpus_dir(None, require=AEB) / AEB
     except CorpusMissing as error:
         pytest.skip(f"corpus not available: {error}")
     with open(root / "ground-truth.json", encoding="utf-8") as handle:
-        ground_truth = json.load(handle)
+        return root, json.load(handle)
+
+
+@pytest.mark.corpus
+def test_quality_on_article_extraction_benchmark_sample() -> None:
+    root, ground_truth = benchmark_ground_truth()
     ids = sorted(ground_truth)[::9][:20]  # 20 pages spread over the sorted ids
     counts = []
     for key in ids:
@@ -417,3 +422,40 @@ def test_the_precision_run_is_skipped_only_where_it_would_not_change_the_body() 
             skipped.append(name)
             assert _drop_title(_combine(balanced, ""), title) == full, name  # the same text
     assert len(skipped) >= 5  # the cheap path is the common one on these pages
+
+
+@pytest.mark.corpus
+def test_the_metadata_read_is_trafilaturas_own_on_real_pages() -> None:
+    """Extraction reads title, author and date as trafilatura's `extract_metadata` finds them,
+    without the fields it never reads: the same values on real pages (and on this module's)."""
+    from trafilatura.metadata import extract_metadata
+
+    from monitor.extract.extraction import _metadata
+
+    root, ground_truth = benchmark_ground_truth()
+    pages = [(news_page(), "https://gazette.example/news/harbour-bridge-closed")]
+    for key in sorted(ground_truth)[::12][:15]:
+        html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
+        pages.append((html, ground_truth[key].get("url")))
+    for html, url in pages:
+        page = parse_page(html)
+        assert page is not None
+        ours, theirs = _metadata(page.tree, url), extract_metadata(page.tree, url)
+        for field in ("title", "author", "date", "url"):
+            assert getattr(ours, field) == getattr(theirs, field), (url, field)
+
+
+def test_parsed_elements_have_lxml_htmls_classes() -> None:
+    """The parser's faster class lookup gives each element the class lxml.html gives it."""
+    from lxml import html as lxml_html
+
+    text = (
+        "<html><body><form><label>Name</label><input name=a><select></select>"
+        "<textarea></textarea></form><p>Text <b>bold</b></p></body></html>"
+    )
+    page = parse_page(text)
+    assert page is not None
+    lookup = lxml_html.HtmlElementClassLookup()
+    for node in page.tree.iter():
+        assert type(node) is lookup.lookup("element", None, None, node.tag), node.tag
+    assert isinstance(page.tree.find(".//form"), lxml_html.FormElement)

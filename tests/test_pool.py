@@ -138,6 +138,40 @@ def test_a_worker_that_died_while_idle_is_replaced_without_failing_a_page() -> N
         assert pool.started == 2
 
 
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().split(")")[-1].split()[1])
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_workers_fork_from_one_warm_zygote_that_exits_with_the_pool() -> None:
+    pages = demo_pages()
+    with ExtractionPool(2, timeout=60) as pool, ThreadPoolExecutor(2) as threads:
+        pooled = list(threads.map(pool.extract, pages, [URL] * len(pages)))
+        zygote = pool._zygote
+        assert zygote is not None and len(pool._idle) == 2
+        assert {_parent(worker.process.pid) for worker in pool._idle} == {zygote.process.pid}
+        workers = [worker.process.pid for worker in pool._idle]
+    assert pooled == [extract_article(page, url=URL) for page in pages]
+    # closed: the zygote has reaped its workers and been reaped (their CPU counts as ours)
+    assert zygote.process.returncode == 0
+    assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
+    page = demo_pages()[0]
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.extract(page, URL)
+        assert pool._zygote is not None
+        pool._zygote.process.kill()  # the OOM killer, say
+        (worker,) = pool._idle
+        worker.process.kill()  # the next page needs a new worker
+        worker.process.wait()
+        assert pool.extract(page, URL) == extract_article(page, url=URL)
+        assert pool.started == 2
+
+
 def test_a_worker_that_cannot_start_is_a_worker_start_error(monkeypatch) -> None:
     monkeypatch.setattr(
         pool_module, "WORKER_COMMAND", (sys.executable, "-c", "raise SystemExit(3)")

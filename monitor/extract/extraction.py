@@ -7,7 +7,8 @@ process-wide cache empties repeat extractions of the same page).
 
 How the body is built (each step measured with `python -m bench.extract`, see bench/):
 
-1. trafilatura runs in its balanced mode (with metadata). A `favor_precision` run (fast variant)
+1. trafilatura runs in its balanced mode, the metadata read beside it (`_metadata`: only the
+   fields extraction uses). A `favor_precision` run (fast variant)
    only decides where the article ends, and it runs only where it can change the body: on a
    body of one paragraph or none, and on a body of five paragraphs or more whose first or last
    paragraph (the headline left out) does not read as prose (`_needs_precision`; about half
@@ -153,11 +154,34 @@ def _max_file_size() -> int:
     return DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE", fallback=20_000_000)
 
 
-def _parse(text: str) -> HtmlElement | None:
-    from trafilatura.utils import load_html
+@cache
+def _load_html() -> Any:
+    """trafilatura's `load_html`, its parser given lxml's C-level class lookups in place of
+    lxml.html's Python one: the same classes (`HtmlElement`, and the form, input, select,
+    textarea and label elements' own), without a Python call for every element a run touches
+    (4 % of extraction's CPU on the article benchmark). Copies of its trees keep it."""
+    from lxml import etree
+    from lxml import html as lxml_html
+    from trafilatura.utils import HTML_PARSER, load_html
 
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    names = lookup.get_namespace(None)
+    for tag, element_class in lxml_html.HtmlElementClassLookup._default_element_classes.items():
+        names[tag] = element_class  # tags as the HTML parser gives them: lower case
+    HTML_PARSER.set_element_class_lookup(lookup)
+    return load_html
+
+
+def _parse(text: str) -> HtmlElement | None:
     try:
-        tree = load_html(text, _max_file_size())
+        tree = _load_html()(text, _max_file_size())
     except Exception as error:
         logger.warning("could not parse page: %s", error)
         return None
@@ -187,7 +211,7 @@ def _canonical_url(tree: HtmlElement) -> str:
 # ------------------------------------------------------------------ trafilatura runs
 
 
-# What dateutil says when htmldate (inside trafilatura's metadata, and `_modified_date`) hands it
+# What dateutil says when htmldate (in `_metadata` and `_modified_date`) hands it
 # a stamp with a zone's name, "2016-12-16T14:05:00PST", without the `tzinfos` it has no way to
 # pass: dateutil then reads the clock time alone, which is what Redline keeps of a zone's name
 # anyway (no zone is ever guessed). Only that warning is silenced, around those calls.
@@ -218,10 +242,16 @@ def _run(tree: HtmlElement, url: str | None, **options: Any) -> Any:
 
 
 def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, Any]:
-    """(balanced document with metadata, balanced text, the XML body the text comes from). When
-    the balanced run found one or two paragraphs, the recall run's text (and body) replaces it
-    if it is much longer."""
-    balanced = _run(tree, url, with_metadata=True)
+    """(the page's metadata, balanced text, the XML body the text comes from). When the balanced
+    run found one or two paragraphs, the recall run's text (and body) replaces it if it is much
+    longer. The metadata is None when reading it failed, which fails the balanced run too (as
+    it did when trafilatura read it within that run)."""
+    try:
+        meta = _metadata(tree, url)
+    except Exception as error:  # trafilatura and htmldate on malformed documents
+        logger.warning("extraction failed for %s: %s", url or "<page>", error)
+        return None, "", None
+    balanced = _run(tree, url or meta.url)
     balanced_text = (balanced.text or "") if balanced is not None else ""
     body = getattr(balanced, "body", None)
     if balanced_text and len(_lines(balanced_text)) <= RECALL_BODY_LINES:
@@ -229,7 +259,42 @@ def _runs(tree: HtmlElement, url: str | None) -> tuple[Any, str, Any]:
         recalled_text = (recalled.text or "") if recalled is not None else ""
         if len(recalled_text) > _MIN_RECALL_GAIN * len(balanced_text):
             balanced_text, body = recalled_text, getattr(recalled, "body", None)
-    return balanced, balanced_text, body
+    return meta, balanced_text, body
+
+
+@_zone_names_unread
+def _metadata(tree: HtmlElement, url: str | None) -> Any:
+    """The fields of trafilatura's `extract_metadata` that extraction reads (title, author, date,
+    and the URL the date search is given), found as that function finds them, in its order. The
+    site name, categories, tags and licence it also looks for are never read; they cost about a
+    tenth of a balanced run. `tests/test_extraction.py` checks these fields against
+    `extract_metadata` itself. Reads the tree without changing it."""
+    from trafilatura.metadata import (
+        examine_meta,
+        extract_author,
+        extract_meta_json,
+        extract_title,
+        extract_url,
+    )
+    from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    try:
+        meta = extract_meta_json(tree, meta)
+    except Exception as error:  # as extract_metadata: bugs in trafilatura's json_metadata.py
+        logger.debug("no JSON-LD metadata for %s: %s", url or "<page>", error)
+    if not meta.title:
+        meta.title = extract_title(tree)
+    if not meta.author:
+        meta.author = extract_author(tree)
+    if not meta.url:
+        meta.url = extract_url(tree, url)
+    dates = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
+    meta.date = htmldate.find_date(tree, **dates, url=meta.url)
+    meta.clean_and_trim()
+    return meta
 
 
 def _precise_text(tree: HtmlElement, url: str | None) -> str:
@@ -468,18 +533,6 @@ def _modified_date(text: str, url: str | None) -> str:
         return ""
 
 
-@_zone_names_unread
-def _metadata_only(tree: HtmlElement, url: str | None) -> Any:
-    """Title, author, date of a page that has no article text (trafilatura then returns nothing)."""
-    from trafilatura.metadata import extract_metadata
-
-    try:
-        return extract_metadata(deepcopy(tree), url)
-    except Exception as error:
-        logger.debug("no metadata for %s: %s", url or "<page>", error)
-        return None
-
-
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,31});")
 
 
@@ -529,7 +582,7 @@ def extract_article(
     text, tree = page.text, page.tree
     canonical_url = _canonical_url(tree)
 
-    doc, balanced_text, body = _runs(tree, url)
+    meta, balanced_text, body = _runs(tree, url)
     run_tree = tree
     if balanced_text:
         split = _split_chunks(tree, balanced_text)
@@ -543,10 +596,9 @@ def extract_article(
             if len(joined_balanced) > len(balanced_text) and len(old_keys & new_keys) >= 0.9 * len(
                 old_keys
             ):
-                doc, balanced_text, body = joined
+                meta, balanced_text, body = joined
                 run_tree = joined_tree
 
-    meta = doc if doc is not None else _metadata_only(tree, url)
     title = page_headline(tree, _field(getattr(meta, "title", None)))
     needed = _needs_precision(_lines(balanced_text), title)
     precise_text = _precise_text(run_tree, url) if needed else ""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterable
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -256,6 +257,24 @@ def choose_headline(
 
 
 def _json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """The page's JSON-LD objects (@graph members and list items included). Extraction asks
+    three times a page (headline, modified date, bylines): the last tree's are kept and given
+    again, so callers must not change them."""
+    global _last_json_ld
+    last = _last_json_ld
+    if last is not None and last[0]() is tree:
+        return last[1]
+    objects = _read_json_ld(tree)
+    _last_json_ld = (weakref.ref(tree), objects)
+    return objects
+
+
+# The last tree read by `_json_ld_objects` (held weakly: a page's tree is never kept) and its
+# objects.
+_last_json_ld: tuple[weakref.ref[HtmlElement], list[dict[str, Any]]] | None = None
+
+
+def _read_json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     scripts = tree.xpath('//script[@type="application/ld+json"]')[:MAX_JSON_LD_BLOCKS]
     for script in scripts:
