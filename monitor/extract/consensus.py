@@ -48,10 +48,10 @@ from monitor.extract.opinion import key
 from monitor.lexicon import (
     BYLINE_OPENER,
     DATE_LINE,
-    EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
     PROMO_LINE,
+    is_notice,
     is_site_line,
 )
 
@@ -291,9 +291,10 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
     promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), up to
     MAX_TAIL_SITE_CHARS. Inside the body such a line is a promotion only up to
     `roles.PROMO_MAX_CHARS` (a longer one may be a paragraph that opens with "Subscribe");
-    after the article's last paragraph it is the template's box. A correction note or a wire
-    credit stays, and so does a paywall's prompt (recording reads it); a body of TAIL_LINES
-    lines or fewer is left alone."""
+    after the article's last paragraph it is the template's box. A correction or update note
+    (`lexicon.is_notice`: "Update: ...", "Aktualisierung: ...") or a wire credit stays, and so
+    does a paywall's prompt (recording reads it); a body of TAIL_LINES lines or fewer is left
+    alone."""
     if len(lines) <= TAIL_LINES:
         return []
     return [
@@ -301,7 +302,7 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
         for index in range(len(lines) - TAIL_LINES, len(lines))
         if len(lines[index]) <= MAX_TAIL_SITE_CHARS
         and (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
-        and not EDGE_NOTICE.search(lines[index])
+        and not is_notice(lines[index])
         and not INTERSTITIAL_TEXT.search(lines[index])
     ]
 
