@@ -380,3 +380,60 @@ def test_refine_body_leaves_date_lines_out_but_never_empties_the_body() -> None:
     assert lines == PARAGRAPHS
     assert roles == ("prose",) * len(PARAGRAPHS)
     assert refine_body(["23.10.2018"], ("prose",), TITLE, [], _shown())[0] == ["23.10.2018"]
+
+
+# A chronology's headings that are only a date are the article's (review of revision 12): a date
+# corrected there ("3 March" -> "4 March") is an edit a reader is told about, not a page stamp.
+TIMELINE = [
+    (
+        "en",
+        "May 6, 2022",
+        "The council voted to close the bridge to lorries after the inspection found cracks.",
+    ),
+    (
+        "de",
+        "19. November 2021",
+        "Der Stadtrat beschloss, die Brücke für Lastwagen zu sperren, nachdem Risse gefunden wurden.",
+    ),
+    (
+        "es",
+        "12 de marzo de 2021",
+        "El ayuntamiento votó cerrar el puente a los camiones después de que la inspección "
+        "encontrara grietas.",
+    ),
+    (
+        "fr",
+        "3 mars 2026",
+        "Le conseil municipal a voté la fermeture du pont aux camions après la découverte de "
+        "fissures.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "date", "event"), TIMELINE)
+def test_a_chronologys_date_heading_stays_in_the_body(language: str, date: str, event: str) -> None:
+    entries = "".join(
+        f"<h3>{heading}</h3><p>{text}</p>"
+        for heading, text in ((date, event), *((f"{p[:40]}", p) for p in PARAGRAPHS[:2]))
+    )
+    html = (
+        f"<html lang='{language}'><head><title>{TITLE}</title></head><body><article>"
+        f"<h1>{TITLE}</h1><div class='article-body'>{entries}"
+        f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS[2:])}</div></article></body></html>"
+    )
+    article = extract_article(html)
+    lines = article.body.split("\n")
+    assert date in lines
+    assert article.roles[lines.index(date)] == "heading"
+
+
+def test_refine_body_keeps_a_date_heading_and_leaves_a_date_stamp_out() -> None:
+    lines, roles = refine_body(
+        ["23.10.2018", *PARAGRAPHS, "May 6, 2022", PARAGRAPHS[0]],
+        ("prose", *("prose",) * len(PARAGRAPHS), "heading", "prose"),
+        TITLE,
+        [],
+        _shown(),
+    )
+    assert lines == [*PARAGRAPHS, "May 6, 2022", PARAGRAPHS[0]]
+    assert roles[len(PARAGRAPHS)] == "heading"

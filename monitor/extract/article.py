@@ -46,7 +46,8 @@ EXTRACTOR = "trafilatura"
 # the lead nor a paragraph the second opinion adds comes from a bio, hatnote, slideshow,
 # testimonial, placeholder or call-to-action box, nor from a bare wrapper above a furniture box;
 # a lead that opens a block the page's markup left open is found, a line that is only a date is
-# left out (`monitor/extract/consensus.py`), and a line opening with a numbered figure label
+# left out unless it is a heading (`monitor/extract/consensus.py`), a note opening with its label
+# ("Update: ...") stays whatever follows it on its line (`lexicon.is_notice`), and a line opening with a numbered figure label
 # ("Abbildung 4: ...") is a caption.
 EXTRACTION_REVISION = 12
 

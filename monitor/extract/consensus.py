@@ -24,7 +24,8 @@ Rules applied to the finished body (after the second opinion and the standfirst)
    holding the site's words to its reader or opening with a promotional phrase is left out at
    any length (`site_lines_at_end`).
 4. **Date lines** (revision 12). A line that is only a date is the page's stamp, left out
-   (`is_date_line`).
+   (`is_date_line`); a heading that is only a date is a chronology's, and stays (a date
+   corrected there is the article's edit).
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a
 line among the body's first or last few that no other opinion (resiliparse, the precision run,
@@ -330,11 +331,16 @@ def refine_body(
     shown: Callable[[str], bool],
 ) -> tuple[list[str], tuple[str, ...]]:
     """The body lines and their roles without the headline lines, the lines that are only a
-    date and the site's words to its reader at the end, with the lead added."""
+    date (not a heading: a chronology's date) and the site's words to its reader at the end,
+    with the lead added."""
     dropped = (
         set(headline_lines(lines, title))
         | set(site_lines_at_end(lines))
-        | {index for index, line in enumerate(lines) if is_date_line(line)}
+        | {
+            index
+            for index, (line, role) in enumerate(zip(lines, roles, strict=True))
+            if role != "heading" and is_date_line(line)
+        }
     )
     kept = [
         (line, role)
