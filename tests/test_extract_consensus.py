@@ -437,3 +437,32 @@ def test_refine_body_keeps_a_date_heading_and_leaves_a_date_stamp_out() -> None:
     )
     assert lines == [*PARAGRAPHS, "May 6, 2022", PARAGRAPHS[0]]
     assert roles[len(PARAGRAPHS)] == "heading"
+
+
+# Article wrappers whose names hold a box's name as part of a topic (review of revision 12): a
+# WordPress post's tag and category classes ("tag-landslide", "category-bio") say what the
+# article is about, and "bio-science" is a subject; the lead and the paragraphs in them are read.
+TOPIC_WRAPPERS = [
+    "post-12 post type-post category-news tag-landslide",
+    "post-12 post type-post category-bio tag-research",
+    "post-12 post type-post tag-facebook-messenger",
+    "post-12 post type-post category-testimonials",
+    "article-body bio-science",
+]
+
+
+@pytest.mark.parametrize("wrapper", TOPIC_WRAPPERS)
+def test_a_lead_in_an_article_wrapper_named_for_its_topic_is_read(wrapper: str) -> None:
+    page = lxml.html.fromstring(
+        f'<html><body><div class="{wrapper}"><article><h1>{TITLE}</h1>'
+        f'<p class="lead">{LEAD}</p>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></div></body></html>"
+    )
+    assert shown_as_lead(page, key(LEAD))
+    # the boxes themselves stay boxes, wherever their name is written
+    box = lxml.html.fromstring(
+        f'<html><body><div class="{wrapper}"><article><h1>{TITLE}</h1>'
+        f'<div class="author-bio"><p>{LEAD}</p></div></article></div></body></html>'
+    )
+    assert not shown_as_lead(box, key(LEAD))

@@ -263,11 +263,10 @@ def _not_lead_container(container: HtmlElement, seen: dict[HtmlElement, str]) ->
     furniture no lead sits in (`_NOT_LEAD_NAME`)."""
     from monitor.extract.roles import _container_role
 
-    names = f"{container.get('class') or ''} {container.get('id') or ''}"
     return (
         container.tag == "a"
         or bool(_container_role(container, seen))
-        or bool(_NOT_LEAD_NAME.search(names))
+        or bool(_NOT_LEAD_NAME.search(opinion.box_names(container)))
     )
 
 
