@@ -448,6 +448,8 @@ TOPIC_WRAPPERS = [
     "post-12 post type-post tag-facebook-messenger",
     "post-12 post type-post category-testimonials",
     "article-body bio-science",
+    "article-body wow slideInUp",  # an animation's class (WOW.js, animate.css)
+    "article-body slide-up",
 ]
 
 

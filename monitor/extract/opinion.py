@@ -374,10 +374,12 @@ _FURNITURE_TAGS = frozenset({"figure", "figcaption", "aside", "nav", "footer", "
 # messenger prompt ("Chat with us in Facebook Messenger"), a slideshow's captions. Neither an
 # added paragraph nor a lead (`consensus.shown_as_lead`) comes from one.
 # A bio is the name's last part or a box of it ("short-bio", "eltdf-bio-text"), not a subject
-# ("bio-science").
+# ("bio-science"); a slide is a slideshow's ("swiper-slide", "slide-inner"), not an animation's
+# ("wow slideInUp", "slide-in": WOW.js and animate.css name a block's entrance so).
 BOX_NAMES = (
     r"\bbio(?![\w-])|\bbio-(?:box|text|card|info|wrap|block|content|container|inner|details?"
-    r"|desc)|hatnote|testimonial|placeholder|call-?to-?action|messenger|slide|carousel|swiper"
+    r"|desc)|hatnote|testimonial|placeholder|call-?to-?action|messenger|carousel|swiper"
+    r"|slide(?!-?(?:in|out)?-?(?:up|down|left|right)|-?(?:in|out)\b|-?toggle)"
 )
 # A post's tag and category classes (WordPress's "tag-landslide", "category-bio") name what the
 # article is about, not a box: left out of the names read for furniture (review of revision 12).
