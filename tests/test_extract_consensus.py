@@ -336,6 +336,30 @@ def test_site_lines_at_end(tail: list[str], dropped: list[int]) -> None:
     assert site_lines_at_end([*PARAGRAPHS, *tail]) == dropped
 
 
+# The article's last paragraph, longer than a promotion line, with the site's call written after
+# it in the same block (review of revision 12): the reporting is the article's, and an edit in
+# it must be seen, so the line stays.
+REPORTING_THEN_CALL = [
+    "The council will meet again on Friday to decide whether the ferry service the hauliers "
+    "asked for can run from the old quay, and the mayor said she expected a vote before the "
+    "summer holidays. Follow us on Twitter for the latest news.",
+    "Der Stadtrat will am Freitag entscheiden, ob die von den Spediteuren geforderte Fähre vom "
+    "alten Kai aus fahren kann, und die Bürgermeisterin rechnet mit einer Abstimmung vor den "
+    "Sommerferien. Folgen Sie uns auf Twitter.",
+    "Le conseil se réunira vendredi pour décider si le service de ferry demandé par les "
+    "transporteurs peut partir de l'ancien quai, et la maire s'attend à un vote avant les "
+    "vacances d'été. Suivez-nous sur Twitter.",
+    "El pleno decidirá el viernes si el servicio de ferri que pidieron los transportistas puede "
+    "salir del antiguo muelle, y la alcaldesa espera una votación antes de las vacaciones de "
+    "verano. Síguenos en Twitter.",
+]
+
+
+@pytest.mark.parametrize("line", REPORTING_THEN_CALL)
+def test_the_articles_last_paragraph_with_the_sites_call_after_it_stays(line: str) -> None:
+    assert site_lines_at_end([*PARAGRAPHS, line]) == []
+
+
 def test_site_lines_are_looked_for_only_at_the_end_of_a_long_enough_body() -> None:
     assert site_lines_at_end([FOLLOW, *PARAGRAPHS]) == []  # not among the last lines
     assert site_lines_at_end([PARAGRAPHS[0], FOLLOW]) == []  # a body of TAIL_LINES or fewer

@@ -291,7 +291,8 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
     promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), up to
     MAX_TAIL_SITE_CHARS. Inside the body such a line is a promotion only up to
     `roles.PROMO_MAX_CHARS` (a longer one may be a paragraph that opens with "Subscribe");
-    after the article's last paragraph it is the template's box. A correction or update note
+    after the article's last paragraph it is the template's box, when its first sentence holds
+    the site's words (`_site_words_open`). A correction or update note
     (`lexicon.is_notice`: "Update: ...", "Aktualisierung: ...") or a wire credit stays, and so
     does a paywall's prompt (recording reads it); a body of TAIL_LINES lines or fewer is left
     alone."""
@@ -301,10 +302,26 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
         index
         for index in range(len(lines) - TAIL_LINES, len(lines))
         if len(lines[index]) <= MAX_TAIL_SITE_CHARS
-        and (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
+        and (_site_words_open(lines[index]) or PROMO_LINE.match(lines[index]))
         and not is_notice(lines[index])
         and not INTERSTITIAL_TEXT.search(lines[index])
     ]
+
+
+def _site_words_open(line: str) -> bool:
+    """Whether the site's words to its reader are in the line, and in its first sentence when
+    the line is longer than a promotion line: the template's box opens with its call ("Follow
+    The Gazette on Twitter ..."), while the article's last paragraph may have the call written
+    after it in the same block ("The council meets again on Friday ... Follow us on Twitter.")."""
+    from monitor.extract.roles import PROMO_MAX_CHARS  # roles imports this module
+
+    if len(line) > PROMO_MAX_CHARS:
+        line = _SENTENCE_BREAK.split(line, maxsplit=1)[0]
+    return is_site_line(line)
+
+
+# Where a line's first sentence ends (a full stop, question or exclamation mark, then a space).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def is_date_line(line: str) -> bool:
