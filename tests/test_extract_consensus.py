@@ -417,7 +417,8 @@ TIMELINE = [
     (
         "de",
         "19. November 2021",
-        "Der Stadtrat beschloss, die Brücke für Lastwagen zu sperren, nachdem Risse gefunden wurden.",
+        "Der Stadtrat beschloss, die Brücke für Lastwagen zu sperren, nachdem Risse gefunden "
+        "wurden.",
     ),
     (
         "es",

@@ -391,6 +391,7 @@ def box_names(element: HtmlElement) -> str:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return _TOPIC_CLASS.sub("", names) if "-" in names else names
 
+
 # Any part of a class or id ("newsCaption", "PromoSmall", "RenderKeyPoints"): looser than the
 # line roles' names, because it only keeps a paragraph out of the body that trafilatura also
 # left out.
