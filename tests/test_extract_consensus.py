@@ -304,6 +304,11 @@ FOLGEN = (
     [
         ([FOLLOW], [len(PARAGRAPHS)]),
         ([SIGN_UP, "Reporting by Jane Roe; Editing by Sam Poe"], [len(PARAGRAPHS)]),
+        # two sentences that open like a promotion, without the site's own words
+        (
+            ["Get the latest updates right in your inbox. Subscribe to The Gazette's newsletters."],
+            [len(PARAGRAPHS)],
+        ),
         ([SUIVEZ], [len(PARAGRAPHS)]),
         ([FOLGEN], [len(PARAGRAPHS)]),
         # the article's own last words that mention following or subscribing stay
@@ -357,6 +362,20 @@ REPORTING_THEN_CALL = [
 
 @pytest.mark.parametrize("line", REPORTING_THEN_CALL)
 def test_the_articles_last_paragraph_with_the_sites_call_after_it_stays(line: str) -> None:
+    assert site_lines_at_end([*PARAGRAPHS, line]) == []
+
+
+# A sentence of the article's that only opens like a promotion, with none of the site's words,
+# stays at the body's end as it does inside the body (`extraction._left_out`).
+PROMO_OPENED_SENTENCES = [
+    "Read more about the inspection in the report the agency released on Tuesday.",
+    "Te recomendamos acudir al médico si los síntomas persisten más de tres días.",
+    "Auch interessant ist, dass der Landkreis die Kosten trägt, sagte der Sprecher.",
+]
+
+
+@pytest.mark.parametrize("line", PROMO_OPENED_SENTENCES)
+def test_a_sentence_that_opens_like_a_promotion_stays_at_the_end(line: str) -> None:
     assert site_lines_at_end([*PARAGRAPHS, line]) == []
 
 

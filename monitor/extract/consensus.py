@@ -302,7 +302,7 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
         index
         for index in range(len(lines) - TAIL_LINES, len(lines))
         if len(lines[index]) <= MAX_TAIL_SITE_CHARS
-        and (_site_words_open(lines[index]) or PROMO_LINE.match(lines[index]))
+        and (_site_words_open(lines[index]) or _promotion(lines[index]))
         and not is_notice(lines[index])
         and not INTERSTITIAL_TEXT.search(lines[index])
     ]
@@ -318,6 +318,21 @@ def _site_words_open(line: str) -> bool:
     if len(line) > PROMO_MAX_CHARS:
         line = _SENTENCE_BREAK.split(line, maxsplit=1)[0]
     return is_site_line(line)
+
+
+def _promotion(line: str) -> bool:
+    """Whether the line opens with a promotional phrase and is no sentence of the article's
+    that only opens like one ("Read more about the inspection in the report ...": a sentence
+    without the site's words, which inside the body stays too, `extraction._left_out`). Two
+    sentences that open so are the site's box ("Get the latest updates right in your inbox.
+    Subscribe to NJ.com's newsletters.")."""
+    from monitor.extract.extraction import _is_sentence  # extraction imports this module
+
+    if not PROMO_LINE.match(line):
+        return False
+    if not _is_sentence(line) or is_site_line(line):
+        return True
+    return any(PROMO_LINE.match(sentence) for sentence in _SENTENCE_BREAK.split(line)[1:])
 
 
 # Where a line's first sentence ends (a full stop, question or exclamation mark, then a space).
