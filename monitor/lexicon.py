@@ -339,6 +339,16 @@ EDGE_NOTICE = _lazy(
     r"|" + CREDIT_LINE,
     re.IGNORECASE,
 )
+
+
+def is_notice(line: str) -> bool:
+    """Whether a line is a correction or update notice or a wire credit (`EDGE_NOTICE`), or opens
+    with a note's label ("Update:", "Aktualisierung:", "Mise à jour :", `CORRECTION_NOTE`): the
+    article's words wherever they stand, also when the site's call to follow or subscribe comes
+    after them on the same line."""
+    return bool(EDGE_NOTICE.search(line) or CORRECTION_NOTE.search(line))
+
+
 CONSENT_NOTICE = _lazy(_alternation(CONSENT), re.IGNORECASE)
 FURNITURE_LINE = _lazy(FURNITURE, re.IGNORECASE | re.VERBOSE)
 NEWSLETTER_LINE = _lazy(r"^(?:" + NEWSLETTER + r")$", re.IGNORECASE | re.VERBOSE)

@@ -304,6 +304,11 @@ FOLGEN = (
     [
         ([FOLLOW], [len(PARAGRAPHS)]),
         ([SIGN_UP, "Reporting by Jane Roe; Editing by Sam Poe"], [len(PARAGRAPHS)]),
+        # two sentences that open like a promotion, without the site's own words
+        (
+            ["Get the latest updates right in your inbox. Subscribe to The Gazette's newsletters."],
+            [len(PARAGRAPHS)],
+        ),
         ([SUIVEZ], [len(PARAGRAPHS)]),
         ([FOLGEN], [len(PARAGRAPHS)]),
         # the article's own last words that mention following or subscribing stay
@@ -334,6 +339,44 @@ FOLGEN = (
 )
 def test_site_lines_at_end(tail: list[str], dropped: list[int]) -> None:
     assert site_lines_at_end([*PARAGRAPHS, *tail]) == dropped
+
+
+# The article's last paragraph, longer than a promotion line, with the site's call written after
+# it in the same block (review of revision 12): the reporting is the article's, and an edit in
+# it must be seen, so the line stays.
+REPORTING_THEN_CALL = [
+    "The council will meet again on Friday to decide whether the ferry service the hauliers "
+    "asked for can run from the old quay, and the mayor said she expected a vote before the "
+    "summer holidays. Follow us on Twitter for the latest news.",
+    "Der Stadtrat will am Freitag entscheiden, ob die von den Spediteuren geforderte Fähre vom "
+    "alten Kai aus fahren kann, und die Bürgermeisterin rechnet mit einer Abstimmung vor den "
+    "Sommerferien. Folgen Sie uns auf Twitter.",
+    "Le conseil se réunira vendredi pour décider si le service de ferry demandé par les "
+    "transporteurs peut partir de l'ancien quai, et la maire s'attend à un vote avant les "
+    "vacances d'été. Suivez-nous sur Twitter.",
+    "El pleno decidirá el viernes si el servicio de ferri que pidieron los transportistas puede "
+    "salir del antiguo muelle, y la alcaldesa espera una votación antes de las vacaciones de "
+    "verano. Síguenos en Twitter.",
+]
+
+
+@pytest.mark.parametrize("line", REPORTING_THEN_CALL)
+def test_the_articles_last_paragraph_with_the_sites_call_after_it_stays(line: str) -> None:
+    assert site_lines_at_end([*PARAGRAPHS, line]) == []
+
+
+# A sentence of the article's that only opens like a promotion, with none of the site's words,
+# stays at the body's end as it does inside the body (`extraction._left_out`).
+PROMO_OPENED_SENTENCES = [
+    "Read more about the inspection in the report the agency released on Tuesday.",
+    "Te recomendamos acudir al médico si los síntomas persisten más de tres días.",
+    "Auch interessant ist, dass der Landkreis die Kosten trägt, sagte der Sprecher.",
+]
+
+
+@pytest.mark.parametrize("line", PROMO_OPENED_SENTENCES)
+def test_a_sentence_that_opens_like_a_promotion_stays_at_the_end(line: str) -> None:
+    assert site_lines_at_end([*PARAGRAPHS, line]) == []
 
 
 def test_site_lines_are_looked_for_only_at_the_end_of_a_long_enough_body() -> None:
@@ -380,3 +423,92 @@ def test_refine_body_leaves_date_lines_out_but_never_empties_the_body() -> None:
     assert lines == PARAGRAPHS
     assert roles == ("prose",) * len(PARAGRAPHS)
     assert refine_body(["23.10.2018"], ("prose",), TITLE, [], _shown())[0] == ["23.10.2018"]
+
+
+# A chronology's headings that are only a date are the article's (review of revision 12): a date
+# corrected there ("3 March" -> "4 March") is an edit a reader is told about, not a page stamp.
+TIMELINE = [
+    (
+        "en",
+        "May 6, 2022",
+        "The council voted to close the bridge to lorries after the inspection found cracks.",
+    ),
+    (
+        "de",
+        "19. November 2021",
+        "Der Stadtrat beschloss, die Brücke für Lastwagen zu sperren, nachdem Risse gefunden "
+        "wurden.",
+    ),
+    (
+        "es",
+        "12 de marzo de 2021",
+        "El ayuntamiento votó cerrar el puente a los camiones después de que la inspección "
+        "encontrara grietas.",
+    ),
+    (
+        "fr",
+        "3 mars 2026",
+        "Le conseil municipal a voté la fermeture du pont aux camions après la découverte de "
+        "fissures.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "date", "event"), TIMELINE)
+def test_a_chronologys_date_heading_stays_in_the_body(language: str, date: str, event: str) -> None:
+    entries = "".join(
+        f"<h3>{heading}</h3><p>{text}</p>"
+        for heading, text in ((date, event), *((f"{p[:40]}", p) for p in PARAGRAPHS[:2]))
+    )
+    html = (
+        f"<html lang='{language}'><head><title>{TITLE}</title></head><body><article>"
+        f"<h1>{TITLE}</h1><div class='article-body'>{entries}"
+        f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS[2:])}</div></article></body></html>"
+    )
+    article = extract_article(html)
+    lines = article.body.split("\n")
+    assert date in lines
+    assert article.roles[lines.index(date)] == "heading"
+
+
+def test_refine_body_keeps_a_date_heading_and_leaves_a_date_stamp_out() -> None:
+    lines, roles = refine_body(
+        ["23.10.2018", *PARAGRAPHS, "May 6, 2022", PARAGRAPHS[0]],
+        ("prose", *("prose",) * len(PARAGRAPHS), "heading", "prose"),
+        TITLE,
+        [],
+        _shown(),
+    )
+    assert lines == [*PARAGRAPHS, "May 6, 2022", PARAGRAPHS[0]]
+    assert roles[len(PARAGRAPHS)] == "heading"
+
+
+# Article wrappers whose names hold a box's name as part of a topic (review of revision 12): a
+# WordPress post's tag and category classes ("tag-landslide", "category-bio") say what the
+# article is about, and "bio-science" is a subject; the lead and the paragraphs in them are read.
+TOPIC_WRAPPERS = [
+    "post-12 post type-post category-news tag-landslide",
+    "post-12 post type-post category-bio tag-research",
+    "post-12 post type-post tag-facebook-messenger",
+    "post-12 post type-post category-testimonials",
+    "article-body bio-science",
+    "article-body wow slideInUp",  # an animation's class (WOW.js, animate.css)
+    "article-body slide-up",
+]
+
+
+@pytest.mark.parametrize("wrapper", TOPIC_WRAPPERS)
+def test_a_lead_in_an_article_wrapper_named_for_its_topic_is_read(wrapper: str) -> None:
+    page = lxml.html.fromstring(
+        f'<html><body><div class="{wrapper}"><article><h1>{TITLE}</h1>'
+        f'<p class="lead">{LEAD}</p>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></div></body></html>"
+    )
+    assert shown_as_lead(page, key(LEAD))
+    # the boxes themselves stay boxes, wherever their name is written
+    box = lxml.html.fromstring(
+        f'<html><body><div class="{wrapper}"><article><h1>{TITLE}</h1>'
+        f'<div class="author-bio"><p>{LEAD}</p></div></article></div></body></html>'
+    )
+    assert not shown_as_lead(box, key(LEAD))

@@ -188,6 +188,16 @@ def test_merge_adds_at_most_its_share_of_the_body() -> None:
         ("wrapped above a bio", '<div><div><div class="author-text"><p>{}</p></div></div></div>'),
         ("wrapped above a caption", '<div class="wrap"><figure><p>{}</p></figure></div>'),
         ("a paragraph of its own", '<div class="text"><div><p>{}</p></div></div>'),
+        # a topic is no box: a post's tag or category class, a subject (review of revision 12)
+        ("a paragraph of its own", '<div class="post tag-landslide"><p>{}</p></div>'),
+        ("a paragraph of its own", '<div class="post category-bio"><p>{}</p></div>'),
+        ("a paragraph of its own", '<div class="post tag-whatsapp-messenger"><p>{}</p></div>'),
+        ("a paragraph of its own", '<div class="article-body bio-science"><p>{}</p></div>'),
+        ("in an author's bio", '<div class="post tag-landslide"><div class="bio">{}</div></div>'),
+        # an animation's class (WOW.js, animate.css) is no slideshow
+        ("a paragraph of its own", '<div class="wow slideInUp"><p>{}</p></div>'),
+        ("a paragraph of its own", '<div class="text slide-in"><div><p>{}</p></div></div>'),
+        ("in a slideshow", '<div class="slide-inner"><p>{}</p></div>'),
     ],
 )
 def test_a_paragraph_is_added_only_where_the_page_writes_it_as_a_block(case: str, box: str) -> None:

@@ -459,3 +459,48 @@ def test_a_page_that_is_all_promotion_keeps_its_lines() -> None:
         + "</article></main></body></html>"
     )
     assert extract_article(html).body.split("\n") == lines
+
+
+# An update or a correction note the site's template followed with its call to follow or
+# subscribe, at the body's end (review of revision 12): the note is the article's, whatever the
+# label ("Update:", "Aktualisierung:", "Mise à jour :") and whether the line is short (a
+# promotion line) or long (the site's words at the body's end).
+_CALL = {
+    "en": "Follow us on Twitter for the latest news.",
+    "de": "Folgen Sie uns auf Twitter.",
+    "fr": "Suivez-nous sur Twitter.",
+    "es": "Síguenos en Twitter.",
+    "pt": "Siga-nos no Twitter.",
+    "it": "Seguici su Twitter.",
+}
+_LONG = (
+    " The road stays closed to lorries until the repairs to the bridge's eastern pillar are"
+    " finished, which the council expects by the end of the month, and buses take the old"
+    " road through the village in the meantime, the council said in a statement on Monday."
+)
+UPDATE_NOTES = [
+    ("en", "Update: Police reopened the road on Monday evening."),
+    ("en", "Update (5 p.m.): Police reopened the road on Monday evening."),
+    ("en", "Clarification: the road was closed by the council, not the police."),
+    ("de", "Aktualisierung: Die Polizei hat die Straße am Montagabend wieder freigegeben."),
+    ("de", "Transparenzhinweis: Die Straße wurde vom Landkreis gesperrt, nicht von der Stadt."),
+    ("fr", "Mise à jour : la police a rouvert la route lundi soir."),
+    ("fr", "Précision : la route a été fermée par le département, pas par la ville."),
+    ("es", "Actualización: la policía reabrió la carretera el lunes por la noche."),
+    ("es", "Aclaración: la carretera la cerró el ayuntamiento, no la policía."),
+    ("pt", "Atualização: a polícia reabriu a estrada na segunda-feira à noite."),
+    ("pt", "Esclarecimento: a estrada foi fechada pela prefeitura, não pela polícia."),
+    ("it", "Aggiornamento: la polizia ha riaperto la strada lunedì sera."),
+    ("it", "Precisazione: la strada è stata chiusa dal comune, non dalla polizia."),
+]
+
+
+@pytest.mark.parametrize("long", [False, True], ids=["short", "long"])
+@pytest.mark.parametrize(("language", "note"), UPDATE_NOTES)
+def test_an_update_note_before_the_sites_call_stays_at_the_end(
+    language: str, note: str, long: bool
+) -> None:
+    line = f"{note}{_LONG if long else ''} {_CALL[language]}"
+    prose = PROSE.get(language, PROSE["en"])
+    html = page(language if language in PROSE else "en", f"<p>{line}</p>", where=len(prose))
+    assert extract_article(html).body.split("\n") == [*prose, line]

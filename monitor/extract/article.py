@@ -41,13 +41,15 @@ EXTRACTOR = "trafilatura"
 # begins (`headline._uncut`); a time range after an ISO date ("2024-03-05 09:00-10:00") is its
 # start without an offset (was offset −10:00), and a first-publication stamp is the same moment
 # as another stamp written with "Z" (`metadata.restamped`); the site's tagline beside its logo is
-# no standfirst (`standfirst._beside_site_logo`); the site's
-# words to its reader among the body's last three lines are left out at any length, and neither
-# the lead nor a paragraph the second opinion adds comes from a bio, hatnote, slideshow,
-# testimonial, placeholder or call-to-action box, nor from a bare wrapper above a furniture box;
-# a lead that opens a block the page's markup left open is found, a line that is only a date is
-# left out (`monitor/extract/consensus.py`), and a line opening with a numbered figure label
-# ("Abbildung 4: ...") is a caption.
+# no standfirst (`standfirst._beside_site_logo`); the site's words to its reader among the
+# body's last three lines are left out at any length (a line longer than a promotion line when
+# its first sentence holds them), and neither the lead nor a paragraph the second opinion adds
+# comes from a bio, hatnote, slideshow, testimonial, placeholder or call-to-action box (a post's
+# tag and category classes and an animation's are no box), nor from a bare wrapper above a
+# furniture box; a lead that opens a block the page's markup left open is found, a line that is
+# only a date is left out unless it is a heading (`monitor/extract/consensus.py`), a note opening
+# with its label ("Update: ...") stays whatever follows it on its line (`lexicon.is_notice`),
+# and a line opening with a numbered figure label ("Abbildung 4: ...") is a caption.
 EXTRACTION_REVISION = 12
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

@@ -24,7 +24,8 @@ Rules applied to the finished body (after the second opinion and the standfirst)
    holding the site's words to its reader or opening with a promotional phrase is left out at
    any length (`site_lines_at_end`).
 4. **Date lines** (revision 12). A line that is only a date is the page's stamp, left out
-   (`is_date_line`).
+   (`is_date_line`); a heading that is only a date is a chronology's, and stays (a date
+   corrected there is the article's edit).
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a
 line among the body's first or last few that no other opinion (resiliparse, the precision run,
@@ -48,10 +49,10 @@ from monitor.extract.opinion import key
 from monitor.lexicon import (
     BYLINE_OPENER,
     DATE_LINE,
-    EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
     PROMO_LINE,
+    is_notice,
     is_site_line,
 )
 
@@ -262,11 +263,10 @@ def _not_lead_container(container: HtmlElement, seen: dict[HtmlElement, str]) ->
     furniture no lead sits in (`_NOT_LEAD_NAME`)."""
     from monitor.extract.roles import _container_role
 
-    names = f"{container.get('class') or ''} {container.get('id') or ''}"
     return (
         container.tag == "a"
         or bool(_container_role(container, seen))
-        or bool(_NOT_LEAD_NAME.search(names))
+        or bool(_NOT_LEAD_NAME.search(opinion.box_names(container)))
     )
 
 
@@ -291,19 +291,52 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
     promotional phrase (`lexicon.PROMO`: "Get the latest updates ... Subscribe to ..."), up to
     MAX_TAIL_SITE_CHARS. Inside the body such a line is a promotion only up to
     `roles.PROMO_MAX_CHARS` (a longer one may be a paragraph that opens with "Subscribe");
-    after the article's last paragraph it is the template's box. A correction note or a wire
-    credit stays, and so does a paywall's prompt (recording reads it); a body of TAIL_LINES
-    lines or fewer is left alone."""
+    after the article's last paragraph it is the template's box, when its first sentence holds
+    the site's words (`_site_words_open`). A correction or update note
+    (`lexicon.is_notice`: "Update: ...", "Aktualisierung: ...") or a wire credit stays, and so
+    does a paywall's prompt (recording reads it); a body of TAIL_LINES lines or fewer is left
+    alone."""
     if len(lines) <= TAIL_LINES:
         return []
     return [
         index
         for index in range(len(lines) - TAIL_LINES, len(lines))
         if len(lines[index]) <= MAX_TAIL_SITE_CHARS
-        and (is_site_line(lines[index]) or PROMO_LINE.match(lines[index]))
-        and not EDGE_NOTICE.search(lines[index])
+        and (_site_words_open(lines[index]) or _promotion(lines[index]))
+        and not is_notice(lines[index])
         and not INTERSTITIAL_TEXT.search(lines[index])
     ]
+
+
+def _site_words_open(line: str) -> bool:
+    """Whether the site's words to its reader are in the line, and in its first sentence when
+    the line is longer than a promotion line: the template's box opens with its call ("Follow
+    The Gazette on Twitter ..."), while the article's last paragraph may have the call written
+    after it in the same block ("The council meets again on Friday ... Follow us on Twitter.")."""
+    from monitor.extract.roles import PROMO_MAX_CHARS  # roles imports this module
+
+    if len(line) > PROMO_MAX_CHARS:
+        line = _SENTENCE_BREAK.split(line, maxsplit=1)[0]
+    return is_site_line(line)
+
+
+def _promotion(line: str) -> bool:
+    """Whether the line opens with a promotional phrase and is no sentence of the article's
+    that only opens like one ("Read more about the inspection in the report ...": a sentence
+    without the site's words, which inside the body stays too, `extraction._left_out`). Two
+    sentences that open so are the site's box ("Get the latest updates right in your inbox.
+    Subscribe to NJ.com's newsletters.")."""
+    from monitor.extract.extraction import _is_sentence  # extraction imports this module
+
+    if not PROMO_LINE.match(line):
+        return False
+    if not _is_sentence(line) or is_site_line(line):
+        return True
+    return any(PROMO_LINE.match(sentence) for sentence in _SENTENCE_BREAK.split(line)[1:])
+
+
+# Where a line's first sentence ends (a full stop, question or exclamation mark, then a space).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def is_date_line(line: str) -> bool:
@@ -329,11 +362,16 @@ def refine_body(
     shown: Callable[[str], bool],
 ) -> tuple[list[str], tuple[str, ...]]:
     """The body lines and their roles without the headline lines, the lines that are only a
-    date and the site's words to its reader at the end, with the lead added."""
+    date (not a heading: a chronology's date) and the site's words to its reader at the end,
+    with the lead added."""
     dropped = (
         set(headline_lines(lines, title))
         | set(site_lines_at_end(lines))
-        | {index for index, line in enumerate(lines) if is_date_line(line)}
+        | {
+            index
+            for index, (line, role) in enumerate(zip(lines, roles, strict=True))
+            if role != "heading" and is_date_line(line)
+        }
     )
     kept = [
         (line, role)

@@ -78,6 +78,7 @@ from monitor.lexicon import (
     LIST_MARKER,
     PROMO_LINE,
     SEE_ALSO_LINE,
+    is_notice,
     is_site_line,
 )
 
@@ -695,7 +696,7 @@ def _left_out(line: str, role: str) -> bool:
     line is left out when it reads as a teaser."""
     if role != "link_dense" and role not in LEFT_OUT_ROLES:
         return False  # most lines: prose, headings, list items (the searches below are costly)
-    if EDGE_NOTICE.search(line) or INTERSTITIAL_TEXT.search(line):
+    if is_notice(line) or INTERSTITIAL_TEXT.search(line):
         return False  # a notice is the article's; a paywall's words tell recording what it is
     if role == "link_dense":
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
