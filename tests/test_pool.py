@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -170,6 +171,57 @@ def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
         worker.process.wait()
         assert pool.extract(page, URL) == extract_article(page, url=URL)
         assert pool.started == 2
+
+
+def _zygotes_of(pid: int) -> list[int]:
+    """The extraction zygotes `pid` has started that are still running."""
+    children = (
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()  # children of any of its threads
+        for child in _read(task / "children").split()
+    )
+    return [
+        child
+        for child in children
+        if pool_module.ZYGOTE_FLAG.encode() in _read(Path(f"/proc/{child}/cmdline")).encode()
+        and _alive(child)
+    ]
+
+
+def _read(path: Path) -> str:
+    """A /proc file's text; empty when its process or thread is gone."""
+    try:
+        return path.read_bytes().decode(errors="replace")
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_pool_killed_while_its_zygote_starts_fails_the_page_and_starts_no_other() -> None:
+    """close(kill=True) fails the pages in hand at once, a page whose worker is still starting
+    (its zygote warming up) included: no zygote is started, nor page extracted, after it."""
+    pool = ExtractionPool(1, timeout=60)
+    outcome: list[object] = []
+
+    def extract() -> None:
+        try:
+            outcome.append(pool.extract(demo_pages()[0], URL))
+        except ExtractionError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=extract)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not _zygotes_of(os.getpid()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert _zygotes_of(os.getpid()), "no zygote started"
+    pool.close(kill=True)
+    thread.join(60)
+    assert not thread.is_alive()
+    (result,) = outcome
+    assert isinstance(result, ExtractionError) and not isinstance(result, WorkerStartError)
+    assert _zygotes_of(os.getpid()) == []
+    assert pool._zygote is None
 
 
 def test_a_worker_that_cannot_start_is_a_worker_start_error(monkeypatch) -> None:

@@ -419,9 +419,11 @@ class ExtractionPool:
         self._count = 0  # slots taken: workers idle, busy or starting
         self._free = threading.Condition()
         self._closed = False
+        self._killed = False  # closed with kill: pages in hand, or whose worker starts, fail
         self.started = 0  # workers started over the pool's life (replacements included)
         self._zygote: _Zygote | None = None  # started with the first worker
         self._zygote_lock = threading.Lock()
+        self._warming: _Zygote | None = None  # a zygote started, not yet ready
 
     def extract(self, body: bytes, url: str, content_type: str = "") -> Article:
         value = self._extract(("extract", body, url, content_type))
@@ -491,6 +493,7 @@ class ExtractionPool:
         `kill` (their pages then fail with an `ExtractionError`)."""
         with self._free:
             self._closed = True
+            self._killed = self._killed or kill
             idle, self._idle = self._idle, []
             self._count -= len(idle)
             busy = list(self._busy) if kill else []
@@ -499,6 +502,9 @@ class ExtractionPool:
             worker.stop()
         for worker in busy:
             worker.process.kill()
+        warming = self._warming if kill else None
+        if warming is not None:  # its page fails at once, not once the zygote is ready
+            warming.process.kill()
         with self._free:
             done = kill or self._count == 0
         if done:  # else the last busy worker stops it (`_release`)
@@ -530,7 +536,7 @@ class ExtractionPool:
                 self._free.wait()
         try:
             worker = self._new_worker()
-        except WorkerStartError:
+        except ExtractionError:  # WorkerStartError, or the pool killed meanwhile
             self._release(None, lost=True)
             raise
         except OSError as error:
@@ -542,8 +548,12 @@ class ExtractionPool:
             self._release(None, lost=True)
             raise
         with self._free:
-            self._busy.add(worker)
-        return worker
+            if not self._killed:
+                self._busy.add(worker)
+                return worker
+        worker.stop(kill=True)  # started as the pool was killed
+        self._release(worker, lost=True)
+        raise ExtractionError("the extraction pool is closed")
 
     def _release(self, worker: _Worker | None, lost: bool = False) -> None:
         stop = False
@@ -571,9 +581,18 @@ class ExtractionPool:
             return _Worker()
         for attempt in range(2):
             with self._zygote_lock:
+                if self._killed:
+                    raise ExtractionError("the extraction pool is closed")
                 if self._zygote is None:
-                    zygote = _Zygote()
-                    zygote.wait_ready()
+                    self._warming = zygote = _Zygote()
+                    try:
+                        zygote.wait_ready()
+                    except WorkerStartError:
+                        if self._killed:
+                            raise ExtractionError("the extraction pool is closed") from None
+                        raise
+                    finally:
+                        self._warming = None
                     self._zygote = zygote
                 zygote = self._zygote
             try:
