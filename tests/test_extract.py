@@ -451,7 +451,9 @@ def test_parsed_elements_have_lxml_htmls_classes() -> None:
 
     text = (
         "<html><body><form><label>Name</label><input name=a><select></select>"
-        "<textarea></textarea></form><p>Text <b>bold</b></p></body></html>"
+        "<textarea></textarea></form><p>Text <b>bold</b></p><my-widget>w</my-widget>"
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg><math><mi>x</mi></math>'
+        "<fb:like></fb:like><FORM><INPUT></FORM>&amp;&nbsp;&bogus;</body></html>"
     )
     page = parse_page(text)
     assert page is not None
@@ -459,6 +461,8 @@ def test_parsed_elements_have_lxml_htmls_classes() -> None:
     for node in page.tree.iter():
         assert type(node) is lookup.lookup("element", None, None, node.tag), node.tag
     assert isinstance(page.tree.find(".//form"), lxml_html.FormElement)
+    tags = {node.tag for node in page.tree.iter()}
+    assert {"my-widget", "svg", "rect", "math", "fb:like"} <= tags  # kept, not dropped
 
 
 _PROSE = (
