@@ -253,7 +253,7 @@ def test_a_closed_pool_refuses_work_and_its_workers_have_exited() -> None:
 @pytest.mark.parametrize("busy", [False, True], ids=["idle", "mid-page"])
 def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
     """A crawl killed with SIGKILL: an idle worker sees its stdin close, a busy one sees its
-    parent gone within a second; neither lingers."""
+    parent gone within a second; neither lingers, nor does the zygote they forked from."""
     script = textwrap.dedent(
         f"""
         import threading, time
@@ -270,7 +270,8 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
             worker = next(iter(pool._busy))
         else:
             worker = pool._idle[0]
-        print(worker.process.pid, flush=True)
+        zygote = pool._zygote.process.pid if pool._zygote is not None else worker.process.pid
+        print(worker.process.pid, zygote, flush=True)
         time.sleep(60)
         """
     )
@@ -278,14 +279,14 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
         [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     assert parent.stdout is not None
-    worker_pid = int(parent.stdout.readline())
-    assert _alive(worker_pid)
+    pids = [int(pid) for pid in parent.stdout.readline().split()]  # the worker, the zygote
+    assert all(_alive(pid) for pid in pids)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + EXIT_DEADLINE_S
-    while _alive(worker_pid) and time.monotonic() < deadline:
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(worker_pid)
+    assert not any(_alive(pid) for pid in pids)
 
 
 def _alive(pid: int) -> bool:
