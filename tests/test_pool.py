@@ -160,6 +160,20 @@ def test_workers_fork_from_one_warm_zygote_that_exits_with_the_pool() -> None:
 
 
 @pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_the_zygote_forks_with_no_other_thread_running() -> None:
+    """fork() copies only the calling thread: a lock another thread held stays held forever in
+    the worker (Python 3.12 warns on every such fork). The zygote watches its parent from its
+    own loop, not from a thread; its workers have their own watching thread."""
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.extract(demo_pages()[0], URL)
+        assert pool._zygote is not None
+        threads = os.listdir(f"/proc/{pool._zygote.process.pid}/task")
+        (worker,) = pool._idle
+        assert len(threads) == 1
+        assert len(os.listdir(f"/proc/{worker.process.pid}/task")) == 2
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
 def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
     page = demo_pages()[0]
     with ExtractionPool(1, timeout=60) as pool:

@@ -643,12 +643,15 @@ def serve() -> None:
         requests = os.fdopen(os.dup(0), "rb", buffering=0)
         replies = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
-    _exit_with(os.getppid())
+    parent = os.getppid()
     if zygote:
+        # no thread watches its parent: fork() would copy only the forking thread, and any lock
+        # the other held would stay held in the worker; its loop does (`_fork_workers`)
         control = socket.socket(fileno=int(sys.argv[2]))
         _warm_up()
-        _fork_workers(control)
+        _fork_workers(control, parent)
     else:
+        _exit_with(parent)
         _serve(requests, replies)
 
 
@@ -729,16 +732,20 @@ def _warm_up() -> None:
     )
 
 
-def _fork_workers(control: socket.socket) -> None:
+def _fork_workers(control: socket.socket, parent: int) -> None:
     """The zygote's loop: fork a worker for each request on `control`, reap each worker that
-    exits and send its exit code; return once `control` is closed and every worker is gone."""
+    exits and send its exit code; return once `control` is closed and every worker is gone,
+    exit within PARENT_CHECK_S seconds once `parent` (the pool's process) is gone."""
     children: dict[int, tuple[int, int]] = {}  # pidfd: (pid, exit status pipe)
     waiting = select.poll()
     waiting.register(control, select.POLLIN)
     listening = True
-    control.sendall(_READY)
+    with contextlib.suppress(OSError):  # the pool's process died while we warmed up
+        control.sendall(_READY)
     while listening or children:
-        for descriptor, _ in waiting.poll():
+        if os.getppid() != parent:  # the pool's process is gone: its workers follow us
+            os._exit(0)
+        for descriptor, _ in waiting.poll(PARENT_CHECK_S * 1000):
             if descriptor in children:
                 _reap(children.pop(descriptor))
                 waiting.unregister(descriptor)
