@@ -451,7 +451,9 @@ def test_parsed_elements_have_lxml_htmls_classes() -> None:
 
     text = (
         "<html><body><form><label>Name</label><input name=a><select></select>"
-        "<textarea></textarea></form><p>Text <b>bold</b></p></body></html>"
+        "<textarea></textarea></form><p>Text <b>bold</b></p><my-widget>w</my-widget>"
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg><math><mi>x</mi></math>'
+        "<fb:like></fb:like><FORM><INPUT></FORM>&amp;&nbsp;&bogus;</body></html>"
     )
     page = parse_page(text)
     assert page is not None
@@ -459,3 +461,44 @@ def test_parsed_elements_have_lxml_htmls_classes() -> None:
     for node in page.tree.iter():
         assert type(node) is lookup.lookup("element", None, None, node.tag), node.tag
     assert isinstance(page.tree.find(".//form"), lxml_html.FormElement)
+    tags = {node.tag for node in page.tree.iter()}
+    assert {"my-widget", "svg", "rect", "math", "fb:like"} <= tags  # kept, not dropped
+
+
+_PROSE = (
+    "<p>" + "The council voted on Tuesday to close the bridge after engineers found cracks. " * 4
+)
+METADATA_CASES = {
+    "no title": f"<html><body><article>{_PROSE}</p></article></body></html>",
+    "no author": f"<html><head><title>Bridge closed | Gazette</title></head><body><h1>Bridge "
+    f"closed</h1>{_PROSE}</p></body></html>",
+    "date and author in JSON-LD only": '<html><head><title>T</title><script type="application/'
+    'ld+json">{"@type": "NewsArticle", "datePublished": "2024-05-06T10:00:00Z", "author": '
+    f'{{"@type": "Person", "name": "Jane Doe"}}}}</script></head><body>{_PROSE}</p></body></html>',
+    "one-word meta author, byline in the page": '<html><head><meta name="author" content="admin">'
+    f'<title>T</title></head><body><p class="byline">By John Smith</p>{_PROSE}</p></body></html>',
+    "canonical URL with a date": '<html><head><link rel="canonical" href="https://ex.com/2023/02'
+    f'/01/story"><title>T</title></head><body>{_PROSE}</p></body></html>',
+    "broken JSON-LD": '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+    f'"headline": </script><title>X - Y</title></head><body>{_PROSE}</p></body></html>',
+    "a date in the text only": "<html><head><title>T</title></head><body><p>Published 3 March "
+    f"2021</p>{_PROSE}</p></body></html>",
+}
+
+
+@pytest.mark.parametrize("case", sorted(METADATA_CASES))
+@pytest.mark.parametrize("url", [None, "https://ex.com/2022/01/05/story.html"])
+def test_the_metadata_read_is_trafilaturas_own_on_each_kind_of_page(case: str, url) -> None:
+    """Without the corpus too: title, author, date and URL as `extract_metadata` finds them
+    with the date settings trafilatura's balanced run gives it, with and without a URL."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+
+    from monitor.extract.extraction import _metadata
+
+    page = parse_page(METADATA_CASES[case])
+    assert page is not None
+    dates = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
+    ours, theirs = _metadata(page.tree, url), extract_metadata(page.tree, url, dates)
+    for field in ("title", "author", "date", "url"):
+        assert getattr(ours, field) == getattr(theirs, field), field

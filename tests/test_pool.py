@@ -11,6 +11,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -159,6 +160,20 @@ def test_workers_fork_from_one_warm_zygote_that_exits_with_the_pool() -> None:
 
 
 @pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_the_zygote_forks_with_no_other_thread_running() -> None:
+    """fork() copies only the calling thread: a lock another thread held stays held forever in
+    the worker (Python 3.12 warns on every such fork). The zygote watches its parent from its
+    own loop, not from a thread; its workers have their own watching thread."""
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.extract(demo_pages()[0], URL)
+        assert pool._zygote is not None
+        threads = os.listdir(f"/proc/{pool._zygote.process.pid}/task")
+        (worker,) = pool._idle
+        assert len(threads) == 1
+        assert len(os.listdir(f"/proc/{worker.process.pid}/task")) == 2
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
 def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
     page = demo_pages()[0]
     with ExtractionPool(1, timeout=60) as pool:
@@ -170,6 +185,57 @@ def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
         worker.process.wait()
         assert pool.extract(page, URL) == extract_article(page, url=URL)
         assert pool.started == 2
+
+
+def _zygotes_of(pid: int) -> list[int]:
+    """The extraction zygotes `pid` has started that are still running."""
+    children = (
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()  # children of any of its threads
+        for child in _read(task / "children").split()
+    )
+    return [
+        child
+        for child in children
+        if pool_module.ZYGOTE_FLAG.encode() in _read(Path(f"/proc/{child}/cmdline")).encode()
+        and _alive(child)
+    ]
+
+
+def _read(path: Path) -> str:
+    """A /proc file's text; empty when its process or thread is gone."""
+    try:
+        return path.read_bytes().decode(errors="replace")
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_pool_killed_while_its_zygote_starts_fails_the_page_and_starts_no_other() -> None:
+    """close(kill=True) fails the pages in hand at once, a page whose worker is still starting
+    (its zygote warming up) included: no zygote is started, nor page extracted, after it."""
+    pool = ExtractionPool(1, timeout=60)
+    outcome: list[object] = []
+
+    def extract() -> None:
+        try:
+            outcome.append(pool.extract(demo_pages()[0], URL))
+        except ExtractionError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=extract)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not _zygotes_of(os.getpid()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert _zygotes_of(os.getpid()), "no zygote started"
+    pool.close(kill=True)
+    thread.join(60)
+    assert not thread.is_alive()
+    (result,) = outcome
+    assert isinstance(result, ExtractionError) and not isinstance(result, WorkerStartError)
+    assert _zygotes_of(os.getpid()) == []
+    assert pool._zygote is None
 
 
 def test_a_worker_that_cannot_start_is_a_worker_start_error(monkeypatch) -> None:
@@ -201,7 +267,7 @@ def test_a_closed_pool_refuses_work_and_its_workers_have_exited() -> None:
 @pytest.mark.parametrize("busy", [False, True], ids=["idle", "mid-page"])
 def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
     """A crawl killed with SIGKILL: an idle worker sees its stdin close, a busy one sees its
-    parent gone within a second; neither lingers."""
+    parent gone within a second; neither lingers, nor does the zygote they forked from."""
     script = textwrap.dedent(
         f"""
         import threading, time
@@ -218,7 +284,8 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
             worker = next(iter(pool._busy))
         else:
             worker = pool._idle[0]
-        print(worker.process.pid, flush=True)
+        zygote = pool._zygote.process.pid if pool._zygote is not None else worker.process.pid
+        print(worker.process.pid, zygote, flush=True)
         time.sleep(60)
         """
     )
@@ -226,14 +293,14 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
         [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     assert parent.stdout is not None
-    worker_pid = int(parent.stdout.readline())
-    assert _alive(worker_pid)
+    pids = [int(pid) for pid in parent.stdout.readline().split()]  # the worker, the zygote
+    assert all(_alive(pid) for pid in pids)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + EXIT_DEADLINE_S
-    while _alive(worker_pid) and time.monotonic() < deadline:
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(worker_pid)
+    assert not any(_alive(pid) for pid in pids)
 
 
 def _alive(pid: int) -> bool:

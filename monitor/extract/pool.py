@@ -419,9 +419,11 @@ class ExtractionPool:
         self._count = 0  # slots taken: workers idle, busy or starting
         self._free = threading.Condition()
         self._closed = False
+        self._killed = False  # closed with kill: pages in hand, or whose worker starts, fail
         self.started = 0  # workers started over the pool's life (replacements included)
         self._zygote: _Zygote | None = None  # started with the first worker
         self._zygote_lock = threading.Lock()
+        self._warming: _Zygote | None = None  # a zygote started, not yet ready
 
     def extract(self, body: bytes, url: str, content_type: str = "") -> Article:
         value = self._extract(("extract", body, url, content_type))
@@ -491,6 +493,7 @@ class ExtractionPool:
         `kill` (their pages then fail with an `ExtractionError`)."""
         with self._free:
             self._closed = True
+            self._killed = self._killed or kill
             idle, self._idle = self._idle, []
             self._count -= len(idle)
             busy = list(self._busy) if kill else []
@@ -499,6 +502,9 @@ class ExtractionPool:
             worker.stop()
         for worker in busy:
             worker.process.kill()
+        warming = self._warming if kill else None
+        if warming is not None:  # its page fails at once, not once the zygote is ready
+            warming.process.kill()
         with self._free:
             done = kill or self._count == 0
         if done:  # else the last busy worker stops it (`_release`)
@@ -530,7 +536,7 @@ class ExtractionPool:
                 self._free.wait()
         try:
             worker = self._new_worker()
-        except WorkerStartError:
+        except ExtractionError:  # WorkerStartError, or the pool killed meanwhile
             self._release(None, lost=True)
             raise
         except OSError as error:
@@ -542,8 +548,12 @@ class ExtractionPool:
             self._release(None, lost=True)
             raise
         with self._free:
-            self._busy.add(worker)
-        return worker
+            if not self._killed:
+                self._busy.add(worker)
+                return worker
+        worker.stop(kill=True)  # started as the pool was killed
+        self._release(worker, lost=True)
+        raise ExtractionError("the extraction pool is closed")
 
     def _release(self, worker: _Worker | None, lost: bool = False) -> None:
         stop = False
@@ -571,9 +581,18 @@ class ExtractionPool:
             return _Worker()
         for attempt in range(2):
             with self._zygote_lock:
+                if self._killed:
+                    raise ExtractionError("the extraction pool is closed")
                 if self._zygote is None:
-                    zygote = _Zygote()
-                    zygote.wait_ready()
+                    self._warming = zygote = _Zygote()
+                    try:
+                        zygote.wait_ready()
+                    except WorkerStartError:
+                        if self._killed:
+                            raise ExtractionError("the extraction pool is closed") from None
+                        raise
+                    finally:
+                        self._warming = None
                     self._zygote = zygote
                 zygote = self._zygote
             try:
@@ -624,12 +643,15 @@ def serve() -> None:
         requests = os.fdopen(os.dup(0), "rb", buffering=0)
         replies = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
-    _exit_with(os.getppid())
+    parent = os.getppid()
     if zygote:
+        # no thread watches its parent: fork() would copy only the forking thread, and any lock
+        # the other held would stay held in the worker; its loop does (`_fork_workers`)
         control = socket.socket(fileno=int(sys.argv[2]))
         _warm_up()
-        _fork_workers(control)
+        _fork_workers(control, parent)
     else:
+        _exit_with(parent)
         _serve(requests, replies)
 
 
@@ -710,16 +732,20 @@ def _warm_up() -> None:
     )
 
 
-def _fork_workers(control: socket.socket) -> None:
+def _fork_workers(control: socket.socket, parent: int) -> None:
     """The zygote's loop: fork a worker for each request on `control`, reap each worker that
-    exits and send its exit code; return once `control` is closed and every worker is gone."""
+    exits and send its exit code; return once `control` is closed and every worker is gone,
+    exit within PARENT_CHECK_S seconds once `parent` (the pool's process) is gone."""
     children: dict[int, tuple[int, int]] = {}  # pidfd: (pid, exit status pipe)
     waiting = select.poll()
     waiting.register(control, select.POLLIN)
     listening = True
-    control.sendall(_READY)
+    with contextlib.suppress(OSError):  # the pool's process died while we warmed up
+        control.sendall(_READY)
     while listening or children:
-        for descriptor, _ in waiting.poll():
+        if os.getppid() != parent:  # the pool's process is gone: its workers follow us
+            os._exit(0)
+        for descriptor, _ in waiting.poll(PARENT_CHECK_S * 1000):
             if descriptor in children:
                 _reap(children.pop(descriptor))
                 waiting.unregister(descriptor)
