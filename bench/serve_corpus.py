@@ -34,6 +34,7 @@ from types import TracebackType
 from typing import Any
 
 from bench.corpus import corpus_dir_or_exit
+from monitor.demo.site import LISTEN_QUEUE
 
 AEB = "article-extraction-benchmark"
 ROBOTS = b"User-agent: *\nDisallow:\n"
@@ -148,11 +149,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    # Connections the kernel holds for `accept` (socketserver's default is 5). Both crawlers
-    # open up to 16 at once; past the queue, the kernel drops the connection attempts and the
-    # client tries again only after TCP's 1 s retransmission timeout: a wait of about a second
-    # that came and went in the rounds measured (issue 23), on either side, whatever the code.
-    request_queue_size = 128
+    # Past socketserver's 5 pending connections a crawl's attempts waited TCP's 1 s retry: the
+    # delay that came and went in the rounds measured (issue 23), on either side.
+    request_queue_size = LISTEN_QUEUE
     owner: CorpusServer
 
 
