@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -98,6 +99,11 @@ BUSY_TIMEOUT_MS = 60_000
 # for every new page, the largest cost there after SQLite (issue 23); reading is the same at any
 # level.
 SNAPSHOT_COMPRESSION = 4
+
+# How many texts of generated INSERT and UPDATE statements are kept, by table and columns (the
+# code writes a few dozen column sets; building a text again costs more than looking it up, on
+# every check, in the crawl's writer thread).
+SQL_TEXTS = 256
 
 Row = dict[str, Any]
 
@@ -283,12 +289,15 @@ def update_article_if(
 ) -> bool:
     """Update the article's columns only while `condition` (SQL over its row, with `params`)
     holds; whether it did (False: no such article, or the condition failed, nothing written)."""
-    assignments = ", ".join(f"{_column(name)} = ?" for name in values)
+    sql = _update_article_sql(tuple(values), condition)
+    return db.conn.execute(sql, [*values.values(), article_id, *params]).rowcount == 1
+
+
+@lru_cache(maxsize=SQL_TEXTS)
+def _update_article_sql(columns: tuple[str, ...], condition: str) -> str:
+    assignments = ", ".join(f"{_column(name)} = ?" for name in columns)
     where = f"id = ? and ({condition})" if condition else "id = ?"
-    cursor = db.conn.execute(
-        f"update articles set {assignments} where {where}", [*values.values(), article_id, *params]
-    )
-    return cursor.rowcount == 1
+    return f"update articles set {assignments} where {where}"
 
 
 def _column(name: str) -> str:
@@ -554,13 +563,16 @@ def insert_row(db: Database, table: str, values: Mapping[str, Any]) -> int:
     """Insert one row of plain SQLite values (str, int, float, bytes, None) and return its id.
     Plain SQL: sqlite-utils' `Table.insert` adds two schema lookups, a PRAGMA and a savepoint to
     each row (about a fifth of a first-sight page's time in the crawl's writer, issue 23)."""
-    columns = ", ".join(_column(name) for name in values)
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(
-        f"insert into {_column(table)} ({columns}) values ({marks})", list(values.values())
-    )
+    cursor = db.conn.execute(_insert_sql(table, tuple(values)), list(values.values()))
     assert cursor.lastrowid is not None
     return int(cursor.lastrowid)
+
+
+@lru_cache(maxsize=SQL_TEXTS)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(_column(name) for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    return f"insert into {_column(table)} ({names}) values ({marks})"
 
 
 def add_change(
