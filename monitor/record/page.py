@@ -205,14 +205,19 @@ def decide(
 ) -> store.Plan:
     """Read what the store knows, extract and compare if needed, and return the plan. Writes
     nothing but the article row of an unknown URL (and a re-extraction after an upgrade)."""
-    article, _ = store.track_article(db, page.url, now)
-    site = store.get_site(db, article["site"])
+    state = store.check_state(db, page.url)
+    if state is None:  # not tracked yet: its row is made first
+        store.track_article(db, page.url, now)
+        state = store.check_state(db, page.url)
+        assert state is not None
     known = Known(
-        article, store.latest_head(db, article["id"]), int(site["failures"]) if site else 0
+        state.article, state.head, state.site_failures or 0, state.site_failures is not None
     )
     plan = plan_response(page, known, now, policy)
     if plan is not None:
-        return _end_quiet_tests(db, plan, known, now) if plan.outcome == "unchanged" else plan
+        if plan.outcome == "unchanged" and state.open_tests:
+            return _end_quiet_tests(db, plan, known, now)
+        return plan
     refresh = None
     if known.head is not None and _stale(known.head):
         # The extractor changed since the latest version: re-derive it from its raw page first
@@ -422,8 +427,8 @@ def _newsroom(
 
 def _end_quiet_tests(db: Database, plan: store.Plan, known: Known, now: datetime) -> store.Plan:
     """An unchanged page still ends a headline test that has had no flip for long enough
-    (reported once, on the latest version)."""
-    if known.head is None or not newsroom_store.open_tests(db, int(known.article["id"])):
+    (reported once, on the latest version). Only for an article with a test running."""
+    if known.head is None:
         return plan
     state = _newsroom_known(db, known.article, posts=False)
     shown = {name: runs[-1].text for name, runs in state.runs.items() if runs}

@@ -119,6 +119,7 @@ class Known:
     article: Row
     head: Row | None = None  # the latest version without its text (see `store.latest_head`)
     site_failures: int = 0  # the site's failed checks in a row before this one
+    site_known: bool = False  # the site has a row (False: not read, or none yet)
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,8 @@ def failed_page_key(digest: str) -> str:
 def same_place(page: FetchedPage, article: Row) -> bool:
     """The page came from where the article was last found (its key, or where it redirects)."""
     home = article["redirected_to"] or article["url"]
-    return _canonical(page.final) == _canonical(home)
+    # The same text needs no canonicalising (about 0.04 ms a check of an unchanged page).
+    return page.final == home or _canonical(page.final) == _canonical(home)
 
 
 def _unchanged(
@@ -350,6 +352,8 @@ def _unchanged(
         _base(page, known, now, "unchanged", reason),
         article=_with_schedule(updates, when, article["status"]),
         site=SiteUpdate(article["site"], failed=False),
+        # A site that served pages before has nothing to reset (the writer checks it still so).
+        site_settled=known.site_known and known.site_failures == 0,
     )
 
 

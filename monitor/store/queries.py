@@ -13,7 +13,9 @@ import sqlite3
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +44,7 @@ from monitor.store.schema import MIGRATIONS
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "SNAPSHOT_COMPRESSION",
+    "CheckState",
     "Row",
     "add_change",
     "add_check",
@@ -51,6 +54,7 @@ __all__ = [
     "all_sources",
     "article_from_row",
     "changes_of",
+    "check_state",
     "due_articles",
     "find_article",
     "get_version",
@@ -79,6 +83,7 @@ __all__ = [
     "track_article",
     "track_discovered",
     "update_article",
+    "update_article_if",
     "utc_now",
     "version_with_hash",
     "versions_of",
@@ -94,6 +99,11 @@ BUSY_TIMEOUT_MS = 60_000
 # for every new page, the largest cost there after SQLite (issue 23); reading is the same at any
 # level.
 SNAPSHOT_COMPRESSION = 4
+
+# How many texts of generated INSERT and UPDATE statements are kept, by table and columns (the
+# code writes a few dozen column sets; building a text again costs more than looking it up, on
+# every check, in the crawl's writer thread).
+SQL_TEXTS = 256
 
 Row = dict[str, Any]
 
@@ -267,8 +277,27 @@ def track_article(
 def update_article(db: Database, article_id: int, **values: Any) -> None:
     # Plain SQL: on a round of unchanged pages this runs once per page, and sqlite-utils'
     # Table.update adds a lookup, a PRAGMA and a savepoint to each call (0.55 → 0.29 ms a page).
-    assignments = ", ".join(f"{_column(name)} = ?" for name in values)
-    db.execute(f"update articles set {assignments} where id = ?", [*values.values(), article_id])
+    update_article_if(db, article_id, values)
+
+
+def update_article_if(
+    db: Database,
+    article_id: int,
+    values: Mapping[str, Any],
+    condition: str = "",
+    params: list[Any] | tuple[Any, ...] = (),
+) -> bool:
+    """Update the article's columns only while `condition` (SQL over its row, with `params`)
+    holds; whether it did (False: no such article, or the condition failed, nothing written)."""
+    sql = _update_article_sql(tuple(values), condition)
+    return db.conn.execute(sql, [*values.values(), article_id, *params]).rowcount == 1
+
+
+@lru_cache(maxsize=SQL_TEXTS)
+def _update_article_sql(columns: tuple[str, ...], condition: str) -> str:
+    assignments = ", ".join(f"{_column(name)} = ?" for name in columns)
+    where = f"id = ? and ({condition})" if condition else "id = ?"
+    return f"update articles set {assignments} where {where}"
 
 
 def _column(name: str) -> str:
@@ -370,13 +399,27 @@ def latest_version(db: Database, article_id: int) -> Row | None:
     return rows[0] if rows else None
 
 
+# The latest version's columns a check reads (`latest_head`), and what `check_state` reads with
+# them in the same statement.
+_HEAD = ("id", "seq", "content_hash", "snapshot_id", "extractor", "extractor_version", "url")
+_CHECK_STATE = (
+    "select articles.*, "
+    + ", ".join(f"head.{column}" for column in _HEAD)
+    + ", (select failures from sites where sites.site = articles.site), "
+    "exists (select 1 from headline_tests where headline_tests.article_id = articles.id "
+    "and ended_at is null) "
+    "from articles left join versions as head on head.id = (select id from versions "
+    "where versions.article_id = articles.id order by seq desc limit 1) "
+    "where articles.url = ?"
+)
+
+
 def latest_head(db: Database, article_id: int) -> Row | None:
     """The latest version without its text: id, seq, content hash, snapshot, extractor. What a
     check needs to decide about an unchanged page."""
     rows = select_rows(
         db,
-        "select id, seq, content_hash, snapshot_id, extractor, extractor_version, url "
-        "from versions where article_id = ? order by seq desc limit 1",
+        f"select {', '.join(_HEAD)} from versions where article_id = ? order by seq desc limit 1",
         [article_id],
     )
     if not rows:
@@ -384,6 +427,36 @@ def latest_head(db: Database, article_id: int) -> Row | None:
     head = rows[0]
     head["made_by"] = f"{head['extractor']} {head['extractor_version']}"
     return head
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """What a check of a known page reads before deciding, in one statement."""
+
+    article: Row
+    head: Row | None  # as `latest_head` returns it
+    site_failures: int | None  # None: the site has no row yet
+    open_tests: bool  # a headline test of the article is running
+
+
+def check_state(db: Database, url: str) -> CheckState | None:
+    """The tracked article at `url` (None: not tracked), its latest version's head, its site's
+    failures and whether a headline test runs: the four reads of a check of an unchanged page
+    (`find_article`, `latest_head`, `sites`, `open_tests`) in one statement, a quarter of the
+    round trips through SQLite of the crawl's writer thread, where each one hands the GIL back
+    and forth with the reactor's (issue 23)."""
+    cursor = db.conn.execute(_CHECK_STATE, [url])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(cursor.description) - len(_HEAD) - 2
+    names = [column[0] for column in cursor.description[:width]]
+    article = dict(zip(names, row[:width], strict=True))
+    head = None
+    if row[width] is not None:
+        head = dict(zip(_HEAD, row[width : width + len(_HEAD)], strict=True))
+        head["made_by"] = f"{head['extractor']} {head['extractor_version']}"
+    return CheckState(article, head, row[-2], bool(row[-1]))
 
 
 def version_with_hash(db: Database, article_id: int, content_hash: str) -> int | None:
@@ -490,13 +563,16 @@ def insert_row(db: Database, table: str, values: Mapping[str, Any]) -> int:
     """Insert one row of plain SQLite values (str, int, float, bytes, None) and return its id.
     Plain SQL: sqlite-utils' `Table.insert` adds two schema lookups, a PRAGMA and a savepoint to
     each row (about a fifth of a first-sight page's time in the crawl's writer, issue 23)."""
-    columns = ", ".join(_column(name) for name in values)
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(
-        f"insert into {_column(table)} ({columns}) values ({marks})", list(values.values())
-    )
+    cursor = db.conn.execute(_insert_sql(table, tuple(values)), list(values.values()))
     assert cursor.lastrowid is not None
     return int(cursor.lastrowid)
+
+
+@lru_cache(maxsize=SQL_TEXTS)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(_column(name) for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    return f"insert into {_column(table)} ({names}) values ({marks})"
 
 
 def add_change(

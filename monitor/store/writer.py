@@ -29,6 +29,7 @@ from monitor.store.queries import (
     save_snapshot,
     stamp,
     update_article,
+    update_article_if,
     write_transaction,
 )
 from monitor.store.reextraction import replace_version_text
@@ -85,6 +86,9 @@ class Plan:
     # What the new version adds to its site's memory (`monitor.compare.sitememory`): written
     # with the version, only when one is stored.
     site_memory: MemoryUpdate | None = None
+    # `site` changes nothing as read before deciding (the site's row exists with no failures):
+    # not written; the write transaction checks that the row is still so instead.
+    site_settled: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ class Applied:
 
 def apply_plan(db: Database, plan: Plan) -> Applied:
     """Write the plan in one transaction, or raise `StalePlanError` (nothing written)."""
+    if _is_quiet(plan):
+        _apply_quiet(db, plan)
+        return Applied()
     with write_transaction(db):
         _require_current(db, plan)
         snapshot = (
@@ -120,6 +127,48 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
         if plan.site_memory is not None and version is not None:
             apply_memory_update(db, plan.site_memory)
     return Applied(int(version["seq"]) if version else None)
+
+
+def _is_quiet(plan: Plan) -> bool:
+    """Whether the plan writes only its check, its article's columns and its site's row (most
+    checks of most rounds: an unchanged page, a 304)."""
+    return bool(plan.article) and not (
+        plan.keep_page
+        or plan.version
+        or plan.refresh
+        or plan.rehash
+        or plan.change_to
+        or plan.newsroom
+        or plan.site_memory
+    )
+
+
+def _apply_quiet(db: Database, plan: Plan) -> None:
+    """A quiet plan in as few statements as the writer thread can make it (each one hands the
+    GIL to the reactor's thread and back, issue 23): the article's update, made only while the
+    article (and a settled site) is still as decided, stands for `_require_current`; then the
+    check; then the site's row, unless settled."""
+    settled = plan.site is not None and plan.site_settled and _resets(plan.site)
+    condition = f"status = ? and ({_LATEST_ID}) is ?" + (_SITE_SETTLED if settled else "")
+    params = [plan.expected_status, plan.expected_latest]
+    if settled and plan.site is not None:
+        params.append(plan.site.site)
+    with write_transaction(db):
+        if not update_article_if(db, plan.article_id, plan.article, condition, params):
+            raise _stale(plan)
+        _write_check(db, plan, None, None)
+        if plan.site is not None and not settled:
+            apply_site_update(db, plan.site)
+
+
+def _stale(plan: Plan) -> StalePlanError:
+    return StalePlanError(f"article {plan.article_id} changed while its check was decided")
+
+
+def _resets(site: SiteUpdate) -> bool:
+    """Whether the update only resets the site's failures (it changes nothing on a site with
+    none)."""
+    return not (site.failed or site.hold_until or site.hold_reason)
 
 
 def _write_version(db: Database, plan: Plan, snapshot: int | None) -> dict[str, Any] | None:
@@ -188,11 +237,15 @@ def _write_check(
     )
 
 
+# The id of the latest version of the article of the row at hand.
+_LATEST_ID = "select id from versions where article_id = articles.id order by seq desc limit 1"
+# The article's site still has a row and no failures.
+_SITE_SETTLED = " and exists (select 1 from sites where site = ? and failures = 0)"
+
+
 def _require_current(db: Database, plan: Plan) -> None:
     row = db.execute(
-        "select status, (select id from versions where article_id = articles.id "
-        "order by seq desc limit 1) from articles where id = ?",
-        [plan.article_id],
+        f"select status, ({_LATEST_ID}) from articles where id = ?", [plan.article_id]
     ).fetchone()
     if row is None or (row[0], row[1]) != (plan.expected_status, plan.expected_latest):
-        raise StalePlanError(f"article {plan.article_id} changed while its check was decided")
+        raise _stale(plan)
