@@ -549,3 +549,34 @@ def test_m027_names_each_host_and_port_with_the_addresses_it_vouches_for(tmp_pat
     }
     assert named[("10.0.0.9", 8080)] == ["10.0.0.9"] and named[("127.0.0.1", 8000)] == ["127.0.0.1"]
     assert "127.0.0.1" in named[("localhost", 8001)]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(
+            lambda db, _id: store.save_snapshot(db, b"<html>x</html>", "text/html", NOW),
+            id="a row inserted (insert_row)",
+        ),
+        pytest.param(
+            lambda db, article_id: store.update_article(db, article_id, status="paused"),
+            id="an article updated (update_article)",
+        ),
+    ],
+)
+def test_a_write_outside_a_transaction_is_committed_and_leaves_none_open(
+    tmp_path: Path, write: object
+) -> None:
+    # A write on the connection itself opened an implicit transaction that nothing committed:
+    # every later write_transaction of the connection nested in it and was lost at close.
+    path = tmp_path / "r.db"
+    db = store.open_db(path)
+    article, _ = store.track_article(db, "https://news.example/a", NOW, resolve=lambda _host: [])
+    write(db, int(article["id"]))  # type: ignore[operator]
+    assert not db.conn.in_transaction
+    with store.write_transaction(db):
+        db.execute("insert into article_tags (article_id, tag) values (?, 'kept')", [article["id"]])
+    db.conn.close()
+    other = sqlite3.connect(path)
+    assert other.execute("select tag from article_tags").fetchall() == [("kept",)]
+    other.close()

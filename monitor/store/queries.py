@@ -290,7 +290,7 @@ def update_article_if(
     """Update the article's columns only while `condition` (SQL over its row, with `params`)
     holds; whether it did (False: no such article, or the condition failed, nothing written)."""
     sql = _update_article_sql(tuple(values), condition)
-    return db.conn.execute(sql, [*values.values(), article_id, *params]).rowcount == 1
+    return _write(db, sql, [*values.values(), article_id, *params]).rowcount == 1
 
 
 @lru_cache(maxsize=SQL_TEXTS)
@@ -563,9 +563,19 @@ def insert_row(db: Database, table: str, values: Mapping[str, Any]) -> int:
     """Insert one row of plain SQLite values (str, int, float, bytes, None) and return its id.
     Plain SQL: sqlite-utils' `Table.insert` adds two schema lookups, a PRAGMA and a savepoint to
     each row (about a fifth of a first-sight page's time in the crawl's writer, issue 23)."""
-    cursor = db.conn.execute(_insert_sql(table, tuple(values)), list(values.values()))
+    cursor = _write(db, _insert_sql(table, tuple(values)), list(values.values()))
     assert cursor.lastrowid is not None
     return int(cursor.lastrowid)
+
+
+def _write(db: Database, sql: str, params: list[Any]) -> sqlite3.Cursor:
+    """Run one write statement: straight on the connection inside a transaction (the writer's
+    checks), else through sqlite-utils, which commits it. The connection's own `execute` would
+    leave the implicit transaction it opens outside one uncommitted, and every later
+    `write_transaction` of the connection would nest in it as a savepoint, never committed."""
+    if db.conn.in_transaction:
+        return db.conn.execute(sql, params)
+    return db.execute(sql, params)
 
 
 @lru_cache(maxsize=SQL_TEXTS)
