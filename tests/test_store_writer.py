@@ -188,3 +188,86 @@ def test_an_unchanged_page_after_failures_resets_its_site(db: Database) -> None:
     page = FetchedPage(url=URL, status=304, conditional=True)
     assert record_page(db, page, T0 + timedelta(hours=1)).outcome == "unchanged"
     assert store.get_site(db, SITE)["failures"] == 0  # type: ignore[index]
+
+
+# --- a settled site is left as the reset would have left it -----------------------------------
+FUTURE, PAST = store.stamp(T0 + timedelta(days=1)), store.stamp(T0 - timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {},
+        {"hold_until": FUTURE, "hold_reason": "HTTP 429 Retry-After"},
+        {"hold_until": PAST, "hold_reason": "HTTP 503 Retry-After"},
+        {"hold_reason": "bot wall"},
+        {"watch": "paused"},
+        {"render": "on", "render_reason": "needs a browser", "render_since": PAST},
+    ],
+    ids=["bare", "held", "hold expired", "reason only", "paused", "rendered"],
+)
+def test_a_settled_site_is_stored_as_the_reset_would_store_it(
+    tmp_path: Path, columns: dict[str, str]
+) -> None:
+    """Skipping the reset of a site with no failures stores exactly what the upsert stores."""
+    sites = {}
+    for settled in (True, False):
+        db = store.open_db(tmp_path / f"{settled}.db")
+        plan = quiet_plan(db, first_sight(db), site_settled=settled)
+        if columns:
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            db.execute(f"update sites set {assignments} where site = ?", [*columns.values(), SITE])
+        store.apply_plan(db, plan)
+        sites[settled] = store.get_site(db, SITE)
+        db.close()
+    assert sites[True] == sites[False]
+    assert sites[True] is not None and sites[True]["failures"] == 0
+
+
+# --- no latest version: the NULL the stale check compares with --------------------------------
+@pytest.mark.parametrize(
+    "page",
+    [FetchedPage(url=URL, status=500), FetchedPage(url=URL, status=429)],
+    ids=["500", "429"],
+)
+def test_a_quiet_check_of_an_article_without_versions_is_written_at_first_try(
+    db: Database, page: FetchedPage
+) -> None:
+    store.track_article(db, URL, T0)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    result = record_page(db, page, T0)
+    db.conn.set_trace_callback(None)
+    assert result.outcome == "error"
+    assert [s.split()[0].lower() for s in statements].count("begin") == 1  # not decided again
+    assert counts(db) == (1, 0, 0, 0)
+
+
+# --- a plan gone stale is decided again, not dropped ------------------------------------------
+def test_a_site_failing_while_a_check_is_decided_makes_it_decide_again_and_reset_the_site(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "redline.db"
+    db = store.open_db(path)
+    first_sight(db)
+    other = store.open_db(path)  # another writer of the same file
+    begins: list[str] = []
+
+    def meanwhile(statement: str) -> None:
+        # Between the decision and its transaction, once: another check fails on the site.
+        if not statement.lower().startswith("begin"):
+            return
+        begins.append(statement)
+        if len(begins) == 1:
+            other.execute("update sites set failures = 3 where site = ?", [SITE])
+            other.conn.commit()
+
+    db.conn.set_trace_callback(meanwhile)
+    page = FetchedPage(url=URL, status=304, conditional=True)
+    result = record_page(db, page, T0 + timedelta(hours=1))
+    db.conn.set_trace_callback(None)
+    assert result.outcome == "unchanged"
+    assert len(begins) == 2  # stale once, then decided again against the failed site
+    assert store.get_site(db, SITE)["failures"] == 0  # type: ignore[index]
+    assert counts(db)[0] == 2  # the first sight's check and this one, written once
+    other.close()
