@@ -422,9 +422,11 @@ def latest_head(db: Database, article_id: int) -> Row | None:
         f"select {', '.join(_HEAD)} from versions where article_id = ? order by seq desc limit 1",
         [article_id],
     )
-    if not rows:
-        return None
-    head = rows[0]
+    return _with_made_by(rows[0]) if rows else None
+
+
+def _with_made_by(head: Row) -> Row:
+    """A version's head with `made_by`, the extractor and its version as one label."""
     head["made_by"] = f"{head['extractor']} {head['extractor_version']}"
     return head
 
@@ -454,8 +456,7 @@ def check_state(db: Database, url: str) -> CheckState | None:
     article = dict(zip(names, row[:width], strict=True))
     head = None
     if row[width] is not None:
-        head = dict(zip(_HEAD, row[width : width + len(_HEAD)], strict=True))
-        head["made_by"] = f"{head['extractor']} {head['extractor_version']}"
+        head = _with_made_by(dict(zip(_HEAD, row[width : width + len(_HEAD)], strict=True)))
     return CheckState(article, head, row[-2], bool(row[-1]))
 
 
