@@ -447,17 +447,29 @@ def digests(db_path: Path) -> list[dict[str, Any]]:
         db.close()
 
 
-def test_a_daily_digest_groups_the_days_significant_edits_by_site(tmp_path, receiver, db_path):
+# Digests cover whole UTC days, so their tests build the newsroom at a fixed noon: its edits (two
+# hours before it and at it) then fall on one day whatever the time the suite runs. Built at the
+# real time, within two hours after midnight UTC its earlier edits fell on the day before (CI
+# run 3 of session 9, at 00:20 UTC).
+NOON = datetime(2026, 11, 4, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def noon_db(tmp_path: Path) -> Path:
+    return build_newsroom(tmp_path / "redline.db", NOON).path
+
+
+def test_a_daily_digest_groups_the_days_significant_edits_by_site(tmp_path, receiver, noon_db):
     config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
-    next_day = NOW + timedelta(days=1)
-    send(db_path, config)  # the per-change alerts of the day
+    next_day = NOON + timedelta(days=1)
+    send(noon_db, config, NOON)  # the per-change alerts of the day
     per_change = len(receiver.posts)
-    report = send(db_path, config, next_day)
+    report = send(noon_db, config, next_day)
     assert report.digests == 1
     [digest] = receiver.posts[per_change:]
-    db = store.open_db(db_path)
+    db = store.open_db(noon_db)
     try:
-        start = datetime(NOW.year, NOW.month, NOW.day, tzinfo=UTC)
+        start = datetime(NOON.year, NOON.month, NOON.day, tzinfo=UTC)
         expected = list(
             db.query(
                 "select * from edit_feed where significant = 1 and detected_at >= ? "
@@ -473,55 +485,54 @@ def test_a_daily_digest_groups_the_days_significant_edits_by_site(tmp_path, rece
         assert f"\n{site} (" in digest["message"]
     for row in expected:
         assert f"/-/redline/diff/{row['change_id']}" in digest["message"]
-    # The day's digest: within two hours after midnight UTC the newsroom's earlier edits fall on
-    # the day before, whose digest the first send queues too.
-    [row] = [row for row in digests(db_path) if row["period_start"] == store.stamp(start)]
+    [row] = digests(noon_db)
+    assert row["period_start"] == store.stamp(start)
     assert (row["status"], row["edit_count"], row["target"]) == ("sent", len(expected), "newsroom")
 
 
-def test_a_digest_is_sent_once_per_period(tmp_path, receiver, db_path) -> None:
+def test_a_digest_is_sent_once_per_period(tmp_path, receiver, noon_db) -> None:
     config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
-    next_day = NOW + timedelta(days=1)
-    first = send(db_path, config, next_day)
-    again = send(db_path, config, next_day + timedelta(hours=1))
+    next_day = NOON + timedelta(days=1)
+    first = send(noon_db, config, next_day)
+    again = send(noon_db, config, next_day + timedelta(hours=1))
     assert (first.digests, again.digests) == (1, 0)
-    assert len(digests(db_path)) == 1
+    assert len(digests(noon_db)) == 1
 
 
-def test_a_failed_digest_is_sent_at_a_later_round(tmp_path, receiver, db_path) -> None:
+def test_a_failed_digest_is_sent_at_a_later_round(tmp_path, receiver, noon_db) -> None:
     config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
-    next_day = NOW + timedelta(days=1)
+    next_day = NOON + timedelta(days=1)
     receiver.status = 500
-    failed = send(db_path, config, next_day)
-    assert failed.digests == 0 and digests(db_path)[0]["status"] == "pending"
+    failed = send(noon_db, config, next_day)
+    assert failed.digests == 0 and digests(noon_db)[0]["status"] == "pending"
     receiver.status = 200
-    later = send(db_path, config, next_day + timedelta(minutes=1))
-    assert later.digests == 1 and digests(db_path)[0]["status"] == "sent"
+    later = send(noon_db, config, next_day + timedelta(minutes=1))
+    assert later.digests == 1 and digests(noon_db)[0]["status"] == "sent"
 
 
-def test_no_digest_without_the_option_or_without_matching_edits(tmp_path, receiver, db_path):
+def test_no_digest_without_the_option_or_without_matching_edits(tmp_path, receiver, noon_db):
     plain = simple_config(tmp_path, receiver)
-    assert send(db_path, plain, NOW + timedelta(days=1)).digests == 0
+    assert send(noon_db, plain, NOON + timedelta(days=1)).digests == 0
     quiet = simple_config(
         tmp_path, receiver, '[[alerts.rules]]\nkinds = ["byline"]\n', extra='digest_every = "1d"'
     )
-    assert send(db_path, quiet, NOW + timedelta(days=1)).digests == 0
-    assert digests(db_path) == []
+    assert send(noon_db, quiet, NOON + timedelta(days=1)).digests == 0
+    assert digests(noon_db) == []
 
 
 def test_a_dry_run_shows_the_digest_it_would_queue_and_writes_nothing(
-    tmp_path, receiver, db_path
+    tmp_path, receiver, noon_db
 ) -> None:
     config = simple_config(tmp_path, receiver, extra='digest_every = "1d"')
-    next_day = NOW + timedelta(days=1)
-    dry = send(db_path, config, next_day, dry_run=True)
+    next_day = NOON + timedelta(days=1)
+    dry = send(noon_db, config, next_day, dry_run=True)
     [planned] = dry.planned_digests
     assert planned["target"] == "newsroom" and planned["edit_count"] >= 1
     assert planned["title"].startswith("Redline digest:")
-    assert digests(db_path) == [] and receiver.posts == []
+    assert digests(noon_db) == [] and receiver.posts == []
     receiver.status = 500  # queued but not delivered: the next dry run lists it as pending
-    send(db_path, config, next_day)
-    again = send(db_path, config, next_day, dry_run=True)
+    send(noon_db, config, next_day)
+    again = send(noon_db, config, next_day, dry_run=True)
     assert again.planned_digests == []
     assert [row["title"] for row in again.pending_digests] == [planned["title"]]
 
