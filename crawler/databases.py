@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 
 from crawler.config import crawl_config
 from monitor import store
-from monitor.errors import DatabaseError, StorageError
+from monitor.errors import StorageError
 from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
 
 logger = logging.getLogger(__name__)
@@ -72,15 +72,9 @@ def crawl_databases(crawler: Crawler) -> Databases:
 
 
 def _check_opens(path: Path) -> None:
-    """StorageError if the database cannot be opened for writing at the round's start (a full
-    disk cannot take SQLite's WAL index; a read-only or damaged file), so that the round stops with
-    its reason before any component opens it; any other refusal (a newer schema) propagates."""
-    try:
-        store.open_db(path).close()
-    except DatabaseError as error:
-        if store.is_storage_error(error.__cause__) or isinstance(error.__cause__, OSError):
-            raise StorageError(str(error)) from None
-        raise
+    """StorageError if the database cannot be opened for writing at the round's start, so that
+    the round stops with its reason before any component opens it (`store.open_db_for_round`)."""
+    store.open_db_for_round(path).close()
 
 
 def write_left_out(report: Path, left_out: tuple[Path, ...]) -> None:

@@ -125,11 +125,28 @@ def test_redline_check_reports_the_dropped_pages(small_disk: Path) -> None:
         db_path = _tracked_on(small_disk, site)
         filler = _fill(small_disk, ROOM_BYTES)
         result = CliRunner().invoke(cli, ["--db", str(db_path), "check", "--all"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == STORAGE_ERROR_EXIT, result.output  # as `scrapy crawl`'s
     assert "Traceback" not in result.output
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("Error: the round stopped: ") and "database or disk is full" in last
     assert "fetched page(s) dropped, not recorded" in last
+    filler.unlink()
+    _consistent(db_path)
+
+
+@pytest.mark.e2e
+def test_redline_check_on_a_full_disk_at_the_rounds_start_gives_the_crawls_reason_and_exit(
+    small_disk: Path,
+) -> None:
+    with DemoSite() as site:
+        db_path = _tracked_on(small_disk, site)
+        filler = _fill(small_disk, 0)  # not even room for SQLite's WAL index
+        result = CliRunner().invoke(cli, ["--db", str(db_path), "check", "--all"])
+    assert result.exit_code == STORAGE_ERROR_EXIT, result.output
+    assert "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert line.startswith(f"Error: the round stopped: cannot open database {db_path}: "), line
+    assert line.endswith("; 0 fetched page(s) dropped, not recorded"), line
     filler.unlink()
     _consistent(db_path)
 

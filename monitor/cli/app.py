@@ -24,8 +24,19 @@ from monitor.cli import render
 from monitor.cli.crawl_options import DURATION_HELP, crawl_options, crawl_settings, duration
 from monitor.cli.rendering import rendered_lines, set_render, set_screenshot
 from monitor.compare.edit import KINDS, Edit, is_stealth, summarize
-from monitor.crawl import ROUND_OUTCOMES_LINE, STORAGE_ERROR_LINE, UNCHANGED_SO_FAR_LINE
-from monitor.errors import ConfigError, DatabaseError, InputFileError, RedlineError
+from monitor.crawl import (
+    ROUND_OUTCOMES_LINE,
+    STORAGE_ERROR_EXIT,
+    STORAGE_ERROR_LINE,
+    UNCHANGED_SO_FAR_LINE,
+)
+from monitor.errors import (
+    ConfigError,
+    DatabaseError,
+    InputFileError,
+    RedlineError,
+    StorageError,
+)
 from monitor.escapes import escape_logs
 from monitor.extract.article import Article
 from monitor.fetch.policy import parse_duration
@@ -101,13 +112,18 @@ def _zone() -> tzinfo:
     return zone if isinstance(zone, tzinfo) else UTC
 
 
-def _open(ctx: click.Context) -> Any:
-    """The database, created if need be; a directory given with --db must exist already (a typo
-    in a path is not a request to create directories)."""
+def _db_path(ctx: click.Context) -> Path:
+    """The database's path; a directory given with --db must exist already (a typo in a path is
+    not a request to create directories)."""
     path = Path(ctx.find_root().obj["db"])
     if str(path) != DEFAULT_DB and not path.parent.is_dir():
         raise DatabaseError(f"no directory {path.parent} for the database {path.name}")
-    return store.open_db(path)
+    return path
+
+
+def _open(ctx: click.Context) -> Any:
+    """The database, created if need be (see `_db_path`)."""
+    return store.open_db(_db_path(ctx))
 
 
 def _open_existing(ctx: click.Context) -> Any:
@@ -745,7 +761,12 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     args = {"all": "true"} if check_all else {}
     if url:
         args["url"] = check_url(url)
-    db = _open(ctx)
+    try:
+        db = store.open_db_for_round(_db_path(ctx))
+    except StorageError as error:  # the crawl's reason for it, and its exit status
+        raise RoundStopped(
+            f"the round stopped: {error}; 0 fetched page(s) dropped, not recorded"
+        ) from None
     mark = round_mark(db)
     outcomes: Counter[str] = Counter()
     tail: list[str] = []
@@ -786,13 +807,19 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     # The summary counts the rows the round wrote (the progress bar reads the log as it comes).
     click.echo(round_report(db, mark).outcome_line())
     if stopped is not None:  # one clear line: what SQLite said, how many pages were lost
-        raise click.ClickException(
+        raise RoundStopped(
             f"the round stopped: {stopped.group(1)}; "
             f"{stopped.group(2)} fetched page(s) dropped, not recorded"
         )
     if code != 0:
         click.echo("\n".join(tail), err=True)
         raise click.ClickException(f"the crawl failed (exit {code})")
+
+
+class RoundStopped(click.ClickException):
+    """A storage error stopped the round: one line, and `scrapy crawl`'s own exit status for it."""
+
+    exit_code = STORAGE_ERROR_EXIT
 
 
 # Lines of the crawl's log that the progress display reads (spider and pipeline messages).

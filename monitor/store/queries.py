@@ -27,6 +27,7 @@ from monitor.compare.edit import Edit, is_stealth, summarize
 from monitor.errors import (
     DatabaseError,
     NewerDatabaseError,
+    StorageError,
     UnknownArticleError,
     VersionNotFoundError,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "insert_row",
     "is_busy_error",
     "is_storage_error",
+    "open_db_for_round",
     "latest_extractor",
     "latest_head",
     "latest_version",
@@ -174,6 +176,20 @@ def is_storage_error(error: BaseException) -> bool:
     """True when `error` says the database itself cannot be written (see STORAGE_ERROR_CODES)."""
     name = getattr(error, "sqlite_errorname", "") or ""
     return isinstance(error, sqlite3.Error) and name.startswith(STORAGE_ERROR_CODES)
+
+
+def open_db_for_round(path: str | Path) -> Database:
+    """`open_db` at a round's start: StorageError when the file cannot be opened for writing (a
+    full disk cannot take SQLite's WAL index; a read-only or damaged file), so that the crawl and
+    `redline check` stop the round with the same reason; any other refusal (a newer schema)
+    propagates as it is."""
+    try:
+        return open_db(path)
+    except DatabaseError as error:
+        cause = error.__cause__
+        if is_storage_error(cause) or isinstance(cause, OSError):
+            raise StorageError(str(error)) from None
+        raise
 
 
 def is_busy_error(error: BaseException) -> bool:
