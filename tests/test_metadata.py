@@ -118,14 +118,35 @@ OFFSETS = [
     ("2019-05-08T09:03:00", "2019-05-08T09:03"),
     ("2019-05-08 09:03", "2019-05-08T09:03"),
     ("2019-05-08T09:03:00+25:00", "2019-05-08T09:03"),  # no place is 25 hours off
-    # a time range a person wrote: its start, no offset (not −10:00)
-    ("2024-03-05 09:00-10:00", "2024-03-05T09:00"),
-    # a machine's value with a negative offset keeps it
+    # a machine's value with a negative offset keeps it, even one a person could read as a
+    # time range: ISO 8601 decides in a field written for programs
     ("2024-03-05T09:00-10:00", "2024-03-05T09:00-10:00"),
     ("2024-03-05 09:00:00-05:00", "2024-03-05T09:00-05:00"),
-    ("2024-03-05 09:00-05:00", "2024-03-05T09:00-05:00"),  # no range ends before it starts
+    ("2024-03-05 09:00-05:00", "2024-03-05T09:00-05:00"),
+    ("2024-03-05 01:00-05:00", "2024-03-05T01:00-05:00"),  # US Eastern, not 01:00 to 05:00
+    ("2024-03-05 09:00-10:00", "2024-03-05T09:00-10:00"),
     ("2019-05-08", "2019-05-08"),
 ]
+
+# In a page's text a person may write a time range after an ISO date: its start, no offset.
+WRITTEN = [
+    ("2024-03-05 09:00-10:00", "2024-03-05T09:00"),  # not −10:00
+    ("2024-03-05 01:00-05:00", "2024-03-05T01:00"),
+    ("2024-03-05 09:00-05:00", "2024-03-05T09:00-05:00"),  # no range ends before it starts
+    ("2024-03-05T09:00-10:00", "2024-03-05T09:00-10:00"),  # a machine's shape keeps it
+]
+
+
+@pytest.mark.parametrize(("value", "stored"), WRITTEN)
+@pytest.mark.parametrize("where", ["time", "line"])
+def test_a_time_range_in_the_pages_text_is_its_start_without_an_offset(
+    value: str, stored: str, where: str
+) -> None:
+    markup = {
+        "time": page(header=f'<time itemprop="dateModified">{value}</time>'),
+        "line": page(header=f"<p>Updated {value}</p>"),
+    }[where]
+    assert page_modified(tree(markup)) == stored
 
 
 @pytest.mark.parametrize(("value", "stored"), OFFSETS)

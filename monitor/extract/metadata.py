@@ -142,25 +142,27 @@ def meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
 # ------------------------------------------------------------------ dates
 
 
-def parse_date(text: str, *, default_day: str = "") -> str:
+def parse_date(text: str, *, default_day: str = "", machine: bool = False) -> str:
     """The first date in `text` as ISO (`YYYY-MM-DD`, plus `THH:MM` when a time follows or
     precedes it, plus its offset when an ISO value gives one); `default_day` (ISO) when the text
-    has a time and no date; "" if none."""
+    has a time and no date; "" if none. `machine`: `text` is a value written for programs (JSON-LD,
+    a meta tag's content, a `datetime` attribute), where ISO 8601 decides that "01:00-05:00" is
+    01:00 at −05:00; in a page's text a person may mean a time range (`_range_end`)."""
     day = _day(text)
     time = _time(text)
     if not day:
         day = default_day[:10] if time else ""
     if not day:
         return ""
-    return f"{day}T{time}{_offset(text)}" if time else day
+    return f"{day}T{time}{_offset(text, machine)}" if time else day
 
 
-def _offset(text: str) -> str:
+def _offset(text: str, machine: bool) -> str:
     """The UTC offset an ISO value gives its time, as `+HH:MM` ("" when it gives none, or one no
     place uses: past ±14:00)."""
     iso = _ISO.search(text)
     zone = iso.group(6) if iso else None
-    if not zone or (iso and _range_end(iso)):
+    if not zone or (iso and not machine and _range_end(iso)):
         return ""
     if zone == "Z":
         return "+00:00"
@@ -172,9 +174,10 @@ def _offset(text: str) -> str:
 
 
 def _range_end(iso: re.Match[str]) -> bool:
-    """Whether what the ISO pattern read as a negative offset is the end of a time range a person
-    wrote ("2024-03-05 09:00-10:00"): a space before the time, no seconds, and a later clock
-    time after the dash. A machine's value ("…T09:00-10:00", "… 09:00:00-05:00") keeps it."""
+    """Whether what the ISO pattern read as a negative offset, in a page's text, is the end of a
+    time range a person wrote ("2024-03-05 09:00-10:00"): a space before the time, no seconds, and
+    a later clock time after the dash. Text shaped like a machine's value ("…T09:00-10:00",
+    "… 09:00:00-05:00") keeps it, and so does any machine value (`parse_date`'s `machine`)."""
     zone = iso.group(6)
     written = iso.group(0)
     return (
@@ -229,13 +232,15 @@ def page_modified(tree: HtmlElement, published: str = "") -> str:
     """The page's modified date (module docstring), ISO, or "" when it states none."""
     for obj in _json_ld_objects(tree):
         value = obj.get("dateModified")
-        if isinstance(value, str) and parse_date(value):
-            return parse_date(value)
+        if isinstance(value, str) and parse_date(value, machine=True):
+            return parse_date(value, machine=True)
     for value in meta_values(tree, _MODIFIED_META):
-        if parse_date(value):
-            return parse_date(value)
+        if parse_date(value, machine=True):
+            return parse_date(value, machine=True)
     for element in tree.xpath('//time[@itemprop="dateModified"]')[:1]:
-        value = parse_date(element.get("datetime") or "") or parse_date(element.text_content())
+        value = parse_date(element.get("datetime") or "", machine=True) or parse_date(
+            element.text_content()
+        )
         if value:
             return value
     return visible_modified(tree, published) or restamped(tree)
