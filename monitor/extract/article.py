@@ -38,9 +38,8 @@ EXTRACTOR = "trafilatura"
 # suffix only when a mark sets those words off from it (a first paragraph quoting the headline,
 # »Headline«, sagte sie, or giving a time after it was dropped as the headline); 12: a declared
 # title cut at a quote the page left unescaped in an attribute is read whole from the title it
-# begins (`headline._uncut`); a time range after an ISO date in the page's text ("2024-03-05
-# 09:00-10:00") is its start without an offset (was offset −10:00; a machine value such as
-# JSON-LD's "2024-03-05 01:00-05:00" keeps its offset), and a first-publication stamp is the same moment
+# begins (`headline._uncut`); a time range after an ISO date ("2024-03-05 09:00-10:00") is its
+# start without an offset (was offset −10:00), and a first-publication stamp is the same moment
 # as another stamp written with "Z" (`metadata.restamped`); the site's tagline beside its logo is
 # no standfirst (`standfirst._beside_site_logo`); the site's words to its reader among the
 # body's last three lines are left out at any length (a line longer than a promotion line when
