@@ -58,6 +58,14 @@ from monitor.compare.normalize import (
         ),
         ("''Rock 'n' roll is his'' he said", "\"Rock 'n' roll is his\" he said"),
         ("''It was the music of the '80s'' he said", '"It was the music of the \'80s" he said'),
+        # ... nor does a word's elided start ('til, 'bout, 'em)
+        ("''We stay 'til the Lakers'' he said", '"We stay \'til the Lakers" he said'),
+        ("''Talk \u2018bout the Knicks\u2019\u2019", '"Talk \'bout the Knicks"'),
+        ("''Let 'em in, says Marcus''", '"Let \'em in, says Marcus"'),
+        (
+            "''As they say, \u2018tis the season of sales''",
+            '"As they say, \'tis the season of sales"',
+        ),
         # plain ASCII takes one pass: the backtick is an apostrophe all the same
         ("the `quote` and 100%", "the 'quote' and 100%"),
         # a full-width letter becomes ASCII in the first pass, a no-break space in the second

@@ -171,6 +171,8 @@ NOT_QUOTATIONS = [
     ("en", "The students' union said it would back the plan for the town.", "back", "oppose"),
     ("en", "O'Brien's team didn't back the plan for the town.", "back", "oppose"),
     ("en", "Homes built in the '90s will get new windows.", "windows", "roofs"),
+    ("en", "The shop stays open 'til the players' union meets, it said.", "players", "workers"),
+    ("en", "Fans talked 'bout the players' pay all night long.", "players", "owners"),
     ("en", "Rents rose - and kept rising - across the city.", "kept", "went on"),
     ("pt", "O prefeito - que tomou posse em janeiro - aprovou o plano.", "janeiro", "fevereiro"),
 ]

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 
+from monitor.compare.quotes import ELIDED_STARTS
 from monitor.lexicon import (
     CONSENT_NOTICE,
     CONSENT_WORD,
@@ -75,8 +76,9 @@ _TWO_SINGLE_MARKS = re.compile(r"(?<!')''(?!')")
 # A mark that opens a quotation: a single or double one (or two single ones) after a non-word
 # and before a word. What the last one before two closing marks was tells a plural possessive
 # closing a single quotation (‘the players’’ union: players’ + ’) from a double mark (’’…’’).
-# A single mark before a digit elides a decade ('80s): it opens nothing.
-_OPENING_MARK = re.compile(r"(?<![\w'])(''|'(?!\d)|\")(?=\w)")
+# A single mark before a digit elides a decade ('80s), one before a word whose start it elides
+# ('til, 'bout, 'em: quotes.ELIDED_STARTS) stands for the letters left out: neither opens anything.
+_OPENING_MARK = re.compile(rf"(?<![\w'])(''|'(?!\d|(?i:{'|'.join(ELIDED_STARTS)})\b)|\")(?=\w)")
 # A single mark that closes a quotation (or ends an elision, rock 'n' roll): alone, after a word
 # or its punctuation and before a non-word. A single quotation closed before two marks is not
 # the one they close (’’It calls it ‘chaos,’ and nobody listens’’).

@@ -10,7 +10,7 @@ Two more styles are read inside one sentence only:
 
 - single quotes ('…', ‘…’, ‚…‘), as British and German papers quote: an opening mark must be
   followed by a letter and closed later in the sentence, and a mark between two letters is an
-  apostrophe ("didn't", "O'Brien"), so "the '90s" or "the students' union" open nothing;
+  apostrophe ("didn't", "O'Brien"), so "the '90s", "'til" or "the students' union" open nothing;
 - a dialogue dash opening a sentence, as Spanish and Portuguese papers quote ("— No vamos a
   rendirnos — dijo el ministro."): the words up to the narrator's dash, or to the sentence's end.
 """
@@ -21,6 +21,10 @@ import re
 from functools import lru_cache
 
 _BEFORE_OPENING = frozenset(" \t\n([{-—–:/")
+# Words whose start a single mark elides in informal English ('til, 'bout, 'em, 'tis): the mark
+# stands for the letters left out and opens no quotation.
+ELIDED_STARTS = ("til", "bout", "em", "tis", "twas", "nuff", "cause", "cuz")
+_ELIDED_START = re.compile(rf"(?i:{'|'.join(ELIDED_STARTS)})\b")
 QUOTATION_MARKS = frozenset("\"'—–")
 _DIALOGUE = re.compile(r"^\s*[—–―]\s*(?=\w)")
 _NARRATOR_DASH = re.compile(r"\s[—–―]\s|\s[—–―]$|[,;]\s*[—–―]\s")
@@ -91,7 +95,11 @@ def _single_quote_spans(text: str) -> list[tuple[int, int]]:
         if before.isalnum() and after.isalnum():
             continue  # an apostrophe inside a word
         if start is None:
-            if before in _BEFORE_OPENING and after.isalpha():
+            if (
+                before in _BEFORE_OPENING
+                and after.isalpha()
+                and not _ELIDED_START.match(text, position + 1)
+            ):
                 start = position
         elif not before.isspace() and not after.isalnum():
             spans.append((start, position + 1))
