@@ -482,6 +482,54 @@ def test_a_redirect_that_only_adds_a_trailing_slash_is_not_a_removal(
     assert result.outcome != "removed"
 
 
+# A 304 says the page is the one our validators named, at the address it was finally read from:
+# after a redirect to somewhere the article was never read, it says nothing of the article.
+def not_modified(final_url: str = "", requested_url: str = "") -> FetchedPage:
+    return FetchedPage(
+        url=URL, status=304, final_url=final_url, requested_url=requested_url, conditional=True
+    )
+
+
+@pytest.mark.parametrize(
+    "target", ["https://news.example/", "https://news.example/local/"], ids=["home", "section"]
+)
+def test_a_304_after_a_redirect_to_a_home_or_section_page_is_a_removal(
+    db: Database, clock: Clock, target: str
+) -> None:
+    record(db, clock, ok(etag='"v1"'))
+    result = record(db, clock, not_modified(final_url=target))
+    assert (result.outcome, kinds(result)) == ("removed", ["removed"])
+    assert target in result.reason
+    assert article(db)["status"] == "removed"
+
+
+def test_a_304_after_a_redirect_to_an_unread_address_is_no_unchanged_check(
+    db: Database, clock: Clock
+) -> None:
+    record(db, clock, ok(etag='"v1"'))
+    result = record(db, clock, not_modified(final_url=NEW_PATH))
+    assert result.outcome == "error" and NEW_PATH in result.reason
+    assert (article(db)["etag"], article(db)["last_modified"]) == (None, None)  # asks in full
+    assert count(db, "versions") == 1 and result.edits == ()
+    moved = record(db, clock, ok(MOVED, final_url=NEW_PATH, etag='"v1"'))
+    assert kinds(moved) == ["redirected"]
+
+
+@pytest.mark.parametrize(
+    ("page", "requested"),
+    [(ok(MOVED, final_url=NEW_PATH, etag='"v1"'), ""), (ok(etag='"v1"'), URL + "?ref=feed")],
+    ids=["the known redirect", "fetched at another URL"],
+)
+def test_a_304_where_the_article_was_read_is_unchanged(
+    db: Database, clock: Clock, page: FetchedPage, requested: str
+) -> None:
+    record(db, clock, ok(etag='"v0"'))
+    record(db, clock, page)
+    final = article(db)["redirected_to"] or ""
+    result = record(db, clock, not_modified(final_url=final, requested_url=requested))
+    assert result.outcome == "unchanged"
+
+
 # --- bookkeeping -----------------------------------------------------------------------------
 def test_every_check_writes_exactly_one_checks_row(db: Database, clock: Clock) -> None:
     pages = [

@@ -285,6 +285,8 @@ def plan_response(
     if status == 304:
         if not asked_conditionally(article, page):
             return plan_failure(page, known, now, policy, "error", UNASKED_304)
+        if _redirected_elsewhere(page, article):
+            return _not_modified_elsewhere(page, known, now, policy)
         return _unchanged(page, known, now, policy, "304 not modified")
     if status in (404, 410) or (
         page.final != page.requested and is_soft_404(page.requested, page.final)
@@ -307,6 +309,33 @@ def plan_response(
         reason = f"not an HTML page ({page.content_type.split(';')[0].strip()})"
         return plan_failure(page, known, now, policy, "error", reason)
     return None
+
+
+def _redirected_elsewhere(page: FetchedPage, article: Row) -> bool:
+    """The request was redirected to an address the article was never read from (not its key,
+    not the address it is known to redirect to)."""
+    redirected = page.final != page.requested and _canonical(page.final) != _canonical(
+        page.requested
+    )
+    return redirected and not same_place(page, article)
+
+
+def _not_modified_elsewhere(
+    page: FetchedPage, known: Known, now: datetime, policy: RevisitPolicy
+) -> Plan:
+    """A 304 from where a redirect led (the validators travel with it): it says the page there is
+    the one they named, not that the article is. A home or section page is a removal, as with a
+    200; elsewhere the check reads nothing, and drops the validators so that the next one reads
+    the page in full (where a move is recorded as one)."""
+    if is_soft_404(page.requested, page.final):
+        return plan_removal(page, known, now, policy, f"redirected to {page.final}")
+    reason = f"HTTP 304 from {page.final}, where the article was never read: read in full next"
+    plan = plan_failure(page, known, now, policy, "error", reason)
+    return _replace(
+        plan,
+        article={**plan.article, "etag": None, "last_modified": None},
+        site=SiteUpdate(known.article["site"], failed=False),  # the site answered
+    )
 
 
 def asked_conditionally(article: Row, page: FetchedPage) -> bool:
