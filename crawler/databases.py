@@ -31,6 +31,7 @@ class Databases:
     busy: tuple[str, ...]  # why each file left out was left out
     left_out: tuple[Path, ...]  # the files left out, in the order of `busy`
     locks: tuple[DatabaseLock, ...]
+    stopped: bool = False  # a storage error stopped the round before it began (logged here)
 
     def release(self) -> None:
         for lock in self.locks:
@@ -63,7 +64,7 @@ def crawl_databases(crawler: Crawler) -> Databases:
             lock.release()
         logger.error("storage error: %s; the round stopped, 0 fetched page(s) not recorded", error)
         setattr(crawler, "redline_storage_error", str(error))  # noqa: B010
-        held = Databases((), (str(error),), every, ())
+        held = Databases((), (str(error),), every, (), stopped=True)
     setattr(crawler, "redline_databases", held)  # noqa: B010
     report = crawler.settings.get("REDLINE_LEFT_OUT")
     if report:

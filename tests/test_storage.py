@@ -100,14 +100,15 @@ def test_a_full_disk_stops_the_crawl_with_one_line_and_exit_3(small_disk: Path) 
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("spider", ["check", "discover"])
 def test_a_full_disk_at_the_rounds_start_stops_the_raw_crawl_with_one_reason_and_exit_3(
-    small_disk: Path,
+    small_disk: Path, spider: str
 ) -> None:
     with DemoSite() as site:
         db_path = _tracked_on(small_disk, site)
         filler = _fill(small_disk, 0)  # not even room for SQLite's WAL index
         result = run_crawl(
-            "check", db_path, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"}
+            spider, db_path, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"}
         )
     assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
     assert "Traceback" not in result.stdout, result.stdout[-4000:]
@@ -115,6 +116,7 @@ def test_a_full_disk_at_the_rounds_start_stops_the_raw_crawl_with_one_reason_and
     assert f"cannot open database {db_path}" in summary, summary
     # the daemon reads the same reason from the crawl log
     assert STORAGE_ERROR_LINE.search(summary) is not None
+    assert "nothing " not in result.stdout  # the reason once, not a second line of it
     filler.unlink()
     _consistent(db_path)
 

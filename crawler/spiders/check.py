@@ -89,6 +89,8 @@ class CheckSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         databases = crawl_databases(self.crawler)
+        if databases.stopped:  # its one line is logged already
+            return
         if not databases.paths:
             self.logger.error("nothing checked: %s", "; ".join(databases.busy))
             return

@@ -36,6 +36,8 @@ class DiscoverSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         databases = crawl_databases(self.crawler)
+        if databases.stopped:  # its one line is logged already
+            return
         if not databases.paths:
             self.logger.error("nothing discovered: %s", "; ".join(databases.busy))
             return
