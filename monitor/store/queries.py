@@ -64,7 +64,6 @@ __all__ = [
     "insert_row",
     "is_busy_error",
     "is_storage_error",
-    "open_db_for_round",
     "latest_extractor",
     "latest_head",
     "latest_version",
@@ -74,6 +73,7 @@ __all__ = [
     "name_host",
     "named_hosts",
     "open_db",
+    "open_db_for_round",
     "page_hash",
     "recent_body_lengths",
     "replace_change_edits",
@@ -187,7 +187,7 @@ def open_db_for_round(path: str | Path) -> Database:
         return open_db(path)
     except DatabaseError as error:
         cause = error.__cause__
-        if is_storage_error(cause) or isinstance(cause, OSError):
+        if cause is not None and (is_storage_error(cause) or isinstance(cause, OSError)):
             raise StorageError(str(error)) from None
         raise
 
