@@ -714,17 +714,22 @@ _MONTH_AFTER_DAY = (
     r"(?:\.?\s*\d|\.?\s*$|[.,:;]))"
 )
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
-# "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped from extracted lines (a list renumbered
-# is not an edit); a number is a marker only when followed by a space and a non-digit ("1. First"
-# but not "1.5 m"), or alone on its line. An opening bracket must close ("(3)", not the "(21." of
-# "(21. November 2022)"), and a number before a month's name is a date ("21. November", "3. Mai"),
-# whose change is an edit.
-LIST_MARKER = _lazy(
-    r"^(?:[-–—•·・▪●■◦‣*►▸]\s+"
-    r"|(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
+# "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped before comparing (`normalize_body`: a
+# list renumbered is not an edit); a number is a marker only when followed by a space and a
+# non-digit ("1. First" but not "1.5 m"), or alone on its line. An opening bracket must close
+# ("(3)", not the "(21." of "(21. November 2022)"), and a number before a month's name is a date
+# ("21. November", "3. Mai"), whose change is an edit.
+_BULLET = r"[-–—•·・▪●■◦‣*►▸]\s+|[•·・▪●■◦‣►▸]\s*(?=\w)"
+_NUMBERED = (
+    r"(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
     r"(?:\s+(?=[^\d\s])|\s*$)"
-    r"|[•·・▪●■◦‣►▸①-⑳](?=\w)|[①-⑳]\s+)+"
+    r"|[①-⑳](?=\w)|[①-⑳]\s+"
 )
+LIST_MARKER = _lazy(r"^(?:" + _BULLET + "|" + _NUMBERED + ")+")
+# Only the marks no reader reads as words: trafilatura's "- " before a list item and bullets.
+# Extraction drops these; numbers and letters ("5. Kristi Dosh", "c) Strategie") are the page's
+# own words, kept in the body as the page shows them (the comparison still ignores them).
+BULLET_MARKER = _lazy(r"^(?:" + _BULLET + ")+")
 
 # --- links to other articles --------------------------------------------------------------------
 # A body line that opens with one of these and a colon is a link to another article set among the

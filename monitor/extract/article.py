@@ -50,7 +50,9 @@ EXTRACTOR = "trafilatura"
 # only a date is left out unless it is a heading (`monitor/extract/consensus.py`), a note opening
 # with its label ("Update: ...") stays whatever follows it on its line (`lexicon.is_notice`),
 # and a line opening with a numbered figure label ("Abbildung 4: ...") is a caption.
-EXTRACTION_REVISION = 12
+# 13: a list's numbers and letters written in the page ("5. Kristi Dosh", "c) ...") stay in the
+# body (only bullets and trafilatura's "- " are dropped; the comparison still ignores them all).
+EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -75,7 +75,7 @@ from monitor.lexicon import (
     EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
-    LIST_MARKER,
+    BULLET_MARKER,
     PROMO_LINE,
     SEE_ALSO_LINE,
     is_notice,
@@ -364,9 +364,10 @@ _MIN_RECALL_GAIN = 1.5
 
 
 def _lines(text: str) -> list[str]:
-    """Paragraphs of a trafilatura text: whitespace collapsed, list markers dropped, lines
-    without a word and links to other articles ("Read more: ...") dropped."""
-    lines = (LIST_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
+    """Paragraphs of a trafilatura text: whitespace collapsed, bullets dropped (a list's numbers
+    are the page's words: kept), lines without a word and links to other articles ("Read
+    more: ...") dropped."""
+    lines = (BULLET_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
     return [line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line)]
 
 
