@@ -72,10 +72,10 @@ from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, ext
 from monitor.extract.characters import xml_safe
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
+    BULLET_MARKER,
     EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
-    BULLET_MARKER,
     PROMO_LINE,
     SEE_ALSO_LINE,
     is_notice,
