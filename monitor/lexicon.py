@@ -422,6 +422,14 @@ BYLINE_SEPARATOR = _lazy(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
 PROMO_LINE = _lazy(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
+# A promotional phrase set off by a mark from the words after it is a link's label, not the
+# opening of a sentence: "À lire aussi » Ballonnements... Quel est votre profil ?", "Read more:
+# How the council voted", "Lesen Sie auch | ..." (while "Read more about the inspection in the
+# report ..." is the article's).
+PROMO_LABEL_MARKS = ":»>|›→–—"
+PROMO_LABEL = _lazy(
+    r"^\W*(?:" + _words(PROMO) + r")\s*[" + re.escape(PROMO_LABEL_MARKS) + "]", re.IGNORECASE
+)
 
 # --- the site speaking to its reader ------------------------------------------------------------
 # Lines a site's template writes into the article container wherever they stand in a short line

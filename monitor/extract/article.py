@@ -51,7 +51,9 @@ EXTRACTOR = "trafilatura"
 # with its label ("Update: ...") stays whatever follows it on its line (`lexicon.is_notice`),
 # and a line opening with a numbered figure label ("Abbildung 4: ...") is a caption.
 # 13: a list's numbers and letters written in the page ("5. Kristi Dosh", "c) ...") stay in the
-# body (only bullets and trafilatura's "- " are dropped; the comparison still ignores them all).
+# body (only bullets and trafilatura's "- " are dropped; the comparison still ignores them all);
+# a promotional phrase set off by a mark ("À lire aussi » ...") is a link's label, left out
+# whatever follows it (`lexicon.PROMO_LABEL`).
 EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

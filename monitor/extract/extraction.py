@@ -76,6 +76,7 @@ from monitor.lexicon import (
     EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
+    PROMO_LABEL,
     PROMO_LINE,
     SEE_ALSO_LINE,
     is_notice,
@@ -701,6 +702,8 @@ def _left_out(line: str, role: str) -> bool:
         return False  # a notice is the article's; a paywall's words tell recording what it is
     if role == "link_dense":
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
+    if PROMO_LABEL.match(line):
+        return True  # a label before a link ("À lire aussi » ..."), whatever follows it
     return not (_is_sentence(line) and PROMO_LINE.match(line) and not is_site_line(line))
 
 
