@@ -53,7 +53,8 @@ EXTRACTOR = "trafilatura"
 # 13: a list's numbers and letters written in the page ("5. Kristi Dosh", "c) ...") stay in the
 # body (only bullets and trafilatura's "- " are dropped; the comparison still ignores them all);
 # a promotional phrase set off by a mark ("À lire aussi » ...") is a link's label, left out
-# whatever follows it (`lexicon.PROMO_LABEL`).
+# whatever follows it (`lexicon.PROMO_LABEL`); the body and the title are in Unicode's composed
+# form (NFC) whichever form the page writes its letters in (`characters.composed`).
 EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

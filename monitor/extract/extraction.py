@@ -69,7 +69,7 @@ from lxml.html import HtmlElement
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.extract.characters import xml_safe
+from monitor.extract.characters import composed, xml_safe
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
     BULLET_MARKER,
@@ -622,13 +622,13 @@ def extract_article(
         else ""
     )
     return Article(
-        title=title,
+        title=composed(title),
         byline=metadata.choose_byline(
             _field(getattr(meta, "author", None)), metadata.declared_authors(tree)
         ),
         published=published,
         modified=modified if modified != published else "",
-        body="\n".join(lines),
+        body=composed("\n".join(lines)),
         canonical_url=canonical_url,
         language=(getattr(meta, "language", None) or "") or _page_language(tree),
         roles=roles,
