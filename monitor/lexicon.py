@@ -538,6 +538,34 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
 SITE_LINE = _lazy(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
+# --- the heading of the site's box at the body's end --------------------------------------------
+# A heading that opens a box about the site, the series or the author, or the press contact, set
+# after the article ("Über diese Reihe", "Pressekontakt", "About the author"): with the lines
+# after it, the template's box, not the article (`monitor.extract.consensus.box_at_end`). Matched
+# whole, a colon allowed after it: "About the study" or "Kontakt zur Mutter" name the article's
+# own sections.
+BOX_HEADINGS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"about us", r"about the authors?", r"about (?:this|the) series",
+        r"(?:press|media) contacts?", r"contact us", r"contact",
+    ),
+    "de": (
+        r"über uns", r"über (?:den autor|die autorin|die autoren)", r"über (?:diese|die) reihe",
+        r"(?:presse|medien)kontakt", r"kontakt",
+        r"(?:ihre? )?ansprechpartner(?:in|innen)?(?: zum thema)?",
+    ),
+    "fr": (r"à propos(?: de l['’]auteur| de l['’]autrice)?", r"contacts? presse", r"contact"),
+    "es": (r"sobre (?:el autor|la autora)", r"contacto(?: de prensa| para medios)?"),
+    "pt": (r"sobre (?:o autor|a autora)", r"contato(?: de imprensa| para imprensa)?"),
+    "it": (r"sull['’]autore", r"contatti(?: stampa)?", r"ufficio stampa"),
+}  # fmt: skip
+BOX_HEADING = _lazy(
+    r"^\W{0,3}(?:"
+    + "|".join(pattern for language in BOX_HEADINGS.values() for pattern in language)
+    + r")\s*:?$",
+    re.IGNORECASE,
+)
+
 # --- numbered figure labels ------------------------------------------------------------------
 # A caption's label: the word for a figure, a table or a photo, its number and a colon, stop or
 # dash ("Abbildung 4: Schwachschicht", "Figure 2. Results", "Tabla 1 - Precios"). Without the

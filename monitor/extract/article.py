@@ -54,7 +54,9 @@ EXTRACTOR = "trafilatura"
 # body (only bullets and trafilatura's "- " are dropped; the comparison still ignores them all);
 # a promotional phrase set off by a mark ("À lire aussi » ...") is a link's label, left out
 # whatever follows it (`lexicon.PROMO_LABEL`); the body and the title are in Unicode's composed
-# form (NFC) whichever form the page writes its letters in (`characters.composed`).
+# form (NFC) whichever form the page writes its letters in (`characters.composed`); the site's
+# box after the article, from a heading "Pressekontakt", "Über diese Reihe", "About the author"
+# (`lexicon.BOX_HEADINGS`) among the last lines, is left out (`consensus.box_at_end`).
 EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
