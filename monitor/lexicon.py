@@ -468,6 +468,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:table of )?contents\W*$",
         r"^(?:advertisement|sponsored)\s*[-–—:|]\s",
         r"^(?:tags?|categor(?:y|ies)|filed under|posted in|release date|last modified)\s*:",
+        # the site asking for its readers' support, or pointing to its own tools (revision 13)
+        r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b",
+        r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -483,6 +486,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^[íi]ndice\W*$",
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
+        r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -501,6 +505,11 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^inhalt(?:sverzeichnis)?\W*$",
         r"^(?:anzeige|werbung)\s*[-–—:|]\s",
         r"^(?:schlagw[öo]rter|stichw[öo]rter|kategorien?|ver[öo]ffentlich(?:ung|t)(?: am)?)\s*:",
+        # "Unterstützen Sie unabhängigen Journalismus!", "Unterstütze RosaMag bereits mit 2,50!"
+        r"^\W*unterst[üu]tze(?:n sie)? (?:uns|unsere arbeit|unseren journalismus"
+        r"|unabh[äa]ngigen journalismus)\b",
+        r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:mit|ab) (?:nur |bereits )?\d",
+        r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
     ),
     "fr": (
         r"\bsuivez-nous\b",
@@ -512,6 +521,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^sommaire\W*$",
         r"^publicit[ée]\s*[-–—:|]\s",
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
+        r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
+        r" le journalisme ind[ée]pendant)\b",
     ),
     "pt": (
         r"\bsiga-nos\b",

@@ -56,7 +56,9 @@ EXTRACTOR = "trafilatura"
 # whatever follows it (`lexicon.PROMO_LABEL`); the body and the title are in Unicode's composed
 # form (NFC) whichever form the page writes its letters in (`characters.composed`); the site's
 # box after the article, from a heading "Pressekontakt", "Über diese Reihe", "About the author"
-# (`lexicon.BOX_HEADINGS`) among the last lines, is left out (`consensus.box_at_end`).
+# (`lexicon.BOX_HEADINGS`) among the last lines, is left out (`consensus.box_at_end`); the site
+# asking for its readers' support or pointing to its own tools ("Unterstützen Sie unabhängigen
+# Journalismus!", "Kennt ihr schon unseren ...?") is the site's words to its reader.
 EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
