@@ -422,6 +422,14 @@ BYLINE_SEPARATOR = _lazy(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
 PROMO_LINE = _lazy(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
+# A promotional phrase set off by a mark from the words after it is a link's label, not the
+# opening of a sentence: "À lire aussi » Ballonnements... Quel est votre profil ?", "Read more:
+# How the council voted", "Lesen Sie auch | ..." (while "Read more about the inspection in the
+# report ..." is the article's).
+PROMO_LABEL_MARKS = ":»>|›→–—"
+PROMO_LABEL = _lazy(
+    r"^\W*(?:" + _words(PROMO) + r")\s*[" + re.escape(PROMO_LABEL_MARKS) + "]", re.IGNORECASE
+)
 
 # --- the site speaking to its reader ------------------------------------------------------------
 # Lines a site's template writes into the article container wherever they stand in a short line
@@ -460,6 +468,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:table of )?contents\W*$",
         r"^(?:advertisement|sponsored)\s*[-–—:|]\s",
         r"^(?:tags?|categor(?:y|ies)|filed under|posted in|release date|last modified)\s*:",
+        # the site asking for its readers' support, or pointing to its own tools (revision 13)
+        r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b",
+        r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -475,6 +486,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^[íi]ndice\W*$",
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
+        r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -493,6 +505,11 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^inhalt(?:sverzeichnis)?\W*$",
         r"^(?:anzeige|werbung)\s*[-–—:|]\s",
         r"^(?:schlagw[öo]rter|stichw[öo]rter|kategorien?|ver[öo]ffentlich(?:ung|t)(?: am)?)\s*:",
+        # "Unterstützen Sie unabhängigen Journalismus!", "Unterstütze RosaMag bereits mit 2,50!"
+        r"^\W*unterst[üu]tze(?:n sie)? (?:uns|unsere arbeit|unseren journalismus"
+        r"|unabh[äa]ngigen journalismus)\b",
+        r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:mit|ab) (?:nur |bereits )?\d",
+        r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
     ),
     "fr": (
         r"\bsuivez-nous\b",
@@ -504,6 +521,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^sommaire\W*$",
         r"^publicit[ée]\s*[-–—:|]\s",
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
+        r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
+        r" le journalisme ind[ée]pendant)\b",
     ),
     "pt": (
         r"\bsiga-nos\b",
@@ -530,6 +549,34 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
 SITE_LINE = _lazy(
     "|".join(pattern for language in SITE_LINES.values() for pattern in language), re.IGNORECASE
 )
+# --- the heading of the site's box at the body's end --------------------------------------------
+# A heading that opens a box about the site, the series or the author, or the press contact, set
+# after the article ("Über diese Reihe", "Pressekontakt", "About the author"): with the lines
+# after it, the template's box, not the article (`monitor.extract.consensus.box_at_end`). Matched
+# whole, a colon allowed after it: "About the study" or "Kontakt zur Mutter" name the article's
+# own sections.
+BOX_HEADINGS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"about us", r"about the authors?", r"about (?:this|the) series",
+        r"(?:press|media) contacts?", r"contact us", r"contact",
+    ),
+    "de": (
+        r"über uns", r"über (?:den autor|die autorin|die autoren)", r"über (?:diese|die) reihe",
+        r"(?:presse|medien)kontakt", r"kontakt",
+        r"(?:ihre? )?ansprechpartner(?:in|innen)?(?: zum thema)?",
+    ),
+    "fr": (r"à propos(?: de l['’]auteur| de l['’]autrice)?", r"contacts? presse", r"contact"),
+    "es": (r"sobre (?:el autor|la autora)", r"contacto(?: de prensa| para medios)?"),
+    "pt": (r"sobre (?:o autor|a autora)", r"contato(?: de imprensa| para imprensa)?"),
+    "it": (r"sull['’]autore", r"contatti(?: stampa)?", r"ufficio stampa"),
+}  # fmt: skip
+BOX_HEADING = _lazy(
+    r"^\W{0,3}(?:"
+    + "|".join(pattern for language in BOX_HEADINGS.values() for pattern in language)
+    + r")\s*:?$",
+    re.IGNORECASE,
+)
+
 # --- numbered figure labels ------------------------------------------------------------------
 # A caption's label: the word for a figure, a table or a photo, its number and a colon, stop or
 # dash ("Abbildung 4: Schwachschicht", "Figure 2. Results", "Tabla 1 - Precios"). Without the
@@ -714,17 +761,22 @@ _MONTH_AFTER_DAY = (
     r"(?:\.?\s*\d|\.?\s*$|[.,:;]))"
 )
 # Markers at the start of a list item, however the page writes them: trafilatura's "- ", bullets,
-# "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped from extracted lines (a list renumbered
-# is not an edit); a number is a marker only when followed by a space and a non-digit ("1. First"
-# but not "1.5 m"), or alone on its line. An opening bracket must close ("(3)", not the "(21." of
-# "(21. November 2022)"), and a number before a month's name is a date ("21. November", "3. Mai"),
-# whose change is an edit.
-LIST_MARKER = _lazy(
-    r"^(?:[-–—•·・▪●■◦‣*►▸]\s+"
-    r"|(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
+# "1." / "2)" / "(3)" / "a)", Japanese "・" and "①". Dropped before comparing (`normalize_body`: a
+# list renumbered is not an edit); a number is a marker only when followed by a space and a
+# non-digit ("1. First" but not "1.5 m"), or alone on its line. An opening bracket must close
+# ("(3)", not the "(21." of "(21. November 2022)"), and a number before a month's name is a date
+# ("21. November", "3. Mai"), whose change is an edit.
+_BULLET = r"[-–—•·・▪●■◦‣*►▸]\s+|[•·・▪●■◦‣►▸]\s*(?=\w)"
+_NUMBERED = (
+    r"(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
     r"(?:\s+(?=[^\d\s])|\s*$)"
-    r"|[•·・▪●■◦‣►▸①-⑳](?=\w)|[①-⑳]\s+)+"
+    r"|[①-⑳](?=\w)|[①-⑳]\s+"
 )
+LIST_MARKER = _lazy(r"^(?:" + _BULLET + "|" + _NUMBERED + ")+")
+# Only the marks no reader reads as words: trafilatura's "- " before a list item and bullets.
+# Extraction drops these; numbers and letters ("5. Kristi Dosh", "c) Strategie") are the page's
+# own words, kept in the body as the page shows them (the comparison still ignores them).
+BULLET_MARKER = _lazy(r"^(?:" + _BULLET + ")+")
 
 # --- links to other articles --------------------------------------------------------------------
 # A body line that opens with one of these and a colon is a link to another article set among the

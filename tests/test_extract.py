@@ -271,11 +271,17 @@ def test_quality_on_article_extraction_benchmark_sample() -> None:
     assert scores.recall >= 0.94, scores
 
 
-def test_a_list_numbered_anew_extracts_the_same_text() -> None:
+def test_a_list_numbered_anew_compares_as_the_same_text() -> None:
+    # the numbers the page writes stay in the body (revision 13); the comparison ignores them
+    from monitor.compare.normalize import normalize_body
+
     items = ["The bridge stays shut until June.", "Buses replace the ferry on Sundays."]
     bulleted = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
     numbered = "".join(f"<p>{n}. {item}</p>" for n, item in enumerate(items, 1))
-    assert extract_article(news_page(bulleted)).body == extract_article(news_page(numbered)).body
+    bulleted_body = extract_article(news_page(bulleted)).body
+    numbered_body = extract_article(news_page(numbered)).body
+    assert "1. The bridge stays shut until June." in numbered_body.split("\n")
+    assert normalize_body(bulleted_body) == normalize_body(numbered_body)
 
 
 # ------------------------------------------------------------------ short bodies

@@ -27,6 +27,7 @@ from monitor.lexicon import (
     LINK_LABEL_HINTS,
     LINK_LABEL_PHRASE,
     LINK_LABEL_PHRASE_HINTS,
+    LIST_MARKER,
     NEWSLETTER_LINE,
     STOCK_TICKER,
 )
@@ -151,11 +152,12 @@ def _read_two_single_marks(text: str) -> str:
 @lru_cache(maxsize=8)
 def normalize_body(body: str) -> str:
     """An article body in canonical form (`normalize_text`), without the words a template writes
-    into its sentences (`drop_template_text`) and the counters at a paragraph's edge. Once per
-    body: the sentences, runs and keys made from it need not be cleaned again, and recording a
-    page asks for it twice (its content hash, then the site's memory), so the last few are kept."""
+    into its sentences (`drop_template_text`), a list item's marker ("3. ", "b) ": a list
+    renumbered is not an edit) and the counters at a paragraph's edge. Once per body: the
+    sentences, runs and keys made from it need not be cleaned again, and recording a page asks
+    for it twice (its content hash, then the site's memory), so the last few are kept."""
     text = drop_template_text(normalize_text(body))
-    lines = (_drop_counter(line.strip()) for line in text.split("\n"))
+    lines = (_drop_counter(LIST_MARKER.sub("", line.strip())) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -50,7 +50,16 @@ EXTRACTOR = "trafilatura"
 # only a date is left out unless it is a heading (`monitor/extract/consensus.py`), a note opening
 # with its label ("Update: ...") stays whatever follows it on its line (`lexicon.is_notice`),
 # and a line opening with a numbered figure label ("Abbildung 4: ...") is a caption.
-EXTRACTION_REVISION = 12
+# 13: a list's numbers and letters written in the page ("5. Kristi Dosh", "c) ...") stay in the
+# body (only bullets and trafilatura's "- " are dropped; the comparison still ignores them all);
+# a promotional phrase set off by a mark ("À lire aussi » ...") is a link's label, left out
+# whatever follows it (`lexicon.PROMO_LABEL`); the body and the title are in Unicode's composed
+# form (NFC) whichever form the page writes its letters in (`characters.composed`); the site's
+# box after the article, from a heading "Pressekontakt", "Über diese Reihe", "About the author"
+# (`lexicon.BOX_HEADINGS`) among the last lines, is left out (`consensus.box_at_end`); the site
+# asking for its readers' support or pointing to its own tools ("Unterstützen Sie unabhängigen
+# Journalismus!", "Kennt ihr schon unseren ...?") is the site's words to its reader.
+EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -4,12 +4,14 @@ trafilatura builds an XML tree of the article; one character XML 1.0 forbids (a 
 than tab, newline and carriage return, U+FFFE, U+FFFF, a surrogate), written raw or as a character
 reference (`&#x8;`, `&#8;`, `&#xFFFE;`), makes it return an empty body, and the article drops out
 of monitoring for as long as the character stays. `xml_safe` replaces each with a space (a
-control between two words still separates them) before the page is parsed. Pure.
+control between two words still separates them) before the page is parsed. `composed` puts
+extracted text in Unicode's composed form. Pure.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Raw characters XML 1.0 forbids (tab, newline and carriage return are allowed).
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -40,3 +42,10 @@ def xml_safe(text: str) -> str:
     if "&#" in text:
         text = REFERENCE.sub(_reference, text)
     return FORBIDDEN.sub(" ", text)
+
+
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC): a page that writes "ü" as "u" and a combining
+    diaeresis shows the same word as one that writes "ü", and the extracted text reads (and
+    searches) the same whichever the page chose. Text already composed is returned as it is."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

@@ -47,6 +47,7 @@ from lxml.html import HtmlElement
 from monitor.extract import opinion
 from monitor.extract.opinion import key
 from monitor.lexicon import (
+    BOX_HEADING,
     BYLINE_OPENER,
     DATE_LINE,
     FURNITURE_LINE,
@@ -75,6 +76,10 @@ LEAD_ANCHOR_LINES = 3
 # The site's words to its reader are looked for among the body's last this many lines (a box of
 # calls to follow and subscribe, then a credit line; `site_lines_at_end`).
 TAIL_LINES = 3
+# The heading of the site's box (`lexicon.BOX_HEADINGS`: "Über diese Reihe", "Pressekontakt") is
+# looked for among the body's last this many lines: a press contact runs to nine (the heading, a
+# name, the organisation, three lines of address, telephone, fax, e-mail).
+TAIL_BOX_LINES = 10
 # ... up to this many characters: a box of calls to follow, write in and subscribe runs to two or
 # three sentences (the longest seen on development pages, about 300); a longer last line is a
 # paragraph, and the bound keeps the site-line search off long text.
@@ -308,6 +313,18 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
     ]
 
 
+def box_at_end(lines: Sequence[str], roles: Sequence[str]) -> list[int]:
+    """Indexes of the site's box at the body's end: from a heading among the last TAIL_BOX_LINES
+    lines that names a box about the site, the series or the author, or the press contact
+    (`lexicon.BOX_HEADING`), to the last line. A correction or update note in it stays, and so
+    does the box of a body no longer than it (nothing of the article would be left)."""
+    start = max(1, len(lines) - TAIL_BOX_LINES)
+    for index in range(start, len(lines)):
+        if roles[index] == "heading" and BOX_HEADING.match(lines[index]):
+            return [at for at in range(index, len(lines)) if not is_notice(lines[at])]
+    return []
+
+
 def _site_words_open(line: str) -> bool:
     """Whether the site's words to its reader are in the line, and in its first sentence when
     the line is longer than a promotion line: the template's box opens with its call ("Follow
@@ -362,11 +379,12 @@ def refine_body(
     shown: Callable[[str], bool],
 ) -> tuple[list[str], tuple[str, ...]]:
     """The body lines and their roles without the headline lines, the lines that are only a
-    date (not a heading: a chronology's date) and the site's words to its reader at the end,
-    with the lead added."""
+    date (not a heading: a chronology's date), the site's words to its reader at the end and
+    the site's box after the article, with the lead added."""
     dropped = (
         set(headline_lines(lines, title))
         | set(site_lines_at_end(lines))
+        | set(box_at_end(lines, roles))
         | {
             index
             for index, (line, role) in enumerate(zip(lines, roles, strict=True))

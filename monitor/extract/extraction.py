@@ -69,13 +69,14 @@ from lxml.html import HtmlElement
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.extract.characters import xml_safe
+from monitor.extract.characters import composed, xml_safe
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
+    BULLET_MARKER,
     EDGE_NOTICE,
     FURNITURE_LINE,
     INTERSTITIAL_TEXT,
-    LIST_MARKER,
+    PROMO_LABEL,
     PROMO_LINE,
     SEE_ALSO_LINE,
     is_notice,
@@ -364,9 +365,10 @@ _MIN_RECALL_GAIN = 1.5
 
 
 def _lines(text: str) -> list[str]:
-    """Paragraphs of a trafilatura text: whitespace collapsed, list markers dropped, lines
-    without a word and links to other articles ("Read more: ...") dropped."""
-    lines = (LIST_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
+    """Paragraphs of a trafilatura text: whitespace collapsed, bullets dropped (a list's numbers
+    are the page's words: kept), lines without a word and links to other articles ("Read
+    more: ...") dropped."""
+    lines = (BULLET_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
     return [line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line)]
 
 
@@ -620,13 +622,13 @@ def extract_article(
         else ""
     )
     return Article(
-        title=title,
+        title=composed(title),
         byline=metadata.choose_byline(
             _field(getattr(meta, "author", None)), metadata.declared_authors(tree)
         ),
         published=published,
         modified=modified if modified != published else "",
-        body="\n".join(lines),
+        body=composed("\n".join(lines)),
         canonical_url=canonical_url,
         language=(getattr(meta, "language", None) or "") or _page_language(tree),
         roles=roles,
@@ -700,6 +702,8 @@ def _left_out(line: str, role: str) -> bool:
         return False  # a notice is the article's; a paywall's words tell recording what it is
     if role == "link_dense":
         return len(line) <= TEASER_MAX_CHARS and "://" not in line and bool(_TEASER.match(line))
+    if PROMO_LABEL.match(line):
+        return True  # a label before a link ("À lire aussi » ..."), whatever follows it
     return not (_is_sentence(line) and PROMO_LINE.match(line) and not is_site_line(line))
 
 

@@ -1,0 +1,78 @@
+"""A list's numbers and letters are the page's words: extraction keeps them as the page shows
+them ("5. Kristi Dosh"), bullets are dropped, and the comparison ignores both (a list renumbered
+is not an edit, a word changed in an item still is)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.comparison import compare_bodies
+from monitor.compare.normalize import normalize_body
+from monitor.extract.extraction import extract_article
+from monitor.lexicon import BULLET_MARKER
+
+# (line as extracted by trafilatura, line kept in the body)
+BULLETS = [
+    ("- The first point", "The first point"),
+    ("• The first point", "The first point"),
+    ("•The first point", "The first point"),
+    ("► Der erste Punkt", "Der erste Punkt"),
+    ("・第一のポイント", "第一のポイント"),
+    ("- 1. Choose the right pot", "1. Choose the right pot"),
+    ("5. Kristi Dosh", "5. Kristi Dosh"),
+    ("1) Primo punto", "1) Primo punto"),
+    ("(3) Troisième point", "(3) Troisième point"),
+    ("c) [Militär] Strategie für den Abzug", "c) [Militär] Strategie für den Abzug"),
+    ("①第一のポイント", "①第一のポイント"),
+    ("-5 degrees at night", "-5 degrees at night"),
+]
+
+
+@pytest.mark.parametrize(("line", "kept"), BULLETS)
+def test_extraction_drops_bullets_and_keeps_numbers(line: str, kept: str) -> None:
+    assert BULLET_MARKER.sub("", line) == kept
+
+
+# (old body, new body): the same list, renumbered or with its markers written another way
+RENUMBERED = [
+    ("1. Choose the right pot\n2. Water it daily", "2. Choose the right pot\n3. Water it daily"),
+    ("Choose the right pot\nWater it daily", "1. Choose the right pot\n2. Water it daily"),
+    ("a) Erster Punkt der Liste\nb) Zweiter Punkt", "b) Erster Punkt der Liste\nc) Zweiter Punkt"),
+    ("(1) Premier point de la liste", "(2) Premier point de la liste"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), RENUMBERED)
+def test_a_list_renumbered_is_not_an_edit(old: str, new: str) -> None:
+    assert normalize_body(old) == normalize_body(new)
+    assert [edit for edit in compare_bodies(old, new) if edit.significant] == []
+
+
+def test_a_word_changed_in_a_numbered_item_is_an_edit() -> None:
+    old = "1. The mayor met the council on Monday.\n2. The vote was seven to three."
+    new = "1. The mayor met the council on Tuesday.\n2. The vote was seven to three."
+    assert [edit for edit in compare_bodies(old, new) if edit.significant]
+
+
+def test_a_day_before_a_month_stays_in_the_comparison() -> None:
+    assert normalize_body("21. November 2022 in Berlin") == "21. November 2022 in Berlin"
+
+
+PAGE = """<html><head><title>Top five sports writers</title></head><body><article>
+<h1>Top five sports writers</h1>
+<p>These writers changed how we read about sport, and each of them still inspires me today.</p>
+<p><strong>5. Kristi Dosh</strong></p>
+<p>She covered the business of college sports for years before anyone else took it seriously,
+and her reporting on stadium finance is still quoted in every debate about public money.</p>
+<p><strong>4. Jane McManus</strong></p>
+<p>Her columns on the league and its players were read in every newsroom across the country,
+and she taught a generation of reporters how to ask the questions nobody else dared to ask.</p>
+<ul><li>A bullet point the writer added at the end of her list of favourite columns.</li></ul>
+</article></body></html>"""
+
+
+def test_the_body_keeps_the_numbers_the_page_shows() -> None:
+    lines = extract_article(PAGE.encode(), url="https://example.org/top-five").body.split("\n")
+    assert "5. Kristi Dosh" in lines
+    assert "4. Jane McManus" in lines
+    assert not any(line.startswith(("-", "•")) for line in lines)
