@@ -530,6 +530,29 @@ def test_a_304_where_the_article_was_read_is_unchanged(
     assert result.outcome == "unchanged"
 
 
+# The same page spelled another way (a trailing slash added, http and https) is where the article
+# was read: a 304 from there is an unchanged check, and the validators stay.
+@pytest.mark.parametrize(
+    "final", [URL + "/", URL.replace("https://", "http://")], ids=["trailing slash", "scheme"]
+)
+def test_a_304_after_a_redirect_to_the_same_address_spelled_otherwise_is_unchanged(
+    db: Database, clock: Clock, final: str
+) -> None:
+    record(db, clock, ok(etag='"v1"'))
+    result = record(db, clock, not_modified(final_url=final))
+    assert result.outcome == "unchanged", result.reason
+    assert article(db)["etag"] == '"v1"'
+
+
+def test_a_304_after_a_redirect_to_the_articles_own_address_is_unchanged(
+    db: Database, clock: Clock
+) -> None:
+    fetched_at = URL + "?ref=feed"  # as discovered; the article's address is its key
+    record(db, clock, ok(etag='"v1"', requested_url=fetched_at))
+    result = record(db, clock, not_modified(final_url=URL, requested_url=fetched_at))
+    assert result.outcome == "unchanged", result.reason
+
+
 # --- bookkeeping -----------------------------------------------------------------------------
 def test_every_check_writes_exactly_one_checks_row(db: Database, clock: Clock) -> None:
     pages = [

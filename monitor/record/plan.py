@@ -312,12 +312,21 @@ def plan_response(
 
 
 def _redirected_elsewhere(page: FetchedPage, article: Row) -> bool:
-    """The request was redirected to an address the article was never read from (not its key,
-    not the address it is known to redirect to)."""
-    redirected = page.final != page.requested and _canonical(page.final) != _canonical(
-        page.requested
-    )
-    return redirected and not same_place(page, article)
+    """The request was redirected to an address the article was never read from: not its key,
+    not the address it is known to redirect to, nor the one it was fetched at, even spelled
+    another way (`_same_address`)."""
+    if page.final == page.requested:
+        return False
+    final = _canonical(page.final)
+    places = (article["url"], article["redirected_to"], page.requested)
+    return not any(_same_address(final, _canonical(place)) for place in places if place)
+
+
+def _same_address(first: str, second: str) -> bool:
+    """Two canonical URLs of one page: equal but for the scheme (http and https) or a trailing
+    slash, which a site adds or drops by redirecting to it."""
+    a, b = urlsplit(first), urlsplit(second)
+    return (a.netloc, a.path.rstrip("/"), a.query) == (b.netloc, b.path.rstrip("/"), b.query)
 
 
 def _not_modified_elsewhere(
