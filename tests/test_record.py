@@ -530,10 +530,12 @@ def test_a_304_where_the_article_was_read_is_unchanged(
     assert result.outcome == "unchanged"
 
 
-# The same page spelled another way (a trailing slash added, http and https) is where the article
-# was read: a 304 from there is an unchanged check, and the validators stay.
+# The same page spelled another way (a trailing slash added, http and https, "www.") is where the
+# article was read: a 304 from there is an unchanged check, and the validators stay.
 @pytest.mark.parametrize(
-    "final", [URL + "/", URL.replace("https://", "http://")], ids=["trailing slash", "scheme"]
+    "final",
+    [URL + "/", URL.replace("https://", "http://"), URL.replace("://", "://www.")],
+    ids=["trailing slash", "scheme", "www"],
 )
 def test_a_304_after_a_redirect_to_the_same_address_spelled_otherwise_is_unchanged(
     db: Database, clock: Clock, final: str

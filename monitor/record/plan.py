@@ -323,10 +323,14 @@ def _redirected_elsewhere(page: FetchedPage, article: Row) -> bool:
 
 
 def _same_address(first: str, second: str) -> bool:
-    """Two canonical URLs of one page: equal but for the scheme (http and https) or a trailing
-    slash, which a site adds or drops by redirecting to it."""
+    """Two canonical URLs of one page: equal but for the scheme (http and https), a "www."
+    before the host or a trailing slash, which a site adds or drops by redirecting to it."""
     a, b = urlsplit(first), urlsplit(second)
-    return (a.netloc, a.path.rstrip("/"), a.query) == (b.netloc, b.path.rstrip("/"), b.query)
+    return (a.netloc.removeprefix("www."), a.path.rstrip("/"), a.query) == (
+        b.netloc.removeprefix("www."),
+        b.path.rstrip("/"),
+        b.query,
+    )
 
 
 def _not_modified_elsewhere(
