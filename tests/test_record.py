@@ -482,6 +482,22 @@ def test_a_redirect_that_only_adds_a_trailing_slash_is_not_a_removal(
     assert result.outcome != "removed"
 
 
+# The same address spelled another way: a site that moves to https, adds a trailing slash or a
+# "www." moves no article (every article of the site would be reported moved, significantly).
+RESPELLED = [URL + "/", URL.replace("https://", "http://"), URL.replace("://", "://www.")]
+
+
+@pytest.mark.parametrize("final", RESPELLED, ids=["trailing slash", "scheme", "www"])
+def test_a_redirect_to_the_same_address_spelled_otherwise_is_no_move(
+    db: Database, clock: Clock, final: str
+) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(MOVED, final_url=final))
+    assert result.outcome == "unchanged" and result.edits == ()
+    assert article(db)["redirected_to"] == final  # fetched through the redirect from now on
+    assert change_kinds(db) == []
+
+
 # A 304 says the page is the one our validators named, at the address it was finally read from:
 # after a redirect to somewhere the article was never read, it says nothing of the article.
 def not_modified(final_url: str = "", requested_url: str = "") -> FetchedPage:
@@ -532,11 +548,7 @@ def test_a_304_where_the_article_was_read_is_unchanged(
 
 # The same page spelled another way (a trailing slash added, http and https, "www.") is where the
 # article was read: a 304 from there is an unchanged check, and the validators stay.
-@pytest.mark.parametrize(
-    "final",
-    [URL + "/", URL.replace("https://", "http://"), URL.replace("://", "://www.")],
-    ids=["trailing slash", "scheme", "www"],
-)
+@pytest.mark.parametrize("final", RESPELLED, ids=["trailing slash", "scheme", "www"])
 def test_a_304_after_a_redirect_to_the_same_address_spelled_otherwise_is_unchanged(
     db: Database, clock: Clock, final: str
 ) -> None:

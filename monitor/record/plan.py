@@ -628,7 +628,8 @@ def _lifecycle(
         events.append(make_edit("restored", "article", new=page.url))
     place = _canonical(page.final)
     earlier_place = _canonical(article["redirected_to"]) if article["redirected_to"] else ""
-    if place != article["url"] and place != earlier_place:
+    # The same address spelled another way (https, a trailing slash, "www.") is no move.
+    if not any(_same_address(place, where) for where in (article["url"], earlier_place) if where):
         events.append(make_edit("redirected", "article", old=page.url, new=page.final))
     if lookups.earlier_seq is not None:
         seq = lookups.earlier_seq
