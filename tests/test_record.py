@@ -697,6 +697,19 @@ def test_a_move_to_a_url_tracked_in_its_own_right_hands_the_story_over(db: Datab
     )
 
 
+def test_a_move_to_its_own_address_respelled_but_tracked_in_its_own_right_hands_it_over(
+    db: Database,
+) -> None:
+    new_home = URL + "/"  # a second row for the same article, the story's from now on
+    record_page(db, ok(PAGE_A), T0)
+    store.track_article(db, new_home, T0)
+    moved_page = with_canonical(PAGE_A, new_home)
+    result = record_page(db, ok(moved_page, final_url=new_home), T0 + timedelta(hours=1))
+    assert [e.kind for e in result.edits] == ["redirected"]  # where its timeline continues
+    old = store.find_article(db, URL)
+    assert old is not None and old["status"] == "redirected"
+
+
 def test_a_date_alone_never_makes_a_version(db: Database) -> None:
     record_page(db, ok(PAGE_A), T0)
     restamped = PAGE_A.replace(b"2026-11-01T08:00:00Z", b"2026-11-02T09:30:00Z")

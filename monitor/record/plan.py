@@ -499,7 +499,7 @@ def plan_extracted(
     if latest is None and lookups.canonical and lookups.canonical_owner is not None:
         return _duplicate(page, known, now, lookups.canonical)
     lifecycle = _lifecycle(page, known, latest, lookups)
-    handed_over = lookups.final_owner not in (None, known.article["id"])
+    handed_over = _handed_over(known.article, lookups)
     updates = _extracted_updates(page, known, latest, lookups, now, handed_over)
     newsroom = lookups.newsroom
     live = newsroom is not None and newsroom.writes.live
@@ -628,8 +628,14 @@ def _lifecycle(
         events.append(make_edit("restored", "article", new=page.url))
     place = _canonical(page.final)
     earlier_place = _canonical(article["redirected_to"]) if article["redirected_to"] else ""
-    # The same address spelled another way (https, a trailing slash, "www.") is no move.
-    if not any(_same_address(place, where) for where in (article["url"], earlier_place) if where):
+    # The same address spelled another way (https, a trailing slash, "www.") is no move, unless
+    # another row tracks it: the story is handed over to it, and the timeline says where.
+    respelled = any(
+        _same_address(place, where) for where in (article["url"], earlier_place) if where
+    )
+    if place not in (article["url"], earlier_place) and (
+        _handed_over(article, lookups) or not respelled
+    ):
         events.append(make_edit("redirected", "article", old=page.url, new=page.final))
     if lookups.earlier_seq is not None:
         seq = lookups.earlier_seq
@@ -643,6 +649,11 @@ def _lifecycle(
             )
         )
     return tuple(events)
+
+
+def _handed_over(article: Row, lookups: Lookups) -> bool:
+    """The page came from a URL tracked as another article, which takes the story over."""
+    return lookups.final_owner not in (None, article["id"])
 
 
 def _same_content(
