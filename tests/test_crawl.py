@@ -368,3 +368,37 @@ def test_a_304_to_a_request_without_a_validator_is_an_error_not_unchanged(db_pat
     assert (check["outcome"], check["reason"]) == ("error", UNASKED_304)
     assert UNASKED_304 in log
     assert rows(db_path, "select count(*) as n from versions")[0]["n"] == 0
+
+
+_STORY = (
+    "<html><head><title>Council budget</title></head><body><article><h1>Council budget</h1>"
+    + "<p>The council voted on Tuesday to approve the budget for the coming year.</p>" * 12
+    + "</article></body></html>"
+)
+
+
+# A 304 after a redirect (Scrapy sends the validators on to where it leads): from the article's
+# own address with a trailing slash added, it is unchanged; from another address, it says
+# nothing of the article: an error that drops the validators, and the next check reads the page
+# there in full and records the move.
+@pytest.mark.parametrize(
+    ("target", "outcome"),
+    [("/news/story/", "unchanged"), ("/news/story-moved", "error")],
+    ids=["trailing slash", "elsewhere"],
+)
+def test_a_304_after_a_redirect_is_unchanged_only_where_the_article_was_read(
+    db_path: Path, target: str, outcome: str
+) -> None:
+    with serve_pages({"/news/story": (200, {"ETag": '"v1"'}, _STORY)}) as site:
+        track(db_path, [site.url("/news/story")])
+        crawl(db_path, all="true")
+        site.routes["/news/story"] = (301, {"Location": site.url(target)}, b"")
+        site.routes[target] = (304, {"ETag": '"v1"'}, b"")
+        crawl(db_path, all="true")
+        if outcome == "error":  # the page there, read in full
+            site.routes[target] = (200, {"ETag": '"v2"'}, _STORY.replace("Tuesday", "Monday"))
+            crawl(db_path, all="true")
+    checks = rows(db_path, "select outcome from checks order by id")
+    assert [c["outcome"] for c in checks][:2] == ["new_article", outcome]
+    if outcome == "error":
+        assert "redirected" in kinds_by_slug(db_path)["story"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.compare.comparison import compare
+from monitor.compare.quotes import quote_spans
 from monitor.extract.article import Article
 
 
@@ -28,6 +29,12 @@ QUOTE_STYLES = [
     ("es", "— Hemos hecho todo lo posible — dijo el alcalde.", "todo", "casi todo"),
     ("pt", "— Fizemos tudo o que podíamos — disse o prefeito.", "tudo", "quase tudo"),
     ("pt", "– Fizemos tudo o que podíamos, afirmou o prefeito.", "tudo", "quase tudo"),
+    # a quotation whose first word is one a mark can elide the start of ('cause, 'bout, 'tis):
+    # a closing mark after punctuation, or right after that word, says the mark opened it
+    ("en-gb", "'Cause of death unknown,' the coroner said on Friday.", "unknown", "unclear"),
+    ("en-gb", "‘Bout after bout, he kept going,’ his coach said.", "going", "fighting"),
+    ("en-gb", "‘Tis the season to be careful,’ the minister said.", "careful", "cautious"),
+    ("en-gb", "The minister said: 'Em is the best of them.'", "best", "finest"),
 ]
 
 
@@ -173,9 +180,29 @@ NOT_QUOTATIONS = [
     ("en", "Homes built in the '90s will get new windows.", "windows", "roofs"),
     ("en", "The shop stays open 'til the players' union meets, it said.", "players", "workers"),
     ("en", "Fans talked 'bout the players' pay all night long.", "players", "owners"),
+    # an elision before a quotation in single quotes opens nothing: the quotation is 'Hamlet,'
+    ("en", "We stayed 'til the end of 'Hamlet,' she said.", "stayed", "waited"),
     ("en", "Rents rose - and kept rising - across the city.", "kept", "went on"),
     ("pt", "O prefeito - que tomou posse em janeiro - aprovou o plano.", "janeiro", "fevereiro"),
 ]
+
+
+# A mark before a word whose start it can elide ('til, 'bout, 'cause): a quotation when the
+# next mark closes one beyond doubt (right after that word, or after punctuation).
+ELISIONS_AND_QUOTATIONS = [
+    ("The report listed the 'cause' of the fire as unknown.", ["'cause'"]),
+    ("'Cause of death unknown,' the coroner said.", ["'Cause of death unknown,'"]),
+    ("We stayed 'til the end of 'Hamlet,' she said.", ["'Hamlet,'"]),
+    ("The shop stays open 'til the players' union meets.", []),
+    ("They left 'cause it rained.", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quoted"), ELISIONS_AND_QUOTATIONS)
+def test_a_mark_eliding_a_words_start_opens_a_quotation_only_when_one_closes(
+    sentence: str, quoted: list[str]
+) -> None:
+    assert [sentence[a:b] for a, b in quote_spans(sentence)] == quoted
 
 
 @pytest.mark.parametrize(("language", "sentence", "old", "new"), NOT_QUOTATIONS)

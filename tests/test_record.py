@@ -482,6 +482,22 @@ def test_a_redirect_that_only_adds_a_trailing_slash_is_not_a_removal(
     assert result.outcome != "removed"
 
 
+# The same address spelled another way: a site that moves to https, adds a trailing slash or a
+# "www." moves no article (every article of the site would be reported moved, significantly).
+RESPELLED = [URL + "/", URL.replace("https://", "http://"), URL.replace("://", "://www.")]
+
+
+@pytest.mark.parametrize("final", RESPELLED, ids=["trailing slash", "scheme", "www"])
+def test_a_redirect_to_the_same_address_spelled_otherwise_is_no_move(
+    db: Database, clock: Clock, final: str
+) -> None:
+    record(db, clock, ok())
+    result = record(db, clock, ok(MOVED, final_url=final))
+    assert result.outcome == "unchanged" and result.edits == ()
+    assert article(db)["redirected_to"] == final  # fetched through the redirect from now on
+    assert change_kinds(db) == []
+
+
 # A 304 says the page is the one our validators named, at the address it was finally read from:
 # after a redirect to somewhere the article was never read, it says nothing of the article.
 def not_modified(final_url: str = "", requested_url: str = "") -> FetchedPage:
@@ -528,6 +544,27 @@ def test_a_304_where_the_article_was_read_is_unchanged(
     final = article(db)["redirected_to"] or ""
     result = record(db, clock, not_modified(final_url=final, requested_url=requested))
     assert result.outcome == "unchanged"
+
+
+# The same page spelled another way (a trailing slash added, http and https, "www.") is where the
+# article was read: a 304 from there is an unchanged check, and the validators stay.
+@pytest.mark.parametrize("final", RESPELLED, ids=["trailing slash", "scheme", "www"])
+def test_a_304_after_a_redirect_to_the_same_address_spelled_otherwise_is_unchanged(
+    db: Database, clock: Clock, final: str
+) -> None:
+    record(db, clock, ok(etag='"v1"'))
+    result = record(db, clock, not_modified(final_url=final))
+    assert result.outcome == "unchanged", result.reason
+    assert article(db)["etag"] == '"v1"'
+
+
+def test_a_304_after_a_redirect_to_the_articles_own_address_is_unchanged(
+    db: Database, clock: Clock
+) -> None:
+    fetched_at = URL + "?ref=feed"  # as discovered; the article's address is its key
+    record(db, clock, ok(etag='"v1"', requested_url=fetched_at))
+    result = record(db, clock, not_modified(final_url=URL, requested_url=fetched_at))
+    assert result.outcome == "unchanged", result.reason
 
 
 # --- bookkeeping -----------------------------------------------------------------------------
@@ -658,6 +695,19 @@ def test_a_move_to_a_url_tracked_in_its_own_right_hands_the_story_over(db: Datab
         None,
         new_home,
     )
+
+
+def test_a_move_to_its_own_address_respelled_but_tracked_in_its_own_right_hands_it_over(
+    db: Database,
+) -> None:
+    new_home = URL + "/"  # a second row for the same article, the story's from now on
+    record_page(db, ok(PAGE_A), T0)
+    store.track_article(db, new_home, T0)
+    moved_page = with_canonical(PAGE_A, new_home)
+    result = record_page(db, ok(moved_page, final_url=new_home), T0 + timedelta(hours=1))
+    assert [e.kind for e in result.edits] == ["redirected"]  # where its timeline continues
+    old = store.find_article(db, URL)
+    assert old is not None and old["status"] == "redirected"
 
 
 def test_a_date_alone_never_makes_a_version(db: Database) -> None:

@@ -22,9 +22,12 @@ from functools import lru_cache
 
 _BEFORE_OPENING = frozenset(" \t\n([{-—–:/")
 # Words whose start a single mark elides in informal English ('til, 'bout, 'em, 'tis): the mark
-# stands for the letters left out and opens no quotation.
+# stands for the letters left out and opens no quotation, unless the next mark closes one beyond
+# doubt (`_elides`): 'Cause of death unknown,' and the 'cause' of a fire are quotations.
 ELIDED_STARTS = ("til", "bout", "em", "tis", "twas", "nuff", "cause", "cuz")
 _ELIDED_START = re.compile(rf"(?i:{'|'.join(ELIDED_STARTS)})\b")
+# A closing mark after these is no apostrophe (a plural possessive follows an "s": players').
+_BEFORE_SURE_CLOSING = frozenset(".,;:!?")
 QUOTATION_MARKS = frozenset("\"'—–")
 _DIALOGUE = re.compile(r"^\s*[—–―]\s*(?=\w)")
 _NARRATOR_DASH = re.compile(r"\s[—–―]\s|\s[—–―]$|[,;]\s*[—–―]\s")
@@ -95,16 +98,29 @@ def _single_quote_spans(text: str) -> list[tuple[int, int]]:
         if before.isalnum() and after.isalnum():
             continue  # an apostrophe inside a word
         if start is None:
-            if (
-                before in _BEFORE_OPENING
-                and after.isalpha()
-                and not _ELIDED_START.match(text, position + 1)
-            ):
+            if before in _BEFORE_OPENING and after.isalpha() and not _elides(text, position):
                 start = position
         elif not before.isspace() and not after.isalnum():
             spans.append((start, position + 1))
             start = None
     return spans
+
+
+def _elides(text: str, position: int) -> bool:
+    """Whether the single mark at `position` elides the start of the word after it ('til, 'em):
+    one of ELIDED_STARTS, and the next mark (apostrophes inside words aside) closes no quotation
+    beyond doubt, right after that word ('cause') or after punctuation ('Cause I said so,')."""
+    word = _ELIDED_START.match(text, position + 1)
+    if word is None:
+        return False
+    mark = word.end() - 1
+    while (mark := text.find("'", mark + 1)) != -1:
+        before, after = text[mark - 1], text[mark + 1 : mark + 2] or " "
+        if before.isalnum() and after.isalnum():
+            continue  # an apostrophe inside a word
+        closes = not before.isspace() and not after.isalnum()
+        return not (closes and (mark == word.end() or before in _BEFORE_SURE_CLOSING))
+    return True
 
 
 def _dialogue_spans(text: str) -> list[tuple[int, int]]:

@@ -312,12 +312,25 @@ def plan_response(
 
 
 def _redirected_elsewhere(page: FetchedPage, article: Row) -> bool:
-    """The request was redirected to an address the article was never read from (not its key,
-    not the address it is known to redirect to)."""
-    redirected = page.final != page.requested and _canonical(page.final) != _canonical(
-        page.requested
+    """The request was redirected to an address the article was never read from: not its key,
+    not the address it is known to redirect to, nor the one it was fetched at, even spelled
+    another way (`_same_address`)."""
+    if page.final == page.requested:
+        return False
+    final = _canonical(page.final)
+    places = (article["url"], article["redirected_to"], page.requested)
+    return not any(_same_address(final, _canonical(place)) for place in places if place)
+
+
+def _same_address(first: str, second: str) -> bool:
+    """Two canonical URLs of one page: equal but for the scheme (http and https), a "www."
+    before the host or a trailing slash, which a site adds or drops by redirecting to it."""
+    a, b = urlsplit(first), urlsplit(second)
+    return (a.netloc.removeprefix("www."), a.path.rstrip("/"), a.query) == (
+        b.netloc.removeprefix("www."),
+        b.path.rstrip("/"),
+        b.query,
     )
-    return redirected and not same_place(page, article)
 
 
 def _not_modified_elsewhere(
@@ -486,7 +499,7 @@ def plan_extracted(
     if latest is None and lookups.canonical and lookups.canonical_owner is not None:
         return _duplicate(page, known, now, lookups.canonical)
     lifecycle = _lifecycle(page, known, latest, lookups)
-    handed_over = lookups.final_owner not in (None, known.article["id"])
+    handed_over = _handed_over(known.article, lookups)
     updates = _extracted_updates(page, known, latest, lookups, now, handed_over)
     newsroom = lookups.newsroom
     live = newsroom is not None and newsroom.writes.live
@@ -615,7 +628,14 @@ def _lifecycle(
         events.append(make_edit("restored", "article", new=page.url))
     place = _canonical(page.final)
     earlier_place = _canonical(article["redirected_to"]) if article["redirected_to"] else ""
-    if place != article["url"] and place != earlier_place:
+    # The same address spelled another way (https, a trailing slash, "www.") is no move, unless
+    # another row tracks it: the story is handed over to it, and the timeline says where.
+    respelled = any(
+        _same_address(place, where) for where in (article["url"], earlier_place) if where
+    )
+    if place not in (article["url"], earlier_place) and (
+        _handed_over(article, lookups) or not respelled
+    ):
         events.append(make_edit("redirected", "article", old=page.url, new=page.final))
     if lookups.earlier_seq is not None:
         seq = lookups.earlier_seq
@@ -629,6 +649,11 @@ def _lifecycle(
             )
         )
     return tuple(events)
+
+
+def _handed_over(article: Row, lookups: Lookups) -> bool:
+    """The page came from a URL tracked as another article, which takes the story over."""
+    return lookups.final_owner not in (None, article["id"])
 
 
 def _same_content(
