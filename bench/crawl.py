@@ -25,7 +25,10 @@ Scrapy's own `elapsed_time_seconds` (spider opened to closed). CPU and max RSS c
 (`REDLINE_EXTRACT_WORKERS`, one per core by default), which the bare spider does not have;
 "+workers MB" is the peak of the child's RSS plus that of every process below it (its workers,
 and the zygote they fork from), polled: pages a forked worker shares with the zygote count in
-each, so a side with a zygote is overstated. With `--base DIR`
+each, so a side with a zygote is overstated. "cores used" is the side's CPU over its crawl's span,
+and "runnable" how many of the child and its workers were running or waiting for a core (state R
+in /proc), polled with the RSS: a side whose runnable count is above its cores used was waiting
+for a core, not for work (issue 23: at first sight the workers stay runnable). With `--base DIR`
 (another checkout, e.g. `git worktree add ../wt-main main`), that checkout's Redline runs in
 every pair too, on its own database and from its own folder (its code, this Python): a before
 and after measured side by side under the same load. With `--profile`, a
@@ -86,6 +89,17 @@ class Run:
     rss_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB)
     # the child plus its own children (Redline's extraction workers), polled every ~0.1 s
     tree_rss_peak_mb: float = 0.0
+    # how many of them were running or waiting for a core (state R), at the same polls
+    runnable: list[int] = field(default_factory=list)
+
+    @property
+    def cores_used(self) -> float:
+        """CPU over the crawl's span: the cores the side had on average (start-up included)."""
+        return self.cpu_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def runnable_mean(self) -> float:
+        return statistics.fmean(self.runnable) if self.runnable else 0.0
 
     @property
     def startup_s(self) -> float:
@@ -103,6 +117,7 @@ def run_scrapy(
         deadline = started + CHILD_TIMEOUT_S
         samples: list[tuple[float, float]] = []
         tree_peak, polls = 0.0, 0
+        runnable: list[int] = []
         # os.wait4 gives this child's own rusage (RUSAGE_CHILDREN would be a running maximum).
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -115,7 +130,12 @@ def run_scrapy(
             if rss is not None:
                 samples.append((time.perf_counter() - started, rss))
                 if polls % 5 == 0:
-                    tree_peak = max(tree_peak, rss + sum(map(_rss_or_0, _descendants(child.pid))))
+                    table = _process_table()
+                    below = _descendants(child.pid, table)
+                    tree_peak = max(tree_peak, rss + sum(map(_rss_or_0, below)))
+                    runnable.append(
+                        sum(table.get(one, (0, ""))[1] == "R" for one in (child.pid, *below))
+                    )
             polls += 1
             time.sleep(0.02)
         wall = time.perf_counter() - started
@@ -136,6 +156,7 @@ def run_scrapy(
         stats=stats,
         rss_samples=samples,
         tree_rss_peak_mb=max(tree_peak, usage.ru_maxrss / 1024),
+        runnable=runnable,
     )
 
 
@@ -155,9 +176,10 @@ def _rss_or_0(pid: int) -> float:
     return _rss_mb(pid) or 0.0
 
 
-def _descendants(pid: int) -> list[int]:
-    """Processes below `pid` (its workers, and those a zygote forked), from /proc/*/stat."""
-    children: dict[int, list[int]] = {}
+def _process_table() -> dict[int, tuple[int, str]]:
+    """Every process now: its parent and its state letter ("R": running or waiting for a
+    core, "S": asleep...), from /proc/*/stat."""
+    processes: dict[int, tuple[int, str]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -166,7 +188,16 @@ def _descendants(pid: int) -> list[int]:
                 fields = stat.read().rsplit(")", 1)[-1].split()
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        processes[int(entry.name)] = (int(fields[1]), fields[0])
+    return processes
+
+
+def _descendants(pid: int, table: dict[int, tuple[int, str]] | None = None) -> list[int]:
+    """Processes below `pid` (its workers, and those a zygote forked), from `table`
+    (`_process_table`, read now when not given)."""
+    children: dict[int, list[int]] = {}
+    for below, (parent, _) in (table if table is not None else _process_table()).items():
+        children.setdefault(parent, []).append(below)
     found, stack = [], list(children.get(pid, []))
     while stack:
         below = stack.pop()
@@ -421,6 +452,8 @@ def side_row(pages: int, round_name: str, side: str, runs: list[Run]) -> list[ob
         spread([r.cpu_s for r in runs]),
         f"{1000 * statistics.median(r.cpu_s for r in runs) / pages:.1f}",
         f"{statistics.median(r.tree_rss_peak_mb for r in runs):.0f}",
+        f"{statistics.median(r.cores_used for r in runs):.2f}",
+        f"{statistics.median(r.runnable_mean for r in runs):.2f}",
     ]
 
 
@@ -500,6 +533,8 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         "CPU s",
         "CPU ms/page",
         "+workers MB",
+        "cores used",
+        "runnable",
     ]
     ratio_headers = [
         "pages",
@@ -523,6 +558,9 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         "the sides of each pair run one after the other, which goes first alternates\n"
         "  wall = the whole scrapy process; crawl = Scrapy's elapsed_time_seconds (spider opened "
         "to closed); start-up = wall - crawl; CPU = the process and its extraction workers\n"
+        "  cores used = CPU s / crawl s; runnable = how many of the process and its workers "
+        "were running or waiting for a core (state R), mean of polls every ~0.1 s: above the "
+        "cores used, they waited for a core, not for work\n"
         + table(side_headers, side_rows, left=(1, 2))
         + "\n\n  Ratios, pair by pair (unchanged and 304: bare wall / Redline wall, a rate; first "
         "sight: Redline wall / bare fetch + trafilatura wall, a time)\n"

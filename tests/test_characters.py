@@ -39,6 +39,9 @@ FORBIDDEN = [
         ("a&#x9;b&#10;c&#xD;d", "a&#x9;b&#10;c&#xD;d"),  # tab, newline, carriage return
         ("a&#x110000;b", "a b"),  # past the last code point
         ("a\x08b\x1fc\ufffed\x00e", "a b c de"),
+        ("a\ud800b\udfffc", "a b c"),  # lone surrogates
+        ("a\x0bb\x0cc\x0ed\uffffe", "a b c d e"),
+        ("a\tb\nc\rd\u00a0e\u2019f", "a\tb\nc\rd\u00a0e\u2019f"),  # allowed: left alone
         ("caf&#xe9; &amp; &#8217;", "caf&#xe9; &amp; &#8217;"),
         ("&#" + "9" * 5000, "&#" + "9" * 5000),  # no character: left alone, no int() of it
     ],

@@ -22,6 +22,12 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})(?![0-9a-fA-F])|([0-9]{1,10})(?![0-9]));?")
 # Past the last Unicode code point: no character at all.
 MAX_CODE_POINT = 0x10FFFF
+# The raw characters of FORBIDDEN but the surrogates, each looked for with `in` (a C-level
+# search): on the article benchmark's pages, about 0.5 ms a page instead of FORBIDDEN's 1.0 ms
+# scan, which a page then needs only when one of them (or a surrogate) is in it.
+_FORBIDDEN_CHARACTERS = tuple(
+    chr(code) for code in (*range(0x9), 0xB, 0xC, *range(0xE, 0x20), 0xFFFE, 0xFFFF)
+)
 
 
 def is_forbidden(code: int) -> bool:
@@ -41,7 +47,18 @@ def xml_safe(text: str) -> str:
     text = text.replace("\x00", "")
     if "&#" in text:
         text = REFERENCE.sub(_reference, text)
-    return FORBIDDEN.sub(" ", text)
+    return FORBIDDEN.sub(" ", text) if _may_hold_forbidden(text) else text
+
+
+def _may_hold_forbidden(text: str) -> bool:
+    """Whether `text` may hold a character of FORBIDDEN: false only when it holds none."""
+    if any(character in text for character in _FORBIDDEN_CHARACTERS):
+        return True
+    try:
+        text.encode("utf-8")  # a lone surrogate cannot be encoded
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def composed(text: str) -> str:
