@@ -468,8 +468,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:table of )?contents\W*$",
         r"^(?:advertisement|sponsored)\s*[-–—:|]\s",
         r"^(?:tags?|categor(?:y|ies)|filed under|posted in|release date|last modified)\s*:",
-        # the site asking for its readers' support, or pointing to its own tools (revision 13)
-        r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b",
+        # the site asking for its readers' support, or pointing to its own tools (revision 13);
+        # a comma after the appeal makes it reported speech ("Support us, the director said")
+        r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b(?!\s*,)",
         r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
     ),
     "es": (
@@ -486,7 +487,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^[íi]ndice\W*$",
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
-        r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b",
+        r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b(?!\s*,)",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -507,8 +508,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:schlagw[öo]rter|stichw[öo]rter|kategorien?|ver[öo]ffentlich(?:ung|t)(?: am)?)\s*:",
         # "Unterstützen Sie unabhängigen Journalismus!", "Unterstütze RosaMag bereits mit 2,50!"
         r"^\W*unterst[üu]tze(?:n sie)? (?:uns|unsere arbeit|unseren journalismus"
-        r"|unabh[äa]ngigen journalismus)\b",
-        r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:mit|ab) (?:nur |bereits )?\d",
+        r"|unabh[äa]ngigen journalismus)\b(?!\s*,)",
+        # "... bereits mit 2,50": the site's price; "die Flutopfer mit 20 Euro" is a charity's
+        r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:bereits|schon) (?:mit|ab) (?:nur )?\d",
         r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
     ),
     "fr": (
@@ -522,7 +524,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^publicit[ée]\s*[-–—:|]\s",
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
         r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
-        r" le journalisme ind[ée]pendant)\b",
+        r" le journalisme ind[ée]pendant)\b(?!\s*,)",
     ),
     "pt": (
         r"\bsiga-nos\b",
