@@ -768,7 +768,10 @@ _MONTH_AFTER_DAY = (
 # non-digit ("1. First" but not "1.5 m"), or alone on its line. An opening bracket must close
 # ("(3)", not the "(21." of "(21. November 2022)"), and a number before a month's name is a date
 # ("21. November", "3. Mai"), whose change is an edit.
-_BULLET = r"[-–—•·・▪●■◦‣*►▸]\s+|[•·・▪●■◦‣►▸]\s*(?=\w)"
+# A dash ("–", "—") opening a line is no bullet: it opens a line of dialogue, the Spanish,
+# Portuguese and French quotation ("— Hemos hecho todo lo posible — dijo el alcalde.", "–
+# Fizemos tudo, afirmou o prefeito."), whose words are then a quotation.
+_BULLET = r"[-•·・▪●■◦‣*►▸]\s+|[•·・▪●■◦‣►▸]\s*(?=\w)"
 _NUMBERED = (
     r"(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
     r"(?:\s+(?=[^\d\s])|\s*$)"

@@ -25,6 +25,15 @@ BULLETS = [
     ("c) [Militär] Strategie für den Abzug", "c) [Militär] Strategie für den Abzug"),
     ("①第一のポイント", "①第一のポイント"),
     ("-5 degrees at night", "-5 degrees at night"),
+    # a dash opening a line opens a line of dialogue: the quotation's mark, kept
+    (
+        "— Hemos hecho todo lo posible — dijo el alcalde.",
+        "— Hemos hecho todo lo posible — dijo el alcalde.",
+    ),
+    (
+        "– Fizemos tudo o que podíamos, afirmou o prefeito.",
+        "– Fizemos tudo o que podíamos, afirmou o prefeito.",
+    ),
 ]
 
 
@@ -38,7 +47,16 @@ RENUMBERED = [
     ("1. Choose the right pot\n2. Water it daily", "2. Choose the right pot\n3. Water it daily"),
     ("Choose the right pot\nWater it daily", "1. Choose the right pot\n2. Water it daily"),
     ("a) Erster Punkt der Liste\nb) Zweiter Punkt", "b) Erster Punkt der Liste\nc) Zweiter Punkt"),
-    ("(1) Premier point de la liste", "(2) Premier point de la liste"),
+    (
+        "(1) Premier point de la liste\n(2) Second point",
+        "(2) Premier point de la liste\n(3) Second point",
+    ),
+    ("①第一のポイント\n②第二のポイント", "②第一のポイント\n③第二のポイント"),
+    ("3. Third\n2. Second\n1. First", "4. Third\n3. Second\n2. First"),
+    (
+        "1. Eins\n2. Zwei\nText dazwischen.\n1. Noch eins",
+        "2. Eins\n3. Zwei\nText dazwischen.\n1. Noch eins",
+    ),
 ]
 
 
@@ -51,6 +69,35 @@ def test_a_list_renumbered_is_not_an_edit(old: str, new: str) -> None:
 def test_a_word_changed_in_a_numbered_item_is_an_edit() -> None:
     old = "1. The mayor met the council on Monday.\n2. The vote was seven to three."
     new = "1. The mayor met the council on Tuesday.\n2. The vote was seven to three."
+    assert [edit for edit in compare_bodies(old, new) if edit.significant]
+
+
+# (old body, new body): a number opening a line that is no list item is the sentence's word ("3.
+# Liga", "20. Jahrhundert", "5. Platz"), and numbers that no longer count through a list in order
+# are a ranking changed: both are edits
+NUMBERS_THAT_ARE_WORDS = [
+    (
+        "Dynamo steigt auf.\n3. Liga: Dynamo Dresden steigt auf.",
+        "Dynamo steigt auf.\n2. Liga: Dynamo Dresden steigt auf.",
+    ),
+    (
+        "Das Haus.\n20. Jahrhundert: Das Haus war ein Museum.",
+        "Das Haus.\n19. Jahrhundert: Das Haus war ein Museum.",
+    ),
+    (
+        "Slalom.\n5. Platz für Müller im Slalom von Kitzbühel.",
+        "Slalom.\n4. Platz für Müller im Slalom von Kitzbühel.",
+    ),
+    (
+        "1. Alice Smith\n2. Bob Jones\n3. Carol White",
+        "1. Alice Smith\n3. Bob Jones\n2. Carol White",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), NUMBERS_THAT_ARE_WORDS)
+def test_a_number_that_counts_no_list_is_compared(old: str, new: str) -> None:
+    assert normalize_body(old) != normalize_body(new)
     assert [edit for edit in compare_bodies(old, new) if edit.significant]
 
 
@@ -69,6 +116,11 @@ and her reporting on stadium finance is still quoted in every debate about publi
 and she taught a generation of reporters how to ask the questions nobody else dared to ask.</p>
 <ul><li>A bullet point the writer added at the end of her list of favourite columns.</li></ul>
 </article></body></html>"""
+
+
+def test_a_dialogue_dash_stays_in_the_comparison() -> None:
+    line = "— Hemos hecho todo lo posible — dijo el alcalde."
+    assert normalize_body(line) == line
 
 
 def test_the_body_keeps_the_numbers_the_page_shows() -> None:
