@@ -4,6 +4,8 @@ is not an edit, a word changed in an item still is)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from monitor.compare.comparison import compare_bodies
@@ -128,3 +130,40 @@ def test_the_body_keeps_the_numbers_the_page_shows() -> None:
     assert "5. Kristi Dosh" in lines
     assert "4. Jane McManus" in lines
     assert not any(line.startswith(("-", "•")) for line in lines)
+
+
+# A page recorded by revision 12 (its list numbers dropped at extraction), checked again after
+# the upgrade: no version, no change, whether or not the stored version's raw page is kept (the
+# crawl re-extracts a stale latest version from its raw page when it has one).
+UPGRADE_ITEMS = (
+    "1. Repair the bridge over the river before the winter floods reach the northern districts.",
+    "2. Keep the property taxes flat for a third year in a row, as the mayor promised.",
+)
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_an_unchanged_list_is_no_edit_after_the_upgrade(tmp_path, snapshot: bool) -> None:
+    from datetime import timedelta
+
+    from monitor import store
+    from monitor.compare.normalize import body_paragraphs, content_hash
+    from monitor.record.page import record_page
+    from tests.test_record import PARAGRAPHS, T0, html, ok
+
+    db = store.open_db(tmp_path / "redline.db")
+    page = html((*PARAGRAPHS, *UPGRADE_ITEMS))
+    record_page(db, ok(page), T0)
+    version = next(db.query("select * from versions"))
+    assert "\n1. Repair the bridge" in version["body"]
+    old_body = re.sub(r"(?m)^\d\. ", "", version["body"])
+    old_hash = content_hash(version["title"], version["byline"], body_paragraphs(old_body))
+    db.execute(
+        "update versions set body = ?, content_hash = ?, extractor_version = '0.0.1'"
+        + ("" if snapshot else ", snapshot_id = null"),
+        [old_body, old_hash],
+    )
+    db.conn.commit()
+    result = record_page(db, ok(page + b"<!-- new bytes -->"), T0 + timedelta(hours=1))
+    assert result.outcome == "unchanged"
+    assert next(db.query("select count(*) as n from versions"))["n"] == 1
+    assert next(db.query("select count(*) as n from changes"))["n"] == 0
