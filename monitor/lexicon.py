@@ -422,13 +422,26 @@ BYLINE_SEPARATOR = _lazy(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
 PROMO_LINE = _lazy(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
+# A line opening with a quotation mark quotes someone: a site line's words there are the
+# article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
+# bullets ("» Suivez-nous").
+_QUOTE_OPENERS = '"“„«‘‚‹「『'
 # A promotional phrase set off by a mark from the words after it is a link's label, not the
 # opening of a sentence: "À lire aussi » Ballonnements... Quel est votre profil ?", "Read more:
 # How the council voted", "Lesen Sie auch | ..." (while "Read more about the inspection in the
 # report ..." is the article's).
 PROMO_LABEL_MARKS = ":»>|›→–—"
+# ... unless a quotation mark opens the line: the speaker's words ('"Read more: that is all I
+# ask," she said').
 PROMO_LABEL = _lazy(
-    r"^\W*(?:" + _words(PROMO) + r")\s*[" + re.escape(PROMO_LABEL_MARKS) + "]", re.IGNORECASE
+    r"^[^\w"
+    + re.escape(_QUOTE_OPENERS)
+    + r"]*(?:"
+    + _words(PROMO)
+    + r")\s*["
+    + re.escape(PROMO_LABEL_MARKS)
+    + "]",
+    re.IGNORECASE,
 )
 
 # --- the site speaking to its reader ------------------------------------------------------------
@@ -597,11 +610,6 @@ FIGURE_LABEL = _lazy(
     + r")\s*\d{1,3}[a-z]?\s*[:.–—-]\s",
     re.IGNORECASE,
 )
-
-# A line opening with a quotation mark quotes someone: a site line's words there are the
-# article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
-# bullets ("» Suivez-nous").
-_QUOTE_OPENERS = '"“„«‘‚‹「『'
 
 
 def is_site_line(line: str) -> bool:
