@@ -103,6 +103,14 @@ def test_a_number_that_counts_no_list_is_compared(old: str, new: str) -> None:
     assert [edit for edit in compare_bodies(old, new) if edit.significant]
 
 
+def test_a_figure_changed_in_a_numbered_item_is_a_number_edit() -> None:
+    old = "1. 200 dead in the floods of the southern valleys.\n2. 40 villages cut off by the water."
+    new = "1. 300 dead in the floods of the southern valleys.\n2. 40 villages cut off by the water."
+    assert [(e.kind, e.old, e.new) for e in compare_bodies(old, new) if e.significant] == [
+        ("number", "200", "300")
+    ]
+
+
 def test_a_day_before_a_month_stays_in_the_comparison() -> None:
     assert normalize_body("21. November 2022 in Berlin") == "21. November 2022 in Berlin"
 
