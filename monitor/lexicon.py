@@ -422,13 +422,26 @@ BYLINE_SEPARATOR = _lazy(
     r"\s*(?:[,;|/&+•·]|\n|\s(?:" + _words(BYLINE_JOINERS) + r")\s)\s*", re.IGNORECASE
 )
 PROMO_LINE = _lazy(r"^\W*(?:" + _words(PROMO) + r")\b", re.IGNORECASE)
+# A line opening with a quotation mark quotes someone: a site line's words there are the
+# article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
+# bullets ("» Suivez-nous").
+_QUOTE_OPENERS = '"“„«‘‚‹「『'
 # A promotional phrase set off by a mark from the words after it is a link's label, not the
 # opening of a sentence: "À lire aussi » Ballonnements... Quel est votre profil ?", "Read more:
 # How the council voted", "Lesen Sie auch | ..." (while "Read more about the inspection in the
 # report ..." is the article's).
 PROMO_LABEL_MARKS = ":»>|›→–—"
+# ... unless a quotation mark opens the line: the speaker's words ('"Read more: that is all I
+# ask," she said').
 PROMO_LABEL = _lazy(
-    r"^\W*(?:" + _words(PROMO) + r")\s*[" + re.escape(PROMO_LABEL_MARKS) + "]", re.IGNORECASE
+    r"^[^\w"
+    + re.escape(_QUOTE_OPENERS)
+    + r"]*(?:"
+    + _words(PROMO)
+    + r")\s*["
+    + re.escape(PROMO_LABEL_MARKS)
+    + "]",
+    re.IGNORECASE,
 )
 
 # --- the site speaking to its reader ------------------------------------------------------------
@@ -468,8 +481,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:table of )?contents\W*$",
         r"^(?:advertisement|sponsored)\s*[-–—:|]\s",
         r"^(?:tags?|categor(?:y|ies)|filed under|posted in|release date|last modified)\s*:",
-        # the site asking for its readers' support, or pointing to its own tools (revision 13)
-        r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b",
+        # the site asking for its readers' support, or pointing to its own tools (revision 13);
+        # a comma after the appeal makes it reported speech ("Support us, the director said")
+        r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b(?!\s*,)",
         r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
     ),
     "es": (
@@ -486,7 +500,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^[íi]ndice\W*$",
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
-        r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b",
+        r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b(?!\s*,)",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -507,8 +521,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:schlagw[öo]rter|stichw[öo]rter|kategorien?|ver[öo]ffentlich(?:ung|t)(?: am)?)\s*:",
         # "Unterstützen Sie unabhängigen Journalismus!", "Unterstütze RosaMag bereits mit 2,50!"
         r"^\W*unterst[üu]tze(?:n sie)? (?:uns|unsere arbeit|unseren journalismus"
-        r"|unabh[äa]ngigen journalismus)\b",
-        r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:mit|ab) (?:nur |bereits )?\d",
+        r"|unabh[äa]ngigen journalismus)\b(?!\s*,)",
+        # "... bereits mit 2,50": the site's price; "die Flutopfer mit 20 Euro" is a charity's
+        r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:bereits|schon) (?:mit|ab) (?:nur )?\d",
         r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
     ),
     "fr": (
@@ -522,7 +537,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^publicit[ée]\s*[-–—:|]\s",
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
         r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
-        r" le journalisme ind[ée]pendant)\b",
+        r" le journalisme ind[ée]pendant)\b(?!\s*,)",
     ),
     "pt": (
         r"\bsiga-nos\b",
@@ -595,11 +610,6 @@ FIGURE_LABEL = _lazy(
     + r")\s*\d{1,3}[a-z]?\s*[:.–—-]\s",
     re.IGNORECASE,
 )
-
-# A line opening with a quotation mark quotes someone: a site line's words there are the
-# article's ("“All rights reserved,” read the sign"). » and › are left out: sites use them as
-# bullets ("» Suivez-nous").
-_QUOTE_OPENERS = '"“„«‘‚‹「『'
 
 
 def is_site_line(line: str) -> bool:
@@ -766,7 +776,10 @@ _MONTH_AFTER_DAY = (
 # non-digit ("1. First" but not "1.5 m"), or alone on its line. An opening bracket must close
 # ("(3)", not the "(21." of "(21. November 2022)"), and a number before a month's name is a date
 # ("21. November", "3. Mai"), whose change is an edit.
-_BULLET = r"[-–—•·・▪●■◦‣*►▸]\s+|[•·・▪●■◦‣►▸]\s*(?=\w)"
+# A dash ("–", "—") opening a line is no bullet: it opens a line of dialogue, the Spanish,
+# Portuguese and French quotation ("— Hemos hecho todo lo posible — dijo el alcalde.", "–
+# Fizemos tudo, afirmou o prefeito."), whose words are then a quotation.
+_BULLET = r"[-•·・▪●■◦‣*►▸]\s+|[•·・▪●■◦‣►▸]\s*(?=\w)"
 _NUMBERED = (
     r"(?:\((?:\d{1,2}|[a-z])\)|(?:\d{1,2}|[a-z])[.)])(?!\s*" + _MONTH_AFTER_DAY + ")"
     r"(?:\s+(?=[^\d\s])|\s*$)"

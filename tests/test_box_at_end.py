@@ -80,6 +80,21 @@ def test_a_correction_in_the_box_stays() -> None:
     assert box_at_end(lines, roles) == [1, 2]
 
 
+def test_the_article_after_the_box_stays() -> None:
+    # a review's sections: "About the author" is one of them, the verdict after it is the article's
+    lines = [
+        "The article's paragraph.",
+        "About the author",
+        "Jane Roe wrote four novels.",
+        "Our verdict",
+        "The book is a triumph.",
+        "Contact",
+        "books@example.org",
+    ]
+    roles = ("prose", "heading", "prose", "heading", "prose", "heading", "prose")
+    assert box_at_end(lines, roles) == [1, 2, 5, 6]
+
+
 def test_the_box_heading_is_looked_for_only_near_the_end() -> None:
     lines = ["Kontakt", *[f"Paragraph {n} of the article." for n in range(TAIL_BOX_LINES)]]
     roles = ("heading", *["prose"] * TAIL_BOX_LINES)

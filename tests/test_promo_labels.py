@@ -26,6 +26,9 @@ LABELS = [
 SENTENCES = [
     "Read more about the inspection in the report the agency published on Monday, she said.",
     "Subscribe and pay later, the company told its customers in a letter sent on Friday.",
+    # a quotation that opens with the words: the speaker's, not a label
+    '"Read more: that is all I ask of my students," the headteacher said on Monday.',
+    "„Weiterlesen: Das sage ich meinen Schülern jeden Tag“, sagte die Schulleiterin.",
 ]
 
 

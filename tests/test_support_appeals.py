@@ -26,6 +26,10 @@ SENTENCES = [
     "Unterstützen Sie die Ukraine, forderte der Minister am Montag in Berlin vor dem Parlament.",
     "Die Regierung unterstützt uns nicht, sagte der Bürgermeister am Dienstag vor dem Rathaus.",
     "Supporters of the plan said the council had ignored the farmers for years, she said.",
+    # a charity's appeal reported in the article, and an appeal the article quotes
+    "Unterstützen Sie die Flutopfer mit 20 Euro per SMS an die Nummer 81190.",
+    "Unterstützen Sie uns, appellierte der Bürgermeister am Montag an die Landesregierung.",
+    "Support our work, the charity's director told the council on Monday evening.",
 ]
 
 

@@ -14,11 +14,13 @@ import json
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from monitor.compare.quotes import ELIDED_STARTS
 from monitor.lexicon import (
+    BULLET_MARKER,
     CONSENT_NOTICE,
     CONSENT_WORD,
     EDGE_COUNTER,
@@ -156,9 +158,61 @@ def normalize_body(body: str) -> str:
     renumbered is not an edit) and the counters at a paragraph's edge. Once per body: the
     sentences, runs and keys made from it need not be cleaned again, and recording a page asks
     for it twice (its content hash, then the site's memory), so the last few are kept."""
-    text = drop_template_text(normalize_text(body))
-    lines = (_drop_counter(LIST_MARKER.sub("", line.strip())) for line in text.split("\n"))
+    text = drop_template_text(normalize_text("\n".join(drop_list_markers(body.split("\n")))))
+    lines = (_drop_counter(line.strip()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+# A list's numbers count through its items ("1. 2. 3.", "a) b) c)", a countdown "5. 4. 3.", a
+# second list starting again at one); at least this many numbered lines make a list. One line
+# opening with a number is the sentence's word ("3. Liga", "20. Jahrhundert", "5. Platz"), and
+# numbers that no longer count in order are a ranking changed: both stay in the comparison.
+MIN_LIST_ITEMS = 2
+_ITEM_NUMBER = re.compile(r"(\d{1,2})|([a-z])|([\u2460-\u2473])")
+
+
+def drop_list_markers(lines: Sequence[str]) -> list[str]:
+    """The lines (stripped) without their list markers (`lexicon.LIST_MARKER`, read on the lines
+    as the page wrote them: NFKC turns "①" into "1"). Bullets always go; a list's numbers and
+    letters go when the body's numbered lines count through a list (`MIN_LIST_ITEMS`), so a list
+    renumbered is not an edit while a number that counts nothing is compared."""
+    lines = [line.strip() for line in lines]
+    markers = [LIST_MARKER.match(line) for line in lines]
+    numbers = [_item_number(marker[0]) if marker else None for marker in markers]
+    counts = _counts_through([number for number in numbers if number is not None])
+    return [
+        line[marker.end() :]
+        if marker and (counts or number is None)
+        else BULLET_MARKER.sub("", line)
+        for line, marker, number in zip(lines, markers, numbers, strict=True)
+    ]
+
+
+def _item_number(marker: str) -> int | None:
+    """The number a list marker counts ("3." → 3, "c)" → 3, "②" → 2), None for a bullet."""
+    found = _ITEM_NUMBER.search(marker)
+    if found is None:
+        return None
+    digits, letter, circled = found.groups()
+    if digits:
+        return int(digits)
+    return ord(letter) - ord("a") + 1 if letter else ord(circled) - 0x2460 + 1
+
+
+def _counts_through(numbers: Sequence[int]) -> bool:
+    """Whether the numbers count through lists: each one more (or, in a countdown, each one less)
+    than the one before, or one again (the next list)."""
+    if len(numbers) < MIN_LIST_ITEMS:
+        return False
+    step = 0
+    for before, after in pairwise(numbers):
+        if after - before in ((1, -1) if step == 0 else (step,)):
+            step = after - before
+        elif after == 1:
+            step = 0
+        else:
+            return False
+    return True
 
 
 # Labels are removed again while one is left (a label inside a label); at most this many passes.

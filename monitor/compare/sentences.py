@@ -58,16 +58,28 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
     """The sentences of one paragraph, as slices of the original text."""
     if not paragraph.strip():
         return ()
-    sentences: list[str] = []
+    spans: list[tuple[int, int]] = []
     for tokens in segmenter.split(_TOKENIZER.tokenize(paragraph)):
         if not tokens:
             continue
         start = tokens[0].offset
         end = tokens[-1].offset + len(tokens[-1].value)
-        text = paragraph[start:end].strip()
-        if text:
-            sentences.extend(split_cjk(text))
+        if spans and _LEADING_NUMBER.fullmatch(paragraph[slice(*spans[-1])].strip()):
+            start = spans.pop()[0]  # "20." then "Jahrhundert: ...": one sentence
+        spans.append((start, end))
+    sentences = [
+        piece
+        for start, end in spans
+        if (text := paragraph[start:end].strip())
+        for piece in split_cjk(text)
+    ]
     return tuple(sentences) or (paragraph.strip(),)
+
+
+# A number and a stop alone, which syntok and the fast splitter read as a sentence: the first
+# word of the sentence after it ("20. Jahrhundert", "12. März", "2024. The year began"), kept
+# with it so a changed number is a figure edit in its sentence.
+_LEADING_NUMBER = re.compile(r"\d{1,4}\.")
 
 
 # Chinese and Japanese write no spaces between words; a word there is about this many characters
@@ -110,6 +122,8 @@ def split_paragraph_fast(paragraph: str) -> tuple[str, ...]:
         last_word = head.rsplit(None, 1)[-1] if head.strip() else ""
         stem = last_word.strip("\"'()[]").rstrip(".!?").lower()
         if stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
+            continue
+        if _LEADING_NUMBER.fullmatch(head.strip()):
             continue
         end = match.start() + len(match.group().rstrip())
         pieces.append(paragraph[start:end].strip())

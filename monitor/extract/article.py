@@ -58,7 +58,9 @@ EXTRACTOR = "trafilatura"
 # box after the article, from a heading "Pressekontakt", "Über diese Reihe", "About the author"
 # (`lexicon.BOX_HEADINGS`) among the last lines, is left out (`consensus.box_at_end`); the site
 # asking for its readers' support or pointing to its own tools ("Unterstützen Sie unabhängigen
-# Journalismus!", "Kennt ihr schon unseren ...?") is the site's words to its reader.
+# Journalismus!", "Kennt ihr schon unseren ...?") is the site's words to its reader. Also in 13:
+# a dash opening a line is dialogue, kept ("— Hemos hecho todo — dijo"; 12 dropped it as a
+# bullet), and the site's box ends at the next heading that names no box.
 EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

@@ -316,13 +316,18 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
 def box_at_end(lines: Sequence[str], roles: Sequence[str]) -> list[int]:
     """Indexes of the site's box at the body's end: from a heading among the last TAIL_BOX_LINES
     lines that names a box about the site, the series or the author, or the press contact
-    (`lexicon.BOX_HEADING`), to the last line. A correction or update note in it stays, and so
-    does the box of a body no longer than it (nothing of the article would be left)."""
-    start = max(1, len(lines) - TAIL_BOX_LINES)
-    for index in range(start, len(lines)):
-        if roles[index] == "heading" and BOX_HEADING.match(lines[index]):
-            return [at for at in range(index, len(lines)) if not is_notice(lines[at])]
-    return []
+    (`lexicon.BOX_HEADING`), to the last line or to the next heading that names no box (a
+    review's "About the author", then its "Verdict": the article's again). A correction or
+    update note in it stays, and so does the box of a body no longer than it (nothing of the
+    article would be left)."""
+    box: list[int] = []
+    inside = False
+    for index in range(max(1, len(lines) - TAIL_BOX_LINES), len(lines)):
+        if roles[index] == "heading":
+            inside = bool(BOX_HEADING.match(lines[index]))
+        if inside and not is_notice(lines[index]):
+            box.append(index)
+    return box
 
 
 def _site_words_open(line: str) -> bool:
