@@ -98,7 +98,9 @@ _GUILLEMET_SPACE = re.compile(
 )
 # The marks `_GUILLEMET_SPACE` needs: a text without any is not searched.
 _GUILLEMETS = "«‹»›"
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+# A run of spaces and tabs to write as one space: every run but a single space (which stays as
+# it is), so the many single spaces between words are not replaced one by one.
+_SPACES = re.compile(r"(?: [ \t\r\f\v]|[\t\r\f\v])[ \t\r\f\v]*")
 _BLANK_LINES = re.compile(r"\n\s*")
 _KEY_DROP = re.compile(r"[\W_]+")
 
@@ -130,7 +132,7 @@ def normalize_text(text: str) -> str:
         text = _map_chars(unicodedata.normalize("NFKC", text))
     if "''" in text:
         text = _read_two_single_marks(text)
-    # one pass over the whole text: _SPACES never crosses a newline
+    # one pass over the whole text: a run of spaces never crosses a newline
     lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -252,7 +254,14 @@ def is_noise_paragraph(paragraph: str) -> bool:
 
 def body_paragraphs(body: str) -> list[str]:
     """The normalised paragraphs of an article body, furniture lines dropped."""
-    return [p for p in normalize_body(body).split("\n") if not is_noise_paragraph(p)]
+    return list(_body_paragraphs(body))
+
+
+@lru_cache(maxsize=8)
+def _body_paragraphs(body: str) -> tuple[str, ...]:
+    """Once per body: recording a page asks for them twice (its content hash, then the site's
+    memory)."""
+    return tuple(p for p in normalize_body(body).split("\n") if not is_noise_paragraph(p))
 
 
 def content_hash(title: str, byline: str, paragraphs: Iterable[str]) -> str:
