@@ -394,7 +394,8 @@ def load_snapshot(db: Database, snapshot_id: int) -> bytes:
 def decompress_page(content: bytes) -> bytes:
     """A stored raw page's bytes: a Zstandard frame, or a zlib stream (pages stored before)."""
     if content[:4] == ZSTD_MAGIC:
-        return zstd.decompress(content)
+        page: bytes = zstd.decompress(content)
+        return page
     return zlib.decompress(content)
 
 
