@@ -5,6 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.compare.normalize import (
+    _CHAR_MAP,
+    _map_chars,
     body_paragraphs,
     comparison_key,
     content_hash,
@@ -92,6 +94,17 @@ LONG_RUN = 200_000
 )
 def test_a_long_run_of_spaces_is_normalised_in_one_pass(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
+
+
+# Every character the map handles, among spaces and letters that it leaves alone.
+MAPPED_OR_NOT = st.text(st.sampled_from([*map(chr, _CHAR_MAP), " ", "\n", "a", "é", "«", " "]))
+
+
+@given(MAPPED_OR_NOT)
+def test_characters_are_mapped_exactly_as_the_translation_table_says(text: str) -> None:
+    """The map is applied by searching for its characters (faster than `str.translate` on a
+    non-ASCII text), with the same result."""
+    assert _map_chars(text) == text.translate(_CHAR_MAP)
 
 
 @given(st.text())

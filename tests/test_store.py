@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from monitor.compare.edit import make_edit
 from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
 from monitor.extract.extraction import Article
 from monitor.fetch.urls import check_url
+from monitor.store.captures import capture_content
 from monitor.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -191,6 +193,24 @@ def test_html_snapshots_are_stored_compressed(db: Database) -> None:
     assert row["size"] == len(HTML)
     assert row["stored_size"] < row["size"]
     assert row["sha256"] == store.page_hash(HTML)
+
+
+def test_new_snapshots_are_zstandard_frames(db: Database) -> None:
+    with store.write_transaction(db):
+        snapshot_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    assert db["snapshots"].get(snapshot_id)["content"][:4] == store.ZSTD_MAGIC
+
+
+def test_snapshots_stored_by_zlib_before_still_read(db: Database) -> None:
+    """Pages stored before Zstandard stay zlib streams: every reader takes both."""
+    with store.write_transaction(db):
+        snapshot_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    db.execute(
+        "update snapshots set content = ? where id = ?", [zlib.compress(HTML, 4), snapshot_id]
+    )
+    assert store.load_snapshot(db, snapshot_id) == HTML
+    assert store.load_snapshot_page(db, snapshot_id) == (HTML, "text/html")
+    assert capture_content(db, snapshot_id) == HTML
 
 
 def test_load_snapshot_of_a_missing_id_is_version_not_found(db: Database) -> None:

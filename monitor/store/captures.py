@@ -8,7 +8,6 @@ check: its version names the memento it was read from (`versions.memento_url`).
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlite_utils import Database
 
 from monitor.capture import Capture, capture_from_rows
 from monitor.errors import CaptureNotFoundError
+from monitor.store.queries import decompress_page
 
 __all__ = [
     "capture_content",
@@ -92,7 +92,7 @@ def capture_content(db: Database, snapshot_id: int) -> bytes:
     rows = list(db.query("select content from snapshots where id = ?", [snapshot_id]))
     if not rows or rows[0]["content"] is None:
         raise CaptureNotFoundError(f"no captured page {snapshot_id}")
-    return zlib.decompress(rows[0]["content"])
+    return decompress_page(rows[0]["content"])
 
 
 def captures_of_article(db: Database, article_id: int) -> list[Capture]:

@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+try:  # Python 3.14's standard library, else its backport (the same module)
+    from compression import zstd  # type: ignore[import-not-found,unused-ignore]
+except ImportError:
+    from backports import zstd  # type: ignore[no-redef,unused-ignore]
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
@@ -45,6 +49,7 @@ from monitor.store.schema import MIGRATIONS
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "SNAPSHOT_COMPRESSION",
+    "ZSTD_MAGIC",
     "CheckState",
     "Row",
     "add_change",
@@ -56,6 +61,7 @@ __all__ = [
     "article_from_row",
     "changes_of",
     "check_state",
+    "decompress_page",
     "due_articles",
     "find_article",
     "get_version",
@@ -95,12 +101,15 @@ __all__ = [
 # How long a writer waits for another to finish before giving up. A check round holds the write
 # lock for milliseconds per page, so 60 s is only reached when something is badly stuck.
 BUSY_TIMEOUT_MS = 60_000
-# zlib level for raw pages. On the 181 pages of article-extraction-benchmark (174 kB each), level
-# 4 takes 2.0 ms a page and keeps 20.7 % of the bytes; zlib's default, 6, took 3.4 ms for 19.7 %
-# (5 % less disk), and level 3, 1.6 ms for 22.1 %. Compression runs in the crawl's writer thread
-# for every new page, the largest cost there after SQLite (issue 23); reading is the same at any
-# level.
-SNAPSHOT_COMPRESSION = 4
+# Zstandard level for raw pages. On the 181 pages of article-extraction-benchmark (174 kB each),
+# level 3 (zstd's default) takes 0.8 ms a page and keeps 19.7 % of the bytes, where zlib took
+# 2.4 ms at level 4 for 20.7 % (and 4.2 ms at its default, 6, for 19.7 %); zstd's level 1, 0.6 ms
+# for 20.9 %. Compression runs in the crawl's writer thread for every new page, the largest cost
+# there after SQLite (issue 23); reading takes half of zlib's time. Pages stored before stay
+# zlib streams: `decompress_page` reads both.
+SNAPSHOT_COMPRESSION = 3
+# The first bytes of every Zstandard frame; a zlib stream starts with 0x78 (a 32 kB window).
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 # How many texts of generated INSERT and UPDATE statements are kept, by table and columns (the
 # code writes a few dozen column sets; building a text again costs more than looking it up, on
@@ -360,7 +369,7 @@ def save_snapshot(
     rows = list(db.query("select id from snapshots where sha256 = ?", [digest]))
     if rows:
         return int(rows[0]["id"])
-    content = zlib.compress(raw, SNAPSHOT_COMPRESSION)
+    content = zstd.compress(raw, SNAPSHOT_COMPRESSION)
     return insert_row(
         db,
         "snapshots",
@@ -379,7 +388,15 @@ def load_snapshot(db: Database, snapshot_id: int) -> bytes:
     rows = list(db.query("select content from snapshots where id = ?", [snapshot_id]))
     if not rows:
         raise VersionNotFoundError(f"no snapshot {snapshot_id}")
-    return zlib.decompress(rows[0]["content"])
+    return decompress_page(rows[0]["content"])
+
+
+def decompress_page(content: bytes) -> bytes:
+    """A stored raw page's bytes: a Zstandard frame, or a zlib stream (pages stored before)."""
+    if content[:4] == ZSTD_MAGIC:
+        page: bytes = zstd.decompress(content)
+        return page
+    return zlib.decompress(content)
 
 
 def load_snapshot_page(db: Database, snapshot_id: int) -> tuple[bytes, str]:
@@ -387,7 +404,7 @@ def load_snapshot_page(db: Database, snapshot_id: int) -> tuple[bytes, str]:
     rows = list(db.query("select content, content_type from snapshots where id = ?", [snapshot_id]))
     if not rows:
         raise VersionNotFoundError(f"no snapshot {snapshot_id}")
-    return zlib.decompress(rows[0]["content"]), rows[0]["content_type"] or ""
+    return decompress_page(rows[0]["content"]), rows[0]["content_type"] or ""
 
 
 # --- versions ------------------------------------------------------------------------------

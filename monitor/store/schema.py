@@ -52,7 +52,7 @@ def m001_initial(db: Database) -> None:
         {
             "id": int,
             "sha256": str,
-            "content": bytes,  # zlib-compressed raw page
+            "content": bytes,  # raw page, Zstandard (older rows zlib: `decompress_page`)
             "size": int,
             "stored_size": int,
             "content_type": str,
