@@ -637,3 +637,11 @@ def m027_security(db: Database) -> None:
         not_null={"host", "port", "named_at", "addresses"},
     )
     _table(db, "named_hosts").insert_all(named.values())
+
+
+@MIGRATIONS()
+def m028_zstd_snapshots(db: Database) -> None:
+    """No table changes: `snapshots.content` is now written as a Zstandard frame (zlib streams
+    stored before still read, `store.decompress_page`). The migration's name is the marker: a
+    Redline from before it could not read the new rows, and `refuse_newer_schema` makes it say so
+    in one line ("migrated by a newer Redline") instead of failing on the first page it reads."""
