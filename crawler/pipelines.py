@@ -18,7 +18,7 @@ import asyncio
 import dataclasses
 import logging
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from functools import partial
 from typing import Any
 
@@ -105,10 +105,10 @@ class StorePipeline:
         self.dropped = 0
         self.outcomes: Counter[str] = Counter()  # checks recorded this round, by outcome
         # Known pages handed to the writer by `record_later` and not yet recorded, and the spider
-        # waiting for room among them (reactor's thread only).
+        # waiting for room among them, oldest first (reactor's thread only).
         self.in_flight = 0
         self.bytes_in_flight = 0  # their bodies' length
-        self.waiting: list[asyncio.Future[None]] = []
+        self.waiting: deque[_Waiter] = deque()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -241,17 +241,36 @@ class StorePipeline:
 
     def _has_room(self, size: int, bound: int = RECORDS_IN_FLIGHT) -> bool:
         """Whether another page of `size` bytes fits among those on their way."""
-        if self.in_flight == 0:
-            return True
-        return self.in_flight < bound and self.bytes_in_flight + size <= RECORDS_IN_FLIGHT_BYTES
+        return _fits(self.in_flight, self.bytes_in_flight, size, bound)
 
     async def room(self, size: int = 0, bound: int = RECORDS_IN_FLIGHT) -> None:
         """Until a page of `size` bytes fits among the pages handed to `record_later` and on
-        their way, fewer than `bound` of them."""
+        their way, fewer than `bound` of them. The waits end in the order they began, each
+        once there is room for it (`_wake`)."""
+        first = True
         while not self._has_room(size, bound):
-            waiter = asyncio.get_running_loop().create_future()
-            self.waiting.append(waiter)
-            await waiter
+            waiter = _Waiter(asyncio.get_running_loop().create_future(), size, bound)
+            if first:
+                self.waiting.append(waiter)
+                first = False
+            else:  # woken, and the room taken meanwhile by a page that did not wait
+                self.waiting.appendleft(waiter)  # first in line again
+            await waiter.ready
+
+    def _wake(self) -> None:
+        """Wake the waits for room, oldest first, as far as the room there is now reaches: each
+        page landed wakes about one, not every one (hundreds wait when the writer falls behind
+        on a round of 304s, and waking them all at every page cost milliseconds a page)."""
+        count, size = self.in_flight, self.bytes_in_flight
+        while self.waiting:
+            waiter = self.waiting[0]
+            if waiter.ready.done():  # cancelled (the round was stopped)
+                self.waiting.popleft()
+                continue
+            if not _fits(count, size, waiter.size, waiter.bound):
+                return
+            self.waiting.popleft().ready.set_result(None)
+            count, size = count + 1, size + waiter.size
 
     def _recorded_later(self, state: _Handed, ok: bool, outcome: Any) -> None:
         """In the reactor's thread: the writer's outcome for a page of `record_later`."""
@@ -272,10 +291,7 @@ class StorePipeline:
         """A page of `record_later` is recorded, or dropped with `failure`'s reason, once."""
         self.in_flight -= 1
         self.bytes_in_flight -= len(state.item.body)
-        waiting, self.waiting = self.waiting, []
-        for waiter in waiting:
-            if not waiter.done():
-                waiter.set_result(None)
+        self._wake()
         if not isinstance(failure, Failure):
             return
         if failure.check(DropItem):
@@ -474,6 +490,21 @@ class StorePipeline:
             self.crawler.stats.inc_value("redline/discovered", new)
         logger.info("%d new article(s) of %d listed by %s", new, len(item.urls), item.source_url)
         return item
+
+
+def _fits(count: int, size: int, more: int, bound: int) -> bool:
+    """Whether a page of `more` bytes fits beside `count` pages of `size` bytes on their way,
+    fewer than `bound` of them (a page too large on its own goes when none is on its way)."""
+    return count == 0 or (count < bound and size + more <= RECORDS_IN_FLIGHT_BYTES)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Waiter:
+    """A wait for room for a page of `size` bytes among fewer than `bound` pages."""
+
+    ready: asyncio.Future[None]
+    size: int
+    bound: int
 
 
 @dataclasses.dataclass

@@ -4,6 +4,7 @@ and a page the store could not record is dropped once and not counted as checked
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import sqlite3
@@ -279,3 +280,63 @@ def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
     writer.deliver_now()
     assert store_pipeline.in_flight == 0
     assert store_pipeline.bytes_in_flight == 0
+
+
+def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # When the writer falls behind (a round of 304s on a quiet machine), hundreds of pages wait
+    # for room: waking every one of them whenever one page was recorded cost milliseconds a page.
+    store_pipeline, db_path = pipeline
+    writer = store_pipeline.writer
+    assert writer is not None
+    first, second, holding = threading.Event(), threading.Event(), threading.Event()
+
+    def hold() -> None:
+        holding.set()  # every call before this one has run: its result is ready
+        second.wait()
+
+    async def round_of_pages() -> None:
+        writer.submit(lambda ok, result: None, first.wait)
+        assert store_pipeline.record_later(_not_modified(0, db_path))
+        writer.submit(lambda ok, result: None, hold)  # only page 0 is recorded, then held
+        for n in range(1, RECORDS_IN_FLIGHT):
+            assert store_pipeline.record_later(_not_modified(n, db_path))
+        handed: list[int] = []
+
+        async def spider_page(n: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_not_modified(n, db_path)):
+                await store_pipeline.room()
+            handed.append(n)
+
+        waiting_pages = range(RECORDS_IN_FLIGHT, PAGES)
+        tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
+        await asyncio.sleep(0)
+        assert len(store_pipeline.waiting) == len(waiting_pages)
+        first.set()
+        assert holding.wait(HOLD_TIMEOUT_S)
+        writer.deliver_now()  # page 0 recorded: room for one more page
+        # one waiting page woken; the others were not, and still wait
+        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert handed == [RECORDS_IN_FLIGHT]  # the oldest waiting page, and no other
+        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        second.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while not all(task.done() for task in tasks):
+            assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
+            await asyncio.sleep(0.01)
+            writer.deliver_now()
+        assert handed == list(waiting_pages)  # in the order they came
+
+    try:
+        asyncio.run(round_of_pages())
+    finally:  # a failure must not leave the writer held
+        first.set()
+        second.set()
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.outcomes == {"unchanged": PAGES}
+    (checks,) = rows(db_path, "select count(*) as n from checks")
+    assert checks["n"] == PAGES
