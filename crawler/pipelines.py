@@ -236,7 +236,8 @@ class StorePipeline:
         assert self.writer is not None
         self.in_flight += 1
         self.bytes_in_flight += len(item.body)
-        self.writer.submit(partial(self._recorded_later, state), self._try_record, state)
+        then = partial(self._recorded_later, state)
+        self.writer.submit_grouped(then, self._record_group, item.database, state)
         return True
 
     def _has_room(self, size: int, bound: int = RECORDS_IN_FLIGHT) -> bool:
@@ -313,18 +314,57 @@ class StorePipeline:
     def _workers(self) -> bool:
         return self.pool is not None and self.extractors is not None and not self.workers_broken
 
-    def _try_record(self, state: _Handed) -> CheckResult | ExtractLater | CompareLater:
+    def _record_group(self, database: str, states: list[_Handed]) -> list[tuple[bool, Any]]:
+        """In the writer thread: the known pages of one database waiting together, recorded in
+        one transaction (group commit: one BEGIN and one COMMIT for them all, and no savepoint
+        around a quiet check; each hand-over of SQLite's GIL back and forth with the reactor's
+        thread costs more than the statement, issue 23). Each page is decided and its plan
+        checked on its own: a stale plan is decided again, as alone. A page to extract or
+        compare is recorded after the group, on its own (never a version in a group). Any other
+        failure rolls the whole group back, and every page of it is recorded again on its own,
+        as if never grouped: nothing is half-written, a crash loses the group's checks only."""
+        if len(states) == 1 or self.storage_error is not None or database not in self.dbs:
+            return [_outcome(self._try_record, state) for state in states]
+        db = self.dbs[database]
+        results: list[tuple[bool, Any] | None] = []
+        try:
+            with store.write_transaction(db):
+                for state in states:
+                    try:
+                        results.append((True, self._try_record(state, grouped=True)))
+                    except _Alone:
+                        results.append(None)  # after the group, on its own
+        except sqlite3.Error as error:
+            if not store.is_storage_error(error):
+                return [_outcome(self._try_record, state) for state in states]
+            failure = Failure(StorageError(f"database {database}: {error}"))
+            return [(False, failure)] * len(states)
+        except StorageError:
+            failure = Failure()
+            return [(False, failure)] * len(states)
+        except Exception:  # rolled back: each on its own, with its own outcome
+            return [_outcome(self._try_record, state) for state in states]
+        return [
+            done if done is not None else _outcome(self._try_record, state)
+            for done, state in zip(results, states, strict=True)
+        ]
+
+    def _try_record(
+        self, state: _Handed, grouped: bool = False
+    ) -> CheckResult | ExtractLater | CompareLater:
         """In the writer thread: record the page, or the hand-over where `record_page` stopped
-        (to extract, or to compare, in a worker first)."""
+        (to extract, or to compare, in a worker first). `grouped`: in a group's transaction,
+        where nothing is extracted or compared (`_Alone` is raised instead)."""
         workers = self._workers()
-        extractor = _ahead(
-            state.extracted, _extract_later if workers else extract_in_process, state.page
-        )
+        in_process: Extractor = _extract_alone if grouped else extract_in_process
+        extractor = _ahead(state.extracted, _extract_later if workers else in_process, state.page)
         comparer: Comparer = compare_versions
         if state.compared is not None:
             comparer = _compared(*state.compared)
         elif workers:
             comparer = _compare_later
+        elif grouped:
+            comparer = _compare_alone
         reader = _read_ahead(state.read, state.page)
         try:
             return self._record(state.page, state.item.database, extractor, comparer, reader)
@@ -532,6 +572,29 @@ def _handed(item: PageItem) -> _Handed:
 
 def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:
     raise ExtractLater(body, url, content_type)
+
+
+class _Alone(Exception):
+    """A page of a group that must be extracted or compared in the writer's thread: recorded
+    after the group, in a transaction of its own (the group's write lock is not held for it)."""
+
+
+def _extract_alone(body: bytes, url: str, content_type: str = "") -> Article:
+    raise _Alone(url)
+
+
+def _compare_alone(
+    old: Article, new: Article, old_page: RawPage | None, new_page: RawPage | None
+) -> VersionComparison:
+    raise _Alone("compare")
+
+
+def _outcome(function: Any, *args: Any) -> tuple[bool, Any]:
+    """(True, what `function(*args)` returned), or (False, the Failure it raised)."""
+    try:
+        return True, function(*args)
+    except Exception:
+        return False, Failure()
 
 
 def _key(body: bytes, url: str, page: FetchedPage) -> tuple[str, str]:
