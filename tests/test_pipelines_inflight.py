@@ -340,3 +340,60 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
     assert store_pipeline.outcomes == {"unchanged": PAGES}
     (checks,) = rows(db_path, "select count(*) as n from checks")
     assert checks["n"] == PAGES
+
+
+def _article(db_path: Path, number: int) -> dict[str, object]:
+    (row,) = rows(db_path, "select * from articles where url = ?", [_url(number)])
+    return row
+
+
+def _url(number: int) -> str:
+    return f"http://127.0.0.1:9/s{number}.html"
+
+
+def _record_together(store_pipeline: StorePipeline, items: list[PageItem]) -> None:
+    """Hand `items` while the writer is held, so that they wait together (one group), then let
+    the writer record them and deliver every outcome."""
+    writer = store_pipeline.writer
+    assert writer is not None
+    busy = threading.Event()
+    writer.submit(lambda ok, result: None, busy.wait)
+    assert all(store_pipeline.record_later(item) for item in items)
+    busy.set()
+    writer.stop()
+    writer.deliver_now()
+
+
+def test_known_pages_waiting_together_are_recorded_each_as_alone(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    store_pipeline, db_path = pipeline
+    # the same article twice in one group: the second check is decided on the first's writes
+    items = [_not_modified(n, db_path) for n in range(8)] + [_not_modified(3, db_path)]
+    _record_together(store_pipeline, items)
+    assert store_pipeline.outcomes == {"unchanged": 9}
+    checks = rows(db_path, "select article_id, count(*) as n from checks group by article_id")
+    assert sorted(row["n"] for row in checks) == [1] * 7 + [2]
+    assert all(_article(db_path, n)["last_checked"] for n in range(8))
+
+
+def test_a_page_that_fails_in_a_group_is_dropped_alone_and_nothing_of_it_is_written(
+    pipeline: tuple[StorePipeline, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    store_pipeline, db_path = pipeline
+    refused = _article(db_path, 4)
+    # the check of article 4 cannot be inserted (after its article's row was updated in the
+    # group's transaction, with no savepoint): the group is rolled back, each page recorded alone
+    store_pipeline.dbs[str(db_path)].execute(
+        "create trigger refuse before insert on checks when new.article_id = "
+        f"{refused['id']} begin select raise(abort, 'refused by a trigger'); end"
+    )
+    with caplog.at_level(logging.WARNING, logger="crawler.pipelines"):
+        _record_together(store_pipeline, [_not_modified(n, db_path) for n in range(8)])
+    dropped = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Dropped")]
+    assert dropped == [f"Dropped: could not record {_url(4)}: refused by a trigger"]
+    assert store_pipeline.outcomes == {"unchanged": 7}
+    (checks,) = rows(db_path, "select count(*) as n from checks")
+    assert checks["n"] == 7
+    assert _article(db_path, 4) == refused  # not half-written: its row as before
+    assert all(_article(db_path, n)["last_checked"] for n in (0, 1, 2, 3, 5, 6, 7))
