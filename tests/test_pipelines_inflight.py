@@ -200,18 +200,25 @@ def pipeline(tmp_path: Path) -> Iterator[tuple[StorePipeline, Path]]:
 
 
 def _not_modified(number: int, db_path: Path) -> PageItem:
-    url = f"http://127.0.0.1:9/s{number}.html"
+    url = _url(number)
     return PageItem(url=url, status=304, requested_url=url, database=str(db_path), conditional=True)
+
+
+def _held(store_pipeline: StorePipeline) -> tuple[Writer, threading.Event]:
+    """The pipeline's writer, held on a call until the event is set (the pages handed
+    meanwhile wait together)."""
+    writer = store_pipeline.writer
+    assert writer is not None
+    busy = threading.Event()
+    writer.submit(lambda ok, result: None, busy.wait)
+    return writer, busy
 
 
 def test_no_more_than_records_in_flight_pages_wait_for_the_writer(
     pipeline: tuple[StorePipeline, Path],
 ) -> None:
     store_pipeline, db_path = pipeline
-    writer = store_pipeline.writer
-    assert writer is not None
-    busy = threading.Event()  # the writer is held on a call until the test lets it go
-    writer.submit(lambda ok, result: None, busy.wait)
+    writer, busy = _held(store_pipeline)
     handed = [store_pipeline.record_later(_not_modified(n, db_path)) for n in range(PAGES)]
     # the first RECORDS_IN_FLIGHT are taken; the rest are refused (the spider waits for room)
     assert handed == [True] * RECORDS_IN_FLIGHT + [False] * (PAGES - RECORDS_IN_FLIGHT)
@@ -269,10 +276,7 @@ def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
     pipeline: tuple[StorePipeline, Path], sizes: list[int], handed: list[bool]
 ) -> None:
     store_pipeline, _ = pipeline
-    writer = store_pipeline.writer
-    assert writer is not None
-    busy = threading.Event()
-    writer.submit(lambda ok, result: None, busy.wait)
+    writer, busy = _held(store_pipeline)
     pages = [_known_page(size) for size in sizes]
     assert [store_pipeline.record_later(page) for page in pages] == handed
     busy.set()
@@ -288,16 +292,14 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
     # When the writer falls behind (a round of 304s on a quiet machine), hundreds of pages wait
     # for room: waking every one of them whenever one page was recorded cost milliseconds a page.
     store_pipeline, db_path = pipeline
-    writer = store_pipeline.writer
-    assert writer is not None
-    first, second, holding = threading.Event(), threading.Event(), threading.Event()
+    writer, first = _held(store_pipeline)
+    second, holding = threading.Event(), threading.Event()
 
     def hold() -> None:
         holding.set()  # every call before this one has run: its result is ready
         second.wait()
 
     async def round_of_pages() -> None:
-        writer.submit(lambda ok, result: None, first.wait)
         assert store_pipeline.record_later(_not_modified(0, db_path))
         writer.submit(lambda ok, result: None, hold)  # only page 0 is recorded, then held
         for n in range(1, RECORDS_IN_FLIGHT):
@@ -354,10 +356,7 @@ def _url(number: int) -> str:
 def _record_together(store_pipeline: StorePipeline, items: list[PageItem]) -> None:
     """Hand `items` while the writer is held, so that they wait together (one group), then let
     the writer record them and deliver every outcome."""
-    writer = store_pipeline.writer
-    assert writer is not None
-    busy = threading.Event()
-    writer.submit(lambda ok, result: None, busy.wait)
+    writer, busy = _held(store_pipeline)
     assert all(store_pipeline.record_later(item) for item in items)
     busy.set()
     writer.stop()
