@@ -48,6 +48,7 @@ class Writer:
         self._done: list[tuple[_Done, bool, Any]] = []  # results not yet delivered
         self._lock = threading.Lock()  # guards `_done`
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._dropping = False  # `stop(drop=True)`: no call waiting runs any more
 
     def start(self) -> None:
         self._thread.start()
@@ -87,6 +88,7 @@ class Writer:
         """End the thread once it has run every call handed so far (with `drop`, once the call
         it is running returns: the calls still waiting never run, their Deferreds never fire)."""
         if drop:
+            self._dropping = True  # a call taken ahead of its turn (`_run`) does not run either
             try:
                 while True:
                     self._calls.get_nowait()
@@ -100,7 +102,7 @@ class Writer:
         ahead = _NOTHING  # a call taken from the queue while gathering a group
         while True:
             call, ahead = (self._calls.get() if ahead is _NOTHING else ahead), _NOTHING
-            if call is None:
+            if call is None or self._dropping:
                 break
             function, args, done, key = call
             if key is None:
