@@ -18,7 +18,7 @@ import asyncio
 import dataclasses
 import logging
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from functools import partial
 from typing import Any
 
@@ -105,10 +105,10 @@ class StorePipeline:
         self.dropped = 0
         self.outcomes: Counter[str] = Counter()  # checks recorded this round, by outcome
         # Known pages handed to the writer by `record_later` and not yet recorded, and the spider
-        # waiting for room among them (reactor's thread only).
+        # waiting for room among them, oldest first (reactor's thread only).
         self.in_flight = 0
         self.bytes_in_flight = 0  # their bodies' length
-        self.waiting: list[asyncio.Future[None]] = []
+        self.waiting: deque[_Waiter] = deque()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -236,22 +236,42 @@ class StorePipeline:
         assert self.writer is not None
         self.in_flight += 1
         self.bytes_in_flight += len(item.body)
-        self.writer.submit(partial(self._recorded_later, state), self._try_record, state)
+        then = partial(self._recorded_later, state)
+        self.writer.submit_grouped(then, self._record_group, item.database, state)
         return True
 
     def _has_room(self, size: int, bound: int = RECORDS_IN_FLIGHT) -> bool:
         """Whether another page of `size` bytes fits among those on their way."""
-        if self.in_flight == 0:
-            return True
-        return self.in_flight < bound and self.bytes_in_flight + size <= RECORDS_IN_FLIGHT_BYTES
+        return _fits(self.in_flight, self.bytes_in_flight, size, bound)
 
     async def room(self, size: int = 0, bound: int = RECORDS_IN_FLIGHT) -> None:
         """Until a page of `size` bytes fits among the pages handed to `record_later` and on
-        their way, fewer than `bound` of them."""
+        their way, fewer than `bound` of them. The waits end in the order they began, each
+        once there is room for it (`_wake`)."""
+        first = True
         while not self._has_room(size, bound):
-            waiter = asyncio.get_running_loop().create_future()
-            self.waiting.append(waiter)
-            await waiter
+            waiter = _Waiter(asyncio.get_running_loop().create_future(), size, bound)
+            if first:
+                self.waiting.append(waiter)
+                first = False
+            else:  # woken, and the room taken meanwhile by a page that did not wait
+                self.waiting.appendleft(waiter)  # first in line again
+            await waiter.ready
+
+    def _wake(self) -> None:
+        """Wake the waits for room, oldest first, as far as the room there is now reaches: each
+        page landed wakes about one, not every one (hundreds wait when the writer falls behind
+        on a round of 304s, and waking them all at every page cost milliseconds a page)."""
+        count, size = self.in_flight, self.bytes_in_flight
+        while self.waiting:
+            waiter = self.waiting[0]
+            if waiter.ready.done():  # cancelled (the round was stopped)
+                self.waiting.popleft()
+                continue
+            if not _fits(count, size, waiter.size, waiter.bound):
+                return
+            self.waiting.popleft().ready.set_result(None)
+            count, size = count + 1, size + waiter.size
 
     def _recorded_later(self, state: _Handed, ok: bool, outcome: Any) -> None:
         """In the reactor's thread: the writer's outcome for a page of `record_later`."""
@@ -272,10 +292,7 @@ class StorePipeline:
         """A page of `record_later` is recorded, or dropped with `failure`'s reason, once."""
         self.in_flight -= 1
         self.bytes_in_flight -= len(state.item.body)
-        waiting, self.waiting = self.waiting, []
-        for waiter in waiting:
-            if not waiter.done():
-                waiter.set_result(None)
+        self._wake()
         if not isinstance(failure, Failure):
             return
         if failure.check(DropItem):
@@ -297,18 +314,57 @@ class StorePipeline:
     def _workers(self) -> bool:
         return self.pool is not None and self.extractors is not None and not self.workers_broken
 
-    def _try_record(self, state: _Handed) -> CheckResult | ExtractLater | CompareLater:
+    def _record_group(self, database: str, states: list[_Handed]) -> list[tuple[bool, Any]]:
+        """In the writer thread: the known pages of one database waiting together, recorded in
+        one transaction (group commit: one BEGIN and one COMMIT for them all, and no savepoint
+        around a quiet check; each hand-over of SQLite's GIL back and forth with the reactor's
+        thread costs more than the statement, issue 23). Each page is decided and its plan
+        checked on its own: a stale plan is decided again, as alone. A page to extract or
+        compare is recorded after the group, on its own (never a version in a group). Any other
+        failure rolls the whole group back, and every page of it is recorded again on its own,
+        as if never grouped: nothing is half-written, a crash loses the group's checks only."""
+        if len(states) == 1 or self.storage_error is not None or database not in self.dbs:
+            return [_outcome(self._try_record, state) for state in states]
+        db = self.dbs[database]
+        results: list[tuple[bool, Any] | None] = []
+        try:
+            with store.write_transaction(db):
+                for state in states:
+                    try:
+                        results.append((True, self._try_record(state, grouped=True)))
+                    except _Alone:
+                        results.append(None)  # after the group, on its own
+        except sqlite3.Error as error:
+            if not store.is_storage_error(error):
+                return [_outcome(self._try_record, state) for state in states]
+            failure = Failure(StorageError(f"database {database}: {error}"))
+            return [(False, failure)] * len(states)
+        except StorageError:
+            failure = Failure()
+            return [(False, failure)] * len(states)
+        except Exception:  # rolled back: each on its own, with its own outcome
+            return [_outcome(self._try_record, state) for state in states]
+        return [
+            done if done is not None else _outcome(self._try_record, state)
+            for done, state in zip(results, states, strict=True)
+        ]
+
+    def _try_record(
+        self, state: _Handed, grouped: bool = False
+    ) -> CheckResult | ExtractLater | CompareLater:
         """In the writer thread: record the page, or the hand-over where `record_page` stopped
-        (to extract, or to compare, in a worker first)."""
+        (to extract, or to compare, in a worker first). `grouped`: in a group's transaction,
+        where nothing is extracted or compared (`_Alone` is raised instead)."""
         workers = self._workers()
-        extractor = _ahead(
-            state.extracted, _extract_later if workers else extract_in_process, state.page
-        )
+        in_process: Extractor = _extract_alone if grouped else extract_in_process
+        extractor = _ahead(state.extracted, _extract_later if workers else in_process, state.page)
         comparer: Comparer = compare_versions
         if state.compared is not None:
             comparer = _compared(*state.compared)
         elif workers:
             comparer = _compare_later
+        elif grouped:
+            comparer = _compare_alone
         reader = _read_ahead(state.read, state.page)
         try:
             return self._record(state.page, state.item.database, extractor, comparer, reader)
@@ -476,6 +532,21 @@ class StorePipeline:
         return item
 
 
+def _fits(count: int, size: int, more: int, bound: int) -> bool:
+    """Whether a page of `more` bytes fits beside `count` pages of `size` bytes on their way,
+    fewer than `bound` of them (a page too large on its own goes when none is on its way)."""
+    return count == 0 or (count < bound and size + more <= RECORDS_IN_FLIGHT_BYTES)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Waiter:
+    """A wait for room for a page of `size` bytes among fewer than `bound` pages."""
+
+    ready: asyncio.Future[None]
+    size: int
+    bound: int
+
+
 @dataclasses.dataclass
 class _Handed:
     """One page on its way through the writer thread and the workers: what was done ahead."""
@@ -501,6 +572,29 @@ def _handed(item: PageItem) -> _Handed:
 
 def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:
     raise ExtractLater(body, url, content_type)
+
+
+class _Alone(Exception):
+    """A page of a group that must be extracted or compared in the writer's thread: recorded
+    after the group, in a transaction of its own (the group's write lock is not held for it)."""
+
+
+def _extract_alone(body: bytes, url: str, content_type: str = "") -> Article:
+    raise _Alone(url)
+
+
+def _compare_alone(
+    old: Article, new: Article, old_page: RawPage | None, new_page: RawPage | None
+) -> VersionComparison:
+    raise _Alone("compare")
+
+
+def _outcome(function: Any, *args: Any) -> tuple[bool, Any]:
+    """(True, what `function(*args)` returned), or (False, the Failure it raised)."""
+    try:
+        return True, function(*args)
+    except Exception:
+        return False, Failure()
 
 
 def _key(body: bytes, url: str, page: FetchedPage) -> tuple[str, str]:

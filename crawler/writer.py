@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from twisted.internet.defer import Deferred
@@ -27,7 +27,12 @@ logger = logging.getLogger(__name__)
 # in the reactor's thread (`submit`).
 _Then = Callable[[bool, Any], None]
 _Done = Deferred[Any] | _Then
-_Call = tuple[Callable[..., Any], tuple[Any, ...], _Done]
+# (function, its arguments, where its result goes, its group: None, or a key with which the
+# calls of `submit_grouped` waiting together are run as one)
+_Call = tuple[Callable[..., Any], tuple[Any, ...], _Done, Hashable | None]
+# At most this many calls run as one group: about what RECORDS_IN_FLIGHT lets wait at once.
+GROUP_MAX = 64
+_NOTHING: Any = object()  # no call taken ahead of its turn
 
 
 class Writer:
@@ -43,6 +48,7 @@ class Writer:
         self._done: list[tuple[_Done, bool, Any]] = []  # results not yet delivered
         self._lock = threading.Lock()  # guards `_done`
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._dropping = False  # `stop(drop=True)`: no call waiting runs any more
 
     def start(self) -> None:
         self._thread.start()
@@ -50,7 +56,7 @@ class Writer:
     def call(self, function: Callable[..., Any], *args: Any) -> Deferred[Any]:
         """In the reactor's thread: `function(*args)` in the writer's, after every call before."""
         done: Deferred[Any] = Deferred()
-        self._calls.put((function, args, done))
+        self._calls.put((function, args, done, None))
         return done
 
     def submit(self, then: _Then, function: Callable[..., Any], *args: Any) -> None:
@@ -58,7 +64,20 @@ class Writer:
         then, in the reactor's thread, `then(True, result)`, or `then(False, failure)` if it
         raised. Nothing is created to be awaited: the cheapest hand-over, for a caller that
         does not wait for the result."""
-        self._calls.put((function, args, then))
+        self._calls.put((function, args, then, None))
+
+    def submit_grouped(
+        self,
+        then: _Then,
+        function: Callable[[Any, list[Any]], list[tuple[bool, Any]]],
+        key: Hashable,
+        arg: Any,
+    ) -> None:
+        """As `submit`, for a call that may run with others: the calls of the same `function`
+        and `key` that wait one after the other in the queue run as one, `function(key, [arg,
+        ...])` (at most GROUP_MAX), which returns one (ok, result or Failure) for each, in
+        order; each goes to its own `then`. A call that raises fails every call of its group."""
+        self._calls.put((function, (arg,), then, key))
 
     def deliver_now(self) -> None:
         """In the reactor's thread (or the caller's, with no reactor running): deliver the
@@ -69,6 +88,7 @@ class Writer:
         """End the thread once it has run every call handed so far (with `drop`, once the call
         it is running returns: the calls still waiting never run, their Deferreds never fire)."""
         if drop:
+            self._dropping = True  # a call taken ahead of its turn (`_run`) does not run either
             try:
                 while True:
                     self._calls.get_nowait()
@@ -79,22 +99,53 @@ class Writer:
             self._thread.join()
 
     def _run(self) -> None:
+        ahead = _NOTHING  # a call taken from the queue while gathering a group
+        while True:
+            call, ahead = (self._calls.get() if ahead is _NOTHING else ahead), _NOTHING
+            if call is None or self._dropping:
+                break
+            function, args, done, key = call
+            if key is None:
+                try:
+                    result, ok = function(*args), True
+                except BaseException:  # handed back as the Deferred's failure
+                    result, ok = Failure(), False
+                self._hand_back([(done, ok, result)])
+                continue
+            group = [call]
+            while len(group) < GROUP_MAX:
+                try:
+                    more = self._calls.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None or more[0] != function or more[3] != key:
+                    ahead = more
+                    break
+                group.append(more)
+            try:
+                results = function(key, [args[0] for _, args, _, _ in group])
+            except BaseException:
+                failure = Failure()
+                results = [(False, failure)] * len(group)
+            self._hand_back(
+                [
+                    (done, ok, result)
+                    for (_, _, done, _), (ok, result) in zip(group, results, strict=True)
+                ],
+            )
+
+    def _hand_back(self, results: list[tuple[_Done, bool, Any]]) -> None:
+        """In the writer's thread: results ready, delivered in the reactor's thread."""
         wake = self._call_from_thread
         if wake is None:
             from twisted.internet import reactor
 
             wake = reactor.callFromThread  # type: ignore[attr-defined]
-        while (call := self._calls.get()) is not None:
-            function, args, done = call
-            try:
-                result, ok = function(*args), True
-            except BaseException:  # handed back as the Deferred's failure
-                result, ok = Failure(), False
-            with self._lock:
-                self._done.append((done, ok, result))
-                ready = len(self._done) == 1  # else a delivery is already on its way
-            if ready:
-                wake(self._deliver)
+        with self._lock:
+            self._done.extend(results)
+            ready = len(self._done) == len(results)  # else a delivery is already on its way
+        if ready:
+            wake(self._deliver)
 
     def _deliver(self) -> None:
         """In the reactor's thread: hand every result ready to its Deferred or function, in

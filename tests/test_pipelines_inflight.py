@@ -4,6 +4,7 @@ and a page the store could not record is dropped once and not counted as checked
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import sqlite3
@@ -199,18 +200,25 @@ def pipeline(tmp_path: Path) -> Iterator[tuple[StorePipeline, Path]]:
 
 
 def _not_modified(number: int, db_path: Path) -> PageItem:
-    url = f"http://127.0.0.1:9/s{number}.html"
+    url = _url(number)
     return PageItem(url=url, status=304, requested_url=url, database=str(db_path), conditional=True)
+
+
+def _held(store_pipeline: StorePipeline) -> tuple[Writer, threading.Event]:
+    """The pipeline's writer, held on a call until the event is set (the pages handed
+    meanwhile wait together)."""
+    writer = store_pipeline.writer
+    assert writer is not None
+    busy = threading.Event()
+    writer.submit(lambda ok, result: None, busy.wait)
+    return writer, busy
 
 
 def test_no_more_than_records_in_flight_pages_wait_for_the_writer(
     pipeline: tuple[StorePipeline, Path],
 ) -> None:
     store_pipeline, db_path = pipeline
-    writer = store_pipeline.writer
-    assert writer is not None
-    busy = threading.Event()  # the writer is held on a call until the test lets it go
-    writer.submit(lambda ok, result: None, busy.wait)
+    writer, busy = _held(store_pipeline)
     handed = [store_pipeline.record_later(_not_modified(n, db_path)) for n in range(PAGES)]
     # the first RECORDS_IN_FLIGHT are taken; the rest are refused (the spider waits for room)
     assert handed == [True] * RECORDS_IN_FLIGHT + [False] * (PAGES - RECORDS_IN_FLIGHT)
@@ -268,10 +276,7 @@ def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
     pipeline: tuple[StorePipeline, Path], sizes: list[int], handed: list[bool]
 ) -> None:
     store_pipeline, _ = pipeline
-    writer = store_pipeline.writer
-    assert writer is not None
-    busy = threading.Event()
-    writer.submit(lambda ok, result: None, busy.wait)
+    writer, busy = _held(store_pipeline)
     pages = [_known_page(size) for size in sizes]
     assert [store_pipeline.record_later(page) for page in pages] == handed
     busy.set()
@@ -279,3 +284,115 @@ def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
     writer.deliver_now()
     assert store_pipeline.in_flight == 0
     assert store_pipeline.bytes_in_flight == 0
+
+
+def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # When the writer falls behind (a round of 304s on a quiet machine), hundreds of pages wait
+    # for room: waking every one of them whenever one page was recorded cost milliseconds a page.
+    store_pipeline, db_path = pipeline
+    writer, first = _held(store_pipeline)
+    second, holding = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        holding.set()  # every call before this one has run: its result is ready
+        second.wait()
+
+    async def round_of_pages() -> None:
+        assert store_pipeline.record_later(_not_modified(0, db_path))
+        writer.submit(lambda ok, result: None, hold)  # only page 0 is recorded, then held
+        for n in range(1, RECORDS_IN_FLIGHT):
+            assert store_pipeline.record_later(_not_modified(n, db_path))
+        handed: list[int] = []
+
+        async def spider_page(n: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_not_modified(n, db_path)):
+                await store_pipeline.room()
+            handed.append(n)
+
+        waiting_pages = range(RECORDS_IN_FLIGHT, PAGES)
+        tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
+        await asyncio.sleep(0)
+        assert len(store_pipeline.waiting) == len(waiting_pages)
+        first.set()
+        assert holding.wait(HOLD_TIMEOUT_S)
+        writer.deliver_now()  # page 0 recorded: room for one more page
+        # one waiting page woken; the others were not, and still wait
+        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert handed == [RECORDS_IN_FLIGHT]  # the oldest waiting page, and no other
+        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        second.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while not all(task.done() for task in tasks):
+            assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
+            await asyncio.sleep(0.01)
+            writer.deliver_now()
+        assert handed == list(waiting_pages)  # in the order they came
+
+    try:
+        asyncio.run(round_of_pages())
+    finally:  # a failure must not leave the writer held
+        first.set()
+        second.set()
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.outcomes == {"unchanged": PAGES}
+    (checks,) = rows(db_path, "select count(*) as n from checks")
+    assert checks["n"] == PAGES
+
+
+def _article(db_path: Path, number: int) -> dict[str, object]:
+    (row,) = rows(db_path, "select * from articles where url = ?", [_url(number)])
+    return row
+
+
+def _url(number: int) -> str:
+    return f"http://127.0.0.1:9/s{number}.html"
+
+
+def _record_together(store_pipeline: StorePipeline, items: list[PageItem]) -> None:
+    """Hand `items` while the writer is held, so that they wait together (one group), then let
+    the writer record them and deliver every outcome."""
+    writer, busy = _held(store_pipeline)
+    assert all(store_pipeline.record_later(item) for item in items)
+    busy.set()
+    writer.stop()
+    writer.deliver_now()
+
+
+def test_known_pages_waiting_together_are_recorded_each_as_alone(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    store_pipeline, db_path = pipeline
+    # the same article twice in one group: the second check is decided on the first's writes
+    items = [_not_modified(n, db_path) for n in range(8)] + [_not_modified(3, db_path)]
+    _record_together(store_pipeline, items)
+    assert store_pipeline.outcomes == {"unchanged": 9}
+    checks = rows(db_path, "select article_id, count(*) as n from checks group by article_id")
+    assert sorted(row["n"] for row in checks) == [1] * 7 + [2]
+    assert all(_article(db_path, n)["last_checked"] for n in range(8))
+
+
+def test_a_page_that_fails_in_a_group_is_dropped_alone_and_nothing_of_it_is_written(
+    pipeline: tuple[StorePipeline, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    store_pipeline, db_path = pipeline
+    refused = _article(db_path, 4)
+    # the check of article 4 cannot be inserted (after its article's row was updated in the
+    # group's transaction, with no savepoint): the group is rolled back, each page recorded alone
+    store_pipeline.dbs[str(db_path)].execute(
+        "create trigger refuse before insert on checks when new.article_id = "
+        f"{refused['id']} begin select raise(abort, 'refused by a trigger'); end"
+    )
+    with caplog.at_level(logging.WARNING, logger="crawler.pipelines"):
+        _record_together(store_pipeline, [_not_modified(n, db_path) for n in range(8)])
+    dropped = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Dropped")]
+    assert dropped == [f"Dropped: could not record {_url(4)}: refused by a trigger"]
+    assert store_pipeline.outcomes == {"unchanged": 7}
+    (checks,) = rows(db_path, "select count(*) as n from checks")
+    assert checks["n"] == 7
+    assert _article(db_path, 4) == refused  # not half-written: its row as before
+    assert all(_article(db_path, n)["last_checked"] for n in (0, 1, 2, 3, 5, 6, 7))

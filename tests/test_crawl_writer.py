@@ -1,0 +1,83 @@
+"""The crawl's writer thread (`crawler.writer`): calls run one at a time in the order handed, and
+the grouped calls waiting together run as one (the group commit of known pages)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from crawler.writer import GROUP_MAX, Writer
+
+
+class _Deliveries:
+    """The reactor's part, with no reactor running: deliveries wait for `deliver_now`."""
+
+    def __call__(self, deliver: Callable[[], None]) -> None:
+        pass
+
+
+def _held_writer() -> tuple[Writer, threading.Event]:
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    hold = threading.Event()
+    writer.submit(lambda ok, result: None, hold.wait)  # calls handed now wait together
+    return writer, hold
+
+
+@pytest.mark.parametrize(
+    ("handed", "runs"),
+    [
+        # (group key, or None for a call of its own) in the order handed -> the runs made
+        (["a", "a", "a"], [("a", [0, 1, 2])]),
+        (["a", "b", "a"], [("a", [0]), ("b", [1]), ("a", [2])]),
+        (["a", None, "a", "a"], [("a", [0]), (None, [1]), ("a", [2, 3])]),
+        (["a"] * (GROUP_MAX + 1), [("a", list(range(GROUP_MAX))), ("a", [GROUP_MAX])]),
+    ],
+)
+def test_grouped_calls_waiting_together_run_as_one_in_order(
+    handed: list[str | None], runs: list[tuple[str | None, list[int]]]
+) -> None:
+    writer, hold = _held_writer()
+    made: list[tuple[str | None, list[int]]] = []
+    results: dict[int, tuple[bool, Any]] = {}
+
+    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        made.append((key, numbers))
+        return [(True, number * 10) for number in numbers]
+
+    def alone(number: int) -> int:
+        made.append((None, [number]))
+        return number * 10
+
+    for number, key in enumerate(handed):
+        then = (lambda n: lambda ok, result: results.__setitem__(n, (ok, result)))(number)
+        if key is None:
+            writer.submit(then, alone, number)
+        else:
+            writer.submit_grouped(then, record, key, number)
+    hold.set()
+    writer.stop()
+    writer.deliver_now()
+    assert made == runs
+    assert results == {n: (True, n * 10) for n in range(len(handed))}  # each to its own
+
+
+def test_a_group_that_raises_fails_each_of_its_calls_and_not_the_next() -> None:
+    writer, hold = _held_writer()
+    results: list[tuple[bool, Any]] = []
+
+    def broken(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        raise RuntimeError("bug")
+
+    for number in range(3):
+        writer.submit_grouped(lambda ok, result: results.append((ok, result)), broken, "a", number)
+    writer.submit(lambda ok, result: results.append((ok, result)), lambda: "after")
+    hold.set()
+    writer.stop()
+    writer.deliver_now()
+    assert [ok for ok, _ in results] == [False, False, False, True]
+    assert all(failure.check(RuntimeError) for _, failure in results[:3])
+    assert results[3] == (True, "after")
