@@ -239,6 +239,22 @@ def test_body_paragraphs_drop_furniture_and_normalise() -> None:
     assert body_paragraphs(body) == ["First paragraph.", '"Quoted" second.']
 
 
+def test_body_paragraphs_are_kept_for_a_few_bodies_and_handed_out_as_new_lists() -> None:
+    """The paragraphs are cached by the body's text (a str, never an id), for a bounded number
+    of bodies (a daemon runs for months): a caller changing its list changes nobody else's."""
+    from monitor.compare.normalize import _body_paragraphs
+
+    assert _body_paragraphs.cache_info().maxsize is not None
+    body = "First paragraph.\nAdvertisement\n\u201cQuoted\u201d second."
+    first = body_paragraphs(body)
+    first.append("changed by its caller")
+    first[0] = "changed too"
+    assert body_paragraphs(body) == ["First paragraph.", '"Quoted" second.']
+    for index in range(4 * _body_paragraphs.cache_info().maxsize):
+        body_paragraphs(f"Paragraph {index}.")
+    assert _body_paragraphs.cache_info().currsize <= _body_paragraphs.cache_info().maxsize
+
+
 def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:
     base = content_hash("Title", "By A", body_paragraphs('He said "yes".'))
     styled = content_hash("Title ", "By A", body_paragraphs("He  said \u201cyes\u201d."))

@@ -682,3 +682,33 @@ def test_a_write_outside_a_transaction_is_committed_and_leaves_none_open(
     other = sqlite3.connect(path)
     assert other.execute("select tag from article_tags").fetchall() == [("kept",)]
     other.close()
+
+
+def test_a_database_from_before_m028_keeps_its_zlib_pages_and_stores_new_ones_as_zstandard(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m028_zstd_snapshots")
+    old_page = b"<html><body><p>Stored by zlib before m028.</p></body></html>"
+    stored = zlib.compress(old_page, 4)
+    old["snapshots"].insert(
+        {
+            "sha256": store.page_hash(old_page),
+            "content": stored,
+            "size": len(old_page),
+            "stored_size": len(stored),
+            "content_type": "text/html",
+            "first_seen": "2026-01-01T00:00:00+00:00",
+        }
+    )
+    old.close()
+    db = store.open_db(path)
+    assert "m028_zstd_snapshots" in {m.name for m in MIGRATIONS.applied(db)}
+    (old_id,) = [row["id"] for row in db.query("select id from snapshots")]
+    assert store.load_snapshot(db, old_id) == old_page
+    with store.write_transaction(db):
+        new_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    assert db["snapshots"].get(new_id)["content"][:4] == store.ZSTD_MAGIC
+    assert store.load_snapshot(db, new_id) == HTML
+    db.close()
