@@ -61,6 +61,11 @@ class CaptureNotFoundError(RedlineError):
     """No raw page is stored under that id (or for that version)."""
 
 
+class CorruptPageError(CaptureNotFoundError):
+    """A stored raw page cannot be read back: damaged, or past `store.MAX_PAGE_BYTES` once
+    decompressed (to its readers, as good as not stored)."""
+
+
 class ComparisonError(RedlineError):
     """Two versions could not be compared in a worker: too slow, or the worker died."""
 

@@ -217,6 +217,22 @@ def test_a_capture_made_before_headers_were_kept_says_so(captured, tmp_path: Pat
     assert code == 0 and NO_HEADERS in output
 
 
+def test_a_damaged_stored_page_is_one_line_at_the_cli_and_not_found_on_the_web(
+    captured: Captured, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "damaged.db"
+    shutil.copy(captured.path, damaged)
+    with sqlite3.connect(damaged) as conn:
+        conn.execute("update snapshots set content = substr(content, 1, 20)")
+    code, output = run(damaged, "show", str(captured.change_id))
+    assert code != 0
+    assert "cannot be read" in output and "Traceback" not in output
+    assert len(output.strip().splitlines()) == 1
+    path = f"/-/redline/snapshot/{captured.snapshot_id}/page"
+    response = fetch(damaged, [path])[path]
+    assert response.status_code == 404 and "cannot be read" in response.text
+
+
 # --- redline show and ids -------------------------------------------------------------------
 def test_show_prints_the_capture_and_the_pages_text(captured: Captured) -> None:
     code, output = run(captured.path, "show", captured.url)

@@ -1,12 +1,17 @@
 """Normalising removes what no reader would call an edit, and nothing else."""
 
+import re
+import unicodedata
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.compare.normalize import (
     _CHAR_MAP,
+    _GUILLEMET_SPACE,
     _map_chars,
+    _read_two_single_marks,
     body_paragraphs,
     comparison_key,
     content_hash,
@@ -107,6 +112,55 @@ def test_characters_are_mapped_exactly_as_the_translation_table_says(text: str) 
     assert _map_chars(text) == text.translate(_CHAR_MAP)
 
 
+def _normalize_text_before_01b6e06(text: str) -> str:
+    """`normalize_text` as it was before it was made faster (commit 01b6e06): the reference."""
+    spaces = re.compile(r"[ \t\r\f\v]+")
+    text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if "''" in text:
+        text = _read_two_single_marks(text)
+    lines = (spaces.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# What the faster code handles differently: the map's characters, spaces of every kind (and the
+# ones only NFKC turns into spaces), zero-width ones, tabs and line ends, guillemets with and
+# without French spacing and what may stand before them, quote marks, letters NFKC changes, and
+# line separators `str.strip` removes but `split("\n")` does not cut at.
+TRICKY = st.lists(
+    st.sampled_from(
+        [
+            *map(chr, _CHAR_MAP),
+            *" \t\n\r\f\v\x1c\x1f\x85\u2028\u2029",
+            *"\u00a0\u202f\u2009\u2002\u2003\u200b\u2060\ufeff\u00ad",
+            *"«»‹›(['\u2019\"`",
+            *"aAsSé1\u0301\uff21\ufb01\u00a8\u2047\u2024\uff02\uff07",
+            "« ",
+            " »",
+            "«\u00a0",
+            "\u202f»",
+            "d'« ",
+            "''",
+            "the players",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=2000)
+@given(TRICKY)
+def test_normalize_text_is_the_same_as_before_it_was_made_faster(text: str) -> None:
+    assert normalize_text(text) == _normalize_text_before_01b6e06(text)
+
+
+@given(st.text())
+def test_normalize_text_is_the_same_as_before_on_any_text(text: str) -> None:
+    assert normalize_text(text) == _normalize_text_before_01b6e06(text)
+
+
 @given(st.text())
 def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalize_text(text)
@@ -183,6 +237,22 @@ def test_real_sentences_are_not_noise(line: str) -> None:
 def test_body_paragraphs_drop_furniture_and_normalise() -> None:
     body = "First  paragraph.\nAdvertisement\n\u201cQuoted\u201d second."
     assert body_paragraphs(body) == ["First paragraph.", '"Quoted" second.']
+
+
+def test_body_paragraphs_are_kept_for_a_few_bodies_and_handed_out_as_new_lists() -> None:
+    """The paragraphs are cached by the body's text (a str, never an id), for a bounded number
+    of bodies (a daemon runs for months): a caller changing its list changes nobody else's."""
+    from monitor.compare.normalize import _body_paragraphs
+
+    assert _body_paragraphs.cache_info().maxsize is not None
+    body = "First paragraph.\nAdvertisement\n\u201cQuoted\u201d second."
+    first = body_paragraphs(body)
+    first.append("changed by its caller")
+    first[0] = "changed too"
+    assert body_paragraphs(body) == ["First paragraph.", '"Quoted" second.']
+    for index in range(4 * _body_paragraphs.cache_info().maxsize):
+        body_paragraphs(f"Paragraph {index}.")
+    assert _body_paragraphs.cache_info().currsize <= _body_paragraphs.cache_info().maxsize
 
 
 def test_content_hash_ignores_quote_style_and_spacing_but_not_words() -> None:

@@ -12,11 +12,21 @@ from sqlite_utils import Database
 
 from monitor import store
 from monitor.compare.edit import make_edit
-from monitor.errors import DatabaseError, UnknownArticleError, VersionNotFoundError
+from monitor.errors import (
+    CorruptPageError,
+    DatabaseError,
+    UnknownArticleError,
+    VersionNotFoundError,
+)
 from monitor.extract.extraction import Article
 from monitor.fetch.urls import check_url
 from monitor.store.captures import capture_content
 from monitor.store.schema import MIGRATIONS
+
+try:  # Python 3.14's standard library, else its backport (the same module)
+    from compression import zstd  # type: ignore[import-not-found,unused-ignore]
+except ImportError:
+    from backports import zstd  # type: ignore[no-redef,unused-ignore]
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 TABLES = {"articles", "checks", "snapshots", "versions", "changes", "edits"}
@@ -211,6 +221,78 @@ def test_snapshots_stored_by_zlib_before_still_read(db: Database) -> None:
     assert store.load_snapshot(db, snapshot_id) == HTML
     assert store.load_snapshot_page(db, snapshot_id) == (HTML, "text/html")
     assert capture_content(db, snapshot_id) == HTML
+
+
+def _zstd_frame_without_content_size(data: bytes) -> bytes:
+    """A Zstandard frame as a streaming writer makes it: its header does not give the size."""
+    compressor = zstd.ZstdCompressor()
+    return compressor.compress(data) + compressor.flush()
+
+
+PAGE_BOUND = store.MAX_PAGE_BYTES
+
+
+@pytest.mark.parametrize(
+    ("content", "readable"),
+    [
+        (zstd.compress(HTML), HTML),
+        (zlib.compress(HTML, 4), HTML),
+        (_zstd_frame_without_content_size(HTML), HTML),
+        (b"", None),
+        (b"not compressed at all", None),
+        (zstd.compress(HTML)[:-5], None),  # truncated frame
+        (zlib.compress(HTML)[:-5], None),  # truncated stream
+        (store.ZSTD_MAGIC + b"\x00" * 20, None),
+        # past the bound once decompressed, whether the frame gives its size or not
+        (zstd.compress(b"a" * (PAGE_BOUND + 1)), None),
+        (_zstd_frame_without_content_size(b"a" * (PAGE_BOUND + 1)), None),
+        (zlib.compress(b"a" * (PAGE_BOUND + 1)), None),
+    ],
+    ids=[
+        "zstd",
+        "zlib",
+        "zstd-without-size",
+        "empty",
+        "plain",
+        "zstd-truncated",
+        "zlib-truncated",
+        "zstd-garbage",
+        "zstd-too-large",
+        "zstd-without-size-too-large",
+        "zlib-too-large",
+    ],
+)
+def test_a_stored_page_reads_back_or_fails_with_one_clear_error(
+    db: Database, content: bytes, readable: bytes | None
+) -> None:
+    """A corrupt row, or one past MAX_PAGE_BYTES, is CorruptPageError (a missing capture to the
+    web desk, one line at the CLI), never zlib's or zstd's own error nor unbounded memory."""
+    with store.write_transaction(db):
+        snapshot_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    db.execute("update snapshots set content = ? where id = ?", [content, snapshot_id])
+    readers = [
+        lambda: store.load_snapshot(db, snapshot_id),
+        lambda: store.load_snapshot_page(db, snapshot_id)[0],
+        lambda: capture_content(db, snapshot_id),
+    ]
+    for read in readers:
+        if readable is not None:
+            assert read() == readable
+        else:
+            with pytest.raises(CorruptPageError, match=f"stored page {snapshot_id}"):
+                read()
+
+
+def test_no_zlib_stream_starts_like_a_zstandard_frame() -> None:
+    """A zlib header's two bytes are a multiple of 31 (RFC 1950): the magic's are not, so the
+    first bytes tell the two apart whatever the level or window."""
+    assert int.from_bytes(store.ZSTD_MAGIC[:2], "big") % 31 != 0
+    for level in range(10):
+        for wbits in range(9, 16):
+            compressor = zlib.compressobj(level, zlib.DEFLATED, wbits)
+            stream = compressor.compress(HTML) + compressor.flush()
+            assert stream[:4] != store.ZSTD_MAGIC
+            assert store.decompress_page(stream) == HTML
 
 
 def test_load_snapshot_of_a_missing_id_is_version_not_found(db: Database) -> None:
@@ -600,3 +682,33 @@ def test_a_write_outside_a_transaction_is_committed_and_leaves_none_open(
     other = sqlite3.connect(path)
     assert other.execute("select tag from article_tags").fetchall() == [("kept",)]
     other.close()
+
+
+def test_a_database_from_before_m028_keeps_its_zlib_pages_and_stores_new_ones_as_zstandard(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m028_zstd_snapshots")
+    old_page = b"<html><body><p>Stored by zlib before m028.</p></body></html>"
+    stored = zlib.compress(old_page, 4)
+    old["snapshots"].insert(
+        {
+            "sha256": store.page_hash(old_page),
+            "content": stored,
+            "size": len(old_page),
+            "stored_size": len(stored),
+            "content_type": "text/html",
+            "first_seen": "2026-01-01T00:00:00+00:00",
+        }
+    )
+    old.close()
+    db = store.open_db(path)
+    assert "m028_zstd_snapshots" in {m.name for m in MIGRATIONS.applied(db)}
+    (old_id,) = [row["id"] for row in db.query("select id from snapshots")]
+    assert store.load_snapshot(db, old_id) == old_page
+    with store.write_transaction(db):
+        new_id = store.save_snapshot(db, HTML, "text/html", NOW)
+    assert db["snapshots"].get(new_id)["content"][:4] == store.ZSTD_MAGIC
+    assert store.load_snapshot(db, new_id) == HTML
+    db.close()

@@ -92,7 +92,7 @@ def capture_content(db: Database, snapshot_id: int) -> bytes:
     rows = list(db.query("select content from snapshots where id = ?", [snapshot_id]))
     if not rows or rows[0]["content"] is None:
         raise CaptureNotFoundError(f"no captured page {snapshot_id}")
-    return decompress_page(rows[0]["content"])
+    return decompress_page(rows[0]["content"], snapshot_id)
 
 
 def captures_of_article(db: Database, article_id: int) -> list[Capture]:

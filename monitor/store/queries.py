@@ -29,6 +29,7 @@ from sqlite_utils.db import Table
 
 from monitor.compare.edit import Edit, is_stealth, summarize
 from monitor.errors import (
+    CorruptPageError,
     DatabaseError,
     NewerDatabaseError,
     StorageError,
@@ -48,6 +49,7 @@ from monitor.store.schema import MIGRATIONS
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "MAX_PAGE_BYTES",
     "SNAPSHOT_COMPRESSION",
     "ZSTD_MAGIC",
     "CheckState",
@@ -108,8 +110,14 @@ BUSY_TIMEOUT_MS = 60_000
 # there after SQLite (issue 23); reading takes half of zlib's time. Pages stored before stay
 # zlib streams: `decompress_page` reads both.
 SNAPSHOT_COMPRESSION = 3
-# The first bytes of every Zstandard frame; a zlib stream starts with 0x78 (a 32 kB window).
+# The first bytes of every Zstandard frame. A zlib stream starts with 0x78 (a 32 kB window) and
+# its first two bytes are always a multiple of 31 (RFC 1950), which 0x28B5 is not: never taken
+# for a frame.
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# The most bytes a stored page decompresses to before it is called corrupt: six times the
+# largest page a fetch takes (10 MiB, the crawler's DOWNLOAD_MAXSIZE and the archive client's
+# MAX_BODY_BYTES), so a damaged row or a frame that gives no size cannot take all the memory.
+MAX_PAGE_BYTES = 64 * 1024 * 1024
 
 # How many texts of generated INSERT and UPDATE statements are kept, by table and columns (the
 # code writes a few dozen column sets; building a text again costs more than looking it up, on
@@ -388,15 +396,34 @@ def load_snapshot(db: Database, snapshot_id: int) -> bytes:
     rows = list(db.query("select content from snapshots where id = ?", [snapshot_id]))
     if not rows:
         raise VersionNotFoundError(f"no snapshot {snapshot_id}")
-    return decompress_page(rows[0]["content"])
+    return decompress_page(rows[0]["content"], snapshot_id)
 
 
-def decompress_page(content: bytes) -> bytes:
-    """A stored raw page's bytes: a Zstandard frame, or a zlib stream (pages stored before)."""
-    if content[:4] == ZSTD_MAGIC:
-        page: bytes = zstd.decompress(content)
-        return page
-    return zlib.decompress(content)
+def decompress_page(content: bytes, snapshot_id: int | None = None) -> bytes:
+    """A stored raw page's bytes: a Zstandard frame, or a zlib stream (pages stored before).
+    CorruptPageError when it is neither, is cut short, or passes MAX_PAGE_BYTES."""
+    try:
+        if content[:4] == ZSTD_MAGIC:
+            zstd_reader = zstd.ZstdDecompressor()
+            page: bytes = zstd_reader.decompress(content, MAX_PAGE_BYTES + 1)
+            complete, rest = zstd_reader.eof, zstd_reader.unused_data
+        else:
+            zlib_reader = zlib.decompressobj()
+            page = zlib_reader.decompress(content, MAX_PAGE_BYTES + 1)
+            complete, rest = zlib_reader.eof, zlib_reader.unused_data
+    except (zlib.error, zstd.ZstdError) as error:
+        raise CorruptPageError(f"{_page_name(snapshot_id)} cannot be read: {error}") from None
+    if len(page) > MAX_PAGE_BYTES:
+        raise CorruptPageError(
+            f"{_page_name(snapshot_id)} decompresses past {MAX_PAGE_BYTES} bytes: not read"
+        )
+    if not complete or rest:
+        raise CorruptPageError(f"{_page_name(snapshot_id)} cannot be read: cut short or damaged")
+    return page
+
+
+def _page_name(snapshot_id: int | None) -> str:
+    return "stored page" if snapshot_id is None else f"stored page {snapshot_id}"
 
 
 def load_snapshot_page(db: Database, snapshot_id: int) -> tuple[bytes, str]:
@@ -404,7 +431,7 @@ def load_snapshot_page(db: Database, snapshot_id: int) -> tuple[bytes, str]:
     rows = list(db.query("select content, content_type from snapshots where id = ?", [snapshot_id]))
     if not rows:
         raise VersionNotFoundError(f"no snapshot {snapshot_id}")
-    return decompress_page(rows[0]["content"]), rows[0]["content_type"] or ""
+    return decompress_page(rows[0]["content"], snapshot_id), rows[0]["content_type"] or ""
 
 
 # --- versions ------------------------------------------------------------------------------
