@@ -231,6 +231,9 @@ class StorePipeline:
         if self.storage_error is not None:
             self.dropped += 1
             logger.warning("Dropped: not recorded: %s", self.storage_error)
+            # Woken for room it does not take: the next page waiting has its turn, or it waits
+            # for a page landing that may never come (every page on its way dropped already).
+            self._wake()
             return True
         state = _handed(item)
         assert self.writer is not None

@@ -20,7 +20,12 @@ from scrapy.settings import Settings
 from crawler import settings as project_settings
 from crawler.config import crawl_config
 from crawler.items import PageItem
-from crawler.pipelines import RECORDS_IN_FLIGHT, RECORDS_IN_FLIGHT_BYTES, StorePipeline
+from crawler.pipelines import (
+    RECORDS_IN_FLIGHT,
+    RECORDS_IN_FLIGHT_BYTES,
+    StorageError,
+    StorePipeline,
+)
 from crawler.writer import Writer
 from monitor import store
 from monitor.crawl import run_crawl, start_crawl
@@ -396,3 +401,54 @@ def test_a_page_that_fails_in_a_group_is_dropped_alone_and_nothing_of_it_is_writ
     assert checks["n"] == 7
     assert _article(db_path, 4) == refused  # not half-written: its row as before
     assert all(_article(db_path, n)["last_checked"] for n in (0, 1, 2, 3, 5, 6, 7))
+
+
+@pytest.mark.parametrize(
+    ("on_their_way", "waiting"),
+    [
+        # more pages waiting than on their way: each page landing wakes about one
+        ([0] * RECORDS_IN_FLIGHT, [0] * (2 * RECORDS_IN_FLIGHT)),
+        # a large page at the head of the line: the next one fits only once it is on its way
+        ([RECORDS_IN_FLIGHT_BYTES - 1], [RECORDS_IN_FLIGHT_BYTES - 1] * 3),
+    ],
+)
+def test_after_a_storage_error_every_page_waiting_for_room_is_dropped_and_none_hangs(
+    pipeline: tuple[StorePipeline, Path], on_their_way: list[int], waiting: list[int]
+) -> None:
+    # A page woken for room and then dropped unrecorded (the round stopped on a storage error)
+    # takes no room: the pages waiting behind it must be woken all the same, or the spider's
+    # callbacks wait forever and the crawl never ends.
+    store_pipeline, _ = pipeline
+    writer, busy = _held(store_pipeline)
+
+    async def round_of_pages() -> None:
+        assert all(store_pipeline.record_later(_known_page(size)) for size in on_their_way)
+        handed: list[int] = []
+
+        async def spider_page(n: int, size: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_known_page(size)):
+                await store_pipeline.room(size)
+            handed.append(n)
+
+        tasks = [asyncio.create_task(spider_page(n, size)) for n, size in enumerate(waiting)]
+        await asyncio.sleep(0)
+        assert len(store_pipeline.waiting) == len(waiting)
+        # another page (a first sight, through process_item) met a full disk meanwhile
+        store_pipeline.storage_error = StorageError("database redline.db: database or disk is full")
+        busy.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while not all(task.done() for task in tasks):
+            assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
+            await asyncio.sleep(0.01)
+            writer.deliver_now()
+        assert sorted(handed) == list(range(len(waiting)))
+
+    try:
+        asyncio.run(round_of_pages())
+    finally:  # a failure must not leave the writer held
+        busy.set()
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.in_flight == 0
+    assert store_pipeline.dropped == len(on_their_way) + len(waiting)
+    assert not store_pipeline.waiting
