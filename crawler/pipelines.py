@@ -329,6 +329,7 @@ class StorePipeline:
         if len(states) == 1 or self.storage_error is not None or database not in self.dbs:
             return [_outcome(self._try_record, state) for state in states]
         db = self.dbs[database]
+        alone = self._record_alone
         results: list[tuple[bool, Any] | None] = []
         try:
             with store.write_transaction(db):
@@ -339,18 +340,28 @@ class StorePipeline:
                         results.append(None)  # after the group, on its own
         except sqlite3.Error as error:
             if not store.is_storage_error(error):
-                return [_outcome(self._try_record, state) for state in states]
+                return [alone(state) for state in states]
             failure = Failure(StorageError(f"database {database}: {error}"))
             return [(False, failure)] * len(states)
         except StorageError:
             failure = Failure()
             return [(False, failure)] * len(states)
         except Exception:  # rolled back: each on its own, with its own outcome
-            return [_outcome(self._try_record, state) for state in states]
+            return [alone(state) for state in states]
         return [
-            done if done is not None else _outcome(self._try_record, state)
+            done if done is not None else alone(state)
             for done, state in zip(results, states, strict=True)
         ]
+
+    def _record_alone(self, state: _Handed) -> tuple[bool, Any]:
+        """In the writer thread: a page of a group recorded on its own, after the group; not
+        after a forced stop (`Writer.stop(drop=True)`: the group was the call running, and
+        these pages, extracted in this thread with no workers, could take minutes)."""
+        if self.writer is not None and self.writer.dropping:
+            return False, Failure(
+                DropItem(f"not recorded: the crawl was stopped: {state.page.url}")
+            )
+        return _outcome(self._try_record, state)
 
     def _try_record(
         self, state: _Handed, grouped: bool = False

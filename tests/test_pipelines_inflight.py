@@ -452,3 +452,31 @@ def test_after_a_storage_error_every_page_waiting_for_room_is_dropped_and_none_h
     assert store_pipeline.in_flight == 0
     assert store_pipeline.dropped == len(on_their_way) + len(waiting)
     assert not store_pipeline.waiting
+
+
+def test_after_a_forced_stop_no_page_of_the_group_running_is_recorded_alone_after_it(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # A second Ctrl-C: the writer finishes the call it is running and no other. The pages of
+    # a group to extract (here articles never read; no worker processes) come after the group,
+    # alone: they must not keep the crawler extracting and recording long after the stop.
+    store_pipeline, db_path = pipeline
+    writer, busy = _held(store_pipeline)
+    for n in range(8):
+        page = PageItem(url=_url(n), status=200, body=_story(n).encode(), database=str(db_path))
+        assert store_pipeline.record_later(page)
+    with _write_lock(db_path):
+        busy.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while writer._calls.qsize():  # the group is taken, and waits for the write lock
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        stopping = threading.Thread(target=writer.stop, kwargs={"drop": True})
+        stopping.start()
+        while not writer.dropping:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    stopping.join(HOLD_TIMEOUT_S)
+    assert not stopping.is_alive()
+    (checks,) = rows(db_path, "select count(*) as n from checks")
+    assert checks["n"] == 0
