@@ -291,6 +291,16 @@ def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
     assert store_pipeline.bytes_in_flight == 0
 
 
+async def _all_handed(tasks: list[asyncio.Task[None]], handed: list[int], writer: Writer) -> None:
+    """Until every spider's page waiting for room is handed over (the writer's outcomes
+    delivered meanwhile, as the reactor would)."""
+    deadline = time.monotonic() + HOLD_TIMEOUT_S
+    while not all(task.done() for task in tasks):
+        assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
+        await asyncio.sleep(0.01)
+        writer.deliver_now()
+
+
 def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
     pipeline: tuple[StorePipeline, Path],
 ) -> None:
@@ -330,11 +340,7 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         assert handed == [RECORDS_IN_FLIGHT]  # the oldest waiting page, and no other
         assert len(store_pipeline.waiting) == len(waiting_pages) - 1
         second.set()
-        deadline = time.monotonic() + HOLD_TIMEOUT_S
-        while not all(task.done() for task in tasks):
-            assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
-            await asyncio.sleep(0.01)
-            writer.deliver_now()
+        await _all_handed(tasks, handed, writer)
         assert handed == list(waiting_pages)  # in the order they came
 
     try:
@@ -436,11 +442,7 @@ def test_after_a_storage_error_every_page_waiting_for_room_is_dropped_and_none_h
         # another page (a first sight, through process_item) met a full disk meanwhile
         store_pipeline.storage_error = StorageError("database redline.db: database or disk is full")
         busy.set()
-        deadline = time.monotonic() + HOLD_TIMEOUT_S
-        while not all(task.done() for task in tasks):
-            assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
-            await asyncio.sleep(0.01)
-            writer.deliver_now()
+        await _all_handed(tasks, handed, writer)
         assert sorted(handed) == list(range(len(waiting)))
 
     try:
