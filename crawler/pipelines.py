@@ -109,6 +109,10 @@ class StorePipeline:
         self.in_flight = 0
         self.bytes_in_flight = 0  # their bodies' length
         self.waiting: deque[_Waiter] = deque()
+        # Waits woken for room and not yet resumed, and their pages' bytes: the room they were
+        # woken for is theirs (a group's outcomes land together; each wake counts the others).
+        self.woken = 0
+        self.woken_bytes = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -259,13 +263,25 @@ class StorePipeline:
                 first = False
             else:  # woken, and the room taken meanwhile by a page that did not wait
                 self.waiting.appendleft(waiter)  # first in line again
-            await waiter.ready
+            try:
+                await waiter.ready
+            except asyncio.CancelledError:
+                if waiter.ready.done() and not waiter.ready.cancelled():  # woken, room unused
+                    self._resumed(waiter)
+                    self._wake()
+                raise
+            self._resumed(waiter)
+
+    def _resumed(self, waiter: _Waiter) -> None:
+        """A wait woken for room has resumed: its page takes the room now, or waits again."""
+        self.woken -= 1
+        self.woken_bytes -= waiter.size
 
     def _wake(self) -> None:
         """Wake the waits for room, oldest first, as far as the room there is now reaches: each
         page landed wakes about one, not every one (hundreds wait when the writer falls behind
         on a round of 304s, and waking them all at every page cost milliseconds a page)."""
-        count, size = self.in_flight, self.bytes_in_flight
+        count, size = self.in_flight + self.woken, self.bytes_in_flight + self.woken_bytes
         while self.waiting:
             waiter = self.waiting[0]
             if waiter.ready.done():  # cancelled (the round was stopped)
@@ -274,6 +290,8 @@ class StorePipeline:
             if not _fits(count, size, waiter.size, waiter.bound):
                 return
             self.waiting.popleft().ready.set_result(None)
+            self.woken += 1
+            self.woken_bytes += waiter.size
             count, size = count + 1, size + waiter.size
 
     def _recorded_later(self, state: _Handed, ok: bool, outcome: Any) -> None:

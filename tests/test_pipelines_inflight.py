@@ -482,3 +482,55 @@ def test_after_a_forced_stop_no_page_of_the_group_running_is_recorded_alone_afte
     assert not stopping.is_alive()
     (checks,) = rows(db_path, "select count(*) as n from checks")
     assert checks["n"] == 0
+
+
+def test_a_group_recorded_at_once_wakes_as_many_pages_waiting_as_fit_in_their_order(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # A group's outcomes arrive together: each page landing must count the pages woken before
+    # it and not yet handed over, or every page waiting is woken (most only to wait again, at
+    # the head of the line, in reverse order).
+    store_pipeline, db_path = pipeline
+    writer, first = _held(store_pipeline)
+    holding, second = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        holding.set()
+        second.wait()
+
+    def page(n: int) -> PageItem:
+        return _not_modified(n % (PAGES + 1), db_path)
+
+    async def round_of_pages() -> None:
+        for n in range(RECORDS_IN_FLIGHT):
+            assert store_pipeline.record_later(page(n))
+        writer.submit(lambda ok, result: None, hold)  # the group recorded, then held
+        handed: list[int] = []
+
+        async def spider_page(n: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(page(n)):
+                await store_pipeline.room()
+            handed.append(n)
+
+        waiting_pages = range(RECORDS_IN_FLIGHT, 3 * RECORDS_IN_FLIGHT)
+        tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
+        await asyncio.sleep(0)
+        first.set()
+        assert holding.wait(HOLD_TIMEOUT_S)
+        writer.deliver_now()  # the whole group landed at once: room for RECORDS_IN_FLIGHT
+        assert len(store_pipeline.waiting) == len(waiting_pages) - RECORDS_IN_FLIGHT
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert handed == list(waiting_pages)[:RECORDS_IN_FLIGHT]
+        second.set()
+        await _all_handed(tasks, handed, writer)
+        assert handed == list(waiting_pages)  # in the order they came
+
+    try:
+        asyncio.run(round_of_pages())
+    finally:  # a failure must not leave the writer held
+        first.set()
+        second.set()
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.outcomes == {"unchanged": 3 * RECORDS_IN_FLIGHT}
