@@ -301,8 +301,18 @@ async def _all_handed(tasks: list[asyncio.Task[None]], handed: list[int], writer
         writer.deliver_now()
 
 
+@pytest.mark.parametrize(
+    "landed",
+    [
+        1,  # one page recorded: room for one more page, the oldest waiting
+        # a group's outcomes land together: each wake counts the pages woken before it and not
+        # yet handed over, or every page waiting is woken (most only to wait again, at the head
+        # of the line, in reverse order)
+        RECORDS_IN_FLIGHT,
+    ],
+)
 def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
-    pipeline: tuple[StorePipeline, Path],
+    pipeline: tuple[StorePipeline, Path], landed: int
 ) -> None:
     # When the writer falls behind (a round of 304s on a quiet machine), hundreds of pages wait
     # for room: waking every one of them whenever one page was recorded cost milliseconds a page.
@@ -314,31 +324,35 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         holding.set()  # every call before this one has run: its result is ready
         second.wait()
 
+    def page(n: int) -> PageItem:
+        return _not_modified(n % (PAGES + 1), db_path)
+
     async def round_of_pages() -> None:
-        assert store_pipeline.record_later(_not_modified(0, db_path))
-        writer.submit(lambda ok, result: None, hold)  # only page 0 is recorded, then held
-        for n in range(1, RECORDS_IN_FLIGHT):
-            assert store_pipeline.record_later(_not_modified(n, db_path))
+        for n in range(landed):
+            assert store_pipeline.record_later(page(n))
+        writer.submit(lambda ok, result: None, hold)  # only these are recorded, then held
+        for n in range(landed, RECORDS_IN_FLIGHT):
+            assert store_pipeline.record_later(page(n))
         handed: list[int] = []
 
         async def spider_page(n: int) -> None:  # as the check spider does
-            while not store_pipeline.record_later(_not_modified(n, db_path)):
+            while not store_pipeline.record_later(page(n)):
                 await store_pipeline.room()
             handed.append(n)
 
-        waiting_pages = range(RECORDS_IN_FLIGHT, PAGES)
+        waiting_pages = range(RECORDS_IN_FLIGHT, 3 * RECORDS_IN_FLIGHT)
         tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
         await asyncio.sleep(0)
         assert len(store_pipeline.waiting) == len(waiting_pages)
         first.set()
         assert holding.wait(HOLD_TIMEOUT_S)
-        writer.deliver_now()  # page 0 recorded: room for one more page
-        # one waiting page woken; the others were not, and still wait
-        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        writer.deliver_now()  # `landed` pages recorded: room for as many more
+        # as many waiting pages woken; the others were not, and still wait
+        assert len(store_pipeline.waiting) == len(waiting_pages) - landed
         for _ in range(3):
             await asyncio.sleep(0)
-        assert handed == [RECORDS_IN_FLIGHT]  # the oldest waiting page, and no other
-        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        assert handed == list(waiting_pages)[:landed]  # the oldest waiting pages, no other
+        assert len(store_pipeline.waiting) == len(waiting_pages) - landed
         second.set()
         await _all_handed(tasks, handed, writer)
         assert handed == list(waiting_pages)  # in the order they came
@@ -350,9 +364,9 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         second.set()
     writer.stop()
     writer.deliver_now()
-    assert store_pipeline.outcomes == {"unchanged": PAGES}
+    assert store_pipeline.outcomes == {"unchanged": 3 * RECORDS_IN_FLIGHT}
     (checks,) = rows(db_path, "select count(*) as n from checks")
-    assert checks["n"] == PAGES
+    assert checks["n"] == 3 * RECORDS_IN_FLIGHT
 
 
 def _article(db_path: Path, number: int) -> dict[str, object]:
@@ -482,55 +496,3 @@ def test_after_a_forced_stop_no_page_of_the_group_running_is_recorded_alone_afte
     assert not stopping.is_alive()
     (checks,) = rows(db_path, "select count(*) as n from checks")
     assert checks["n"] == 0
-
-
-def test_a_group_recorded_at_once_wakes_as_many_pages_waiting_as_fit_in_their_order(
-    pipeline: tuple[StorePipeline, Path],
-) -> None:
-    # A group's outcomes arrive together: each page landing must count the pages woken before
-    # it and not yet handed over, or every page waiting is woken (most only to wait again, at
-    # the head of the line, in reverse order).
-    store_pipeline, db_path = pipeline
-    writer, first = _held(store_pipeline)
-    holding, second = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        holding.set()
-        second.wait()
-
-    def page(n: int) -> PageItem:
-        return _not_modified(n % (PAGES + 1), db_path)
-
-    async def round_of_pages() -> None:
-        for n in range(RECORDS_IN_FLIGHT):
-            assert store_pipeline.record_later(page(n))
-        writer.submit(lambda ok, result: None, hold)  # the group recorded, then held
-        handed: list[int] = []
-
-        async def spider_page(n: int) -> None:  # as the check spider does
-            while not store_pipeline.record_later(page(n)):
-                await store_pipeline.room()
-            handed.append(n)
-
-        waiting_pages = range(RECORDS_IN_FLIGHT, 3 * RECORDS_IN_FLIGHT)
-        tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
-        await asyncio.sleep(0)
-        first.set()
-        assert holding.wait(HOLD_TIMEOUT_S)
-        writer.deliver_now()  # the whole group landed at once: room for RECORDS_IN_FLIGHT
-        assert len(store_pipeline.waiting) == len(waiting_pages) - RECORDS_IN_FLIGHT
-        for _ in range(3):
-            await asyncio.sleep(0)
-        assert handed == list(waiting_pages)[:RECORDS_IN_FLIGHT]
-        second.set()
-        await _all_handed(tasks, handed, writer)
-        assert handed == list(waiting_pages)  # in the order they came
-
-    try:
-        asyncio.run(round_of_pages())
-    finally:  # a failure must not leave the writer held
-        first.set()
-        second.set()
-    writer.stop()
-    writer.deliver_now()
-    assert store_pipeline.outcomes == {"unchanged": 3 * RECORDS_IN_FLIGHT}
