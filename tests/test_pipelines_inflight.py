@@ -496,3 +496,41 @@ def test_after_a_forced_stop_no_page_of_the_group_running_is_recorded_alone_afte
     assert not stopping.is_alive()
     (checks,) = rows(db_path, "select count(*) as n from checks")
     assert checks["n"] == 0
+
+
+def test_a_page_woken_for_room_and_cancelled_before_it_takes_it_passes_its_turn(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # Room is kept for a page woken until it resumes: one that never does (its wait cancelled)
+    # must hand the room on, or the pages behind it wait forever.
+    store_pipeline, _ = pipeline
+    writer, busy = _held(store_pipeline)
+    size = RECORDS_IN_FLIGHT_BYTES - 1  # one such page at a time
+
+    async def round_of_pages() -> None:
+        assert store_pipeline.record_later(_known_page(size))
+        handed: list[int] = []
+
+        async def spider_page(n: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_known_page(size)):
+                await store_pipeline.room(size)
+            handed.append(n)
+
+        tasks = [asyncio.create_task(spider_page(n)) for n in range(3)]
+        await asyncio.sleep(0)
+        busy.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while len(store_pipeline.waiting) == 3:  # until the page on its way lands
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+            writer.deliver_now()
+        tasks[0].cancel()  # woken, and cancelled before it resumes
+        await _all_handed(tasks[1:], handed, writer)
+        assert handed == [1, 2]
+        assert tasks[0].cancelled()
+
+    asyncio.run(round_of_pages())
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.in_flight == 0
+    assert (store_pipeline.woken, store_pipeline.woken_bytes) == (0, 0)
