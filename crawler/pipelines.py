@@ -109,6 +109,10 @@ class StorePipeline:
         self.in_flight = 0
         self.bytes_in_flight = 0  # their bodies' length
         self.waiting: deque[_Waiter] = deque()
+        # Waits woken for room and not yet resumed, and their pages' bytes: the room they were
+        # woken for is theirs (a group's outcomes land together; each wake counts the others).
+        self.woken = 0
+        self.woken_bytes = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -231,6 +235,9 @@ class StorePipeline:
         if self.storage_error is not None:
             self.dropped += 1
             logger.warning("Dropped: not recorded: %s", self.storage_error)
+            # Woken for room it does not take: the next page waiting has its turn, or it waits
+            # for a page landing that may never come (every page on its way dropped already).
+            self._wake()
             return True
         state = _handed(item)
         assert self.writer is not None
@@ -256,13 +263,25 @@ class StorePipeline:
                 first = False
             else:  # woken, and the room taken meanwhile by a page that did not wait
                 self.waiting.appendleft(waiter)  # first in line again
-            await waiter.ready
+            try:
+                await waiter.ready
+            except asyncio.CancelledError:
+                if waiter.ready.done() and not waiter.ready.cancelled():  # woken, room unused
+                    self._resumed(waiter)
+                    self._wake()
+                raise
+            self._resumed(waiter)
+
+    def _resumed(self, waiter: _Waiter) -> None:
+        """A wait woken for room has resumed: its page takes the room now, or waits again."""
+        self.woken -= 1
+        self.woken_bytes -= waiter.size
 
     def _wake(self) -> None:
         """Wake the waits for room, oldest first, as far as the room there is now reaches: each
         page landed wakes about one, not every one (hundreds wait when the writer falls behind
         on a round of 304s, and waking them all at every page cost milliseconds a page)."""
-        count, size = self.in_flight, self.bytes_in_flight
+        count, size = self.in_flight + self.woken, self.bytes_in_flight + self.woken_bytes
         while self.waiting:
             waiter = self.waiting[0]
             if waiter.ready.done():  # cancelled (the round was stopped)
@@ -271,6 +290,8 @@ class StorePipeline:
             if not _fits(count, size, waiter.size, waiter.bound):
                 return
             self.waiting.popleft().ready.set_result(None)
+            self.woken += 1
+            self.woken_bytes += waiter.size
             count, size = count + 1, size + waiter.size
 
     def _recorded_later(self, state: _Handed, ok: bool, outcome: Any) -> None:
@@ -326,6 +347,7 @@ class StorePipeline:
         if len(states) == 1 or self.storage_error is not None or database not in self.dbs:
             return [_outcome(self._try_record, state) for state in states]
         db = self.dbs[database]
+        alone = self._record_alone
         results: list[tuple[bool, Any] | None] = []
         try:
             with store.write_transaction(db):
@@ -336,18 +358,28 @@ class StorePipeline:
                         results.append(None)  # after the group, on its own
         except sqlite3.Error as error:
             if not store.is_storage_error(error):
-                return [_outcome(self._try_record, state) for state in states]
+                return [alone(state) for state in states]
             failure = Failure(StorageError(f"database {database}: {error}"))
             return [(False, failure)] * len(states)
         except StorageError:
             failure = Failure()
             return [(False, failure)] * len(states)
         except Exception:  # rolled back: each on its own, with its own outcome
-            return [_outcome(self._try_record, state) for state in states]
+            return [alone(state) for state in states]
         return [
-            done if done is not None else _outcome(self._try_record, state)
+            done if done is not None else alone(state)
             for done, state in zip(results, states, strict=True)
         ]
+
+    def _record_alone(self, state: _Handed) -> tuple[bool, Any]:
+        """In the writer thread: a page of a group recorded on its own, after the group; not
+        after a forced stop (`Writer.stop(drop=True)`: the group was the call running, and
+        these pages, extracted in this thread with no workers, could take minutes)."""
+        if self.writer is not None and self.writer.dropping:
+            return False, Failure(
+                DropItem(f"not recorded: the crawl was stopped: {state.page.url}")
+            )
+        return _outcome(self._try_record, state)
 
     def _try_record(
         self, state: _Handed, grouped: bool = False

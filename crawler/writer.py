@@ -53,6 +53,11 @@ class Writer:
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def dropping(self) -> bool:
+        """Whether `stop(drop=True)` was called: what is left of the call running is not done."""
+        return self._dropping
+
     def call(self, function: Callable[..., Any], *args: Any) -> Deferred[Any]:
         """In the reactor's thread: `function(*args)` in the writer's, after every call before."""
         done: Deferred[Any] = Deferred()

@@ -20,7 +20,12 @@ from scrapy.settings import Settings
 from crawler import settings as project_settings
 from crawler.config import crawl_config
 from crawler.items import PageItem
-from crawler.pipelines import RECORDS_IN_FLIGHT, RECORDS_IN_FLIGHT_BYTES, StorePipeline
+from crawler.pipelines import (
+    RECORDS_IN_FLIGHT,
+    RECORDS_IN_FLIGHT_BYTES,
+    StorageError,
+    StorePipeline,
+)
 from crawler.writer import Writer
 from monitor import store
 from monitor.crawl import run_crawl, start_crawl
@@ -286,8 +291,28 @@ def test_the_pages_on_their_way_hold_at_most_records_in_flight_bytes(
     assert store_pipeline.bytes_in_flight == 0
 
 
+async def _all_handed(tasks: list[asyncio.Task[None]], handed: list[int], writer: Writer) -> None:
+    """Until every spider's page waiting for room is handed over (the writer's outcomes
+    delivered meanwhile, as the reactor would)."""
+    deadline = time.monotonic() + HOLD_TIMEOUT_S
+    while not all(task.done() for task in tasks):
+        assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
+        await asyncio.sleep(0.01)
+        writer.deliver_now()
+
+
+@pytest.mark.parametrize(
+    "landed",
+    [
+        1,  # one page recorded: room for one more page, the oldest waiting
+        # a group's outcomes land together: each wake counts the pages woken before it and not
+        # yet handed over, or every page waiting is woken (most only to wait again, at the head
+        # of the line, in reverse order)
+        RECORDS_IN_FLIGHT,
+    ],
+)
 def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
-    pipeline: tuple[StorePipeline, Path],
+    pipeline: tuple[StorePipeline, Path], landed: int
 ) -> None:
     # When the writer falls behind (a round of 304s on a quiet machine), hundreds of pages wait
     # for room: waking every one of them whenever one page was recorded cost milliseconds a page.
@@ -299,37 +324,37 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         holding.set()  # every call before this one has run: its result is ready
         second.wait()
 
+    def page(n: int) -> PageItem:
+        return _not_modified(n % (PAGES + 1), db_path)
+
     async def round_of_pages() -> None:
-        assert store_pipeline.record_later(_not_modified(0, db_path))
-        writer.submit(lambda ok, result: None, hold)  # only page 0 is recorded, then held
-        for n in range(1, RECORDS_IN_FLIGHT):
-            assert store_pipeline.record_later(_not_modified(n, db_path))
+        for n in range(landed):
+            assert store_pipeline.record_later(page(n))
+        writer.submit(lambda ok, result: None, hold)  # only these are recorded, then held
+        for n in range(landed, RECORDS_IN_FLIGHT):
+            assert store_pipeline.record_later(page(n))
         handed: list[int] = []
 
         async def spider_page(n: int) -> None:  # as the check spider does
-            while not store_pipeline.record_later(_not_modified(n, db_path)):
+            while not store_pipeline.record_later(page(n)):
                 await store_pipeline.room()
             handed.append(n)
 
-        waiting_pages = range(RECORDS_IN_FLIGHT, PAGES)
+        waiting_pages = range(RECORDS_IN_FLIGHT, 3 * RECORDS_IN_FLIGHT)
         tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
         await asyncio.sleep(0)
         assert len(store_pipeline.waiting) == len(waiting_pages)
         first.set()
         assert holding.wait(HOLD_TIMEOUT_S)
-        writer.deliver_now()  # page 0 recorded: room for one more page
-        # one waiting page woken; the others were not, and still wait
-        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        writer.deliver_now()  # `landed` pages recorded: room for as many more
+        # as many waiting pages woken; the others were not, and still wait
+        assert len(store_pipeline.waiting) == len(waiting_pages) - landed
         for _ in range(3):
             await asyncio.sleep(0)
-        assert handed == [RECORDS_IN_FLIGHT]  # the oldest waiting page, and no other
-        assert len(store_pipeline.waiting) == len(waiting_pages) - 1
+        assert handed == list(waiting_pages)[:landed]  # the oldest waiting pages, no other
+        assert len(store_pipeline.waiting) == len(waiting_pages) - landed
         second.set()
-        deadline = time.monotonic() + HOLD_TIMEOUT_S
-        while not all(task.done() for task in tasks):
-            assert time.monotonic() < deadline, f"{len(handed)} of {len(tasks)} handed"
-            await asyncio.sleep(0.01)
-            writer.deliver_now()
+        await _all_handed(tasks, handed, writer)
         assert handed == list(waiting_pages)  # in the order they came
 
     try:
@@ -339,9 +364,9 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         second.set()
     writer.stop()
     writer.deliver_now()
-    assert store_pipeline.outcomes == {"unchanged": PAGES}
+    assert store_pipeline.outcomes == {"unchanged": 3 * RECORDS_IN_FLIGHT}
     (checks,) = rows(db_path, "select count(*) as n from checks")
-    assert checks["n"] == PAGES
+    assert checks["n"] == 3 * RECORDS_IN_FLIGHT
 
 
 def _article(db_path: Path, number: int) -> dict[str, object]:
@@ -396,3 +421,116 @@ def test_a_page_that_fails_in_a_group_is_dropped_alone_and_nothing_of_it_is_writ
     assert checks["n"] == 7
     assert _article(db_path, 4) == refused  # not half-written: its row as before
     assert all(_article(db_path, n)["last_checked"] for n in (0, 1, 2, 3, 5, 6, 7))
+
+
+@pytest.mark.parametrize(
+    ("on_their_way", "waiting"),
+    [
+        # more pages waiting than on their way: each page landing wakes about one
+        ([0] * RECORDS_IN_FLIGHT, [0] * (2 * RECORDS_IN_FLIGHT)),
+        # a large page at the head of the line: the next one fits only once it is on its way
+        ([RECORDS_IN_FLIGHT_BYTES - 1], [RECORDS_IN_FLIGHT_BYTES - 1] * 3),
+    ],
+)
+def test_after_a_storage_error_every_page_waiting_for_room_is_dropped_and_none_hangs(
+    pipeline: tuple[StorePipeline, Path], on_their_way: list[int], waiting: list[int]
+) -> None:
+    # A page woken for room and then dropped unrecorded (the round stopped on a storage error)
+    # takes no room: the pages waiting behind it must be woken all the same, or the spider's
+    # callbacks wait forever and the crawl never ends.
+    store_pipeline, _ = pipeline
+    writer, busy = _held(store_pipeline)
+
+    async def round_of_pages() -> None:
+        assert all(store_pipeline.record_later(_known_page(size)) for size in on_their_way)
+        handed: list[int] = []
+
+        async def spider_page(n: int, size: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_known_page(size)):
+                await store_pipeline.room(size)
+            handed.append(n)
+
+        tasks = [asyncio.create_task(spider_page(n, size)) for n, size in enumerate(waiting)]
+        await asyncio.sleep(0)
+        assert len(store_pipeline.waiting) == len(waiting)
+        # another page (a first sight, through process_item) met a full disk meanwhile
+        store_pipeline.storage_error = StorageError("database redline.db: database or disk is full")
+        busy.set()
+        await _all_handed(tasks, handed, writer)
+        assert sorted(handed) == list(range(len(waiting)))
+
+    try:
+        asyncio.run(round_of_pages())
+    finally:  # a failure must not leave the writer held
+        busy.set()
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.in_flight == 0
+    assert store_pipeline.dropped == len(on_their_way) + len(waiting)
+    assert not store_pipeline.waiting
+
+
+def test_after_a_forced_stop_no_page_of_the_group_running_is_recorded_alone_after_it(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # A second Ctrl-C: the writer finishes the call it is running and no other. The pages of
+    # a group to extract (here articles never read; no worker processes) come after the group,
+    # alone: they must not keep the crawler extracting and recording long after the stop.
+    store_pipeline, db_path = pipeline
+    writer, busy = _held(store_pipeline)
+    for n in range(8):
+        page = PageItem(url=_url(n), status=200, body=_story(n).encode(), database=str(db_path))
+        assert store_pipeline.record_later(page)
+    with _write_lock(db_path):
+        busy.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while writer._calls.qsize():  # the group is taken, and waits for the write lock
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        stopping = threading.Thread(target=writer.stop, kwargs={"drop": True})
+        stopping.start()
+        while not writer.dropping:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    stopping.join(HOLD_TIMEOUT_S)
+    assert not stopping.is_alive()
+    (checks,) = rows(db_path, "select count(*) as n from checks")
+    assert checks["n"] == 0
+
+
+def test_a_page_woken_for_room_and_cancelled_before_it_takes_it_passes_its_turn(
+    pipeline: tuple[StorePipeline, Path],
+) -> None:
+    # Room is kept for a page woken until it resumes: one that never does (its wait cancelled)
+    # must hand the room on, or the pages behind it wait forever.
+    store_pipeline, _ = pipeline
+    writer, busy = _held(store_pipeline)
+    size = RECORDS_IN_FLIGHT_BYTES - 1  # one such page at a time
+
+    async def round_of_pages() -> None:
+        assert store_pipeline.record_later(_known_page(size))
+        handed: list[int] = []
+
+        async def spider_page(n: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_known_page(size)):
+                await store_pipeline.room(size)
+            handed.append(n)
+
+        tasks = [asyncio.create_task(spider_page(n)) for n in range(3)]
+        await asyncio.sleep(0)
+        busy.set()
+        deadline = time.monotonic() + HOLD_TIMEOUT_S
+        while len(store_pipeline.waiting) == 3:  # until the page on its way lands
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+            writer.deliver_now()
+        tasks[0].cancel()  # woken, and cancelled before it resumes
+        await _all_handed(tasks[1:], handed, writer)
+        assert handed == [1, 2]
+        assert tasks[0].cancelled()
+
+    asyncio.run(round_of_pages())
+    writer.stop()
+    writer.deliver_now()
+    assert store_pipeline.in_flight == 0
+    assert (store_pipeline.woken, store_pipeline.woken_bytes) == (0, 0)
