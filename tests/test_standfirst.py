@@ -131,6 +131,31 @@ CASES = [
 ]
 
 
+def grid(head: str, header: str, depth: int) -> str:
+    """A theme that puts the article's header and its text in separate rows of a grid: the
+    block in the header and the body's first paragraph share the grid, `depth` + 3 levels above
+    that paragraph."""
+    return (
+        f"<html><head>{head}</head><body><div class='container'><div class='row'>"
+        f"<div class='col'><header><h1>Bridge reopens</h1>{header}</header></div></div>"
+        f"<div class='row'><div class='col'>{'<div>' * depth}{BODY}{'</div>' * depth}"
+        "</div></div></div></body></html>"
+    )
+
+
+CASES += [
+    # the declared summary is the standfirst up to MAX_DECLARED_LEVELS (8) levels away, a block
+    # only named one up to MAX_LEVELS (6): a teaser rail is named so too
+    (
+        "the declared summary in a grid's header row (7 levels)",
+        grid(og(DEK), f"<p>{DEK}</p>", 4),
+        DEK,
+    ),
+    ("a block only named one, 7 levels away", grid("", f"<p class='teaser'>{DEK}</p>", 4), None),
+    ("the declared summary 8 levels away", grid(og(DEK), f"<p>{DEK}</p>", 5), None),
+]
+
+
 @pytest.mark.parametrize(("what", "html", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_the_standfirst_shown_before_the_first_paragraph(
     what: str, html: str, expected: str | None

@@ -60,7 +60,9 @@ EXTRACTOR = "trafilatura"
 # asking for its readers' support or pointing to its own tools ("Unterstützen Sie unabhängigen
 # Journalismus!", "Kennt ihr schon unseren ...?") is the site's words to its reader. Also in 13:
 # a dash opening a line is dialogue, kept ("— Hemos hecho todo — dijo"; 12 dropped it as a
-# bullet), and the site's box ends at the next heading that names no box.
+# bullet), and the site's box ends at the next heading that names no box; the standfirst that
+# is the page's declared summary is found up to 8 levels from the body's first paragraph when
+# they share a part of the page, not its <body> (a grid's header row: 12 stopped at 6).
 EXTRACTION_REVISION = 13
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

@@ -71,6 +71,12 @@ MAX_SHOWN_CHARS = 800
 # above that paragraph (header and body of one <article>: 2-5 on the development pages); a
 # block further away is another part of the page (a hero banner, a teaser rail).
 MAX_LEVELS = 6
+# A block whose words are the summary the page declares (og:description) is the standfirst
+# further up, up to this many levels: the page says so itself, and a theme that puts its
+# header and its text in separate rows of a grid (7 levels on the development pages) shows it
+# there, when that shared part is not the whole <body> (a rail beside the article).
+# A block only named a standfirst keeps MAX_LEVELS (a teaser rail is named so too).
+MAX_DECLARED_LEVELS = 8
 # A declared summary cut short by the site ("... the city said…") still names its block when
 # this many characters of it are left.
 MIN_PREFIX_CHARS = 40
@@ -221,18 +227,27 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
         if _context_role(element, text, seen)[0]:
             boxed.update((element, *element.iterancestors()))
     # the nearest block that is the declared summary, else the nearest named a standfirst
-    for element, text, _ in sorted(reversed(candidates), key=lambda c: not c[2]):
+    for element, text, declared_here in sorted(reversed(candidates), key=lambda c: not c[2]):
         if element in levels or element in boxed or _holds_media(element):
             continue  # a container of the body's first paragraph, page furniture, lead media
         if _beside_site_logo(element):
             continue  # the site's tagline
-        shared = next((levels[c] for c in element.iterancestors() if c in levels), None)
-        if shared is None or shared >= MAX_LEVELS:
+        shared = next((c for c in element.iterancestors() if c in levels), None)
+        if shared is None or not _near(levels[shared], shared, declared_here):
             continue
         if _covered(_key(text), body_trigrams) > MAX_COVERED_SHARE:
             return None  # the body has it
         return Shown(text, at)
     return None
+
+
+def _near(level: int, shared: HtmlElement, declared: bool) -> bool:
+    """Whether a block sharing `shared` (`level` levels above the body's first paragraph) with
+    that paragraph is near enough to be its standfirst: MAX_LEVELS, or MAX_DECLARED_LEVELS for
+    the declared summary when what they share is a part of the page, not the page's <body>."""
+    if level < MAX_LEVELS:
+        return True
+    return declared and level < MAX_DECLARED_LEVELS and shared.tag not in ("body", "html")
 
 
 def _beside_site_logo(element: HtmlElement) -> bool:
