@@ -243,6 +243,19 @@ def track(db_path: Path, urls: Iterable[str]) -> None:
         db.close()
 
 
+def track_with(cwd: Path, db_path: Path, urls_file: Path) -> None:
+    """`track` run by the Redline of the checkout at `cwd`: a database made by this checkout's
+    code would carry migrations an older `--base` refuses to open."""
+    if cwd == REPO_ROOT:
+        track(db_path, json.loads(urls_file.read_text()))
+        return
+    code = (
+        "import json, pathlib, sys; from bench.crawl import track; "
+        "track(pathlib.Path(sys.argv[1]), json.loads(pathlib.Path(sys.argv[2]).read_text()))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db_path), str(urls_file)], cwd=cwd, check=True)
+
+
 # ------------------------------------------------------------------ output
 def table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], left: Sequence[int] = (0, 1)
@@ -354,7 +367,7 @@ def run_rounds(
         server.churn, server.conditional = 0, False
         if "first" in rounds:
             for checkout in checkouts:
-                track(checkout.db_path, urls)
+                track_with(checkout.cwd, checkout.db_path, urls_file)
             pair(
                 FIRST,
                 [(REDLINE, redline_command()), (BARE_TRAF, bare_command(urls_file, extract=True))],
@@ -364,7 +377,7 @@ def run_rounds(
             # and every pair starts from a copy of it.
             for checkout in checkouts:
                 if checkout.side not in filled:
-                    track(checkout.db_path, urls)
+                    track_with(checkout.cwd, checkout.db_path, urls_file)
                     run_scrapy(
                         redline_command(), crawl_env(checkout.db_path), log, pages, checkout.cwd
                     )

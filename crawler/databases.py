@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 
 from crawler.config import crawl_config
 from monitor import store
-from monitor.errors import StorageError
+from monitor.errors import DatabaseError, StorageError
 from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
 
 logger = logging.getLogger(__name__)
@@ -59,10 +59,13 @@ def crawl_databases(crawler: Crawler) -> Databases:
             _check_opens(path)
             paths.append(path)
         held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
-    except StorageError as error:  # nothing crawled; `scrapy crawl` exits STORAGE_ERROR_EXIT
+    except DatabaseError as error:  # nothing crawled; `scrapy crawl` exits STORAGE_ERROR_EXIT
+        # a file that cannot be written (StorageError), or one a newer Redline migrated (an
+        # older Redline run after an upgrade): one reason, no traceback, the file untouched
         for lock in locks:
             lock.release()
-        logger.error("storage error: %s; the round stopped, 0 fetched page(s) not recorded", error)
+        kind = "storage error" if isinstance(error, StorageError) else "database refused"
+        logger.error("%s: %s; the round stopped, 0 fetched page(s) not recorded", kind, error)
         setattr(crawler, "redline_storage_error", str(error))  # noqa: B010
         held = Databases((), (str(error),), every, (), stopped=True)
     setattr(crawler, "redline_databases", held)  # noqa: B010

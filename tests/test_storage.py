@@ -218,6 +218,18 @@ def test_a_database_migrated_by_a_newer_redline_is_refused_unchanged(newer_db: P
     assert _digest(newer_db) == before
 
 
+@pytest.mark.e2e
+@pytest.mark.parametrize("spider", ["check", "discover"])
+def test_a_raw_crawl_refuses_a_newer_database_with_one_reason(newer_db: Path, spider: str) -> None:
+    before = _digest(newer_db)
+    result = run_crawl(spider, newer_db, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"})
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    (reason,) = [line for line in result.stdout.splitlines() if "the round stopped" in line]
+    assert "migrated by a newer Redline (migration m999_from_the_future" in reason, reason
+    assert _digest(newer_db) == before
+
+
 @pytest.mark.parametrize("command", [["init"], ["add", "https://news.example/a"], ["edits"]])
 def test_commands_refuse_a_newer_database_with_one_line(newer_db: Path, command: list[str]) -> None:
     result = CliRunner().invoke(cli, ["--db", str(newer_db), *command])
