@@ -184,6 +184,9 @@ NOT_QUOTATIONS = [
     ("en", "We stayed 'til the end of 'Hamlet,' she said.", "stayed", "waited"),
     ("en", "Rents rose - and kept rising - across the city.", "kept", "went on"),
     ("pt", "O prefeito - que tomou posse em janeiro - aprovou o plano.", "janeiro", "fevereiro"),
+    # an embedded post's signature line opens with a dash: an attribution, not dialogue
+    ("en", "— Hertha BSC (@HerthaBSC) June 1, 2017", "2017", "2018"),
+    ("es", "— Real Madrid C.F. (@realmadrid) 3 de mayo de 2024", "mayo", "junio"),
 ]
 
 

@@ -31,6 +31,9 @@ _BEFORE_SURE_CLOSING = frozenset(".,;:!?")
 QUOTATION_MARKS = frozenset("\"'—–")
 _DIALOGUE = re.compile(r"^\s*[—–―]\s*(?=\w)")
 _NARRATOR_DASH = re.compile(r"\s[—–―]\s|\s[—–―]$|[,;]\s*[—–―]\s")
+# The signature line of an embedded post opens with a dash too ("— Hertha BSC (@HerthaBSC)
+# June 1, 2017"): a handle in parentheses makes the line an attribution, not dialogue.
+_POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)")
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -126,7 +129,7 @@ def _elides(text: str, position: int) -> bool:
 def _dialogue_spans(text: str) -> list[tuple[int, int]]:
     """The spoken words of a sentence opened by a dialogue dash."""
     opening = _DIALOGUE.match(text)
-    if opening is None:
+    if opening is None or _POST_SIGNATURE.search(text, opening.end()):
         return []
     narrator = _NARRATOR_DASH.search(text, opening.end())
     return [(opening.start(), narrator.start() + 1 if narrator else len(text))]
