@@ -567,6 +567,45 @@ def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
     assert due_rounds([shard], config, now) == [Round("check", 2, None)]
 
 
+def test_an_article_made_due_while_a_round_ends_keeps_its_shard_due(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A round's end reads the shard file's next due check, then saves it; an article added (or
+    # made due) between the two must not be overwritten by the summary read before it, or the
+    # shard stays not due until its old revisit time.
+    import threading
+
+    from monitor.cluster import coordination, routing, tasks
+
+    config = init_cluster(pg_url, tmp_path, 8)
+    now = datetime.now(UTC)
+    later = now + timedelta(hours=6)
+    with coordination.connect(pg_url) as conn:
+        round_id = coordination.start_round(conn, 2, "check", "n1", None)
+    marked = threading.Event()
+
+    def added_meanwhile() -> None:
+        with coordination.connect(pg_url) as conn:
+            coordination.mark_due(conn, 2, 1, now)
+        marked.set()
+
+    added = threading.Thread(target=added_meanwhile)
+
+    def summary_then_an_article_added(path: Path) -> store.ShardSummary:
+        summary = store.ShardSummary(1, later)  # what the file said when it was read
+        added.start()
+        marked.wait(2)  # it waits for the round's end to be saved: no longer than this
+        return summary
+
+    monkeypatch.setattr(routing, "summarize_shard", summary_then_an_article_added)
+    routing.path_of(config, 2).touch()
+    tasks._end(tasks.Node(pg_url, "n1"), config, "check", 2, round_id, 0)
+    added.join()
+    with coordination.connect(pg_url) as conn:
+        shard = conn.execute("select * from redline_shards where shard = 2").fetchone()
+    assert shard is not None and shard["next_due_at"] <= now, shard
+
+
 def test_a_round_counts_from_its_start_not_from_when_it_was_queued(
     pg_url: str, tmp_path: Path
 ) -> None:

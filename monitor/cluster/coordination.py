@@ -246,6 +246,11 @@ def mark_due(conn: psycopg.Connection[Row], shard: int, articles: int, due_at: d
     )
 
 
+def lock_shard(conn: psycopg.Connection[Row], shard: int) -> None:
+    """Hold the shard's row until the transaction ends (`mark_due` and a summary wait for it)."""
+    conn.execute("select shard from redline_shards where shard = %s for update", [shard])
+
+
 def save_shard_summary(
     conn: psycopg.Connection[Row], shard: int, articles: int, next_due: datetime | None
 ) -> None:

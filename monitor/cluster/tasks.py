@@ -222,14 +222,19 @@ def _end(
     now = datetime.now(UTC)
     moved: dict[int, int] = {}
     path = routing.path_of(config, shard, node.directory)
-    if path.is_file():
-        if spider == "discover" and code != BUSY_EXIT:
-            moved = routing.reroute_discovered(_local(config, node), shard)
-        summary = routing.summarize_shard(path)
-    else:
-        summary = store.ShardSummary(0, None)
+    if path.is_file() and spider == "discover" and code != BUSY_EXIT:
+        moved = routing.reroute_discovered(_local(config, node), shard)
     with coordination.connect(node.pg_url) as conn:
-        coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
+        # The shard's row is locked before its file is read: whoever makes articles due writes
+        # the file first, then `mark_due` (which waits for the lock), so an article made due
+        # while the round ends is either in the summary or marked after it, never overwritten
+        # by a summary read before it (the shard then stayed not due until its old revisit).
+        with conn.transaction():
+            coordination.lock_shard(conn, shard)
+            summary = (
+                routing.summarize_shard(path) if path.is_file() else store.ShardSummary(0, None)
+            )
+            coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
         for home, count in moved.items():
             coordination.mark_due(conn, home, count, now)
         if code == BUSY_EXIT:  # left out: another crawl held the file; not a round done
