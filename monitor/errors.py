@@ -45,7 +45,16 @@ class ExtractionTimeoutError(ExtractionError):
     """A page took longer to extract than the time limit (the page's doing, not the worker's)."""
 
 
-class NewerDatabaseError(DatabaseError):
+class RefusedDatabaseError(DatabaseError):
+    """The file must not be used as this Redline's database, whenever tried again: a user's
+    mistake or an upgrade to make, not a storage stop (the CLI exits 1, a crawl REFUSED_EXIT)."""
+
+
+class NotADatabaseError(RefusedDatabaseError):
+    """The file is not a SQLite database (a wrong --db, or a damaged header)."""
+
+
+class NewerDatabaseError(RefusedDatabaseError):
     """The database was migrated by a newer Redline: this one must not write to it."""
 
 

@@ -111,10 +111,37 @@ def test_add_of_a_url_with_a_bad_port_is_one_clear_line(db_path: Path) -> None:
     assert_one_line_error(run(db_path, "add", "https://news.example:99999/story"))
 
 
-def test_a_database_path_that_is_not_a_database_is_one_clear_line(tmp_path: Path) -> None:
+# Every command given a --db file that is not a SQLite database: a user's mistake (exit 1, one
+# line naming the file), never the storage stop of a round (`redline check` exited 3).
+COMMANDS_ON_A_DATABASE = [
+    ["add", "https://news.example/story"],
+    ["check"],
+    ["check", "--url", "https://news.example/story"],
+    ["init"],
+    ["articles"],
+    ["edits"],
+    ["history", "https://news.example/story"],
+    ["show", "1"],
+    ["export", "1", "--json"],
+    ["reextract"],
+    ["sources"],
+    ["pause", "1"],
+    ["tag", "1", "council"],
+    ["serve", "--port", "9"],
+    ["daemon"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_A_DATABASE, ids=" ".join)
+def test_a_database_path_that_is_not_a_database_is_one_clear_line(
+    tmp_path: Path, command: list[str]
+) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"not a database at all\n" * 100)
-    assert_one_line_error(run(path, "add", "https://news.example/story"), "cannot open database")
+    before = path.read_bytes()
+    result = run(path, *command)
+    assert_one_line_error(result, f"cannot open database {path}: file is not a database")
+    assert path.read_bytes() == before
 
 
 # --- extract ------------------------------------------------------------------------------------

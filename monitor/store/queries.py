@@ -32,6 +32,8 @@ from monitor.errors import (
     CorruptPageError,
     DatabaseError,
     NewerDatabaseError,
+    NotADatabaseError,
+    RefusedDatabaseError,
     StorageError,
     UnknownArticleError,
     VersionNotFoundError,
@@ -170,6 +172,8 @@ def open_db(path: str | Path) -> Database:
             with write_transaction(db):
                 MIGRATIONS.apply(db)
     except (sqlite3.DatabaseError, OSError) as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise NotADatabaseError(f"cannot open database {path}: {error}") from error
         raise DatabaseError(f"cannot open database {path}: {error}") from error
     return db
 
@@ -198,10 +202,12 @@ def is_storage_error(error: BaseException) -> bool:
 def open_db_for_round(path: str | Path) -> Database:
     """`open_db` at a round's start: StorageError when the file cannot be opened for writing (a
     full disk cannot take SQLite's WAL index; a read-only or damaged file), so that the crawl and
-    `redline check` stop the round with the same reason; any other refusal (a newer schema)
-    propagates as it is."""
+    `redline check` stop the round with the same reason; a refusal (RefusedDatabaseError: a
+    newer schema, a file that is not a database, such as a wrong --db) propagates as it is."""
     try:
         return open_db(path)
+    except RefusedDatabaseError:
+        raise
     except DatabaseError as error:
         cause = error.__cause__
         if cause is not None and (is_storage_error(cause) or isinstance(cause, OSError)):
