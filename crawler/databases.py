@@ -59,14 +59,17 @@ def crawl_databases(crawler: Crawler) -> Databases:
             _check_opens(path)
             paths.append(path)
         held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
-    except DatabaseError as error:  # nothing crawled; `scrapy crawl` exits STORAGE_ERROR_EXIT
-        # a file that cannot be written (StorageError), or one a newer Redline migrated (an
-        # older Redline run after an upgrade): one reason, no traceback, the file untouched
+    except DatabaseError as error:  # nothing crawled; `scrapy crawl` exits 3 or 5
+        # a file that cannot be written (StorageError: STORAGE_ERROR_EXIT), or one refused (a
+        # newer Redline migrated it, an older Redline run after an upgrade; not a database:
+        # REFUSED_EXIT): one reason, no traceback, the file untouched
         for lock in locks:
             lock.release()
-        kind = "storage error" if isinstance(error, StorageError) else "database refused"
+        storage = isinstance(error, StorageError)
+        kind = "storage error" if storage else "database refused"
         logger.error("%s: %s; the round stopped, 0 fetched page(s) not recorded", kind, error)
-        setattr(crawler, "redline_storage_error", str(error))  # noqa: B010
+        refused = "redline_storage_error" if storage else "redline_refused"
+        setattr(crawler, refused, str(error))
         held = Databases((), (str(error),), every, (), stopped=True)
     setattr(crawler, "redline_databases", held)  # noqa: B010
     report = crawler.settings.get("REDLINE_LEFT_OUT")

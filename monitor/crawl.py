@@ -20,6 +20,10 @@ STORAGE_ERROR_EXIT = 3
 # `scrapy crawl`'s exit status when every database of the crawl is a shard file another crawl
 # holds (monitor.store.lock): nothing was fetched.
 BUSY_EXIT = 4
+# `scrapy crawl`'s exit status when a database of the crawl is refused (migrated by a newer
+# Redline, or not a database; crawler/databases.py): nothing was fetched, and every later round
+# would be refused the same way (not a storage stop, which may pass).
+REFUSED_EXIT = 5
 # The pipeline's last line on such a round: what SQLite said, and how many pages were dropped.
 STORAGE_ERROR_LINE = re.compile(
     r"ERROR: storage error: (.*); the round stopped, (\d+) fetched page\(s\) not recorded"

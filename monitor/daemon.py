@@ -30,7 +30,14 @@ from monitor import store
 from monitor.alerts import send_pending_alerts
 from monitor.cli.render import when
 from monitor.config import Config, load_config
-from monitor.crawl import STORAGE_ERROR_EXIT, start_crawl, stop_crawl, storage_error_line
+from monitor.crawl import (
+    REFUSED_EXIT,
+    STORAGE_ERROR_EXIT,
+    start_crawl,
+    stop_crawl,
+    storage_error_line,
+)
+from monitor.errors import RefusedDatabaseError
 from monitor.fetch.sources import load_sources
 from monitor.report import DiscoveryMark, RoundMark
 from monitor.store.rounds import (
@@ -73,6 +80,8 @@ class Daemon:
         self.crawling = threading.Lock()
         self.stopping = threading.Event()
         self.rounds: dict[str, int] = {"check": 0, "discover": 0}
+        # Why the database was refused mid-run (a newer Redline migrated it): the daemon stops.
+        self.refused: str | None = None
 
     # --- rounds ------------------------------------------------------------------------------
     def _settings(self) -> dict[str, str]:
@@ -94,6 +103,8 @@ class Daemon:
     def _crawl(self, spider: str) -> None:
         mark = self._mark() if spider == "check" else None
         found = self._discovery_mark() if spider == "discover" else None
+        if self.refused is not None:  # the marks' read met a refused database: no crawl
+            return
         child = start_crawl(spider, self.config.db_path, {}, self._settings(), self.config.log_file)
         with self.lock:
             self.running[spider] = child
@@ -112,7 +123,14 @@ class Daemon:
             with self.lock:
                 self.running.pop(spider, None)
         self.rounds[spider] += 1
-        if code == STORAGE_ERROR_EXIT:
+        if code == REFUSED_EXIT:  # the crawl's reason, as the daemon's own open gives it
+            self._read(lambda db: None, "could not read the database the crawl refused", None)
+            self._refuse(
+                self.refused
+                or f"{spider} round {self.rounds[spider]}: the crawl "
+                "refused the database (see the crawl log)"
+            )
+        elif code == STORAGE_ERROR_EXIT:
             logger.error(
                 "%s round %d stopped: the database could not be written (%s); its pages stay due",
                 spider,
@@ -138,9 +156,23 @@ class Daemon:
                 return read(db)
             finally:
                 db.close()
+        except RefusedDatabaseError as error:  # every later round would meet it too
+            self._refuse(str(error))
+            return fallback
         except Exception:  # a job boundary: the round goes on, only its line is lost
             logger.exception("%s", failed)
             return fallback
+
+    def _refuse(self, reason: str) -> None:
+        """The database is refused (migrated by a newer Redline while the daemon ran): say why
+        once, and stop as `redline daemon` refuses such a file at its start (exit 1)."""
+        with self.lock:
+            first = self.refused is None
+            if first:
+                self.refused = reason
+        if first:
+            logger.error("%s; the daemon stops", reason)
+        self.stop()
 
     def _mark(self) -> RoundMark | None:
         return self._read(round_mark, "could not read the database before the check round", None)
@@ -189,6 +221,8 @@ class Daemon:
                         store.add_source(db, spec.kind, spec.url, spec.match, store.utc_now())
                 finally:
                     db.close()
+            except RefusedDatabaseError as error:
+                self._refuse(str(error))
             except Exception:  # a job boundary: log why, keep the daemon alive
                 logger.exception("could not load sources from %s", self.config.sources_file)
         self._run("discover")
@@ -211,6 +245,8 @@ class Daemon:
                 db.close()
             if report.queued or report.sent or report.failed:
                 logger.info("%s", report.line())
+        except RefusedDatabaseError as error:
+            self._refuse(str(error))
         except Exception:  # a job boundary: log why, keep the daemon alive
             logger.exception("alerts round failed")
 
@@ -300,4 +336,4 @@ class Daemon:
             self.rounds["check"],
             self.rounds["discover"],
         )
-        return 0
+        return 0 if self.refused is None else 1

@@ -3,9 +3,11 @@ across editions (edits, removal, restore, revert, redirect), 304s, robots, SIGTE
 
 from __future__ import annotations
 
+import logging
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from monitor.crawl import run_crawl, start_crawl
+from monitor.crawl import REFUSED_EXIT, run_crawl, start_crawl
 from monitor.daemon import Daemon, DaemonConfig
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
@@ -326,3 +328,69 @@ def test_a_stop_while_a_round_starts_its_crawl_stops_that_crawl(
     [child] = started
     # Stopped: killed by the signal before Scrapy handled it, or shut down by Scrapy on it.
     assert child.returncode == -signal.SIGTERM or "Received SIGTERM" in log.read_text()
+
+
+def _migrate_as_a_newer_redline(db_path: Path) -> None:
+    """What a newer Redline's `init` leaves: a migration this one does not know."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "insert or ignore into _sqlite_migrations (migration_set, name, applied_at) "
+            "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
+        )
+    conn.close()
+
+
+def _refusals(records: list[logging.LogRecord]) -> list[str]:
+    return [r.getMessage() for r in records if r.levelno >= logging.ERROR]
+
+
+def test_a_database_a_newer_redline_migrates_while_the_daemon_runs_stops_it_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not a storage stop tried again every round (with a traceback a round from each read):
+    one line saying why, no crawl, and the daemon exits 1 as `redline daemon` on such a file."""
+    db_path = tmp_path / "upgraded.db"
+    track(db_path, ["https://news.example/a"])
+    daemon = Daemon(DaemonConfig(db_path=db_path, settings=dict(FAST)))
+    _migrate_as_a_newer_redline(db_path)
+    with caplog.at_level(logging.INFO):
+        code = daemon.run()
+    assert code == 1
+    assert _refusals(caplog.records) == [
+        f"database {db_path} was migrated by a newer Redline (migration m999_from_the_future "
+        "unknown here): upgrade Redline to use it; the daemon stops"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]
+    assert daemon.rounds == {"check": 0, "discover": 0}
+
+
+def test_a_crawl_refusing_a_newer_database_stops_the_daemon_not_as_a_storage_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The migration lands between the round's read and its crawl: the real `scrapy crawl` exits
+    REFUSED_EXIT, and the daemon says why once and stops (before: "the database could not be
+    written", its pages "stay due", every round)."""
+    import monitor.daemon as daemon_module
+
+    db_path = tmp_path / "upgraded.db"
+    track(db_path, ["https://news.example/a"])
+    log = tmp_path / "crawl.log"
+    daemon = Daemon(DaemonConfig(db_path=db_path, settings=dict(FAST), log_file=log))
+    started: list[subprocess.Popen[bytes]] = []
+
+    def migrate_then_start(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        _migrate_as_a_newer_redline(db_path)  # a newer Redline's `init`, just now
+        started.append(start_crawl(*args, **kwargs))  # the real crawl
+        return started[-1]
+
+    monkeypatch.setattr(daemon_module, "start_crawl", migrate_then_start)
+    with caplog.at_level(logging.INFO):
+        daemon.check_round()
+        daemon.check_round()  # stopped: no second crawl, no second line
+    assert [child.returncode for child in started] == [REFUSED_EXIT]
+    assert "database refused: database" in log.read_text()
+    assert _refusals(caplog.records) == [
+        f"database {db_path} was migrated by a newer Redline (migration m999_from_the_future "
+        "unknown here): upgrade Redline to use it; the daemon stops"
+    ]
+    assert daemon.stopping.is_set()

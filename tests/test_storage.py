@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from monitor import store
 from monitor.cli import cli
-from monitor.crawl import STORAGE_ERROR_EXIT, STORAGE_ERROR_LINE, run_crawl
+from monitor.crawl import REFUSED_EXIT, STORAGE_ERROR_EXIT, STORAGE_ERROR_LINE, run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import NewerDatabaseError
 from tests.conftest import FAST, rows, track
@@ -223,7 +223,7 @@ def test_a_database_migrated_by_a_newer_redline_is_refused_unchanged(newer_db: P
 def test_a_raw_crawl_refuses_a_newer_database_with_one_reason(newer_db: Path, spider: str) -> None:
     before = _digest(newer_db)
     result = run_crawl(spider, newer_db, {"all": "true"}, {**FAST, "REDLINE_EXTRACT_WORKERS": "0"})
-    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert result.returncode == REFUSED_EXIT, result.stdout[-4000:]  # not a storage stop
     assert "Traceback" not in result.stdout, result.stdout[-4000:]
     (reason,) = [line for line in result.stdout.splitlines() if "the round stopped" in line]
     assert "migrated by a newer Redline (migration m999_from_the_future" in reason, reason

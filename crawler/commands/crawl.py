@@ -1,7 +1,8 @@
 """`scrapy crawl` as Scrapy runs it, except that a round stopped by a storage error (the database
 could not be written: disk full, read-only, I/O error) exits with status 3 instead of 0, so that
 `redline check`, the daemon and any script see that pages were fetched and not recorded, and a
-crawl whose every database is a shard file another crawl holds exits 4 (nothing was fetched).
+crawl whose every database is a shard file another crawl holds exits 4 (nothing was fetched), and
+one whose database is refused (migrated by a newer Redline, not a database) exits 5.
 (Scrapy's own command exits 0 whatever its pipelines met.)"""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
 from crawler.databases import Databases
-from monitor.crawl import BUSY_EXIT, STORAGE_ERROR_EXIT
+from monitor.crawl import BUSY_EXIT, REFUSED_EXIT, STORAGE_ERROR_EXIT
 from monitor.escapes import escape_logs
 
 
@@ -29,6 +30,8 @@ class Command(ScrapyCrawl):
         databases = getattr(crawler, "redline_databases", None)
         if getattr(crawler, "redline_storage_error", None):
             self.exitcode = STORAGE_ERROR_EXIT
+        elif getattr(crawler, "redline_refused", None):
+            self.exitcode = REFUSED_EXIT
         elif getattr(crawler, "redline_busy", None) or (
             isinstance(databases, Databases) and not databases.paths
         ):
