@@ -67,6 +67,45 @@ def test_reextract_command(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "not tracked" in missing.output
 
 
+def test_reextract_skips_a_damaged_stored_page_names_it_and_goes_on(tmp_path: Path) -> None:
+    """One damaged raw page does not stop the others: one line naming it, the count at the end,
+    exit 1; the skipped version is left as it was (still stale), the others re-extracted."""
+    path = tmp_path / "r.db"
+    db = store.open_db(path)
+    other = "https://news.example/other"
+    record_page(db, FetchedPage(URL, 200, PAGE_A), T0)
+    record_page(db, FetchedPage(other, 200, PAGE_B), T0)
+    pretend_old_extractor(db, "\nOld extractors kept this trailing caption line.")
+    [damaged] = rows(
+        path,
+        "select v.id, v.snapshot_id, v.body from versions v join articles a "
+        "on a.id = v.article_id where a.url = ?",
+        [URL],
+    )
+    db.execute(
+        "update snapshots set content = substr(content, 1, 20) where id = ?",
+        [damaged["snapshot_id"]],
+    )
+    db.conn.commit()
+    db.close()
+    result = CliRunner().invoke(cli, ["--db", str(path), "reextract"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    [skipped] = [line for line in result.output.splitlines() if line.startswith("version ")]
+    assert skipped == (
+        f"version 1 of {URL} skipped: stored page {damaged['snapshot_id']} cannot be read: "
+        "cut short or damaged"
+    )
+    assert "2 stale version(s): 1 re-extracted" in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: 1 version(s) skipped: their stored page cannot be read"
+    )
+    kept = {r["id"]: r for r in rows(path, "select id, body, extractor_version from versions")}
+    assert kept[damaged["id"]]["body"] == damaged["body"]  # untouched, still stale
+    assert kept[damaged["id"]]["extractor_version"] == "0.0.1"
+    assert [v["extractor_version"] for i, v in kept.items() if i != damaged["id"]] != ["0.0.1"]
+
+
 # --- the first round after an upgrade -----------------------------------------------------------
 PAGE_C = PAGE_B.replace(b"two members absent", b"three members absent")
 

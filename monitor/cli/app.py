@@ -859,12 +859,19 @@ def reextract(ctx: click.Context, url: str | None) -> None:
     db = _open(ctx)
     article_id = int(store.require_article(db, check_url(url))["id"]) if url else None
     stats = reextract_all(db, article_id=article_id)
+    for line in stats.damaged:  # each one skipped, named; the others were re-extracted
+        click.echo(line, err=True)
     click.echo(
         f"{stats.checked} stale version(s): {stats.reextracted} re-extracted, "
         f"{stats.text_changed} with different text, {stats.changes_recomputed} change(s) "
         f"recomputed, {stats.skipped_no_snapshot} without a raw page"
         + (f", {stats.capped_kept} capped change(s) kept" if stats.capped_kept else "")
+        + (f", {len(stats.damaged)} skipped (damaged)" if stats.damaged else "")
     )
+    if stats.damaged:
+        raise click.ClickException(
+            f"{len(stats.damaged)} version(s) skipped: their stored page cannot be read"
+        )
 
 
 @cli.command()

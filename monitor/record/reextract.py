@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from monitor import store
 from monitor.compare.edit import NEWSROOM_EVENTS, Edit
 from monitor.compare.normalize import body_paragraphs, content_hash
+from monitor.errors import CorruptPageError
 from monitor.extract.article import Article, encode_roles, extractor_version
 from monitor.record.newsroom import standfirst_edits, standfirst_lines
 from monitor.record.page import weigh_site_memory
@@ -40,6 +41,9 @@ class ReextractStats:
     skipped_no_snapshot: int = 0
     changes_recomputed: int = 0
     capped_kept: int = 0  # changes touching a re-extracted version kept as they were (capped)
+    # Versions left as they were because a stored page they need cannot be read (damaged), one
+    # line each naming the version and the page.
+    damaged: tuple[str, ...] = ()
 
 
 def stale_versions(db: Database, article_id: int | None = None) -> list[store.Row]:
@@ -173,34 +177,59 @@ def _raw_page(db: Database, version: store.Row) -> RawPage | None:
 
 def reextract_all(db: Database, article_id: int | None = None) -> ReextractStats:
     """Bring every stale version (of one article, or all) up to the installed extractor, one
-    version per transaction."""
+    version per transaction. A version whose raw page (or its change's other page) cannot be read
+    is left as it was, still stale, and named in `damaged`; the others go on."""
     checked = reextracted = changed = skipped = recomputed = 0
     capped: set[int] = set()
+    damaged: list[str] = []
     stale_ids = stale_version_ids(db, article_id)
     stale = set(stale_ids)
     for version_id in stale_ids:
         checked += 1
         version = store.get_version_by_id(db, version_id)
-        with store.write_transaction(db):
-            result = reextract_version(db, version)
-            if result is None:
-                skipped += 1
-                continue
-            reextracted += 1
-            changed += int(result)
-            for change in store.changes_touching(db, version_id):
-                other = change["old_version_id"]
-                if other == version_id:
-                    other = change["new_version_id"]
-                # A change to or from a version already re-extracted (the crawl refreshes the
-                # latest version of each article it compares) was computed from its old text.
-                if not result and (other is None or other in stale):
-                    continue
-                if change["capped"]:
-                    capped.add(int(change["id"]))
-                elif recompute_change(db, change):
-                    recomputed += 1
+        try:
+            with store.write_transaction(db):
+                result, kept, redone = _reextract_one(db, version, stale)
+        except CorruptPageError as error:  # rolled back: the version stays as it was
+            damaged.append(f"version {version['seq']} of {version['url']} skipped: {error}")
+            continue
+        if result is None:
+            skipped += 1
+            continue
+        reextracted += 1
+        changed += int(result)
+        capped |= kept
+        recomputed += redone
     if recomputed:
         # Edits were computed anew: each round's template changes are decided again on them.
         redecide_rounds(db)
-    return ReextractStats(checked, reextracted, changed, skipped, recomputed, len(capped))
+    return ReextractStats(
+        checked, reextracted, changed, skipped, recomputed, len(capped), tuple(damaged)
+    )
+
+
+def _reextract_one(
+    db: Database, version: store.Row, stale: set[int]
+) -> tuple[bool | None, set[int], int]:
+    """One version re-extracted and the changes touching it recomputed (inside the caller's
+    transaction): whether its text changed (None: no raw page), the capped changes kept, how
+    many changes were recomputed."""
+    version_id = int(version["id"])
+    result = reextract_version(db, version)
+    capped: set[int] = set()
+    recomputed = 0
+    if result is None:
+        return None, capped, 0
+    for change in store.changes_touching(db, version_id):
+        other = change["old_version_id"]
+        if other == version_id:
+            other = change["new_version_id"]
+        # A change to or from a version already re-extracted (the crawl refreshes the latest
+        # version of each article it compares) was computed from its old text.
+        if not result and (other is None or other in stale):
+            continue
+        if change["capped"]:
+            capped.add(int(change["id"]))
+        elif recompute_change(db, change):
+            recomputed += 1
+    return result, capped, recomputed
