@@ -169,6 +169,27 @@ def test_extract_of_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     assert_one_line_error(result, "cannot read", "missing.html")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["extract", "{big}"], ["compare", "{big}", "{page}"], ["compare", "{page}", "{big}"]],
+    ids=" ".join,
+)
+def test_a_file_past_the_stored_page_bound_is_refused_before_it_is_read(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A page over store.MAX_PAGE_BYTES could be stored but never read back: one line naming the
+    file, before it is read (a sparse file: its size costs no disk)."""
+    page = tmp_path / "page.html"
+    page.write_text(html(), encoding="utf-8")
+    big = tmp_path / "big.html"
+    with open(big, "wb") as sparse:
+        sparse.write(b"<html><body><p>")
+        sparse.truncate(store.MAX_PAGE_BYTES + 1)
+    args = [part.format(big=big, page=page) for part in command]
+    result = run(tmp_path / "x.db", *args)
+    assert_one_line_error(result, f"{big} is over 64 MiB", "not read")
+
+
 def test_extract_does_not_create_a_database(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(html(), encoding="utf-8")

@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 import json
 import logging
+import os
 import re
 import sys
 from collections import Counter
@@ -481,10 +482,20 @@ def sources(ctx: click.Context, load_file: Path | None, as_json: bool, pg_url: s
 
 
 def _read(path: Path) -> bytes:
+    """A page file named on the command line, refused past `store.MAX_PAGE_BYTES` before it is
+    read: a bigger page could be stored but never read back (nor should it fill the memory)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            raw = b"" if size > store.MAX_PAGE_BYTES else file.read(store.MAX_PAGE_BYTES + 1)
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror or error}") from error
+    if max(size, len(raw)) > store.MAX_PAGE_BYTES:  # `len`: a pipe or a file that grew
+        raise InputFileError(
+            f"{path} is over {store.MAX_PAGE_BYTES // 2**20} MiB, the most a stored page holds: "
+            "not read"
+        )
+    return raw
 
 
 def _is_html(raw: bytes) -> bool:
