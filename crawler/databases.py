@@ -12,6 +12,7 @@ that the node does not count their rounds as done when the crawl exits 0 for the
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,13 @@ class Databases:
     stopped: bool = False  # a storage error stopped the round before it began (logged here)
 
     def release(self) -> None:
+        """At the crawl's end (its connections closed): each file's WAL cut to nothing, before
+        its lock goes (`store.checkpoint_wal`), then the locks."""
+        for path in self.paths:
+            try:
+                store.checkpoint_wal(path)
+            except sqlite3.Error as error:  # the WAL stays as it is; the next round tries again
+                logger.warning("could not checkpoint the WAL of %s: %s", path, error)
         for lock in self.locks:
             lock.release()
 

@@ -65,6 +65,7 @@ __all__ = [
     "article_from_row",
     "changes_of",
     "check_state",
+    "checkpoint_wal",
     "decompress_page",
     "due_articles",
     "find_article",
@@ -176,6 +177,23 @@ def open_db(path: str | Path) -> Database:
             raise NotADatabaseError(f"cannot open database {path}: {error}") from error
         raise DatabaseError(f"cannot open database {path}: {error}") from error
     return db
+
+
+# How long the WAL's checkpoint at a round's end waits for a reader's query in progress (a page
+# of Datasette); past it the checkpoint does what it can and the WAL is cut at a later round.
+CHECKPOINT_BUSY_S = 1.0
+
+
+def checkpoint_wal(path: str | Path) -> None:
+    """Fold the WAL into the database file and cut it to zero bytes (`wal_checkpoint(TRUNCATE)`):
+    SQLite does it by itself only when the last connection closes, so while another process
+    holds the database open (Datasette) the WAL would stay at its largest size between rounds.
+    sqlite3.Error when the database cannot be written (the caller logs it)."""
+    conn = sqlite3.connect(str(path), timeout=CHECKPOINT_BUSY_S)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.close()
 
 
 # SQLite result codes that say the database cannot be written now, whatever the page: the disk
