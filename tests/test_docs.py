@@ -60,3 +60,12 @@ def test_readme_starts_with_the_two_commands() -> None:
 )
 def test_every_table_is_documented(table: str) -> None:
     assert f"| `{table}` |" in README
+
+
+def test_the_datasette_part_says_how_to_read_a_stored_page_blob() -> None:
+    """A blob Datasette serves (`--snapshot-downloads`) is a compressed frame, not the page: the
+    paragraph that lets it out says so and how to read one."""
+    start = README.index("Raw pages are not for download")
+    paragraph = README[start : README.index("\n\n", start)]
+    for needed in ("Zstandard", "zlib", "--raw", "zstd -d", "MAX_PAGE_BYTES"):
+        assert needed in paragraph, needed
