@@ -291,7 +291,7 @@ def test_cookie_notices_are_noise_and_cookie_news_is_not(line: str, noise: bool)
         ("News date : 04/21/2022 Category : Press Releases", True),
         ("Publicado el 12 de marzo de 2021", True),
         # an update note and a sentence that opens with a stamp are the article's
-        ("Updated: May 3, 2022", False),
+        ("Aktualisiert am 19.02.2020: Die Polizei nennt zwölf Tote.", False),
         ("Veröffentlicht am 06.12.2022 in der Fachzeitschrift Nature.", False),
     ],
 )
