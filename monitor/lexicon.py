@@ -760,7 +760,10 @@ STAMP_LABELS: dict[str, tuple[str, ...]] = {
 STAMP_CATEGORIES = ("category", "kategorie", "rubrik", "catégorie", "categoría", "categoria")
 _STAMP_AUTHOR = r"(?:\s+(?:by|von|par|por|di)\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,2}?)?"
 _STAMP_FIELD = (
-    r"(?:" + _words(STAMP_LABELS) + r")\b" + _STAMP_AUTHOR
+    r"(?:"
+    + _words(STAMP_LABELS)
+    + r")\b"
+    + _STAMP_AUTHOR
     + r"(?:\s+(?:am|on|le|el|em|il|den))?\s*:?\s*(?:[^\W\d_]{2,14}\.?,?\s+)?"
     + rf"(?:{_NUMERIC_DATE}|{_WORD_DATE}){_TIME}"
 )
@@ -782,6 +785,8 @@ def is_stamp_line(line: str) -> bool:
         and bool(STAMP_LINE.match(line.strip()))
         and not is_notice(line)
     )
+
+
 CREDIT = _lazy(
     r"^\W*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?",
     re.IGNORECASE,
