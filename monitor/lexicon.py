@@ -746,16 +746,29 @@ DATE_LINE = _lazy(
 STAMP_LABELS: dict[str, tuple[str, ...]] = {
     "en": (
         "published", "updated", "last updated", "posted", "created", "modified", "last modified",
-        "date", "news date", "release date",
+        "date", "news date", "release date", "last update",
     ),
     "de": (
         "veröffentlicht", "aktualisiert", "zuletzt aktualisiert", "erstellt", "geändert",
         "zuletzt geändert", "datum", "stand", "stand des artikels", "erschienen", "geschrieben",
+        "letzte aktualisierung", "zuletzt bearbeitet", "publiziert",
     ),
-    "fr": ("publié", "publiée", "mis à jour", "mise à jour", "créé", "modifié", "date"),
-    "es": ("publicado", "publicada", "actualizado", "creado", "modificado", "fecha"),
-    "pt": ("publicado", "publicada", "atualizado", "criado", "modificado", "data"),
-    "it": ("pubblicato", "pubblicata", "aggiornato", "creato", "modificato", "data"),
+    "fr": (
+        "publié", "publiée", "mis à jour", "mise à jour", "dernière mise à jour", "créé",
+        "modifié", "date",
+    ),
+    "es": (
+        "publicado", "publicada", "actualizado", "actualizada", "última actualización", "creado",
+        "modificado", "fecha",
+    ),
+    "pt": (
+        "publicado", "publicada", "atualizado", "atualizada", "última atualização", "criado",
+        "modificado", "data",
+    ),
+    "it": (
+        "pubblicato", "pubblicata", "aggiornato", "aggiornata", "ultimo aggiornamento", "creato",
+        "modificato", "data",
+    ),
 }  # fmt: skip
 STAMP_CATEGORIES = ("category", "kategorie", "rubrik", "catégorie", "categoría", "categoria")
 _STAMP_AUTHOR = r"(?:\s+(?:by|von|par|por|di)\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,2}?)?"

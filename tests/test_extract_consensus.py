@@ -421,6 +421,9 @@ def test_refine_body_leaves_the_site_lines_at_the_end_out() -> None:
         ("Last updated 12/03/2021 at 10:22", True),
         ("Publicado el 12 de marzo de 2021", True),
         ("Mis à jour le 3 mars 2026 à 10h30", True),
+        ("Ultimo aggiornamento: 12/03/2021 alle 10:30", True),
+        ("Última atualização em 3 de maio de 2022", True),
+        ("Letzte Aktualisierung: 03.05.2022", True),
         ("News date : 04/21/2022 Category : Press Releases", True),
         ("Created 03-10-2004 2:20pm - Last Modified: 03-10-2004 2:20pm", True),
         # an update note is the article's; a stamp followed by words is a sentence
