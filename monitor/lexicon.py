@@ -736,6 +736,70 @@ DATE_LINE = _lazy(
     rf"^\W*(?:[^\W\d_]{{2,14}}\.?,?\s+)?(?:{_NUMERIC_DATE}|{_WORD_DATE}){_TIME}\W*$",
     re.IGNORECASE,
 )
+# The page's stamp with its label: a short line that says when the page was published, updated
+# or created, or gives its date field, and only that ("Veröffentlicht am 06.12.2022", "Stand des
+# Artikels: 26. Februar 2020, 12:30 Uhr", "Erstellt von Fabian am Dienstag 6. Mai 2014", "News
+# date : 04/21/2022 Category : Press Releases"): the page's stamp, like a date alone (its dates
+# are the article's fields). Stamps may follow one another or a category ("Created 03-10-2004 -
+# Last Modified: 03-10-2004"); a word after the date makes it a sentence ("Veröffentlicht am
+# 06.12.2022 in der Fachzeitschrift ...": the article's).
+STAMP_LABELS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "published", "updated", "last updated", "posted", "created", "modified", "last modified",
+        "date", "news date", "release date", "last update",
+    ),
+    "de": (
+        "veröffentlicht", "aktualisiert", "zuletzt aktualisiert", "erstellt", "geändert",
+        "zuletzt geändert", "datum", "stand", "stand des artikels", "erschienen", "geschrieben",
+        "letzte aktualisierung", "zuletzt bearbeitet", "publiziert",
+    ),
+    "fr": (
+        "publié", "publiée", "mis à jour", "mise à jour", "dernière mise à jour", "créé",
+        "modifié", "date",
+    ),
+    "es": (
+        "publicado", "publicada", "actualizado", "actualizada", "última actualización", "creado",
+        "modificado", "fecha",
+    ),
+    "pt": (
+        "publicado", "publicada", "atualizado", "atualizada", "última atualização", "criado",
+        "modificado", "data",
+    ),
+    "it": (
+        "pubblicato", "pubblicata", "aggiornato", "aggiornata", "ultimo aggiornamento", "creato",
+        "modificato", "data",
+    ),
+}  # fmt: skip
+STAMP_CATEGORIES = ("category", "kategorie", "rubrik", "catégorie", "categoría", "categoria")
+_STAMP_AUTHOR = r"(?:\s+(?:by|von|par|por|di)\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,2}?)?"
+_STAMP_FIELD = (
+    r"(?:"
+    + _words(STAMP_LABELS)
+    + r")\b"
+    + _STAMP_AUTHOR
+    + r"(?:\s+(?:am|on|le|el|em|il|den))?\s*:?\s*(?:[^\W\d_]{2,14}\.?,?\s+)?"
+    + rf"(?:{_NUMERIC_DATE}|{_WORD_DATE}){_TIME}"
+)
+_STAMP_CATEGORY = r"(?:" + "|".join(STAMP_CATEGORIES) + r")\s*:\s*[^\W\d_][\w&/ -]{0,30}?"
+STAMP_LINE = _lazy(
+    rf"^\W*{_STAMP_FIELD}(?:\s*[-–—|•·]?\s*(?:{_STAMP_FIELD}|{_STAMP_CATEGORY}))*\W*$",
+    re.IGNORECASE,
+)
+# A stamp line is short: "Stand des Artikels: 26. Februar 2020, 12:30 Uhr." is 48 characters,
+# two stamps and a category about 60 (the bound keeps the expression off long paragraphs).
+STAMP_LINE_MAX_CHARS = 64
+
+
+def is_stamp_line(line: str) -> bool:
+    """Whether a line is only the page's dates with their labels (`STAMP_LINE`), not an update
+    note ("Updated: May 3, 2022", `is_notice`: the article's)."""
+    return (
+        len(line) <= STAMP_LINE_MAX_CHARS
+        and bool(STAMP_LINE.match(line.strip()))
+        and not is_notice(line)
+    )
+
+
 CREDIT = _lazy(
     r"^\W*(?:" + _words(CREDIT_ROLES) + r")\b\s*:?",
     re.IGNORECASE,

@@ -410,6 +410,28 @@ def test_refine_body_leaves_the_site_lines_at_the_end_out() -> None:
         ("On May 6, 2022, the council voted to close the bridge.", False),
         ("3 March", False),
         ("May 2022", False),
+        # the page's dates with their labels (revision 14), in several languages and forms
+        ("Veröffentlicht am 06.12.2022", True),
+        ("Aktualisiert am 19.02.2020", True),
+        ("Datum: 31/08/2019", True),
+        ("Data: 28-04-2021, 09:29", True),
+        ("Stand des Artikels: 26. Februar 2020, 12:30 Uhr.", True),
+        ("Erstellt von Fabian am Dienstag 6. Mai 2014", True),
+        ("Posted by Jane Roe on May 3, 2022", True),
+        ("Last updated 12/03/2021 at 10:22", True),
+        ("Publicado el 12 de marzo de 2021", True),
+        ("Mis à jour le 3 mars 2026 à 10h30", True),
+        ("Ultimo aggiornamento: 12/03/2021 alle 10:30", True),
+        ("Última atualização em 3 de maio de 2022", True),
+        ("Letzte Aktualisierung: 03.05.2022", True),
+        ("News date : 04/21/2022 Category : Press Releases", True),
+        ("Created 03-10-2004 2:20pm - Last Modified: 03-10-2004 2:20pm", True),
+        # an update note is the article's; a stamp followed by words is a sentence
+        ("Updated: May 3, 2022", False),
+        ("Veröffentlicht am 06.12.2022 in der Fachzeitschrift Nature.", False),
+        ("Published on May 3, 2022, the report found that rents rose by 12 percent.", False),
+        ("Die Daten vom 12.03.2020", False),
+        ("Stand: 12.03.2022 waren 40 Fälle gemeldet", False),
     ],
 )
 def test_is_date_line(line: str, expected: bool) -> None:
@@ -512,3 +534,37 @@ def test_a_lead_in_an_article_wrapper_named_for_its_topic_is_read(wrapper: str) 
         f'<div class="author-bio"><p>{LEAD}</p></div></article></div></body></html>'
     )
     assert not shown_as_lead(box, key(LEAD))
+
+
+# A page recorded by revision 13 (its stamp line "Veröffentlicht am ..." kept in the body),
+# checked again after the upgrade: no version, no change, whether or not the stored version's
+# raw page is kept.
+STAMP = "Veröffentlicht am 06.12.2022"
+
+
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_a_stamp_line_left_out_is_no_edit_after_the_upgrade(tmp_path, snapshot: bool) -> None:
+    from datetime import timedelta
+
+    from monitor import store
+    from monitor.compare.normalize import body_paragraphs, content_hash
+    from monitor.record.page import record_page
+    from tests.test_record import PARAGRAPHS, T0, html, ok
+
+    db = store.open_db(tmp_path / "redline.db")
+    page = html((STAMP, *PARAGRAPHS))
+    record_page(db, ok(page), T0)
+    version = next(db.query("select * from versions"))
+    assert STAMP not in version["body"]  # revision 14 leaves it out
+    old_body = f"{STAMP}\n{version['body']}"  # as revision 13 stored it
+    old_hash = content_hash(version["title"], version["byline"], body_paragraphs(old_body))
+    db.execute(
+        "update versions set body = ?, content_hash = ?, roles = ?, extractor_version = '0.0.1'"
+        + ("" if snapshot else ", snapshot_id = null"),
+        [old_body, old_hash, "p" + (version["roles"] or "")],
+    )
+    db.conn.commit()
+    result = record_page(db, ok(page + b"<!-- new bytes -->"), T0 + timedelta(hours=1))
+    assert result.outcome == "unchanged"
+    assert next(db.query("select count(*) as n from versions"))["n"] == 1
+    assert next(db.query("select count(*) as n from changes"))["n"] == 0

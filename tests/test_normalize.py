@@ -280,3 +280,20 @@ def test_photo_credits_and_gallery_counters_are_noise(line: str) -> None:
 )
 def test_cookie_notices_are_noise_and_cookie_news_is_not(line: str, noise: bool) -> None:
     assert is_noise_paragraph(line) is noise
+
+
+@pytest.mark.parametrize(
+    ("line", "noise"),
+    [
+        # the page's dates with their labels: extraction leaves them out since revision 14, and
+        # a body stored before compares as one extracted now
+        ("Veröffentlicht am 06.12.2022", True),
+        ("News date : 04/21/2022 Category : Press Releases", True),
+        ("Publicado el 12 de marzo de 2021", True),
+        # an update note and a sentence that opens with a stamp are the article's
+        ("Aktualisiert am 19.02.2020: Die Polizei nennt zwölf Tote.", False),
+        ("Veröffentlicht am 06.12.2022 in der Fachzeitschrift Nature.", False),
+    ],
+)
+def test_stamp_lines_are_noise_and_update_notes_are_not(line: str, noise: bool) -> None:
+    assert is_noise_paragraph(line) is noise

@@ -32,6 +32,7 @@ from monitor.lexicon import (
     LIST_MARKER,
     NEWSLETTER_LINE,
     STOCK_TICKER,
+    is_stamp_line,
 )
 
 # Characters mapped to a plain equivalent before comparing. Quotes of every style become the
@@ -293,9 +294,13 @@ def compact_key(text: str, *, normalized: bool = False) -> str:
 
 
 def is_noise_paragraph(paragraph: str) -> bool:
-    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago"), a
-    newsletter sign-up or a cookie notice."""
+    """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago"), the
+    page's dates with their labels ("Veröffentlicht am 06.12.2022": extraction leaves them out
+    since revision 14, so a body stored before is compared as one extracted now), a newsletter
+    sign-up or a cookie notice."""
     if len(paragraph) < NOISE_MAX_CHARS and FURNITURE_LINE.match(paragraph.strip()):
+        return True
+    if is_stamp_line(paragraph):
         return True
     if len(paragraph) < NEWSLETTER_MAX_CHARS and NEWSLETTER_LINE.match(paragraph.strip()):
         return True

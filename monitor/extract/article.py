@@ -63,7 +63,10 @@ EXTRACTOR = "trafilatura"
 # bullet), and the site's box ends at the next heading that names no box; the standfirst that
 # is the page's declared summary is found up to 8 levels from the body's first paragraph when
 # they share a part of the page, not its <body> (a grid's header row: 12 stopped at 6).
-EXTRACTION_REVISION = 13
+# 14: a line that is only the page's dates with their labels ("Veröffentlicht am 06.12.2022",
+# "News date : 04/21/2022 Category : Press Releases", `lexicon.STAMP_LINE`) is the page's
+# stamp, left out like a date alone; an update note ("Updated: May 3, 2022") stays.
+EXTRACTION_REVISION = 14
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -24,8 +24,10 @@ Rules applied to the finished body (after the second opinion and the standfirst)
    holding the site's words to its reader or opening with a promotional phrase is left out at
    any length (`site_lines_at_end`).
 4. **Date lines** (revision 12). A line that is only a date is the page's stamp, left out
-   (`is_date_line`); a heading that is only a date is a chronology's, and stays (a date
-   corrected there is the article's edit).
+   (`is_date_line`), and so is one that is only the page's dates with their labels
+   ("Veröffentlicht am 06.12.2022", "News date : 04/21/2022 Category : Press Releases",
+   revision 14); an update note ("Updated: May 3, 2022") stays; a heading that is only a date
+   is a chronology's, and stays (a date corrected there is the article's edit).
 
 What was measured and not kept (development half of trafilatura's evaluation data): dropping a
 line among the body's first or last few that no other opinion (resiliparse, the precision run,
@@ -55,6 +57,7 @@ from monitor.lexicon import (
     PROMO_LINE,
     is_notice,
     is_site_line,
+    is_stamp_line,
 )
 
 # The headline is looked for among the body's first lines: a kicker and a date line can come
@@ -363,9 +366,12 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 def is_date_line(line: str) -> bool:
     """Whether a body line is only a date, with its time or a word before it ("23.10.2018",
-    "May 06, 2022", "03.03.2011, 14:17": `lexicon.DATE_LINE`): the page's stamp, whose dates
-    are the article's fields of their own (`Article.published`, `Article.modified`)."""
-    return len(line) <= MAX_DATE_LINE_CHARS and bool(DATE_LINE.match(line))
+    "May 06, 2022", "03.03.2011, 14:17": `lexicon.DATE_LINE`), or only the page's dates with
+    their labels ("Veröffentlicht am 06.12.2022", "News date : 04/21/2022 Category : Press
+    Releases": `lexicon.is_stamp_line`, revision 14): the page's stamp, whose dates are the
+    article's fields of their own (`Article.published`, `Article.modified`). An update note
+    ("Updated: May 3, 2022", `lexicon.is_notice`) is the article's and stays."""
+    return (len(line) <= MAX_DATE_LINE_CHARS and bool(DATE_LINE.match(line))) or is_stamp_line(line)
 
 
 # A date line is short: "Montag, 2. März 2026 um 10:30 Uhr" is 33 characters (the bound keeps
