@@ -59,6 +59,7 @@ class Writer:
         self._lock = threading.Lock()  # guards `_done`
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._dropping = False  # `stop(drop=True)`: no call waiting runs any more
+        self._hurry = False  # `hurry`: no group waits for more calls (GROUP_WAIT_S)
 
     def start(self) -> None:
         self._thread.start()
@@ -94,6 +95,12 @@ class Writer:
         most GROUP_MAX), which returns one (ok, result or Failure) for each, in order; each goes
         to its own `then`. A call that raises fails every call of its group."""
         self._calls.put((function, (arg,), then, key))
+
+    def hurry(self) -> None:
+        """In the reactor's thread: no more calls are coming soon (the round is ending); the
+        group gathering now, and every later one, runs without waiting for more."""
+        self._hurry = True
+        self._calls.put((_nothing, (), _ignore, None))  # wakes a group waiting for more
 
     def deliver_now(self) -> None:
         """In the reactor's thread (or the caller's, with no reactor running): deliver the
@@ -157,7 +164,7 @@ class Writer:
         """The next call handed within `deadline` to a group of `size` calls not yet full
         (GROUP_FILL), else _NOTHING."""
         left = deadline - time.monotonic()
-        if size >= GROUP_FILL or left <= 0 or self._dropping:
+        if size >= GROUP_FILL or left <= 0 or self._dropping or self._hurry:
             return _NOTHING
         try:
             return self._calls.get(timeout=left)
@@ -193,3 +200,11 @@ class Writer:
                     done(ok, result)
                 except Exception:  # a bug in one `then` must not lose the results after it
                     logger.exception("a writer's result could not be handed over")
+
+
+def _nothing() -> None:
+    """The call `hurry` hands to wake the writer."""
+
+
+def _ignore(ok: bool, result: Any) -> None:
+    """Where the result of `_nothing` goes."""
