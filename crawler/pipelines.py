@@ -148,7 +148,10 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         # Called once every item is processed; the known pages the spider did not wait for may
-        # still be on their way: every one is recorded (or dropped) before the round ends.
+        # still be on their way: every one is recorded (or dropped) before the round ends,
+        # the last of them without waiting for more to group with.
+        if self.writer is not None:
+            self.writer.hurry()
         await self.room(bound=1)
         if self.outcomes:
             counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common())

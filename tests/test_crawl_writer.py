@@ -81,3 +81,30 @@ def test_a_group_that_raises_fails_each_of_its_calls_and_not_the_next() -> None:
     assert [ok for ok, _ in results] == [False, False, False, True]
     assert all(failure.check(RuntimeError) for _, failure in results[:3])
     assert results[3] == (True, "after")
+
+
+def test_a_group_waits_for_more_calls_until_the_writer_is_hurried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A wait far longer than the test: only `hurry` (the round ending) ends it.
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    made: list[list[int]] = []
+    ran = threading.Semaphore(0)
+
+    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        made.append(numbers)
+        ran.release()
+        return [(True, number) for number in numbers]
+
+    try:
+        for number in range(3):  # handed one by one: the first waits for the others
+            writer.submit_grouped(lambda ok, result: None, record, "a", number)
+        writer.hurry()
+        assert ran.acquire(timeout=60)
+        writer.submit_grouped(lambda ok, result: None, record, "a", 3)  # no wait once hurried
+        assert ran.acquire(timeout=60)
+        assert made == [[0, 1, 2], [3]]
+    finally:
+        writer.stop()
