@@ -261,6 +261,8 @@ class Daemon:
                 report = save_significant(db, config, client_for(config.archive), store.utc_now())
             finally:
                 db.close()
+        except RefusedDatabaseError:  # the alerts job stops the daemon on it (`_refuse`)
+            raise
         except Exception:  # a job boundary: a failing archive must not stop the alerts
             logger.exception("save page now failed")
             return

@@ -394,3 +394,26 @@ def test_a_crawl_refusing_a_newer_database_stops_the_daemon_not_as_a_storage_sto
         "unknown here): upgrade Redline to use it; the daemon stops"
     ]
     assert daemon.stopping.is_set()
+
+
+def test_the_alerts_job_saving_pages_stops_the_daemon_on_a_newer_database_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With `archive.save_significant` on and no alert target, the alerts job (every minute)
+    opens the database only to save pages: a newer Redline's migration stops the daemon there
+    too, with one line, not a traceback a minute until the next check round."""
+    db_path = tmp_path / "upgraded.db"
+    track(db_path, ["https://news.example/a"])
+    config_file = tmp_path / "redline.toml"
+    config_file.write_text("[archive]\nsave_significant = true\n", encoding="utf-8")
+    daemon = Daemon(DaemonConfig(db_path=db_path, settings=dict(FAST), config_path=config_file))
+    _migrate_as_a_newer_redline(db_path)
+    with caplog.at_level(logging.INFO):
+        daemon.alerts_round()
+        daemon.alerts_round()
+    assert not [r for r in caplog.records if r.exc_info]
+    assert _refusals(caplog.records) == [
+        f"database {db_path} was migrated by a newer Redline (migration m999_from_the_future "
+        "unknown here): upgrade Redline to use it; the daemon stops"
+    ]
+    assert daemon.stopping.is_set()
