@@ -584,7 +584,7 @@ def test_a_stamp_line_left_out_is_no_edit_after_the_upgrade(tmp_path, snapshot: 
 @pytest.mark.parametrize(
     ("before", "after", "kind"),
     [
-        ("Erstellt von Anna Müller am 6. Mai 2014", "Erstellt von Hans Meier am 6. Mai 2014", "name"),
+        ("Erstellt von Anna Müller am 6. Mai 2014", "Erstellt von Eva Kern am 6. Mai 2014", "name"),
         ("Publié par Jean Dupont le 3 mars 2026", "Publié par Marie Martin le 3 mars 2026", "name"),
         ("Data di nascita: 12/03/1950", "Data di nascita: 12/03/1951", "number"),
     ],
