@@ -738,8 +738,8 @@ DATE_LINE = _lazy(
 )
 # The page's stamp with its label: a short line that says when the page was published, updated
 # or created, or gives its date field, and only that ("Veröffentlicht am 06.12.2022", "Stand des
-# Artikels: 26. Februar 2020, 12:30 Uhr", "Erstellt von Fabian am Dienstag 6. Mai 2014", "News
-# date : 04/21/2022 Category : Press Releases"): the page's stamp, like a date alone (its dates
+# Artikels: 26. Februar 2020, 12:30 Uhr", "Erstellt am Dienstag 6. Mai 2014", "News date :
+# 04/21/2022 Category : Press Releases"): the page's stamp, like a date alone (its dates
 # are the article's fields). Stamps may follow one another or a category ("Created 03-10-2004 -
 # Last Modified: 03-10-2004"); a word after the date makes it a sentence ("Veröffentlicht am
 # 06.12.2022 in der Fachzeitschrift ...": the article's).
@@ -771,12 +771,14 @@ STAMP_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 STAMP_CATEGORIES = ("category", "kategorie", "rubrik", "catégorie", "categoría", "categoria")
-_STAMP_AUTHOR = r"(?:\s+(?:by|von|par|por|di)\s+[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,2}?)?"
+# No author after the label: a stamp that names its author ("Erstellt von Anna Müller am 6. Mai
+# 2014", "Posted by Jane Roe on May 3, 2022") is a byline line, whose name corrected is the
+# article's edit, and the words after a label are a field's name as often as an author's ("Data
+# di nascita: 12/03/1950" is a date of birth).
 _STAMP_FIELD = (
     r"(?:"
     + _words(STAMP_LABELS)
     + r")\b"
-    + _STAMP_AUTHOR
     + r"(?:\s+(?:am|on|le|el|em|il|den))?\s*:?\s*(?:[^\W\d_]{2,14}\.?,?\s+)?"
     + rf"(?:{_NUMERIC_DATE}|{_WORD_DATE}){_TIME}"
 )

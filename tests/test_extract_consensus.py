@@ -416,8 +416,8 @@ def test_refine_body_leaves_the_site_lines_at_the_end_out() -> None:
         ("Datum: 31/08/2019", True),
         ("Data: 28-04-2021, 09:29", True),
         ("Stand des Artikels: 26. Februar 2020, 12:30 Uhr.", True),
-        ("Erstellt von Fabian am Dienstag 6. Mai 2014", True),
-        ("Posted by Jane Roe on May 3, 2022", True),
+        ("Erstellt am Dienstag 6. Mai 2014", True),
+        ("Posted on May 3, 2022", True),
         ("Last updated 12/03/2021 at 10:22", True),
         ("Publicado el 12 de marzo de 2021", True),
         ("Mis à jour le 3 mars 2026 à 10h30", True),
@@ -432,6 +432,12 @@ def test_refine_body_leaves_the_site_lines_at_the_end_out() -> None:
         ("Published on May 3, 2022, the report found that rents rose by 12 percent.", False),
         ("Die Daten vom 12.03.2020", False),
         ("Stand: 12.03.2022 waren 40 Fälle gemeldet", False),
+        # a stamp that names its author is a byline line: a name corrected there is the
+        # article's edit (revision 13 reported it), and a field's name is not an author
+        ("Erstellt von Fabian am Dienstag 6. Mai 2014", False),
+        ("Posted by Jane Roe on May 3, 2022", False),
+        ("Publicado por Juan Pérez el 12 de marzo de 2021", False),
+        ("Data di nascita: 12/03/1950", False),
     ],
 )
 def test_is_date_line(line: str, expected: bool) -> None:
@@ -547,7 +553,7 @@ def test_a_stamp_line_left_out_is_no_edit_after_the_upgrade(tmp_path, snapshot: 
     from datetime import timedelta
 
     from monitor import store
-    from monitor.compare.normalize import body_paragraphs, content_hash
+    from monitor.compare.normalize import body_paragraphs, content_hash, normalize_text
     from monitor.record.page import record_page
     from tests.test_record import PARAGRAPHS, T0, html, ok
 
@@ -557,7 +563,10 @@ def test_a_stamp_line_left_out_is_no_edit_after_the_upgrade(tmp_path, snapshot: 
     version = next(db.query("select * from versions"))
     assert STAMP not in version["body"]  # revision 14 leaves it out
     old_body = f"{STAMP}\n{version['body']}"  # as revision 13 stored it
-    old_hash = content_hash(version["title"], version["byline"], body_paragraphs(old_body))
+    # revision 13's hash: its comparison kept the stamp line (today's leaves it out)
+    old_paragraphs = [normalize_text(STAMP), *body_paragraphs(version["body"])]
+    old_hash = content_hash(version["title"], version["byline"], old_paragraphs)
+    assert old_hash != content_hash(version["title"], version["byline"], body_paragraphs(old_body))
     db.execute(
         "update versions set body = ?, content_hash = ?, roles = ?, extractor_version = '0.0.1'"
         + ("" if snapshot else ", snapshot_id = null"),
@@ -568,3 +577,30 @@ def test_a_stamp_line_left_out_is_no_edit_after_the_upgrade(tmp_path, snapshot: 
     assert result.outcome == "unchanged"
     assert next(db.query("select count(*) as n from versions"))["n"] == 1
     assert next(db.query("select count(*) as n from changes"))["n"] == 0
+
+
+# A line that looks like a stamp but carries the article's words: an author's name (a byline
+# line), a date that is a field of the story. Changed, it is an edit, as it was in revision 13.
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        ("Erstellt von Anna Müller am 6. Mai 2014", "Erstellt von Eva Kern am 6. Mai 2014", "name"),
+        ("Publié par Jean Dupont le 3 mars 2026", "Publié par Marie Martin le 3 mars 2026", "name"),
+        ("Data di nascita: 12/03/1950", "Data di nascita: 12/03/1951", "number"),
+    ],
+)
+def test_a_line_that_only_looks_like_a_stamp_changed_is_an_edit(
+    tmp_path, before: str, after: str, kind: str
+) -> None:
+    from datetime import timedelta
+
+    from monitor import store
+    from monitor.record.page import record_page
+    from tests.test_record import PARAGRAPHS, T0, html, ok
+
+    db = store.open_db(tmp_path / "redline.db")
+    record_page(db, ok(html((before, *PARAGRAPHS))), T0)
+    result = record_page(db, ok(html((after, *PARAGRAPHS))), T0 + timedelta(hours=1))
+    assert result.outcome == "new_version"
+    changes = list(db.query("select kinds, significant from changes"))
+    assert [(c["kinds"], bool(c["significant"])) for c in changes] == [(kind, True)]

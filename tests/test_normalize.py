@@ -293,6 +293,13 @@ def test_cookie_notices_are_noise_and_cookie_news_is_not(line: str, noise: bool)
         # an update note and a sentence that opens with a stamp are the article's
         ("Aktualisiert am 19.02.2020: Die Polizei nennt zwölf Tote.", False),
         ("Veröffentlicht am 06.12.2022 in der Fachzeitschrift Nature.", False),
+        # a stamp that names its author is a byline line, and a field's name is not an author
+        ("Erstellt von Anna Müller am 6. Mai 2014", False),
+        ("Data di nascita: 12/03/1950", False),
+        # a label before news, not a date: the article's
+        ("Data: 3 killed, 12 injured", False),
+        ("Stand: 12 Tote", False),
+        ("Mise à jour le 06/12/2022 : correction du nom du maire", False),
     ],
 )
 def test_stamp_lines_are_noise_and_update_notes_are_not(line: str, noise: bool) -> None:
