@@ -173,6 +173,31 @@ def test_the_zygote_forks_with_no_other_thread_running() -> None:
         assert len(os.listdir(f"/proc/{worker.process.pid}/task")) == 2
 
 
+def test_the_warm_up_loads_what_extraction_loads_on_a_later_page() -> None:
+    """jusText's stop words (trafilatura's fallback on some pages) and the lexicon's
+    expressions are loaded in the zygote, once, not in every worker on its first such page."""
+    code = textwrap.dedent(
+        """
+        import trafilatura.external as external
+        from justext.core import define_stoplist
+        from monitor import lexicon
+        from monitor.extract import pool
+        pool._warm_up()
+        lazy = [v for v in vars(lexicon).values() if isinstance(v, lexicon._LazyPattern)]
+        print(len(lazy), sum(v._compiled is None for v in lazy))
+        print(len(external.JT_STOPLIST or ()), define_stoplist.cache_info().currsize)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    (patterns, uncompiled), (stop_words, stoplists) = (
+        map(int, line.split()) for line in done.stdout.splitlines()
+    )
+    assert patterns > 0 and uncompiled == 0
+    assert stop_words > 1000 and stoplists == 1
+
+
 @pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
 def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
     page = demo_pages()[0]

@@ -38,6 +38,7 @@ the same installation.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -719,7 +720,8 @@ _WARM_UP_PAGE = (
 
 
 def _warm_up() -> None:
-    """Import what a worker uses and extract and read one page."""
+    """Import what a worker uses, extract and read one page, and load what extraction loads
+    only on the first page that needs it (`_load_on_first_use`)."""
     import monitor.compare.comparison  # noqa: F401
     from monitor.extract.extraction import extract_article, parse_page
     from monitor.record.reading import read_in_process
@@ -730,6 +732,27 @@ def _warm_up() -> None:
     _read(
         partial(read_in_process, tree=page.tree if page is not None else None), _WARM_UP_PAGE, url
     )
+    _load_on_first_use()
+
+
+def _load_on_first_use() -> None:
+    """Load what extraction loads on the first page that needs it, which the warm-up page
+    does not: loaded in the zygote, it is loaded once a round instead of once in every worker
+    (issue 23: ~0.2 s of CPU a worker). Each is a cache that holds the same value whoever
+    fills it, so extraction's output is the same. (dateparser, ~0.25 s on the first date only
+    it reads, stays lazy: about one page in 150 has such a date, and the zygote's time delays
+    every worker's first page.)"""
+    from justext.core import define_stoplist
+    from trafilatura.external import JT_STOPLIST, jt_stoplist_init
+
+    from monitor import lexicon
+
+    # trafilatura's fallback to jusText on a page with no language (~0.15 s, about one page in
+    # twenty): every language's stop words in one tuple, and jusText's lower-cased set of it
+    define_stoplist(JT_STOPLIST or jt_stoplist_init())
+    for value in vars(lexicon).values():  # ~30 ms: its expressions, compiled on first use
+        if isinstance(value, lexicon._LazyPattern):
+            value.search  # noqa: B018 (compiles it)
 
 
 def _fork_workers(control: socket.socket, parent: int) -> None:
@@ -740,6 +763,9 @@ def _fork_workers(control: socket.socket, parent: int) -> None:
     waiting = select.poll()
     waiting.register(control, select.POLLIN)
     listening = True
+    # What the zygote has made lives as long as its workers: moved out of the collector's
+    # reach, a worker's collections do not traverse it (nor copy the memory pages it is in).
+    gc.freeze()
     with contextlib.suppress(OSError):  # the pool's process died while we warmed up
         control.sendall(_READY)
     while listening or children:
