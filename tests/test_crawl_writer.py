@@ -83,7 +83,7 @@ def test_a_group_that_raises_fails_each_of_its_calls_and_not_the_next() -> None:
     assert results[3] == (True, "after")
 
 
-def test_a_group_waits_for_more_calls_until_the_writer_is_hurried(
+def test_a_group_waits_for_more_calls_while_the_writer_is_not_hurried(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A wait far longer than the test: only `hurry` (the round ending) ends it.
@@ -98,13 +98,20 @@ def test_a_group_waits_for_more_calls_until_the_writer_is_hurried(
         ran.release()
         return [(True, number) for number in numbers]
 
-    try:
-        for number in range(3):  # handed one by one: the first waits for the others
+    def hand(*numbers: int) -> None:  # one by one: the first waits for the others
+        for number in numbers:
             writer.submit_grouped(lambda ok, result: None, record, "a", number)
+
+    try:
+        hand(0, 1, 2)
         writer.hurry()
         assert ran.acquire(timeout=60)
-        writer.submit_grouped(lambda ok, result: None, record, "a", 3)  # no wait once hurried
+        hand(3)  # no wait while hurried
         assert ran.acquire(timeout=60)
-        assert made == [[0, 1, 2], [3]]
+        writer.hurry(False)  # the caller no longer waits: groups wait for more again
+        hand(4, 5)
+        writer.hurry()
+        assert ran.acquire(timeout=60)
+        assert made == [[0, 1, 2], [3], [4, 5]]
     finally:
         writer.stop()
