@@ -116,7 +116,8 @@ class Writer:
 
     def stop(self, drop: bool = False) -> None:
         """End the thread once it has run every call handed so far (with `drop`, once the call
-        it is running returns: the calls still waiting never run, their Deferreds never fire)."""
+        it is running returns: the calls still waiting, a group waiting for more among them,
+        never run, their Deferreds never fire)."""
         if drop:
             self._dropping = True  # a call taken ahead of its turn (`_run`) does not run either
             try:
@@ -157,6 +158,8 @@ class Writer:
                     ahead = more
                     break
                 group.append(more)
+            if self._dropping:  # stopped while the group waited for more: it never runs
+                break
             try:
                 results = function(key, [args[0] for _, args, _, _ in group])
             except BaseException:

@@ -4,6 +4,7 @@ the grouped calls waiting together run as one (the group commit of known pages).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -115,3 +116,26 @@ def test_a_group_waits_for_more_calls_while_the_writer_is_not_hurried(
         assert made == [[0, 1, 2], [3], [4, 5]]
     finally:
         writer.stop()
+
+
+def test_a_forced_stop_ends_a_group_waiting_for_more_calls_without_running_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A second Ctrl-C: the calls still waiting never run. A group waiting for more calls is
+    # not running yet: it does not run either (its pages could take long, extracted alone).
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)  # far longer than the test
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    made: list[list[int]] = []
+
+    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        made.append(numbers)
+        return [(True, number) for number in numbers]
+
+    writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+    deadline = time.monotonic() + 60
+    while writer._calls.qsize():  # taken: the group waits for more
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    writer.stop(drop=True)
+    assert made == []
