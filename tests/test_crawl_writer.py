@@ -28,6 +28,14 @@ def _held_writer() -> tuple[Writer, threading.Event]:
     return writer, hold
 
 
+def _taken(writer: Writer) -> None:
+    """Until the writer has taken every call handed."""
+    deadline = time.monotonic() + 60
+    while writer._calls.qsize():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
 @pytest.mark.parametrize(
     ("handed", "runs"),
     [
@@ -133,9 +141,33 @@ def test_a_forced_stop_ends_a_group_waiting_for_more_calls_without_running_it(
         return [(True, number) for number in numbers]
 
     writer.submit_grouped(lambda ok, result: None, record, "a", 0)
-    deadline = time.monotonic() + 60
-    while writer._calls.qsize():  # taken: the group waits for more
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    _taken(writer)  # the group waits for more
     writer.stop(drop=True)
     assert made == []
+
+
+def test_a_call_of_its_own_handed_while_a_group_waits_ends_the_wait_and_runs_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A page to extract, or a call the reactor awaits (the round's start, a page's record), is
+    # not held up by a group of known pages waiting for more: the group runs at once, then it.
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)  # far longer than the test
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    runs: list[object] = []
+
+    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        runs.append(numbers)
+        return [(True, number) for number in numbers]
+
+    try:
+        writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+        _taken(writer)  # the group waits for more
+        writer.submit(lambda ok, result: None, runs.append, "alone")
+        deadline = time.monotonic() + 60
+        while len(runs) < 2:
+            assert time.monotonic() < deadline, runs
+            time.sleep(0.01)
+        assert runs == [[0], "alone"]
+    finally:
+        writer.stop()
