@@ -126,19 +126,33 @@ def test_a_group_waits_for_more_calls_while_the_writer_is_not_hurried(
         writer.stop()
 
 
+def _patient_writer(monkeypatch: pytest.MonkeyPatch) -> Writer:
+    """A writer started, whose groups wait for more calls far longer than the test: only
+    another call, `hurry` or `stop` ends the wait."""
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    return writer
+
+
+def _recording(runs: list[Any]) -> Callable[[str, list[int]], list[tuple[bool, Any]]]:
+    """A grouped call that appends the numbers of each run to `runs`."""
+
+    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        runs.append(numbers)
+        return [(True, number) for number in numbers]
+
+    return record
+
+
 def test_a_forced_stop_ends_a_group_waiting_for_more_calls_without_running_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A second Ctrl-C: the calls still waiting never run. A group waiting for more calls is
     # not running yet: it does not run either (its pages could take long, extracted alone).
-    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)  # far longer than the test
-    writer = Writer("test-writer", call_from_thread=_Deliveries())
-    writer.start()
+    writer = _patient_writer(monkeypatch)
     made: list[list[int]] = []
-
-    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
-        made.append(numbers)
-        return [(True, number) for number in numbers]
+    record = _recording(made)
 
     writer.submit_grouped(lambda ok, result: None, record, "a", 0)
     _taken(writer)  # the group waits for more
@@ -151,14 +165,9 @@ def test_a_call_of_its_own_handed_while_a_group_waits_ends_the_wait_and_runs_aft
 ) -> None:
     # A page to extract, or a call the reactor awaits (the round's start, a page's record), is
     # not held up by a group of known pages waiting for more: the group runs at once, then it.
-    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)  # far longer than the test
-    writer = Writer("test-writer", call_from_thread=_Deliveries())
-    writer.start()
+    writer = _patient_writer(monkeypatch)
     runs: list[object] = []
-
-    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
-        runs.append(numbers)
-        return [(True, number) for number in numbers]
+    record = _recording(runs)
 
     try:
         writer.submit_grouped(lambda ok, result: None, record, "a", 0)
