@@ -149,9 +149,7 @@ class StorePipeline:
     async def close_spider(self) -> None:
         # Called once every item is processed; the known pages the spider did not wait for may
         # still be on their way: every one is recorded (or dropped) before the round ends,
-        # the last of them without waiting for more to group with.
-        if self.writer is not None:
-            self.writer.hurry()
+        # the last of them without waiting for more to group with (`room` hurries the writer).
         await self.room(bound=1)
         if self.outcomes:
             counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common())
@@ -266,6 +264,8 @@ class StorePipeline:
                 first = False
             else:  # woken, and the room taken meanwhile by a page that did not wait
                 self.waiting.appendleft(waiter)  # first in line again
+            if self.writer is not None:  # no more pages come until these land: record them now
+                self.writer.hurry()
             try:
                 await waiter.ready
             except asyncio.CancelledError:
@@ -284,6 +284,8 @@ class StorePipeline:
         """Wake the waits for room, oldest first, as far as the room there is now reaches: each
         page landed wakes about one, not every one (hundreds wait when the writer falls behind
         on a round of 304s, and waking them all at every page cost milliseconds a page)."""
+        if not self.waiting:
+            return
         count, size = self.in_flight + self.woken, self.bytes_in_flight + self.woken_bytes
         while self.waiting:
             waiter = self.waiting[0]
@@ -296,6 +298,8 @@ class StorePipeline:
             self.woken += 1
             self.woken_bytes += waiter.size
             count, size = count + 1, size + waiter.size
+        if self.writer is not None:  # no page waits for room: a group may wait for more again
+            self.writer.hurry(False)
 
     def _recorded_later(self, state: _Handed, ok: bool, outcome: Any) -> None:
         """In the reactor's thread: the writer's outcome for a page of `record_later`."""

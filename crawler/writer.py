@@ -38,8 +38,8 @@ GROUP_MAX = 64
 # most of an unchanged page's check (0.19 of 0.25 ms of the writer's CPU a page, issue 23);
 # grouped, a page's share of one COMMIT is a few hundredths. 16 stays well under the
 # RECORDS_IN_FLIGHT (64) the spider may hand before it waits for room, and 10 ms is two to
-# three pages of a loopback round, nothing beside a page's download on a real site: the last
-# group of a round is recorded at most that much later.
+# three pages of a loopback round, nothing beside a page's download on a real site. No group
+# waits while a caller waits for the calls handed (`hurry`): the spider for room, the round's end.
 GROUP_FILL = 16
 GROUP_WAIT_S = 0.010
 _NOTHING: Any = object()  # no call taken ahead of its turn
@@ -60,6 +60,7 @@ class Writer:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._dropping = False  # `stop(drop=True)`: no call waiting runs any more
         self._hurry = False  # `hurry`: no group waits for more calls (GROUP_WAIT_S)
+        self._idle = False  # a group waits for more calls: `hurry` wakes it
 
     def start(self) -> None:
         self._thread.start()
@@ -91,16 +92,22 @@ class Writer:
     ) -> None:
         """As `submit`, for a call that may run with others: the calls of the same `function`
         and `key` that wait one after the other in the queue, or are handed within GROUP_WAIT_S
-        while the group has fewer than GROUP_FILL, run as one, `function(key, [arg, ...])` (at
-        most GROUP_MAX), which returns one (ok, result or Failure) for each, in order; each goes
-        to its own `then`. A call that raises fails every call of its group."""
+        while the group has fewer than GROUP_FILL and the writer is not hurried, run as one,
+        `function(key, [arg, ...])` (at most GROUP_MAX), which returns one (ok, result or
+        Failure) for each, in order; each goes to its own `then`. A call that raises fails
+        every call of its group."""
         self._calls.put((function, (arg,), then, key))
 
-    def hurry(self) -> None:
-        """In the reactor's thread: no more calls are coming soon (the round is ending); the
-        group gathering now, and every later one, runs without waiting for more."""
-        self._hurry = True
-        self._calls.put((_nothing, (), _ignore, None))  # wakes a group waiting for more
+    def hurry(self, hurry: bool = True) -> None:
+        """In the reactor's thread: whether the caller waits for the calls handed so far (the
+        spider for room among the pages on their way, the round's end for the last of them),
+        so no more are coming soon: while it does, no group waits for more (GROUP_WAIT_S), the
+        one waiting now included."""
+        was, self._hurry = self._hurry, hurry
+        # Set before `_idle` is read here, and `_idle` before `_hurry` is read in `_more`:
+        # either that wait sees `_hurry`, or this wakes it (at worst a WAKE no one waits for).
+        if hurry and not was and self._idle:
+            self._calls.put(_WAKE)
 
     def deliver_now(self) -> None:
         """In the reactor's thread (or the caller's, with no reactor running): deliver the
@@ -109,7 +116,8 @@ class Writer:
 
     def stop(self, drop: bool = False) -> None:
         """End the thread once it has run every call handed so far (with `drop`, once the call
-        it is running returns: the calls still waiting never run, their Deferreds never fire)."""
+        it is running returns: the calls still waiting, a group waiting for more among them,
+        never run, their Deferreds never fire)."""
         if drop:
             self._dropping = True  # a call taken ahead of its turn (`_run`) does not run either
             try:
@@ -127,6 +135,8 @@ class Writer:
             call, ahead = (self._calls.get() if ahead is _NOTHING else ahead), _NOTHING
             if call is None or self._dropping:
                 break
+            if call is _WAKE:
+                continue
             function, args, done, key = call
             if key is None:
                 try:
@@ -148,6 +158,8 @@ class Writer:
                     ahead = more
                     break
                 group.append(more)
+            if self._dropping:  # stopped while the group waited for more: it never runs
+                break
             try:
                 results = function(key, [args[0] for _, args, _, _ in group])
             except BaseException:
@@ -163,13 +175,18 @@ class Writer:
     def _more(self, size: int, deadline: float) -> Any:
         """The next call handed within `deadline` to a group of `size` calls not yet full
         (GROUP_FILL), else _NOTHING."""
-        left = deadline - time.monotonic()
-        if size >= GROUP_FILL or left <= 0 or self._dropping or self._hurry:
+        if size >= GROUP_FILL or self._dropping:
             return _NOTHING
+        self._idle = True  # from now on, `hurry` wakes this wait
         try:
+            left = deadline - time.monotonic()
+            if left <= 0 or self._hurry:
+                return _NOTHING
             return self._calls.get(timeout=left)
         except queue.Empty:
             return _NOTHING
+        finally:
+            self._idle = False
 
     def _hand_back(self, results: list[tuple[_Done, bool, Any]]) -> None:
         """In the writer's thread: results ready, delivered in the reactor's thread."""
@@ -203,8 +220,12 @@ class Writer:
 
 
 def _nothing() -> None:
-    """The call `hurry` hands to wake the writer."""
+    """Never run: `_WAKE`'s function."""
 
 
 def _ignore(ok: bool, result: Any) -> None:
-    """Where the result of `_nothing` goes."""
+    """Never run: where `_WAKE`'s result would go."""
+
+
+# What `hurry` hands to wake a group waiting for more calls: ends the group, and is not run.
+_WAKE: _Call = (_nothing, (), _ignore, None)

@@ -4,6 +4,7 @@ the grouped calls waiting together run as one (the group commit of known pages).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,14 @@ def _held_writer() -> tuple[Writer, threading.Event]:
     hold = threading.Event()
     writer.submit(lambda ok, result: None, hold.wait)  # calls handed now wait together
     return writer, hold
+
+
+def _taken(writer: Writer) -> None:
+    """Until the writer has taken every call handed."""
+    deadline = time.monotonic() + 60
+    while writer._calls.qsize():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +92,7 @@ def test_a_group_that_raises_fails_each_of_its_calls_and_not_the_next() -> None:
     assert results[3] == (True, "after")
 
 
-def test_a_group_waits_for_more_calls_until_the_writer_is_hurried(
+def test_a_group_waits_for_more_calls_while_the_writer_is_not_hurried(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A wait far longer than the test: only `hurry` (the round ending) ends it.
@@ -98,13 +107,76 @@ def test_a_group_waits_for_more_calls_until_the_writer_is_hurried(
         ran.release()
         return [(True, number) for number in numbers]
 
-    try:
-        for number in range(3):  # handed one by one: the first waits for the others
+    def hand(*numbers: int) -> None:  # one by one: the first waits for the others
+        for number in numbers:
             writer.submit_grouped(lambda ok, result: None, record, "a", number)
+
+    try:
+        hand(0, 1, 2)
         writer.hurry()
         assert ran.acquire(timeout=60)
-        writer.submit_grouped(lambda ok, result: None, record, "a", 3)  # no wait once hurried
+        hand(3)  # no wait while hurried
         assert ran.acquire(timeout=60)
-        assert made == [[0, 1, 2], [3]]
+        writer.hurry(False)  # the caller no longer waits: groups wait for more again
+        hand(4, 5)
+        writer.hurry()
+        assert ran.acquire(timeout=60)
+        assert made == [[0, 1, 2], [3], [4, 5]]
+    finally:
+        writer.stop()
+
+
+def _patient_writer(monkeypatch: pytest.MonkeyPatch) -> Writer:
+    """A writer started, whose groups wait for more calls far longer than the test: only
+    another call, `hurry` or `stop` ends the wait."""
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    return writer
+
+
+def _recording(runs: list[Any]) -> Callable[[str, list[int]], list[tuple[bool, Any]]]:
+    """A grouped call that appends the numbers of each run to `runs`."""
+
+    def record(key: str, numbers: list[int]) -> list[tuple[bool, Any]]:
+        runs.append(numbers)
+        return [(True, number) for number in numbers]
+
+    return record
+
+
+def test_a_forced_stop_ends_a_group_waiting_for_more_calls_without_running_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A second Ctrl-C: the calls still waiting never run. A group waiting for more calls is
+    # not running yet: it does not run either (its pages could take long, extracted alone).
+    writer = _patient_writer(monkeypatch)
+    made: list[list[int]] = []
+    record = _recording(made)
+
+    writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+    _taken(writer)  # the group waits for more
+    writer.stop(drop=True)
+    assert made == []
+
+
+def test_a_call_of_its_own_handed_while_a_group_waits_ends_the_wait_and_runs_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A page to extract, or a call the reactor awaits (the round's start, a page's record), is
+    # not held up by a group of known pages waiting for more: the group runs at once, then it.
+    writer = _patient_writer(monkeypatch)
+    runs: list[object] = []
+    record = _recording(runs)
+
+    try:
+        writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+        _taken(writer)  # the group waits for more
+        writer.submit(lambda ok, result: None, runs.append, "alone")
+        deadline = time.monotonic() + 60
+        while len(runs) < 2:
+            assert time.monotonic() < deadline, runs
+            time.sleep(0.01)
+        assert runs == [[0], "alone"]
     finally:
         writer.stop()

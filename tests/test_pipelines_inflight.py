@@ -534,3 +534,30 @@ def test_a_page_woken_for_room_and_cancelled_before_it_takes_it_passes_its_turn(
     writer.deliver_now()
     assert store_pipeline.in_flight == 0
     assert (store_pipeline.woken, store_pipeline.woken_bytes) == (0, 0)
+
+
+def test_a_page_waiting_for_room_does_not_wait_for_the_group_on_its_way_to_fill(
+    pipeline: tuple[StorePipeline, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A group of known pages waits up to GROUP_WAIT_S for more to be handed; while the spider
+    # waits for room among the pages on their way, none can come: the group is recorded at once
+    # (else every page of a round of large pages waited GROUP_WAIT_S for nothing).
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)  # far longer than the test
+    store_pipeline, _ = pipeline
+    writer = store_pipeline.writer
+    assert writer is not None
+    size = RECORDS_IN_FLIGHT_BYTES // 2  # two such pages on their way at a time
+
+    async def round_of_pages() -> None:
+        handed: list[int] = []
+
+        async def spider_page(n: int) -> None:  # as the check spider does
+            while not store_pipeline.record_later(_known_page(size)):
+                await store_pipeline.room(size)
+            handed.append(n)
+
+        tasks = [asyncio.create_task(spider_page(n)) for n in range(5)]
+        await _all_handed(tasks, handed, writer)
+        assert handed == list(range(5))
+
+    asyncio.run(round_of_pages())
