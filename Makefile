@@ -9,9 +9,11 @@ CORPUS ?= ../shared/corpus
 
 setup: $(STAMP)
 
+# pip 23 or later (PEP 660 editable installs, the current resolver): a venv's bundled pip is kept
+# when it is new enough, rather than downloading and reinstalling the latest on every fresh clone.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet 'pip>=23'
 	$(BIN)/python -m pip install --quiet -e '.[test,cluster,browser]'
 	$(BIN)/python -m compileall -q monitor crawler
 	touch $(STAMP)
@@ -20,10 +22,14 @@ demo: setup
 	$(BIN)/redline demo
 	@echo "redline is installed in $(BIN): run it as $(BIN)/redline, or 'source $(BIN)/activate' first, then redline --help"
 
-# The suite in one pytest-xdist process per core (TEST_WORKERS=0: in this process only).
+# The suite in pytest-xdist processes, one per core plus one (tests/conftest.py;
+# TEST_WORKERS=0: in this process only).
+# --maxschedchunk 1: each worker is handed its next test when it finishes one, in collection
+# order, so the longest tests (tests/conftest.py LONGEST_FIRST) start first, one per free worker,
+# rather than all in the first worker's initial chunk of a quarter of the suite.
 TEST_WORKERS ?= auto
 test: setup postgres-deps
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxschedchunk 1
 
 lint: setup
 	$(BIN)/ruff check monitor crawler tests bench tools

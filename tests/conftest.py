@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,111 @@ def corpus_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"corpus not available: {path} is absent (it lives beside the repository)")
     return path
+
+
+# The suite's longest tests by name, longest first: each took over 5 s (its call, all its cases) in
+# `pytest -n auto --durations=0` on a loaded 2-core machine (session 11): real crawls, a daemon,
+# PostgreSQL, Chromium, Hypothesis over extraction. Together about three quarters of the suite's
+# work. Tests of modules with a module-scoped fixture are left in place (moving one would set the
+# fixture up twice).
+# pytest-xdist hands tests out in collection order: a 40 s test handed out last keeps one worker
+# busy while the others sit idle (the idle wait showed as a 48 s "teardown" of the suite's last
+# test). Run first, they overlap each other and the short tests fill the end. Only the order
+# changes; a name missing here (renamed, new) just runs in its place.
+LONGEST_FIRST = """
+test_the_compare_command_and_the_crawl_agree_on_every_pair
+test_headline_test_and_live_blog_end_to_end
+test_extraction_never_raises_and_returns_text
+test_daemon_discovers_checks_follows_editions_and_stops_cleanly
+test_a_bad_setting_is_one_logged_line_and_no_check
+test_lifecycle_removed_reverted_redirected_restored
+test_three_workers_share_the_rounds_and_survive_a_killed_node
+test_a_round_of_known_pages_records_every_one_before_it_ends
+test_boilerplate_churn_alone_stores_no_version
+test_a_screenshot_is_kept_shown_and_exported_with_each_new_version
+test_sigkill_during_crawls_loses_nothing
+test_a_304_after_a_redirect_is_unchanged_only_where_the_article_was_read
+test_a_shell_is_read_again_in_the_browser_and_its_site_remembered
+test_a_page_is_decoded_by_its_declared_charset
+test_a_redesign_is_no_edit_and_an_edit_inside_it_is_exactly_that_edit
+test_a_page_slower_than_the_extraction_timeout_is_extraction_failed
+test_a_round_stopped_gracefully_records_every_page_on_its_way
+test_an_unchanged_round_logs_one_summary_line
+test_manual_scrapy_crawl_from_the_repository_root
+test_the_first_round_after_an_upgrade_refreshes_each_latest_version_in_the_workers
+test_normalize_text_is_the_same_as_before_it_was_made_faster
+test_a_site_set_to_render_is_monitored_end_to_end
+test_discovery_and_check_rounds_never_fetch_from_a_site_at_once
+test_one_poisoned_article_and_thirty_normal_ones_are_all_checked_in_one_round
+test_a_real_crawl_checks_only_what_is_watched_and_remove_keeps_history_unless_purged
+test_check_command_reports_progress_and_outcomes
+test_walls_throttling_and_paywalls_are_states_never_content
+test_a_round_of_unchanged_pages_starts_no_worker
+test_demo_command_prints_flagged_edits
+test_the_next_edition_yields_exactly_the_intended_edits
+test_plain_crawl_checks_only_due_articles
+test_concurrent_writers_and_a_reader
+test_a_crawl_leaves_out_a_shard_file_another_crawl_holds
+test_a_quote_edit_is_found_on_a_page_carrying_a_forbidden_reference
+test_a_template_change_is_one_event_and_the_real_edit_is_exactly_what_is_reported
+test_redirects_to_the_article_itself_keep_it_monitored
+test_without_chromium_one_line_says_why_the_site_cannot_be_read
+test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing
+test_neither_a_web_socket_nor_a_service_worker_gets_around_the_guard
+test_worker_processes_store_what_in_process_extraction_stores
+test_a_round_of_large_known_pages_waits_for_room_and_records_every_one
+test_a_manual_check_of_a_held_shard_is_refused_in_one_line
+test_check_command_says_why_a_check_failed
+test_redline_check_reports_the_dropped_pages
+test_workers_do_not_outlive_a_killed_parent
+test_extract_then_compare_never_raises
+test_comparing_a_text_with_itself_yields_nothing
+test_crawl_delay_from_robots_is_applied_and_user_agent_is_honest
+test_a_full_disk_in_a_round_of_known_pages_drops_each_page_once
+test_one_crawl_records_each_page_in_the_shard_file_it_came_from
+test_a_raw_crawl_refuses_a_newer_database_with_one_reason
+test_first_crawl_stores_one_version_per_article
+test_a_worker_that_died_while_idle_is_replaced_without_failing_a_page
+test_retry_after_holds_the_rest_of_the_site_within_the_same_round
+test_discovery_refuses_private_links_unless_allowed
+test_redline_serve_cluster_with_pg_serves_the_search_from_the_environment
+test_shard_rounds_a_node_takes_together_share_one_crawl
+test_every_request_waiting_for_robots_txt_obeys_it
+test_a_redirect_to_the_tracked_url_with_tracking_parameters
+test_redline_alerts_never_prints_a_targets_secret_whatever_apprise_logs
+test_a_worker_that_dies_mid_page_costs_that_page_and_is_replaced
+test_a_round_leaves_no_extraction_process_running
+test_robots_disallowed_url_is_never_fetched
+test_a_full_disk_at_the_rounds_start_stops_the_raw_crawl_with_one_reason_and_exit_3
+test_a_shard_left_out_of_a_node_crawl_is_busy_not_done
+test_network_failure_is_an_error_check_never_unchanged
+test_an_unreadable_robots_txt_means_nothing_is_fetched
+test_id_to_slug_renames_the_row_and_fetches_where_the_page_was
+test_the_crawler_imports_in_a_fresh_process_without_a_warning
+test_workers_fork_from_one_warm_zygote_that_exits_with_the_pool
+test_a_name_that_resolved_to_loopback_when_added_is_fetched_there
+test_a_304_to_a_request_without_a_validator_is_an_error_not_unchanged
+test_extraction_never_downloads_what_a_page_names
+test_a_check_of_one_url_is_refused_when_the_first_database_is_held
+test_a_shard_whose_lock_cannot_be_opened_stops_the_crawl_as_a_storage_error
+""".split()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per core plus one. A worker spends much of its time waiting on its
+    subprocesses (scrapy crawl, the demo site, PostgreSQL, Chromium) and in polls; one more worker
+    fills those waits. On this 2-core machine under load (session 11), one commit: 1145 s with 2
+    workers, 779 s with 3; the sum of the test durations was 2146 s in both runs."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) + 1
+    return (os.cpu_count() or 1) + 1
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put LONGEST_FIRST's tests (every case) ahead of the rest, in its order; the rest keep
+    pytest's order."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(getattr(item, "originalname", item.name), len(rank)))
 
 
 @pytest.fixture

@@ -163,7 +163,10 @@ def test_the_article_page_compares_and_downloads_evidence(
 
     page.select_option("#compare-from", "2")
     page.select_option("#compare-to", "1")
-    page.click("#compare-form button")
+    # The click returns once the navigation has started: wait for the compare page to load
+    # before counting what it shows (on a loaded machine the count ran on a page not yet parsed).
+    with page.expect_navigation():
+        page.click("#compare-form button")
     assert page.url.endswith(f"/-/redline/compare/{newsroom.hostile_article}/1/2")
     assert page.locator("ins", has_text="narrowly").count() >= 1
 
