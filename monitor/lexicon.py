@@ -205,7 +205,6 @@ FURNITURE = (
     related\ (?:story|stories|articles?|content|links?|news|reading)|more\ stories|
     (?:top|popular|trending|latest)\ (?:stories|news|articles)|you\ may\ also\ like|
     (?:\(\s*)?(?:reuters|ap|afp|cnn|dpa|efe|ansa|lusa)(?:\s*\))|
-    (?:last\ )?(?:updated|published|posted|actualizado|publicado|modified)\b.*\d.*|
     \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
     (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
     (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
@@ -800,6 +799,54 @@ def is_stamp_line(line: str) -> bool:
         and bool(STAMP_LINE.match(line.strip()))
         and not is_notice(line)
     )
+
+
+# A label and the time it names, and nothing else ("Updated 3 hours ago", "Published 10:32 AM
+# ET, Tue March 5, 2024", "Last updated on 5 March 2024 at 10:32", "actualizado el 12 de marzo de
+# 2024 a las 10:32"): the page's furniture. Only date and time words may follow the label: a line
+# that goes on with other words ("Updated: death toll rises to 40", "Actualizado: el número de
+# muertos sube a 40") is an update note, the article's.
+DATE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon",
+        "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "am", "pm", "a.m.",
+        "p.m.", "on", "at", "and", "ago", "today", "yesterday", "second", "seconds", "sec",
+        "secs", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day", "days",
+        "week", "weeks", "month", "months", "year", "years", "updated", "published", "posted",
+        "modified", "last", "st", "nd", "rd", "th",
+    ),
+    "zones": (
+        "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "gmt",
+        "utc", "bst", "cet", "cest", "mez", "mesz", "ist", "aest", "aedt", "jst", "brt", "art",
+    ),
+    "es": (
+        "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "el", "de",
+        "a", "las", "la", "y", "hace", "hoy", "ayer", "minuto", "minutos", "hora", "horas",
+        "día", "días", "actualizado", "actualizada", "publicado", "publicada", "hs", "hrs",
+    ),
+    "pt": (
+        "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "em",
+        "às", "as", "do", "e", "há", "hoje", "ontem", "atualizado", "atualizada", "dias",
+    ),
+}  # fmt: skip
+_DATE_TOKEN = (
+    r"(?:[\s\d:.,;/|•·()\[\]'’+\-–—]|(?<=\d)h(?=\d)|(?<=\d)(?:st|nd|rd|th)\b|(?:"
+    + _words(DATE_WORDS)
+    + r"|"
+    + _words(DATELINE_MONTHS)
+    + r")(?![\w])\.?)"
+)
+DATED_LABEL_LINE = _lazy(
+    r"^(?:last\s+)?(?:updated|published|posted|actualizado|publicado|modified)\b"
+    + rf"(?=[^\n]*\d){_DATE_TOKEN}*$",
+    re.IGNORECASE,
+)
+
+
+def is_furniture_line(line: str) -> bool:
+    """Whether a short line is page furniture (`FURNITURE_LINE`), or a label with only the time it
+    names (`DATED_LABEL_LINE`)."""
+    return bool(FURNITURE_LINE.match(line) or DATED_LABEL_LINE.match(line))
 
 
 CREDIT = _lazy(

@@ -171,6 +171,25 @@ def test_correction_notes_in_english_and_spanish(note: str) -> None:
     assert edits[0].significant
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Updated: death toll rises to 40",
+        "Actualizado: el número de muertos sube a 40",
+    ],
+)
+def test_a_short_update_note_with_a_figure_is_reported_not_taken_for_a_stamp(note: str) -> None:
+    # a label and a figure alone ("Updated 3 hours ago") is the page's furniture; a label and
+    # what changed is the newsroom's note
+    edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, note)))
+    assert [edit.new for edit in edits if edit.significant] == [note]
+
+
+def test_a_label_with_only_its_time_added_is_no_edit() -> None:
+    edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, "Updated 3 hours ago")))
+    assert not [edit for edit in edits if edit.significant]
+
+
 def test_a_correction_paragraph_of_several_sentences_is_one_note() -> None:
     note = "Correction: An earlier version misstated the toll. It was 15, not 12."
     edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, note)))

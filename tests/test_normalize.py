@@ -211,6 +211,15 @@ def test_comparison_key_keeps_words_and_digits() -> None:
         "Abonnieren Sie unseren Newsletter",
         "Iscriviti alla newsletter",
         "Assine a nossa newsletter",
+        # a label with only the time it names
+        "Updated 3 hours ago",
+        "Posted 2 days ago",
+        "Published 10:32 AM ET, Tue March 5, 2024",
+        "Last updated on March 5, 2024 at 10:32 am",
+        "Updated May 3rd, 2022",
+        "Published: 5 March 2024 | Updated: 6 March 2024",
+        "actualizado el 12 de marzo de 2024 a las 10:32",
+        "Publicado em 12/03/2024 às 10h32",
     ],
 )
 def test_furniture_lines_are_noise(line: str) -> None:
@@ -228,6 +237,12 @@ def test_furniture_lines_are_noise(line: str) -> None:
         "Teilen der Stadt droht ein Stromausfall.",
         "Subscribers to the newsletter were told first.",
         "Lire aussi est devenu un réflexe.",
+        # an update note that says what changed is the article's, even short and with a figure
+        "Updated: death toll rises to 40",
+        "Updated to include the 12 arrests",
+        "Updated with comment from the mayor at 3pm",
+        "Actualizado: el número de muertos sube a 40",
+        "Publicado: 3 detenidos en Madrid",
     ],
 )
 def test_real_sentences_are_not_noise(line: str) -> None:

@@ -24,7 +24,6 @@ from monitor.lexicon import (
     CONSENT_NOTICE,
     CONSENT_WORD,
     EDGE_COUNTER,
-    FURNITURE_LINE,
     LINK_LABEL,
     LINK_LABEL_HINTS,
     LINK_LABEL_PHRASE,
@@ -32,6 +31,7 @@ from monitor.lexicon import (
     LIST_MARKER,
     NEWSLETTER_LINE,
     STOCK_TICKER,
+    is_furniture_line,
     is_stamp_line,
 )
 
@@ -298,7 +298,7 @@ def is_noise_paragraph(paragraph: str) -> bool:
     page's dates with their labels ("Veröffentlicht am 06.12.2022": extraction leaves them out
     since revision 14, so a body stored before is compared as one extracted now), a newsletter
     sign-up or a cookie notice."""
-    if len(paragraph) < NOISE_MAX_CHARS and FURNITURE_LINE.match(paragraph.strip()):
+    if len(paragraph) < NOISE_MAX_CHARS and is_furniture_line(paragraph.strip()):
         return True
     if is_stamp_line(paragraph):
         return True

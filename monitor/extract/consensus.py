@@ -52,9 +52,9 @@ from monitor.lexicon import (
     BOX_HEADING,
     BYLINE_OPENER,
     DATE_LINE,
-    FURNITURE_LINE,
     INTERSTITIAL_TEXT,
     PROMO_LINE,
+    is_furniture_line,
     is_notice,
     is_site_line,
     is_stamp_line,
@@ -194,7 +194,7 @@ def _reads_as_lead(line: str) -> bool:
         and not (byline and line[byline.end() - 1].isupper())
         and not _CAPTION.search(line)
         and not PROMO_LINE.match(line)
-        and not FURNITURE_LINE.match(line)
+        and not is_furniture_line(line)
         and not is_site_line(line)
     )
 

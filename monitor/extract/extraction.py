@@ -74,11 +74,11 @@ from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
     BULLET_MARKER,
     EDGE_NOTICE,
-    FURNITURE_LINE,
     INTERSTITIAL_TEXT,
     PROMO_LABEL,
     PROMO_LINE,
     SEE_ALSO_LINE,
+    is_furniture_line,
     is_notice,
     is_site_line,
 )
@@ -326,7 +326,7 @@ def _plain_prose(line: str) -> bool:
     return (
         _is_sentence(line)
         and not PROMO_LINE.match(line)
-        and not FURNITURE_LINE.match(line)
+        and not is_furniture_line(line)
         and not _SITE_NOTICE.search(line)
     )
 

@@ -43,8 +43,8 @@ from monitor.lexicon import (
     CREDIT,
     DATELINE,
     FIGURE_LABEL,
-    FURNITURE_LINE,
     PROMO_LINE,
+    is_furniture_line,
     is_site_line,
 )
 
@@ -149,7 +149,7 @@ def _text_role(line: str) -> str:
     ):
         return "dateline_credit"
     if len(line) <= PROMO_MAX_CHARS and (
-        PROMO_LINE.match(line) or FURNITURE_LINE.match(line) or is_site_line(line)
+        PROMO_LINE.match(line) or is_furniture_line(line) or is_site_line(line)
     ):
         return "promo"
     if len(line) <= CAPTION_MAX_CHARS and FIGURE_LABEL.match(line):
