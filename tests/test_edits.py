@@ -190,6 +190,30 @@ def test_a_label_with_only_its_time_added_is_no_edit() -> None:
     assert not [edit for edit in edits if edit.significant]
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Updated 3h ago", "Updated 4h ago"),
+        ("Aktualisiert vor 3 Stunden", "Aktualisiert vor 4 Stunden"),
+        ("Mis à jour il y a 3 heures", "Mis à jour il y a 4 heures"),
+        ("Aggiornato 3 ore fa", "Aggiornato 4 ore fa"),
+        ("Atualizado há 3 horas", "Atualizado há 4 horas"),
+    ],
+)
+def test_a_relative_time_that_moves_on_between_rounds_is_no_edit(before: str, after: str) -> None:
+    edits = compare(Article(body=body(*STORY, before)), Article(body=body(*STORY, after)))
+    assert not [edit for edit in edits if edit.significant]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Aktualisiert: 3 Tote in Köln", "Mis à jour : 3 morts à Lyon", "Atualizado: 3 mortos em Lisboa"],
+)
+def test_a_short_update_note_in_other_languages_is_reported(note: str) -> None:
+    edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, note)))
+    assert [edit.new for edit in edits if edit.significant] == [note]
+
+
 def test_a_correction_paragraph_of_several_sentences_is_one_note() -> None:
     note = "Correction: An earlier version misstated the toll. It was 15, not 12."
     edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, note)))
