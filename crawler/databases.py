@@ -6,7 +6,11 @@ whose crawl lock another process holds (`monitor.store.lock`) is left out of thi
 logged line: its articles stay due for the crawl that holds it, or the next one. When every file
 is left out, the crawl fetches nothing and `scrapy crawl` exits BUSY_EXIT. With REDLINE_LEFT_OUT
 (a file path; a cluster node sets it) the files left out are also written there, one a line, so
-that the node does not count their rounds as done when the crawl exits 0 for the others.
+that the node does not count their rounds as done when the crawl exits 0 for the others. A file
+refused (`RefusedDatabaseError`: not a database, another application's, migrated by a newer
+Redline) among several is left out the same way, with one logged line, and marked as refused in
+that report; the others are crawled and `scrapy crawl` exits REFUSED_EXIT at the end. A single
+file refused stops the round before it begins.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from scrapy.crawler import Crawler
 
 from crawler.config import crawl_config
 from monitor import store
-from monitor.errors import DatabaseError, StorageError
+from monitor.crawl import REFUSED_MARK
+from monitor.errors import DatabaseError, RefusedDatabaseError, StorageError
 from monitor.store.lock import DatabaseBusy, DatabaseLock, is_shard_file, lock_database
 
 logger = logging.getLogger(__name__)
@@ -33,6 +38,8 @@ class Databases:
     left_out: tuple[Path, ...]  # the files left out, in the order of `busy`
     locks: tuple[DatabaseLock, ...]
     stopped: bool = False  # a storage error stopped the round before it began (logged here)
+    # the files left out because they are refused (`RefusedDatabaseError`), of several given
+    refused: tuple[Path, ...] = ()
 
     def release(self) -> None:
         """At the crawl's end (its connections closed): each file's WAL cut to nothing, before
@@ -52,21 +59,45 @@ def crawl_databases(crawler: Crawler) -> Databases:
     held = getattr(crawler, "redline_databases", None)
     if isinstance(held, Databases):
         return held
-    paths, busy, left_out, locks = [], [], [], []
+    paths: list[Path] = []
+    busy: list[str] = []
+    left_out: list[Path] = []
+    locks: list[DatabaseLock] = []
+    refused: list[Path] = []
     every = crawl_config(crawler.settings).db_paths
     try:
         for path in every:
+            lock = None
             if is_shard_file(path):
                 try:
-                    locks.append(lock_database(path))
+                    lock = lock_database(path)
                 except DatabaseBusy as error:
                     logger.error("%s", error)
                     busy.append(str(error))
                     left_out.append(path)
                     continue
-            _check_opens(path)
+                locks.append(lock)
+            try:
+                _check_opens(path)
+            except RefusedDatabaseError as error:
+                if len(every) == 1:
+                    raise
+                # One file of several (a cluster node's shards): the others are crawled, this
+                # one is named in one line, and `scrapy crawl` exits REFUSED_EXIT at the end.
+                if lock is not None:
+                    locks.remove(lock)
+                    lock.release()
+                logger.error("database refused: %s; left out of this crawl", error)
+                busy.append(str(error))
+                left_out.append(path)
+                refused.append(path)
+                continue
             paths.append(path)
-        held = Databases(tuple(paths), tuple(busy), tuple(left_out), tuple(locks))
+        if refused:
+            setattr(crawler, "redline_refused", "; ".join(busy))  # noqa: B010
+        held = Databases(
+            tuple(paths), tuple(busy), tuple(left_out), tuple(locks), refused=tuple(refused)
+        )
     except DatabaseError as error:  # nothing crawled; `scrapy crawl` exits 3 or 5
         # a file that cannot be written (StorageError: STORAGE_ERROR_EXIT), or one refused (a
         # newer Redline migrated it, an older Redline run after an upgrade; not a database:
@@ -76,13 +107,13 @@ def crawl_databases(crawler: Crawler) -> Databases:
         storage = isinstance(error, StorageError)
         kind = "storage error" if storage else "database refused"
         logger.error("%s: %s; the round stopped, 0 fetched page(s) not recorded", kind, error)
-        refused = "redline_storage_error" if storage else "redline_refused"
-        setattr(crawler, refused, str(error))
+        reason = "redline_storage_error" if storage else "redline_refused"
+        setattr(crawler, reason, str(error))
         held = Databases((), (str(error),), every, (), stopped=True)
     setattr(crawler, "redline_databases", held)  # noqa: B010
     report = crawler.settings.get("REDLINE_LEFT_OUT")
     if report:
-        write_left_out(Path(report), held.left_out)
+        write_left_out(Path(report), held.left_out, held.refused)
     return held
 
 
@@ -92,10 +123,12 @@ def _check_opens(path: Path) -> None:
     store.open_db_for_round(path).close()
 
 
-def write_left_out(report: Path, left_out: tuple[Path, ...]) -> None:
-    """The files left out, one a line (an empty file: none), for the node that started the crawl;
-    if it cannot be written, the node counts every round of the crawl as not done."""
+def write_left_out(report: Path, left_out: tuple[Path, ...], refused: tuple[Path, ...]) -> None:
+    """The files left out, one a line (an empty file: none), those refused marked
+    (`REFUSED_MARK`), for the node that started the crawl; if it cannot be written, the node
+    counts every round of the crawl as not done."""
+    lines = (f"{REFUSED_MARK if path in refused else ''}{path}\n" for path in left_out)
     try:
-        report.write_text("".join(f"{path}\n" for path in left_out), encoding="utf-8")
+        report.write_text("".join(lines), encoding="utf-8")
     except OSError as error:
         logger.error("cannot write the files left out to %s: %s", report, error)

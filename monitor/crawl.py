@@ -21,9 +21,15 @@ STORAGE_ERROR_EXIT = 3
 # holds (monitor.store.lock): nothing was fetched.
 BUSY_EXIT = 4
 # `scrapy crawl`'s exit status when a database of the crawl is refused (migrated by a newer
-# Redline, or not a database; crawler/databases.py): nothing was fetched, and every later round
-# would be refused the same way (not a storage stop, which may pass).
+# Redline, not a database, another application's; crawler/databases.py): nothing was fetched from
+# it, and every later round would be refused the same way (not a storage stop, which may pass).
+# The other databases of a crawl over several are crawled before it exits so.
 REFUSED_EXIT = 5
+# The crawl's line for its one database refused: why.
+REFUSED_LINE = re.compile(r"ERROR: database refused: (.*); the round stopped, ")
+# Opens a line of a crawl's REDLINE_LEFT_OUT report that names a file left out because it was
+# refused (a line without it names a file another crawl held).
+REFUSED_MARK = "refused\t"
 # The pipeline's last line on such a round: what SQLite said, and how many pages were dropped.
 STORAGE_ERROR_LINE = re.compile(
     r"ERROR: storage error: (.*); the round stopped, (\d+) fetched page\(s\) not recorded"

@@ -58,6 +58,11 @@ class NewerDatabaseError(RefusedDatabaseError):
     """The database was migrated by a newer Redline: this one must not write to it."""
 
 
+class ForeignDatabaseError(RefusedDatabaseError):
+    """The file is another application's SQLite database (tables, none of Redline's): Redline
+    must not add its tables to it."""
+
+
 class StorageError(DatabaseError):
     """The database could not be written (disk full, read-only, I/O error): the round stops."""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -491,3 +493,61 @@ def test_a_command_loads_its_own_module_and_not_the_others(
     modules = done.stdout.split()
     assert loads in modules
     assert [m for m in leaves if m in modules] == []
+
+
+@contextmanager
+def _taken_port() -> Iterator[int]:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+def _foreign_database(path: Path) -> None:
+    """A SQLite database of another application: its own tables, none of Redline's."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table notes (id integer primary key, body text)")
+        conn.execute("insert into notes (body) values ('buy milk')")
+    conn.close()
+
+
+@pytest.mark.parametrize("command", COMMANDS_ON_A_DATABASE, ids=" ".join)
+def test_a_database_of_another_application_is_refused_untouched(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Redline's tables were added to it (and a crawl wrote into it): one line naming the file,
+    exit 1, the file as it was."""
+    path = tmp_path / "notes.db"
+    _foreign_database(path)
+    before = path.read_bytes()
+    with _taken_port() as port:  # a server started by mistake fails to listen, never hangs
+        result = run(path, *[str(port) if part == "9" else part for part in command])
+    assert_one_line_error(result, str(path), "another application")
+    assert path.read_bytes() == before
+
+
+def test_an_empty_sqlite_file_becomes_a_redline_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    assert run(path, "init").exit_code == 0
+    assert run(path, "add", URL).exit_code == 0
+
+
+def test_serve_cluster_refuses_at_start_a_shard_that_is_not_a_database(tmp_path: Path) -> None:
+    """Before, the server started and every request to that shard was a 500 with a traceback:
+    one line naming the file, exit 1, nothing served."""
+    cluster = tmp_path / "shards"
+    cluster.mkdir()
+    store.open_db(cluster / "shard-0.db").close()
+    broken = cluster / "shard-1.db"
+    broken.write_bytes(b"not a database at all\n" * 100)
+    with _taken_port() as port:  # a server started by mistake fails to listen, never hangs
+        result = run(
+            tmp_path / "unused.db", "serve", "--port", str(port), "--cluster", str(cluster)
+        )
+    assert_one_line_error(result, f"cannot serve shard {broken}", "file is not a database")
+    assert "serving" not in result.output

@@ -268,3 +268,70 @@ def test_a_batch_whose_every_job_left_leaves_no_unread_error(
     assert asyncio.run(cancelled()).endswith("interrupted by the node's shutdown")
     gc.collect()
     assert "never retrieved" not in caplog.text
+
+
+def _refuse(path: Path, why: str) -> None:
+    """Make `path` a file Redline refuses: not a database, or migrated by a newer Redline."""
+    if why == "not a database":
+        path.write_bytes(b"not a database at all\n" * 100)
+        return
+    db = store.open_db(path)
+    db.execute(
+        "insert into _sqlite_migrations (migration_set, name, applied_at) "
+        "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
+    )
+    db.conn.commit()
+    db.close()
+
+
+REFUSALS = {
+    "not a database": "file is not a database",
+    "newer": "was migrated by a newer Redline (migration m999_from_the_future",
+}
+
+
+@pytest.mark.parametrize("why", REFUSALS)
+def test_a_refused_shard_is_left_out_and_the_others_are_crawled(
+    tmp_path: Path, two_sites: list[DemoSite], why: str
+) -> None:
+    """Before, the crawl stopped for every shard gathered with the refused one: now the others
+    are crawled, the refused one named in one line, and the crawl exits REFUSED_EXIT at its end."""
+    from monitor.crawl import REFUSED_EXIT
+
+    refused, free = tmp_path / "shard-0.db", tmp_path / "shard-1.db"
+    track(free, two_sites[1].article_urls())
+    _refuse(refused, why)
+    before = refused.read_bytes()
+    settings = {**PRIVATE, "REDLINE_DATABASES": f"{refused}{os.pathsep}{free}"}
+    result = run_crawl("check", free, {}, settings)
+    assert result.returncode == REFUSED_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout
+    (line,) = [line for line in result.stdout.splitlines() if "database refused" in line]
+    assert str(refused) in line and REFUSALS[why] in line, line
+    assert set(checked(free).values()) == {1}
+    assert refused.read_bytes() == before
+
+
+def test_a_refused_shard_of_a_node_crawl_fails_alone(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    # The job of the refused shard fails; the one crawled with it is done.
+    import asyncio
+
+    from monitor.cluster.crawls import NodeCrawls
+    from monitor.crawl import REFUSED_EXIT
+
+    refused, free = tmp_path / "shard-0.db", tmp_path / "shard-1.db"
+    track(free, two_sites[1].article_urls())
+    _refuse(refused, "not a database")
+
+    async def rounds() -> list[int]:
+        crawls = NodeCrawls(tmp_path / "crawls.log")
+        return list(
+            await asyncio.gather(
+                *(crawls.crawl("check", path, PRIVATE, 120) for path in (refused, free))
+            )
+        )
+
+    assert asyncio.run(rounds()) == [REFUSED_EXIT, 0]
+    assert set(checked(free).values()) == {1}

@@ -207,7 +207,11 @@ def test_a_relative_time_that_moves_on_between_rounds_is_no_edit(before: str, af
 
 @pytest.mark.parametrize(
     "note",
-    ["Aktualisiert: 3 Tote in Köln", "Mis à jour : 3 morts à Lyon", "Atualizado: 3 mortos em Lisboa"],
+    [
+        "Aktualisiert: 3 Tote in Köln",
+        "Mis à jour : 3 morts à Lyon",
+        "Atualizado: 3 mortos em Lisboa",
+    ],
 )
 def test_a_short_update_note_in_other_languages_is_reported(note: str) -> None:
     edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, note)))

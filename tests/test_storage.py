@@ -238,3 +238,43 @@ def test_commands_refuse_a_newer_database_with_one_line(newer_db: Path, command:
         f"Error: database {newer_db} was migrated by a newer Redline (migration "
         "m999_from_the_future unknown here): upgrade Redline to use it"
     ]
+
+
+@pytest.mark.e2e
+def test_a_database_refused_between_checks_open_and_its_crawl_is_one_line(tmp_path: Path) -> None:
+    """A newer Redline migrates the database while `redline check` starts its crawl: the crawl
+    refuses it (REFUSED_EXIT), and check says why in one line, exit 1, as when its own open
+    refuses it (before: "the crawl failed (exit 5)" after the crawl's log tail). The migration is
+    written as soon as the crawl process exists: Scrapy's start-up takes a second or more before
+    it opens the database."""
+    import threading
+    import time
+
+    path = tmp_path / "x.db"
+    store.open_db(path).close()
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    done = threading.Event()
+
+    def migrate_when_the_crawl_starts() -> None:
+        while not done.is_set() and not children.read_text().split():
+            time.sleep(0.005)
+        db = store.open_db(path)
+        db.execute(
+            "insert into _sqlite_migrations (migration_set, name, applied_at) "
+            "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
+        )
+        db.conn.commit()
+        db.close()
+
+    newer = threading.Thread(target=migrate_when_the_crawl_starts)
+    newer.start()
+    try:
+        result = CliRunner().invoke(cli, ["--db", str(path), "check"])
+    finally:
+        done.set()
+        newer.join()
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: database {path} was migrated by a newer Redline (migration "
+        "m999_from_the_future unknown here): upgrade Redline to use it"
+    ]

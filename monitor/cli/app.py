@@ -766,7 +766,7 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     """Run one check round now (`scrapy crawl check` in a subprocess), with a progress bar."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from monitor.crawl import BUSY_EXIT, follow_crawl
+    from monitor.crawl import BUSY_EXIT, REFUSED_EXIT, REFUSED_LINE, follow_crawl
     from monitor.store.rounds import round_mark, round_report
 
     args = {"all": "true"} if check_all else {}
@@ -815,6 +815,9 @@ def check(ctx: click.Context, check_all: bool, url: str | None) -> None:
     if code == BUSY_EXIT:  # a shard file another crawl holds: one line saying who
         busy = next((m.group(1) for line in tail if (m := _BUSY.search(line))), "")
         raise click.ClickException(busy or "the database is being crawled by another process")
+    refused = next((m.group(1) for line in tail if (m := REFUSED_LINE.search(line))), "")
+    if code == REFUSED_EXIT and refused:  # refused since the open above (a newer Redline...)
+        raise click.ClickException(refused)
     # The summary counts the rows the round wrote (the progress bar reads the log as it comes).
     click.echo(round_report(db, mark).outcome_line())
     if stopped is not None:  # one clear line: what SQLite said, how many pages were lost

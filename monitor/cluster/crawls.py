@@ -11,7 +11,8 @@ held for one crawl per shard holds unchanged: a shard is in one running crawl at
 crawl itself holds each shard file's lock, `monitor.store.lock`), a job of a dead node is
 retried alone. A shard file the crawl left out because another crawl held it (the crawl names
 it in its REDLINE_LEFT_OUT file) gets BUSY_EXIT for its job even when the crawl exits 0: its
-round was not done.
+round was not done. A shard file the crawl refused (marked so in that file: not a database, or
+migrated by a newer Redline) gets REFUSED_EXIT for its job, and the shards crawled with it 0.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.crawl import BUSY_EXIT, start_crawl, stop_crawl
+from monitor.crawl import BUSY_EXIT, REFUSED_EXIT, REFUSED_MARK, start_crawl, stop_crawl
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Batch:
     settings: Mapping[str, str] = field(default_factory=dict)
     child: subprocess.Popen[bytes] | None = None
     left_out: frozenset[Path] = frozenset()  # the files the crawl left out: another crawl held them
+    refused: frozenset[Path] = frozenset()  # the files the crawl refused (it exited REFUSED_EXIT)
 
 
 class NodeCrawls:
@@ -84,6 +86,8 @@ class NodeCrawls:
         batch.paths.append(path)
         try:
             code = await asyncio.shield(batch.done)
+            if path in batch.refused:
+                return REFUSED_EXIT
             return BUSY_EXIT if path in batch.left_out else code
         except asyncio.CancelledError:
             # The node is stopping and its grace period is over: leave the batch, or stop its
@@ -117,8 +121,10 @@ class NodeCrawls:
         with tempfile.TemporaryDirectory(prefix="redline-crawl-") as directory:
             report = Path(directory) / "left-out"  # written by the crawl
             code = await self._run_crawl(batch, timeout_s, report)
-            if code == 0:
-                batch.left_out = _left_out(report, batch.paths)
+            if code in (0, REFUSED_EXIT):
+                batch.left_out, batch.refused = _left_out(report, batch.paths)
+                if code == REFUSED_EXIT and batch.refused:  # the others were crawled
+                    code = 0
         return code
 
     async def _run_crawl(self, batch: Batch, timeout_s: float, report: Path) -> int:
@@ -156,12 +162,19 @@ class NodeCrawls:
             self.running.child.send_signal(signal.SIGTERM)
 
 
-def _left_out(report: Path, paths: list[Path]) -> frozenset[Path]:
-    """The files a crawl that exited 0 says it left out; all of them if it wrote no report (it
-    never opened its databases: none of its rounds is known to be done)."""
+def _left_out(report: Path, paths: list[Path]) -> tuple[frozenset[Path], frozenset[Path]]:
+    """The files a crawl says it left out, and those of them it refused (`REFUSED_MARK`); all of
+    them left out if it wrote no report (it never opened its databases: none of its rounds is
+    known to be done)."""
     try:
         lines = report.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return frozenset(paths)
-    named = {Path(line) for line in lines if line}
-    return frozenset(path for path in paths if path in named)
+        return frozenset(paths), frozenset()
+    named = {Path(line.removeprefix(REFUSED_MARK)) for line in lines if line}
+    refused = {
+        Path(line.removeprefix(REFUSED_MARK)) for line in lines if line.startswith(REFUSED_MARK)
+    }
+    return (
+        frozenset(path for path in paths if path in named),
+        frozenset(path for path in paths if path in refused),
+    )

@@ -31,6 +31,7 @@ from monitor.compare.edit import Edit, is_stealth, summarize
 from monitor.errors import (
     CorruptPageError,
     DatabaseError,
+    ForeignDatabaseError,
     NewerDatabaseError,
     NotADatabaseError,
     RefusedDatabaseError,
@@ -64,6 +65,7 @@ __all__ = [
     "all_sources",
     "article_from_row",
     "changes_of",
+    "check_readable",
     "check_state",
     "checkpoint_wal",
     "decompress_page",
@@ -164,6 +166,7 @@ def open_db(path: str | Path) -> Database:
         db = Database(conn, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         refuse_newer_schema(db, path)
+        refuse_foreign_database(db, path)
         db.execute("PRAGMA foreign_keys = ON")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
@@ -177,6 +180,21 @@ def open_db(path: str | Path) -> Database:
             raise NotADatabaseError(f"cannot open database {path}: {error}") from error
         raise DatabaseError(f"cannot open database {path}: {error}") from error
     return db
+
+
+def check_readable(path: str | Path) -> None:
+    """NotADatabaseError (DatabaseError for any other failure) unless `path` reads as a SQLite
+    database; nothing is written (a cluster's shard another process may be crawling)."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise NotADatabaseError(f"cannot open database {path}: {error}") from error
+        raise DatabaseError(f"cannot open database {path}: {error}") from error
 
 
 # How long the WAL's checkpoint at a round's end waits for a reader's query in progress (a page
@@ -253,6 +271,35 @@ def refuse_newer_schema(db: Database, path: Path) -> None:
         raise NewerDatabaseError(
             f"database {path} was migrated by a newer Redline (migration "
             f"{', '.join(unknown)} unknown here): upgrade Redline to use it"
+        )
+
+
+# How many of another application's tables the refusal names.
+FOREIGN_TABLES_NAMED = 3
+
+
+def refuse_foreign_database(db: Database, path: Path) -> None:
+    """ForeignDatabaseError when the file holds tables but no Redline migration: another
+    application's database (a wrong --db), to which Redline would add its tables and then write
+    rounds. An empty file, or one Redline created, is opened. Checked before anything is
+    written."""
+    if MIGRATIONS.applied(db):
+        return
+    tables = [
+        row[0]
+        for row in db.execute(
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite_%' and name != '_sqlite_migrations' order by name"
+        ).fetchall()
+    ]
+    if tables:
+        db.conn.close()
+        named = ", ".join(tables[:FOREIGN_TABLES_NAMED]) + (
+            ", …" if len(tables) > FOREIGN_TABLES_NAMED else ""
+        )
+        raise ForeignDatabaseError(
+            f"database {path} belongs to another application (tables {named}, none of "
+            "Redline's): give Redline a database of its own (a new file)"
         )
 
 

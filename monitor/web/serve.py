@@ -290,6 +290,11 @@ def serve_command(
             from monitor.cluster.shards import ROLLUP_FILE, shard_files
 
             db_path, shards = cluster_dir / ROLLUP_FILE, shard_files(cluster_dir)
+            for shard in shards:  # else every request to it would be a 500, once serving
+                try:
+                    store.check_readable(shard)
+                except DatabaseError as error:
+                    raise DatabaseError(f"cannot serve shard {shard}: {error.__cause__}") from None
             store.open_db(db_path).close()
         if not db_path.is_file():
             raise DatabaseError(
