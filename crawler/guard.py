@@ -41,6 +41,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.config import db_paths_from
 from monitor import store
+from monitor.errors import RefusedDatabaseError
 from monitor.fetch.addresses import (
     AddressPolicy,
     NamedHost,
@@ -69,7 +70,10 @@ class _Policy:
         if self._policy is None:
             named: frozenset[NamedHost] = frozenset()
             for path in () if self.allow_private else self.db_paths:
-                db = store.open_db(path)
+                try:
+                    db = store.open_db(path)
+                except RefusedDatabaseError:  # left out of the crawl, said once there
+                    continue  # (`crawler.databases`); the others' pages still go out
                 try:
                     named |= store.named_hosts(db)
                 finally:

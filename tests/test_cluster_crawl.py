@@ -335,3 +335,28 @@ def test_a_refused_shard_of_a_node_crawl_fails_alone(
 
     assert asyncio.run(rounds()) == [REFUSED_EXIT, 0]
     assert set(checked(free).values()) == {1}
+
+
+def test_a_refused_shard_is_left_out_of_the_address_guard_too(
+    tmp_path: Path, two_sites: list[DemoSite]
+) -> None:
+    """Without REDLINE_ALLOW_PRIVATE (a real node), the guard reads the hosts the user named
+    from the crawl's databases: from those crawled, never from the refused one (it raised at
+    every request: each page of the other shard was recorded as an error about the refused
+    file). The demo site's loopback address is one the user named when tracking its pages."""
+    from monitor.crawl import REFUSED_EXIT
+
+    refused, free = tmp_path / "shard-0.db", tmp_path / "shard-1.db"
+    track(free, two_sites[1].article_urls())
+    _refuse(refused, "not a database")
+    settings = {**FAST, "REDLINE_DATABASES": f"{refused}{os.pathsep}{free}"}
+    result = run_crawl("check", free, {}, settings)
+    assert result.returncode == REFUSED_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    # one line names the refused file; no page of the other is an error about it
+    assert [line for line in result.stdout.splitlines() if str(refused) in line and
+            "Overridden settings" not in line] == [
+        next(line for line in result.stdout.splitlines() if "database refused" in line)
+    ]  # fmt: skip
+    assert set(checked(free).values()) == {1}
+    assert fetched(two_sites[1]) == len(two_sites[1].article_urls())
