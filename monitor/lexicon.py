@@ -852,6 +852,16 @@ DATE_WORDS: dict[str, tuple[str, ...]] = {
         "settimana", "settimane",
     ),
 }  # fmt: skip
+# What a stamp line carries beside the time: the reading time and the comment count ("Published 2
+# hours ago · 3 min read", "Updated 3 hours ago | 4 comments", "Lesezeit: 4 Min.").
+DATED_LABEL_EXTRAS: dict[str, tuple[str, ...]] = {
+    "en": ("min read", "mins read", "minute read", "minutes read", "comment", "comments"),
+    "de": ("lesezeit", "kommentar", "kommentare"),
+    "fr": ("de lecture", "commentaire", "commentaires"),
+    "es": ("de lectura", "comentario", "comentarios"),
+    "pt": ("de leitura", "comentário", "comentários"),
+    "it": ("di lettura", "commento", "commenti"),
+}
 # Each piece of the rest can be read one way only (a separator, or a whole word from the lists,
 # labels included: "Published: 5 March 2024 | Updated: 6 March 2024", standing alone or after a
 # figure: "10:32am", "5th", "3h", "2024-03-05T10:32:00Z"), and the
@@ -861,7 +871,9 @@ _DATE_TOKEN = (
     r"(?:[\s\d:.,;/|•·()\[\]'’+\-–—]"
     r"|(?<=\d)(?:st|nd|rd|th|[hmdtz]|min|mins|hrs?)(?![^\W\d_])"
     r"|(?<![^\W\d_])(?:"
-    + "|".join(_words(table) for table in (DATED_LABELS, DATE_WORDS, DATELINE_MONTHS))
+    + "|".join(
+        _words(table) for table in (DATED_LABEL_EXTRAS, DATED_LABELS, DATE_WORDS, DATELINE_MONTHS)
+    )
     + r")(?![^\W\d_]))"
 )
 DATED_LABEL_LINE = _lazy(

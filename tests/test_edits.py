@@ -198,6 +198,7 @@ def test_a_label_with_only_its_time_added_is_no_edit() -> None:
         ("Mis à jour il y a 3 heures", "Mis à jour il y a 4 heures"),
         ("Aggiornato 3 ore fa", "Aggiornato 4 ore fa"),
         ("Atualizado há 3 horas", "Atualizado há 4 horas"),
+        ("Published 2 hours ago · 3 min read", "Published 3 hours ago · 3 min read"),
     ],
 )
 def test_a_relative_time_that_moves_on_between_rounds_is_no_edit(before: str, after: str) -> None:

@@ -237,6 +237,11 @@ def test_comparison_key_keeps_words_and_digits() -> None:
         "Aggiornato 3 ore fa",
         "Pubblicato il 05/03/2024 ore 10:32",
         "Atualizado há 3 horas",
+        # with the reading time or the comment count beside it
+        "Published 2 hours ago · 3 min read",
+        "Updated 3 hours ago | 4 comments",
+        "Aktualisiert vor 3 Stunden · Lesezeit: 4 Min.",
+        "Publié il y a 2 heures · 3 min de lecture",
     ],
 )
 def test_furniture_lines_are_noise(line: str) -> None:
