@@ -604,3 +604,39 @@ def test_a_line_that_only_looks_like_a_stamp_changed_is_an_edit(
     assert result.outcome == "new_version"
     changes = list(db.query("select kinds, significant from changes"))
     assert [(c["kinds"], bool(c["significant"])) for c in changes] == [(kind, True)]
+
+
+# A page recorded by revision 15, whose comparison kept a dated label in German ("Aktualisiert
+# vor 3 Stunden"), checked after the upgrade to 16 an hour later ("vor 4 Stunden"): no version,
+# no change, whether or not the stored version's raw page is kept.
+@pytest.mark.parametrize("snapshot", [True, False])
+def test_a_relative_time_compared_by_revision_15_is_no_edit_after_the_upgrade(
+    tmp_path, snapshot: bool
+) -> None:
+    from datetime import timedelta
+
+    from monitor import store
+    from monitor.compare.normalize import body_paragraphs, content_hash, normalize_text
+    from monitor.record.page import record_page
+    from tests.test_record import PARAGRAPHS, T0, html, ok
+
+    before, after = "Aktualisiert vor 3 Stunden", "Aktualisiert vor 4 Stunden"
+    db = store.open_db(tmp_path / "redline.db")
+    record_page(db, ok(html((before, *PARAGRAPHS))), T0)
+    version = next(db.query("select * from versions"))
+    rest = "\n".join(line for line in version["body"].split("\n") if line != before)
+    old_body = f"{before}\n{rest}"  # as revision 15 stored it
+    # revision 15's hash: its comparison kept the line (today's leaves it out)
+    old_paragraphs = [normalize_text(before), *body_paragraphs(rest)]
+    old_hash = content_hash(version["title"], version["byline"], old_paragraphs)
+    assert old_hash != content_hash(version["title"], version["byline"], body_paragraphs(old_body))
+    db.execute(
+        "update versions set body = ?, content_hash = ?, roles = ?, extractor_version = '0.0.1'"
+        + ("" if snapshot else ", snapshot_id = null"),
+        [old_body, old_hash, "p" * len(old_body.split("\n"))],
+    )
+    db.conn.commit()
+    result = record_page(db, ok(html((after, *PARAGRAPHS))), T0 + timedelta(hours=1))
+    assert result.outcome == "unchanged"
+    assert next(db.query("select count(*) as n from versions"))["n"] == 1
+    assert next(db.query("select count(*) as n from changes"))["n"] == 0
