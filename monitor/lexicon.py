@@ -591,6 +591,62 @@ BOX_HEADING = _lazy(
     re.IGNORECASE,
 )
 
+# A heading about the organisation or the medium behind the page, set after the article ("Über
+# den NÖ Jagdverband", "Über das Presseportal www.example.de", "About the podcast:", "About Acme
+# Ltd", "À propos de Reuters"): the template's box like "About us" (revision 16). The heading
+# names an organisation by a web address or a legal form ("GmbH", "Ltd"), or ends with a German
+# word for one ("...verband", "...verein", "...stiftung"), or names the site's own medium ("the
+# podcast", "unser Magazin"), or, outside German (whose nouns are all capitalised), a name of up
+# to 4 words straight after the word ("About Reuters", "Sobre Acme"). "About the study", "Über
+# die Studie", "Sobre el estudio", "About the US election" name the article's own sections and
+# stay. At most ABOUT_HEADING_MAX_CHARS.
+_ABOUT = r"(?i:about|über|à\s+propos\s+d(?:e|['’])|acerca\s+de|sobre|informazioni\s+su)"
+_ABOUT_ARTICLE = r"(?i:the|der|die|das|den|dem|des|la|le|les|el|los|las|lo|il|a|o|os|as)\s+"
+# A web address within the heading's first words, or a legal form or a German word for an
+# organisation at its end.
+_ORGANISATION_MARK = (
+    rf"(?:{_ABOUT_ARTICLE})?(?:\S+\s+){{0,3}}"
+    r"(?:www\.|https?://|[\w-]+\.(?:com|org|net|de|at|ch|fr|es|it|pt|eu|info)\b)"
+    r"|[^\n]*(?:\b(?:GmbH|AG|e\.\s?V\.|Inc\.?|Ltd\.?|LLC|S\.A\.|S\.p\.A\.|SE|KG)"
+    r"|(?i:verband|verein|stiftung|unternehmen|gesellschaft|institut|netzwerk|initiative"
+    r"|bündnis|agentur|konzern))\s*:?$"
+)
+_OWN_MEDIUM = (
+    r"(?i:(?:the|this|our|unser(?:e[mnrs]?)?|diese[mnrs]?|den|das|die|notre|ce|nuestr[oa]|"
+    r"est[ea]|noss[oa]|il\s+nostro|la\s+nostra)\s+"
+    r"(?:podcast|show|newsletter|magazine?|site|website|blog|portal|sendung|émission|revista|"
+    r"programa|rivista|programma)\b)"
+)
+# The article's own sections a Title Case heading names ("About The Study", "About The Data").
+_SECTION_WORDS = (
+    r"(?i:(?:the|this|our)\s+)?(?i:study|survey|research|data|poll|report|findings|trial"
+    r"|analysis|methodology|methods|book|film|case)\b"
+)
+ABOUT_HEADING = _lazy(
+    rf"^\W{{0,3}}{_ABOUT}(?:\s+|(?<=['’]))(?!\d)(?:"
+    rf"(?={_ORGANISATION_MARK})"
+    rf"|{_OWN_MEDIUM}"
+    rf"|(?<!(?i:über)\s)(?!{_SECTION_WORDS})(?=[A-ZÀ-ÖØ-Þ][\w&.'’-]*(?:\s+[^\s:]+){{0,3}}\s*:?$))"
+    r"[^\n]*$"
+)
+# An organisation's heading is short: "Über das Presse- und Medienportal www.iwrpressedienst.de"
+# is 55 characters.
+ABOUT_HEADING_MAX_CHARS = 80
+
+
+def is_about_heading(line: str) -> bool:
+    """Whether a heading is about the organisation or the medium behind the page
+    (`ABOUT_HEADING`)."""
+    return len(line) <= ABOUT_HEADING_MAX_CHARS and bool(ABOUT_HEADING.match(line))
+
+
+def is_box_heading(line: str) -> bool:
+    """Whether a heading opens the site's box after the article: about the site, the series or
+    the author, the press contact (`BOX_HEADING`), or about the organisation or medium behind
+    the page (`is_about_heading`)."""
+    return bool(BOX_HEADING.match(line)) or is_about_heading(line)
+
+
 # --- numbered figure labels ------------------------------------------------------------------
 # A caption's label: the word for a figure, a table or a photo, its number and a colon, stop or
 # dash ("Abbildung 4: Schwachschicht", "Figure 2. Results", "Tabla 1 - Precios"). Without the

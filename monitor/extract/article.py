@@ -69,7 +69,10 @@ EXTRACTOR = "trafilatura"
 # 15: a short line opening with "Updated"/"Published"/"Actualizado"... and holding a figure is
 # furniture only when the rest is the time it names ("Updated 3 hours ago"); "Updated: death
 # toll rises to 40" is the newsroom's note, kept (14 dropped it, and the comparison ignored it).
-EXTRACTION_REVISION = 15
+# 16: the site's box after the article also opens with a heading about the organisation or the
+# medium behind the page ("Über den NÖ Jagdverband", "Über das Presseportal www.example.de",
+# "About the podcast:", "About Acme Ltd", `lexicon.ABOUT_HEADING`); "About the study" stays.
+EXTRACTION_REVISION = 16
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
