@@ -593,13 +593,13 @@ BOX_HEADING = _lazy(
 
 # A heading about the organisation or the medium behind the page, set after the article ("Über
 # den NÖ Jagdverband", "Über das Presseportal www.example.de", "About the podcast:", "About Acme
-# Ltd", "À propos de Reuters"): the template's box like "About us" (revision 16). The heading
-# names an organisation by a web address or a legal form ("GmbH", "Ltd"), or ends with a German
-# word for one ("...verband", "...verein", "...stiftung"), or names the site's own medium ("the
-# podcast", "unser Magazin"), or, outside German (whose nouns are all capitalised), a name of up
-# to 4 words straight after the word ("About Reuters", "Sobre Acme"). "About the study", "Über
-# die Studie", "Sobre el estudio", "About the US election" name the article's own sections and
-# stay. At most ABOUT_HEADING_MAX_CHARS.
+# Ltd"): the template's box like "About us" (revision 16). The heading names an organisation by
+# a web address among its first words, by a legal form ("GmbH", "Ltd", "S.A.") or a German word
+# for an organisation ("...verband", "...verein", "...stiftung") at its end, or names the site's
+# own medium ("the podcast", "unser Magazin", "nuestra revista"). A name alone is no mark: it may
+# be the article's subject ("Sobre Maduro", "About Ukraine"), and so are "About the study", "Über
+# die Studie", "About the US election": the article's own sections stay. At most
+# ABOUT_HEADING_MAX_CHARS.
 _ABOUT = r"(?i:about|über|à\s+propos\s+d(?:e|['’])|acerca\s+de|sobre|informazioni\s+su)"
 _ABOUT_ARTICLE = r"(?i:the|der|die|das|den|dem|des|la|le|les|el|los|las|lo|il|a|o|os|as)\s+"
 # A web address within the heading's first words, or a legal form or a German word for an
@@ -614,19 +614,13 @@ _ORGANISATION_MARK = (
 _OWN_MEDIUM = (
     r"(?i:(?:the|this|our|unser(?:e[mnrs]?)?|diese[mnrs]?|den|das|die|notre|ce|nuestr[oa]|"
     r"est[ea]|noss[oa]|il\s+nostro|la\s+nostra)\s+"
-    r"(?:podcast|show|newsletter|magazine?|site|website|blog|portal|sendung|émission|revista|"
-    r"programa|rivista|programma)\b)"
-)
-# The article's own sections a Title Case heading names ("About The Study", "About The Data").
-_SECTION_WORDS = (
-    r"(?i:(?:the|this|our)\s+)?(?i:study|survey|research|data|poll|report|findings|trial"
-    r"|analysis|methodology|methods|book|film|case)\b"
+    # not "show", "Sendung", "émission": a broadcast is often the article's subject (a review)
+    r"(?:podcast|newsletter|magazine?|site|website|blog|portal|revista|rivista)\b)"
 )
 ABOUT_HEADING = _lazy(
     rf"^\W{{0,3}}{_ABOUT}(?:\s+|(?<=['’]))(?!\d)(?:"
     rf"(?={_ORGANISATION_MARK})"
-    rf"|{_OWN_MEDIUM}"
-    rf"|(?<!(?i:über)\s)(?!{_SECTION_WORDS})(?=[A-ZÀ-ÖØ-Þ][\w&.'’-]*(?:\s+[^\s:]+){{0,3}}\s*:?$))"
+    rf"|{_OWN_MEDIUM})"
     r"[^\n]*$"
 )
 # An organisation's heading is short: "Über das Presse- und Medienportal www.iwrpressedienst.de"
