@@ -3,6 +3,7 @@ letters in: "geprüft" written as "u" and a combining diaeresis reads as "geprü
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -62,6 +63,10 @@ def test_the_body_and_title_of_a_page_written_decomposed_are_composed() -> None:
         ("de", "Mes&shy;sen&shy;ger&shy;diens&shy;te sind kein rechts&shy;frei&shy;er Raum"),
         ("fr", "Les mes\u00adsa\u00adge\u00adries ne sont pas une zone de non-droit"),
         ("en", "Mes&shy;sag&shy;ing ser&shy;vices are no law&shy;less space"),
+        (
+            "it",
+            "I ser&#173;vi&#173;zi di mes&#xAD;sag&#xad;gi&#173;sti&#173;ca non sono zona franca",
+        ),
     ],
 )
 def test_soft_hyphens_are_dropped_from_the_title_and_the_body(language: str, headline: str) -> None:
@@ -79,6 +84,6 @@ def test_soft_hyphens_are_dropped_from_the_title_and_the_body(language: str, hea
         "</body></html>"
     )
     article = extract_article(html.encode(), url="https://example.org/telegram")
-    plain = headline.replace("&shy;", "").replace("\u00ad", "")
+    plain = re.sub(r"&shy;|\u00ad|&#173;|&#x[aA][dD];", "", headline)
     assert article.title == plain
     assert article.body.split("\n") == [p.replace("&shy;", "") for p in paragraphs]

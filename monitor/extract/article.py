@@ -73,7 +73,9 @@ EXTRACTOR = "trafilatura"
 # medium behind the page ("Über den NÖ Jagdverband", "Über das Presseportal www.example.de",
 # "About the podcast:", "About Acme Ltd", `lexicon.ABOUT_HEADING`), also one the page writes as
 # a short paragraph of its own; "About the study", "About Reuters", "Über uns" as a paragraph
-# stay.
+# stay. Also in 16: soft hyphens ("&shy;") are dropped from the page before it is parsed (the
+# title kept them, so its <h1> stayed in the body, and the second extractor's lead repeated a
+# paragraph holding one).
 EXTRACTION_REVISION = 16
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

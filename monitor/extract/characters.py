@@ -75,12 +75,18 @@ def composed(text: str) -> str:
 # match its own <h1> in the body (kept there as a body line, an edit when the page gained or lost
 # the hyphens), and a paragraph with one was added a second time as the second opinion's lead.
 # Dropped from the page before it is parsed (revision 16), raw or as a reference.
-SOFT_HYPHEN = re.compile(r"\u00ad|&shy;|&#0*173;|&#[xX]0*[aA][dD];")
+SOFT_HYPHEN = "\u00ad"
+SOFT_HYPHEN_ENTITY = "&shy;"
+SOFT_HYPHEN_REFERENCE = re.compile(r"&#(?:0*173|[xX]0*[aA][dD]);?")
 
 
 def without_soft_hyphens(text: str) -> str:
-    """`text` without soft hyphens, raw or as character references (the words as a reader sees
-    them)."""
-    if "\u00ad" in text or "&shy;" in text or "&#" in text:
-        return SOFT_HYPHEN.sub("", text)
-    return text
+    """`text` without soft hyphens, raw, as the entity or as numeric references (the words as a
+    reader sees them). About 0.2 ms a development page: the raw character and the entity by a
+    C-level search and replace, the references by one regex pass (cheaper than searching first
+    for the starts of such references, of which most pages hold others, "&#x2019;")."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
+    if SOFT_HYPHEN_ENTITY in text:
+        text = text.replace(SOFT_HYPHEN_ENTITY, "")
+    return SOFT_HYPHEN_REFERENCE.sub("", text)
