@@ -591,6 +591,56 @@ BOX_HEADING = _lazy(
     re.IGNORECASE,
 )
 
+# A heading about the organisation or the medium behind the page, set after the article ("Über
+# den NÖ Jagdverband", "Über das Presseportal www.example.de", "About the podcast:", "About Acme
+# Ltd"): the template's box like "About us" (revision 16). The heading names an organisation by
+# a web address among its first words, by a legal form ("GmbH", "Ltd", "S.A.") or a German word
+# for an organisation ("...verband", "...verein", "...stiftung") at its end, or names the site's
+# own medium ("the podcast", "unser Magazin", "nuestra revista"). A name alone is no mark: it may
+# be the article's subject ("Sobre Maduro", "About Ukraine"), and so are "About the study", "Über
+# die Studie", "About the US election": the article's own sections stay. At most
+# ABOUT_HEADING_MAX_CHARS.
+_ABOUT = r"(?i:about|über|à\s+propos\s+d(?:e|['’])|acerca\s+de|sobre|informazioni\s+su)"
+_ABOUT_ARTICLE = r"(?i:the|der|die|das|den|dem|des|la|le|les|el|los|las|lo|il|a|o|os|as)\s+"
+# A web address within the heading's first words, or a legal form or a German word for an
+# organisation at its end.
+_ORGANISATION_MARK = (
+    rf"(?:{_ABOUT_ARTICLE})?(?:\S+\s+){{0,3}}"
+    r"(?:www\.|https?://|[\w-]+\.(?:com|org|net|de|at|ch|fr|es|it|pt|eu|info)\b)"
+    r"|[^\n]*(?:\b(?:GmbH|AG|e\.\s?V\.|Inc\.?|Ltd\.?|LLC|S\.A\.|S\.p\.A\.|SE|KG)"
+    r"|(?i:verband|verein|stiftung|unternehmen|gesellschaft|institut|netzwerk|initiative"
+    r"|bündnis|agentur|konzern))\s*:?$"
+)
+_OWN_MEDIUM = (
+    r"(?i:(?:the|this|our|unser(?:e[mnrs]?)?|diese[mnrs]?|den|das|die|notre|ce|nuestr[oa]|"
+    r"est[ea]|noss[oa]|il\s+nostro|la\s+nostra)\s+"
+    # not "show", "Sendung", "émission": a broadcast is often the article's subject (a review)
+    r"(?:podcast|newsletter|magazine?|site|website|blog|portal|revista|rivista)\b)"
+)
+ABOUT_HEADING = _lazy(
+    rf"^\W{{0,3}}{_ABOUT}(?:\s+|(?<=['’]))(?!\d)(?:"
+    rf"(?={_ORGANISATION_MARK})"
+    rf"|{_OWN_MEDIUM})"
+    r"[^\n]*$"
+)
+# An organisation's heading is short: "Über das Presse- und Medienportal www.iwrpressedienst.de"
+# is 55 characters.
+ABOUT_HEADING_MAX_CHARS = 80
+
+
+def is_about_heading(line: str) -> bool:
+    """Whether a heading is about the organisation or the medium behind the page
+    (`ABOUT_HEADING`)."""
+    return len(line) <= ABOUT_HEADING_MAX_CHARS and bool(ABOUT_HEADING.match(line))
+
+
+def is_box_heading(line: str) -> bool:
+    """Whether a heading opens the site's box after the article: about the site, the series or
+    the author, the press contact (`BOX_HEADING`), or about the organisation or medium behind
+    the page (`is_about_heading`)."""
+    return bool(BOX_HEADING.match(line)) or is_about_heading(line)
+
+
 # --- numbered figure labels ------------------------------------------------------------------
 # A caption's label: the word for a figure, a table or a photo, its number and a colon, stop or
 # dash ("Abbildung 4: Schwachschicht", "Figure 2. Results", "Tabla 1 - Precios"). Without the

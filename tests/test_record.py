@@ -715,3 +715,16 @@ def test_a_date_alone_never_makes_a_version(db: Database) -> None:
     restamped = PAGE_A.replace(b"2026-11-01T08:00:00Z", b"2026-11-02T09:30:00Z")
     result = record_page(db, ok(restamped), T0 + timedelta(hours=1))
     assert (result.outcome, result.reason) == ("unchanged", "same content")
+
+
+# Soft hyphens a page writes into its headline ("Mes&shy;sen&shy;ger&shy;diens&shy;te", as a
+# ministry's pages do) are no letters: a headline gaining or losing them is no edit.
+@pytest.mark.parametrize("hyphen", ["\u00ad", "&shy;"])
+def test_a_headline_gaining_soft_hyphens_is_no_edit(db: Database, hyphen: str) -> None:
+    plain = "Messengerdienste sind kein rechtsfreier Raum"
+    hyphenated = f"Mes{hyphen}sen{hyphen}ger{hyphen}diens{hyphen}te sind kein rechts{hyphen}frei"
+    hyphenated += f"{hyphen}er Raum"
+    record_page(db, ok(html(title=plain)), T0)
+    result = record_page(db, ok(html(title=hyphenated)), T0 + timedelta(hours=1))
+    assert result.outcome == "unchanged"
+    assert next(db.query("select count(*) as n from changes"))["n"] == 0

@@ -49,11 +49,12 @@ from lxml.html import HtmlElement
 from monitor.extract import opinion
 from monitor.extract.opinion import key
 from monitor.lexicon import (
-    BOX_HEADING,
     BYLINE_OPENER,
     DATE_LINE,
     INTERSTITIAL_TEXT,
     PROMO_LINE,
+    is_about_heading,
+    is_box_heading,
     is_furniture_line,
     is_notice,
     is_site_line,
@@ -319,18 +320,38 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
 def box_at_end(lines: Sequence[str], roles: Sequence[str]) -> list[int]:
     """Indexes of the site's box at the body's end: from a heading among the last TAIL_BOX_LINES
     lines that names a box about the site, the series or the author, or the press contact
-    (`lexicon.BOX_HEADING`), to the last line or to the next heading that names no box (a
-    review's "About the author", then its "Verdict": the article's again). A correction or
+    (`lexicon.BOX_HEADING`), or the organisation or medium behind the page ("Über den NÖ
+    Jagdverband", "About the podcast:", `lexicon.ABOUT_HEADING`, revision 16), to the last line
+    or to the next heading that names no box (a review's "About the author", then its
+    "Verdict": the article's again). A page may write the organisation's heading as a paragraph
+    of its own (`<p><strong>Über den NÖ Jagdverband</strong></p>`): such a line opens the box
+    too when it is short and no sentence (`_heading_written_as_prose`, revision 16); "Über uns"
+    or "Kontakt" written so stays (an about-us or contact page writes its own text under it: 3
+    text snippets of one development page). A correction or
     update note in it stays, and so does the box of a body no longer than it (nothing of the
     article would be left)."""
     box: list[int] = []
     inside = False
     for index in range(max(1, len(lines) - TAIL_BOX_LINES), len(lines)):
+        line = lines[index]
         if roles[index] == "heading":
-            inside = bool(BOX_HEADING.match(lines[index]))
-        if inside and not is_notice(lines[index]):
+            inside = is_box_heading(line)
+        elif not inside and _heading_written_as_prose(line):
+            inside = is_about_heading(line)
+        if inside and not is_notice(line):
             box.append(index)
     return box
+
+
+# An organisation's heading written as a paragraph is a few words without a sentence's end ("Über
+# den NÖ Jagdverband", "About the podcast:"); the longest on the development pages had 4.
+MAX_PROSE_HEADING_WORDS = 8
+
+
+def _heading_written_as_prose(line: str) -> bool:
+    return len(line.split()) <= MAX_PROSE_HEADING_WORDS and not line.rstrip().endswith(
+        (".", "!", "?", "…")
+    )
 
 
 def _site_words_open(line: str) -> bool:

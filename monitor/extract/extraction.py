@@ -69,7 +69,7 @@ from lxml.html import HtmlElement
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.extract.characters import composed, xml_safe
+from monitor.extract.characters import composed, without_soft_hyphens, xml_safe
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
     BULLET_MARKER,
@@ -560,7 +560,7 @@ class ParsedPage:
 
 def parse_page(html: str | bytes, content_type: str = "") -> ParsedPage | None:
     """The page decoded and parsed as extraction reads it; None when it is empty or unparsable."""
-    text = xml_safe(decode_page(html, content_type))
+    text = without_soft_hyphens(xml_safe(decode_page(html, content_type)))
     if not text.strip():
         return None
     tree = _parse(text)
@@ -710,7 +710,7 @@ def _left_out(line: str, role: str) -> bool:
 def page_text(html: str | bytes, content_type: str = "") -> str:
     """All the text a reader could see anywhere on a page (scripts and styles left out), one line
     per block. Used to tell text newly written from text the extraction boundary newly took in."""
-    tree = _parse(xml_safe(decode_page(html, content_type))) if html else None
+    tree = _parse(without_soft_hyphens(xml_safe(decode_page(html, content_type)))) if html else None
     if tree is None:
         return ""
     for element in tree.xpath("//script|//style|//noscript|//template"):
