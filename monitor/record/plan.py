@@ -246,7 +246,12 @@ def _with_schedule(updates: dict[str, Any], when: str | None, status: str) -> di
     return updates
 
 
-def _base(page: FetchedPage, known: Known, now: datetime, outcome: str, reason: str) -> Plan:
+def _base(
+    page: FetchedPage, known: Known, now: datetime, outcome: str, reason: str, **values: Any
+) -> Plan:
+    """The plan of a check of `page`, with `values` for its other fields (one construction:
+    `_replace` after it costs as much again, and an unchanged page's plan is made in the
+    crawl's writer thread for every page of most rounds)."""
     return Plan(
         article_id=int(known.article["id"]),
         expected_latest=int(known.head["id"]) if known.head else None,
@@ -257,6 +262,7 @@ def _base(page: FetchedPage, known: Known, now: datetime, outcome: str, reason: 
         check_url=page.final,
         http_status=page.status or None,
         headers=page.headers,
+        **values,
     )
 
 
@@ -390,8 +396,12 @@ def _unchanged(
         updates["etag"] = page.etag or article["etag"]
         updates["last_modified"] = page.last_modified or article["last_modified"]
     when = _schedule(policy, article, now, changed=False)
-    return _replace(
-        _base(page, known, now, "unchanged", reason),
+    return _base(
+        page,
+        known,
+        now,
+        "unchanged",
+        reason,
         article=_with_schedule(updates, when, article["status"]),
         site=SiteUpdate(article["site"], failed=False),
         # A site that served pages before has nothing to reset (the writer checks it still so).
