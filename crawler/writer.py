@@ -190,9 +190,7 @@ class Writer:
                 ],
             )
 
-    def _more(
-        self, function: Callable[..., Any], key: Hashable, size: int, deadline: float
-    ) -> Any:
+    def _more(self, function: Callable[..., Any], key: Hashable, size: int, deadline: float) -> Any:
         """The next call, once the group of `size` calls of `function` and `key` waiting for
         more is full (GROUP_FILL), a call it cannot take is handed, the writer is hurried or
         `deadline` passes; _NOTHING when none came. The calls handed meanwhile wait in the
