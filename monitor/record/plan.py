@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -161,6 +160,8 @@ def health_problem(article: Article, recent_lengths: list[int]) -> str:
         return interstitial_reason(article)
     length = len(article.body)
     if recent_lengths:
+        import statistics  # (with `fractions`) for the few pages that get here
+
         typical = statistics.median(recent_lengths)
         if typical >= COLLAPSE_MIN_LENGTH and length < COLLAPSE_RATIO * typical:
             return f"extracted text collapsed to {length} characters from about {int(typical)}"
