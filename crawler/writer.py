@@ -60,7 +60,12 @@ class Writer:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._dropping = False  # `stop(drop=True)`: no call waiting runs any more
         self._hurry = False  # `hurry`: no group waits for more calls (GROUP_WAIT_S)
-        self._idle = False  # a group waits for more calls: `hurry` wakes it
+        # While a group waits for more calls: its function, key and size. The calls handed to
+        # it do not wake the writer's thread one by one (each wake-up takes the interpreter
+        # lock from the reactor's thread and gives it back): only what ends the wait sets
+        # `_ready` (the group full, another call, `hurry`, `stop`).
+        self._gathering: tuple[Callable[..., Any], Hashable, int] | None = None
+        self._ready = threading.Event()
 
     def start(self) -> None:
         self._thread.start()
@@ -74,6 +79,7 @@ class Writer:
         """In the reactor's thread: `function(*args)` in the writer's, after every call before."""
         done: Deferred[Any] = Deferred()
         self._calls.put((function, args, done, None))
+        self._end_wait()
         return done
 
     def submit(self, then: _Then, function: Callable[..., Any], *args: Any) -> None:
@@ -82,6 +88,7 @@ class Writer:
         raised. Nothing is created to be awaited: the cheapest hand-over, for a caller that
         does not wait for the result."""
         self._calls.put((function, args, then, None))
+        self._end_wait()
 
     def submit_grouped(
         self,
@@ -97,6 +104,13 @@ class Writer:
         Failure) for each, in order; each goes to its own `then`. A call that raises fails
         every call of its group."""
         self._calls.put((function, (arg,), then, key))
+        waiting = self._gathering
+        if waiting is not None and (
+            waiting[0] != function
+            or waiting[1] != key
+            or waiting[2] + self._calls.qsize() >= GROUP_FILL
+        ):
+            self._ready.set()
 
     def hurry(self, hurry: bool = True) -> None:
         """In the reactor's thread: whether the caller waits for the calls handed so far (the
@@ -104,10 +118,15 @@ class Writer:
         so no more are coming soon: while it does, no group waits for more (GROUP_WAIT_S), the
         one waiting now included."""
         was, self._hurry = self._hurry, hurry
-        # Set before `_idle` is read here, and `_idle` before `_hurry` is read in `_more`:
-        # either that wait sees `_hurry`, or this wakes it (at worst a WAKE no one waits for).
-        if hurry and not was and self._idle:
-            self._calls.put(_WAKE)
+        # Set before `_gathering` is read here, and `_gathering` before `_hurry` is read in
+        # `_more`: either that wait sees `_hurry`, or this wakes it.
+        if hurry and not was:
+            self._end_wait()
+
+    def _end_wait(self) -> None:
+        """In the reactor's thread: a group waiting for more calls runs now."""
+        if self._gathering is not None:
+            self._ready.set()
 
     def deliver_now(self) -> None:
         """In the reactor's thread (or the caller's, with no reactor running): deliver the
@@ -126,6 +145,7 @@ class Writer:
             except queue.Empty:
                 pass
         self._calls.put(None)
+        self._ready.set()
         if self._thread.is_alive():
             self._thread.join()
 
@@ -135,8 +155,6 @@ class Writer:
             call, ahead = (self._calls.get() if ahead is _NOTHING else ahead), _NOTHING
             if call is None or self._dropping:
                 break
-            if call is _WAKE:
-                continue
             function, args, done, key = call
             if key is None:
                 try:
@@ -151,7 +169,7 @@ class Writer:
                 try:
                     more = self._calls.get_nowait()
                 except queue.Empty:
-                    more = self._more(len(group), deadline)
+                    more = self._more(function, key, len(group), deadline)
                     if more is _NOTHING:
                         break
                 if more is None or more[0] != function or more[3] != key:
@@ -172,21 +190,26 @@ class Writer:
                 ],
             )
 
-    def _more(self, size: int, deadline: float) -> Any:
-        """The next call handed within `deadline` to a group of `size` calls not yet full
-        (GROUP_FILL), else _NOTHING."""
+    def _more(self, function: Callable[..., Any], key: Hashable, size: int, deadline: float) -> Any:
+        """The next call, once the group of `size` calls of `function` and `key` waiting for
+        more is full (GROUP_FILL), a call it cannot take is handed, the writer is hurried or
+        `deadline` passes; _NOTHING when none came. The calls handed meanwhile wait in the
+        queue without waking this thread."""
         if size >= GROUP_FILL or self._dropping:
             return _NOTHING
-        self._idle = True  # from now on, `hurry` wakes this wait
+        self._ready.clear()
+        self._gathering = (function, key, size)  # from now on, what ends the wait sets `_ready`
         try:
+            # Anything handed before `_gathering` was set did not look at it: taken now.
             left = deadline - time.monotonic()
-            if left <= 0 or self._hurry:
-                return _NOTHING
-            return self._calls.get(timeout=left)
+            if not self._calls.qsize() and left > 0 and not self._hurry:
+                self._ready.wait(left)
+        finally:
+            self._gathering = None
+        try:
+            return self._calls.get_nowait()
         except queue.Empty:
             return _NOTHING
-        finally:
-            self._idle = False
 
     def _hand_back(self, results: list[tuple[_Done, bool, Any]]) -> None:
         """In the writer's thread: results ready, delivered in the reactor's thread."""
@@ -217,15 +240,3 @@ class Writer:
                     done(ok, result)
                 except Exception:  # a bug in one `then` must not lose the results after it
                     logger.exception("a writer's result could not be handed over")
-
-
-def _nothing() -> None:
-    """Never run: `_WAKE`'s function."""
-
-
-def _ignore(ok: bool, result: Any) -> None:
-    """Never run: where `_WAKE`'s result would go."""
-
-
-# What `hurry` hands to wake a group waiting for more calls: ends the group, and is not run.
-_WAKE: _Call = (_nothing, (), _ignore, None)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crawler.writer import GROUP_MAX, Writer
+from crawler.writer import GROUP_FILL, GROUP_MAX, Writer
 
 
 class _Deliveries:
@@ -178,5 +178,54 @@ def test_a_call_of_its_own_handed_while_a_group_waits_ends_the_wait_and_runs_aft
             assert time.monotonic() < deadline, runs
             time.sleep(0.01)
         assert runs == [[0], "alone"]
+    finally:
+        writer.stop()
+
+
+def _until(runs: list[Any], count: int) -> None:
+    """Until `runs` holds `count` runs (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while len(runs) < count:
+        assert time.monotonic() < deadline, runs
+        time.sleep(0.01)
+
+
+def test_a_group_waiting_for_more_runs_as_soon_as_it_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The calls handed to a waiting group do not end its wait one by one: the group runs once
+    # GROUP_FILL calls wait, all of them together, without being hurried.
+    writer = _patient_writer(monkeypatch)
+    runs: list[Any] = []
+    record = _recording(runs)
+
+    try:
+        writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+        _taken(writer)  # the group waits for more
+        for number in range(1, GROUP_FILL):
+            writer.submit_grouped(lambda ok, result: None, record, "a", number)
+        _until(runs, 1)
+        assert runs == [list(range(GROUP_FILL))]
+    finally:
+        writer.stop()
+
+
+def test_a_grouped_call_of_another_database_ends_the_wait_and_runs_in_its_own_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Known pages of another database file (a cluster's shards) are not recorded in the
+    # waiting group's transaction: that group runs at once, and theirs waits for more in turn.
+    writer = _patient_writer(monkeypatch)
+    runs: list[Any] = []
+    record = _recording(runs)
+
+    try:
+        writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+        _taken(writer)
+        writer.submit_grouped(lambda ok, result: None, record, "b", 1)
+        _until(runs, 1)
+        writer.hurry()
+        _until(runs, 2)
+        assert runs == [[0], [1]]
     finally:
         writer.stop()

@@ -661,6 +661,7 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     # Imported before the worker says it is ready: the time limits count from then, and a
     # first comparison must not pay for loading syntok and rapidfuzz.
     import monitor.compare.comparison  # noqa: F401
+    from monitor.extract import liveblog, standfirst  # noqa: F401  (read_in_process's readers)
     from monitor.extract.extraction import extract_article, parse_page
     from monitor.record.reading import read_in_process
     from monitor.record.versions import compare_versions

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -161,6 +160,8 @@ def health_problem(article: Article, recent_lengths: list[int]) -> str:
         return interstitial_reason(article)
     length = len(article.body)
     if recent_lengths:
+        import statistics  # (with `fractions`) for the few pages that get here
+
         typical = statistics.median(recent_lengths)
         if typical >= COLLAPSE_MIN_LENGTH and length < COLLAPSE_RATIO * typical:
             return f"extracted text collapsed to {length} characters from about {int(typical)}"
@@ -246,7 +247,12 @@ def _with_schedule(updates: dict[str, Any], when: str | None, status: str) -> di
     return updates
 
 
-def _base(page: FetchedPage, known: Known, now: datetime, outcome: str, reason: str) -> Plan:
+def _base(
+    page: FetchedPage, known: Known, now: datetime, outcome: str, reason: str, **values: Any
+) -> Plan:
+    """The plan of a check of `page`, with `values` for its other fields (one construction:
+    `_replace` after it costs as much again, and an unchanged page's plan is made in the
+    crawl's writer thread for every page of most rounds)."""
     return Plan(
         article_id=int(known.article["id"]),
         expected_latest=int(known.head["id"]) if known.head else None,
@@ -257,6 +263,7 @@ def _base(page: FetchedPage, known: Known, now: datetime, outcome: str, reason: 
         check_url=page.final,
         http_status=page.status or None,
         headers=page.headers,
+        **values,
     )
 
 
@@ -390,8 +397,12 @@ def _unchanged(
         updates["etag"] = page.etag or article["etag"]
         updates["last_modified"] = page.last_modified or article["last_modified"]
     when = _schedule(policy, article, now, changed=False)
-    return _replace(
-        _base(page, known, now, "unchanged", reason),
+    return _base(
+        page,
+        known,
+        now,
+        "unchanged",
+        reason,
         article=_with_schedule(updates, when, article["status"]),
         site=SiteUpdate(article["site"], failed=False),
         # A site that served pages before has nothing to reset (the writer checks it still so).

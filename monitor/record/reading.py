@@ -1,6 +1,8 @@
 """What the newsroom reads in an extracted page besides its article: its live posts and the
 standfirst it declares (`monitor.record.newsroom`). A module of its own, light to import: the
-extraction workers read pages too (`monitor.extract.pool`, `extract+read`).
+extraction workers read pages too (`monitor.extract.pool`, `extract+read`), and a crawl imports
+it with the pipeline, where a round of known pages reads none (the readers are imported on the
+first page read).
 """
 
 from __future__ import annotations
@@ -9,11 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from monitor.extract.liveblog import LivePage, read_live_page
-from monitor.extract.standfirst import read_standfirst
-
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+
+    from monitor.extract.liveblog import LivePage
 
 
 @dataclass(frozen=True)
@@ -32,4 +33,7 @@ Reader = Callable[[bytes, str], PageReading]
 def read_in_process(body: bytes, url: str, tree: HtmlElement | None = None) -> PageReading:
     """Read the page in this process (the default `Reader`); `tree`, when given, is the page as
     extraction parsed it (`extraction.parse_page`), read instead of parsing the page again."""
+    from monitor.extract.liveblog import read_live_page
+    from monitor.extract.standfirst import read_standfirst
+
     return PageReading(read_live_page(body if tree is None else tree, url), read_standfirst(body))
