@@ -146,6 +146,12 @@ class StorePipeline:
         # the interpreter from exiting, and busy workers would finish pages nobody will record.
         reactor.addSystemEventTrigger("during", "shutdown", self._stop_threads, kill=True)
 
+    def expect_extraction(self) -> None:
+        """The round has pages never read (the spider says so): they will be extracted, so the
+        extraction workers' zygote starts now rather than with the first of them."""
+        if self.pool is not None:
+            self.pool.start_early()
+
     async def close_spider(self) -> None:
         # Called once every item is processed; the known pages the spider did not wait for may
         # still be on their way: every one is recorded (or dropped) before the round ends,
@@ -167,6 +173,7 @@ class StorePipeline:
                 self.crawler.stats.set_value("redline/dropped", self.dropped)
         if self.pool is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("redline/extract_workers", self.pool.started)
+            self.crawler.stats.set_value("redline/extract_zygotes", self.pool.zygotes)
         self._stop_threads()
         if self.storage_error is None:
             self._close_rounds()

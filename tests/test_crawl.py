@@ -287,9 +287,12 @@ def test_worker_processes_store_what_in_process_extraction_stores(site, db_path,
 
 def test_a_round_of_unchanged_pages_starts_no_worker(site, db_path) -> None:
     track(db_path, site.article_urls())
-    crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
+    first = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
     again = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
     assert "'redline/extract_workers': 0" in again.stdout
+    # nor the zygote, which a round with pages never read starts as it opens (issue 23)
+    assert "'redline/extract_zygotes': 0" in again.stdout
+    assert "'redline/extract_zygotes': 1" in first.stdout
 
 
 def test_a_round_leaves_no_extraction_process_running(site, db_path, monkeypatch) -> None:

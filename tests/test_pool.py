@@ -212,6 +212,54 @@ def test_a_dead_zygote_is_replaced_without_failing_a_page() -> None:
         assert pool.started == 2
 
 
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_zygote_started_early_serves_the_first_page_and_exits_with_the_pool() -> None:
+    """`start_early` (a round with pages never read) starts the zygote before any page; the
+    first page's worker forks from it, and it ends with the pool."""
+    page = demo_pages()[0]
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.start_early()
+        deadline = time.monotonic() + 60
+        while pool._zygote is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        zygote = pool._zygote
+        assert zygote is not None and pool.started == 0  # no worker yet
+        pool.start_early()  # once started, not again
+        assert pool.extract(page, URL) == extract_article(page, url=URL)
+        (worker,) = pool._idle
+        assert _parent(worker.process.pid) == zygote.process.pid
+        assert pool.zygotes == 1
+    assert zygote.process.returncode == 0
+    assert _zygotes_of(os.getpid()) == []
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+@pytest.mark.parametrize("kill", [False, True])
+def test_a_pool_closed_while_its_zygote_starts_early_leaves_none_running(kill: bool) -> None:
+    pool = ExtractionPool(1, timeout=60)
+    pool.start_early()
+    deadline = time.monotonic() + 60
+    while not _zygotes_of(os.getpid()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert _zygotes_of(os.getpid()), "no zygote started"
+    pool.close(kill=kill)
+    deadline = time.monotonic() + 60
+    while _zygotes_of(os.getpid()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _zygotes_of(os.getpid()) == []
+    assert pool._zygote is None
+    with pytest.raises(ExtractionError):
+        pool.extract(demo_pages()[0], URL)
+
+
+def test_a_closed_pool_starts_no_zygote_early() -> None:
+    pool = ExtractionPool(1, timeout=60)
+    pool.close()
+    pool.start_early()
+    time.sleep(0.2)
+    assert pool.zygotes == 0 and _zygotes_of(os.getpid()) == []
+
+
 def _zygotes_of(pid: int) -> list[int]:
     """The extraction zygotes `pid` has started that are still running."""
     children = (

@@ -111,6 +111,9 @@ class CheckSpider(scrapy.Spider):
             return
         targets = [pair for pairs in zip_longest(*rounds) for pair in pairs if pair is not None]
         self.logger.info("checking %d article(s)", len(targets))
+        store = getattr(self.crawler, "redline_store", None)
+        if store is not None and any(not article.get("last_checked") for _, article in targets):
+            store.expect_extraction()  # a page never read is extracted, unless it fails
         for db_path, article in targets:  # the files' rounds interleaved: their sites mix
             yield self._check(db_path, article)
 

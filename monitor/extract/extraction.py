@@ -69,6 +69,7 @@ from lxml.html import HtmlElement
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
+from monitor.extract.author import page_author
 from monitor.extract.characters import composed, without_soft_hyphens, xml_safe
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
@@ -269,15 +270,9 @@ def _metadata(tree: HtmlElement, url: str | None) -> Any:
     """The fields of trafilatura's `extract_metadata` that extraction reads (title, author, date,
     and the URL the date search is given), found as that function finds them, in its order. The
     site name, categories, tags and licence it also looks for are never read; they cost about a
-    tenth of a balanced run. `tests/test_extraction.py` checks these fields against
+    tenth of a balanced run. `tests/test_extract.py` checks these fields against
     `extract_metadata` itself. Reads the tree without changing it."""
-    from trafilatura.metadata import (
-        examine_meta,
-        extract_author,
-        extract_meta_json,
-        extract_title,
-        extract_url,
-    )
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
     from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
     meta = examine_meta(tree)
@@ -290,7 +285,7 @@ def _metadata(tree: HtmlElement, url: str | None) -> Any:
     if not meta.title:
         meta.title = extract_title(tree)
     if not meta.author:
-        meta.author = extract_author(tree)
+        meta.author = page_author(tree)  # trafilatura's extract_author, cheaper
     if not meta.url:
         meta.url = extract_url(tree, url)
     dates = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
