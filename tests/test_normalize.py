@@ -271,6 +271,16 @@ def test_furniture_lines_are_noise(line: str) -> None:
         "Mis à jour : 3 morts à Lyon",
         "Aggiornato: 3 morti a Roma",
         "Atualizado: 3 mortos em Lisboa",
+        # a colon after the time opens the note, even one of figures alone (a live score, a
+        # count): no stamp goes on after its time with a colon
+        "Updated at 21:45: 2-1",
+        "Aktualisiert um 21.45 Uhr: 2:1",
+        "Updated 10:32 ET: 1,200",
+        "Mis à jour le 5 mars : 2 à 1",
+        "Actualizado el 5 de marzo a las 10:32: 3",
+        "Aggiornato alle 21:45: 2-1",
+        "Atualizado às 21h45: 2 a 1",
+        "Updated 3 hours ago: 40",
     ],
 )
 def test_real_sentences_are_not_noise(line: str) -> None:
