@@ -235,9 +235,7 @@ def _end(
         with conn.transaction():
             coordination.lock_shard(conn, shard)
             if code != REFUSED_EXIT:  # a refused file's summary is not known: kept as it was
-                summary = (
-                    routing.summarize_shard(path) if readable else store.ShardSummary(0, None)
-                )
+                summary = routing.summarize_shard(path) if readable else store.ShardSummary(0, None)
                 coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
         for home, count in moved.items():
             coordination.mark_due(conn, home, count, now)
