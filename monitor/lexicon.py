@@ -870,6 +870,8 @@ DATED_LABEL_EXTRAS: dict[str, tuple[str, ...]] = {
 # Once a figure has come, a colon is one of a time ("10:32") or one after a label ("Updated:",
 # "Lesezeit:"): any other closes the time and opens the note ("Updated at 21:45: 2-1",
 # "Aktualisiert um 21.45 Uhr: 2:1", "Mis à jour le 5 mars : 2 à 1"), the article's.
+# A label's colon may follow its preposition ("Aktualisiert am: 05.03.2024", "Updated on: ...").
+DATED_LABEL_PREPOSITIONS = ("on", "at", "am", "um", "le", "el", "em", "il")
 _DATE_SEPARATORS = r"\s.,;/|•·()\[\]'’+\-–—"
 _DATE_WORD = (
     r"(?<![^\W\d_])(?:"
@@ -881,7 +883,9 @@ _DATE_WORD = (
 _LABEL_COLON = (
     r"(?<![^\W\d_])(?:"
     + "|".join(_words(table) for table in (DATED_LABEL_EXTRAS, DATED_LABELS))
-    + r")(?![^\W\d_])\s*:"
+    + r")(?![^\W\d_])(?:\s+(?:"
+    + "|".join(DATED_LABEL_PREPOSITIONS)
+    + r"))?\s*:"
 )
 _BEFORE_TIME_TOKEN = rf"(?:[{_DATE_SEPARATORS}:]|{_DATE_WORD})"
 _DATE_TOKEN = (

@@ -220,6 +220,10 @@ def test_comparison_key_keeps_words_and_digits() -> None:
         "Last updated on March 5, 2024 at 10:32 am",
         "Updated May 3rd, 2022",
         "Published: 5 March 2024 | Updated: 6 March 2024",
+        # a label's colon after a preposition, in the second stamp of a line
+        "Veröffentlicht am 04.03.2024, 9:00 Uhr · Aktualisiert am: 05.03.2024, 10:32 Uhr",
+        "Publié le 05/03/2024 à 10h32 · Mis à jour le : 05/03/2024 à 11h00",
+        "Published 2 hours ago | Updated on: 10:32 AM ET",
         "actualizado el 12 de marzo de 2024 a las 10:32",
         "Publicado em 12/03/2024 às 10h32",
         # formats revision 15 read as notes (they changed at every round: "3h ago", "4h ago")
