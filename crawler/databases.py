@@ -10,7 +10,7 @@ that the node does not count their rounds as done when the crawl exits 0 for the
 refused (`RefusedDatabaseError`: not a database, another application's, migrated by a newer
 Redline) among several is left out the same way, with one logged line, and marked as refused in
 that report; the others are crawled and `scrapy crawl` exits REFUSED_EXIT at the end. A single
-file refused stops the round before it begins.
+file refused stops the round before it begins (marked as refused in that report all the same).
 """
 
 from __future__ import annotations
