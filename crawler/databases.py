@@ -10,7 +10,7 @@ that the node does not count their rounds as done when the crawl exits 0 for the
 refused (`RefusedDatabaseError`: not a database, another application's, migrated by a newer
 Redline) among several is left out the same way, with one logged line, and marked as refused in
 that report; the others are crawled and `scrapy crawl` exits REFUSED_EXIT at the end. A single
-file refused stops the round before it begins.
+file refused stops the round before it begins (marked as refused in that report all the same).
 """
 
 from __future__ import annotations
@@ -109,7 +109,11 @@ def crawl_databases(crawler: Crawler) -> Databases:
         logger.error("%s: %s; the round stopped, 0 fetched page(s) not recorded", kind, error)
         reason = "redline_storage_error" if storage else "redline_refused"
         setattr(crawler, reason, str(error))
-        held = Databases((), (str(error),), every, (), stopped=True)
+        # a refused file is marked so in the report: a node fails its job (REFUSED_EXIT), never
+        # takes it for a file another crawl held (BUSY_EXIT: given back, queued again each tick)
+        held = Databases(
+            (), (str(error),), every, (), stopped=True, refused=() if storage else every
+        )
     setattr(crawler, "redline_databases", held)  # noqa: B010
     report = crawler.settings.get("REDLINE_LEFT_OUT")
     if report:

@@ -917,17 +917,42 @@ DATED_LABEL_EXTRAS: dict[str, tuple[str, ...]] = {
 # figure: "10:32am", "5th", "3h", "2024-03-05T10:32:00Z"), and the
 # repetition is possessive: revision 15 let "on." be a word with its dot or a word then a dot,
 # and a line that failed at its end tried every combination (2^n; an 84-character line took 38 s).
-_DATE_TOKEN = (
-    r"(?:[\s\d:.,;/|•·()\[\]'’+\-–—]"
-    r"|(?<=\d)(?:st|nd|rd|th|[hmdtz]|min|mins|hrs?)(?![^\W\d_])"
-    r"|(?<![^\W\d_])(?:"
+# Once a figure has come, a colon is one of a time ("10:32") or one after a label ("Updated:",
+# "Lesezeit:"): any other closes the time and opens the note ("Updated at 21:45: 2-1",
+# "Aktualisiert um 21.45 Uhr: 2:1", "Mis à jour le 5 mars : 2 à 1"), the article's.
+# A label's colon may follow its preposition ("Aktualisiert am: 05.03.2024", "Updated on: ...").
+DATED_LABEL_PREPOSITIONS = ("on", "at", "am", "um", "le", "el", "em", "il")
+_DATE_SEPARATORS = r"\s.,;/|•·()\[\]'’+\-–—"
+_DATE_WORD = (
+    r"(?<![^\W\d_])(?:"
     + "|".join(
         _words(table) for table in (DATED_LABEL_EXTRAS, DATED_LABELS, DATE_WORDS, DATELINE_MONTHS)
     )
-    + r")(?![^\W\d_]))"
+    + r")(?![^\W\d_])"
 )
+_LABEL_COLON = (
+    r"(?<![^\W\d_])(?:"
+    + "|".join(_words(table) for table in (DATED_LABEL_EXTRAS, DATED_LABELS))
+    + r")(?![^\W\d_])(?:\s+(?:"
+    + "|".join(DATED_LABEL_PREPOSITIONS)
+    + r"))?\s*:"
+)
+_BEFORE_TIME_TOKEN = rf"(?:[{_DATE_SEPARATORS}:]|{_DATE_WORD})"
+_DATE_TOKEN = (
+    rf"(?:[{_DATE_SEPARATORS}\d]|(?<=\d):(?=\d)"
+    r"|(?<=\d)(?:st|nd|rd|th|[hmdtz]|min|mins|hrs?)(?![^\W\d_])"
+    rf"|{_LABEL_COLON}|{_DATE_WORD})"
+)
+# The part before the first figure is read first (a colon free there: "Published on: 5 March"),
+# then the rest; neither gives back what it read, and the first stops at the first figure.
 DATED_LABEL_LINE = _lazy(
-    r"^(?:" + _words(DATED_LABELS) + r")(?![^\W\d_])(?=[^\n]*\d)" + _DATE_TOKEN + r"*+$",
+    r"^(?:"
+    + _words(DATED_LABELS)
+    + r")(?![^\W\d_])(?=[^\n]*\d)"
+    + _BEFORE_TIME_TOKEN
+    + r"*+"
+    + _DATE_TOKEN
+    + r"*+$",
     re.IGNORECASE,
 )
 

@@ -567,6 +567,36 @@ def test_a_round_left_out_as_busy_is_not_finished_and_is_queued_again(
     assert due_rounds([shard], config, now) == [Round("check", 2, None)]
 
 
+@pytest.mark.parametrize("spider", ["check", "discover"])
+def test_a_round_of_a_refused_shard_is_finished_as_failed(
+    pg_url: str, tmp_path: Path, spider: str
+) -> None:
+    """The crawl left a refused shard out (REFUSED_EXIT for its job): the round's end read the
+    file again to summarize it (and, after discovery, to move its strays), which raised, so the
+    round stayed open in the log with no exit code, the node stayed shown running it, and the
+    job failed on that error instead. Now the round is closed with REFUSED_EXIT, the file as it
+    was."""
+    from monitor.cluster import coordination, routing, tasks
+    from monitor.crawl import REFUSED_EXIT
+
+    config = init_cluster(pg_url, tmp_path, 8)
+    refused = routing.path_of(config, 2)
+    refused.write_bytes(b"not a database at all\n" * 100)
+    before = refused.read_bytes()
+    with coordination.connect(pg_url) as conn:
+        round_id = coordination.start_round(conn, 2, spider, "n1", None)
+    tasks._end(tasks.Node(pg_url, "n1"), config, spider, 2, round_id, REFUSED_EXIT)
+    with coordination.connect(pg_url) as conn:
+        logged = conn.execute(
+            "select exit_code, finished_at from redline_rounds where id = %s", [round_id]
+        ).fetchone()
+        node = conn.execute("select running from redline_nodes where name = 'n1'").fetchone()
+    assert logged is not None and logged["exit_code"] == REFUSED_EXIT
+    assert logged["finished_at"] is not None
+    assert node is None or node["running"] is None
+    assert refused.read_bytes() == before
+
+
 def test_an_article_made_due_while_a_round_ends_keeps_its_shard_due(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

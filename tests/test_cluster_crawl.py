@@ -337,6 +337,25 @@ def test_a_refused_shard_of_a_node_crawl_fails_alone(
     assert set(checked(free).values()) == {1}
 
 
+def test_a_refused_shard_crawled_alone_fails_and_is_not_taken_for_busy(tmp_path: Path) -> None:
+    """A node's crawl of the refused shard alone (no other shard due with it) stops before it
+    begins and names the file in its left-out report: the job read that as a file another
+    crawl held (BUSY_EXIT), gave the round back with "another crawl holds the shard file" and
+    queued it again at every tick, never failing. Its job fails with REFUSED_EXIT."""
+    import asyncio
+
+    from monitor.cluster.crawls import NodeCrawls
+    from monitor.crawl import REFUSED_EXIT
+
+    refused = tmp_path / "shard-0.db"
+    _refuse(refused, "not a database")
+
+    async def alone() -> int:
+        return await NodeCrawls(tmp_path / "crawls.log").crawl("check", refused, PRIVATE, 120)
+
+    assert asyncio.run(alone()) == REFUSED_EXIT
+
+
 def test_a_refused_shard_is_left_out_of_the_address_guard_too(
     tmp_path: Path, two_sites: list[DemoSite]
 ) -> None:

@@ -185,6 +185,23 @@ def test_a_short_update_note_with_a_figure_is_reported_not_taken_for_a_stamp(not
     assert [edit.new for edit in edits if edit.significant] == [note]
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "figures"),
+    [
+        ("Updated at 21:45: 1-1", "Updated at 21:50: 2-1", ("1-1", "2-1")),
+        ("Aktualisiert um 21.45 Uhr: 1:1", "Aktualisiert um 21.50 Uhr: 2:1", ("1", "2")),
+        ("Mis à jour à 10h32 : 1 200", "Mis à jour à 11h05 : 1 350", ("200", "350")),
+    ],
+)
+def test_a_note_of_figures_after_its_time_is_reported(
+    before: str, after: str, figures: tuple[str, str]
+) -> None:
+    # a live score or a count after the time and a colon is what the newsroom updated, not the
+    # page's stamp (revisions 15 and 16 took the whole line for "Updated" and its time)
+    edits = compare(Article(body=body(*STORY, before)), Article(body=body(*STORY, after)))
+    assert figures in [(edit.old, edit.new) for edit in edits if edit.significant]
+
+
 def test_a_label_with_only_its_time_added_is_no_edit() -> None:
     edits = compare(Article(body=body(*STORY)), Article(body=body(*STORY, "Updated 3 hours ago")))
     assert not [edit for edit in edits if edit.significant]

@@ -220,6 +220,10 @@ def test_comparison_key_keeps_words_and_digits() -> None:
         "Last updated on March 5, 2024 at 10:32 am",
         "Updated May 3rd, 2022",
         "Published: 5 March 2024 | Updated: 6 March 2024",
+        # a label's colon after a preposition, in the second stamp of a line
+        "Veröffentlicht am 04.03.2024, 9:00 Uhr · Aktualisiert am: 05.03.2024, 10:32 Uhr",
+        "Publié le 05/03/2024 à 10h32 · Mis à jour le : 05/03/2024 à 11h00",
+        "Published 2 hours ago | Updated on: 10:32 AM ET",
         "actualizado el 12 de marzo de 2024 a las 10:32",
         "Publicado em 12/03/2024 às 10h32",
         # formats revision 15 read as notes (they changed at every round: "3h ago", "4h ago")
@@ -271,6 +275,16 @@ def test_furniture_lines_are_noise(line: str) -> None:
         "Mis à jour : 3 morts à Lyon",
         "Aggiornato: 3 morti a Roma",
         "Atualizado: 3 mortos em Lisboa",
+        # a colon after the time opens the note, even one of figures alone (a live score, a
+        # count): no stamp goes on after its time with a colon
+        "Updated at 21:45: 2-1",
+        "Aktualisiert um 21.45 Uhr: 2:1",
+        "Updated 10:32 ET: 1,200",
+        "Mis à jour le 5 mars : 2 à 1",
+        "Actualizado el 5 de marzo a las 10:32: 3",
+        "Aggiornato alle 21:45: 2-1",
+        "Atualizado às 21h45: 2 a 1",
+        "Updated 3 hours ago: 40",
     ],
 )
 def test_real_sentences_are_not_noise(line: str) -> None:

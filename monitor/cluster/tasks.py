@@ -30,7 +30,7 @@ from monitor import store
 from monitor.cluster import coordination, routing
 from monitor.cluster.coordination import ClusterConfig, Round
 from monitor.cluster.crawls import NodeCrawls, RoundInterrupted
-from monitor.crawl import BUSY_EXIT
+from monitor.crawl import BUSY_EXIT, REFUSED_EXIT
 from monitor.errors import RedlineError
 
 logger = logging.getLogger(__name__)
@@ -222,7 +222,10 @@ def _end(
     now = datetime.now(UTC)
     moved: dict[int, int] = {}
     path = routing.path_of(config, shard, node.directory)
-    if path.is_file() and spider == "discover" and code != BUSY_EXIT:
+    # A shard the crawl refused (not a database, another application's, a newer Redline's) is
+    # not read again here: it would raise, and leave the round open with its node shown running.
+    readable = path.is_file() and code != REFUSED_EXIT
+    if readable and spider == "discover" and code != BUSY_EXIT:
         moved = routing.reroute_discovered(_local(config, node), shard)
     with coordination.connect(node.pg_url) as conn:
         # The shard's row is locked before its file is read: whoever makes articles due writes
@@ -231,10 +234,9 @@ def _end(
         # by a summary read before it (the shard then stayed not due until its old revisit).
         with conn.transaction():
             coordination.lock_shard(conn, shard)
-            summary = (
-                routing.summarize_shard(path) if path.is_file() else store.ShardSummary(0, None)
-            )
-            coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
+            if code != REFUSED_EXIT:  # a refused file's summary is not known: kept as it was
+                summary = routing.summarize_shard(path) if readable else store.ShardSummary(0, None)
+                coordination.save_shard_summary(conn, shard, summary.articles, summary.next_due)
         for home, count in moved.items():
             coordination.mark_due(conn, home, count, now)
         if code == BUSY_EXIT:  # left out: another crawl held the file; not a round done
