@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -187,6 +191,36 @@ def rows(db_path: Path, sql: str, params: list | None = None) -> list[dict]:
         return list(db.query(sql, params or []))
     finally:
         db.close()
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], dict[str, Any]]
+) -> tuple[Path, dict[str, Any]]:
+    """What `build(directory)` writes into a directory, and the plain values (JSON) it returns,
+    made once for the whole run: for a fixture that runs real crawls. A module-scoped fixture is
+    set up again in every pytest-xdist worker that runs one of its tests (`make test` hands a
+    module's tests to all its workers); here the first worker to ask builds, under a file lock
+    in the run's temporary directory that all the workers share, and the others wait for it and
+    read the same files. Nothing built here may be changed: a test copies a file first
+    (`copy_database`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    directory, done = shared / f"built-{name}", shared / f"built-{name}.json"
+    with open(shared / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(directory, ignore_errors=True)  # what a failed build left
+            directory.mkdir()
+            done.write_text(json.dumps(build(directory)))
+    return directory, json.loads(done.read_text())
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a closed SQLite database (with its write-ahead log, if one was left)."""
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    return target
 
 
 @pytest.fixture(scope="session")

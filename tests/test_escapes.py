@@ -9,13 +9,14 @@ import logging
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.escapes import EscapedLogRecord, escape_record, log_text, terminal_text
-from tests.conftest import crawl, rows, track
+from tests.conftest import built_once, copy_database, crawl, rows, track
 from tests.loopback import serve_pages
 from tools.screenshots import start_server, stop_server
 
@@ -106,10 +107,10 @@ def test_a_record_made_by_the_installed_factory_is_escaped_only_when_written() -
     assert (stream.getvalue(), Loud.texts) == ("written u\\nv\n", 1)
 
 
-@pytest.fixture(scope="module")
-def hostile_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real crawl of a page whose headers and title carry escape sequences."""
-    db_path = tmp_path_factory.mktemp("escapes") / "redline.db"
+def crawl_hostile_page(directory: Path) -> dict[str, Any]:
+    """A real crawl, into `directory`/redline.db, of a page whose headers and title carry escape
+    sequences."""
+    db_path = directory / "redline.db"
     paragraphs = "".join(
         f"<p>Paragraph {n}: the council voted on Tuesday to fund the new river bridge in full "
         "after months of debate about its cost.</p>"
@@ -124,7 +125,14 @@ def hostile_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
         track(db_path, [site.url("/story.html")])
         crawl(db_path, all="true")
     assert rows(db_path, "select outcome from checks") == [{"outcome": "new_article"}]
-    return db_path
+    return {}
+
+
+@pytest.fixture(scope="module")
+def hostile_capture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The crawl runs once for the whole run (`built_once`); each worker reads its own copy."""
+    built, _ = built_once(tmp_path_factory, "escapes", crawl_hostile_page)
+    return copy_database(built / "redline.db", tmp_path_factory.mktemp("escapes") / "redline.db")
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from monitor.capture import CAPTURE_CSP, NO_HEADERS, safe_html
 from monitor.cli import cli
 from monitor.demo.site import DemoSite
-from tests.conftest import crawl, rows, track
+from tests.conftest import built_once, copy_database, crawl, rows, track
 from tests.test_serve import fetch
 
 COUNCIL = "/news/2026/11/council-approves-riverside-housing-plan.html"
@@ -32,9 +32,10 @@ class Captured:
     snapshot_id: int  # the raw page of its version 2
 
 
-@pytest.fixture(scope="module")
-def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Captured]:
-    path = tmp_path_factory.mktemp("evidence") / "redline.db"
+def crawl_two_editions(directory: Path) -> dict[str, Any]:
+    """The demo site crawled at edition 1 then 2 into `directory`/redline.db: the council
+    article's ids."""
+    path = directory / "redline.db"
     with DemoSite() as site:
         track(path, site.article_urls())
         crawl(path, all="true")
@@ -48,7 +49,20 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Captured]:
         "on versions.id = changes.new_version_id where changes.article_id = ?",
         [article["id"]],
     )
-    yield Captured(path, url, article["id"], change["id"], change["snapshot_id"])
+    return {
+        "url": url,
+        "article_id": article["id"],
+        "change_id": change["id"],
+        "snapshot_id": change["snapshot_id"],
+    }
+
+
+@pytest.fixture(scope="module")
+def captured(tmp_path_factory: pytest.TempPathFactory) -> Captured:
+    """The two crawls run once for the whole run (`built_once`); each worker reads its own copy."""
+    built, ids = built_once(tmp_path_factory, "evidence", crawl_two_editions)
+    path = copy_database(built / "redline.db", tmp_path_factory.mktemp("evidence") / "redline.db")
+    return Captured(path, **ids)
 
 
 def run(db: Path, *args: str) -> tuple[int, str]:
