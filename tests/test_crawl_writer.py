@@ -229,3 +229,56 @@ def test_a_grouped_call_of_another_database_ends_the_wait_and_runs_in_its_own_gr
         assert runs == [[0], [1]]
     finally:
         writer.stop()
+
+
+def test_a_call_awaited_handed_while_a_group_waits_ends_the_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As `submit`, for `call` (the reactor awaits it: a page to record, the links of a page):
+    # the group waiting for more runs at once, then the call.
+    writer = _patient_writer(monkeypatch)
+    runs: list[Any] = []
+    record = _recording(runs)
+
+    try:
+        writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+        _taken(writer)  # the group waits for more
+        writer.call(runs.append, "awaited")
+        _until(runs, 2)
+        assert runs == [[0], "awaited"]
+    finally:
+        writer.stop()
+
+
+def test_a_call_handed_as_the_group_begins_to_wait_is_not_left_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The lost wake-up: a call handed after the writer found the queue empty and before it
+    # says what its group waits for (no one to wake yet) is seen before the wait begins.
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    at_wait, go_on = threading.Event(), threading.Event()
+
+    def pause_at_wait(frame: Any, event: str, arg: Any) -> None:  # in the writer's thread
+        if event == "call" and frame.f_code.co_name == "_more" and not at_wait.is_set():
+            at_wait.set()
+            go_on.wait(60)
+
+    threading.setprofile(pause_at_wait)  # for the threads started from now: the writer's
+    try:
+        writer = Writer("test-writer", call_from_thread=_Deliveries())
+        writer.start()
+    finally:
+        threading.setprofile(None)
+    runs: list[Any] = []
+    record = _recording(runs)
+
+    try:
+        writer.submit_grouped(lambda ok, result: None, record, "a", 0)
+        assert at_wait.wait(60)  # the writer found no more calls, and is about to wait
+        writer.submit(lambda ok, result: None, runs.append, "alone")
+        go_on.set()
+        _until(runs, 2)
+        assert runs == [[0], "alone"]
+    finally:
+        go_on.set()
+        writer.stop()
