@@ -84,6 +84,14 @@ SECTIONS = [
     ("de", "Über die Studie", "Die Studie begleitete zweihundert Höfe sechs Jahre lang."),
     ("de", "Über Bayer", "Der Konzern hatte die Übernahme im Jahr 2018 abgeschlossen."),
     ("es", "Sobre el estudio", "El estudio siguió a doscientas fincas durante seis años."),
+    # the organisation or the medium the article is about, named by a bare word for it: a local
+    # club's story, a citizens' initiative's, an insolvent firm's, a dig's, a magazine's closing
+    ("de", "Über den Verein", "Der TSV wurde 1921 gegründet und hat heute 800 Mitglieder."),
+    ("de", "Über die Initiative", "Die Initiative sammelte bis Freitag 4.000 Unterschriften."),
+    ("de", "Über das Unternehmen", "Die Firma beschäftigte zuletzt 340 Menschen am Standort."),
+    ("en", "About the site", "The dig lies two kilometres north of the village, on a hill."),
+    ("en", "About the magazine", "The magazine, founded in 1953, prints its last issue in March."),
+    ("en", "About the podcast", "Smith started the podcast in 2019 in her garage in Leeds."),
 ]
 
 
@@ -160,6 +168,21 @@ def test_a_body_that_is_only_the_box_keeps_it() -> None:
         ("Acerca de la encuesta", False),
         ("Sobre Madrid cae la nieve esta mañana", False),
         ("Sulla Acme", False),
+        # a bare word for an organisation or a medium may be the article's subject; as a label
+        # (a colon) or with a name it is the site's box
+        ("Über den Verein", False),
+        ("Über den Fußballverein", False),
+        ("Über die Initiative", False),
+        ("Über das Unternehmen", False),
+        ("Über das Magazin", False),
+        ("About the site", False),
+        ("About the website", False),
+        ("About the magazine", False),
+        ("About the podcast", False),
+        ("Über den Verein:", True),
+        ("Über den TSV Oberndorf 1921 e.V.", True),
+        ("Über den Fußballverein TSV Oberndorf", False),
+        ("About this site", True),
     ],
 )
 def test_a_heading_about_the_organisation_behind_the_page(heading: str, box: bool) -> None:
@@ -213,6 +236,8 @@ def test_an_organisation_box_left_out_is_no_edit_after_the_upgrade(tmp_path) -> 
         ("Über den Jagdverband sagte der Minister am Montag nur wenig.", False),
         ("About Reuters.", False),
         ("Über die Studie", False),
+        ("Über das Unternehmen", False),
+        ("About the site", False),
     ],
 )
 def test_a_box_heading_written_as_a_paragraph(line: str, box: bool) -> None:
@@ -228,3 +253,31 @@ def test_a_box_heading_written_in_bold_is_left_out_with_its_box() -> None:
     )
     article = extract_article(page("de", html, where=len(PROSE["de"])))
     assert article.body.split("\n") == PROSE["de"]
+
+
+# An edit in an article's own closing section, whose heading names the organisation it is about
+# by a bare word ("About the site" of a dig), is an edit of the article: reported.
+def test_an_edit_in_a_closing_section_about_the_articles_subject_is_reported(tmp_path) -> None:
+    from datetime import timedelta
+
+    from monitor import store
+    from monitor.record.page import record_page
+    from tests.test_record import PARAGRAPHS, T0, html, ok
+
+    section = (
+        "The site lies two kilometres north of the village and was first surveyed in 1952 by a "
+        "team from the university, which found coins and pottery there."
+    )
+    before = (*PARAGRAPHS, "<h2>About the site</h2>", section)
+    after = (*PARAGRAPHS, "<h2>About the site</h2>", section.replace("1952", "1925"))
+    db = store.open_db(tmp_path / "redline.db")
+    record_page(db, ok(_unwrapped(html(before))), T0)
+    result = record_page(db, ok(_unwrapped(html(after))), T0 + timedelta(hours=1))
+    assert result.outcome == "new_version"
+    edits = [(row["old"], row["new"]) for row in db.query("select old, new from edits")]
+    assert ("1952", "1925") in edits
+
+
+def _unwrapped(page: bytes) -> bytes:
+    """The page with its <h2> out of the <p> the test page wraps every body line in."""
+    return page.replace(b"<p><h2>", b"<h2>").replace(b"</h2></p>", b"</h2>")
