@@ -241,7 +241,8 @@ def test_an_organisation_box_left_out_is_no_edit_after_the_upgrade(tmp_path) -> 
     ],
 )
 def test_a_box_heading_written_as_a_paragraph(line: str, box: bool) -> None:
-    lines = ["The article's paragraph.", line, "The box's words, since 1850."]
+    article = "The article's paragraph, longer than the box after it: " + "its words. " * 8
+    lines = [article, line, "The box's words, since 1850."]
     expected = [1, 2] if box else []
     assert box_at_end(lines, ("prose", "prose", "prose")) == expected
 
@@ -281,3 +282,27 @@ def test_an_edit_in_a_closing_section_about_the_articles_subject_is_reported(tmp
 def _unwrapped(page: bytes) -> bytes:
     """The page with its <h2> out of the <p> the test page wraps every body line in."""
     return page.replace(b"<p><h2>", b"<h2>").replace(b"</h2></p>", b"</h2>")
+
+
+# The box about an organisation is short and follows the article: a section under such a heading
+# that is longer than the box of any site (MAX_ABOUT_BOX_LINES) or than the article before it is
+# the article's, kept with every line (an edit in it is reported).
+ACME_SECTION = [
+    "Acme was founded in 1921 as a maker of brass taps in the north of the county.",
+    "By the 1990s it employed more than two thousand people in four factories.",
+    "The collapse began when its largest customer cancelled a contract in March.",
+    "Banks refused to extend its credit line a month later, the administrators said.",
+    "Its last factory closed on Friday, and the remaining staff were sent home.",
+]
+
+
+def test_a_long_section_under_an_organisations_heading_stays() -> None:
+    html = "<h2>About Acme Ltd</h2>" + "".join(f"<p>{line}</p>" for line in ACME_SECTION)
+    article = extract_article(page("en", html, where=len(PROSE["en"])))
+    assert article.body.split("\n") == [*PROSE["en"], "About Acme Ltd", *ACME_SECTION]
+
+
+def test_an_organisations_heading_written_in_bold_early_in_a_short_article_keeps_the_rest() -> None:
+    html = "<p><strong>Über die Müller GmbH</strong></p>"
+    article = extract_article(page("de", html, where=1))
+    assert article.body.split("\n") == [PROSE["de"][0], "Über die Müller GmbH", *PROSE["de"][1:]]
