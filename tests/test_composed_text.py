@@ -115,6 +115,27 @@ def test_a_reference_that_only_begins_like_the_soft_hyphen_is_kept() -> None:
     )
     article = extract_article(html.encode("ascii"), url="https://example.org/seoul")
     assert (
-        "The National Assembly (\uad6d\ud68c) in Seoul voted on the motion late on Tuesday night, a "
-        "spokesman for the Kurdish party (\u06c6) and the Gujarati temple (\u0ad0) said."
+        "The National Assembly (\uad6d\ud68c) in Seoul voted on the motion late on Tuesday night, "
+        "a spokesman for the Kurdish party (\u06c6) and the Gujarati temple (\u0ad0) said."
     ) in article.body.split("\n")
+
+
+# Only text reads "&shy" without its semicolon as the soft hyphen: in an attribute it is the
+# address's own letters ("?id=7&shyness=2", a query parameter), and the page's canonical address
+# is the one it declares.
+def test_an_address_holding_shy_keeps_it() -> None:
+    paragraphs = [
+        "The regional parliament approved the new water plan on Thursday after a debate that "
+        "lasted well into the night and divided the governing coalition.",
+        "Farmers in the southern valleys had asked for the plan for years, saying that the "
+        "drought of the past three summers had ruined much of their harvest.",
+    ]
+    html = (
+        "<html lang='en'><head><title>Water plan</title>"
+        "<link rel='canonical' href='https://example.org/story?id=7&shyness=2&shy=1'></head><body>"
+        "<article><h1>Water plan</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
+        "</body></html>"
+    )
+    article = extract_article(html.encode(), url="https://example.org/story?id=7")
+    assert article.canonical_url == "https://example.org/story?id=7&shyness=2&shy=1"
+    assert article.body.split("\n") == paragraphs
