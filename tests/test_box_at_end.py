@@ -306,3 +306,38 @@ def test_an_organisations_heading_written_in_bold_early_in_a_short_article_keeps
     html = "<p><strong>Über die Müller GmbH</strong></p>"
     article = extract_article(page("de", html, where=1))
     assert article.body.split("\n") == [PROSE["de"][0], "Über die Müller GmbH", *PROSE["de"][1:]]
+
+
+# The site's box about its organisation ends the body (or runs into another box, "Pressekontakt"):
+# a section under such a heading followed by another of the article's ("Wie es weitergeht") is
+# the article's own.
+def test_a_section_about_a_firm_followed_by_the_articles_next_section_stays() -> None:
+    section = [
+        "Die Müller GmbH wurde 1921 gegründet und beschäftigte zuletzt 340 Menschen.",
+        "Der Insolvenzverwalter sucht seit dem Frühjahr einen Käufer für das Werk.",
+    ]
+    html = (
+        "<h2>Über die Müller GmbH</h2>"
+        + "".join(f"<p>{line}</p>" for line in section)
+        + "<h2>Wie es weitergeht</h2><p>Die Gläubiger treffen sich am 12. Mai im Rathaus.</p>"
+    )
+    article = extract_article(page("de", html, where=len(PROSE["de"])))
+    assert article.body.split("\n") == [
+        *PROSE["de"],
+        "Über die Müller GmbH",
+        *section,
+        "Wie es weitergeht",
+        "Die Gläubiger treffen sich am 12. Mai im Rathaus.",
+    ]
+
+
+def test_an_organisations_box_before_the_press_contact_is_left_out() -> None:
+    lines = [
+        "The article's paragraph, longer than the boxes after it: " + "its words. " * 12,
+        "About Acme Ltd",
+        "Acme makes water meters.",
+        "Press contact",
+        "press@acme.example",
+    ]
+    roles = ("prose", "heading", "prose", "heading", "prose")
+    assert box_at_end(lines, roles) == [1, 2, 3, 4]
