@@ -626,12 +626,29 @@ ABOUT_HEADING = _lazy(
 # An organisation's heading is short: "Über das Presse- und Medienportal www.iwrpressedienst.de"
 # is 55 characters.
 ABOUT_HEADING_MAX_CHARS = 80
+# A bare word for an organisation or a medium after "the" ("Über den Verein", "Über die
+# Initiative", "Über das Unternehmen", "About the site", "About the magazine", "About the
+# podcast") names no one: the article's own closing section on the club, the citizens'
+# initiative, the insolvent firm, the dig or the magazine it reports on. The site's box names its
+# organisation ("Über den NÖ Jagdverband", "Über die Wirecard AG"), says whose medium it is
+# ("About this site", "Über unser Magazin") or is a label ending in a colon ("About the
+# podcast:", "Über die Stiftung:").
+_BARE_ORGANISATION = _lazy(
+    rf"^\W{{0,3}}{_ABOUT}\s+{_ABOUT_ARTICLE}"
+    r"(?i:\w*(?:verband|verein|stiftung|unternehmen|gesellschaft|institut|netzwerk|initiative"
+    r"|bündnis|agentur|konzern)|podcast|newsletter|magazine?|site|website|blog|portal|revista"
+    r"|rivista)\s*$"
+)
 
 
 def is_about_heading(line: str) -> bool:
     """Whether a heading is about the organisation or the medium behind the page
-    (`ABOUT_HEADING`)."""
-    return len(line) <= ABOUT_HEADING_MAX_CHARS and bool(ABOUT_HEADING.match(line))
+    (`ABOUT_HEADING`), not a bare word for one (`_BARE_ORGANISATION`)."""
+    return (
+        len(line) <= ABOUT_HEADING_MAX_CHARS
+        and bool(ABOUT_HEADING.match(line))
+        and not _BARE_ORGANISATION.match(line)
+    )
 
 
 def is_box_heading(line: str) -> bool:

@@ -84,6 +84,14 @@ SECTIONS = [
     ("de", "Über die Studie", "Die Studie begleitete zweihundert Höfe sechs Jahre lang."),
     ("de", "Über Bayer", "Der Konzern hatte die Übernahme im Jahr 2018 abgeschlossen."),
     ("es", "Sobre el estudio", "El estudio siguió a doscientas fincas durante seis años."),
+    # the organisation or the medium the article is about, named by a bare word for it: a local
+    # club's story, a citizens' initiative's, an insolvent firm's, a dig's, a magazine's closing
+    ("de", "Über den Verein", "Der TSV wurde 1921 gegründet und hat heute 800 Mitglieder."),
+    ("de", "Über die Initiative", "Die Initiative sammelte bis Freitag 4.000 Unterschriften."),
+    ("de", "Über das Unternehmen", "Die Firma beschäftigte zuletzt 340 Menschen am Standort."),
+    ("en", "About the site", "The dig lies two kilometres north of the village, on a hill."),
+    ("en", "About the magazine", "The magazine, founded in 1953, prints its last issue in March."),
+    ("en", "About the podcast", "Smith started the podcast in 2019 in her garage in Leeds."),
 ]
 
 
@@ -160,6 +168,21 @@ def test_a_body_that_is_only_the_box_keeps_it() -> None:
         ("Acerca de la encuesta", False),
         ("Sobre Madrid cae la nieve esta mañana", False),
         ("Sulla Acme", False),
+        # a bare word for an organisation or a medium may be the article's subject; as a label
+        # (a colon) or with a name it is the site's box
+        ("Über den Verein", False),
+        ("Über den Fußballverein", False),
+        ("Über die Initiative", False),
+        ("Über das Unternehmen", False),
+        ("Über das Magazin", False),
+        ("About the site", False),
+        ("About the website", False),
+        ("About the magazine", False),
+        ("About the podcast", False),
+        ("Über den Verein:", True),
+        ("Über den TSV Oberndorf 1921 e.V.", True),
+        ("Über den Fußballverein TSV Oberndorf", False),
+        ("About this site", True),
     ],
 )
 def test_a_heading_about_the_organisation_behind_the_page(heading: str, box: bool) -> None:
@@ -213,10 +236,13 @@ def test_an_organisation_box_left_out_is_no_edit_after_the_upgrade(tmp_path) -> 
         ("Über den Jagdverband sagte der Minister am Montag nur wenig.", False),
         ("About Reuters.", False),
         ("Über die Studie", False),
+        ("Über das Unternehmen", False),
+        ("About the site", False),
     ],
 )
 def test_a_box_heading_written_as_a_paragraph(line: str, box: bool) -> None:
-    lines = ["The article's paragraph.", line, "The box's words, since 1850."]
+    article = "The article's paragraph, longer than the box after it: " + "its words. " * 8
+    lines = [article, line, "The box's words, since 1850."]
     expected = [1, 2] if box else []
     assert box_at_end(lines, ("prose", "prose", "prose")) == expected
 
@@ -228,3 +254,90 @@ def test_a_box_heading_written_in_bold_is_left_out_with_its_box() -> None:
     )
     article = extract_article(page("de", html, where=len(PROSE["de"])))
     assert article.body.split("\n") == PROSE["de"]
+
+
+# An edit in an article's own closing section, whose heading names the organisation it is about
+# by a bare word ("About the site" of a dig), is an edit of the article: reported.
+def test_an_edit_in_a_closing_section_about_the_articles_subject_is_reported(tmp_path) -> None:
+    from datetime import timedelta
+
+    from monitor import store
+    from monitor.record.page import record_page
+    from tests.test_record import PARAGRAPHS, T0, html, ok
+
+    section = (
+        "The site lies two kilometres north of the village and was first surveyed in 1952 by a "
+        "team from the university, which found coins and pottery there."
+    )
+    before = (*PARAGRAPHS, "<h2>About the site</h2>", section)
+    after = (*PARAGRAPHS, "<h2>About the site</h2>", section.replace("1952", "1925"))
+    db = store.open_db(tmp_path / "redline.db")
+    record_page(db, ok(_unwrapped(html(before))), T0)
+    result = record_page(db, ok(_unwrapped(html(after))), T0 + timedelta(hours=1))
+    assert result.outcome == "new_version"
+    edits = [(row["old"], row["new"]) for row in db.query("select old, new from edits")]
+    assert ("1952", "1925") in edits
+
+
+def _unwrapped(page: bytes) -> bytes:
+    """The page with its <h2> out of the <p> the test page wraps every body line in."""
+    return page.replace(b"<p><h2>", b"<h2>").replace(b"</h2></p>", b"</h2>")
+
+
+# The box about an organisation is short and follows the article: a section under such a heading
+# that is longer than the box of any site (MAX_ABOUT_BOX_LINES) or than the article before it is
+# the article's, kept with every line (an edit in it is reported).
+ACME_SECTION = [
+    "Acme was founded in 1921 as a maker of brass taps in the north of the county.",
+    "By the 1990s it employed more than two thousand people in four factories.",
+    "The collapse began when its largest customer cancelled a contract in March.",
+    "Banks refused to extend its credit line a month later, the administrators said.",
+    "Its last factory closed on Friday, and the remaining staff were sent home.",
+]
+
+
+def test_a_long_section_under_an_organisations_heading_stays() -> None:
+    html = "<h2>About Acme Ltd</h2>" + "".join(f"<p>{line}</p>" for line in ACME_SECTION)
+    article = extract_article(page("en", html, where=len(PROSE["en"])))
+    assert article.body.split("\n") == [*PROSE["en"], "About Acme Ltd", *ACME_SECTION]
+
+
+def test_an_organisations_heading_written_in_bold_early_in_a_short_article_keeps_the_rest() -> None:
+    html = "<p><strong>Über die Müller GmbH</strong></p>"
+    article = extract_article(page("de", html, where=1))
+    assert article.body.split("\n") == [PROSE["de"][0], "Über die Müller GmbH", *PROSE["de"][1:]]
+
+
+# The site's box about its organisation ends the body (or runs into another box, "Pressekontakt"):
+# a section under such a heading followed by another of the article's ("Wie es weitergeht") is
+# the article's own.
+def test_a_section_about_a_firm_followed_by_the_articles_next_section_stays() -> None:
+    section = [
+        "Die Müller GmbH wurde 1921 gegründet und beschäftigte zuletzt 340 Menschen.",
+        "Der Insolvenzverwalter sucht seit dem Frühjahr einen Käufer für das Werk.",
+    ]
+    html = (
+        "<h2>Über die Müller GmbH</h2>"
+        + "".join(f"<p>{line}</p>" for line in section)
+        + "<h2>Wie es weitergeht</h2><p>Die Gläubiger treffen sich am 12. Mai im Rathaus.</p>"
+    )
+    article = extract_article(page("de", html, where=len(PROSE["de"])))
+    assert article.body.split("\n") == [
+        *PROSE["de"],
+        "Über die Müller GmbH",
+        *section,
+        "Wie es weitergeht",
+        "Die Gläubiger treffen sich am 12. Mai im Rathaus.",
+    ]
+
+
+def test_an_organisations_box_before_the_press_contact_is_left_out() -> None:
+    lines = [
+        "The article's paragraph, longer than the boxes after it: " + "its words. " * 12,
+        "About Acme Ltd",
+        "Acme makes water meters.",
+        "Press contact",
+        "press@acme.example",
+    ]
+    roles = ("prose", "heading", "prose", "heading", "prose")
+    assert box_at_end(lines, roles) == [1, 2, 3, 4]

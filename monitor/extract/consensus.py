@@ -49,6 +49,7 @@ from lxml.html import HtmlElement
 from monitor.extract import opinion
 from monitor.extract.opinion import key
 from monitor.lexicon import (
+    BOX_HEADING,
     BYLINE_OPENER,
     DATE_LINE,
     INTERSTITIAL_TEXT,
@@ -327,20 +328,45 @@ def box_at_end(lines: Sequence[str], roles: Sequence[str]) -> list[int]:
     of its own (`<p><strong>Über den NÖ Jagdverband</strong></p>`): such a line opens the box
     too when it is short and no sentence (`_heading_written_as_prose`, revision 16); "Über uns"
     or "Kontakt" written so stays (an about-us or contact page writes its own text under it: 3
-    text snippets of one development page). A correction or
-    update note in it stays, and so does the box of a body no longer than it (nothing of the
+    text snippets of one development page). A box under an organisation's heading is short,
+    ends the body or runs into another box (`_about_box`). A correction or update note in it
+    stays, and so does the box of a body no longer than it (nothing of the
     article would be left)."""
     box: list[int] = []
+    run: list[int] = []  # the lines of the box opened by the last heading
+    about = False  # whether that heading is an organisation's (`_about_box`)
     inside = False
     for index in range(max(1, len(lines) - TAIL_BOX_LINES), len(lines)):
         line = lines[index]
         if roles[index] == "heading":
             inside = is_box_heading(line)
+            # an organisation's box ends the body or runs into another box: followed by the
+            # article's next section, it was the article's own
+            box += (_about_box(run, lines) if inside else []) if about else run
+            run = []
+            about = inside and not BOX_HEADING.match(line)
         elif not inside and _heading_written_as_prose(line):
-            inside = is_about_heading(line)
+            inside = about = is_about_heading(line)
         if inside and not is_notice(line):
-            box.append(index)
-    return box
+            run.append(index)
+    return box + (_about_box(run, lines) if about else run)
+
+
+# A box about the organisation behind the page is its heading and at most this many lines (a
+# press portal's self-description and terms of use, the longest on the development pages, has
+# four): a longer section under "About Acme Ltd" is the article's own, on the firm it reports on.
+MAX_ABOUT_BOX_LINES = 4
+
+
+def _about_box(run: list[int], lines: Sequence[str]) -> list[int]:
+    """The lines `run` opened by an organisation's heading, when they are the site's box: short
+    (MAX_ABOUT_BOX_LINES after the heading) and shorter than the body before them (a heading
+    written in bold after the first paragraph of a short article opens its own text). The caller
+    keeps a run followed by a heading of the article's."""
+    if not run or len(run) - 1 > MAX_ABOUT_BOX_LINES:
+        return []
+    before = sum(len(line) for line in lines[: run[0]])
+    return run if sum(len(lines[index]) for index in run) < before else []
 
 
 # An organisation's heading written as a paragraph is a few words without a sentence's end ("Über
