@@ -429,6 +429,61 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
     assert not any(_alive(pid) for pid in pids)
 
 
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_ctrl_c_as_the_round_opens_does_not_reach_the_zygote_starting(tmp_path) -> None:
+    """Ctrl-C in a terminal signals the whole foreground process group. A crawl shuts down
+    gracefully, finishing the pages in hand; the zygote it started early (as the round opened,
+    `start_early`) is not yet ignoring the signal while Python starts and imports: it must not
+    die of a KeyboardInterrupt (a traceback in the crawl's log, and a second zygote to start)."""
+    held, release = tmp_path / "held", tmp_path / "release"
+    script = textwrap.dedent(
+        f"""
+        import signal, sys
+        from monitor.extract import pool as pool_module
+        from monitor.extract.pool import ExtractionPool
+        signal.signal(signal.SIGINT, lambda *_: print("interrupted", flush=True))  # as Scrapy
+        # the zygote held as it starts, before it can ignore Ctrl-C, until the test releases it
+        pool_module.WORKER_COMMAND = (sys.executable, "-c", (
+            "import os, runpy, time\\n"
+            "open({str(held)!r}, 'w').close()\\n"
+            "while not os.path.exists({str(release)!r}): time.sleep(0.01)\\n"
+            "runpy.run_module('monitor.extract.pool', run_name='__main__')"
+        ))
+        pool = ExtractionPool(1, timeout=60)
+        pool.start_early()
+        article = pool.extract(b"<html><body><p>{"word " * 50}</p></body></html>", "http://x/")
+        print(bool(article.body), pool.zygotes, flush=True)
+        pool.close()
+        """
+    )
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a crawl in a terminal has
+    )
+    assert crawl.stdout is not None
+    try:
+        deadline = time.monotonic() + 60
+        while not held.exists() and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert held.exists(), "no zygote started"
+        os.killpg(crawl.pid, signal.SIGINT)  # the terminal's Ctrl-C
+        assert crawl.stdout.readline() == "interrupted\n"
+        release.touch()
+        extracted, zygotes = crawl.stdout.readline().split()
+        _, errors = crawl.communicate(timeout=60)
+    finally:
+        release.touch()
+        if crawl.poll() is None:
+            crawl.kill()
+        crawl.wait()
+    assert "KeyboardInterrupt" not in errors
+    assert (extracted, zygotes) == ("True", "1")
+
+
 def _alive(pid: int) -> bool:
     """Running, and not a zombie waiting for its (dead) parent to be reaped by init."""
     try:

@@ -209,6 +209,14 @@ class _Zygote:
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 env=_environment(),
+                # A session of its own: a Ctrl-C in a terminal signals the whole foreground
+                # process group. The crawl shuts down gracefully, then closes the pool; the
+                # zygote ignores the signal (`serve`), but only once Python has started and
+                # imported this module, and one starting as the round opens (`start_early`)
+                # died of it, a traceback in the crawl's log. It still ends with the crawl (its
+                # socket closes, its parent is gone), and whoever stops a crawl signals its
+                # process, never its group (`monitor.crawl`, the daemon).
+                start_new_session=True,
             )
         except OSError:
             ours.close()
@@ -313,6 +321,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             bufsize=0,
             env=_environment(),
+            start_new_session=True,  # as the zygote's (`_Zygote`)
         )
 
     def wait_ready(self) -> None:
