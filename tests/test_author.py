@@ -6,6 +6,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 from trafilatura.metadata import extract_author
 
 from monitor.extract.author import WRITTEN_FOR, expressions_digest, page_author
@@ -63,8 +66,6 @@ def test_the_author_is_trafilaturas_own_on_each_kind_of_page(case: str) -> None:
 
 
 def test_reading_the_author_leaves_the_tree_as_it_was() -> None:
-    from lxml import etree
-
     page = parse_page(f"<html><body>{CASES['pruned date inside, tail kept']}</body></html>")
     assert page is not None
     before = etree.tostring(page.tree)
@@ -96,3 +97,120 @@ def test_the_author_is_trafilaturas_own_on_real_pages() -> None:
         assert page_author(page.tree) == theirs, path.name
         found += theirs is not None
     assert found > 50  # the pages where an author is found, not only those without
+
+
+# Small pages made of the pieces trafilatura's expressions look at: the tags they name and
+# others, the attributes they test (most often) and others (upper case, namespaced), values they
+# match or nearly match (case, part of a word, look-alike letters), with comments, processing
+# instructions, `<rel>` children and tail text around. A page has few elements, so that the one
+# deciding its author is often one a wrong candidate search would miss.
+_TAGS = (
+    *("a", "address", "div", "link", "p", "span", "strong", "h3", "h4", "section", "author"),
+    *("time", "figure", "li", "article", "em", "td", "AUTHOR", "x:author", "svg"),
+)
+_TESTED = ("class", "id", "itemprop", "rel", "data-testid", "data-component")
+_OTHER_ATTRIBUTES = ("CLASS", "Id", "itemProp", "name", "property", "content", "xml:id", "x:class")
+_VALUES = (
+    *("author", "Author", "AUTHOR", "aUthor", "author-name", "AuthorName", "authorName"),
+    *("author name", "byline", "Byline", "BYLINE", "byl", "BBL", "bbl", "username", "writer"),
+    *("screenname", "zuozhe", "bianji", "xiaobian", "channel-name", "submitted-by", "posted-by"),
+    *("journalist-name", "AuthorCard", "AuthorURL", "authorcard", "comments", "Comments"),
+    *("comment-list", "commentlist", "comments-list", "ProductReviews", "sidebar", "is-hidden"),
+    *("quote", "embedly-instagram", "article-share", "article-support", "print", "category"),
+    *("meta-date", "meta-reviewer", "Figure", "title", "date", "Title", "me", "", " author "),
+    *("\u0430uthor", "auth\u043er", "uthor", "yline", "story"),
+)
+_TEXTS = (
+    *("Jane Whitfield", "Tom Hale", "By Jane Whitfield and Tom Hale", "JW", "王小明", "  "),
+    *("https://gazette.example/staff/jane", "Photo: Ann Lee", "Jane " * 30, "Von Hans Müller"),
+)
+_TEXT = st.sampled_from(_TEXTS)
+_VALUE = st.sampled_from(_VALUES) | st.tuples(
+    st.sampled_from(_VALUES), st.sampled_from(("-", " ", "_")), st.sampled_from(_VALUES)
+).map("".join)
+_ATTRIBUTE_LISTS = st.dictionaries(
+    st.sampled_from(_TESTED) | st.sampled_from(_OTHER_ATTRIBUTES), _VALUE, max_size=2
+).map(lambda found: "".join(f' {name}="{value}"' for name, value in found.items()))
+_LEAF = st.one_of(
+    _TEXT,
+    _TEXT,
+    _TEXT.map(lambda text: f"<!-- {text} <div class='author'>x</div> -->"),
+    _TEXT.map(lambda text: f"<?pi {text}?>"),
+    st.just("<rel>me</rel>"),
+)
+
+
+def _element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda tag, attributes, inside, tail: f"<{tag}{attributes}>{inside}</{tag}>{tail}",
+        st.sampled_from(_TAGS),
+        _ATTRIBUTE_LISTS,
+        st.lists(children, min_size=1, max_size=3).map("".join),
+        st.sampled_from(("", "", *_TEXTS)),
+    )
+
+
+_PAGES = st.builds(
+    lambda html, inside: f"<html{html}><head><title>T</title></head><body>{inside}</body></html>",
+    st.sampled_from(("", "", ' class="author"', ' class="Byline sidebar"')),
+    st.lists(st.recursive(_LEAF, _element, max_leaves=5), min_size=1, max_size=3).map("".join),
+)
+
+
+@settings(max_examples=300)
+@given(_PAGES)
+def test_the_author_is_trafilaturas_own_on_generated_pages(html: str) -> None:
+    page = parse_page(html)
+    assume(page is not None)
+    assert page is not None
+    before = etree.tostring(page.tree)
+    assert page_author(page.tree) == extract_author(page.tree)
+    assert etree.tostring(page.tree) == before
+
+
+# Every string trafilatura's author expressions compare an attribute with, and a string each
+# alternative of their regular expressions matches (`author-?name`: both; `[Aa]uthor`: both).
+_EXPRESSION_WORDS = (
+    *("author", "authorname", "author-name", "AuthorName", "authorName", "author name"),
+    *("AuthorCard", "AuthorURL", "Author", "byline", "Byline", "byl", "BBL", "username"),
+    *("screenname", "writer", "zuozhe", "bianji", "xiaobian", "channel-name", "submitted-by"),
+    *("posted-by", "journalist-name", "comments", "Comments", "title", "date", "comment-list"),
+    *("commentlist", "comments-list", "ProductReviews", "sidebar", "is-hidden", "quote"),
+    *("embedly-instagram", "article-share", "article-support", "print", "category"),
+    *("meta-date", "meta-reviewer", "Figure"),
+)
+
+
+def _spellings(word: str) -> set[str]:
+    """`word` in other cases, and inside other words and lists of classes."""
+    cases = {word, word.lower(), word.upper(), word.capitalize(), word.swapcase()}
+    return {form for case in cases for form in (case, f"x {case}", f"{case}-x", f"x{case}x")}
+
+
+def test_every_element_trafilaturas_expressions_select_is_a_candidate() -> None:
+    """The candidate search (`_MAY_MATCH`) finds a superset of what trafilatura's author and
+    pruning expressions select, on one page holding every tag they name (and one they do not)
+    with every attribute they test (and others) set to every value they look for, in every
+    case and inside other words."""
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    from monitor.extract.author import _candidates
+
+    tags = ("a", "address", "div", "link", "p", "span", "strong", "h3", "h4", "section", "li")
+    attributes = ("class", "id", "itemprop", "rel", "data-testid", "data-component", "name")
+    values = sorted({form for word in _EXPRESSION_WORDS for form in _spellings(word)})
+    probes = "".join(
+        f'<{tag} {attribute}="{value}">Jane Whitfield</{tag}>'
+        for tag in tags
+        for attribute in attributes
+        for value in values
+    )
+    page = parse_page(f"<html><body>{probes}<author>Jane Whitfield</author></body></html>")
+    assert page is not None
+    elements = list(page.tree.iter(etree.Element))
+    candidates = {elements[at] for at in _candidates(page.tree)}
+    for expression in (*AUTHOR_XPATHS, AUTHOR_DISCARD_XPATHS[0]):
+        selected = expression(page.tree)
+        assert selected  # the page holds what each expression looks for
+        missed = [etree.tostring(e, with_tail=False) for e in selected if e not in candidates]
+        assert missed == [], expression.path

@@ -3,6 +3,7 @@ slow or dead worker costs one page, never the caller."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -260,6 +261,58 @@ def test_a_closed_pool_starts_no_zygote_early() -> None:
     assert pool.zygotes == 0 and _zygotes_of(os.getpid()) == []
 
 
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_closing_a_pool_with_no_page_does_not_wait_for_a_zygote_starting_early(monkeypatch) -> None:
+    """A round that ends before any page needs a worker (its new pages all failed to download,
+    say) closes the pool at once: the zygote still starting is stopped, not waited for (the
+    crawl's close runs on Scrapy's reactor thread)."""
+    monkeypatch.setattr(
+        pool_module, "WORKER_COMMAND", (sys.executable, "-c", "import time; time.sleep(3600)")
+    )
+    monkeypatch.setattr(pool_module, "START_TIMEOUT_S", 3600.0)  # a zygote that never gets ready
+    pool = ExtractionPool(1, timeout=60)
+    pool.start_early()
+    deadline = time.monotonic() + 60
+    while not (_zygotes_of(os.getpid()) and pool._warming) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    (zygote,) = _zygotes_of(os.getpid())
+    closing = threading.Thread(target=pool.close)
+    closing.start()
+    try:
+        closing.join(EXIT_DEADLINE_S)  # a deadline to fail on a wait for the zygote, not a timing
+        assert not closing.is_alive(), "close() waits for the zygote to start"
+        deadline = time.monotonic() + EXIT_DEADLINE_S
+        while _zygotes_of(os.getpid()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _zygotes_of(os.getpid()) == []
+        assert pool._zygote is None and pool.zygotes == 1
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(zygote, signal.SIGKILL)  # ours: unblocks the old code's close
+        closing.join()
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_zygote_that_cannot_be_started_early_is_met_by_the_first_page(
+    monkeypatch, tmp_path
+) -> None:
+    """The system refuses to start the zygote (no such program here; no process or descriptor
+    left, in a crawl): starting it early raises nothing in its thread, and the first page meets
+    the failure as a WorkerStartError (the crawl then extracts in its own process)."""
+    monkeypatch.setattr(pool_module, "WORKER_COMMAND", (str(tmp_path / "no-python"),))
+    unhandled: list[threading.ExceptHookArgs] = []
+    monkeypatch.setattr(threading, "excepthook", unhandled.append)
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.start_early()
+        for thread in threading.enumerate():
+            if thread.name == "redline-zygote":
+                thread.join()
+        assert [args.exc_value for args in unhandled] == []
+        with pytest.raises(WorkerStartError, match="could not start an extraction worker"):
+            pool.extract(demo_pages()[0], URL)
+        assert pool._count == 0
+
+
 def _zygotes_of(pid: int) -> list[int]:
     """The extraction zygotes `pid` has started that are still running."""
     children = (
@@ -374,6 +427,61 @@ def test_workers_do_not_outlive_a_killed_parent(busy: bool) -> None:
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in pids)
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_ctrl_c_as_the_round_opens_does_not_reach_the_zygote_starting(tmp_path) -> None:
+    """Ctrl-C in a terminal signals the whole foreground process group. A crawl shuts down
+    gracefully, finishing the pages in hand; the zygote it started early (as the round opened,
+    `start_early`) is not yet ignoring the signal while Python starts and imports: it must not
+    die of a KeyboardInterrupt (a traceback in the crawl's log, and a second zygote to start)."""
+    held, release = tmp_path / "held", tmp_path / "release"
+    script = textwrap.dedent(
+        f"""
+        import signal, sys
+        from monitor.extract import pool as pool_module
+        from monitor.extract.pool import ExtractionPool
+        signal.signal(signal.SIGINT, lambda *_: print("interrupted", flush=True))  # as Scrapy
+        # the zygote held as it starts, before it can ignore Ctrl-C, until the test releases it
+        pool_module.WORKER_COMMAND = (sys.executable, "-c", (
+            "import os, runpy, time\\n"
+            "open({str(held)!r}, 'w').close()\\n"
+            "while not os.path.exists({str(release)!r}): time.sleep(0.01)\\n"
+            "runpy.run_module('monitor.extract.pool', run_name='__main__')"
+        ))
+        pool = ExtractionPool(1, timeout=60)
+        pool.start_early()
+        article = pool.extract(b"<html><body><p>{"word " * 50}</p></body></html>", "http://x/")
+        print(bool(article.body), pool.zygotes, flush=True)
+        pool.close()
+        """
+    )
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a crawl in a terminal has
+    )
+    assert crawl.stdout is not None
+    try:
+        deadline = time.monotonic() + 60
+        while not held.exists() and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert held.exists(), "no zygote started"
+        os.killpg(crawl.pid, signal.SIGINT)  # the terminal's Ctrl-C
+        assert crawl.stdout.readline() == "interrupted\n"
+        release.touch()
+        extracted, zygotes = crawl.stdout.readline().split()
+        _, errors = crawl.communicate(timeout=60)
+    finally:
+        release.touch()
+        if crawl.poll() is None:
+            crawl.kill()
+        crawl.wait()
+    assert "KeyboardInterrupt" not in errors
+    assert (extracted, zygotes) == ("True", "1")
 
 
 def _alive(pid: int) -> bool:

@@ -209,6 +209,14 @@ class _Zygote:
                 stdin=subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
                 env=_environment(),
+                # A session of its own: a Ctrl-C in a terminal signals the whole foreground
+                # process group. The crawl shuts down gracefully, then closes the pool; the
+                # zygote ignores the signal (`serve`), but only once Python has started and
+                # imported this module, and one starting as the round opens (`start_early`)
+                # died of it, a traceback in the crawl's log. It still ends with the crawl (its
+                # socket closes, its parent is gone), and whoever stops a crawl signals its
+                # process, never its group (`monitor.crawl`, the daemon).
+                start_new_session=True,
             )
         except OSError:
             ours.close()
@@ -313,6 +321,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             bufsize=0,
             env=_environment(),
+            start_new_session=True,  # as the zygote's (`_Zygote`)
         )
 
     def wait_ready(self) -> None:
@@ -499,13 +508,16 @@ class ExtractionPool:
             idle, self._idle = self._idle, []
             self._count -= len(idle)
             busy = list(self._busy) if kill else []
+            # A zygote still starting: its page fails at once, not once the zygote is ready, or
+            # with no page in hand (started early, `start_early`) none needs it and close()
+            # does not wait for it. One not yet seen here is killed as it starts (`_ready_zygote`).
+            warming = self._warming if self._unneeded() else None
             self._free.notify_all()
         for worker in idle:
             worker.stop()
         for worker in busy:
             worker.process.kill()
-        warming = self._warming if kill else None
-        if warming is not None:  # its page fails at once, not once the zygote is ready
+        if warming is not None:
             warming.process.kill()
         with self._free:
             done = kill or self._count == 0
@@ -598,23 +610,37 @@ class ExtractionPool:
 
     def _ready_zygote(self) -> _Zygote:
         """The zygote, started and waited for if there is none yet; `ExtractionError` once the
-        pool is killed, `WorkerStartError` when it cannot start."""
+        pool is killed, or closed with no page in hand, `WorkerStartError` when it cannot
+        start."""
         with self._zygote_lock:
-            if self._killed:
-                raise ExtractionError("the extraction pool is closed")
+            with self._free:
+                if self._killed or (self._zygote is None and self._unneeded()):
+                    raise ExtractionError("the extraction pool is closed")
             if self._zygote is None:
-                self._warming = zygote = _Zygote()
+                zygote = _Zygote()
                 self.zygotes += 1
+                with self._free:
+                    self._warming = zygote
+                    unneeded = self._unneeded()
+                if unneeded:  # closed as it started, by a close() that could not see it
+                    zygote.process.kill()
                 try:
                     zygote.wait_ready()
                 except WorkerStartError:
-                    if self._killed:
-                        raise ExtractionError("the extraction pool is closed") from None
+                    with self._free:
+                        if self._unneeded():
+                            raise ExtractionError("the extraction pool is closed") from None
                     raise
                 finally:
-                    self._warming = None
+                    with self._free:
+                        self._warming = None
                 self._zygote = zygote
             return self._zygote
+
+    def _unneeded(self) -> bool:
+        """Whether no page will need a zygote: the pool is killed, or closed with no page in
+        hand (none is let in once it is closed). Called holding `_free`."""
+        return self._killed or (self._closed and self._count == 0)
 
     def start_early(self) -> None:
         """Start the zygote now, in a thread, for a round that will extract (one with pages never
@@ -632,7 +658,8 @@ class ExtractionPool:
                 return
         try:
             self._ready_zygote()
-        except ExtractionError as error:  # WorkerStartError, or the pool killed meanwhile
+        except (ExtractionError, OSError) as error:  # it cannot start, or the pool closed
+            # the first page starts it again and meets the failure there (`_acquire`)
             logger.debug("the extraction zygote did not start early: %s", error)
             return
         with self._free:
