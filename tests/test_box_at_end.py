@@ -9,7 +9,6 @@ import pytest
 
 from monitor.extract.consensus import TAIL_BOX_LINES, box_at_end
 from monitor.extract.extraction import extract_article
-from monitor.lexicon import is_box_heading
 from tests.test_roles import PROSE, page
 
 # (language, the box's heading, its lines)
@@ -38,20 +37,6 @@ BOXES = [
     ("fr", "Contact presse", ["Service de presse", "presse@example.org"]),
     ("es", "Sobre la autora", ["Ana Pérez cubre el agua y el campo para el diario desde el sur."]),
     ("it", "Ufficio stampa", ["ufficiostampa@example.org"]),
-    # the organisation or the medium behind the page (revision 16)
-    (
-        "de",
-        "Über den NÖ Jagdverband",
-        ["Der Verband vertritt die rund 35.400 Jägerinnen und Jäger des Landes."],
-    ),
-    (
-        "de",
-        "Über das Presseportal www.example.de",
-        ["Seit 1999 verbreitet das Portal Pressemitteilungen aus der Energiewirtschaft."],
-    ),
-    ("en", "About the podcast:", ["Every week the show talks to the people behind the news."]),
-    ("en", "About Acme Ltd", ["Acme makes water meters for farms in twelve countries."]),
-    ("es", "Sobre nuestra revista", ["La revista se publica cada mes desde 1998 en Madrid."]),
 ]
 
 
@@ -78,7 +63,8 @@ SECTIONS = [
         "Kontakt zur Mutter",
         "Die Behörden hatten den Kontakt zur Mutter des Jungen am Montag aufgenommen.",
     ),
-    # an "about" heading that names no organisation and no medium of the site's (revision 16)
+    # an "about" heading: the article's own section (a rule that left such boxes out was tried
+    # in revision 16 and dropped, held out)
     ("en", "About The Study", "The study followed two hundred farms for six years."),
     ("en", "About the US election", "The election is held every four years in November."),
     ("de", "Über die Studie", "Die Studie begleitete zweihundert Höfe sechs Jahre lang."),
@@ -134,128 +120,6 @@ def test_a_body_that_is_only_the_box_keeps_it() -> None:
     assert box_at_end(["Pressekontakt", "presse@example.org"], ("heading", "prose")) == []
 
 
-# A heading about the organisation or the medium behind the page opens the site's box; one about
-# the article's own subject does not (revision 16, `lexicon.ABOUT_HEADING`).
-@pytest.mark.parametrize(
-    ("heading", "box"),
-    [
-        ("Über den NÖ Jagdverband", True),
-        ("Über die Stiftung:", True),
-        ("Über die Firma Müller GmbH", True),
-        ("Über das Presse- und Medienportal www.example.de", True),
-        ("Über unser Magazin", True),
-        ("About the podcast:", True),
-        ("About Acme Ltd", True),
-        ("À propos de notre magazine", True),
-        ("Acerca de nuestra revista", True),
-        ("Sobre a Acme S.A.", True),
-        ("Informazioni su Acme S.p.A.", True),
-        # a name alone may be the article's subject
-        ("About Reuters", False),
-        ("About the show", False),  # a broadcast is often the article's subject
-        ("Sobre Maduro", False),
-        ("À propos de Reuters", False),
-        ("About the study", False),
-        ("About The Study", False),
-        ("About The Data:", False),
-        ("About the US election", False),
-        ("About 40 people died", False),
-        ("Über die Studie", False),
-        ("Über Geld", False),  # German capitalises every noun: a name alone is no organisation
-        ("Über die EU-Pläne", False),
-        ("À propos de l'étude", False),
-        ("Sobre el estudio", False),
-        ("Acerca de la encuesta", False),
-        ("Sobre Madrid cae la nieve esta mañana", False),
-        ("Sulla Acme", False),
-        # a bare word for an organisation or a medium may be the article's subject; as a label
-        # (a colon) or with a name it is the site's box
-        ("Über den Verein", False),
-        ("Über den Fußballverein", False),
-        ("Über die Initiative", False),
-        ("Über das Unternehmen", False),
-        ("Über das Magazin", False),
-        ("About the site", False),
-        ("About the website", False),
-        ("About the magazine", False),
-        ("About the podcast", False),
-        ("Über den Verein:", True),
-        ("Über den TSV Oberndorf 1921 e.V.", True),
-        ("Über den Fußballverein TSV Oberndorf", False),
-        ("About this site", True),
-    ],
-)
-def test_a_heading_about_the_organisation_behind_the_page(heading: str, box: bool) -> None:
-    assert is_box_heading(heading) is box
-
-
-# A page recorded by revision 15 (the box about the organisation kept in the body), checked again
-# after the upgrade with its raw page stored: re-extracted, no version, no change.
-ORGANISATION_BOX = ("About Acme Ltd", "Acme makes water meters for farms in twelve countries.")
-
-
-def test_an_organisation_box_left_out_is_no_edit_after_the_upgrade(tmp_path) -> None:
-    from datetime import timedelta
-
-    from monitor import store
-    from monitor.compare.normalize import body_paragraphs, content_hash
-    from monitor.record.page import record_page
-    from tests.test_record import PARAGRAPHS, T0, html, ok
-
-    heading, text = ORGANISATION_BOX
-    last = PARAGRAPHS[-1].encode()
-    page = html().replace(last + b"</p>", last + f"</p><h2>{heading}</h2><p>{text}</p>".encode())
-    db = store.open_db(tmp_path / "redline.db")
-    record_page(db, ok(page), T0)
-    version = next(db.query("select * from versions"))
-    assert heading not in version["body"] and text not in version["body"]  # revision 16
-    old_body = f"{version['body']}\n{heading}\n{text}"  # as revision 15 stored it
-    old_hash = content_hash(version["title"], version["byline"], body_paragraphs(old_body))
-    db.execute(
-        "update versions set body = ?, content_hash = ?, roles = ?,"
-        " extractor_version = 'trafilatura 2.3.0+redline.15'",
-        [old_body, old_hash, (version["roles"] or "") + "hp"],
-    )
-    db.conn.commit()
-    result = record_page(db, ok(page + b"<!-- new bytes -->"), T0 + timedelta(hours=1))
-    assert result.outcome == "unchanged"
-    assert next(db.query("select count(*) as n from versions"))["n"] == 1
-    assert next(db.query("select count(*) as n from changes"))["n"] == 0
-
-
-# An organisation's heading a page writes as a paragraph of its own (`<p><strong>...</strong></p>`)
-# opens the box too; a sentence that opens with the same words is the article's (revision 16).
-@pytest.mark.parametrize(
-    ("line", "box"),
-    [
-        ("Über den NÖ Jagdverband", True),
-        ("About the podcast:", True),
-        # an about-us or contact page writes its own text under such a line: it stays
-        ("Über uns", False),
-        ("Pressekontakt", False),
-        ("Über den Jagdverband sagte der Minister am Montag nur wenig.", False),
-        ("About Reuters.", False),
-        ("Über die Studie", False),
-        ("Über das Unternehmen", False),
-        ("About the site", False),
-    ],
-)
-def test_a_box_heading_written_as_a_paragraph(line: str, box: bool) -> None:
-    article = "The article's paragraph, longer than the box after it: " + "its words. " * 8
-    lines = [article, line, "The box's words, since 1850."]
-    expected = [1, 2] if box else []
-    assert box_at_end(lines, ("prose", "prose", "prose")) == expected
-
-
-def test_a_box_heading_written_in_bold_is_left_out_with_its_box() -> None:
-    html = (
-        "<p><strong>Über den NÖ Jagdverband</strong></p>"
-        "<p>Der Verband vertritt die rund 35.400 Jägerinnen und Jäger des Landes.</p>"
-    )
-    article = extract_article(page("de", html, where=len(PROSE["de"])))
-    assert article.body.split("\n") == PROSE["de"]
-
-
 # An edit in an article's own closing section, whose heading names the organisation it is about
 # by a bare word ("About the site" of a dig), is an edit of the article: reported.
 def test_an_edit_in_a_closing_section_about_the_articles_subject_is_reported(tmp_path) -> None:
@@ -284,9 +148,9 @@ def _unwrapped(page: bytes) -> bytes:
     return page.replace(b"<p><h2>", b"<h2>").replace(b"</h2></p>", b"</h2>")
 
 
-# The box about an organisation is short and follows the article: a section under such a heading
-# that is longer than the box of any site (MAX_ABOUT_BOX_LINES) or than the article before it is
-# the article's, kept with every line (an edit in it is reported).
+# A heading naming an organisation is no box's: the section under it is the article's (an extraction
+# rule that left such boxes out was tried in revision 16 and dropped: held-out pages lost edits to
+# it), kept with every line, and an edit in it is reported.
 ACME_SECTION = [
     "Acme was founded in 1921 as a maker of brass taps in the north of the county.",
     "By the 1990s it employed more than two thousand people in four factories.",
@@ -308,9 +172,8 @@ def test_an_organisations_heading_written_in_bold_early_in_a_short_article_keeps
     assert article.body.split("\n") == [PROSE["de"][0], "Über die Müller GmbH", *PROSE["de"][1:]]
 
 
-# The site's box about its organisation ends the body (or runs into another box, "Pressekontakt"):
-# a section under such a heading followed by another of the article's ("Wie es weitergeht") is
-# the article's own.
+# A section about a firm, followed by another of the article's ("Wie es weitergeht"), is the
+# article's own.
 def test_a_section_about_a_firm_followed_by_the_articles_next_section_stays() -> None:
     section = [
         "Die Müller GmbH wurde 1921 gegründet und beschäftigte zuletzt 340 Menschen.",
@@ -331,7 +194,7 @@ def test_a_section_about_a_firm_followed_by_the_articles_next_section_stays() ->
     ]
 
 
-def test_an_organisations_box_before_the_press_contact_is_left_out() -> None:
+def test_a_section_about_a_firm_stays_and_the_press_contact_after_it_is_left_out() -> None:
     lines = [
         "The article's paragraph, longer than the boxes after it: " + "its words. " * 12,
         "About Acme Ltd",
@@ -340,4 +203,4 @@ def test_an_organisations_box_before_the_press_contact_is_left_out() -> None:
         "press@acme.example",
     ]
     roles = ("prose", "heading", "prose", "heading", "prose")
-    assert box_at_end(lines, roles) == [1, 2, 3, 4]
+    assert box_at_end(lines, roles) == [3, 4]

@@ -54,8 +54,6 @@ from monitor.lexicon import (
     DATE_LINE,
     INTERSTITIAL_TEXT,
     PROMO_LINE,
-    is_about_heading,
-    is_box_heading,
     is_furniture_line,
     is_notice,
     is_site_line,
@@ -321,63 +319,18 @@ def site_lines_at_end(lines: Sequence[str]) -> list[int]:
 def box_at_end(lines: Sequence[str], roles: Sequence[str]) -> list[int]:
     """Indexes of the site's box at the body's end: from a heading among the last TAIL_BOX_LINES
     lines that names a box about the site, the series or the author, or the press contact
-    (`lexicon.BOX_HEADING`), or the organisation or medium behind the page ("Über den NÖ
-    Jagdverband", "About the podcast:", `lexicon.ABOUT_HEADING`, revision 16), to the last line
-    or to the next heading that names no box (a review's "About the author", then its
-    "Verdict": the article's again). A page may write the organisation's heading as a paragraph
-    of its own (`<p><strong>Über den NÖ Jagdverband</strong></p>`): such a line opens the box
-    too when it is short and no sentence (`_heading_written_as_prose`, revision 16); "Über uns"
-    or "Kontakt" written so stays (an about-us or contact page writes its own text under it: 3
-    text snippets of one development page). A box under an organisation's heading is short,
-    ends the body or runs into another box (`_about_box`). A correction or update note in it
-    stays, and so does the box of a body no longer than it (nothing of the
+    (`lexicon.BOX_HEADING`), to the last line or to the next heading that names no box (a
+    review's "About the author", then its "Verdict": the article's again). A correction or
+    update note in it stays, and so does the box of a body no longer than it (nothing of the
     article would be left)."""
     box: list[int] = []
-    run: list[int] = []  # the lines of the box opened by the last heading
-    about = False  # whether that heading is an organisation's (`_about_box`)
     inside = False
     for index in range(max(1, len(lines) - TAIL_BOX_LINES), len(lines)):
-        line = lines[index]
         if roles[index] == "heading":
-            inside = is_box_heading(line)
-            # an organisation's box ends the body or runs into another box: followed by the
-            # article's next section, it was the article's own
-            box += (_about_box(run, lines) if inside else []) if about else run
-            run = []
-            about = inside and not BOX_HEADING.match(line)
-        elif not inside and _heading_written_as_prose(line):
-            inside = about = is_about_heading(line)
-        if inside and not is_notice(line):
-            run.append(index)
-    return box + (_about_box(run, lines) if about else run)
-
-
-# A box about the organisation behind the page is its heading and at most this many lines (a
-# press portal's self-description and terms of use, the longest on the development pages, has
-# four): a longer section under "About Acme Ltd" is the article's own, on the firm it reports on.
-MAX_ABOUT_BOX_LINES = 4
-
-
-def _about_box(run: list[int], lines: Sequence[str]) -> list[int]:
-    """The lines `run` opened by an organisation's heading, when they are the site's box: short
-    (MAX_ABOUT_BOX_LINES after the heading) and shorter than the body before them (a heading
-    written in bold after the first paragraph of a short article opens its own text). The caller
-    keeps a run followed by a heading of the article's."""
-    if not run or len(run) - 1 > MAX_ABOUT_BOX_LINES:
-        return []
-    before = sum(len(line) for line in lines[: run[0]])
-    return run if sum(len(lines[index]) for index in run) < before else []
-
-
-# An organisation's heading written as a paragraph is a few words without a sentence's end ("Über
-# den NÖ Jagdverband", "About the podcast:"); the longest on the development pages had 4.
-MAX_PROSE_HEADING_WORDS = 8
-
-
-def _heading_written_as_prose(line: str) -> bool:
-    return len(line.split()) <= MAX_PROSE_HEADING_WORDS and not line.rstrip().endswith(
-        (".", "!", "?", "…")
-    )
+            inside = bool(BOX_HEADING.match(lines[index]))
+        if inside and not is_notice(lines[index]):
+            box.append(index)
+    return box
 
 
 def _site_words_open(line: str) -> bool:
