@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import select
 import signal
 import subprocess
 import sys
@@ -95,6 +97,25 @@ def test_the_timeout_counts_the_workers_cpu_not_its_wait_for_a_core() -> None:
         finally:
             resume.join()
         assert pool.started == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/schedstat"), reason="no /proc CPU times")
+def test_an_answer_over_its_cpu_limit_is_too_slow_even_when_it_is_read_late() -> None:
+    """On a loaded machine the crawl may look at a worker only once its answer is there: a page
+    that used more of the worker's CPU than its limit is still too slow, the same outcome on a
+    busy machine as on an idle one (a round's outcomes must not depend on the load)."""
+    page = demo_pages()[0]
+    with ExtractionPool(1, timeout=60) as pool:
+        pool.extract(page, URL)
+        (worker,) = pool._idle
+        payload = pickle.dumps(("extract", page, URL, ""), protocol=pickle.HIGHEST_PROTOCOL)
+        started = worker.cpu_seconds()
+        pool_module._write_all(
+            worker.process.stdin, pool_module._HEADER.pack(len(payload)) + payload
+        )
+        select.select([worker.process.stdout], [], [])  # answered before anyone looked
+        with pytest.raises(pool_module._TooSlow, match=r"extraction took longer than 0\.001 s"):
+            worker._receive(0.001, "extraction", started)
 
 
 def test_a_worker_that_neither_answers_nor_works_is_abandoned_on_the_wall_clock() -> None:

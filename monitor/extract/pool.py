@@ -364,14 +364,15 @@ class _Worker:
         left = timeout
         while True:
             wait = min(max(left, CPU_POLL_S), wall_limit - time.monotonic())
-            if waiting.poll(max(wait, 0) * 1000):
-                return True
+            answered = bool(waiting.poll(max(wait, 0) * 1000))
             used = self.cpu_seconds()
             if used is None:  # gone: its closed output says how
                 return True
             left = timeout - (used - cpu_started)
-            if left <= 0 or time.monotonic() >= wall_limit:
-                return False
+            # An answer is judged by the CPU it took, not by when this thread looked: on a
+            # loaded machine it may look only after a page over its limit has been answered.
+            if answered or left <= 0 or time.monotonic() >= wall_limit:
+                return answered and left >= 0
 
     def _receive(
         self, timeout: float, work: str = "extraction", cpu_started: float | None = None
