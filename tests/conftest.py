@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -213,6 +214,17 @@ def built_once(
             directory.mkdir()
             done.write_text(json.dumps(build(directory)))
     return directory, json.loads(done.read_text())
+
+
+def migrate_as_a_newer_redline(db_path: Path) -> None:
+    """What a newer Redline's `init` leaves in a Redline database: a migration this one does
+    not know (the database is then refused, `NewerDatabaseError`)."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "insert or ignore into _sqlite_migrations (migration_set, name, applied_at) "
+            "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
+        )
+    conn.close()
 
 
 def copy_database(source: Path, target: Path) -> Path:

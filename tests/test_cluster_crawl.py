@@ -16,7 +16,7 @@ from monitor import store
 from monitor.crawl import BUSY_EXIT, crawl_env, run_crawl
 from monitor.demo.site import DemoSite
 from monitor.store.lock import DatabaseBusy, is_shard_file, lock_database, lock_path
-from tests.conftest import FAST, ROOT, track
+from tests.conftest import FAST, ROOT, migrate_as_a_newer_redline, track
 
 pytestmark = pytest.mark.e2e
 
@@ -275,13 +275,8 @@ def _refuse(path: Path, why: str) -> None:
     if why == "not a database":
         path.write_bytes(b"not a database at all\n" * 100)
         return
-    db = store.open_db(path)
-    db.execute(
-        "insert into _sqlite_migrations (migration_set, name, applied_at) "
-        "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
-    )
-    db.conn.commit()
-    db.close()
+    store.open_db(path).close()
+    migrate_as_a_newer_redline(path)
 
 
 REFUSALS = {

@@ -7,7 +7,6 @@ import logging
 import re
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from monitor.crawl import REFUSED_EXIT, run_crawl, start_crawl
 from monitor.daemon import Daemon, DaemonConfig
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
-from tests.conftest import FAST, ROOT, rows, track
+from tests.conftest import FAST, ROOT, migrate_as_a_newer_redline, rows, track
 from tests.loopback import LoopbackHTTPServer, serve_in_thread
 
 pytestmark = pytest.mark.e2e
@@ -330,16 +329,6 @@ def test_a_stop_while_a_round_starts_its_crawl_stops_that_crawl(
     assert child.returncode == -signal.SIGTERM or "Received SIGTERM" in log.read_text()
 
 
-def _migrate_as_a_newer_redline(db_path: Path) -> None:
-    """What a newer Redline's `init` leaves: a migration this one does not know."""
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "insert or ignore into _sqlite_migrations (migration_set, name, applied_at) "
-            "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
-        )
-    conn.close()
-
-
 def _refusals(records: list[logging.LogRecord]) -> list[str]:
     return [r.getMessage() for r in records if r.levelno >= logging.ERROR]
 
@@ -352,7 +341,7 @@ def test_a_database_a_newer_redline_migrates_while_the_daemon_runs_stops_it_once
     db_path = tmp_path / "upgraded.db"
     track(db_path, ["https://news.example/a"])
     daemon = Daemon(DaemonConfig(db_path=db_path, settings=dict(FAST)))
-    _migrate_as_a_newer_redline(db_path)
+    migrate_as_a_newer_redline(db_path)
     with caplog.at_level(logging.INFO):
         code = daemon.run()
     assert code == 1
@@ -379,7 +368,7 @@ def test_a_crawl_refusing_a_newer_database_stops_the_daemon_not_as_a_storage_sto
     started: list[subprocess.Popen[bytes]] = []
 
     def migrate_then_start(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
-        _migrate_as_a_newer_redline(db_path)  # a newer Redline's `init`, just now
+        migrate_as_a_newer_redline(db_path)  # a newer Redline's `init`, just now
         started.append(start_crawl(*args, **kwargs))  # the real crawl
         return started[-1]
 
@@ -407,7 +396,7 @@ def test_the_alerts_job_saving_pages_stops_the_daemon_on_a_newer_database_once(
     config_file = tmp_path / "redline.toml"
     config_file.write_text("[archive]\nsave_significant = true\n", encoding="utf-8")
     daemon = Daemon(DaemonConfig(db_path=db_path, settings=dict(FAST), config_path=config_file))
-    _migrate_as_a_newer_redline(db_path)
+    migrate_as_a_newer_redline(db_path)
     with caplog.at_level(logging.INFO):
         daemon.alerts_round()
         daemon.alerts_round()

@@ -278,7 +278,9 @@ def test_a_closed_pool_starts_no_zygote_early() -> None:
     pool = ExtractionPool(1, timeout=60)
     pool.close()
     pool.start_early()
-    time.sleep(0.2)
+    for thread in threading.enumerate():  # started before start_early returned
+        if thread.name == "redline-zygote":
+            thread.join(60)
     assert pool.zygotes == 0 and _zygotes_of(os.getpid()) == []
 
 

@@ -22,7 +22,7 @@ from monitor.cli import cli
 from monitor.crawl import REFUSED_EXIT, STORAGE_ERROR_EXIT, STORAGE_ERROR_LINE, run_crawl
 from monitor.demo.site import DemoSite
 from monitor.errors import NewerDatabaseError
-from tests.conftest import FAST, rows, track
+from tests.conftest import FAST, migrate_as_a_newer_redline, rows, track
 from tests.loopback import serve_pages
 
 # Room left on the disk once filled: the first pages fit, the rest do not.
@@ -200,14 +200,8 @@ def _digest(path: Path) -> str:
 @pytest.fixture
 def newer_db(tmp_path: Path) -> Path:
     path = tmp_path / "newer.db"
-    db = store.open_db(path)
-    db.execute(
-        "insert into _sqlite_migrations (migration_set, name, applied_at) "
-        "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
-    )
-    db.conn.commit()
-    db.execute("pragma wal_checkpoint(truncate)")
-    db.close()
+    store.open_db(path).close()
+    migrate_as_a_newer_redline(path)
     return path
 
 
@@ -258,13 +252,7 @@ def test_a_database_refused_between_checks_open_and_its_crawl_is_one_line(tmp_pa
     def migrate_when_the_crawl_starts() -> None:
         while not done.is_set() and not children.read_text().split():
             time.sleep(0.005)
-        db = store.open_db(path)
-        db.execute(
-            "insert into _sqlite_migrations (migration_set, name, applied_at) "
-            "values ('redline', 'm999_from_the_future', '2030-01-01 00:00:00')"
-        )
-        db.conn.commit()
-        db.close()
+        migrate_as_a_newer_redline(path)
 
     newer = threading.Thread(target=migrate_when_the_crawl_starts)
     newer.start()
