@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from click.testing import CliRunner, Result
 from monitor import store
 from monitor.cli import cli
 from monitor.record.page import FetchedPage, record_page
+from tests.conftest import migrate_as_a_newer_redline
 
 URL = "https://news.example/local/council-budget"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -551,3 +553,41 @@ def test_serve_cluster_refuses_at_start_a_shard_that_is_not_a_database(tmp_path:
         )
     assert_one_line_error(result, f"cannot serve shard {broken}", "file is not a database")
     assert "serving" not in result.output
+
+
+def _foreign_shard(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table invoices (id integer primary key, total real)")
+    conn.close()
+
+
+def _newer_shard(path: Path) -> None:
+    store.open_db(path).close()
+    migrate_as_a_newer_redline(path)
+
+
+@pytest.mark.parametrize(
+    ("make_shard", "named"),
+    [(_newer_shard, "newer Redline"), (_foreign_shard, "another application")],
+    ids=["migrated by a newer Redline", "another application's database"],
+)
+def test_serve_cluster_refuses_at_start_a_shard_it_must_not_read(
+    tmp_path: Path, make_shard: Callable[[Path], None], named: str
+) -> None:
+    """A shard a newer Redline migrated, or another application's database, is refused as
+    `crawl` and `check` refuse it (before, it was served: its pages 500s, or another
+    application's tables shown as a shard): one line naming the file, exit 1, the file
+    untouched, nothing served."""
+    cluster = tmp_path / "shards"
+    cluster.mkdir()
+    store.open_db(cluster / "shard-0.db").close()
+    refused = cluster / "shard-1.db"
+    make_shard(refused)
+    before = refused.read_bytes()
+    with _taken_port() as port:
+        result = run(
+            tmp_path / "unused.db", "serve", "--port", str(port), "--cluster", str(cluster)
+        )
+    assert_one_line_error(result, f"cannot serve shard {refused}", named)
+    assert "serving" not in result.output
+    assert refused.read_bytes() == before

@@ -184,11 +184,16 @@ def open_db(path: str | Path) -> Database:
 
 def check_readable(path: str | Path) -> None:
     """NotADatabaseError (DatabaseError for any other failure) unless `path` reads as a SQLite
-    database; nothing is written (a cluster's shard another process may be crawling)."""
+    database; NewerDatabaseError or ForeignDatabaseError when it is one `open_db` refuses (a
+    newer Redline's, another application's). Nothing is written (a cluster's shard another
+    process may be crawling)."""
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         try:
             conn.execute("select count(*) from sqlite_master").fetchone()
+            db = Database(conn)
+            refuse_newer_schema(db, Path(path))  # each closes the connection as it refuses
+            refuse_foreign_database(db, Path(path))
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:

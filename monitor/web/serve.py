@@ -294,7 +294,8 @@ def serve_command(
                 try:
                     store.check_readable(shard)
                 except DatabaseError as error:
-                    raise DatabaseError(f"cannot serve shard {shard}: {error.__cause__}") from None
+                    reason = error.__cause__ or error  # SQLite's words, or the refusal's
+                    raise DatabaseError(f"cannot serve shard {shard}: {reason}") from None
             store.open_db(db_path).close()
         if not db_path.is_file():
             raise DatabaseError(
