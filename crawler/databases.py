@@ -110,9 +110,10 @@ def crawl_databases(crawler: Crawler) -> Databases:
         reason = "redline_storage_error" if storage else "redline_refused"
         setattr(crawler, reason, str(error))
         # a refused file is marked so in the report: a node fails its job (REFUSED_EXIT), never
-        # takes it for a file another crawl held (BUSY_EXIT: given back, queued again each tick)
+        # takes it for a file another crawl held (BUSY_EXIT: given back, queued again each tick);
+        # a storage stop keeps the refusals found before it
         held = Databases(
-            (), (str(error),), every, (), stopped=True, refused=() if storage else every
+            (), (str(error),), every, (), stopped=True, refused=tuple(refused) if storage else every
         )
     setattr(crawler, "redline_databases", held)  # noqa: B010
     report = crawler.settings.get("REDLINE_LEFT_OUT")

@@ -122,6 +122,39 @@ def test_a_full_disk_at_the_rounds_start_stops_the_raw_crawl_with_one_reason_and
 
 
 @pytest.mark.e2e
+def test_a_full_disk_at_the_start_of_a_crawl_of_several_files_keeps_the_refused_one_marked(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """A crawl of several files (a cluster node's batch) in which one file is refused and the
+    next cannot be opened for writing: every file is left out (the storage stop), and the
+    refused one is still marked refused in the left-out report, so the node fails its job
+    (REFUSED_EXIT) instead of giving its round back as held by another crawl, again at every
+    tick. Before, the storage stop forgot the refusal already found."""
+    from monitor.crawl import REFUSED_MARK
+
+    refused = tmp_path / "refused.db"
+    refused.write_bytes(b"not a database at all\n" * 100)
+    report = tmp_path / "left-out.txt"
+    with DemoSite() as site:
+        full = _tracked_on(small_disk, site)
+        filler = _fill(small_disk, 0)  # not even room for SQLite's WAL index
+        settings = {
+            **FAST,
+            "REDLINE_EXTRACT_WORKERS": "0",
+            "REDLINE_DATABASES": f"{refused}{os.pathsep}{full}",
+            "REDLINE_LEFT_OUT": str(report),
+        }
+        result = run_crawl("check", full, {"all": "true"}, settings)
+    assert result.returncode == STORAGE_ERROR_EXIT, result.stdout[-4000:]
+    assert "Traceback" not in result.stdout, result.stdout[-4000:]
+    assert sorted(report.read_text(encoding="utf-8").splitlines()) == sorted(
+        [f"{REFUSED_MARK}{refused}", str(full)]
+    )
+    filler.unlink()
+    _consistent(full)
+
+
+@pytest.mark.e2e
 def test_redline_check_reports_the_dropped_pages(small_disk: Path) -> None:
     with DemoSite() as site:
         db_path = _tracked_on(small_disk, site)
