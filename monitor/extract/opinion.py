@@ -85,8 +85,17 @@ JSON_LD = "json_ld"
 SECOND_EXTRACTOR = "second_extractor"
 
 
+# Keys remembered (`key`): an extraction asks for a line's key about five times (the runs'
+# combination, the headline, the merges, the line roles, the lead), 250 times a page for about
+# 45 distinct lines; this holds several pages' lines and bounds a worker's memory.
+KEY_CACHE_LINES = 4096
+
+
+@lru_cache(maxsize=KEY_CACHE_LINES)
 def key(line: str) -> str:
-    """A line's comparison key: word tokens, case-folded (as `extraction._key`)."""
+    """A line's comparison key: word tokens, case-folded (punctuation and spacing ignored).
+    Remembered: the same lines are keyed again and again in one extraction (2.5 ms a page
+    uncached, about 0.5 cached, on the article benchmark)."""
     return " ".join(_TOKEN.findall(line.casefold()))
 
 
