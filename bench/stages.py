@@ -42,6 +42,7 @@ STAGES = (
     ("monitor.extract.standfirst", "read_standfirst"),
 )
 
+
 class _Timers:
     """CPU seconds per stage, each stage's own (the stages it calls are not counted in it)."""
 
