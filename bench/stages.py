@@ -42,8 +42,6 @@ STAGES = (
     ("monitor.extract.standfirst", "read_standfirst"),
 )
 
-_HOME = {"read_live_page": "liveblog", "read_standfirst": "standfirst"}
-
 
 class _Timers:
     """CPU seconds per stage, each stage's own (the stages it calls are not counted in it)."""
@@ -81,7 +79,6 @@ def _timed_stages(timers: _Timers) -> Iterator[None]:
     import importlib
 
     from monitor.extract import extraction
-    from monitor.record import reading
 
     saved: list[tuple[Any, str, Any]] = []
 
@@ -92,11 +89,6 @@ def _timed_stages(timers: _Timers) -> Iterator[None]:
     for module_name, name in STAGES:
         module = importlib.import_module(module_name)
         patch(module, name, timers.wrap(name, getattr(module, name)))
-    # the reading imported these by name: it calls the timed ones too
-    for name in ("read_live_page", "read_standfirst"):
-        patch(
-            reading, name, importlib.import_module(f"monitor.extract.{_HOME[name]}").__dict__[name]
-        )
     run = extraction._run
 
     def timed_run(tree: Any, url: str | None, **options: Any) -> Any:

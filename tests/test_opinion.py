@@ -306,3 +306,37 @@ def test_an_edit_only_in_second_opinion_lines_says_so_and_keeps_its_score(
     assert found == ([] if reason is None else [found[0]])
     if reason is not None:
         assert reason in found[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Hello, World!", "hello world"),
+        ("  The   MAYOR said: “no.”  ", "the mayor said no"),
+        ("Straße — STRASSE", "strasse strasse"),  # case-folded, as a reader would compare them
+        ("„Zitat“ – 3,5 Prozent", "zitat 3 5 prozent"),
+        ("— … —", ""),
+        ("", ""),
+    ],
+)
+def test_a_line_key_is_its_words_case_folded(line: str, expected: str) -> None:
+    assert opinion.key(line) == expected
+    assert opinion.key(line) == expected  # asked again: the remembered key is the same
+
+
+def test_a_long_line_is_keyed_but_never_remembered() -> None:
+    """The remembered keys are bounded in bytes, not only in lines: a page of huge lines
+    (hostile or broken) must not fill a worker's memory with them."""
+    long_line = "Wort " * (opinion.KEY_CACHE_CHARS // 5 + 1)
+    before = opinion._remembered_key.cache_info().currsize
+    assert opinion.key(long_line) == "wort " * (opinion.KEY_CACHE_CHARS // 5) + "wort"
+    assert opinion._remembered_key.cache_info().currsize == before
+    assert opinion.key("Ein Satz.") == "ein satz"
+    assert opinion._remembered_key.cache_info().currsize <= before + 1
+
+
+def test_extraction_and_line_roles_key_lines_as_the_second_opinion_does() -> None:
+    from monitor.extract import extraction, roles
+
+    assert extraction._key is opinion.key
+    assert roles._key is opinion.key

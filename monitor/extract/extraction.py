@@ -343,7 +343,6 @@ TAIL_LINES = 1
 # ------------------------------------------------------------------ body post-processing
 
 _HAS_WORD = re.compile(r"\w")
-_TOKEN = re.compile(r"\w+")
 _SENTENCE_END = (".", "!", "?", "…", ":", '"', "”", "»", "“", "'", ")")
 _MIN_SENTENCE_WORDS = 5
 # the precision run must keep at least this share of the balanced text to be trusted on edges
@@ -367,9 +366,9 @@ def _lines(text: str) -> list[str]:
     return [line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line)]
 
 
-def _key(line: str) -> str:
-    """Comparison key of a line: its word tokens, case-folded (punctuation and spacing ignored)."""
-    return " ".join(_TOKEN.findall(line.casefold()))
+# Comparison key of a line: its word tokens, case-folded (punctuation and spacing ignored); one
+# remembered function for the extraction's modules (`opinion.key`).
+_key = opinion.key
 
 
 def _is_sentence(line: str) -> bool:

@@ -85,9 +85,29 @@ JSON_LD = "json_ld"
 SECOND_EXTRACTOR = "second_extractor"
 
 
+# Keys remembered (`key`): an extraction asks for a line's key about five times (the runs'
+# combination, the headline, the merges, the line roles, the lead), 250 times a page for about
+# 45 distinct lines; this holds several pages' lines. Only lines up to KEY_CACHE_CHARS are
+# remembered, so a worker's memory stays bounded (a few MB) whatever lines its pages hold; a
+# longer line is keyed each time (its keying is small beside its other work).
+KEY_CACHE_LINES = 4096
+KEY_CACHE_CHARS = 1000
+
+
 def key(line: str) -> str:
-    """A line's comparison key: word tokens, case-folded (as `extraction._key`)."""
+    """A line's comparison key: word tokens, case-folded (punctuation and spacing ignored).
+    Remembered: the same lines are keyed again and again in one extraction (the article
+    benchmark's key calls replayed: 2.6-2.9 ms a page uncached, 0.7-0.8 cached)."""
+    if len(line) > KEY_CACHE_CHARS:
+        return _key_of(line)
+    return _remembered_key(line)
+
+
+def _key_of(line: str) -> str:
     return " ".join(_TOKEN.findall(line.casefold()))
+
+
+_remembered_key = lru_cache(maxsize=KEY_CACHE_LINES)(_key_of)
 
 
 # ------------------------------------------------------------------ JSON-LD articleBody

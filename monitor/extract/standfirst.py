@@ -151,14 +151,23 @@ def _is_declared(text_key: str, declared: Sequence[str]) -> bool:
     return False
 
 
-def _named(element: HtmlElement) -> bool:
+def _named(element: HtmlElement, names: dict[HtmlElement, bool]) -> bool:
+    """Whether the element or its parent is named a standfirst; each container's name read once
+    a page (`names`: a block is read as itself, then as its children's parent)."""
     for level, container in enumerate((element, *element.iterancestors())):
         if level >= NAME_LEVELS:
             return False
-        names = f"{container.get('class') or ''} {container.get('id') or ''}"
-        if _STANDFIRST_NAME.search(_CAMEL.sub(r"\1-\2", names).lower()):
+        found = names.get(container)
+        if found is None:
+            found = names[container] = _is_standfirst_name(container)
+        if found:
             return True
     return False
+
+
+def _is_standfirst_name(container: HtmlElement) -> bool:
+    names = f"{container.get('class') or ''} {container.get('id') or ''}"
+    return bool(_STANDFIRST_NAME.search(_CAMEL.sub(r"\1-\2", names).lower()))
 
 
 def _first_word(element: HtmlElement) -> str:
@@ -185,6 +194,7 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
     limit = min(ANCHOR_SPAN * len(lines[at]) + 200, 5_000)
     candidates: list[tuple[HtmlElement, str, bool]] = []
     anchor = None
+    names: dict[HtmlElement, bool] = {}
     for index, element in enumerate(page.iter(*_TAGS)):
         if index >= MAX_BLOCKS:
             return None
@@ -196,7 +206,7 @@ def shown_standfirst(page: HtmlElement, lines: Sequence[str], title: str = "") -
             if text is not None and _key(text).startswith(first):
                 anchor = element
                 break
-        named = _named(element)
+        named = _named(element, names)
         if not named and not (declared and any(d.startswith(word) for d in declared)):
             continue  # neither named a standfirst nor opening like the declared summary
         text = _text_within(element, MAX_SHOWN_CHARS)
