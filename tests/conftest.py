@@ -53,15 +53,20 @@ def corpus_path(*parts: str) -> Path:
 # `pytest -n auto --durations=0` on a loaded 2-core machine (session 11): real crawls, a daemon,
 # PostgreSQL, Chromium, Hypothesis over extraction. Together about three quarters of the suite's
 # work. Tests of modules with a module-scoped fixture are left in place (moving one would set the
-# fixture up twice).
+# fixture up twice), except where that fixture is `built_once` (a second set-up copies a file).
 # pytest-xdist hands tests out in collection order: a 40 s test handed out last keeps one worker
 # busy while the others sit idle (the idle wait showed as a 48 s "teardown" of the suite's last
 # test). Run first, they overlap each other and the short tests fill the end. Only the order
 # changes; a name missing here (renamed, new) just runs in its place.
+# One test of each module whose fixture is `built_once` comes early too (after the three
+# longest): its worker builds while the others run long tests, instead of the build starting
+# when the module's turn comes and every worker that draws one of its tests waiting on the lock.
 LONGEST_FIRST = """
 test_the_compare_command_and_the_crawl_agree_on_every_pair
 test_headline_test_and_live_blog_end_to_end
 test_extraction_never_raises_and_returns_text
+test_a_crawl_records_the_response_headers_with_each_kept_page
+test_show_prints_the_headers_without_their_sequences
 test_daemon_discovers_checks_follows_editions_and_stops_cleanly
 test_a_bad_setting_is_one_logged_line_and_no_check
 test_lifecycle_removed_reverted_redirected_restored

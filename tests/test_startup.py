@@ -25,6 +25,20 @@ def test_inspect_stack_is_the_standard_librarys_again_after_the_import() -> None
     assert inspect.stack()[0].code_context is not None
 
 
+def test_inspect_getmodule_is_the_standard_librarys_again_after_the_import() -> None:
+    assert crawler is not None
+    assert inspect.getmodule.__module__ == "inspect"
+
+
+def test_the_module_of_a_frame_is_the_one_inspect_finds() -> None:
+    """Frames of modules with a source file (inspect finds no module for a frozen one, such as
+    runpy's; the aliases' frame is always a module of Scrapy's)."""
+    frames = [info.frame for info in inspect.stack() if not info.filename.startswith("<frozen")]
+    assert [crawler._module_of_frame(frame) for frame in frames] == [
+        inspect.getmodule(frame) for frame in frames
+    ]
+
+
 def test_the_frames_without_source_are_the_stacks_frames() -> None:
     def here() -> tuple[list[inspect.FrameInfo], list[inspect.FrameInfo]]:
         return crawler._frames_without_source(), inspect.stack()
