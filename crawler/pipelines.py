@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 import sqlite3
 from collections import Counter, deque
@@ -89,6 +90,31 @@ RECORDS_IN_FLIGHT_BYTES = 16 * 1024 * 1024
 WAL_CHECKPOINT_PAGES = 4000
 
 
+class RoundHeap:
+    """The objects alive when a round opens (Scrapy, Twisted, SQLite's wrappers, Redline's
+    modules: most of the crawl's heap) moved out of the garbage collector's reach for the
+    round (`gc.freeze`), and back at its end. A full collection traverses every object it
+    tracks: in a 1,000-page round of 304s one to two came during the round, 0.1-0.5 s of the
+    reactor's thread in all (issue 23, rounds8), against 0.00-0.05 s frozen. What the round
+    makes is collected as before; a cycle among the frozen objects waits for the round's end."""
+
+    def __init__(self) -> None:
+        self.frozen = False
+
+    def freeze(self) -> None:
+        # Not when the collector is off, nor when someone else froze objects (theirs to thaw).
+        if not self.frozen and gc.isenabled() and not gc.get_freeze_count():
+            gc.freeze()
+            self.frozen = True
+
+    def thaw(self) -> None:
+        """Back in reach (a process running several rounds, such as the tests', collects them
+        again), once, and only after `freeze` froze them."""
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
+
 class StorePipeline:
     def __init__(self, config: CrawlConfig, crawler: Crawler) -> None:
         self.config = config
@@ -113,6 +139,7 @@ class StorePipeline:
         # woken for is theirs (a group's outcomes land together; each wake counts the others).
         self.woken = 0
         self.woken_bytes = 0
+        self.heap = RoundHeap()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -145,6 +172,7 @@ class StorePipeline:
         # A forced shutdown (a second Ctrl-C) skips close_spider; idle threads would then keep
         # the interpreter from exiting, and busy workers would finish pages nobody will record.
         reactor.addSystemEventTrigger("during", "shutdown", self._stop_threads, kill=True)
+        self.heap.freeze()  # last: everything the round needs is imported and opened
 
     def expect_extraction(self) -> None:
         """The round has pages never read (the spider says so): they will be extracted, so the
@@ -180,6 +208,7 @@ class StorePipeline:
         for db in self.dbs.values():
             db.close()
         crawl_databases(self.crawler).release()
+        self.heap.thaw()
 
     def _close_rounds(self) -> None:
         """Decide each database's round: the same change on many articles of a site is one

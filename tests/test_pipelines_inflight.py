@@ -5,6 +5,7 @@ and a page the store could not record is dropped once and not counted as checked
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sqlite3
@@ -23,6 +24,7 @@ from crawler.items import PageItem
 from crawler.pipelines import (
     RECORDS_IN_FLIGHT,
     RECORDS_IN_FLIGHT_BYTES,
+    RoundHeap,
     StorageError,
     StorePipeline,
 )
@@ -561,3 +563,36 @@ def test_a_page_waiting_for_room_does_not_wait_for_the_group_on_its_way_to_fill(
         assert handed == list(range(5))
 
     asyncio.run(round_of_pages())
+
+
+def _tracked(thing: object) -> bool:
+    return any(one is thing for one in gc.get_objects())
+
+
+def test_what_lives_when_a_round_opens_is_out_of_the_collectors_reach_until_it_ends() -> None:
+    before = [["alive when the round opens"]]
+    heap = RoundHeap()
+    heap.freeze()
+    try:
+        during = [["made during the round"]]
+        # a full collection during the round traverses only what the round made
+        assert not _tracked(before)
+        assert _tracked(during)
+    finally:
+        heap.thaw()
+    assert _tracked(before)  # collected again once the round ends
+    assert gc.get_freeze_count() == 0
+    heap.thaw()  # once only
+    assert _tracked(before)
+
+
+def test_a_round_leaves_objects_someone_else_froze_to_them() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        heap = RoundHeap()
+        heap.freeze()
+        heap.thaw()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
