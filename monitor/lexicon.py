@@ -484,6 +484,11 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # a comma after the appeal makes it reported speech ("Support us, the director said")
         r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b(?!\s*,)",
         r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
+        # the site's note on how it writes or checks its articles (revision 17), set under each
+        # one: "Our Standards: The Thomson Reuters Trust Principles.", "Medically reviewed by ..."
+        r"^\W*our (?:standards|editorial (?:standards|guidelines|policy))\s*:",
+        r"\btrust principles\.?$",
+        r"^\W*(?:medically|clinically|fact)[- ]?(?:reviewed|checked) by\b",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -500,6 +505,9 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
         r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b(?!\s*,)",
+        r"^\W*nuestr(?:os (?:est[áa]ndares|criterios)|as normas)\s*:",
+        r"\bprincipios de confianza de thomson reuters\b",
+        r"^\W*(?:revisado|verificado) m[ée]dicamente por\b",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -524,6 +532,12 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # "... bereits mit 2,50": the site's price; "die Flutopfer mit 20 Euro" is a charity's
         r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:bereits|schon) (?:mit|ab) (?:nur )?\d",
         r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
+        r"^\W*unsere (?:standards|redaktionellen (?:standards|richtlinien|grunds[äa]tze))\s*:",
+        # the medical sites' note ("Dieser Text entspricht den Vorgaben der ärztlichen
+        # Fachliteratur ... und wurde von Medizinern geprüft"), not a sentence about a law
+        r"^\W*dieser (?:text|artikel|beitrag) entspricht den vorgaben der (?:[äa]rztlichen"
+        r"|medizinischen) fachliteratur\b",
+        r"^\W*(?:medizinisch|fachlich|[äa]rztlich) gepr[üu]ft von\b",
     ),
     "fr": (
         r"\bsuivez-nous\b",
@@ -537,6 +551,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
         r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
         r" le journalisme ind[ée]pendant)\b(?!\s*,)",
+        r"^\W*nos (?:standards|normes)\s*:",
+        r"\bprincipes de confiance de thomson reuters\b",
     ),
     "pt": (
         r"\bsiga-nos\b",
@@ -544,6 +560,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bj[áa] [ée] assinante\s*\?",  # the prompt asks; "ele já é assinante do jornal" tells
         r"\btodos os direitos reservados\b",
         r"^cr[ée]ditos? (?:da )?fotos?\s*:",
+        r"^\W*nossos (?:padr[õo]es|princ[íi]pios editoriais)\s*:",
+        r"\bprinc[íi]pios de confian[çc]a da thomson reuters\b",
     ),
     "it": (
         r"\bseguici su\b",
@@ -551,6 +569,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bsei gi[àa] abbonato\b",
         r"\btutti i diritti riservati\b",
         r"^credito fotografico\s*:",
+        r"^\W*i nostri (?:standard|principi editoriali)\s*:",
+        r"\bprincipi di fiducia di thomson reuters\b",
     ),
     "pl": (
         r"\bzapraszamy (?:też |także |również )?do (?:subskrypcji|obserwowania)\b",
