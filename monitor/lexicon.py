@@ -489,6 +489,13 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^\W*our (?:standards|editorial (?:standards|guidelines|policy))\s*:",
         r"\btrust principles\.?$",
         r"^\W*(?:medically|clinically|fact)[- ]?(?:reviewed|checked) by\b",
+        # the site pointing to its print issue ("The new issue is on sale now at newsstands")
+        # or its search box (revision 17)
+        r"^\W*(?:the|our) (?:latest|new|current) (?:print )?(?:issue|edition)\b[^.!?]{0,100}"
+        r"\b(?:on sale now|now on sale|(?:on|at) (?:the )?newsstands?|out now)\b",
+        r"^\W*read the full (?:story|article) in (?:the|our) (?:latest|new|current|print)\b",
+        r"^\W*search (?:for )?(?:articles|stories|news|topics)\b[^.!?]{0,60}$",
+        r"^\W*search (?:our|the) (?:archives?|site)\b[^.!?]{0,60}$",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -508,6 +515,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^\W*nuestr(?:os (?:est[áa]ndares|criterios)|as normas)\s*:",
         r"\bprincipios de confianza de thomson reuters\b",
         r"^\W*(?:revisado|verificado) m[ée]dicamente por\b",
+        r"^\W*(?:la|nuestra) (?:nueva|[úu]ltima) edici[óo]n\b[^.!?]{0,100}\bya est[áa] en (?:los )?quioscos\b",
+        r"^\W*busca(?:r)? en (?:nuestro|el) archivo\b",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -538,6 +547,13 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^\W*dieser (?:text|artikel|beitrag) entspricht den vorgaben der (?:[äa]rztlichen"
         r"|medizinischen) fachliteratur\b",
         r"^\W*(?:medizinisch|fachlich|[äa]rztlich) gepr[üu]ft von\b",
+        # "Die aktuelle Ausgabe der L-MAG jetzt an jedem Bahnhofskiosk ...", "Den kompletten
+        # Beitrag lesen Sie in der neuen Juli-Ausgabe ..."; "Suchen Sie im Archiv ..."
+        r"^\W*(?:die|unsere) (?:aktuelle|neue|neueste) (?:print)?(?:ausgabe|nummer)\b[^.!?]{0,100}"
+        r"\b(?:jetzt|ab sofort) (?:am|an jedem|im) (?:bahnhofs)?(?:kiosk|handel)\b",
+        r"^\W*(?:den|die) (?:kompletten?|ganzen?|vollst[äa]ndigen?) (?:beitrag|artikel|text|"
+        r"geschichte) lesen sie in (?:der|unserer) (?:aktuellen|neuen|print)",
+        r"^\W*(?:suchen|recherchieren) sie im [^!?]{0,40}?archiv\b",
     ),
     "fr": (
         r"\bsuivez-nous\b",
@@ -553,6 +569,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r" le journalisme ind[ée]pendant)\b(?!\s*,)",
         r"^\W*nos (?:standards|normes)\s*:",
         r"\bprincipes de confiance de thomson reuters\b",
+        r"^\W*(?:le|notre) (?:dernier|nouveau) num[ée]ro\b[^.!?]{0,100}\ben kiosque\b",
+        r"^\W*(?:rechercher|cherchez) dans (?:nos|les) archives\b",
     ),
     "pt": (
         r"\bsiga-nos\b",
@@ -562,6 +580,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^cr[ée]ditos? (?:da )?fotos?\s*:",
         r"^\W*nossos (?:padr[õo]es|princ[íi]pios editoriais)\s*:",
         r"\bprinc[íi]pios de confian[çc]a da thomson reuters\b",
+        r"^\W*a (?:nova|[úu]ltima) edi[çc][ãa]o\b[^.!?]{0,100}\bj[áa] est[áa] nas bancas\b",
     ),
     "it": (
         r"\bseguici su\b",
@@ -571,6 +590,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^credito fotografico\s*:",
         r"^\W*i nostri (?:standard|principi editoriali)\s*:",
         r"\bprincipi di fiducia di thomson reuters\b",
+        r"^\W*il (?:nuovo|ultimo) numero\b[^.!?]{0,100}\bin edicola\b",
     ),
     "pl": (
         r"\bzapraszamy (?:też |także |również )?do (?:subskrypcji|obserwowania)\b",

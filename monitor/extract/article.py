@@ -79,7 +79,9 @@ EXTRACTOR = "trafilatura"
 # dropped: 2 held-out mutations of article text were lost to it.
 # 17: the site's note on how it writes or checks its articles ("Our Standards: The Thomson Reuters
 # Trust Principles.", "Medically reviewed by ...", "Dieser Text entspricht den Vorgaben der
-# ärztlichen Fachliteratur ...") is the site's words to its reader (`lexicon.SITE_LINES`).
+# ärztlichen Fachliteratur ...") is the site's words to its reader (`lexicon.SITE_LINES`), and so
+# are its pointers to its print issue ("Die aktuelle Ausgabe ... jetzt an jedem Bahnhofskiosk")
+# and to its search box ("Search for articles and topics on ...").
 EXTRACTION_REVISION = 17
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
