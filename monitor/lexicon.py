@@ -515,7 +515,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^\W*nuestr(?:os (?:est[áa]ndares|criterios)|as normas)\s*:",
         r"\bprincipios de confianza de thomson reuters\b",
         r"^\W*(?:revisado|verificado) m[ée]dicamente por\b",
-        r"^\W*(?:la|nuestra) (?:nueva|[úu]ltima) edici[óo]n\b[^.!?]{0,100}\bya est[áa] en (?:los )?quioscos\b",
+        r"^\W*(?:la|nuestra) (?:nueva|[úu]ltima) edici[óo]n\b[^.!?]{0,100}"
+        r"\bya est[áa] en (?:los )?quioscos\b",
         r"^\W*busca(?:r)? en (?:nuestro|el) archivo\b",
     ),
     "de": (
