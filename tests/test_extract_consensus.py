@@ -160,6 +160,19 @@ def _shown(*texts: str):  # type: ignore[no-untyped-def]
             _shown(LEAD),
             None,
         ),
+        # the first paragraph with a share counter or label the template set before it (the
+        # second extractor keeps it, trafilatura does not) is that paragraph, not the lead: the
+        # lead above it is (before, the paragraph was added again as the lead)
+        (
+            [TITLE, LEAD, "2,995 shares " + PARAGRAPHS[0], *PARAGRAPHS[1:]],
+            lambda _: True,
+            (0, LEAD),
+        ),
+        (
+            [TITLE, "Updated " + PARAGRAPHS[0], *PARAGRAPHS[1:]],
+            lambda _: True,
+            None,
+        ),
         # the second extractor does not reach the body's first paragraphs
         ([TITLE, LEAD, *PARAGRAPHS[3:]], _shown(LEAD), None),
         ([], _shown(LEAD), None),

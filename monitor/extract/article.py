@@ -81,7 +81,9 @@ EXTRACTOR = "trafilatura"
 # Trust Principles.", "Medically reviewed by ...", "Dieser Text entspricht den Vorgaben der
 # ärztlichen Fachliteratur ...") is the site's words to its reader (`lexicon.SITE_LINES`), and so
 # are its pointers to its print issue ("Die aktuelle Ausgabe ... jetzt an jedem Bahnhofskiosk")
-# and to its search box ("Search for articles and topics on ...").
+# and to its search box ("Search for articles and topics on ..."). The body's first paragraph
+# with a share counter the template set before it ("2,995 shares Hong Kong is burning. ...") is
+# that paragraph, never the lead.
 EXTRACTION_REVISION = 17
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

@@ -222,6 +222,10 @@ def lead_before_body(
             candidate_key = key(candidate)
             if not candidate_key or _holds_headline(candidate, title):
                 return None  # the lead sits below the headline
+            held = _body_line_after_words(candidate_key, body_keys[:LEAD_ANCHOR_LINES])
+            if held is not None:  # a body paragraph with a counter or label before it
+                at = held
+                continue
             if _reads_as_lead(candidate):
                 if candidate_key in joined or not shown(candidate_key):
                     return None
@@ -229,6 +233,19 @@ def lead_before_body(
             if len(candidate.split()) >= MAX_SKIPPED_WORDS:
                 return None  # a block of another kind stands between
         return None
+    return None
+
+
+def _body_line_after_words(candidate_key: str, body_keys: Sequence[str]) -> int | None:
+    """The index of the body line the candidate is, with a few words the template set before
+    it ("2,995 shares Hong Kong is burning. …": a share counter the second extractor keeps in
+    the paragraph, trafilatura's line does not); None when it is none of them. Read as a lead,
+    the paragraph would repeat itself and stand for the real lead above it."""
+    for index, body_key in enumerate(body_keys):
+        if body_key and candidate_key.endswith(" " + body_key):
+            extra = candidate_key[: -len(body_key)].split()
+            if len(extra) < MAX_SKIPPED_WORDS:
+                return index
     return None
 
 
