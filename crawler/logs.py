@@ -14,6 +14,17 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.logformatter import LogFormatter, LogFormatterResult
+from scrapy.settings import BaseSettings
+
+
+def writes_debug(settings: BaseSettings) -> bool:
+    """Whether the crawl's log keeps DEBUG records (LOG_LEVEL). Scrapy leaves the loggers at
+    NOTSET and drops records below LOG_LEVEL in its handler: `logger.isEnabledFor(DEBUG)` is
+    True whatever LOG_LEVEL says, and a DEBUG record is built (its caller looked up) for
+    nothing."""
+    level = settings.get("LOG_LEVEL") or "DEBUG"
+    number = level if isinstance(level, int) else logging.getLevelName(str(level).upper())
+    return not isinstance(number, int) or number <= logging.DEBUG
 
 
 class QuietLogFormatter(LogFormatter):
@@ -23,9 +34,7 @@ class QuietLogFormatter(LogFormatter):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> QuietLogFormatter:
-        level = crawler.settings.get("LOG_LEVEL") or "DEBUG"
-        number = level if isinstance(level, int) else logging.getLevelName(str(level).upper())
-        return cls(debug=not isinstance(number, int) or number <= logging.DEBUG)
+        return cls(debug=writes_debug(crawler.settings))
 
     # Scrapy writes nothing for a method returning None.
     def crawled(self, *args: Any, **kwargs: Any) -> LogFormatterResult | None:  # type: ignore[override]

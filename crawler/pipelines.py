@@ -34,6 +34,7 @@ from twisted.python.threadpool import ThreadPool
 from crawler.config import CrawlConfig, crawl_config
 from crawler.databases import crawl_databases
 from crawler.items import LinksItem, PageItem
+from crawler.logs import writes_debug
 from crawler.writer import Writer
 from monitor import store
 from monitor.crawl import UNCHANGED_PROGRESS_EVERY, UNCHANGED_SO_FAR
@@ -140,6 +141,11 @@ class StorePipeline:
         self.woken = 0
         self.woken_bytes = 0
         self.heap = RoundHeap()
+        # Each unchanged page's own line (DEBUG) is made only when the log keeps it: the
+        # record would be built for every page of most rounds and dropped (issue 23). With no
+        # crawler (a pipeline driven by hand), they are.
+        settings = getattr(crawler, "settings", None)
+        self.page_lines = settings is None or writes_debug(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -574,7 +580,8 @@ class StorePipeline:
         if result.summary:
             logger.info("%s: %s (%s)", result.outcome, page.url, result.summary)
         elif result.outcome == "unchanged":  # most pages of most rounds: the round's summary
-            logger.debug("%s: %s %s", result.outcome, page.url, result.reason)
+            if self.page_lines:
+                logger.debug("%s: %s %s", result.outcome, page.url, result.reason)
             if self.outcomes["unchanged"] % UNCHANGED_PROGRESS_EVERY == 0:
                 logger.info(UNCHANGED_SO_FAR, self.outcomes["unchanged"])  # `redline check`'s bar
         else:

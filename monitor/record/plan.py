@@ -392,7 +392,8 @@ def _unchanged(
     page: FetchedPage, known: Known, now: datetime, policy: RevisitPolicy, reason: str
 ) -> Plan:
     article = known.article
-    updates: dict[str, Any] = {"last_checked": stamp(now), "failures": 0}
+    checked = stamp(now)  # once: the article's `last_checked` and the check's `checked_at`
+    updates: dict[str, Any] = {"last_checked": checked, "failures": 0}
     if reason != "304 not modified":
         updates["etag"] = page.etag or article["etag"]
         updates["last_modified"] = page.last_modified or article["last_modified"]
@@ -407,6 +408,7 @@ def _unchanged(
         site=SiteUpdate(article["site"], failed=False),
         # A site that served pages before has nothing to reset (the writer checks it still so).
         site_settled=known.site_known and known.site_failures == 0,
+        checked_at=checked,
     )
 
 

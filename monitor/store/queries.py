@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -165,14 +165,17 @@ def open_db(path: str | Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        refuse_newer_schema(db, path)
-        refuse_foreign_database(db, path)
+        # Read once for the refusals and the pending migrations (sqlite-utils reads the schema
+        # and the migrations table on each call: a round opens its database 3-4 times).
+        applied = _applied(db)
+        refuse_newer_schema(db, path, applied)
+        refuse_foreign_database(db, path, applied)
         db.execute("PRAGMA foreign_keys = ON")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.enable_wal()
         # Safe under WAL (a power cut can lose the last commits, never corrupt) and ~4x cheaper.
         db.execute("PRAGMA synchronous = NORMAL")
-        if MIGRATIONS.pending(db):
+        if {migration.name for migration in MIGRATIONS._migrations} - set(applied):
             with write_transaction(db):
                 MIGRATIONS.apply(db)
     except (sqlite3.DatabaseError, OSError) as error:
@@ -265,12 +268,19 @@ def is_busy_error(error: BaseException) -> bool:
     )
 
 
-def refuse_newer_schema(db: Database, path: Path) -> None:
+def _applied(db: Database) -> list[str]:
+    """The names of the migrations applied to the database, in the order applied."""
+    return [migration.name for migration in MIGRATIONS.applied(db)]
+
+
+def refuse_newer_schema(db: Database, path: Path, applied: Iterable[str] | None = None) -> None:
     """NewerDatabaseError when the database holds a migration this code does not know: a newer
     Redline migrated it, and writing to it with this one could corrupt what it expects. Checked
-    before anything is written (even the switch to WAL)."""
+    before anything is written (even the switch to WAL). `applied`: the names of its applied
+    migrations, when read already."""
     known = {migration.name for migration in MIGRATIONS._migrations}
-    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    names = _applied(db) if applied is None else applied
+    unknown = [name for name in names if name not in known]
     if unknown:
         db.conn.close()
         raise NewerDatabaseError(
@@ -283,12 +293,14 @@ def refuse_newer_schema(db: Database, path: Path) -> None:
 FOREIGN_TABLES_NAMED = 3
 
 
-def refuse_foreign_database(db: Database, path: Path) -> None:
+def refuse_foreign_database(
+    db: Database, path: Path, applied: Collection[str] | None = None
+) -> None:
     """ForeignDatabaseError when the file holds tables but no Redline migration: another
     application's database (a wrong --db), to which Redline would add its tables and then write
     rounds. An empty file, or one Redline created, is opened. Checked before anything is
-    written."""
-    if MIGRATIONS.applied(db):
+    written. `applied`: the names of its applied migrations, when read already."""
+    if _applied(db) if applied is None else applied:
         return
     tables = [
         row[0]

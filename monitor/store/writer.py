@@ -90,6 +90,8 @@ class Plan:
     # `site` changes nothing as read before deciding (the site's row exists with no failures):
     # not written; the write transaction checks that the row is still so instead.
     site_settled: bool = False
+    # `stamp(now)`, when the planner has made it already (the check's `checked_at`).
+    checked_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,7 @@ def _write_check(
     add_check(
         db,
         article_id=plan.article_id,
-        checked_at=stamp(plan.now),
+        checked_at=plan.checked_at or stamp(plan.now),
         url=plan.check_url,
         http_status=plan.http_status,
         outcome=plan.outcome,
