@@ -947,7 +947,9 @@ _AFTER_TIME_FIGURE = _lazy(
     + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
-_BEFORE_TIME_FIGURE = _lazy(r"(?<![^\W\d_])(?:" + _words(DATELINE_MONTHS) + r")\.?\s*$", re.IGNORECASE)
+_BEFORE_TIME_FIGURE = _lazy(
+    r"(?<![^\W\d_])(?:" + _words(DATELINE_MONTHS) + r")\.?\s*$", re.IGNORECASE
+)
 
 
 def names_only_times(line: str) -> bool:

@@ -38,7 +38,10 @@ def significant(edits: list[Edit]) -> list[str]:
 BYLINE_NAME_CHANGES = [
     ("Von Anna Müller | 06.12.2022", "Von Hans Meier | 06.12.2022"),
     ("By Jane Doe | Dec 6, 2022", "By John Smith | Dec 6, 2022"),
-    ("By Jane Doe / March 3, 2020 / Leave a comment", "By Jane Roe / March 3, 2020 / Leave a comment"),
+    (
+        "By Jane Doe / March 3, 2020 / Leave a comment",
+        "By Jane Roe / March 3, 2020 / Leave a comment",
+    ),
     ("Par Jeanne Dupont | 3 mars 2020", "Par Marie Curie | 3 mars 2020"),
     ("Por Juan Pérez | 3 de marzo de 2020", "Por Ana García | 3 de marzo de 2020"),
     ("Por João Silva · 03/03/2020", "Por Maria Souza · 03/03/2020"),
