@@ -1019,6 +1019,11 @@ _BYLINE_PARTS = re.compile(r"\s+[/|•·]\s+")
 # Where a stamp may follow the name inside a part: "Jane Doe, March 3, 2020", "Anna Müller am
 # 06.12.2022", "Jeanne Dupont le 3 mars".
 _NAME_THEN_STAMP = re.compile(r",\s*|\s+(?i:on|at|am|um|le|el|em|il)\s+")
+# A stamp's label alone before the opener: "Erstellt von Anna Müller am 6. Mai 2014", "Publié par
+# Jeanne Dupont le 3 mars", "Publicado por Juan Pérez el 3 de marzo".
+_STAMP_LABEL = _lazy(
+    r"^(?:" + _words(STAMP_LABELS) + "|" + _words(DATED_LABELS) + r")\s*:?$", re.IGNORECASE
+)
 _DATE_TEXT = _lazy(r"^(?=[^\n]*\d)" + _DATE_TOKEN + r"*+$", re.IGNORECASE)
 # A colon, a quotation, a question or two sentences are no byline ("Di Maio: non mi dimetto");
 # initials are ("By J. K. Doe").
@@ -1045,7 +1050,8 @@ def byline_line(line: str) -> str | None:
         return None
     if not _BYLINE_HEAD.match(line):
         for opener in _BY_AFTER_STAMP.finditer(line):
-            if opener.start() and _is_stamp(line[: opener.start()]):
+            stamp = line[: opener.start()]
+            if stamp and (_STAMP_LABEL.match(stamp) or _is_stamp(stamp)):
                 line = line[opener.end() :]
                 break
         else:

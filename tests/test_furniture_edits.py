@@ -15,6 +15,7 @@ from monitor.cli import cli
 from monitor.compare.comparison import compare
 from monitor.compare.edit import Edit
 from monitor.compare.normalize import is_noise_paragraph
+from monitor.compare.sitememory import furniture_lines, line_key, weigh_site_furniture
 from monitor.extract.article import Article
 
 STORY = (
@@ -276,3 +277,33 @@ def test_redline_compare_stays_quiet_on_the_stamp(
     edits = result["edits"]
     assert isinstance(edits, list)
     assert [edit for edit in edits if edit["significant"]] == []
+
+
+# --- the same family: a stamp label before the opener, and the site's memory -------------------
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Erstellt von Anna Müller am 6. Mai 2014", "Erstellt von Hans Meier am 6. Mai 2014"),
+        ("Publié par Jeanne Dupont le 3 mars 2020", "Publié par Marie Curie le 3 mars 2020"),
+        ("Publicado por Juan Pérez el 3 de marzo", "Publicado por Ana García el 3 de marzo"),
+    ],
+)
+def test_a_stamp_naming_its_author_is_a_byline_line(old: str, new: str) -> None:
+    assert significant(compared(old, new)) == ["byline"]
+    assert compared(old, old.replace("3", "4").replace("6. Mai", "7. Mai")) == []
+
+
+def test_a_name_changed_in_a_byline_line_counts_when_both_names_are_on_other_articles() -> None:
+    # staff bylines are on many articles of a site: the site's memory must not read a byline
+    # line's new author as furniture because that author signs other articles too
+    old_body = "\n".join(("Von Anna Müller | 06.12.2022", *STORY))
+    new_body = "\n".join(("Von Hans Meier | 06.12.2022", *STORY))
+    seen = {line_key(line): (1, 2, 3) for line in ("Von Anna Müller", "Von Hans Meier")}
+    edits = compare(Article(body=old_body), Article(body=new_body))
+    weighed = weigh_site_furniture(
+        edits,
+        furniture_lines(old_body, seen, article_id=99),
+        furniture_lines(new_body, seen, article_id=99),
+        "ledger.example",
+    )
+    assert significant(weighed) == ["byline"]
