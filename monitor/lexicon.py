@@ -1035,10 +1035,17 @@ def _is_stamp(text: str) -> bool:
     or a counter ("March 3, 2020", "Updated 3 hours ago", "3 Comments", "Leave a comment")."""
     text = text.strip()
     return bool(text) and (
-        bool(_DATE_TEXT.match(text) and names_only_times(text))
-        or bool(DATE_LINE.match(text))
-        or is_furniture_line(text)
+        bool(_DATE_TEXT.match(text) and names_only_times(text)) or is_furniture_line(text)
     )
+
+
+def _without_stamp(part: str) -> str:
+    """A byline line's part without the stamp after its words ("Jane Doe, March 3, 2020" → "Jane
+    Doe", "Berlin, 06.12.2022" → "Berlin": a place beside the date is kept)."""
+    for after in _NAME_THEN_STAMP.finditer(part):
+        if _is_stamp(part[after.end() :]):
+            return part[: after.start()]
+    return part
 
 
 def byline_line(line: str) -> str | None:
@@ -1057,17 +1064,15 @@ def byline_line(line: str) -> str | None:
         else:
             return None
     first, *rest = _BYLINE_PARTS.split(line)
-    for after in _NAME_THEN_STAMP.finditer(first):
-        if _is_stamp(first[after.end() :]):
-            first = first[: after.start()]
-            break
+    first = _without_stamp(first)
     name = _BYLINE_HEAD.sub("", first, count=1).rstrip(" .")
     words = name.split()
     if not words or len(words) > BYLINE_LINE_MAX_WORDS or _NOT_A_NAME.search(name):
         return None
     if first.rstrip().endswith(".") and len(words[-1].rstrip(".")) > 2:
         return None  # a sentence's end ("By Monday the council had voted."), not "Jr." or "J."
-    return " | ".join([first.rstrip(), *(part for part in rest if not _is_stamp(part))])
+    kept = (_without_stamp(part).strip() for part in rest if not _is_stamp(part))
+    return " | ".join([first.rstrip(), *kept])
 
 
 CREDIT = _lazy(

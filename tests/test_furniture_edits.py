@@ -51,6 +51,8 @@ BYLINE_NAME_CHANGES = [
     ("2019-11-19 | By Jane Doe; Staff Reporter", "2019-11-19 | By John Smith; Staff Reporter"),
     ("Posted 3 days ago by John Smith", "Posted 3 days ago by Jane Doe"),
     ("Von Anna Müller, 06.12.2022", "Von Hans Meier, 06.12.2022"),
+    # a place beside the date is the line's words, not its stamp
+    ("Von Anna Müller | Berlin, 06.12.2022", "Von Anna Müller | Hamburg, 06.12.2022"),
     # a person added, or a name's spelling corrected
     ("By Jane Doe | Dec 6, 2022", "By Jane Doe and John Smith | Dec 6, 2022"),
     ("Par Jeanne Dupond | 3 mars 2020", "Par Jeanne Dupont | 3 mars 2020"),
@@ -74,6 +76,7 @@ BYLINE_STAMP_CHANGES = [
     ("Posted 3 days ago by John Smith", "Posted 4 days ago by John Smith"),
     ("Posted an hour ago by John Smith", "Posted 2 hours ago by John Smith"),
     ("Von Anna Müller, 06.12.2022", "Von Anna Müller, 07.12.2022"),
+    ("Von Anna Müller | Berlin, 06.12.2022", "Von Anna Müller | Berlin, 07.12.2022"),
     ("By Jane Doe on March 3, 2020", "By Jane Doe on March 4, 2020"),
     ("Von Anna Müller am 06.12.2022 um 10:32 Uhr", "Von Anna Müller am 06.12.2022 um 11:05 Uhr"),
 ]
