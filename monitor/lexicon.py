@@ -1015,6 +1015,7 @@ _BY = r"(?i:by|von|par|por|di)"
 _BYLINE_HEAD = re.compile(r"^(?i:posted\s+)?" + _BY + r"\s*:?\s+(?=[A-ZÀ-ÖØ-Þ])")
 # The opener after the stamp: "11/19/2019 by Jane Doe", "Posted 3 days ago by John Smith".
 _BY_AFTER_STAMP = re.compile(r"\s*[/|•·,]?\s+(?=" + _BY + r"\s+[A-ZÀ-ÖØ-Þ])")
+_OPENER_WORD = re.compile(r"(?<![^\W\d_])" + _BY + r"\s+[A-ZÀ-ÖØ-Þ]")
 _BYLINE_PARTS = re.compile(r"\s+[/|•·]\s+")
 # Where a stamp may follow the name inside a part: "Jane Doe, March 3, 2020", "Anna Müller am
 # 06.12.2022", "Jeanne Dupont le 3 mars".
@@ -1053,8 +1054,8 @@ def byline_line(line: str) -> str | None:
     Müller", "11/19/2019 by Jane Doe" → "by Jane Doe", "By Jane Doe | Staff Reporter" as it is):
     its stamps and counters left out. None when the line is no byline (too long, no opener and
     capitalised name, a sentence). A byline line's people text is its own byline line."""
-    if len(line) > BYLINE_LINE_MAX_CHARS:
-        return None
+    if len(line) > BYLINE_LINE_MAX_CHARS or not _OPENER_WORD.search(line):
+        return None  # most short lines: one search instead of a split at every space
     if not _BYLINE_HEAD.match(line):
         for opener in _BY_AFTER_STAMP.finditer(line):
             stamp = line[: opener.start()]
