@@ -1015,7 +1015,7 @@ _BY = r"(?i:by|von|par|por|di)"
 _BYLINE_HEAD = re.compile(r"^(?i:posted\s+)?" + _BY + r"\s*:?\s+(?=[A-ZÀ-ÖØ-Þ])")
 # The opener after the stamp: "11/19/2019 by Jane Doe", "Posted 3 days ago by John Smith".
 _BY_AFTER_STAMP = re.compile(r"\s*[/|•·,]?\s+(?=" + _BY + r"\s+[A-ZÀ-ÖØ-Þ])")
-_OPENER_WORD = re.compile(r"(?<![^\W\d_])" + _BY + r"\s+[A-ZÀ-ÖØ-Þ]")
+_OPENER_WORD = re.compile(r"(?<![^\W\d_])" + _BY + r"\s*:?\s+[A-ZÀ-ÖØ-Þ]")
 _BYLINE_PARTS = re.compile(r"\s+[/|•·]\s+")
 # Where a stamp may follow the name inside a part: "Jane Doe, March 3, 2020", "Anna Müller am
 # 06.12.2022", "Jeanne Dupont le 3 mars".

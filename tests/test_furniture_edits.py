@@ -39,6 +39,7 @@ def significant(edits: list[Edit]) -> list[str]:
 BYLINE_NAME_CHANGES = [
     ("Von Anna Müller | 06.12.2022", "Von Hans Meier | 06.12.2022"),
     ("By Jane Doe | Dec 6, 2022", "By John Smith | Dec 6, 2022"),
+    ("By: Jane Doe | Dec 6, 2022", "By: John Smith | Dec 6, 2022"),
     (
         "By Jane Doe / March 3, 2020 / Leave a comment",
         "By Jane Roe / March 3, 2020 / Leave a comment",
