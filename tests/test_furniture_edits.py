@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.compare.comparison import compare
 from monitor.compare.edit import Edit
-from monitor.compare.normalize import is_noise_paragraph
+from monitor.compare.normalize import body_paragraphs, content_hash, is_noise_paragraph
 from monitor.compare.sitememory import furniture_lines, line_key, weigh_site_furniture
 from monitor.extract.article import Article
 
@@ -57,6 +57,15 @@ BYLINE_NAME_CHANGES = [
     # a person added, or a name's spelling corrected
     ("By Jane Doe | Dec 6, 2022", "By Jane Doe and John Smith | Dec 6, 2022"),
     ("Par Jeanne Dupond | 3 mars 2020", "Par Jeanne Dupont | 3 mars 2020"),
+    # other shapes: a dash before the stamp, a title, a middle initial, two authors, a role
+    ("Von Anna Müller – 06.12.2022", "Von Hans Meier – 06.12.2022"),
+    ("By Jane Doe — Dec 6, 2022", "By John Smith — Dec 6, 2022"),
+    ("Von Prof. Anna Müller | 06.12.2022", "Von Prof. Hans Meier | 06.12.2022"),
+    ("By Jane Q. Doe | Dec 6, 2022", "By Jane R. Doe | Dec 6, 2022"),
+    ("Von Anna Müller und Hans Meier | 06.12.2022", "Von Anna Müller und Eva Schulz | 06.12.2022"),
+    ("By Jane Doe and John Smith | Dec 6, 2022", "By Jane Doe and Mary Major | Dec 6, 2022"),
+    ("By Jane Doe, Staff Reporter | Dec 6, 2022", "By John Smith, Staff Reporter | Dec 6, 2022"),
+    ("Von Ursula von der Leyen | 06.12.2022", "Von Olaf Scholz | 06.12.2022"),
 ]
 
 
@@ -80,6 +89,12 @@ BYLINE_STAMP_CHANGES = [
     ("Von Anna Müller | Berlin, 06.12.2022", "Von Anna Müller | Berlin, 07.12.2022"),
     ("By Jane Doe on March 3, 2020", "By Jane Doe on March 4, 2020"),
     ("Von Anna Müller am 06.12.2022 um 10:32 Uhr", "Von Anna Müller am 06.12.2022 um 11:05 Uhr"),
+    # a dash before the stamp, as many templates print it
+    ("By Jane Doe — Dec 6, 2022", "By Jane Doe — Dec 7, 2022"),
+    ("By Jane Doe - Dec 6, 2022", "By Jane Doe - Dec 7, 2022"),
+    ("Von Anna Müller – 06.12.2022", "Von Anna Müller – 07.12.2022"),
+    ("Von Prof. Anna Müller | 06.12.2022", "Von Prof. Anna Müller | 07.12.2022"),
+    ("Par Jeanne Dupont, il y a 3 heures", "Par Jeanne Dupont, il y a une heure"),
 ]
 
 
@@ -107,6 +122,32 @@ def test_a_byline_line_naming_the_same_people_anew_is_cosmetic(old: str, new: st
 def test_a_byline_line_on_one_side_only_is_not_significant(line: str) -> None:
     assert significant(compared(line, "")) == []
     assert significant(compared("", line)) == []
+
+
+# A line that opens with a byline's word and a capital is often the article's own: a heading, a
+# sentence, an Italian surname ("Di Maio"). Its date, figure or words changed stay an edit of the
+# article and change its fingerprint (a new version), never a byline edit or nothing.
+SENTENCES_OPENING_LIKE_A_BYLINE = [
+    ("Von Berlin nach Hamburg am 6. Mai", "Von Berlin nach Hamburg am 7. Mai"),
+    ("Di Maio si dimette il 3 marzo", "Di Maio si dimette il 4 marzo"),
+    ("By Friday, 40 people had died", "By Friday, 40 people had died in the floods"),
+    ("By Friday, 40 people had died", "By Friday, 45 people had died"),
+    ("By Monday, the news agency counted 40 dead", "By Monday, the news agency counted 45 dead"),
+    (
+        "Von Januar bis März stiegen die Preise um 3 Prozent",
+        "Von Januar bis März stiegen die Preise um 5 Prozent",
+    ),
+    ("Di Maio lascia il governo", "Di Maio lascia il governo dopo 4 anni"),
+    ("Von Berlin nach Hamburg", "Von Berlin nach München"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), SENTENCES_OPENING_LIKE_A_BYLINE)
+def test_a_sentence_opening_like_a_byline_keeps_its_edit(old: str, new: str) -> None:
+    kinds = significant(compared(old, new))
+    assert kinds and "byline" not in kinds
+    fingerprints = {content_hash("", "", body_paragraphs(line)) for line in (old, new)}
+    assert len(fingerprints) == 2
 
 
 # --- 2. a figure after an update label is the article's unless it is a date or a time -----------
@@ -255,6 +296,8 @@ def compare_command(tmp_path: Path, old: str, new: str, language: str) -> dict[s
         ("Updated: 40", "Updated: 41", "en", "correction_note"),
         ("Updated 21:45 – 2-1", "Updated 21:45 – 2-2", "en", "number"),
         ("", "Aktualisiert: 3 Tote", "de", "correction_note"),
+        ("Von Berlin nach Hamburg am 6. Mai", "Von Berlin nach Hamburg am 7. Mai", "de", "number"),
+        ("Di Maio si dimette il 3 marzo", "Di Maio si dimette il 4 marzo", "it", "number"),
     ],
 )
 def test_redline_compare_reports_what_furniture_used_to_hide(
@@ -272,6 +315,7 @@ def test_redline_compare_reports_what_furniture_used_to_hide(
         ("Von Anna Müller | 06.12.2022", "Von Anna Müller | 07.12.2022", "de"),
         ("Posted 3 days ago by John Smith", "Posted 4 days ago by John Smith", "en"),
         ("vor einer Stunde", "vor 2 Stunden", "de"),
+        ("By Jane Doe — Dec 6, 2022", "By Jane Doe — Dec 7, 2022", "en"),
     ],
 )
 def test_redline_compare_stays_quiet_on_the_stamp(
