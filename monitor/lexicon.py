@@ -1007,6 +1007,8 @@ def is_furniture_line(line: str) -> bool:
 # article's (a name corrected or replaced is an edit); its stamp and counters are the page's.
 # Extraction reads the whole line as furniture (`FURNITURE`); the comparison reads it as its
 # people (`byline_line`): until session 13 it ignored the line, name and all.
+# A person's title before the name ("Von Prof. Anna Müller"): an abbreviation, not a sentence's end.
+_TITLES = r"(?i:prof|dipl|sen|rep|gov|gen|col|capt|lic|ing|mag|mme|mlle|sra|srta|dott|avv|sig|ass)"
 BYLINE_LINE_MAX_CHARS = 80  # as long as a furniture line (`normalize.NOISE_MAX_CHARS`)
 BYLINE_LINE_MAX_WORDS = 10  # a byline's people and roles, after its opener
 _BY = r"(?i:by|von|par|por|di)"
@@ -1016,7 +1018,9 @@ _BYLINE_HEAD = re.compile(r"^(?i:posted\s+)?" + _BY + r"\s*:?\s+(?=[A-ZÀ-ÖØ-�
 # The opener after the stamp: "11/19/2019 by Jane Doe", "Posted 3 days ago by John Smith".
 _BY_AFTER_STAMP = re.compile(r"\s*[/|•·,]?\s+(?=" + _BY + r"\s+[A-ZÀ-ÖØ-Þ])")
 _OPENER_WORD = re.compile(r"(?<![^\W\d_])" + _BY + r"\s*:?\s+[A-ZÀ-ÖØ-Þ]")
-_BYLINE_PARTS = re.compile(r"\s+[/|•·]\s+")
+# The parts of a byline line: "By Jane Doe | Dec 6, 2022", "Von Anna Müller – 06.12.2022" (a dash
+# between spaces; a double name's hyphen has none).
+_BYLINE_PARTS = re.compile(r"\s+[/|•·–—-]\s+")
 # Where a stamp may follow the name inside a part: "Jane Doe, March 3, 2020", "Anna Müller am
 # 06.12.2022", "Jeanne Dupont le 3 mars".
 _NAME_THEN_STAMP = re.compile(r",\s*|\s+(?i:on|at|am|um|le|el|em|il)\s+")
@@ -1028,7 +1032,29 @@ _STAMP_LABEL = _lazy(
 _DATE_TEXT = _lazy(r"^(?=[^\n]*\d)" + _DATE_TOKEN + r"*+$", re.IGNORECASE)
 # A colon, a quotation, a question or two sentences are no byline ("Di Maio: non mi dimetto");
 # initials are ("By J. K. Doe").
-_NOT_A_NAME = re.compile(r"[:\"!?]|[^\W\d_]{3,}\.\s+[A-ZÀ-ÖØ-Þ]")
+_NOT_A_NAME = re.compile(r"[:\"!?]|(?<![^\W\d_])(?!" + _TITLES + r"\.)[^\W\d_]{3,}\.\s+[A-ZÀ-ÖØ-Þ]")
+# A byline's people are capitalised words, initials and the particles of names ("Ursula von der
+# Leyen", "Jane Doe for The Times"), or a role ("Staff Reporter", "et la rédaction"): a lower-case
+# word or a figure makes the line a sentence or a heading ("Von Berlin nach Hamburg am 6. Mai",
+# "Di Maio si dimette il 3 marzo", "By Friday, 40 people had died"), compared as the article's.
+_NAME_PARTICLES = frozenset(
+    "von van der den de di da du del della des la le dos das do zu ten ter bin al el"
+    " for für pour para per of the".split()
+)
+_NAME_WORD = re.compile(r"^(?:[dlDL]['’])?[A-ZÀ-ÖØ-Þ]")
+
+
+def _names_people(name: str) -> bool:
+    """Whether every word of a byline's name text is a name's, a particle or a role word."""
+    words = (word.strip("()[]'\"“”‘’.,;&+") for word in name.split())
+    return all(
+        _NAME_WORD.match(word)
+        or word.casefold() in _NAME_PARTICLES
+        or word.casefold() in BYLINE_ROLE_WORDS
+        or BYLINE_SEPARATOR.fullmatch(f" {word} ")
+        for word in words
+        if word
+    )
 
 
 def _is_stamp(text: str) -> bool:
@@ -1069,6 +1095,8 @@ def byline_line(line: str) -> str | None:
     name = _BYLINE_HEAD.sub("", first, count=1).rstrip(" .")
     words = name.split()
     if not words or len(words) > BYLINE_LINE_MAX_WORDS or _NOT_A_NAME.search(name):
+        return None
+    if not _names_people(name):
         return None
     if first.rstrip().endswith(".") and len(words[-1].rstrip(".")) > 2:
         return None  # a sentence's end ("By Monday the council had voted."), not "Jr." or "J."
