@@ -951,6 +951,11 @@ _BEFORE_TIME_FIGURE = _lazy(
     r"(?<![^\W\d_])(?:" + _words(DATELINE_MONTHS) + r")\.?\s*$", re.IGNORECASE
 )
 
+# How far before a figure its month is looked for: the longest month's name, its stop and a few
+# spaces. Searching the whole line before each figure made a long line of dates quadratic (16 KB
+# of "March 1, " took 12 s in extraction's `is_furniture_line`).
+_BEFORE_TIME_FIGURE_CHARS = max(len(m) for ms in DATELINE_MONTHS.values() for m in ms) + 8
+
 
 def names_only_times(line: str) -> bool:
     """Whether every figure of the line is a date or a time ("Updated 21:45", "3 hours ago",
@@ -961,7 +966,9 @@ def names_only_times(line: str) -> bool:
             continue
         if _AFTER_TIME_FIGURE.match(line, figures.end()):
             continue
-        if _BEFORE_TIME_FIGURE.search(line, 0, figures.start()):
+        if _BEFORE_TIME_FIGURE.search(
+            line, max(0, figures.start() - _BEFORE_TIME_FIGURE_CHARS), figures.start()
+        ):
             continue
         return False
     return True
