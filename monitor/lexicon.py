@@ -1041,12 +1041,14 @@ _DATE_TEXT = _lazy(r"^(?=[^\n]*\d)" + _DATE_TOKEN + r"*+$", re.IGNORECASE)
 # initials are ("By J. K. Doe").
 _NOT_A_NAME = re.compile(r"[:\"!?]|(?<![^\W\d_])(?!" + _TITLES + r"\.)[^\W\d_]{3,}\.\s+[A-ZÀ-ÖØ-Þ]")
 # A byline's people are capitalised words, initials and the particles of names ("Ursula von der
-# Leyen", "Jane Doe for The Times"), or a role ("Staff Reporter", "et la rédaction"): a lower-case
+# Leyen", "Jane Doe for The Times", "corresponsal en Bogotá"), or a role ("Staff Reporter", "et la rédaction"): a lower-case
 # word or a figure makes the line a sentence or a heading ("Von Berlin nach Hamburg am 6. Mai",
 # "Di Maio si dimette il 3 marzo", "By Friday, 40 people had died"), compared as the article's.
 _NAME_PARTICLES = frozenset(
     "von van der den de di da du del della des la le dos das do zu ten ter bin al el"
-    " for für pour para per of the".split()
+    " for für pour para per of the"
+    # a correspondent's place ("Por Juan Pérez, corresponsal en Bogotá", "inviato a Kiev")
+    " in en em à a aus at".split()
 )
 _NAME_WORD = re.compile(r"^(?:[dlDL]['’])?[A-ZÀ-ÖØ-Þ]")
 

@@ -66,6 +66,10 @@ BYLINE_NAME_CHANGES = [
     ("By Jane Doe and John Smith | Dec 6, 2022", "By Jane Doe and Mary Major | Dec 6, 2022"),
     ("By Jane Doe, Staff Reporter | Dec 6, 2022", "By John Smith, Staff Reporter | Dec 6, 2022"),
     ("Von Ursula von der Leyen | 06.12.2022", "Von Olaf Scholz | 06.12.2022"),
+    (
+        "Por Juan Pérez, corresponsal en Bogotá | 3 de marzo de 2020",
+        "Por Ana García, corresponsal en Bogotá | 3 de marzo de 2020",
+    ),
 ]
 
 
@@ -95,6 +99,10 @@ BYLINE_STAMP_CHANGES = [
     ("Von Anna Müller – 06.12.2022", "Von Anna Müller – 07.12.2022"),
     ("Von Prof. Anna Müller | 06.12.2022", "Von Prof. Anna Müller | 07.12.2022"),
     ("Par Jeanne Dupont, il y a 3 heures", "Par Jeanne Dupont, il y a une heure"),
+    (
+        "Di Mario Rossi, inviato a Kiev | 3 marzo 2020",
+        "Di Mario Rossi, inviato a Kiev | 4 marzo 2020",
+    ),
 ]
 
 
