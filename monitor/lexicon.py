@@ -1050,7 +1050,8 @@ _NAME_PARTICLES = frozenset(
     # a correspondent's place ("Por Juan Pérez, corresponsal en Bogotá", "inviato a Kiev")
     " in en em à a aus at".split()
 )
-_NAME_WORD = re.compile(r"^(?:[dlDL]['’])?[A-ZÀ-ÖØ-Þ]")
+# A name's word: capitalised, also after an elided or Arabic article ("d'Ormesson", "al-Hassan").
+_NAME_WORD = re.compile(r"^(?:[dlDL]['’]|(?i:al|el|ben|bin|ibn|abu|abd)-)?[A-ZÀ-ÖØ-Þ]")
 
 
 def _names_people(name: str) -> bool:

@@ -70,6 +70,7 @@ BYLINE_NAME_CHANGES = [
         "Por Juan Pérez, corresponsal en Bogotá | 3 de marzo de 2020",
         "Por Ana García, corresponsal en Bogotá | 3 de marzo de 2020",
     ),
+    ("By Mohammed al-Hassan | Dec 6, 2022", "By Ahmed el-Sayed | Dec 6, 2022"),
 ]
 
 
