@@ -1014,8 +1014,6 @@ def is_furniture_line(line: str) -> bool:
 # article's (a name corrected or replaced is an edit); its stamp and counters are the page's.
 # Extraction reads the whole line as furniture (`FURNITURE`); the comparison reads it as its
 # people (`byline_line`): until session 13 it ignored the line, name and all.
-# A person's title before the name ("Von Prof. Anna Müller"): an abbreviation, not a sentence's end.
-_TITLES = r"(?i:prof|dipl|sen|rep|gov|gen|col|capt|lic|ing|mag|mme|mlle|sra|srta|dott|avv|sig|ass)"
 BYLINE_LINE_MAX_CHARS = 80  # as long as a furniture line (`normalize.NOISE_MAX_CHARS`)
 BYLINE_LINE_MAX_WORDS = 10  # a byline's people and roles, after its opener
 _BY = r"(?i:by|von|par|por|di)"
@@ -1037,13 +1035,16 @@ _STAMP_LABEL = _lazy(
     r"^(?:" + _words(STAMP_LABELS) + "|" + _words(DATED_LABELS) + r")\s*:?$", re.IGNORECASE
 )
 _DATE_TEXT = _lazy(r"^(?=[^\n]*\d)" + _DATE_TOKEN + r"*+$", re.IGNORECASE)
+# A person's title before the name ("Von Prof. Anna Müller"): an abbreviation, not a sentence's end.
+_TITLES = r"(?i:prof|dipl|sen|rep|gov|gen|col|capt|lic|ing|mag|mme|mlle|sra|srta|dott|avv|sig|ass)"
 # A colon, a quotation, a question or two sentences are no byline ("Di Maio: non mi dimetto");
-# initials are ("By J. K. Doe").
+# initials and titles are ("By J. K. Doe", "Von Prof. Anna Müller").
 _NOT_A_NAME = re.compile(r"[:\"!?]|(?<![^\W\d_])(?!" + _TITLES + r"\.)[^\W\d_]{3,}\.\s+[A-ZÀ-ÖØ-Þ]")
 # A byline's people are capitalised words, initials and the particles of names ("Ursula von der
-# Leyen", "Jane Doe for The Times", "corresponsal en Bogotá"), or a role ("Staff Reporter", "et la rédaction"): a lower-case
-# word or a figure makes the line a sentence or a heading ("Von Berlin nach Hamburg am 6. Mai",
-# "Di Maio si dimette il 3 marzo", "By Friday, 40 people had died"), compared as the article's.
+# Leyen", "Jane Doe for The Times", "corresponsal en Bogotá"), or roles ("Staff Reporter", "et la
+# rédaction"): another lower-case word or a figure makes the line a sentence or a heading ("Von
+# Berlin nach Hamburg am 6. Mai", "Di Maio si dimette il 3 marzo", "By Friday, 40 people had
+# died"), compared as the article's (reviewq, session 13).
 _NAME_PARTICLES = frozenset(
     "von van der den de di da du del della des la le dos das do zu ten ter bin al el"
     " for für pour para per of the"
@@ -1107,7 +1108,7 @@ def byline_line(line: str) -> str | None:
     if not words or len(words) > BYLINE_LINE_MAX_WORDS or _NOT_A_NAME.search(name):
         return None
     if not _names_people(name):
-        return None
+        return None  # a heading or a sentence ("Von Berlin nach Hamburg am 6. Mai")
     if first.rstrip().endswith(".") and len(words[-1].rstrip(".")) > 2:
         return None  # a sentence's end ("By Monday the council had voted."), not "Jr." or "J."
     kept = (_without_stamp(part).strip() for part in rest if not _is_stamp(part))
