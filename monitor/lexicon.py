@@ -63,6 +63,9 @@ CORRECTION_WORDS: dict[str, tuple[str, ...]] = {
 }
 # Labels that open a correction or update line when followed by a colon, stop or dash
 # ("Correction:", "Update (14:02) -", "Korrektur:"): weaker words such as "Update" count only there.
+# The participle opens a note as the noun does, in every language ("Updated: 3 dead",
+# "Aktualisiert: 3 Tote", "Mis à jour : 3 morts"): before session 13 only English had it, so a
+# short note in the other five was a short sentence added, not significant.
 CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
     "en": (
         r"corrections?",
@@ -76,6 +79,7 @@ CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
         r"aclaraci[oó]n",
         r"nota del? (?:editor|redacci[oó]n)",
         r"actualizaci[oó]n",
+        r"actualizad[oa]",
         r"fe de erratas",
         r"rectificaci[oó]n",
     ),
@@ -85,6 +89,9 @@ CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
         r"richtigstellung",
         r"anmerkung der redaktion",
         r"aktualisierung",
+        r"aktualisiert",
+        r"nachtrag",
+        r"klarstellung",
         r"transparenzhinweis",
     ),
     "fr": (
@@ -93,7 +100,7 @@ CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
         r"correction",
         r"pr[ée]cision",
         r"note de la r[ée]daction",
-        r"mise [àa] jour",
+        r"mise? [àa] jour",
     ),
     "pt": (
         r"corre[çc][ãa]o",
@@ -101,6 +108,7 @@ CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
         r"esclarecimento",
         r"nota da reda[çc][ãa]o",
         r"atualiza[çc][ãa]o",
+        r"atualizad[oa]",
     ),
     "it": (
         r"correzione",
@@ -109,6 +117,7 @@ CORRECTION_LABELS: dict[str, tuple[str, ...]] = {
         r"precisazione",
         r"nota della redazione",
         r"aggiornamento",
+        r"aggiornat[oa]",
     ),
 }
 # Whole phrases that say a story was changed, wherever they stand in a sentence.
@@ -965,10 +974,203 @@ DATED_LABEL_LINE = _lazy(
 )
 
 
+# Words that make a figure a time: a unit after it ("3 hours", "3h", "vor 3 Std.", "3 ore fa"),
+# a month's name beside it ("5 March", "March 5", "3. März", "12 de marzo"), a clock's word
+# ("10 am", "10 Uhr"), an ordinal's ending ("5th", "1er"), or a stamp's extras ("4 comments",
+# "3 min read").
+TIME_UNITS: dict[str, tuple[str, ...]] = {
+    "en": ("second", "seconds", "sec", "secs", "minute", "minutes", "min", "mins", "hour", "hours",
+           "hr", "hrs", "h", "m", "d", "day", "days", "week", "weeks", "month", "months", "year",
+           "years", "am", "pm", "a.m.", "p.m.", "st", "nd", "rd", "th", "z"),
+    "de": ("sekunde", "sekunden", "minute", "minuten", "std", "stunde", "stunden", "tag", "tage",
+           "tagen", "woche", "wochen", "monat", "monaten", "jahr", "jahren", "uhr"),
+    "fr": ("seconde", "secondes", "heure", "heures", "jour", "jours", "semaine", "semaines",
+           "mois", "an", "ans", "er"),
+    "es": ("segundo", "segundos", "minuto", "minutos", "hora", "horas", "día", "días", "dia",
+           "dias", "semana", "semanas", "mes", "meses", "año", "años", "hs"),
+    "pt": ("segundo", "segundos", "minuto", "minutos", "hora", "horas", "dia", "dias", "semana",
+           "semanas", "mês", "meses", "ano", "anos"),
+    "it": ("secondo", "secondi", "minuto", "minuti", "ora", "ore", "giorno", "giorni",
+           "settimana", "settimane", "mese", "mesi", "anno", "anni"),
+}  # fmt: skip
+# A run of figures: "40", "2-1", "21:45", "10h32", "06.12.2022", "2024-03-05".
+_FIGURES = re.compile(r"\d+(?:(?:[:./\-]|h(?=\d))\d+)*")
+# A clock time ("21:45", "21.45", "10h32", "10:32:00"), a numeric date or a year, written whole.
+_TIME_FIGURES = re.compile(
+    r"\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|(?:19|20)\d{2}"
+)
+_AFTER_TIME_FIGURE = _lazy(
+    r"\.?\s*(?:de\s+)?(?:"
+    + "|".join((_words(TIME_UNITS), _words(DATELINE_MONTHS), _words(DATED_LABEL_EXTRAS)))
+    + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_BEFORE_TIME_FIGURE = _lazy(
+    r"(?<![^\W\d_])(?:" + _words(DATELINE_MONTHS) + r")\.?\s*$", re.IGNORECASE
+)
+
+# How far before a figure its month is looked for: the longest month's name, its stop and a few
+# spaces. Searching the whole line before each figure made a long line of dates quadratic (16 KB
+# of "March 1, " took 12 s in extraction's `is_furniture_line`).
+_BEFORE_TIME_FIGURE_CHARS = max(len(m) for ms in DATELINE_MONTHS.values() for m in ms) + 8
+
+
+def names_only_times(line: str) -> bool:
+    """Whether every figure of the line is a date or a time ("Updated 21:45", "3 hours ago",
+    "5 March 2024", "2024-03-05T10:32:00Z"), not a count or a score ("Updated: 40", "Updated:
+    2-1", "Updated 21:45 – 2-1"): a figure a stamp does not name is the article's."""
+    for figures in _FIGURES.finditer(line):
+        if _TIME_FIGURES.fullmatch(figures[0]):
+            continue
+        if _AFTER_TIME_FIGURE.match(line, figures.end()):
+            continue
+        if _BEFORE_TIME_FIGURE.search(
+            line, max(0, figures.start() - _BEFORE_TIME_FIGURE_CHARS), figures.start()
+        ):
+            continue
+        return False
+    return True
+
+
+# Words for a number before a unit of time ("an hour ago", "vor einer Stunde", "il y a une
+# heure", "hace una hora", "há uma hora", "un'ora fa", "a few minutes ago"): read as a figure, so
+# a relative time in words is furniture as one with a figure is (it changes every round too).
+_NUMBER_WORD = _lazy(
+    r"(?<![^\W\d_])(?:a\s+few|an?|one|several|ein|eine|einer|einem|wenigen|ein\s+paar|une?"
+    r"|quelques|una?|unos|unas|pocos|pocas|uma|um|poucos|poucas|alguns|algumas|pochi|poche)"
+    r"\s+(?=(?:" + _words(TIME_UNITS) + r")(?![^\W\d_]))|(?<![^\W\d_])un['’](?=ora\b)",
+    re.IGNORECASE,
+)
+# A relative time alone, with a figure ("3 hours ago" and "hace 3 horas" are in `FURNITURE`).
+RELATIVE_TIME = _lazy(
+    r"^(?:vor\s+\d+\s+(?:sekunden?|minuten?|min\.?|std\.?|stunden?|tag(?:en)?|wochen?)"
+    r"|il\s+y\s+a\s+\d+\s+(?:secondes?|minutes?|min|heures?|h|jours?|semaines?)"
+    r"|h[áa]\s+\d+\s+(?:segundos?|minutos?|min|horas?|h|dias?|semanas?)"
+    r"|\d+\s+(?:secondi|secondo|minuti|minuto|ore|ora|giorni|giorno|settimane|settimana)\s+fa"
+    r"|\d+\s+(?:weeks?|months?|years?)\s+ago"
+    r"|hace\s+\d+\s+(?:semanas?|mes(?:es)?|años?))\.?$",
+    re.IGNORECASE,
+)
+
+
 def is_furniture_line(line: str) -> bool:
-    """Whether a short line is page furniture (`FURNITURE_LINE`), or a label with only the time it
-    names (`DATED_LABEL_LINE`)."""
-    return bool(FURNITURE_LINE.match(line) or DATED_LABEL_LINE.match(line))
+    """Whether a short line is page furniture (`FURNITURE_LINE`, `RELATIVE_TIME`), or a label with
+    only the time it names (`DATED_LABEL_LINE`, its figures all times: `names_only_times`). A
+    number written as a word before a unit of time is read as a figure ("an hour ago")."""
+    if FURNITURE_LINE.match(line) or RELATIVE_TIME.match(line):
+        return True
+    if DATED_LABEL_LINE.match(line) and names_only_times(line):
+        return True
+    figured = _NUMBER_WORD.sub("1 ", line)
+    return figured != line and is_furniture_line(figured)
+
+
+# --- byline lines in the body -------------------------------------------------------------------
+# A byline a template writes into the article with the page's stamp and counters: "Von Anna
+# Müller | 06.12.2022", "By Jane Doe / March 3, 2020 / Leave a comment", "11/19/2019 by Jane Doe",
+# "Posted 3 days ago by John Smith", "Par Jeanne Dupont, 3 mars 2020". Its people are the
+# article's (a name corrected or replaced is an edit); its stamp and counters are the page's.
+# Extraction reads the whole line as furniture (`FURNITURE`); the comparison reads it as its
+# people (`byline_line`): until session 13 it ignored the line, name and all.
+BYLINE_LINE_MAX_CHARS = 80  # as long as a furniture line (`normalize.NOISE_MAX_CHARS`)
+BYLINE_LINE_MAX_WORDS = 10  # a byline's people and roles, after its opener
+_BY = r"(?i:by|von|par|por|di)"
+# The opener and a capitalised word: "By Jane", "von Anna", "Posted by Jane" ("By the time" and a
+# username "by admin" are not a byline's people).
+_BYLINE_HEAD = re.compile(r"^(?i:posted\s+)?" + _BY + r"\s*:?\s+(?=[A-ZÀ-ÖØ-Þ])")
+# The opener after the stamp: "11/19/2019 by Jane Doe", "Posted 3 days ago by John Smith".
+_BY_AFTER_STAMP = re.compile(r"\s*[/|•·,]?\s+(?=" + _BY + r"\s+[A-ZÀ-ÖØ-Þ])")
+_OPENER_WORD = re.compile(r"(?<![^\W\d_])" + _BY + r"\s*:?\s+[A-ZÀ-ÖØ-Þ]")
+# The parts of a byline line: "By Jane Doe | Dec 6, 2022", "Von Anna Müller – 06.12.2022" (a dash
+# between spaces; a double name's hyphen has none).
+_BYLINE_PARTS = re.compile(r"\s+[/|•·–—-]\s+")
+# Where a stamp may follow the name inside a part: "Jane Doe, March 3, 2020", "Anna Müller am
+# 06.12.2022", "Jeanne Dupont le 3 mars".
+_NAME_THEN_STAMP = re.compile(r",\s*|\s+(?i:on|at|am|um|le|el|em|il)\s+")
+# A stamp's label alone before the opener: "Erstellt von Anna Müller am 6. Mai 2014", "Publié par
+# Jeanne Dupont le 3 mars", "Publicado por Juan Pérez el 3 de marzo".
+_STAMP_LABEL = _lazy(
+    r"^(?:" + _words(STAMP_LABELS) + "|" + _words(DATED_LABELS) + r")\s*:?$", re.IGNORECASE
+)
+_DATE_TEXT = _lazy(r"^(?=[^\n]*\d)" + _DATE_TOKEN + r"*+$", re.IGNORECASE)
+# A person's title before the name ("Von Prof. Anna Müller"): an abbreviation, not a sentence's end.
+_TITLES = r"(?i:prof|dipl|sen|rep|gov|gen|col|capt|lic|ing|mag|mme|mlle|sra|srta|dott|avv|sig|ass)"
+# A colon, a quotation, a question or two sentences are no byline ("Di Maio: non mi dimetto");
+# initials and titles are ("By J. K. Doe", "Von Prof. Anna Müller").
+_NOT_A_NAME = re.compile(r"[:\"!?]|(?<![^\W\d_])(?!" + _TITLES + r"\.)[^\W\d_]{3,}\.\s+[A-ZÀ-ÖØ-Þ]")
+# A byline's people are capitalised words, initials and the particles of names ("Ursula von der
+# Leyen", "Jane Doe for The Times", "corresponsal en Bogotá"), or roles ("Staff Reporter", "et la
+# rédaction"): another lower-case word or a figure makes the line a sentence or a heading ("Von
+# Berlin nach Hamburg am 6. Mai", "Di Maio si dimette il 3 marzo", "By Friday, 40 people had
+# died"), compared as the article's (reviewq, session 13).
+_NAME_PARTICLES = frozenset(
+    "von van der den de di da du del della des la le dos das do zu ten ter bin al el"
+    " for für pour para per of the"
+    # a correspondent's place ("Por Juan Pérez, corresponsal en Bogotá", "inviato a Kiev")
+    " in en em à a aus at".split()
+)
+# A name's word: capitalised, also after an elided or Arabic article ("d'Ormesson", "al-Hassan").
+_NAME_WORD = re.compile(r"^(?:[dlDL]['’]|(?i:al|el|ben|bin|ibn|abu|abd)-)?[A-ZÀ-ÖØ-Þ]")
+
+
+def _names_people(name: str) -> bool:
+    """Whether every word of a byline's name text is a name's, a particle or a role word."""
+    words = (word.strip("()[]'\"“”‘’.,;&+") for word in name.split())
+    return all(
+        _NAME_WORD.match(word)
+        or word.casefold() in _NAME_PARTICLES
+        or word.casefold() in BYLINE_ROLE_WORDS
+        or BYLINE_SEPARATOR.fullmatch(f" {word} ")
+        for word in words
+        if word
+    )
+
+
+def _is_stamp(text: str) -> bool:
+    """A byline line's part that is the page's: a date, a time, a labelled stamp, a relative time
+    or a counter ("March 3, 2020", "Updated 3 hours ago", "3 Comments", "Leave a comment")."""
+    text = text.strip()
+    return bool(text) and (
+        bool(_DATE_TEXT.match(text) and names_only_times(text)) or is_furniture_line(text)
+    )
+
+
+def _without_stamp(part: str) -> str:
+    """A byline line's part without the stamp after its words ("Jane Doe, March 3, 2020" → "Jane
+    Doe", "Berlin, 06.12.2022" → "Berlin": a place beside the date is kept)."""
+    for after in _NAME_THEN_STAMP.finditer(part):
+        if _is_stamp(part[after.end() :]):
+            return part[: after.start()]
+    return part
+
+
+def byline_line(line: str) -> str | None:
+    """The people of a byline line, with its opener ("Von Anna Müller | 06.12.2022" → "Von Anna
+    Müller", "11/19/2019 by Jane Doe" → "by Jane Doe", "By Jane Doe | Staff Reporter" as it is):
+    its stamps and counters left out. None when the line is no byline (too long, no opener and
+    capitalised name, a sentence). A byline line's people text is its own byline line."""
+    if len(line) > BYLINE_LINE_MAX_CHARS or not _OPENER_WORD.search(line):
+        return None  # most short lines: one search instead of a split at every space
+    if not _BYLINE_HEAD.match(line):
+        for opener in _BY_AFTER_STAMP.finditer(line):
+            stamp = line[: opener.start()]
+            if stamp and (_STAMP_LABEL.match(stamp) or _is_stamp(stamp)):
+                line = line[opener.end() :]
+                break
+        else:
+            return None
+    first, *rest = _BYLINE_PARTS.split(line)
+    first = _without_stamp(first)
+    name = _BYLINE_HEAD.sub("", first, count=1).rstrip(" .")
+    words = name.split()
+    if not words or len(words) > BYLINE_LINE_MAX_WORDS or _NOT_A_NAME.search(name):
+        return None
+    if not _names_people(name):
+        return None  # a heading or a sentence ("Von Berlin nach Hamburg am 6. Mai")
+    if first.rstrip().endswith(".") and len(words[-1].rstrip(".")) > 2:
+        return None  # a sentence's end ("By Monday the council had voted."), not "Jr." or "J."
+    kept = (_without_stamp(part).strip() for part in rest if not _is_stamp(part))
+    return " | ".join([first.rstrip(), *kept])
 
 
 CREDIT = _lazy(

@@ -25,7 +25,12 @@ from monitor.compare.align import (
     sentence_keys,
 )
 from monitor.compare.byline import changed_people, compare_bylines, old_name_changed
-from monitor.compare.credits import compare_credits, compare_datelines, separate_furniture
+from monitor.compare.credits import (
+    compare_byline_lines,
+    compare_credits,
+    compare_datelines,
+    separate_furniture,
+)
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.embeds import weigh_embeds
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
@@ -380,6 +385,7 @@ def _compare_bodies(
     # Datelines and credit lines are compared on their own (see `credits.py`).
     dateline = compare_datelines(old_furniture.dateline, new_furniture.dateline)
     credits = compare_credits(old_furniture.credits, new_furniture.credits)
+    credits += compare_byline_lines(old_furniture.bylines, new_furniture.bylines)
     old_paragraphs, new_paragraphs = old_furniture.paragraphs, new_furniture.paragraphs
     runs = changed_paragraphs(old_paragraphs, new_paragraphs)
     if not runs:

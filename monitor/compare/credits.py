@@ -10,7 +10,9 @@ are compared and compared on their own:
 - a credit line is read as people, like a byline (`monitor.compare.byline`): the same people
   credited another way is `cosmetic`; a person added or removed is a `byline` edit (field "body"),
   significant; credit lines on one side only are a `byline` edit that is not significant (the
-  extraction kept the line on one page only far more often than the wire added one).
+  extraction kept the line on one page only far more often than the wire added one);
+- a byline line in the body ("Von Anna Müller", which `normalize.normalize_body` made of "Von Anna
+  Müller | 06.12.2022": `lexicon.byline_line`) is read as people the same way.
 
 Pure functions over normalised paragraphs; the words (agencies, credit roles per language) are in
 `monitor.lexicon`.
@@ -19,6 +21,7 @@ Pure functions over normalised paragraphs; the words (agencies, credit roles per
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +38,7 @@ from monitor.lexicon import (
     DATELINE,
     DATELINE_AGENCY,
     DATELINE_DASH,
+    byline_line,
 )
 
 # Datelines open the story: only the first paragraphs are looked at (a standfirst or a caption
@@ -77,6 +81,7 @@ class Furniture:
     paragraphs: list[str]
     dateline: Dateline | None
     credits: tuple[str, ...]
+    bylines: tuple[str, ...] = ()
 
 
 def _place_key(place: str) -> str:
@@ -198,9 +203,16 @@ def _take_credits(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
     return kept, tuple(credits)
 
 
+def _take_bylines(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    kept = [paragraph for paragraph in paragraphs if byline_line(paragraph) is None]
+    if len(kept) == len(paragraphs):
+        return paragraphs, ()
+    return kept, tuple(paragraph for paragraph in paragraphs if byline_line(paragraph) is not None)
+
+
 def separate_furniture(old: list[str], new: list[str]) -> tuple[Furniture, Furniture]:
-    """Both bodies without their datelines and credit lines. A dateline found on one side is
-    looked for on the other by its place, however that side writes it."""
+    """Both bodies without their datelines, credit lines and byline lines. A dateline found on
+    one side is looked for on the other by its place, however that side writes it."""
     old_rest, old_dateline = _take_dateline(old)
     new_rest, new_dateline = _take_dateline(new)
     if old_dateline and not new_dateline:
@@ -209,8 +221,10 @@ def separate_furniture(old: list[str], new: list[str]) -> tuple[Furniture, Furni
         old_rest, old_dateline = _take_dateline(old, new_dateline.place)
     old_rest, old_credits = _take_credits(old_rest)
     new_rest, new_credits = _take_credits(new_rest)
-    return Furniture(old_rest, old_dateline, old_credits), Furniture(
-        new_rest, new_dateline, new_credits
+    old_rest, old_bylines = _take_bylines(old_rest)
+    new_rest, new_bylines = _take_bylines(new_rest)
+    return Furniture(old_rest, old_dateline, old_credits, old_bylines), Furniture(
+        new_rest, new_dateline, new_credits, new_bylines
     )
 
 
@@ -248,6 +262,29 @@ AGENCY_OPENER = re.compile(
 
 def compare_credits(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:
     """Credit lines read as people: a person added or removed is a `byline` edit."""
+    return _compare_people(old, new, "credit line", credited_people)
+
+
+_POSTED = re.compile(r"^\s*posted\s+", re.IGNORECASE)
+
+
+def _byline_line_people(line: str) -> frozenset[tuple[str, ...]]:
+    return byline_people(_POSTED.sub("", line))
+
+
+def compare_byline_lines(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:
+    """Byline lines in the body read as people: a person added or removed (a name corrected or
+    replaced) is a `byline` edit; the same people written anew are `cosmetic`; byline lines on
+    one side only are not significant."""
+    return _compare_people(old, new, "byline line", _byline_line_people)
+
+
+def _compare_people(
+    old: tuple[str, ...],
+    new: tuple[str, ...],
+    what: str,
+    people: Callable[[str], frozenset[tuple[str, ...]]],
+) -> list[Edit]:
     if old == new:
         return []
     old_text, new_text = " ".join(old), " ".join(new)
@@ -263,12 +300,12 @@ def compare_credits(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:
                 "byline",
                 "body",
                 penalty=ONE_SIDED_PENALTY,
-                extra=("a credit line on one side only",),
+                extra=(f"a {what} on one side only",),
                 **values,
             )
         ]
-    old_people = frozenset().union(*(credited_people(line) for line in old))
-    new_people = frozenset().union(*(credited_people(line) for line in new))
+    old_people = frozenset().union(*(people(line) for line in old))
+    new_people = frozenset().union(*(people(line) for line in new))
     added = missing_people(new_people, old_people)
     removed = missing_people(old_people, new_people)
     if not added and not removed:
@@ -278,4 +315,4 @@ def compare_credits(old: tuple[str, ...], new: tuple[str, ...]) -> list[Edit]:
             )
         ]
     changes = [f"added {name}" for name in added] + [f"removed {name}" for name in removed]
-    return [make_edit("byline", "body", extra=("credit line: " + "; ".join(changes),), **values)]
+    return [make_edit("byline", "body", extra=(f"{what}: " + "; ".join(changes),), **values)]

@@ -21,6 +21,7 @@ from itertools import pairwise
 from monitor.compare.quotes import ELIDED_STARTS
 from monitor.lexicon import (
     BULLET_MARKER,
+    BYLINE_LINE_MAX_CHARS,
     CONSENT_NOTICE,
     CONSENT_WORD,
     EDGE_COUNTER,
@@ -31,6 +32,7 @@ from monitor.lexicon import (
     LIST_MARKER,
     NEWSLETTER_LINE,
     STOCK_TICKER,
+    byline_line,
     is_furniture_line,
     is_stamp_line,
 )
@@ -178,10 +180,18 @@ def normalize_body(body: str) -> str:
     into its sentences (`drop_template_text`), a list item's marker ("3. ", "b) ": a list
     renumbered is not an edit) and the counters at a paragraph's edge. Once per body: the
     sentences, runs and keys made from it need not be cleaned again, and recording a page asks
-    for it twice (its content hash, then the site's memory), so the last few are kept."""
+    for it twice (its content hash, then the site's memory), so the last few are kept. A byline
+    line is its people ("Von Anna Müller | 06.12.2022" → "Von Anna Müller", `lexicon.byline_line`):
+    its stamp moving on is no change, a name changed is."""
     text = drop_template_text(normalize_text("\n".join(drop_list_markers(body.split("\n")))))
-    lines = (_drop_counter(line.strip()) for line in text.split("\n"))
+    lines = (_people_of_byline(_drop_counter(line.strip())) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _people_of_byline(line: str) -> str:
+    if len(line) > BYLINE_LINE_MAX_CHARS:
+        return line
+    return byline_line(line) or line
 
 
 # A list's numbers count through its items ("1. 2. 3.", "a) b) c)", a countdown "5. 4. 3.", a
@@ -297,9 +307,10 @@ def is_noise_paragraph(paragraph: str) -> bool:
     """True for a short line of page furniture ("Advertisement", "Updated 3 minutes ago"), the
     page's dates with their labels ("Veröffentlicht am 06.12.2022": extraction leaves them out
     since revision 14, so a body stored before is compared as one extracted now), a newsletter
-    sign-up or a cookie notice."""
+    sign-up or a cookie notice. A byline line (`lexicon.byline_line`: "By Jane Doe | Staff
+    Reporter") is never noise: its people are compared (`credits.py`)."""
     if len(paragraph) < NOISE_MAX_CHARS and is_furniture_line(paragraph.strip()):
-        return True
+        return byline_line(paragraph.strip()) is None
     if is_stamp_line(paragraph):
         return True
     if len(paragraph) < NEWSLETTER_MAX_CHARS and NEWSLETTER_LINE.match(paragraph.strip()):

@@ -56,7 +56,10 @@ _AFFIX_SPLIT = re.compile(r"\s+[|\-–—:·•]+\s+")
 # An affix longer than this is a second headline, not a site name.
 AFFIX_MAX_CHARS = 60
 _DIGITS = re.compile(r"\d+")
-_NEVER_FURNITURE = frozenset({"correction_note"})
+# A correction note, and a person added to or removed from a byline or credit line: a staff
+# author signs many of the site's articles, so a byline line replaced by another author's is on
+# other articles on both sides, yet the change is this article's.
+_NEVER_FURNITURE = frozenset({"correction_note", "byline"})
 
 
 @dataclass(frozen=True)
