@@ -132,10 +132,14 @@ def report(figures: Figures, examples: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.hard", description=__doc__)
-    parser.add_argument("--corpus", help=f"the set (default: {DEFAULT})")
+    parser.add_argument(
+        "--corpus", help=f"the set, or the corpus folder holding it (default: {DEFAULT})"
+    )
     parser.add_argument("--examples", type=int, default=-1, help="failures shown (default all)")
     args = parser.parse_args(argv)
     root = Path(args.corpus) if args.corpus else DEFAULT
+    if (root / DEFAULT.name).is_dir():  # the corpus folder, as the other benches take it
+        root = root / DEFAULT.name
     if not root.is_dir():
         print(f"recaptures-hard not found at {root}; skipped", file=sys.stderr)
         return 0

@@ -83,7 +83,10 @@ EXTRACTOR = "trafilatura"
 # are its pointers to its print issue ("Die aktuelle Ausgabe ... jetzt an jedem Bahnhofskiosk")
 # and to its search box ("Search for articles and topics on ..."). The body's first paragraph
 # with a share counter the template set before it ("2,995 shares Hong Kong is burning. ...") is
-# that paragraph, never the lead.
+# that paragraph, never the lead. Furniture lines (`lexicon.is_furniture_line`, shared with the
+# comparison): a label line with a figure that is not a date or time ("Updated 21:45 - 2-1") is
+# kept in the body; relative times in words ("vor einer Stunde") are left out; a line opening
+# with an update participle ("Aktualisiert: ...") is kept, as "Updated: ..." was.
 EXTRACTION_REVISION = 17
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
