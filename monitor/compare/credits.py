@@ -204,10 +204,11 @@ def _take_credits(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
 
 
 def _take_bylines(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
-    kept = [paragraph for paragraph in paragraphs if byline_line(paragraph) is None]
-    if len(kept) == len(paragraphs):
-        return paragraphs, ()
-    return kept, tuple(paragraph for paragraph in paragraphs if byline_line(paragraph) is not None)
+    kept: list[str] = []
+    bylines: list[str] = []
+    for paragraph in paragraphs:  # each line read once (`byline_line` splits and weighs it)
+        (kept if byline_line(paragraph) is None else bylines).append(paragraph)
+    return kept, tuple(bylines)
 
 
 def separate_furniture(old: list[str], new: list[str]) -> tuple[Furniture, Furniture]:
