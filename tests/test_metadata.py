@@ -3,6 +3,8 @@ them (`monitor.extract.metadata`); pages of our own, in several languages."""
 
 from __future__ import annotations
 
+import threading
+import time
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -363,3 +365,28 @@ def test_a_zone_s_name_in_a_machine_stamp_is_read_without_a_warning(stamp: str) 
         article = extract_article(page(head=stamp) if "<meta" in stamp else page(header=stamp))
     assert [str(w.message) for w in caught if "tzname" in str(w.message)] == []
     assert article.published.startswith("2016-12-16") or article.modified.startswith("2016-12-16")
+
+
+def test_extraction_in_a_thread_keeps_the_warning_filters_other_threads_set_meanwhile() -> None:
+    # A `warnings.catch_warnings()` around each run put back the whole filter list it saw on
+    # entry: a filter another thread added while a page was extracted was lost.
+    markup = page(head='<meta property="article:modified_time" content="2016-12-16T14:05:00PDT">')
+    done = threading.Event()
+
+    def extract_until_done() -> None:
+        while not done.is_set():
+            extract_article(markup)
+
+    with warnings.catch_warnings():
+        worker = threading.Thread(target=extract_until_done)
+        worker.start()
+        try:
+            for number in range(40):
+                warnings.filterwarnings("ignore", f"redline-test-filter-{number}")
+                time.sleep(0.005)
+        finally:
+            done.set()
+            worker.join()
+        kept = {str(f[1].pattern) for f in warnings.filters if f[1] is not None}
+    lost = [n for n in range(40) if f"redline-test-filter-{n}" not in kept]
+    assert lost == []

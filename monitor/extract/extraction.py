@@ -217,19 +217,23 @@ def _canonical_url(tree: HtmlElement) -> str:
 # What dateutil says when htmldate (in `_metadata` and `_modified_date`) hands it
 # a stamp with a zone's name, "2016-12-16T14:05:00PST", without the `tzinfos` it has no way to
 # pass: dateutil then reads the clock time alone, which is what Redline keeps of a zone's name
-# anyway (no zone is ever guessed). Only that warning is silenced, around those calls.
+# anyway (no zone is ever guessed). Only that warning is silenced: a filter for that message from
+# dateutil alone, put first in the process's filters before those calls and left there.
+# (`warnings.catch_warnings()` is not thread-safe: on leaving, it put back the whole list it saw on
+# entry, and a filter another thread set meanwhile was lost.)
 _ZONE_NAME_UNREAD = r"tzname \S+ identified but not understood"
 
 
 def _zone_names_unread(function: F) -> F:
     """`function` with dateutil's warning of a zone's name it cannot read (`_ZONE_NAME_UNREAD`)
-    silenced while it runs."""
+    silenced: the filter goes first in `warnings.filters` if it is not first already."""
 
     @wraps(function)
     def quiet(*args: Any, **kwargs: Any) -> Any:
-        with warnings.catch_warnings():
+        filters = warnings.filters
+        if not filters or filters[0][1] is None or filters[0][1].pattern != _ZONE_NAME_UNREAD:
             warnings.filterwarnings("ignore", _ZONE_NAME_UNREAD, RuntimeWarning, r"dateutil\.")
-            return function(*args, **kwargs)
+        return function(*args, **kwargs)
 
     return cast(F, quiet)
 
