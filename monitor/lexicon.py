@@ -1212,6 +1212,25 @@ def byline_parts(line: str) -> tuple[str, str] | None:
     “We will rebuild”" (a quotation or a teaser after the byline's separator is compared as the
     article's text, not as a person). Stamps and counters are left out of both. None when the
     line is no byline (too long, no opener and capitalised name, a sentence, a heading)."""
+    pieces = _byline_pieces(line)
+    if pieces is None:
+        return None
+    people = " | ".join(piece for piece, person in pieces if person)
+    return people, " | ".join(piece for piece, person in pieces if not person)
+
+
+def byline_line(line: str) -> str | None:
+    """The byline line without its stamps and counters, its other parts in their order ("Von
+    Anna Müller | 06.12.2022" → "Von Anna Müller", "11/19/2019 by Jane Doe" → "by Jane Doe", "By
+    Jane Doe | Staff Reporter" and "By Jane Doe | “We will rebuild”" as they are). None when the
+    line is no byline (`byline_parts`). A byline line's text is its own byline line."""
+    pieces = _byline_pieces(line)
+    return None if pieces is None else " | ".join(piece for piece, _ in pieces)
+
+
+def _byline_pieces(line: str) -> list[tuple[str, bool]] | None:
+    """A byline line's parts without stamps and counters, in order, each with whether it names
+    people, a role or an outlet (the first always does); None when the line is no byline."""
     if len(line) > BYLINE_LINE_MAX_CHARS or not _OPENER_WORD.search(line):
         return None  # most short lines: one search instead of a split at every space
     if not _BYLINE_HEAD.match(line):
@@ -1232,26 +1251,8 @@ def byline_parts(line: str) -> tuple[str, str] | None:
         return None  # a heading or a sentence ("Von Berlin nach Hamburg am 6. Mai")
     if first.rstrip().endswith(".") and len(words[-1].rstrip(".")) > 2:
         return None  # a sentence's end ("By Monday the council had voted."), not "Jr." or "J."
-    people: list[str] = [first.rstrip()]
-    text: list[str] = []
-    for part in rest:
-        if _is_stamp(part):
-            continue
-        kept = _without_stamp(part).strip()
-        (people if _names_a_person(kept) else text).append(kept)
-    return " | ".join(people), " | ".join(text)
-
-
-def byline_line(line: str) -> str | None:
-    """The byline line without its stamps and counters ("Von Anna Müller | 06.12.2022" → "Von
-    Anna Müller", "11/19/2019 by Jane Doe" → "by Jane Doe", "By Jane Doe | Staff Reporter" as it
-    is, "By Jane Doe | “We will rebuild”" as it is: `byline_parts`, joined). None when the line
-    is no byline. A byline line's text is its own byline line."""
-    parts = byline_parts(line)
-    if parts is None:
-        return None
-    people, text = parts
-    return f"{people} | {text}" if text else people
+    kept = (_without_stamp(part).strip() for part in rest if not _is_stamp(part))
+    return [(first.rstrip(), True), *((part, _names_a_person(part)) for part in kept)]
 
 
 # --- a dateline with the page's stamp ----------------------------------------------------------
