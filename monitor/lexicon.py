@@ -1277,7 +1277,10 @@ _PLACE_THEN_STAMP = _lazy(rf"^\W*(?P<place>{_STAMPED_PLACE})(?:{_STAMP_SEPARATOR
 _PLACE_AT_END = _lazy(rf"(?:{_STAMP_SEPARATOR})(?P<place>{_STAMPED_PLACE})[\s.]*$")
 _STAMP_SEPARATORS = _lazy(_STAMP_SEPARATOR)
 # The line as the comparison keeps it (`stamped_dateline`): "Madrid —", "LONDON (Reuters) —".
-STAMPED_DATELINE_KEY = _lazy(rf"^(?P<place>{_STAMPED_PLACE})(?P<agencies>(?: {_AGENCY})*) —$")
+# An agency alone is a dateline without a place ("(Reuters) - Updated 10:32 GMT" → "(Reuters) —").
+STAMPED_DATELINE_KEY = _lazy(
+    rf"^(?:(?P<place>{_STAMPED_PLACE})(?: {_AGENCY})*|{_AGENCY}(?: {_AGENCY})*) —$"
+)
 # A stamp's own words are no place ("Monday, 12 March 2024", "Updated, 12.03.2024").
 _STAMP_WORD = _lazy(
     r"(?:"
@@ -1317,6 +1320,8 @@ def stamped_dateline(line: str) -> str | None:
         return None
     agencies = [agency.group() for agency in DATELINE_AGENCY.finditer(line)]
     text = (DATELINE_AGENCY.sub(" - ", line) if agencies else line).strip()
+    if agencies and _stamp_of_dateline(text, strong=True):
+        return " ".join([*agencies, "—"])  # an agency without a place
     first = _PLACE_THEN_STAMP.match(text)
     if first and _dateline_and_stamp(first["place"], text[first.end() :], bool(agencies)):
         return " ".join([first["place"], *agencies, "—"])

@@ -39,6 +39,7 @@ RESTAMPED_DATELINES = [
     ),
     ("en", "Washington, March 12, 2024, 10:32 a.m. ET", "Washington, March 12, 2024, 1:05 p.m. ET"),
     ("en", "Updated 10:32 GMT - London", "Updated 11:05 GMT - London"),
+    ("en", "(Reuters) - Updated 10:32 GMT", "(Reuters) - Updated 11:05 GMT"),
     ("es", "Madrid - 12 MAR 2024 - 10:32 CET", "Madrid - 12 MAR 2024 - 11:05 CET"),
     ("es", "Actualizado: 12/03/2024 10:32 - Madrid", "Actualizado: 12/03/2024 11:05 - Madrid"),
     ("es", "Madrid, 12 de marzo de 2024, 10:32 CET", "Madrid, 12 de marzo de 2024, 11:05 CET"),
@@ -115,6 +116,7 @@ DATELINES_EDITED = [
         "LONDON, March 12 (AFP) - Updated 11:05 GMT",
         "sentence_changed",
     ),
+    ("en", "(Reuters) - Updated 10:32 GMT", "(AFP) - Updated 10:32 GMT", "sentence_changed"),
     (
         "es",
         "Madrid - 12 MAR 2024 - 10:32 CET",

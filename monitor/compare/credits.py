@@ -243,7 +243,7 @@ def _take_stamped_datelines(paragraphs: list[str]) -> tuple[list[str], tuple[Dat
         if found is None:
             kept.append(paragraph)
         else:
-            stamped.append(Dateline(len(kept), paragraph, found["place"]))
+            stamped.append(Dateline(len(kept), paragraph, found["place"] or ""))
     return kept, tuple(stamped)
 
 
