@@ -1276,6 +1276,7 @@ _STAMPED_PLACE = rf"(?:{_PLACE_CAPS}|{_PLACE_TITLE})"
 _PLACE_THEN_STAMP = _lazy(rf"^\W*(?P<place>{_STAMPED_PLACE})(?:{_STAMP_SEPARATOR})")
 _PLACE_AT_END = _lazy(rf"(?:{_STAMP_SEPARATOR})(?P<place>{_STAMPED_PLACE})[\s.]*$")
 _STAMP_SEPARATORS = _lazy(_STAMP_SEPARATOR)
+_DIGIT = re.compile(r"\d")
 # The line as the comparison keeps it (`stamped_dateline`): "Madrid —", "LONDON (Reuters) —".
 # An agency alone is a dateline without a place ("(Reuters) - Updated 10:32 GMT" → "(Reuters) —").
 STAMPED_DATELINE_KEY = _lazy(
@@ -1316,7 +1317,7 @@ def stamped_dateline(line: str) -> str | None:
     10:32 GMT" → "LONDON (Reuters) —", "Actualizado: 12/03/2024 10:32 - Madrid" → "Madrid —");
     None for any other line (also for what it returns: it has no figure). The place is a few
     bounded words at either end; each expression reads the (short) line once."""
-    if len(line) > STAMPED_DATELINE_MAX_CHARS or not any(c.isdigit() for c in line):
+    if len(line) > STAMPED_DATELINE_MAX_CHARS or not _DIGIT.search(line):
         return None
     agencies = [agency.group() for agency in DATELINE_AGENCY.finditer(line)]
     text = (DATELINE_AGENCY.sub(" - ", line) if agencies else line).strip()
