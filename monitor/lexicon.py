@@ -1113,9 +1113,34 @@ _NAME_PARTICLES = frozenset(
 _NAME_WORD = re.compile(r"^(?:[dlDL]['’]|(?i:al|el|ben|bin|ibn|abu|abd)-)?[A-ZÀ-ÖØ-Þ]")
 
 
+# Small words a heading in Title Case capitalises and a byline writes in lower case, or never
+# holds: articles, prepositions, conjunctions, question words ("By The Numbers", "Von Brüssel
+# Nach Berlin", "Por Qué Sube El Pan", "Budget Talks Resume In Brussels"). The particles that
+# names capitalise are left out ("María De La Cruz", "Ursula Von Der Leyen", "Van Der Berg"), and
+# so are the words that are also given names or surnames ("Les", "Uma", "Una", "Per", "Con", "To",
+# "Su", "Lo", "Au", "Nel", "An", "Un", "Na", "No"), and single letters (an initial: "By A. J.
+# Smith", "Jane A Doe").
+HEADING_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("the", "and", "or", "but", "nor", "of", "in", "on", "at", "for", "with", "from",
+           "into", "onto", "over", "under", "after", "before", "about", "against", "as", "is",
+           "are", "was", "were", "vs", "its", "how", "why", "what", "when", "who", "where"),
+    "de": ("die", "ein", "eine", "einen", "und", "oder", "nach", "mit", "im", "zum", "zur",
+           "für", "über", "auf", "aus", "vor", "gegen", "wie", "warum", "was", "ist", "sind"),
+    "fr": ("une", "et", "ou", "aux", "sur", "pour", "dans", "avec", "contre", "chez", "sous",
+           "comment", "pourquoi", "quand", "où", "est"),
+    "es": ("los", "las", "en", "para", "sobre", "contra", "tras", "qué", "cómo", "cuándo",
+           "dónde", "es"),
+    "pt": ("os", "um", "em", "nos", "nas", "com", "sobre", "pelo", "pela", "como",
+           "quando", "onde"),
+    "it": ("il", "gli", "sul", "sulla", "negli", "come", "perché", "quando"),
+}  # fmt: skip
+_HEADING_WORDS = frozenset(w for language in HEADING_WORDS.values() for w in language)
+
+
 def _names_people(name: str) -> bool:
-    """Whether every word of a byline's name text is a name's, a particle or a role word."""
-    words = (word.strip("()[]'\"“”‘’.,;&+") for word in name.split())
+    """Whether every word of a byline's name text is a name's, a particle or a role word, and
+    the text is no heading in Title Case (`_is_titled_heading`)."""
+    words = [word.strip("()[]'\"“”‘’.,;&+") for word in name.split()]
     return all(
         _NAME_WORD.match(word)
         or word.casefold() in _NAME_PARTICLES
@@ -1123,7 +1148,26 @@ def _names_people(name: str) -> bool:
         or BYLINE_SEPARATOR.fullmatch(f" {word} ")
         for word in words
         if word
-    )
+    ) and not _is_titled_heading(name.split())
+
+
+def _is_titled_heading(written: list[str]) -> bool:
+    """Whether a byline's name text, word by word as written, reads as a heading in Title Case:
+    a small word capitalised (`HEADING_WORDS`) first or after a capitalised word ("By The
+    Numbers", "Von Brüssel Nach Berlin"), in a text that is not all capitals ("BY JANE DOE AND
+    JOHN SMITH" says nothing) and names no role or outlet ("By The Associated Press"). A small
+    word after a particle is an outlet's name ("Jane Doe for The Times")."""
+    if not any(word[:1].islower() or word[1:2].islower() for word in written):
+        return False  # all capitals
+    folded = [word.strip("()[]'\"“”‘’.,;&+").casefold() for word in written]
+    if any(word in BYLINE_ROLE_WORDS for word in folded):
+        return False
+    for index, word in enumerate(written):
+        if not word[:1].isupper() or folded[index] not in _HEADING_WORDS:
+            continue
+        if index == 0 or written[index - 1][:1].isupper():
+            return True
+    return False
 
 
 def _is_stamp(text: str) -> bool:
@@ -1144,11 +1188,49 @@ def _without_stamp(part: str) -> str:
     return part
 
 
+# A quotation in a part after the byline ("By Jane Doe | “We will rebuild”"): the article's words.
+_QUOTATION_MARK = re.compile(r"[\"“”„«»‹›「」『』]|(?<![^\W\d_])[‘‚']|[’'](?![^\W\d_])")
+
+
+def _names_a_person(part: str) -> bool:
+    """Whether a part after a byline's first ("By Jane Doe | John Smith", "| Staff Reporter",
+    "| The Times") names people, roles or an outlet, not the article's words: a quotation, a
+    teaser, a heading ("By Jane Doe | “We will rebuild”", "| Read the full story", "| Budget
+    Talks Resume In Brussels")."""
+    words = part.split()
+    return (
+        0 < len(words) <= BYLINE_LINE_MAX_WORDS
+        and not _QUOTATION_MARK.search(part)
+        and not _NOT_A_NAME.search(part)
+        and _names_people(part)
+    )
+
+
+def byline_parts(line: str) -> tuple[str, str] | None:
+    """A byline line's people and the article's words glued to it: ("Von Anna Müller", "") for
+    "Von Anna Müller | 06.12.2022", ("By Jane Doe", "“We will rebuild”") for "By Jane Doe |
+    “We will rebuild”" (a quotation or a teaser after the byline's separator is compared as the
+    article's text, not as a person). Stamps and counters are left out of both. None when the
+    line is no byline (too long, no opener and capitalised name, a sentence, a heading)."""
+    pieces = _byline_pieces(line)
+    if pieces is None:
+        return None
+    people = " | ".join(piece for piece, person in pieces if person)
+    return people, " | ".join(piece for piece, person in pieces if not person)
+
+
 def byline_line(line: str) -> str | None:
-    """The people of a byline line, with its opener ("Von Anna Müller | 06.12.2022" → "Von Anna
-    Müller", "11/19/2019 by Jane Doe" → "by Jane Doe", "By Jane Doe | Staff Reporter" as it is):
-    its stamps and counters left out. None when the line is no byline (too long, no opener and
-    capitalised name, a sentence). A byline line's people text is its own byline line."""
+    """The byline line without its stamps and counters, its other parts in their order ("Von
+    Anna Müller | 06.12.2022" → "Von Anna Müller", "11/19/2019 by Jane Doe" → "by Jane Doe", "By
+    Jane Doe | Staff Reporter" and "By Jane Doe | “We will rebuild”" as they are). None when the
+    line is no byline (`byline_parts`). A byline line's text is its own byline line."""
+    pieces = _byline_pieces(line)
+    return None if pieces is None else " | ".join(piece for piece, _ in pieces)
+
+
+def _byline_pieces(line: str) -> list[tuple[str, bool]] | None:
+    """A byline line's parts without stamps and counters, in order, each with whether it names
+    people, a role or an outlet (the first always does); None when the line is no byline."""
     if len(line) > BYLINE_LINE_MAX_CHARS or not _OPENER_WORD.search(line):
         return None  # most short lines: one search instead of a split at every space
     if not _BYLINE_HEAD.match(line):
@@ -1170,7 +1252,98 @@ def byline_line(line: str) -> str | None:
     if first.rstrip().endswith(".") and len(words[-1].rstrip(".")) > 2:
         return None  # a sentence's end ("By Monday the council had voted."), not "Jr." or "J."
     kept = (_without_stamp(part).strip() for part in rest if not _is_stamp(part))
-    return " | ".join([first.rstrip(), *kept])
+    return [(first.rstrip(), True), *((part, _names_a_person(part)) for part in kept)]
+
+
+# --- a dateline with the page's stamp ----------------------------------------------------------
+# A line that is only a place, its agency and the page's stamp: "Madrid - 12 MAR 2024 - 10:32
+# CET", "Berlin, 12.03.2024, 10:32 Uhr", "LONDON, March 12 (Reuters) - Updated 10:32 GMT",
+# "Actualizado: 12/03/2024 10:32 - Madrid", "Paris, mis à jour le 12/03/2024 à 10h32". A site
+# stamps it anew at every update: the stamp is the page's (its dates are the article's fields),
+# the place and the agency are the article's. The comparison reads the line as its place and
+# agency and a dash ("Madrid —", "LONDON (Reuters) —", `normalize.normalize_body`;
+# `STAMPED_DATELINE_KEY` reads it back, `compare.credits` compares it as a dateline): a re-stamp
+# is no change, another place or agency is. A line with any other word is none: prose after the
+# dateline ("LONDON, March 12 (Reuters) - The Bank of England raised rates ...") is read by the
+# dateline rules (`compare.credits`); a figure that is no date or time ("Madrid - 3 dead") is the
+# article's.
+STAMPED_DATELINE_MAX_CHARS = 100  # a place of four words, an agency, two labelled stamps
+# Between the place and the stamp: a comma, a bar or a bullet, or a dash or slash between spaces
+# ("Madrid - 12 MAR", "Berlin, 12.03.2024", "12/03/2024 10:32 - Madrid"); a date's own slashes
+# and hyphens touch its figures.
+_STAMP_SEPARATOR = r"\s*[,|·•]\s*|\s+[-–—/]+\s+"
+_STAMPED_PLACE = rf"(?:{_PLACE_CAPS}|{_PLACE_TITLE})"
+_PLACE_THEN_STAMP = _lazy(rf"^\W*(?P<place>{_STAMPED_PLACE})(?:{_STAMP_SEPARATOR})")
+_PLACE_AT_END = _lazy(rf"(?:{_STAMP_SEPARATOR})(?P<place>{_STAMPED_PLACE})[\s.]*$")
+_STAMP_SEPARATORS = _lazy(_STAMP_SEPARATOR)
+_DIGIT = re.compile(r"\d")
+# The line as the comparison keeps it (`stamped_dateline`): "Madrid —", "LONDON (Reuters) —".
+# An agency alone is a dateline without a place ("(Reuters) - Updated 10:32 GMT" → "(Reuters) —").
+STAMPED_DATELINE_KEY = _lazy(
+    rf"^(?:(?P<place>{_STAMPED_PLACE})(?: {_AGENCY})*|{_AGENCY}(?: {_AGENCY})*) —$"
+)
+# A stamp's own words are no place ("Monday, 12 March 2024", "Updated, 12.03.2024").
+_STAMP_WORD = _lazy(
+    r"(?:"
+    + "|".join(_words(table) for table in (DATED_LABELS, STAMP_LABELS, DATE_WORDS, DATELINE_MONTHS))
+    + r")\.?",
+    re.IGNORECASE,
+)
+# A clock time or a stamp's label: the stamp of a place written in ordinary case needs one ("Paris,
+# 3 March" or "Elections - 12 March 2024" may be a heading whose date is the article's; "Paris,
+# 10:32" and "Paris, mis à jour le 3 mars" are stamps).
+_CLOCK = re.compile(r"(?<![\d./-])\d{1,2}[:.h]\d{2}(?![./-]?\d)")  # not "12.03" of "12.03.2024"
+_STAMP_LABEL_WORD = _lazy(
+    r"(?<![^\W\d_])(?:" + _words(DATED_LABELS) + "|" + _words(STAMP_LABELS) + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def _stamp_of_dateline(text: str, strong: bool) -> bool:
+    """Whether `text` is only the page's stamp: dates, times, zones and their labels
+    (`_DATE_TEXT`), every figure a date or a time (`names_only_times`), with a clock time or a
+    stamp's label unless the dateline is `strong` (a place in capitals or an agency: "LONDON,
+    March 12")."""
+    return (
+        bool(_DATE_TEXT.match(text))
+        and names_only_times(text)
+        and (strong or bool(_CLOCK.search(text) or _STAMP_LABEL_WORD.search(text)))
+    )
+
+
+def stamped_dateline(line: str) -> str | None:
+    """The place and agency of a line that is only a dateline and the page's stamp, with a dash
+    ("Madrid - 12 MAR 2024 - 10:32 CET" → "Madrid —", "LONDON, March 12 (Reuters) - Updated
+    10:32 GMT" → "LONDON (Reuters) —", "Actualizado: 12/03/2024 10:32 - Madrid" → "Madrid —");
+    None for any other line (also for what it returns: it has no figure). The place is a few
+    bounded words at either end; each expression reads the (short) line once."""
+    if len(line) > STAMPED_DATELINE_MAX_CHARS or not _DIGIT.search(line):
+        return None
+    agencies = [agency.group() for agency in DATELINE_AGENCY.finditer(line)]
+    text = (DATELINE_AGENCY.sub(" - ", line) if agencies else line).strip()
+    if agencies and _stamp_of_dateline(text, strong=True):
+        return " ".join([*agencies, "—"])  # an agency without a place
+    first = _PLACE_THEN_STAMP.match(text)
+    if first and _dateline_and_stamp(first["place"], text[first.end() :], bool(agencies)):
+        return " ".join([first["place"], *agencies, "—"])
+    separators = list(_STAMP_SEPARATORS.finditer(text))  # the place at the end: after the last
+    if not separators:
+        return None
+    before = separators[-1].start()
+    last = _PLACE_AT_END.match(text, before)
+    if last and _dateline_and_stamp(last["place"], text[:before], bool(agencies)):
+        return " ".join([last["place"], *agencies, "—"])
+    return None
+
+
+def _dateline_and_stamp(place: str, stamp: str, agency: bool) -> bool:
+    """Whether `place` opens with no word of a stamp's ("Monday", "Updated"; "Rio de Janeiro"
+    is a place) and `stamp` is the page's stamp (`_stamp_of_dateline`; a place in capitals or an
+    agency makes a dateline without a clock time or a label: "LONDON, March 12")."""
+    if _STAMP_WORD.fullmatch(place.split()[0]):
+        return False
+    strong = agency or (place.isupper() and len(place) > 2)
+    return _stamp_of_dateline(stamp, strong)
 
 
 CREDIT = _lazy(

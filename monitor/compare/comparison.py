@@ -29,6 +29,7 @@ from monitor.compare.credits import (
     compare_byline_lines,
     compare_credits,
     compare_datelines,
+    compare_stamped_datelines,
     separate_furniture,
 )
 from monitor.compare.edit import Edit, make_edit
@@ -384,6 +385,7 @@ def _compare_bodies(
     old_furniture, new_furniture = separate_furniture(old_all, new_all)
     # Datelines and credit lines are compared on their own (see `credits.py`).
     dateline = compare_datelines(old_furniture.dateline, new_furniture.dateline)
+    dateline += compare_stamped_datelines(old_furniture.stamped, new_furniture.stamped)
     credits = compare_credits(old_furniture.credits, new_furniture.credits)
     credits += compare_byline_lines(old_furniture.bylines, new_furniture.bylines)
     old_paragraphs, new_paragraphs = old_furniture.paragraphs, new_furniture.paragraphs

@@ -12,7 +12,8 @@ are compared and compared on their own:
   significant; credit lines on one side only are a `byline` edit that is not significant (the
   extraction kept the line on one page only far more often than the wire added one);
 - a byline line in the body ("Von Anna Müller", which `normalize.normalize_body` made of "Von Anna
-  Müller | 06.12.2022": `lexicon.byline_line`) is read as people the same way.
+  Müller | 06.12.2022": `lexicon.byline_line`) is read as people the same way; a quotation or a
+  teaser glued to it ("By Jane Doe | “We will rebuild”") stays in the body, compared as text.
 
 Pure functions over normalised paragraphs; the words (agencies, credit roles per language) are in
 `monitor.lexicon`.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -38,7 +40,8 @@ from monitor.lexicon import (
     DATELINE,
     DATELINE_AGENCY,
     DATELINE_DASH,
-    byline_line,
+    STAMPED_DATELINE_KEY,
+    byline_parts,
 )
 
 # Datelines open the story: only the first paragraphs are looked at (a standfirst or a caption
@@ -82,6 +85,7 @@ class Furniture:
     dateline: Dateline | None
     credits: tuple[str, ...]
     bylines: tuple[str, ...] = ()
+    stamped: tuple[Dateline, ...] = ()
 
 
 def _place_key(place: str) -> str:
@@ -204,16 +208,51 @@ def _take_credits(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
 
 
 def _take_bylines(paragraphs: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """Byline lines out of the paragraphs, as their people; the article's words glued to one (a
+    quotation or a teaser after its separator: "By Jane Doe | “We will rebuild”") stay in its
+    place, compared as text."""
     kept: list[str] = []
     bylines: list[str] = []
-    for paragraph in paragraphs:  # each line read once (`byline_line` splits and weighs it)
-        (kept if byline_line(paragraph) is None else bylines).append(paragraph)
+    for paragraph in paragraphs:  # each line read once (`byline_parts` splits and weighs it)
+        parts = byline_parts(paragraph)
+        if parts is None:
+            kept.append(paragraph)
+            continue
+        people, text = parts
+        bylines.append(people)
+        if text:
+            kept.append(text)
     return kept, tuple(bylines)
 
 
+# A stamped dateline as `normalize.normalize_body` keeps it ("Madrid —") is a short line.
+STAMPED_DATELINE_CHARS = 120
+
+
+def _take_stamped_datelines(paragraphs: list[str]) -> tuple[list[str], tuple[Dateline, ...]]:
+    """The lines that were a place and the page's stamp ("Madrid - 12 MAR 2024 - 10:32 CET",
+    kept as "Madrid —": `lexicon.stamped_dateline`), out of the paragraphs."""
+    kept: list[str] = []
+    stamped: list[Dateline] = []
+    for paragraph in paragraphs:
+        found = (
+            STAMPED_DATELINE_KEY.match(paragraph)
+            if len(paragraph) <= STAMPED_DATELINE_CHARS and paragraph.endswith(" —")
+            else None
+        )
+        if found is None:
+            kept.append(paragraph)
+        else:
+            stamped.append(Dateline(len(kept), paragraph, found["place"] or ""))
+    return kept, tuple(stamped)
+
+
 def separate_furniture(old: list[str], new: list[str]) -> tuple[Furniture, Furniture]:
-    """Both bodies without their datelines, credit lines and byline lines. A dateline found on
-    one side is looked for on the other by its place, however that side writes it."""
+    """Both bodies without their datelines (with the page's stamp or opening a paragraph),
+    credit lines and byline lines. A dateline found on one side is looked for on the other by
+    its place, however that side writes it."""
+    old, old_stamped = _take_stamped_datelines(old)
+    new, new_stamped = _take_stamped_datelines(new)
     old_rest, old_dateline = _take_dateline(old)
     new_rest, new_dateline = _take_dateline(new)
     if old_dateline and not new_dateline:
@@ -224,13 +263,16 @@ def separate_furniture(old: list[str], new: list[str]) -> tuple[Furniture, Furni
     new_rest, new_credits = _take_credits(new_rest)
     old_rest, old_bylines = _take_bylines(old_rest)
     new_rest, new_bylines = _take_bylines(new_rest)
-    return Furniture(old_rest, old_dateline, old_credits, old_bylines), Furniture(
-        new_rest, new_dateline, new_credits, new_bylines
+    return Furniture(old_rest, old_dateline, old_credits, old_bylines, old_stamped), Furniture(
+        new_rest, new_dateline, new_credits, new_bylines, new_stamped
     )
 
 
-def compare_datelines(old: Dateline | None, new: Dateline | None) -> list[Edit]:
-    """Cosmetic unless the dateline names another place."""
+def compare_datelines(
+    old: Dateline | None, new: Dateline | None, *, agencies: bool = False
+) -> list[Edit]:
+    """Cosmetic unless the dateline names another place (or, with `agencies`, another agency in
+    place of the one it named)."""
     if old is None and new is None:
         return []
     where: dict[str, Any] = {
@@ -251,7 +293,30 @@ def compare_datelines(old: Dateline | None, new: Dateline | None) -> list[Edit]:
                 "sentence_changed", "body", extra=("the dateline names another place",), **where
             )
         ]
+    if agencies and _agencies(old) and _agencies(new) and not _agencies(old) & _agencies(new):
+        return [
+            make_edit(
+                "sentence_changed", "body", extra=("the dateline names another agency",), **where
+            )
+        ]
     return [make_edit("cosmetic", "body", extra=("the same dateline, written anew",), **where)]
+
+
+def _agencies(dateline: Dateline) -> frozenset[str]:
+    return frozenset(
+        _place_key(agency.group()) for agency in DATELINE_AGENCY.finditer(dateline.text)
+    )
+
+
+def compare_stamped_datelines(old: tuple[Dateline, ...], new: tuple[Dateline, ...]) -> list[Edit]:
+    """Datelines with the page's stamp, in order, as `compare_datelines` (the stamp is gone
+    already: the same place and agency is no edit, another place is significant, a dateline on
+    one side only is `cosmetic`); another agency in place of the one named is significant too
+    (an agency added or dropped is the template's)."""
+    edits: list[Edit] = []
+    for old_line, new_line in zip_longest(old, new):
+        edits += compare_datelines(old_line, new_line, agencies=True)
+    return edits
 
 
 # An agency alone opening a paragraph, without a place: "(CNN)Donald Trump...", "(Reuters) -

@@ -31,10 +31,12 @@ from monitor.lexicon import (
     LINK_LABEL_PHRASE_HINTS,
     LIST_MARKER,
     NEWSLETTER_LINE,
+    STAMPED_DATELINE_MAX_CHARS,
     STOCK_TICKER,
     byline_line,
     is_furniture_line,
     is_stamp_line,
+    stamped_dateline,
 )
 
 # Characters mapped to a plain equivalent before comparing. Quotes of every style become the
@@ -182,16 +184,20 @@ def normalize_body(body: str) -> str:
     sentences, runs and keys made from it need not be cleaned again, and recording a page asks
     for it twice (its content hash, then the site's memory), so the last few are kept. A byline
     line is its people ("Von Anna Müller | 06.12.2022" → "Von Anna Müller", `lexicon.byline_line`):
-    its stamp moving on is no change, a name changed is."""
+    its stamp moving on is no change, a name changed is. So is a dateline with the page's stamp:
+    its place and agency ("Madrid - 12 MAR 2024 - 10:32 CET" → "Madrid",
+    `lexicon.stamped_dateline`)."""
     text = drop_template_text(normalize_text("\n".join(drop_list_markers(body.split("\n")))))
-    lines = (_people_of_byline(_drop_counter(line.strip())) for line in text.split("\n"))
+    lines = (_without_stamp(_drop_counter(line.strip())) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def _people_of_byline(line: str) -> str:
-    if len(line) > BYLINE_LINE_MAX_CHARS:
+def _without_stamp(line: str) -> str:
+    """A byline line's people (`lexicon.byline_line`), a stamped dateline's place and agency
+    (`lexicon.stamped_dateline`), any other line as it is."""
+    if len(line) > max(BYLINE_LINE_MAX_CHARS, STAMPED_DATELINE_MAX_CHARS):
         return line
-    return byline_line(line) or line
+    return byline_line(line) or stamped_dateline(line) or line
 
 
 # A list's numbers count through its items ("1. 2. 3.", "a) b) c)", a countdown "5. 4. 3.", a
