@@ -4,7 +4,7 @@ a real `redline serve` on a database made by `redline demo`, taken with headless
 
     python -m tools.screenshots [--out docs]        # or: make screenshots
 
-The Chromium helpers are also used by tests/test_browser.py.
+Its server helpers and `screenshot` are also used by the browser tests.
 """
 
 from __future__ import annotations
@@ -70,14 +70,6 @@ def _run_chromium(*args: str) -> subprocess.CompletedProcess[str]:
             timeout=CHROMIUM_TIMEOUT_S,
             check=False,
         )
-
-
-def dump_dom(url: str) -> str:
-    """The page's DOM after it loaded and its scripts ran."""
-    result = _run_chromium("--virtual-time-budget=3000", "--dump-dom", url)
-    if result.returncode != 0:
-        raise RuntimeError(f"chromium failed ({result.returncode}): {result.stderr[-2000:]}")
-    return result.stdout
 
 
 def screenshot(url: str, out: Path, width: int = 1280, height: int = 1200) -> Path:
