@@ -36,12 +36,18 @@ GROUP_MAX = 64
 # A group with fewer calls than this waits up to GROUP_WAIT_S in all for more to be handed. A
 # writer that keeps up with the spider otherwise runs a group for every page, and the COMMIT is
 # most of an unchanged page's check (0.19 of 0.25 ms of the writer's CPU a page, issue 23);
-# grouped, a page's share of one COMMIT is a few hundredths. 16 stays well under the
-# RECORDS_IN_FLIGHT (64) the spider may hand before it waits for room, and 10 ms is two to
-# three pages of a loopback round, nothing beside a page's download on a real site. No group
-# waits while a caller waits for the calls handed (`hurry`): the spider for room, the round's end.
-GROUP_FILL = 16
-GROUP_WAIT_S = 0.010
+# grouped, a page's share of one COMMIT is a few hundredths. At 10 ms and 16 the groups of a
+# 1,000-page loopback round on a loaded machine held 2.6 pages on average (a page landed every
+# 3-4 ms): 378 groups, each a transaction, a wake-up of the writer and one of the reactor to
+# deliver. At 50 ms and 32 (issue 23, rounds10), at load 9-10: the writer's CPU a known page
+# 0.54 -> 0.27 ms (304), 0.67 -> 0.44 ms (unchanged); on a quiet machine (load 2), where the
+# groups fill anyway, no difference beyond the runs' spread. 32 is half of the
+# RECORDS_IN_FLIGHT (64) the spider may hand before it waits for room, and 50 ms is nothing
+# beside a page's download on a real site; a crash loses at most the group's checks (never
+# half of one). No group waits while a caller waits for the calls handed (`hurry`): the spider
+# for room, the round's end.
+GROUP_FILL = 32
+GROUP_WAIT_S = 0.050
 _NOTHING: Any = object()  # no call taken ahead of its turn
 
 

@@ -27,10 +27,12 @@ from crawler.pipelines import (
     RoundHeap,
     StorageError,
     StorePipeline,
+    _handed,
 )
-from crawler.writer import Writer
+from crawler.writer import GROUP_FILL, Writer
 from monitor import store
 from monitor.crawl import run_crawl, start_crawl
+from monitor.record.page import record_page
 from tests.conftest import FAST, rows, track
 from tests.loopback import HOLD_TIMEOUT_S, Pages, Route, serve_pages
 
@@ -401,6 +403,40 @@ def test_known_pages_waiting_together_are_recorded_each_as_alone(
     checks = rows(db_path, "select article_id, count(*) as n from checks group by article_id")
     assert sorted(row["n"] for row in checks) == [1] * 7 + [2]
     assert all(_article(db_path, n)["last_checked"] for n in range(8))
+
+
+def test_a_group_of_known_pages_stores_exactly_what_they_store_one_at_a_time(
+    pipeline: tuple[StorePipeline, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same stamps, checks and article rows, byte for byte, however many pages a group
+    # gathers (GROUP_FILL, GROUP_WAIT_S): grouping changes the transactions, not what they hold.
+    store_pipeline, db_path = pipeline
+    moment = store.utc_now().replace(microsecond=0)
+    monkeypatch.setattr(store, "utc_now", lambda: moment)  # one clock for both ways of writing
+    alone_path = tmp_path / "alone.db"
+    with sqlite3.connect(db_path) as source, sqlite3.connect(alone_path) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    # a repeated article too: its second check is decided on the first's writes
+    items = [_not_modified(n, db_path) for n in range(GROUP_FILL)] + [_not_modified(3, db_path)]
+    _record_together(store_pipeline, items)
+    alone = store.open_db(alone_path)
+    try:
+        for item in items:
+            record_page(alone, _handed(item).page, moment, store_pipeline.config.policy)
+    finally:
+        alone.close()
+    assert store_pipeline.outcomes == {"unchanged": GROUP_FILL + 1}
+    assert _dump(db_path) == _dump(alone_path)
+
+
+def _dump(db_path: Path) -> list[str]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
 
 
 def test_a_page_that_fails_in_a_group_is_dropped_alone_and_nothing_of_it_is_written(
