@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from monitor import store
@@ -17,6 +19,8 @@ from monitor.compare.comparison import compare
 from monitor.extract.article import Article
 from monitor.extract.extraction import extract_article
 from monitor.extract.metadata import (
+    _HAS_UPDATE_WORD,
+    UPDATE_WORDS,
     choose_byline,
     declared_authors,
     page_modified,
@@ -390,3 +394,50 @@ def test_extraction_in_a_thread_keeps_the_warning_filters_other_threads_set_mean
         kept = {str(f[1].pattern) for f in warnings.filters if f[1] is not None}
     lost = [n for n in range(40) if f"redline-test-filter-{n}" not in kept]
     assert lost == []
+
+
+# Words and pieces around the update words: their optional parts, their neighbours inside a word
+# (\b), case and spacing, and text of every kind between them.
+_UPDATE_PIECES = st.sampled_from(
+    [
+        "Updated",
+        "LAST UPDATED ON",
+        "last  updated at",
+        "outdated",
+        "updatedness",
+        "Modified",
+        "revised",
+        "unrevised",
+        "mis à jour",
+        "MIS  À  JOUR LE",
+        "mis à jours",
+        "modifié le",
+        "modifiée",
+        "Actualizado el",
+        "actualizada a las",
+        "actualizados",
+        "Aktualisiert am",
+        "aktualisierte",
+        "aggiornato il",
+        "Aggiornata alle",
+        "atualizado em",
+        "atualizadas",
+        "bijgewerkt op",
+        "更新",
+        "更新日時",
+        "_updated",
+        "2016",
+        ":",
+        "-",
+        "",
+    ]
+)
+_UPDATE_TEXT = st.lists(_UPDATE_PIECES | st.text(max_size=6), max_size=6).map(" ".join) | st.lists(
+    _UPDATE_PIECES | st.text(max_size=3), max_size=6
+).map("".join)
+
+
+@given(_UPDATE_TEXT)
+def test_the_quick_test_for_update_words_finds_them_in_the_same_texts(text: str) -> None:
+    # `page_modified` tests every element's own text with it before reading the line
+    assert bool(_HAS_UPDATE_WORD.search(text)) == bool(UPDATE_WORDS.search(text))

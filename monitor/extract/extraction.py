@@ -59,7 +59,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache, partial, wraps
+from functools import cache, lru_cache, partial, wraps
 from typing import Any, TypeVar, cast
 
 import htmldate
@@ -366,8 +366,15 @@ def _lines(text: str) -> list[str]:
     """Paragraphs of a trafilatura text: whitespace collapsed, bullets dropped (a list's numbers
     are the page's words: kept), lines without a word and links to other articles ("Read
     more: ...") dropped."""
+    return list(_text_lines(text))
+
+
+# An extraction reads the balanced run's text three times (the recall retry's test, the
+# precision run's test, the combination): the last texts' lines are remembered.
+@lru_cache(maxsize=4)
+def _text_lines(text: str) -> tuple[str, ...]:
     lines = (BULLET_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
-    return [line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line)]
+    return tuple(line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line))
 
 
 # Comparison key of a line: its word tokens, case-folded (punctuation and spacing ignored); one

@@ -84,6 +84,14 @@ UPDATE_WORDS = re.compile(
     r"|\bbijgewerkt\b(?:\s+op)?|更新(?:日|日時)?",
     re.IGNORECASE,
 )
+# Whether a text has UPDATE_WORDS somewhere: the same words without their optional parts, which
+# finds a match exactly where UPDATE_WORDS does, about three times faster (it is tried on every
+# element's own text of a page that declares no modified date).
+_HAS_UPDATE_WORD = re.compile(
+    r"\b(?:updated|modified|revised|mis\s+à\s+jour|modifié|actualizad[oa]|aktualisiert"
+    r"|aggiornat[oa]|atualizad[oa]|bijgewerkt)\b|更新",
+    re.IGNORECASE,
+)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -243,17 +251,32 @@ def page_modified(tree: HtmlElement, published: str = "") -> str:
         )
         if value:
             return value
-    return visible_modified(tree, published) or restamped(tree)
+    texts = _own_texts(tree)  # both searches below read the same elements: walked once
+    return _visible_modified(texts, published) or _restamped(texts)
+
+
+def _own_texts(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Each element among the first MAX_UPDATE_CANDIDATES of the page (document order) that has
+    text of its own, outside scripts, styles and the title, with that text."""
+    texts = []
+    for seen, element in enumerate(tree.iter()):
+        if seen >= MAX_UPDATE_CANDIDATES:
+            break
+        own = element.text if isinstance(element.tag, str) else None
+        if own and element.tag not in ("script", "style", "title"):
+            texts.append((element, own))
+    return texts
 
 
 def visible_modified(tree: HtmlElement, published: str = "") -> str:
     """The date of the first short visible line saying the page was updated: an element whose
     own text says so, read with its children ("<p>Updated <time>…</time></p>")."""
-    for seen, element in enumerate(tree.iter()):
-        if seen >= MAX_UPDATE_CANDIDATES:
-            break
-        own = element.text if isinstance(element.tag, str) else None
-        if not own or element.tag in ("script", "style", "title") or not UPDATE_WORDS.search(own):
+    return _visible_modified(_own_texts(tree), published)
+
+
+def _visible_modified(texts: list[tuple[HtmlElement, str]], published: str) -> str:
+    for element, own in texts:
+        if not _HAS_UPDATE_WORD.search(own):
             continue
         text = " ".join(element.text_content()[: UPDATE_LINE_MAX_CHARS * 2].split())
         if len(text) <= UPDATE_LINE_MAX_CHARS:
@@ -267,13 +290,14 @@ def restamped(tree: HtmlElement) -> str:
     """A page that says when it was *first* published ("First published November 29, 2016: 3:33
     AM ET") shows its latest time in its other date stamp: the first short line that is only a
     date and time and another moment than the first publication, ISO; "" otherwise."""
+    return _restamped(_own_texts(tree))
+
+
+def _restamped(texts: list[tuple[HtmlElement, str]]) -> str:
     first = ""
-    stamps: list[str] = []
-    for seen, element in enumerate(tree.iter()):
-        if seen >= MAX_UPDATE_CANDIDATES:
-            break
-        own = element.text if isinstance(element.tag, str) else None
-        if not own or element.tag in ("script", "style", "title") or len(element):
+    lines: list[str] = []  # short lines shaped like a stamp, read as dates only when needed
+    for element, own in texts:
+        if len(element):
             continue
         line = " ".join(own.split())
         if len(line) > STAMP_MAX_CHARS:
@@ -281,11 +305,12 @@ def restamped(tree: HtmlElement) -> str:
         marker = FIRST_PUBLISHED.search(line)
         if marker and not first:
             first = parse_date(line[marker.end() :])
-        elif not marker and _STAMP.fullmatch(line) and "T" in parse_date(line):
-            stamps.append(parse_date(line))
+        elif not marker and _STAMP.fullmatch(line):
+            lines.append(line)
     if not first:
-        return ""
-    return next((stamp for stamp in stamps if not same_moment(stamp, first)), "")
+        return ""  # most pages: no stamp is read at all
+    stamps = (parse_date(line) for line in lines)
+    return next((stamp for stamp in stamps if "T" in stamp and not same_moment(stamp, first)), "")
 
 
 def update_line_date(line: str, published: str = "") -> str:
