@@ -184,6 +184,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(getattr(item, "originalname", item.name), len(rank)))
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium a test module (the system's, driven by Playwright), each page of it opened in
+    a fresh context by the tests; the modules that use it skip first where Playwright or
+    Chromium is missing."""
+    from playwright import sync_api
+
+    from tools.screenshots import find_chromium
+
+    with sync_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(
+            executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 @pytest.fixture
 def site() -> Iterator[DemoSite]:
     with DemoSite() as demo:

@@ -49,18 +49,6 @@ DEL_BACKGROUND = (0xFF, 0xC9, 0xC9)
 PAGE_MS = 90_000
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(
-            executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 def dump_dom(browser: Any, url: str) -> str:
     """The page's DOM once it loaded (its scripts ran, its images loaded or failed and their
     handlers ran), as `chromium --dump-dom` prints it; in a fresh context, closed after."""
