@@ -185,7 +185,7 @@ def normalize_body(body: str) -> str:
     for it twice (its content hash, then the site's memory), so the last few are kept. A byline
     line is its people ("Von Anna Müller | 06.12.2022" → "Von Anna Müller", `lexicon.byline_line`):
     its stamp moving on is no change, a name changed is. So is a dateline with the page's stamp:
-    its place and agency ("Madrid - 12 MAR 2024 - 10:32 CET" → "Madrid",
+    its place and agency ("Madrid - 12 MAR 2024 - 10:32 CET" → "Madrid —",
     `lexicon.stamped_dateline`)."""
     text = drop_template_text(normalize_text("\n".join(drop_list_markers(body.split("\n")))))
     lines = (_without_stamp(_drop_counter(line.strip())) for line in text.split("\n"))
