@@ -687,7 +687,8 @@ BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in l
 
 # --- datelines and credit lines -----------------------------------------------------------------
 # News agencies named in a dateline ("WASHINGTON (Reuters) -", "MADRID, 3 nov (EFE).-"); a
-# dateline gaining, losing or rewriting its agency, or its date, is not an edit.
+# dateline gaining, losing or restyling its agency, or its date, is not an edit; naming another
+# agency in place of the one it named is (`compare.credits._AGENCY_RULE`).
 DATELINE_AGENCIES: dict[str, tuple[str, ...]] = {
     "en": ("reuters", "ap", "afp", "upi", "bloomberg", "cnn", "xinhua", "pa", "ians", "pti"),
     "es": ("efe", "europa press", "ep", "notimex", "telam", "télam"),
@@ -696,6 +697,9 @@ DATELINE_AGENCIES: dict[str, tuple[str, ...]] = {
     "pt": ("lusa", "agência brasil", "estadão conteúdo", "folhapress", "ansa"),
     "it": ("ansa", "adnkronos", "agi", "askanews"),
 }
+# One agency written two ways, as a dateline's key (letters only, no accents, lower case) → the
+# agency's: "(EP)" is "(Europa Press)".
+DATELINE_AGENCY_NAMES = {"ep": "europapress"}
 # Phrases that open the parts of a wire credit line: "(Reporting by A in Kyiv; Editing by B)".
 # The line is read as people, like a byline: brackets, order and roles are not an edit, a person
 # added or removed is.

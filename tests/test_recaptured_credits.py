@@ -1,0 +1,139 @@
+"""What a re-capture writes anew around the article's first words is no edit, and what it
+credits is: an agency in a dateline (one rule whether the dateline opens prose or is a line of
+its own with the page's stamp), a byline naming two people joined by a conjunction in Title Case
+("By Jane Doe And John Smith"), a drop cap set apart by the template ("T he president" for "The
+president"). Table-driven over the lexicon's six languages, through the comparison the crawl runs
+(`compare`, and the version fingerprint)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.compare.comparison import compare
+from monitor.compare.credits import dateline_agencies
+from monitor.extract.article import Article
+from tests.test_furniture_edits import STORY, compared, significant
+
+# --- 1. an agency in a dateline: one rule for a dateline opening prose and a stamped one -------
+# (language, a dateline opening prose, a line of a dateline and the page's stamp): "{agency}"
+# stands for the agency as written, "" for none.
+DATELINE_SHAPES = [
+    (
+        "en",
+        "NEW YORK{agency} — Stocks rose on Monday after a long week of losses.",
+        "NEW YORK, March 12{agency} - Updated 10:32 GMT",
+    ),
+    (
+        "es",
+        "MADRID{agency} - El Gobierno aprobó el plan tras un largo debate.",
+        "Madrid{agency} - 12 MAR 2024 - 10:32 CET",
+    ),
+    (
+        "de",
+        "BERLIN{agency} - Die Regierung hat den Plan nach langer Debatte gebilligt.",
+        "Berlin{agency}, 12.03.2024, 10:32 Uhr",
+    ),
+    (
+        "fr",
+        "PARIS{agency} - Le gouvernement a adopté le plan après un long débat.",
+        "Paris{agency}, mis à jour le 12/03/2024 à 10h32",
+    ),
+    (
+        "pt",
+        "LISBOA{agency} - O governo aprovou o plano depois de um longo debate.",
+        "Lisboa{agency}, atualizado em 12/03/2024 às 10h32",
+    ),
+    (
+        "it",
+        "ROMA{agency} - Il governo ha approvato il piano dopo un lungo dibattito.",
+        "Roma{agency}, aggiornato il 12/03/2024 alle 10:32",
+    ),
+]
+# (language, old agency, new agency, significant kinds)
+AGENCIES = [
+    # another agency in place of the one named: the credit changed
+    ("en", "Reuters", "AP", ["sentence_changed"]),
+    ("es", "EFE", "Europa Press", ["sentence_changed"]),
+    ("de", "dpa", "AFP", ["sentence_changed"]),
+    ("fr", "AFP", "Belga", ["sentence_changed"]),
+    ("pt", "Lusa", "ANSA", ["sentence_changed"]),
+    ("it", "ANSA", "Adnkronos", ["sentence_changed"]),
+    # an agency added, dropped, restyled or written another way: the template's
+    ("en", "Reuters", "", []),
+    ("en", "", "AP", []),
+    ("en", "REUTERS", "Reuters", []),
+    ("es", "EP", "Europa Press", []),
+    ("es", "Télam", "TELAM", []),
+    ("de", "AFP/dpa", "dpa", []),
+    ("de", "dpa", "dpa/AFP", []),
+    ("de", "Reuters/dpa", "dpa/AFP", []),
+    ("it", "ANSA", "", []),
+]
+CASES = [
+    (language, shape, old, new, kinds)
+    for language, old, new, kinds in AGENCIES
+    for shape_language, *shapes in DATELINE_SHAPES
+    if shape_language == language
+    for shape in shapes
+]
+
+
+def _with(shape: str, agency: str) -> str:
+    return shape.format(agency=f" ({agency})" if agency else "")
+
+
+@pytest.mark.parametrize(("language", "shape", "old", "new", "kinds"), CASES)
+def test_an_agency_in_a_dateline_follows_one_rule_whatever_the_dateline(
+    language: str, shape: str, old: str, new: str, kinds: list[str]
+) -> None:
+    edits = compared(_with(shape, old), _with(shape, new))
+    assert significant(edits) == kinds, language
+    assert edits, language  # restyled or not, the dateline was written anew
+
+
+def test_another_agency_says_why() -> None:
+    old, new = "NEW YORK, Nov 30 (Reuters) - Stocks rose.", "NEW YORK (AP) — Stocks rose."
+    (edit,) = compared(old, new)
+    assert edit.significant and "the dateline names another agency" in edit.reasons
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kinds"),
+    [
+        # an agency alone opening the paragraph
+        ("(CNN)Trump won the vote.", "(Reuters) - Trump won the vote.", ["sentence_changed"]),
+        ("(CNN)Trump won the vote.", "Trump won the vote.", []),
+        ("(Reuters) - Updated 10:32 GMT", "(AFP) - Updated 11:05 GMT", ["sentence_changed"]),
+        ("(dpa/AFP) - 12.03.2024, 10:32 Uhr", "(AFP) - 12.03.2024, 11:47 Uhr", []),
+    ],
+)  # fmt: skip
+def test_an_agency_without_a_place_follows_the_same_rule(
+    old: str, new: str, kinds: list[str]
+) -> None:
+    assert significant(compared(old, new)) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "agencies"),
+    [
+        ("MADRID (EP) -", {"europapress"}),
+        ("MADRID (Europa Press) -", {"europapress"}),
+        ("BERLIN (AFP/dpa) -", {"afp", "dpa"}),
+        ("Buenos Aires (Télam) —", {"telam"}),
+        ("NEW YORK —", set()),
+    ],
+)
+def test_a_dateline_names_each_agency_one_way(text: str, agencies: set[str]) -> None:
+    assert dateline_agencies(text) == agencies
+
+
+def test_the_story_re_sourced_from_another_wire_is_reported_beside_the_dateline() -> None:
+    old = "NEW YORK (Reuters) - Stocks rose 2 percent on Monday."
+    new = "NEW YORK (AP) - Stocks rose 3 percent on Monday."
+    assert sorted(significant(compared(old, new))) == ["number", "sentence_changed"]
+
+
+def test_the_rest_of_the_story_is_compared_as_usual() -> None:
+    old = Article(body="\n".join(("MADRID (EFE) - El Gobierno aprobó el plan.", *STORY)))
+    new = Article(body="\n".join(("MADRID (EFE) - El Gobierno aprobó el plan.", *STORY[:1])))
+    assert significant(compare(old, new)) == ["sentence_removed"]
