@@ -1166,12 +1166,47 @@ def _is_titled_heading(written: list[str]) -> bool:
     folded = [word.strip("()[]'\"“”‘’.,;&+").casefold() for word in written]
     if any(word in BYLINE_ROLE_WORDS for word in folded):
         return False
+    if _joins_names(written, folded):
+        return False
     for index, word in enumerate(written):
         if not word[:1].isupper() or folded[index] not in _HEADING_WORDS:
             continue
         if index == 0 or written[index - 1][:1].isupper():
             return True
     return False
+
+
+# The conjunctions that join a byline's people (`BYLINE_JOINERS`: "and", "und", "et", "y", "e",
+# "with"...), by themselves: capitalised between names ("By Jane Doe And John Smith", "Von Anna
+# Müller Und Hans Meier") they are no heading's small word.
+_JOINERS = frozenset(w for language in BYLINE_JOINERS.values() for w in language)
+# A person joined to another is named by two words at least ("Jane Doe", "María De La Cruz"):
+# "By Land And Sea", "Von Brüssel Und Berlin" join single words, as headings do.
+NAME_MIN_WORDS = 2
+
+
+def _joins_names(written: list[str], folded: list[str]) -> bool:
+    """Whether a byline's name text lists people joined by a conjunction or a comma ("Jane Doe
+    And John Smith", "Jane Doe, John Smith And Mary Major"): two names or more, each of
+    `NAME_MIN_WORDS` capitalised words at least (particles between them: "María De La Cruz"),
+    none of them a heading's small word ("The Numbers And The Figures" is a heading)."""
+    names: list[list[str]] = [[]]
+    for word, key in zip(written, folded, strict=True):
+        if key in _JOINERS:
+            names.append([])
+            continue
+        if key:
+            names[-1].append(word)
+        if word.endswith(","):
+            names.append([])
+    names = [name for name in names if name]
+    return len(names) >= 2 and all(
+        len(name) >= NAME_MIN_WORDS
+        and name[0][:1].isupper()
+        and name[-1][:1].isupper()
+        and not any(word.strip("()[]'\"“”‘’.,;&+").casefold() in _HEADING_WORDS for word in name)
+        for name in names
+    )
 
 
 def _is_stamp(text: str) -> bool:

@@ -11,7 +11,9 @@ import pytest
 
 from monitor.compare.comparison import compare
 from monitor.compare.credits import dateline_agencies
+from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.extract.article import Article
+from monitor.lexicon import byline_line
 from tests.test_furniture_edits import STORY, compared, significant
 
 # --- 1. an agency in a dateline: one rule for a dateline opening prose and a stamped one -------
@@ -137,3 +139,64 @@ def test_the_rest_of_the_story_is_compared_as_usual() -> None:
     old = Article(body="\n".join(("MADRID (EFE) - El Gobierno aprobó el plan.", *STORY)))
     new = Article(body="\n".join(("MADRID (EFE) - El Gobierno aprobó el plan.", *STORY[:1])))
     assert significant(compare(old, new)) == ["sentence_removed"]
+
+
+# --- 2. a byline naming people joined by a conjunction in Title Case stays a byline --------------
+def fingerprints(*lines: str) -> set[str]:
+    """The version fingerprint of the body each line opens (one: no new version)."""
+    return {content_hash("", "", body_paragraphs("\n".join((line, *STORY)))) for line in lines}
+
+
+# (language, old line, new line): one person replaced
+TITLED_BYLINES_OF_PEOPLE = [
+    ("en", "By Jane Doe And John Smith", "By Jane Doe And Mary Major"),
+    ("en", "By Jane Doe, John Smith And Mary Major", "By Jane Doe, John Smith And Ann Lee"),
+    ("en", "By Jane Doe With John Smith", "By Jane Doe With Mary Major"),
+    ("en", "By Jane Doe And John Smith | Dec 6, 2022", "By Jane Doe And Mary Major | Dec 6, 2022"),
+    ("de", "Von Anna Müller Und Hans Meier", "Von Anna Müller Und Olaf Scholz"),
+    ("de", "Von Ursula Von Der Leyen Und Olaf Scholz", "Von Ursula Von Der Leyen Und Hans Meier"),
+    ("fr", "Par Jeanne Dupont Et Marie Curie", "Par Jeanne Dupont Et Anne Martin"),
+    ("es", "Por María De La Cruz Y Juan Pérez", "Por María De La Cruz Y Ana López"),
+    ("pt", "Por João Silva E Maria Souza", "Por João Silva E Ana Costa"),
+    ("it", "Di Mario Rossi E Luca Bianchi", "Di Mario Rossi E Anna Verdi"),
+]
+
+
+@pytest.mark.parametrize(("language", "old", "new"), TITLED_BYLINES_OF_PEOPLE)
+def test_people_joined_in_title_case_are_a_byline(language: str, old: str, new: str) -> None:
+    assert byline_line(old) is not None, language
+    assert significant(compared(old, new)) == ["byline"], language
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("By Jane Doe And John Smith", "By Jane Doe and John Smith"),
+        ("By Jane Doe And John Smith", "By John Smith And Jane Doe"),
+        ("By Jane Doe And John Smith | Dec 6, 2022", "By Jane Doe And John Smith | Dec 7, 2022"),
+        ("Von Anna Müller Und Hans Meier", "Von Anna Müller und Hans Meier"),
+        ("Par Jeanne Dupont Et Marie Curie", "Par Jeanne Dupont et Marie Curie"),
+    ],
+)
+def test_people_joined_in_title_case_restyled_are_not_significant(old: str, new: str) -> None:
+    assert significant(compared(old, new)) == []
+
+
+# Headings that join words, not people, stay headings: their words are the article's.
+HEADINGS_JOINING_WORDS = [
+    ("en", "By The Numbers", "By The Figures"),
+    ("en", "By Land And Sea", "By Land And Air"),
+    ("en", "By The Numbers And The Figures", "By The Numbers And The Facts"),
+    ("en", "By Sea And Air Power", "By Sea And Land Power"),
+    ("de", "Von Brüssel Und Berlin", "Von Brüssel Und Paris"),
+    ("de", "Von Brüssel Nach Berlin Und Paris", "Von Brüssel Nach Berlin Und Rom"),
+    ("fr", "Par Amour Et Pour La France", "Par Amour Et Pour L'Europe"),
+]
+
+
+@pytest.mark.parametrize(("language", "old", "new"), HEADINGS_JOINING_WORDS)
+def test_a_heading_joining_words_stays_a_heading(language: str, old: str, new: str) -> None:
+    assert byline_line(old) is None, language
+    kinds = significant(compared(old, new))
+    assert kinds and "byline" not in kinds, language
+    assert len(fingerprints(old, new)) == 2, language
