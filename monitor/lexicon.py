@@ -1139,6 +1139,20 @@ HEADING_WORDS: dict[str, tuple[str, ...]] = {
     "it": ("il", "gli", "sul", "sulla", "negli", "come", "perché", "quando"),
 }  # fmt: skip
 _HEADING_WORDS = frozenset(w for language in HEADING_WORDS.values() for w in language)
+# Words of one letter ("A man", "I am", "Y ahora", "E poi", "À Paris", "O governo", "É hoje"): a
+# capital one opening a paragraph may be the word itself, not a drop cap set apart from its word
+# (`compare.dropcaps`).
+ONE_LETTER_WORDS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "en": ("a", "i", "o"),
+    "es": ("a", "e", "o", "u", "y"),
+    "de": (),
+    "fr": ("a", "à", "y"),
+    "pt": ("a", "à", "e", "é", "o"),
+    "it": ("a", "e", "è", "i", "o"),
+}
+ONE_LETTER_WORDS = frozenset(
+    w for language in ONE_LETTER_WORDS_BY_LANGUAGE.values() for w in language
+)
 
 
 def _names_people(name: str) -> bool:

@@ -14,6 +14,7 @@ from monitor.compare.credits import dateline_agencies
 from monitor.compare.normalize import body_paragraphs, content_hash
 from monitor.extract.article import Article
 from monitor.lexicon import byline_line
+from monitor.record.versions import compare_versions
 from tests.test_furniture_edits import STORY, compared, significant
 
 # --- 1. an agency in a dateline: one rule for a dateline opening prose and a stamped one -------
@@ -200,3 +201,113 @@ def test_a_heading_joining_words_stays_a_heading(language: str, old: str, new: s
     kinds = significant(compared(old, new))
     assert kinds and "byline" not in kinds, language
     assert len(fingerprints(old, new)) == 2, language
+
+
+# --- 3. a drop cap: the first letter set apart by the template is the same word ---------------
+# (language, the paragraph with its first letter set apart, as another capture reads it)
+DROP_CAPS = [
+    ("en", "T he president signed the bill on Monday.", "The president signed the bill on Monday."),
+    ("en", "“T he end is near,” he said.", "“The end is near,” he said."),
+    (
+        "en",
+        "W ASHINGTON — The president signed the bill.",
+        "WASHINGTON — The president signed the bill.",
+    ),
+    (
+        "en",
+        "A fter the vote, the council met after dark.",
+        "After the vote, the council met after dark.",
+    ),
+    ("en", "I t was late, and it was cold.", "It was late, and it was cold."),
+    ("de", "N a endlich! Die Brücke ist fertig.", "Na endlich! Die Brücke ist fertig."),
+    (
+        "de",
+        "Ü ber die Brücke fahren nun täglich 3000 Autos über den Fluss.",
+        "Über die Brücke fahren nun täglich 3000 Autos über den Fluss.",
+    ),
+    ("es", "E l Gobierno aprobó el plan el lunes.", "El Gobierno aprobó el plan el lunes."),
+    ("fr", "L e gouvernement a adopté le plan lundi.", "Le gouvernement a adopté le plan lundi."),
+    (
+        "pt",
+        "E m Lisboa, o governo aprovou o plano em março.",
+        "Em Lisboa, o governo aprovou o plano em março.",
+    ),
+    ("it", "I l governo ha approvato il piano lunedì.", "Il governo ha approvato il piano lunedì."),
+]
+
+
+@pytest.mark.parametrize(("language", "apart", "joined"), DROP_CAPS)
+def test_a_drop_cap_across_a_re_capture_is_no_edit(language: str, apart: str, joined: str) -> None:
+    assert compared(apart, joined) == [], language
+    assert compared(joined, apart) == [], language
+    old = Article(body="\n".join((apart, *STORY)))
+    new = Article(body="\n".join((joined, *STORY)))
+    assert compare_versions(old, new).rehash, language  # no new version: the latest is re-hashed
+
+
+@pytest.mark.parametrize(
+    ("apart", "joined", "kinds"),
+    [
+        # the words after the drop cap edited: reported as ever
+        ("T he president signed the bill.", "The president vetoed the bill.", ["sentence_changed"]),
+        ("T he council approved 12 bills.", "The council approved 14 bills.", ["number"]),
+    ],
+)
+def test_an_edit_beside_a_drop_cap_is_still_found(
+    apart: str, joined: str, kinds: list[str]
+) -> None:
+    edits = compared(apart, joined)
+    assert significant(edits) == kinds
+    assert all("T he" not in edit.old for edit in edits)
+
+
+# A letter that is a word of its own is no drop cap: "A man" is not "Aman".
+ONE_LETTER_WORDS_KEPT = [
+    ("en", "A man was arrested on Monday.", "Aman was arrested on Monday."),
+    ("en", "I am not leaving, the mayor said.", "Iam not leaving, the mayor said."),
+    ("en", "A MAN WAS ARRESTED", "AMAN WAS ARRESTED"),
+    ("es", "Y ahora el Gobierno aprobó el plan.", "Yahora el Gobierno aprobó el plan."),
+    ("es", "A Madrid llegó el lunes.", "AMadrid llegó el lunes."),
+    (
+        "fr",
+        "À Paris, le gouvernement a adopté le plan.",
+        "ÀParis, le gouvernement a adopté le plan.",
+    ),
+    ("pt", "E o governo aprovou o plano.", "Eo governo aprovou o plano."),
+    ("it", "E poi il governo ha approvato il piano.", "Epoi il governo ha approvato il piano."),
+    ("it", "I ministri hanno approvato il piano.", "Iministri hanno approvato il piano."),
+]
+
+
+@pytest.mark.parametrize(("language", "words", "glued"), ONE_LETTER_WORDS_KEPT)
+def test_a_one_letter_word_is_not_glued_to_the_next(language: str, words: str, glued: str) -> None:
+    assert compared(words, glued) != [], language
+    assert compared(glued, words) != [], language
+    old = Article(body="\n".join((words, *STORY)))
+    new = Article(body="\n".join((glued, *STORY)))
+    assert not compare_versions(old, new).rehash, language
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a letter apart inside a paragraph, or a paragraph the other side does not open with
+        ("The vote: T he end.", "The vote: The end."),
+        ("T he president signed it.", "Then the president signed it."),
+        (
+            "T cells attack the virus, the study found.",
+            "The cells attack the virus, the study found.",
+        ),
+        # the letter apart on both sides: as it was
+        ("T he president signed the bill.", "T he president vetoed the bill."),
+    ],
+)
+def test_only_a_paragraph_s_first_word_the_other_side_has_is_joined(old: str, new: str) -> None:
+    assert compared(old, new) != []
+
+
+def test_a_long_paragraph_opening_with_a_letter_apart_is_read_once() -> None:
+    """A 90 KB paragraph of words after a letter apart: each expression reads it once."""
+    apart, joined = "T " + "he " * 30_000, "The " + "he " * 29_999
+    assert compared(apart + "3 dead", joined + "3 dead") == []
+    assert "number" in significant(compared(apart + "3 dead", joined + "5 dead"))
