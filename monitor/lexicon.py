@@ -1173,8 +1173,9 @@ def _is_titled_heading(written: list[str]) -> bool:
     """Whether a byline's name text, word by word as written, reads as a heading in Title Case:
     a small word capitalised (`HEADING_WORDS`) first or after a capitalised word ("By The
     Numbers", "Von Brüssel Nach Berlin"), in a text that is not all capitals ("BY JANE DOE AND
-    JOHN SMITH" says nothing) and names no role or outlet ("By The Associated Press"). A small
-    word after a particle is an outlet's name ("Jane Doe for The Times")."""
+    JOHN SMITH" says nothing), names no role or outlet ("By The Associated Press") and lists no
+    people joined by a conjunction ("By Jane Doe And John Smith": `_joins_names`). A small word
+    after a particle is an outlet's name ("Jane Doe for The Times")."""
     if not any(word[:1].islower() or word[1:2].islower() for word in written):
         return False  # all capitals
     folded = [word.strip("()[]'\"“”‘’.,;&+").casefold() for word in written]
