@@ -687,7 +687,8 @@ BYLINE_ROLE_WORDS = frozenset(w for language in BYLINE_ROLES.values() for w in l
 
 # --- datelines and credit lines -----------------------------------------------------------------
 # News agencies named in a dateline ("WASHINGTON (Reuters) -", "MADRID, 3 nov (EFE).-"); a
-# dateline gaining, losing or rewriting its agency, or its date, is not an edit.
+# dateline gaining, losing or restyling its agency, or its date, is not an edit; naming another
+# agency in place of the one it named is (`compare.credits._AGENCY_RULE`).
 DATELINE_AGENCIES: dict[str, tuple[str, ...]] = {
     "en": ("reuters", "ap", "afp", "upi", "bloomberg", "cnn", "xinhua", "pa", "ians", "pti"),
     "es": ("efe", "europa press", "ep", "notimex", "telam", "télam"),
@@ -696,6 +697,9 @@ DATELINE_AGENCIES: dict[str, tuple[str, ...]] = {
     "pt": ("lusa", "agência brasil", "estadão conteúdo", "folhapress", "ansa"),
     "it": ("ansa", "adnkronos", "agi", "askanews"),
 }
+# One agency written two ways, as a dateline's key (letters only, no accents, lower case) → the
+# agency's: "(EP)" is "(Europa Press)".
+DATELINE_AGENCY_NAMES = {"ep": "europapress"}
 # Phrases that open the parts of a wire credit line: "(Reporting by A in Kyiv; Editing by B)".
 # The line is read as people, like a byline: brackets, order and roles are not an edit, a person
 # added or removed is.
@@ -1135,6 +1139,20 @@ HEADING_WORDS: dict[str, tuple[str, ...]] = {
     "it": ("il", "gli", "sul", "sulla", "negli", "come", "perché", "quando"),
 }  # fmt: skip
 _HEADING_WORDS = frozenset(w for language in HEADING_WORDS.values() for w in language)
+# Words of one letter ("A man", "I am", "Y ahora", "E poi", "À Paris", "O governo", "É hoje"): a
+# capital one opening a paragraph may be the word itself, not a drop cap set apart from its word
+# (`compare.dropcaps`).
+ONE_LETTER_WORDS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "en": ("a", "i", "o"),
+    "es": ("a", "e", "o", "u", "y"),
+    "de": (),
+    "fr": ("a", "à", "y"),
+    "pt": ("a", "à", "e", "é", "o"),
+    "it": ("a", "e", "è", "i", "o"),
+}
+ONE_LETTER_WORDS = frozenset(
+    w for language in ONE_LETTER_WORDS_BY_LANGUAGE.values() for w in language
+)
 
 
 def _names_people(name: str) -> bool:
@@ -1155,12 +1173,15 @@ def _is_titled_heading(written: list[str]) -> bool:
     """Whether a byline's name text, word by word as written, reads as a heading in Title Case:
     a small word capitalised (`HEADING_WORDS`) first or after a capitalised word ("By The
     Numbers", "Von Brüssel Nach Berlin"), in a text that is not all capitals ("BY JANE DOE AND
-    JOHN SMITH" says nothing) and names no role or outlet ("By The Associated Press"). A small
-    word after a particle is an outlet's name ("Jane Doe for The Times")."""
+    JOHN SMITH" says nothing), names no role or outlet ("By The Associated Press") and lists no
+    people joined by a conjunction ("By Jane Doe And John Smith": `_joins_names`). A small word
+    after a particle is an outlet's name ("Jane Doe for The Times")."""
     if not any(word[:1].islower() or word[1:2].islower() for word in written):
         return False  # all capitals
     folded = [word.strip("()[]'\"“”‘’.,;&+").casefold() for word in written]
     if any(word in BYLINE_ROLE_WORDS for word in folded):
+        return False
+    if _joins_names(written, folded):
         return False
     for index, word in enumerate(written):
         if not word[:1].isupper() or folded[index] not in _HEADING_WORDS:
@@ -1168,6 +1189,39 @@ def _is_titled_heading(written: list[str]) -> bool:
         if index == 0 or written[index - 1][:1].isupper():
             return True
     return False
+
+
+# The conjunctions that join a byline's people (`BYLINE_JOINERS`: "and", "und", "et", "y", "e",
+# "with"...), by themselves: capitalised between names ("By Jane Doe And John Smith", "Von Anna
+# Müller Und Hans Meier") they are no heading's small word.
+_JOINERS = frozenset(w for language in BYLINE_JOINERS.values() for w in language)
+# A person joined to another is named by two words at least ("Jane Doe", "María De La Cruz"):
+# "By Land And Sea", "Von Brüssel Und Berlin" join single words, as headings do.
+NAME_MIN_WORDS = 2
+
+
+def _joins_names(written: list[str], folded: list[str]) -> bool:
+    """Whether a byline's name text lists people joined by a conjunction or a comma ("Jane Doe
+    And John Smith", "Jane Doe, John Smith And Mary Major"): two names or more, each of
+    `NAME_MIN_WORDS` capitalised words at least (particles between them: "María De La Cruz"),
+    none of them a heading's small word ("The Numbers And The Figures" is a heading)."""
+    names: list[list[str]] = [[]]
+    for word, key in zip(written, folded, strict=True):
+        if key in _JOINERS:
+            names.append([])
+            continue
+        if key:
+            names[-1].append(word)
+        if word.endswith(","):
+            names.append([])
+    names = [name for name in names if name]
+    return len(names) >= 2 and all(
+        len(name) >= NAME_MIN_WORDS
+        and name[0][:1].isupper()
+        and name[-1][:1].isupper()
+        and not any(word.strip("()[]'\"“”‘’.,;&+").casefold() in _HEADING_WORDS for word in name)
+        for name in names
+    )
 
 
 def _is_stamp(text: str) -> bool:

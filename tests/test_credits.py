@@ -31,7 +31,7 @@ DATELINES_REWRITTEN = [
     # (language, old lead, new lead)
     ("en", "WASHINGTON - The president signed the bill.", "WASHINGTON (Reuters) - The president "
      "signed the bill."),
-    ("en", "NEW YORK, Nov 30 (Reuters) - Stocks rose.", "NEW YORK (AP) — Stocks rose."),
+    ("en", "NEW YORK, Nov 30 (Reuters) - Stocks rose.", "NEW YORK (Reuters) — Stocks rose."),
     ("en", "KYIV — Air raid sirens sounded overnight.", "Air raid sirens sounded overnight."),
     ("es", "MADRID, 3 nov (EFE).- El Gobierno aprobó el plan.", "MADRID (EFE) - El Gobierno "
      "aprobó el plan."),

@@ -32,6 +32,7 @@ from monitor.compare.credits import (
     compare_stamped_datelines,
     separate_furniture,
 )
+from monitor.compare.dropcaps import join_drop_caps
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.embeds import weigh_embeds
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
@@ -382,6 +383,7 @@ def _compare_bodies(
         return [], ""
     old_all, old_all_roles = paragraphs_with_roles(old_body, old_roles)
     new_all, new_all_roles = paragraphs_with_roles(new_body, new_roles)
+    old_all, new_all = join_drop_caps(old_all, new_all)  # "T he president" read as "The president"
     old_furniture, new_furniture = separate_furniture(old_all, new_all)
     # Datelines and credit lines are compared on their own (see `credits.py`).
     dateline = compare_datelines(old_furniture.dateline, new_furniture.dateline)
