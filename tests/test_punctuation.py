@@ -114,3 +114,13 @@ def test_a_punctuation_fix_is_quoted_with_the_words_around_it() -> None:
     new = "At that point, that voice can get lost, officials said on Monday."
     (edit,) = compare(_body(STORY[0], old), _body(STORY[0], new))
     assert (edit.kind, edit.old, edit.new) == ("typo", "point that", "point, that")
+
+
+def test_a_sentence_split_by_spacing_alone_is_cosmetic() -> None:
+    # A reference's spacing tidied ("[PMID:15692073 ]" → "[PMID: 15692073]") makes the sentence
+    # splitter cut after the bracket: the same letters, digits and marks, one sentence made two.
+    old = "Am J Epidemiol. 2005;161:303-6. [PMID:15692073 ] CrossrefMedlineGoogle Scholar"
+    new = "Am J Epidemiol. 2005;161:303-6. [PMID: 15692073] CrossrefMedlineGoogle Scholar"
+    edits = compare(_body(STORY[0], old, STORY[1]), _body(STORY[0], new, STORY[1]))
+    assert [e.kind for e in edits] == ["cosmetic"]
+    assert not edits[0].significant

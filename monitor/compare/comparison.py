@@ -266,11 +266,13 @@ def _restyled(pair: Alignment) -> list[Edit]:
 
 
 def _joined(join: Join) -> Edit:
-    """Two sentences made one, or one made two, by punctuation alone: one typo."""
+    """Two sentences made one, or one made two, by punctuation alone: one typo; by typography
+    alone (spacing, quote or dash style), the splitter cutting where it did not: one cosmetic."""
     changed = join.changed
     assert changed.old is not None and changed.new is not None
+    fix = is_punctuation_fix(join.old, join.new)
     return make_edit(
-        "typo",
+        "typo" if fix else "cosmetic",
         "body",
         old=join.old,
         new=join.new,
@@ -278,7 +280,11 @@ def _joined(join: Join) -> Edit:
         new_sentence=join.new,
         old_paragraph=changed.old.paragraph,
         new_paragraph=changed.new.paragraph,
-        extra=("sentences joined or split by punctuation alone",),
+        extra=(
+            "sentences joined or split by punctuation alone"
+            if fix
+            else "one sentence cut differently after a change of typography",
+        ),
     )
 
 

@@ -58,9 +58,11 @@ class Join:
 
 
 def find_joins(pairs: list[Alignment]) -> list[Join]:
-    """Sentences joined or split by punctuation alone: "On Dec. 1." and "Trump named her." →
-    "On Dec. 1, Trump named her." (a removed sentence just before or after a changed pair's
-    old sentence), or the reverse (an added one next to its new sentence). Linear in `pairs`."""
+    """Sentences joined or split by punctuation or spacing alone: "On Dec. 1." and "Trump named
+    her." → "On Dec. 1, Trump named her." (a removed sentence just before or after a changed
+    pair's old sentence), or the reverse (an added one next to its new sentence); also one
+    sentence the splitter cuts in two after a change of typography only ("[PMID:1 ] Crossref" →
+    "[PMID: 1]" and "Crossref"). Linear in `pairs`."""
     removed = {p.old.index: p for p in pairs if p.op == "removed" and p.old is not None}
     added = {p.new.index: p for p in pairs if p.op == "added" and p.new is not None}
     joins: list[Join] = []
@@ -78,7 +80,7 @@ def find_joins(pairs: list[Alignment]) -> list[Join]:
                 assert other is not None
                 joined = _join(other.text, old.text if side == 0 else new.text, offset)
                 before, after = (joined, new.text) if side == 0 else (old.text, joined)
-                if is_punctuation_fix(before, after):
+                if compact_key(before) == compact_key(after):
                     joins.append(Join(pair, neighbour, before, after))
                     used.add(id(neighbour))
                     break
