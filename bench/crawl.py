@@ -28,10 +28,14 @@ and the zygote they fork from), polled: pages a forked worker shares with the zy
 each, so a side with a zygote is overstated. "cores used" is the side's CPU over its crawl's span,
 and "runnable" how many of the child and its workers were running or waiting for a core (state R
 in /proc), polled with the RSS: a side whose runnable count is above its cores used was waiting
-for a core, not for work (issue 23: at first sight the workers stay runnable). With `--base DIR`
-(another checkout, e.g. `git worktree add ../wt-main main`), that checkout's Redline runs in
-every pair too, on its own database and from its own folder (its code, this Python): a before
-and after measured side by side under the same load. With `--profile`, a
+for a core, not for work (issue 23: at first sight the workers stay runnable). "reactor CPU
+ms/page" is the CPU of the child's reactor thread over the spider's span, and "other threads"
+that of its other threads (Redline's writer) over the same span (`bench.thread_clock`, median
+[range]): steadier than wall ratios on a shared machine, and where a rate on loopback is
+decided. With `--base DIR` (another checkout, e.g. `git worktree add ../wt-main main`), that
+checkout's Redline runs in every pair too, on its own database and from its own folder (its
+code, this Python): a before and after measured side by side under the same load. With
+`--profile`, a
 first-sight and an unchanged round then run under pyinstrument (in the child) and the top costs
 are printed; pyinstrument samples the reactor's thread only.
 """
@@ -72,6 +76,8 @@ RELAXED = {
     "LOG_LEVEL": "INFO",
 }
 CHILD_TIMEOUT_S = 900
+# Each measured side's CPU split by thread (`bench.thread_clock`): the reactor's, and the rest.
+THREAD_CLOCK = "bench.thread_clock.ThreadClock"
 _STAT = re.compile(r"'([\w/.-]+)': (\d+(?:\.\d+)?)[,}]")
 
 
@@ -104,6 +110,19 @@ class Run:
     @property
     def startup_s(self) -> float:
         return self.wall_s - self.elapsed_s
+
+    @property
+    def reactor_cpu_s(self) -> float | None:
+        """CPU of the reactor's thread over the spider's span (None: not measured)."""
+        return self.stats.get("bench/reactor_cpu_s")
+
+    @property
+    def other_threads_cpu_s(self) -> float | None:
+        """CPU of the process's other threads (Redline's writer) over the same span."""
+        process = self.stats.get("bench/process_cpu_s")
+        if process is None or self.reactor_cpu_s is None:
+            return None
+        return process - self.reactor_cpu_s
 
 
 def run_scrapy(
@@ -232,6 +251,14 @@ def bare_command(urls_file: Path, extract: bool, settings: dict[str, str] = RELA
     return command + settings_args(settings)
 
 
+def clocked(command: list[str], cwd: Path) -> list[str]:
+    """`command` with the thread clock on, when the checkout at `cwd` has it (an older `--base`
+    may not: its side then has no reactor column)."""
+    if not (cwd / "bench" / "thread_clock.py").is_file():
+        return command
+    return [*command, "-s", "EXTENSIONS=" + json.dumps({THREAD_CLOCK: 0})]
+
+
 def track(db_path: Path, urls: Iterable[str]) -> None:
     """A fresh Redline database tracking `urls` (as `redline add` would)."""
     db = store.open_db(db_path)
@@ -333,8 +360,8 @@ def _pair(
     """Run the sides of one round one after the other, recording each: Redline's once per
     checkout, the bare spider's once (first or last, alternating)."""
     (_, redline), (bare, bare_run) = sides
-    runs = [(c.side, redline, crawl_env(c.db_path), c.cwd) for c in checkouts]
-    runs.append((bare, bare_run, crawl_env(checkouts[0].db_path), REPO_ROOT))
+    runs = [(c.side, clocked(redline, c.cwd), crawl_env(c.db_path), c.cwd) for c in checkouts]
+    runs.append((bare, clocked(bare_run, REPO_ROOT), crawl_env(checkouts[0].db_path), REPO_ROOT))
     for side, command, env, cwd in runs[::-1] if bare_first else runs:
         results.add(pages, round_name, side, run_scrapy(command, env, log, pages, cwd))
 
@@ -464,10 +491,19 @@ def side_row(pages: int, round_name: str, side: str, runs: list[Run]) -> list[ob
         spread([r.startup_s for r in runs]),
         spread([r.cpu_s for r in runs]),
         f"{1000 * statistics.median(r.cpu_s for r in runs) / pages:.1f}",
+        _per_page([r.reactor_cpu_s for r in runs], pages),
+        _per_page([r.other_threads_cpu_s for r in runs], pages),
         f"{statistics.median(r.tree_rss_peak_mb for r in runs):.0f}",
         f"{statistics.median(r.cores_used for r in runs):.2f}",
         f"{statistics.median(r.runnable_mean for r in runs):.2f}",
     ]
+
+
+def _per_page(seconds: list[float | None], pages: int) -> str:
+    """ms a page: median [min-max] of the runs, or "-" when a run did not measure it."""
+    if not seconds or any(s is None for s in seconds):
+        return "-"
+    return spread([1000 * s / pages for s in seconds if s is not None])
 
 
 def ratio_row(
@@ -545,6 +581,8 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         "start-up s",
         "CPU s",
         "CPU ms/page",
+        "reactor CPU ms/page",
+        "other threads",
         "+workers MB",
         "cores used",
         "runnable",
