@@ -17,13 +17,13 @@ from itertools import islice
 from lxml.html import HtmlElement
 
 from monitor.extract.standfirst import (
+    _SENTENCE_END,
     ANCHOR_LINES,
     MAX_COVERED_SHARE,
     MIN_WORDS,
     Shown,
     _key,
     _reads_as_prose,
-    _SENTENCE_END,
 )
 
 # Text nodes of the page read before the body's first paragraph is found (bounds the work).
