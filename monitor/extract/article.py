@@ -87,7 +87,10 @@ EXTRACTOR = "trafilatura"
 # comparison): a label line with a figure that is not a date or time ("Updated 21:45 - 2-1") is
 # kept in the body; relative times in words ("vor einer Stunde") are left out; a line opening
 # with an update participle ("Aktualisiert: ...") is kept, as "Updated: ..." was.
-EXTRACTION_REVISION = 17
+# 18: the body's first paragraph written as loose text before the first <p> or between <br>s
+# (`<span></span>WASHINGTON -- ...<p>`), which trafilatura left out, goes first in the body
+# (`monitor/extract/lead.py`; 2008 news pages of L3S-GN1: 11 leads found, 10 of them the article's).
+EXTRACTION_REVISION = 18
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

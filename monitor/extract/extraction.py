@@ -71,6 +71,7 @@ from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.author import page_author
 from monitor.extract.characters import composed, without_soft_hyphens, xml_safe
+from monitor.extract.lead import loose_lead
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
     BULLET_MARKER,
@@ -613,6 +614,11 @@ def extract_article(
     lines = _drop_title(_combine(balanced_text, precise_text), title)
     lines, roles = _with_second_opinion(lines, tree, text, body)
     lead = shown_standfirst(tree, lines, title)
+    loose = loose_lead(tree, lines)
+    if loose is not None and (lead is None or _key(lead.text) != _key(loose.text)):
+        at = loose.before
+        lines = [*lines[:at], loose.text, *lines[at:]]
+        roles = (*roles[:at], "prose", *roles[at:])
     if lead is not None:
         at = lead.before
         lines = [*lines[:at], lead.text, *lines[at:]]
