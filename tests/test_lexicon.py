@@ -4,6 +4,8 @@ classification and recording alike."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.compare.classify import is_correction_note
 from monitor.compare.comparison import compare
@@ -16,6 +18,11 @@ from monitor.lexicon import (
     CORRECTION_PHRASES,
     EDGE_NOTICE,
     LANGUAGES,
+    SITE_LINE,
+    SITE_LINE_ANYWHERE,
+    SITE_LINE_START,
+    _branches_at_top,
+    is_site_line,
 )
 
 STORY = [
@@ -165,3 +172,64 @@ def test_an_expression_compiles_on_first_use_and_then_reads_as_compiled() -> Non
         assert bool(expression.match(line)) == bool(compiled.match(line))
     assert expression.sub("", "SIGN UP now") == compiled.sub("", "SIGN UP now")
     assert expression.flags == compiled.flags
+
+
+# `is_site_line` searches SITE_LINE in two parts (its alternatives anchored at the line's start,
+# then the others): a line is the site's words in exactly the same lines as with SITE_LINE whole.
+SITE_PHRASES = [
+    "Follow us on Twitter",
+    "Sign up for our daily newsletter",
+    "Photo credits: Jane Roe",
+    "Tags: politics, budget",
+    "All rights reserved.",
+    "© 2024 Gazette",
+    "Síguenos en Twitter",
+    "Todos los derechos reservados",
+    "Support independent journalism",
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "branches"),
+    [
+        ("^a|b", True),
+        ("^(?:a|b)c", False),
+        ("^[|]a", False),
+        (r"^\|a", False),
+        ("^[]|]a", False),
+        ("^[^]|]a", False),
+        (r"^[\]|]a", False),
+        ("^[a]|b", True),
+        (r"^[\[]|x", True),
+    ],
+)
+def test_an_alternative_at_the_top_of_an_expression_is_found_outside_groups_and_classes(
+    pattern: str, branches: bool
+) -> None:
+    assert _branches_at_top(pattern) is branches
+
+
+@pytest.mark.parametrize("phrase", SITE_PHRASES)
+@pytest.mark.parametrize("where", ["alone", "after a sentence", "inside a sentence", "quoted"])
+def test_a_site_line_is_found_as_the_whole_expression_finds_it(phrase: str, where: str) -> None:
+    line = {
+        "alone": phrase,
+        "after a sentence": f"The council met on Monday. {phrase}",
+        "inside a sentence": f"She said that {phrase.lower()} was the message.",
+        "quoted": f"“{phrase}”",
+    }[where]
+    whole = not line.lstrip().startswith(("“", '"')) and bool(SITE_LINE.search(line))
+    assert is_site_line(line) == whole
+
+
+@given(
+    st.lists(
+        st.sampled_from([*SITE_PHRASES, "The council met.", " ", ". ", "—", ":", "x", "\n"]),
+        max_size=6,
+    ).map("".join)
+)
+def test_the_two_parts_find_the_sites_words_in_the_lines_the_whole_expression_does(
+    line: str,
+) -> None:
+    parts = SITE_LINE_START.match(line) or SITE_LINE_ANYWHERE.search(line)
+    assert bool(parts) == bool(SITE_LINE.search(line))
