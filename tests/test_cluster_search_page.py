@@ -49,17 +49,26 @@ def record_edit(path: Path, url: str, old: str, new: str) -> None:
         db.close()
 
 
-@pytest.fixture
-def cluster(pg_url: str, tmp_path: Path) -> Path:
-    """A cluster of SHARDS shards with FIRST's and SECOND's edits, rolled up and indexed."""
-    config = init_cluster(pg_url, tmp_path, SHARDS)
+@pytest.fixture(scope="module")
+def pg_url(postgres: Any) -> str:
+    """One database on the session's PostgreSQL server for the module's tests, which only read
+    the cluster indexed in it (the searches, the pages)."""
+    return str(postgres.create_database())
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cluster of SHARDS shards with FIRST's and SECOND's edits, rolled up and indexed; built
+    once for the module (its tests read it: Datasette opens it read-only), not once a test."""
+    directory = tmp_path_factory.mktemp("cluster")
+    config = init_cluster(pg_url, directory, SHARDS)
     assert shard_of(FIRST, SHARDS) != shard_of(SECOND, SHARDS)
     hostile = HOSTILE.replace("<", "&lt;").replace(">", "&gt;")  # as text on the page
     first = f"eight to four, with {hostile} in the minutes"
     record_edit(path_of(config, shard_of(FIRST, SHARDS)), FIRST, "seven to four", first)
     record_edit(path_of(config, shard_of(SECOND, SHARDS)), SECOND, "seven to four", "nine to four")
     assert "2 change(s) indexed" in redline("cluster", "--pg", pg_url, "rollup")
-    return tmp_path
+    return directory
 
 
 def get(directory: Path, pg_url: str, *paths: str, follow: bool = False) -> list[Any]:

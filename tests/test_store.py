@@ -109,6 +109,40 @@ def test_reopening_keeps_existing_rows(tmp_path: Path) -> None:
     assert len(store.all_articles(store.open_db(path))) == 1
 
 
+def _schema_and_rows(db: Database) -> tuple[list[tuple], dict[str, list[tuple]]]:
+    """Every schema object (type, name, table, statement) and every table's rows, sorted; the
+    migrations by name and order, without the time each was applied."""
+    schema = sorted(db.execute("select type, name, tbl_name, sql from sqlite_master").fetchall())
+    rows = {
+        name: sorted(db.execute(f"select * from [{name}]").fetchall(), key=repr)
+        for name in db.table_names()
+        if name != "_sqlite_migrations"
+    }
+    rows["_sqlite_migrations"] = db.execute(
+        "select id, migration_set, name from _sqlite_migrations order by id"
+    ).fetchall()
+    return schema, rows
+
+
+def test_a_new_database_holds_exactly_what_the_migrations_applied_one_by_one_leave(
+    tmp_path: Path,
+) -> None:
+    """`open_db` gives a new file the schema in one step (monitor.store.fresh): the same tables,
+    indexes, views, triggers (their statements word for word) and rows as every migration
+    applied in turn, and a database that works as one (the full-text index, the views)."""
+    stepwise = Database(tmp_path / "stepwise.db")
+    stepwise.execute("PRAGMA foreign_keys = ON")
+    MIGRATIONS.apply(stepwise)
+    for _ in range(2):  # the first new database of a process, and a later one
+        fresh = store.open_db(tmp_path / f"fresh-{_}.db")
+        assert _schema_and_rows(fresh) == _schema_and_rows(stepwise)
+        assert MIGRATIONS.pending(fresh) == []
+    _record_edit(fresh, "https://news.example/a", "quote", NOW)
+    found = "select count(*) from versions_fts where versions_fts match 'text'"
+    assert fresh.execute(found).fetchone()[0] == 1
+    assert fresh.execute("select count(*) from edit_feed").fetchone()[0] == 1
+
+
 def test_a_file_that_is_not_a_database_is_a_database_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database\n" * 200)

@@ -48,6 +48,7 @@ from monitor.fetch.addresses import (
     private_addresses,
     resolve_host,
 )
+from monitor.store.fresh import create_schema
 from monitor.store.schema import MIGRATIONS
 
 __all__ = [
@@ -177,7 +178,10 @@ def open_db(path: str | Path) -> Database:
         db.execute("PRAGMA synchronous = NORMAL")
         if {migration.name for migration in MIGRATIONS._migrations} - set(applied):
             with write_transaction(db):
-                MIGRATIONS.apply(db)
+                if applied or db.table_names():
+                    MIGRATIONS.apply(db)
+                else:  # a new file: the same schema in one step (monitor.store.fresh)
+                    create_schema(db)
     except (sqlite3.DatabaseError, OSError) as error:
         if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
             raise NotADatabaseError(f"cannot open database {path}: {error}") from error
