@@ -31,7 +31,7 @@ demo: setup
 	$(BIN)/redline demo
 	@echo "redline is installed in $(BIN): run it as $(BIN)/redline, or 'source $(BIN)/activate' first, then redline --help"
 
-# The suite in pytest-xdist processes, one per core plus one (tests/conftest.py;
+# The suite in pytest-xdist processes, one per core plus two (tests/conftest.py;
 # TEST_WORKERS=0: in this process only).
 # --maxschedchunk 1: each worker is handed its next test when it finishes one, in collection
 # order, so the longest tests (tests/conftest.py LONGEST_FIRST) start first, one per free worker,
