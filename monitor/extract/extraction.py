@@ -70,7 +70,12 @@ from lxml.html import HtmlElement
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
 from monitor.extract.author import page_author
-from monitor.extract.characters import composed, without_soft_hyphens, xml_safe
+from monitor.extract.characters import (
+    composed,
+    without_mojibake,
+    without_soft_hyphens,
+    xml_safe,
+)
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
     BULLET_MARKER,
@@ -563,9 +568,15 @@ class ParsedPage:
     tree: HtmlElement
 
 
+def _readable(html: str | bytes, content_type: str) -> str:
+    """The page decoded, its forbidden characters, soft hyphens and unambiguous mojibake
+    (`characters.MOJIBAKE`) undone: the text both extraction and `page_text` parse."""
+    return without_mojibake(without_soft_hyphens(xml_safe(decode_page(html, content_type))))
+
+
 def parse_page(html: str | bytes, content_type: str = "") -> ParsedPage | None:
     """The page decoded and parsed as extraction reads it; None when it is empty or unparsable."""
-    text = without_soft_hyphens(xml_safe(decode_page(html, content_type)))
+    text = _readable(html, content_type)
     if not text.strip():
         return None
     tree = _parse(text)
@@ -715,7 +726,7 @@ def _left_out(line: str, role: str) -> bool:
 def page_text(html: str | bytes, content_type: str = "") -> str:
     """All the text a reader could see anywhere on a page (scripts and styles left out), one line
     per block. Used to tell text newly written from text the extraction boundary newly took in."""
-    tree = _parse(without_soft_hyphens(xml_safe(decode_page(html, content_type)))) if html else None
+    tree = _parse(_readable(html, content_type)) if html else None
     if tree is None:
         return ""
     for element in tree.xpath("//script|//style|//noscript|//template"):
