@@ -69,7 +69,7 @@ from lxml.html import HtmlElement
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.extract.author import page_author
+from monitor.extract.author import article_author
 from monitor.extract.characters import (
     composed,
     without_mojibake,
@@ -294,7 +294,7 @@ def _metadata(tree: HtmlElement, url: str | None) -> Any:
     if not meta.title:
         meta.title = extract_title(tree)
     if not meta.author:
-        meta.author = page_author(tree)  # trafilatura's extract_author, cheaper
+        meta.author = article_author(tree)  # trafilatura's extract_author, cheaper, no commenter
     if not meta.url:
         meta.url = extract_url(tree, url)
     dates = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
