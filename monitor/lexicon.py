@@ -1619,10 +1619,13 @@ BIO_ROLES: dict[str, tuple[str, ...]] = {
     "it": ("giornalista", "redattore", "redattrice", "corrispondente", "inviato", "inviata"),
     "pt": ("jornalista", "repórter", "redator", "redatora", "correspondente", "colunista"),
 }  # fmt: skip
-_BIO_VERBS = r"(?:is|was|ist|war|est|était|es|era|è|é|foi)"
+# "is", "has been" ... in the lexicon's languages.
+_BIO_VERBS = r"(?:is|was|has\s+been|ist|war|est|était|a\s+été|es|era|ha\s+sido|è|é|foi)"
+# Before the role, a few words, a list of roles among them ("a reporter, blogger and editor",
+# "Reporter, Autor und Redakteur"); after it, where or what for, a few words on ("who's been at").
 AUTHOR_BIO = _lazy(
     r"^(?!(?i:the|a|an|this|that|he|she|it|they|der|die|das|le|la|el|il|o|a)\s)"
-    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30}\s){0,5}?"
+    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30},?\s){0,5}?"
     r"(?:" + _words(BIO_ROLES) + r")\w{0,3}\b"
     # then where or what for: "at WIRED", "for The Times", "covering", "bei der Zeit", "au Monde"
     r"(?:\s[\w'’-]{1,30}){0,2}?\s(?:at|for|with|covering|based|who covers|bei|für|im|au|à|pour|"
