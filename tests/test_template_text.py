@@ -253,3 +253,24 @@ def test_a_sentence_about_a_reporter_still_counts(where: str, sentence: str) -> 
     new = f"{first}\n{sentence}\n{second}" if where == "middle" else f"{STORY}\n{sentence}"
     edits = compare_bodies(STORY, new)
     assert [(e.kind, e.significant) for e in edits] == [("sentence_added", True)]
+
+
+BIO_BOX = (
+    "Nate Davis is a reporter, blogger and editor who's been at USA TODAY since 2000. "
+    "He has covered the NFL since 2005. No, he did not play quarterback for Ball State."
+)
+
+
+@pytest.mark.parametrize("where", ["added", "removed"])
+def test_the_rest_of_an_author_box_at_the_end_is_not_significant(where: str) -> None:
+    old, new = (STORY, f"{STORY}\n{BIO_BOX}")[:: 1 if where == "added" else -1]
+    edits = compare_bodies(old, new)
+    assert len(edits) == 3
+    assert not [e for e in edits if e.significant]
+    assert all("an author's biography" in e.reasons for e in edits)
+
+
+def test_a_paragraph_after_an_author_box_still_counts() -> None:
+    added = "The council will vote on the plan again in May."
+    edits = compare_bodies(STORY, f"{STORY}\n{BIO_BOX}\n{added}")
+    assert [e.new for e in edits if e.significant] == [added]
