@@ -1537,6 +1537,45 @@ SEE_ALSO: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 SEE_ALSO_LINE = _lazy(r"^(?:" + _alternation(SEE_ALSO) + r")\s*:", re.IGNORECASE)
 
+# Headings over a rail of links to other pages set inside an article ("Related", "Top
+# multimedia", "Mehr zum Thema", "Sur le même sujet"): a list under one whose items are a label
+# and a link ("Times Topic: <a>New Start Treaty</a>", "Infographics: <a>...</a>") is furniture
+# (`monitor.extract.roles`), whatever the container's class says. Matched whole, as regexes.
+RAIL_HEADINGS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"related(?:\s+(?:stories|articles?|coverage|content|links|news|reading|topics))?",
+        r"more(?:\s+(?:stories|news|coverage|on\s+this(?:\s+(?:story|topic))?))",
+        r"(?:top|latest|popular|trending|more)\s+(?:stories|news|articles|multimedia|videos?)",
+        r"multimedia", r"most\s+(?:read|popular|viewed|emailed|shared)", r"see\s+also",
+        r"you\s+may\s+also\s+like", r"recommended(?:\s+for\s+you)?", r"in\s+this\s+section",
+    ),
+    "es": (
+        r"(?:noticias|art[ií]culos|contenidos?)\s+relacionad[oa]s", r"relacionad[oa]s",
+        r"lo\s+m[aá]s\s+le[ií]do", r"m[aá]s\s+noticias", r"te\s+puede\s+interesar",
+        r"multimedia", r"ver\s+tambi[ée]n",
+    ),
+    "de": (
+        r"mehr\s+zum\s+thema", r"verwandte\s+(?:artikel|themen)", r"meistgelesen(?:e)?",
+        r"weitere\s+(?:artikel|nachrichten|meldungen)", r"multimedia",
+        r"das\s+k[öo]nnte\s+sie\s+auch\s+interessieren",
+    ),
+    "fr": (
+        r"(?:[àa]\s+)?lire\s+aussi", r"sur\s+le\s+m[êe]me\s+sujet", r"articles\s+li[ée]s",
+        r"les\s+plus\s+lus", r"voir\s+aussi", r"multim[ée]dia", r"dans\s+la\s+m[êe]me\s+rubrique",
+    ),
+    "pt": (
+        r"(?:not[ií]cias\s+)?relacionadas", r"leia\s+tamb[ée]m", r"mais\s+lidas",
+        r"veja\s+tamb[ée]m", r"multim[ií]dia", r"saiba\s+mais",
+    ),
+    "it": (
+        r"(?:articoli\s+)?correlati", r"leggi\s+anche", r"(?:i\s+)?pi[uù]\s+letti",
+        r"multimedia", r"potrebbe\s+interessarti",
+    ),
+}  # fmt: skip
+RAIL_HEADING = _lazy(r"^\W*(?:" + _alternation(RAIL_HEADINGS) + r")\W*$", re.IGNORECASE)
+# A rail item's label: a few words and a colon before the link ("News Analysis:", "Video:").
+RAIL_LABEL = _lazy(r"^\s*(?:[^\W\d_][\w'’.-]*\s+){0,3}[^\W\d_][\w'’.-]*\s*:\s*(?=\S)")
+
 # --- template text inside a sentence ------------------------------------------------------------
 # Labels a template writes into links for screen readers and external-link icons: "Read the
 # report (opens in a new tab)". Not the article's words: normalisation removes them wherever they
@@ -1640,10 +1679,13 @@ BIO_ROLES: dict[str, tuple[str, ...]] = {
     "it": ("giornalista", "redattore", "redattrice", "corrispondente", "inviato", "inviata"),
     "pt": ("jornalista", "repórter", "redator", "redatora", "correspondente", "colunista"),
 }  # fmt: skip
-_BIO_VERBS = r"(?:is|was|ist|war|est|était|es|era|è|é|foi)"
+# "is", "has been" ... in the lexicon's languages.
+_BIO_VERBS = r"(?:is|was|has\s+been|ist|war|est|était|a\s+été|es|era|ha\s+sido|è|é|foi)"
+# Before the role, a few words, a list of roles among them ("a reporter, blogger and editor",
+# "Reporter, Autor und Redakteur"); after it, where or what for, a few words on ("who's been at").
 AUTHOR_BIO = _lazy(
     r"^(?!(?i:the|a|an|this|that|he|she|it|they|der|die|das|le|la|el|il|o|a)\s)"
-    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30}\s){0,5}?"
+    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]{0,30}\s){1,3}" + _BIO_VERBS + r"\s(?:[\w'’-]{1,30},?\s){0,5}?"
     r"(?:" + _words(BIO_ROLES) + r")\w{0,3}\b"
     # then where or what for: "at WIRED", "for The Times", "covering", "bei der Zeit", "au Monde"
     r"(?:\s[\w'’-]{1,30}){0,2}?\s(?:at|for|with|covering|based|who covers|bei|für|im|au|à|pour|"

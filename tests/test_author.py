@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from trafilatura.metadata import extract_author
 
-from monitor.extract.author import WRITTEN_FOR, expressions_digest, page_author
-from monitor.extract.extraction import parse_page
+from monitor.extract.author import WRITTEN_FOR, article_author, expressions_digest, page_author
+from monitor.extract.extraction import extract_article, parse_page
 from tests.conftest import corpus_path
 
 _PROSE = "<p>The council voted on Tuesday to close the old bridge to heavy traffic.</p>" * 3
@@ -214,3 +214,59 @@ def test_every_element_trafilaturas_expressions_select_is_a_candidate() -> None:
         assert selected  # the page holds what each expression looks for
         missed = [etree.tostring(e, with_tail=False) for e in selected if e not in candidates]
         assert missed == [], expression.path
+
+
+# A name found only inside a comment thread is a reader's, never the article's byline; the
+# same name elsewhere on the page still is.
+COMMENT_THREADS = {
+    "disqus thread": (
+        f'{_PROSE}<div id="disqus_thread"><cite><span class="author">bparis</span></cite></div>'
+    ),
+    "disqus ids only": f'{_PROSE}<ul id="dsq-comments"><li><span id="dsq-author-user-3"'
+    ' class="author">bparis</span></li></ul>',
+    "comment section class": (
+        f'{_PROSE}<section class="article-comments"><p class="byline">Reader One</p></section>'
+    ),
+    "camel-case comment block": (
+        f'{_PROSE}<div class="commentsBlock"><a class="author">Reader One</a></div>'
+    ),
+    "german comments": f'{_PROSE}<div class="kommentare"><b class="author">Leser</b></div>',
+    "french comments": (
+        f'{_PROSE}<div id="commentaires-liste"><b class="author">Lecteur Un</b></div>'
+    ),
+    "spanish comments": (
+        f'{_PROSE}<div class="bloque comentarios"><b class="author">Lector Uno</b></div>'
+    ),
+    "dutch reactions": f'{_PROSE}<div id="reacties"><b class="author">Lezer Een</b></div>',
+}
+OUTSIDE_COMMENTS = {
+    "an opinion section": (
+        '<div class="commentary"><p class="byline">Jane Whitfield</p></div>' + _PROSE
+    ),
+    "a post that has comments": (
+        f'<article class="post has-comments"><p class="byline">Jane Whitfield</p>{_PROSE}</article>'
+    ),
+    "byline before the thread": (
+        f'<p class="byline">Jane Whitfield</p>{_PROSE}'
+        '<div id="disqus_thread"><span class="author">bparis</span></div>'
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COMMENT_THREADS))
+def test_a_name_read_only_in_a_comment_thread_is_no_byline(case: str) -> None:
+    page = parse_page(f"<html><body>{COMMENT_THREADS[case]}</body></html>")
+    assert page is not None
+    assert article_author(page.tree) is None
+
+
+@pytest.mark.parametrize("case", sorted(OUTSIDE_COMMENTS))
+def test_a_byline_outside_comment_threads_is_kept(case: str) -> None:
+    page = parse_page(f"<html><body>{OUTSIDE_COMMENTS[case]}</body></html>")
+    assert page is not None
+    assert article_author(page.tree) == "Jane Whitfield"
+
+
+def test_the_extracted_byline_is_no_commenters_name() -> None:
+    page = f"<html><head><title>A title</title></head><body>{COMMENT_THREADS['disqus thread']}"
+    assert extract_article(page + "</body></html>").byline == ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
-from lxml.html import fromstring
+from lxml.html import HtmlElement, fromstring
 
 from monitor.extract.article import ROLES, Article, decode_roles, encode_roles
 from monitor.extract.extraction import LEFT_OUT_ROLES, extract_article
@@ -504,3 +504,103 @@ def test_an_update_note_before_the_sites_call_stays_at_the_end(
     prose = PROSE.get(language, PROSE["en"])
     html = page(language if language in PROSE else "en", f"<p>{line}</p>", where=len(prose))
     assert extract_article(html).body.split("\n") == [*prose, line]
+
+
+# A rail of links under a heading naming related or more stories, each item a label and a link:
+# furniture, though nothing in the container's class says so (revision 15).
+RAIL_ITEMS = [
+    # (heading markup, item markup, line)
+    (
+        "<h3 class='sectionHeader'>Related</h3>",
+        "<h6><a href='/a'>News Analysis: Obama Nuclear Agenda Only Gets Harder</a>"
+        " (December 22, 2010)</h6>",
+        "News Analysis: Obama Nuclear Agenda Only Gets Harder (December 22, 2010)",
+    ),
+    (
+        "<h3>Related</h3>",
+        "<h6>Times Topic: <a href='/t'>New Start Treaty</a></h6>",
+        "Times Topic: New Start Treaty",
+    ),
+    (
+        "<h2><a href='/mm/'>Top multimedia</a></h2>",
+        "<h3><span>Infographics: </span><a href='/i'>Fairytale Map of Russia</a></h3>",
+        "Infographics: Fairytale Map of Russia",
+    ),
+    (
+        "<h4>Mehr zum Thema</h4>",
+        "Bildergalerie: <a href='/b'>Die Hochwasser im Ahrtal</a>",
+        "Bildergalerie: Die Hochwasser im Ahrtal",
+    ),
+    (
+        "<h4>Sur le même sujet</h4>",
+        "Notre reportage vidéo : <a href='/v'>la crue de la Seine</a>",
+        "Notre reportage vidéo : la crue de la Seine",
+    ),
+    (
+        "<h4>Noticias relacionadas</h4>",
+        "Galería: <a href='/g'>Las inundaciones en Valencia</a>",
+        "Galería: Las inundaciones en Valencia",
+    ),
+    (
+        "<h4>Leia também</h4>",
+        "Vídeo: <a href='/v'>A cheia do rio Tejo</a>",
+        "Vídeo: A cheia do rio Tejo",
+    ),
+    (
+        "<h4>Articoli correlati</h4>",
+        "Foto: <a href='/f'>L'alluvione in Emilia-Romagna</a>",
+        "Foto: L'alluvione in Emilia-Romagna",
+    ),
+]
+
+
+def rail_page(heading: str, item: str, wrapped: bool) -> HtmlElement:
+    items = f"<ul><li>{item}</li><li>Video: <a href='/x'>Another story</a></li></ul>"
+    rail = f"{heading}<div class='ovf'>{items}</div>" if wrapped else f"{heading}{items}"
+    return fromstring(
+        "<div><div class='story'><p>" + "</p><p>".join(PROSE["en"]) + "</p></div>"
+        f"<div class='columnGroup'>{rail}</div></div>"
+    )
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+@pytest.mark.parametrize(("heading", "item", "line"), RAIL_ITEMS)
+def test_a_labelled_link_in_a_rail_of_related_stories_is_furniture(
+    heading: str, item: str, line: str, wrapped: bool
+) -> None:
+    lines = [*PROSE["en"], line]
+    body = xml("<p>" + "</p><p>".join(PROSE["en"]) + f"</p><list><item>{line}</item></list>")
+    roles = line_roles(body, lines, rail_page(heading, item, wrapped))
+    assert roles == ("prose",) * len(PROSE["en"]) + ("promo",)
+
+
+# Real lists keep their role: an article's own heading over labelled links, a rail item whose
+# label is followed by words of its own, a list under no heading.
+REAL_LISTS = [
+    (
+        "<h3>What the plan includes</h3>",
+        "Reservoirs: <a href='/r'>three new ones in the south</a>",
+        "Reservoirs: three new ones in the south",
+    ),
+    (
+        "<h3>Related</h3>",
+        "Farmers: <a href='/f'>the union</a> says the plan comes years too late for the valleys",
+        "Farmers: the union says the plan comes years too late for the valleys",
+    ),
+    ("", "Canals: <a href='/c'>repairs to old canals</a>", "Canals: repairs to old canals"),
+    (
+        "<h3>Related</h3>",
+        "Repairs to <a href='/c'>old canals</a> and new gauges",
+        "Repairs to old canals and new gauges",
+    ),
+]
+
+
+@pytest.mark.parametrize(("heading", "item", "line"), REAL_LISTS)
+def test_a_list_that_is_no_rail_of_related_stories_stays_a_list(
+    heading: str, item: str, line: str
+) -> None:
+    lines = [*PROSE["en"], line]
+    body = xml("<p>" + "</p><p>".join(PROSE["en"]) + f"</p><list><item>{line}</item></list>")
+    roles = line_roles(body, lines, rail_page(heading, item, wrapped=False))
+    assert roles[-1] == "list_item"

@@ -221,6 +221,14 @@ STORY = (
         "Juan Pérez es periodista de El País.",
         "Maria Rossi è giornalista per il Corriere.",
         "Ana Souza é repórter da Folha.",
+        # a list of roles, "who's been at", "has been" (revision 15)
+        "Nate Davis is a reporter, blogger and editor who's been at USA TODAY since 2000.",
+        "Jane Roe has been a correspondent for the BBC since 2010.",
+        "Max Muster ist Reporter, Autor und Redakteur bei der Zeit.",
+        "Jeanne Dupont est reporter, chroniqueuse et rédactrice au Monde.",
+        "Juan Pérez es periodista, columnista y editor de El País.",
+        "Maria Rossi è giornalista, redattrice e inviata per il Corriere.",
+        "Ana Souza é jornalista, colunista e repórter da Folha.",
     ],
 )
 def test_an_author_bio_added_at_the_end_is_not_significant(bio: str) -> None:
@@ -236,6 +244,8 @@ def test_an_author_bio_added_at_the_end_is_not_significant(bio: str) -> None:
         ("middle", "Emma Grey Ellis is a staff writer at WIRED, where she covers culture."),
         # at the end, a sentence about a reporter that is not a bio
         ("end", "Jane Doe is a reporter who was arrested in Minsk on Monday."),
+        ("end", "Jane Doe is a reporter, a mother and a runner who lives in Minsk."),
+        ("end", "Jane Doe has been a reporter, she said on Monday in Minsk."),
     ],
 )
 def test_a_sentence_about_a_reporter_still_counts(where: str, sentence: str) -> None:
@@ -243,3 +253,24 @@ def test_a_sentence_about_a_reporter_still_counts(where: str, sentence: str) -> 
     new = f"{first}\n{sentence}\n{second}" if where == "middle" else f"{STORY}\n{sentence}"
     edits = compare_bodies(STORY, new)
     assert [(e.kind, e.significant) for e in edits] == [("sentence_added", True)]
+
+
+BIO_BOX = (
+    "Nate Davis is a reporter, blogger and editor who's been at USA TODAY since 2000. "
+    "He has covered the NFL since 2005. No, he did not play quarterback for Ball State."
+)
+
+
+@pytest.mark.parametrize("where", ["added", "removed"])
+def test_the_rest_of_an_author_box_at_the_end_is_not_significant(where: str) -> None:
+    old, new = (STORY, f"{STORY}\n{BIO_BOX}")[:: 1 if where == "added" else -1]
+    edits = compare_bodies(old, new)
+    assert len(edits) == 3
+    assert not [e for e in edits if e.significant]
+    assert all("an author's biography" in e.reasons for e in edits)
+
+
+def test_a_paragraph_after_an_author_box_still_counts() -> None:
+    added = "The council will vote on the plan again in May."
+    edits = compare_bodies(STORY, f"{STORY}\n{BIO_BOX}\n{added}")
+    assert [e.new for e in edits if e.significant] == [added]

@@ -113,16 +113,30 @@ def weigh_bios(edits: list[Edit]) -> list[Edit]:
     """A sentence added or removed at the article's edge that introduces its author by a newsroom
     role ("Emma Grey Ellis is a staff writer at WIRED.", `lexicon.AUTHOR_BIO`): a template's
     author box, not the story; recorded, not significant. In the middle of the story such a
-    sentence stays what it is (a story about a reporter)."""
+    sentence stays what it is (a story about a reporter). The other sentences added or removed
+    at the edge with it in its paragraph are the box's too ("Nate Davis is a reporter, blogger
+    and editor who's been at USA TODAY since 2000. He has covered the NFL since 2005.")."""
+    boxes = {_bio_paragraph(edit) for edit in edits if _edge_sentence(edit)}
+    boxes.discard(None)
     weighed = []
     for edit in edits:
-        text = edit.new or edit.old
-        if (
-            edit.significant
-            and edit.kind in _BIO_KINDS
-            and AT_EDGE in edit.reasons
-            and AUTHOR_BIO.match(text)
+        if _edge_sentence(edit) and (
+            AUTHOR_BIO.match(edit.new or edit.old) or _bio_paragraph(edit, bio=False) in boxes
         ):
             edit = weigh_down(edit, FURNITURE_PENALTY, "an author's biography")
         weighed.append(edit)
     return weighed
+
+
+def _edge_sentence(edit: Edit) -> bool:
+    """A significant sentence added or removed at the article's edge."""
+    return edit.significant and edit.kind in _BIO_KINDS and AT_EDGE in edit.reasons
+
+
+def _bio_paragraph(edit: Edit, bio: bool = True) -> tuple[str, int] | None:
+    """The side and paragraph of a sentence added or removed (when `bio`, only of an author's
+    biography), None when not known."""
+    if bio and not AUTHOR_BIO.match(edit.new or edit.old):
+        return None
+    side, paragraph = ("new", edit.new_paragraph) if edit.new else ("old", edit.old_paragraph)
+    return (side, paragraph) if paragraph >= 0 else None

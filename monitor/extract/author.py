@@ -10,7 +10,8 @@ superset), and trafilatura's own expressions, made relative (`self::*[...]`), te
 the elements found, their order, the pruning and the text read are trafilatura's. A page where
 none of them is an author element is answered without copying the tree. `tests/test_author.py`
 checks the value against `extract_author`, and that trafilatura's expressions are still those
-`_MAY_MATCH` was written for (`WRITTEN_FOR`).
+`_MAY_MATCH` was written for (`WRITTEN_FOR`). Extraction reads `article_author`: the same, but
+never a name found inside a comment thread (a commenter is no byline).
 """
 
 from __future__ import annotations
@@ -85,6 +86,47 @@ def _tests() -> tuple[list[XPath], XPath]:
 def page_author(tree: HtmlElement) -> str | None:
     """`trafilatura.metadata.extract_author(tree)`: the same value. Reads the tree without
     changing it."""
+    return _author(tree, outside_comments=False)
+
+
+def article_author(tree: HtmlElement) -> str | None:
+    """`page_author`, but never a name read inside a comment thread (`in_comment_thread`): a
+    page whose byline trafilatura does not find otherwise gave a Disqus commenter's name
+    ("bparis" in `<span id="dsq-author-user-314">` within `#disqus_thread`), and the byline
+    changed with each new comment. Reads the tree without changing it."""
+    return _author(tree, outside_comments=True)
+
+
+# An element's class or id naming a comment thread, in the lexicon's languages: Disqus's
+# ("disqus_thread", "dsq-comment-314"), a value that starts with the word ("comments",
+# "comment-list", "commentsBlock", "kommentare", "commentaires", "comentarios", "reacties") or
+# one that ends with it as a last part ("article-comments", "fb_comments"). "commentary", an
+# opinion section, is not one; neither is "comments-open" on `<body>`, whose whole page is never
+# read as a thread (`_PAGE_TAGS`).
+_COMMENT_WORDS = (
+    r"comments?|kommentare|commentaires?|commenti|comentarios?|coment[aá]rios?|reacties|reageren"
+)
+_COMMENT_THREAD = re.compile(
+    rf"(?:^|\s)(?:(?:disqus|dsq)(?=[-_\s]|$)|(?i:{_COMMENT_WORDS})(?=[-_A-Z0-9\s]|$)"
+    rf"|\S*[-_](?i:{_COMMENT_WORDS})(?=\s|$))"
+)
+# Elements that hold the whole article: a comment-like class on them says nothing of a byline.
+_PAGE_TAGS = frozenset(("html", "body", "article", "main"))
+
+
+def in_comment_thread(element: HtmlElement) -> bool:
+    """Whether `element` or one of its ancestors (below `_PAGE_TAGS`) is a comment thread."""
+    for current in (element, *element.iterancestors()):
+        if current.tag in _PAGE_TAGS:
+            return False
+        for name in ("id", "class"):
+            value = current.get(name)
+            if value and _COMMENT_THREAD.search(value):
+                return True
+    return False
+
+
+def _author(tree: HtmlElement, outside_comments: bool) -> str | None:
     from trafilatura.json_metadata import normalize_authors
     from trafilatura.metadata import extract_author
     from trafilatura.utils import trim
@@ -110,6 +152,8 @@ def page_author(tree: HtmlElement) -> str | None:
     for element in AUTHOR_DISCARD_XPATHS[1](copy):
         delete_element(element)
     kept = [e for e in candidates if e is copy or _within(e, copy)]
+    if outside_comments:
+        kept = [e for e in kept if not in_comment_thread(e)]
     # trafilatura's `extract_metainfo(copy, AUTHOR_XPATHS, len_limit=120)`
     for test in authors:
         for element in kept:

@@ -119,3 +119,31 @@ def _positions(text: str, word: str) -> Iterator[int]:
     while at >= 0:
         yield at
         at = text.find(word, at + len(word))
+
+
+# The classic mojibake of UTF-8 read as windows-1252 (or ISO-8859-1, which browsers read as it):
+# a page declared iso-8859-1 whose CMS wrote "By&nbsp;Ed Hornick" as UTF-8 bytes shows "ByÂ Ed
+# Hornick" (C2 A0 read as "Â" and a no-break space), and a re-save that fixed or broke its
+# declaration changed the byline's words. Only sequences no language writes are repaired: a
+# capital "Â" before a no-break space, and "â€" before the third byte of a quotation mark, a
+# dash or an ellipsis ("â€™" for "’"). "â€" before an undefined byte (the right double quotation
+# mark, E2 80 9D, shows as "â€�") is ambiguous and left alone, as are "Ã©" and its kind (a
+# Portuguese capital "Ã" may precede a sign).
+MOJIBAKE = {
+    "Â\u00a0": "\u00a0",
+    "â€™": "’",
+    "â€˜": "‘",
+    "â€œ": "“",
+    "â€“": "–",
+    "â€”": "—",
+    "â€¦": "…",
+}
+_MOJIBAKE = re.compile("|".join(map(re.escape, MOJIBAKE)))
+
+
+def without_mojibake(text: str) -> str:
+    """`text` with the unambiguous mojibake of UTF-8 read as windows-1252 (`MOJIBAKE`) repaired;
+    a C-level search first, so a page without any costs next to nothing."""
+    if "Â\u00a0" in text or "â€" in text:
+        return _MOJIBAKE.sub(lambda match: MOJIBAKE[match.group(0)], text)
+    return text

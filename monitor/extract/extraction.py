@@ -69,8 +69,13 @@ from lxml.html import HtmlElement
 # The public API stays importable from here: `from monitor.extract.extraction import Article`.
 from monitor.extract import consensus, metadata, opinion
 from monitor.extract.article import EXTRACTION_REVISION, EXTRACTOR, Article, extractor_version
-from monitor.extract.author import page_author
-from monitor.extract.characters import composed, without_soft_hyphens, xml_safe
+from monitor.extract.author import article_author
+from monitor.extract.characters import (
+    composed,
+    without_mojibake,
+    without_soft_hyphens,
+    xml_safe,
+)
 from monitor.extract.lead import loose_lead
 from monitor.extract.standfirst import shown_standfirst
 from monitor.lexicon import (
@@ -290,7 +295,7 @@ def _metadata(tree: HtmlElement, url: str | None) -> Any:
     if not meta.title:
         meta.title = extract_title(tree)
     if not meta.author:
-        meta.author = page_author(tree)  # trafilatura's extract_author, cheaper
+        meta.author = article_author(tree)  # trafilatura's extract_author, cheaper, no commenter
     if not meta.url:
         meta.url = extract_url(tree, url)
     dates = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
@@ -564,9 +569,15 @@ class ParsedPage:
     tree: HtmlElement
 
 
+def _readable(html: str | bytes, content_type: str) -> str:
+    """The page decoded, its forbidden characters, soft hyphens and unambiguous mojibake
+    (`characters.MOJIBAKE`) undone: the text both extraction and `page_text` parse."""
+    return without_mojibake(without_soft_hyphens(xml_safe(decode_page(html, content_type))))
+
+
 def parse_page(html: str | bytes, content_type: str = "") -> ParsedPage | None:
     """The page decoded and parsed as extraction reads it; None when it is empty or unparsable."""
-    text = without_soft_hyphens(xml_safe(decode_page(html, content_type)))
+    text = _readable(html, content_type)
     if not text.strip():
         return None
     tree = _parse(text)
@@ -721,7 +732,7 @@ def _left_out(line: str, role: str) -> bool:
 def page_text(html: str | bytes, content_type: str = "") -> str:
     """All the text a reader could see anywhere on a page (scripts and styles left out), one line
     per block. Used to tell text newly written from text the extraction boundary newly took in."""
-    tree = _parse(without_soft_hyphens(xml_safe(decode_page(html, content_type)))) if html else None
+    tree = _parse(_readable(html, content_type)) if html else None
     if tree is None:
         return ""
     for element in tree.xpath("//script|//style|//noscript|//template"):

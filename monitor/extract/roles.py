@@ -44,6 +44,8 @@ from monitor.lexicon import (
     DATELINE,
     FIGURE_LABEL,
     PROMO_LINE,
+    RAIL_HEADING,
+    RAIL_LABEL,
     is_furniture_line,
     is_site_line,
 )
@@ -105,6 +107,15 @@ MAX_FURNITURE_SHARE = 0.5
 # least PROSE_PARAGRAPH_CHARS long) is part of the article whatever its name.
 MAX_BOX_PARAGRAPHS = 2
 PROSE_PARAGRAPH_CHARS = 120
+# A rail item (`_rail_list`): a label and a headline's link, a date perhaps, is at most this long
+# (the longest on the development pairs is 84 characters) ...
+RAIL_ITEM_MAX_CHARS = 160
+# ... and past its label at most this share of its letters is outside the link (a date in
+# brackets after a headline: 0.22 on "... After Treaty (December 22, 2010)").
+RAIL_UNLINKED_SHARE = 0.4
+# The list, its parent and grandparent are looked behind for the heading that titles them.
+RAIL_HEADING_LEVELS = 3
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def line_roles(
@@ -280,7 +291,55 @@ def _context_role(
     )
     if letters and linked >= LINK_DENSE_SHARE * letters:
         return "link_dense", None
-    return "", None
+    rail = _rail_list(element, text, letters - linked)
+    return ("promo", rail) if rail is not None else ("", None)
+
+
+def _rail_list(element: HtmlElement, text: str, unlinked: int) -> HtmlElement | None:
+    """The list holding `element` when it is a rail item: a short list item that is a label and
+    a link ("Times Topic: <a>New Start Treaty</a>", "News Analysis: <a>Obama's Agenda ...</a>
+    (December 22, 2010)") in a list under a heading naming related or more stories
+    (`lexicon.RAIL_HEADING`: "Related", "Top multimedia", "Mehr zum Thema"). None otherwise: a
+    real list's items are no label and link, and a list of links under the article's own
+    subheading stays the article's."""
+    label = RAIL_LABEL.match(text) if len(text) <= RAIL_ITEM_MAX_CHARS else None
+    if label is None or not any(link.get("href") for link in element.iter("a")):
+        return None
+    # past the label, the link is most of the text (a date in brackets may follow it)
+    if unlinked - _letters(label.group(0)) > RAIL_UNLINKED_SHARE * _letters(text[label.end() :]):
+        return None
+    item = next((a for a in (element, *element.iterancestors()) if a.tag == "li"), None)
+    if item is None or not any(a is item for a in _ancestors(element, CONTEXT_DEPTH)):
+        return None
+    rail = item.getparent()
+    heading = _heading_above(rail) if rail is not None else None
+    return rail if heading is not None and RAIL_HEADING.match(heading.text_content()) else None
+
+
+def _ancestors(element: HtmlElement, depth: int) -> list[HtmlElement]:
+    return [element, *element.iterancestors()][:depth]
+
+
+def _heading_above(element: HtmlElement) -> HtmlElement | None:
+    """The nearest heading before `element` or before one of its few closest ancestors (a box's
+    title: `<h3>Related</h3><ul>`, `<h2>Top multimedia</h2><div><ul>`); None when the first
+    heading-bearing sibling met holds none."""
+    current: HtmlElement | None = element
+    for _ in range(RAIL_HEADING_LEVELS):
+        if current is None:
+            return None
+        for sibling in current.itersiblings(preceding=True):
+            if not isinstance(sibling, HtmlElement):
+                continue
+            if sibling.tag in _HEADING_TAGS:
+                return sibling
+            inner = [e for e in sibling.iter(*_HEADING_TAGS)]
+            if inner:
+                return inner[-1]
+            if sibling.text_content().strip():
+                return None  # text between the list and any heading: not the list's title
+        current = current.getparent()
+    return None
 
 
 def _text_within(element: HtmlElement, limit: int) -> str | None:
