@@ -9,12 +9,19 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import warnings
 from pathlib import Path
 
 import pytest
 
 from bench.extract_metric import aggregate, page_counts
-from monitor.extract.extraction import Article, extract_article, extractor_version, parse_page
+from monitor.extract.extraction import (
+    Article,
+    decode_page,
+    extract_article,
+    extractor_version,
+    parse_page,
+)
 
 ARTICLE_SENTENCES = [
     "The city council of Westbrook voted on Tuesday night to close the old harbour bridge to "
@@ -181,6 +188,33 @@ def test_bytes_in_a_declared_latin1_charset() -> None:
     assert sentence in result.body
     assert more in result.body
     assert "\ufffd" not in result.body
+
+
+UNDECLARED = "Der Bürgermeister äußerte sich über die Schließung der Brücke."
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "text"),
+    [
+        (UNDECLARED.encode("utf-8"), "", UNDECLARED),  # valid UTF-8
+        (UNDECLARED.encode("cp1252"), "", UNDECLARED),  # sniffed
+        (UNDECLARED.encode("latin-1"), "text/html; charset=iso-8859-1", UNDECLARED),  # header
+        (b"\xef\xbb\xbf" + UNDECLARED.encode("utf-8"), "text/html; charset=cp1252", UNDECLARED),
+        (
+            f'<meta charset="utf-8"><p>{UNDECLARED}'.encode(),
+            "",
+            f'<meta charset="utf-8"><p>{UNDECLARED}',
+        ),
+    ],
+)
+def test_a_page_is_decoded_in_the_standards_order_without_a_deprecated_call(
+    raw: bytes, content_type: str, text: str
+) -> None:
+    """Byte-order mark, header, <meta>, then sniffing; w3lib 2.6 deprecated the sniffing hook of
+    `html_to_unicode` (a DeprecationWarning on every page, and an error in a later w3lib)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert decode_page(raw, content_type) == text
 
 
 def test_nul_bytes_are_ignored() -> None:

@@ -122,18 +122,32 @@ _OPTIONS: dict[str, Any] = {
 def decode_page(html: str | bytes, content_type: str = "") -> str:
     """The page as text, decoded in the HTML standard's order: a byte-order mark, then the
     charset of the HTTP Content-Type header, then a <meta> declaration, then sniffing (valid
-    UTF-8, else a detected encoding, else windows-1252). w3lib does what browsers (and Scrapy's
-    `response.text`) do, including the standard's aliases (ISO-8859-1 is read as windows-1252)."""
+    UTF-8, else a detected encoding, else windows-1252). w3lib's parts do what browsers (and
+    Scrapy's `response.text`) do, including the standard's aliases (ISO-8859-1 is read as
+    windows-1252). Its `html_to_unicode` is not called: w3lib 2.6 deprecated the sniffing hook
+    (`auto_detect_fun`) that sets the last step, so the steps are its public parts in its order."""
     if isinstance(html, str):
         return html
-    from w3lib.encoding import html_to_unicode
+    from w3lib.encoding import (
+        html_body_declared_encoding,
+        http_content_type_encoding,
+        read_bom,
+        to_unicode,
+    )
 
     try:
-        _, text = html_to_unicode(content_type or None, html, auto_detect_fun=_sniff)
+        bom_encoding, bom = read_bom(html)
+        if bom_encoding is not None and bom is not None:
+            return to_unicode(html[len(bom) :], bom_encoding)
+        encoding = (
+            http_content_type_encoding(content_type or None)
+            or html_body_declared_encoding(html)
+            or _sniff(html)
+        )
+        return to_unicode(html, encoding)
     except Exception as error:  # third-party code on attacker-controlled bytes
         logger.warning("could not decode page: %s", error)
         return html.decode("utf-8", "replace")
-    return str(text)
 
 
 def _sniff(raw: bytes) -> str:
