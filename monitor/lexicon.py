@@ -1265,21 +1265,21 @@ def _joins_names(written: list[str], folded: list[str]) -> bool:
     And John Smith", "Jane Doe, John Smith And Mary Major"): two names or more, each of
     `NAME_MIN_WORDS` capitalised words at least (particles between them: "María De La Cruz"),
     none of them a heading's small word ("The Numbers And The Figures" is a heading)."""
-    names: list[list[str]] = [[]]
+    names: list[list[tuple[str, str]]] = [[]]  # each name's words, as written and folded
     for word, key in zip(written, folded, strict=True):
         if key in _JOINERS:
             names.append([])
             continue
         if key:
-            names[-1].append(word)
+            names[-1].append((word, key))
         if word.endswith(","):
             names.append([])
     names = [name for name in names if name]
     return len(names) >= 2 and all(
         len(name) >= NAME_MIN_WORDS
-        and name[0][:1].isupper()
-        and name[-1][:1].isupper()
-        and not any(word.strip("()[]'\"“”‘’.,;&+").casefold() in _HEADING_WORDS for word in name)
+        and name[0][0][:1].isupper()
+        and name[-1][0][:1].isupper()
+        and not any(key in _HEADING_WORDS for _, key in name)
         for name in names
     )
 
