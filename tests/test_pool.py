@@ -182,6 +182,25 @@ def test_workers_fork_from_one_warm_zygote_that_exits_with_the_pool() -> None:
 
 
 @pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
+def test_a_forked_worker_is_signalled_through_the_zygotes_pidfd_of_it() -> None:
+    """The zygote opens each worker's pidfd before it can reap it and sends it with the pid: a
+    signal always reaches that worker, never a process that got its pid after it exited (a
+    pidfd opened by the pool from the pid alone could name such a process)."""
+    with ExtractionPool(2, timeout=60) as pool, ThreadPoolExecutor(2) as threads:
+        list(threads.map(pool.extract, demo_pages()[:2], [URL] * 2))
+        for worker in pool._idle:
+            pidfd = worker.process._pidfd
+            assert pidfd is not None
+            with open(f"/proc/self/fdinfo/{pidfd}") as info:
+                named = [line.split()[1] for line in info if line.startswith("Pid:")]
+            assert named == [str(worker.process.pid)]
+        victim = pool._idle[0].process
+        victim.kill()
+        assert victim.wait(timeout=60) == -signal.SIGKILL  # the zygote reaped it and said so
+        victim.kill()  # after the reap: nothing to signal, no error
+
+
+@pytest.mark.skipif(not pool_module._CAN_FORK, reason="workers fork from a zygote on Linux only")
 def test_the_zygote_forks_with_no_other_thread_running() -> None:
     """fork() copies only the calling thread: a lock another thread held stays held forever in
     the worker (Python 3.12 warns on every such fork). The zygote watches its parent from its

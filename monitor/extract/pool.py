@@ -143,16 +143,15 @@ class _Forked:
     ours: it is signalled through a pidfd (never another process that got its pid later), and
     its exit status comes on a pipe from the zygote, which reaps it."""
 
-    def __init__(self, pid: int, stdin: int, stdout: int, status: int) -> None:
+    def __init__(self, pid: int, stdin: int, stdout: int, status: int, pidfd: int) -> None:
         self.pid = pid
         self.stdin: IO[bytes] | None = os.fdopen(stdin, "wb", buffering=0)
         self.stdout: IO[bytes] | None = os.fdopen(stdout, "rb", buffering=0)
         self.returncode: int | None = None
         self._status = status
-        try:
-            self._pidfd: int | None = os.pidfd_open(pid)
-        except OSError:  # gone already: its status is on its way
-            self._pidfd = None
+        # The zygote's own pidfd of the worker, opened before it could reap it: never another
+        # process that got the pid later, as one opened here from the pid could be.
+        self._pidfd: int | None = pidfd
 
     def poll(self) -> int | None:
         return self._wait_status(0)
@@ -247,7 +246,7 @@ class _Zygote:
                     socket.send_fds(self.control, [b"f"], list(theirs))
                 except OSError as error:
                     raise _Lost(f"extraction zygote unreachable: {error}") from None
-                reply = self._receive(START_TIMEOUT_S, _PID.size)
+                reply, pidfds = self._receive_pid()
         except BaseException:
             for descriptor in (requests_write, replies_read, status_read):
                 os.close(descriptor)
@@ -255,12 +254,26 @@ class _Zygote:
         finally:
             for descriptor in theirs:
                 os.close(descriptor)
-        if len(reply) != _PID.size:
-            for descriptor in (requests_write, replies_read, status_read):
+        if len(reply) != _PID.size or len(pidfds) != 1:
+            for descriptor in (requests_write, replies_read, status_read, *pidfds):
                 os.close(descriptor)
             raise _Lost(_exit_reason(self.process) or "extraction zygote did not answer")
         (pid,) = _PID.unpack(reply)
-        return _Forked(pid, requests_write, replies_read, status_read)
+        return _Forked(pid, requests_write, replies_read, status_read, pidfds[0])
+
+    def _receive_pid(self) -> tuple[bytes, list[int]]:
+        """The zygote's answer to a fork: the worker's pid and its pidfd (one message)."""
+        waiting = select.poll()
+        waiting.register(self.control, select.POLLIN)
+        if not waiting.poll(START_TIMEOUT_S * 1000):
+            return b"", []
+        try:
+            reply, pidfds, _, _ = socket.recv_fds(self.control, _PID.size, 1)
+        except OSError:
+            return b"", []
+        if 0 < len(reply) < _PID.size:  # a stream may cut the bytes, never before the pidfd
+            reply += self._receive(START_TIMEOUT_S, _PID.size - len(reply))
+        return reply, pidfds
 
     def _receive(self, timeout: float, size: int) -> bytes:
         waiting = select.poll()
@@ -854,8 +867,10 @@ def _fork_workers(control: socket.socket, parent: int) -> None:
             pidfd = os.pidfd_open(pid)
             children[pidfd] = (pid, descriptors[2])
             waiting.register(pidfd, select.POLLIN)
+            # The pidfd goes with the pid: opened before this loop can reap the worker, it
+            # names that worker even if it has exited by the time the pool signals it.
             with contextlib.suppress(OSError):
-                control.sendall(_PID.pack(pid))
+                socket.send_fds(control, [_PID.pack(pid)], [pidfd])
 
 
 def _fork(
