@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from monitor.compare.edit import Edit, make_edit, summarize
@@ -31,11 +31,13 @@ from monitor.fetch.policy import (
 from monitor.fetch.policy import site_hold as site_hold_until
 from monitor.fetch.urls import canonicalize_url
 from monitor.lexicon import BOT_WALL_TEXT, INTERSTITIAL_TEXT
-from monitor.record.newsroom import NewsroomDecision
 from monitor.record.versions import VersionComparison
 from monitor.store.queries import Row, page_hash, stamp
 from monitor.store.sites import SiteUpdate
 from monitor.store.writer import NewVersion, Plan
+
+if TYPE_CHECKING:
+    from monitor.record.newsroom import NewsroomDecision
 
 # Extraction health gate. A body shorter than this share of the median of the article's recent
 # versions is a collapse (paywall, consent wall, broken template), not an edit: a real rewrite
