@@ -90,8 +90,8 @@ def read_memory(db: Database, site: str, keys: Sequence[str]) -> SiteMemory:
 
 def apply_memory_update(db: Database, update: MemoryUpdate) -> None:
     """Add the version's sightings to its site's memory (inside the caller's transaction), then
-    forget the least recently seen lines past `SITE_LINES`."""
-    from monitor.compare.sitememory import KEPT_ARTICLES, SITE_LINES
+    forget the least recently seen lines past `SITE_LINES` (`monitor.compare.sitememory`)."""
+    from monitor.compare import sitememory as rules  # its bounds, read at each call
 
     now = stamp(update.now)
     article = update.article_id
@@ -100,17 +100,17 @@ def apply_memory_update(db: Database, update: MemoryUpdate) -> None:
         "last_seen) values (?, ?, ?, ?, 1, json_array(?), ?, ?) "
         "on conflict (site, kind, key) do update set last_seen = excluded.last_seen, "
         "article_ids = case when ? in (select value from json_each(site_lines.article_ids)) "
-        f"or json_array_length(site_lines.article_ids) >= {KEPT_ARTICLES} "
+        f"or json_array_length(site_lines.article_ids) >= {rules.KEPT_ARTICLES} "
         "then site_lines.article_ids else json_insert(site_lines.article_ids, '$[#]', ?) end, "
         "articles = site_lines.articles + (? not in (select value from "
-        f"json_each(site_lines.article_ids)) and site_lines.articles < {KEPT_ARTICLES})",
+        f"json_each(site_lines.article_ids)) and site_lines.articles < {rules.KEPT_ARTICLES})",
         [
             [update.site, s.kind, s.key, s.text[:TEXT_CHARS], article, now, now, *[article] * 3]
             for s in update.sightings
         ],
     )
     extra = db.execute(
-        "select count(*) - ? from site_lines where site = ?", [SITE_LINES, update.site]
+        "select count(*) - ? from site_lines where site = ?", [rules.SITE_LINES, update.site]
     ).fetchone()[0]
     if extra > 0:
         db.execute(
