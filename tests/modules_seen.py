@@ -29,8 +29,10 @@ NOT_FOR_KNOWN_PAGES = (
     "syntok",
     "rapidfuzz",
 )
+# The lexicon's patterns: a 200 is searched for a bot wall's title, a 304 needs none of them.
+NOT_FOR_304S = ("monitor.lexicon",)
 EVERY_ROUND = "monitor.record.page"
-WATCHED = (*NOT_FOR_KNOWN_PAGES, EVERY_ROUND)
+WATCHED = (*NOT_FOR_KNOWN_PAGES, *NOT_FOR_304S, EVERY_ROUND)
 
 
 class ModulesSeen:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import crawl, rows, track
 from tests.loopback import serve_pages
-from tests.modules_seen import EVERY_ROUND, EXTENSION, NOT_FOR_KNOWN_PAGES
+from tests.modules_seen import EVERY_ROUND, EXTENSION, NOT_FOR_304S, NOT_FOR_KNOWN_PAGES
 
 pytestmark = pytest.mark.e2e
 
@@ -56,3 +56,7 @@ def test_a_round_of_known_pages_imports_no_comparison_nor_extraction(
     assert first["monitor.compare.normalize"] and first["monitor.record.newsroom"]
     assert again[EVERY_ROUND]
     assert [name for name in NOT_FOR_KNOWN_PAGES if again[name]] == []
+    if outcome == "304 not modified":
+        assert [name for name in NOT_FOR_304S if again[name]] == []
+    else:  # the page's title was searched for a bot wall's words
+        assert all(again[name] for name in NOT_FOR_304S)
