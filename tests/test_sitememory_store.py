@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor import store
+from monitor.compare import sitememory as rules
 from monitor.compare.comparison import compare
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.sitememory import MemoryUpdate, Sighting, plan_memory
@@ -118,7 +119,7 @@ def test_a_backfill_during_an_open_round_is_not_part_of_its_template(db) -> None
 def test_memory_counts_distinct_articles_and_forgets_the_least_recently_seen(
     db, monkeypatch
 ) -> None:
-    monkeypatch.setattr(memory, "SITE_LINES", 3)
+    monkeypatch.setattr(rules, "SITE_LINES", 3)  # the bound the store applies
     line = Sighting("line", "k-shared", "Sign up to the newsletter")
     with store.write_transaction(db):
         for article in (1, 2, 2, 3):

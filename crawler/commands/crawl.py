@@ -8,6 +8,7 @@ one whose database is refused (migrated by a newer Redline, not a database) exit
 from __future__ import annotations
 
 import argparse
+import gc
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
@@ -25,7 +26,15 @@ class Command(ScrapyCrawl):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         escape_logs()  # every log line of the crawl: a site's text stays on one line
-        super().run(args, opts)
+        try:
+            super().run(args, opts)
+        finally:
+            # The process exits next: its heap moved out of the collector's reach. The
+            # interpreter's teardown still runs every atexit hook and frees every module, but its
+            # collections no longer traverse the whole heap: "Spider closed" to the process's end
+            # 0.29-0.62 -> 0.04-0.06 s, 0.2-0.4 s less CPU, in a 150-page round on a loaded
+            # machine (issue 23, session 16). Scrapy's own `runspider` still pays it.
+            gc.freeze()
         crawler = getattr(self, "crawler", None)
         databases = getattr(crawler, "redline_databases", None)
         if getattr(crawler, "redline_storage_error", None):

@@ -14,30 +14,16 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from monitor import store
 from monitor.compare.edit import Edit, make_edit, summarize
-from monitor.compare.normalize import body_paragraphs, content_hash
-from monitor.compare.sitememory import (
-    furniture_lines,
-    lookup_keys,
-    plan_memory,
-    weigh_site_furniture,
-    weigh_title_affixes,
-)
 from monitor.errors import ExtractionError, StalePlanError
 from monitor.extract.article import Article
 from monitor.fetch.policy import RevisitPolicy
 from monitor.fetch.urls import canonicalize_url
-from monitor.record.newsroom import (
-    NewsroomDecision,
-    NewsroomKnown,
-    NewsroomSeen,
-    decide_newsroom,
-    standfirst_lines,
-)
 from monitor.record.plan import (
     RECENT_VERSIONS,
     FetchedPage,
@@ -53,10 +39,15 @@ from monitor.record.plan import (
 )
 from monitor.record.reading import PageReading, Reader, read_in_process
 from monitor.record.versions import RawPage, VersionComparison, compare_versions
-from monitor.store import newsroom as newsroom_store
 from monitor.store import sitememory as sitememory_store
-from monitor.store.newsroom import FIELDS
 from monitor.store.writer import NewVersion
+
+if TYPE_CHECKING:
+    from monitor.record.newsroom import NewsroomDecision, NewsroomKnown
+
+# What only a page to extract needs (normalising, site memory, headline variants and live posts:
+# `monitor.compare`, `monitor.record.newsroom`, `monitor.store.newsroom`) is imported by the
+# functions that need it: a round of known pages never loads it (issue 23).
 
 __all__ = [
     "CheckResult",
@@ -313,6 +304,9 @@ def _decide_content(
     comparer: Comparer,
     refresh: NewVersion | None = None,
 ) -> store.Plan:
+    from monitor.compare.normalize import body_paragraphs, content_hash
+    from monitor.compare.sitememory import plan_memory
+
     article = known.article
     latest = store.latest_version(db, article["id"]) if known.head else None
     if latest is not None:
@@ -368,6 +362,13 @@ def weigh_site_memory(
     """The edits from `old` to `new` with what the site prints on its other articles weighed
     down (`monitor.compare.sitememory`): lines on several other articles, shared title affixes.
     The crawl and `redline reextract` weigh alike."""
+    from monitor.compare.sitememory import (
+        furniture_lines,
+        lookup_keys,
+        weigh_site_furniture,
+        weigh_title_affixes,
+    )
+
     edits = list(edits)
     if not any(edit.significant for edit in edits):
         return edits
@@ -382,9 +383,14 @@ def weigh_site_memory(
 
 
 def _newsroom_known(db: Database, article: store.Row, posts: bool) -> NewsroomKnown:
+    from monitor.record.newsroom import NewsroomKnown
+    from monitor.store import newsroom as newsroom_store
+
     article_id = int(article["id"])
     return NewsroomKnown(
-        runs={name: newsroom_store.field_runs(db, article_id, name) for name in FIELDS},
+        runs={
+            name: newsroom_store.field_runs(db, article_id, name) for name in newsroom_store.FIELDS
+        },
         posts=newsroom_store.stored_posts(db, article_id) if posts else (),
         live=bool(article.get("live")),
         growths=newsroom_store.post_growths(db, article_id) if posts else 0,
@@ -405,6 +411,8 @@ def _newsroom(
 ) -> NewsroomDecision:
     """Headline variants and live posts of this page: decided on the comparison's edits (with
     the `reverted` event the plan would add), before anything is written."""
+    from monitor.record.newsroom import NewsroomSeen, decide_newsroom, standfirst_lines
+
     edits = list(lookups.comparison.edits) if lookups.comparison else []
     if lookups.earlier_seq is not None:
         edits.append(make_edit("reverted", "article"))
@@ -428,6 +436,8 @@ def _newsroom(
 def _end_quiet_tests(db: Database, plan: store.Plan, known: Known, now: datetime) -> store.Plan:
     """An unchanged page still ends a headline test that has had no flip for long enough
     (reported once, on the latest version). Only for an article with a test running."""
+    from monitor.record.newsroom import NewsroomSeen, decide_newsroom
+
     if known.head is None:
         return plan
     state = _newsroom_known(db, known.article, posts=False)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from monitor.compare.edit import Edit, make_edit, summarize
@@ -30,12 +30,13 @@ from monitor.fetch.policy import (
 )
 from monitor.fetch.policy import site_hold as site_hold_until
 from monitor.fetch.urls import canonicalize_url
-from monitor.lexicon import BOT_WALL_TEXT, INTERSTITIAL_TEXT
-from monitor.record.newsroom import NewsroomDecision
 from monitor.record.versions import VersionComparison
 from monitor.store.queries import Row, page_hash, stamp
 from monitor.store.sites import SiteUpdate
 from monitor.store.writer import NewVersion, Plan
+
+if TYPE_CHECKING:
+    from monitor.record.newsroom import NewsroomDecision
 
 # Extraction health gate. A body shorter than this share of the median of the article's recent
 # versions is a collapse (paywall, consent wall, broken template), not an edit: a real rewrite
@@ -170,6 +171,8 @@ def health_problem(article: Article, recent_lengths: list[int]) -> str:
 
 def interstitial_reason(article: Article) -> str:
     """A short extraction naming a paywall, consent wall, bot check or error page."""
+    from monitor.lexicon import BOT_WALL_TEXT, INTERSTITIAL_TEXT
+
     if len(article.body) < INTERSTITIAL_MAX_LENGTH:
         found = INTERSTITIAL_TEXT.search(article.body) or BOT_WALL_TEXT.search(article.body)
         if found:
@@ -181,6 +184,8 @@ def bot_wall_reason(page: FetchedPage) -> str:
     """Why the raw page is a bot wall or an access refusal, or "" (checked before extraction).
     A page served with 200 is judged by its title alone, which must open with the wall's words:
     an article may well be headlined "Refugees: access denied at the border"."""
+    from monitor.lexicon import BOT_WALL_TEXT  # not loaded by a round of 304s (issue 23)
+
     head = page.body[:BOT_WALL_SEARCH_BYTES]
     title_match = _TITLE.search(head)
     title = " ".join((title_match[1] if title_match else b"").decode("utf-8", "replace").split())

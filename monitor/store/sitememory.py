@@ -14,32 +14,25 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from monitor.compare.edit import Edit
-from monitor.compare.sitememory import (
-    KEPT_ARTICLES,
-    SITE_LINES,
-    MemoryUpdate,
-    shared_title_affixes,
-)
-from monitor.compare.template import (
-    TEMPLATE_MIN_ARTICLES,
-    RoundEdit,
-    TemplateDecision,
-    compact_page,
-    decide_template,
-    new_pages_wanted,
-    pages_wanted,
-)
 from monitor.store.queries import (
     load_snapshot_page,
     replace_change_edits,
     stamp,
     write_transaction,
 )
+
+if TYPE_CHECKING:
+    from monitor.compare.sitememory import MemoryUpdate
+    from monitor.compare.template import TemplateDecision
+
+# The comparison's modules (`monitor.compare.sitememory`, `.template` and what they import) are
+# imported by the functions that use them: a round of known pages opens and closes its round
+# here without loading them (issue 23).
 
 __all__ = [
     "ROUND_HOLD",
@@ -77,6 +70,8 @@ class SiteMemory:
 def read_memory(db: Database, site: str, keys: Sequence[str]) -> SiteMemory:
     """The site's memory of these line keys, as body lines and as headlines, and its shared
     title affixes, in one query: indexed lookups by key, plus the site's affix rows."""
+    from monitor.compare.sitememory import shared_title_affixes
+
     seen: dict[str, dict[str, tuple[int, ...]]] = {"line": {}, "headline": {}}
     affixes: dict[tuple[str, str], int] = {}
     for row in db.query(
@@ -95,7 +90,9 @@ def read_memory(db: Database, site: str, keys: Sequence[str]) -> SiteMemory:
 
 def apply_memory_update(db: Database, update: MemoryUpdate) -> None:
     """Add the version's sightings to its site's memory (inside the caller's transaction), then
-    forget the least recently seen lines past `SITE_LINES`."""
+    forget the least recently seen lines past `SITE_LINES` (`monitor.compare.sitememory`)."""
+    from monitor.compare import sitememory as rules  # its bounds, read at each call
+
     now = stamp(update.now)
     article = update.article_id
     db.conn.executemany(  # one statement for every sighting of the version
@@ -103,17 +100,17 @@ def apply_memory_update(db: Database, update: MemoryUpdate) -> None:
         "last_seen) values (?, ?, ?, ?, 1, json_array(?), ?, ?) "
         "on conflict (site, kind, key) do update set last_seen = excluded.last_seen, "
         "article_ids = case when ? in (select value from json_each(site_lines.article_ids)) "
-        f"or json_array_length(site_lines.article_ids) >= {KEPT_ARTICLES} "
+        f"or json_array_length(site_lines.article_ids) >= {rules.KEPT_ARTICLES} "
         "then site_lines.article_ids else json_insert(site_lines.article_ids, '$[#]', ?) end, "
         "articles = site_lines.articles + (? not in (select value from "
-        f"json_each(site_lines.article_ids)) and site_lines.articles < {KEPT_ARTICLES})",
+        f"json_each(site_lines.article_ids)) and site_lines.articles < {rules.KEPT_ARTICLES})",
         [
             [update.site, s.kind, s.key, s.text[:TEXT_CHARS], article, now, now, *[article] * 3]
             for s in update.sightings
         ],
     )
     extra = db.execute(
-        "select count(*) - ? from site_lines where site = ?", [SITE_LINES, update.site]
+        "select count(*) - ? from site_lines where site = ?", [rules.SITE_LINES, update.site]
     ).fetchone()[0]
     if extra > 0:
         db.execute(
@@ -186,6 +183,14 @@ def decide_round(
 ) -> list[TemplateDecision]:
     """Read the round's edits per site (sites with changes on enough articles only) and decide
     each site's template change. Reads only."""
+    from monitor.compare.template import (
+        TEMPLATE_MIN_ARTICLES,
+        RoundEdit,
+        decide_template,
+        new_pages_wanted,
+        pages_wanted,
+    )
+
     decisions = []
     span = _span(after_check, after_change, last_check, last_change)
     sites = db.query(
@@ -225,6 +230,7 @@ def decide_round(
 def _pages(db: Database, change_ids: list[int], side: str) -> dict[int, str]:
     """Change id → the text of its old (`side` "old_version_id") or new ("new_version_id")
     version's raw page, as the decision reads it."""
+    from monitor.compare.template import compact_page
     from monitor.extract.extraction import page_text  # trafilatura: only when needed
 
     if not change_ids:

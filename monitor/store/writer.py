@@ -14,15 +14,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from monitor.compare.edit import Edit
-from monitor.compare.sitememory import MemoryUpdate
 from monitor.errors import StalePlanError
 from monitor.extract.article import Article
-from monitor.store.newsroom import NewsroomWrites, apply_newsroom
 from monitor.store.queries import (
     add_change,
     add_check,
@@ -37,6 +35,10 @@ from monitor.store.reextraction import replace_version_text
 from monitor.store.rendering import add_screenshot
 from monitor.store.sitememory import apply_memory_update
 from monitor.store.sites import SiteUpdate, apply_site_update
+
+if TYPE_CHECKING:
+    from monitor.compare.sitememory import MemoryUpdate
+    from monitor.store.newsroom import NewsroomWrites
 
 __all__ = ["Applied", "NewVersion", "Plan", "apply_plan"]
 
@@ -118,6 +120,9 @@ def apply_plan(db: Database, plan: Plan) -> Applied:
             )
         change_id = _write_change(db, plan, version)
         if plan.newsroom:
+            # Imported here: a round of known pages has no newsroom writes (issue 23).
+            from monitor.store.newsroom import apply_newsroom
+
             apply_newsroom(db, plan.article_id, plan.newsroom, plan.now, change_id)
         _write_check(db, plan, version, snapshot)
         updates = dict(plan.article)
