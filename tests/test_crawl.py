@@ -19,7 +19,7 @@ from monitor.demo import articles
 from monitor.demo.site import DemoSite
 from monitor.record.plan import UNASKED_304
 from tests.conftest import FAST, ROOT, copy_database, crawl, rows, track
-from tests.loopback import closed_port, serve_pages
+from tests.loopback import IdleDemoSite, closed_port, serve_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -53,44 +53,57 @@ def last_change_id(db_path: Path) -> int:
 # so one database cannot serve every worker (`built_once`). A test whose own first round differs
 # (its settings, the time it was taken) still runs its own.
 @pytest.fixture(scope="session")
-def shared_site() -> Iterator[DemoSite]:
-    """The demo site of this module's shared first rounds (`first_round`, `pooled_round`)."""
-    with DemoSite() as site:
+def shared_site() -> Iterator[IdleDemoSite]:
+    """The demo site of this module's shared first rounds (`first_round`, `pooled_round`): its
+    port held for the session, served only while a round or a test of it runs."""
+    with IdleDemoSite() as site:
         yield site
+
+
+@pytest.fixture
+def live_site(shared_site: IdleDemoSite) -> Iterator[IdleDemoSite]:
+    """The shared demo site answering for the test, at edition 1, its requests forgotten."""
+    shared_site.edition = 1
+    shared_site.clear_requests()
+    with shared_site.serving():
+        yield shared_site
 
 
 @pytest.fixture(scope="session")
 def first_round(
-    shared_site: DemoSite, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[DemoSite, Path]:
-    shared_site.edition = 1
+    shared_site: IdleDemoSite, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[IdleDemoSite, Path]:
     path = tmp_path_factory.mktemp("first-round") / "redline.db"
-    track(path, shared_site.article_urls())
-    crawl(path, all="true")
+    shared_site.edition = 1
+    with shared_site.serving():
+        track(path, shared_site.article_urls())
+        crawl(path, all="true")
     return shared_site, path
 
 
 @pytest.fixture(scope="session")
 def second_round(
-    first_round: tuple[DemoSite, Path], tmp_path_factory: pytest.TempPathFactory
-) -> tuple[DemoSite, Path]:
+    first_round: tuple[IdleDemoSite, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[IdleDemoSite, Path]:
     """A copy of `first_round`'s database after a round of edition 2 (the start of two tests)."""
     site, first = first_round
     path = copy_database(first, tmp_path_factory.mktemp("second-round") / "redline.db")
     site.edition = 2
-    crawl(path, all="true")
+    with site.serving():
+        crawl(path, all="true")
     return site, path
 
 
 @pytest.fixture
-def crawled_site(first_round: tuple[DemoSite, Path], db_path: Path) -> DemoSite:
-    """The shared demo site at edition 1, and at `db_path` a copy of its first round's
+def crawled_site(first_round: tuple[IdleDemoSite, Path], db_path: Path) -> Iterator[DemoSite]:
+    """The shared demo site answering at edition 1, and at `db_path` a copy of its first round's
     database."""
     site, path = first_round
+    copy_database(path, db_path)
     site.edition = 1
     site.clear_requests()
-    copy_database(path, db_path)
-    return site
+    with site.serving():
+        yield site
 
 
 def test_first_crawl_stores_one_version_per_article(crawled_site: DemoSite, db_path: Path) -> None:
@@ -159,11 +172,10 @@ def test_boilerplate_churn_alone_stores_no_version(site, db_path) -> None:
 
 
 def test_lifecycle_removed_reverted_redirected_restored(
-    second_round: tuple[DemoSite, Path], db_path: Path
+    second_round: tuple[DemoSite, Path], live_site: DemoSite, db_path: Path
 ) -> None:
-    site, after_edition_2 = second_round  # the rounds of editions 1 and 2
+    site, after_edition_2 = second_round  # the rounds of editions 1 and 2, on `live_site`
     copy_database(after_edition_2, db_path)
-    site.clear_requests()
     for before, after in [(2, 3), (3, 4)]:
         mark = last_change_id(db_path)
         site.edition = after
@@ -354,26 +366,26 @@ def pooled_round(
     path = tmp_path_factory.mktemp("pooled-round") / "redline.db"
     track(path, shared_site.article_urls())
     mark = f"{ROUND_MARK}={uuid.uuid4().hex}"
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, shared_site.serving():
         patch.setenv(*mark.split("="))
         log = crawl(path, POOLED, all="true").stdout
     return shared_site, path, log, processes_with(mark.encode())
 
 
-def test_worker_processes_store_what_in_process_extraction_stores(pooled_round, tmp_path) -> None:
+def test_worker_processes_store_what_in_process_extraction_stores(
+    pooled_round, live_site, tmp_path
+) -> None:
     site, pooled_path, pooled_log, _ = pooled_round
     in_process = tmp_path / "in-process.db"
     track(in_process, site.article_urls())
-    site.edition = 1
     crawl(in_process, {"REDLINE_EXTRACT_WORKERS": "0"}, all="true")
     assert stored_versions(pooled_path) == stored_versions(in_process)
     assert len(stored_versions(pooled_path)) == len(site.article_urls())
     assert "'redline/extract_workers': 2" in pooled_log
 
 
-def test_a_round_of_unchanged_pages_starts_no_worker(pooled_round, db_path) -> None:
-    site, pooled_path, first, _ = pooled_round
-    site.edition = 1
+def test_a_round_of_unchanged_pages_starts_no_worker(pooled_round, live_site, db_path) -> None:
+    _, pooled_path, first, _ = pooled_round
     again = crawl(copy_database(pooled_path, db_path), POOLED, all="true")
     assert "'redline/extract_workers': 0" in again.stdout
     # nor the zygote, which a round with pages never read starts as it opens (issue 23)
