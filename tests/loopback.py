@@ -112,6 +112,28 @@ def serve_pages(routes: dict[str, Route] | None = None) -> Iterator[Pages]:
 
 def start_pages(pages: Pages) -> ThreadingHTTPServer:
     """Serve `pages` on its address and a free port (set on `pages`) until shut down."""
+    server = bind_pages(pages)
+    serve_in_thread(server)
+    return server
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """`server`, bound but not served, answering for the block, and no thread of it running
+    after (one left polling in a pytest worker between tests frees objects under the tests of
+    the garbage collector's frozen generation). Its port stays bound in between: no other
+    process can take it."""
+    thread = serve_in_thread(server)
+    try:
+        yield
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def bind_pages(pages: Pages) -> ThreadingHTTPServer:
+    """A server of `pages` bound to its address and a free port (set on `pages`), not yet
+    served (`serving`, or `start_pages`)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -136,8 +158,41 @@ def start_pages(pages: Pages) -> ThreadingHTTPServer:
     server = LoopbackHTTPServer((pages.address, 0), Handler)
     server.daemon_threads = True
     pages.port = int(server.server_address[1])
-    serve_in_thread(server)
     return server
+
+
+class IdleDemoSite(DemoSite):
+    """The demo site with its port bound from `start()` to `stop()`, answering only inside
+    `serving()` (see `serving` above: no thread of it runs in between). Reentrant: a block inside
+    another serves on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._blocks = 0
+
+    def start(self) -> IdleDemoSite:
+        super().start()
+        self._pause()
+        return self
+
+    def _pause(self) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.shutdown()
+        self._server.close_connections()
+        self._thread.join(timeout=5)
+
+    @contextmanager
+    def serving(self) -> Iterator[IdleDemoSite]:
+        assert self._server is not None, "start() first"
+        if self._blocks == 0:
+            self._thread = serve_in_thread(self._server)
+        self._blocks += 1
+        try:
+            yield self
+        finally:
+            self._blocks -= 1
+            if self._blocks == 0:
+                self._pause()
 
 
 class HoldingSite(DemoSite):

@@ -7,16 +7,19 @@ import re
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from monitor.cli import cli
 from monitor.crawl import run_crawl
 from monitor.demo import articles
 from monitor.demo.site import DemoSite
 from monitor.record.plan import UNASKED_304
-from tests.conftest import FAST, ROOT, crawl, rows, track
-from tests.loopback import closed_port, serve_pages
+from tests.conftest import FAST, ROOT, copy_database, crawl, rows, track
+from tests.loopback import IdleDemoSite, closed_port, serve_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -42,9 +45,69 @@ def last_change_id(db_path: Path) -> int:
     return rows(db_path, "select coalesce(max(id), 0) as n from changes")[0]["n"]
 
 
-def test_first_crawl_stores_one_version_per_article(site: DemoSite, db_path: Path) -> None:
-    track(db_path, site.article_urls())
-    crawl(db_path, all="true")
+# The first round of edition 1 (every article tracked, all checked) is where eight tests start: it
+# runs once in each pytest-xdist worker that runs one of them (a session fixture: `make test`
+# hands a worker tests of many modules in turn, and a module fixture would be set up again each
+# time), on that worker's demo site; each test crawls on from its own copy of the database, the
+# site set back to edition 1 with its requests forgotten. The site's port is in every stored URL,
+# so one database cannot serve every worker (`built_once`). A test whose own first round differs
+# (its settings, the time it was taken) still runs its own.
+@pytest.fixture(scope="session")
+def shared_site() -> Iterator[IdleDemoSite]:
+    """The demo site of this module's shared first rounds (`first_round`, `pooled_round`): its
+    port held for the session, served only while a round or a test of it runs."""
+    with IdleDemoSite() as site:
+        yield site
+
+
+@pytest.fixture
+def live_site(shared_site: IdleDemoSite) -> Iterator[IdleDemoSite]:
+    """The shared demo site answering for the test, at edition 1, its requests forgotten."""
+    shared_site.edition = 1
+    shared_site.clear_requests()
+    with shared_site.serving():
+        yield shared_site
+
+
+@pytest.fixture(scope="session")
+def first_round(
+    shared_site: IdleDemoSite, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[IdleDemoSite, Path]:
+    path = tmp_path_factory.mktemp("first-round") / "redline.db"
+    shared_site.edition = 1
+    with shared_site.serving():
+        track(path, shared_site.article_urls())
+        crawl(path, all="true")
+    return shared_site, path
+
+
+@pytest.fixture(scope="session")
+def second_round(
+    first_round: tuple[IdleDemoSite, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[IdleDemoSite, Path]:
+    """A copy of `first_round`'s database after a round of edition 2 (the start of two tests)."""
+    site, first = first_round
+    path = copy_database(first, tmp_path_factory.mktemp("second-round") / "redline.db")
+    site.edition = 2
+    with site.serving():
+        crawl(path, all="true")
+    return site, path
+
+
+@pytest.fixture
+def crawled_site(first_round: tuple[IdleDemoSite, Path], db_path: Path) -> Iterator[DemoSite]:
+    """The shared demo site answering at edition 1, and at `db_path` a copy of its first round's
+    database."""
+    site, path = first_round
+    copy_database(path, db_path)
+    site.edition = 1
+    site.clear_requests()
+    with site.serving():
+        yield site
+
+
+def test_first_crawl_stores_one_version_per_article(crawled_site: DemoSite, db_path: Path) -> None:
+    site = crawled_site
     articles_ = rows(db_path, "select url, version_count, status from articles")
     assert len(articles_) == len(site.article_urls()) >= 7
     assert all(a["version_count"] == 1 and a["status"] == "active" for a in articles_)
@@ -52,10 +115,10 @@ def test_first_crawl_stores_one_version_per_article(site: DemoSite, db_path: Pat
     assert outcomes == {"new_article"}
 
 
-def test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing(site, db_path) -> None:
-    track(db_path, site.article_urls())
-    crawl(db_path, all="true")
-    site.clear_requests()
+def test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing(
+    crawled_site: DemoSite, db_path: Path
+) -> None:
+    site = crawled_site
     crawl(db_path, all="true")
     second = rows(
         db_path, "select outcome, reason from checks where id > ?", [len(site.article_urls())]
@@ -74,10 +137,10 @@ def test_recrawl_of_the_same_edition_is_conditional_and_stores_nothing(site, db_
         ("DEBUG", True),  # each page's line, and Scrapy's own, as ever
     ],
 )
-def test_an_unchanged_round_logs_one_summary_line(site, db_path, level, per_page_lines) -> None:
-    urls = site.article_urls()
-    track(db_path, urls)
-    crawl(db_path, all="true")
+def test_an_unchanged_round_logs_one_summary_line(
+    crawled_site: DemoSite, db_path: Path, level: str, per_page_lines: bool
+) -> None:
+    urls = crawled_site.article_urls()
     log = crawl(db_path, {"LOG_LEVEL": level}, all="true").stdout
     assert f"{len(urls)} page(s) recorded: {len(urls)} unchanged" in log
     assert f"'redline/outcome/unchanged': {len(urls)}" in log
@@ -87,11 +150,10 @@ def test_an_unchanged_round_logs_one_summary_line(site, db_path, level, per_page
     assert "Scraped from" not in log  # recorded without going through Scrapy's item pipeline
 
 
-def test_the_next_edition_yields_exactly_the_intended_edits(site, db_path) -> None:
-    track(db_path, site.article_urls())
-    crawl(db_path, all="true")
-    site.edition = 2
-    crawl(db_path, all="true")
+def test_the_next_edition_yields_exactly_the_intended_edits(
+    second_round: tuple[DemoSite, Path],
+) -> None:
+    _, db_path = second_round  # the round of edition 2 after that of edition 1
     found = kinds_by_slug(db_path)
     for slug, transitions in articles.EXPECTED_EDITS.items():
         if (1, 2) in transitions:
@@ -109,11 +171,11 @@ def test_boilerplate_churn_alone_stores_no_version(site, db_path) -> None:
     assert checks[1]["reason"] == "same content"
 
 
-def test_lifecycle_removed_reverted_redirected_restored(site, db_path) -> None:
-    track(db_path, site.article_urls())
-    crawl(db_path, all="true")
-    site.edition = 2
-    crawl(db_path, all="true")
+def test_lifecycle_removed_reverted_redirected_restored(
+    second_round: tuple[DemoSite, Path], live_site: DemoSite, db_path: Path
+) -> None:
+    site, after_edition_2 = second_round  # the rounds of editions 1 and 2, on `live_site`
+    copy_database(after_edition_2, db_path)
     for before, after in [(2, 3), (3, 4)]:
         mark = last_change_id(db_path)
         site.edition = after
@@ -249,14 +311,28 @@ def test_demo_command_prints_flagged_edits(tmp_path: Path) -> None:
 
 def test_check_command_reports_progress_and_outcomes(site: DemoSite, db_path: Path) -> None:
     track(db_path, site.article_urls())
-    command = [sys.executable, "-m", "monitor", "--db", str(db_path), "check", "--all"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert first.returncode == 0, first.stderr[-3000:]
+    # The command in this process (what the `redline` script runs: its round is still a real
+    # `scrapy crawl` subprocess); the refusal below runs as the script does, exit status and all.
+    first = CliRunner().invoke(
+        cli,
+        ["--db", str(db_path), "check", "--all"],
+        env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"},
+        catch_exceptions=False,
+    )
+    assert first.exit_code == 0, first.output[-3000:]
     count = len(site.article_urls())
     assert first.stdout.strip() == f"checked {count} article(s): new_article {count}"
     bad = subprocess.run(
-        [*command[:-2], "check", "--url", "ftp://x.example/"],
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--db",
+            str(db_path),
+            "check",
+            "--url",
+            "ftp://x.example/",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -274,39 +350,55 @@ def stored_versions(db_path: Path) -> list[dict]:
     )
 
 
-def test_worker_processes_store_what_in_process_extraction_stores(site, db_path, tmp_path) -> None:
+ROUND_MARK = "TEST_EXTRACTION_ROUND"
+POOLED = {"REDLINE_EXTRACT_WORKERS": "2"}
+
+
+@pytest.fixture(scope="session")
+def pooled_round(
+    shared_site: DemoSite, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DemoSite, Path, str, list[int]]:
+    """The first round of edition 1 with two extraction workers (as `first_round`, once a worker
+    for three tests): the site, the database, the crawl's log, and the processes still running
+    right after it that carry the round's mark (a variable set for the round alone, inherited by
+    every process of it)."""
+    shared_site.edition = 1
+    path = tmp_path_factory.mktemp("pooled-round") / "redline.db"
+    track(path, shared_site.article_urls())
+    mark = f"{ROUND_MARK}={uuid.uuid4().hex}"
+    with pytest.MonkeyPatch.context() as patch, shared_site.serving():
+        patch.setenv(*mark.split("="))
+        log = crawl(path, POOLED, all="true").stdout
+    return shared_site, path, log, processes_with(mark.encode())
+
+
+def test_worker_processes_store_what_in_process_extraction_stores(
+    pooled_round, live_site, tmp_path
+) -> None:
+    site, pooled_path, pooled_log, _ = pooled_round
     in_process = tmp_path / "in-process.db"
-    for path in (db_path, in_process):
-        track(path, site.article_urls())
-    pooled = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
+    track(in_process, site.article_urls())
     crawl(in_process, {"REDLINE_EXTRACT_WORKERS": "0"}, all="true")
-    assert stored_versions(db_path) == stored_versions(in_process)
-    assert len(stored_versions(db_path)) == len(site.article_urls())
-    assert "'redline/extract_workers': 2" in pooled.stdout
+    assert stored_versions(pooled_path) == stored_versions(in_process)
+    assert len(stored_versions(pooled_path)) == len(site.article_urls())
+    assert "'redline/extract_workers': 2" in pooled_log
 
 
-def test_a_round_of_unchanged_pages_starts_no_worker(site, db_path) -> None:
-    track(db_path, site.article_urls())
-    first = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
-    again = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
+def test_a_round_of_unchanged_pages_starts_no_worker(pooled_round, live_site, db_path) -> None:
+    _, pooled_path, first, _ = pooled_round
+    again = crawl(copy_database(pooled_path, db_path), POOLED, all="true")
     assert "'redline/extract_workers': 0" in again.stdout
     # nor the zygote, which a round with pages never read starts as it opens (issue 23)
     assert "'redline/extract_zygotes': 0" in again.stdout
-    assert "'redline/extract_zygotes': 1" in first.stdout
+    assert "'redline/extract_zygotes': 1" in first
 
 
-def test_a_round_leaves_no_extraction_process_running(site, db_path, monkeypatch) -> None:
+def test_a_round_leaves_no_extraction_process_running(pooled_round) -> None:
     """The workers, and the zygote they fork from, end with the round that started them."""
-    mark = f"{ROUND_MARK}={uuid.uuid4().hex}".encode()
-    monkeypatch.setenv(*mark.decode().split("="))  # inherited by every process of the round
-    track(db_path, site.article_urls())
-    pooled = crawl(db_path, {"REDLINE_EXTRACT_WORKERS": "2"}, all="true")
-    assert "'redline/extract_workers': 2" in pooled.stdout
-    assert len(stored_versions(db_path)) == len(site.article_urls())
-    assert processes_with(mark) == []
-
-
-ROUND_MARK = "TEST_EXTRACTION_ROUND"
+    site, pooled_path, pooled_log, running_after = pooled_round
+    assert "'redline/extract_workers': 2" in pooled_log
+    assert len(stored_versions(pooled_path)) == len(site.article_urls())
+    assert running_after == []
 
 
 def processes_with(variable: bytes) -> list[int]:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from tests.conftest import crawl, rows
+from tests.conftest import built_once, copy_database, crawl, rows
 from tests.sites import CHARSET_WORDS, NewsSite
 
 pytestmark = pytest.mark.e2e
@@ -98,11 +98,39 @@ def test_the_url_is_fetched_as_given_and_keyed_by_its_canonical_form(news, db_pa
     assert "/story?12345&b=2&a=1" in news.requests
 
 
-@pytest.mark.parametrize("name", ["latin", "cp1252", "sjis", "gb", "conflict"])
-def test_a_page_is_decoded_by_its_declared_charset(news, db_path, name: str) -> None:
-    add(db_path, news.url(f"/charset/{name}"))
-    crawl(db_path, all="true")
-    [version] = rows(db_path, "select title, body from versions")
+CHARSETS = ["latin", "cp1252", "sjis", "gb", "conflict"]
+
+
+def crawl_charset_pages(directory: Path) -> dict[str, str]:
+    """One round that checks every charset page, each a tracked article: their URLs by name."""
+    with NewsSite() as site:
+        urls = {name: site.url(f"/charset/{name}") for name in CHARSETS}
+        add(directory / "redline.db", *urls.values())
+        crawl(directory / "redline.db", all="true")
+    return urls
+
+
+@pytest.fixture(scope="module")
+def charset_round(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The round runs once for the whole run (`built_once`: each page's test reads only its own
+    article's rows); each worker reads its own copy."""
+    built, urls = built_once(tmp_path_factory, "charsets", crawl_charset_pages)
+    path = copy_database(built / "redline.db", tmp_path_factory.mktemp("charsets") / "redline.db")
+    return path, urls
+
+
+@pytest.mark.parametrize("name", CHARSETS)
+def test_a_page_is_decoded_by_its_declared_charset(
+    charset_round: tuple[Path, dict[str, str]], name: str
+) -> None:
+    db_path, urls = charset_round
+    [version] = rows(
+        db_path,
+        "select versions.title, versions.body from versions "
+        "join articles on articles.id = versions.article_id "
+        "where articles.url = ?",
+        [urls[name]],
+    )
     words = CHARSET_WORDS["sjis" if name == "conflict" else name][0]
     assert version["title"] == words
     assert words in version["body"]

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,8 @@ from crawler.writer import GROUP_FILL, Writer
 from monitor import store
 from monitor.crawl import run_crawl, start_crawl
 from monitor.record.page import record_page
-from tests.conftest import FAST, rows, track
-from tests.loopback import HOLD_TIMEOUT_S, Pages, Route, serve_pages
+from tests.conftest import FAST, copy_database, rows, track
+from tests.loopback import HOLD_TIMEOUT_S, Pages, Route, bind_pages, serve_pages, serving
 
 # More pages than may be on their way at once, so that a round fills the bound.
 PAGES = RECORDS_IN_FLIGHT + 16
@@ -51,6 +52,33 @@ def _etag(number: int) -> str:
     return f'"story-{number}-v1"'
 
 
+KNOWN_SETTINGS = {**FAST, "REDLINE_EXTRACT_WORKERS": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
+
+
+def _known_routes() -> dict[str, Route]:
+    return {f"/s{n}.html": (200, {"ETag": _etag(n)}, _story(n)) for n in range(PAGES)}
+
+
+@pytest.fixture(scope="session")
+def first_known_round(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Pages, Path, ThreadingHTTPServer]]:
+    """PAGES stories served, tracked and read once: the first round of both cases below, run once
+    in each pytest-xdist worker that runs one of them (its site's port is in the stored URLs); a
+    case crawls on from its own copy of the database, the site's routes set back first."""
+    site = Pages(routes=_known_routes())
+    server = bind_pages(site)
+    try:
+        db_path = tmp_path_factory.mktemp("known-round") / "redline.db"
+        track(db_path, [site.url(path) for path in site.routes])
+        with serving(server):
+            first = run_crawl("check", db_path, {"all": "true"}, KNOWN_SETTINGS)
+        assert first.returncode == 0, first.stdout[-4000:]
+        yield site, db_path, server
+    finally:
+        server.server_close()
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize(
     "second_answer",
@@ -60,19 +88,16 @@ def _etag(number: int) -> str:
     ],
 )
 def test_a_round_of_known_pages_records_every_one_before_it_ends(
-    tmp_path: Path, second_answer: str
+    first_known_round: tuple[Pages, Path, ThreadingHTTPServer], tmp_path: Path, second_answer: str
 ) -> None:
-    routes = {f"/s{n}.html": (200, {"ETag": _etag(n)}, _story(n)) for n in range(PAGES)}
-    settings = {**FAST, "REDLINE_EXTRACT_WORKERS": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
-    db_path = tmp_path / "redline.db"
-    with serve_pages(routes) as site:
-        track(db_path, [site.url(path) for path in routes])
-        first = run_crawl("check", db_path, {"all": "true"}, settings)
-        assert first.returncode == 0, first.stdout[-4000:]
-        if second_answer == "304":
-            for n in range(PAGES):
-                site.routes[f"/s{n}.html"] = (304, {"ETag": _etag(n)}, b"")
-        second = run_crawl("check", db_path, {"all": "true"}, settings)
+    site, first_db, server = first_known_round
+    db_path = copy_database(first_db, tmp_path / "redline.db")
+    site.routes = _known_routes()
+    if second_answer == "304":
+        for n in range(PAGES):
+            site.routes[f"/s{n}.html"] = (304, {"ETag": _etag(n)}, b"")
+    with serving(server):
+        second = run_crawl("check", db_path, {"all": "true"}, KNOWN_SETTINGS)
     assert second.returncode == 0, second.stdout[-4000:]
     assert "Traceback" not in second.stdout, second.stdout[-4000:]
     # every page of the round is recorded once, and counted, though the spider never waited
@@ -106,20 +131,90 @@ def test_a_round_of_large_known_pages_waits_for_room_and_records_every_one(
     assert [row["n"] for row in checks] == [2] * LARGE_PAGES
 
 
+def _stop_routes() -> dict[str, Route]:
+    return {f"/s{n}.html": (200, {}, _story(n)) for n in range(PAGES + 24)}
+
+
+@pytest.fixture(scope="session")
+def first_stopped_round(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Pages, Path, ThreadingHTTPServer]]:
+    """The first round of both cases below (16 downloads at once), run once in each pytest-xdist
+    worker that runs one of them (its site's port is in the stored URLs; served only while a
+    round runs); a case holds and stops the second round on its own copy of the database."""
+    site = Pages(routes=_stop_routes())
+    server = bind_pages(site)
+    try:
+        db_path = tmp_path_factory.mktemp("stopped-round") / "redline.db"
+        with serving(server):
+            _first_round(site, db_path, _held_settings(16))
+        yield site, db_path, server
+    finally:
+        server.server_close()
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_a_round_stopped_gracefully_records_every_page_on_its_way(
-    tmp_path: Path, stop: signal.Signals
+    first_stopped_round: tuple[Pages, Path, ThreadingHTTPServer],
+    tmp_path: Path,
+    stop: signal.Signals,
 ) -> None:
-    routes = {f"/s{n}.html": (200, {}, _story(n)) for n in range(PAGES + 24)}
+    site, first_db, server = first_stopped_round
+    db_path = copy_database(first_db, tmp_path / "redline.db")
+    site.routes = _stop_routes()
     # the spider waits for room once RECORDS_IN_FLIGHT pages and the 16 downloads are served
-    output, served, db_path = _second_round_held(tmp_path, routes, 16, PAGES + 1, stop)
+    with serving(server):
+        output, served = _held_round(
+            site, db_path, _held_settings(16), PAGES + 1, stop, tmp_path / "crawl.log"
+        )
     assert "Closing spider (shutdown)" in output, output[-4000:]
     assert "Traceback" not in output and "Dropped" not in output, output[-4000:]
     # every page fetched before the stop is recorded, those on their way to the writer included
     assert f"{len(served)} page(s) recorded: {len(served)} unchanged" in output, output[-4000:]
     (second,) = rows(db_path, "select count(*) - count(distinct article_id) as n from checks")
     assert second["n"] == len(served)
+
+
+def _held_settings(concurrency: int) -> dict[str, str]:
+    """`concurrency` downloads at once, extraction in the crawl's process."""
+    return {
+        **FAST,
+        "REDLINE_EXTRACT_WORKERS": "0",
+        "CONCURRENT_REQUESTS": str(concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(concurrency),
+    }
+
+
+def _first_round(site: Pages, db_path: Path, settings: dict[str, str]) -> None:
+    """Every route of `site` tracked and read once."""
+    track(db_path, [site.url(path) for path in site.routes])
+    assert run_crawl("check", db_path, {"all": "true"}, settings).returncode == 0
+
+
+def _held_round(
+    site: Pages,
+    db_path: Path,
+    settings: dict[str, str],
+    served_while_held: int,
+    stop: signal.Signals | None,
+    log: Path,
+) -> tuple[str, list[str]]:
+    """A round with the store's writer held behind another writer's lock until
+    `served_while_held` pages are served (and `stop` sent): its log, the pages it was served."""
+    site.requested.clear()
+    child = start_crawl("check", db_path, {"all": "true"}, settings, log_file=log)
+    try:
+        _served(site, 1)  # the round's connection has opened its check round
+        with _write_lock(db_path):  # another writer: the store's writer waits for it
+            _served(site, served_while_held)
+            if stop is not None:
+                child.send_signal(stop)
+        assert child.wait(HOLD_TIMEOUT_S) == 0
+    finally:
+        child.kill()
+    served = [path for path in site.requested if path.startswith("/s")]
+    return log.read_text(), served
 
 
 def _second_round_held(
@@ -129,32 +224,16 @@ def _second_round_held(
     served_while_held: int,
     stop: signal.Signals | None = None,
 ) -> tuple[str, list[str], Path]:
-    """Two rounds over `routes` (`concurrency` downloads at once), the second with the store's
-    writer held behind another writer's lock until `served_while_held` pages are served (and
-    `stop` sent): the second round's log, the pages it was served, the database."""
-    settings = {
-        **FAST,
-        "REDLINE_EXTRACT_WORKERS": "0",
-        "CONCURRENT_REQUESTS": str(concurrency),
-        "CONCURRENT_REQUESTS_PER_DOMAIN": str(concurrency),
-    }
-    db_path, log = tmp_path / "redline.db", tmp_path / "crawl.log"
+    """Two rounds over `routes` (`concurrency` downloads at once), the second held
+    (`_held_round`): the second round's log, the pages it was served, the database."""
+    settings = _held_settings(concurrency)
+    db_path = tmp_path / "redline.db"
     with serve_pages(routes) as site:
-        track(db_path, [site.url(path) for path in routes])
-        assert run_crawl("check", db_path, {"all": "true"}, settings).returncode == 0
-        site.requested.clear()
-        child = start_crawl("check", db_path, {"all": "true"}, settings, log_file=log)
-        try:
-            _served(site, 1)  # the round's connection has opened its check round
-            with _write_lock(db_path):  # another writer: the store's writer waits for it
-                _served(site, served_while_held)
-                if stop is not None:
-                    child.send_signal(stop)
-            assert child.wait(HOLD_TIMEOUT_S) == 0
-        finally:
-            child.kill()
-        served = [path for path in site.requested if path.startswith("/s")]
-    return log.read_text(), served, db_path
+        _first_round(site, db_path, settings)
+        output, served = _held_round(
+            site, db_path, settings, served_while_held, stop, tmp_path / "crawl.log"
+        )
+    return output, served, db_path
 
 
 def _served(site: Pages, pages: int) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from monitor import store
+from monitor.cli import cli
 from monitor.report import Problem, RoundReport
 from monitor.store.rounds import round_mark, round_report
-from tests.conftest import ROOT, track
+from tests.conftest import track
 from tests.sites import NewsSite
 
 
@@ -104,15 +103,14 @@ def test_check_command_says_why_a_check_failed(tmp_path: Path) -> None:
     db_path = tmp_path / "r.db"
     with NewsSite() as site:
         track(db_path, [site.url("/night-trains-return.html"), site.url("/throttled.html")])
-        result = subprocess.run(
-            [sys.executable, "-m", "monitor", "--db", str(db_path), "check", "--all"],
-            cwd=ROOT,
-            env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        # `redline check` in this process (its round a real `scrapy crawl` subprocess): the
+        # command as a process, exit status and all, is tests/test_crawl.py's
+        result = CliRunner().invoke(
+            cli,
+            ["--db", str(db_path), "check", "--all"],
+            env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"},
+            catch_exceptions=False,
         )
         host = site.url("/").split("/")[2]
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.exit_code == 0, result.output[-3000:]
     assert result.stdout.strip() == (f"checked 2 article(s): blocked 1, new_article 1 ({host} 429)")
