@@ -35,6 +35,7 @@ from monitor.compare.credits import (
 from monitor.compare.dropcaps import join_drop_caps
 from monitor.compare.edit import Edit, make_edit
 from monitor.compare.embeds import weigh_embeds
+from monitor.compare.excerpts import weigh_excerpts
 from monitor.compare.normalize import body_paragraphs, compact_key, normalize_text
 from monitor.compare.placement import (
     follow_paragraphs,
@@ -460,6 +461,7 @@ def _compare_bodies(
         weigh_bios(_mark_edges(edits, unchanged_old, unchanged_new)), old_placed, new_placed
     )
     edits = weigh_embeds(edits, (old_paragraphs, old_placed), (new_paragraphs, new_placed))
+    edits = weigh_excerpts(edits, old_paragraphs, new_paragraphs)
     return [*dateline, *edits, *credits], ""
 
 
