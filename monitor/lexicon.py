@@ -217,6 +217,13 @@ FURNITURE = (
     \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
     (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
     (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
+    (?:(?:featured|header|cover|title|hero)\ (?:image|photo|picture)|
+    (?:photo|image|picture|foto|bild)\ ?(?:credits?|nachweise?)|
+    beitragsbild|titelbild|headerbild|aufmacherbild|vorschaubild|
+    (?:foto|imagen|imagem|photo|image)\ d[ie]\ (?:portada|capa|couverture|copertina)|
+    cr[ée]dits?\ (?:photos?|d['’]image)|credito\ fotografico|
+    cr[ée]dito\ (?:fotogr[aá]fico|de\ (?:la\ )?(?:foto|imagen)|da\ (?:foto|imagem)))
+    (?:\ [^:\n]{1,30})?\s*(?::|\ via|\ von)\ .*|
     hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)|
     werbung|anzeige|publicit[ée]|pubblicit[àa]|publicidade|
     teilen|partager|compartir|compartilhe|compartilhar|condividi|
