@@ -223,7 +223,7 @@ FURNITURE = (
     (?:foto|imagen|imagem|photo|image)\ d[ie]\ (?:portada|capa|couverture|copertina)|
     cr[ée]dits?\ (?:photos?|d['’]image)|credito\ fotografico|
     cr[ée]dito\ (?:fotogr[aá]fico|de\ (?:la\ )?(?:foto|imagen)|da\ (?:foto|imagem)))
-    (?:\ [^:\n]{1,30})?\s*(?::|\ via|\ von)\ .*|
+    (?:\ [^:\n]{1,30})?\s*(?::|\ via|\ von)\ [^\n]{1,60}|
     hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)|
     werbung|anzeige|publicit[ée]|pubblicit[àa]|publicidade|
     teilen|partager|compartir|compartilhe|compartilhar|condividi|

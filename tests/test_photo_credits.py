@@ -1,7 +1,8 @@
 """The page's credit for its pictures, a label and a name ("Beitragsbild via Unsplash.",
 "featured image: Tetbir Salim via Unsplash", "Fotocredit: Ilze Kitshoff", "Crédit photo : Jean
 Dupont") is a caption's words, not the article's: left out of the body wherever it stands. A
-sentence of the article that names such a picture stays (revision 19)."""
+sentence of the article that names such a picture stays, and so does a label before a description
+of the picture longer than a credit (revision 19)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ SENTENCES = [
     ("de", "Das Titelbild zeigt den Bürgermeister bei der Eröffnung des neuen Rathauses."),
     ("de", "Bildnachweise müssen nach dem Urteil des Gerichts künftig im Impressum stehen."),
     ("en", "The featured image of the exhibition shows the harbour at dawn, the curator said."),
+    # a description of the picture, longer than a name and its agency, is the article's caption
+    # (the article benchmark's truth keeps it)
+    ("en", "Cover image: artist’s impression of the lighting installation by Peter Koros Design "
+     "at the 7th Amsterdam Light Festival"),
 ]
 
 
