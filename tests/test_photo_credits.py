@@ -33,8 +33,11 @@ SENTENCES = [
     ("en", "The featured image of the exhibition shows the harbour at dawn, the curator said."),
     # a description of the picture, longer than a name and its agency, is the article's caption
     # (the article benchmark's truth keeps it)
-    ("en", "Cover image: artist’s impression of the lighting installation by Peter Koros Design "
-     "at the 7th Amsterdam Light Festival"),
+    (
+        "en",
+        "Cover image: artist’s impression of the lighting installation by Peter Koros Design "
+        "at the 7th Amsterdam Light Festival",
+    ),
 ]
 
 
