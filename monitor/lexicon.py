@@ -217,6 +217,13 @@ FURNITURE = (
     \d+\ (?:seconds?|minutes?|mins?|hours?|hrs?|days?)\ ago|
     (?:photo|image|picture|foto|imagen)s?\ \d+\ (?:of|de)\ \d+|
     (?:photo|photograph|image|picture|foto|fotograf[ií]a|imagen)(?:\ credit)?\s*:\ .*|
+    (?:(?:featured|header|cover|title|hero)\ (?:image|photo|picture)|
+    (?:photo|image|picture|foto|bild)\ ?(?:credits?|nachweise?)|
+    beitragsbild|titelbild|headerbild|aufmacherbild|vorschaubild|
+    (?:foto|imagen|imagem|photo|image)\ d[ie]\ (?:portada|capa|couverture|copertina)|
+    cr[ée]dits?\ (?:photos?|d['’]image)|credito\ fotografico|
+    cr[ée]dito\ (?:fotogr[aá]fico|de\ (?:la\ )?(?:foto|imagen)|da\ (?:foto|imagem)))
+    (?:\ [^:\n]{1,30})?\s*(?::|\ via|\ von)\ [^\n]{1,60}|
     hace\ \d+\ (?:segundos?|minutos?|horas?|d[ií]as?)|
     werbung|anzeige|publicit[ée]|pubblicit[àa]|publicidade|
     teilen|partager|compartir|compartilhe|compartilhar|condividi|
@@ -1575,6 +1582,46 @@ RAIL_HEADINGS: dict[str, tuple[str, ...]] = {
 RAIL_HEADING = _lazy(r"^\W*(?:" + _alternation(RAIL_HEADINGS) + r")\W*$", re.IGNORECASE)
 # A rail item's label: a few words and a colon before the link ("News Analysis:", "Video:").
 RAIL_LABEL = _lazy(r"^\s*(?:[^\W\d_][\w'’.-]*\s+){0,3}[^\W\d_][\w'’.-]*\s*:\s*(?=\S)")
+
+# --- the site's note on its affiliate links ------------------------------------------------------
+# A line whose first sentence tells the reader that the page's links earn the site a commission
+# ("Dieser Artikel kann Links zu Anbietern enthalten, von denen outdoor-magazin eine Provision
+# erhält.", "This post may contain affiliate links."): the template's note set into many articles,
+# not the article's (`monitor.extract.roles`). Both an affiliate or paid link (AFFILIATE_LINKS) and
+# the site or the page as the one speaking (AFFILIATE_SPEAKERS) must be there: "Amazon cut the
+# commission it pays on affiliate links" is a news sentence.
+AFFILIATE_LINKS: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"affiliate[- ]?links?", r"as an amazon associate",
+        r"links?\b[^.!?]{0,80}\b(?:commission|compensat(?:ed|ion))",
+        r"(?:commission|compensat(?:ed|ion))\b[^.!?]{0,80}\blinks?",
+    ),
+    "de": (
+        r"(?:affiliate|partner|werbe|provisions)-?links?", r"links?\b[^.!?]{0,80}\bprovision",
+        r"provision\b[^.!?]{0,80}\blinks?",
+    ),
+    "es": (
+        r"enlaces? (?:de )?afiliad[oa]s?", r"enlaces?\b[^.!?]{0,80}\bcomisi[óo]n",
+    ),
+    "fr": (
+        r"liens? (?:d['’])?affili(?:[ée]s?|ation)", r"liens?\b[^.!?]{0,80}\bcommission",
+    ),
+    "pt": (r"links? (?:de )?afiliad[oa]s?", r"links?\b[^.!?]{0,80}\bcomiss[ãa]o"),
+    "it": (r"link (?:di )?affiliazione", r"link affiliat[oi]", r"link\b[^.!?]{0,80}\bcommissione"),
+}  # fmt: skip
+AFFILIATE_SPEAKERS: dict[str, tuple[str, ...]] = {
+    "en": (r"we", r"us", r"our", r"i", r"this (?:post|article|page|story|site)", r"marked"),
+    "de": (
+        r"wir", r"uns", r"ich", r"mir", r"(?:dieser|diesem) (?:artikel|beitrag|text|seite)",
+        r"diese (?:seite|links)", r"gekennzeichnet(?:en)?",
+    ),
+    "es": (r"nosotros", r"recibimos", r"ganamos", r"este (?:art[ií]culo|post)", r"marcados"),
+    "fr": (r"nous", r"cet (?:article|post)", r"cette page", r"marqu[ée]s"),
+    "pt": (r"n[óo]s", r"recebemos", r"este (?:artigo|post)", r"marcados"),
+    "it": (r"noi", r"riceviamo", r"questo (?:articolo|post)", r"contrassegnat[io]"),
+}  # fmt: skip
+AFFILIATE_LINK = _lazy(r"\b(?:" + _alternation(AFFILIATE_LINKS) + r")\b", re.IGNORECASE)
+AFFILIATE_SPEAKER = _lazy(r"\b(?:" + _alternation(AFFILIATE_SPEAKERS) + r")\b", re.IGNORECASE)
 
 # --- template text inside a sentence ------------------------------------------------------------
 # Labels a template writes into links for screen readers and external-link icons: "Read the

@@ -39,6 +39,8 @@ from lxml.html import HtmlElement
 from monitor.compare.credits import CREDIT_MAX_CHARS, DATELINE_MAX_CHARS
 from monitor.extract.extraction import _key
 from monitor.lexicon import (
+    AFFILIATE_LINK,
+    AFFILIATE_SPEAKER,
     BYLINE_OPENER,
     CREDIT,
     DATELINE,
@@ -165,7 +167,30 @@ def _text_role(line: str) -> str:
         return "promo"
     if len(line) <= CAPTION_MAX_CHARS and FIGURE_LABEL.match(line):
         return "caption"  # "Abbildung 4: ..." (revision 12)
+    if len(line) <= AFFILIATE_NOTE_MAX_CHARS and is_affiliate_note(line):
+        return "promo"  # the site's note on its paid links (revision 19)
     return ""
+
+
+# The site's note on its affiliate links is a sentence or three ("Die mit Sternchen (*)
+# gekennzeichneten Links sind sogenannte »Affiliate-Links«. Wenn du ... Für dich verändert sich
+# der Preis nicht.": 277 characters); a longer paragraph naming them is the article's.
+AFFILIATE_NOTE_MAX_CHARS = 400
+# Words one of `lexicon.AFFILIATE_LINKS` holds: most lines have none, and the search is skipped.
+_LINK_WORDS = ("link", "enlace", "lien", "amazon")
+# Where a line's first sentence ends (a full stop, question or exclamation mark, then a space).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def is_affiliate_note(line: str) -> bool:
+    """Whether the line is the site's note that the page's links earn it a commission: its
+    first sentence names affiliate or paid links (`lexicon.AFFILIATE_LINK`), and the site or the
+    page speaks in it (`lexicon.AFFILIATE_SPEAKER`: "we", "this post", "gekennzeichnet"...)."""
+    first = _SENTENCE_END.split(line, maxsplit=1)[0]
+    folded = first.casefold()
+    if not any(word in folded for word in _LINK_WORDS):
+        return False
+    return bool(AFFILIATE_LINK.search(first)) and bool(AFFILIATE_SPEAKER.search(line))
 
 
 def _xml_roles(body: _Element, wanted: set[str]) -> dict[str, str]:
