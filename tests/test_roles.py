@@ -111,6 +111,17 @@ CASES = [
     ("en", "<p>(Reporting by Ana Ruiz; Editing by Tom Brown)</p>", None, "dateline_credit"),
     ("es", "<p>MADRID (EFE) -</p>", "MADRID (EFE) -", "dateline_credit"),
     ("en", "<p>By Ana Ruiz and Tom Brown</p>", "By Ana Ruiz and Tom Brown", "dateline_credit"),
+    (
+        "de",
+        "<p>Von Anna Müller und Hans Meier</p>",
+        "Von Anna Müller und Hans Meier",
+        "dateline_credit",
+    ),
+    # a heading opening with a byline's word names no one ("By The Numbers"): a heading
+    ("en", "<h2>By The Numbers</h2>", "By The Numbers", "heading"),
+    ("en", "<h2>By the numbers</h2>", "By the numbers", "heading"),
+    ("de", "<h2>Von Brüssel Nach Berlin</h2>", "Von Brüssel Nach Berlin", "heading"),
+    ("es", "<h2>Por Los Números</h2>", "Por Los Números", "heading"),
     ("de", f"<div class='bildunterschrift'><p>{RIVERBED}</p></div>", RIVERBED, "caption"),
     ("es", f"<div class='pie-de-foto'><p>{RIVERBED}</p></div>", RIVERBED, "caption"),
     ("en", f"<p><span class='didascalia'>{RIVERBED}</span></p>", RIVERBED, "caption"),

@@ -46,6 +46,7 @@ from monitor.lexicon import (
     PROMO_LINE,
     RAIL_HEADING,
     RAIL_LABEL,
+    byline_line,
     is_furniture_line,
     is_site_line,
 )
@@ -157,6 +158,7 @@ def _text_role(line: str) -> str:
         len(line.split()) <= BYLINE_MAX_WORDS
         and BYLINE_OPENER.match(line)
         and not line.endswith((".", "!", "?"))
+        and byline_line(line) is not None  # "By The Numbers", "Von Brüssel Nach Berlin": headings
     ):
         return "dateline_credit"
     if len(line) <= PROMO_MAX_CHARS and (
