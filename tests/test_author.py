@@ -346,3 +346,15 @@ def test_a_byline_beside_the_headline_in_a_link_is_kept() -> None:
     )
     assert page is not None
     assert article_author(page.tree) == "Jane Whitfield"
+
+
+def test_a_byline_in_a_wrapper_that_also_holds_the_blogs_name_is_kept() -> None:
+    page = parse_page(
+        "<html><head><title>Council closes the old bridge - The Bridge Blog</title></head>"
+        '<body><div id="wrap"><div id="header"><a href="/blog"><h1>The Bridge Blog: news of '
+        'the river</h1></a></div><div class="post"><h2>Council closes the old bridge</h2>'
+        f'<p class="byline">Jane Whitfield</p>{_PROSE}</div></div>'
+        '<div class="author-bio">Mary Major</div></body></html>'
+    )
+    assert page is not None
+    assert article_author(page.tree) == "Jane Whitfield"

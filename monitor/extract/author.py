@@ -148,6 +148,20 @@ def in_masthead(element: HtmlElement) -> bool:
         if level >= MASTHEAD_LEVELS or ancestor.tag in _PAGE_TAGS:
             return False
         if any(not opens_title(h1, declared) for h1 in logo_h1s(ancestor)):
+            return not _holds_prose(ancestor)  # a masthead holds no paragraph of the article
+    return False
+
+
+# Paragraphs of this many characters in all are an article's text: a masthead's lines (a name,
+# a tagline, a menu) are fewer and shorter; two sentences of a story are more.
+PROSE_CHARS = 200
+
+
+def _holds_prose(element: HtmlElement) -> bool:
+    total = 0
+    for paragraph in element.iter("p"):
+        total += len(paragraph.text_content())
+        if total >= PROSE_CHARS:
             return True
     return False
 
