@@ -436,13 +436,14 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     `affixes` are further site names to strip (the suffix a site's other titles share)."""
     objects = _json_ld_objects(tree)
     others = declared_titles(tree, objects)
-    if extracted_title in logo_h1s(tree) and any(not _agrees(extracted_title, t) for t in others):
-        extracted_title = ""  # the extractor read a logo's <h1>, the page declares another title
+    h1s = visible_h1s(tree)
+    shown = shown_headings(tree) if not h1s else []
+    if extracted_title in logo_h1s(tree) and any(shown_part(t, shown) != t for t in others):
+        # the extractor read a logo's <h1> (a blog's name); the page shows another heading and
+        # declares it first in a title: that heading is the headline
+        extracted_title = ""
     declared = [extracted_title, *others]
     names = [*site_names(tree, objects), *affixes]
-    h1s = visible_h1s(tree)
     short = [h for h in visible_h1s(tree, MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
     headline = choose_headline(h1s, declared, names, short)
-    if not h1s and headline:
-        return shown_part(headline, shown_headings(tree))
-    return headline
+    return shown_part(headline, shown) if headline else headline
