@@ -270,3 +270,91 @@ def test_a_byline_outside_comment_threads_is_kept(case: str) -> None:
 def test_the_extracted_byline_is_no_commenters_name() -> None:
     page = f"<html><head><title>A title</title></head><body>{COMMENT_THREADS['disqus thread']}"
     assert extract_article(page + "</body></html>").byline == ""
+
+
+# A blog's masthead names the blog's author beside the blog's name ("The Huddle: The latest
+# word on NFL news", a link to the blog's index, then "by Nate Davis"); the post's byline comes
+# with the post. The masthead's name is no byline when the post has one of its own.
+def _blog(name: str, blog_author: str, author_box: str, headline: str, byline: str) -> str:
+    return (
+        f"<html><head><title>{headline} - {name}</title></head><body>"
+        f'<div id="masthead"><div id="community-title"><a href="/blog/index"><h1>{name}</h1>'
+        f'</a></div><div style="float: right"><div {author_box}>{blog_author}</div></div></div>'
+        f'<div class="post"><div id="post-title">{headline}</div>'
+        f'<div class="byline">{byline}</div>{_PROSE}</div></body></html>'
+    )
+
+
+MASTHEADS = [
+    (
+        "The Huddle: The latest word on NFL news, notes and buzz",
+        "by Nate Davis",
+        'id="community-author"',
+        "Favre says he could not give up on one more chance",
+        "Sean Leahy",
+    ),
+    (
+        "Das Hauptstadt-Blog: Neues aus dem Regierungsviertel",
+        "von Hans Meier",
+        'class="blog-author"',
+        "Koalition einigt sich auf den Haushalt",
+        "Anna Müller",
+    ),
+    (
+        "El blog de economía: lo último de los mercados",
+        "por Juan Pérez",
+        'class="author"',
+        "El Gobierno aprueba el plan del agua",
+        "María López",
+    ),
+    (
+        "Le blog politique : les coulisses du pouvoir",
+        "par Jean Dupont",
+        'id="author"',
+        "Le gouvernement adopte le plan de l'eau",
+        "Claire Martin",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "blog_author", "box", "headline", "byline"), MASTHEADS)
+def test_the_blogs_author_in_its_masthead_is_not_the_posts_byline(
+    name: str, blog_author: str, box: str, headline: str, byline: str
+) -> None:
+    page = parse_page(_blog(name, blog_author, box, headline, byline))
+    assert page is not None
+    assert article_author(page.tree) == byline
+
+
+@pytest.mark.parametrize(("name", "blog_author", "box", "headline", "byline"), MASTHEADS)
+def test_a_masthead_author_is_kept_when_the_post_names_no_one(
+    name: str, blog_author: str, box: str, headline: str, byline: str
+) -> None:
+    html = _blog(name, blog_author, box, headline, byline).replace('class="byline"', "")
+    page = parse_page(html)
+    assert page is not None
+    assert article_author(page.tree) == page_author(page.tree)
+    assert article_author(page.tree)
+
+
+def test_a_byline_beside_the_headline_in_a_link_is_kept() -> None:
+    headline = "Council closes the old bridge to heavy traffic"
+    page = parse_page(
+        f"<html><head><title>{headline} | The Daily Example</title></head><body><article>"
+        f'<a href="/2024/bridge"><h1>{headline}</h1></a><p class="byline">Jane Whitfield</p>'
+        f'{_PROSE}<div class="author-bio">Mary Major</div></article></body></html>'
+    )
+    assert page is not None
+    assert article_author(page.tree) == "Jane Whitfield"
+
+
+def test_a_byline_in_a_wrapper_that_also_holds_the_blogs_name_is_kept() -> None:
+    page = parse_page(
+        "<html><head><title>Council closes the old bridge - The Bridge Blog</title></head>"
+        '<body><div id="wrap"><div id="header"><a href="/blog"><h1>The Bridge Blog: news of '
+        'the river</h1></a></div><div class="post"><h2>Council closes the old bridge</h2>'
+        f'<p class="byline">Jane Whitfield</p>{_PROSE}</div></div>'
+        '<div class="author-bio">Mary Major</div></body></html>'
+    )
+    assert page is not None
+    assert article_author(page.tree) == "Jane Whitfield"

@@ -308,3 +308,57 @@ def test_past_the_h1_bound_the_declared_title_stands() -> None:
         "<article>", logos + "<article>"
     )
     assert extract_article(html).title == "Night trains return"
+
+
+# A blog's post: the blog's name is the page's only <h1>, in a link to the blog's index; the
+# post's headline is a smaller heading, and the <title> sets the blog's name and the site's after
+# it. The blog's name is no headline, whatever the extractor's title reads; a re-capture that
+# declares the headline alone (og:title) has the same one.
+BLOG_POSTS = [
+    (
+        "The Huddle: The latest word on NFL news, notes and buzz",
+        "Favre says he could not give up on one more chance to win",
+        "The Huddle: Football News from the NFL - USATODAY.com",
+    ),
+    (
+        "Das Hauptstadt-Blog: Neues aus dem Regierungsviertel",
+        "Koalition einigt sich nach langer Nacht auf den Haushalt",
+        "Hauptstadt-Blog - Beispiel.de",
+    ),
+    (
+        "El blog de economía: lo último de los mercados",
+        "El Gobierno aprueba el plan del agua tras un largo debate",
+        "Blog de economía | Ejemplo.es",
+    ),
+    (
+        "Le blog politique : les coulisses du pouvoir",
+        "Le gouvernement adopte le plan de l'eau après un long débat",
+        "Blog politique · Exemple.fr",
+    ),
+]
+
+
+def blog_post(name: str, headline: str, title: str, og_title: str = "") -> str:
+    og = f'<meta property="og:title" content="{og_title}">' if og_title else ""
+    return (
+        f"<html><head><title>{title}</title>{og}</head><body>"
+        f'<div id="masthead"><a href="/blog/index"><h1>{name}</h1></a></div>'
+        f'<div class="post"><h3>{headline}</h3>{PARAGRAPHS}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(("name", "headline", "suffix"), BLOG_POSTS)
+def test_a_blogs_name_in_a_linked_h1_is_no_headline(name: str, headline: str, suffix: str) -> None:
+    old = extract_article(blog_post(name, headline, f"{headline} - {suffix}"))
+    new = extract_article(blog_post(name, headline, headline, og_title=headline))
+    assert old.title == headline
+    assert [e for e in compare(old, new) if e.field == "title"] == []
+
+
+def test_a_headline_in_a_link_to_its_own_page_stays_the_headline() -> None:
+    headline = "Night trains return to the northern line"
+    html = (
+        f"<html><head><title>{headline} | Loopback Times</title></head><body><article>"
+        f'<a href="/2024/night-trains"><h1>{headline}</h1></a>{PARAGRAPHS}</article></body></html>'
+    )
+    assert extract_article(html).title == headline

@@ -261,6 +261,120 @@ def test_an_edit_beside_a_drop_cap_is_still_found(
     assert all("T he" not in edit.old for edit in edits)
 
 
+# A drop cap whose paragraph's second word is edited: the paragraph is the same one (its first
+# word joined and its words after the second agree); the edit reads the words, not "T he".
+# (language, the paragraph with its drop cap, the other capture's, old word → new word)
+DROP_CAPS_SECOND_WORD_EDITED = [
+    (
+        "en",
+        "T he president signed the bill on Monday.",
+        "The governor signed the bill on Monday.",
+        ("president", "governor"),
+    ),
+    (
+        "es",
+        "E l presidente firmó la ley el lunes por la tarde.",
+        "El gobernador firmó la ley el lunes por la tarde.",
+        ("presidente", "gobernador"),
+    ),
+    (
+        "de",
+        "D er Bürgermeister unterschrieb das Gesetz am Montag.",
+        "Der Landrat unterschrieb das Gesetz am Montag.",
+        ("Bürgermeister", "Landrat"),
+    ),
+    (
+        "fr",
+        "L e président a signé la loi lundi soir.",
+        "Le ministre a signé la loi lundi soir.",
+        ("président", "ministre"),
+    ),
+    (
+        "it",
+        "I l presidente ha firmato il decreto lunedì sera.",
+        "Il sindaco ha firmato il decreto lunedì sera.",
+        ("presidente", "sindaco"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "apart", "other", "words"), DROP_CAPS_SECOND_WORD_EDITED)
+def test_a_drop_cap_beside_an_edited_second_word_is_joined(
+    language: str, apart: str, other: str, words: tuple[str, str]
+) -> None:
+    for old, new, (old_word, new_word) in ((apart, other, words), (other, apart, words[::-1])):
+        edits = [edit for edit in compared(old, new) if edit.significant]
+        assert [(edit.old, edit.new) for edit in edits] == [(old_word, new_word)], language
+
+
+# A drop cap on a line of a dateline and the page's stamp: joined, the line is the dateline
+# ("M adrid - 12 MAR 2024 - 10:32 CET" is "Madrid —"): re-stamped, no edit; another place, the
+# dateline's edit. (language, the line with its drop cap, re-stamped, another place re-stamped,
+# the two datelines as compared)
+STAMPED_DROP_CAPS = [
+    (
+        "en",
+        "L ONDON, March 12 (Reuters) - Updated 10:32 GMT",
+        "LONDON, March 12 (Reuters) - Updated 11:05 GMT",
+        "PARIS, March 12 (Reuters) - Updated 11:05 GMT",
+        ("LONDON (Reuters) —", "PARIS (Reuters) —"),
+    ),
+    (
+        "es",
+        "M adrid - 12 MAR 2024 - 10:32 CET",
+        "Madrid - 12 MAR 2024 - 10:58 CET",
+        "Sevilla - 12 MAR 2024 - 10:58 CET",
+        ("Madrid —", "Sevilla —"),
+    ),
+    (
+        "de",
+        "B erlin, 12.03.2024, 10:32 Uhr",
+        "Berlin, 12.03.2024, 11:15 Uhr",
+        "Hamburg, 12.03.2024, 11:15 Uhr",
+        ("Berlin —", "Hamburg —"),
+    ),
+    (
+        "fr",
+        "P aris, mis à jour le 12/03/2024 à 10h32",
+        "Paris, mis à jour le 12/03/2024 à 11h05",
+        "Lyon, mis à jour le 12/03/2024 à 11h05",
+        ("Paris —", "Lyon —"),
+    ),
+    (
+        "pt",
+        "L isboa, 12/03/2024 10:32",
+        "Lisboa, 12/03/2024 11:05",
+        "Porto, 12/03/2024 11:05",
+        ("Lisboa —", "Porto —"),
+    ),
+    (
+        "it",
+        "R oma, 12/03/2024 10:32",
+        "Roma, 12/03/2024 11:05",
+        "Milano, 12/03/2024 11:05",
+        ("Roma —", "Milano —"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "apart", "restamped", "moved", "datelines"), STAMPED_DROP_CAPS
+)
+def test_a_drop_cap_on_a_stamped_dateline_is_joined(
+    language: str, apart: str, restamped: str, moved: str, datelines: tuple[str, str]
+) -> None:
+    assert compared(apart, restamped) == [], language
+    assert compared(restamped, apart) == [], language
+    old = Article(body="\n".join((apart, *STORY)))
+    new = Article(body="\n".join((restamped, *STORY)))
+    assert compare_versions(old, new).rehash, language  # no new version: the latest is re-hashed
+    for old_line, new_line, pair in ((apart, moved, datelines), (moved, apart, datelines[::-1])):
+        edits = compared(old_line, new_line)
+        assert [(edit.kind, edit.old, edit.new) for edit in edits if edit.significant] == [
+            ("sentence_changed", *pair)
+        ], language
+
+
 # A letter that is a word of its own is no drop cap: "A man" is not "Aman".
 ONE_LETTER_WORDS_KEPT = [
     ("en", "A man was arrested on Monday.", "Aman was arrested on Monday."),

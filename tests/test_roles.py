@@ -111,6 +111,17 @@ CASES = [
     ("en", "<p>(Reporting by Ana Ruiz; Editing by Tom Brown)</p>", None, "dateline_credit"),
     ("es", "<p>MADRID (EFE) -</p>", "MADRID (EFE) -", "dateline_credit"),
     ("en", "<p>By Ana Ruiz and Tom Brown</p>", "By Ana Ruiz and Tom Brown", "dateline_credit"),
+    (
+        "de",
+        "<p>Von Anna Müller und Hans Meier</p>",
+        "Von Anna Müller und Hans Meier",
+        "dateline_credit",
+    ),
+    # a heading opening with a byline's word names no one ("By The Numbers"): a heading
+    ("en", "<h2>By The Numbers</h2>", "By The Numbers", "heading"),
+    ("en", "<h2>By the numbers</h2>", "By the numbers", "heading"),
+    ("de", "<h2>Von Brüssel Nach Berlin</h2>", "Von Brüssel Nach Berlin", "heading"),
+    ("es", "<h2>Por Los Números</h2>", "Por Los Números", "heading"),
     ("de", f"<div class='bildunterschrift'><p>{RIVERBED}</p></div>", RIVERBED, "caption"),
     ("es", f"<div class='pie-de-foto'><p>{RIVERBED}</p></div>", RIVERBED, "caption"),
     ("en", f"<p><span class='didascalia'>{RIVERBED}</span></p>", RIVERBED, "caption"),
@@ -604,3 +615,62 @@ def test_a_list_that_is_no_rail_of_related_stories_stays_a_list(
     body = xml("<p>" + "</p><p>".join(PROSE["en"]) + f"</p><list><item>{line}</item></list>")
     roles = line_roles(body, lines, rail_page(heading, item, wrapped=False))
     assert roles[-1] == "list_item"
+
+
+# A label and a list of links is a line of links (tags, topics, photo galleries), left out of
+# the body as a teaser is, however long its label: "See photos of: NFL, Brett Favre, ...". A
+# sentence that opens with the same words, or a label before one link inside prose, stays.
+LABELLED_LINKS = [
+    (
+        "en",
+        "<p>See photos of: <a href='/g/nfl'>NFL</a>, <a href='/g/favre'>Brett Favre</a>, "
+        "<a href='/g/vikings'>Minnesota Vikings</a></p>",
+        "See photos of: NFL, Brett Favre, Minnesota Vikings",
+    ),
+    (
+        "de",
+        "<p>Fotos zum Thema: <a href='/b/berlin'>Berlin</a>, <a href='/b/verkehr'>Verkehr"
+        "</a> und <a href='/b/bahn'>Deutsche Bahn</a></p>",
+        "Fotos zum Thema: Berlin, Verkehr und Deutsche Bahn",
+    ),
+    (
+        "es",
+        "<p>Ver fotos de: <a href='/f/madrid'>Madrid</a> | <a href='/f/sequia'>Sequía</a> | "
+        "<a href='/f/campo'>Agricultura</a></p>",
+        "Ver fotos de: Madrid | Sequía | Agricultura",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "extra", "line"), LABELLED_LINKS)
+def test_a_label_before_a_list_of_links_is_a_line_of_links(
+    language: str, extra: str, line: str
+) -> None:
+    html = page(language, extra)
+    assert line_roles(None, [*PROSE[language], line], fromstring(html))[-1] == "link_dense"
+    assert extract_article(html).body.split("\n") == PROSE[language]
+
+
+STILL_PROSE = [
+    (
+        "en",
+        "<p>See photos of the flooded valley, taken by <a href='/r'>residents</a> on Sunday "
+        "morning, in our gallery.</p>",
+        "See photos of the flooded valley, taken by residents on Sunday morning, in our gallery.",
+    ),
+    (
+        "de",
+        "<p>Die Bilder zeigen es: <a href='/t'>das Tal</a> und <a href='/b'>die Brücke</a> "
+        "stehen seit Sonntag unter Wasser, sagte der Bürgermeister.</p>",
+        "Die Bilder zeigen es: das Tal und die Brücke stehen seit Sonntag unter Wasser, sagte der "
+        "Bürgermeister.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "extra", "line"), STILL_PROSE)
+def test_a_sentence_with_a_label_or_a_link_stays_prose(
+    language: str, extra: str, line: str
+) -> None:
+    html = page(language, extra)
+    assert line_roles(None, [*PROSE[language], line], fromstring(html))[-1] == "prose"

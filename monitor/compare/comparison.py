@@ -195,7 +195,7 @@ def _changed_sentence(pair: Alignment) -> list[Edit]:
     }
     if classify.is_correction_note(new) or classify.is_correction_note(old):
         return [make_edit("correction_note", "body", old=old, new=new, **where)]
-    hunks = diff_words(old, new)
+    hunks = diff_words(old, new, moves=True)  # a phrase moved is one edit, not two
     real = [h for h in hunks if not _cosmetic_hunk(h)]
     fixes = [_punctuation_fix(h, where) for h in hunks if _is_fix(h)]
     if not real:

@@ -4,8 +4,12 @@
 Extraction keeps the letter's element apart from the rest of the word, so one capture of a page
 reads "T he" where another, without the drop cap, reads "The": the same words, no edit. A
 paragraph on one side is read with its first word joined only where the other side has a
-paragraph opening with the joined word and the word after it: a paragraph that reads the same
-on both sides, the letter aside.
+paragraph opening with the joined word and either the word after it or the words after those
+(`TAIL_WORDS`): the same paragraph, the letter aside, its second word edited or not ("T he
+president signed" and "The governor signed" are one paragraph, "president" edited). A joined line
+is read as the comparison reads every line (`normalize.without_stamp`): "M adrid - 12 MAR 2024 -
+10:32 CET" joined is the stamped dateline "Madrid —", and is joined where the other side has a
+stamped dateline too (its place, edited or not, is compared as a dateline's).
 
 A letter that is a word of its own ("A man", "I am", "Y ahora", "E poi": `lexicon.ONE_LETTER_WORDS`)
 is joined only to the rest of a word in lower case, and only when the joined word is an ordinary
@@ -17,7 +21,8 @@ from __future__ import annotations
 
 import re
 
-from monitor.lexicon import ONE_LETTER_WORDS
+from monitor.compare.normalize import without_stamp
+from monitor.lexicon import ONE_LETTER_WORDS, STAMPED_DATELINE_KEY
 
 # A paragraph opening with a capital letter alone, after an optional opening mark, then a space
 # and the rest of a word: "T he", "“T he", "N a", "W ASHINGTON". Each part is bounded: a word of
@@ -27,9 +32,23 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SPACE = re.compile(r"\s+")
 
 
+# The words after a paragraph's second that match a drop cap's paragraph to the other side's
+# when its second word differs: enough to tell paragraphs apart, few enough that an edit later
+# in a long paragraph leaves the key as it was.
+TAIL_WORDS = 6
+
+
 def _lead(paragraph: str) -> str:
     """A paragraph's first two words as written (the key a drop cap's paragraph is matched by)."""
     return " ".join(_SPACE.split(paragraph, maxsplit=2)[:2])
+
+
+def _tail(paragraph: str) -> tuple[str, ...] | None:
+    """A paragraph's first word and the `TAIL_WORDS` words after its second (the key a drop
+    cap's paragraph is matched by when its second word is edited); None for a paragraph of two
+    words or fewer."""
+    words = _SPACE.split(paragraph, maxsplit=TAIL_WORDS + 2)[: TAIL_WORDS + 2]
+    return (words[0], *words[2:]) if len(words) > 2 else None
 
 
 def _joined(paragraph: str) -> tuple[str, str] | None:
@@ -65,11 +84,20 @@ def _join_side(side: list[str], other: list[str], bodies: tuple[list[str], list[
     if not candidates:
         return side  # most bodies: one anchored match a paragraph
     other_leads = {_lead(paragraph) for paragraph in other}
+    other_tails = {_tail(paragraph) for paragraph in other} - {None}
+    other_stamped = any(STAMPED_DATELINE_KEY.match(paragraph) for paragraph in other)
     ordinary: frozenset[str] | None = None
     result = side.copy()
-    for index, (joined, word) in candidates.items():
-        if _lead(side[index]) in other_leads or _lead(joined) not in other_leads:
-            continue  # the other side has the letter apart too, or not this paragraph
+    for index, (written, word) in candidates.items():
+        if _lead(side[index]) in other_leads:
+            continue  # the other side has the letter apart too
+        joined = without_stamp(written)
+        if joined != written:  # the joined words read as a byline's people or a dateline
+            stamped = other_stamped and STAMPED_DATELINE_KEY.match(joined)
+            if _lead(joined) not in other_leads and not stamped:
+                continue
+        elif _lead(joined) not in other_leads and _tail(joined) not in other_tails:
+            continue  # not this paragraph
         if word[0].casefold() in ONE_LETTER_WORDS:
             if ordinary is None:
                 ordinary = _ordinary_words(*bodies)

@@ -188,13 +188,14 @@ def normalize_body(body: str) -> str:
     its place and agency ("Madrid - 12 MAR 2024 - 10:32 CET" → "Madrid —",
     `lexicon.stamped_dateline`)."""
     text = drop_template_text(normalize_text("\n".join(drop_list_markers(body.split("\n")))))
-    lines = (_without_stamp(_drop_counter(line.strip())) for line in text.split("\n"))
+    lines = (without_stamp(_drop_counter(line.strip())) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
-def _without_stamp(line: str) -> str:
+def without_stamp(line: str) -> str:
     """A byline line's people (`lexicon.byline_line`), a stamped dateline's place and agency
-    (`lexicon.stamped_dateline`), any other line as it is."""
+    (`lexicon.stamped_dateline`), any other line as it is (`compare.dropcaps` reads a line whose
+    drop cap it joins this way again: "M adrid - 12 MAR 2024" is "Madrid —" once joined)."""
     if len(line) > max(BYLINE_LINE_MAX_CHARS, STAMPED_DATELINE_MAX_CHARS):
         return line
     return byline_line(line) or stamped_dateline(line) or line

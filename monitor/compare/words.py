@@ -23,6 +23,15 @@ MAX_TOKEN_CHARS = 1_000
 # sentence within `sentences.MAX_SENTENCE_CHARS` (2,000 characters, so at most 2,000 tokens a
 # side) stays below it; past it the middle is one hunk, coarse but complete.
 MAX_WORD_DIFF_CELLS = 10_000_000
+# A phrase moved inside a sentence ("about Akamai Technologies' coming earnings" → "about the
+# coming earnings of Akamai Technologies") comes out of the LCS as two runs on either side of the
+# words it moved across: words one run removes reappear in the other's. Two such runs are one
+# rewording when at most this many unchanged tokens lie between them (the words moved across: a
+# name, "the company's chief executive")...
+MOVE_GAP_TOKENS = 8
+# ...and a moved word has at least this many characters: a function word ("the", "of", "der",
+# "les", "el") moves with any rewording and tells nothing of a move.
+MOVED_WORD_MIN_CHARS = 4
 
 
 @dataclass(frozen=True)
@@ -79,16 +88,17 @@ def _slice(text: str, tokens: list[Token], start: int, end: int) -> str:
     return text[tokens[start].start : tokens[end - 1].end]
 
 
-def diff_words(old: str, new: str) -> list[Hunk]:
+def diff_words(old: str, new: str, *, moves: bool = False) -> list[Hunk]:
     """The changed runs between two sentences, in order. Adjacent deletions and insertions merge
-    into one hunk, so "kills 50" → "kills at least 60" is one hunk "50" → "at least 60"."""
+    into one hunk, so "kills 50" → "kills at least 60" is one hunk "50" → "at least 60". With
+    `moves`, two runs that move a phrase across a few words (`_moved`) are one hunk too."""
     old_tokens, new_tokens = tokenize(old), tokenize(new)
-    hunks: list[Hunk] = []
-    run: list[int] | None = None  # [old_start, old_end, new_start, new_end]
+    runs: list[list[int]] = []  # [old_start, old_end, new_start, new_end]
+    run: list[int] | None = None
     for op in _token_opcodes([t.text for t in old_tokens], [t.text for t in new_tokens]):
         if op[0] == "equal":
             if run is not None:
-                hunks.append(_hunk(old, new, old_tokens, new_tokens, *run))
+                runs.append(run)
                 run = None
             continue
         if run is None:
@@ -96,8 +106,46 @@ def diff_words(old: str, new: str) -> list[Hunk]:
         else:
             run[1], run[3] = op[2], op[4]
     if run is not None:
-        hunks.append(_hunk(old, new, old_tokens, new_tokens, *run))
-    return hunks
+        runs.append(run)
+    if moves:
+        runs = _join_moves(runs, old_tokens, new_tokens)
+    return [_hunk(old, new, old_tokens, new_tokens, *run) for run in runs]
+
+
+def _join_moves(
+    runs: list[list[int]], old_tokens: list[Token], new_tokens: list[Token]
+) -> list[list[int]]:
+    """The runs with each two neighbours that move a phrase (`_moved`) made one."""
+    joined: list[list[int]] = []
+    for run in runs:
+        if joined and _moved(joined[-1], run, old_tokens, new_tokens):
+            joined[-1] = [joined[-1][0], run[1], joined[-1][2], run[3]]
+        else:
+            joined.append(run)
+    return joined
+
+
+def _moved(
+    first: list[int], second: list[int], old_tokens: list[Token], new_tokens: list[Token]
+) -> bool:
+    """Whether two runs of a sentence are one phrase moved: at most `MOVE_GAP_TOKENS` unchanged
+    tokens between them, and a word one run removes written again by the other, of
+    `MOVED_WORD_MIN_CHARS` characters at least."""
+    if second[0] - first[1] > MOVE_GAP_TOKENS:
+        return False
+    for removed, added in (
+        (_words(old_tokens, *first[:2]), _words(new_tokens, *second[2:])),
+        (_words(old_tokens, *second[:2]), _words(new_tokens, *first[2:])),
+    ):
+        moved = set(removed) & set(added)
+        if any(len(word) >= MOVED_WORD_MIN_CHARS for word in moved):
+            return True
+    return False
+
+
+def _words(tokens: list[Token], start: int, end: int) -> list[str]:
+    """The tokens' words (not their marks), case-folded."""
+    return [t.text.casefold() for t in tokens[start:end] if any(c.isalnum() for c in t.text)]
 
 
 def _token_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:

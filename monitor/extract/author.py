@@ -93,7 +93,9 @@ def article_author(tree: HtmlElement) -> str | None:
     """`page_author`, but never a name read inside a comment thread (`in_comment_thread`): a
     page whose byline trafilatura does not find otherwise gave a Disqus commenter's name
     ("bparis" in `<span id="dsq-author-user-314">` within `#disqus_thread`), and the byline
-    changed with each new comment. Reads the tree without changing it."""
+    changed with each new comment. Nor, when another author element remains, one in the page's
+    masthead beside the site's or blog's name (`in_masthead`). Reads the tree without changing
+    it."""
     return _author(tree, outside_comments=True)
 
 
@@ -126,10 +128,46 @@ def in_comment_thread(element: HtmlElement) -> bool:
     return False
 
 
+# How many levels above an author element are read for the masthead it sits in: the name's
+# element, its box, the box's wrapper, the masthead ("a.personality" in "div#community-author"
+# in a "div" in "div#community-info" beside "div#community-title").
+MASTHEAD_LEVELS = 4
+
+
+def in_masthead(element: HtmlElement) -> bool:
+    """Whether `element` sits in a page's masthead beside the site's or blog's name: an ancestor
+    within `MASTHEAD_LEVELS` (below `_PAGE_TAGS`) holds an `<h1>` inside a link (`headline.
+    logo_h1s`) that does not open the page's `<title>` as a headline does ("The Huddle: The
+    latest word on NFL news" linking to the blog's index, "by Nate Davis" beside it: the blog's
+    author, not the post's byline)."""
+    from monitor.extract.headline import logo_h1s, opens_title
+
+    title = element.getroottree().find(".//title")
+    declared = " ".join(title.text_content().split()) if title is not None else ""
+    for level, ancestor in enumerate(element.iterancestors()):
+        if level >= MASTHEAD_LEVELS or ancestor.tag in _PAGE_TAGS:
+            return False
+        if any(not opens_title(h1, declared) for h1 in logo_h1s(ancestor)):
+            return not _holds_prose(ancestor)  # a masthead holds no paragraph of the article
+    return False
+
+
+# Paragraphs of this many characters in all are an article's text: a masthead's lines (a name,
+# a tagline, a menu) are fewer and shorter; two sentences of a story are more.
+PROSE_CHARS = 200
+
+
+def _holds_prose(element: HtmlElement) -> bool:
+    total = 0
+    for paragraph in element.iter("p"):
+        total += len(paragraph.text_content())
+        if total >= PROSE_CHARS:
+            return True
+    return False
+
+
 def _author(tree: HtmlElement, outside_comments: bool) -> str | None:
-    from trafilatura.json_metadata import normalize_authors
     from trafilatura.metadata import extract_author
-    from trafilatura.utils import trim
     from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
     if next(tree.iter(_REL_TAG), None) is not None:
@@ -154,7 +192,17 @@ def _author(tree: HtmlElement, outside_comments: bool) -> str | None:
     kept = [e for e in candidates if e is copy or _within(e, copy)]
     if outside_comments:
         kept = [e for e in kept if not in_comment_thread(e)]
-    # trafilatura's `extract_metainfo(copy, AUTHOR_XPATHS, len_limit=120)`
+        # a masthead's name only when the page names no author elsewhere
+        found = _first_author(authors, [e for e in kept if not in_masthead(e)])
+        return found if found is not None else _first_author(authors, kept)
+    return _first_author(authors, kept)
+
+
+def _first_author(authors: list[XPath], kept: list[HtmlElement]) -> str | None:
+    """trafilatura's `extract_metainfo(copy, AUTHOR_XPATHS, len_limit=120)` over `kept`."""
+    from trafilatura.json_metadata import normalize_authors
+    from trafilatura.utils import trim
+
     for test in authors:
         for element in kept:
             if test(element):

@@ -54,6 +54,8 @@ AGREEMENT = 0.6
 # At most this many <h1>, JSON-LD blocks and characters of each block are read: a page can hold
 # thousands (a listing) or megabytes of JSON-LD; the headline is among the first.
 MAX_H1 = 20
+# At most this many <h1>-<h3> are read for a headline shown under another name (`shown_part`).
+MAX_HEADINGS = 40
 MAX_JSON_LD_BLOCKS = 10
 MAX_JSON_LD_CHARS = 200_000
 # JSON-LD objects read in all (a @graph lists a page's article, site, breadcrumbs, people...).
@@ -183,6 +185,13 @@ def _agrees(a: str, b: str) -> bool:
     words_a, words_b = set(_TOKEN.findall(a.casefold())), set(_TOKEN.findall(b.casefold()))
     shorter, longer = sorted((words_a, words_b), key=len)
     return bool(shorter) and len(shorter & longer) >= AGREEMENT * len(shorter)
+
+
+def opens_title(text: str, title: str) -> bool:
+    """Whether `title` opens with the words of `text` (case aside): a headline opens the page's
+    `<title>`, a blog's name set after it does not."""
+    words = _TOKEN.findall(text.casefold())
+    return bool(words) and _TOKEN.findall(title.casefold())[: len(words)] == words
 
 
 def _one_word_rewritten(heading: str, title: str) -> bool:
@@ -346,17 +355,46 @@ def declared_titles(tree: HtmlElement, objects: list[dict[str, Any]]) -> list[st
 def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     """The plausible headline `<h1>` texts, in page order: `min_words`+ words, not in a link (a
     logo), a nav, a footer or an aside inside the article. Only the first `MAX_H1` are read."""
-    found: list[str] = []
+    found = [text for text, plausible in _h1s(tree) if plausible and len(text.split()) >= min_words]
+    return list(dict.fromkeys(found))
+
+
+def logo_h1s(tree: HtmlElement) -> list[str]:
+    """The `<h1>` texts `visible_h1s` leaves out for their place: in a link, a nav, a footer, an
+    aside (a logo, a site's or a blog's name: "The Huddle: The latest word on NFL news")."""
+    return list(dict.fromkeys(text for text, plausible in _h1s(tree) if text and not plausible))
+
+
+def _h1s(tree: HtmlElement) -> list[tuple[str, bool]]:
+    """The first `MAX_H1` `<h1>` texts, each with whether its place is a headline's."""
+    found: list[tuple[str, bool]] = []
     for h1 in islice(tree.iter("h1"), MAX_H1):
+        text = " ".join(h1.text_content().split())
         if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
+            found.append((text, False))
             continue
         link = h1.find(".//a")
-        if link is not None and links_home(link.get("href")):
-            continue  # the site's name linking home
-        text = " ".join(h1.text_content().split())
-        if len(text.split()) >= min_words:
-            found.append(text)
-    return list(dict.fromkeys(found))
+        found.append((text, link is None or not links_home(link.get("href"))))
+    return found
+
+
+def shown_headings(tree: HtmlElement) -> list[str]:
+    """The texts of the page's first `MAX_HEADINGS` `<h1>`-`<h3>` of `MIN_H1_WORDS` words or
+    more, in page order: where a page without a headline `<h1>` shows its headline ("<h3>Brett
+    Favre says …</h3>" under a blog's name)."""
+    texts = (" ".join(h.text_content().split()) for h in tree.iter("h1", "h2", "h3"))
+    return [text for text in islice(texts, MAX_HEADINGS) if len(text.split()) >= MIN_H1_WORDS]
+
+
+def shown_part(title: str, headings: Iterable[str]) -> str:
+    """A declared title that is a heading shown on the page and a part after a separator (the
+    blog's or site's name: "Brett Favre says … - The Huddle: Football News from the NFL -
+    USATODAY.com"): that heading; else the title."""
+    for heading in headings:
+        rest = title[len(heading) :] if title.startswith(heading) else ""
+        if rest.strip() and rest.startswith(SEPARATORS):
+            return heading
+    return title
 
 
 def links_home(href: str | None) -> bool:
@@ -397,8 +435,15 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     `extracted_title` (the extractor's metadata title) comes first among the declared ones;
     `affixes` are further site names to strip (the suffix a site's other titles share)."""
     objects = _json_ld_objects(tree)
-    declared = [extracted_title, *declared_titles(tree, objects)]
-    names = [*site_names(tree, objects), *affixes]
+    others = declared_titles(tree, objects)
     h1s = visible_h1s(tree)
+    shown = shown_headings(tree) if not h1s else []
+    if extracted_title in logo_h1s(tree) and any(shown_part(t, shown) != t for t in others):
+        # the extractor read a logo's <h1> (a blog's name); the page shows another heading and
+        # declares it first in a title: that heading is the headline
+        extracted_title = ""
+    declared = [extracted_title, *others]
+    names = [*site_names(tree, objects), *affixes]
     short = [h for h in visible_h1s(tree, MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
-    return choose_headline(h1s, declared, names, short)
+    headline = choose_headline(h1s, declared, names, short)
+    return shown_part(headline, shown) if headline else headline

@@ -48,6 +48,7 @@ from monitor.lexicon import (
     PROMO_LINE,
     RAIL_HEADING,
     RAIL_LABEL,
+    byline_line,
     is_furniture_line,
     is_site_line,
 )
@@ -112,6 +113,9 @@ PROSE_PARAGRAPH_CHARS = 120
 # A rail item (`_rail_list`): a label and a headline's link, a date perhaps, is at most this long
 # (the longest on the development pairs is 84 characters) ...
 RAIL_ITEM_MAX_CHARS = 160
+# A label and a colon before this many links or more is a line of links (topics, tags, photo
+# galleries: `_labelled_links`), however long its label.
+LABELLED_LINKS_MIN = 2
 # ... and past its label at most this share of its letters is outside the link (a date in
 # brackets after a headline: 0.22 on "... After Treaty (December 22, 2010)").
 RAIL_UNLINKED_SHARE = 0.4
@@ -159,6 +163,7 @@ def _text_role(line: str) -> str:
         len(line.split()) <= BYLINE_MAX_WORDS
         and BYLINE_OPENER.match(line)
         and not line.endswith((".", "!", "?"))
+        and byline_line(line) is not None  # "By The Numbers", "Von Brüssel Nach Berlin": headings
     ):
         return "dateline_credit"
     if len(line) <= PROMO_MAX_CHARS and (
@@ -316,8 +321,26 @@ def _context_role(
     )
     if letters and linked >= LINK_DENSE_SHARE * letters:
         return "link_dense", None
+    if _labelled_links(element, text, linked):
+        return "link_dense", None
     rail = _rail_list(element, text, letters - linked)
     return ("promo", rail) if rail is not None else ("", None)
+
+
+def _labelled_links(element: HtmlElement, text: str, linked: int) -> bool:
+    """Whether a short line is a label and a list of links ("See photos of: <a>NFL</a>, <a>Brett
+    Favre</a>, <a>Minnesota Vikings</a>", "Themen: <a>Berlin</a> | <a>Verkehr</a>"): past the
+    label (`lexicon.RAIL_LABEL`), `LINK_DENSE_SHARE` of the letters are link text, in
+    `LABELLED_LINKS_MIN` links at least (one link after a label is a teaser, `_rail_list`)."""
+    if len(text) > PROMO_MAX_CHARS:
+        return False
+    label = RAIL_LABEL.match(text)
+    if label is None:
+        return False
+    links = sum(1 for link in element.iter("a") if link.get("href"))
+    return links >= LABELLED_LINKS_MIN and linked >= LINK_DENSE_SHARE * _letters(
+        text[label.end() :]
+    )
 
 
 def _rail_list(element: HtmlElement, text: str, unlinked: int) -> HtmlElement | None:
