@@ -47,7 +47,7 @@ EMBED_SIGNATURE = re.compile(
 )
 # Without roles, the line before a signature is the post's text when it carries one of these.
 _POST_MARK = re.compile(r"(?:^|\s)[@#]\w|pic\.twitter\.com/|instagram\.com/|t\.co/")
-_BODY_KINDS = frozenset(
+BODY_KINDS = frozenset(
     {
         "sentence_added",
         "sentence_removed",
@@ -93,7 +93,7 @@ def weigh_embeds(
     old_embeds, new_embeds = embed_paragraphs(*old), embed_paragraphs(*new)
     weighed = []
     for edit in edits:
-        if edit.significant and edit.field == "body" and edit.kind in _BODY_KINDS:
+        if edit.significant and edit.field == "body" and edit.kind in BODY_KINDS:
             sides = [
                 (i, s) for i, s in ((edit.old_paragraph, 0), (edit.new_paragraph, 1)) if i >= 0
             ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from monitor.compare.edit import Edit, weigh_down
-from monitor.compare.embeds import _BODY_KINDS as BODY_KINDS  # the same kinds as embedded posts
+from monitor.compare.embeds import BODY_KINDS  # the same kinds as embedded posts
 from monitor.compare.placement import FURNITURE_PENALTY
 
 # A version shows a list of excerpts when at least this many of its paragraphs end with a cut:
