@@ -36,8 +36,9 @@ decided. With `--base DIR` (another checkout, e.g. `git worktree add ../wt-main 
 checkout's Redline runs in every pair too, on its own database and from its own folder (its
 code, this Python): a before and after measured side by side under the same load. With
 `--profile`, a
-first-sight and an unchanged round then run under pyinstrument (in the child) and the top costs
-are printed; pyinstrument samples the reactor's thread only.
+first-sight, an unchanged and a 304 round then run under pyinstrument (in the child) and the top
+costs are printed; pyinstrument samples the reactor's thread only. It is in the bench extra
+(`pip install -e '.[bench]'`); without it `--profile` stops at once with one line saying so.
 """
 
 from __future__ import annotations
@@ -778,15 +779,29 @@ def run_profiles(server: CorpusServer, urls: list[str], work: Path) -> str:
     env = crawl_env(db_path)
     scrapy_args = redline_command()[3:]  # after `python -m scrapy`
     reports = []
-    server.churn, server.conditional = 0, False
-    for name in (FIRST, UNCHANGED):
+    server.churn = 0
+    for name in (FIRST, UNCHANGED, NOT_MODIFIED):
+        # The server answers If-None-Match with 304 in the last round only.
+        server.conditional = name == NOT_MODIFIED
         out = work / f"profile-{name.replace(' ', '-')}.json"
         command = [sys.executable, "-c", PROFILE_CHILD, str(out), *scrapy_args]
         run = run_scrapy(command, env, work / "profile.log", len(urls))
         reports.append(
             profile_report(f"{name} round, {len(urls)} pages ({run.wall_s:.1f} s wall)", out)
         )
+    server.conditional = False
     return "\n\n".join(reports)
+
+
+def profiler_missing() -> str | None:
+    """Why `--profile` cannot run here (pyinstrument is not installed), or None."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyinstrument") is None:
+        return (
+            "--profile needs pyinstrument, which is in the bench extra: pip install -e '.[bench]'"
+        )
+    return None
 
 
 # ------------------------------------------------------------------ main
@@ -833,9 +848,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="another checkout (e.g. a git worktree of main): its Redline runs in every pair too, "
         "on its own database, with this one's Python",
     )
-    parser.add_argument("--profile", action="store_true", help="then profile two rounds")
+    parser.add_argument(
+        "--profile", action="store_true", help="then profile three rounds (needs pyinstrument)"
+    )
     parser.add_argument("--profile-only", action="store_true", help="only the pyinstrument runs")
     options = parser.parse_args(argv)
+    if options.profile or options.profile_only:
+        missing = profiler_missing()
+        if missing is not None:  # before any round runs, not after minutes of them
+            parser.exit(2, f"error: {missing}\n")
     exit_on_sigterm()
     pages = load_pages(corpus_dir_or_exit(options.corpus, require=AEB))
     started = time.perf_counter()

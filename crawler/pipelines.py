@@ -645,15 +645,30 @@ class _Handed:
     compared: tuple[CompareLater, VersionComparison] | None = None
 
 
-# The fields of a page item a `FetchedPage` takes: all but `database` (which file, not what was
-# fetched). Listed once: `dataclasses.fields` builds its tuple again at every call (about 0.04
-# ms a page of the reactor's thread in a 1,000-page round, issue 23).
-_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(PageItem) if f.name != "database")
-
-
 def _handed(item: PageItem) -> _Handed:
-    # Shallow: every field is a string, a number or the body (asdict would deep-copy).
-    return _Handed(item, FetchedPage(**{name: getattr(item, name) for name in _PAGE_FIELDS}))
+    """The page of `item` on its way: every field of the item but `database` (which file, not
+    what was fetched), shallow (each is a string, a number or the body). Named one by one: a
+    dictionary of `getattr`s built for every page cost about as much again on the reactor's
+    thread (tests/test_known_page_work.py checks that no field is left out)."""
+    return _Handed(
+        item,
+        FetchedPage(
+            url=item.url,
+            status=item.status,
+            body=item.body,
+            final_url=item.final_url,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            content_type=item.content_type,
+            error=item.error,
+            requested_url=item.requested_url,
+            retry_after=item.retry_after,
+            headers=item.headers,
+            screenshot=item.screenshot,
+            sha256=item.sha256,
+            conditional=item.conditional,
+        ),
+    )
 
 
 def _extract_later(body: bytes, url: str, content_type: str = "") -> Article:

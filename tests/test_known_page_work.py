@@ -3,6 +3,7 @@ it that the store or the log would throw away (issue 23)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from types import SimpleNamespace
 
@@ -72,3 +73,25 @@ def test_a_304_carries_no_headers_to_the_store(status, headers_kept) -> None:
     assert bool(item.headers) is headers_kept
     if headers_kept:
         assert '"X-Cache", "HIT"' in item.headers
+
+
+def test_a_page_handed_to_the_store_carries_every_field_of_its_item_but_its_database() -> None:
+    # A value unlike any default for each field, so that a field left out shows.
+    values = {
+        field.name: (
+            index
+            if field.type == "int"
+            else True
+            if "bool" in str(field.type)
+            else str(index).encode()
+            if field.type == "bytes"
+            else f"value {index}"
+        )
+        for index, field in enumerate(dataclasses.fields(PageItem), start=1)
+    }
+    page = _handed(PageItem(**values)).page
+    carried = {name for name in values if name != "database"}
+    assert {field.name for field in dataclasses.fields(page)} == carried
+    assert {name: getattr(page, name) for name in carried} == {
+        name: values[name] for name in carried
+    }

@@ -198,23 +198,26 @@ class CheckSpider(scrapy.Spider):
         # Scrapy nothing to handle. Only when the store has no room for another page does it
         # return an asynchronous generator that waits (Scrapy reads a generator's output as it
         # is; a coroutine it would run as a task of its own and convert twice).
-        render = response.meta.get("redline_render")
+        meta = response.meta  # read once: each `Response.meta` goes through its request
+        render = meta.get("redline_render")
+        status = response.status
         pairs, last = _headers(response)
         item = PageItem(
-            url=response.meta["redline_url"],
-            status=response.status,
+            url=meta["redline_url"],
+            status=status,
             body=response.body,
             final_url=response.url,
             etag=last.get("etag", ""),
             last_modified=last.get("last-modified", ""),
             content_type=last.get("content-type", ""),
-            requested_url=response.meta.get("redline_fetch_url", ""),
-            database=response.meta.get("redline_db", ""),
+            requested_url=meta.get("redline_fetch_url", ""),
+            database=meta.get("redline_db", ""),
             retry_after=last.get("retry-after", ""),
-            screenshot=screenshot_of(response.meta),
+            # Only a page read in the browser has one (never a static page: most pages).
+            screenshot=screenshot_of(meta) if render is not None else b"",
             # A 304 has no page to keep, and headers are stored only with a kept page: most
             # pages of a 304 round, so not made (about 8 us a page of the reactor's thread).
-            headers="" if response.status == 304 else headers_json(pairs),
+            headers="" if status == 304 else headers_json(pairs),
             conditional=_sent_validator(response),
         )
         # Most pages of most rounds are a 304 or the last page read again: handed to the store's
@@ -222,19 +225,19 @@ class CheckSpider(scrapy.Spider):
         # pipelines, signals, about a twentieth of the reactor's time a page), and without
         # waiting for the writer (the pipeline bounds the pages on their way).
         store = getattr(self.crawler, "redline_store", None)
-        if response.status == 304 and store is not None:
+        if status == 304 and store is not None:
             return _record_later(store, item)
-        if response.status == 200 and render is None:
+        if status == 200 and render is None:
             # Hashed here (hashlib releases the GIL: the writer records meanwhile); the hash goes
             # on with the page.
-            found = examine_page(item.body, response.meta.get("redline_last_hash", ""))
+            found = examine_page(item.body, meta.get("redline_last_hash", ""))
             item.sha256 = found.sha256
             if found.known and store is not None:
                 return _record_later(store, item)
             again = self._render_again(response, found.shell) if found.shell else None
             if again is not None:
                 return [again]
-        elif render == "auto" and response.status == 200 and not javascript_shell(response.body):
+        elif render == "auto" and status == 200 and not javascript_shell(response.body):
             self._remember_browser_site(response)
         return [item]
 
