@@ -34,6 +34,13 @@ Op = Literal["equal", "changed", "moved", "added", "removed"]
 PAIR_IN_BLOCK = 55.0
 # Across the whole text a pairing needs more evidence: a sentence moved and also edited.
 PAIR_ACROSS = 80.0
+# A sentence replaced in place by one that restates it ("And being a mother of four is no longer
+# seen as a hindrance" -> "She does not consider being a mother of four a dealbreaker") is one
+# rewritten sentence, not a removal plus an addition, even below `PAIR_IN_BLOCK`: when a replaced
+# block is left with exactly one old and one new sentence, and they share a run of at least this
+# many words, one of them at least `RESTATED_WORD_CHARS` characters long.
+RESTATED_RUN_WORDS = 4
+RESTATED_WORD_CHARS = 4
 # Blocks larger than this many candidate pairs are paired by a banded search only, so a rewritten
 # 1 MB text stays well under a second.
 MAX_BLOCK_PAIRS = 250_000
@@ -248,6 +255,18 @@ def _pair_block(
     return pairs
 
 
+def restated(old_key: str, new_key: str) -> bool:
+    """Whether two sentences' comparison keys share a run of `RESTATED_RUN_WORDS` words, one of
+    them at least `RESTATED_WORD_CHARS` characters long: the new sentence restates the old one."""
+    old_words, new_words = old_key.split(), new_key.split()
+    size = RESTATED_RUN_WORDS
+    runs = {tuple(old_words[i : i + size]) for i in range(len(old_words) - size + 1)}
+    return any(
+        run in runs and any(len(word) >= RESTATED_WORD_CHARS for word in run)
+        for run in (tuple(new_words[i : i + size]) for i in range(len(new_words) - size + 1))
+    )
+
+
 def align_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Alignment]:
     """Align two sentence lists. Every sentence appears in exactly one alignment."""
     return align_blocks([(old, new)])
@@ -322,6 +341,12 @@ def pair_blocks(
         news = [s for s in news if s not in moved_new]
         pairs = _pair_block(olds, news, keys, PAIR_IN_BLOCK)
         paired = {id(s) for pair in pairs for s in pair[:2]}
+        rest_old = [s for s in olds if id(s) not in paired]
+        rest_new = [s for s in news if id(s) not in paired]
+        if len(rest_old) == len(rest_new) == 1 and restated(keys[rest_old[0]], keys[rest_new[0]]):
+            score = fuzz.ratio(keys[rest_old[0]], keys[rest_new[0]])
+            pairs.append((rest_old[0], rest_new[0], float(score)))
+            paired |= {id(rest_old[0]), id(rest_new[0])}
         result.extend(Alignment("changed", o, n, score) for o, n, score in pairs)
         left_old.extend(s for s in olds if id(s) not in paired)
         left_new.extend(s for s in news if id(s) not in paired)
