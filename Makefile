@@ -33,12 +33,13 @@ demo: setup
 
 # The suite in pytest-xdist processes, one per core plus two (tests/conftest.py;
 # TEST_WORKERS=0: in this process only).
-# --maxschedchunk 1: each worker is handed its next test when it finishes one, in collection
-# order, so the longest tests (tests/conftest.py LONGEST_FIRST) start first, one per free worker,
-# rather than all in the first worker's initial chunk of a quarter of the suite.
+# The tests are handed out by tests/conftest.py's scheduler (pytest_xdist_make_scheduler): each
+# worker is handed its next test when it finishes one, in collection order, so the longest tests
+# (LONGEST_FIRST) start first, one per free worker; the tests sharing an expensive set-up
+# (PostgreSQL, a module's Chromium: SHARED_SETUP_GROUPS) go to one worker together.
 TEST_WORKERS ?= auto
 test: setup postgres-deps
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxschedchunk 1
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check monitor crawler tests bench tools

@@ -179,6 +179,45 @@ def pytest_configure(config: pytest.Config) -> None:
             write(state, code, source_hash, pyc)
 
 
+# Test modules whose tests share a set-up that outlives a test, by the group their tests run in
+# (`pytest_xdist_make_scheduler`): each group runs in one worker, so the set-up is made once in the
+# run, not once in every worker that draws one of its tests (`make test` has four).
+# - PostgreSQL (the session's `postgres` fixture: initdb and a server, ~1.3 s of CPU and its
+#   processes) for the cluster modules, and test_cluster_search_page's indexed cluster;
+# - a module's Chromium (`browser`, ~1 s of CPU to start, its renderers' work kept in one
+#   process), and test_browser's `served` newsroom and `redline serve`.
+# A fixture built with `built_once` is already made once a run and needs no group.
+SHARED_SETUP_GROUPS = {
+    "test_cluster.py": "postgres",
+    "test_cluster_rollup.py": "postgres",
+    "test_cluster_search_page.py": "postgres",
+    "test_cluster_workers.py": "postgres",
+    "test_browser.py": "browser",
+    "test_browser_desk.py": "browser_desk",
+}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`-n N` (pytest-xdist's default `--dist load`): the tests of a module in
+    SHARED_SETUP_GROUPS go to one worker together, each other test is a unit of its own; units are
+    handed out in collection order (LONGEST_FIRST's first) as a worker finishes one, each worker
+    holding at most one ahead, as `--dist load --maxschedchunk 1` did. pytest-xdist's own
+    `--dist loadgroup` cannot do it with pytest 9.2: it renames the test (`item._nodeid`), which
+    pytest no longer reads, so every test stays a group of its own. Only where a test runs
+    changes, never what it sets up or asserts. Another `--dist` keeps xdist's scheduler."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return SHARED_SETUP_GROUPS.get(module, nodeid)
+
+    config.option.loadscopereorder = False  # collection order, not the largest units first
+    return SharedSetupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put LONGEST_FIRST's tests (every case) ahead of the rest, in its order; the rest keep
     pytest's order."""

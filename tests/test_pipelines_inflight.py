@@ -702,12 +702,17 @@ def test_what_lives_when_a_round_opens_is_out_of_the_collectors_reach_until_it_e
 
 
 def test_a_round_leaves_objects_someone_else_froze_to_them() -> None:
+    """Held by their own objects, not by the count of frozen objects: another thread of the
+    process (a test's server left running) may free some frozen object meanwhile, and the count
+    drops by it (277,646 -> 277,644 in a loaded `make test`, session 17)."""
+    theirs = [["frozen by someone else"]]
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
         heap = RoundHeap()
         heap.freeze()
         heap.thaw()
-        assert gc.get_freeze_count() == frozen
+        assert not _tracked(theirs)  # still frozen: out of the collector's reach
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+    assert _tracked(theirs)  # the check can see it: tracked again once thawed

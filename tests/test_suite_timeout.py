@@ -54,3 +54,11 @@ def test_a_hung_test_fails_alone_in_an_xdist_worker(tmp_path: Path) -> None:
     assert "1 failed, 1 passed" in output, output
     assert "Timeout" in output, output
     assert (base / "torn-down").read_text() == "yes"
+
+
+def test_each_group_of_shared_set_up_names_a_test_module() -> None:
+    """A module renamed or removed would silently leave its group (tests/conftest.py), and its
+    fixture would again be set up in every worker."""
+    from tests.conftest import SHARED_SETUP_GROUPS
+
+    assert [m for m in SHARED_SETUP_GROUPS if not (ROOT / "tests" / m).is_file()] == []
