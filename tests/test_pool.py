@@ -4,6 +4,7 @@ slow or dead worker costs one page, never the caller."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import select
@@ -57,6 +58,25 @@ def test_workers_start_on_first_use_and_never_exceed_the_size() -> None:
         with ThreadPoolExecutor(4) as threads:
             list(threads.map(pool.extract, pages, [URL] * len(pages)))
         assert pool.started == 2
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "started alone"])
+def test_a_worker_takes_a_whole_page_in_one_write_and_answers_in_one(monkeypatch, forked) -> None:
+    """A news page (most are over the system's default 64 KiB a pipe) reaches its worker whole,
+    without waiting for the worker to read part of it first, and the reply comes back whole."""
+    if forked and not pool_module._CAN_FORK:
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(pool_module, "_CAN_FORK", forked)
+    page = big_page(2_000)
+    assert 64 * 1024 < len(page) < pool_module.PIPE_BYTES
+    with ExtractionPool(1, timeout=60) as pool:
+        assert pool.extract(page, URL).body
+        (worker,) = pool._idle
+        assert worker.process.stdin is not None and worker.process.stdout is not None
+        for pipe in (worker.process.stdin, worker.process.stdout):
+            assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) >= pool_module.PIPE_BYTES
+        assert pool.zygotes == (1 if forked else 0)
 
 
 def big_page(paragraphs: int) -> bytes:
