@@ -674,3 +674,65 @@ def test_a_sentence_with_a_label_or_a_link_stays_prose(
 ) -> None:
     html = page(language, extra)
     assert line_roles(None, [*PROSE[language], line], fromstring(html))[-1] == "prose"
+
+
+# A label and one link to another article of the site, set between the article's paragraphs: a
+# teaser in any language, whatever the share of its letters the link holds (the label may be
+# long: "FUNDA OLUNYE UDABA LAPHA |"), in a paragraph or a list item, the label in bold or ending
+# in a mark. (page language, teaser)
+LABELLED_TEASERS = [
+    (
+        "en",  # Zulu: "read another story here"
+        "<p><strong>FUNDA OLUNYE UDABA LAPHA |</strong> "
+        "<a href='https://example.com/119057/kuboshwe/'>Kuboshwe abahlanu besolwa ngokugwaza "
+        "umfundi</a></p>",
+    ),
+    (
+        "de",
+        "<ul><li>Zum Artikel: <a href='https://www.example.com/nachrichten/tarifrunde,VGlx'>"
+        "Tarifrunde im ÖPNV: Das wird verhandelt</a></li></ul>",
+    ),
+    (
+        "de",
+        "<ul><li><strong>Kinderschutz als Vorwand? </strong><a href='/politik/article4095'>Warum "
+        "Neonazis Kinderschützer spielen</a></li></ul>",
+    ),
+    (
+        "es",
+        "<p><b>Nota relacionada |</b> <a href='/politica/n2999'>La sequía vacía los embalses del "
+        "sur</a></p>",
+    ),
+    (
+        "en",  # Norwegian
+        "<p><strong>Les også denne saken:</strong> <a href='/nyheter/solskjaer/81'>Solskjær "
+        "kan bli manager igjen</a></p>",
+    ),
+    (
+        "en",  # French, the label set off by »
+        "<p>Notre dossier » <a href='/dossier/eau'>Sécheresse, les réservoirs du sud à sec</a></p>",
+    ),
+]
+# A link after a label that leaves the site, lists a dated source, carries a sentence on or is
+# no headline stays the article's.
+LABELLED_LINKS_THAT_STAY = [
+    "<p><strong>The study by the university:</strong> <a href='https://journals.example.org/dry'>"
+    "Drought and harvest losses</a></p>",
+    "<p>8 December 2019: <a href='/press/liberation'>Article in Libération on the strike "
+    "fund</a></p>",
+    "<p><strong>Officials said</strong> <a href='/report'>the full report on the reservoirs</a> "
+    "would be published on Monday.</p>",
+    "<p><strong>Map:</strong> <a href='/map'>Reservoirs</a></p>",
+]
+CANONICAL = "<head><link rel='canonical' href='https://www.example.com/water-plan'>"
+
+
+@pytest.mark.parametrize(("language", "teaser"), LABELLED_TEASERS)
+def test_a_label_and_a_link_to_another_article_is_left_out(language: str, teaser: str) -> None:
+    html = page(language, teaser).replace("<head>", CANONICAL)
+    assert extract_article(html).body.split("\n") == PROSE[language]
+
+
+@pytest.mark.parametrize("links", LABELLED_LINKS_THAT_STAY)
+def test_a_label_and_a_link_that_is_no_teaser_stays(links: str) -> None:
+    article = extract_article(page("en", links).replace("<head>", CANONICAL))
+    assert len(article.body.split("\n")) == len(PROSE["en"]) + 1

@@ -93,7 +93,11 @@ EXTRACTOR = "trafilatura"
 # 19: the site's note on its affiliate links ("Dieser Artikel kann Links zu Anbietern enthalten,
 # von denen ... eine Provision erhält", `roles.is_affiliate_note`) and a picture's credit with its
 # label ("Beitragsbild via Unsplash.", "Fotocredit: ...", `lexicon.FURNITURE`) are left out.
-EXTRACTION_REVISION = 19
+# 20: a paragraph or list item that is a short label and one link to another article of the site
+# ("<b>FUNDA OLUNYE UDABA LAPHA |</b> <a>headline</a>", "Zum Artikel: <a>headline</a>") is a
+# teaser left out, in any language (`roles._labelled_teaser`); a list item whose text opens in a
+# child (<li><strong>Label:</strong> <a>...</a></li>) is now matched to its line.
+EXTRACTION_REVISION = 20
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -16,6 +16,8 @@ Roles, first that fits wins:
    related or recommended stories; or a short line opening with a promotional phrase
    (`lexicon.PROMO`: "Sign up", "Lire aussi", "Leia também"...) or holding the site's words to its
    reader (`lexicon.SITE_LINES`: "Follow us on", "Alle Rechte vorbehalten", a photo credit...).
+   Also a paragraph or list item that is a short label (in bold or ending in a mark) and one
+   link to another article of the site, the link ending the line (`_labelled_teaser`).
 4. `link_dense`: most of the line's text is link text on the page (trafilatura drops links from
    its output, `include_links` would change the text; the page's <a> elements are read instead),
    or the line's element sits inside a link (a teaser: `<a href><h3>Headline</h3></a>`).
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from lxml.etree import _Element
 from lxml.html import HtmlElement
@@ -45,6 +48,7 @@ from monitor.lexicon import (
     CREDIT,
     DATELINE,
     FIGURE_LABEL,
+    PROMO_LABEL_MARKS,
     PROMO_LINE,
     RAIL_HEADING,
     RAIL_LABEL,
@@ -94,8 +98,8 @@ BYLINE_MAX_WORDS = 8
 # holding many lines never equals one); bounds the work on a large page.
 MAX_ELEMENT_CHARS = 5_000
 # Elements that hold a line even when their text starts in a child (<p><b>Lead</b> text</p>);
-# a list item opening with a link is found by its link.
-_BLOCK_TAGS = frozenset("p dd dt td th caption figcaption blockquote h1 h2 h3 h4 h5 h6".split())
+# a list item opening with a link is found by its link, one opening with a bold label by itself.
+_BLOCK_TAGS = frozenset("p li dd dt td th caption figcaption blockquote h1 h2 h3 h4 h5 h6".split())
 # Elements that may hold a body line, block or inline: only these are read (a page's scripts,
 # styles, images, icons and form fields are most of its elements and hold none).
 _TEXT_TAGS = (
@@ -119,6 +123,13 @@ LABELLED_LINKS_MIN = 2
 # ... and past its label at most this share of its letters is outside the link (a date in
 # brackets after a headline: 0.22 on "... After Treaty (December 22, 2010)").
 RAIL_UNLINKED_SHARE = 0.4
+# A labelled teaser (`_labelled_teaser`): a paragraph or list item, a label of at most this many
+# characters ("FUNDA OLUNYE UDABA LAPHA |", "Zum Artikel:"), a headline's link of at least this
+# many words, and after it nothing but these marks.
+_TEASER_TAGS = frozenset({"p", "li"})
+TEASER_LABEL_MAX_CHARS = 40
+TEASER_HEADLINE_MIN_WORDS = 3
+_TEASER_TRAIL = " .…»›<|"
 # The list, its parent and grandparent are looked behind for the heading that titles them.
 RAIL_HEADING_LEVELS = 3
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -314,6 +325,8 @@ def _context_role(
             )
     if in_link:
         return "link_dense", None
+    if _labelled_teaser(element, text):
+        return "promo", None
     letters = _letters(text)
     linked = sum(
         _letters(link.text_content())
@@ -325,6 +338,69 @@ def _context_role(
         return "link_dense", None
     rail = _rail_list(element, text, letters - linked)
     return ("promo", rail) if rail is not None else ("", None)
+
+
+def _labelled_teaser(element: HtmlElement, text: str) -> bool:
+    """Whether a paragraph or list item is a label and one link to another article of the site
+    ("<b>FUNDA OLUNYE UDABA LAPHA |</b> <a>Kuboshwe abahlanu ...</a>", "Zum Artikel:
+    <a>Tarifrunde im ÖPNV: Das wird verhandelt</a>", "<strong>Kinderschutz als Vorwand?</strong>
+    <a>Warum ...</a>"):
+    the template's pointer set between the article's paragraphs, in any language. The label is a
+    few words in bold or ending in a mark (`lexicon.PROMO_LABEL_MARKS`), the link a headline (not
+    opening in lower case) that ends the line and stays on the site (a citation's link to another
+    site is the article's)."""
+    if element.tag not in _TEASER_TAGS or len(text) > RAIL_ITEM_MAX_CHARS:
+        return False
+    links = [link for link in element.iter("a") if link.get("href")]
+    if len(links) != 1:
+        return False
+    link = links[0]
+    headline = " ".join(link.text_content().split())
+    flat = " ".join(text.split())
+    at = flat.rfind(headline) if len(headline.split()) >= TEASER_HEADLINE_MIN_WORDS else -1
+    if at <= 0 or flat[at + len(headline) :].strip(_TEASER_TRAIL):
+        return False  # no headline, nothing before it, or words after it: a sentence with a link
+    if next((c for c in headline if c.isalpha()), "a").islower():
+        return False  # a list item's label and its continuation ("Reservoirs: <a>three new ...")
+    label = flat[:at].strip()
+    if len(label) > TEASER_LABEL_MAX_CHARS or not any(c.isalpha() for c in label):
+        return False
+    if any(c.isdigit() for c in label):
+        return (
+            False  # a date or a number before a link ("8 décembre 2019 : <a>...</a>") lists sources
+        )
+    if label[-1] not in PROMO_LABEL_MARKS and not _bold_label(element, label):
+        return False
+    return _on_site(str(link.get("href")), element)
+
+
+def _bold_label(element: HtmlElement, label: str) -> bool:
+    """Whether the line opens with `label` set in bold (<strong>, <b>) and nothing before it."""
+    if (element.text or "").strip() or not len(element):
+        return False
+    first = element[0]
+    return first.tag in ("strong", "b") and " ".join(first.text_content().split()) == label
+
+
+def _on_site(href: str, element: HtmlElement) -> bool:
+    """Whether a link stays on the page's site: a relative address, or the host of the page's
+    canonical address or og:url (without "www."); False when the page declares neither."""
+    host = urlsplit(href.strip()).netloc.lower().removeprefix("www.")
+    if not host:
+        return not href.strip().lower().startswith(("javascript:", "mailto:", "#"))
+    head = element.getroottree().getroot().find("head")
+    if head is None:
+        return False
+    for tag in head.iter("link", "meta"):
+        if tag.tag == "link" and "canonical" in (tag.get("rel") or "").lower().split():
+            address = tag.get("href")
+        elif tag.tag == "meta" and tag.get("property") == "og:url":
+            address = tag.get("content")
+        else:
+            continue
+        if address and urlsplit(address.strip()).netloc.lower().removeprefix("www.") == host:
+            return True
+    return False
 
 
 def _labelled_links(element: HtmlElement, text: str, linked: int) -> bool:
