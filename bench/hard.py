@@ -13,7 +13,9 @@ set's README scores them:
   kind never significant by design (`typo`, `published_date`) counts when it is reported;
 - unexpected kinds: reported significant kinds (per pair) outside the labels, their more specific
   kinds and `also_acceptable`.
-This set is development data: the figures are development figures, never held-out ones.
+This set is development data: the figures are development figures, never held-out ones. Another
+set laid out the same way (`--corpus DIR`: a folder of pairs, each with its `case.json`) is
+headed by its own name: whether it is held out is the caller's split, not this module's.
 """
 
 from __future__ import annotations
@@ -111,8 +113,11 @@ def run(root: Path) -> Figures:
     return figures
 
 
-def report(figures: Figures, examples: int) -> None:
-    heading("recaptures-hard (development data: tuned on, never a held-out figure)")
+def report(figures: Figures, examples: int, root: Path = DEFAULT) -> None:
+    if root.name == DEFAULT.name:
+        heading("recaptures-hard (development data: tuned on, never a held-out figure)")
+    else:  # another set of the same layout: development or held out as the caller split it
+        heading(f"{root.name} ({root.parent.name}): a set of the same layout, as its split says")
     quiet = figures.no_edit - figures.alarmed
     print(f"  pairs {figures.pairs}; no-edit {figures.no_edit}")
     print(
@@ -144,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recaptures-hard not found at {root}; skipped", file=sys.stderr)
         return 0
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
-    report(run(root), args.examples)
+    report(run(root), args.examples, root)
     return 0
 
 
