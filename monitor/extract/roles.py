@@ -366,9 +366,8 @@ def _labelled_teaser(element: HtmlElement, text: str) -> bool:
     if len(label) > TEASER_LABEL_MAX_CHARS or not any(c.isalpha() for c in label):
         return False
     if any(c.isdigit() for c in label):
-        return (
-            False  # a date or a number before a link ("8 décembre 2019 : <a>...</a>") lists sources
-        )
+        # A date or a number before a link ("8 décembre 2019 : <a>...</a>") lists sources.
+        return False
     if label[-1] not in PROMO_LABEL_MARKS and not _bold_label(element, label):
         return False
     return _on_site(str(link.get("href")), element)
