@@ -39,6 +39,9 @@ code, this Python): a before and after measured side by side under the same load
 first-sight, an unchanged and a 304 round then run under pyinstrument (in the child) and the top
 costs are printed; pyinstrument samples the reactor's thread only. It is in the bench extra
 (`pip install -e '.[bench]'`); without it `--profile` stops at once with one line saying so.
+With `--noise`, the bare spider (or fetch + trafilatura) runs a second time in every pair, next to
+Redline's side, and its ratio to the first is reported beside Redline's: the spread two runs
+of the same program show on this machine, below which no pair's ratio can be read.
 """
 
 from __future__ import annotations
@@ -315,6 +318,8 @@ def _cell(value: object) -> str:
 REDLINE = "redline check -a all=true"
 BASE = "the same, --base checkout"
 BARE = "bare fetch"
+# The round's bare side run once more in each pair, in Redline's place (`--noise`).
+AGAIN = "the bare side again"
 BARE_TRAF = "bare fetch + trafilatura"
 FIRST, UNCHANGED, NOT_MODIFIED, CHURN = "first sight", "unchanged", "304", "churn"
 
@@ -355,14 +360,19 @@ def _pair(
     log: Path,
     pages: int,
     bare_first: bool,
+    noise: bool,
     round_name: str,
     sides: list[tuple[str, list[str]]],
 ) -> None:
     """Run the sides of one round one after the other, recording each: Redline's once per
-    checkout, the bare spider's once (first or last, alternating)."""
+    checkout, the bare spider's once (first or last, alternating), and with `noise` once more
+    next to Redline's own (`AGAIN`)."""
     (_, redline), (bare, bare_run) = sides
     runs = [(c.side, clocked(redline, c.cwd), crawl_env(c.db_path), c.cwd) for c in checkouts]
-    runs.append((bare, clocked(bare_run, REPO_ROOT), crawl_env(checkouts[0].db_path), REPO_ROOT))
+    bare_side = (clocked(bare_run, REPO_ROOT), crawl_env(checkouts[0].db_path), REPO_ROOT)
+    if noise:
+        runs.insert(1, (AGAIN, *bare_side))
+    runs.append((bare, *bare_side))
     for side, command, env, cwd in runs[::-1] if bare_first else runs:
         results.add(pages, round_name, side, run_scrapy(command, env, log, pages, cwd))
 
@@ -376,12 +386,14 @@ def run_rounds(
     churn: bool = False,
     rounds: frozenset[str] = frozenset({"first", "unchanged", "304"}),  # `ROUNDS`
     base: Path | None = None,
+    noise: bool = False,
 ) -> None:
     """`pairs` interleaved pairs of each round over `urls`; which side goes first alternates.
     Each pair starts from a fresh database: first sight, then unchanged, then 304. A round left
     out of `rounds` is not measured (when first sight is not, each side runs it once, unpaired,
     and every pair starts from a copy of the database it filled).
-    With `base`, another checkout's Redline runs beside this one's, on its own database."""
+    With `base`, another checkout's Redline runs beside this one's, on its own database; with
+    `noise`, the bare side runs twice in each pair (`AGAIN`, next to Redline's side)."""
     urls_file = work / "urls.json"
     urls_file.write_text(json.dumps(urls))
     pages = len(urls)
@@ -391,7 +403,7 @@ def run_rounds(
         checkouts = [Checkout(REDLINE, work / f"round-{number}.db")]
         if base is not None:
             checkouts.append(Checkout(BASE, work / f"base-{number}.db", base))
-        pair = partial(_pair, results, checkouts, log, pages, number % 2 == 1)
+        pair = partial(_pair, results, checkouts, log, pages, number % 2 == 1, noise)
         server.churn, server.conditional = 0, False
         if "first" in rounds:
             for checkout in checkouts:
@@ -562,12 +574,15 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
             (CHURN, BARE),
         ):
             theirs = results.of(pages, round_name, base)
-            for side in (REDLINE, BASE):
+            for side, label in (
+                (REDLINE, round_name),
+                (BASE, f"{round_name} (base)"),
+                (AGAIN, f"{round_name} (bare again: noise)"),
+            ):
                 mine = results.of(pages, round_name, side)
                 if not mine or not theirs:
                     continue
                 side_rows.append(side_row(pages, round_name, side, mine))
-                label = round_name if side == REDLINE else f"{round_name} (base)"
                 ratio_rows.append(_ratio_row(pages, round_name, label, base, mine, theirs))
             if theirs and results.of(pages, round_name, REDLINE):
                 side_rows.append(side_row(pages, round_name, base, theirs))
@@ -837,6 +852,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--churn", action="store_true", help="add a boilerplate churn round")
     parser.add_argument(
+        "--noise",
+        action="store_true",
+        help="run the bare side twice in each pair: the ratios two runs of one program show here",
+    )
+    parser.add_argument(
         "--rounds",
         type=parse_rounds,
         default=ROUNDS,
@@ -880,6 +900,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     options.churn,
                     options.rounds,
                     options.base.resolve() if options.base else None,
+                    options.noise,
                 )
                 took = time.perf_counter() - started
                 print(report(results, [count], extraction, took) + "\n", flush=True)
