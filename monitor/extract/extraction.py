@@ -541,6 +541,52 @@ def _join_chunks(tree: HtmlElement, groups: list[list[HtmlElement]]) -> HtmlElem
     return joined
 
 
+# ------------------------------------------------------------------ pages laid out in tables
+
+# A page laid out in a table (older sites, blogs, institutional pages) reaches trafilatura as
+# one data table: the body is the table's rows, "| menu | article | sidebar |", the menus and
+# sidebars beside the article in the same lines. Such a body is re-run with the layout tables
+# read as plain blocks. A body is table-laid-out when its table rows hold at least half of its
+# text and one row holds a cell of prose (a data table's rows are short).
+LAYOUT_ROW_SHARE = 0.5
+LAYOUT_ROW_CHARS = 400
+# A table is a layout table when it holds another table or a cell of this much text: a data
+# table's cells are figures and short labels.
+LAYOUT_CELL_CHARS = 400
+
+
+def _table_row(line: str) -> bool:
+    return line.startswith("|") and line.endswith("|")
+
+
+def _table_laid_out(text: str) -> bool:
+    if "|" not in text:
+        return False
+    lines = _lines(text)
+    rows = [line for line in lines if _table_row(line)]
+    return bool(rows) and (
+        max(map(len, rows)) >= LAYOUT_ROW_CHARS
+        and sum(map(len, rows)) >= LAYOUT_ROW_SHARE * sum(map(len, lines))
+    )
+
+
+def _without_layout_tables(tree: HtmlElement) -> HtmlElement:
+    """A copy of the tree whose layout tables (and the rows and cells of those) are divs."""
+    flat = deepcopy(tree)
+    layout = [
+        table
+        for table in flat.iter("table")
+        if next(table.iterdescendants("table"), None) is not None
+        or any(
+            len(cell.text_content()) >= LAYOUT_CELL_CHARS for cell in table.iter("td", "th")
+        )
+    ]
+    for table in layout:
+        for element in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+            element.tag = "div"
+    return flat
+
+
 # ------------------------------------------------------------------ dates and metadata
 
 
@@ -632,6 +678,13 @@ def extract_article(
             ):
                 meta, balanced_text, body = joined
                 run_tree = joined_tree
+
+    if _table_laid_out(balanced_text):
+        flat_tree = _without_layout_tables(run_tree)
+        flat = _runs(flat_tree, url)
+        if len(_lines(flat[1])) >= 2:
+            meta, balanced_text, body = flat
+            run_tree = flat_tree
 
     title = page_headline(tree, _field(getattr(meta, "title", None)))
     needed = _needs_precision(_lines(balanced_text), title)
