@@ -453,6 +453,28 @@ def _drop_title(lines: list[str], title: str, within: int = 2) -> list[str]:
     return lines
 
 
+# A line that ends in a link to read on ("... Read more...", "... Weiterlesen »", with the date
+# some listings add after it) is the teaser of another article: a run of them closing the body is
+# the site's list of latest articles, not the article's end.
+_READ_ON = re.compile(
+    r"\b(?:read more|continue reading|weiterlesen|mehr lesen|lire la suite|leer más|leia mais"
+    r"|leggi tutto)\W{0,4}(?:\d{4}-\d\d-\d\d|\d{1,2}\.\d{1,2}\.\d{2,4})?\W{0,2}$",
+    re.IGNORECASE,
+)
+TEASER_TAIL_LINES = 2  # one such line can be the article's own link to its continuation
+
+
+def _without_teaser_tail(lines: list[str]) -> list[str]:
+    """The body without a closing run of teasers (`_READ_ON`) of two lines or more, when lines
+    that are not teasers come before it."""
+    end = len(lines)
+    while end > 0 and _READ_ON.search(lines[end - 1]):
+        end -= 1
+    if len(lines) - end >= TEASER_TAIL_LINES and end > 0:
+        return lines[:end]
+    return lines
+
+
 # ------------------------------------------------------------------ articles split in chunks
 
 _BODY_CLASS = re.compile(r"body|content|article|story|text|entry|post", re.IGNORECASE)
@@ -689,7 +711,7 @@ def extract_article(
     title = page_headline(tree, _field(getattr(meta, "title", None)))
     needed = _needs_precision(_lines(balanced_text), title)
     precise_text = _precise_text(run_tree, url) if needed else ""
-    lines = _drop_title(_combine(balanced_text, precise_text), title)
+    lines = _without_teaser_tail(_drop_title(_combine(balanced_text, precise_text), title))
     lines, roles = _with_second_opinion(lines, tree, text, body)
     lead = shown_standfirst(tree, lines, title)
     loose = loose_lead(tree, lines)
