@@ -542,3 +542,145 @@ def test_the_metadata_read_is_trafilaturas_own_on_each_kind_of_page(case: str, u
     ours, theirs = _metadata(page.tree, url), extract_metadata(page.tree, url, dates)
     for field in ("title", "author", "date", "url"):
         assert getattr(ours, field) == getattr(theirs, field), field
+
+
+# ------------------------------------------------------------------ pages laid out in tables
+
+HARBOUR_STORY = {
+    "en": [
+        "The harbour board approved the new pier on Thursday after a debate that lasted well "
+        "into the night and divided the members who represent the fishing fleet.",
+        "Fishermen had asked for a longer pier for years, saying that the storms of the past "
+        "three winters had damaged many of the boats moored along the old one.",
+        "The plan sets aside money for the pier, for repairs to the breakwater and for a crane "
+        "that can lift the smaller boats out of the water before a storm.",
+    ],
+    "de": [
+        "Der Hafenrat hat am Donnerstag nach einer Debatte bis tief in die Nacht den neuen Steg "
+        "beschlossen, der die Vertreter der Fischereiflotte gespalten hatte.",
+        "Die Fischer hatten seit Jahren einen längeren Steg gefordert, weil die Stürme der "
+        "vergangenen drei Winter viele Boote am alten Steg beschädigt hatten.",
+        "Der Plan sieht Geld für den Steg, für die Reparatur der Mole und für einen Kran vor, "
+        "der die kleineren Boote vor einem Sturm aus dem Wasser heben kann.",
+    ],
+    "es": [
+        "La junta del puerto aprobó el jueves el nuevo muelle tras un debate que se prolongó "
+        "hasta bien entrada la noche y dividió a los representantes de la flota pesquera.",
+        "Los pescadores llevaban años pidiendo un muelle más largo y aseguran que los temporales "
+        "de los tres últimos inviernos dañaron muchas de las barcas amarradas en el viejo.",
+        "El plan reserva dinero para el muelle, para reparar el rompeolas y para una grúa que "
+        "pueda sacar del agua las barcas pequeñas antes de un temporal.",
+    ],
+}
+# A blog's menu and sidebar beside the article, in the cells of the table that lays the page out.
+LAYOUT_MENU = (
+    "<a href='/'>Home</a><br><a href='/archive'>Archives by date</a><br>"
+    "<a href='/about'>About the author</a>"
+)
+LAYOUT_SIDEBAR = (
+    "<h3>Latest book</h3><p>More books by the author of this blog</p>"
+    "<h3>Crypto-Gram</h3><p>Receive these entries once a month as an e-mail digest.</p>"
+)
+
+
+def laid_out_page(language: str, nested: bool) -> str:
+    article = "<h1>Harbour</h1>" + "".join(f"<p>{p}</p>" for p in HARBOUR_STORY[language])
+    menu = f"<table><tr><td>{LAYOUT_MENU}</td></tr></table>" if nested else LAYOUT_MENU
+    banner = "<tr><td colspan='3'>The harbour blog</td></tr>" if nested else ""
+    return (
+        f"<html lang='{language}'><head><title>Harbour</title></head><body><table>{banner}<tr>"
+        f"<td class='menu'>{menu}</td><td class='main'>{article}</td>"
+        f"<td class='side'>{LAYOUT_SIDEBAR}</td></tr></table></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "nested"), [("en", False), ("de", False), ("es", False), ("en", True)]
+)
+def test_a_page_laid_out_in_a_table_gives_the_article_without_its_menu_and_sidebar(
+    language: str, nested: bool
+) -> None:
+    # the layout table's rows ("| menu | article | sidebar |") were the body
+    assert extract_article(laid_out_page(language, nested)).body.split("\n") == HARBOUR_STORY[
+        language
+    ]
+
+
+def test_a_data_table_in_an_article_stays_a_table() -> None:
+    table = (
+        "<table><tr><th>Pier</th><th>Length</th></tr><tr><td>Old pier</td><td>80 m</td></tr>"
+        "<tr><td>New pier</td><td>140 m</td></tr></table>"
+    )
+    body = extract_article(news_page(table)).body.split("\n")
+    assert "| Old pier | 80 m |" in body
+    assert all(sentence in body for sentence in ARTICLE_SENTENCES)
+
+
+# ------------------------------------------------------------------ teasers closing the body
+
+# Teasers of the site's latest articles after the article, each ending in its link to read on.
+CLOSING_TEASERS = [
+    [
+        "New pier opens in the north The first stretch is open to boats from Monday. "
+        "<a href='/n/1'>Read more...</a> 2012-11-09",
+        "Fishermen meet the minister The fleet talked about the storms. "
+        "<a href='/n/2'>Read more...</a> 2012-11-07",
+    ],
+    [
+        "Neuer Steg im Norden eröffnet Der erste Abschnitt ist ab Montag frei. "
+        "<a href='/n/1'>Weiterlesen »</a>",
+        "Fischer treffen den Minister Die Flotte sprach über die Stürme. "
+        "<a href='/n/2'>Weiterlesen »</a>",
+    ],
+    [
+        "Un nouveau quai au nord Le premier tronçon est ouvert lundi. "
+        "<a href='/n/1'>Lire la suite</a>",
+        "Les pêcheurs reçus par le ministre La flotte a parlé des tempêtes. "
+        "<a href='/n/2'>Lire la suite</a>",
+        "Le port en chiffres Tout sur le trafic de l'année. <a href='/n/3'>Lire la suite</a>",
+    ],
+]
+
+
+@pytest.mark.parametrize("teasers", CLOSING_TEASERS)
+def test_a_closing_run_of_teasers_to_read_on_is_left_out(teasers: list[str]) -> None:
+    html = news_page("".join(f"<p>{teaser}</p>" for teaser in teasers))
+    assert extract_article(html).body.split("\n") == extract_article(news_page("")).body.split("\n")
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        # one link to read on is the article's own continuation
+        "<p>The board meets again in May. <a href='/harbour/2'>Read more...</a></p>",
+        # a sentence about reading more
+        "<p>Residents who want to read more can ask the board for the full report.</p>"
+        "<p>Copies are also in the library, where anyone can read more.</p>",
+    ],
+)
+def test_other_closing_lines_stay(closing: str) -> None:
+    body = extract_article(news_page(closing)).body.split("\n")
+    assert len(body) > len(extract_article(news_page("")).body.split("\n"))
+
+
+# ------------------------------------------------------------------ a blog's previous and next posts
+
+
+@pytest.mark.parametrize(
+    "navigation",
+    [
+        "« Ten years of the harbour festival | Main | The new ferry timetable »",
+        "« Ten years of the harbour festival | Main",
+        "Main | The new ferry timetable »",
+        "« Zehn Jahre Hafenfest | Hauptseite | Der neue Fahrplan der Fähre »",
+    ],
+)
+def test_a_blogs_links_to_its_previous_and_next_posts_are_left_out(navigation: str) -> None:
+    body = extract_article(news_page(f"<p>{navigation}</p>")).body.split("\n")
+    assert navigation not in body
+    assert all(sentence in body for sentence in ARTICLE_SENTENCES)
+
+
+def test_a_line_with_bars_that_is_no_navigation_stays() -> None:
+    line = "Fares | Main line | 3.20 euros"
+    assert line in extract_article(news_page(f"<p>{line}</p>")).body.split("\n")

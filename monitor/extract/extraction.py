@@ -394,7 +394,22 @@ def _lines(text: str) -> list[str]:
 @lru_cache(maxsize=4)
 def _text_lines(text: str) -> tuple[str, ...]:
     lines = (BULLET_MARKER.sub("", " ".join(line.split())) for line in text.split("\n"))
-    return tuple(line for line in lines if _HAS_WORD.search(line) and not SEE_ALSO_LINE.match(line))
+    return tuple(
+        line
+        for line in lines
+        if _HAS_WORD.search(line)
+        and not SEE_ALSO_LINE.match(line)
+        and not ("|" in line and _POST_NAVIGATION.match(line))
+    )
+
+
+# A blog's links to the previous and the next post around its front page's, as Movable Type and
+# TypePad write them: "« Previous post's title | Main | Next post's title »" (either side may be
+# missing). Not the article's text, and changed whenever a post is published.
+_HOME = r"(?:Main|Home|Hauptseite|Startseite|Accueil|Inicio|Principal)"
+_POST_NAVIGATION = re.compile(
+    rf"^(?:«[^|«»]+\|\s*{_HOME}\s*(?:\|[^|«»]+»)?|{_HOME}\s*\|[^|«»]+»)$"
+)
 
 
 # Comparison key of a line: its word tokens, case-folded (punctuation and spacing ignored); one
