@@ -255,6 +255,8 @@ PROMO: dict[str, tuple[str, ...]] = {
         "see also",
         "more on this",
         "follow us",
+        "connect with us",
+        "find us on",
         "click here",
         "download our app",
         "get the latest",
