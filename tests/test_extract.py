@@ -601,9 +601,9 @@ def test_a_page_laid_out_in_a_table_gives_the_article_without_its_menu_and_sideb
     language: str, nested: bool
 ) -> None:
     # the layout table's rows ("| menu | article | sidebar |") were the body
-    assert extract_article(laid_out_page(language, nested)).body.split("\n") == HARBOUR_STORY[
-        language
-    ]
+    assert (
+        extract_article(laid_out_page(language, nested)).body.split("\n") == HARBOUR_STORY[language]
+    )
 
 
 def test_a_data_table_in_an_article_stays_a_table() -> None:
@@ -663,7 +663,7 @@ def test_other_closing_lines_stay(closing: str) -> None:
     assert len(body) > len(extract_article(news_page("")).body.split("\n"))
 
 
-# ------------------------------------------------------------------ a blog's previous and next posts
+# ------------------------------------------------------------------ a blog's previous, next posts
 
 
 @pytest.mark.parametrize(

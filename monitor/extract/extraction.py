@@ -29,13 +29,18 @@ How the body is built (each step measured with `python -m bench.extract`, see be
 2. Articles split into sibling containers of the same class (ad rails between chunks) lose all
    but the first chunk in trafilatura; when the body covers one such chunk and misses another,
    the chunks are joined and the extraction re-run (only on such pages).
+   A page laid out in a table (its menus and sidebars in the cells beside the article) reaches
+   trafilatura as one data table, and the body as that table's rows; such a body is re-run with
+   the layout tables read as blocks (`_table_laid_out`, `_without_layout_tables`).
 3. A first line that repeats the headline is dropped: the title is its own field, and keeping it
-   in the body would report a headline change twice.
+   in the body would report a headline change twice. A closing run of teasers ending in a link
+   to read on ("... Read more... 2012-11-09") is the site's list of latest articles: dropped.
 4. The body is one paragraph per line ("\\n"), whitespace collapsed inside a line, lines
    without a letter or digit dropped, list markers ("- " of trafilatura's list items, "1.",
    "•") dropped: a page that numbers its lists anew has not changed its text. Lines that link
-   to another article ("Read more: ...", `lexicon.SEE_ALSO`) are dropped: not the article's
-   text, and changed whenever an editor picks another link.
+   to another article ("Read more: ...", `lexicon.SEE_ALSO`) and a blog's links to its previous
+   and next posts ("« ... | Main | ... »") are dropped: not the article's text, and changed
+   whenever an editor picks another link.
 5. A second opinion (`monitor/extract/opinion.py`: the page's JSON-LD articleBody, then
    resiliparse's main content) adds the prose paragraphs trafilatura left out between two
    paragraphs both have; each added line's role names its source, so an edit found only there
@@ -407,9 +412,7 @@ def _text_lines(text: str) -> tuple[str, ...]:
 # TypePad write them: "« Previous post's title | Main | Next post's title »" (either side may be
 # missing). Not the article's text, and changed whenever a post is published.
 _HOME = r"(?:Main|Home|Hauptseite|Startseite|Accueil|Inicio|Principal)"
-_POST_NAVIGATION = re.compile(
-    rf"^(?:«[^|«»]+\|\s*{_HOME}\s*(?:\|[^|«»]+»)?|{_HOME}\s*\|[^|«»]+»)$"
-)
+_POST_NAVIGATION = re.compile(rf"^(?:«[^|«»]+\|\s*{_HOME}\s*(?:\|[^|«»]+»)?|{_HOME}\s*\|[^|«»]+»)$")
 
 
 # Comparison key of a line: its word tokens, case-folded (punctuation and spacing ignored); one
@@ -614,9 +617,7 @@ def _without_layout_tables(tree: HtmlElement) -> HtmlElement:
         table
         for table in flat.iter("table")
         if next(table.iterdescendants("table"), None) is not None
-        or any(
-            len(cell.text_content()) >= LAYOUT_CELL_CHARS for cell in table.iter("td", "th")
-        )
+        or any(len(cell.text_content()) >= LAYOUT_CELL_CHARS for cell in table.iter("td", "th"))
     ]
     for table in layout:
         for element in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
