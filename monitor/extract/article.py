@@ -97,7 +97,11 @@ EXTRACTOR = "trafilatura"
 # ("<b>FUNDA OLUNYE UDABA LAPHA |</b> <a>headline</a>", "Zum Artikel: <a>headline</a>") is a
 # teaser left out, in any language (`roles._labelled_teaser`); a list item whose text opens in a
 # child (<li><strong>Label:</strong> <a>...</a></li>) is now matched to its line.
-EXTRACTION_REVISION = 20
+# 21: a page laid out in a table (menus and sidebars in cells beside the article) is re-run with
+# its layout tables read as blocks (the body was the table's rows); a closing run of teasers
+# ending in a link to read on ("... Read more... 2012-11-09") and a blog's "« previous | Main |
+# next »" line leave the body; "connect with us" and "find us on" open a promotion line.
+EXTRACTION_REVISION = 21
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
