@@ -17,7 +17,9 @@ size, `pairs` times, from a fresh database:
 - churn (`--churn`): the bytes change outside the article only (render stamp, comment, script
   token, related links), so Redline must extract and compare to find that nothing changed.
 
-The two sides of a pair run one after the other, and which goes first alternates; each pair's
+The sides of a pair run one after the other, in an order rotated by one place each pair
+(`side_order`: over as many pairs as there are sides, every side runs once in every position;
+with two sides, which goes first alternates); each pair's
 ratio is reported (the targets hold for every pair, not only the median), with medians and
 ranges. Times are wall clock of the whole subprocess (Scrapy's start-up is in both sides) and
 Scrapy's own `elapsed_time_seconds` (spider opened to closed). CPU and max RSS come from
@@ -359,22 +361,36 @@ def _pair(
     checkouts: list[Checkout],
     log: Path,
     pages: int,
-    bare_first: bool,
+    number: int,
     noise: bool,
     round_name: str,
     sides: list[tuple[str, list[str]]],
 ) -> None:
     """Run the sides of one round one after the other, recording each: Redline's once per
-    checkout, the bare spider's once (first or last, alternating), and with `noise` once more
-    next to Redline's own (`AGAIN`)."""
+    checkout, the bare spider's once, and with `noise` once more (`AGAIN`), in the order
+    `side_order` gives pair `number`."""
     (_, redline), (bare, bare_run) = sides
     runs = [(c.side, clocked(redline, c.cwd), crawl_env(c.db_path), c.cwd) for c in checkouts]
     bare_side = (clocked(bare_run, REPO_ROOT), crawl_env(checkouts[0].db_path), REPO_ROOT)
     if noise:
         runs.insert(1, (AGAIN, *bare_side))
     runs.append((bare, *bare_side))
-    for side, command, env, cwd in runs[::-1] if bare_first else runs:
+    for index in side_order(len(runs), number):
+        side, command, env, cwd = runs[index]
         results.add(pages, round_name, side, run_scrapy(command, env, log, pages, cwd))
+
+
+def side_order(sides: int, number: int) -> list[int]:
+    """The order in which pair `number` runs its `sides` (indices): the sides rotated by one
+    place a pair, so that over any `sides` consecutive pairs every side runs once in every
+    position (first, second, ..., last). With two sides (Redline and the bare spider) this is
+    the alternation of which goes first. Before, with three or four sides, the order was only
+    reversed every other pair, so `--base` and `--noise`'s second bare run always ran in the
+    middle: the same code measured 2.98 ms a page of the reactor's CPU as the primary side and
+    2.57 as `--base` (session 17), a position effect suspected, not proven. Pairs in a
+    multiple of the sides' number balance the positions exactly."""
+    shift = number % sides
+    return [*range(shift, sides), *range(shift)]
 
 
 def run_rounds(
@@ -388,7 +404,8 @@ def run_rounds(
     base: Path | None = None,
     noise: bool = False,
 ) -> None:
-    """`pairs` interleaved pairs of each round over `urls`; which side goes first alternates.
+    """`pairs` interleaved pairs of each round over `urls`, the sides' order rotated each pair
+    (`side_order`).
     Each pair starts from a fresh database: first sight, then unchanged, then 304. A round left
     out of `rounds` is not measured (when first sight is not, each side runs it once, unpaired,
     and every pair starts from a copy of the database it filled).
@@ -403,7 +420,7 @@ def run_rounds(
         checkouts = [Checkout(REDLINE, work / f"round-{number}.db")]
         if base is not None:
             checkouts.append(Checkout(BASE, work / f"base-{number}.db", base))
-        pair = partial(_pair, results, checkouts, log, pages, number % 2 == 1, noise)
+        pair = partial(_pair, results, checkouts, log, pages, number, noise)
         server.churn, server.conditional = 0, False
         if "first" in rounds:
             for checkout in checkouts:
@@ -622,7 +639,8 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
     ]
     return (
         f"Check rounds on real pages served on 127.0.0.1, {took:.0f} s into one run; "
-        "the sides of each pair run one after the other, which goes first alternates\n"
+        "the sides of each pair run one after the other, their order rotated by one place "
+        "each pair (every side in every position over as many pairs as sides)\n"
         "  wall = the whole scrapy process; crawl = Scrapy's elapsed_time_seconds (spider opened "
         "to closed); start-up = wall - crawl; CPU = the process and its extraction workers\n"
         "  cores used = CPU s / crawl s; runnable = how many of the process and its workers "
