@@ -103,6 +103,8 @@ class Run:
     tree_rss_peak_mb: float = 0.0
     # how many of them were running or waiting for a core (state R), at the same polls
     runnable: list[int] = field(default_factory=list)
+    # where the run came in its pair (0: first), set by `_pair`
+    position: int = 0
 
     @property
     def cores_used(self) -> float:
@@ -375,9 +377,11 @@ def _pair(
     if noise:
         runs.insert(1, (AGAIN, *bare_side))
     runs.append((bare, *bare_side))
-    for index in side_order(len(runs), number):
+    for position, index in enumerate(side_order(len(runs), number)):
         side, command, env, cwd = runs[index]
-        results.add(pages, round_name, side, run_scrapy(command, env, log, pages, cwd))
+        run = run_scrapy(command, env, log, pages, cwd)
+        run.position = position
+        results.add(pages, round_name, side, run)
 
 
 def side_order(sides: int, number: int) -> list[int]:
@@ -580,6 +584,30 @@ def _ratio_row(
     return row
 
 
+POSITIONS = ("1", "2", "3", "4")  # at most four sides: Redline, --base, --noise's, the bare
+
+
+def position_rows(results: Results, sizes: list[int]) -> list[list[object]]:
+    """For each round and side measured, its runs by position in their pair: "wall s / reactor
+    CPU ms a page (runs)", medians."""
+    rows: list[list[object]] = []
+    for (pages, round_name, side), runs in sorted(results.runs.items()):
+        if pages not in sizes:
+            continue
+        cells: list[object] = []
+        for position in range(len(POSITIONS)):
+            there = [run for run in runs if run.position == position]
+            if not there:
+                cells.append("")
+                continue
+            wall = statistics.median(run.wall_s for run in there)
+            reactor = [run.reactor_cpu_s for run in there if run.reactor_cpu_s is not None]
+            ms = f"{1000 * statistics.median(reactor) / pages:.2f}" if reactor else "-"
+            cells.append(f"{wall:.2f} s / {ms} ({len(there)})")
+        rows.append([pages, round_name, side, *cells])
+    return rows
+
+
 def report(results: Results, sizes: list[int], extraction: tuple[float, float], took: float) -> str:
     side_rows: list[list[object]] = []
     ratio_rows: list[list[object]] = []
@@ -632,6 +660,7 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         "met",
     ]
     bare_traf, redline_extract = extraction
+    by_position = position_rows(results, sizes)
     outcome_lines = [
         f"  Redline outcomes, last {name} round of {pages} pages: "
         + ", ".join(f"{key} {int(value)}" for key, value in sorted(counts.items()))
@@ -650,6 +679,10 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         + "\n\n  Ratios, pair by pair (unchanged and 304: bare wall / Redline wall, a rate; first "
         "sight: Redline wall / bare fetch + trafilatura wall, a time)\n"
         + table(ratio_headers, ratio_rows, left=(1, 2, 5, 7))
+        + "\n\n  By position in the pair (1: first), each side's runs: wall s median, reactor "
+        "CPU ms/page median (runs); with the same code on two sides, a difference that follows "
+        "the position and not the side is the position's\n"
+        + table(["pages", "round", "side", *POSITIONS], by_position, left=(1, 2))
         + "\n"
         + "\n".join(outcome_lines)
         + f"\n  In-process, CPU per page over the corpus: trafilatura.bare_extraction x1 "
