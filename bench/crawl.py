@@ -407,6 +407,7 @@ def run_rounds(
     rounds: frozenset[str] = frozenset({"first", "unchanged", "304"}),  # `ROUNDS`
     base: Path | None = None,
     noise: bool = False,
+    keep: Path | None = None,
 ) -> None:
     """`pairs` interleaved pairs of each round over `urls`, the sides' order rotated each pair
     (`side_order`).
@@ -414,7 +415,9 @@ def run_rounds(
     out of `rounds` is not measured (when first sight is not, each side runs it once, unpaired,
     and every pair starts from a copy of the database it filled).
     With `base`, another checkout's Redline runs beside this one's, on its own database; with
-    `noise`, the bare side runs twice in each pair (`AGAIN`, next to Redline's side)."""
+    `noise`, the bare side runs twice in each pair (`AGAIN`). With `keep` (a folder) and first
+    sight not measured, each checkout's filled database is kept there (`kept_db`) and used
+    again by later runs instead of filling one anew."""
     urls_file = work / "urls.json"
     urls_file.write_text(json.dumps(urls))
     pages = len(urls)
@@ -437,12 +440,15 @@ def run_rounds(
             # First sight is not measured: each side fills a database once, with its own code,
             # and every pair starts from a copy of it.
             for checkout in checkouts:
+                kept = kept_db(keep, pages, checkout.cwd) if keep is not None else None
+                if checkout.side not in filled and kept is not None and kept.is_file():
+                    filled[checkout.side] = kept
                 if checkout.side not in filled:
                     track_with(checkout.cwd, checkout.db_path, urls_file)
                     run_scrapy(
                         redline_command(), crawl_env(checkout.db_path), log, pages, checkout.cwd
                     )
-                    filled[checkout.side] = work / f"filled-{len(filled)}.db"
+                    filled[checkout.side] = kept or work / f"filled-{len(filled)}.db"
                     _copy_db(checkout.db_path, filled[checkout.side])
                 else:
                     _copy_db(filled[checkout.side], checkout.db_path)
@@ -463,7 +469,23 @@ def run_rounds(
         for checkout in checkouts:
             _remove_db(checkout.db_path)
     for path in filled.values():
-        _remove_db(path)
+        if keep is None or path.parent != keep:
+            _remove_db(path)
+
+
+def kept_db(keep: Path, pages: int, cwd: Path) -> Path:
+    """Where `--keep-filled` keeps the database the checkout at `cwd` filled at first sight of
+    `pages` pages (one per checkout: an older `--base` may refuse a newer one's database)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", str(cwd.resolve())).strip("-")
+    return keep / f"filled-{pages}-{slug}.db"
+
+
+def server_port(keep: Path | None) -> int:
+    """The port to serve the corpus on: the one the databases kept in `keep` were filled from
+    (their articles' URLs name it), else any free one (0)."""
+    if keep is not None and (keep / "port").is_file():
+        return int((keep / "port").read_text())
+    return 0
 
 
 def _copy_db(source: Path, target: Path) -> None:
@@ -923,6 +945,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--profile", action="store_true", help="then profile three rounds (needs pyinstrument)"
     )
     parser.add_argument("--profile-only", action="store_true", help="only the pyinstrument runs")
+    parser.add_argument(
+        "--keep-filled",
+        type=Path,
+        help="a folder: when first sight is not measured, keep each checkout's database filled "
+        "at first sight there and use it again in later runs (the corpus is then served on the "
+        "port it was filled from)",
+    )
     options = parser.parse_args(argv)
     if options.profile or options.profile_only:
         missing = profiler_missing()
@@ -933,9 +962,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     with (
         tempfile.TemporaryDirectory(prefix="redline-bench-crawl-") as tmp,
-        CorpusServer(pages) as server,
+        CorpusServer(pages, port=server_port(options.keep_filled)) as server,
     ):
         work = Path(tmp)
+        keep = options.keep_filled.resolve() if options.keep_filled else None
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / "port").write_text(str(server.port))
         if not options.profile_only:
             extraction = in_process_extraction(pages, server.urls(len(pages)))
             for count, pairs in options.sizes:
@@ -952,6 +985,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     options.rounds,
                     options.base.resolve() if options.base else None,
                     options.noise,
+                    keep,
                 )
                 took = time.perf_counter() - started
                 print(report(results, [count], extraction, took) + "\n", flush=True)
