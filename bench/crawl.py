@@ -17,7 +17,9 @@ size, `pairs` times, from a fresh database:
 - churn (`--churn`): the bytes change outside the article only (render stamp, comment, script
   token, related links), so Redline must extract and compare to find that nothing changed.
 
-The two sides of a pair run one after the other, and which goes first alternates; each pair's
+The sides of a pair run one after the other, in an order rotated by one place each pair
+(`side_order`: over as many pairs as there are sides, every side runs once in every position;
+with two sides, which goes first alternates); each pair's
 ratio is reported (the targets hold for every pair, not only the median), with medians and
 ranges. Times are wall clock of the whole subprocess (Scrapy's start-up is in both sides) and
 Scrapy's own `elapsed_time_seconds` (spider opened to closed). CPU and max RSS come from
@@ -101,6 +103,8 @@ class Run:
     tree_rss_peak_mb: float = 0.0
     # how many of them were running or waiting for a core (state R), at the same polls
     runnable: list[int] = field(default_factory=list)
+    # where the run came in its pair (0: first), set by `_pair`
+    position: int = 0
 
     @property
     def cores_used(self) -> float:
@@ -359,22 +363,38 @@ def _pair(
     checkouts: list[Checkout],
     log: Path,
     pages: int,
-    bare_first: bool,
+    number: int,
     noise: bool,
     round_name: str,
     sides: list[tuple[str, list[str]]],
 ) -> None:
     """Run the sides of one round one after the other, recording each: Redline's once per
-    checkout, the bare spider's once (first or last, alternating), and with `noise` once more
-    next to Redline's own (`AGAIN`)."""
+    checkout, the bare spider's once, and with `noise` once more (`AGAIN`), in the order
+    `side_order` gives pair `number`."""
     (_, redline), (bare, bare_run) = sides
     runs = [(c.side, clocked(redline, c.cwd), crawl_env(c.db_path), c.cwd) for c in checkouts]
     bare_side = (clocked(bare_run, REPO_ROOT), crawl_env(checkouts[0].db_path), REPO_ROOT)
     if noise:
         runs.insert(1, (AGAIN, *bare_side))
     runs.append((bare, *bare_side))
-    for side, command, env, cwd in runs[::-1] if bare_first else runs:
-        results.add(pages, round_name, side, run_scrapy(command, env, log, pages, cwd))
+    for position, index in enumerate(side_order(len(runs), number)):
+        side, command, env, cwd = runs[index]
+        run = run_scrapy(command, env, log, pages, cwd)
+        run.position = position
+        results.add(pages, round_name, side, run)
+
+
+def side_order(sides: int, number: int) -> list[int]:
+    """The order in which pair `number` runs its `sides` (indices): the sides rotated by one
+    place a pair, so that over any `sides` consecutive pairs every side runs once in every
+    position (first, second, ..., last). With two sides (Redline and the bare spider) this is
+    the alternation of which goes first. Before, with three or four sides, the order was only
+    reversed every other pair, so `--base` and `--noise`'s second bare run always ran in the
+    middle: the same code measured 2.98 ms a page of the reactor's CPU as the primary side and
+    2.57 as `--base` (session 17), a position effect suspected, not proven. Pairs in a
+    multiple of the sides' number balance the positions exactly."""
+    shift = number % sides
+    return [*range(shift, sides), *range(shift)]
 
 
 def run_rounds(
@@ -387,13 +407,17 @@ def run_rounds(
     rounds: frozenset[str] = frozenset({"first", "unchanged", "304"}),  # `ROUNDS`
     base: Path | None = None,
     noise: bool = False,
+    keep: Path | None = None,
 ) -> None:
-    """`pairs` interleaved pairs of each round over `urls`; which side goes first alternates.
+    """`pairs` interleaved pairs of each round over `urls`, the sides' order rotated each pair
+    (`side_order`).
     Each pair starts from a fresh database: first sight, then unchanged, then 304. A round left
     out of `rounds` is not measured (when first sight is not, each side runs it once, unpaired,
     and every pair starts from a copy of the database it filled).
     With `base`, another checkout's Redline runs beside this one's, on its own database; with
-    `noise`, the bare side runs twice in each pair (`AGAIN`, next to Redline's side)."""
+    `noise`, the bare side runs twice in each pair (`AGAIN`). With `keep` (a folder) and first
+    sight not measured, each checkout's filled database is kept there (`kept_db`) and used
+    again by later runs instead of filling one anew."""
     urls_file = work / "urls.json"
     urls_file.write_text(json.dumps(urls))
     pages = len(urls)
@@ -403,7 +427,7 @@ def run_rounds(
         checkouts = [Checkout(REDLINE, work / f"round-{number}.db")]
         if base is not None:
             checkouts.append(Checkout(BASE, work / f"base-{number}.db", base))
-        pair = partial(_pair, results, checkouts, log, pages, number % 2 == 1, noise)
+        pair = partial(_pair, results, checkouts, log, pages, number, noise)
         server.churn, server.conditional = 0, False
         if "first" in rounds:
             for checkout in checkouts:
@@ -416,12 +440,15 @@ def run_rounds(
             # First sight is not measured: each side fills a database once, with its own code,
             # and every pair starts from a copy of it.
             for checkout in checkouts:
+                kept = kept_db(keep, pages, checkout.cwd) if keep is not None else None
+                if checkout.side not in filled and kept is not None and kept.is_file():
+                    filled[checkout.side] = kept
                 if checkout.side not in filled:
                     track_with(checkout.cwd, checkout.db_path, urls_file)
                     run_scrapy(
                         redline_command(), crawl_env(checkout.db_path), log, pages, checkout.cwd
                     )
-                    filled[checkout.side] = work / f"filled-{len(filled)}.db"
+                    filled[checkout.side] = kept or work / f"filled-{len(filled)}.db"
                     _copy_db(checkout.db_path, filled[checkout.side])
                 else:
                     _copy_db(filled[checkout.side], checkout.db_path)
@@ -442,7 +469,23 @@ def run_rounds(
         for checkout in checkouts:
             _remove_db(checkout.db_path)
     for path in filled.values():
-        _remove_db(path)
+        if keep is None or path.parent != keep:
+            _remove_db(path)
+
+
+def kept_db(keep: Path, pages: int, cwd: Path) -> Path:
+    """Where `--keep-filled` keeps the database the checkout at `cwd` filled at first sight of
+    `pages` pages (one per checkout: an older `--base` may refuse a newer one's database)."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", str(cwd.resolve())).strip("-")
+    return keep / f"filled-{pages}-{slug}.db"
+
+
+def server_port(keep: Path | None) -> int:
+    """The port to serve the corpus on: the one the databases kept in `keep` were filled from
+    (their articles' URLs name it), else any free one (0)."""
+    if keep is not None and (keep / "port").is_file():
+        return int((keep / "port").read_text())
+    return 0
 
 
 def _copy_db(source: Path, target: Path) -> None:
@@ -563,6 +606,30 @@ def _ratio_row(
     return row
 
 
+POSITIONS = ("1", "2", "3", "4")  # at most four sides: Redline, --base, --noise's, the bare
+
+
+def position_rows(results: Results, sizes: list[int]) -> list[list[object]]:
+    """For each round and side measured, its runs by position in their pair: "wall s / reactor
+    CPU ms a page (runs)", medians."""
+    rows: list[list[object]] = []
+    for (pages, round_name, side), runs in sorted(results.runs.items()):
+        if pages not in sizes:
+            continue
+        cells: list[object] = []
+        for position in range(len(POSITIONS)):
+            there = [run for run in runs if run.position == position]
+            if not there:
+                cells.append("")
+                continue
+            wall = statistics.median(run.wall_s for run in there)
+            reactor = [run.reactor_cpu_s for run in there if run.reactor_cpu_s is not None]
+            ms = f"{1000 * statistics.median(reactor) / pages:.2f}" if reactor else "-"
+            cells.append(f"{wall:.2f} s / {ms} ({len(there)})")
+        rows.append([pages, round_name, side, *cells])
+    return rows
+
+
 def report(results: Results, sizes: list[int], extraction: tuple[float, float], took: float) -> str:
     side_rows: list[list[object]] = []
     ratio_rows: list[list[object]] = []
@@ -615,6 +682,7 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         "met",
     ]
     bare_traf, redline_extract = extraction
+    by_position = position_rows(results, sizes)
     outcome_lines = [
         f"  Redline outcomes, last {name} round of {pages} pages: "
         + ", ".join(f"{key} {int(value)}" for key, value in sorted(counts.items()))
@@ -622,7 +690,8 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
     ]
     return (
         f"Check rounds on real pages served on 127.0.0.1, {took:.0f} s into one run; "
-        "the sides of each pair run one after the other, which goes first alternates\n"
+        "the sides of each pair run one after the other, their order rotated by one place "
+        "each pair (every side in every position over as many pairs as sides)\n"
         "  wall = the whole scrapy process; crawl = Scrapy's elapsed_time_seconds (spider opened "
         "to closed); start-up = wall - crawl; CPU = the process and its extraction workers\n"
         "  cores used = CPU s / crawl s; runnable = how many of the process and its workers "
@@ -632,6 +701,10 @@ def report(results: Results, sizes: list[int], extraction: tuple[float, float], 
         + "\n\n  Ratios, pair by pair (unchanged and 304: bare wall / Redline wall, a rate; first "
         "sight: Redline wall / bare fetch + trafilatura wall, a time)\n"
         + table(ratio_headers, ratio_rows, left=(1, 2, 5, 7))
+        + "\n\n  By position in the pair (1: first), each side's runs: wall s median, reactor "
+        "CPU ms/page median (runs); with the same code on two sides, a difference that follows "
+        "the position and not the side is the position's\n"
+        + table(["pages", "round", "side", *POSITIONS], by_position, left=(1, 2))
         + "\n"
         + "\n".join(outcome_lines)
         + f"\n  In-process, CPU per page over the corpus: trafilatura.bare_extraction x1 "
@@ -872,6 +945,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--profile", action="store_true", help="then profile three rounds (needs pyinstrument)"
     )
     parser.add_argument("--profile-only", action="store_true", help="only the pyinstrument runs")
+    parser.add_argument(
+        "--keep-filled",
+        type=Path,
+        help="a folder: when first sight is not measured, keep each checkout's database filled "
+        "at first sight there and use it again in later runs (the corpus is then served on the "
+        "port it was filled from)",
+    )
     options = parser.parse_args(argv)
     if options.profile or options.profile_only:
         missing = profiler_missing()
@@ -882,9 +962,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     with (
         tempfile.TemporaryDirectory(prefix="redline-bench-crawl-") as tmp,
-        CorpusServer(pages) as server,
+        CorpusServer(pages, port=server_port(options.keep_filled)) as server,
     ):
         work = Path(tmp)
+        keep = options.keep_filled.resolve() if options.keep_filled else None
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / "port").write_text(str(server.port))
         if not options.profile_only:
             extraction = in_process_extraction(pages, server.urls(len(pages)))
             for count, pairs in options.sizes:
@@ -901,6 +985,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     options.rounds,
                     options.base.resolve() if options.base else None,
                     options.noise,
+                    keep,
                 )
                 took = time.perf_counter() - started
                 print(report(results, [count], extraction, took) + "\n", flush=True)
