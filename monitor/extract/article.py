@@ -97,7 +97,11 @@ EXTRACTOR = "trafilatura"
 # ("<b>FUNDA OLUNYE UDABA LAPHA |</b> <a>headline</a>", "Zum Artikel: <a>headline</a>") is a
 # teaser left out, in any language (`roles._labelled_teaser`); a list item whose text opens in a
 # child (<li><strong>Label:</strong> <a>...</a></li>) is now matched to its line.
-EXTRACTION_REVISION = 20
+# 21: the headline of a blog whose <title> sets its name (the text of its logo <h1>) before the
+# post's headline ("The Brain Dump: Gavin King unveils ...") is the part after the name, not the
+# name; declared titles lose the inline tags they carry escaped, as text ("Java
+# &lt;strike&gt;killer&lt;/strike&gt; successor", `headline.without_markup`).
+EXTRACTION_REVISION = 21
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
