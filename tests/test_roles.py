@@ -736,3 +736,68 @@ def test_a_label_and_a_link_to_another_article_is_left_out(language: str, teaser
 def test_a_label_and_a_link_that_is_no_teaser_stays(links: str) -> None:
     article = extract_article(page("en", links).replace("<head>", CANONICAL))
     assert len(article.body.split("\n")) == len(PROSE["en"]) + 1
+
+
+# A video page: its own text is one paragraph; the rest of what trafilatura reads is teaser
+# cards, each wrapped in its own link (title, running time, deck), named like promotions or not,
+# most of the body (pairs17's CBC video page: the rails read as the body). Each card is furniture
+# however much of the body the cards are; a link the page left open around the whole article is
+# no card.
+VIDEO_DESCRIPTION = (
+    "The leader of the provincial party speaks to reporters after losing her own seat in the "
+    "election, and says she will stay on until the party chooses her successor."
+)
+CARDS = [
+    ("Video shows fire at a work camp", "0:35", "A viewer's video captures flames and smoke."),
+    ("Couple marries among a thousand cats", "1:12", "They flew across the country to do it."),
+    ("Torchbearer's remarkable journey", "2:03", "Homeless two years ago, he lit the cauldron."),
+    ("Reunion with the rescuers", "3:41", "There were hugs and tears on the beach."),
+]
+
+
+def video_page(cards: str) -> HtmlElement:
+    return fromstring(
+        f"<div><div class='story-primary'><p>{VIDEO_DESCRIPTION}</p></div>"
+        f"<div class='story-secondary'>{cards}</div></div>"
+    )
+
+
+@pytest.mark.parametrize("title_class", ["promo-title", "headline"])
+def test_teaser_cards_each_in_its_own_link_are_furniture_however_much_of_the_body(
+    title_class: str,
+) -> None:
+    cards = "".join(
+        f"<div class='card'><a href='/video/{i}'><p class='{title_class}'>{title}</p>"
+        f"<p class='runtime'>{time}</p><p class='deck'>{deck}</p></a></div>"
+        for i, (title, time, deck) in enumerate(CARDS)
+    )
+    lines = [VIDEO_DESCRIPTION, *(line for card in CARDS for line in card)]
+    roles = line_roles(xml(""), lines, video_page(cards))
+    assert roles[0] == "prose"
+    assert all(role in ("link_dense", "promo") for role in roles[1:]), roles
+
+
+def test_the_article_inside_a_link_left_open_stays_prose() -> None:
+    lines = PROSE["en"]
+    html = fromstring(
+        "<div><a href='/'>Home<div class='story'><p>"
+        + "</p><p>".join(lines)
+        + "</p></div></a></div>"
+    )
+    assert line_roles(xml(""), lines, html) == ("prose",) * len(lines)
+
+
+def test_a_headline_in_a_promotion_box_and_in_a_rails_link_is_furniture() -> None:
+    # the same teaser in a carousel of promotions and in a list of links: furniture in both
+    # places, whichever each says
+    lead = PROSE["en"][:3]
+    teaser = "Accused thought the staff were trying to poison him, court hears"
+    html = fromstring(
+        "<div><div class='story'><p>" + "</p><p>".join(lead) + "</p></div>"
+        f"<ul class='lineup'><li><a href='/news/1'>{teaser}</a></li></ul>"
+        f"<div class='carousel'><a href='/news/1'><p class='promo-title'>{teaser}</p></a></div>"
+        "</div>"
+    )
+    roles = line_roles(xml(""), [*lead, teaser], html)
+    assert roles[:3] == ("prose",) * 3
+    assert roles[3] in ("link_dense", "promo")

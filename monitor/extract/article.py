@@ -101,7 +101,13 @@ EXTRACTOR = "trafilatura"
 # post's headline ("The Brain Dump: Gavin King unveils ...") is the part after the name, not the
 # name; declared titles lose the inline tags they carry escaped, as text ("Java
 # &lt;strike&gt;killer&lt;/strike&gt; successor", `headline.without_markup`).
-EXTRACTION_REVISION = 21
+# 22: a line held in its own teaser's link (`roles._in_teaser_link`: a card of at most 500
+# characters) keeps its furniture role when the page's furniture would be most of the body (a
+# video page whose rails trafilatura reads); a line furniture in every place it stands is
+# furniture when the places name different kinds (a promotion box and a rail's link). A
+# broadcast's air date with its label ("Air Date: Apr 19, 2016 11:57 PM ET", "Ausgestrahlt am
+# ...") is the page's stamp (`lexicon.DATED_LABELS`, `STAMP_LABELS`).
+EXTRACTION_REVISION = 22
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -110,6 +110,9 @@ _TEXT_TAGS = (
 # Page containers are misread when they would make most of the body furniture (an article
 # wrapper named "promo-story", a whole story in an <aside>): page context is then ignored.
 MAX_FURNITURE_SHARE = 0.5
+# A teaser card wrapped in one link (`_in_teaser_link`: title, running time, deck) has at most
+# this many characters; the CBC video cards of the development pairs hold 60-230.
+TEASER_LINK_MAX_CHARS = 500
 # A caption or promotion box holds a line or two: one holding this many paragraphs of prose (at
 # least PROSE_PARAGRAPH_CHARS long) is part of the article whatever its name.
 MAX_BOX_PARAGRAPHS = 2
@@ -144,10 +147,12 @@ def line_roles(
         return ()
     keys = [_key(line) for line in lines]
     xml = _xml_roles(body, set(keys)) if body is not None else {}
-    context = _page_roles(page, lines, set(keys)) if page is not None else {}
+    context, teasers = _page_roles(page, lines, set(keys)) if page is not None else ({}, set())
     furniture = sum(len(line) for line, key in zip(lines, keys, strict=True) if key in context)
     if furniture > MAX_FURNITURE_SHARE * sum(map(len, lines)):
-        context = {}
+        # misread containers; but a line held in its own teaser's link everywhere it stands is
+        # furniture however much of the body such cards are (a video page's rails)
+        context = {key: role for key, role in context.items() if key in teasers}
     return tuple(
         _text_role(line) or _placed(line, context.get(key, "")) or xml.get(key) or "prose"
         for line, key in zip(lines, keys, strict=True)
@@ -228,9 +233,13 @@ def _xml_roles(body: _Element, wanted: set[str]) -> dict[str, str]:
     return roles
 
 
-def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> dict[str, str]:
+def _page_roles(
+    page: HtmlElement, lines: Sequence[str], wanted: set[str]
+) -> tuple[dict[str, str], set[str]]:
     """Role by key of the lines whose elements on the page are in a caption or promotion box, or
-    mostly links: only when every element with that key agrees."""
+    mostly links: only when every element with that key has one (the first element's when they
+    differ: a headline in a promotion box and in a rail's link is furniture in both); and the
+    keys of those whose every element sits in a teaser's link (`_in_teaser_link`)."""
     found: dict[str, list[tuple[HtmlElement, str]]] = {}
     # first word (as written, case-folded) of each line → the lines' word counts
     firsts: dict[str, list[int]] = {}
@@ -260,6 +269,7 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
         if key in wanted:
             found.setdefault(key, []).append((element, text))
     roles: dict[str, tuple[str, HtmlElement | None]] = {}
+    teasers: set[str] = set()
     for key, places in found.items():
         # an element holding the same text as one inside it (<p><span>text</span></p>) is the
         # same place: the innermost one is read
@@ -267,9 +277,23 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
         for element, _ in places:
             inner.difference_update(element.iterancestors())
         placed = [_context_role(e, text, containers) for e, text in places if e in inner]
-        if len({role for role, _ in placed}) == 1 and placed[0][0]:
+        if all(role for role, _ in placed):
             roles[key] = placed[0]
-    return _without_article_boxes(roles, lines)
+            if all(_in_teaser_link(e) for e, _ in places if e in inner):
+                teasers.add(key)
+    return _without_article_boxes(roles, lines), teasers
+
+
+def _in_teaser_link(element: HtmlElement) -> bool:
+    """Whether `element` sits in a link (within `CONTEXT_DEPTH`) whose whole text is a teaser
+    card's, at most `TEASER_LINK_MAX_CHARS` (a headline, a running time, a deck): a link wrapping
+    the article (an `<a>` the page left open) holds far more."""
+    for level, container in enumerate((element, *element.iterancestors())):
+        if level >= CONTEXT_DEPTH:
+            return False
+        if container.tag == "a" and container.get("href"):
+            return _text_within(container, TEASER_LINK_MAX_CHARS) is not None
+    return False
 
 
 def _without_article_boxes(
