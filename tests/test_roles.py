@@ -801,3 +801,47 @@ def test_a_headline_in_a_promotion_box_and_in_a_rails_link_is_furniture() -> Non
     roles = line_roles(xml(""), [*lead, teaser], html)
     assert roles[:3] == ("prose",) * 3
     assert roles[3] in ("link_dense", "promo")
+
+
+# A video page's "latest" rail: cards opening with a heading that is wholly a link to another
+# video, the deck a paragraph of its own, unlinked (pairs16's cricket.com.au page: the decks read
+# as the body). The deck is the card's, however much of the body the cards are; a short article
+# whose heading links to the page itself, and the article's paragraphs under a linked
+# subheading, stay the article's.
+def card_page(cards: list[tuple[str, str]], head: str = "") -> HtmlElement:
+    return fromstring(
+        f"<html><head>{head}</head><body><div class='video'><p>{VIDEO_DESCRIPTION}</p></div>"
+        + "".join(
+            f"<div class='latest'><h3><a href='/video/{i}'>{title}</a></h3>"
+            f"<div class='text'><p>{deck}</p></div><div class='info'><span>2h</span></div></div>"
+            for i, (title, deck) in enumerate(cards)
+        )
+        + "</body></html>"
+    )
+
+
+def test_a_decks_card_opening_with_a_link_to_another_page_is_furniture() -> None:
+    cards = [(title, deck) for title, _, deck in CARDS]
+    lines = [VIDEO_DESCRIPTION, *(deck for _, deck in cards)]
+    roles = line_roles(xml(""), lines, card_page(cards))
+    assert roles == ("prose",) + ("promo",) * len(cards)
+
+
+def test_a_short_article_whose_heading_links_to_itself_stays_prose() -> None:
+    deck = "The council closed the bridge to lorries after engineers found cracks in it."
+    html = fromstring(
+        "<html><head><link rel='canonical' href='https://news.example/2024/bridge'></head><body>"
+        "<div class='story'><h2><a href='https://news.example/2024/bridge'>Bridge closed to "
+        f"lorries</a></h2><p>{deck}</p></div></body></html>"
+    )
+    assert line_roles(xml(""), [deck], html) == ("prose",)
+
+
+def test_paragraphs_under_a_linked_subheading_in_the_article_stay_prose() -> None:
+    lines = PROSE["en"]
+    html = fromstring(
+        "<div class='story'><h3><a href='/topics/water'>The water plan</a></h3><p>"
+        + "</p><p>".join(lines)
+        + "</p></div>"
+    )
+    assert line_roles(xml(""), lines, html) == ("prose",) * len(lines)

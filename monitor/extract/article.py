@@ -104,7 +104,9 @@ EXTRACTOR = "trafilatura"
 # 22: a line held in its own teaser's link (`roles._in_teaser_link`: a card of at most 500
 # characters) keeps its furniture role when the page's furniture would be most of the body (a
 # video page whose rails trafilatura reads); a line furniture in every place it stands is
-# furniture when the places name different kinds (a promotion box and a rail's link). A
+# furniture when the places name different kinds (a promotion box and a rail's link); a
+# paragraph in a card of the same size opening with a heading wholly linked to another page of
+# the site is the card's deck, furniture (`roles._teaser_card`: a video page's "latest" rail). A
 # broadcast's air date with its label ("Air Date: Apr 19, 2016 11:57 PM ET", "Ausgestrahlt am
 # ...") is the page's stamp (`lexicon.DATED_LABELS`, `STAMP_LABELS`).
 EXTRACTION_REVISION = 22
