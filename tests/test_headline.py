@@ -409,3 +409,15 @@ def test_a_declared_title_carrying_the_headlines_markup_escaped_is_read_as_its_w
     new = extract_article(name_first_blog_post(name, shown, "", og_title=escaped))
     assert new.title == words
     assert [e for e in compare(old, new) if e.field == "title"] == []
+
+
+def test_an_h1_in_the_breadcrumbs_opening_the_title_stays_the_pages_name() -> None:
+    # a journal's page: its <h1> is the breadcrumbs' last item (left out for its place, linking
+    # nowhere), its <title> "Submissions | The Journal": the page's name is no site name
+    html = (
+        "<html><head><title>Submissions | Vienna Digital Review</title></head><body>"
+        "<nav class='breadcrumbs'><ol><li><a href='/'>Home</a></li>"
+        "<li class='current'><h1>Submissions</h1></li></ol></nav>"
+        f"<div class='page'><h2>Submission checklist</h2>{PARAGRAPHS}</div></body></html>"
+    )
+    assert extract_article(html).title == "Submissions"

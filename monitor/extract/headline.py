@@ -384,6 +384,19 @@ def logo_h1s(tree: HtmlElement) -> list[str]:
     return list(dict.fromkeys(text for text, plausible in _h1s(tree) if text and not plausible))
 
 
+def home_logo_h1s(tree: HtmlElement) -> list[str]:
+    """The `<h1>` texts that link to the site's home page, by a link inside the `<h1>` or around
+    it (`<h1><a href="/">The Brain Dump</a></h1>`): a logo, the site's or blog's name."""
+    found = []
+    for h1 in islice(tree.iter("h1"), MAX_H1):
+        link = h1.find(".//a")
+        if link is None:
+            link = next((a for a in h1.iterancestors("a")), None)
+        if link is not None and links_home(link.get("href")):
+            found.append(" ".join(h1.text_content().split()))
+    return [text for text in dict.fromkeys(found) if text]
+
+
 def _h1s(tree: HtmlElement) -> list[tuple[str, bool]]:
     """The first `MAX_H1` `<h1>` texts, each with whether its place is a headline's."""
     found: list[tuple[str, bool]] = []
@@ -458,17 +471,20 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     h1s = visible_h1s(tree)
     shown = shown_headings(tree) if not h1s else []
     logos = logo_h1s(tree)
+    names_home = home_logo_h1s(tree)
     if extracted_title in logos and any(
-        shown_part(t, shown) != t or strip_site_affixes(t, logos) != t for t in others
+        shown_part(t, shown) != t or strip_site_affixes(t, names_home) != t for t in others
     ):
         # the extractor read a logo's <h1> (a blog's name); the page shows another heading and
         # declares it first in a title, or declares a title setting the logo's name off before
         # or after its headline: that heading, that headline is the headline
         extracted_title = ""
     declared = [without_markup(t) for t in (extracted_title, *others)]
-    # a logo's <h1> (a blog's name) opening a title before a separator is the site's name there
-    # too ("The Brain Dump: Gavin King unveils …"), however the page names its site elsewhere
-    names = [*site_names(tree, objects), *affixes, *logos]
+    # a logo's <h1> linking home (a blog's name) opening a title before a separator is the
+    # site's name there too ("The Brain Dump: Gavin King unveils …"), however the page names its
+    # site elsewhere; not an <h1> left out for its place alone (a breadcrumb's last item is the
+    # page's own name)
+    names = [*site_names(tree, objects), *affixes, *names_home]
     short = [h for h in visible_h1s(tree, MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
     headline = choose_headline(h1s, declared, names, short)
     return shown_part(headline, shown) if headline else headline
