@@ -885,20 +885,21 @@ DATE_LINE = _lazy(
 STAMP_LABELS: dict[str, tuple[str, ...]] = {
     "en": (
         "published", "updated", "last updated", "posted", "created", "modified", "last modified",
-        "date", "news date", "release date", "last update",
+        "date", "news date", "release date", "last update", "air date", "aired",
     ),
     "de": (
         "veröffentlicht", "aktualisiert", "zuletzt aktualisiert", "erstellt", "geändert",
         "zuletzt geändert", "datum", "stand", "stand des artikels", "erschienen", "geschrieben",
-        "letzte aktualisierung", "zuletzt bearbeitet", "publiziert",
+        "letzte aktualisierung", "zuletzt bearbeitet", "publiziert", "sendung vom",
+        "ausgestrahlt", "sendedatum",
     ),
     "fr": (
         "publié", "publiée", "mis à jour", "mise à jour", "dernière mise à jour", "créé",
-        "modifié", "date",
+        "modifié", "date", "diffusé", "diffusé le", "date de diffusion",
     ),
     "es": (
         "publicado", "publicada", "actualizado", "actualizada", "última actualización", "creado",
-        "modificado", "fecha",
+        "modificado", "fecha", "emitido", "fecha de emisión",
     ),
     "pt": (
         "publicado", "publicada", "atualizado", "atualizada", "última atualização", "criado",
@@ -948,11 +949,20 @@ def is_stamp_line(line: str) -> bool:
 # label: a line that goes on with other words ("Updated: death toll rises to 40", "Actualizado: el
 # número de muertos sube a 40", "Aktualisiert: 3 Tote in Köln") is an update note, the article's.
 DATED_LABELS: dict[str, tuple[str, ...]] = {
-    "en": ("updated", "last updated", "published", "posted", "modified", "last modified"),
-    "es": ("actualizado", "actualizada", "publicado", "publicada"),
+    "en": (
+        "updated",
+        "last updated",
+        "published",
+        "posted",
+        "modified",
+        "last modified",
+        "air date",
+        "aired",
+    ),
+    "es": ("actualizado", "actualizada", "publicado", "publicada", "emitido"),
     "pt": ("atualizado", "atualizada", "publicado", "publicada"),
-    "de": ("aktualisiert", "zuletzt aktualisiert", "veröffentlicht"),
-    "fr": ("mis à jour", "mise à jour", "publié", "publiée"),
+    "de": ("aktualisiert", "zuletzt aktualisiert", "veröffentlicht", "ausgestrahlt"),
+    "fr": ("mis à jour", "mise à jour", "publié", "publiée", "diffusé"),
     "it": ("aggiornato", "aggiornata", "pubblicato", "pubblicata"),
 }
 DATE_WORDS: dict[str, tuple[str, ...]] = {

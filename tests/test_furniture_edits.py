@@ -364,3 +364,31 @@ def test_a_name_changed_in_a_byline_line_counts_when_both_names_are_on_other_art
         "ledger.example",
     )
     assert significant(weighed) == ["byline"]
+
+
+# --- a broadcast's air date is the page's stamp -------------------------------------------------
+# A video page labels its stamp with the broadcast's date ("Air Date: Apr 19, 2016 11:57 PM ET"
+# where the earlier capture had "Posted: Apr 20, 2016 12:02 AM ET": pairs17's CBC video page).
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Air Date: Apr 19, 2016 11:57 PM ET",
+        "Aired: March 3, 2024",
+        "Ausgestrahlt am 12.03.2024 um 20:15 Uhr",
+        "Diffusé le 3 mars 2024 à 20:00",
+        "Emitido: 3 de marzo de 2024",
+    ],
+)
+def test_a_broadcasts_air_date_is_furniture(line: str) -> None:
+    assert is_noise_paragraph(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Aired: the interview that changed the campaign",
+        "Ausgestrahlt wurde das Interview erst nach der Wahl.",
+    ],
+)
+def test_a_sentence_opening_with_an_air_label_stays(line: str) -> None:
+    assert not is_noise_paragraph(line)

@@ -362,3 +362,62 @@ def test_a_headline_in_a_link_to_its_own_page_stays_the_headline() -> None:
         f'<a href="/2024/night-trains"><h1>{headline}</h1></a>{PARAGRAPHS}</article></body></html>'
     )
     assert extract_article(html).title == headline
+
+
+# A blog whose <title> sets its name before the post's headline ("The Brain Dump: Gavin King
+# unveils …"), its name in an <h1> linking home, the headline in a smaller heading; a later
+# capture declares the headline alone (og:title). The name opening the title is the logo's
+# text: no word of the headline (pairs18, a blog post re-captured nine years apart).
+NAME_FIRST_BLOG_POSTS = [
+    ("The Loopback Diary", "Night trains return: the northern line reopens after two years"),
+    ("Das Bahnblog", "Nachtzüge fahren nach zwei Jahren wieder in den Norden"),
+    ("El cuaderno del tren", "Los trenes nocturnos vuelven al norte tras dos años"),
+    ("Le carnet du rail", "Les trains de nuit reviennent vers le nord après deux ans"),
+]
+
+
+def name_first_blog_post(name: str, shown: str, title: str, og_title: str = "") -> str:
+    og = f'<meta property="og:title" content="{og_title}">' if og_title else ""
+    return (
+        f"<html><head><title>{title}</title>{og}</head><body>"
+        f'<div id="header"><h1 class="title"><a href="https://blog.example/">{name}</a></h1></div>'
+        f'<div class="post"><h3 class="post-title">{shown}</h3>{PARAGRAPHS}</div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(("name", "headline"), NAME_FIRST_BLOG_POSTS)
+def test_a_blogs_name_opening_the_title_is_no_part_of_the_headline(
+    name: str, headline: str
+) -> None:
+    old = extract_article(name_first_blog_post(name, headline, f"{name}: {headline}"))
+    new = extract_article(name_first_blog_post(name, headline, "", og_title=headline))
+    assert old.title == headline
+    assert [e for e in compare(old, new) if e.field == "title"] == []
+
+
+@pytest.mark.parametrize(("name", "headline"), NAME_FIRST_BLOG_POSTS)
+def test_a_declared_title_carrying_the_headlines_markup_escaped_is_read_as_its_words(
+    name: str, headline: str
+) -> None:
+    # the headline strikes a word through; the page's og:title carries the <strike> escaped, as
+    # text, which a reader never sees
+    first, rest = headline.split(" ", 1)
+    shown = f"{first} <strike>nouveau</strike> {rest}"
+    words = f"{first} nouveau {rest}"
+    escaped = shown.replace("<", "&lt;").replace(">", "&gt;")
+    old = extract_article(name_first_blog_post(name, shown, f"{name}: {words}"))
+    new = extract_article(name_first_blog_post(name, shown, "", og_title=escaped))
+    assert new.title == words
+    assert [e for e in compare(old, new) if e.field == "title"] == []
+
+
+def test_an_h1_in_the_breadcrumbs_opening_the_title_stays_the_pages_name() -> None:
+    # a journal's page: its <h1> is the breadcrumbs' last item (left out for its place, linking
+    # nowhere), its <title> "Submissions | The Journal": the page's name is no site name
+    html = (
+        "<html><head><title>Submissions | Vienna Digital Review</title></head><body>"
+        "<nav class='breadcrumbs'><ol><li><a href='/'>Home</a></li>"
+        "<li class='current'><h1>Submissions</h1></li></ol></nav>"
+        f"<div class='page'><h2>Submission checklist</h2>{PARAGRAPHS}</div></body></html>"
+    )
+    assert extract_article(html).title == "Submissions"

@@ -736,3 +736,112 @@ def test_a_label_and_a_link_to_another_article_is_left_out(language: str, teaser
 def test_a_label_and_a_link_that_is_no_teaser_stays(links: str) -> None:
     article = extract_article(page("en", links).replace("<head>", CANONICAL))
     assert len(article.body.split("\n")) == len(PROSE["en"]) + 1
+
+
+# A video page: its own text is one paragraph; the rest of what trafilatura reads is teaser
+# cards, each wrapped in its own link (title, running time, deck), named like promotions or not,
+# most of the body (pairs17's CBC video page: the rails read as the body). Each card is furniture
+# however much of the body the cards are; a link the page left open around the whole article is
+# no card.
+VIDEO_DESCRIPTION = (
+    "The leader of the provincial party speaks to reporters after losing her own seat in the "
+    "election, and says she will stay on until the party chooses her successor."
+)
+CARDS = [
+    ("Video shows fire at a work camp", "0:35", "A viewer's video captures flames and smoke."),
+    ("Couple marries among a thousand cats", "1:12", "They flew across the country to do it."),
+    ("Torchbearer's remarkable journey", "2:03", "Homeless two years ago, he lit the cauldron."),
+    ("Reunion with the rescuers", "3:41", "There were hugs and tears on the beach."),
+]
+
+
+def video_page(cards: str) -> HtmlElement:
+    return fromstring(
+        f"<div><div class='story-primary'><p>{VIDEO_DESCRIPTION}</p></div>"
+        f"<div class='story-secondary'>{cards}</div></div>"
+    )
+
+
+@pytest.mark.parametrize("title_class", ["promo-title", "headline"])
+def test_teaser_cards_each_in_its_own_link_are_furniture_however_much_of_the_body(
+    title_class: str,
+) -> None:
+    cards = "".join(
+        f"<div class='card'><a href='/video/{i}'><p class='{title_class}'>{title}</p>"
+        f"<p class='runtime'>{time}</p><p class='deck'>{deck}</p></a></div>"
+        for i, (title, time, deck) in enumerate(CARDS)
+    )
+    lines = [VIDEO_DESCRIPTION, *(line for card in CARDS for line in card)]
+    roles = line_roles(xml(""), lines, video_page(cards))
+    assert roles[0] == "prose"
+    assert all(role in ("link_dense", "promo") for role in roles[1:]), roles
+
+
+def test_the_article_inside_a_link_left_open_stays_prose() -> None:
+    lines = PROSE["en"]
+    html = fromstring(
+        "<div><a href='/'>Home<div class='story'><p>"
+        + "</p><p>".join(lines)
+        + "</p></div></a></div>"
+    )
+    assert line_roles(xml(""), lines, html) == ("prose",) * len(lines)
+
+
+def test_a_headline_in_a_promotion_box_and_in_a_rails_link_is_furniture() -> None:
+    # the same teaser in a carousel of promotions and in a list of links: furniture in both
+    # places, whichever each says
+    lead = PROSE["en"][:3]
+    teaser = "Accused thought the staff were trying to poison him, court hears"
+    html = fromstring(
+        "<div><div class='story'><p>" + "</p><p>".join(lead) + "</p></div>"
+        f"<ul class='lineup'><li><a href='/news/1'>{teaser}</a></li></ul>"
+        f"<div class='carousel'><a href='/news/1'><p class='promo-title'>{teaser}</p></a></div>"
+        "</div>"
+    )
+    roles = line_roles(xml(""), [*lead, teaser], html)
+    assert roles[:3] == ("prose",) * 3
+    assert roles[3] in ("link_dense", "promo")
+
+
+# A video page's "latest" rail: cards opening with a heading that is wholly a link to another
+# video, the deck a paragraph of its own, unlinked (pairs16's cricket.com.au page: the decks read
+# as the body). The deck is the card's, however much of the body the cards are; a short article
+# whose heading links to the page itself, and the article's paragraphs under a linked
+# subheading, stay the article's.
+def card_page(cards: list[tuple[str, str]], head: str = "") -> HtmlElement:
+    return fromstring(
+        f"<html><head>{head}</head><body><div class='video'><p>{VIDEO_DESCRIPTION}</p></div>"
+        + "".join(
+            f"<div class='latest'><h3><a href='/video/{i}'>{title}</a></h3>"
+            f"<div class='text'><p>{deck}</p></div><div class='info'><span>2h</span></div></div>"
+            for i, (title, deck) in enumerate(cards)
+        )
+        + "</body></html>"
+    )
+
+
+def test_a_decks_card_opening_with_a_link_to_another_page_is_furniture() -> None:
+    cards = [(title, deck) for title, _, deck in CARDS]
+    lines = [VIDEO_DESCRIPTION, *(deck for _, deck in cards)]
+    roles = line_roles(xml(""), lines, card_page(cards))
+    assert roles == ("prose",) + ("promo",) * len(cards)
+
+
+def test_a_short_article_whose_heading_links_to_itself_stays_prose() -> None:
+    deck = "The council closed the bridge to lorries after engineers found cracks in it."
+    html = fromstring(
+        "<html><head><link rel='canonical' href='https://news.example/2024/bridge'></head><body>"
+        "<div class='story'><h2><a href='https://news.example/2024/bridge'>Bridge closed to "
+        f"lorries</a></h2><p>{deck}</p></div></body></html>"
+    )
+    assert line_roles(xml(""), [deck], html) == ("prose",)
+
+
+def test_paragraphs_under_a_linked_subheading_in_the_article_stay_prose() -> None:
+    lines = PROSE["en"]
+    html = fromstring(
+        "<div class='story'><h3><a href='/topics/water'>The water plan</a></h3><p>"
+        + "</p><p>".join(lines)
+        + "</p></div>"
+    )
+    assert line_roles(xml(""), lines, html) == ("prose",) * len(lines)

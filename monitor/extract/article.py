@@ -101,7 +101,19 @@ EXTRACTOR = "trafilatura"
 # its layout tables read as blocks (the body was the table's rows); a closing run of teasers
 # ending in a link to read on ("... Read more... 2012-11-09") and a blog's "« previous | Main |
 # next »" line leave the body; "connect with us" and "find us on" open a promotion line.
-EXTRACTION_REVISION = 21
+# 22: the headline of a blog whose <title> sets its name (the text of its logo <h1>) before the
+# post's headline ("The Brain Dump: Gavin King unveils ...") is the part after the name, not the
+# name; declared titles lose the inline tags they carry escaped, as text ("Java
+# &lt;strike&gt;killer&lt;/strike&gt; successor", `headline.without_markup`).
+# also in 22: a line held in its own teaser's link (`roles._in_teaser_link`: a card of at most 500
+# characters) keeps its furniture role when the page's furniture would be most of the body (a
+# video page whose rails trafilatura reads); a line furniture in every place it stands is
+# furniture when the places name different kinds (a promotion box and a rail's link); a
+# paragraph in a card of the same size opening with a heading wholly linked to another page of
+# the site is the card's deck, furniture (`roles._teaser_card`: a video page's "latest" rail). A
+# broadcast's air date with its label ("Air Date: Apr 19, 2016 11:57 PM ET", "Ausgestrahlt am
+# ...") is the page's stamp (`lexicon.DATED_LABELS`, `STAMP_LABELS`).
+EXTRACTION_REVISION = 22
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

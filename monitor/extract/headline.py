@@ -352,6 +352,25 @@ def declared_titles(tree: HtmlElement, objects: list[dict[str, Any]]) -> list[st
     return [t for t in dict.fromkeys(titles) if t]
 
 
+# Inline elements a headline can hold (a word struck through, set in italics) that a page's
+# declared titles can carry escaped, as text ("Java &lt;strike&gt;killer&lt;/strike&gt; successor"):
+# a pair of such tags, and its attributes, is no word a reader sees.
+_ESCAPED_INLINE = re.compile(
+    r"<(b|i|em|strong|s|strike|del|ins|u|mark|small|sup|sub|span|cite|q)(?:\s[^<>]*)?>(.*?)</\1\s*>",
+    re.IGNORECASE,
+)
+
+
+def without_markup(title: str) -> str:
+    """`title` less the pairs of inline tags it carries as text (`_ESCAPED_INLINE`), their
+    words kept: "Java <strike>killer</strike> successor" → "Java killer successor"."""
+    while True:
+        bare = _ESCAPED_INLINE.sub(r"\2", title)
+        if bare == title:
+            return " ".join(title.split())
+        title = bare
+
+
 def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     """The plausible headline `<h1>` texts, in page order: `min_words`+ words, not in a link (a
     logo), a nav, a footer or an aside inside the article. Only the first `MAX_H1` are read."""
@@ -363,6 +382,19 @@ def logo_h1s(tree: HtmlElement) -> list[str]:
     """The `<h1>` texts `visible_h1s` leaves out for their place: in a link, a nav, a footer, an
     aside (a logo, a site's or a blog's name: "The Huddle: The latest word on NFL news")."""
     return list(dict.fromkeys(text for text, plausible in _h1s(tree) if text and not plausible))
+
+
+def home_logo_h1s(tree: HtmlElement) -> list[str]:
+    """The `<h1>` texts that link to the site's home page, by a link inside the `<h1>` or around
+    it (`<h1><a href="/">The Brain Dump</a></h1>`): a logo, the site's or blog's name."""
+    found = []
+    for h1 in islice(tree.iter("h1"), MAX_H1):
+        link = h1.find(".//a")
+        if link is None:
+            link = next((a for a in h1.iterancestors("a")), None)
+        if link is not None and links_home(link.get("href")):
+            found.append(" ".join(h1.text_content().split()))
+    return [text for text in dict.fromkeys(found) if text]
 
 
 def _h1s(tree: HtmlElement) -> list[tuple[str, bool]]:
@@ -438,12 +470,21 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     others = declared_titles(tree, objects)
     h1s = visible_h1s(tree)
     shown = shown_headings(tree) if not h1s else []
-    if extracted_title in logo_h1s(tree) and any(shown_part(t, shown) != t for t in others):
+    logos = logo_h1s(tree)
+    names_home = home_logo_h1s(tree)
+    if extracted_title in logos and any(
+        shown_part(t, shown) != t or strip_site_affixes(t, names_home) != t for t in others
+    ):
         # the extractor read a logo's <h1> (a blog's name); the page shows another heading and
-        # declares it first in a title: that heading is the headline
+        # declares it first in a title, or declares a title setting the logo's name off before
+        # or after its headline: that heading, that headline is the headline
         extracted_title = ""
-    declared = [extracted_title, *others]
-    names = [*site_names(tree, objects), *affixes]
+    declared = [without_markup(t) for t in (extracted_title, *others)]
+    # a logo's <h1> linking home (a blog's name) opening a title before a separator is the
+    # site's name there too ("The Brain Dump: Gavin King unveils …"), however the page names its
+    # site elsewhere; not an <h1> left out for its place alone (a breadcrumb's last item is the
+    # page's own name)
+    names = [*site_names(tree, objects), *affixes, *names_home]
     short = [h for h in visible_h1s(tree, MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
     headline = choose_headline(h1s, declared, names, short)
     return shown_part(headline, shown) if headline else headline

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml.etree import _Element
@@ -110,6 +111,13 @@ _TEXT_TAGS = (
 # Page containers are misread when they would make most of the body furniture (an article
 # wrapper named "promo-story", a whole story in an <aside>): page context is then ignored.
 MAX_FURNITURE_SHARE = 0.5
+# A teaser card wrapped in one link (`_in_teaser_link`: title, running time, deck), or opening
+# with a heading's link (`_teaser_card`), has at most this many characters, spaces aside; the
+# CBC and cricket.com.au video cards of the development pairs hold 60-450.
+TEASER_LINK_MAX_CHARS = 500
+# A teaser card's deck (`_teaser_card`) sits at most this many levels inside the card
+# (`<div class="card"><h3><a>...</a></h3><div class="text"><p>deck</p></div></div>`: 2).
+TEASER_CARD_LEVELS = 3
 # A caption or promotion box holds a line or two: one holding this many paragraphs of prose (at
 # least PROSE_PARAGRAPH_CHARS long) is part of the article whatever its name.
 MAX_BOX_PARAGRAPHS = 2
@@ -144,10 +152,12 @@ def line_roles(
         return ()
     keys = [_key(line) for line in lines]
     xml = _xml_roles(body, set(keys)) if body is not None else {}
-    context = _page_roles(page, lines, set(keys)) if page is not None else {}
+    context, teasers = _page_roles(page, lines, set(keys)) if page is not None else ({}, set())
     furniture = sum(len(line) for line, key in zip(lines, keys, strict=True) if key in context)
     if furniture > MAX_FURNITURE_SHARE * sum(map(len, lines)):
-        context = {}
+        # misread containers; but a line held in its own teaser's link everywhere it stands is
+        # furniture however much of the body such cards are (a video page's rails)
+        context = {key: role for key, role in context.items() if key in teasers}
     return tuple(
         _text_role(line) or _placed(line, context.get(key, "")) or xml.get(key) or "prose"
         for line, key in zip(lines, keys, strict=True)
@@ -228,9 +238,13 @@ def _xml_roles(body: _Element, wanted: set[str]) -> dict[str, str]:
     return roles
 
 
-def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> dict[str, str]:
+def _page_roles(
+    page: HtmlElement, lines: Sequence[str], wanted: set[str]
+) -> tuple[dict[str, str], set[str]]:
     """Role by key of the lines whose elements on the page are in a caption or promotion box, or
-    mostly links: only when every element with that key agrees."""
+    mostly links: only when every element with that key has one (the first element's when they
+    differ: a headline in a promotion box and in a rail's link is furniture in both); and the
+    keys of those whose every element sits in a teaser's link (`_in_teaser_link`)."""
     found: dict[str, list[tuple[HtmlElement, str]]] = {}
     # first word (as written, case-folded) of each line → the lines' word counts
     firsts: dict[str, list[int]] = {}
@@ -260,6 +274,7 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
         if key in wanted:
             found.setdefault(key, []).append((element, text))
     roles: dict[str, tuple[str, HtmlElement | None]] = {}
+    teasers: set[str] = set()
     for key, places in found.items():
         # an element holding the same text as one inside it (<p><span>text</span></p>) is the
         # same place: the innermost one is read
@@ -267,9 +282,30 @@ def _page_roles(page: HtmlElement, lines: Sequence[str], wanted: set[str]) -> di
         for element, _ in places:
             inner.difference_update(element.iterancestors())
         placed = [_context_role(e, text, containers) for e, text in places if e in inner]
-        if len({role for role, _ in placed}) == 1 and placed[0][0]:
+        if all(role for role, _ in placed):
             roles[key] = placed[0]
-    return _without_article_boxes(roles, lines)
+            if all(_in_teaser_link(e) or _teaser_card(e) is not None for e in inner):
+                teasers.add(key)
+    return _without_article_boxes(roles, lines), teasers
+
+
+def _in_teaser_link(element: HtmlElement) -> bool:
+    """Whether `element` sits in a link (within `CONTEXT_DEPTH`) whose whole text is a teaser
+    card's, at most `TEASER_LINK_MAX_CHARS` (a headline, a running time, a deck): a link wrapping
+    the article (an `<a>` the page left open) holds far more."""
+    for level, container in enumerate((element, *element.iterancestors())):
+        if level >= CONTEXT_DEPTH:
+            return False
+        if container.tag == "a" and container.get("href"):
+            return _short_box(container)
+    return False
+
+
+def _short_box(container: HtmlElement) -> bool:
+    """Whether a box holds at most `TEASER_LINK_MAX_CHARS` characters of text, spaces aside (a
+    template's indentation is no text)."""
+    text = _text_within(container, 4 * TEASER_LINK_MAX_CHARS)
+    return text is not None and _letters(text) <= TEASER_LINK_MAX_CHARS
 
 
 def _without_article_boxes(
@@ -325,6 +361,9 @@ def _context_role(
             )
     if in_link:
         return "link_dense", None
+    card = _teaser_card(element)
+    if card is not None:
+        return "promo", card
     if _labelled_teaser(element, text):
         return "promo", None
     letters = _letters(text)
@@ -338,6 +377,64 @@ def _context_role(
         return "link_dense", None
     rail = _rail_list(element, text, letters - linked)
     return ("promo", rail) if rail is not None else ("", None)
+
+
+def _teaser_card(element: HtmlElement) -> HtmlElement | None:
+    """The teaser card holding a paragraph, if it is one's deck: a box of at most
+    `TEASER_LINK_MAX_CHARS` characters, `TEASER_CARD_LEVELS` levels up at most, opening with a
+    heading that is wholly a link to another page of the site (`<div><h3><a href="/video/...">
+    Lehmann and Smith on SCG emotion</a></h3><div><p>Australia coach ...</p></div></div>`: the
+    rails of a video page). None otherwise: the article's own paragraphs sit in a box far longer,
+    and a heading linking to the page itself is its headline."""
+    if element.tag != "p":
+        return None
+    for container in islice(element.iterancestors(), TEASER_CARD_LEVELS):
+        if not _short_box(container):
+            return None
+        heading = next(iter(container.iter(*_HEADING_TAGS[1:])), None)
+        if heading is None:
+            continue
+        if not _precedes(heading, element, container):
+            return None
+        links = [a for a in heading.iter("a") if a.get("href")]
+        if len(links) != 1:
+            return None
+        words = " ".join(heading.text_content().split())
+        href = str(links[0].get("href"))
+        if words != " ".join(links[0].text_content().split()) or len(words.split()) < 2:
+            return None
+        if _links_to_itself(href, element) or not _on_site(href, element):
+            return None
+        return container
+    return None
+
+
+def _precedes(first: HtmlElement, second: HtmlElement, within: HtmlElement) -> bool:
+    """Whether `first` comes before `second` in `within`, the box holding both."""
+    for element in within.iter():
+        if element is first:
+            return True
+        if element is second:
+            return False
+    return False
+
+
+def _links_to_itself(href: str, element: HtmlElement) -> bool:
+    """Whether `href` is the page's own address (its canonical link's or og:url's path)."""
+    path = urlsplit(href.strip()).path.rstrip("/")
+    head = element.getroottree().getroot().find("head")
+    if head is None or not path:
+        return not path
+    for tag in head.iter("link", "meta"):
+        if tag.tag == "link" and "canonical" in (tag.get("rel") or "").lower().split():
+            address = tag.get("href")
+        elif tag.tag == "meta" and tag.get("property") == "og:url":
+            address = tag.get("content")
+        else:
+            continue
+        if address and urlsplit(address.strip()).path.rstrip("/") == path:
+            return True
+    return False
 
 
 def _labelled_teaser(element: HtmlElement, text: str) -> bool:
