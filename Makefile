@@ -9,22 +9,40 @@ CORPUS ?= ../shared/corpus
 
 setup: $(STAMP)
 
-# Installs with uv (from the package registry, into the venv; --compile-bytecode as pip does:
-# this machine sets PYTHONDONTWRITEBYTECODE, so what is not compiled here is compiled again by
-# every process): the same releases as pip, in 27 s of CPU and 39 s of wall time against pip
-# 26's 34 s and 96 s (fresh venv, no cache, a loaded machine, session 13). Where uv cannot be
-# installed or fails, pip 26 or later: it costs half the CPU of Python 3.11's bundled pip 23.2.1
-# (67.5 s, session 12), which also cannot install the bench extra ("Candidate is not for this
-# requirement lxml[html-clean,html-clean]").
-install = $(BIN)/python -m pip install --quiet 'uv>=0.13,<1' \
-	&& $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode $(1) \
-	|| { $(BIN)/python -m pip install --quiet 'pip>=26' && $(BIN)/python -m pip install --quiet $(1); }
+# Installs with uv (from the package registry, into the venv): the same releases as pip, in 27 s of
+# CPU and 39 s of wall time against pip 26's 34 s and 96 s (fresh venv, no cache, a loaded
+# machine, session 13). uv itself comes from the registry through the pip of $(PYTHON) (`pip
+# --python`, pip 22.3 or later) into a venv made without pip: Python's ensurepip cost 8-9 s of CPU
+# (session 18) for pip 23.2.1 and setuptools 65.5, kept only because datasette and sqlite-utils
+# require some pip and setuptools; uv now installs their current releases (pip 26.3, setuptools
+# 84.2.1 in session 18), every other package as before (pip freeze compared). Where $(PYTHON) has
+# no such pip, ensurepip first; where uv cannot be installed or fails, pip 26 or later: it costs
+# half the CPU of Python 3.11's bundled pip 23.2.1 (67.5 s, session 12), which also cannot install
+# the bench extra ("Candidate is not for this requirement lxml[html-clean,html-clean]").
+pip = { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --default-pip >/dev/null; }
+uv = { test -x $(BIN)/uv || $(PYTHON) -m pip --python $(BIN)/python install --quiet 'uv>=0.13,<1' \
+	|| { $(pip) && $(BIN)/python -m pip install --quiet 'uv>=0.13,<1'; }; }
+install = { $(uv) && $(BIN)/uv pip install --python $(BIN)/python --quiet $(1); } \
+	|| { $(pip) && $(BIN)/python -m pip install --quiet 'pip>=26' && $(BIN)/python -m pip install --quiet $(1); }
+
+# Byte-compiled once here, as pip does: this machine sets PYTHONDONTWRITEBYTECODE, so what is not
+# compiled here is compiled again by every process that imports it (each `scrapy crawl`, each test
+# worker). Everything but what no Redline process imports: the packages' own test suites, the
+# installers (pip, setuptools), mypy (compiled to C; its .py files are not read) and Twisted's
+# protocols Scrapy never loads: 3,526 files instead of 5,215, 20-22 s of CPU against 29-35 s for
+# the whole venv (compileall -j0, alternated, load 15-19, session 18). Also bench, tools and the
+# tests' helpers, which the tests import (pytest compiles the test modules themselves,
+# tests/conftest.py). A module left out still works: it is compiled where it is imported.
+NOT_COMPILED := /site-packages/(pip|setuptools|pkg_resources|_distutils_hack|mypy|mypyc)/|/site-packages/.*/tests?/|/twisted/(conch|mail|words|names|trial|spread|positioning|pair|runner|news)/|(^|/)tests/(test_[^/]*|conftest)\.py$$
+compile = $(BIN)/python -m compileall -q -j0 -x '$(NOT_COMPILED)' \
+	"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+	monitor crawler bench tools tests
 
 EXTRAS := test,cluster,browser
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
 	$(call install,-e '.[$(EXTRAS)]')
-	$(BIN)/python -m compileall -q monitor crawler
+	$(compile)
 	touch $(STAMP)
 
 demo: setup
@@ -97,6 +115,7 @@ BENCH_EXTRAS := test,cluster,bench
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
 	$(call install,-e '.[$(BENCH_EXTRAS)]')
+	$(compile)
 	touch $(BENCH_STAMP)
 
 # Byte-compile the project before a benchmark, as an installed package would be: where
