@@ -33,7 +33,7 @@ promo box quotes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -422,9 +422,17 @@ def _precedes(first: HtmlElement, second: HtmlElement, within: HtmlElement) -> b
 def _links_to_itself(href: str, element: HtmlElement) -> bool:
     """Whether `href` is the page's own address (its canonical link's or og:url's path)."""
     path = urlsplit(href.strip()).path.rstrip("/")
+    if not path:
+        return True
+    return any(urlsplit(a).path.rstrip("/") == path for a in _declared_addresses(element))
+
+
+def _declared_addresses(element: HtmlElement) -> Iterator[str]:
+    """The addresses the head of `element`'s page declares for it: its canonical link's and its
+    og:url's, in page order."""
     head = element.getroottree().getroot().find("head")
-    if head is None or not path:
-        return not path
+    if head is None:
+        return
     for tag in head.iter("link", "meta"):
         if tag.tag == "link" and "canonical" in (tag.get("rel") or "").lower().split():
             address = tag.get("href")
@@ -432,9 +440,8 @@ def _links_to_itself(href: str, element: HtmlElement) -> bool:
             address = tag.get("content")
         else:
             continue
-        if address and urlsplit(address.strip()).path.rstrip("/") == path:
-            return True
-    return False
+        if address:
+            yield address.strip()
 
 
 def _labelled_teaser(element: HtmlElement, text: str) -> bool:
@@ -484,19 +491,10 @@ def _on_site(href: str, element: HtmlElement) -> bool:
     host = urlsplit(href.strip()).netloc.lower().removeprefix("www.")
     if not host:
         return not href.strip().lower().startswith(("javascript:", "mailto:", "#"))
-    head = element.getroottree().getroot().find("head")
-    if head is None:
-        return False
-    for tag in head.iter("link", "meta"):
-        if tag.tag == "link" and "canonical" in (tag.get("rel") or "").lower().split():
-            address = tag.get("href")
-        elif tag.tag == "meta" and tag.get("property") == "og:url":
-            address = tag.get("content")
-        else:
-            continue
-        if address and urlsplit(address.strip()).netloc.lower().removeprefix("www.") == host:
-            return True
-    return False
+    return any(
+        urlsplit(a).netloc.lower().removeprefix("www.") == host
+        for a in _declared_addresses(element)
+    )
 
 
 def _labelled_links(element: HtmlElement, text: str, linked: int) -> bool:
