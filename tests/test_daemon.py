@@ -69,7 +69,8 @@ def poll(port: int, statuses: list[int], stop: threading.Event) -> None:
                 statuses.append(response.status)
                 answered = True
         except urllib.error.HTTPError as error:
-            statuses.append(error.code)
+            with error:  # an HTTP error holds its connection open until closed
+                statuses.append(error.code)
         except OSError:
             if answered:
                 statuses.append(0)  # the server went away mid-run
