@@ -27,6 +27,7 @@ import json
 import re
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -374,40 +375,62 @@ def without_markup(title: str) -> str:
 def visible_h1s(tree: HtmlElement, min_words: int = MIN_H1_WORDS) -> list[str]:
     """The plausible headline `<h1>` texts, in page order: `min_words`+ words, not in a link (a
     logo), a nav, a footer or an aside inside the article. Only the first `MAX_H1` are read."""
-    found = [text for text, plausible in _h1s(tree) if plausible and len(text.split()) >= min_words]
-    return list(dict.fromkeys(found))
+    return _read_h1s(tree).plausible(min_words)
 
 
 def logo_h1s(tree: HtmlElement) -> list[str]:
     """The `<h1>` texts `visible_h1s` leaves out for their place: in a link, a nav, a footer, an
     aside (a logo, a site's or a blog's name: "The Huddle: The latest word on NFL news")."""
-    return list(dict.fromkeys(text for text, plausible in _h1s(tree) if text and not plausible))
+    return _read_h1s(tree).logos()
 
 
 def home_logo_h1s(tree: HtmlElement) -> list[str]:
     """The `<h1>` texts that link to the site's home page, by a link inside the `<h1>` or around
     it (`<h1><a href="/">The Brain Dump</a></h1>`): a logo, the site's or blog's name."""
+    return _read_h1s(tree).home_logos()
+
+
+@dataclass(frozen=True)
+class _H1:
+    """One `<h1>` as the headline's reading needs it: its text, whether its place is a
+    headline's (not in a link home, a nav, a footer, an aside...) and whether a link inside or
+    around it goes to the site's home page."""
+
+    text: str
+    plausible: bool
+    links_home: bool
+
+
+@dataclass(frozen=True)
+class _PageH1s:
+    """The page's first `MAX_H1` `<h1>`, in page order, read once for all that asks."""
+
+    h1s: tuple[_H1, ...]
+
+    def plausible(self, min_words: int = MIN_H1_WORDS) -> list[str]:
+        found = [h.text for h in self.h1s if h.plausible and len(h.text.split()) >= min_words]
+        return list(dict.fromkeys(found))
+
+    def logos(self) -> list[str]:
+        return list(dict.fromkeys(h.text for h in self.h1s if h.text and not h.plausible))
+
+    def home_logos(self) -> list[str]:
+        found = [h.text for h in self.h1s if h.links_home]
+        return [text for text in dict.fromkeys(found) if text]
+
+
+def _read_h1s(tree: HtmlElement) -> _PageH1s:
+    """The first `MAX_H1` `<h1>` of the page, one walk."""
     found = []
     for h1 in islice(tree.iter("h1"), MAX_H1):
-        link = h1.find(".//a")
-        if link is None:
-            link = next((a for a in h1.iterancestors("a")), None)
-        if link is not None and links_home(link.get("href")):
-            found.append(" ".join(h1.text_content().split()))
-    return [text for text in dict.fromkeys(found) if text]
-
-
-def _h1s(tree: HtmlElement) -> list[tuple[str, bool]]:
-    """The first `MAX_H1` `<h1>` texts, each with whether its place is a headline's."""
-    found: list[tuple[str, bool]] = []
-    for h1 in islice(tree.iter("h1"), MAX_H1):
         text = " ".join(h1.text_content().split())
-        if any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1)):
-            found.append((text, False))
-            continue
-        link = h1.find(".//a")
-        found.append((text, link is None or not links_home(link.get("href"))))
-    return found
+        inside = h1.find(".//a")
+        link = inside if inside is not None else next(h1.iterancestors("a"), None)
+        home = link is not None and links_home(link.get("href"))
+        placed = not any(a.tag in _NOT_HEADLINE_PLACES for a in _ancestors_in_article(h1))
+        # a link inside the <h1> going home makes it a logo; one around it is a place above
+        found.append(_H1(text, placed and not (inside is not None and home), home))
+    return _PageH1s(tuple(found))
 
 
 def shown_headings(tree: HtmlElement) -> list[str]:
@@ -468,10 +491,11 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     `affixes` are further site names to strip (the suffix a site's other titles share)."""
     objects = _json_ld_objects(tree)
     others = declared_titles(tree, objects)
-    h1s = visible_h1s(tree)
+    page_h1s = _read_h1s(tree)
+    h1s = page_h1s.plausible()
     shown = shown_headings(tree) if not h1s else []
-    logos = logo_h1s(tree)
-    names_home = home_logo_h1s(tree)
+    logos = page_h1s.logos()
+    names_home = page_h1s.home_logos()
     if extracted_title in logos and any(
         shown_part(t, shown) != t or strip_site_affixes(t, names_home) != t for t in others
     ):
@@ -485,6 +509,6 @@ def page_headline(tree: HtmlElement, extracted_title: str = "", affixes: Iterabl
     # site elsewhere; not an <h1> left out for its place alone (a breadcrumb's last item is the
     # page's own name)
     names = [*site_names(tree, objects), *affixes, *names_home]
-    short = [h for h in visible_h1s(tree, MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
+    short = [h for h in page_h1s.plausible(MIN_SHORT_H1_WORDS) if len(h.split()) < MIN_H1_WORDS]
     headline = choose_headline(h1s, declared, names, short)
     return shown_part(headline, shown) if headline else headline
