@@ -228,14 +228,6 @@ def _page_language(tree: HtmlElement) -> str:
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else ""
 
 
-def _canonical_url(tree: HtmlElement) -> str:
-    for link in tree.iter("link"):
-        rel = (link.get("rel") or "").lower().split()
-        if "canonical" in rel and link.get("href"):
-            return str(link.get("href")).strip()
-    return ""
-
-
 # ------------------------------------------------------------------ trafilatura runs
 
 
@@ -698,7 +690,7 @@ def extract_article(
     if page is None:
         return Article()
     text, tree = page.text, page.tree
-    canonical_url = _canonical_url(tree)
+    canonical_url = next(metadata.canonical_addresses(tree), "")
 
     meta, balanced_text, body = _runs(tree, url)
     run_tree = tree

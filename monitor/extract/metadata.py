@@ -1,5 +1,6 @@
-"""The dates and authors a page declares: its modified date and its byline, read the way a
-reader and the page's own metadata state them, where trafilatura's guess misses them.
+"""The dates, authors and address a page declares: its modified date and its byline, read the
+way a reader and the page's own metadata state them, where trafilatura's guess misses them, and
+its canonical link.
 
 - **Modified date**: JSON-LD `dateModified`, then the `<meta>` fields sites use for it
   (`article:modified_time`, `og:updated_time`, `dateModified`, Dublin Core), then `<time
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -145,6 +147,16 @@ def meta_values(tree: HtmlElement, names: tuple[str, ...]) -> list[str]:
             if value:
                 found.append(value)
     return found
+
+
+def canonical_addresses(element: HtmlElement) -> Iterator[str]:
+    """The addresses of the canonical links inside `element` (`<link rel="canonical" href=…>`,
+    `rel` in any case and among other values), in page order: the address a page declares for
+    itself."""
+    for link in element.iter("link"):
+        address = link.get("href")
+        if address and "canonical" in (link.get("rel") or "").lower().split():
+            yield address.strip()
 
 
 # ------------------------------------------------------------------ dates

@@ -42,6 +42,7 @@ from lxml.html import HtmlElement
 
 from monitor.compare.credits import CREDIT_MAX_CHARS, DATELINE_MAX_CHARS
 from monitor.extract.extraction import _key
+from monitor.extract.metadata import canonical_addresses
 from monitor.lexicon import (
     AFFILIATE_LINK,
     AFFILIATE_SPEAKER,
@@ -428,19 +429,15 @@ def _links_to_itself(href: str, element: HtmlElement) -> bool:
 
 
 def _declared_addresses(element: HtmlElement) -> Iterator[str]:
-    """The addresses the head of `element`'s page declares for it: its canonical link's and its
-    og:url's, in page order."""
+    """The addresses the head of `element`'s page declares for it: its canonical links', then
+    its og:url's."""
     head = element.getroottree().getroot().find("head")
     if head is None:
         return
-    for tag in head.iter("link", "meta"):
-        if tag.tag == "link" and "canonical" in (tag.get("rel") or "").lower().split():
-            address = tag.get("href")
-        elif tag.tag == "meta" and tag.get("property") == "og:url":
-            address = tag.get("content")
-        else:
-            continue
-        if address:
+    yield from canonical_addresses(head)
+    for meta in head.iter("meta"):
+        address = meta.get("content")
+        if address and meta.get("property") == "og:url":
             yield address.strip()
 
 
