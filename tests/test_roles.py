@@ -827,6 +827,16 @@ def test_a_decks_card_opening_with_a_link_to_another_page_is_furniture() -> None
     assert roles == ("prose",) + ("promo",) * len(cards)
 
 
+def test_a_decks_card_beside_the_videos_own_paragraph_is_furniture() -> None:
+    # the one paragraph describing the video beside the rail's cards: no article's body
+    cards = [(title, deck) for title, _, deck in CARDS]
+    html = card_page(cards)
+    video = html.find(".//div[@class='video']")
+    video.getparent().replace(video, video[0])
+    lines = [VIDEO_DESCRIPTION, *(deck for _, deck in cards)]
+    assert line_roles(xml(""), lines, html) == ("prose",) + ("promo",) * len(cards)
+
+
 def test_a_short_article_whose_heading_links_to_itself_stays_prose() -> None:
     deck = "The council closed the bridge to lorries after engineers found cracks in it."
     html = fromstring(
@@ -845,3 +855,69 @@ def test_paragraphs_under_a_linked_subheading_in_the_article_stay_prose() -> Non
         + "</p></div>"
     )
     assert line_roles(xml(""), lines, html) == ("prose",) * len(lines)
+
+
+# What a reader would call the article's own text though it sits near a link to another page of
+# the site: none of it is a teaser card's deck. Each case: the HTML set among the article's
+# paragraphs, and its lines.
+ROE = (
+    "Jane Roe, 54, a former teacher from Alcora, runs for the Greens on a promise to finish the "
+    "reservoirs."
+)
+CASTILLO = (
+    "Mary Ann Castillo, 61, has farmed in the southern valleys all her life and leads the "
+    "farmers' union."
+)
+SPEECH = (
+    "The minister first promised the plan <a href='/news/2025/water-plan-promised'>in a speech "
+    "last spring</a>, when the reservoirs stood at a third of their capacity."
+)
+NEXT_STEP = "Engineers will survey the three sites this winter and publish their choice in March."
+NOT_TEASERS = {
+    "a paragraph linking to another article of the site": (
+        f"<p>{SPEECH}</p>",
+        ["The minister first promised the plan in a speech last spring, when the reservoirs "
+         "stood at a third of their capacity."],
+    ),
+    "an election guide's boxes: a candidate's linked name and a short bio": (
+        f"<div class='candidate'><h3><a href='/people/jane-roe'>Jane Roe</a></h3><p>{ROE}</p></div>"
+        "<div class='candidate'><h3><a href='/people/mary-ann-castillo'>Mary Ann Castillo</a>"
+        f"</h3><p>{CASTILLO}</p></div>",
+        [ROE, CASTILLO],
+    ),
+    "an explainer's short section under a heading linking to a topic page": (
+        "<section><h3><a href='/topics/reservoirs'>The new reservoirs</a></h3>"
+        f"<p>{NEXT_STEP}</p></section>",
+        [NEXT_STEP],
+    ),
+}  # fmt: skip
+
+
+def guide_page(extra: str) -> HtmlElement:
+    head = "<link rel='canonical' href='https://news.example/2026/water-plan'>"
+    paragraphs = [f"<p>{text}</p>" for text in PROSE["en"]]
+    paragraphs.insert(2, extra)
+    return fromstring(
+        f"<html><head>{head}</head><body><main><article><h1>Water plan</h1>"
+        f"<div class='article-body'>{''.join(paragraphs)}</div></article></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize("extra, lines", NOT_TEASERS.values(), ids=NOT_TEASERS.keys())
+def test_the_articles_own_text_beside_a_link_to_the_site_is_no_teaser(
+    extra: str, lines: list[str]
+) -> None:
+    body = [*PROSE["en"][:2], *lines, *PROSE["en"][2:]]
+    roles = line_roles(xml(""), body, guide_page(extra))
+    assert roles == ("prose",) * len(body)
+
+
+def test_a_related_line_among_the_paragraphs_is_furniture() -> None:
+    related = "Related: Drought ruins the harvest in the southern valleys"
+    extra = (
+        "<p><strong>Related:</strong> <a href='/news/2025/drought-ruins-harvest'>Drought ruins "
+        "the harvest in the southern valleys</a></p>"
+    )
+    body = [*PROSE["en"][:2], related, *PROSE["en"][2:]]
+    roles = line_roles(xml(""), body, guide_page(extra))
+    assert roles == ("prose", "prose", "promo", "prose", "prose", "prose")

@@ -113,7 +113,10 @@ EXTRACTOR = "trafilatura"
 # the site is the card's deck, furniture (`roles._teaser_card`: a video page's "latest" rail). A
 # broadcast's air date with its label ("Air Date: Apr 19, 2016 11:57 PM ET", "Ausgestrahlt am
 # ...") is the page's stamp (`lexicon.DATED_LABELS`, `STAMP_LABELS`).
-EXTRACTION_REVISION = 22
+# 23: a card-like box among the article's paragraphs (two of prose among its nearest siblings,
+# `roles._among_paragraphs`) is the article's, no teaser card: an election guide's candidate (a
+# linked name and a short bio), a short section under a heading linking to a topic page.
+EXTRACTION_REVISION = 23
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

@@ -119,6 +119,10 @@ TEASER_LINK_MAX_CHARS = 500
 # A teaser card's deck (`_teaser_card`) sits at most this many levels inside the card
 # (`<div class="card"><h3><a>...</a></h3><div class="text"><p>deck</p></div></div>`: 2).
 TEASER_CARD_LEVELS = 3
+# A teaser card's box is looked beside for the article's own paragraphs (`_among_paragraphs`):
+# this many of its nearest siblings on each side (a rail holds cards, an article's body holds
+# paragraphs; a card-like box among them is the article's: an election guide's candidate).
+CARD_SIBLINGS_READ = 10
 # A caption or promotion box holds a line or two: one holding this many paragraphs of prose (at
 # least PROSE_PARAGRAPH_CHARS long) is part of the article whatever its name.
 MAX_BOX_PARAGRAPHS = 2
@@ -386,7 +390,8 @@ def _teaser_card(element: HtmlElement) -> HtmlElement | None:
     heading that is wholly a link to another page of the site (`<div><h3><a href="/video/...">
     Lehmann and Smith on SCG emotion</a></h3><div><p>Australia coach ...</p></div></div>`: the
     rails of a video page). None otherwise: the article's own paragraphs sit in a box far longer,
-    and a heading linking to the page itself is its headline."""
+    a heading linking to the page itself is its headline, and a box among the article's
+    paragraphs is the article's (`_among_paragraphs`)."""
     if element.tag != "p":
         return None
     for container in islice(element.iterancestors(), TEASER_CARD_LEVELS):
@@ -406,8 +411,27 @@ def _teaser_card(element: HtmlElement) -> HtmlElement | None:
             return None
         if _links_to_itself(href, element) or not _on_site(href, element):
             return None
-        return container
+        return None if _among_paragraphs(container) else container
     return None
+
+
+def _among_paragraphs(box: HtmlElement) -> bool:
+    """Whether a box sits among the article's paragraphs: `MAX_BOX_PARAGRAPHS` paragraphs of
+    prose (`PROSE_PARAGRAPH_CHARS` or more) among its `CARD_SIBLINGS_READ` nearest siblings on
+    either side (a candidate's linked name and bio in an election guide, a section under a
+    heading linking to a topic); a rail of cards has none, or a video's one description."""
+    siblings = (
+        *islice(box.itersiblings(preceding=True), CARD_SIBLINGS_READ),
+        *islice(box.itersiblings(), CARD_SIBLINGS_READ),
+    )
+    prose = 0
+    for sibling in siblings:
+        if sibling.tag != "p":
+            continue
+        text = _text_within(sibling, MAX_ELEMENT_CHARS)
+        if text is None or len(" ".join(text.split())) >= PROSE_PARAGRAPH_CHARS:
+            prose += 1
+    return prose >= MAX_BOX_PARAGRAPHS
 
 
 def _precedes(first: HtmlElement, second: HtmlElement, within: HtmlElement) -> bool:
