@@ -235,9 +235,9 @@ def test_redline_serve_cluster_with_pg_serves_the_search_from_the_environment(
         (link,) = hit_links(page.text)
         assert FIRST in httpx.get(base + link, timeout=60).text  # httpx's own default is 5 s
     finally:
-        assert stop_server(server) == 0
-    output = server.stdout.read() if server.stdout else ""
-    assert "cluster search: /-/redline/search" in output and pg_url not in output
+        stopped = stop_server(server)
+    assert stopped.status == 0
+    assert "cluster search: /-/redline/search" in stopped.output and pg_url not in stopped.output
 
 
 def test_the_search_pages_through_every_hit_with_next_and_previous_links(

@@ -374,22 +374,22 @@ def test_stop_ends_open_keep_alive_connections() -> None:
 
 
 def test_command_line_serves_until_interrupted() -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(  # on leaving, its pipe is closed
         [sys.executable, "-m", "monitor.demo.site", "--port", "0", "--edition", "2"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        base = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert base, line
-        status, _, body = fetch(base.group() + "/")
-        assert status == 200 and A.slug_path(A.SLUG_NEW).encode() in body
-    finally:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 0  # a bound to fail on a hang, not a speed claim
+    ) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            base = re.search(r"http://127\.0\.0\.1:\d+", line)
+            assert base, line
+            status, _, body = fetch(base.group() + "/")
+            assert status == 200 and A.slug_path(A.SLUG_NEW).encode() in body
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=60) == 0  # a bound to fail on a hang, not a speed claim
 
 
 # The content: ground truth and the edits it describes.

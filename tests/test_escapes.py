@@ -163,8 +163,7 @@ def test_a_visitor_cannot_forge_a_line_in_the_servers_log(hostile_capture: Path)
         with answer.value:  # an HTTP error holds its connection open until closed
             assert answer.value.code == 400
     finally:
-        stop_server(server)
-        log = server.stdout.read() if server.stdout else ""
+        log = stop_server(server).output
     assert "x\\n2026-12-06 12:00:00 WARNING forged" in log, log[-2000:]
     assert not [line for line in log.splitlines() if line.startswith("2026-12-06 12:00:00")]
     assert "\x1b" not in log

@@ -805,7 +805,7 @@ def test_redline_serve_answers_over_http_and_sees_new_writes(tmp_path: Path) -> 
         with urllib.request.urlopen(f"{base}/-/redline/diff/{newsroom.hostile_change}") as page:
             assert "<ins>15</ins>" in page.read().decode()
     finally:
-        assert stop_server(server) == 0
+        assert stop_server(server).status == 0
 
 
 def test_most_edited_articles_counts_what_the_edits_table_holds(newsroom: Newsroom) -> None:
@@ -846,8 +846,8 @@ def test_serve_cluster_keeps_the_desk_from_writing_into_the_rollup(tmp_path: Pat
         )
         assert refused.status_code == 403 and "rollup" in refused.text
     finally:
-        assert stop_server(server) == 0
-    output = server.stdout.read() if server.stdout else ""
-    assert "watch desk: read-only (this is a cluster's rollup" in output
+        stopped = stop_server(server)
+    assert stopped.status == 0
+    assert "watch desk: read-only (this is a cluster's rollup" in stopped.output
     with sqlite3.connect(cluster / "rollup.db") as conn:
         assert conn.execute("select count(*) from articles").fetchone() == (0,)

@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -115,7 +116,7 @@ def start_server(
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            output = server.stdout.read() if server.stdout else ""
+            output, _ = server.communicate()
             raise RuntimeError(f"redline serve exited early: {output[-2000:]}")
         try:
             with urllib.request.urlopen(f"{base}/-/versions.json", timeout=SERVER_PROBE_S):
@@ -123,16 +124,25 @@ def start_server(
         except OSError:
             time.sleep(0.2)
     server.kill()
+    server.communicate()
     raise RuntimeError(f"redline serve did not answer within {SERVER_START_S} s")
 
 
-def stop_server(server: subprocess.Popen[str]) -> int:
+class StoppedServer(NamedTuple):
+    status: int  # the exit status
+    output: str  # all it wrote (stdout and stderr)
+
+
+def stop_server(server: subprocess.Popen[str]) -> StoppedServer:
+    """Stop a server of `start_server` (SIGTERM, SIGKILL past SERVER_STOP_S): its exit status
+    and its output, its pipe read to the end and closed (left open, it is an unclosed file)."""
     server.send_signal(signal.SIGTERM)
     try:
-        return server.wait(timeout=SERVER_STOP_S)
+        output, _ = server.communicate(timeout=SERVER_STOP_S)
     except subprocess.TimeoutExpired:
         server.kill()
-        return server.wait()
+        output, _ = server.communicate()  # what it wrote before is kept
+    return StoppedServer(server.returncode, output or "")
 
 
 def busiest_change(db_path: Path) -> int:
