@@ -113,7 +113,13 @@ EXTRACTOR = "trafilatura"
 # the site is the card's deck, furniture (`roles._teaser_card`: a video page's "latest" rail). A
 # broadcast's air date with its label ("Air Date: Apr 19, 2016 11:57 PM ET", "Ausgestrahlt am
 # ...") is the page's stamp (`lexicon.DATED_LABELS`, `STAMP_LABELS`).
-EXTRACTION_REVISION = 22
+# 23: a blog's comment form and post footer leave the body as the site's words to its reader
+# (`lexicon.SITE_LINES`: "Your email address will not be published", "Required fields are
+# marked", trackback and feed lines, "View all posts by ...", "... | Tags: ..." after the stamp,
+# "About the Author: ..."; WordPress's words in six languages); the lead taken from the second
+# extractor is never a row of links with bars ("« Previous | Main | Next »") nor a block in a
+# sidebar or a blog's sidebar widget (`consensus._NOT_LEAD_NAME`).
+EXTRACTION_REVISION = 23
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
