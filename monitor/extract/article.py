@@ -118,7 +118,9 @@ EXTRACTOR = "trafilatura"
 # marked", trackback and feed lines, "View all posts by ...", "... | Tags: ..." after the stamp,
 # "About the Author: ..."; WordPress's words in six languages); the lead taken from the second
 # extractor is never a row of links with bars ("« Previous | Main | Next »") nor a block in a
-# sidebar or a blog's sidebar widget (`consensus._NOT_LEAD_NAME`).
+# sidebar or a blog's sidebar widget (`consensus._NOT_LEAD_NAME`). A run of three or more
+# link-dense lines among those the body keeps (a list of links to other pages) leaves the body
+# (`extraction.LINK_RUN_LINES`); a wholly linked sentence is not counted in a run.
 EXTRACTION_REVISION = 23
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
