@@ -518,6 +518,18 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^posted in [^|.!?\n]{1,80}\|",
         # the author's box after the post, opening its line ("About the Author: Jane Roe is ...")
         r"^about the authors?\s*[:–—]",
+        # more of the site's calls and notes opening their line (revision 23): to visit it on a
+        # network, to follow its account, to write to its reporters, to leave an address for its
+        # mailing list; its copyright and its disclaimer on the views of its writers
+        r"^\W*visit (?:us|[\w.@'’ ]{1,40}?) on (?:facebook|twitter|instagram|linkedin|youtube"
+        r"|flickr|tiktok)\b",
+        r"^\W*follow @\w",
+        r"^\W*write to (?:[\w.'’-]+ ){1,4}at [\w.+-]+@",
+        r"\benter your e-?mail(?: address)? (?:below|here|above)\b",
+        r"^(?:\(c\)|copyright)\s*(?:\(c\)\s*|©\s*)?\d{4}\b",
+        r"^(?:the )?(?:views|opinions) expressed (?:here|in this (?:article|post|blog|column))\b",
+        r"^this (?:blog|post|article|column) (?:reflects|represents) the (?:personal )?"
+        r"(?:views|opinions)\b",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -569,6 +581,8 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^\W*alle (?:beitr[äa]ge|artikel) von [^.!?\n]{1,60} anzeigen\b",
         r"^[^|•·\n]{1,80}[|•·]\s*(?:schlagw[öo]rter|stichw[öo]rter|kategorien?)\s*:",
         r"^(?:über den autor|über die autorin|zum autor|zur autorin)\s*[:–—]",
+        r"^\W*besuch(?:e|en sie|t) uns (?:auf|bei) (?:facebook|twitter|instagram|youtube|linkedin"
+        r"|tiktok)\b",
     ),
     "fr": (
         r"\bsuivez-nous\b",

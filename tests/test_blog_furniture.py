@@ -3,8 +3,10 @@
 will not be published. Required fields are marked *", in WordPress's words in several languages),
 the trackback and feed lines, the link to the author's other posts ("View all posts by Jane"),
 the tags set after the post's stamp ("Published: May 5, 2012 | Tags: ...") and the author's box
-opening its line ("About the Author: ..."). Each is left out of the body; the article's
-sentences with the same words stay."""
+opening its line ("About the Author: ..."); and more of the site's calls and notes opening their
+line: to visit it on a network or follow its account, to write to its reporters, to leave an
+address for its mailing list, its copyright and its disclaimer on its writers' views. Each is
+left out of the body; the article's sentences with the same words stay."""
 
 from __future__ import annotations
 
@@ -31,6 +33,19 @@ LINES = [
     ("en", "Gazette Staff | Tags: Harbour, Bridge"),
     ("en", "Posted in Transport, Westbrook | Post a Comment | RSS Feed"),
     ("en", "About the Author: Jane Roe writes about transport and cities for the Gazette."),
+    ("en", "Visit the Gazette on Facebook, Flickr, YouTube and Twitter"),
+    ("en", "Follow @gazetteworld for breaking news and headlines."),
+    ("en", "Write to Jane Roe at jane.roe@gazette.example and John Doe at john@gazette.example"),
+    ("en", "If you enjoyed this article, enter your email below to get free updates!"),
+    ("en", "(c) 2012 The Westbrook Gazette |"),
+    ("en", "Copyright © 2026 Example News. Printed from the website."),
+    (
+        "en",
+        "This blog reflects the personal opinions of individual contributors and does not "
+        "represent the views of the Gazette.",
+    ),
+    ("en", "The views expressed in this article are the author's own."),
+    ("de", "Besuchen Sie uns auf Facebook und Instagram!"),
     (
         "de",
         "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert",
@@ -58,6 +73,10 @@ SENTENCES = [
     "The email address of the inspector will be published in the council's minutes next week.",
     "About the author of the report, the minister said only that he had worked for her before.",
     "Posted in Brussels since 2019, the ambassador said the plan came too late for the farmers.",
+    "Copyright lawyers said the plan would not change who owns the water rights in the valley.",
+    "Follow the money, the minister said, and you will see who gains from the new reservoirs.",
+    "Visitors can visit the dam on Saturday, when the water board opens it to the public.",
+    "The views of the farmers were heard in the regional parliament before the final vote.",
     "Die E-Mail-Adresse der Beschwerdestelle wird am Montag auf der Seite des Landtags stehen.",
     "Die Namen der Landwirte werden nicht veröffentlicht, sagte eine Sprecherin des Ministeriums.",
 ]

@@ -116,7 +116,9 @@ EXTRACTOR = "trafilatura"
 # 23: a blog's comment form and post footer leave the body as the site's words to its reader
 # (`lexicon.SITE_LINES`: "Your email address will not be published", "Required fields are
 # marked", trackback and feed lines, "View all posts by ...", "... | Tags: ..." after the stamp,
-# "About the Author: ..."; WordPress's words in six languages); the lead taken from the second
+# "About the Author: ..."; WordPress's words in six languages), and so are calls to visit the
+# site on a network or follow its account, "Write to ... at <address>", "enter your email
+# below", a copyright line and a disclaimer on the writers' views; the lead taken from the second
 # extractor is never a row of links with bars ("« Previous | Main | Next »") nor a block in a
 # sidebar or a blog's sidebar widget (`consensus._NOT_LEAD_NAME`). A run of three or more
 # link-dense lines among those the body keeps (a list of links to other pages) leaves the body
