@@ -122,7 +122,9 @@ EXTRACTOR = "trafilatura"
 # extractor is never a row of links with bars ("« Previous | Main | Next »") nor a block in a
 # sidebar or a blog's sidebar widget (`consensus._NOT_LEAD_NAME`). A run of three or more
 # link-dense lines among those the body keeps (a list of links to other pages) leaves the body
-# (`extraction.LINK_RUN_LINES`); a wholly linked sentence is not counted in a run.
+# (`extraction.LINK_RUN_LINES`); a wholly linked sentence is not counted in a run. A line opening
+# with a pointer's label ("Related:") stays when the writer goes on in two sentences or more of
+# their own, 200 characters or more (`extraction._written_note`).
 EXTRACTION_REVISION = 23
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one

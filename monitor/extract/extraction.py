@@ -403,9 +403,22 @@ def _text_lines(text: str) -> tuple[str, ...]:
         line
         for line in lines
         if _HAS_WORD.search(line)
-        and not SEE_ALSO_LINE.match(line)
+        and not (SEE_ALSO_LINE.match(line) and not _written_note(line))
         and not ("|" in line and _POST_NAVIGATION.match(line))
     )
+
+
+# A line opening "Related:" or "Lesen Sie auch:" points to another article, unless the writer
+# goes on in sentences of their own after the label: a note of this many sentences and
+# characters or more ("RELATED: GOProud's 2012 endorsees did not fare very well. Aside from the
+# incumbents ... I believe the hashtag for this would be ...") is the article's (revision 23).
+NOTE_SENTENCES = 2
+NOTE_MIN_CHARS = 200
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”»’']?(?=\s+\S)")
+
+
+def _written_note(line: str) -> bool:
+    return len(line) >= NOTE_MIN_CHARS and len(_SENTENCE_BREAK.findall(line)) >= NOTE_SENTENCES - 1
 
 
 # A blog's links to the previous and the next post around its front page's, as Movable Type and
