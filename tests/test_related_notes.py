@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.extract.extraction import extract_article
-from tests.test_roles import PROSE, page
+from tests.test_blog_furniture import body_lines
+from tests.test_roles import PROSE
 
 # (language, the line, whether it stays in the body)
 LINES = [
@@ -37,9 +37,8 @@ LINES = [
 def test_a_pointer_leaves_the_body_and_a_written_note_stays(
     language: str, line: str, stays: bool
 ) -> None:
-    lang = language if language in PROSE else "en"
+    prose = PROSE.get(language, PROSE["en"])
     # after the article's last paragraph, where the second opinion adds nothing
-    where = len(PROSE[lang])
-    lines = extract_article(page(lang, f"<p>{line}</p>", where=where)).body.split("\n")
+    lines = body_lines(language, line, where=len(prose))
     assert (line in lines) is stays
-    assert [body_line for body_line in lines if body_line != line] == PROSE[lang]
+    assert [body_line for body_line in lines if body_line != line] == prose
