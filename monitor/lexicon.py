@@ -502,6 +502,34 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # a comma after the appeal makes it reported speech ("Support us, the director said")
         r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b(?!\s*,)",
         r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
+        # a blog's comment form and post footer (WordPress, Movable Type, Disqus; revision 23):
+        # the form's note on the reader's address ("Mail (will not be published) (required)"),
+        # the trackback and feed lines, the author's archive link, the tags after the post's
+        # stamp ("Published: May 5, 2012 | Tags: ...", "Posted in News | Post a Comment")
+        r"\b(?:e-?mail|mail)(?: address)?\W{0,3}(?:is never|will (?:not|never) be|won['’]t be)"
+        r" (?:published|shared|displayed)\b",
+        r"\brequired fields are marked\b",
+        r"^trackback url\b",
+        r"\bleave a (?:response|reply|comment),? or trackback\b",
+        r"\bfollow any responses to this (?:entry|post)\b",
+        r"\bcomments powered by disqus\b",
+        r"^\W*view all (?:posts|articles) (?:by|from|in|filed under)\b",
+        r"^[^|•·\n]{1,80}[|•·]\s*(?:tags?|tagged|filed under|categor(?:y|ies))\s*:",
+        r"^posted in [^|.!?\n]{1,80}\|",
+        # the author's box after the post, opening its line ("About the Author: Jane Roe is ...")
+        r"^about the authors?\s*[:–—]",
+        # more of the site's calls and notes opening their line (revision 23): to visit it on a
+        # network, to follow its account, to write to its reporters, to leave an address for its
+        # mailing list; its copyright and its disclaimer on the views of its writers
+        r"^\W*visit (?:us|[\w.@'’ ]{1,40}?) on (?:facebook|twitter|instagram|linkedin|youtube"
+        r"|flickr|tiktok)\b",
+        r"^\W*follow @\w",
+        r"^\W*write to (?:[\w.'’-]+ ){1,4}at [\w.+-]+@",
+        r"\benter your e-?mail(?: address)? (?:below|here|above)\b",
+        r"^(?:\(c\)|copyright)\s*(?:\(c\)\s*|©\s*)?\d{4}\b",
+        r"^(?:the )?(?:views|opinions) expressed (?:here|in this (?:article|post|blog|column))\b",
+        r"^this (?:blog|post|article|column) (?:reflects|represents) the (?:personal )?"
+        r"(?:views|opinions)\b",
     ),
     "es": (
         r"\bs[ií]gue(?:nos)? en (?:twitter|facebook|instagram|telegram|youtube|whatsapp|tiktok)\b",
@@ -518,6 +546,10 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
         r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b(?!\s*,)",
+        # the blog's comment form and author link (WordPress's words, revision 23)
+        r"\bdirecci[óo]n de correo(?: electr[óo]nico)? no ser[áa] publicada\b",
+        r"\blos campos obligatorios est[áa]n marcados\b",
+        r"^\W*ver todas las entradas (?:de|por)\b",
     ),
     "de": (
         # a call naming a network, or opening its line ("die Polizei folgt uns" is a sentence)
@@ -542,6 +574,15 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # "... bereits mit 2,50": the site's price; "die Flutopfer mit 20 Euro" is a charity's
         r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:bereits|schon) (?:mit|ab) (?:nur )?\d",
         r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
+        # the blog's comment form, author link and tags after the stamp (WordPress's words,
+        # revision 23)
+        r"\be-?mail-adresse wird nicht ver[öo]ffentlicht\b",
+        r"\berforderliche felder sind (?:mit \S{1,3} )?markiert\b",
+        r"^\W*alle (?:beitr[äa]ge|artikel) von [^.!?\n]{1,60} anzeigen\b",
+        r"^[^|•·\n]{1,80}[|•·]\s*(?:schlagw[öo]rter|stichw[öo]rter|kategorien?)\s*:",
+        r"^(?:über den autor|über die autorin|zum autor|zur autorin)\s*[:–—]",
+        r"^\W*besuch(?:e|en sie|t) uns (?:auf|bei) (?:facebook|twitter|instagram|youtube|linkedin"
+        r"|tiktok)\b",
     ),
     "fr": (
         r"\bsuivez-nous\b",
@@ -555,6 +596,10 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
         r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
         r" le journalisme ind[ée]pendant)\b(?!\s*,)",
+        # the blog's comment form and author link (WordPress's words, revision 23)
+        r"\badresse (?:e-?mail|de messagerie|courriel) ne sera pas publi[ée]e\b",
+        r"\bles champs obligatoires sont (?:indiqu|marqu)[ée]s\b",
+        r"^\W*voir tous les articles (?:de|par)\b",
     ),
     "pt": (
         r"\bsiga-nos\b",
@@ -562,6 +607,10 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bj[áa] [ée] assinante\s*\?",  # the prompt asks; "ele já é assinante do jornal" tells
         r"\btodos os direitos reservados\b",
         r"^cr[ée]ditos? (?:da )?fotos?\s*:",
+        # the blog's comment form and author link (WordPress's words, revision 23)
+        r"\bendere[çc]o de e-?mail n[ãa]o ser[áa] publicado\b",
+        r"\bcampos obrigat[óo]rios s[ãa]o marcados\b",
+        r"^\W*ver todos os (?:posts|artigos) (?:de|por)\b",
     ),
     "it": (
         r"\bseguici su\b",
@@ -569,6 +618,10 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bsei gi[àa] abbonato\b",
         r"\btutti i diritti riservati\b",
         r"^credito fotografico\s*:",
+        # the blog's comment form and author link (WordPress's words, revision 23)
+        r"\bindirizzo (?:e-?mail|di posta elettronica) non sar[àa] pubblicato\b",
+        r"\bi campi obbligatori sono contrassegnati\b",
+        r"^\W*visualizza tutti gli articoli di\b",
     ),
     "pl": (
         r"\bzapraszamy (?:też |także |również )?do (?:subskrypcji|obserwowania)\b",

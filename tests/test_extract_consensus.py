@@ -173,6 +173,28 @@ def _shown(*texts: str):  # type: ignore[no-untyped-def]
             lambda _: True,
             None,
         ),
+        # a row of links with bars between its parts is no lead, however long (revision 23): a
+        # blog's links to the posts around it, a list of other posts' titles
+        (
+            [
+                TITLE,
+                "« Council sets the budget for the new ferry terminal | Main | Lorries to use the "
+                "ring road while the bridge is closed »",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
+        (
+            [
+                TITLE,
+                "Ferry fares rise again | Port strike ends after talks | Why the old bridge "
+                "matters | Westbrook votes on the harbour plan",
+                *PARAGRAPHS,
+            ],
+            lambda _: True,
+            None,
+        ),
         # the second extractor does not reach the body's first paragraphs
         ([TITLE, LEAD, *PARAGRAPHS[3:]], _shown(LEAD), None),
         ([], _shown(LEAD), None),
@@ -284,6 +306,15 @@ def test_extraction_keeps_a_first_paragraph_that_quotes_the_headline() -> None:
         # a block the page's markup leaves open holds the article after its lead
         (f'<h2 class="excerpt">{LEAD}<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></h2>', True),
         (f'<div class="slide">{LEAD}<p>{PARAGRAPHS[0]}</p></div>', False),
+        # a blog's sidebar widget (the blogger's "My name is ..." in the side column) and a
+        # sidebar hold no lead (revision 23); a page builder's widget wraps the article
+        (
+            f'<div class="widget widget_text"><div class="textwidget"><p>{LEAD}</p></div></div>',
+            False,
+        ),
+        (f'<td id="sidebar"><div><p>{LEAD}</p></div></td>', False),
+        (f'<div class="elementor-widget-container"><p>{LEAD}</p></div>', True),
+        (f'<div class="content-with-sidebar"><p>{LEAD}</p></div>', True),
     ],
 )
 def test_shown_as_lead_outside_boxes(lead_block: str, expected: bool) -> None:

@@ -116,7 +116,19 @@ EXTRACTOR = "trafilatura"
 # 23: a card-like box among the article's paragraphs (two of prose among its nearest siblings,
 # `roles._among_paragraphs`) is the article's, no teaser card: an election guide's candidate (a
 # linked name and a short bio), a short section under a heading linking to a topic page.
-EXTRACTION_REVISION = 23
+# 24: a blog's comment form and post footer leave the body as the site's words to its reader
+# (`lexicon.SITE_LINES`: "Your email address will not be published", "Required fields are
+# marked", trackback and feed lines, "View all posts by ...", "... | Tags: ..." after the stamp,
+# "About the Author: ..."; WordPress's words in six languages), and so are calls to visit the
+# site on a network or follow its account, "Write to ... at <address>", "enter your email
+# below", a copyright line and a disclaimer on the writers' views; the lead taken from the second
+# extractor is never a row of links with bars ("« Previous | Main | Next »") nor a block in a
+# sidebar or a blog's sidebar widget (`consensus._NOT_LEAD_NAME`). A run of three or more
+# link-dense lines among those the body keeps (a list of links to other pages) leaves the body
+# (`extraction.LINK_RUN_LINES`); a wholly linked sentence is not counted in a run. A line opening
+# with a pointer's label ("Related:") stays when the writer goes on in two sentences or more of
+# their own, 200 characters or more (`extraction._written_note`).
+EXTRACTION_REVISION = 24
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

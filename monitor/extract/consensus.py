@@ -187,10 +187,16 @@ _CAPTION = re.compile(
 _BYLINE = re.compile(BYLINE_OPENER.pattern + r"[^\W\d_][\w.'’-]*\s+[^\W\d_]", re.IGNORECASE)
 
 
+# A line with this many bars or more between its parts is a row of links (a blog's "« Previous
+# post | Main | Next post »", a list of other posts' titles), never a lead (revision 23).
+MAX_LEAD_BARS = 2
+
+
 def _reads_as_lead(line: str) -> bool:
     byline = _BYLINE.match(line)
     return (
         (opinion.looks_like_prose(line) or len(line.split()) >= MIN_UNENDED_LEAD_WORDS)
+        and line.count("|") < MAX_LEAD_BARS
         and not (byline and line[byline.end() - 1].isupper())
         and not _CAPTION.search(line)
         and not PROMO_LINE.match(line)
@@ -299,8 +305,15 @@ def _not_lead_container(container: HtmlElement, seen: dict[HtmlElement, str]) ->
 # a caption however named ("imageEmbedCaption") and the boxes an added paragraph never comes
 # from (`opinion.BOX_NAMES`). The names where leads sit ("lead", "intro", "standfirst",
 # "summary", "excerpt", "abstract", the article's header) are not here, nor "author": article
-# wrappers carry it ("node-by-author-12", "post author-jdoe").
-_NOT_LEAD_NAME = re.compile(r"caption|" + opinion.BOX_NAMES, re.IGNORECASE)
+# wrappers carry it ("node-by-author-12", "post author-jdoe"). A sidebar and a blog's sidebar
+# widget ("widget widget_text", "textwidget": the blogger's "My name is ... and I'm a ..." in
+# the side column) hold no lead either (revision 23); a page builder's "elementor-widget" or
+# "content-with-sidebar" can wrap the article, and is not read so.
+_NOT_LEAD_NAME = re.compile(
+    r"caption|" + opinion.BOX_NAMES + r"|(?<![\w-])(?:text)?widget(?:_\w+)?(?![\w-])"
+    r"|(?<![\w-])sidebar(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 # Blocks read for the lead (as `opinion.page_paragraphs`).
