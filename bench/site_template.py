@@ -259,6 +259,7 @@ class FamilyFigures:
     acts: int = 0
     acts_found: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
     events: int = 0
+    changed: int = 0  # untouched articles with any edit at all (the kind reached the extraction)
     alarms: list[str] = field(default_factory=list)  # "article: kind old → new", after only
 
 
@@ -382,6 +383,15 @@ def _run_family(scenario: FamilyScenario, figures: FamilyFigures, side: str) -> 
                     [url],
                 )
             )
+            if side == "after" and n != scenario.edited:
+                figures.changed += bool(
+                    db.execute(
+                        "select count(*) from edits join articles on articles.id = "
+                        "edits.article_id where articles.url = ? and edits.kind != "
+                        "'template_changed'",
+                        [url],
+                    ).fetchone()[0]
+                )
             acts = [row for row in rows if _act_edit(row, scenario.act)]
             others = [row for row in rows if not _act_edit(row, scenario.act)]
             if scenario.act:
@@ -427,7 +437,8 @@ def run_second_family(folder: Path, kinds: str, page_split: str, wanted: int) ->
         print(f"pages: {split}; kinds: {kinds}")
         print(
             f"{'kind (split, language)':40} {'n':>3} {'untouched alarming':>20} "
-            f"{'sig. edits':>11} {'quote found':>12} {'act found':>11} {'events':>7}"
+            f"{'sig. edits':>11} {'quote found':>12} {'act found':>11} {'events':>7} "
+            f"{'changed':>8}"
         )
         total = FamilyFigures()
         for name in names:
@@ -440,7 +451,7 @@ def run_second_family(folder: Path, kinds: str, page_split: str, wanted: int) ->
                 f"{f.alarming['before']:>3}/{f.untouched:<3}→{f.alarming['after']:>3}/{f.untouched:<3}"
                 f"     {f.significant['before']:>3}→{f.significant['after']:<3}"
                 f"   {f.found['before']}/{f.scenarios}→{f.found['after']}/{f.scenarios}"
-                f"   {acts:>9} {f.events:>7}"
+                f"   {acts:>9} {f.events:>7} {f.changed:>4}/{f.untouched:<3}"
             )
             total.scenarios += f.scenarios
             total.untouched += f.untouched

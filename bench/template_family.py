@@ -79,8 +79,22 @@ Apply = Callable[[HtmlElement, HtmlElement, str, Context], None]
 
 
 # --- helpers -------------------------------------------------------------------------------------
+# Paragraphs inside these are no place for the template's lines: a caption, a promo box, a list.
+_ASIDE = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "li", "blockquote"})
+
+
 def _paragraphs(element: HtmlElement) -> list[HtmlElement]:
-    return [p for p in element.iter("p") if (p.text_content() or "").strip()]
+    """The article's own paragraphs (not those of a caption or a box inside it), with text."""
+    found = []
+    for p in element.iter("p"):
+        inside = set()
+        for ancestor in p.iterancestors():
+            if ancestor is element:
+                break
+            inside.add(ancestor.tag)
+        if (p.text_content() or "").strip() and not inside & _ASIDE:
+            found.append(p)
+    return found or [p for p in element.iter("p") if (p.text_content() or "").strip()]
 
 
 def _at_top(element: HtmlElement, html: str) -> None:
