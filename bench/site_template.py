@@ -51,6 +51,7 @@ from bench.corpus import corpus_dir_or_exit
 from bench.mutations import Mutation, Page, mutate_quote
 from bench.templates import _article_element
 from monitor import store
+from monitor.compare.normalize import comparison_key
 from monitor.extract.extraction import extract_article
 from monitor.record import page as record
 from monitor.record.plan import FetchedPage
@@ -269,7 +270,13 @@ def _in_template(html: str, apply: family.Apply, side: str, ctx: family.Context)
     element = _article_element(tree, body)
     if element is None:
         return None
+    lines = {comparison_key(line) for line in body.body.split("\n") if line.strip()}
+    for paragraph in element.iter("p"):
+        if comparison_key(paragraph.text_content() or "") in lines:
+            paragraph.set(family.BODY_MARK, "")
     apply(tree, element, side, ctx)
+    for paragraph in tree.iter("p"):
+        paragraph.attrib.pop(family.BODY_MARK, None)
     return tostring(tree, encoding="unicode")
 
 

@@ -79,22 +79,30 @@ Apply = Callable[[HtmlElement, HtmlElement, str, Context], None]
 
 
 # --- helpers -------------------------------------------------------------------------------------
+# The attribute the caller sets on the paragraphs the extraction took as the article's body (and
+# takes off after): the template's lines go among them, not into a caption or a related box.
+BODY_MARK = "data-bench-body"
 # Paragraphs inside these are no place for the template's lines: a caption, a promo box, a list.
 _ASIDE = frozenset({"figure", "figcaption", "aside", "nav", "footer", "header", "li", "blockquote"})
 
 
 def _paragraphs(element: HtmlElement) -> list[HtmlElement]:
-    """The article's own paragraphs (not those of a caption or a box inside it), with text."""
+    """The article's own paragraphs: those the extraction took as its body (marked `BODY_MARK`
+    by the caller), else those outside a caption, box or list, else any with text."""
+    texted = [p for p in element.iter("p") if (p.text_content() or "").strip()]
+    marked = [p for p in texted if p.get(BODY_MARK) is not None]
+    if marked:
+        return marked
     found = []
-    for p in element.iter("p"):
+    for p in texted:
         inside = set()
         for ancestor in p.iterancestors():
             if ancestor is element:
                 break
             inside.add(ancestor.tag)
-        if (p.text_content() or "").strip() and not inside & _ASIDE:
+        if not inside & _ASIDE:
             found.append(p)
-    return found or [p for p in element.iter("p") if (p.text_content() or "").strip()]
+    return found or texted
 
 
 def _at_top(element: HtmlElement, html: str) -> None:

@@ -113,7 +113,10 @@ EXTRACTOR = "trafilatura"
 # the site is the card's deck, furniture (`roles._teaser_card`: a video page's "latest" rail). A
 # broadcast's air date with its label ("Air Date: Apr 19, 2016 11:57 PM ET", "Ausgestrahlt am
 # ...") is the page's stamp (`lexicon.DATED_LABELS`, `STAMP_LABELS`).
-EXTRACTION_REVISION = 22
+# 23: a syndication note opening its line ("This article originally appeared on The
+# Conversation", "Dieser Artikel erschien zuerst auf ...") is the site's words to its reader
+# (`lexicon.SITE_OPENERS`), left out of the body.
+EXTRACTION_REVISION = 23
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant
