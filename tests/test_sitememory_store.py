@@ -175,6 +175,11 @@ WEIGHED = {
         Article(title="Storm hits the coast", body=STORY),
         [("sentence_removed", False)],
     ),
+    "a teaser of another article added": (
+        Article(title="Storm hits the coast", body=STORY),
+        Article(title="Storm hits the coast", body=f"{STORY}\nWatch: {SIBLING} (2:31)"),
+        [("sentence_added", False)],
+    ),
     "one shared title affix for another": (
         Article(title="Storm hits the coast | The Ledger", body=STORY),
         Article(title="Storm hits the coast | Ledger Sport", body=STORY),
