@@ -11,6 +11,7 @@ from monitor.compare.edit import make_edit
 from monitor.compare.sitememory import (
     FURNITURE_ARTICLES,
     PAGE_LINES,
+    TEASER_MAX_WORDS,
     furniture_lines,
     headline_forms,
     line_key,
@@ -194,3 +195,13 @@ def test_a_teaser_of_this_articles_own_headline_is_not_furniture() -> None:
 def test_the_teasers_headlines_are_looked_up() -> None:
     article = Article(title="T", body=f"{STORY}\nWatch: {SIBLING} (2:31)")
     assert line_key(SIBLING) in lookup_keys(article)
+
+
+def test_a_line_past_the_teaser_bound_is_not_read_as_a_teaser() -> None:
+    long_headline = " ".join(f"word{n}" for n in range(TEASER_MAX_WORDS))
+    line = f"Watch: {long_headline}"
+    found = furniture_lines(f"{STORY}\n{line}", {}, 99, {line_key(long_headline): (7,)})
+    assert line not in found
+    shorter = " ".join(long_headline.split()[:-1])
+    found = furniture_lines(f"{STORY}\nWatch: {shorter}", {}, 99, {line_key(shorter): (7,)})
+    assert f"Watch: {shorter}" in found

@@ -52,6 +52,9 @@ MIN_HEADLINE_WORDS = 4
 # "- 3 min read"). A label or note of at most this many words is taken off to find the headline
 # inside the line; longer, the line is a sentence of the story that mentions the headline.
 TEASER_LABEL_WORDS = 4
+# A teaser is a headline and its label: a longer line is a paragraph of the story, not looked at
+# (and the regular expressions run on the few short lines of a page only).
+TEASER_MAX_WORDS = 30
 _TEASER_LABEL = re.compile(
     rf"^\W*(?:[^\W\d_][\w'’.]*\s+){{0,{TEASER_LABEL_WORDS - 1}}}[^\W\d_][\w'’.]*\s*[:|–—»›]\s*|"
     rf"^\W*(?:[^\W\d_][\w'’.]*\s+){{0,{TEASER_LABEL_WORDS - 1}}}[^\W\d_][\w'’.]*\s+-\s+"
@@ -162,6 +165,8 @@ def _teaser_keys(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The body's lines with the keys of their `teaser_forms` (lines with none left out)."""
     keyed = []
     for line, _ in _keyed_lines(body):
+        if len(line.split()) > TEASER_MAX_WORDS:
+            continue
         forms = teaser_forms(line)
         if forms:
             keyed.append((line, tuple(line_key(form, normalized=True) for form in forms)))
