@@ -649,6 +649,13 @@ SITE_OPENERS: dict[str, tuple[str, ...]] = {
         r"read the full (?:story|article) in (?:the|our) (?:latest|new|current|print)\b",
         r"search (?:for )?(?:articles|stories|news|topics)\b[^.!?]{0,60}$",
         r"search (?:our|the) (?:archives?|site)\b[^.!?]{0,60}$",
+        # a syndication note under a republished story (revision 23): "This article originally
+        # appeared on The Conversation", "Republished with permission from ..."
+        r"(?:this|the) (?:article|story|post|piece|report|column|essay|interview) (?:was |has"
+        r" been )?originally (?:appeared|published|posted|ran) (?:on|in|at|by|with)\b",
+        r"(?:this|the) (?:article|story|post|piece|report|column|essay|interview) (?:is|was|has"
+        r" been) republished (?:from|with permission)\b",
+        r"republished with permission (?:from|of)\b",
     ),
     "es": (
         r"nuestr(?:os (?:est[áa]ndares|criterios)|as normas)\s*:",
@@ -656,6 +663,9 @@ SITE_OPENERS: dict[str, tuple[str, ...]] = {
         r"(?:la|nuestra) (?:nueva|[úu]ltima) edici[óo]n\b[^.!?]{0,100}"
         r"\bya est[áa] en (?:los )?quioscos\b",
         r"busca(?:r)? en (?:nuestro|el) archivo\b",
+        r"(?:este|el) (?:art[ií]culo|texto|reportaje) (?:fue publicado|se public[óo]|apareci[óo])"
+        r" originalmente en\b",
+        r"(?:este|el) (?:art[ií]culo|texto|reportaje) (?:es|fue) republicado (?:de|desde)\b",
     ),
     "de": (
         r"unsere (?:standards|redaktionellen (?:standards|richtlinien|grunds[äa]tze))\s*:",
@@ -670,19 +680,27 @@ SITE_OPENERS: dict[str, tuple[str, ...]] = {
         r"(?:den|die) (?:kompletten?|ganzen?|vollst[äa]ndigen?) (?:beitrag|artikel|text|"
         r"geschichte) lesen sie in (?:der|unserer) (?:aktuellen|neuen|print)",
         r"(?:suchen|recherchieren) sie im [^!?]{0,40}?archiv\b",
+        r"dieser (?:artikel|beitrag|text) (?:erschien|ist) (?:zuerst|urspr[üu]nglich|erstmals)"
+        r" (?:auf|bei|in|im)\b",
     ),
     "fr": (
         r"nos (?:standards|normes)\s*:",
         r"(?:le|notre) (?:dernier|nouveau) num[ée]ro\b[^.!?]{0,100}\ben kiosque\b",
         r"(?:rechercher|cherchez) dans (?:nos|les) archives\b",
+        r"cet article (?:a (?:d'abord |initialement )?[ée]t[ée] (?:initialement |d'abord )?"
+        r"publi[ée]|est (?:initialement )?paru) (?:sur|dans|par)\b",
+        r"cet article est republi[ée] [àa] partir de\b",
     ),
     "pt": (
         r"nossos (?:padr[õo]es|princ[íi]pios editoriais)\s*:",
         r"a (?:nova|[úu]ltima) edi[çc][ãa]o\b[^.!?]{0,100}\bj[áa] est[áa] nas bancas\b",
+        r"este (?:artigo|texto) (?:foi publicado|apareceu) originalmente (?:no|na|em)\b",
     ),
     "it": (
         r"i nostri (?:standard|principi editoriali)\s*:",
         r"il (?:nuovo|ultimo) numero\b[^.!?]{0,100}\bin edicola\b",
+        r"questo articolo [èe] (?:stato pubblicato|apparso) (?:originariamente|originalmente)"
+        r" su\b",
     ),
 }
 SITE_LINE = _lazy(

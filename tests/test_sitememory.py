@@ -11,9 +11,11 @@ from monitor.compare.edit import make_edit
 from monitor.compare.sitememory import (
     FURNITURE_ARTICLES,
     PAGE_LINES,
+    TEASER_MAX_WORDS,
     furniture_lines,
     headline_forms,
     line_key,
+    lookup_keys,
     plan_memory,
     shared_title_affixes,
     strip_site_affixes,
@@ -151,3 +153,55 @@ def test_another_articles_headline_in_the_body_is_furniture(line, headline_of, f
     found = furniture_lines(body, {}, 99, headlines)
     assert (line in found) is furniture
     assert STORY not in found
+
+
+# A teaser line: another article's headline wrapped in the template's label and note, in the
+# languages sites print them in (labels the lexicon knows, "Read more:", "Lee también:", are noise
+# lines already: these are labels it does not know).
+SIBLING = "Storm hits the coast of the bay"
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        (f"Watch: {SIBLING} (2:31)", True),
+        (f"WATCH | {SIBLING}", True),
+        (f"Video: {SIBLING} (2:31)", True),
+        (f"{SIBLING} [video]", True),
+        (f"{SIBLING} - 3 min read", True),
+        (f"Ver también: {SIBLING}", True),
+        (f"Bildergalerie: {SIBLING}", True),
+        (f"Podcast – {SIBLING}", True),
+        (f"Galería: {SIBLING} (24 fotos)", True),
+        # a sentence of the story that mentions the headline is the story's
+        (f"The mayor told reporters on Monday that {SIBLING} was the wrong headline.", False),
+        (f"Watch: {SIBLING.replace('bay', 'river')}", False),  # no article's headline
+    ],
+)
+def test_a_teaser_wrapping_another_articles_headline_is_furniture(line, furniture) -> None:
+    body = f"{STORY}\n{line}"
+    headlines = {line_key(SIBLING): (7,)}
+    found = furniture_lines(body, {}, 99, headlines)
+    assert (line in found) is furniture
+    assert STORY not in found
+
+
+def test_a_teaser_of_this_articles_own_headline_is_not_furniture() -> None:
+    line = f"Watch: {SIBLING}"
+    found = furniture_lines(f"{STORY}\n{line}", {}, 99, {line_key(SIBLING): (99,)})
+    assert line not in found
+
+
+def test_the_teasers_headlines_are_looked_up() -> None:
+    article = Article(title="T", body=f"{STORY}\nWatch: {SIBLING} (2:31)")
+    assert line_key(SIBLING) in lookup_keys(article)
+
+
+def test_a_line_past_the_teaser_bound_is_not_read_as_a_teaser() -> None:
+    long_headline = " ".join(f"word{n}" for n in range(TEASER_MAX_WORDS))
+    line = f"Watch: {long_headline}"
+    found = furniture_lines(f"{STORY}\n{line}", {}, 99, {line_key(long_headline): (7,)})
+    assert line not in found
+    shorter = " ".join(long_headline.split()[:-1])
+    found = furniture_lines(f"{STORY}\nWatch: {shorter}", {}, 99, {line_key(shorter): (7,)})
+    assert f"Watch: {shorter}" in found

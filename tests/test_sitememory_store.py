@@ -116,6 +116,24 @@ def test_a_backfill_during_an_open_round_is_not_part_of_its_template(db) -> None
     assert _significant(db) == ["headline"]
 
 
+def test_a_template_of_one_section_is_decided_at_the_close(db) -> None:
+    """Four of the site's twelve articles checked in the round are in its sport section, whose
+    template changed: the round reads the section's share, not the site's."""
+    round_id = memory.open_round(db, NOW)
+    for n in range(ARTICLES):
+        section = "sport" if n < 4 else "news"
+        article, _ = store.track_article(db, f"https://{SITE}/{section}/story-{n}.html", NOW)
+        store.add_check(
+            db, article_id=article["id"], checked_at=store.stamp(NOW), url=article["url"],
+            http_status=200, outcome="new_version" if n < 4 else "unchanged", reason="",
+        )  # fmt: skip
+        if n < 4:
+            store.add_change(db, int(article["id"]), None, None, _suffix(n), NOW)
+    db.conn.commit()
+    assert memory.close_round(db, round_id, NOW) == 1
+    assert _significant(db) == []
+
+
 def test_memory_counts_distinct_articles_and_forgets_the_least_recently_seen(
     db, monkeypatch
 ) -> None:
@@ -156,6 +174,11 @@ WEIGHED = {
         Article(title="Storm hits the coast", body=f"{STORY}\n{SIBLING}"),
         Article(title="Storm hits the coast", body=STORY),
         [("sentence_removed", False)],
+    ),
+    "a teaser of another article added": (
+        Article(title="Storm hits the coast", body=STORY),
+        Article(title="Storm hits the coast", body=f"{STORY}\nWatch: {SIBLING} (2:31)"),
+        [("sentence_added", False)],
     ),
     "one shared title affix for another": (
         Article(title="Storm hits the coast | The Ledger", body=STORY),

@@ -15,6 +15,7 @@ from monitor.compare.template import (
     edit_signatures,
     new_pages_wanted,
     pages_wanted,
+    url_section,
 )
 
 TEMPLATE = "template"  # a fragment a template can produce
@@ -131,6 +132,48 @@ def test_thresholds(articles_changed, checked, template) -> None:
     decision = decide_template("ledger.example", edits, checked_articles=checked)
     assert (decision.event is not None) is template
     assert (not _significant(decision, edits)) is template
+
+
+@pytest.mark.parametrize(
+    ("url", "section"),
+    [
+        ("https://x.example/sport/match-report.html", "sport"),
+        ("https://x.example/Politik/inland/a-123", "politik"),
+        ("https://x.example/story-1.html", ""),
+        ("https://x.example/", ""),
+    ],
+)
+def test_the_section_of_an_article(url, section) -> None:
+    assert url_section(url) == section
+
+
+@pytest.mark.parametrize(
+    ("in_section", "section_size", "site_size", "template"),
+    [
+        # a section's own template: enough of that section's articles, however big the site
+        (4, 4, 12, True),
+        (5, 8, 12, True),
+        (3, 5, 200, True),
+        (3, 8, 12, False),  # under half of the section (and of the site)
+        (TEMPLATE_MIN_ARTICLES - 1, TEMPLATE_MIN_ARTICLES - 1, 12, False),  # too few articles
+    ],
+)
+def test_a_sections_template_is_measured_against_its_section(
+    in_section, section_size, site_size, template
+) -> None:
+    sections = {n: ("sport" if n < section_size else "news") for n in range(site_size)}
+    edits = _round({n: [_suffix(n)] for n in range(in_section)})
+    decision = decide_template("ledger.example", edits, site_size, sections=sections)
+    assert (decision.event is not None) is template
+    assert (not _significant(decision, edits)) is template
+
+
+def test_a_site_wide_editorial_act_in_one_section_is_still_reported() -> None:
+    sections = {n: ("sport" if n < 4 else "news") for n in range(12)}
+    edits = _round({n: [NAME] for n in range(4)} | {n: [NOTE] for n in range(4, 8)})
+    decision = decide_template("ledger.example", edits, 12, sections=sections)
+    assert decision.event is None
+    assert len(_significant(decision, edits)) == 8
 
 
 def _inserted(words: str, article: int, place: int) -> Edit:

@@ -47,6 +47,21 @@ MIN_LINE_CHARS = 12
 SIBLING_HEADLINE_ARTICLES = 1
 # ... when the headline has at least this many words ("Opinion", "Live updates" are no evidence).
 MIN_HEADLINE_WORDS = 4
+# A teaser line wraps the sibling's headline in the template's words: a label before it ("Read
+# more:", "Watch |", "Lee también:", "LESEN SIE AUCH –") and a note after it ("(2:31)", "[video]",
+# "- 3 min read"). A label or note of at most this many words is taken off to find the headline
+# inside the line; longer, the line is a sentence of the story that mentions the headline.
+TEASER_LABEL_WORDS = 4
+# A teaser is a headline and its label: a longer line is a paragraph of the story, not looked at
+# (and the regular expressions run on the few short lines of a page only).
+TEASER_MAX_WORDS = 30
+_TEASER_LABEL = re.compile(
+    rf"^\W*(?:[^\W\d_][\w'’.]*\s+){{0,{TEASER_LABEL_WORDS - 1}}}[^\W\d_][\w'’.]*\s*[:|–—»›]\s*|"
+    rf"^\W*(?:[^\W\d_][\w'’.]*\s+){{0,{TEASER_LABEL_WORDS - 1}}}[^\W\d_][\w'’.]*\s+-\s+"
+)
+_TEASER_NOTE = re.compile(
+    rf"\s*(?:\([^()]{{1,30}}\)|\[[^\[\]]{{1,30}}\]|\s[|–—-]\s*(?:\S+\s*){{1,{TEASER_LABEL_WORDS}}})\W*$"
+)
 # Takes every body edit but a correction note below significance, as page furniture does
 # (`placement.FURNITURE_PENALTY`); a headline that only gains or loses a shared affix scores 0.
 FURNITURE_PENALTY = 0.5
@@ -132,6 +147,32 @@ def headline_forms(title: str) -> tuple[str, ...]:
     return tuple(f for f in dict.fromkeys(forms) if len(f.split()) >= MIN_HEADLINE_WORDS)
 
 
+def teaser_forms(line: str) -> tuple[str, ...]:
+    """The headlines a teaser line may wrap (see `TEASER_LABEL_WORDS`): the line without its
+    label, without its note, without both; only forms other than the line of at least
+    `MIN_HEADLINE_WORDS` words. `line` is normalised."""
+    unlabelled = _TEASER_LABEL.sub("", line, count=1)
+    forms = [unlabelled, _TEASER_NOTE.sub("", line, count=1), _TEASER_NOTE.sub("", unlabelled)]
+    return tuple(
+        form
+        for form in dict.fromkeys(f.strip() for f in forms)
+        if form != line and len(form.split()) >= MIN_HEADLINE_WORDS
+    )
+
+
+@lru_cache(maxsize=8)
+def _teaser_keys(body: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The body's lines with the keys of their `teaser_forms` (lines with none left out)."""
+    keyed = []
+    for line, _ in _keyed_lines(body):
+        if len(line.split()) > TEASER_MAX_WORDS:
+            continue
+        forms = teaser_forms(line)
+        if forms:
+            keyed.append((line, tuple(line_key(form, normalized=True) for form in forms)))
+    return tuple(keyed)
+
+
 def sightings_of(article: Article) -> tuple[Sighting, ...]:
     """What a version shows for the site's memory: its body lines (once each, at most
     `PAGE_LINES`), its title's affixes and its headline's forms."""
@@ -159,24 +200,33 @@ def furniture_lines(
     headlines: Mapping[str, Iterable[int]] | None = None,
 ) -> frozenset[str]:
     """The body's lines (normalised) found on at least `FURNITURE_ARTICLES` other articles of
-    the site, or that are another article's headline (`SIBLING_HEADLINE_ARTICLES`). `seen_on`:
+    the site, or that are another article's headline (`SIBLING_HEADLINE_ARTICLES`), alone or
+    inside a teaser's label and note (`teaser_forms`). `seen_on`:
     line key → the articles the site's memory saw it on; `headlines`: line key → the articles
     it is the headline of."""
     headlines = headlines or {}
+
+    def sibling(key: str) -> bool:
+        return len(set(headlines.get(key, ())) - {article_id}) >= SIBLING_HEADLINE_ARTICLES
+
+    teasers = {line for line, keys in _teaser_keys(body) if any(sibling(key) for key in keys)}
     return frozenset(
         line
         for line, key in _keyed_lines(body)
         if len(set(seen_on.get(key, ())) - {article_id}) >= FURNITURE_ARTICLES
-        or (
-            len(set(headlines.get(key, ())) - {article_id}) >= SIBLING_HEADLINE_ARTICLES
-            and len(line.split()) >= MIN_HEADLINE_WORDS
-        )
+        or (sibling(key) and len(line.split()) >= MIN_HEADLINE_WORDS)
+        or line in teasers
     )
 
 
 def lookup_keys(*articles: Article) -> tuple[str, ...]:
     """The line keys to look up in the site's memory before weighing edits between them."""
-    return tuple(dict.fromkeys(key for a in articles for _, key in _keyed_lines(a.body)))
+    return tuple(
+        dict.fromkeys(
+            [key for a in articles for _, key in _keyed_lines(a.body)]
+            + [key for a in articles for _, keys in _teaser_keys(a.body) for key in keys]
+        )
+    )
 
 
 def _within(text: str, lines: frozenset[str]) -> bool:

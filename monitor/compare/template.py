@@ -15,8 +15,10 @@ How the decision is made (pure, over the round's stored edits of one site):
    they touch: a correction or editor's note (kind or wording), a replacement of words inside
    the text (the same name or figure corrected in every story).
 4. A signature found on at least `TEMPLATE_MIN_ARTICLES` articles AND on at least
-   `TEMPLATE_MIN_SHARE` of the site's articles checked in the round is the template's. An edit
-   whose every signature is the template's is weighed down by `TEMPLATE_PENALTY`.
+   `TEMPLATE_MIN_SHARE` of the site's articles checked in the round, or of those of one section
+   of the site (the first folder of their URLs' paths: a site's sections have templates of their
+   own), is the template's. An edit whose every signature is the template's is weighed down by
+   `TEMPLATE_PENALTY`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from monitor.compare.edit import Edit, make_edit, weigh_down
 from monitor.compare.normalize import compact_key, normalize_text
@@ -176,22 +179,42 @@ def _kept_words(old: Sequence[str], new: Sequence[str]) -> bool:
     )
 
 
+def url_section(url: str) -> str:
+    """The section of the site an article's URL is in: the first folder of its path
+    ("https://x.example/sport/match-report" → "sport"); "" for a page at the site's root."""
+    path = urlsplit(url).path.strip("/").split("/")
+    return path[0].casefold() if len(path) >= 2 else ""
+
+
+def _needed(checked: int) -> int:
+    return max(TEMPLATE_MIN_ARTICLES, math.ceil(TEMPLATE_MIN_SHARE * checked))
+
+
+def _in_a_section(ids: Iterable[int], sections: Mapping[int, str]) -> bool:
+    """The articles are enough of one section's checked articles (see the module's step 4)."""
+    checked = Counter(sections.values())
+    carrying = Counter(sections[article] for article in ids if article in sections)
+    return any(count >= _needed(checked[section]) for section, count in carrying.items())
+
+
 def template_signatures(
-    edits: Iterable[RoundEdit], checked_articles: int
+    edits: Iterable[RoundEdit], checked_articles: int, sections: Mapping[int, str] | None = None
 ) -> dict[str, frozenset[int]]:
     """The signatures found on enough articles of the round (see the module's thresholds), and
-    the articles each is found on."""
+    the articles each is found on. `sections`: the section (`url_section`) of every article of
+    the site checked in the round, by article id (none: the site as one section)."""
     found: dict[str, set[int]] = {}
     times: Counter[tuple[str, int]] = Counter()  # (signature, article) → edits carrying it
     for item in edits:
         for signature in edit_signatures(item.edit) or ():
             found.setdefault(signature, set()).add(item.article_id)
             times[signature, item.article_id] += 1
-    needed = max(TEMPLATE_MIN_ARTICLES, math.ceil(TEMPLATE_MIN_SHARE * checked_articles))
+    needed = _needed(checked_articles)
     return {
         sig: frozenset(ids)
         for sig, ids in found.items()
         if len(ids) >= needed
+        or (len(ids) >= TEMPLATE_MIN_ARTICLES and _in_a_section(ids, sections or {}))
         or (
             _label_like(sig)
             and sum(times[sig, article] >= REPEATED_IN_ARTICLE for article in ids)
@@ -373,12 +396,13 @@ def decide_template(
     checked_articles: int,
     old_pages: Mapping[int, str] | None = None,
     new_pages: Mapping[int, str] | None = None,
+    sections: Mapping[int, str] | None = None,
 ) -> TemplateDecision:
     """The round's template change for one site, from its stored edits, how many of its
     articles the round checked and (optionally) the old pages of some changes
     (`pages_wanted`; change id → `compact_page` of the old version's raw page) and the new
-    pages of some (`new_pages_wanted`, likewise)."""
-    template = template_signatures(edits, checked_articles)
+    pages of some (`new_pages_wanted`, likewise); `sections`: see `template_signatures`."""
+    template = template_signatures(edits, checked_articles, sections)
     if not template:
         return TemplateDecision(site)
     residue = _template_residue(edits, template, old_pages or {}, new_pages)

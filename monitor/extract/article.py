@@ -128,7 +128,10 @@ EXTRACTOR = "trafilatura"
 # (`extraction.LINK_RUN_LINES`); a wholly linked sentence is not counted in a run. A line opening
 # with a pointer's label ("Related:") stays when the writer goes on in two sentences or more of
 # their own, 200 characters or more (`extraction._written_note`).
-EXTRACTION_REVISION = 24
+# 25: a syndication note opening its line ("This article originally appeared on The
+# Conversation", "Dieser Artikel erschien zuerst auf ...") is the site's words to its reader
+# (`lexicon.SITE_OPENERS`), left out of the body.
+EXTRACTION_REVISION = 25
 
 # Where a body line sits on the page, and the letter that stores it (`versions.roles` holds one
 # letter per body line). Edits confined to FURNITURE lines are recorded, never significant

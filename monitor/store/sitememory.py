@@ -189,6 +189,7 @@ def decide_round(
         decide_template,
         new_pages_wanted,
         pages_wanted,
+        url_section,
     )
 
     decisions = []
@@ -199,12 +200,16 @@ def decide_round(
         {**span, "least": TEMPLATE_MIN_ARTICLES},
     )
     for site in [row["site"] for row in sites]:
-        checked = db.execute(
-            "select count(distinct checks.article_id) from checks join articles "
-            "on articles.id = checks.article_id where checks.id > ? and checks.id <= ? "
-            "and articles.site = ?",
-            [after_check, last_check, site],
-        ).fetchone()[0]
+        sections = {
+            int(row[0]): url_section(row[1])
+            for row in db.execute(
+                "select distinct checks.article_id, articles.url from checks join articles "
+                "on articles.id = checks.article_id where checks.id > ? and checks.id <= ? "
+                "and articles.site = ?",
+                [after_check, last_check, site],
+            )
+        }
+        checked = len(sections)
         edits = [
             RoundEdit(int(row["id"]), int(row["change_id"]), int(row["article_id"]), _edit_of(row))
             for row in db.query(
@@ -213,15 +218,16 @@ def decide_round(
                 {**span, "site": site},
             )
         ]
-        decision = decide_template(site, edits, int(checked))
+        decision = decide_template(site, edits, checked, sections=sections)
         wanted, wanted_new = pages_wanted(edits, decision), new_pages_wanted(edits, decision)
         if wanted or wanted_new:
             decision = decide_template(
                 site,
                 edits,
-                int(checked),
+                checked,
                 _pages(db, wanted, "old_version_id"),
                 _pages(db, wanted_new, "new_version_id"),
+                sections,
             )
         decisions.append(decision)
     return decisions
