@@ -19,6 +19,19 @@ DEFAULT_DB = "data/redline.db"
 # Database files one crawl works on, at most: a cluster has at most 4096 shards
 # (monitor.cluster.shards.MAX_SHARDS), and a node crawls a few of them at a time.
 MAX_DATABASES = 4096
+# Known pages (a 304, or the last page read again) handed to the writer that the spider does not
+# wait for, at most (REDLINE_RECORDS_IN_FLIGHT's default); past this many the spider waits
+# for room. Each holds its body (typically 50 to 300 kB, at most DOWNLOAD_MAXSIZE) until it is
+# recorded, within RECORDS_IN_FLIGHT_BYTES; a 304 holds a few hundred bytes. The writer records
+# them in groups as large as this (`crawler.writer.GROUP_MAX`) while the spider keeps handing
+# them: 1,024, more than the due articles of a round (REDLINE_ROUND_LIMIT, 500), so that a
+# round of 304s on a fast site is recorded in a group or two. At 64 (sessions 10-18) the
+# spider waited for room about twice a page of a 1,000-page round of 304s and the writer's
+# groups of 32 ran beside the reactor's thread all round long, the two threads taking the GIL
+# from each other and the loopback site's core: 0.80x a bare spider's rate [0.72-0.83], 1.57
+# against 1.23 s of CPU; at 1,024, 0.95x [0.91-0.98], 1.30 s (issue 23, session 19, quiet, 6
+# pairs).
+RECORDS_IN_FLIGHT = 1024
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,8 @@ class CrawlConfig:
     # Every database file of the crawl: REDLINE_DATABASES (a cluster node's batch of shards),
     # else the one of `db_path_from`. Each page is recorded in the file its article came from.
     db_paths: tuple[Path, ...] = ()
+    # Known pages handed to the store's writer and not yet recorded, at most (RECORDS_IN_FLIGHT)
+    records_in_flight: int = RECORDS_IN_FLIGHT
 
 
 def db_path_from(settings: BaseSettings) -> Path:
@@ -78,6 +93,7 @@ def _read(settings: BaseSettings) -> CrawlConfig:
         extract_workers=_workers(settings.get("REDLINE_EXTRACT_WORKERS")),
         extract_timeout=_positive(settings, "REDLINE_EXTRACT_TIMEOUT", 60.0),
         compare_timeout=_positive(settings, "REDLINE_COMPARE_TIMEOUT", 20.0),
+        records_in_flight=_count(settings, "REDLINE_RECORDS_IN_FLIGHT", RECORDS_IN_FLIGHT),
     )
 
 
@@ -91,6 +107,16 @@ def _workers(value: object) -> int:
     if workers < 0:
         raise ConfigError(f"REDLINE_EXTRACT_WORKERS must be a whole number >= 0, not {value!r}")
     return workers
+
+
+def _count(settings: BaseSettings, name: str, default: int) -> int:
+    try:
+        value = settings.getint(name, default)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number >= 1, not {settings.get(name)!r}")
+    return value
 
 
 def _positive(settings: BaseSettings, name: str, default: float) -> float:

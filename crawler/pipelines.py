@@ -72,16 +72,12 @@ from monitor.store import sitememory as sitememory_store
 
 logger = logging.getLogger(__name__)
 
-# Known pages (a 304, or the last page read again) handed to the writer that the spider does not
-# wait for. Each holds its body (typically 50 to 300 kB, at most DOWNLOAD_MAXSIZE) until it is
-# recorded; past this many the spider waits for room. 64 keeps the writer's queue from running
-# dry between two wake-ups of the reactor at 16 requests in flight, for a few MB.
-RECORDS_IN_FLIGHT = 64
-# ... and past this many bytes of their bodies, whatever their number (a page larger on its own
+# Known pages on their way (RECORDS_IN_FLIGHT, `crawler.config`) hold at most this many bytes of
+# their bodies, whatever their number (a page larger on its own
 # still goes when none is on its way). Scrapy's bound on the responses it holds for the spider
 # (SCRAPER_SLOT_MAX_ACTIVE_SIZE) no longer sees a page once it is handed over: without this, 64
 # pages of up to DOWNLOAD_MAXSIZE (10 MB) could wait at once while the writer waits for another
-# writer's lock. 16 MB: 64 pages of 256 kB, so an ordinary round is bound by their number.
+# writer's lock. 16 MB: 64 pages of 256 kB.
 RECORDS_IN_FLIGHT_BYTES = 16 * 1024 * 1024
 # The crawl's connections copy the write-ahead log back into the database file once it holds
 # this many pages (SQLite's default is 1,000), and when the last connection closes. A check of
@@ -270,8 +266,8 @@ class StorePipeline:
         """Record a known page (a 304, or the last page read again, its hash in `sha256`) as
         `process_item` does, without waiting for it to be recorded, for a spider that does not
         yield it as an item (Scrapy's other pipelines, stats and signals do not see it). False,
-        and nothing done, while RECORDS_IN_FLIGHT pages are on their way already (await `room`,
-        then hand it again). A dropped page is logged as Scrapy logs a dropped item, and not
+        and nothing done, while REDLINE_RECORDS_IN_FLIGHT pages are on their way already (await
+        `room`, then hand it again). A dropped page is logged as Scrapy logs a dropped item, and not
         counted as checked."""
         if not self._has_room(len(item.body)):
             return False
@@ -290,17 +286,20 @@ class StorePipeline:
         self.writer.submit_grouped(then, self._record_group, item.database, state)
         return True
 
-    def _has_room(self, size: int, bound: int = RECORDS_IN_FLIGHT) -> bool:
-        """Whether another page of `size` bytes fits among those on their way."""
-        return _fits(self.in_flight, self.bytes_in_flight, size, bound)
+    def _has_room(self, size: int, bound: int | None = None) -> bool:
+        """Whether another page of `size` bytes fits among those on their way (fewer than
+        `bound` of them; None: REDLINE_RECORDS_IN_FLIGHT)."""
+        limit = self.config.records_in_flight if bound is None else bound
+        return _fits(self.in_flight, self.bytes_in_flight, size, limit)
 
-    async def room(self, size: int = 0, bound: int = RECORDS_IN_FLIGHT) -> None:
+    async def room(self, size: int = 0, bound: int | None = None) -> None:
         """Until a page of `size` bytes fits among the pages handed to `record_later` and on
         their way, fewer than `bound` of them. The waits end in the order they began, each
         once there is room for it (`_wake`)."""
         first = True
-        while not self._has_room(size, bound):
-            waiter = _Waiter(asyncio.get_running_loop().create_future(), size, bound)
+        limit = self.config.records_in_flight if bound is None else bound
+        while not self._has_room(size, limit):
+            waiter = _Waiter(asyncio.get_running_loop().create_future(), size, limit)
             if first:
                 self.waiting.append(waiter)
                 first = False

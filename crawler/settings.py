@@ -43,6 +43,7 @@ REDLINE_EXTRACT_TIMEOUT = 60.0
 # seconds: past it the version is stored with a coarse "comparison timed out" summary and the
 # round goes on. Needs workers: with 0 the comparison runs in the crawler, bounded in size only.
 REDLINE_COMPARE_TIMEOUT = 20.0
+REDLINE_RECORDS_IN_FLIGHT = 1024  # known pages on their way to the store, at most (crawler.config)
 # The browser fetcher (crawler/browser.py), for sites and sources read with `render = browser`
 # and static pages that turn out to be JavaScript shells: at most this many pages open at once
 # (each a Chromium renderer of 50 to 150 MB), this many seconds per page, and a JavaScript heap

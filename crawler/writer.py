@@ -31,23 +31,23 @@ _Done = Deferred[Any] | _Then
 # (function, its arguments, where its result goes, its group: None, or a key with which the
 # calls of `submit_grouped` waiting together are run as one)
 _Call = tuple[Callable[..., Any], tuple[Any, ...], _Done, Hashable | None]
-# At most this many calls run as one group: about what RECORDS_IN_FLIGHT lets wait at once.
-GROUP_MAX = 64
-# A group with fewer calls than this waits up to GROUP_WAIT_S in all for more to be handed. A
+# At most this many calls run as one group: what RECORDS_IN_FLIGHT (crawler.config) lets wait at
+# once.
+GROUP_MAX = 1024
+# A group waits for more calls while they keep coming: it runs once GROUP_IDLE_S passes with none
+# handed, or it holds GROUP_MAX, or it has waited GROUP_WAIT_S in all, or the writer is hurried
+# (`hurry`: a caller waits for the calls handed, the spider for room or the round's end). A
 # writer that keeps up with the spider otherwise runs a group for every page, and the COMMIT is
-# most of an unchanged page's check (0.19 of 0.25 ms of the writer's CPU a page, issue 23);
-# grouped, a page's share of one COMMIT is a few hundredths. At 10 ms and 16 the groups of a
-# 1,000-page loopback round on a loaded machine held 2.6 pages on average (a page landed every
-# 3-4 ms): 378 groups, each a transaction, a wake-up of the writer and one of the reactor to
-# deliver. At 50 ms and 32 (issue 23, rounds10), at load 9-10: the writer's CPU a known page
-# 0.54 -> 0.27 ms (304), 0.67 -> 0.44 ms (unchanged); on a quiet machine (load 2), where the
-# groups fill anyway, no difference beyond the runs' spread. 32 is half of the
-# RECORDS_IN_FLIGHT (64) the spider may hand before it waits for room, and 50 ms is nothing
-# beside a page's download on a real site; a crash loses at most the group's checks (never
-# half of one). No group waits while a caller waits for the calls handed (`hurry`): the spider
-# for room, the round's end.
-GROUP_FILL = 32
-GROUP_WAIT_S = 0.050
+# most of an unchanged page's check (0.19 of 0.25 ms of the writer's CPU a page, issue 23).
+# Until session 18 a group waited 50 ms in all and ran at 32 calls: a 1,000-page loopback round
+# of 304s ran ~31 groups beside the reactor's thread, each taking the GIL and a core from it and
+# from the site; recorded in a group or two at the round's end, the round ran at 0.96x the bare
+# spider's rate against 0.78x (quiet, session 19). A real site's pages come far apart (a
+# download delay of a second, a few in flight): 50 ms without one and the group runs, so its
+# checks are recorded as they came; a busy round's are at most GROUP_WAIT_S late, and a crash
+# loses at most those of the group waiting (never half of one).
+GROUP_IDLE_S = 0.050
+GROUP_WAIT_S = 2.0
 _NOTHING: Any = object()  # no call taken ahead of its turn
 
 
@@ -65,7 +65,7 @@ class Writer:
         self._lock = threading.Lock()  # guards `_done`
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._dropping = False  # `stop(drop=True)`: no call waiting runs any more
-        self._hurry = False  # `hurry`: no group waits for more calls (GROUP_WAIT_S)
+        self._hurry = False  # `hurry`: no group waits for more calls
         # While a group waits for more calls: its function, key and size. The calls handed to
         # it do not wake the writer's thread one by one (each wake-up takes the interpreter
         # lock from the reactor's thread and gives it back): only what ends the wait sets
@@ -104,8 +104,9 @@ class Writer:
         arg: Any,
     ) -> None:
         """As `submit`, for a call that may run with others: the calls of the same `function`
-        and `key` that wait one after the other in the queue, or are handed within GROUP_WAIT_S
-        while the group has fewer than GROUP_FILL and the writer is not hurried, run as one,
+        and `key` that wait one after the other in the queue, or are handed while the group
+        waits for more (none handed for GROUP_IDLE_S, or GROUP_WAIT_S in all, ends the wait;
+        so do GROUP_MAX calls and `hurry`), run as one,
         `function(key, [arg, ...])` (at most GROUP_MAX), which returns one (ok, result or
         Failure) for each, in order; each goes to its own `then`. A call that raises fails
         every call of its group."""
@@ -114,14 +115,14 @@ class Writer:
         if waiting is not None and (
             waiting[0] != function
             or waiting[1] != key
-            or waiting[2] + self._calls.qsize() >= GROUP_FILL
+            or waiting[2] + self._calls.qsize() >= GROUP_MAX
         ):
             self._ready.set()
 
     def hurry(self, hurry: bool = True) -> None:
         """In the reactor's thread: whether the caller waits for the calls handed so far (the
         spider for room among the pages on their way, the round's end for the last of them),
-        so no more are coming soon: while it does, no group waits for more (GROUP_WAIT_S), the
+        so no more are coming soon: while it does, no group waits for more, the
         one waiting now included."""
         was, self._hurry = self._hurry, hurry
         # Set before `_gathering` is read here, and `_gathering` before `_hurry` is read in
@@ -198,10 +199,11 @@ class Writer:
 
     def _more(self, function: Callable[..., Any], key: Hashable, size: int, deadline: float) -> Any:
         """The next call, once the group of `size` calls of `function` and `key` waiting for
-        more is full (GROUP_FILL), a call it cannot take is handed, the writer is hurried or
-        `deadline` passes; _NOTHING when none came. The calls handed meanwhile wait in the
-        queue without waking this thread."""
-        if size >= GROUP_FILL or self._dropping:
+        more is full (GROUP_MAX), a call it cannot take is handed, the writer is hurried,
+        GROUP_IDLE_S passes or `deadline` does; _NOTHING when none came. The calls handed
+        meanwhile wait in the queue without waking this thread: past GROUP_IDLE_S, the group
+        takes them and waits again, until a wait ends with none handed."""
+        if size >= GROUP_MAX or self._dropping:
             return _NOTHING
         self._ready.clear()
         self._gathering = (function, key, size)  # from now on, what ends the wait sets `_ready`
@@ -209,7 +211,7 @@ class Writer:
             # Anything handed before `_gathering` was set did not look at it: taken now.
             left = deadline - time.monotonic()
             if not self._calls.qsize() and left > 0 and not self._hurry:
-                self._ready.wait(left)
+                self._ready.wait(min(left, GROUP_IDLE_S))
         finally:
             self._gathering = None
         try:

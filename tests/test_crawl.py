@@ -442,6 +442,8 @@ def test_a_page_slower_than_the_extraction_timeout_is_extraction_failed(site, db
         ("REDLINE_COMPARE_TIMEOUT", "0"),
         ("REDLINE_COMPARE_TIMEOUT", "soon"),
         ("REDLINE_MAX_AGE", "soon"),
+        ("REDLINE_RECORDS_IN_FLIGHT", "0"),
+        ("REDLINE_RECORDS_IN_FLIGHT", "lots"),
     ],
 )
 def test_a_bad_setting_is_one_logged_line_and_no_check(db_path, setting, value) -> None:

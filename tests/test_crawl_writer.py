@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crawler.writer import GROUP_FILL, GROUP_MAX, Writer
+from crawler.writer import GROUP_MAX, Writer
 
 
 class _Deliveries:
@@ -95,8 +95,8 @@ def test_a_group_that_raises_fails_each_of_its_calls_and_not_the_next() -> None:
 def test_a_group_waits_for_more_calls_while_the_writer_is_not_hurried(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A wait far longer than the test: only `hurry` (the round ending) ends it.
-    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    # Waits far longer than the test: only `hurry` (the round ending) ends them.
+    _patient(monkeypatch)
     writer = Writer("test-writer", call_from_thread=_Deliveries())
     writer.start()
     made: list[list[int]] = []
@@ -126,10 +126,16 @@ def test_a_group_waits_for_more_calls_while_the_writer_is_not_hurried(
         writer.stop()
 
 
+def _patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups wait for more calls far longer than the test, in all and with none handed."""
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    monkeypatch.setattr("crawler.writer.GROUP_IDLE_S", 600.0)
+
+
 def _patient_writer(monkeypatch: pytest.MonkeyPatch) -> Writer:
     """A writer started, whose groups wait for more calls far longer than the test: only
     another call, `hurry` or `stop` ends the wait."""
-    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    _patient(monkeypatch)
     writer = Writer("test-writer", call_from_thread=_Deliveries())
     writer.start()
     return writer
@@ -194,7 +200,7 @@ def test_a_group_waiting_for_more_runs_as_soon_as_it_is_full(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The calls handed to a waiting group do not end its wait one by one: the group runs once
-    # GROUP_FILL calls wait, all of them together, without being hurried.
+    # GROUP_MAX calls wait, all of them together, without being hurried.
     writer = _patient_writer(monkeypatch)
     runs: list[Any] = []
     record = _recording(runs)
@@ -202,10 +208,62 @@ def test_a_group_waiting_for_more_runs_as_soon_as_it_is_full(
     try:
         writer.submit_grouped(lambda ok, result: None, record, "a", 0)
         _taken(writer)  # the group waits for more
-        for number in range(1, GROUP_FILL):
+        for number in range(1, GROUP_MAX):
             writer.submit_grouped(lambda ok, result: None, record, "a", number)
         _until(runs, 1)
-        assert runs == [list(range(GROUP_FILL))]
+        assert runs == [list(range(GROUP_MAX))]
+    finally:
+        writer.stop()
+
+
+def test_a_group_runs_once_no_call_is_handed_for_a_while_without_being_hurried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A real site's pages come seconds apart: a group whose calls stopped coming (GROUP_IDLE_S
+    # with none handed) is recorded then, not when the round ends.
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    monkeypatch.setattr("crawler.writer.GROUP_IDLE_S", 0.05)
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    runs: list[Any] = []
+    record = _recording(runs)
+
+    try:
+        for number in range(3):
+            writer.submit_grouped(lambda ok, result: None, record, "a", number)
+        deadline = time.monotonic() + 60
+        while sum(map(len, runs)) < 3:  # neither hurried nor stopped
+            assert time.monotonic() < deadline, runs
+            time.sleep(0.01)
+        assert [number for run in runs for number in run] == [0, 1, 2]
+    finally:
+        writer.stop()
+
+
+def test_a_group_whose_calls_keep_coming_runs_once_it_has_waited_long_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A busy round hands a page every millisecond or so: never idle, its group still runs
+    # within GROUP_WAIT_S (a crash loses at most those checks), while the calls keep coming.
+    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 0.2)
+    monkeypatch.setattr("crawler.writer.GROUP_IDLE_S", 600.0)  # only the wait in all ends it
+    writer = Writer("test-writer", call_from_thread=_Deliveries())
+    writer.start()
+    runs: list[Any] = []
+    record = _recording(runs)
+
+    try:
+        number = 0
+        while not runs:  # until a group ran, unhurried, though calls never stopped coming
+            writer.submit_grouped(lambda ok, result: None, record, "a", number)
+            number += 1
+            time.sleep(0.005)
+        writer.hurry()
+        deadline = time.monotonic() + 60
+        while sum(map(len, runs)) < number:
+            assert time.monotonic() < deadline, runs
+            time.sleep(0.01)
+        assert [n for run in runs for n in run] == list(range(number))
     finally:
         writer.stop()
 
@@ -255,7 +313,7 @@ def test_a_call_handed_as_the_group_begins_to_wait_is_not_left_behind(
 ) -> None:
     # The lost wake-up: a call handed after the writer found the queue empty and before it
     # says what its group waits for (no one to wake yet) is seen before the wait begins.
-    monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)
+    _patient(monkeypatch)
     at_wait, go_on = threading.Event(), threading.Event()
 
     def pause_at_wait(frame: Any, event: str, arg: Any) -> None:  # in the writer's thread

@@ -1,6 +1,6 @@
 """Known pages (a 304, or the last page read again) recorded without the spider waiting for the
-writer: none is lost when the spider closes, at most RECORDS_IN_FLIGHT are on their way at once,
-and a page the store could not record is dropped once and not counted as checked."""
+writer: none is lost when the spider closes, at most REDLINE_RECORDS_IN_FLIGHT are on their way
+at once, and a page the store could not record is dropped once and not counted as checked."""
 
 from __future__ import annotations
 
@@ -23,22 +23,24 @@ from crawler import settings as project_settings
 from crawler.config import crawl_config
 from crawler.items import PageItem
 from crawler.pipelines import (
-    RECORDS_IN_FLIGHT,
     RECORDS_IN_FLIGHT_BYTES,
     RoundHeap,
     StorageError,
     StorePipeline,
     _handed,
 )
-from crawler.writer import GROUP_FILL, Writer
+from crawler.writer import Writer
 from monitor import store
 from monitor.crawl import run_crawl, start_crawl
 from monitor.record.page import record_page
 from tests.conftest import FAST, copy_database, rows, track
 from tests.loopback import HOLD_TIMEOUT_S, Pages, Route, bind_pages, serve_pages, serving
 
+# Known pages on their way to the writer at once, at most: a bound smaller than the default
+# (REDLINE_RECORDS_IN_FLIGHT, 1,024), so that a round of a few dozen pages fills it.
+IN_FLIGHT = 64
 # More pages than may be on their way at once, so that a round fills the bound.
-PAGES = RECORDS_IN_FLIGHT + 16
+PAGES = IN_FLIGHT + 16
 
 
 def _story(number: int) -> str:
@@ -52,7 +54,12 @@ def _etag(number: int) -> str:
     return f'"story-{number}-v1"'
 
 
-KNOWN_SETTINGS = {**FAST, "REDLINE_EXTRACT_WORKERS": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}
+KNOWN_SETTINGS = {
+    **FAST,
+    "REDLINE_EXTRACT_WORKERS": "0",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "REDLINE_RECORDS_IN_FLIGHT": str(IN_FLIGHT),
+}
 
 
 def _known_routes() -> dict[str, Route]:
@@ -163,7 +170,7 @@ def test_a_round_stopped_gracefully_records_every_page_on_its_way(
     site, first_db, server = first_stopped_round
     db_path = copy_database(first_db, tmp_path / "redline.db")
     site.routes = _stop_routes()
-    # the spider waits for room once RECORDS_IN_FLIGHT pages and the 16 downloads are served
+    # the spider waits for room once IN_FLIGHT pages and the 16 downloads are served
     with serving(server):
         output, served = _held_round(
             site, db_path, _held_settings(16), PAGES + 1, stop, tmp_path / "crawl.log"
@@ -183,6 +190,7 @@ def _held_settings(concurrency: int) -> dict[str, str]:
         "REDLINE_EXTRACT_WORKERS": "0",
         "CONCURRENT_REQUESTS": str(concurrency),
         "CONCURRENT_REQUESTS_PER_DOMAIN": str(concurrency),
+        "REDLINE_RECORDS_IN_FLIGHT": str(IN_FLIGHT),
     }
 
 
@@ -276,6 +284,7 @@ def pipeline(tmp_path: Path) -> Iterator[tuple[StorePipeline, Path]]:
     settings = Settings()
     settings.setmodule(project_settings)
     settings.set("REDLINE_DB", str(db_path))
+    settings.set("REDLINE_RECORDS_IN_FLIGHT", IN_FLIGHT)
     store_pipeline = StorePipeline(crawl_config(settings), crawler=None)  # type: ignore[arg-type]
     store_pipeline.dbs[str(db_path)] = store.open_db(db_path)
     store_pipeline.writer = Writer("test-store", call_from_thread=_Deliveries())
@@ -308,16 +317,16 @@ def test_no_more_than_records_in_flight_pages_wait_for_the_writer(
     store_pipeline, db_path = pipeline
     writer, busy = _held(store_pipeline)
     handed = [store_pipeline.record_later(_not_modified(n, db_path)) for n in range(PAGES)]
-    # the first RECORDS_IN_FLIGHT are taken; the rest are refused (the spider waits for room)
-    assert handed == [True] * RECORDS_IN_FLIGHT + [False] * (PAGES - RECORDS_IN_FLIGHT)
-    assert store_pipeline.in_flight == RECORDS_IN_FLIGHT
+    # the first IN_FLIGHT are taken; the rest are refused (the spider waits for room)
+    assert handed == [True] * IN_FLIGHT + [False] * (PAGES - IN_FLIGHT)
+    assert store_pipeline.in_flight == IN_FLIGHT
     busy.set()
     writer.stop()  # every call handed is run
     writer.deliver_now()
     assert store_pipeline.in_flight == 0
-    assert store_pipeline.outcomes == {"unchanged": RECORDS_IN_FLIGHT}
+    assert store_pipeline.outcomes == {"unchanged": IN_FLIGHT}
     (checks,) = rows(db_path, "select count(*) as n from checks")
-    assert checks["n"] == RECORDS_IN_FLIGHT
+    assert checks["n"] == IN_FLIGHT
 
 
 def test_a_page_the_store_cannot_record_is_dropped_once_and_not_counted(
@@ -350,7 +359,7 @@ def _known_page(size: int) -> PageItem:
     ("sizes", "handed"),
     [
         # a round of ordinary pages: the count decides, as with 304s
-        ([1024] * (RECORDS_IN_FLIGHT + 1), [True] * RECORDS_IN_FLIGHT + [False]),
+        ([1024] * (IN_FLIGHT + 1), [True] * IN_FLIGHT + [False]),
         # large pages: their bodies, not their number, fill the room (Scrapy's own bound on
         # the responses it holds no longer sees a page once it is handed over)
         ([RECORDS_IN_FLIGHT_BYTES // 4] * 5, [True] * 4 + [False]),
@@ -391,7 +400,7 @@ async def _all_handed(tasks: list[asyncio.Task[None]], handed: list[int], writer
         # a group's outcomes land together: each wake counts the pages woken before it and not
         # yet handed over, or every page waiting is woken (most only to wait again, at the head
         # of the line, in reverse order)
-        RECORDS_IN_FLIGHT,
+        IN_FLIGHT,
     ],
 )
 def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
@@ -414,7 +423,7 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         for n in range(landed):
             assert store_pipeline.record_later(page(n))
         writer.submit(lambda ok, result: None, hold)  # only these are recorded, then held
-        for n in range(landed, RECORDS_IN_FLIGHT):
+        for n in range(landed, IN_FLIGHT):
             assert store_pipeline.record_later(page(n))
         handed: list[int] = []
 
@@ -423,7 +432,7 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
                 await store_pipeline.room()
             handed.append(n)
 
-        waiting_pages = range(RECORDS_IN_FLIGHT, 3 * RECORDS_IN_FLIGHT)
+        waiting_pages = range(IN_FLIGHT, 3 * IN_FLIGHT)
         tasks = [asyncio.create_task(spider_page(n)) for n in waiting_pages]
         await asyncio.sleep(0)
         assert len(store_pipeline.waiting) == len(waiting_pages)
@@ -447,9 +456,9 @@ def test_each_page_recorded_wakes_one_page_waiting_for_room_the_oldest(
         second.set()
     writer.stop()
     writer.deliver_now()
-    assert store_pipeline.outcomes == {"unchanged": 3 * RECORDS_IN_FLIGHT}
+    assert store_pipeline.outcomes == {"unchanged": 3 * IN_FLIGHT}
     (checks,) = rows(db_path, "select count(*) as n from checks")
-    assert checks["n"] == 3 * RECORDS_IN_FLIGHT
+    assert checks["n"] == 3 * IN_FLIGHT
 
 
 def _article(db_path: Path, number: int) -> dict[str, object]:
@@ -488,7 +497,7 @@ def test_a_group_of_known_pages_stores_exactly_what_they_store_one_at_a_time(
     pipeline: tuple[StorePipeline, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The same stamps, checks and article rows, byte for byte, however many pages a group
-    # gathers (GROUP_FILL, GROUP_WAIT_S): grouping changes the transactions, not what they hold.
+    # gathers (GROUP_MAX, GROUP_WAIT_S): grouping changes the transactions, not what they hold.
     store_pipeline, db_path = pipeline
     moment = store.utc_now().replace(microsecond=0)
     monkeypatch.setattr(store, "utc_now", lambda: moment)  # one clock for both ways of writing
@@ -498,7 +507,7 @@ def test_a_group_of_known_pages_stores_exactly_what_they_store_one_at_a_time(
     source.close()
     copy.close()
     # a repeated article too: its second check is decided on the first's writes
-    items = [_not_modified(n, db_path) for n in range(GROUP_FILL)] + [_not_modified(3, db_path)]
+    items = [_not_modified(n, db_path) for n in range(IN_FLIGHT - 1)] + [_not_modified(3, db_path)]
     _record_together(store_pipeline, items)
     alone = store.open_db(alone_path)
     try:
@@ -506,7 +515,7 @@ def test_a_group_of_known_pages_stores_exactly_what_they_store_one_at_a_time(
             record_page(alone, _handed(item).page, moment, store_pipeline.config.policy)
     finally:
         alone.close()
-    assert store_pipeline.outcomes == {"unchanged": GROUP_FILL + 1}
+    assert store_pipeline.outcomes == {"unchanged": IN_FLIGHT}
     assert _dump(db_path) == _dump(alone_path)
 
 
@@ -544,7 +553,7 @@ def test_a_page_that_fails_in_a_group_is_dropped_alone_and_nothing_of_it_is_writ
     ("on_their_way", "waiting"),
     [
         # more pages waiting than on their way: each page landing wakes about one
-        ([0] * RECORDS_IN_FLIGHT, [0] * (2 * RECORDS_IN_FLIGHT)),
+        ([0] * IN_FLIGHT, [0] * (2 * IN_FLIGHT)),
         # a large page at the head of the line: the next one fits only once it is on its way
         ([RECORDS_IN_FLIGHT_BYTES - 1], [RECORDS_IN_FLIGHT_BYTES - 1] * 3),
     ],
@@ -656,10 +665,11 @@ def test_a_page_woken_for_room_and_cancelled_before_it_takes_it_passes_its_turn(
 def test_a_page_waiting_for_room_does_not_wait_for_the_group_on_its_way_to_fill(
     pipeline: tuple[StorePipeline, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A group of known pages waits up to GROUP_WAIT_S for more to be handed; while the spider
+    # A group of known pages waits for more to be handed (GROUP_WAIT_S); while the spider
     # waits for room among the pages on their way, none can come: the group is recorded at once
     # (else every page of a round of large pages waited GROUP_WAIT_S for nothing).
     monkeypatch.setattr("crawler.writer.GROUP_WAIT_S", 600.0)  # far longer than the test
+    monkeypatch.setattr("crawler.writer.GROUP_IDLE_S", 600.0)
     store_pipeline, _ = pipeline
     writer = store_pipeline.writer
     assert writer is not None
