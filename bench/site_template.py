@@ -76,13 +76,18 @@ def split_of(page_id: str) -> str:
     return SPLITS[digest[0] % 2]
 
 
+def _before_and_after() -> dict[str, int]:
+    """A count without the round's template decision ("before") and with it ("after")."""
+    return {"before": 0, "after": 0}
+
+
 @dataclass
 class Figures:
     scenarios: int = 0
     untouched: int = 0
-    untouched_alarming: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
-    untouched_significant: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
-    edit_found: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    untouched_alarming: dict[str, int] = field(default_factory=_before_and_after)
+    untouched_significant: dict[str, int] = field(default_factory=_before_and_after)
+    edit_found: dict[str, int] = field(default_factory=_before_and_after)
     events: int = 0
     memory_cpu: float = 0.0
     close_cpu: float = 0.0  # deciding the rounds at their close
@@ -254,11 +259,11 @@ class FamilyScenario:
 class FamilyFigures:
     scenarios: int = 0
     untouched: int = 0
-    alarming: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
-    significant: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
-    found: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    alarming: dict[str, int] = field(default_factory=_before_and_after)
+    significant: dict[str, int] = field(default_factory=_before_and_after)
+    found: dict[str, int] = field(default_factory=_before_and_after)
     acts: int = 0
-    acts_found: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    acts_found: dict[str, int] = field(default_factory=_before_and_after)
     events: int = 0
     changed: int = 0  # untouched articles with any edit at all (the kind reached the extraction)
     alarms: list[str] = field(default_factory=list)  # "article: kind old → new", after only

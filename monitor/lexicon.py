@@ -502,7 +502,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         # a comma after the appeal makes it reported speech ("Support us, the director said")
         r"^\W*support (?:us|our (?:work|journalism|newsroom)|independent journalism)\b(?!\s*,)",
         r"^\W*(?:have you (?:seen|tried)|did you know about) our\b",
-        # a blog's comment form and post footer (WordPress, Movable Type, Disqus; revision 23):
+        # a blog's comment form and post footer (WordPress, Movable Type, Disqus; revision 24):
         # the form's note on the reader's address ("Mail (will not be published) (required)"),
         # the trackback and feed lines, the author's archive link, the tags after the post's
         # stamp ("Published: May 5, 2012 | Tags: ...", "Posted in News | Post a Comment")
@@ -518,7 +518,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^posted in [^|.!?\n]{1,80}\|",
         # the author's box after the post, opening its line ("About the Author: Jane Roe is ...")
         r"^about the authors?\s*[:–—]",
-        # more of the site's calls and notes opening their line (revision 23): to visit it on a
+        # more of the site's calls and notes opening their line (revision 24): to visit it on a
         # network, to follow its account, to write to its reporters, to leave an address for its
         # mailing list; its copyright and its disclaimer on the views of its writers
         r"^\W*visit (?:us|[\w.@'’ ]{1,40}?) on (?:facebook|twitter|instagram|linkedin|youtube"
@@ -546,7 +546,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^publicidad\s*[-–—:|]\s",
         r"^(?:etiquetas|categor[ií]as?)\s*:",
         r"^\W*ap[óo]ya(?:nos| nuestro periodismo| el periodismo independiente)\b(?!\s*,)",
-        # the blog's comment form and author link (WordPress's words, revision 23)
+        # the blog's comment form and author link (WordPress's words, revision 24)
         r"\bdirecci[óo]n de correo(?: electr[óo]nico)? no ser[áa] publicada\b",
         r"\blos campos obligatorios est[áa]n marcados\b",
         r"^\W*ver todas las entradas (?:de|por)\b",
@@ -575,7 +575,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^\W*unterst[üu]tze(?:n sie)? [^.!?]{1,60}\b(?:bereits|schon) (?:mit|ab) (?:nur )?\d",
         r"^\W*(?:kennst du|kennt ihr|kennen sie) (?:schon|bereits) unser(?:e|en)?\b",
         # the blog's comment form, author link and tags after the stamp (WordPress's words,
-        # revision 23)
+        # revision 24)
         r"\be-?mail-adresse wird nicht ver[öo]ffentlicht\b",
         r"\berforderliche felder sind (?:mit \S{1,3} )?markiert\b",
         r"^\W*alle (?:beitr[äa]ge|artikel) von [^.!?\n]{1,60} anzeigen\b",
@@ -596,7 +596,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"^(?:mots-cl[ée]s|cat[ée]gories?)\s*:",
         r"^\W*soutenez(?:-nous| notre (?:travail|journalisme|rédaction)|"
         r" le journalisme ind[ée]pendant)\b(?!\s*,)",
-        # the blog's comment form and author link (WordPress's words, revision 23)
+        # the blog's comment form and author link (WordPress's words, revision 24)
         r"\badresse (?:e-?mail|de messagerie|courriel) ne sera pas publi[ée]e\b",
         r"\bles champs obligatoires sont (?:indiqu|marqu)[ée]s\b",
         r"^\W*voir tous les articles (?:de|par)\b",
@@ -607,7 +607,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bj[áa] [ée] assinante\s*\?",  # the prompt asks; "ele já é assinante do jornal" tells
         r"\btodos os direitos reservados\b",
         r"^cr[ée]ditos? (?:da )?fotos?\s*:",
-        # the blog's comment form and author link (WordPress's words, revision 23)
+        # the blog's comment form and author link (WordPress's words, revision 24)
         r"\bendere[çc]o de e-?mail n[ãa]o ser[áa] publicado\b",
         r"\bcampos obrigat[óo]rios s[ãa]o marcados\b",
         r"^\W*ver todos os (?:posts|artigos) (?:de|por)\b",
@@ -618,7 +618,7 @@ SITE_LINES: dict[str, tuple[str, ...]] = {
         r"\bsei gi[àa] abbonato\b",
         r"\btutti i diritti riservati\b",
         r"^credito fotografico\s*:",
-        # the blog's comment form and author link (WordPress's words, revision 23)
+        # the blog's comment form and author link (WordPress's words, revision 24)
         r"\bindirizzo (?:e-?mail|di posta elettronica) non sar[àa] pubblicato\b",
         r"\bi campi obbligatori sono contrassegnati\b",
         r"^\W*visualizza tutti gli articoli di\b",
@@ -649,7 +649,7 @@ SITE_OPENERS: dict[str, tuple[str, ...]] = {
         r"read the full (?:story|article) in (?:the|our) (?:latest|new|current|print)\b",
         r"search (?:for )?(?:articles|stories|news|topics)\b[^.!?]{0,60}$",
         r"search (?:our|the) (?:archives?|site)\b[^.!?]{0,60}$",
-        # a syndication note under a republished story (revision 23): "This article originally
+        # a syndication note under a republished story (revision 25): "This article originally
         # appeared on The Conversation", "Republished with permission from ..."
         r"(?:this|the) (?:article|story|post|piece|report|column|essay|interview) (?:was |has"
         r" been )?originally (?:appeared|published|posted|ran) (?:on|in|at|by|with)\b",

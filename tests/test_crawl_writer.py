@@ -253,8 +253,9 @@ def test_a_group_whose_calls_keep_coming_runs_once_it_has_waited_long_enough(
     record = _recording(runs)
 
     try:
-        number = 0
+        number, deadline = 0, time.monotonic() + 60
         while not runs:  # until a group ran, unhurried, though calls never stopped coming
+            assert time.monotonic() < deadline, "a group waited for calls that kept coming"
             writer.submit_grouped(lambda ok, result: None, record, "a", number)
             number += 1
             time.sleep(0.005)

@@ -188,7 +188,7 @@ _BYLINE = re.compile(BYLINE_OPENER.pattern + r"[^\W\d_][\w.'’-]*\s+[^\W\d_]", 
 
 
 # A line with this many bars or more between its parts is a row of links (a blog's "« Previous
-# post | Main | Next post »", a list of other posts' titles), never a lead (revision 23).
+# post | Main | Next post »", a list of other posts' titles), never a lead (revision 24).
 MAX_LEAD_BARS = 2
 
 
@@ -307,7 +307,7 @@ def _not_lead_container(container: HtmlElement, seen: dict[HtmlElement, str]) ->
 # "summary", "excerpt", "abstract", the article's header) are not here, nor "author": article
 # wrappers carry it ("node-by-author-12", "post author-jdoe"). A sidebar and a blog's sidebar
 # widget ("widget widget_text", "textwidget": the blogger's "My name is ... and I'm a ..." in
-# the side column) hold no lead either (revision 23); a page builder's "elementor-widget" or
+# the side column) hold no lead either (revision 24); a page builder's "elementor-widget" or
 # "content-with-sidebar" can wrap the article, and is not read so.
 _NOT_LEAD_NAME = re.compile(
     r"caption|" + opinion.BOX_NAMES + r"|(?<![\w-])(?:text)?widget(?:_\w+)?(?![\w-])"
